@@ -1,0 +1,1248 @@
+//! The six signed artifacts: offer, grant, refusal, withdrawal, data
+//! receipt and value record.
+//!
+//! Each is a tagged COSE message over a deterministic-CBOR payload. The
+//! protected header carries `alg`, `kid` (RFC 9679 thumbprint) and `typ`
+//! (RFC 9596), so no artifact can be accepted as another kind. Grants and
+//! refusals are COSE_Sign (tag 98) carrying the person's signature and the
+//! controller's countersignature; the rest are COSE_Sign1 (tag 18).
+//!
+//! The library owns the bytes that get signed: callers build a payload
+//! struct and call `sign`; they never hand raw bytes to a signer.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::cbor::{self, Value};
+use crate::cose::{
+    self, CoseError, Headers, Sign, Sign1, Tagging, HDR_ALG, HDR_CRIT, HDR_KID, HDR_TYP, TAG_SIGN,
+    TAG_SIGN1,
+};
+use crate::keys::{sign_checked, Algorithm, KeyError, KeyId, PublicKey, Role, Signer, TrustSet};
+use crate::vocab::Term;
+
+mod fields;
+mod payload;
+
+pub use fields::{MAX_LIST_LEN, MAX_TEXT_LEN};
+pub use payload::{
+    Benefit, BenefitKind, CollectionMethod, DataReceipt, Grant, Limits, Notice, Offer, Pseudonym,
+    Recipient, Refusal, Time, ValueEstimate, ValueRecord, Withdrawal, WithdrawnBy,
+};
+
+/// Largest encoded artifact accepted, in bytes (64 KiB).
+pub const MAX_ARTIFACT_SIZE: usize = 64 * 1024;
+
+/// The kind of an artifact, carried in the protected `typ` header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArtifactKind {
+    /// A controller's offer.
+    Offer,
+    /// A person's grant.
+    Grant,
+    /// A person's refusal.
+    Refusal,
+    /// A withdrawal or revocation.
+    Withdrawal,
+    /// A data receipt.
+    DataReceipt,
+    /// A value record.
+    ValueRecord,
+}
+
+impl ArtifactKind {
+    /// All kinds.
+    pub const ALL: [ArtifactKind; 6] = [
+        ArtifactKind::Offer,
+        ArtifactKind::Grant,
+        ArtifactKind::Refusal,
+        ArtifactKind::Withdrawal,
+        ArtifactKind::DataReceipt,
+        ArtifactKind::ValueRecord,
+    ];
+
+    /// The `typ` value: a CoAP Content-Format number from the
+    /// experimental range (65000-65535), chosen to keep receipts small.
+    pub fn typ(self) -> u64 {
+        match self {
+            ArtifactKind::Offer => 65001,
+            ArtifactKind::Grant => 65002,
+            ArtifactKind::Refusal => 65003,
+            ArtifactKind::Withdrawal => 65004,
+            ArtifactKind::DataReceipt => 65005,
+            ArtifactKind::ValueRecord => 65006,
+        }
+    }
+
+    /// The kind for a `typ` value.
+    pub fn from_typ(t: u64) -> Option<ArtifactKind> {
+        ArtifactKind::ALL.into_iter().find(|k| k.typ() == t)
+    }
+
+    /// The snake_case name, also used in the digest's domain separation.
+    pub fn name(self) -> &'static str {
+        match self {
+            ArtifactKind::Offer => "offer",
+            ArtifactKind::Grant => "grant",
+            ArtifactKind::Refusal => "refusal",
+            ArtifactKind::Withdrawal => "withdrawal",
+            ArtifactKind::DataReceipt => "data_receipt",
+            ArtifactKind::ValueRecord => "value_record",
+        }
+    }
+
+    /// Whether this kind is a COSE_Sign (person + controller) rather than a COSE_Sign1.
+    pub fn is_multi_signed(self) -> bool {
+        matches!(self, ArtifactKind::Grant | ArtifactKind::Refusal)
+    }
+}
+
+impl fmt::Display for ArtifactKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// SHA-256 of `data`.
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    let d = ring::digest::digest(&ring::digest::SHA256, data);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(d.as_ref());
+    out
+}
+
+/// An artifact digest: SHA-256 over `"consentkit/" || kind || 0x00 || payload`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Digest(pub [u8; 32]);
+
+impl Digest {
+    /// The digest of a payload of a given kind.
+    pub fn of(kind: ArtifactKind, payload: &[u8]) -> Digest {
+        let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+        ctx.update(b"consentkit/");
+        ctx.update(kind.name().as_bytes());
+        ctx.update(&[0]);
+        ctx.update(payload);
+        let mut out = [0u8; 32];
+        out.copy_from_slice(ctx.finish().as_ref());
+        Digest(out)
+    }
+
+    /// The artifact id: the digest's first 16 bytes.
+    pub fn id(&self) -> ArtifactId {
+        let mut id = [0u8; 16];
+        id.copy_from_slice(&self.0[..16]);
+        ArtifactId(id)
+    }
+}
+
+impl fmt::Debug for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Digest({})", hex::encode(self.0))
+    }
+}
+
+/// An artifact id: the first 16 bytes of its [`Digest`]. References between
+/// artifacts (receipt → grant, withdrawal → grant) use it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ArtifactId(pub [u8; 16]);
+
+impl ArtifactId {
+    /// Parses 32 hex digits.
+    pub fn from_hex(s: &str) -> Option<ArtifactId> {
+        let b = hex::decode(s).ok()?;
+        <[u8; 16]>::try_from(b.as_slice()).ok().map(ArtifactId)
+    }
+    /// The first 4 bytes in hex, for short messages.
+    pub fn short(&self) -> String {
+        hex::encode(&self.0[..4])
+    }
+}
+
+impl fmt::Display for ArtifactId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+
+impl fmt::Debug for ArtifactId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ArtifactId({})", hex::encode(self.0))
+    }
+}
+
+impl Serialize for ArtifactId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(self.0))
+    }
+}
+
+/// What was wrong with an artifact's encoding or content. Every variant
+/// names the problem and, where known, the artifact kind and field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ArtifactError {
+    /// Larger than [`MAX_ARTIFACT_SIZE`].
+    #[error("artifact is {size} bytes, over the {max}-byte limit")]
+    TooLarge {
+        /// The size.
+        size: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// Not valid deterministic CBOR.
+    #[error("{0}")]
+    Cbor(#[from] cbor::CborError),
+    /// Not a valid COSE message.
+    #[error("{0}")]
+    Cose(#[from] CoseError),
+    /// The `typ` header names no consentkit artifact.
+    #[error("unknown artifact type {0}")]
+    UnknownType(String),
+    /// The header does not follow the consentkit profile.
+    #[error("{kind}: {reason}")]
+    Header {
+        /// The artifact kind, if known.
+        kind: ArtifactKind,
+        /// What was wrong.
+        reason: String,
+    },
+    /// A header without `typ`, or a message of the wrong COSE structure for its type.
+    #[error("{0}")]
+    Profile(String),
+    /// A required payload field is missing.
+    #[error("{kind}: field {field} is missing")]
+    MissingField {
+        /// Artifact kind.
+        kind: ArtifactKind,
+        /// Field name.
+        field: &'static str,
+    },
+    /// A payload field has the wrong CBOR type.
+    #[error("{kind}: field {field} must be {expected}, found {found}")]
+    WrongType {
+        /// Artifact kind.
+        kind: ArtifactKind,
+        /// Field name.
+        field: &'static str,
+        /// Expected type.
+        expected: &'static str,
+        /// Found type.
+        found: &'static str,
+    },
+    /// A payload field has an invalid value.
+    #[error("{kind}: field {field}: {reason}")]
+    InvalidField {
+        /// Artifact kind.
+        kind: ArtifactKind,
+        /// Field name.
+        field: &'static str,
+        /// What was wrong.
+        reason: String,
+    },
+    /// A payload key consentkit does not define.
+    #[error("{kind}: unknown field key {key}")]
+    UnknownField {
+        /// Artifact kind.
+        kind: ArtifactKind,
+        /// The key.
+        key: i64,
+    },
+    /// The payload decodes but is not in the one canonical form
+    /// (e.g. a default written out, or sets out of order).
+    #[error("{0}: payload is not in canonical form")]
+    NonCanonicalPayload(ArtifactKind),
+    /// Signing failed.
+    #[error("{0}")]
+    Key(#[from] KeyError),
+}
+
+/// A signature in an artifact, with what it covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignatureSlot {
+    /// The header algorithm.
+    pub alg: Algorithm,
+    /// The header key id.
+    pub kid: KeyId,
+    /// The signature bytes.
+    pub signature: Vec<u8>,
+    /// The protected header bytes of this signature (COSE_Sign) or the message (COSE_Sign1).
+    protected: Vec<u8>,
+}
+
+/// The decoded content of an artifact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", content = "body", rename_all = "snake_case")]
+pub enum Body {
+    /// An offer.
+    Offer(Offer),
+    /// A grant.
+    Grant(Grant),
+    /// A refusal.
+    Refusal(Refusal),
+    /// A withdrawal or revocation.
+    Withdrawal(Withdrawal),
+    /// A data receipt.
+    DataReceipt(DataReceipt),
+    /// A value record.
+    ValueRecord(ValueRecord),
+}
+
+impl Body {
+    /// The kind.
+    pub fn kind(&self) -> ArtifactKind {
+        match self {
+            Body::Offer(_) => ArtifactKind::Offer,
+            Body::Grant(_) => ArtifactKind::Grant,
+            Body::Refusal(_) => ArtifactKind::Refusal,
+            Body::Withdrawal(_) => ArtifactKind::Withdrawal,
+            Body::DataReceipt(_) => ArtifactKind::DataReceipt,
+            Body::ValueRecord(_) => ArtifactKind::ValueRecord,
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        match self {
+            Body::Offer(x) => x.to_value(),
+            Body::Grant(x) => x.to_value(),
+            Body::Refusal(x) => x.to_value(),
+            Body::Withdrawal(x) => x.to_value(),
+            Body::DataReceipt(x) => x.to_value(),
+            Body::ValueRecord(x) => x.to_value(),
+        }
+    }
+
+    fn from_value(kind: ArtifactKind, v: Value) -> Result<Body, ArtifactError> {
+        Ok(match kind {
+            ArtifactKind::Offer => Body::Offer(Offer::from_value(v)?),
+            ArtifactKind::Grant => Body::Grant(Grant::from_value(v)?),
+            ArtifactKind::Refusal => Body::Refusal(Refusal::from_value(v)?),
+            ArtifactKind::Withdrawal => Body::Withdrawal(Withdrawal::from_value(v)?),
+            ArtifactKind::DataReceipt => Body::DataReceipt(DataReceipt::from_value(v)?),
+            ArtifactKind::ValueRecord => Body::ValueRecord(ValueRecord::from_value(v)?),
+        })
+    }
+}
+
+/// A signed artifact: its decoded body, its exact bytes and its signatures.
+///
+/// Obtain one by signing a payload struct (e.g. [`Offer::sign`]) or by
+/// [`Artifact::decode`]. Decoding checks structure and canonical form, not
+/// signatures: call [`Artifact::verify`] for that.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Artifact {
+    body: Body,
+    bytes: Vec<u8>,
+    payload: Vec<u8>,
+    digest: Digest,
+    /// COSE_Sign body protected header (empty for COSE_Sign1).
+    body_protected: Vec<u8>,
+    signatures: Vec<SignatureSlot>,
+}
+
+/// Who made a signature, as established by [`Artifact::verify`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum Signatory {
+    /// A key in the trust set.
+    Trusted {
+        /// Its role.
+        role: Role,
+        /// Its party.
+        party: String,
+    },
+    /// The person's own key, carried in the artifact (grant, refusal, person's withdrawal).
+    Subject,
+}
+
+/// One verified signature.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VerifiedSigner {
+    /// The key id.
+    pub kid: KeyId,
+    /// Who signed.
+    #[serde(flatten)]
+    pub signatory: Signatory,
+}
+
+/// Why an artifact did not verify.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// A signature is invalid. Deliberately without detail.
+    #[error("{artifact}: signature invalid")]
+    SignatureInvalid {
+        /// The artifact, as "kind id".
+        artifact: String,
+    },
+    /// The signing key is not in the trust set.
+    #[error("{artifact}: key {kid} is not trusted")]
+    UntrustedKey {
+        /// The artifact.
+        artifact: String,
+        /// The key id (hex).
+        kid: String,
+    },
+    /// The key is trusted, but not in a role allowed to sign this.
+    #[error("{artifact}: key {kid} has role {role}, which may not sign a {kind}")]
+    WrongRole {
+        /// The artifact.
+        artifact: String,
+        /// The key id.
+        kid: String,
+        /// Its role.
+        role: Role,
+        /// The artifact kind.
+        kind: ArtifactKind,
+    },
+    /// The key belongs to a different party than the artifact names.
+    #[error("{artifact}: signed by a key of {signer}, but the artifact belongs to {expected}")]
+    WrongParty {
+        /// The artifact.
+        artifact: String,
+        /// The signer's party.
+        signer: String,
+        /// The party named in the artifact.
+        expected: String,
+    },
+    /// The header algorithm does not fit the key.
+    #[error("{artifact}: header alg {header} does not fit key {kid} ({key})")]
+    AlgorithmMismatch {
+        /// The artifact.
+        artifact: String,
+        /// The key id.
+        kid: String,
+        /// Header alg.
+        header: Algorithm,
+        /// Key alg.
+        key: Algorithm,
+    },
+    /// A person-signed artifact whose first signature is not by the subject key in its payload.
+    #[error(
+        "{artifact}: the person's signature is not made with the subject key the artifact names"
+    )]
+    SubjectKeyMismatch {
+        /// The artifact.
+        artifact: String,
+    },
+    /// A grant or refusal without the controller's countersignature.
+    #[error("{artifact}: not countersigned by the controller")]
+    MissingCountersignature {
+        /// The artifact.
+        artifact: String,
+    },
+    /// The number of signatures does not fit the artifact.
+    #[error("{artifact}: {reason}")]
+    SignatureCount {
+        /// The artifact.
+        artifact: String,
+        /// What was wrong.
+        reason: String,
+    },
+}
+
+/// Any consentkit error: what the bindings convert at the boundary.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Bad encoding or content.
+    #[error(transparent)]
+    Artifact(#[from] ArtifactError),
+    /// Verification failed.
+    #[error(transparent)]
+    Verify(#[from] VerifyError),
+    /// A key problem.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// Invalid use of the API (e.g. countersigning an offer).
+    #[error("{0}")]
+    Usage(String),
+}
+
+fn protected_sign1(kind: ArtifactKind, alg: Algorithm, kid: &KeyId) -> Vec<u8> {
+    Value::Map(vec![
+        (Value::int(HDR_ALG), Value::int(alg.cose_id())),
+        (Value::int(HDR_KID), Value::bytes(kid.0.to_vec())),
+        (Value::int(HDR_TYP), Value::Unsigned(kind.typ())),
+    ])
+    .to_vec()
+}
+
+fn protected_signer(alg: Algorithm, kid: &KeyId) -> Vec<u8> {
+    Value::Map(vec![
+        (Value::int(HDR_ALG), Value::int(alg.cose_id())),
+        (Value::int(HDR_KID), Value::bytes(kid.0.to_vec())),
+    ])
+    .to_vec()
+}
+
+fn protected_body(kind: ArtifactKind) -> Vec<u8> {
+    Value::Map(vec![(Value::int(HDR_TYP), Value::Unsigned(kind.typ()))]).to_vec()
+}
+
+impl Artifact {
+    fn label(kind: ArtifactKind, digest: &Digest) -> String {
+        format!("{kind} {}", digest.id())
+    }
+
+    /// The decoded body.
+    pub fn body(&self) -> &Body {
+        &self.body
+    }
+
+    /// The kind.
+    pub fn kind(&self) -> ArtifactKind {
+        self.body.kind()
+    }
+
+    /// The id (first 16 bytes of the digest).
+    pub fn id(&self) -> ArtifactId {
+        self.digest.id()
+    }
+
+    /// The digest (what a grant uses to reference its offer).
+    pub fn digest(&self) -> Digest {
+        self.digest
+    }
+
+    /// The exact encoded bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The payload bytes.
+    pub fn payload(&self) -> &[u8] {
+        &self.payload
+    }
+
+    /// The signatures, in order.
+    pub fn signatures(&self) -> &[SignatureSlot] {
+        &self.signatures
+    }
+
+    /// The key ids that signed, in order.
+    pub fn signer_kids(&self) -> Vec<KeyId> {
+        self.signatures.iter().map(|s| s.kid).collect()
+    }
+
+    /// A short label, "kind id", for messages.
+    pub fn label_str(&self) -> String {
+        Artifact::label(self.kind(), &self.digest)
+    }
+
+    /// The message a signature covers.
+    fn tbs(&self, slot: &SignatureSlot) -> Vec<u8> {
+        if self.kind().is_multi_signed() {
+            cose::sig_structure(&self.body_protected, &slot.protected, &[], &self.payload)
+        } else {
+            cose::sig_structure1(&slot.protected, &[], &self.payload)
+        }
+    }
+
+    fn sign1(body: Body, signer: &dyn Signer) -> Result<Artifact, Error> {
+        let kind = body.kind();
+        let payload = body.to_value().to_vec();
+        let public = signer.public_key();
+        let protected = protected_sign1(kind, public.algorithm(), &public.kid());
+        let tbs = cose::sig_structure1(&protected, &[], &payload);
+        let signature = sign_checked(signer, &tbs)?;
+        let msg = Sign1 {
+            headers: Headers {
+                protected_bytes: protected,
+                protected: Vec::new(),
+                unprotected: Vec::new(),
+            },
+            payload,
+            signature,
+        };
+        Ok(Artifact::decode(&msg.to_vec())?)
+    }
+
+    fn sign_multi(body: Body, signers: &[&dyn Signer]) -> Result<Artifact, Error> {
+        let kind = body.kind();
+        let payload = body.to_value().to_vec();
+        let body_protected = protected_body(kind);
+        let mut signatures = Vec::new();
+        for s in signers {
+            let public = s.public_key();
+            let protected = protected_signer(public.algorithm(), &public.kid());
+            let tbs = cose::sig_structure(&body_protected, &protected, &[], &payload);
+            signatures.push(cose::CoseSignature {
+                headers: Headers {
+                    protected_bytes: protected,
+                    protected: Vec::new(),
+                    unprotected: Vec::new(),
+                },
+                signature: sign_checked(*s, &tbs)?,
+            });
+        }
+        let msg = Sign {
+            headers: Headers {
+                protected_bytes: body_protected,
+                protected: Vec::new(),
+                unprotected: Vec::new(),
+            },
+            payload,
+            signatures,
+        };
+        Ok(Artifact::decode(&msg.to_vec())?)
+    }
+
+    /// Adds the controller's countersignature to a grant or refusal that
+    /// carries only the person's signature. The person's signature is
+    /// checked first: a controller never countersigns a forgery.
+    pub fn countersign(&self, controller: &dyn Signer) -> Result<Artifact, Error> {
+        if !self.kind().is_multi_signed() {
+            return Err(Error::Usage(format!(
+                "a {} is not countersigned",
+                self.kind()
+            )));
+        }
+        if self.signatures.len() != 1 || self.is_imported() {
+            return Err(Error::Usage(format!(
+                "{}: expected exactly the person's signature before countersigning",
+                self.label_str()
+            )));
+        }
+        self.verify_subject_signature()?;
+        let public = controller.public_key();
+        let protected = protected_signer(public.algorithm(), &public.kid());
+        let tbs = cose::sig_structure(&self.body_protected, &protected, &[], &self.payload);
+        let signature = sign_checked(controller, &tbs)?;
+        let mut msg =
+            Sign::from_slice(&self.bytes, Tagging::Required).map_err(ArtifactError::from)?;
+        msg.signatures.push(cose::CoseSignature {
+            headers: Headers {
+                protected_bytes: protected,
+                protected: Vec::new(),
+                unprotected: Vec::new(),
+            },
+            signature,
+        });
+        Ok(Artifact::decode(&msg.to_vec())?)
+    }
+
+    fn is_imported(&self) -> bool {
+        matches!(&self.body, Body::Grant(g) if g.imported)
+    }
+
+    fn subject_key(&self) -> Option<&PublicKey> {
+        match &self.body {
+            Body::Grant(g) => g.subject_key.as_ref(),
+            Body::Refusal(r) => r.subject_key.as_ref(),
+            Body::Withdrawal(w) => w.subject_key.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Verifies the person's signature (first signature of a grant or
+    /// refusal, or a person's withdrawal) against the subject key the
+    /// artifact carries. Used by a controller before countersigning.
+    pub fn verify_subject_signature(&self) -> Result<VerifiedSigner, VerifyError> {
+        let label = self.label_str();
+        let key = self
+            .subject_key()
+            .ok_or_else(|| VerifyError::SubjectKeyMismatch {
+                artifact: label.clone(),
+            })?;
+        let slot = self
+            .signatures
+            .first()
+            .ok_or_else(|| VerifyError::SignatureCount {
+                artifact: label.clone(),
+                reason: "no signature".into(),
+            })?;
+        if slot.kid != key.kid() {
+            return Err(VerifyError::SubjectKeyMismatch { artifact: label });
+        }
+        self.check_slot(slot, key)?;
+        Ok(VerifiedSigner {
+            kid: slot.kid,
+            signatory: Signatory::Subject,
+        })
+    }
+
+    fn check_slot(&self, slot: &SignatureSlot, key: &PublicKey) -> Result<(), VerifyError> {
+        if slot.alg != key.algorithm() {
+            return Err(VerifyError::AlgorithmMismatch {
+                artifact: self.label_str(),
+                kid: slot.kid.short(),
+                header: slot.alg,
+                key: key.algorithm(),
+            });
+        }
+        key.verify(&self.tbs(slot), &slot.signature)
+            .map_err(|_| VerifyError::SignatureInvalid {
+                artifact: self.label_str(),
+            })
+    }
+
+    fn verify_trusted(
+        &self,
+        slot: &SignatureSlot,
+        trust: &TrustSet,
+        roles: &[Role],
+        party: Option<&str>,
+    ) -> Result<VerifiedSigner, VerifyError> {
+        let t = trust
+            .get(&slot.kid)
+            .ok_or_else(|| VerifyError::UntrustedKey {
+                artifact: self.label_str(),
+                kid: slot.kid.to_string(),
+            })?;
+        self.check_slot(slot, &t.key)?;
+        if !roles.contains(&t.role) {
+            return Err(VerifyError::WrongRole {
+                artifact: self.label_str(),
+                kid: slot.kid.short(),
+                role: t.role,
+                kind: self.kind(),
+            });
+        }
+        if let Some(p) = party {
+            if t.party != p {
+                return Err(VerifyError::WrongParty {
+                    artifact: self.label_str(),
+                    signer: t.party.clone(),
+                    expected: p.to_owned(),
+                });
+            }
+        }
+        Ok(VerifiedSigner {
+            kid: slot.kid,
+            signatory: Signatory::Trusted {
+                role: t.role,
+                party: t.party.clone(),
+            },
+        })
+    }
+
+    /// Verifies every signature and who made it:
+    /// - offer, value record: a trusted controller key (of the offer's controller);
+    /// - grant, refusal: the person's subject key, then the controller named
+    ///   in the payload (an imported grant: the controller only);
+    /// - withdrawal: the subject key it carries (person), or a trusted
+    ///   controller key (revocation);
+    /// - data receipt: a trusted controller or partner key.
+    ///
+    /// Whether a withdrawal's subject key is the grant's, and whether a
+    /// receipt's signer may use the grant, needs the grant: the audit
+    /// engine checks that.
+    pub fn verify(&self, trust: &TrustSet) -> Result<Vec<VerifiedSigner>, VerifyError> {
+        let label = self.label_str();
+        let count = |n: usize| {
+            if self.signatures.len() == n {
+                Ok(())
+            } else {
+                Err(VerifyError::SignatureCount {
+                    artifact: label.clone(),
+                    reason: format!("expected {n} signature(s), found {}", self.signatures.len()),
+                })
+            }
+        };
+        let first = || self.signatures.first();
+        match &self.body {
+            Body::Offer(o) => {
+                count(1)?;
+                let s = first().ok_or_else(|| VerifyError::SignatureCount {
+                    artifact: label.clone(),
+                    reason: "none".into(),
+                })?;
+                Ok(vec![self.verify_trusted(
+                    s,
+                    trust,
+                    &[Role::Controller],
+                    Some(&o.controller),
+                )?])
+            }
+            Body::Grant(Grant {
+                imported: true,
+                controller,
+                ..
+            }) => {
+                count(1)?;
+                let s = first().ok_or_else(|| VerifyError::SignatureCount {
+                    artifact: label.clone(),
+                    reason: "none".into(),
+                })?;
+                Ok(vec![self.verify_trusted(
+                    s,
+                    trust,
+                    &[Role::Controller],
+                    Some(controller),
+                )?])
+            }
+            Body::Grant(Grant { controller, .. }) | Body::Refusal(Refusal { controller, .. }) => {
+                if self.signatures.len() == 1 {
+                    return Err(VerifyError::MissingCountersignature { artifact: label });
+                }
+                count(2)?;
+                let person = self.verify_subject_signature()?;
+                let c = self.verify_trusted(
+                    &self.signatures[1],
+                    trust,
+                    &[Role::Controller],
+                    Some(controller),
+                )?;
+                Ok(vec![person, c])
+            }
+            Body::Withdrawal(w) => {
+                count(1)?;
+                match w.by {
+                    WithdrawnBy::Person => Ok(vec![self.verify_subject_signature()?]),
+                    WithdrawnBy::Controller => {
+                        let s = first().ok_or_else(|| VerifyError::SignatureCount {
+                            artifact: label.clone(),
+                            reason: "none".into(),
+                        })?;
+                        Ok(vec![self.verify_trusted(
+                            s,
+                            trust,
+                            &[Role::Controller],
+                            None,
+                        )?])
+                    }
+                }
+            }
+            Body::DataReceipt(_) => {
+                count(1)?;
+                let s = first().ok_or_else(|| VerifyError::SignatureCount {
+                    artifact: label.clone(),
+                    reason: "none".into(),
+                })?;
+                Ok(vec![self.verify_trusted(
+                    s,
+                    trust,
+                    &[Role::Controller, Role::Partner],
+                    None,
+                )?])
+            }
+            Body::ValueRecord(_) => {
+                count(1)?;
+                let s = first().ok_or_else(|| VerifyError::SignatureCount {
+                    artifact: label.clone(),
+                    reason: "none".into(),
+                })?;
+                Ok(vec![self.verify_trusted(
+                    s,
+                    trust,
+                    &[Role::Controller],
+                    None,
+                )?])
+            }
+        }
+    }
+
+    /// Decodes an artifact strictly: size limit, deterministic CBOR, the
+    /// tag, the consentkit header profile, and the payload schema.
+    /// Signatures are not checked here; see [`Artifact::verify`].
+    pub fn decode(bytes: &[u8]) -> Result<Artifact, ArtifactError> {
+        if bytes.len() > MAX_ARTIFACT_SIZE {
+            return Err(ArtifactError::TooLarge {
+                size: bytes.len(),
+                max: MAX_ARTIFACT_SIZE,
+            });
+        }
+        let v = cbor::decode(bytes)?;
+        let tag = match &v {
+            Value::Tag(t, _) => *t,
+            _ => {
+                return Err(CoseError::MissingTag {
+                    expected: TAG_SIGN1,
+                }
+                .into())
+            }
+        };
+        let (kind, payload, body_protected, signatures) = match tag {
+            TAG_SIGN1 => {
+                let m = Sign1::from_value(v, Tagging::Required)?;
+                let kind = profile_sign1(&m.headers)?;
+                if kind.is_multi_signed() {
+                    return Err(ArtifactError::Profile(format!(
+                        "a {kind} must be a COSE_Sign (tag 98), not a COSE_Sign1"
+                    )));
+                }
+                let slot = slot_of(kind, &m.headers, m.signature)?;
+                (kind, m.payload, Vec::new(), vec![slot])
+            }
+            TAG_SIGN => {
+                let m = Sign::from_value(v, Tagging::Required)?;
+                let kind = profile_body(&m.headers)?;
+                if !kind.is_multi_signed() {
+                    return Err(ArtifactError::Profile(format!(
+                        "a {kind} must be a COSE_Sign1 (tag 18), not a COSE_Sign"
+                    )));
+                }
+                if m.signatures.len() > 2 {
+                    return Err(ArtifactError::Profile(format!(
+                        "{kind}: {} signatures, at most 2 allowed",
+                        m.signatures.len()
+                    )));
+                }
+                let mut slots = Vec::new();
+                for s in m.signatures {
+                    profile_signer(kind, &s.headers)?;
+                    slots.push(slot_of(kind, &s.headers, s.signature)?);
+                }
+                (kind, m.payload, m.headers.protected_bytes, slots)
+            }
+            other => {
+                return Err(CoseError::WrongTag {
+                    expected: TAG_SIGN1,
+                    found: other,
+                }
+                .into())
+            }
+        };
+        let value = cbor::decode(&payload)?;
+        let body = Body::from_value(kind, value)?;
+        if body.to_value().to_vec() != payload {
+            return Err(ArtifactError::NonCanonicalPayload(kind));
+        }
+        if let (Body::Grant(Grant { imported: true, .. }), n) = (&body, signatures.len()) {
+            if n != 1 {
+                return Err(ArtifactError::Profile(
+                    "an imported grant carries only the controller's signature".into(),
+                ));
+            }
+        }
+        Ok(Artifact {
+            digest: Digest::of(kind, &payload),
+            body,
+            bytes: bytes.to_vec(),
+            payload,
+            body_protected,
+            signatures,
+        })
+    }
+
+    /// The body as JSON (a human-readable view; not a wire format).
+    pub fn to_json(&self) -> serde_json::Value {
+        #[derive(Serialize)]
+        struct View<'a> {
+            id: ArtifactId,
+            #[serde(flatten)]
+            body: &'a Body,
+            signers: Vec<SignerView>,
+            size: usize,
+        }
+        #[derive(Serialize)]
+        struct SignerView {
+            kid: KeyId,
+            alg: Algorithm,
+        }
+        let view = View {
+            id: self.id(),
+            body: &self.body,
+            signers: self
+                .signatures
+                .iter()
+                .map(|s| SignerView {
+                    kid: s.kid,
+                    alg: s.alg,
+                })
+                .collect(),
+            size: self.bytes.len(),
+        };
+        serde_json::to_value(view).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+fn header_err(kind: ArtifactKind, reason: impl Into<String>) -> ArtifactError {
+    ArtifactError::Header {
+        kind,
+        reason: reason.into(),
+    }
+}
+
+fn typ_of(h: &Headers) -> Result<ArtifactKind, ArtifactError> {
+    match h.get_protected(HDR_TYP) {
+        None => Err(ArtifactError::Profile(
+            "no typ in the protected header".into(),
+        )),
+        Some(Value::Unsigned(t)) => {
+            ArtifactKind::from_typ(*t).ok_or_else(|| ArtifactError::UnknownType(t.to_string()))
+        }
+        Some(Value::Text(t)) => Err(ArtifactError::UnknownType(format!("\"{t}\""))),
+        Some(other) => Err(ArtifactError::UnknownType(other.type_name().to_owned())),
+    }
+}
+
+fn only_labels(
+    kind: ArtifactKind,
+    h: &Headers,
+    allowed: &[i64],
+    what: &str,
+) -> Result<(), ArtifactError> {
+    if !h.unprotected.is_empty() {
+        return Err(header_err(
+            kind,
+            format!("{what}: unprotected header must be empty"),
+        ));
+    }
+    for (k, _) in &h.protected {
+        if !k
+            .as_i64()
+            .is_some_and(|l| allowed.contains(&l) || l == HDR_CRIT)
+        {
+            let name = k
+                .as_i64()
+                .map(|i| i.to_string())
+                .unwrap_or_else(|| format!("{k:?}"));
+            return Err(header_err(
+                kind,
+                format!("{what}: unexpected protected header {name}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn profile_sign1(h: &Headers) -> Result<ArtifactKind, ArtifactError> {
+    let kind = typ_of(h)?;
+    only_labels(kind, h, &[HDR_ALG, HDR_KID, HDR_TYP], "COSE_Sign1")?;
+    Ok(kind)
+}
+
+fn profile_body(h: &Headers) -> Result<ArtifactKind, ArtifactError> {
+    let kind = typ_of(h)?;
+    only_labels(kind, h, &[HDR_TYP], "COSE_Sign body")?;
+    Ok(kind)
+}
+
+fn profile_signer(kind: ArtifactKind, h: &Headers) -> Result<(), ArtifactError> {
+    if h.get_protected(HDR_TYP).is_some() {
+        return Err(header_err(
+            kind,
+            "typ belongs in the body header, not a signer's",
+        ));
+    }
+    only_labels(kind, h, &[HDR_ALG, HDR_KID], "COSE_Signature")
+}
+
+fn slot_of(
+    kind: ArtifactKind,
+    h: &Headers,
+    signature: Vec<u8>,
+) -> Result<SignatureSlot, ArtifactError> {
+    let alg = cose::algorithm_of(h.get_protected(HDR_ALG))?;
+    let kid = match h.get_protected(HDR_KID) {
+        Some(Value::Bytes(b)) => KeyId::from_slice(b).ok_or_else(|| {
+            header_err(
+                kind,
+                format!(
+                    "kid must be a 32-byte key thumbprint, found {} bytes",
+                    b.len()
+                ),
+            )
+        })?,
+        Some(other) => {
+            return Err(header_err(
+                kind,
+                format!("kid must be a byte string, found {}", other.type_name()),
+            ))
+        }
+        None => return Err(header_err(kind, "no kid in the protected header")),
+    };
+    if signature.len() != alg.signature_len() {
+        return Err(header_err(
+            kind,
+            format!(
+                "{alg} signature must be {} bytes, found {}",
+                alg.signature_len(),
+                signature.len()
+            ),
+        ));
+    }
+    Ok(SignatureSlot {
+        alg,
+        kid,
+        signature,
+        protected: h.protected_bytes.clone(),
+    })
+}
+
+fn kind_mismatch<T>(want: ArtifactKind, got: &Artifact) -> Result<T, Error> {
+    Err(Error::Usage(format!(
+        "expected a {want}, found a {}",
+        got.kind()
+    )))
+}
+
+impl Offer {
+    /// Signs the offer as its controller. Sets are put in canonical order.
+    pub fn sign(&self, controller: &dyn Signer) -> Result<Artifact, Error> {
+        let mut o = self.clone();
+        o.normalise();
+        o.validate()?;
+        Artifact::sign1(Body::Offer(o), controller)
+    }
+
+    /// The offer inside an artifact.
+    pub fn from_artifact(a: &Artifact) -> Result<&Offer, Error> {
+        match a.body() {
+            Body::Offer(o) => Ok(o),
+            _ => kind_mismatch(ArtifactKind::Offer, a),
+        }
+    }
+}
+
+impl Grant {
+    /// Signs the grant as the person. If `subject_key` is unset it is set
+    /// to the signer's key; if set, it must be the signer's key. The result
+    /// carries one signature; the controller adds the second with
+    /// [`Artifact::countersign`].
+    pub fn sign_as_person(&self, person: &dyn Signer) -> Result<Artifact, Error> {
+        let mut g = self.clone();
+        g.normalise();
+        let key = person.public_key();
+        match &g.subject_key {
+            None => g.subject_key = Some(key),
+            Some(k) if *k == key => {}
+            Some(_) => {
+                return Err(Error::Usage(
+                    "the grant's subject key is not the signer's key".into(),
+                ))
+            }
+        }
+        g.validate()?;
+        Artifact::sign_multi(Body::Grant(g), &[person])
+    }
+
+    /// Signs an imported grant (no person signature) as the controller.
+    /// The grant must say `imported` and carry no subject key.
+    pub fn sign_imported(&self, controller: &dyn Signer) -> Result<Artifact, Error> {
+        let mut g = self.clone();
+        g.normalise();
+        g.validate()?;
+        if !g.imported {
+            return Err(Error::Usage(
+                "only a grant marked imported may lack the person's signature".into(),
+            ));
+        }
+        Artifact::sign_multi(Body::Grant(g), &[controller])
+    }
+
+    /// Signs as the person and countersigns as the controller in one step
+    /// (both keys at hand, e.g. in tests and simulations).
+    pub fn sign_both(
+        &self,
+        person: &dyn Signer,
+        controller: &dyn Signer,
+    ) -> Result<Artifact, Error> {
+        self.sign_as_person(person)?.countersign(controller)
+    }
+
+    /// The grant inside an artifact.
+    pub fn from_artifact(a: &Artifact) -> Result<&Grant, Error> {
+        match a.body() {
+            Body::Grant(g) => Ok(g),
+            _ => kind_mismatch(ArtifactKind::Grant, a),
+        }
+    }
+}
+
+impl Refusal {
+    /// Signs the refusal as the person (sets `subject_key` like [`Grant::sign_as_person`]).
+    pub fn sign_as_person(&self, person: &dyn Signer) -> Result<Artifact, Error> {
+        let mut r = self.clone();
+        let key = person.public_key();
+        match &r.subject_key {
+            None => r.subject_key = Some(key),
+            Some(k) if *k == key => {}
+            Some(_) => {
+                return Err(Error::Usage(
+                    "the refusal's subject key is not the signer's key".into(),
+                ))
+            }
+        }
+        Artifact::sign_multi(Body::Refusal(r), &[person])
+    }
+
+    /// Signs as the person and countersigns as the controller.
+    pub fn sign_both(
+        &self,
+        person: &dyn Signer,
+        controller: &dyn Signer,
+    ) -> Result<Artifact, Error> {
+        self.sign_as_person(person)?.countersign(controller)
+    }
+}
+
+impl Withdrawal {
+    /// The person withdraws a grant: one call. The withdrawal takes effect at `at`.
+    pub fn by_person(grant: ArtifactId, at: Time, person: &dyn Signer) -> Result<Artifact, Error> {
+        Withdrawal {
+            grant,
+            issued_at: at,
+            effective_at: at,
+            by: WithdrawnBy::Person,
+            reason: None,
+            subject_key: Some(person.public_key()),
+        }
+        .sign(person)
+    }
+
+    /// The controller revokes a grant, with a reason.
+    pub fn revoke(
+        grant: ArtifactId,
+        at: Time,
+        reason: impl Into<String>,
+        controller: &dyn Signer,
+    ) -> Result<Artifact, Error> {
+        Withdrawal {
+            grant,
+            issued_at: at,
+            effective_at: at,
+            by: WithdrawnBy::Controller,
+            reason: Some(reason.into()),
+            subject_key: None,
+        }
+        .sign(controller)
+    }
+
+    /// Signs the withdrawal (by the person with their subject key, or by the controller).
+    pub fn sign(&self, signer: &dyn Signer) -> Result<Artifact, Error> {
+        self.validate()?;
+        if let Some(k) = &self.subject_key {
+            if *k != signer.public_key() {
+                return Err(Error::Usage(
+                    "a person's withdrawal must be signed with the subject key it names".into(),
+                ));
+            }
+        }
+        Artifact::sign1(Body::Withdrawal(self.clone()), signer)
+    }
+}
+
+impl DataReceipt {
+    /// Signs the receipt (controller or partner).
+    pub fn sign(&self, signer: &dyn Signer) -> Result<Artifact, Error> {
+        if self.quantity == 0 {
+            return Err(ArtifactError::InvalidField {
+                kind: ArtifactKind::DataReceipt,
+                field: "quantity",
+                reason: "zero".into(),
+            }
+            .into());
+        }
+        Artifact::sign1(Body::DataReceipt(self.clone()), signer)
+    }
+}
+
+impl ValueRecord {
+    /// Signs the value record as the controller.
+    pub fn sign(&self, controller: &dyn Signer) -> Result<Artifact, Error> {
+        Artifact::sign1(Body::ValueRecord(self.clone()), controller)
+    }
+}
+
+/// Reads a term, for callers building payloads from strings.
+pub fn term(s: &str) -> Result<Term, Error> {
+    Term::new(s).map_err(|e| Error::Usage(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,20 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
+pub mod artifact;
+pub mod cbor;
+pub mod cose;
+pub mod keys;
+pub mod privacy;
+pub mod vocab;
+
+pub use artifact::{
+    Artifact, ArtifactError, ArtifactId, ArtifactKind, Benefit, BenefitKind, Body,
+    CollectionMethod, DataReceipt, Digest, Error, Grant, Limits, Notice, Offer, Recipient, Refusal,
+    Signatory, ValueEstimate, ValueRecord, VerifiedSigner, VerifyError, Withdrawal, WithdrawnBy,
+};
+pub use keys::{Algorithm, KeyError, KeyId, KeyPair, PublicKey, Role, Signer, TrustSet};
+pub use privacy::{commit, pseudonym, Commitment};
+pub use vocab::Term;
