@@ -8,6 +8,7 @@ pub mod cbor;
 pub mod cose;
 pub mod keys;
 pub mod privacy;
+pub mod sample;
 pub mod vocab;
 
 pub use artifact::{

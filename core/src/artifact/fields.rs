@@ -265,7 +265,7 @@ impl Fields {
                     return Err(self.invalid(field, "unexpected COSE_Key parameters"));
                 }
                 // Exactly the encoding consentkit writes, so the payload stays canonical.
-                if parsed.public.to_cose_key_value(Vec::new()) != v {
+                if parsed.public.to_cose_key_value(Vec::new()).to_vec() != v.to_vec() {
                     return Err(self.invalid(
                         field,
                         "COSE_Key must carry kty, kid, alg, crv, x (and y) only",

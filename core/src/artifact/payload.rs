@@ -902,8 +902,9 @@ pub struct DataReceipt {
     pub category: Term,
     /// The purpose of the use.
     pub purpose: Term,
-    /// Who received the data (the controller itself, or a partner).
-    pub recipient: String,
+    /// Who received the data: a partner, or the controller itself. `None`
+    /// means the signer's own party (a partner recording its own use).
+    pub recipient: Option<String>,
     /// When (CWT `iat`).
     pub used_at: Time,
     /// How many data points (default 1).
@@ -921,7 +922,7 @@ impl DataReceipt {
             (IAT, Some(Value::Unsigned(self.used_at))),
             (PURPOSES, Some(self.purpose.to_value())),
             (CATEGORIES, Some(self.category.to_value())),
-            (RECIPIENTS, Some(Value::text(self.recipient.clone()))),
+            (RECIPIENTS, self.recipient.clone().map(Value::Text)),
             (GRANT, Some(Value::bytes(self.grant.0.to_vec()))),
             (
                 QUANTITY,
@@ -945,7 +946,7 @@ impl DataReceipt {
             grant: ArtifactId(f.bytes_n::<16>(GRANT, "grant")?),
             category: f.term(CATEGORIES, "category")?,
             purpose: f.term(PURPOSES, "purpose")?,
-            recipient: f.text(RECIPIENTS, "recipient")?,
+            recipient: f.opt_text(RECIPIENTS, "recipient")?,
             used_at: f.uint(IAT, "used_at")?,
             quantity,
             precision: f.opt_u32(PRECISION, "precision")?,
