@@ -4,9 +4,11 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 
 pub mod artifact;
+pub mod audit;
 pub mod cbor;
 pub mod cose;
 pub mod keys;
+pub mod lifecycle;
 pub mod privacy;
 pub mod sample;
 pub mod vocab;

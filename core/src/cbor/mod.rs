@@ -251,6 +251,65 @@ pub fn item_len(input: &[u8]) -> Result<usize, CborError> {
     decode_prefix(input).map(|(_, n)| n)
 }
 
+/// Returns the length of the well-formed item at the front of `input`
+/// without checking deterministic encoding (for splitting a CBOR sequence
+/// so that one non-canonical item can be reported and skipped). Indefinite
+/// lengths are not supported and reported as such; nesting is bounded by
+/// [`MAX_DEPTH`].
+pub fn well_formed_len(input: &[u8]) -> Result<usize, CborError> {
+    fn skip(input: &[u8], pos: &mut usize, depth: usize) -> Result<(), CborError> {
+        let at = *pos;
+        let err = |kind| CborError { offset: at, kind };
+        if depth > MAX_DEPTH {
+            return Err(err(CborErrorKind::TooDeep));
+        }
+        let b = *input.get(at).ok_or(err(CborErrorKind::Truncated))?;
+        let (major, info) = (b >> 5, b & 0x1f);
+        let extra = match info {
+            0..=23 => 0,
+            24 => 1,
+            25 => 2,
+            26 => 4,
+            27 => 8,
+            28..=30 => return Err(err(CborErrorKind::ReservedHead)),
+            _ => return Err(err(CborErrorKind::IndefiniteLength)),
+        };
+        let arg_bytes = input
+            .get(at + 1..at + 1 + extra)
+            .ok_or(err(CborErrorKind::Truncated))?;
+        let arg = if extra == 0 {
+            info as u64
+        } else {
+            arg_bytes.iter().fold(0u64, |a, &x| (a << 8) | x as u64)
+        };
+        *pos = at + 1 + extra;
+        let remaining = (input.len() - *pos) as u64;
+        match major {
+            2 | 3 => {
+                if arg > remaining {
+                    return Err(err(CborErrorKind::LengthTooLarge));
+                }
+                *pos += arg as usize;
+            }
+            4 | 5 => {
+                let per = if major == 5 { 2 } else { 1 };
+                if arg > remaining {
+                    return Err(err(CborErrorKind::LengthTooLarge));
+                }
+                for _ in 0..arg * per {
+                    skip(input, pos, depth + 1)?;
+                }
+            }
+            6 => skip(input, pos, depth + 1)?,
+            _ => {}
+        }
+        Ok(())
+    }
+    let mut pos = 0;
+    skip(input, &mut pos, 0)?;
+    Ok(pos)
+}
+
 struct Decoder<'a> {
     input: &'a [u8],
     pos: usize,

@@ -1,0 +1,756 @@
+//! The audit engine: reads a bundle of artifacts (a CBOR sequence, RFC
+//! 8742), verifies every signature against a trust set, replays the
+//! lifecycle and reports findings a person can act on.
+//!
+//! - **Order does not matter.** The bundle is read twice: the first pass
+//!   takes offers, grants, refusals and withdrawals; the second checks data
+//!   receipts and value records against them. A receipt placed before its
+//!   grant audits the same way.
+//! - **Streaming.** Neither pass holds the bundle: memory grows with the
+//!   number of grants (plus 16 bytes per receipt id, for duplicate
+//!   detection), not with the bundle's size.
+//! - **Parallel.** Receipts are decoded and verified in batches across all
+//!   cores (feature `parallel`, on by default).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{self, Read};
+
+use serde::Serialize;
+
+use crate::artifact::{Artifact, ArtifactError, ArtifactId, ArtifactKind, Body, Digest, Offer, Signatory, Time, VerifiedSigner, VerifyError, WithdrawnBy};
+use crate::cbor::{self, Value};
+use crate::keys::TrustSet;
+use crate::lifecycle::{grant_exceeds_offer, ConsentState, DataUse, Denial, GrantRecord, DAY};
+
+mod report;
+pub use report::{render_html, render_text};
+
+/// Receipts decoded and verified per parallel batch.
+pub const BATCH: usize = 4096;
+/// Allowed clock skew for artifacts dated after the audit time, in seconds.
+pub const CLOCK_SKEW: u64 = 300;
+
+/// What a finding is about. The names are stable: they appear in JSON reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FindingKind {
+    /// A signature does not verify (or the header alg does not fit the key).
+    SignatureInvalid,
+    /// Signed by a key not in the trust set.
+    UntrustedKey,
+    /// Signed by a trusted key that may not sign this artifact (wrong role or party).
+    WrongSigner,
+    /// Not a valid artifact; the message carries the decode error.
+    Malformed,
+    /// Refers to a grant not in the bundle (or whose own checks failed).
+    UnknownGrant,
+    /// A grant refers to an offer not in the bundle.
+    UnknownOffer,
+    /// A purpose not granted.
+    PurposeNotGranted,
+    /// A data category not granted.
+    CategoryNotGranted,
+    /// A recipient not granted.
+    RecipientNotGranted,
+    /// Used before the grant was given.
+    BeforeGrant,
+    /// Used after withdrawal or revocation.
+    AfterWithdrawal,
+    /// Used after expiry.
+    AfterExpiry,
+    /// Used under a grant already superseded.
+    AfterSupersession,
+    /// More uses in a day than the offer allows.
+    LimitExceeded,
+    /// Data finer than the offer allows.
+    PrecisionExceeded,
+    /// The same artifact id twice.
+    DuplicateId,
+    /// A value record for a grant not in the bundle.
+    ValueForUnknownGrant,
+    /// A grant accepts more than its offer offered.
+    GrantExceedsOffer,
+    /// Dated after the audit time (beyond the allowed clock skew).
+    FutureDated,
+}
+
+impl FindingKind {
+    /// The stable snake_case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            FindingKind::SignatureInvalid => "signature_invalid",
+            FindingKind::UntrustedKey => "untrusted_key",
+            FindingKind::WrongSigner => "wrong_signer",
+            FindingKind::Malformed => "malformed",
+            FindingKind::UnknownGrant => "unknown_grant",
+            FindingKind::UnknownOffer => "unknown_offer",
+            FindingKind::PurposeNotGranted => "purpose_not_granted",
+            FindingKind::CategoryNotGranted => "category_not_granted",
+            FindingKind::RecipientNotGranted => "recipient_not_granted",
+            FindingKind::BeforeGrant => "before_grant",
+            FindingKind::AfterWithdrawal => "after_withdrawal",
+            FindingKind::AfterExpiry => "after_expiry",
+            FindingKind::AfterSupersession => "after_supersession",
+            FindingKind::LimitExceeded => "limit_exceeded",
+            FindingKind::PrecisionExceeded => "precision_exceeded",
+            FindingKind::DuplicateId => "duplicate_id",
+            FindingKind::ValueForUnknownGrant => "value_for_unknown_grant",
+            FindingKind::GrantExceedsOffer => "grant_exceeds_offer",
+            FindingKind::FutureDated => "future_dated",
+        }
+    }
+}
+
+impl std::fmt::Display for FindingKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// What kind.
+    pub kind: FindingKind,
+    /// The artifact concerned (hex id), if it could be identified.
+    pub artifact: Option<ArtifactId>,
+    /// The artifact's type, if known.
+    pub artifact_kind: Option<ArtifactKind>,
+    /// The controller concerned, if known.
+    pub controller: Option<String>,
+    /// Byte offset of the artifact in the bundle (the first occurrence found).
+    pub offset: u64,
+    /// What is wrong, for a person.
+    pub message: String,
+}
+
+/// Counts for one controller.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ControllerStats {
+    /// Offers.
+    pub offers: u64,
+    /// Grants.
+    pub grants: u64,
+    /// Refusals.
+    pub refusals: u64,
+    /// Withdrawals by people.
+    pub withdrawals: u64,
+    /// Revocations by the controller.
+    pub revocations: u64,
+    /// Data receipts under its grants.
+    pub receipts: u64,
+    /// Value records.
+    pub value_records: u64,
+    /// Findings concerning it.
+    pub findings: u64,
+    /// Value delivered, summed per unit (currency, "points", "month", ...).
+    pub value_delivered: BTreeMap<String, u64>,
+    /// Grants per state at the audit time.
+    pub grant_states: BTreeMap<ConsentState, u64>,
+}
+
+/// Activity on one UTC day, for the report's chart.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DayActivity {
+    /// Grants given.
+    pub grants: u64,
+    /// Withdrawals and revocations taking effect.
+    pub withdrawals: u64,
+    /// Data receipts.
+    pub receipts: u64,
+}
+
+/// The audit's result.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The audit time (seconds since the epoch).
+    pub at: Time,
+    /// Bytes read.
+    pub bundle_bytes: u64,
+    /// Items read.
+    pub items: u64,
+    /// Artifacts per type (valid or not, as far as their type is known).
+    pub counts: BTreeMap<ArtifactKind, u64>,
+    /// Items whose type could not be determined.
+    pub unreadable: u64,
+    /// Per controller.
+    pub controllers: BTreeMap<String, ControllerStats>,
+    /// Activity per UTC day (key: day number since the epoch).
+    pub days: BTreeMap<u64, DayActivity>,
+    /// The findings, sorted by kind, artifact and message.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// Findings per kind.
+    pub fn finding_counts(&self) -> BTreeMap<FindingKind, u64> {
+        let mut m = BTreeMap::new();
+        for f in &self.findings {
+            *m.entry(f.kind).or_insert(0) += 1;
+        }
+        m
+    }
+
+    /// The report as JSON (schema: docs/AUDIT-REPORT.md).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// Errors that stop an audit (input that cannot be read at all).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuditError {
+    /// Reading the bundle failed.
+    #[error("reading the bundle: {0}")]
+    Io(#[from] io::Error),
+}
+
+/// Audit settings.
+#[derive(Clone, Debug, Default)]
+pub struct AuditOptions {
+    /// The audit time: grant states are computed at it, and artifacts dated
+    /// after it (plus [`CLOCK_SKEW`]) are flagged. Default: now.
+    pub at: Option<Time>,
+}
+
+/// One item of a CBOR sequence.
+enum Item {
+    Ok { offset: u64, bytes: Vec<u8> },
+    /// The sequence cannot be split further: report and stop.
+    Broken { offset: u64, error: String },
+}
+
+/// Splits a CBOR sequence read from `r` into items, holding at most one
+/// item (up to [`crate::artifact::MAX_ARTIFACT_SIZE`]) plus a read buffer.
+struct SeqReader<R: Read> {
+    r: R,
+    buf: Vec<u8>,
+    start: usize,
+    offset: u64,
+    eof: bool,
+    done: bool,
+}
+
+const READ_CHUNK: usize = 256 * 1024;
+
+impl<R: Read> SeqReader<R> {
+    fn new(r: R) -> Self {
+        SeqReader { r, buf: Vec::with_capacity(READ_CHUNK * 2), start: 0, offset: 0, eof: false, done: false }
+    }
+
+    fn fill(&mut self) -> io::Result<()> {
+        if self.start > 0 && self.start >= self.buf.len() / 2 {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
+        let old = self.buf.len();
+        self.buf.resize(old + READ_CHUNK, 0);
+        let n = loop {
+            match self.r.read(&mut self.buf[old..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.buf.truncate(old);
+                    return Err(e);
+                }
+            }
+        };
+        self.buf.truncate(old + n);
+        if n == 0 {
+            self.eof = true;
+        }
+        Ok(())
+    }
+
+    fn next_item(&mut self) -> io::Result<Option<Item>> {
+        if self.done {
+            return Ok(None);
+        }
+        loop {
+            let avail = &self.buf[self.start..];
+            if avail.is_empty() && self.eof {
+                return Ok(None);
+            }
+            match cbor::well_formed_len(avail) {
+                Ok(n) => {
+                    let bytes = avail[..n].to_vec();
+                    let offset = self.offset;
+                    self.start += n;
+                    self.offset += n as u64;
+                    return Ok(Some(Item::Ok { offset, bytes }));
+                }
+                Err(e) if matches!(e.kind, cbor::CborErrorKind::Truncated | cbor::CborErrorKind::LengthTooLarge) && !self.eof => {
+                    if avail.len() > crate::artifact::MAX_ARTIFACT_SIZE {
+                        self.done = true;
+                        return Ok(Some(Item::Broken {
+                            offset: self.offset,
+                            error: format!("item larger than {} bytes; the rest of the bundle was not read", crate::artifact::MAX_ARTIFACT_SIZE),
+                        }));
+                    }
+                    self.fill()?;
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Ok(Some(Item::Broken {
+                        offset: self.offset + e.offset as u64,
+                        error: format!("{}; the rest of the bundle was not read", e.kind),
+                    }));
+                }
+            }
+        }
+    }
+}
+
+/// Reads the artifact type from the protected header without decoding
+/// the whole item. `None` if it cannot be determined.
+pub fn peek_kind(bytes: &[u8]) -> Option<ArtifactKind> {
+    let (tag_len, expect_tag) = match bytes.first()? {
+        0xd2 => (1, 18u64),
+        0xd8 => (2, *bytes.get(1)? as u64),
+        _ => return None,
+    };
+    if expect_tag != 18 && expect_tag != 98 {
+        return None;
+    }
+    let rest = bytes.get(tag_len..)?;
+    if *rest.first()? != 0x84 {
+        return None;
+    }
+    let (protected, _) = cbor::decode_prefix(rest.get(1..)?).ok()?;
+    let Value::Bytes(p) = protected else { return None };
+    let Value::Map(m) = cbor::decode(&p).ok()? else { return None };
+    let typ = m.iter().find(|(k, _)| k.as_i64() == Some(16))?.1.as_u64()?;
+    ArtifactKind::from_typ(typ)
+}
+
+fn is_context(kind: Option<ArtifactKind>) -> bool {
+    matches!(kind, Some(ArtifactKind::Offer | ArtifactKind::Grant | ArtifactKind::Refusal | ArtifactKind::Withdrawal))
+}
+
+/// The outcome of decoding and verifying one item.
+enum Checked {
+    Valid { artifact: Artifact, signers: Vec<VerifiedSigner> },
+    Malformed { kind: Option<ArtifactKind>, error: ArtifactError },
+    Unverified { artifact: Artifact, error: VerifyError },
+}
+
+fn check(bytes: &[u8], trust: &TrustSet) -> Checked {
+    match Artifact::decode(bytes) {
+        Err(error) => Checked::Malformed { kind: peek_kind(bytes), error },
+        Ok(artifact) => match artifact.verify(trust) {
+            Ok(signers) => Checked::Valid { artifact, signers },
+            Err(error) => Checked::Unverified { artifact, error },
+        },
+    }
+}
+
+fn verify_finding_kind(e: &VerifyError) -> FindingKind {
+    match e {
+        VerifyError::UntrustedKey { .. } => FindingKind::UntrustedKey,
+        VerifyError::WrongRole { .. } | VerifyError::WrongParty { .. } => FindingKind::WrongSigner,
+        _ => FindingKind::SignatureInvalid,
+    }
+}
+
+fn trusted_party(signers: &[VerifiedSigner]) -> Option<&str> {
+    signers.iter().rev().find_map(|s| match &s.signatory {
+        Signatory::Trusted { party, .. } => Some(party.as_str()),
+        Signatory::Subject => None,
+    })
+}
+
+/// Current time in seconds since the epoch.
+pub fn now() -> Time {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+struct State<'t> {
+    trust: &'t TrustSet,
+    at: Time,
+    report: Report,
+    offers: HashMap<Digest, (Offer, u64)>,
+    grants: HashMap<ArtifactId, GrantRecord>,
+    grant_offsets: HashMap<ArtifactId, u64>,
+    /// Grants that were present but failed their own checks.
+    bad_grants: HashMap<ArtifactId, String>,
+    /// Withdrawals, kept until all grants are known.
+    withdrawals: Vec<(ArtifactId, crate::artifact::Withdrawal, Vec<VerifiedSigner>, u64)>,
+    seen: HashSet<ArtifactId>,
+    uses: HashMap<(ArtifactId, u64), u64>,
+}
+
+impl<'t> State<'t> {
+    fn finding(&mut self, kind: FindingKind, artifact: Option<ArtifactId>, artifact_kind: Option<ArtifactKind>, controller: Option<String>, offset: u64, message: String) {
+        if let Some(c) = &controller {
+            self.report.controllers.entry(c.clone()).or_default().findings += 1;
+        }
+        self.report.findings.push(Finding { kind, artifact, artifact_kind, controller, offset, message });
+    }
+
+    fn controller(&mut self, c: &str) -> &mut ControllerStats {
+        self.report.controllers.entry(c.to_owned()).or_default()
+    }
+
+    fn day(&mut self, t: Time) -> &mut DayActivity {
+        self.report.days.entry(t / DAY).or_default()
+    }
+
+    fn future(&mut self, a: &Artifact, t: Time, offset: u64, controller: Option<String>) {
+        if t > self.at.saturating_add(CLOCK_SKEW) {
+            let msg = format!("{} is dated {}, after the audit time {}", a.label_str(), fmt_time(t), fmt_time(self.at));
+            self.finding(FindingKind::FutureDated, Some(a.id()), Some(a.kind()), controller, offset, msg);
+        }
+    }
+
+    /// Counts an item and checks its id is new. Returns false for a duplicate.
+    fn first_sight(&mut self, a: &Artifact, offset: u64) -> bool {
+        if self.seen.insert(a.id()) {
+            return true;
+        }
+        let msg = format!("{} appears more than once in the bundle", a.label_str());
+        self.finding(FindingKind::DuplicateId, Some(a.id()), Some(a.kind()), None, offset, msg);
+        false
+    }
+
+    fn bad_item(&mut self, offset: u64, checked: Checked) -> Option<(Artifact, Vec<VerifiedSigner>)> {
+        match checked {
+            Checked::Valid { artifact, signers } => {
+                *self.report.counts.entry(artifact.kind()).or_insert(0) += 1;
+                Some((artifact, signers))
+            }
+            Checked::Malformed { kind, error } => {
+                match kind {
+                    Some(k) => *self.report.counts.entry(k).or_insert(0) += 1,
+                    None => self.report.unreadable += 1,
+                }
+                let what = kind.map(|k| k.name()).unwrap_or("item");
+                self.finding(FindingKind::Malformed, None, kind, None, offset, format!("{what} at byte {offset}: {error}"));
+                None
+            }
+            Checked::Unverified { artifact, error } => {
+                *self.report.counts.entry(artifact.kind()).or_insert(0) += 1;
+                if artifact.kind() == ArtifactKind::Grant {
+                    self.bad_grants.insert(artifact.id(), error.to_string());
+                }
+                let k = verify_finding_kind(&error);
+                let controller = match artifact.body() {
+                    Body::Offer(o) => Some(o.controller.clone()),
+                    Body::Grant(g) => Some(g.controller.clone()),
+                    Body::Refusal(r) => Some(r.controller.clone()),
+                    _ => None,
+                };
+                self.finding(k, Some(artifact.id()), Some(artifact.kind()), controller, offset, error.to_string());
+                None
+            }
+        }
+    }
+
+    /// Pass 1: offers, grants, refusals, withdrawals.
+    fn context(&mut self, offset: u64, bytes: &[u8]) {
+        let checked = check(bytes, self.trust);
+        let Some((a, signers)) = self.bad_item(offset, checked) else { return };
+        if !self.first_sight(&a, offset) {
+            return;
+        }
+        match a.body().clone() {
+            Body::Offer(o) => {
+                self.controller(&o.controller).offers += 1;
+                self.future(&a, o.issued_at, offset, Some(o.controller.clone()));
+                self.offers.insert(a.digest(), (o, offset));
+            }
+            Body::Grant(g) => {
+                self.controller(&g.controller).grants += 1;
+                self.future(&a, g.issued_at, offset, Some(g.controller.clone()));
+                self.day(g.issued_at).grants += 1;
+                self.grant_offsets.insert(a.id(), offset);
+                self.grants.insert(a.id(), GrantRecord::new(a.id(), g));
+            }
+            Body::Refusal(r) => {
+                self.controller(&r.controller).refusals += 1;
+                self.future(&a, r.issued_at, offset, Some(r.controller.clone()));
+            }
+            Body::Withdrawal(w) => {
+                self.future(&a, w.issued_at, offset, None);
+                self.withdrawals.push((a.id(), w, signers, offset));
+            }
+            Body::DataReceipt(_) | Body::ValueRecord(_) => {}
+        }
+    }
+
+    /// Between the passes: link grants to offers, supersessions and withdrawals.
+    fn link(&mut self) {
+        let ids: Vec<ArtifactId> = self.grants.keys().copied().collect();
+        let mut unknown_offer = Vec::new();
+        let mut exceeds = Vec::new();
+        let mut supersede = Vec::new();
+        for id in &ids {
+            let Some(rec) = self.grants.get_mut(id) else { continue };
+            let offset = self.grant_offsets.get(id).copied().unwrap_or(0);
+            match self.offers.get(&rec.grant.offer) {
+                Some((o, _)) => {
+                    let problems = grant_exceeds_offer(&rec.grant, o, &rec.grant.offer, &rec.grant.offer);
+                    if !problems.is_empty() {
+                        exceeds.push((*id, rec.grant.controller.clone(), offset, problems.join("; ")));
+                    }
+                    rec.offer = Some(o.clone());
+                }
+                None => unknown_offer.push((*id, rec.grant.controller.clone(), offset, hex::encode(&rec.grant.offer.0[..8]))),
+            }
+            if let Some(old) = rec.grant.supersedes {
+                supersede.push((old, rec.grant.issued_at, *id, rec.grant.subject, offset, rec.grant.controller.clone()));
+            }
+        }
+        for (id, c, off, d) in unknown_offer {
+            self.finding(FindingKind::UnknownOffer, Some(id), Some(ArtifactKind::Grant), Some(c), off, format!("grant {id} accepts offer {d}…, which is not in the bundle"));
+        }
+        for (id, c, off, p) in exceeds {
+            self.finding(FindingKind::GrantExceedsOffer, Some(id), Some(ArtifactKind::Grant), Some(c), off, format!("grant {id} exceeds its offer: {p}"));
+        }
+        for (old, at, new, subject, off, c) in supersede {
+            match self.grants.get_mut(&old) {
+                Some(rec) if rec.grant.subject == subject && rec.grant.controller == c => rec.add_superseded(at, new),
+                Some(_) => self.finding(FindingKind::UnknownGrant, Some(new), Some(ArtifactKind::Grant), Some(c), off, format!("grant {new} claims to supersede grant {old} of another person or controller")),
+                None => self.finding(FindingKind::UnknownGrant, Some(new), Some(ArtifactKind::Grant), Some(c), off, format!("grant {new} supersedes grant {old}, which is not in the bundle")),
+            }
+        }
+        let withdrawals = std::mem::take(&mut self.withdrawals);
+        for (wid, w, signers, off) in withdrawals {
+            let Some(rec) = self.grants.get(&w.grant) else {
+                let why = self.bad_grants.get(&w.grant).map(|e| format!(" (the grant failed its checks: {e})")).unwrap_or_default();
+                self.finding(FindingKind::UnknownGrant, Some(wid), Some(ArtifactKind::Withdrawal), None, off, format!("withdrawal {wid} refers to grant {}, which is not in the bundle{why}", w.grant));
+                continue;
+            };
+            let controller = rec.grant.controller.clone();
+            let authorised = match w.by {
+                WithdrawnBy::Person => w.subject_key.is_some() && w.subject_key == rec.grant.subject_key,
+                WithdrawnBy::Controller => trusted_party(&signers) == Some(controller.as_str()),
+            };
+            if !authorised {
+                let who = match w.by {
+                    WithdrawnBy::Person => "a key that is not the grant's subject key".to_owned(),
+                    WithdrawnBy::Controller => format!("{}, not the grant's controller {controller}", trusted_party(&signers).unwrap_or("?")),
+                };
+                self.finding(FindingKind::WrongSigner, Some(wid), Some(ArtifactKind::Withdrawal), Some(controller), off, format!("withdrawal {wid} of grant {} is signed by {who}", w.grant));
+                continue;
+            }
+            if let Some(rec) = self.grants.get_mut(&w.grant) {
+                rec.add_withdrawal(w.effective_at, w.by, wid);
+            }
+            match w.by {
+                WithdrawnBy::Person => self.controller(&controller).withdrawals += 1,
+                WithdrawnBy::Controller => self.controller(&controller).revocations += 1,
+            }
+            self.day(w.effective_at).withdrawals += 1;
+        }
+    }
+
+    /// Pass 2: one decoded-and-verified receipt or value record.
+    fn usage(&mut self, offset: u64, checked: Checked) {
+        let Some((a, signers)) = self.bad_item(offset, checked) else { return };
+        if !self.first_sight(&a, offset) {
+            return;
+        }
+        let signer = trusted_party(&signers).unwrap_or("?").to_owned();
+        match a.body() {
+            Body::DataReceipt(r) => {
+                let Some(rec) = self.grants.get(&r.grant) else {
+                    let why = self.bad_grants.get(&r.grant).map(|e| format!(" (the grant failed its checks: {e})")).unwrap_or_default();
+                    self.finding(FindingKind::UnknownGrant, Some(a.id()), Some(a.kind()), None, offset, format!("receipt {} by {signer} refers to grant {}, which is not in the bundle{why}", a.id(), r.grant));
+                    return;
+                };
+                let controller = rec.grant.controller.clone();
+                let u = DataUse {
+                    category: r.category.clone(),
+                    purpose: r.purpose.clone(),
+                    recipient: r.recipient.clone().unwrap_or_else(|| signer.clone()),
+                    signer: signer.clone(),
+                    at: r.used_at,
+                    precision: r.precision,
+                };
+                let verdict = rec.permits(&u);
+                let used_at = r.used_at;
+                self.controller(&controller).receipts += 1;
+                self.day(used_at).receipts += 1;
+                self.future(&a, used_at, offset, Some(controller.clone()));
+                *self.uses.entry((r.grant, used_at / DAY)).or_insert(0) += u64::from(r.quantity);
+                if let Err(d) = verdict {
+                    let kind = match d {
+                        Denial::BeforeGrant { .. } => FindingKind::BeforeGrant,
+                        Denial::AfterWithdrawal { .. } => FindingKind::AfterWithdrawal,
+                        Denial::AfterExpiry { .. } => FindingKind::AfterExpiry,
+                        Denial::Superseded { .. } => FindingKind::AfterSupersession,
+                        Denial::PurposeNotGranted { .. } => FindingKind::PurposeNotGranted,
+                        Denial::CategoryNotGranted { .. } => FindingKind::CategoryNotGranted,
+                        Denial::RecipientNotGranted { .. } => FindingKind::RecipientNotGranted,
+                        Denial::PrecisionExceeded { .. } => FindingKind::PrecisionExceeded,
+                    };
+                    self.finding(kind, Some(a.id()), Some(a.kind()), Some(controller), offset, format!("receipt {} by {signer} under grant {}: {d}", a.id(), r.grant));
+                }
+            }
+            Body::ValueRecord(v) => {
+                let Some(rec) = self.grants.get(&v.grant) else {
+                    self.finding(FindingKind::ValueForUnknownGrant, Some(a.id()), Some(a.kind()), Some(signer.clone()), offset, format!("value record {} by {signer} refers to grant {}, which is not in the bundle", a.id(), v.grant));
+                    return;
+                };
+                let controller = rec.grant.controller.clone();
+                if signer != controller {
+                    self.finding(FindingKind::WrongSigner, Some(a.id()), Some(a.kind()), Some(controller), offset, format!("value record {} is signed by {signer}, not the grant's controller", a.id()));
+                    return;
+                }
+                let (unit, amount, at) = (v.benefit.unit.clone(), v.benefit.amount, v.issued_at);
+                let stats = self.controller(&controller);
+                stats.value_records += 1;
+                let total = stats.value_delivered.entry(unit).or_insert(0);
+                *total = total.saturating_add(amount);
+                self.future(&a, at, offset, Some(controller));
+            }
+            _ => {}
+        }
+    }
+
+    fn finish(mut self) -> Report {
+        let mut over: Vec<(ArtifactId, u64, u64, u32)> = Vec::new();
+        for ((gid, day), n) in &self.uses {
+            if let Some(limit) = self.grants.get(gid).and_then(GrantRecord::uses_per_day) {
+                if *n > u64::from(limit) {
+                    over.push((*gid, *day, *n, limit));
+                }
+            }
+        }
+        for (gid, day, n, limit) in over {
+            let (c, off) = (self.grants.get(&gid).map(|g| g.grant.controller.clone()), self.grant_offsets.get(&gid).copied().unwrap_or(0));
+            self.finding(FindingKind::LimitExceeded, Some(gid), Some(ArtifactKind::Grant), c, off, format!("grant {gid}: {n} uses on {}, the offer allows {limit} per day", fmt_day(day)));
+        }
+        let states: Vec<(String, ConsentState)> = self.grants.values().map(|g| (g.grant.controller.clone(), g.state_at(self.at))).collect();
+        for (c, s) in states {
+            *self.controller(&c).grant_states.entry(s).or_insert(0) += 1;
+        }
+        // Deterministic, order-independent output.
+        self.report.findings.sort_by(|a, b| (a.kind, a.artifact, &a.message).cmp(&(b.kind, b.artifact, &b.message)));
+        self.report
+    }
+}
+
+/// Formats seconds since the epoch as an RFC 3339 UTC time.
+pub fn fmt_time(t: Time) -> String {
+    let (y, m, d) = civil(t / DAY);
+    let s = t % DAY;
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
+}
+
+/// Formats a day number as YYYY-MM-DD.
+pub fn fmt_day(day: u64) -> String {
+    let (y, m, d) = civil(day);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 to (year, month, day) (H. Hinnant's algorithm).
+fn civil(days: u64) -> (i64, u32, u32) {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// A progress callback: bytes read so far in the current pass, and the pass (1 or 2).
+pub type Progress<'a> = &'a (dyn Fn(u64, u8) + Sync);
+
+/// Audits a bundle that can be opened (read from the start) twice, e.g. a file.
+pub fn audit_source<R: Read, F: FnMut() -> io::Result<R>>(mut open: F, trust: &TrustSet, opts: &AuditOptions, progress: Option<Progress<'_>>) -> Result<Report, AuditError> {
+    let at = opts.at.unwrap_or_else(now);
+    let mut st = State {
+        trust,
+        at,
+        report: Report { at, ..Report::default() },
+        offers: HashMap::new(),
+        grants: HashMap::new(),
+        grant_offsets: HashMap::new(),
+        bad_grants: HashMap::new(),
+        withdrawals: Vec::new(),
+        seen: HashSet::new(),
+        uses: HashMap::new(),
+    };
+    // Pass 1: the context artifacts.
+    let mut r = SeqReader::new(open()?);
+    while let Some(item) = r.next_item()? {
+        if let Item::Ok { offset, bytes } = item {
+            if is_context(peek_kind(&bytes)) {
+                st.context(offset, &bytes);
+            }
+            if let Some(p) = progress {
+                p(offset + bytes.len() as u64, 1);
+            }
+        }
+    }
+    st.link();
+    // Pass 2: receipts, value records and anything unreadable, in parallel batches.
+    let mut r = SeqReader::new(open()?);
+    let mut batch: Vec<(u64, Vec<u8>)> = Vec::with_capacity(BATCH);
+    let mut end = false;
+    while !end {
+        batch.clear();
+        while batch.len() < BATCH {
+            match r.next_item()? {
+                None => {
+                    end = true;
+                    break;
+                }
+                Some(Item::Ok { offset, bytes }) => {
+                    st.report.items += 1;
+                    st.report.bundle_bytes = offset + bytes.len() as u64;
+                    if !is_context(peek_kind(&bytes)) {
+                        batch.push((offset, bytes));
+                    }
+                }
+                Some(Item::Broken { offset, error }) => {
+                    st.report.unreadable += 1;
+                    st.finding(FindingKind::Malformed, None, None, None, offset, format!("bundle unreadable at byte {offset}: {error}"));
+                }
+            }
+        }
+        for (offset, checked) in check_batch(&batch, trust) {
+            st.usage(offset, checked);
+        }
+        if let Some(p) = progress {
+            p(st.report.bundle_bytes, 2);
+        }
+    }
+    Ok(st.finish())
+}
+
+#[cfg(feature = "parallel")]
+fn check_batch(batch: &[(u64, Vec<u8>)], trust: &TrustSet) -> Vec<(u64, Checked)> {
+    use rayon::prelude::*;
+    batch.par_iter().map(|(o, b)| (*o, check(b, trust))).collect()
+}
+
+#[cfg(not(feature = "parallel"))]
+fn check_batch(batch: &[(u64, Vec<u8>)], trust: &TrustSet) -> Vec<(u64, Checked)> {
+    batch.iter().map(|(o, b)| (*o, check(b, trust))).collect()
+}
+
+/// Audits a bundle held in memory.
+pub fn audit_bytes(bundle: &[u8], trust: &TrustSet, opts: &AuditOptions) -> Report {
+    // Reading from a slice cannot fail.
+    audit_source(|| Ok::<_, io::Error>(bundle), trust, opts, None).unwrap_or_default()
+}
+
+/// Encodes artifacts as a CBOR sequence (their bytes, concatenated).
+pub fn to_sequence<'a>(artifacts: impl IntoIterator<Item = &'a Artifact>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for a in artifacts {
+        out.extend_from_slice(a.as_bytes());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

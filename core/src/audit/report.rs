@@ -1,0 +1,212 @@
+//! Rendering an audit report for people: a text summary for terminals and
+//! one self-contained HTML file (no scripts, no external resources) that an
+//! auditor can open offline.
+
+use std::fmt::Write as _;
+
+use super::{fmt_day, fmt_time, FindingKind, Report};
+
+fn pad(s: &str, n: usize) -> String {
+    let len = s.chars().count();
+    if len >= n {
+        s.to_owned()
+    } else {
+        format!("{s}{}", " ".repeat(n - len))
+    }
+}
+
+/// A readable summary table for a terminal.
+pub fn render_text(r: &Report) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "consentkit audit at {}", fmt_time(r.at));
+    let _ = writeln!(o, "bundle: {} items, {} bytes", r.items, r.bundle_bytes);
+    let _ = writeln!(o);
+    let _ = writeln!(o, "{}{}", pad("artifact type", 16), "count");
+    for (k, n) in &r.counts {
+        let _ = writeln!(o, "{}{n}", pad(k.name(), 16));
+    }
+    if r.unreadable > 0 {
+        let _ = writeln!(o, "{}{}", pad("unreadable", 16), r.unreadable);
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "{}{}{}{}{}{}{}{}",
+        pad("controller", 22),
+        pad("offers", 8),
+        pad("grants", 8),
+        pad("refused", 9),
+        pad("withdrawn", 11),
+        pad("revoked", 9),
+        pad("receipts", 10),
+        "findings"
+    );
+    for (c, s) in &r.controllers {
+        let _ = writeln!(
+            o,
+            "{}{}{}{}{}{}{}{}",
+            pad(c, 22),
+            pad(&s.offers.to_string(), 8),
+            pad(&s.grants.to_string(), 8),
+            pad(&s.refusals.to_string(), 9),
+            pad(&s.withdrawals.to_string(), 11),
+            pad(&s.revocations.to_string(), 9),
+            pad(&s.receipts.to_string(), 10),
+            s.findings
+        );
+    }
+    for (c, s) in &r.controllers {
+        if !s.value_delivered.is_empty() {
+            let v: Vec<String> = s.value_delivered.iter().map(|(u, n)| format!("{n} {u}")).collect();
+            let _ = writeln!(o, "value delivered by {c}: {}", v.join(", "));
+        }
+    }
+    let _ = writeln!(o);
+    if r.findings.is_empty() {
+        let _ = writeln!(o, "no findings: every artifact verifies and every data use was covered by a grant");
+    } else {
+        let _ = writeln!(o, "{} finding(s):", r.findings.len());
+        for (k, n) in r.finding_counts() {
+            let _ = writeln!(o, "  {}{n}", pad(k.name(), 26));
+        }
+        let _ = writeln!(o);
+        for f in &r.findings {
+            let _ = writeln!(o, "[{}] {}", f.kind, f.message);
+        }
+    }
+    o
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn severity(k: FindingKind) -> &'static str {
+    match k {
+        FindingKind::SignatureInvalid | FindingKind::UntrustedKey | FindingKind::WrongSigner | FindingKind::Malformed => "integrity",
+        FindingKind::DuplicateId | FindingKind::UnknownGrant | FindingKind::UnknownOffer | FindingKind::ValueForUnknownGrant | FindingKind::FutureDated => "completeness",
+        _ => "consent",
+    }
+}
+
+/// A chart of grants, withdrawals and receipts per day, as inline SVG.
+fn chart(r: &Report) -> String {
+    let days: Vec<(&u64, &super::DayActivity)> = r.days.iter().collect();
+    if days.is_empty() {
+        return "<p>No dated activity.</p>".into();
+    }
+    let (w, h, left, bottom) = (900.0f64, 260.0f64, 50.0f64, 30.0f64);
+    let n = days.len() as f64;
+    let max_r = days.iter().map(|(_, d)| d.receipts).max().unwrap_or(0).max(1) as f64;
+    let max_g = days.iter().map(|(_, d)| d.grants.max(d.withdrawals)).max().unwrap_or(0).max(1) as f64;
+    let bw = ((w - left) / n).max(1.0);
+    let plot_h = h - bottom - 10.0;
+    let mut s = format!(r#"<svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="Grants, withdrawals and receipts per day">"#);
+    let _ = write!(s, r##"<line x1="{left}" y1="{y}" x2="{w}" y2="{y}" stroke="#999"/>"##, y = h - bottom);
+    let mut grants_pts = Vec::new();
+    let mut wd_pts = Vec::new();
+    for (i, (day, d)) in days.iter().enumerate() {
+        let x = left + i as f64 * bw;
+        let bh = d.receipts as f64 / max_r * plot_h;
+        let _ = write!(
+            s,
+            r##"<rect x="{x:.1}" y="{:.1}" width="{:.1}" height="{bh:.1}" fill="#9ecae1"><title>{}: {} receipts, {} grants, {} withdrawals</title></rect>"##,
+            h - bottom - bh,
+            (bw * 0.8).max(0.5),
+            fmt_day(**day),
+            d.receipts,
+            d.grants,
+            d.withdrawals
+        );
+        let cx = x + bw * 0.4;
+        grants_pts.push(format!("{cx:.1},{:.1}", h - bottom - d.grants as f64 / max_g * plot_h));
+        wd_pts.push(format!("{cx:.1},{:.1}", h - bottom - d.withdrawals as f64 / max_g * plot_h));
+    }
+    let _ = write!(s, r##"<polyline points="{}" fill="none" stroke="#2ca02c" stroke-width="2"/>"##, grants_pts.join(" "));
+    let _ = write!(s, r##"<polyline points="{}" fill="none" stroke="#d62728" stroke-width="2"/>"##, wd_pts.join(" "));
+    let first = days.first().map(|(d, _)| fmt_day(**d)).unwrap_or_default();
+    let last = days.last().map(|(d, _)| fmt_day(**d)).unwrap_or_default();
+    let _ = write!(s, r##"<text x="{left}" y="{}" font-size="12">{first}</text>"##, h - 10.0);
+    let _ = write!(s, r##"<text x="{}" y="{}" font-size="12" text-anchor="end">{last}</text>"##, w, h - 10.0);
+    let _ = write!(s, r##"<text x="{}" y="14" font-size="12" text-anchor="end">max {max_r} receipts/day</text>"##, left - 4.0);
+    s.push_str("</svg>");
+    s.push_str(r##"<p class="legend"><span style="color:#6baed6">&#9632;</span> receipts per day &nbsp; <span style="color:#2ca02c">&#9473;</span> grants given &nbsp; <span style="color:#d62728">&#9473;</span> withdrawals and revocations</p>"##);
+    s
+}
+
+/// One self-contained HTML page: summary, findings table, per-controller
+/// breakdown and an activity chart.
+pub fn render_html(r: &Report) -> String {
+    let mut o = String::new();
+    let verdict = if r.findings.is_empty() { "<p class=\"ok\">No findings: every artifact verifies and every data use was covered by a grant.</p>".to_owned() } else { format!("<p class=\"bad\">{} finding(s) need attention.</p>", r.findings.len()) };
+    let _ = write!(
+        o,
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>consentkit audit report</title>
+<style>
+body{{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}}
+h1{{font-size:1.6rem}} h2{{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}}
+table{{border-collapse:collapse;width:100%;font-size:.9rem}} th,td{{border:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}}
+th{{background:#f4f4f4}} td.num{{text-align:right}} .ok{{color:#1a7f37;font-weight:600}} .bad{{color:#b42318;font-weight:600}}
+.tag{{display:inline-block;padding:0 .4rem;border-radius:.3rem;font-size:.8rem;background:#eee}} .integrity{{background:#fde2e1}} .consent{{background:#fff1c2}} .completeness{{background:#e3ecfd}}
+.cards{{display:flex;gap:1rem;flex-wrap:wrap}} .card{{border:1px solid #ddd;border-radius:.5rem;padding:.6rem 1rem;min-width:9rem}} .card b{{display:block;font-size:1.4rem}}
+code{{font-size:.8rem}} .legend{{font-size:.85rem}}
+</style></head><body>
+<h1>consentkit audit report</h1>
+<p>Audit time {at} &middot; bundle of {items} items ({bytes} bytes)</p>
+{verdict}
+<h2>Summary</h2><div class="cards">"#,
+        at = fmt_time(r.at),
+        items = r.items,
+        bytes = r.bundle_bytes,
+    );
+    for (k, n) in &r.counts {
+        let _ = write!(o, "<div class=\"card\"><b>{n}</b>{}</div>", esc(k.name()));
+    }
+    let _ = write!(o, "<div class=\"card\"><b>{}</b>findings</div></div>", r.findings.len());
+    o.push_str("<h2>Activity over time</h2>");
+    o.push_str(&chart(r));
+    o.push_str("<h2>Per controller</h2><table><tr><th>controller</th><th>offers</th><th>grants</th><th>refusals</th><th>withdrawals</th><th>revocations</th><th>receipts</th><th>value records</th><th>value delivered</th><th>grant states now</th><th>findings</th></tr>");
+    for (c, s) in &r.controllers {
+        let value: Vec<String> = s.value_delivered.iter().map(|(u, n)| format!("{n} {}", esc(u))).collect();
+        let states: Vec<String> = s.grant_states.iter().map(|(st, n)| format!("{}: {n}", st.name())).collect();
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td>{}</td><td>{}</td><td class=num>{}</td></tr>",
+            esc(c),
+            s.offers,
+            s.grants,
+            s.refusals,
+            s.withdrawals,
+            s.revocations,
+            s.receipts,
+            s.value_records,
+            value.join("<br>"),
+            states.join("<br>"),
+            s.findings
+        );
+    }
+    o.push_str("</table>");
+    o.push_str("<h2>Findings</h2>");
+    if r.findings.is_empty() {
+        o.push_str("<p>None.</p>");
+    } else {
+        o.push_str("<table><tr><th>#</th><th>kind</th><th>artifact</th><th>controller</th><th>byte offset</th><th>what is wrong</th></tr>");
+        for (i, f) in r.findings.iter().enumerate() {
+            let _ = write!(
+                o,
+                "<tr><td class=num>{}</td><td><span class=\"tag {}\">{}</span></td><td><code>{}</code><br>{}</td><td>{}</td><td class=num>{}</td><td>{}</td></tr>",
+                i + 1,
+                severity(f.kind),
+                f.kind,
+                f.artifact.map(|a| a.to_string()).unwrap_or_else(|| "-".into()),
+                f.artifact_kind.map(|k| k.name()).unwrap_or(""),
+                esc(f.controller.as_deref().unwrap_or("-")),
+                f.offset,
+                esc(&f.message)
+            );
+        }
+        o.push_str("</table>");
+    }
+    o.push_str("<p style=\"margin-top:2rem;font-size:.8rem;color:#666\">Generated by consentkit. Every signature was checked against the trust set supplied to the audit; see docs/AUDIT-REPORT.md for the meaning of each finding kind.</p></body></html>\n");
+    o
+}

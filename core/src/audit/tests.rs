@@ -1,0 +1,277 @@
+use super::*;
+use crate::artifact::{DataReceipt, Grant, Offer, ValueRecord, Withdrawal};
+use crate::keys::{Algorithm, KeyPair, Role};
+use crate::sample::{self, Parties, CONTROLLER, T0};
+use crate::vocab::Term;
+
+struct World {
+    p: Parties,
+    offer: Artifact,
+    grant: Artifact,
+}
+
+fn world() -> World {
+    let p = Parties::new().unwrap();
+    let offer = sample::signed_offer(&p).unwrap();
+    let grant = sample::signed_grant(&p, &offer).unwrap();
+    World { p, offer, grant }
+}
+
+fn opts() -> AuditOptions {
+    AuditOptions { at: Some(T0 + 400 * 86_400) }
+}
+
+fn run(w: &World, extra: &[&Artifact]) -> Report {
+    let mut all: Vec<&Artifact> = vec![&w.offer, &w.grant];
+    all.extend_from_slice(extra);
+    audit_bytes(&to_sequence(all), &w.p.trust(), &opts())
+}
+
+fn kinds(r: &Report) -> Vec<FindingKind> {
+    r.findings.iter().map(|f| f.kind).collect()
+}
+
+fn receipt(w: &World, edit: impl FnOnce(&mut DataReceipt)) -> Artifact {
+    let mut r = sample::receipt(&w.grant).unwrap();
+    edit(&mut r);
+    r.sign(&w.p.controller).unwrap()
+}
+
+#[test]
+fn a_valid_history_gives_no_finding() {
+    let w = world();
+    let r1 = receipt(&w, |_| {});
+    let r2 = {
+        let mut r = sample::receipt(&w.grant).unwrap();
+        r.recipient = None;
+        r.purpose = Term::new("https://city.example/purpose#UrbanPlanning").unwrap();
+        r.sign(&w.p.partner).unwrap()
+    };
+    let v = sample::signed_value_record(&w.p, &w.grant).unwrap();
+    let wd = sample::signed_withdrawal(&w.p, &w.grant).unwrap();
+    let refusal = sample::signed_refusal(&w.p, &w.offer).unwrap();
+    let report = run(&w, &[&r1, &r2, &v, &wd, &refusal]);
+    assert_eq!(report.findings, vec![], "{}", render_text(&report));
+    assert_eq!(report.counts.get(&ArtifactKind::DataReceipt), Some(&2));
+    let c = &report.controllers[CONTROLLER];
+    assert_eq!((c.offers, c.grants, c.refusals, c.withdrawals, c.receipts, c.value_records), (1, 1, 1, 1, 2, 1));
+    assert_eq!(c.value_delivered.get("month"), Some(&1));
+    assert_eq!(c.grant_states.get(&ConsentState::Withdrawn), Some(&1));
+}
+
+/// Each finding kind, from a minimal history.
+#[test]
+fn each_finding_kind_from_a_minimal_history() {
+    let w = world();
+    let trust = w.p.trust();
+    let stranger = KeyPair::generate(Algorithm::EdDSA).unwrap();
+    let t = |s: &str| Term::new(s).unwrap();
+    let given = Grant::from_artifact(&w.grant).unwrap().issued_at;
+
+    let mut cases: Vec<(FindingKind, Vec<u8>)> = Vec::new();
+    let seq = |items: &[&Artifact]| to_sequence(items.iter().copied());
+
+    // signature_invalid: flip a bit inside the receipt's signature.
+    let mut bad_sig = receipt(&w, |_| {}).as_bytes().to_vec();
+    let n = bad_sig.len();
+    bad_sig[n - 1] ^= 1;
+    let mut b = seq(&[&w.offer, &w.grant]);
+    b.extend(&bad_sig);
+    cases.push((FindingKind::SignatureInvalid, b));
+    // untrusted_key
+    let forged = sample::receipt(&w.grant).unwrap().sign(&stranger).unwrap();
+    cases.push((FindingKind::UntrustedKey, seq(&[&w.offer, &w.grant, &forged])));
+    // wrong_signer: a partner signs a value record.
+    let v = ValueRecord { grant: w.grant.id(), issued_at: given, benefit: Offer::from_artifact(&w.offer).unwrap().value_offered[0].clone() };
+    let v_partner = v.sign(&w.p.partner).unwrap();
+    cases.push((FindingKind::WrongSigner, seq(&[&w.offer, &w.grant, &v_partner])));
+    // malformed: garbage that is well-formed CBOR but no artifact.
+    let mut b = seq(&[&w.offer, &w.grant]);
+    b.extend([0x82, 0x01, 0x02]);
+    cases.push((FindingKind::Malformed, b));
+    // unknown_grant: a receipt whose grant is not in the bundle.
+    let r = receipt(&w, |_| {});
+    cases.push((FindingKind::UnknownGrant, seq(&[&w.offer, &r])));
+    // unknown_offer
+    cases.push((FindingKind::UnknownOffer, seq(&[&w.grant])));
+    // purpose / category / recipient not granted
+    let r = receipt(&w, |r| r.purpose = t("dpv:Marketing"));
+    cases.push((FindingKind::PurposeNotGranted, seq(&[&w.offer, &w.grant, &r])));
+    let r = receipt(&w, |r| r.category = t("pd:Health"));
+    cases.push((FindingKind::CategoryNotGranted, seq(&[&w.offer, &w.grant, &r])));
+    let r = receipt(&w, |r| r.recipient = Some("broker.example".into()));
+    cases.push((FindingKind::RecipientNotGranted, seq(&[&w.offer, &w.grant, &r])));
+    // before_grant
+    let r = receipt(&w, |r| r.used_at = given - 1);
+    cases.push((FindingKind::BeforeGrant, seq(&[&w.offer, &w.grant, &r])));
+    // after_withdrawal
+    let wd = sample::signed_withdrawal(&w.p, &w.grant).unwrap();
+    let r = receipt(&w, |r| r.used_at = T0 + 11 * 86_400);
+    cases.push((FindingKind::AfterWithdrawal, seq(&[&w.offer, &w.grant, &wd, &r])));
+    // after_expiry
+    let r = receipt(&w, |r| r.used_at = T0 + 200 * 86_400);
+    cases.push((FindingKind::AfterExpiry, seq(&[&w.offer, &w.grant, &r])));
+    // after_supersession
+    let mut g2 = sample::grant_body(&w.p, &w.offer);
+    g2.issued_at = given + 86_400;
+    g2.supersedes = Some(w.grant.id());
+    let g2 = g2.sign_both(&w.p.person, &w.p.controller).unwrap();
+    let r = receipt(&w, |r| r.used_at = given + 2 * 86_400);
+    cases.push((FindingKind::AfterSupersession, seq(&[&w.offer, &w.grant, &g2, &r])));
+    // limit_exceeded: 1001 uses in one day (limit 1000), in one receipt's quantity.
+    let r = receipt(&w, |r| r.quantity = 1001);
+    cases.push((FindingKind::LimitExceeded, seq(&[&w.offer, &w.grant, &r])));
+    // precision_exceeded
+    let r = receipt(&w, |r| r.precision = Some(1));
+    cases.push((FindingKind::PrecisionExceeded, seq(&[&w.offer, &w.grant, &r])));
+    // duplicate_id
+    let r = receipt(&w, |_| {});
+    cases.push((FindingKind::DuplicateId, seq(&[&w.offer, &w.grant, &r, &r])));
+    // value_for_unknown_grant
+    let v = sample::signed_value_record(&w.p, &w.grant).unwrap();
+    cases.push((FindingKind::ValueForUnknownGrant, seq(&[&w.offer, &v])));
+    // grant_exceeds_offer
+    let mut g = sample::grant_body(&w.p, &w.offer);
+    g.purposes.push(t("dpv:Marketing"));
+    let g = g.sign_both(&w.p.person, &w.p.controller).unwrap();
+    cases.push((FindingKind::GrantExceedsOffer, seq(&[&w.offer, &g])));
+    // future_dated
+    let r = receipt(&w, |r| r.used_at = T0 + 100 * 86_400);
+    let early = AuditOptions { at: Some(T0 + 50 * 86_400) };
+    let b = seq(&[&w.offer, &w.grant, &r]);
+    let rep = audit_bytes(&b, &trust, &early);
+    assert_eq!(kinds(&rep), vec![FindingKind::FutureDated], "{}", render_text(&rep));
+
+    for (kind, bundle) in cases {
+        let rep = audit_bytes(&bundle, &trust, &opts());
+        assert_eq!(kinds(&rep), vec![kind], "expected exactly one {kind}:\n{}", render_text(&rep));
+        let f = &rep.findings[0];
+        assert!(!f.message.is_empty());
+    }
+}
+
+#[test]
+fn a_withdrawal_signed_by_someone_else_does_not_end_the_grant() {
+    let w = world();
+    let mallory = KeyPair::generate(Algorithm::EdDSA).unwrap();
+    let fake = Withdrawal::by_person(w.grant.id(), T0 + 86_400, &mallory).unwrap();
+    let r = receipt(&w, |r| r.used_at = T0 + 2 * 86_400);
+    let rep = run(&w, &[&fake, &r]);
+    assert_eq!(kinds(&rep), vec![FindingKind::WrongSigner]);
+}
+
+#[test]
+fn a_grant_countersigned_by_another_controller_is_flagged() {
+    let w = world();
+    let music = KeyPair::generate(Algorithm::EdDSA).unwrap();
+    let mut trust = w.p.trust();
+    trust.insert(crate::keys::Signer::public_key(&music), Role::Controller, "music.example");
+    let g = sample::grant_body(&w.p, &w.offer).sign_both(&w.p.person, &music).unwrap();
+    let r = receipt(&w, |r| r.grant = g.id());
+    let rep = audit_bytes(&to_sequence([&w.offer, &g, &r]), &trust, &opts());
+    assert_eq!(kinds(&rep), vec![FindingKind::WrongSigner, FindingKind::UnknownGrant], "{}", render_text(&rep));
+    assert!(rep.findings[1].message.contains("failed its checks"));
+}
+
+#[test]
+fn order_does_not_matter() {
+    let w = world();
+    let receipts: Vec<Artifact> = (0..5).map(|i| receipt(&w, |r| r.used_at = T0 + 3_599 + i * 86_400)).collect();
+    let wd = sample::signed_withdrawal(&w.p, &w.grant).unwrap();
+    let late = receipt(&w, |r| r.used_at = T0 + 20 * 86_400);
+    let mut items: Vec<&Artifact> = vec![&w.offer, &w.grant, &wd, &late];
+    items.extend(receipts.iter());
+    let forward = audit_bytes(&to_sequence(items.iter().copied()), &w.p.trust(), &opts());
+    items.reverse();
+    let backward = audit_bytes(&to_sequence(items.iter().copied()), &w.p.trust(), &opts());
+    let strip = |r: &Report| r.findings.iter().map(|f| (f.kind, f.artifact, f.message.clone())).collect::<Vec<_>>();
+    assert_eq!(strip(&forward), strip(&backward));
+    assert_eq!(kinds(&forward), vec![FindingKind::BeforeGrant, FindingKind::AfterWithdrawal]);
+    assert_eq!(forward.controllers, backward.controllers);
+}
+
+#[test]
+fn a_broken_tail_is_reported_and_the_rest_audited() {
+    let w = world();
+    let r = receipt(&w, |_| {});
+    let mut b = to_sequence([&w.offer, &w.grant, &r]);
+    b.extend([0x5f, 0x41]); // indefinite-length bstr: the sequence cannot be split further
+    let rep = audit_bytes(&b, &w.p.trust(), &opts());
+    assert_eq!(kinds(&rep), vec![FindingKind::Malformed]);
+    assert_eq!(rep.counts.get(&ArtifactKind::DataReceipt), Some(&1));
+    // Truncated last item.
+    let mut t = to_sequence([&w.offer, &w.grant, &r]);
+    t.truncate(t.len() - 3);
+    let rep = audit_bytes(&t, &w.p.trust(), &opts());
+    assert_eq!(kinds(&rep), vec![FindingKind::Malformed]);
+}
+
+#[test]
+fn reports_render() {
+    let w = world();
+    let r = receipt(&w, |r| r.purpose = Term::new("dpv:Marketing").unwrap());
+    let rep = run(&w, &[&r]);
+    let text = render_text(&rep);
+    assert!(text.contains("purpose_not_granted"), "{text}");
+    let html = render_html(&rep);
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg") && html.contains("purpose_not_granted"));
+    assert!(!html.contains("<script"));
+    let json = rep.to_json();
+    assert_eq!(json["findings"][0]["kind"], "purpose_not_granted");
+}
+
+#[test]
+fn time_formatting() {
+    assert_eq!(fmt_time(0), "1970-01-01T00:00:00Z");
+    assert_eq!(fmt_time(T0), "2026-11-01T00:00:00Z");
+    assert_eq!(fmt_time(951_782_400), "2000-02-29T00:00:00Z");
+    assert_eq!(fmt_day(T0 / 86_400), "2026-11-01");
+}
+
+mod prop {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// Random valid histories (grant, receipts within limits and scope,
+        /// maybe a withdrawal after the last receipt) give no finding.
+        #[test]
+        fn random_valid_histories_give_no_findings(
+            uses in proptest::collection::vec((0u64..150 * 86_400, any::<bool>(), 10u32..1000, 1u32..5), 0..25),
+            withdraw in any::<bool>(),
+            shuffle in any::<u64>(),
+        ) {
+            let w = world();
+            let given = Grant::from_artifact(&w.grant).unwrap().issued_at;
+            let mut items: Vec<Artifact> = vec![w.offer.clone(), w.grant.clone()];
+            let mut last = given;
+            for (dt, to_partner, prec, qty) in &uses {
+                let at = given + dt;
+                last = last.max(at);
+                let a = if *to_partner {
+                    let mut r = sample::receipt(&w.grant).unwrap();
+                    r.recipient = None;
+                    r.purpose = Term::new("https://city.example/purpose#UrbanPlanning").unwrap();
+                    r.used_at = at; r.precision = Some(*prec); r.quantity = *qty;
+                    r.sign(&w.p.partner).unwrap()
+                } else {
+                    receipt(&w, |r| { r.used_at = at; r.precision = Some(*prec); r.quantity = *qty; })
+                };
+                items.push(a);
+            }
+            if withdraw {
+                items.push(Withdrawal::by_person(w.grant.id(), last + 1, &w.p.person).unwrap());
+            }
+            // A deterministic shuffle.
+            let n = items.len();
+            for i in (1..n).rev() {
+                let j = (shuffle.wrapping_mul(6364136223846793005).wrapping_add(i as u64) % (i as u64 + 1)) as usize;
+                items.swap(i, j);
+            }
+            let rep = audit_bytes(&to_sequence(items.iter()), &w.p.trust(), &opts());
+            prop_assert!(rep.findings.is_empty(), "{}", render_text(&rep));
+            prop_assert_eq!(rep.counts.get(&ArtifactKind::DataReceipt).copied().unwrap_or(0), uses.len() as u64);
+        }
+    }
+}
