@@ -7,6 +7,7 @@ pub mod artifact;
 pub mod audit;
 pub mod cbor;
 pub mod cose;
+pub mod export;
 pub mod keys;
 pub mod lifecycle;
 pub mod privacy;
