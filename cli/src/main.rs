@@ -1,1 +1,147 @@
-fn main() {}
+//! `consentkit`: the command line for auditors and integrators.
+//!
+//! Exit codes: 0 success (no findings), 1 findings or failed verification,
+//! 2 unusable input (with a message on stderr).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+mod audit;
+mod demo;
+mod rng;
+mod tools;
+
+/// Signed, verifiable proof of data-sharing deals.
+#[derive(Parser)]
+#[command(name = "consentkit", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+/// Output format of an audit report.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// A readable summary table.
+    Text,
+    /// Machine-readable JSON (schema: docs/AUDIT-REPORT.md).
+    Json,
+    /// One self-contained HTML file.
+    Html,
+}
+
+/// Key algorithm.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Alg {
+    /// Ed25519 (COSE -8).
+    Ed25519,
+    /// ECDSA P-256 / SHA-256 (COSE -7).
+    Es256,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Generate a key pair: the private COSE_Key to --out, the public one to --public.
+    Keygen {
+        /// Algorithm.
+        #[arg(long, value_enum, default_value = "ed25519")]
+        alg: Alg,
+        /// Where to write the private key (COSE_Key, CBOR).
+        #[arg(long)]
+        out: PathBuf,
+        /// Where to write the public key (COSE_Key, CBOR).
+        #[arg(long)]
+        public: Option<PathBuf>,
+    },
+    /// Show an artifact, or a CBOR sequence of them, as JSON.
+    Inspect {
+        /// The artifact or bundle file.
+        file: PathBuf,
+    },
+    /// Verify each artifact in a file against a trust file (a COSE_KeySet with roles).
+    Verify {
+        /// The artifact or bundle file.
+        file: PathBuf,
+        /// The trust file.
+        #[arg(long)]
+        trust: PathBuf,
+    },
+    /// Audit a bundle: signatures, lifecycle, scope, limits.
+    Audit {
+        /// The bundle (a CBOR sequence of artifacts).
+        bundle: PathBuf,
+        /// The trust file (a COSE_KeySet with roles).
+        #[arg(long)]
+        trust: PathBuf,
+        /// Audit time: RFC 3339 UTC (2026-11-01T00:00:00Z) or seconds since the epoch. Default: now.
+        #[arg(long)]
+        at: Option<String>,
+        /// Report format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Write the report here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Simulate a small ecosystem (traffic app, music service, expert
+    /// marketplace), write its artifacts, keys and trust file, and audit it.
+    Demo(demo::DemoArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.cmd {
+        Cmd::Keygen { alg, out, public } => tools::keygen(alg, &out, public.as_deref()),
+        Cmd::Inspect { file } => tools::inspect(&file),
+        Cmd::Verify { file, trust } => tools::verify(&file, &trust),
+        Cmd::Audit {
+            bundle,
+            trust,
+            at,
+            format,
+            out,
+        } => audit::run(&bundle, &trust, at.as_deref(), format, out.as_deref()),
+        Cmd::Demo(args) => demo::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("consentkit: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A CLI error: unusable input, with a message.
+#[derive(Debug)]
+pub struct CliError(pub String);
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<E: std::error::Error> From<E> for CliError {
+    fn from(e: E) -> Self {
+        CliError(e.to_string())
+    }
+}
+
+/// Reads a file, naming it in the error.
+pub fn read(path: &std::path::Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path).map_err(|e| CliError(format!("{}: {e}", path.display())))
+}
+
+/// Writes a file, naming it in the error.
+pub fn write(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
+    std::fs::write(path, bytes).map_err(|e| CliError(format!("{}: {e}", path.display())))
+}
+
+/// Reads a trust file.
+pub fn read_trust(path: &std::path::Path) -> Result<consentkit::TrustSet, CliError> {
+    consentkit::TrustSet::from_cose_key_set(&read(path)?)
+        .map_err(|e| CliError(format!("{}: {e}", path.display())))
+}

@@ -272,7 +272,8 @@ fn decode_failure_table() {
 
     let mut trailing = receipt.as_bytes().to_vec();
     trailing.push(0);
-    let cases: Vec<(&str, Vec<u8>, fn(&ArtifactError) -> bool)> = vec![
+    type Case<'a> = (&'a str, Vec<u8>, fn(&ArtifactError) -> bool);
+    let cases: Vec<Case> = vec![
         ("oversize", vec![0; MAX_ARTIFACT_SIZE + 1], |e| {
             matches!(e, ArtifactError::TooLarge { .. })
         }),

@@ -17,7 +17,10 @@ use std::io::{self, Read};
 
 use serde::Serialize;
 
-use crate::artifact::{Artifact, ArtifactError, ArtifactId, ArtifactKind, Body, Digest, Offer, Signatory, Time, VerifiedSigner, VerifyError, WithdrawnBy};
+use crate::artifact::{
+    Artifact, ArtifactError, ArtifactId, ArtifactKind, Body, Digest, Offer, Signatory, Time,
+    VerifiedSigner, VerifyError, WithdrawnBy,
+};
 use crate::cbor::{self, Value};
 use crate::keys::TrustSet;
 use crate::lifecycle::{grant_exceeds_offer, ConsentState, DataUse, Denial, GrantRecord, DAY};
@@ -217,9 +220,15 @@ pub struct AuditOptions {
 
 /// One item of a CBOR sequence.
 enum Item {
-    Ok { offset: u64, bytes: Vec<u8> },
+    Ok {
+        offset: u64,
+        bytes: Vec<u8>,
+    },
     /// The sequence cannot be split further: report and stop.
-    Broken { offset: u64, error: String },
+    Broken {
+        offset: u64,
+        error: String,
+    },
 }
 
 /// Splits a CBOR sequence read from `r` into items, holding at most one
@@ -237,7 +246,14 @@ const READ_CHUNK: usize = 256 * 1024;
 
 impl<R: Read> SeqReader<R> {
     fn new(r: R) -> Self {
-        SeqReader { r, buf: Vec::with_capacity(READ_CHUNK * 2), start: 0, offset: 0, eof: false, done: false }
+        SeqReader {
+            r,
+            buf: Vec::with_capacity(READ_CHUNK * 2),
+            start: 0,
+            offset: 0,
+            eof: false,
+            done: false,
+        }
     }
 
     fn fill(&mut self) -> io::Result<()> {
@@ -281,12 +297,20 @@ impl<R: Read> SeqReader<R> {
                     self.offset += n as u64;
                     return Ok(Some(Item::Ok { offset, bytes }));
                 }
-                Err(e) if matches!(e.kind, cbor::CborErrorKind::Truncated | cbor::CborErrorKind::LengthTooLarge) && !self.eof => {
+                Err(e)
+                    if matches!(
+                        e.kind,
+                        cbor::CborErrorKind::Truncated | cbor::CborErrorKind::LengthTooLarge
+                    ) && !self.eof =>
+                {
                     if avail.len() > crate::artifact::MAX_ARTIFACT_SIZE {
                         self.done = true;
                         return Ok(Some(Item::Broken {
                             offset: self.offset,
-                            error: format!("item larger than {} bytes; the rest of the bundle was not read", crate::artifact::MAX_ARTIFACT_SIZE),
+                            error: format!(
+                                "item larger than {} bytes; the rest of the bundle was not read",
+                                crate::artifact::MAX_ARTIFACT_SIZE
+                            ),
                         }));
                     }
                     self.fill()?;
@@ -319,26 +343,50 @@ pub fn peek_kind(bytes: &[u8]) -> Option<ArtifactKind> {
         return None;
     }
     let (protected, _) = cbor::decode_prefix(rest.get(1..)?).ok()?;
-    let Value::Bytes(p) = protected else { return None };
-    let Value::Map(m) = cbor::decode(&p).ok()? else { return None };
+    let Value::Bytes(p) = protected else {
+        return None;
+    };
+    let Value::Map(m) = cbor::decode(&p).ok()? else {
+        return None;
+    };
     let typ = m.iter().find(|(k, _)| k.as_i64() == Some(16))?.1.as_u64()?;
     ArtifactKind::from_typ(typ)
 }
 
 fn is_context(kind: Option<ArtifactKind>) -> bool {
-    matches!(kind, Some(ArtifactKind::Offer | ArtifactKind::Grant | ArtifactKind::Refusal | ArtifactKind::Withdrawal))
+    matches!(
+        kind,
+        Some(
+            ArtifactKind::Offer
+                | ArtifactKind::Grant
+                | ArtifactKind::Refusal
+                | ArtifactKind::Withdrawal
+        )
+    )
 }
 
 /// The outcome of decoding and verifying one item.
 enum Checked {
-    Valid { artifact: Artifact, signers: Vec<VerifiedSigner> },
-    Malformed { kind: Option<ArtifactKind>, error: ArtifactError },
-    Unverified { artifact: Artifact, error: VerifyError },
+    Valid {
+        artifact: Artifact,
+        signers: Vec<VerifiedSigner>,
+    },
+    Malformed {
+        kind: Option<ArtifactKind>,
+        error: ArtifactError,
+    },
+    Unverified {
+        artifact: Artifact,
+        error: VerifyError,
+    },
 }
 
 fn check(bytes: &[u8], trust: &TrustSet) -> Checked {
     match Artifact::decode(bytes) {
-        Err(error) => Checked::Malformed { kind: peek_kind(bytes), error },
+        Err(error) => Checked::Malformed {
+            kind: peek_kind(bytes),
+            error,
+        },
         Ok(artifact) => match artifact.verify(trust) {
             Ok(signers) => Checked::Valid { artifact, signers },
             Err(error) => Checked::Unverified { artifact, error },
@@ -363,7 +411,10 @@ fn trusted_party(signers: &[VerifiedSigner]) -> Option<&str> {
 
 /// Current time in seconds since the epoch.
 pub fn now() -> Time {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 struct State<'t> {
@@ -376,17 +427,41 @@ struct State<'t> {
     /// Grants that were present but failed their own checks.
     bad_grants: HashMap<ArtifactId, String>,
     /// Withdrawals, kept until all grants are known.
-    withdrawals: Vec<(ArtifactId, crate::artifact::Withdrawal, Vec<VerifiedSigner>, u64)>,
+    withdrawals: Vec<(
+        ArtifactId,
+        crate::artifact::Withdrawal,
+        Vec<VerifiedSigner>,
+        u64,
+    )>,
     seen: HashSet<ArtifactId>,
     uses: HashMap<(ArtifactId, u64), u64>,
 }
 
 impl<'t> State<'t> {
-    fn finding(&mut self, kind: FindingKind, artifact: Option<ArtifactId>, artifact_kind: Option<ArtifactKind>, controller: Option<String>, offset: u64, message: String) {
+    fn finding(
+        &mut self,
+        kind: FindingKind,
+        artifact: Option<ArtifactId>,
+        artifact_kind: Option<ArtifactKind>,
+        controller: Option<String>,
+        offset: u64,
+        message: String,
+    ) {
         if let Some(c) = &controller {
-            self.report.controllers.entry(c.clone()).or_default().findings += 1;
+            self.report
+                .controllers
+                .entry(c.clone())
+                .or_default()
+                .findings += 1;
         }
-        self.report.findings.push(Finding { kind, artifact, artifact_kind, controller, offset, message });
+        self.report.findings.push(Finding {
+            kind,
+            artifact,
+            artifact_kind,
+            controller,
+            offset,
+            message,
+        });
     }
 
     fn controller(&mut self, c: &str) -> &mut ControllerStats {
@@ -399,8 +474,20 @@ impl<'t> State<'t> {
 
     fn future(&mut self, a: &Artifact, t: Time, offset: u64, controller: Option<String>) {
         if t > self.at.saturating_add(CLOCK_SKEW) {
-            let msg = format!("{} is dated {}, after the audit time {}", a.label_str(), fmt_time(t), fmt_time(self.at));
-            self.finding(FindingKind::FutureDated, Some(a.id()), Some(a.kind()), controller, offset, msg);
+            let msg = format!(
+                "{} is dated {}, after the audit time {}",
+                a.label_str(),
+                fmt_time(t),
+                fmt_time(self.at)
+            );
+            self.finding(
+                FindingKind::FutureDated,
+                Some(a.id()),
+                Some(a.kind()),
+                controller,
+                offset,
+                msg,
+            );
         }
     }
 
@@ -410,11 +497,22 @@ impl<'t> State<'t> {
             return true;
         }
         let msg = format!("{} appears more than once in the bundle", a.label_str());
-        self.finding(FindingKind::DuplicateId, Some(a.id()), Some(a.kind()), None, offset, msg);
+        self.finding(
+            FindingKind::DuplicateId,
+            Some(a.id()),
+            Some(a.kind()),
+            None,
+            offset,
+            msg,
+        );
         false
     }
 
-    fn bad_item(&mut self, offset: u64, checked: Checked) -> Option<(Artifact, Vec<VerifiedSigner>)> {
+    fn bad_item(
+        &mut self,
+        offset: u64,
+        checked: Checked,
+    ) -> Option<(Artifact, Vec<VerifiedSigner>)> {
         match checked {
             Checked::Valid { artifact, signers } => {
                 *self.report.counts.entry(artifact.kind()).or_insert(0) += 1;
@@ -426,7 +524,14 @@ impl<'t> State<'t> {
                     None => self.report.unreadable += 1,
                 }
                 let what = kind.map(|k| k.name()).unwrap_or("item");
-                self.finding(FindingKind::Malformed, None, kind, None, offset, format!("{what} at byte {offset}: {error}"));
+                self.finding(
+                    FindingKind::Malformed,
+                    None,
+                    kind,
+                    None,
+                    offset,
+                    format!("{what} at byte {offset}: {error}"),
+                );
                 None
             }
             Checked::Unverified { artifact, error } => {
@@ -441,7 +546,14 @@ impl<'t> State<'t> {
                     Body::Refusal(r) => Some(r.controller.clone()),
                     _ => None,
                 };
-                self.finding(k, Some(artifact.id()), Some(artifact.kind()), controller, offset, error.to_string());
+                self.finding(
+                    k,
+                    Some(artifact.id()),
+                    Some(artifact.kind()),
+                    controller,
+                    offset,
+                    error.to_string(),
+                );
                 None
             }
         }
@@ -450,7 +562,9 @@ impl<'t> State<'t> {
     /// Pass 1: offers, grants, refusals, withdrawals.
     fn context(&mut self, offset: u64, bytes: &[u8]) {
         let checked = check(bytes, self.trust);
-        let Some((a, signers)) = self.bad_item(offset, checked) else { return };
+        let Some((a, signers)) = self.bad_item(offset, checked) else {
+            return;
+        };
         if !self.first_sight(&a, offset) {
             return;
         }
@@ -486,27 +600,61 @@ impl<'t> State<'t> {
         let mut exceeds = Vec::new();
         let mut supersede = Vec::new();
         for id in &ids {
-            let Some(rec) = self.grants.get_mut(id) else { continue };
+            let Some(rec) = self.grants.get_mut(id) else {
+                continue;
+            };
             let offset = self.grant_offsets.get(id).copied().unwrap_or(0);
             match self.offers.get(&rec.grant.offer) {
                 Some((o, _)) => {
-                    let problems = grant_exceeds_offer(&rec.grant, o, &rec.grant.offer, &rec.grant.offer);
+                    let problems =
+                        grant_exceeds_offer(&rec.grant, o, &rec.grant.offer, &rec.grant.offer);
                     if !problems.is_empty() {
-                        exceeds.push((*id, rec.grant.controller.clone(), offset, problems.join("; ")));
+                        exceeds.push((
+                            *id,
+                            rec.grant.controller.clone(),
+                            offset,
+                            problems.join("; "),
+                        ));
                     }
                     rec.offer = Some(o.clone());
                 }
-                None => unknown_offer.push((*id, rec.grant.controller.clone(), offset, hex::encode(&rec.grant.offer.0[..8]))),
+                None => unknown_offer.push((
+                    *id,
+                    rec.grant.controller.clone(),
+                    offset,
+                    hex::encode(&rec.grant.offer.0[..8]),
+                )),
             }
             if let Some(old) = rec.grant.supersedes {
-                supersede.push((old, rec.grant.issued_at, *id, rec.grant.subject, offset, rec.grant.controller.clone()));
+                supersede.push((
+                    old,
+                    rec.grant.issued_at,
+                    *id,
+                    rec.grant.subject,
+                    offset,
+                    rec.grant.controller.clone(),
+                ));
             }
         }
         for (id, c, off, d) in unknown_offer {
-            self.finding(FindingKind::UnknownOffer, Some(id), Some(ArtifactKind::Grant), Some(c), off, format!("grant {id} accepts offer {d}…, which is not in the bundle"));
+            self.finding(
+                FindingKind::UnknownOffer,
+                Some(id),
+                Some(ArtifactKind::Grant),
+                Some(c),
+                off,
+                format!("grant {id} accepts offer {d}…, which is not in the bundle"),
+            );
         }
         for (id, c, off, p) in exceeds {
-            self.finding(FindingKind::GrantExceedsOffer, Some(id), Some(ArtifactKind::Grant), Some(c), off, format!("grant {id} exceeds its offer: {p}"));
+            self.finding(
+                FindingKind::GrantExceedsOffer,
+                Some(id),
+                Some(ArtifactKind::Grant),
+                Some(c),
+                off,
+                format!("grant {id} exceeds its offer: {p}"),
+            );
         }
         for (old, at, new, subject, off, c) in supersede {
             match self.grants.get_mut(&old) {
@@ -518,21 +666,47 @@ impl<'t> State<'t> {
         let withdrawals = std::mem::take(&mut self.withdrawals);
         for (wid, w, signers, off) in withdrawals {
             let Some(rec) = self.grants.get(&w.grant) else {
-                let why = self.bad_grants.get(&w.grant).map(|e| format!(" (the grant failed its checks: {e})")).unwrap_or_default();
-                self.finding(FindingKind::UnknownGrant, Some(wid), Some(ArtifactKind::Withdrawal), None, off, format!("withdrawal {wid} refers to grant {}, which is not in the bundle{why}", w.grant));
+                let why = self
+                    .bad_grants
+                    .get(&w.grant)
+                    .map(|e| format!(" (the grant failed its checks: {e})"))
+                    .unwrap_or_default();
+                self.finding(
+                    FindingKind::UnknownGrant,
+                    Some(wid),
+                    Some(ArtifactKind::Withdrawal),
+                    None,
+                    off,
+                    format!(
+                        "withdrawal {wid} refers to grant {}, which is not in the bundle{why}",
+                        w.grant
+                    ),
+                );
                 continue;
             };
             let controller = rec.grant.controller.clone();
             let authorised = match w.by {
-                WithdrawnBy::Person => w.subject_key.is_some() && w.subject_key == rec.grant.subject_key,
+                WithdrawnBy::Person => {
+                    w.subject_key.is_some() && w.subject_key == rec.grant.subject_key
+                }
                 WithdrawnBy::Controller => trusted_party(&signers) == Some(controller.as_str()),
             };
             if !authorised {
                 let who = match w.by {
                     WithdrawnBy::Person => "a key that is not the grant's subject key".to_owned(),
-                    WithdrawnBy::Controller => format!("{}, not the grant's controller {controller}", trusted_party(&signers).unwrap_or("?")),
+                    WithdrawnBy::Controller => format!(
+                        "{}, not the grant's controller {controller}",
+                        trusted_party(&signers).unwrap_or("?")
+                    ),
                 };
-                self.finding(FindingKind::WrongSigner, Some(wid), Some(ArtifactKind::Withdrawal), Some(controller), off, format!("withdrawal {wid} of grant {} is signed by {who}", w.grant));
+                self.finding(
+                    FindingKind::WrongSigner,
+                    Some(wid),
+                    Some(ArtifactKind::Withdrawal),
+                    Some(controller),
+                    off,
+                    format!("withdrawal {wid} of grant {} is signed by {who}", w.grant),
+                );
                 continue;
             }
             if let Some(rec) = self.grants.get_mut(&w.grant) {
@@ -548,7 +722,9 @@ impl<'t> State<'t> {
 
     /// Pass 2: one decoded-and-verified receipt or value record.
     fn usage(&mut self, offset: u64, checked: Checked) {
-        let Some((a, signers)) = self.bad_item(offset, checked) else { return };
+        let Some((a, signers)) = self.bad_item(offset, checked) else {
+            return;
+        };
         if !self.first_sight(&a, offset) {
             return;
         }
@@ -556,7 +732,11 @@ impl<'t> State<'t> {
         match a.body() {
             Body::DataReceipt(r) => {
                 let Some(rec) = self.grants.get(&r.grant) else {
-                    let why = self.bad_grants.get(&r.grant).map(|e| format!(" (the grant failed its checks: {e})")).unwrap_or_default();
+                    let why = self
+                        .bad_grants
+                        .get(&r.grant)
+                        .map(|e| format!(" (the grant failed its checks: {e})"))
+                        .unwrap_or_default();
                     self.finding(FindingKind::UnknownGrant, Some(a.id()), Some(a.kind()), None, offset, format!("receipt {} by {signer} refers to grant {}, which is not in the bundle{why}", a.id(), r.grant));
                     return;
                 };
@@ -586,7 +766,18 @@ impl<'t> State<'t> {
                         Denial::RecipientNotGranted { .. } => FindingKind::RecipientNotGranted,
                         Denial::PrecisionExceeded { .. } => FindingKind::PrecisionExceeded,
                     };
-                    self.finding(kind, Some(a.id()), Some(a.kind()), Some(controller), offset, format!("receipt {} by {signer} under grant {}: {d}", a.id(), r.grant));
+                    self.finding(
+                        kind,
+                        Some(a.id()),
+                        Some(a.kind()),
+                        Some(controller),
+                        offset,
+                        format!(
+                            "receipt {} by {signer} under grant {}: {d}",
+                            a.id(),
+                            r.grant
+                        ),
+                    );
                 }
             }
             Body::ValueRecord(v) => {
@@ -596,7 +787,17 @@ impl<'t> State<'t> {
                 };
                 let controller = rec.grant.controller.clone();
                 if signer != controller {
-                    self.finding(FindingKind::WrongSigner, Some(a.id()), Some(a.kind()), Some(controller), offset, format!("value record {} is signed by {signer}, not the grant's controller", a.id()));
+                    self.finding(
+                        FindingKind::WrongSigner,
+                        Some(a.id()),
+                        Some(a.kind()),
+                        Some(controller),
+                        offset,
+                        format!(
+                            "value record {} is signed by {signer}, not the grant's controller",
+                            a.id()
+                        ),
+                    );
                     return;
                 }
                 let (unit, amount, at) = (v.benefit.unit.clone(), v.benefit.amount, v.issued_at);
@@ -620,15 +821,34 @@ impl<'t> State<'t> {
             }
         }
         for (gid, day, n, limit) in over {
-            let (c, off) = (self.grants.get(&gid).map(|g| g.grant.controller.clone()), self.grant_offsets.get(&gid).copied().unwrap_or(0));
-            self.finding(FindingKind::LimitExceeded, Some(gid), Some(ArtifactKind::Grant), c, off, format!("grant {gid}: {n} uses on {}, the offer allows {limit} per day", fmt_day(day)));
+            let (c, off) = (
+                self.grants.get(&gid).map(|g| g.grant.controller.clone()),
+                self.grant_offsets.get(&gid).copied().unwrap_or(0),
+            );
+            self.finding(
+                FindingKind::LimitExceeded,
+                Some(gid),
+                Some(ArtifactKind::Grant),
+                c,
+                off,
+                format!(
+                    "grant {gid}: {n} uses on {}, the offer allows {limit} per day",
+                    fmt_day(day)
+                ),
+            );
         }
-        let states: Vec<(String, ConsentState)> = self.grants.values().map(|g| (g.grant.controller.clone(), g.state_at(self.at))).collect();
+        let states: Vec<(String, ConsentState)> = self
+            .grants
+            .values()
+            .map(|g| (g.grant.controller.clone(), g.state_at(self.at)))
+            .collect();
         for (c, s) in states {
             *self.controller(&c).grant_states.entry(s).or_insert(0) += 1;
         }
         // Deterministic, order-independent output.
-        self.report.findings.sort_by(|a, b| (a.kind, a.artifact, &a.message).cmp(&(b.kind, b.artifact, &b.message)));
+        self.report.findings.sort_by(|a, b| {
+            (a.kind, a.artifact, &a.message).cmp(&(b.kind, b.artifact, &b.message))
+        });
         self.report
     }
 }
@@ -637,7 +857,12 @@ impl<'t> State<'t> {
 pub fn fmt_time(t: Time) -> String {
     let (y, m, d) = civil(t / DAY);
     let s = t % DAY;
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
 }
 
 /// Formats a day number as YYYY-MM-DD.
@@ -664,12 +889,20 @@ fn civil(days: u64) -> (i64, u32, u32) {
 pub type Progress<'a> = &'a (dyn Fn(u64, u8) + Sync);
 
 /// Audits a bundle that can be opened (read from the start) twice, e.g. a file.
-pub fn audit_source<R: Read, F: FnMut() -> io::Result<R>>(mut open: F, trust: &TrustSet, opts: &AuditOptions, progress: Option<Progress<'_>>) -> Result<Report, AuditError> {
+pub fn audit_source<R: Read, F: FnMut() -> io::Result<R>>(
+    mut open: F,
+    trust: &TrustSet,
+    opts: &AuditOptions,
+    progress: Option<Progress<'_>>,
+) -> Result<Report, AuditError> {
     let at = opts.at.unwrap_or_else(now);
     let mut st = State {
         trust,
         at,
-        report: Report { at, ..Report::default() },
+        report: Report {
+            at,
+            ..Report::default()
+        },
         offers: HashMap::new(),
         grants: HashMap::new(),
         grant_offsets: HashMap::new(),
@@ -712,7 +945,14 @@ pub fn audit_source<R: Read, F: FnMut() -> io::Result<R>>(mut open: F, trust: &T
                 }
                 Some(Item::Broken { offset, error }) => {
                     st.report.unreadable += 1;
-                    st.finding(FindingKind::Malformed, None, None, None, offset, format!("bundle unreadable at byte {offset}: {error}"));
+                    st.finding(
+                        FindingKind::Malformed,
+                        None,
+                        None,
+                        None,
+                        offset,
+                        format!("bundle unreadable at byte {offset}: {error}"),
+                    );
                 }
             }
         }
@@ -729,7 +969,10 @@ pub fn audit_source<R: Read, F: FnMut() -> io::Result<R>>(mut open: F, trust: &T
 #[cfg(feature = "parallel")]
 fn check_batch(batch: &[(u64, Vec<u8>)], trust: &TrustSet) -> Vec<(u64, Checked)> {
     use rayon::prelude::*;
-    batch.par_iter().map(|(o, b)| (*o, check(b, trust))).collect()
+    batch
+        .par_iter()
+        .map(|(o, b)| (*o, check(b, trust)))
+        .collect()
 }
 
 #[cfg(not(feature = "parallel"))]

@@ -21,7 +21,7 @@ pub fn render_text(r: &Report) -> String {
     let _ = writeln!(o, "consentkit audit at {}", fmt_time(r.at));
     let _ = writeln!(o, "bundle: {} items, {} bytes", r.items, r.bundle_bytes);
     let _ = writeln!(o);
-    let _ = writeln!(o, "{}{}", pad("artifact type", 16), "count");
+    let _ = writeln!(o, "{}count", pad("artifact type", 16));
     for (k, n) in &r.counts {
         let _ = writeln!(o, "{}{n}", pad(k.name(), 16));
     }
@@ -31,7 +31,7 @@ pub fn render_text(r: &Report) -> String {
     let _ = writeln!(o);
     let _ = writeln!(
         o,
-        "{}{}{}{}{}{}{}{}",
+        "{}{}{}{}{}{}{}findings",
         pad("controller", 22),
         pad("offers", 8),
         pad("grants", 8),
@@ -39,7 +39,6 @@ pub fn render_text(r: &Report) -> String {
         pad("withdrawn", 11),
         pad("revoked", 9),
         pad("receipts", 10),
-        "findings"
     );
     for (c, s) in &r.controllers {
         let _ = writeln!(
@@ -57,13 +56,20 @@ pub fn render_text(r: &Report) -> String {
     }
     for (c, s) in &r.controllers {
         if !s.value_delivered.is_empty() {
-            let v: Vec<String> = s.value_delivered.iter().map(|(u, n)| format!("{n} {u}")).collect();
+            let v: Vec<String> = s
+                .value_delivered
+                .iter()
+                .map(|(u, n)| format!("{n} {u}"))
+                .collect();
             let _ = writeln!(o, "value delivered by {c}: {}", v.join(", "));
         }
     }
     let _ = writeln!(o);
     if r.findings.is_empty() {
-        let _ = writeln!(o, "no findings: every artifact verifies and every data use was covered by a grant");
+        let _ = writeln!(
+            o,
+            "no findings: every artifact verifies and every data use was covered by a grant"
+        );
     } else {
         let _ = writeln!(o, "{} finding(s):", r.findings.len());
         for (k, n) in r.finding_counts() {
@@ -78,13 +84,23 @@ pub fn render_text(r: &Report) -> String {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn severity(k: FindingKind) -> &'static str {
     match k {
-        FindingKind::SignatureInvalid | FindingKind::UntrustedKey | FindingKind::WrongSigner | FindingKind::Malformed => "integrity",
-        FindingKind::DuplicateId | FindingKind::UnknownGrant | FindingKind::UnknownOffer | FindingKind::ValueForUnknownGrant | FindingKind::FutureDated => "completeness",
+        FindingKind::SignatureInvalid
+        | FindingKind::UntrustedKey
+        | FindingKind::WrongSigner
+        | FindingKind::Malformed => "integrity",
+        FindingKind::DuplicateId
+        | FindingKind::UnknownGrant
+        | FindingKind::UnknownOffer
+        | FindingKind::ValueForUnknownGrant
+        | FindingKind::FutureDated => "completeness",
         _ => "consent",
     }
 }
@@ -97,12 +113,28 @@ fn chart(r: &Report) -> String {
     }
     let (w, h, left, bottom) = (900.0f64, 260.0f64, 50.0f64, 30.0f64);
     let n = days.len() as f64;
-    let max_r = days.iter().map(|(_, d)| d.receipts).max().unwrap_or(0).max(1) as f64;
-    let max_g = days.iter().map(|(_, d)| d.grants.max(d.withdrawals)).max().unwrap_or(0).max(1) as f64;
+    let max_r = days
+        .iter()
+        .map(|(_, d)| d.receipts)
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let max_g = days
+        .iter()
+        .map(|(_, d)| d.grants.max(d.withdrawals))
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
     let bw = ((w - left) / n).max(1.0);
     let plot_h = h - bottom - 10.0;
-    let mut s = format!(r#"<svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="Grants, withdrawals and receipts per day">"#);
-    let _ = write!(s, r##"<line x1="{left}" y1="{y}" x2="{w}" y2="{y}" stroke="#999"/>"##, y = h - bottom);
+    let mut s = format!(
+        r#"<svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="Grants, withdrawals and receipts per day">"#
+    );
+    let _ = write!(
+        s,
+        r##"<line x1="{left}" y1="{y}" x2="{w}" y2="{y}" stroke="#999"/>"##,
+        y = h - bottom
+    );
     let mut grants_pts = Vec::new();
     let mut wd_pts = Vec::new();
     for (i, (day, d)) in days.iter().enumerate() {
@@ -119,16 +151,43 @@ fn chart(r: &Report) -> String {
             d.withdrawals
         );
         let cx = x + bw * 0.4;
-        grants_pts.push(format!("{cx:.1},{:.1}", h - bottom - d.grants as f64 / max_g * plot_h));
-        wd_pts.push(format!("{cx:.1},{:.1}", h - bottom - d.withdrawals as f64 / max_g * plot_h));
+        grants_pts.push(format!(
+            "{cx:.1},{:.1}",
+            h - bottom - d.grants as f64 / max_g * plot_h
+        ));
+        wd_pts.push(format!(
+            "{cx:.1},{:.1}",
+            h - bottom - d.withdrawals as f64 / max_g * plot_h
+        ));
     }
-    let _ = write!(s, r##"<polyline points="{}" fill="none" stroke="#2ca02c" stroke-width="2"/>"##, grants_pts.join(" "));
-    let _ = write!(s, r##"<polyline points="{}" fill="none" stroke="#d62728" stroke-width="2"/>"##, wd_pts.join(" "));
+    let _ = write!(
+        s,
+        r##"<polyline points="{}" fill="none" stroke="#2ca02c" stroke-width="2"/>"##,
+        grants_pts.join(" ")
+    );
+    let _ = write!(
+        s,
+        r##"<polyline points="{}" fill="none" stroke="#d62728" stroke-width="2"/>"##,
+        wd_pts.join(" ")
+    );
     let first = days.first().map(|(d, _)| fmt_day(**d)).unwrap_or_default();
     let last = days.last().map(|(d, _)| fmt_day(**d)).unwrap_or_default();
-    let _ = write!(s, r##"<text x="{left}" y="{}" font-size="12">{first}</text>"##, h - 10.0);
-    let _ = write!(s, r##"<text x="{}" y="{}" font-size="12" text-anchor="end">{last}</text>"##, w, h - 10.0);
-    let _ = write!(s, r##"<text x="{}" y="14" font-size="12" text-anchor="end">max {max_r} receipts/day</text>"##, left - 4.0);
+    let _ = write!(
+        s,
+        r##"<text x="{left}" y="{}" font-size="12">{first}</text>"##,
+        h - 10.0
+    );
+    let _ = write!(
+        s,
+        r##"<text x="{}" y="{}" font-size="12" text-anchor="end">{last}</text>"##,
+        w,
+        h - 10.0
+    );
+    let _ = write!(
+        s,
+        r##"<text x="{}" y="14" font-size="12" text-anchor="end">max {max_r} receipts/day</text>"##,
+        left - 4.0
+    );
     s.push_str("</svg>");
     s.push_str(r##"<p class="legend"><span style="color:#6baed6">&#9632;</span> receipts per day &nbsp; <span style="color:#2ca02c">&#9473;</span> grants given &nbsp; <span style="color:#d62728">&#9473;</span> withdrawals and revocations</p>"##);
     s
@@ -138,7 +197,14 @@ fn chart(r: &Report) -> String {
 /// breakdown and an activity chart.
 pub fn render_html(r: &Report) -> String {
     let mut o = String::new();
-    let verdict = if r.findings.is_empty() { "<p class=\"ok\">No findings: every artifact verifies and every data use was covered by a grant.</p>".to_owned() } else { format!("<p class=\"bad\">{} finding(s) need attention.</p>", r.findings.len()) };
+    let verdict = if r.findings.is_empty() {
+        "<p class=\"ok\">No findings: every artifact verifies and every data use was covered by a grant.</p>".to_owned()
+    } else {
+        format!(
+            "<p class=\"bad\">{} finding(s) need attention.</p>",
+            r.findings.len()
+        )
+    };
     let _ = write!(
         o,
         r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>consentkit audit report</title>
@@ -162,13 +228,25 @@ code{{font-size:.8rem}} .legend{{font-size:.85rem}}
     for (k, n) in &r.counts {
         let _ = write!(o, "<div class=\"card\"><b>{n}</b>{}</div>", esc(k.name()));
     }
-    let _ = write!(o, "<div class=\"card\"><b>{}</b>findings</div></div>", r.findings.len());
+    let _ = write!(
+        o,
+        "<div class=\"card\"><b>{}</b>findings</div></div>",
+        r.findings.len()
+    );
     o.push_str("<h2>Activity over time</h2>");
     o.push_str(&chart(r));
     o.push_str("<h2>Per controller</h2><table><tr><th>controller</th><th>offers</th><th>grants</th><th>refusals</th><th>withdrawals</th><th>revocations</th><th>receipts</th><th>value records</th><th>value delivered</th><th>grant states now</th><th>findings</th></tr>");
     for (c, s) in &r.controllers {
-        let value: Vec<String> = s.value_delivered.iter().map(|(u, n)| format!("{n} {}", esc(u))).collect();
-        let states: Vec<String> = s.grant_states.iter().map(|(st, n)| format!("{}: {n}", st.name())).collect();
+        let value: Vec<String> = s
+            .value_delivered
+            .iter()
+            .map(|(u, n)| format!("{n} {}", esc(u)))
+            .collect();
+        let states: Vec<String> = s
+            .grant_states
+            .iter()
+            .map(|(st, n)| format!("{}: {n}", st.name()))
+            .collect();
         let _ = write!(
             o,
             "<tr><td>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td>{}</td><td>{}</td><td class=num>{}</td></tr>",

@@ -18,7 +18,9 @@ fn world() -> World {
 }
 
 fn opts() -> AuditOptions {
-    AuditOptions { at: Some(T0 + 400 * 86_400) }
+    AuditOptions {
+        at: Some(T0 + 400 * 86_400),
+    }
 }
 
 fn run(w: &World, extra: &[&Artifact]) -> Report {
@@ -54,7 +56,17 @@ fn a_valid_history_gives_no_finding() {
     assert_eq!(report.findings, vec![], "{}", render_text(&report));
     assert_eq!(report.counts.get(&ArtifactKind::DataReceipt), Some(&2));
     let c = &report.controllers[CONTROLLER];
-    assert_eq!((c.offers, c.grants, c.refusals, c.withdrawals, c.receipts, c.value_records), (1, 1, 1, 1, 2, 1));
+    assert_eq!(
+        (
+            c.offers,
+            c.grants,
+            c.refusals,
+            c.withdrawals,
+            c.receipts,
+            c.value_records
+        ),
+        (1, 1, 1, 1, 2, 1)
+    );
     assert_eq!(c.value_delivered.get("month"), Some(&1));
     assert_eq!(c.grant_states.get(&ConsentState::Withdrawn), Some(&1));
 }
@@ -80,11 +92,21 @@ fn each_finding_kind_from_a_minimal_history() {
     cases.push((FindingKind::SignatureInvalid, b));
     // untrusted_key
     let forged = sample::receipt(&w.grant).unwrap().sign(&stranger).unwrap();
-    cases.push((FindingKind::UntrustedKey, seq(&[&w.offer, &w.grant, &forged])));
+    cases.push((
+        FindingKind::UntrustedKey,
+        seq(&[&w.offer, &w.grant, &forged]),
+    ));
     // wrong_signer: a partner signs a value record.
-    let v = ValueRecord { grant: w.grant.id(), issued_at: given, benefit: Offer::from_artifact(&w.offer).unwrap().value_offered[0].clone() };
+    let v = ValueRecord {
+        grant: w.grant.id(),
+        issued_at: given,
+        benefit: Offer::from_artifact(&w.offer).unwrap().value_offered[0].clone(),
+    };
     let v_partner = v.sign(&w.p.partner).unwrap();
-    cases.push((FindingKind::WrongSigner, seq(&[&w.offer, &w.grant, &v_partner])));
+    cases.push((
+        FindingKind::WrongSigner,
+        seq(&[&w.offer, &w.grant, &v_partner]),
+    ));
     // malformed: garbage that is well-formed CBOR but no artifact.
     let mut b = seq(&[&w.offer, &w.grant]);
     b.extend([0x82, 0x01, 0x02]);
@@ -96,18 +118,30 @@ fn each_finding_kind_from_a_minimal_history() {
     cases.push((FindingKind::UnknownOffer, seq(&[&w.grant])));
     // purpose / category / recipient not granted
     let r = receipt(&w, |r| r.purpose = t("dpv:Marketing"));
-    cases.push((FindingKind::PurposeNotGranted, seq(&[&w.offer, &w.grant, &r])));
+    cases.push((
+        FindingKind::PurposeNotGranted,
+        seq(&[&w.offer, &w.grant, &r]),
+    ));
     let r = receipt(&w, |r| r.category = t("pd:Health"));
-    cases.push((FindingKind::CategoryNotGranted, seq(&[&w.offer, &w.grant, &r])));
+    cases.push((
+        FindingKind::CategoryNotGranted,
+        seq(&[&w.offer, &w.grant, &r]),
+    ));
     let r = receipt(&w, |r| r.recipient = Some("broker.example".into()));
-    cases.push((FindingKind::RecipientNotGranted, seq(&[&w.offer, &w.grant, &r])));
+    cases.push((
+        FindingKind::RecipientNotGranted,
+        seq(&[&w.offer, &w.grant, &r]),
+    ));
     // before_grant
     let r = receipt(&w, |r| r.used_at = given - 1);
     cases.push((FindingKind::BeforeGrant, seq(&[&w.offer, &w.grant, &r])));
     // after_withdrawal
     let wd = sample::signed_withdrawal(&w.p, &w.grant).unwrap();
     let r = receipt(&w, |r| r.used_at = T0 + 11 * 86_400);
-    cases.push((FindingKind::AfterWithdrawal, seq(&[&w.offer, &w.grant, &wd, &r])));
+    cases.push((
+        FindingKind::AfterWithdrawal,
+        seq(&[&w.offer, &w.grant, &wd, &r]),
+    ));
     // after_expiry
     let r = receipt(&w, |r| r.used_at = T0 + 200 * 86_400);
     cases.push((FindingKind::AfterExpiry, seq(&[&w.offer, &w.grant, &r])));
@@ -117,13 +151,19 @@ fn each_finding_kind_from_a_minimal_history() {
     g2.supersedes = Some(w.grant.id());
     let g2 = g2.sign_both(&w.p.person, &w.p.controller).unwrap();
     let r = receipt(&w, |r| r.used_at = given + 2 * 86_400);
-    cases.push((FindingKind::AfterSupersession, seq(&[&w.offer, &w.grant, &g2, &r])));
+    cases.push((
+        FindingKind::AfterSupersession,
+        seq(&[&w.offer, &w.grant, &g2, &r]),
+    ));
     // limit_exceeded: 1001 uses in one day (limit 1000), in one receipt's quantity.
     let r = receipt(&w, |r| r.quantity = 1001);
     cases.push((FindingKind::LimitExceeded, seq(&[&w.offer, &w.grant, &r])));
     // precision_exceeded
     let r = receipt(&w, |r| r.precision = Some(1));
-    cases.push((FindingKind::PrecisionExceeded, seq(&[&w.offer, &w.grant, &r])));
+    cases.push((
+        FindingKind::PrecisionExceeded,
+        seq(&[&w.offer, &w.grant, &r]),
+    ));
     // duplicate_id
     let r = receipt(&w, |_| {});
     cases.push((FindingKind::DuplicateId, seq(&[&w.offer, &w.grant, &r, &r])));
@@ -137,14 +177,26 @@ fn each_finding_kind_from_a_minimal_history() {
     cases.push((FindingKind::GrantExceedsOffer, seq(&[&w.offer, &g])));
     // future_dated
     let r = receipt(&w, |r| r.used_at = T0 + 100 * 86_400);
-    let early = AuditOptions { at: Some(T0 + 50 * 86_400) };
+    let early = AuditOptions {
+        at: Some(T0 + 50 * 86_400),
+    };
     let b = seq(&[&w.offer, &w.grant, &r]);
     let rep = audit_bytes(&b, &trust, &early);
-    assert_eq!(kinds(&rep), vec![FindingKind::FutureDated], "{}", render_text(&rep));
+    assert_eq!(
+        kinds(&rep),
+        vec![FindingKind::FutureDated],
+        "{}",
+        render_text(&rep)
+    );
 
     for (kind, bundle) in cases {
         let rep = audit_bytes(&bundle, &trust, &opts());
-        assert_eq!(kinds(&rep), vec![kind], "expected exactly one {kind}:\n{}", render_text(&rep));
+        assert_eq!(
+            kinds(&rep),
+            vec![kind],
+            "expected exactly one {kind}:\n{}",
+            render_text(&rep)
+        );
         let f = &rep.findings[0];
         assert!(!f.message.is_empty());
     }
@@ -165,18 +217,31 @@ fn a_grant_countersigned_by_another_controller_is_flagged() {
     let w = world();
     let music = KeyPair::generate(Algorithm::EdDSA).unwrap();
     let mut trust = w.p.trust();
-    trust.insert(crate::keys::Signer::public_key(&music), Role::Controller, "music.example");
-    let g = sample::grant_body(&w.p, &w.offer).sign_both(&w.p.person, &music).unwrap();
+    trust.insert(
+        crate::keys::Signer::public_key(&music),
+        Role::Controller,
+        "music.example",
+    );
+    let g = sample::grant_body(&w.p, &w.offer)
+        .sign_both(&w.p.person, &music)
+        .unwrap();
     let r = receipt(&w, |r| r.grant = g.id());
     let rep = audit_bytes(&to_sequence([&w.offer, &g, &r]), &trust, &opts());
-    assert_eq!(kinds(&rep), vec![FindingKind::WrongSigner, FindingKind::UnknownGrant], "{}", render_text(&rep));
+    assert_eq!(
+        kinds(&rep),
+        vec![FindingKind::WrongSigner, FindingKind::UnknownGrant],
+        "{}",
+        render_text(&rep)
+    );
     assert!(rep.findings[1].message.contains("failed its checks"));
 }
 
 #[test]
 fn order_does_not_matter() {
     let w = world();
-    let receipts: Vec<Artifact> = (0..5).map(|i| receipt(&w, |r| r.used_at = T0 + 3_599 + i * 86_400)).collect();
+    let receipts: Vec<Artifact> = (0..5)
+        .map(|i| receipt(&w, |r| r.used_at = T0 + 3_599 + i * 86_400))
+        .collect();
     let wd = sample::signed_withdrawal(&w.p, &w.grant).unwrap();
     let late = receipt(&w, |r| r.used_at = T0 + 20 * 86_400);
     let mut items: Vec<&Artifact> = vec![&w.offer, &w.grant, &wd, &late];
@@ -184,9 +249,17 @@ fn order_does_not_matter() {
     let forward = audit_bytes(&to_sequence(items.iter().copied()), &w.p.trust(), &opts());
     items.reverse();
     let backward = audit_bytes(&to_sequence(items.iter().copied()), &w.p.trust(), &opts());
-    let strip = |r: &Report| r.findings.iter().map(|f| (f.kind, f.artifact, f.message.clone())).collect::<Vec<_>>();
+    let strip = |r: &Report| {
+        r.findings
+            .iter()
+            .map(|f| (f.kind, f.artifact, f.message.clone()))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(strip(&forward), strip(&backward));
-    assert_eq!(kinds(&forward), vec![FindingKind::BeforeGrant, FindingKind::AfterWithdrawal]);
+    assert_eq!(
+        kinds(&forward),
+        vec![FindingKind::BeforeGrant, FindingKind::AfterWithdrawal]
+    );
     assert_eq!(forward.controllers, backward.controllers);
 }
 
@@ -214,7 +287,11 @@ fn reports_render() {
     let text = render_text(&rep);
     assert!(text.contains("purpose_not_granted"), "{text}");
     let html = render_html(&rep);
-    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg") && html.contains("purpose_not_granted"));
+    assert!(
+        html.starts_with("<!DOCTYPE html>")
+            && html.contains("<svg")
+            && html.contains("purpose_not_granted")
+    );
     assert!(!html.contains("<script"));
     let json = rep.to_json();
     assert_eq!(json["findings"][0]["kind"], "purpose_not_granted");

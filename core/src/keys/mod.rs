@@ -196,9 +196,7 @@ impl PublicKey {
         if bytes.len() != 65 || bytes[0] != 0x04 {
             return Err(KeyError::InvalidPublicKey);
         }
-        // ring validates the point when verifying; validate now by
-        // verifying a dummy signature: an invalid point fails either way, so
-        // instead check via the key-pair-free public key parser.
+        // Reject points that are not on the curve now, not at first use.
         if !p256_point_valid(bytes) {
             return Err(KeyError::InvalidPublicKey);
         }
@@ -302,7 +300,7 @@ pub(crate) struct ParsedKey {
     pub extra: Vec<(Value, Value)>,
 }
 
-fn get<'a>(map: &'a [(Value, Value)], label: i64) -> Option<&'a Value> {
+fn get(map: &[(Value, Value)], label: i64) -> Option<&Value> {
     map.iter()
         .find(|(k, _)| k.as_i64() == Some(label))
         .map(|(_, v)| v)

@@ -189,7 +189,10 @@ impl GrantRecord {
 
     /// Records a withdrawal; the earliest effective one counts.
     pub fn add_withdrawal(&mut self, effective: Time, by: WithdrawnBy, id: ArtifactId) {
-        if self.ended.is_none_or(|(t, _, wid)| (effective, id) < (t, wid)) {
+        if self
+            .ended
+            .is_none_or(|(t, _, wid)| (effective, id) < (t, wid))
+        {
             self.ended = Some((effective, by, id));
         }
     }
@@ -241,53 +244,90 @@ impl GrantRecord {
     pub fn permits(&self, u: &DataUse) -> Result<(), Denial> {
         let g = &self.grant;
         if u.at < g.issued_at {
-            return Err(Denial::BeforeGrant { at: u.at, given: g.issued_at });
+            return Err(Denial::BeforeGrant {
+                at: u.at,
+                given: g.issued_at,
+            });
         }
         if let Some((e, by, id)) = self.ended {
             if u.at >= e {
-                return Err(Denial::AfterWithdrawal { at: u.at, ended: e, by, by_artifact: id });
+                return Err(Denial::AfterWithdrawal {
+                    at: u.at,
+                    ended: e,
+                    by,
+                    by_artifact: id,
+                });
             }
         }
         if let Some((s, by)) = self.superseded {
             if u.at >= s {
-                return Err(Denial::Superseded { at: u.at, since: s, by });
+                return Err(Denial::Superseded {
+                    at: u.at,
+                    since: s,
+                    by,
+                });
             }
         }
         if let Some(x) = self.expiry() {
             if u.at >= x {
-                return Err(Denial::AfterExpiry { at: u.at, expired: x });
+                return Err(Denial::AfterExpiry {
+                    at: u.at,
+                    expired: x,
+                });
             }
         }
         let granted_party = |p: &str| p == g.controller || g.recipients.iter().any(|r| r == p);
         if !granted_party(&u.signer) {
-            return Err(Denial::RecipientNotGranted { party: u.signer.clone() });
+            return Err(Denial::RecipientNotGranted {
+                party: u.signer.clone(),
+            });
         }
         if !granted_party(&u.recipient) {
-            return Err(Denial::RecipientNotGranted { party: u.recipient.clone() });
+            return Err(Denial::RecipientNotGranted {
+                party: u.recipient.clone(),
+            });
         }
         let partner = (u.recipient != g.controller).then(|| u.recipient.clone());
         if !g.purposes.contains(&u.purpose) {
-            return Err(Denial::PurposeNotGranted { purpose: u.purpose.clone(), recipient: None });
+            return Err(Denial::PurposeNotGranted {
+                purpose: u.purpose.clone(),
+                recipient: None,
+            });
         }
         if !g.categories.contains(&u.category) {
-            return Err(Denial::CategoryNotGranted { category: u.category.clone(), recipient: None });
+            return Err(Denial::CategoryNotGranted {
+                category: u.category.clone(),
+                recipient: None,
+            });
         }
         if let (Some(p), Some(o)) = (&partner, &self.offer) {
             match o.recipient(p) {
                 None => return Err(Denial::RecipientNotGranted { party: p.clone() }),
                 Some(r) => {
                     if !r.purposes.contains(&u.purpose) {
-                        return Err(Denial::PurposeNotGranted { purpose: u.purpose.clone(), recipient: partner.clone() });
+                        return Err(Denial::PurposeNotGranted {
+                            purpose: u.purpose.clone(),
+                            recipient: partner.clone(),
+                        });
                     }
                     if !r.categories.contains(&u.category) {
-                        return Err(Denial::CategoryNotGranted { category: u.category.clone(), recipient: partner.clone() });
+                        return Err(Denial::CategoryNotGranted {
+                            category: u.category.clone(),
+                            recipient: partner.clone(),
+                        });
                     }
                 }
             }
         }
-        if let (Some(prec), Some(finest)) = (u.precision, self.offer.as_ref().and_then(|o| o.limits.finest_precision)) {
+        if let (Some(prec), Some(finest)) = (
+            u.precision,
+            self.offer.as_ref().and_then(|o| o.limits.finest_precision),
+        ) {
             if prec < finest {
-                return Err(Denial::PrecisionExceeded { precision: prec, finest });
+                return Err(Denial::PrecisionExceeded {
+                    precision: prec,
+                    finest,
+                });
             }
         }
         Ok(())
@@ -300,32 +340,58 @@ impl GrantRecord {
 }
 
 /// Ways a grant accepts more than its offer allowed.
-pub fn grant_exceeds_offer(grant: &Grant, offer: &Offer, offer_digest: &Digest, grant_offer: &Digest) -> Vec<String> {
+pub fn grant_exceeds_offer(
+    grant: &Grant,
+    offer: &Offer,
+    offer_digest: &Digest,
+    grant_offer: &Digest,
+) -> Vec<String> {
     let mut out = Vec::new();
     if offer_digest != grant_offer {
         out.push("the grant references a different offer".to_owned());
         return out;
     }
     if grant.controller != offer.controller {
-        out.push(format!("grant names controller {}, the offer is from {}", grant.controller, offer.controller));
+        out.push(format!(
+            "grant names controller {}, the offer is from {}",
+            grant.controller, offer.controller
+        ));
     }
-    for p in grant.purposes.iter().filter(|p| !offer.purposes.contains(p)) {
+    for p in grant
+        .purposes
+        .iter()
+        .filter(|p| !offer.purposes.contains(p))
+    {
         out.push(format!("purpose {p} was not offered"));
     }
-    for c in grant.categories.iter().filter(|c| !offer.categories.contains(c)) {
+    for c in grant
+        .categories
+        .iter()
+        .filter(|c| !offer.categories.contains(c))
+    {
         out.push(format!("category {c} was not offered"));
     }
-    for r in grant.recipients.iter().filter(|r| offer.recipient(r).is_none()) {
+    for r in grant
+        .recipients
+        .iter()
+        .filter(|r| offer.recipient(r).is_none())
+    {
         out.push(format!("recipient {r} was not offered"));
     }
     if let Some(v) = offer.valid_until {
         if grant.issued_at > v {
-            out.push(format!("given at {}, after the offer's validity ended at {v}", grant.issued_at));
+            out.push(format!(
+                "given at {}, after the offer's validity ended at {v}",
+                grant.issued_at
+            ));
         }
     }
     if let Some(v) = offer.valid_from {
         if grant.issued_at < v {
-            out.push(format!("given at {}, before the offer was valid from {v}", grant.issued_at));
+            out.push(format!(
+                "given at {}, before the offer was valid from {v}",
+                grant.issued_at
+            ));
         }
     }
     out

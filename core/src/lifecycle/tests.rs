@@ -5,7 +5,10 @@ fn record() -> GrantRecord {
     let p = Parties::new().unwrap();
     let offer = sample::signed_offer(&p).unwrap();
     let grant = sample::signed_grant(&p, &offer).unwrap();
-    let mut r = GrantRecord::new(grant.id(), crate::Grant::from_artifact(&grant).unwrap().clone());
+    let mut r = GrantRecord::new(
+        grant.id(),
+        crate::Grant::from_artifact(&grant).unwrap().clone(),
+    );
     r.offer = Some(crate::Offer::from_artifact(&offer).unwrap().clone());
     r
 }
@@ -48,31 +51,63 @@ fn permits_gives_the_reason() {
     let mut r = record();
     let given = r.grant.issued_at;
     assert_eq!(r.permits(&use_at(given)), Ok(()));
-    assert!(matches!(r.permits(&use_at(given - 1)), Err(Denial::BeforeGrant { .. })));
+    assert!(matches!(
+        r.permits(&use_at(given - 1)),
+        Err(Denial::BeforeGrant { .. })
+    ));
     let mut u = use_at(given + 1);
     u.purpose = Term::new("dpv:Marketing").unwrap();
-    assert!(matches!(r.permits(&u), Err(Denial::PurposeNotGranted { .. })));
+    assert!(matches!(
+        r.permits(&u),
+        Err(Denial::PurposeNotGranted { .. })
+    ));
     let mut u = use_at(given + 1);
     u.category = Term::new("pd:Health").unwrap();
-    assert!(matches!(r.permits(&u), Err(Denial::CategoryNotGranted { .. })));
+    assert!(matches!(
+        r.permits(&u),
+        Err(Denial::CategoryNotGranted { .. })
+    ));
     let mut u = use_at(given + 1);
     u.recipient = "broker.example".into();
-    assert_eq!(r.permits(&u), Err(Denial::RecipientNotGranted { party: "broker.example".into() }));
+    assert_eq!(
+        r.permits(&u),
+        Err(Denial::RecipientNotGranted {
+            party: "broker.example".into()
+        })
+    );
     // The partner may receive location for urban planning, not for service provision.
     let mut u = use_at(given + 1);
     u.recipient = PARTNER.into();
-    assert!(matches!(r.permits(&u), Err(Denial::PurposeNotGranted { recipient: Some(_), .. })));
+    assert!(matches!(
+        r.permits(&u),
+        Err(Denial::PurposeNotGranted {
+            recipient: Some(_),
+            ..
+        })
+    ));
     u.purpose = Term::new("https://city.example/purpose#UrbanPlanning").unwrap();
     assert_eq!(r.permits(&u), Ok(()));
     let mut u = use_at(given + 1);
     u.precision = Some(1);
-    assert_eq!(r.permits(&u), Err(Denial::PrecisionExceeded { precision: 1, finest: 10 }));
+    assert_eq!(
+        r.permits(&u),
+        Err(Denial::PrecisionExceeded {
+            precision: 1,
+            finest: 10
+        })
+    );
     r.add_withdrawal(given + 5, WithdrawnBy::Person, ArtifactId([2; 16]));
-    assert!(matches!(r.permits(&use_at(given + 5)), Err(Denial::AfterWithdrawal { .. })));
+    assert!(matches!(
+        r.permits(&use_at(given + 5)),
+        Err(Denial::AfterWithdrawal { .. })
+    ));
     assert_eq!(r.permits(&use_at(given + 4)), Ok(()));
     let expires = r.grant.expires_at.unwrap();
     let r = record();
-    assert!(matches!(r.permits(&use_at(expires)), Err(Denial::AfterExpiry { .. })));
+    assert!(matches!(
+        r.permits(&use_at(expires)),
+        Err(Denial::AfterExpiry { .. })
+    ));
     let _ = T0;
 }
 

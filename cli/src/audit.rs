@@ -1,0 +1,113 @@
+//! `consentkit audit`.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+use consentkit::audit::{audit_source, render_html, render_text, AuditOptions, Report};
+
+use crate::{read_trust, write, CliError, Format};
+
+/// Bundles larger than this get a progress bar (when stderr is a terminal).
+const PROGRESS_MIN_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Parses `--at`: seconds since the epoch, or RFC 3339 UTC `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn parse_time(s: &str) -> Result<u64, CliError> {
+    if let Ok(n) = s.parse::<u64>() {
+        return Ok(n);
+    }
+    let bad = || {
+        CliError(format!(
+            "--at {s:?}: expected seconds since the epoch or YYYY-MM-DDTHH:MM:SSZ"
+        ))
+    };
+    let b = s.as_bytes();
+    if b.len() != 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'Z'
+    {
+        return Err(bad());
+    }
+    let num =
+        |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<i64>().ok()).ok_or_else(bad);
+    let (y, m, d, hh, mm, ss) = (
+        num(0..4)?,
+        num(5..7)?,
+        num(8..10)?,
+        num(11..13)?,
+        num(14..16)?,
+        num(17..19)?,
+    );
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 || y < 1970
+    {
+        return Err(bad());
+    }
+    // Days from civil (H. Hinnant).
+    let y2 = if m <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let t = days * 86_400 + hh * 3600 + mm * 60 + ss;
+    if consentkit::audit::fmt_time(t as u64) != s {
+        return Err(bad());
+    }
+    Ok(t as u64)
+}
+
+/// Renders a report in a format.
+pub fn render(report: &Report, format: Format) -> Result<String, CliError> {
+    Ok(match format {
+        Format::Text => render_text(report),
+        Format::Json => serde_json::to_string_pretty(&report.to_json())? + "\n",
+        Format::Html => render_html(report),
+    })
+}
+
+pub fn run(
+    bundle: &Path,
+    trust: &Path,
+    at: Option<&str>,
+    format: Format,
+    out: Option<&Path>,
+) -> Result<ExitCode, CliError> {
+    let trust = read_trust(trust)?;
+    let at = at.map(parse_time).transpose()?;
+    let size = std::fs::metadata(bundle)
+        .map_err(|e| CliError(format!("{}: {e}", bundle.display())))?
+        .len();
+    let show = std::io::stderr().is_terminal() && size >= PROGRESS_MIN_BYTES;
+    let bar = move |done: u64, pass: u8| {
+        if show {
+            let pct = done.saturating_mul(100) / size.max(1);
+            let filled = (pct / 4) as usize;
+            eprint!(
+                "\rpass {pass}/2 [{}{}] {pct:3}%",
+                "#".repeat(filled),
+                " ".repeat(25 - filled.min(25))
+            );
+        }
+    };
+    let open = || std::fs::File::open(bundle).map(std::io::BufReader::new);
+    let report = audit_source(open, &trust, &AuditOptions { at }, Some(&bar))
+        .map_err(|e| CliError(format!("{}: {e}", bundle.display())))?;
+    if show {
+        eprintln!();
+    }
+    let text = render(&report, format)?;
+    match out {
+        Some(p) => write(p, text.as_bytes())?,
+        None => print!("{text}"),
+    }
+    Ok(if report.findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -1,0 +1,784 @@
+//! `consentkit demo`: a deterministic simulation of three data deals.
+//!
+//! - **traffic.example**: drivers share location for live routing; the
+//!   city-planning partner `city.example` receives aggregated location.
+//! - **music.example**: listening taste feeds recommendations; people earn
+//!   points; the partner `labels.example` receives taste profiles for research.
+//! - **experts.example**: experts share credentials and availability and
+//!   receive paid leads; `verify.example` checks credentials.
+//!
+//! Some people refuse, some withdraw midway, some grants expire or are
+//! renewed, value records are issued. `--violations K` injects K known
+//! violations and lists them in `expected-findings.json`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use consentkit::audit::{
+    audit_bytes, render_html, render_text, to_sequence, AuditOptions, FindingKind,
+};
+use consentkit::privacy::{commit_with_salt, pseudonym};
+use consentkit::{
+    Artifact, ArtifactId, Benefit, BenefitKind, CollectionMethod, DataReceipt, Grant, KeyPair,
+    Limits, Notice, Offer, Recipient, Refusal, Role, Signer, Term, TrustSet, ValueEstimate,
+    ValueRecord, Withdrawal,
+};
+
+use crate::rng::Rng;
+use crate::{write, CliError};
+
+/// 2026-09-01T00:00:00Z: the simulation's first day.
+pub const START: u64 = 1_788_220_800;
+const DAY: u64 = 86_400;
+
+/// Arguments of `consentkit demo`.
+#[derive(clap::Args, Debug)]
+pub struct DemoArgs {
+    /// Output folder.
+    #[arg(long, default_value = "demo-out")]
+    pub out: PathBuf,
+    /// Number of people.
+    #[arg(long, default_value_t = 40)]
+    pub people: u32,
+    /// Number of simulated days.
+    #[arg(long, default_value_t = 30)]
+    pub days: u32,
+    /// Random seed: the same seed gives the same bundle.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Number of known violations to inject (listed in expected-findings.json).
+    #[arg(long, default_value_t = 0)]
+    pub violations: u32,
+}
+
+fn term(s: &str) -> Result<Term, CliError> {
+    Term::new(s).map_err(|e| CliError(e.to_string()))
+}
+
+struct Service {
+    controller: &'static str,
+    partner: &'static str,
+    key: KeyPair,
+    partner_key: KeyPair,
+    offer: Offer,
+    offer_art: Artifact,
+    /// Purposes the controller itself uses.
+    own_purposes: Vec<Term>,
+    /// The purpose and category the partner receives.
+    partner_purpose: Term,
+    partner_category: Term,
+    /// Most controller uses per day in the simulation.
+    max_daily: u64,
+    /// Precision range of uses (metres), if the category has one.
+    precision: Option<(u32, u32)>,
+}
+
+// The simulation's three offers differ in every one of these.
+#[allow(clippy::too_many_arguments)]
+fn offer(
+    controller: &str,
+    name: &str,
+    purposes: &[&str],
+    categories: &[&str],
+    partner: (&str, &str, &str),
+    limits: Limits,
+    value: Benefit,
+    notice: &str,
+) -> Result<Offer, CliError> {
+    Ok(Offer {
+        controller: controller.into(),
+        name: name.into(),
+        issued_at: START - 7 * DAY,
+        valid_from: Some(START - 7 * DAY),
+        valid_until: Some(START + 365 * DAY),
+        purposes: purposes.iter().map(|p| term(p)).collect::<Result<_, _>>()?,
+        categories: categories
+            .iter()
+            .map(|c| term(c))
+            .collect::<Result<_, _>>()?,
+        recipients: vec![Recipient {
+            party: partner.0.into(),
+            purposes: vec![term(partner.1)?],
+            categories: vec![term(partner.2)?],
+        }],
+        retention_secs: 90 * DAY,
+        limits,
+        legal_basis: term("dpv:Consent")?,
+        jurisdiction: "EU".into(),
+        language: "en".into(),
+        notice: Notice::for_text(
+            format!("https://{controller}/notice/{name}"),
+            notice.as_bytes(),
+        ),
+        value_offered: vec![value],
+        value_estimate: Some(ValueEstimate {
+            amount: 180,
+            currency: "EUR".into(),
+            method: "average monthly revenue per user attributable to the data, 2025 accounts"
+                .into(),
+        }),
+        service_without_consent: true,
+    })
+}
+
+fn services(rng: &mut Rng) -> Result<Vec<Service>, CliError> {
+    let key = |rng: &mut Rng| KeyPair::ed25519_from_seed(&rng.bytes32()).map_err(CliError::from);
+    let mut out = Vec::new();
+    let traffic = offer(
+        "traffic.example",
+        "live-routing",
+        &["dpv:ServiceProvision", "https://city.example/purpose#UrbanPlanning"],
+        &["pd:Location"],
+        ("city.example", "https://city.example/purpose#UrbanPlanning", "pd:Location"),
+        Limits { uses_per_day: Some(50), finest_precision: Some(10), use_by: None },
+        Benefit { kind: BenefitKind::Service, amount: 1, unit: "month".into(), condition: Some("each month location is shared".into()), description: Some("Live traffic routing".into()) },
+        "Share your location while driving; we route you around traffic and give the city aggregated flows.",
+    )?;
+    let music = offer(
+        "music.example",
+        "taste-profile",
+        &["dpv:ServicePersonalisation", "dpv:CommercialResearch"],
+        &["pd:Preference", "pd:Interest"],
+        ("labels.example", "dpv:CommercialResearch", "pd:Preference"),
+        Limits {
+            uses_per_day: Some(20),
+            finest_precision: None,
+            use_by: None,
+        },
+        Benefit {
+            kind: BenefitKind::Points,
+            amount: 100,
+            unit: "points".into(),
+            condition: Some("per week of sharing".into()),
+            description: Some("Loyalty points towards concerts".into()),
+        },
+        "Your listening history tunes your recommendations; labels see anonymised taste profiles.",
+    )?;
+    let experts = offer(
+        "experts.example",
+        "expert-profile",
+        &["dpv:ServiceProvision", "dpv:FraudPreventionAndDetection"],
+        &["pd:Qualification", "pd:Schedule"],
+        ("verify.example", "dpv:FraudPreventionAndDetection", "pd:Qualification"),
+        Limits { uses_per_day: Some(10), finest_precision: None, use_by: None },
+        Benefit { kind: BenefitKind::Money, amount: 2_500, unit: "EUR".into(), condition: Some("per paid lead".into()), description: Some("Paid client leads".into()) },
+        "Your credentials and availability are shown to clients; a verifier checks your credentials.",
+    )?;
+    for (o, partner, own, pp, pc, max_daily, precision) in [
+        (
+            traffic,
+            "city.example",
+            vec!["dpv:ServiceProvision"],
+            "https://city.example/purpose#UrbanPlanning",
+            "pd:Location",
+            6,
+            Some((10, 200)),
+        ),
+        (
+            music,
+            "labels.example",
+            vec!["dpv:ServicePersonalisation"],
+            "dpv:CommercialResearch",
+            "pd:Preference",
+            4,
+            None,
+        ),
+        (
+            experts,
+            "verify.example",
+            vec!["dpv:ServiceProvision"],
+            "dpv:FraudPreventionAndDetection",
+            "pd:Qualification",
+            2,
+            None,
+        ),
+    ] {
+        let k = key(rng)?;
+        let pk = key(rng)?;
+        let offer_art = o.sign(&k)?;
+        let controller = match o.controller.as_str() {
+            "traffic.example" => "traffic.example",
+            "music.example" => "music.example",
+            _ => "experts.example",
+        };
+        out.push(Service {
+            controller,
+            partner,
+            key: k,
+            partner_key: pk,
+            offer: Offer::from_artifact(&offer_art)?.clone(),
+            offer_art,
+            own_purposes: own.iter().map(|p| term(p)).collect::<Result<_, _>>()?,
+            partner_purpose: term(pp)?,
+            partner_category: term(pc)?,
+            max_daily,
+            precision,
+        });
+    }
+    Ok(out)
+}
+
+/// A grant as simulated: its artifact and active interval.
+struct SimGrant {
+    service: usize,
+    person: usize,
+    art: Artifact,
+    grant: Grant,
+    /// Covered from `start` until `end` (exclusive).
+    start: u64,
+    end: u64,
+    withdrawn_at: Option<u64>,
+    expires_at: Option<u64>,
+}
+
+struct Person {
+    key: KeyPair,
+    secret: [u8; 32],
+}
+
+/// The simulated world.
+pub struct World {
+    /// Every artifact, in time order.
+    pub artifacts: Vec<(u64, Artifact)>,
+    /// The trust set.
+    pub trust: TrustSet,
+    /// Expected findings: (kind, artifact id).
+    pub expected: Vec<(FindingKind, ArtifactId)>,
+    /// End of the simulation (the audit time).
+    pub end: u64,
+    keys: Vec<(String, Vec<u8>)>,
+}
+
+fn receipt(
+    g: &SimGrant,
+    s: &Service,
+    rng: &mut Rng,
+    at: u64,
+    to_partner: bool,
+) -> Result<Artifact, CliError> {
+    let data = format!("{}:{}:{}", g.person, at, rng.next_u64());
+    let c = commit_with_salt(data.as_bytes(), rng.bytes16());
+    if to_partner {
+        let r = DataReceipt {
+            grant: g.art.id(),
+            category: s.partner_category.clone(),
+            purpose: s.partner_purpose.clone(),
+            recipient: None,
+            used_at: at,
+            quantity: 1,
+            precision: s.precision.map(|_| 500),
+            commitment: c.value,
+        };
+        return Ok(r.sign(&s.partner_key)?);
+    }
+    let purpose = g
+        .grant
+        .purposes
+        .iter()
+        .filter(|p| s.own_purposes.contains(p))
+        .next()
+        .cloned()
+        .unwrap_or_else(|| s.own_purposes[0].clone());
+    let category = g.grant.categories[rng.below(g.grant.categories.len() as u64) as usize].clone();
+    let r = DataReceipt {
+        grant: g.art.id(),
+        category,
+        purpose,
+        recipient: Some(s.controller.into()),
+        used_at: at,
+        quantity: 1,
+        precision: s
+            .precision
+            .map(|(lo, hi)| lo + rng.below(u64::from(hi - lo)) as u32),
+        commitment: c.value,
+    };
+    Ok(r.sign(&s.key)?)
+}
+
+/// Runs the simulation.
+pub fn simulate(args: &DemoArgs) -> Result<World, CliError> {
+    let mut rng = Rng::new(args.seed);
+    let svcs = services(&mut rng)?;
+    let days = u64::from(args.days.max(1));
+    let end = START + days * DAY;
+    let mut trust = TrustSet::new();
+    let mut keys = Vec::new();
+    for s in &svcs {
+        trust.insert(s.key.public_key(), Role::Controller, s.controller);
+        trust.insert(s.partner_key.public_key(), Role::Partner, s.partner);
+        keys.push((
+            format!("controllers/{}.cose", s.controller),
+            s.key.to_cose_key(),
+        ));
+        keys.push((
+            format!("partners/{}.cose", s.partner),
+            s.partner_key.to_cose_key(),
+        ));
+    }
+    let mut arts: Vec<(u64, Artifact)> = svcs
+        .iter()
+        .map(|s| (s.offer.issued_at, s.offer_art.clone()))
+        .collect();
+    let mut people = Vec::new();
+    for n in 0..args.people {
+        let p = Person {
+            key: KeyPair::ed25519_from_seed(&rng.bytes32())?,
+            secret: rng.bytes32(),
+        };
+        keys.push((format!("people/person-{n:04}.cose"), p.key.to_cose_key()));
+        keys.push((format!("people/person-{n:04}.secret"), p.secret.to_vec()));
+        people.push(p);
+    }
+    let mut grants: Vec<SimGrant> = Vec::new();
+    for (pi, person) in people.iter().enumerate() {
+        let first = rng.below(svcs.len() as u64) as usize;
+        for (si, s) in svcs.iter().enumerate() {
+            if si != first && !rng.chance(55) {
+                continue;
+            }
+            let subject = pseudonym(&person.secret, s.controller);
+            let decided = START + rng.below(3) * DAY + rng.below(DAY);
+            if rng.chance(12) {
+                let r = Refusal {
+                    subject,
+                    controller: s.controller.into(),
+                    issued_at: decided,
+                    offer: s.offer_art.digest(),
+                    method: CollectionMethod::AppUi,
+                    subject_key: None,
+                };
+                arts.push((decided, r.sign_both(&person.key, &s.key)?));
+                continue;
+            }
+            let whole = rng.chance(75);
+            let (purposes, recipients) = if whole {
+                (s.offer.purposes.clone(), vec![s.partner.to_owned()])
+            } else {
+                (s.own_purposes.clone(), vec![])
+            };
+            let expires_at = if rng.chance(15) {
+                decided + (days * DAY) / 2 + rng.below((days * DAY) / 4 + 1)
+            } else {
+                decided + 365 * DAY
+            };
+            let g = Grant {
+                subject,
+                controller: s.controller.into(),
+                issued_at: decided,
+                expires_at: Some(expires_at),
+                offer: s.offer_art.digest(),
+                purposes,
+                categories: s.offer.categories.clone(),
+                recipients,
+                method: if rng.chance(80) {
+                    CollectionMethod::AppUi
+                } else {
+                    CollectionMethod::WebForm
+                },
+                supersedes: None,
+                subject_key: None,
+                imported: false,
+            };
+            let art = g.sign_both(&person.key, &s.key)?;
+            arts.push((decided, art.clone()));
+            let grant = Grant::from_artifact(&art)?.clone();
+            let mut sg = SimGrant {
+                service: si,
+                person: pi,
+                art,
+                grant,
+                start: decided,
+                end: expires_at.min(end),
+                withdrawn_at: None,
+                expires_at: Some(expires_at),
+            };
+            if rng.chance(18) && days > 4 {
+                let w = decided + 2 * DAY + rng.below((days - 3) * DAY);
+                if w < sg.end {
+                    let wa = Withdrawal::by_person(sg.art.id(), w, &person.key)?;
+                    arts.push((w, wa));
+                    sg.withdrawn_at = Some(w);
+                    sg.end = w;
+                }
+            } else if rng.chance(6) && days > 6 {
+                // A renewal: the person changes their mind and narrows the grant.
+                let r = decided + 3 * DAY + rng.below((days - 5) * DAY);
+                if r < sg.end {
+                    let mut g2 = sg.grant.clone();
+                    g2.issued_at = r;
+                    g2.purposes = s.own_purposes.clone();
+                    g2.recipients = vec![];
+                    g2.supersedes = Some(sg.art.id());
+                    let a2 = g2.sign_both(&person.key, &s.key)?;
+                    arts.push((r, a2.clone()));
+                    let old_end = sg.end;
+                    sg.end = r;
+                    grants.push(sg);
+                    let g2 = Grant::from_artifact(&a2)?.clone();
+                    sg = SimGrant {
+                        service: si,
+                        person: pi,
+                        art: a2,
+                        grant: g2,
+                        start: r,
+                        end: old_end,
+                        withdrawn_at: None,
+                        expires_at: Some(expires_at),
+                    };
+                }
+            }
+            grants.push(sg);
+        }
+    }
+    // Daily uses and value.
+    for g in &grants {
+        let s = &svcs[g.service];
+        let mut day = g.start / DAY * DAY;
+        let mut since_value = g.start;
+        while day < g.end {
+            let lo = day.max(g.start);
+            let hi = (day + DAY).min(g.end);
+            if hi > lo {
+                for _ in 0..rng.below(s.max_daily) + 1 {
+                    let at = lo + rng.below(hi - lo);
+                    arts.push((at, receipt(g, s, &mut rng, at, false)?));
+                }
+                if g.grant.recipients.iter().any(|r| r == s.partner) && rng.chance(50) {
+                    let at = lo + rng.below(hi - lo);
+                    arts.push((at, receipt(g, s, &mut rng, at, true)?));
+                }
+                let (due, benefit) = match s.controller {
+                    "traffic.example" => (
+                        hi - since_value >= 30 * DAY
+                            || (hi == g.end && hi - since_value >= 7 * DAY),
+                        Benefit {
+                            kind: BenefitKind::Service,
+                            amount: 1,
+                            unit: "month".into(),
+                            condition: None,
+                            description: Some("Live traffic routing".into()),
+                        },
+                    ),
+                    "music.example" => (
+                        hi - since_value >= 7 * DAY,
+                        Benefit {
+                            kind: BenefitKind::Points,
+                            amount: 100,
+                            unit: "points".into(),
+                            condition: None,
+                            description: Some("Weekly listening points".into()),
+                        },
+                    ),
+                    _ => (
+                        rng.chance(10),
+                        Benefit {
+                            kind: BenefitKind::Money,
+                            amount: 2_500,
+                            unit: "EUR".into(),
+                            condition: None,
+                            description: Some("Paid lead".into()),
+                        },
+                    ),
+                };
+                if due {
+                    let at = hi - 1;
+                    let v = ValueRecord {
+                        grant: g.art.id(),
+                        issued_at: at,
+                        benefit,
+                    };
+                    arts.push((at, v.sign(&s.key)?));
+                    since_value = hi;
+                }
+            }
+            day += DAY;
+        }
+    }
+    let mut world = World {
+        artifacts: arts,
+        trust,
+        expected: Vec::new(),
+        end,
+        keys,
+    };
+    inject(
+        &mut world,
+        &svcs,
+        &grants,
+        &people,
+        &mut rng,
+        args.violations,
+    )?;
+    world.artifacts.sort_by_key(|(t, _)| *t);
+    Ok(world)
+}
+
+/// The violation kinds the demo can inject, in the order it cycles through them.
+pub const INJECTABLE: [FindingKind; 14] = [
+    FindingKind::AfterWithdrawal,
+    FindingKind::PurposeNotGranted,
+    FindingKind::RecipientNotGranted,
+    FindingKind::LimitExceeded,
+    FindingKind::PrecisionExceeded,
+    FindingKind::AfterExpiry,
+    FindingKind::BeforeGrant,
+    FindingKind::CategoryNotGranted,
+    FindingKind::SignatureInvalid,
+    FindingKind::UntrustedKey,
+    FindingKind::DuplicateId,
+    FindingKind::ValueForUnknownGrant,
+    FindingKind::GrantExceedsOffer,
+    FindingKind::UnknownGrant,
+];
+
+fn inject(
+    w: &mut World,
+    svcs: &[Service],
+    grants: &[SimGrant],
+    people: &[Person],
+    rng: &mut Rng,
+    k: u32,
+) -> Result<(), CliError> {
+    let mut used: BTreeSet<usize> = BTreeSet::new();
+    let rogue = KeyPair::ed25519_from_seed(&rng.bytes32())?;
+    for i in 0..k as usize {
+        let mut done = false;
+        for attempt in 0..INJECTABLE.len() {
+            let kind = INJECTABLE[(i + attempt) % INJECTABLE.len()];
+            // A fresh grant that fits this kind, not used by another injection.
+            let fits = |g: &SimGrant| match kind {
+                FindingKind::AfterWithdrawal => g.withdrawn_at.is_some(),
+                FindingKind::AfterExpiry => {
+                    g.withdrawn_at.is_none()
+                        && g.expires_at.is_some_and(|e| e <= w.end && e == g.end)
+                }
+                FindingKind::PrecisionExceeded => {
+                    svcs[g.service].precision.is_some() && g.end > g.start
+                }
+                _ => g.end > g.start + 120,
+            };
+            let candidates: Vec<usize> = (0..grants.len())
+                .filter(|j| !used.contains(j) && fits(&grants[*j]))
+                .collect();
+            if candidates.is_empty() {
+                continue;
+            }
+            let j = candidates[rng.below(candidates.len() as u64) as usize];
+            let g = &grants[j];
+            let s = &svcs[g.service];
+            let active = g.start + 60;
+            let base = || -> Result<DataReceipt, CliError> {
+                Ok(DataReceipt {
+                    grant: g.art.id(),
+                    category: g.grant.categories[0].clone(),
+                    purpose: s.own_purposes[0].clone(),
+                    recipient: Some(s.controller.into()),
+                    used_at: active,
+                    quantity: 1,
+                    precision: s.precision.map(|(lo, _)| lo * 5),
+                    commitment: [7; 32],
+                })
+            };
+            let (art, id) = match kind {
+                FindingKind::AfterWithdrawal => {
+                    let mut r = base()?;
+                    r.used_at = g.withdrawn_at.unwrap_or(g.end);
+                    let a = r.sign(&s.key)?;
+                    (Some(a.clone()), a.id())
+                }
+                FindingKind::AfterExpiry => {
+                    let mut r = base()?;
+                    r.used_at = g.end;
+                    let a = r.sign(&s.key)?;
+                    (Some(a.clone()), a.id())
+                }
+                FindingKind::BeforeGrant => {
+                    let mut r = base()?;
+                    r.used_at = g.start - 600;
+                    let a = r.sign(&s.key)?;
+                    (Some(a.clone()), a.id())
+                }
+                FindingKind::PurposeNotGranted => {
+                    let mut r = base()?;
+                    r.purpose = term("dpv:Marketing")?;
+                    let a = r.sign(&s.key)?;
+                    (Some(a.clone()), a.id())
+                }
+                FindingKind::CategoryNotGranted => {
+                    let mut r = base()?;
+                    r.category = term("pd:Health")?;
+                    let a = r.sign(&s.key)?;
+                    (Some(a.clone()), a.id())
+                }
+                FindingKind::RecipientNotGranted => {
+                    let mut r = base()?;
+                    r.recipient = Some("broker.example".into());
+                    let a = r.sign(&s.key)?;
+                    (Some(a.clone()), a.id())
+                }
+                FindingKind::PrecisionExceeded => {
+                    let mut r = base()?;
+                    r.precision = Some(1);
+                    let a = r.sign(&s.key)?;
+                    (Some(a.clone()), a.id())
+                }
+                FindingKind::LimitExceeded => {
+                    let mut r = base()?;
+                    r.quantity = s.offer.limits.uses_per_day.unwrap_or(0) + 1;
+                    let a = r.sign(&s.key)?;
+                    (Some(a), g.art.id())
+                }
+                FindingKind::SignatureInvalid => {
+                    let a = base()?.sign(&s.key)?;
+                    let mut b = a.as_bytes().to_vec();
+                    let n = b.len();
+                    b[n - 1] ^= 0x01;
+                    let t = Artifact::decode(&b)?;
+                    (Some(t), a.id())
+                }
+                FindingKind::UntrustedKey => {
+                    let a = base()?.sign(&rogue)?;
+                    (Some(a.clone()), a.id())
+                }
+                FindingKind::DuplicateId => {
+                    let a = base()?.sign(&s.key)?;
+                    w.artifacts.push((active, a.clone()));
+                    (Some(a.clone()), a.id())
+                }
+                FindingKind::ValueForUnknownGrant => {
+                    let v = ValueRecord {
+                        grant: ArtifactId(rng.bytes16()),
+                        issued_at: active,
+                        benefit: s.offer.value_offered[0].clone(),
+                    };
+                    let a = v.sign(&s.key)?;
+                    (Some(a.clone()), a.id())
+                }
+                FindingKind::GrantExceedsOffer => {
+                    let person = &people[g.person];
+                    let mut g2 = g.grant.clone();
+                    g2.issued_at = active;
+                    g2.subject_key = None;
+                    g2.purposes.push(term("dpv:Marketing")?);
+                    let a = g2.sign_both(&person.key, &s.key)?;
+                    (Some(a.clone()), a.id())
+                }
+                FindingKind::UnknownGrant => {
+                    let mut r = base()?;
+                    r.grant = ArtifactId(rng.bytes16());
+                    let a = r.sign(&s.key)?;
+                    (Some(a.clone()), a.id())
+                }
+                _ => (None, ArtifactId([0; 16])),
+            };
+            if let Some(a) = art {
+                w.artifacts.push((active, a));
+                w.expected.push((kind, id));
+                used.insert(j);
+                done = true;
+                break;
+            }
+        }
+        if !done {
+            return Err(CliError(format!("cannot inject violation {}: the simulation is too small (try more --people or --days)", i + 1)));
+        }
+    }
+    w.expected.sort();
+    Ok(())
+}
+
+fn expected_json(expected: &[(FindingKind, ArtifactId)]) -> serde_json::Value {
+    serde_json::Value::Array(
+        expected
+            .iter()
+            .map(|(k, id)| serde_json::json!({"kind": k.name(), "artifact": id.to_string()}))
+            .collect(),
+    )
+}
+
+fn write_all(dir: &Path, w: &World) -> Result<(), CliError> {
+    std::fs::create_dir_all(dir.join("keys/controllers"))
+        .map_err(|e| CliError(format!("{}: {e}", dir.display())))?;
+    for sub in ["keys/partners", "keys/people"] {
+        std::fs::create_dir_all(dir.join(sub))
+            .map_err(|e| CliError(format!("{}: {e}", dir.display())))?;
+    }
+    write(
+        &dir.join("bundle.cbors"),
+        &to_sequence(w.artifacts.iter().map(|(_, a)| a)),
+    )?;
+    write(&dir.join("trust.cbor"), &w.trust.to_cose_key_set())?;
+    for (name, bytes) in &w.keys {
+        write(&dir.join("keys").join(name), bytes)?;
+    }
+    write(
+        &dir.join("expected-findings.json"),
+        serde_json::to_string_pretty(&expected_json(&w.expected))?.as_bytes(),
+    )?;
+    Ok(())
+}
+
+/// `consentkit demo`.
+pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
+    let t0 = std::time::Instant::now();
+    let world = simulate(args)?;
+    write_all(&args.out, &world)?;
+    let bundle = to_sequence(world.artifacts.iter().map(|(_, a)| a));
+    let report = audit_bytes(
+        &bundle,
+        &world.trust,
+        &AuditOptions {
+            at: Some(world.end),
+        },
+    );
+    write(
+        &args.out.join("report.html"),
+        render_html(&report).as_bytes(),
+    )?;
+    write(
+        &args.out.join("report.json"),
+        serde_json::to_string_pretty(&report.to_json())?.as_bytes(),
+    )?;
+    println!(
+        "Simulated {} people over {} days (seed {}): {} artifacts written to {}",
+        args.people,
+        args.days,
+        args.seed,
+        world.artifacts.len(),
+        args.out.display()
+    );
+    println!("  bundle.cbors, trust.cbor, keys/, expected-findings.json ({} injected), report.html, report.json", world.expected.len());
+    println!();
+    print!("{}", render_text(&report));
+    let found: BTreeSet<(FindingKind, Option<ArtifactId>)> = report
+        .findings
+        .iter()
+        .map(|f| (f.kind, f.artifact))
+        .collect();
+    let expected: BTreeSet<(FindingKind, Option<ArtifactId>)> = world
+        .expected
+        .iter()
+        .map(|(k, id)| (*k, Some(*id)))
+        .collect();
+    println!();
+    if found == expected {
+        println!(
+            "audit check: the audit found exactly the {} injected violation(s) ({:.1?})",
+            expected.len(),
+            t0.elapsed()
+        );
+        println!(
+            "reproduce: consentkit audit {} --trust {} --at {}",
+            args.out.join("bundle.cbors").display(),
+            args.out.join("trust.cbor").display(),
+            world.end
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        let missing: Vec<_> = expected.difference(&found).collect();
+        let extra: Vec<_> = found.difference(&expected).collect();
+        println!("audit check FAILED: missing {missing:?}, unexpected {extra:?}");
+        Ok(ExitCode::from(1))
+    }
+}
