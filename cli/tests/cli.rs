@@ -1,0 +1,263 @@
+//! End-to-end tests of the `consentkit` binary: exit codes, formats, and
+//! the demo's injected violations found exactly by `audit`.
+// Tests abort on setup failure by design.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_consentkit"))
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("consentkit-cli-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn run(cmd: &mut Command) -> Output {
+    let out = cmd.output().unwrap();
+    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+fn demo(dir: &Path, violations: u32, seed: u64) -> Output {
+    run(bin()
+        .args(["demo", "--people", "25", "--days", "20", "--seed"])
+        .arg(seed.to_string())
+        .arg("--violations")
+        .arg(violations.to_string())
+        .arg("--out")
+        .arg(dir))
+}
+
+/// The audit end of the simulation, as printed by the demo's reproduce line.
+fn audit_time(demo_stdout: &[u8]) -> String {
+    let s = String::from_utf8_lossy(demo_stdout);
+    let line = s.lines().find(|l| l.starts_with("reproduce:")).unwrap();
+    line.rsplit(' ').next().unwrap().to_owned()
+}
+
+fn findings(json: &serde_json::Value) -> BTreeSet<(String, String)> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap().to_owned(),
+                f["artifact"].as_str().unwrap_or("-").to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn demo_violations_are_found_exactly_by_audit() {
+    let dir = tmp("violations");
+    let out = demo(&dir, 14, 7);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let at = audit_time(&out.stdout);
+    let expected: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("expected-findings.json")).unwrap())
+            .unwrap();
+    let expected: BTreeSet<(String, String)> = expected
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap().to_owned(),
+                f["artifact"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(expected.len(), 14);
+    // 14 injected violations cover 14 different kinds.
+    assert_eq!(
+        expected
+            .iter()
+            .map(|(k, _)| k.clone())
+            .collect::<BTreeSet<_>>()
+            .len(),
+        14
+    );
+    let report = dir.join("report.json");
+    let a = run(bin()
+        .arg("audit")
+        .arg(dir.join("bundle.cbors"))
+        .arg("--trust")
+        .arg(dir.join("trust.cbor"))
+        .args(["--at", &at, "--format", "json", "--out"])
+        .arg(&report));
+    assert_eq!(a.status.code(), Some(1), "findings give exit code 1");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(findings(&json), expected, "none missing, none extra");
+}
+
+#[test]
+fn clean_demo_audits_clean_and_is_deterministic() {
+    let a = tmp("clean-a");
+    let b = tmp("clean-b");
+    let out = demo(&a, 0, 3);
+    assert!(out.status.success());
+    assert!(demo(&b, 0, 3).status.success());
+    assert_eq!(
+        std::fs::read(a.join("bundle.cbors")).unwrap(),
+        std::fs::read(b.join("bundle.cbors")).unwrap(),
+        "same seed, same bundle"
+    );
+    let c = tmp("clean-c");
+    assert!(demo(&c, 0, 4).status.success());
+    assert_ne!(
+        std::fs::read(a.join("bundle.cbors")).unwrap(),
+        std::fs::read(c.join("bundle.cbors")).unwrap()
+    );
+    let at = audit_time(&out.stdout);
+    let text = run(bin()
+        .arg("audit")
+        .arg(a.join("bundle.cbors"))
+        .arg("--trust")
+        .arg(a.join("trust.cbor"))
+        .args(["--at", &at]));
+    assert_eq!(text.status.code(), Some(0));
+    let s = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        s.contains("no findings") && s.contains("traffic.example") && s.contains("data_receipt"),
+        "{s}"
+    );
+    // HTML: one self-contained file.
+    let html = a.join("r.html");
+    let h = run(bin()
+        .arg("audit")
+        .arg(a.join("bundle.cbors"))
+        .arg("--trust")
+        .arg(a.join("trust.cbor"))
+        .args(["--at", &at, "--format", "html", "--out"])
+        .arg(&html));
+    assert_eq!(h.status.code(), Some(0));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("<svg")
+            && page.contains("Per controller")
+            && !page.contains("<script")
+            && !page.contains("http://")
+    );
+    // The demo's people have wallet secrets and keys for reproduction.
+    assert!(a.join("keys/people/person-0000.cose").exists());
+    assert!(a.join("keys/controllers/traffic.example.cose").exists());
+}
+
+#[test]
+fn unusable_input_exits_2_with_a_message() {
+    let dir = tmp("bad");
+    std::fs::write(dir.join("garbage"), b"not cbor at all").unwrap();
+    let out = run(bin()
+        .arg("audit")
+        .arg(dir.join("garbage"))
+        .arg("--trust")
+        .arg(dir.join("garbage")));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("garbage"));
+    let out = run(bin()
+        .arg("audit")
+        .arg(dir.join("missing.cbors"))
+        .arg("--trust")
+        .arg(dir.join("garbage")));
+    assert_eq!(out.status.code(), Some(2));
+    let d = tmp("bad-at");
+    assert!(demo(&d, 0, 1).status.success());
+    let out = run(bin()
+        .arg("audit")
+        .arg(d.join("bundle.cbors"))
+        .arg("--trust")
+        .arg(d.join("trust.cbor"))
+        .args(["--at", "yesterday"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--at"));
+}
+
+#[test]
+fn keygen_inspect_verify() {
+    let dir = tmp("tools");
+    for alg in ["ed25519", "es256"] {
+        let key = dir.join(format!("{alg}.cose"));
+        let public = dir.join(format!("{alg}.pub.cose"));
+        let out = run(bin()
+            .args(["keygen", "--alg", alg, "--out"])
+            .arg(&key)
+            .arg("--public")
+            .arg(&public));
+        assert!(out.status.success());
+        let kid = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        assert_eq!(kid.len(), 64, "the kid is a SHA-256 thumbprint");
+        let k = consentkit::KeyPair::from_cose_key(&std::fs::read(&key).unwrap()).unwrap();
+        assert_eq!(k.kid().to_string(), kid);
+        assert_eq!(
+            consentkit::PublicKey::from_cose_key(&std::fs::read(&public).unwrap())
+                .unwrap()
+                .kid()
+                .to_string(),
+            kid
+        );
+    }
+    // inspect and verify the sample artifacts
+    let p = consentkit::sample::Parties::new().unwrap();
+    let all = consentkit::sample::all(&p).unwrap();
+    let bundle = dir.join("sample.cbors");
+    std::fs::write(&bundle, consentkit::audit::to_sequence(all.iter())).unwrap();
+    std::fs::write(dir.join("trust.cbor"), p.trust().to_cose_key_set()).unwrap();
+    let out = run(bin().arg("inspect").arg(&bundle));
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 6);
+    assert_eq!(json[0]["type"], "offer");
+    let single = dir.join("offer.cose");
+    std::fs::write(&single, all[0].as_bytes()).unwrap();
+    let out = run(bin().arg("inspect").arg(&single));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["body"]["controller"], "traffic.example");
+    let out = run(bin()
+        .arg("verify")
+        .arg(&bundle)
+        .arg("--trust")
+        .arg(dir.join("trust.cbor")));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("6 verified, 0 failed, 0 unreadable"));
+    // An empty trust set: nothing verifies.
+    std::fs::write(
+        dir.join("empty.cbor"),
+        consentkit::TrustSet::new().to_cose_key_set(),
+    )
+    .unwrap();
+    let out = run(bin()
+        .arg("verify")
+        .arg(&bundle)
+        .arg("--trust")
+        .arg(dir.join("empty.cbor")));
+    assert_eq!(out.status.code(), Some(1));
+    // A corrupted file: exit 2.
+    let mut b = all[3].as_bytes().to_vec();
+    b.truncate(b.len() - 5);
+    std::fs::write(dir.join("cut.cose"), b).unwrap();
+    let out = run(bin()
+        .arg("verify")
+        .arg(dir.join("cut.cose"))
+        .arg("--trust")
+        .arg(dir.join("trust.cbor")));
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(bin().arg("inspect").arg(dir.join("cut.cose")));
+    assert_eq!(out.status.code(), Some(2));
+}
