@@ -22,3 +22,8 @@ pub use artifact::{
 pub use keys::{Algorithm, KeyError, KeyId, KeyPair, PublicKey, Role, Signer, TrustSet};
 pub use privacy::{commit, pseudonym, Commitment};
 pub use vocab::Term;
+
+/// The workspace README's code examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct WorkspaceReadme;

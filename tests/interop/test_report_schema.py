@@ -1,0 +1,39 @@
+"""The JSON audit report follows docs/audit-report.schema.json.
+
+Runs the demo with injected violations (so every finding field is
+exercised), then validates its report.json with the jsonschema package.
+"""
+import json
+import pathlib
+import subprocess
+
+import jsonschema
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def test_demo_report_matches_schema(tmp_path):
+    out = tmp_path / "demo"
+    subprocess.run(
+        ["cargo", "run", "-q", "--release", "-p", "consentkit-cli", "--", "demo",
+         "--out", str(out), "--people", "20", "--days", "20", "--violations", "14"],
+        cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+    )
+    schema = json.loads((ROOT / "docs" / "audit-report.schema.json").read_text())
+    report = json.loads((out / "report.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(report, schema, cls=jsonschema.Draft202012Validator)
+    assert len(report["findings"]) == 14
+    kinds = {f["kind"] for f in report["findings"]}
+    assert len(kinds) == 14
+
+
+def test_schema_rejects_a_wrong_report(tmp_path):
+    schema = json.loads((ROOT / "docs" / "audit-report.schema.json").read_text())
+    bad = {"at": 0, "bundle_bytes": 0, "items": 0, "counts": {"receipt": 1}, "unreadable": 0,
+           "controllers": {}, "days": {}, "findings": []}
+    try:
+        jsonschema.validate(bad, schema, cls=jsonschema.Draft202012Validator)
+    except jsonschema.ValidationError:
+        return
+    raise AssertionError("an unknown artifact type was accepted")
