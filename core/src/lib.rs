@@ -13,6 +13,7 @@ pub mod lifecycle;
 pub mod privacy;
 pub mod sample;
 pub mod vocab;
+pub mod wallet;
 
 pub use artifact::{
     Artifact, ArtifactError, ArtifactId, ArtifactKind, Benefit, BenefitKind, Body,
