@@ -17,8 +17,9 @@ pub mod wallet;
 
 pub use artifact::{
     Artifact, ArtifactError, ArtifactId, ArtifactKind, Benefit, BenefitKind, Body,
-    CollectionMethod, DataReceipt, Digest, Error, Grant, Limits, Notice, Offer, Recipient, Refusal,
-    Signatory, ValueEstimate, ValueRecord, VerifiedSigner, VerifyError, Withdrawal, WithdrawnBy,
+    CollectionMethod, DataReceipt, Digest, Error, Grant, Limits, Notice, Offer, Prepared,
+    Recipient, Refusal, Signatory, ValueEstimate, ValueRecord, VerifiedSigner, VerifyError,
+    Withdrawal, WithdrawnBy,
 };
 pub use keys::{Algorithm, KeyError, KeyId, KeyPair, PublicKey, Role, Signer, TrustSet};
 pub use privacy::{commit, pseudonym, Commitment};

@@ -152,7 +152,7 @@ pub fn signed_refusal(p: &Parties, offer: &Artifact) -> Result<Artifact, Error> 
     .sign_both(&p.person, &p.controller)
 }
 
-/// A sample data receipt: the partner received one aggregated location.
+/// A sample data receipt: the controller used one location (precision 10 m) for live routing.
 pub fn receipt(grant: &Artifact) -> Result<DataReceipt, Error> {
     Ok(DataReceipt {
         grant: grant.id(),

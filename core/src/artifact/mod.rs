@@ -19,7 +19,7 @@ use crate::cose::{
     self, CoseError, Headers, Sign, Sign1, Tagging, HDR_ALG, HDR_CRIT, HDR_KID, HDR_TYP, TAG_SIGN,
     TAG_SIGN1,
 };
-use crate::keys::{sign_checked, Algorithm, KeyError, KeyId, PublicKey, Role, Signer, TrustSet};
+use crate::keys::{check_signature, Algorithm, KeyError, KeyId, PublicKey, Role, Signer, TrustSet};
 use crate::vocab::Term;
 
 mod fields;
@@ -541,59 +541,10 @@ impl Artifact {
         }
     }
 
-    fn sign1(body: Body, signer: &dyn Signer) -> Result<Artifact, Error> {
-        let kind = body.kind();
-        let payload = body.to_value().to_vec();
-        let public = signer.public_key();
-        let protected = protected_sign1(kind, public.algorithm(), &public.kid());
-        let tbs = cose::sig_structure1(&protected, &[], &payload);
-        let signature = sign_checked(signer, &tbs)?;
-        let msg = Sign1 {
-            headers: Headers {
-                protected_bytes: protected,
-                protected: Vec::new(),
-                unprotected: Vec::new(),
-            },
-            payload,
-            signature,
-        };
-        Ok(Artifact::decode(&msg.to_vec())?)
-    }
-
-    fn sign_multi(body: Body, signers: &[&dyn Signer]) -> Result<Artifact, Error> {
-        let kind = body.kind();
-        let payload = body.to_value().to_vec();
-        let body_protected = protected_body(kind);
-        let mut signatures = Vec::new();
-        for s in signers {
-            let public = s.public_key();
-            let protected = protected_signer(public.algorithm(), &public.kid());
-            let tbs = cose::sig_structure(&body_protected, &protected, &[], &payload);
-            signatures.push(cose::CoseSignature {
-                headers: Headers {
-                    protected_bytes: protected,
-                    protected: Vec::new(),
-                    unprotected: Vec::new(),
-                },
-                signature: sign_checked(*s, &tbs)?,
-            });
-        }
-        let msg = Sign {
-            headers: Headers {
-                protected_bytes: body_protected,
-                protected: Vec::new(),
-                unprotected: Vec::new(),
-            },
-            payload,
-            signatures,
-        };
-        Ok(Artifact::decode(&msg.to_vec())?)
-    }
-
-    /// Adds the controller's countersignature to a grant or refusal that
-    /// carries only the person's signature. The person's signature is
-    /// checked first: a controller never countersigns a forgery.
-    pub fn countersign(&self, controller: &dyn Signer) -> Result<Artifact, Error> {
+    /// Prepares the controller's countersignature of a grant or refusal
+    /// carrying only the person's signature (checked first), for a key
+    /// that signs elsewhere; see [`Prepared`].
+    pub fn prepare_countersign(&self, controller: &PublicKey) -> Result<Prepared, Error> {
         if !self.kind().is_multi_signed() {
             return Err(Error::Usage(format!(
                 "a {} is not countersigned",
@@ -607,21 +558,25 @@ impl Artifact {
             )));
         }
         self.verify_subject_signature()?;
-        let public = controller.public_key();
-        let protected = protected_signer(public.algorithm(), &public.kid());
+        let protected = protected_signer(controller.algorithm(), &controller.kid());
         let tbs = cose::sig_structure(&self.body_protected, &protected, &[], &self.payload);
-        let signature = sign_checked(controller, &tbs)?;
-        let mut msg =
-            Sign::from_slice(&self.bytes, Tagging::Required).map_err(ArtifactError::from)?;
-        msg.signatures.push(cose::CoseSignature {
-            headers: Headers {
-                protected_bytes: protected,
-                protected: Vec::new(),
-                unprotected: Vec::new(),
-            },
-            signature,
-        });
-        Ok(Artifact::decode(&msg.to_vec())?)
+        Ok(Prepared {
+            kind: self.kind(),
+            payload: self.payload.clone(),
+            body_protected: self.body_protected.clone(),
+            protected,
+            public: controller.clone(),
+            tbs,
+            base: Some(self.bytes.clone()),
+        })
+    }
+
+    /// Adds the controller's countersignature to a grant or refusal that
+    /// carries only the person's signature. The person's signature is
+    /// checked first: a controller never countersigns a forgery.
+    pub fn countersign(&self, controller: &dyn Signer) -> Result<Artifact, Error> {
+        self.prepare_countersign(&controller.public_key())?
+            .sign_with(controller)
     }
 
     fn is_imported(&self) -> bool {
@@ -950,6 +905,116 @@ impl Artifact {
     }
 }
 
+/// An artifact built by the library and waiting for one signature made
+/// elsewhere: by an asynchronous signer such as a non-extractable WebCrypto
+/// key, or a remote HSM. The host signs [`Prepared::to_be_signed`] (the
+/// COSE `Sig_structure`, domain-separated by the artifact type) and hands
+/// the signature to [`Prepared::complete`], which checks it before
+/// assembling the artifact. ES256 signatures may be DER or `r || s`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prepared {
+    kind: ArtifactKind,
+    payload: Vec<u8>,
+    /// COSE_Sign body header (empty for COSE_Sign1).
+    body_protected: Vec<u8>,
+    /// The signer's protected header (COSE_Sign1: the message's).
+    protected: Vec<u8>,
+    public: PublicKey,
+    tbs: Vec<u8>,
+    /// For a countersignature: the message the signature is added to.
+    base: Option<Vec<u8>>,
+}
+
+impl Prepared {
+    fn new(body: Body, public: &PublicKey) -> Prepared {
+        let kind = body.kind();
+        let payload = body.to_value().to_vec();
+        if kind.is_multi_signed() {
+            let body_protected = protected_body(kind);
+            let protected = protected_signer(public.algorithm(), &public.kid());
+            let tbs = cose::sig_structure(&body_protected, &protected, &[], &payload);
+            Prepared {
+                kind,
+                payload,
+                body_protected,
+                protected,
+                public: public.clone(),
+                tbs,
+                base: None,
+            }
+        } else {
+            let protected = protected_sign1(kind, public.algorithm(), &public.kid());
+            let tbs = cose::sig_structure1(&protected, &[], &payload);
+            Prepared {
+                kind,
+                payload,
+                body_protected: Vec::new(),
+                protected,
+                public: public.clone(),
+                tbs,
+                base: None,
+            }
+        }
+    }
+
+    /// The exact bytes to sign.
+    pub fn to_be_signed(&self) -> &[u8] {
+        &self.tbs
+    }
+
+    /// The artifact kind being signed.
+    pub fn kind(&self) -> ArtifactKind {
+        self.kind
+    }
+
+    /// The key expected to sign.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.public
+    }
+
+    fn sign_with(&self, signer: &dyn Signer) -> Result<Artifact, Error> {
+        let sig = signer.sign(&self.tbs)?;
+        self.complete(&sig)
+    }
+
+    /// Checks `signature` over [`Prepared::to_be_signed`] with the expected
+    /// key and assembles the signed artifact.
+    pub fn complete(&self, signature: &[u8]) -> Result<Artifact, Error> {
+        let signature = check_signature(&self.public, &self.tbs, signature.to_vec())?;
+        let headers = |protected: &[u8]| Headers {
+            protected_bytes: protected.to_vec(),
+            protected: Vec::new(),
+            unprotected: Vec::new(),
+        };
+        let bytes = if let Some(base) = &self.base {
+            let mut msg = Sign::from_slice(base, Tagging::Required).map_err(ArtifactError::from)?;
+            msg.signatures.push(cose::CoseSignature {
+                headers: headers(&self.protected),
+                signature,
+            });
+            msg.to_vec()
+        } else if self.kind.is_multi_signed() {
+            Sign {
+                headers: headers(&self.body_protected),
+                payload: self.payload.clone(),
+                signatures: vec![cose::CoseSignature {
+                    headers: headers(&self.protected),
+                    signature,
+                }],
+            }
+            .to_vec()
+        } else {
+            Sign1 {
+                headers: headers(&self.protected),
+                payload: self.payload.clone(),
+                signature,
+            }
+            .to_vec()
+        };
+        Ok(Artifact::decode(&bytes)?)
+    }
+}
+
 fn header_err(kind: ArtifactKind, reason: impl Into<String>) -> ArtifactError {
     ArtifactError::Header {
         kind,
@@ -1074,10 +1139,16 @@ fn kind_mismatch<T>(want: ArtifactKind, got: &Artifact) -> Result<T, Error> {
 impl Offer {
     /// Signs the offer as its controller. Sets are put in canonical order.
     pub fn sign(&self, controller: &dyn Signer) -> Result<Artifact, Error> {
+        self.prepare(&controller.public_key())?
+            .sign_with(controller)
+    }
+
+    /// Prepares the offer for a controller key that signs elsewhere; see [`Prepared`].
+    pub fn prepare(&self, controller: &PublicKey) -> Result<Prepared, Error> {
         let mut o = self.clone();
         o.normalise();
         o.validate()?;
-        Artifact::sign1(Body::Offer(o), controller)
+        Ok(Prepared::new(Body::Offer(o), controller))
     }
 
     /// The offer inside an artifact.
@@ -1095,12 +1166,18 @@ impl Grant {
     /// carries one signature; the controller adds the second with
     /// [`Artifact::countersign`].
     pub fn sign_as_person(&self, person: &dyn Signer) -> Result<Artifact, Error> {
+        self.prepare_as_person(&person.public_key())?
+            .sign_with(person)
+    }
+
+    /// Prepares the person's signature for a key that signs elsewhere
+    /// (e.g. a non-extractable WebCrypto key); see [`Prepared`].
+    pub fn prepare_as_person(&self, person: &PublicKey) -> Result<Prepared, Error> {
         let mut g = self.clone();
         g.normalise();
-        let key = person.public_key();
         match &g.subject_key {
-            None => g.subject_key = Some(key),
-            Some(k) if *k == key => {}
+            None => g.subject_key = Some(person.clone()),
+            Some(k) if k == person => {}
             Some(_) => {
                 return Err(Error::Usage(
                     "the grant's subject key is not the signer's key".into(),
@@ -1108,7 +1185,7 @@ impl Grant {
             }
         }
         g.validate()?;
-        Artifact::sign_multi(Body::Grant(g), &[person])
+        Ok(Prepared::new(Body::Grant(g), person))
     }
 
     /// Signs an imported grant (no person signature) as the controller.
@@ -1122,7 +1199,7 @@ impl Grant {
                 "only a grant marked imported may lack the person's signature".into(),
             ));
         }
-        Artifact::sign_multi(Body::Grant(g), &[controller])
+        Prepared::new(Body::Grant(g), &controller.public_key()).sign_with(controller)
     }
 
     /// Signs as the person and countersigns as the controller in one step
@@ -1147,18 +1224,28 @@ impl Grant {
 impl Refusal {
     /// Signs the refusal as the person (sets `subject_key` like [`Grant::sign_as_person`]).
     pub fn sign_as_person(&self, person: &dyn Signer) -> Result<Artifact, Error> {
+        self.prepare_as_person(&person.public_key())?
+            .sign_with(person)
+    }
+
+    /// Prepares the person's signature for a key that signs elsewhere; see [`Prepared`].
+    pub fn prepare_as_person(&self, person: &PublicKey) -> Result<Prepared, Error> {
+        if self.method == CollectionMethod::Imported {
+            return Err(Error::Usage(
+                "a refusal is always signed by the person; it cannot be imported".into(),
+            ));
+        }
         let mut r = self.clone();
-        let key = person.public_key();
         match &r.subject_key {
-            None => r.subject_key = Some(key),
-            Some(k) if *k == key => {}
+            None => r.subject_key = Some(person.clone()),
+            Some(k) if k == person => {}
             Some(_) => {
                 return Err(Error::Usage(
                     "the refusal's subject key is not the signer's key".into(),
                 ))
             }
         }
-        Artifact::sign_multi(Body::Refusal(r), &[person])
+        Ok(Prepared::new(Body::Refusal(r), person))
     }
 
     /// Signs as the person and countersigns as the controller.
@@ -1174,15 +1261,24 @@ impl Refusal {
 impl Withdrawal {
     /// The person withdraws a grant: one call. The withdrawal takes effect at `at`.
     pub fn by_person(grant: ArtifactId, at: Time, person: &dyn Signer) -> Result<Artifact, Error> {
+        Withdrawal::prepare_by_person(grant, at, &person.public_key())?.sign_with(person)
+    }
+
+    /// A person's withdrawal of `grant`, effective at `at`, prepared for a key that signs elsewhere.
+    pub fn prepare_by_person(
+        grant: ArtifactId,
+        at: Time,
+        person: &PublicKey,
+    ) -> Result<Prepared, Error> {
         Withdrawal {
             grant,
             issued_at: at,
             effective_at: at,
             by: WithdrawnBy::Person,
             reason: None,
-            subject_key: Some(person.public_key()),
+            subject_key: Some(person.clone()),
         }
-        .sign(person)
+        .prepare(person)
     }
 
     /// The controller revokes a grant, with a reason.
@@ -1205,21 +1301,31 @@ impl Withdrawal {
 
     /// Signs the withdrawal (by the person with their subject key, or by the controller).
     pub fn sign(&self, signer: &dyn Signer) -> Result<Artifact, Error> {
+        self.prepare(&signer.public_key())?.sign_with(signer)
+    }
+
+    /// Prepares the withdrawal for a key that signs elsewhere; see [`Prepared`].
+    pub fn prepare(&self, signer: &PublicKey) -> Result<Prepared, Error> {
         self.validate()?;
         if let Some(k) = &self.subject_key {
-            if *k != signer.public_key() {
+            if k != signer {
                 return Err(Error::Usage(
                     "a person's withdrawal must be signed with the subject key it names".into(),
                 ));
             }
         }
-        Artifact::sign1(Body::Withdrawal(self.clone()), signer)
+        Ok(Prepared::new(Body::Withdrawal(self.clone()), signer))
     }
 }
 
 impl DataReceipt {
     /// Signs the receipt (controller or partner).
     pub fn sign(&self, signer: &dyn Signer) -> Result<Artifact, Error> {
+        self.prepare(&signer.public_key())?.sign_with(signer)
+    }
+
+    /// Prepares the receipt for a key that signs elsewhere; see [`Prepared`].
+    pub fn prepare(&self, signer: &PublicKey) -> Result<Prepared, Error> {
         if self.quantity == 0 {
             return Err(ArtifactError::InvalidField {
                 kind: ArtifactKind::DataReceipt,
@@ -1228,14 +1334,20 @@ impl DataReceipt {
             }
             .into());
         }
-        Artifact::sign1(Body::DataReceipt(self.clone()), signer)
+        Ok(Prepared::new(Body::DataReceipt(self.clone()), signer))
     }
 }
 
 impl ValueRecord {
     /// Signs the value record as the controller.
     pub fn sign(&self, controller: &dyn Signer) -> Result<Artifact, Error> {
-        Artifact::sign1(Body::ValueRecord(self.clone()), controller)
+        self.prepare(&controller.public_key())?
+            .sign_with(controller)
+    }
+
+    /// Prepares the value record for a key that signs elsewhere; see [`Prepared`].
+    pub fn prepare(&self, controller: &PublicKey) -> Result<Prepared, Error> {
+        Ok(Prepared::new(Body::ValueRecord(self.clone()), controller))
     }
 }
 

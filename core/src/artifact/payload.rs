@@ -425,7 +425,7 @@ impl Offer {
         };
         let value_offered = match f.opt_value(VALUE_OFFERED) {
             None => Vec::new(),
-            Some(Value::Array(a)) if !a.is_empty() => a
+            Some(Value::Array(a)) if !a.is_empty() && a.len() <= super::MAX_LIST_LEN => a
                 .into_iter()
                 .map(|b| Benefit::from_value(K, b))
                 .collect::<Result<_, _>>()?,
@@ -489,7 +489,19 @@ impl Offer {
                 return Err(bad("valid_until", "before valid_from".into()));
             }
         }
+        if self.value_offered.len() > super::MAX_LIST_LEN {
+            return Err(bad(
+                "value_offered",
+                format!("more than {} benefits", super::MAX_LIST_LEN),
+            ));
+        }
         for r in &self.recipients {
+            if r.purposes.is_empty() || r.categories.is_empty() {
+                return Err(bad(
+                    "recipients",
+                    format!("recipient {} receives no purpose or no category", r.party),
+                ));
+            }
             if let Some(p) = r.purposes.iter().find(|p| !self.purposes.contains(p)) {
                 return Err(bad(
                     "recipients",
@@ -787,6 +799,9 @@ impl Refusal {
             subject_key: f.key(SUBJECT_KEY, "subject_key")?,
         };
         f.finish()?;
+        if r.method == CollectionMethod::Imported {
+            return Err(f_invalid_refusal_method());
+        }
         if r.subject_key.is_none() {
             return Err(ArtifactError::MissingField {
                 kind: K,
@@ -794,6 +809,14 @@ impl Refusal {
             });
         }
         Ok(r)
+    }
+}
+
+fn f_invalid_refusal_method() -> ArtifactError {
+    ArtifactError::InvalidField {
+        kind: ArtifactKind::Refusal,
+        field: "method",
+        reason: "a refusal is always signed by the person; it cannot be imported".into(),
     }
 }
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::keys::{Algorithm, KeyPair};
+use crate::keys::{Algorithm, KeyError, KeyPair};
 use crate::sample::{self, Parties};
 
 fn parties() -> Parties {
@@ -604,4 +604,71 @@ mod prop {
             prop_assert_eq!(back.as_bytes(), a.as_bytes());
         }
     }
+}
+
+/// A key that signs elsewhere, asynchronously (WebCrypto, an HSM): the
+/// library hands out the exact bytes to sign and checks what comes back.
+#[test]
+fn prepared_signatures_for_keys_that_sign_elsewhere() {
+    let p = parties();
+    let offer = sample::signed_offer(&p).unwrap();
+    let remote = KeyPair::generate(Algorithm::ES256).unwrap();
+    let public = crate::keys::Signer::public_key(&remote);
+    let prepared = sample::grant_body(&p, &offer)
+        .prepare_as_person(&public)
+        .unwrap();
+    assert_eq!(prepared.kind(), ArtifactKind::Grant);
+    // The host signs elsewhere (here: ring, as WebCrypto would) and hands back r||s.
+    let sig = crate::keys::Signer::sign(&remote, prepared.to_be_signed()).unwrap();
+    let pending = prepared.complete(&sig).unwrap();
+    pending.verify_subject_signature().unwrap();
+    // A signature by another key, or over other bytes, is refused before assembling.
+    let other = KeyPair::generate(Algorithm::ES256).unwrap();
+    let bad = crate::keys::Signer::sign(&other, prepared.to_be_signed()).unwrap();
+    assert!(matches!(
+        prepared.complete(&bad),
+        Err(Error::Key(KeyError::Signer(_)))
+    ));
+    assert!(matches!(
+        prepared.complete(&[0; 64]),
+        Err(Error::Key(KeyError::Signer(_)))
+    ));
+    // The controller countersigns the same way.
+    let cs = pending
+        .prepare_countersign(&crate::keys::Signer::public_key(&p.controller))
+        .unwrap();
+    let csig = crate::keys::Signer::sign(&p.controller, cs.to_be_signed()).unwrap();
+    let grant = cs.complete(&csig).unwrap();
+    assert_eq!(grant.verify(&p.trust()).unwrap().len(), 2);
+    // Withdrawal, prepared.
+    let w = Withdrawal::prepare_by_person(grant.id(), sample::T0, &public).unwrap();
+    let wsig = crate::keys::Signer::sign(&remote, w.to_be_signed()).unwrap();
+    assert_eq!(
+        w.complete(&wsig).unwrap().verify(&p.trust()).unwrap()[0].signatory,
+        Signatory::Subject
+    );
+}
+
+#[test]
+fn offer_and_refusal_consistency_rules() {
+    let p = parties();
+    let mut o = sample::offer().unwrap();
+    o.recipients[0].purposes.clear();
+    assert!(matches!(
+        o.sign(&p.controller),
+        Err(Error::Artifact(ArtifactError::InvalidField {
+            field: "recipients",
+            ..
+        }))
+    ));
+    let offer = sample::signed_offer(&p).unwrap();
+    let r = Refusal {
+        subject: [0; 16],
+        controller: sample::CONTROLLER.into(),
+        issued_at: sample::T0,
+        offer: offer.digest(),
+        method: CollectionMethod::Imported,
+        subject_key: None,
+    };
+    assert!(matches!(r.sign_as_person(&p.person), Err(Error::Usage(_))));
 }

@@ -342,7 +342,12 @@ pub(crate) fn parse_cose_key(v: &Value) -> Result<ParsedKey, KeyError> {
         .ok_or_else(|| KeyError::Malformed("parameter crv is missing".into()))?;
     let alg = get_int(map, ALG, "alg")?;
     let (public, curve) = match (kty, crv) {
-        (KTY_OKP, CRV_ED25519) => (PublicKey::ed25519(&get_bytes(map, X, "x")?)?, "Ed25519"),
+        (KTY_OKP, CRV_ED25519) => {
+            if get(map, Y).is_some() {
+                return Err(KeyError::Malformed("an OKP key has no parameter y".into()));
+            }
+            (PublicKey::ed25519(&get_bytes(map, X, "x")?)?, "Ed25519")
+        }
         (KTY_EC2, CRV_P256) => {
             let x = get_bytes(map, X, "x")?;
             let y = get_bytes(map, Y, "y")?;
@@ -441,9 +446,21 @@ impl<S: Signer + ?Sized> Signer for &S {
 
 /// Signs with `signer`, normalises an ES256 DER signature to `r || s`, and
 /// checks the result against the signer's public key.
+#[cfg(test)]
 pub(crate) fn sign_checked(signer: &dyn Signer, msg: &[u8]) -> Result<Vec<u8>, KeyError> {
     let public = signer.public_key();
-    let mut sig = signer.sign(msg)?;
+    let sig = signer.sign(msg)?;
+    check_signature(&public, msg, sig)
+}
+
+/// Normalises a signature made outside consentkit (ES256: DER or `r || s`)
+/// and checks it against `public`, so that a wrong key or a broken signer
+/// is caught before anything is assembled.
+pub(crate) fn check_signature(
+    public: &PublicKey,
+    msg: &[u8],
+    mut sig: Vec<u8>,
+) -> Result<Vec<u8>, KeyError> {
     if public.alg == Algorithm::ES256 && sig.len() != 64 {
         sig = der_to_p1363(&sig)
             .ok_or_else(|| KeyError::Signer("ES256 signature is neither r||s nor DER".into()))?;

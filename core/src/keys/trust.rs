@@ -164,8 +164,9 @@ impl TrustSet {
             let role = Role::parse(&role_name).ok_or_else(|| {
                 KeyError::Malformed(format!("key {i}: unknown role \"{role_name}\""))
             })?;
-            let party = text(PARTY_LABEL)
-                .ok_or_else(|| KeyError::Malformed(format!("key {i}: no \"party\" parameter")))?;
+            let party = text(PARTY_LABEL).filter(|p| !p.is_empty()).ok_or_else(|| {
+                KeyError::Malformed(format!("key {i}: no (or an empty) \"party\" parameter"))
+            })?;
             if set.keys.contains_key(&parsed.public.kid()) {
                 return Err(KeyError::Malformed(format!(
                     "key {i}: listed twice (kid {})",

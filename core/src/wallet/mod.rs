@@ -92,15 +92,27 @@ impl From<crate::keys::KeyError> for WalletError {
 pub enum WalletKey {
     /// A key held in the wallet (stored in the wallet file).
     InProcess(Arc<KeyPair>),
-    /// A key held elsewhere (Secure Enclave, StrongBox, WebCrypto); only its public key is stored.
+    /// A key held elsewhere (Secure Enclave, StrongBox, WebCrypto) that signs synchronously; only its public key is stored.
     External(Arc<dyn Signer>),
+    /// Only the public key of a key held elsewhere that signs asynchronously
+    /// (e.g. WebCrypto): sign with the `prepare_*` methods and [`Wallet::complete`].
+    PublicOnly(PublicKey),
 }
 
 impl WalletKey {
-    fn signer(&self) -> &dyn Signer {
+    fn signer(&self) -> Result<&dyn Signer, WalletError> {
         match self {
-            WalletKey::InProcess(k) => k.as_ref(),
-            WalletKey::External(s) => s.as_ref(),
+            WalletKey::InProcess(k) => Ok(k.as_ref()),
+            WalletKey::External(s) => Ok(s.as_ref()),
+            WalletKey::PublicOnly(p) => Err(WalletError::SignerNeeded(p.kid().to_string())),
+        }
+    }
+
+    fn public_key(&self) -> PublicKey {
+        match self {
+            WalletKey::InProcess(k) => k.public_key(),
+            WalletKey::External(s) => s.public_key(),
+            WalletKey::PublicOnly(p) => p.clone(),
         }
     }
 }
@@ -200,7 +212,9 @@ pub struct Wallet {
 fn header(secret: &[u8; WALLET_SECRET_LEN], key: &WalletKey) -> Vec<u8> {
     let key_value = match key {
         WalletKey::InProcess(k) => cbor::decode(&k.to_cose_key()).unwrap_or(Value::Null),
-        WalletKey::External(s) => s.public_key().to_cose_key_value(Vec::new()),
+        WalletKey::External(_) | WalletKey::PublicOnly(_) => {
+            key.public_key().to_cose_key_value(Vec::new())
+        }
     };
     Value::Array(vec![
         Value::Unsigned(REC_HEADER),
@@ -427,7 +441,7 @@ impl Wallet {
 
     /// The person's public key.
     pub fn public_key(&self) -> PublicKey {
-        self.key.signer().public_key()
+        self.key.public_key()
     }
 
     /// The person's pairwise pseudonym at a controller.
@@ -509,6 +523,39 @@ impl Wallet {
         choice: &Choice,
         at: Time,
     ) -> Result<Artifact, WalletError> {
+        let p = self.prepare_accept(offer, choice, at)?;
+        self.sign_and_keep(&p)
+    }
+
+    fn sign_and_keep(&mut self, p: &crate::artifact::Prepared) -> Result<Artifact, WalletError> {
+        let sig = self.key.signer()?.sign(p.to_be_signed())?;
+        self.complete(p, &sig)
+    }
+
+    /// Completes a prepared grant, refusal or withdrawal with a signature
+    /// made by the person's key elsewhere (e.g. an asynchronous WebCrypto
+    /// key), checks it, and keeps the artifact.
+    pub fn complete(
+        &mut self,
+        prepared: &crate::artifact::Prepared,
+        signature: &[u8],
+    ) -> Result<Artifact, WalletError> {
+        if *prepared.public_key() != self.public_key() {
+            return Err(WalletError::Invalid(
+                "prepared for another key than this wallet's".into(),
+            ));
+        }
+        let a = prepared.complete(signature)?;
+        self.keep(a)
+    }
+
+    /// Like [`Wallet::accept`], for a key that signs elsewhere: returns what to sign; finish with [`Wallet::complete`].
+    pub fn prepare_accept(
+        &self,
+        offer: &Digest,
+        choice: &Choice,
+        at: Time,
+    ) -> Result<crate::artifact::Prepared, WalletError> {
         let o = self.offer(offer)?.clone();
         let pick = |want: &Option<Vec<Term>>,
                     have: &[Term],
@@ -553,12 +600,21 @@ impl Wallet {
             subject_key: None,
             imported: false,
         };
-        let a = g.sign_as_person(self.key.signer())?;
-        self.keep(a)
+        Ok(g.prepare_as_person(&self.public_key())?)
     }
 
     /// Refuses an offer at time `at`; returns the refusal for the controller to countersign.
     pub fn refuse(&mut self, offer: &Digest, at: Time) -> Result<Artifact, WalletError> {
+        let p = self.prepare_refuse(offer, at)?;
+        self.sign_and_keep(&p)
+    }
+
+    /// Like [`Wallet::refuse`], for a key that signs elsewhere; finish with [`Wallet::complete`].
+    pub fn prepare_refuse(
+        &self,
+        offer: &Digest,
+        at: Time,
+    ) -> Result<crate::artifact::Prepared, WalletError> {
         let o = self.offer(offer)?.clone();
         let r = Refusal {
             subject: self.pseudonym(&o.controller),
@@ -568,12 +624,21 @@ impl Wallet {
             method: CollectionMethod::AppUi,
             subject_key: None,
         };
-        let a = r.sign_as_person(self.key.signer())?;
-        self.keep(a)
+        Ok(r.prepare_as_person(&self.public_key())?)
     }
 
     /// Withdraws a grant: one call. Returns the signed withdrawal to send to the controller.
     pub fn withdraw(&mut self, grant: ArtifactId, at: Time) -> Result<Artifact, WalletError> {
+        let p = self.prepare_withdraw(grant, at)?;
+        self.sign_and_keep(&p)
+    }
+
+    /// Like [`Wallet::withdraw`], for a key that signs elsewhere; finish with [`Wallet::complete`].
+    pub fn prepare_withdraw(
+        &self,
+        grant: ArtifactId,
+        at: Time,
+    ) -> Result<crate::artifact::Prepared, WalletError> {
         let i = self
             .by_id
             .get(&grant)
@@ -581,8 +646,11 @@ impl Wallet {
         if self.artifacts[*i].kind() != ArtifactKind::Grant {
             return Err(WalletError::Invalid(format!("{grant} is not a grant")));
         }
-        let a = Withdrawal::by_person(grant, at, self.key.signer())?;
-        self.keep(a)
+        Ok(Withdrawal::prepare_by_person(
+            grant,
+            at,
+            &self.public_key(),
+        )?)
     }
 
     fn bundle(&self) -> Vec<u8> {
