@@ -18,9 +18,12 @@ use std::process::ExitCode;
 use consentkit::audit::{
     audit_bytes, render_html, render_text, to_sequence, AuditOptions, FindingKind,
 };
+use std::sync::Arc;
+
 use consentkit::privacy::{commit_with_salt, pseudonym};
+use consentkit::wallet::{Wallet, WalletKey};
 use consentkit::{
-    Artifact, ArtifactId, Benefit, BenefitKind, CollectionMethod, DataReceipt, Grant, KeyPair,
+    Artifact, ArtifactId, Benefit, Body, BenefitKind, CollectionMethod, DataReceipt, Grant, KeyPair,
     Limits, Notice, Offer, Recipient, Refusal, Role, Signer, Term, TrustSet, ValueEstimate,
     ValueRecord, Withdrawal,
 };
@@ -248,6 +251,10 @@ pub struct World {
     /// End of the simulation (the audit time).
     pub end: u64,
     keys: Vec<(String, Vec<u8>)>,
+    /// Each person's key (private COSE_Key) and wallet secret.
+    people: Vec<(Vec<u8>, [u8; 32])>,
+    /// Each controller with its partner and their public keys.
+    parties: Vec<(String, consentkit::PublicKey, String, consentkit::PublicKey)>,
 }
 
 fn receipt(
@@ -501,6 +508,8 @@ pub fn simulate(args: &DemoArgs) -> Result<World, CliError> {
         expected: Vec::new(),
         end,
         keys,
+        people: people.iter().map(|p| (p.key.to_cose_key(), p.secret)).collect(),
+        parties: svcs.iter().map(|s| (s.controller.to_owned(), s.key.public_key(), s.partner.to_owned(), s.partner_key.public_key())).collect(),
     };
     inject(
         &mut world,
@@ -688,6 +697,66 @@ fn inject(
     Ok(())
 }
 
+/// One wallet per person, holding the offers they saw, their grants,
+/// refusals and withdrawals, and the receipts and value records under their
+/// grants (violations included: the wallet flags them). Forged artifacts are
+/// refused by the wallet, as on a real device.
+fn wallets(w: &World) -> Result<Vec<Wallet>, CliError> {
+    use std::collections::HashMap;
+    let mut owner_of_subject: HashMap<([u8; 16], String), usize> = HashMap::new();
+    for (i, (_, secret)) in w.people.iter().enumerate() {
+        for (c, ..) in &w.parties {
+            owner_of_subject.insert((pseudonym(secret, c), c.clone()), i);
+        }
+    }
+    let mut grant_owner: HashMap<ArtifactId, usize> = HashMap::new();
+    let mut items: Vec<Vec<Vec<u8>>> = vec![Vec::new(); w.people.len()];
+    let mut offers_seen: Vec<BTreeSet<String>> = vec![BTreeSet::new(); w.people.len()];
+    let offers: HashMap<String, &Artifact> = w.artifacts.iter().filter_map(|(_, a)| Offer::from_artifact(a).ok().map(|o| (o.controller.clone(), a))).collect();
+    for (_, a) in &w.artifacts {
+        let (subject, controller) = match a.body() {
+            Body::Grant(g) => (g.subject, g.controller.clone()),
+            Body::Refusal(r) => (r.subject, r.controller.clone()),
+            _ => continue,
+        };
+        if let Some(&i) = owner_of_subject.get(&(subject, controller.clone())) {
+            grant_owner.insert(a.id(), i);
+            offers_seen[i].insert(controller);
+        }
+    }
+    for (_, a) in &w.artifacts {
+        let owner = match a.body() {
+            Body::Offer(_) => None,
+            Body::Grant(_) | Body::Refusal(_) => grant_owner.get(&a.id()),
+            Body::Withdrawal(x) => grant_owner.get(&x.grant),
+            Body::DataReceipt(x) => grant_owner.get(&x.grant),
+            Body::ValueRecord(x) => grant_owner.get(&x.grant),
+        };
+        if let Some(&i) = owner {
+            items[i].push(a.as_bytes().to_vec());
+        }
+    }
+    let mut out = Vec::new();
+    for (i, (key, secret)) in w.people.iter().enumerate() {
+        let kp = KeyPair::from_cose_key(key)?;
+        let mut wallet = Wallet::with_secret(*secret, WalletKey::InProcess(Arc::new(kp)));
+        let mut batch = Vec::new();
+        for (c, ck, p, pk) in &w.parties {
+            if offers_seen[i].contains(c) {
+                wallet.trust_key(ck.clone(), Role::Controller, c).map_err(|e| CliError(e.to_string()))?;
+                wallet.trust_key(pk.clone(), Role::Partner, p).map_err(|e| CliError(e.to_string()))?;
+                if let Some(o) = offers.get(c) {
+                    batch.push(o.as_bytes().to_vec());
+                }
+            }
+        }
+        batch.append(&mut items[i]);
+        wallet.receive_batch(&batch, w.end).map_err(|e| CliError(e.to_string()))?;
+        out.push(wallet);
+    }
+    Ok(out)
+}
+
 fn expected_json(expected: &[(FindingKind, ArtifactId)]) -> serde_json::Value {
     serde_json::Value::Array(
         expected
@@ -716,6 +785,13 @@ fn write_all(dir: &Path, w: &World) -> Result<(), CliError> {
         &dir.join("expected-findings.json"),
         serde_json::to_string_pretty(&expected_json(&w.expected))?.as_bytes(),
     )?;
+    let wdir = dir.join("wallets");
+    let _ = std::fs::remove_dir_all(&wdir);
+    std::fs::create_dir_all(&wdir).map_err(|e| CliError(format!("{}: {e}", wdir.display())))?;
+    for (i, mut wallet) in wallets(w)?.into_iter().enumerate() {
+        let path = wdir.join(format!("person-{i:04}.ckw"));
+        wallet.save_as(&path).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+    }
     Ok(())
 }
 
@@ -748,7 +824,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
         world.artifacts.len(),
         args.out.display()
     );
-    println!("  bundle.cbors, trust.cbor, keys/, expected-findings.json ({} injected), report.html, report.json", world.expected.len());
+    println!("  bundle.cbors, trust.cbor, keys/, wallets/ (one per person), expected-findings.json ({} injected), report.html, report.json", world.expected.len());
     println!();
     print!("{}", render_text(&report));
     let found: BTreeSet<(FindingKind, Option<ArtifactId>)> = report

@@ -12,6 +12,7 @@ mod audit;
 mod demo;
 mod rng;
 mod tools;
+mod wallet;
 
 /// Signed, verifiable proof of data-sharing deals.
 #[derive(Parser)]
@@ -85,9 +86,29 @@ enum Cmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// A person's wallet.
+    Wallet {
+        #[command(subcommand)]
+        cmd: WalletCmd,
+    },
     /// Simulate a small ecosystem (traffic app, music service, expert
     /// marketplace), write its artifacts, keys and trust file, and audit it.
     Demo(demo::DemoArgs),
+}
+
+#[derive(Subcommand)]
+enum WalletCmd {
+    /// What I shared, with whom, for what, under which grant; what I received; violations.
+    Summary {
+        /// The wallet file.
+        wallet: PathBuf,
+        /// Time of the summary (RFC 3339 UTC or seconds since the epoch). Default: now.
+        #[arg(long)]
+        at: Option<String>,
+        /// Output format (text or json).
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
 }
 
 fn main() -> ExitCode {
@@ -103,6 +124,7 @@ fn main() -> ExitCode {
             format,
             out,
         } => audit::run(&bundle, &trust, at.as_deref(), format, out.as_deref()),
+        Cmd::Wallet { cmd: WalletCmd::Summary { wallet, at, format } } => wallet::summary(&wallet, at.as_deref(), format),
         Cmd::Demo(args) => demo::run(&args),
     };
     match result {

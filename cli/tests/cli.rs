@@ -261,3 +261,37 @@ fn keygen_inspect_verify() {
     let out = run(bin().arg("inspect").arg(dir.join("cut.cose")));
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn demo_writes_one_wallet_per_person_and_wallets_flag_violations() {
+    let dir = tmp("wallets");
+    let out = demo(&dir, 14, 11);
+    assert!(out.status.success());
+    let at = audit_time(&out.stdout);
+    let wallets: Vec<_> = std::fs::read_dir(dir.join("wallets")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(wallets.len(), 25, "one wallet per person");
+    let (mut clean, mut flagged) = (0, 0);
+    for w in &wallets {
+        let out = run(bin().args(["wallet", "summary"]).arg(w).args(["--at", &at, "--format", "json"]));
+        let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let violations = s["violations"].as_array().unwrap().len();
+        match out.status.code() {
+            Some(0) => {
+                assert_eq!(violations, 0);
+                clean += 1
+            }
+            Some(1) => {
+                assert!(violations > 0);
+                flagged += 1
+            }
+            other => panic!("{}: exit {other:?}", w.display()),
+        }
+    }
+    // Injected consent violations land in their person's wallet; forged ones are refused by it.
+    assert!(flagged >= 1 && clean >= 1, "flagged {flagged}, clean {clean}");
+    let text = run(bin().args(["wallet", "summary"]).arg(&wallets[0]).args(["--at", &at]));
+    let t = String::from_utf8_lossy(&text.stdout);
+    assert!(t.contains("What I shared") && t.contains("What I received"), "{t}");
+    let bad = run(bin().args(["wallet", "summary"]).arg(dir.join("bundle.cbors")));
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -26,7 +26,7 @@ use crate::keys::TrustSet;
 use crate::lifecycle::{grant_exceeds_offer, ConsentState, DataUse, Denial, GrantRecord, DAY};
 
 mod report;
-pub use report::{render_html, render_text};
+pub use report::{fmt_amount, render_html, render_text};
 
 /// Receipts decoded and verified per parallel batch.
 pub const BATCH: usize = 4096;

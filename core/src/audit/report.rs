@@ -6,6 +6,22 @@ use std::fmt::Write as _;
 
 use super::{fmt_day, fmt_time, FindingKind, Report};
 
+/// Formats an amount in a unit for people: ISO 4217 currencies are in
+/// minor units (two decimals, none for JPY, KRW and similar), other units
+/// are counts ("100 points", "1 month").
+pub fn fmt_amount(amount: u64, unit: &str) -> String {
+    let is_currency = unit.len() == 3 && unit.bytes().all(|b| b.is_ascii_uppercase());
+    if !is_currency {
+        return format!("{amount} {unit}");
+    }
+    const NO_DECIMALS: [&str; 8] = ["JPY", "KRW", "ISK", "CLP", "VND", "XOF", "XAF", "UGX"];
+    if NO_DECIMALS.contains(&unit) {
+        format!("{amount} {unit}")
+    } else {
+        format!("{}.{:02} {unit}", amount / 100, amount % 100)
+    }
+}
+
 fn pad(s: &str, n: usize) -> String {
     let len = s.chars().count();
     if len >= n {
@@ -59,7 +75,7 @@ pub fn render_text(r: &Report) -> String {
             let v: Vec<String> = s
                 .value_delivered
                 .iter()
-                .map(|(u, n)| format!("{n} {u}"))
+                .map(|(u, n)| fmt_amount(*n, u))
                 .collect();
             let _ = writeln!(o, "value delivered by {c}: {}", v.join(", "));
         }
@@ -240,7 +256,7 @@ code{{font-size:.8rem}} .legend{{font-size:.85rem}}
         let value: Vec<String> = s
             .value_delivered
             .iter()
-            .map(|(u, n)| format!("{n} {}", esc(u)))
+            .map(|(u, n)| esc(&fmt_amount(*n, u)))
             .collect();
         let states: Vec<String> = s
             .grant_states

@@ -298,6 +298,14 @@ fn reports_render() {
 }
 
 #[test]
+fn amounts_for_people() {
+    assert_eq!(fmt_amount(7_550, "EUR"), "75.50 EUR");
+    assert_eq!(fmt_amount(5, "EUR"), "0.05 EUR");
+    assert_eq!(fmt_amount(300, "JPY"), "300 JPY");
+    assert_eq!(fmt_amount(100, "points"), "100 points");
+}
+
+#[test]
 fn time_formatting() {
     assert_eq!(fmt_time(0), "1970-01-01T00:00:00Z");
     assert_eq!(fmt_time(T0), "2026-11-01T00:00:00Z");

@@ -254,11 +254,7 @@ impl Wallet {
     /// Creates a wallet file at `path` (which must not exist).
     pub fn create(path: &Path, key: WalletKey) -> Result<Wallet, WalletError> {
         let mut w = Wallet::new(key)?;
-        let mut store = FileStore::create(path)?;
-        for r in &w.records {
-            store.append(r)?;
-        }
-        w.store = Some(store);
+        w.save_as(path)?;
         Ok(w)
     }
 
@@ -470,34 +466,66 @@ impl Wallet {
     /// Takes in any artifact (offer, countersigned grant, revocation,
     /// receipt, value record), verifies it against the wallet's trust set,
     /// keeps it, and returns the violations the wallet now sees that concern it.
-    pub fn receive(
-        &mut self,
-        bytes: &[u8],
-        now: Time,
-    ) -> Result<(Artifact, Vec<Finding>), WalletError> {
+    pub fn receive(&mut self, bytes: &[u8], now: Time) -> Result<(Artifact, Vec<Finding>), WalletError> {
+        let Some(a) = self.check_incoming(bytes)? else {
+            return Ok((Artifact::decode(bytes)?, Vec::new()));
+        };
+        let a = self.keep(a)?;
+        let id = a.id();
+        // A use over the daily limit is reported against the grant.
+        let grant = match a.body() {
+            Body::DataReceipt(r) => Some(r.grant),
+            _ => None,
+        };
+        let v = self
+            .violations(now)
+            .into_iter()
+            .filter(|f| f.artifact == Some(id) || (f.kind == crate::audit::FindingKind::LimitExceeded && f.artifact == grant))
+            .collect();
+        Ok((a, v))
+    }
+
+    /// Takes in many artifacts at once (e.g. a sync from the controller):
+    /// each is verified and kept, or refused with its error; violations are
+    /// computed once at the end. Returns the refused ones and all violations at `now`.
+    pub fn receive_batch(&mut self, items: &[Vec<u8>], now: Time) -> Result<(Vec<(usize, WalletError)>, Vec<Finding>), WalletError> {
+        let mut refused = Vec::new();
+        let mut keep = Vec::new();
+        let mut batch_ids = std::collections::HashSet::new();
+        for (i, bytes) in items.iter().enumerate() {
+            match self.check_incoming(bytes) {
+                Ok(Some(a)) if batch_ids.insert((a.id(), a.as_bytes().to_vec())) => keep.push(a),
+                Ok(Some(_)) => {}
+                Ok(None) => {}
+                Err(e) => refused.push((i, e)),
+            }
+        }
+        let records: Vec<Vec<u8>> = keep.iter().map(|a| Value::Array(vec![Value::Unsigned(REC_ARTIFACT), Value::bytes(a.as_bytes().to_vec())]).to_vec()).collect();
+        if let Some(s) = &mut self.store {
+            s.append_many(&records)?;
+        }
+        self.records.extend(records);
+        for a in keep {
+            self.index(a);
+        }
+        Ok((refused, self.violations(now)))
+    }
+
+    /// Decodes and verifies an incoming artifact; `None` if already held byte for byte.
+    fn check_incoming(&self, bytes: &[u8]) -> Result<Option<Artifact>, WalletError> {
         let a = Artifact::decode(bytes)?;
         a.verify(&self.trust)?;
         if let Some((_, g)) = self.own_grant(&a) {
             if g.subject_key.as_ref() != Some(&self.public_key()) {
-                return Err(WalletError::Invalid(format!(
-                    "{} is not a grant of this wallet's person",
-                    a.label_str()
-                )));
+                return Err(WalletError::Invalid(format!("{} is not a grant of this wallet's person", a.label_str())));
             }
         }
         if let Some(&i) = self.by_id.get(&a.id()) {
             if self.artifacts[i].as_bytes() == a.as_bytes() {
-                return Ok((a, Vec::new()));
+                return Ok(None);
             }
         }
-        let a = self.keep(a)?;
-        let id = a.id();
-        let v = self
-            .violations(now)
-            .into_iter()
-            .filter(|f| f.artifact == Some(id))
-            .collect();
-        Ok((a, v))
+        Ok(Some(a))
     }
 
     fn own_grant<'a>(&self, a: &'a Artifact) -> Option<(ArtifactId, &'a Grant)> {
@@ -858,9 +886,7 @@ impl Wallet {
     /// Writes this wallet to a new file at `path` and keeps appending there.
     pub fn save_as(&mut self, path: &Path) -> Result<(), WalletError> {
         let mut store = FileStore::create(path)?;
-        for r in &self.records {
-            store.append(r)?;
-        }
+        store.append_many(&self.records)?;
         self.store = Some(store);
         Ok(())
     }

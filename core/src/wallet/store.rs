@@ -122,11 +122,16 @@ impl FileStore {
 
     /// Appends one record and syncs it to disk.
     pub fn append(&mut self, payload: &[u8]) -> Result<(), WalletError> {
-        self.file
-            .write_all(&frame(payload))
-            .map_err(|e| WalletError::Io(e.to_string()))?;
-        self.file
-            .sync_data()
-            .map_err(|e| WalletError::Io(e.to_string()))
+        self.append_many(std::slice::from_ref(&payload))
+    }
+
+    /// Appends records and syncs once. A crash midway keeps a prefix of them.
+    pub fn append_many<P: AsRef<[u8]>>(&mut self, payloads: &[P]) -> Result<(), WalletError> {
+        let mut buf = Vec::new();
+        for p in payloads {
+            buf.extend(frame(p.as_ref()));
+        }
+        self.file.write_all(&buf).map_err(|e| WalletError::Io(e.to_string()))?;
+        self.file.sync_data().map_err(|e| WalletError::Io(e.to_string()))
     }
 }

@@ -1,0 +1,82 @@
+//! `consentkit wallet`: a person's view of their own deals.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+
+use consentkit::audit::{fmt_amount, fmt_time, now};
+use consentkit::wallet::{Summary, Wallet};
+
+use crate::{CliError, Format};
+
+fn pad(s: &str, n: usize) -> String {
+    format!("{s:<n$}")
+}
+
+/// Renders a wallet summary for a terminal.
+pub fn render_summary(s: &Summary, at: u64) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "My data deals at {}", fmt_time(at));
+    let _ = writeln!(o);
+    let _ = writeln!(o, "Grants ({}; {} offer(s) refused)", s.grants.len(), s.refusals);
+    for g in &s.grants {
+        let to = if g.recipients.is_empty() { String::new() } else { format!(", shared with {}", g.recipients.join(", ")) };
+        let _ = writeln!(
+            o,
+            "  {} {} {}: {} of {}{to}{}",
+            pad(&g.controller, 18),
+            pad(g.state.name(), 11),
+            &g.id.to_string()[..8],
+            g.purposes.join(", "),
+            g.categories.join(", "),
+            if g.countersigned { "" } else { " (awaiting countersignature)" }
+        );
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "What I shared, with whom, for what");
+    let _ = writeln!(o, "  {}{}{}{}{}{}", pad("controller", 18), pad("received by", 18), pad("data", 20), pad("purpose", 44), pad("uses", 7), "period");
+    for x in &s.shared {
+        let _ = writeln!(
+            o,
+            "  {}{}{}{}{}{} .. {}",
+            pad(&x.controller, 18),
+            pad(&x.recipient, 18),
+            pad(&x.category, 20),
+            pad(&x.purpose, 44),
+            pad(&x.uses.to_string(), 7),
+            &fmt_time(x.first)[..10],
+            &fmt_time(x.last)[..10]
+        );
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "What I received");
+    if s.received.is_empty() {
+        let _ = writeln!(o, "  nothing yet");
+    }
+    for (c, units) in &s.received {
+        let v: Vec<String> = units.iter().map(|(u, n)| fmt_amount(*n, u)).collect();
+        let _ = writeln!(o, "  {}{}", pad(c, 18), v.join(", "));
+    }
+    let _ = writeln!(o);
+    if s.violations.is_empty() {
+        let _ = writeln!(o, "No violations: every use of my data was covered by my grants.");
+    } else {
+        let _ = writeln!(o, "{} violation(s) of my grants:", s.violations.len());
+        for f in &s.violations {
+            let _ = writeln!(o, "  [{}] {}", f.kind, f.message);
+        }
+    }
+    o
+}
+
+/// `consentkit wallet summary`.
+pub fn summary(path: &Path, at: Option<&str>, format: Format) -> Result<ExitCode, CliError> {
+    let at = at.map(crate::audit::parse_time).transpose()?.unwrap_or_else(now);
+    let w = Wallet::open(path, None).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+    let s = w.summary(at);
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&s)?),
+        Format::Text | Format::Html => print!("{}", render_summary(&s, at)),
+    }
+    Ok(if s.violations.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
