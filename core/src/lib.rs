@@ -10,6 +10,7 @@ pub mod cose;
 pub mod export;
 pub mod keys;
 pub mod lifecycle;
+pub mod log;
 pub mod privacy;
 pub mod sample;
 pub mod vocab;
