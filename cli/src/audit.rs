@@ -105,7 +105,7 @@ pub fn run(
         Some(p) => write(p, text.as_bytes())?,
         None => print!("{text}"),
     }
-    Ok(if report.findings.is_empty() {
+    Ok(if report.is_clean() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -28,8 +28,13 @@ use crate::lifecycle::{grant_exceeds_offer, ConsentState, DataUse, Denial, Grant
 mod report;
 pub use report::{fmt_amount, render_html, render_text};
 
-/// Receipts decoded and verified per parallel batch.
+/// Most items decoded and verified per parallel batch.
 pub const BATCH: usize = 4096;
+/// Most bytes of items held per batch (bounds memory whatever the item sizes).
+pub const BATCH_BYTES: usize = 4 * 1024 * 1024;
+/// Most findings listed in a report; beyond it findings are only counted
+/// (a hostile bundle cannot grow the report without bound).
+pub const MAX_FINDINGS: usize = 100_000;
 /// Allowed clock skew for artifacts dated after the audit time, in seconds.
 pub const CLOCK_SKEW: u64 = 300;
 
@@ -181,18 +186,24 @@ pub struct Report {
     pub controllers: BTreeMap<String, ControllerStats>,
     /// Activity per UTC day (key: day number since the epoch).
     pub days: BTreeMap<u64, DayActivity>,
-    /// The findings, sorted by kind, artifact and message.
+    /// The findings, sorted by kind, artifact and message (at most
+    /// [`MAX_FINDINGS`]; the rest are counted in `findings_omitted`).
     pub findings: Vec<Finding>,
+    /// Findings per kind, all of them (including omitted ones).
+    pub finding_counts: BTreeMap<FindingKind, u64>,
+    /// Findings counted but not listed, beyond [`MAX_FINDINGS`].
+    pub findings_omitted: u64,
 }
 
 impl Report {
-    /// Findings per kind.
-    pub fn finding_counts(&self) -> BTreeMap<FindingKind, u64> {
-        let mut m = BTreeMap::new();
-        for f in &self.findings {
-            *m.entry(f.kind).or_insert(0) += 1;
-        }
-        m
+    /// Whether the audit found nothing.
+    pub fn is_clean(&self) -> bool {
+        self.finding_counts.is_empty()
+    }
+
+    /// The total number of findings, listed or omitted.
+    pub fn total_findings(&self) -> u64 {
+        self.finding_counts.values().sum()
     }
 
     /// The report as JSON (schema: docs/AUDIT-REPORT.md).
@@ -453,6 +464,11 @@ impl<'t> State<'t> {
                 .entry(c.clone())
                 .or_default()
                 .findings += 1;
+        }
+        *self.report.finding_counts.entry(kind).or_insert(0) += 1;
+        if self.report.findings.len() >= MAX_FINDINGS {
+            self.report.findings_omitted += 1;
+            return;
         }
         self.report.findings.push(Finding {
             kind,
@@ -930,7 +946,8 @@ pub fn audit_source<R: Read, F: FnMut() -> io::Result<R>>(
     let mut end = false;
     while !end {
         batch.clear();
-        while batch.len() < BATCH {
+        let mut batch_bytes = 0usize;
+        while batch.len() < BATCH && batch_bytes < BATCH_BYTES {
             match r.next_item()? {
                 None => {
                     end = true;
@@ -940,6 +957,7 @@ pub fn audit_source<R: Read, F: FnMut() -> io::Result<R>>(
                     st.report.items += 1;
                     st.report.bundle_bytes = offset + bytes.len() as u64;
                     if !is_context(peek_kind(&bytes)) {
+                        batch_bytes += bytes.len();
                         batch.push((offset, bytes));
                     }
                 }

@@ -81,19 +81,22 @@ pub fn render_text(r: &Report) -> String {
         }
     }
     let _ = writeln!(o);
-    if r.findings.is_empty() {
+    if r.is_clean() {
         let _ = writeln!(
             o,
             "no findings: every artifact verifies and every data use was covered by a grant"
         );
     } else {
-        let _ = writeln!(o, "{} finding(s):", r.findings.len());
-        for (k, n) in r.finding_counts() {
+        let _ = writeln!(o, "{} finding(s):", r.total_findings());
+        for (k, n) in &r.finding_counts {
             let _ = writeln!(o, "  {}{n}", pad(k.name(), 26));
         }
         let _ = writeln!(o);
         for f in &r.findings {
             let _ = writeln!(o, "[{}] {}", f.kind, f.message);
+        }
+        if r.findings_omitted > 0 {
+            let _ = writeln!(o, "... and {} more finding(s), counted above but not listed", r.findings_omitted);
         }
     }
     o
@@ -213,12 +216,12 @@ fn chart(r: &Report) -> String {
 /// breakdown and an activity chart.
 pub fn render_html(r: &Report) -> String {
     let mut o = String::new();
-    let verdict = if r.findings.is_empty() {
+    let verdict = if r.is_clean() {
         "<p class=\"ok\">No findings: every artifact verifies and every data use was covered by a grant.</p>".to_owned()
     } else {
         format!(
             "<p class=\"bad\">{} finding(s) need attention.</p>",
-            r.findings.len()
+            r.total_findings()
         )
     };
     let _ = write!(
@@ -247,7 +250,7 @@ code{{font-size:.8rem}} .legend{{font-size:.85rem}}
     let _ = write!(
         o,
         "<div class=\"card\"><b>{}</b>findings</div></div>",
-        r.findings.len()
+        r.total_findings()
     );
     o.push_str("<h2>Activity over time</h2>");
     o.push_str(&chart(r));

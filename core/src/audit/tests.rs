@@ -297,6 +297,20 @@ fn reports_render() {
     assert_eq!(json["findings"][0]["kind"], "purpose_not_granted");
 }
 
+/// A hostile bundle cannot grow the report without bound: past
+/// MAX_FINDINGS, findings are counted, not listed.
+#[test]
+fn findings_are_capped_but_counted() {
+    let p = Parties::new().unwrap();
+    let bundle = vec![0u8; MAX_FINDINGS + 5]; // each 0x00 is a well-formed item that is no artifact
+    let rep = audit_bytes(&bundle, &p.trust(), &opts());
+    assert_eq!(rep.findings.len(), MAX_FINDINGS);
+    assert_eq!(rep.findings_omitted, 5);
+    assert_eq!(rep.finding_counts[&FindingKind::Malformed], MAX_FINDINGS as u64 + 5);
+    assert_eq!(rep.total_findings(), MAX_FINDINGS as u64 + 5);
+    assert!(render_text(&rep).contains("5 more finding(s)"));
+}
+
 #[test]
 fn amounts_for_people() {
     assert_eq!(fmt_amount(7_550, "EUR"), "75.50 EUR");
