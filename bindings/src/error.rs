@@ -1,0 +1,170 @@
+//! The one error type at the boundary, and the one place where core errors
+//! become it.
+//!
+//! Each variant is something a caller can act on. Kotlin sees
+//! `ConsentKitException.InvalidInput` etc., Swift `ConsentKitError.InvalidInput`,
+//! Python `ConsentKitError.InvalidInput`; every variant carries the core's
+//! message (crypto failures stay opaque: "signature invalid").
+
+use consentkit::export::ExportError;
+use consentkit::wallet::WalletError;
+use consentkit::{ArtifactError, Error, KeyError, VerifyError};
+
+/// Everything that can go wrong in a consentkit call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum ConsentKitError {
+    /// The bytes (or a value) are not valid input: malformed, truncated,
+    /// oversized or non-canonical CBOR/COSE, an unknown artifact type, a bad
+    /// COSE_Key or term, a wrong-length id or key. Do not retry with the same input.
+    #[error("invalid input: {reason}")]
+    InvalidInput {
+        /// What was wrong, and where.
+        reason: String,
+    },
+    /// A signature is invalid, or was made by a key that may not sign this
+    /// artifact (wrong role, wrong party, missing countersignature).
+    #[error("verification failed: {reason}")]
+    VerificationFailed {
+        /// What did not verify.
+        reason: String,
+    },
+    /// The artifact is signed by a key that is not in the trust set: pin the
+    /// party's key (`trustKey`) if you trust it.
+    #[error("untrusted key: {reason}")]
+    UntrustedKey {
+        /// Which artifact and key id.
+        reason: String,
+    },
+    /// No such offer or grant (in the wallet).
+    #[error("not found: {reason}")]
+    NotFound {
+        /// What was looked for.
+        reason: String,
+    },
+    /// Reading or writing the wallet file failed, or the wallet is corrupt.
+    #[error("storage: {reason}")]
+    Storage {
+        /// The I/O error or the damage found.
+        reason: String,
+    },
+    /// A backup cannot be opened (wrong key, altered, or not a backup), or the backup key is unusable.
+    #[error("backup: {reason}")]
+    Backup {
+        /// What was wrong.
+        reason: String,
+    },
+    /// The signer failed or is missing: an external signer threw, returned a
+    /// signature that does not verify, or the wallet needs its external signer.
+    /// An external signer throws this variant to report its own failure.
+    #[error("signer: {reason}")]
+    Signer {
+        /// What went wrong.
+        reason: String,
+    },
+    /// The call does not fit the data: e.g. countersigning an offer, a
+    /// purpose that is not in the offer, a grant that is not the person's.
+    #[error("usage: {reason}")]
+    Usage {
+        /// What did not fit.
+        reason: String,
+    },
+}
+
+/// Shorthand for results at the boundary.
+pub type Result<T, E = ConsentKitError> = std::result::Result<T, E>;
+
+impl ConsentKitError {
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        ConsentKitError::InvalidInput {
+            reason: message.into(),
+        }
+    }
+}
+
+impl From<Error> for ConsentKitError {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Artifact(a) => a.into(),
+            Error::Verify(v) => v.into(),
+            Error::Key(k) => k.into(),
+            Error::Usage(message) => ConsentKitError::Usage { reason: message },
+            other => ConsentKitError::Usage {
+                reason: other.to_string(),
+            },
+        }
+    }
+}
+
+impl From<ArtifactError> for ConsentKitError {
+    fn from(e: ArtifactError) -> Self {
+        match e {
+            ArtifactError::Key(k) => k.into(),
+            other => ConsentKitError::invalid(other.to_string()),
+        }
+    }
+}
+
+impl From<VerifyError> for ConsentKitError {
+    fn from(e: VerifyError) -> Self {
+        let message = e.to_string();
+        match e {
+            VerifyError::UntrustedKey { .. } => ConsentKitError::UntrustedKey { reason: message },
+            _ => ConsentKitError::VerificationFailed { reason: message },
+        }
+    }
+}
+
+impl From<KeyError> for ConsentKitError {
+    fn from(e: KeyError) -> Self {
+        let message = e.to_string();
+        match e {
+            KeyError::Signer(_) | KeyError::Rng => ConsentKitError::Signer { reason: message },
+            _ => ConsentKitError::InvalidInput { reason: message },
+        }
+    }
+}
+
+impl From<WalletError> for ConsentKitError {
+    fn from(e: WalletError) -> Self {
+        let message = e.to_string();
+        match e {
+            WalletError::Artifact(a) => a.into(),
+            WalletError::Io(_) | WalletError::Corrupt(_) => {
+                ConsentKitError::Storage { reason: message }
+            }
+            WalletError::BackupAuthentication | WalletError::BackupFormat(_) => {
+                ConsentKitError::Backup { reason: message }
+            }
+            WalletError::SignerNeeded(_) => ConsentKitError::Signer { reason: message },
+            WalletError::NotFound(_) => ConsentKitError::NotFound { reason: message },
+            _ => ConsentKitError::Usage { reason: message },
+        }
+    }
+}
+
+impl From<ExportError> for ConsentKitError {
+    fn from(e: ExportError) -> Self {
+        ConsentKitError::Usage {
+            reason: e.to_string(),
+        }
+    }
+}
+
+/// A foreign signer threw something other than a `ConsentKitError`.
+impl From<uniffi::UnexpectedUniFFICallbackError> for ConsentKitError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        ConsentKitError::Signer {
+            reason: format!("external signer failed: {}", e.reason),
+        }
+    }
+}
+
+/// A core `Signer` reports an external signer's failure as a key error.
+impl From<ConsentKitError> for KeyError {
+    fn from(e: ConsentKitError) -> Self {
+        KeyError::Signer(match e {
+            ConsentKitError::Signer { reason: message } => message,
+            other => other.to_string(),
+        })
+    }
+}

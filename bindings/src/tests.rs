@@ -1,0 +1,137 @@
+//! Rust-side checks of the translation layer (the foreign tests in
+//! `tests/kotlin` and `tests/python` exercise the generated glue).
+
+use std::sync::Arc;
+
+use super::*;
+
+const T0: u64 = consentkit::sample::T0;
+
+fn sample_offer(controller: &str, partner: &str) -> Offer {
+    Offer {
+        controller: controller.into(),
+        name: "live-routing".into(),
+        issued_at: T0,
+        valid_from: Some(T0),
+        valid_until: Some(T0 + 365 * 86_400),
+        purposes: vec!["dpv:ServiceProvision".into()],
+        categories: vec!["pd:Location".into()],
+        recipients: vec![Recipient {
+            party: partner.into(),
+            purposes: vec!["dpv:ServiceProvision".into()],
+            categories: vec!["pd:Location".into()],
+        }],
+        retention_secs: 86_400,
+        limits: Limits::default(),
+        legal_basis: "dpv:Consent".into(),
+        jurisdiction: "EU".into(),
+        language: "en".into(),
+        notice: notice_for_text("https://traffic.example/n".into(), b"notice".to_vec()),
+        value_offered: vec![],
+        value_estimate: None,
+        service_without_consent: true,
+    }
+}
+
+#[test]
+fn flow_through_the_skin() {
+    let ck = KeyPair::generate(Algorithm::Ed25519).unwrap();
+    let controller = Controller::new(ck.clone());
+    let wallet = Wallet::in_memory(KeyPair::generate(Algorithm::Es256).unwrap()).unwrap();
+    wallet
+        .trust_key(ck.public_key(), Role::Controller, "traffic.example".into())
+        .unwrap();
+    let offer = controller
+        .make_offer(sample_offer("traffic.example", "city.example"))
+        .unwrap();
+    let got = wallet.receive(offer.clone(), T0).unwrap();
+    assert_eq!(got.artifact.kind, ArtifactKind::Offer);
+    let grant = wallet
+        .accept(got.artifact.id, Choice::default(), T0 + 10)
+        .unwrap();
+    let signed = controller.countersign(grant).unwrap();
+    let g = wallet.receive(signed, T0 + 20).unwrap().artifact;
+    let receipt = controller
+        .issue_receipt(DataReceipt {
+            grant: g.id.clone(),
+            category: "pd:Location".into(),
+            purpose: "dpv:ServiceProvision".into(),
+            recipient: None,
+            used_at: T0 + 30,
+            quantity: 1,
+            precision: None,
+            commitment: commit(b"52.1,4.3".to_vec()).unwrap().value,
+        })
+        .unwrap();
+    assert!(wallet
+        .receive(receipt, T0 + 40)
+        .unwrap()
+        .violations
+        .is_empty());
+    let views = wallet.grants(T0 + 50);
+    assert_eq!(views[0].state, ConsentState::Given);
+    let trust = TrustSet::new();
+    trust
+        .add(ck.public_key(), Role::Controller, "traffic.example".into())
+        .unwrap();
+    let report = Verifier::new(trust).audit(wallet.export_bundle(), Some(T0 + 60));
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+    assert_eq!(report.items, 3);
+}
+
+#[test]
+fn errors_map_to_the_variant_a_caller_acts_on() {
+    assert!(matches!(
+        decode_artifact(vec![0xff; 10]),
+        Err(ConsentKitError::InvalidInput { .. })
+    ));
+    assert!(matches!(
+        decode_artifact(vec![0; 70_000]),
+        Err(ConsentKitError::InvalidInput { .. })
+    ));
+    let ck = KeyPair::generate(Algorithm::Ed25519).unwrap();
+    let offer = Controller::new(ck)
+        .make_offer(sample_offer("traffic.example", "city.example"))
+        .unwrap();
+    let v = Verifier::new(TrustSet::new());
+    assert!(matches!(
+        v.verify(offer),
+        Err(ConsentKitError::UntrustedKey { .. })
+    ));
+    let w = Wallet::in_memory(KeyPair::generate(Algorithm::Ed25519).unwrap()).unwrap();
+    assert!(matches!(
+        w.withdraw("00".repeat(16), T0),
+        Err(ConsentKitError::NotFound { .. })
+    ));
+    assert!(matches!(
+        Wallet::import_backup(w.export_backup(vec![1; 32]).unwrap(), vec![2; 32], None),
+        Err(ConsentKitError::Backup { .. })
+    ));
+    assert!(matches!(
+        Wallet::from_bytes(vec![1, 2, 3], None),
+        Err(ConsentKitError::Storage { .. })
+    ));
+}
+
+struct Failing;
+impl ExternalSigner for Failing {
+    fn public_key(&self) -> Result<RawPublicKey, ConsentKitError> {
+        let k = consentkit::KeyPair::generate(consentkit::Algorithm::EdDSA).unwrap();
+        Ok(RawPublicKey {
+            algorithm: Algorithm::Ed25519,
+            bytes: consentkit::Signer::public_key(&k).raw().to_vec(),
+        })
+    }
+    fn sign(&self, _: Vec<u8>) -> Result<Vec<u8>, ConsentKitError> {
+        Ok(vec![0; 64])
+    }
+}
+
+#[test]
+fn a_signer_whose_signature_does_not_verify_is_a_signer_error() {
+    let c = Controller::with_signer(Arc::new(Failing)).unwrap();
+    assert!(matches!(
+        c.make_offer(sample_offer("traffic.example", "city.example")),
+        Err(ConsentKitError::Signer { .. })
+    ));
+}

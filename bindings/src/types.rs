@@ -1,0 +1,1025 @@
+//! Records and enums that cross the boundary, and their translation from
+//! and to the core's types. Nothing here decides anything: every check is
+//! the core's (terms, ids and lengths are parsed by the core's own parsers).
+
+use std::collections::BTreeMap;
+
+use consentkit::artifact::{term, ArtifactId, Digest};
+use consentkit::audit as ck_audit;
+use consentkit::lifecycle::ConsentState as CkState;
+use consentkit::wallet as ck_wallet;
+use consentkit::{self as ck, Artifact, Term};
+
+use crate::error::{ConsentKitError, Result};
+
+// --- enums ----------------------------------------------------------------
+
+/// The kind of an artifact (its `typ` header).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum ArtifactKind {
+    /// A controller's offer.
+    Offer,
+    /// A person's grant (signed by the person, countersigned by the controller).
+    Grant,
+    /// A person's refusal.
+    Refusal,
+    /// A withdrawal by the person, or a revocation by the controller.
+    Withdrawal,
+    /// A data receipt: a use of data under a grant.
+    DataReceipt,
+    /// A value record: what the person received.
+    ValueRecord,
+}
+
+impl From<ck::ArtifactKind> for ArtifactKind {
+    fn from(k: ck::ArtifactKind) -> Self {
+        match k {
+            ck::ArtifactKind::Offer => ArtifactKind::Offer,
+            ck::ArtifactKind::Grant => ArtifactKind::Grant,
+            ck::ArtifactKind::Refusal => ArtifactKind::Refusal,
+            ck::ArtifactKind::Withdrawal => ArtifactKind::Withdrawal,
+            ck::ArtifactKind::DataReceipt => ArtifactKind::DataReceipt,
+            ck::ArtifactKind::ValueRecord => ArtifactKind::ValueRecord,
+        }
+    }
+}
+
+/// A signature algorithm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum Algorithm {
+    /// EdDSA with Ed25519 (COSE -8). Public key: 32 bytes.
+    Ed25519,
+    /// ECDSA P-256 with SHA-256 (COSE -7): Secure Enclave, StrongBox, WebCrypto.
+    /// Public key: the uncompressed point `04 || x || y` (65 bytes).
+    Es256,
+}
+
+impl From<ck::Algorithm> for Algorithm {
+    fn from(a: ck::Algorithm) -> Self {
+        match a {
+            ck::Algorithm::EdDSA => Algorithm::Ed25519,
+            ck::Algorithm::ES256 => Algorithm::Es256,
+        }
+    }
+}
+
+impl From<Algorithm> for ck::Algorithm {
+    fn from(a: Algorithm) -> Self {
+        match a {
+            Algorithm::Ed25519 => ck::Algorithm::EdDSA,
+            Algorithm::Es256 => ck::Algorithm::ES256,
+        }
+    }
+}
+
+/// The role a trusted key signs in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum Role {
+    /// A data controller: offers, countersignatures, revocations, receipts, value records.
+    Controller,
+    /// A partner that receives data and issues receipts for its use.
+    Partner,
+    /// A person.
+    Person,
+    /// A transparency log.
+    Log,
+}
+
+impl From<ck::Role> for Role {
+    fn from(r: ck::Role) -> Self {
+        match r {
+            ck::Role::Controller => Role::Controller,
+            ck::Role::Partner => Role::Partner,
+            ck::Role::Person => Role::Person,
+            ck::Role::Log => Role::Log,
+        }
+    }
+}
+
+impl From<Role> for ck::Role {
+    fn from(r: Role) -> Self {
+        match r {
+            Role::Controller => ck::Role::Controller,
+            Role::Partner => ck::Role::Partner,
+            Role::Person => ck::Role::Person,
+            Role::Log => ck::Role::Log,
+        }
+    }
+}
+
+/// A grant's state (W3C DPV consent status).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum ConsentState {
+    /// Before the grant was given (`dpv:ConsentRequested`).
+    Requested,
+    /// Given and in force (`dpv:ConsentGiven`).
+    Given,
+    /// Refused (`dpv:ConsentRefused`).
+    Refused,
+    /// Withdrawn by the person (`dpv:ConsentWithdrawn`).
+    Withdrawn,
+    /// Revoked by the controller (`dpv:ConsentRevoked`).
+    Revoked,
+    /// Expired (`dpv:ConsentExpired`).
+    Expired,
+    /// Replaced by a newer grant.
+    Superseded,
+}
+
+impl From<CkState> for ConsentState {
+    fn from(s: CkState) -> Self {
+        match s {
+            CkState::Requested => ConsentState::Requested,
+            CkState::Given => ConsentState::Given,
+            CkState::Refused => ConsentState::Refused,
+            CkState::Withdrawn => ConsentState::Withdrawn,
+            CkState::Revoked => ConsentState::Revoked,
+            CkState::Expired => ConsentState::Expired,
+            CkState::Superseded => ConsentState::Superseded,
+        }
+    }
+}
+
+/// What an audit finding is about (names as in the JSON report).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum FindingKind {
+    /// A signature does not verify.
+    SignatureInvalid,
+    /// Signed by a key not in the trust set.
+    UntrustedKey,
+    /// Signed by a trusted key that may not sign this artifact.
+    WrongSigner,
+    /// Not a valid artifact.
+    Malformed,
+    /// Refers to a grant not in the bundle.
+    UnknownGrant,
+    /// A grant refers to an offer not in the bundle.
+    UnknownOffer,
+    /// A purpose not granted.
+    PurposeNotGranted,
+    /// A data category not granted.
+    CategoryNotGranted,
+    /// A recipient not granted.
+    RecipientNotGranted,
+    /// Used before the grant was given.
+    BeforeGrant,
+    /// Used after withdrawal or revocation.
+    AfterWithdrawal,
+    /// Used after expiry.
+    AfterExpiry,
+    /// Used under a superseded grant.
+    AfterSupersession,
+    /// More uses in a day than the offer allows.
+    LimitExceeded,
+    /// Data finer than the offer allows.
+    PrecisionExceeded,
+    /// The same artifact id twice.
+    DuplicateId,
+    /// A value record for a grant not in the bundle.
+    ValueForUnknownGrant,
+    /// A grant accepts more than its offer offered.
+    GrantExceedsOffer,
+    /// Dated after the audit time.
+    FutureDated,
+    /// A kind added to the core after these bindings were built; see `Finding.kindName`.
+    Other,
+}
+
+impl From<ck_audit::FindingKind> for FindingKind {
+    fn from(k: ck_audit::FindingKind) -> Self {
+        use ck_audit::FindingKind as K;
+        match k {
+            K::SignatureInvalid => FindingKind::SignatureInvalid,
+            K::UntrustedKey => FindingKind::UntrustedKey,
+            K::WrongSigner => FindingKind::WrongSigner,
+            K::Malformed => FindingKind::Malformed,
+            K::UnknownGrant => FindingKind::UnknownGrant,
+            K::UnknownOffer => FindingKind::UnknownOffer,
+            K::PurposeNotGranted => FindingKind::PurposeNotGranted,
+            K::CategoryNotGranted => FindingKind::CategoryNotGranted,
+            K::RecipientNotGranted => FindingKind::RecipientNotGranted,
+            K::BeforeGrant => FindingKind::BeforeGrant,
+            K::AfterWithdrawal => FindingKind::AfterWithdrawal,
+            K::AfterExpiry => FindingKind::AfterExpiry,
+            K::AfterSupersession => FindingKind::AfterSupersession,
+            K::LimitExceeded => FindingKind::LimitExceeded,
+            K::PrecisionExceeded => FindingKind::PrecisionExceeded,
+            K::DuplicateId => FindingKind::DuplicateId,
+            K::ValueForUnknownGrant => FindingKind::ValueForUnknownGrant,
+            K::GrantExceedsOffer => FindingKind::GrantExceedsOffer,
+            K::FutureDated => FindingKind::FutureDated,
+            _ => FindingKind::Other,
+        }
+    }
+}
+
+/// The kind of value a person receives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum BenefitKind {
+    /// A service (e.g. live routing).
+    Service,
+    /// A feature of a service.
+    Feature,
+    /// Money: `unit` is an ISO 4217 currency, `amount` in minor units.
+    Money,
+    /// Loyalty points.
+    Points,
+    /// A discount: `unit` is `"percent"` or a currency.
+    Discount,
+    /// A data dividend (a share of revenue from the data).
+    DataDividend,
+    /// Anything else, described in `description`.
+    Other,
+}
+
+impl From<ck::BenefitKind> for BenefitKind {
+    fn from(k: ck::BenefitKind) -> Self {
+        match k {
+            ck::BenefitKind::Service => BenefitKind::Service,
+            ck::BenefitKind::Feature => BenefitKind::Feature,
+            ck::BenefitKind::Money => BenefitKind::Money,
+            ck::BenefitKind::Points => BenefitKind::Points,
+            ck::BenefitKind::Discount => BenefitKind::Discount,
+            ck::BenefitKind::DataDividend => BenefitKind::DataDividend,
+            ck::BenefitKind::Other => BenefitKind::Other,
+        }
+    }
+}
+
+impl From<BenefitKind> for ck::BenefitKind {
+    fn from(k: BenefitKind) -> Self {
+        match k {
+            BenefitKind::Service => ck::BenefitKind::Service,
+            BenefitKind::Feature => ck::BenefitKind::Feature,
+            BenefitKind::Money => ck::BenefitKind::Money,
+            BenefitKind::Points => ck::BenefitKind::Points,
+            BenefitKind::Discount => ck::BenefitKind::Discount,
+            BenefitKind::DataDividend => ck::BenefitKind::DataDividend,
+            BenefitKind::Other => ck::BenefitKind::Other,
+        }
+    }
+}
+
+/// The format of a rendered audit report (as `consentkit audit --format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum ReportFormat {
+    /// Plain text, as the command line prints it.
+    Text,
+    /// JSON (schema: docs/AUDIT-REPORT.md).
+    Json,
+    /// A self-contained HTML page.
+    Html,
+}
+
+// --- ids, terms, fixed-length bytes ------------------------------------------
+
+/// Parses an artifact id (32 hex digits).
+pub(crate) fn artifact_id(hex_id: &str) -> Result<ArtifactId> {
+    ArtifactId::from_hex(hex_id).ok_or_else(|| {
+        ConsentKitError::invalid(format!(
+            "artifact id must be 32 hex digits, found {hex_id:?}"
+        ))
+    })
+}
+
+/// Parses an offer digest (64 hex digits).
+pub(crate) fn digest(hex_digest: &str) -> Result<Digest> {
+    let bytes = hex::decode(hex_digest).ok();
+    bytes
+        .as_deref()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .map(Digest)
+        .ok_or_else(|| {
+            ConsentKitError::invalid(format!(
+                "digest must be 64 hex digits, found {hex_digest:?}"
+            ))
+        })
+}
+
+pub(crate) fn fixed<const N: usize>(bytes: &[u8], what: &str) -> Result<[u8; N]> {
+    <[u8; N]>::try_from(bytes).map_err(|_| {
+        ConsentKitError::invalid(format!(
+            "{what} must be {N} bytes, found {} bytes",
+            bytes.len()
+        ))
+    })
+}
+
+pub(crate) fn terms(list: &[String]) -> Result<Vec<Term>> {
+    list.iter().map(|s| Ok(term(s)?)).collect()
+}
+
+fn names(list: &[Term]) -> Vec<String> {
+    list.iter().map(|t| t.to_string()).collect()
+}
+
+// --- artifacts ---------------------------------------------------------------
+
+/// A decoded artifact: what it is, and its exact bytes. Decoding checks the
+/// encoding, not the signatures (see `Verifier.verify`).
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ArtifactInfo {
+    /// The kind.
+    pub kind: ArtifactKind,
+    /// The artifact id (32 hex digits): what receipts and withdrawals reference.
+    pub id: String,
+    /// The digest (64 hex digits): what a grant uses to reference its offer.
+    pub digest: String,
+    /// The key ids (hex RFC 9679 thumbprints) of its signatures, in order.
+    pub signer_kids: Vec<String>,
+    /// The artifact as JSON (a human-readable view, as `consentkit inspect`).
+    pub json: String,
+    /// The exact encoded bytes.
+    pub bytes: Vec<u8>,
+}
+
+impl From<&Artifact> for ArtifactInfo {
+    fn from(a: &Artifact) -> Self {
+        ArtifactInfo {
+            kind: a.kind().into(),
+            id: a.id().to_string(),
+            digest: hex::encode(a.digest().0),
+            signer_kids: a.signer_kids().iter().map(|k| k.to_string()).collect(),
+            json: a.to_json().to_string(),
+            bytes: a.as_bytes().to_vec(),
+        }
+    }
+}
+
+/// Who made a verified signature.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum Signatory {
+    /// A key in the trust set.
+    Trusted {
+        /// Its role.
+        role: Role,
+        /// Its party, e.g. `"traffic.example"`.
+        party: String,
+    },
+    /// The person's own key, carried in the artifact (grant, refusal, person's withdrawal).
+    Subject,
+}
+
+/// One verified signature.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct VerifiedSignature {
+    /// The key id (hex).
+    pub kid: String,
+    /// Who signed.
+    pub signatory: Signatory,
+}
+
+impl From<&ck::VerifiedSigner> for VerifiedSignature {
+    fn from(v: &ck::VerifiedSigner) -> Self {
+        VerifiedSignature {
+            kid: v.kid.to_string(),
+            signatory: match &v.signatory {
+                ck::Signatory::Trusted { role, party } => Signatory::Trusted {
+                    role: (*role).into(),
+                    party: party.clone(),
+                },
+                ck::Signatory::Subject => Signatory::Subject,
+            },
+        }
+    }
+}
+
+/// An artifact whose every signature verified against a trust set.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct VerifiedArtifact {
+    /// The artifact.
+    pub artifact: ArtifactInfo,
+    /// Its signatures and who made them, in order.
+    pub signers: Vec<VerifiedSignature>,
+}
+
+// --- payloads (controller side) ----------------------------------------------
+
+/// A recipient (partner) named in an offer, and what it receives.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct Recipient {
+    /// The recipient's party id.
+    pub party: String,
+    /// The purposes it may use the data for (DPV terms; a subset of the offer's).
+    pub purposes: Vec<String>,
+    /// The data categories it receives (a subset of the offer's).
+    pub categories: Vec<String>,
+}
+
+/// Usage limits attached to an offer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, uniffi::Record)]
+pub struct Limits {
+    /// Most data uses per UTC day under one grant.
+    #[uniffi(default = None)]
+    pub uses_per_day: Option<u32>,
+    /// The finest precision allowed, in the category's unit (location: metres).
+    #[uniffi(default = None)]
+    pub finest_precision: Option<u32>,
+    /// No use after this time (seconds since the epoch).
+    #[uniffi(default = None)]
+    pub use_by: Option<u64>,
+}
+
+/// The notice shown to the person: where it is, and the SHA-256 of the exact bytes shown.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct Notice {
+    /// Where the notice is published.
+    pub url: String,
+    /// SHA-256 of the exact notice bytes shown (32 bytes). See `noticeForText`.
+    pub sha256: Vec<u8>,
+}
+
+/// A benefit: offered in return for data (in an offer), or delivered (in a value record).
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct Benefit {
+    /// What kind of value.
+    pub kind: BenefitKind,
+    /// How much, in `unit` (money: minor units).
+    pub amount: u64,
+    /// The unit: an ISO 4217 code for money, or e.g. `"points"`, `"month"`.
+    pub unit: String,
+    /// A condition attached.
+    #[uniffi(default = None)]
+    pub condition: Option<String>,
+    /// A description a person can read.
+    #[uniffi(default = None)]
+    pub description: Option<String>,
+}
+
+/// An estimate of what the data is worth, and how it was reached.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ValueEstimate {
+    /// The estimate, in minor units of `currency`.
+    pub amount: u64,
+    /// ISO 4217 currency code.
+    pub currency: String,
+    /// How it was calculated.
+    pub method: String,
+}
+
+/// A controller's offer, before signing. Terms are DPV CURIEs
+/// (`"dpv:ServiceProvision"`, `"pd:Location"`) or IRIs; times are seconds since the epoch.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct Offer {
+    /// The controller's party id.
+    pub controller: String,
+    /// A short name, e.g. `"live-routing-2026"`.
+    pub name: String,
+    /// When the offer was made.
+    pub issued_at: u64,
+    /// Not valid before.
+    pub valid_from: Option<u64>,
+    /// Not valid after.
+    pub valid_until: Option<u64>,
+    /// Purposes the data is requested for.
+    pub purposes: Vec<String>,
+    /// Data categories requested.
+    pub categories: Vec<String>,
+    /// Recipients (partners) and what each receives.
+    pub recipients: Vec<Recipient>,
+    /// How long data is kept, in seconds.
+    pub retention_secs: u64,
+    /// Usage limits.
+    pub limits: Limits,
+    /// The legal basis, normally `"dpv:Consent"`.
+    pub legal_basis: String,
+    /// Jurisdiction, e.g. `"EU"`.
+    pub jurisdiction: String,
+    /// Language of the notice (BCP 47), e.g. `"en"`.
+    pub language: String,
+    /// The notice shown.
+    pub notice: Notice,
+    /// The value offered in return.
+    pub value_offered: Vec<Benefit>,
+    /// An estimate of the data's value, and its method.
+    pub value_estimate: Option<ValueEstimate>,
+    /// Whether the service stays available without consent.
+    pub service_without_consent: bool,
+}
+
+impl From<&ck::Benefit> for Benefit {
+    fn from(b: &ck::Benefit) -> Self {
+        Benefit {
+            kind: b.kind.into(),
+            amount: b.amount,
+            unit: b.unit.clone(),
+            condition: b.condition.clone(),
+            description: b.description.clone(),
+        }
+    }
+}
+
+impl From<Benefit> for ck::Benefit {
+    fn from(b: Benefit) -> Self {
+        ck::Benefit {
+            kind: b.kind.into(),
+            amount: b.amount,
+            unit: b.unit,
+            condition: b.condition,
+            description: b.description,
+        }
+    }
+}
+
+impl TryFrom<Offer> for ck::Offer {
+    type Error = ConsentKitError;
+    fn try_from(o: Offer) -> Result<ck::Offer> {
+        Ok(ck::Offer {
+            controller: o.controller,
+            name: o.name,
+            issued_at: o.issued_at,
+            valid_from: o.valid_from,
+            valid_until: o.valid_until,
+            purposes: terms(&o.purposes)?,
+            categories: terms(&o.categories)?,
+            recipients: o
+                .recipients
+                .into_iter()
+                .map(|r| {
+                    Ok(ck::Recipient {
+                        party: r.party,
+                        purposes: terms(&r.purposes)?,
+                        categories: terms(&r.categories)?,
+                    })
+                })
+                .collect::<Result<_>>()?,
+            retention_secs: o.retention_secs,
+            limits: ck::Limits {
+                uses_per_day: o.limits.uses_per_day,
+                finest_precision: o.limits.finest_precision,
+                use_by: o.limits.use_by,
+            },
+            legal_basis: term(&o.legal_basis)?,
+            jurisdiction: o.jurisdiction,
+            language: o.language,
+            notice: ck::Notice {
+                url: o.notice.url,
+                sha256: fixed::<32>(&o.notice.sha256, "notice.sha256")?,
+            },
+            value_offered: o.value_offered.into_iter().map(Into::into).collect(),
+            value_estimate: o.value_estimate.map(|e| ck::ValueEstimate {
+                amount: e.amount,
+                currency: e.currency,
+                method: e.method,
+            }),
+            service_without_consent: o.service_without_consent,
+        })
+    }
+}
+
+impl From<&ck::Offer> for Offer {
+    fn from(o: &ck::Offer) -> Self {
+        Offer {
+            controller: o.controller.clone(),
+            name: o.name.clone(),
+            issued_at: o.issued_at,
+            valid_from: o.valid_from,
+            valid_until: o.valid_until,
+            purposes: names(&o.purposes),
+            categories: names(&o.categories),
+            recipients: o
+                .recipients
+                .iter()
+                .map(|r| Recipient {
+                    party: r.party.clone(),
+                    purposes: names(&r.purposes),
+                    categories: names(&r.categories),
+                })
+                .collect(),
+            retention_secs: o.retention_secs,
+            limits: Limits {
+                uses_per_day: o.limits.uses_per_day,
+                finest_precision: o.limits.finest_precision,
+                use_by: o.limits.use_by,
+            },
+            legal_basis: o.legal_basis.to_string(),
+            jurisdiction: o.jurisdiction.clone(),
+            language: o.language.clone(),
+            notice: Notice {
+                url: o.notice.url.clone(),
+                sha256: o.notice.sha256.to_vec(),
+            },
+            value_offered: o.value_offered.iter().map(Into::into).collect(),
+            value_estimate: o.value_estimate.as_ref().map(|e| ValueEstimate {
+                amount: e.amount,
+                currency: e.currency.clone(),
+                method: e.method.clone(),
+            }),
+            service_without_consent: o.service_without_consent,
+        }
+    }
+}
+
+/// A data receipt, before signing: one use of data under a grant.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct DataReceipt {
+    /// The grant used (artifact id, 32 hex digits).
+    pub grant: String,
+    /// The data category used (DPV term).
+    pub category: String,
+    /// The purpose of the use (DPV term).
+    pub purpose: String,
+    /// Who received the data; `null` means the signer's own party.
+    #[uniffi(default = None)]
+    pub recipient: Option<String>,
+    /// When (seconds since the epoch).
+    pub used_at: u64,
+    /// How many data points (at least 1).
+    #[uniffi(default = 1)]
+    pub quantity: u32,
+    /// Precision of the data, in the category's unit (location: metres).
+    #[uniffi(default = None)]
+    pub precision: Option<u32>,
+    /// Salted SHA-256 commitment to the data (32 bytes): see `commit`.
+    pub commitment: Vec<u8>,
+}
+
+impl TryFrom<DataReceipt> for ck::DataReceipt {
+    type Error = ConsentKitError;
+    fn try_from(r: DataReceipt) -> Result<ck::DataReceipt> {
+        Ok(ck::DataReceipt {
+            grant: artifact_id(&r.grant)?,
+            category: term(&r.category)?,
+            purpose: term(&r.purpose)?,
+            recipient: r.recipient,
+            used_at: r.used_at,
+            quantity: r.quantity,
+            precision: r.precision,
+            commitment: fixed::<32>(&r.commitment, "commitment")?,
+        })
+    }
+}
+
+/// A value record, before signing: what the person received under a grant.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ValueRecord {
+    /// The grant (artifact id, 32 hex digits).
+    pub grant: String,
+    /// When the value was delivered.
+    pub issued_at: u64,
+    /// What was delivered.
+    pub benefit: Benefit,
+}
+
+impl TryFrom<ValueRecord> for ck::ValueRecord {
+    type Error = ConsentKitError;
+    fn try_from(v: ValueRecord) -> Result<ck::ValueRecord> {
+        Ok(ck::ValueRecord {
+            grant: artifact_id(&v.grant)?,
+            issued_at: v.issued_at,
+            benefit: v.benefit.into(),
+        })
+    }
+}
+
+/// A salted commitment to some data: put `value` in a receipt, keep `salt`
+/// (and the data) to open it later.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct Commitment {
+    /// `SHA-256(salt || data)` (32 bytes).
+    pub value: Vec<u8>,
+    /// The salt.
+    pub salt: Vec<u8>,
+}
+
+// --- wallet views ------------------------------------------------------------
+
+/// The person's choice when accepting an offer: a `null` list accepts the offer's whole list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, uniffi::Record)]
+pub struct Choice {
+    /// Purposes to grant (a subset of the offer's).
+    #[uniffi(default = None)]
+    pub purposes: Option<Vec<String>>,
+    /// Categories to grant (a subset of the offer's).
+    #[uniffi(default = None)]
+    pub categories: Option<Vec<String>>,
+    /// Recipients to grant (a subset of the offer's).
+    #[uniffi(default = None)]
+    pub recipients: Option<Vec<String>>,
+    /// When the grant expires (default: the offer's `validUntil`).
+    #[uniffi(default = None)]
+    pub expires_at: Option<u64>,
+}
+
+impl TryFrom<Choice> for ck_wallet::Choice {
+    type Error = ConsentKitError;
+    fn try_from(c: Choice) -> Result<ck_wallet::Choice> {
+        Ok(ck_wallet::Choice {
+            purposes: c.purposes.as_deref().map(terms).transpose()?,
+            categories: c.categories.as_deref().map(terms).transpose()?,
+            recipients: c.recipients,
+            expires_at: c.expires_at,
+        })
+    }
+}
+
+/// One audit finding.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct Finding {
+    /// What kind.
+    pub kind: FindingKind,
+    /// The kind's stable name, as in the JSON report (e.g. `"after_withdrawal"`).
+    pub kind_name: String,
+    /// The artifact concerned (id), if it could be identified.
+    pub artifact: Option<String>,
+    /// The artifact's type, if known.
+    pub artifact_kind: Option<ArtifactKind>,
+    /// The controller concerned, if known.
+    pub controller: Option<String>,
+    /// Byte offset of the artifact in the bundle.
+    pub offset: u64,
+    /// What is wrong, for a person.
+    pub message: String,
+}
+
+impl From<&ck_audit::Finding> for Finding {
+    fn from(f: &ck_audit::Finding) -> Self {
+        Finding {
+            kind: f.kind.into(),
+            kind_name: f.kind.name().to_owned(),
+            artifact: f.artifact.map(|a| a.to_string()),
+            artifact_kind: f.artifact_kind.map(Into::into),
+            controller: f.controller.clone(),
+            offset: f.offset,
+            message: f.message.clone(),
+        }
+    }
+}
+
+pub(crate) fn findings(list: &[ck_audit::Finding]) -> Vec<Finding> {
+    list.iter().map(Into::into).collect()
+}
+
+/// What `Wallet.receive` took in, and the violations that now concern it.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ReceiveOutcome {
+    /// The artifact received.
+    pub artifact: ArtifactInfo,
+    /// Violations found concerning it (e.g. a receipt after a withdrawal).
+    pub violations: Vec<Finding>,
+}
+
+/// A grant as the person sees it.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct GrantView {
+    /// The grant's id.
+    pub id: String,
+    /// The controller.
+    pub controller: String,
+    /// Its state at the time asked.
+    pub state: ConsentState,
+    /// Whether the controller has countersigned it.
+    pub countersigned: bool,
+    /// Purposes granted.
+    pub purposes: Vec<String>,
+    /// Categories granted.
+    pub categories: Vec<String>,
+    /// Recipients granted.
+    pub recipients: Vec<String>,
+    /// When given.
+    pub issued_at: u64,
+}
+
+impl From<&ck_wallet::GrantView> for GrantView {
+    fn from(g: &ck_wallet::GrantView) -> Self {
+        GrantView {
+            id: g.id.to_string(),
+            controller: g.controller.clone(),
+            state: g.state.into(),
+            countersigned: g.countersigned,
+            purposes: g.purposes.clone(),
+            categories: g.categories.clone(),
+            recipients: g.recipients.clone(),
+            issued_at: g.issued_at,
+        }
+    }
+}
+
+/// One line of "what have I shared": with whom, what, for which purpose, under which grant.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct Shared {
+    /// The controller.
+    pub controller: String,
+    /// Who received the data (the controller itself or a partner).
+    pub recipient: String,
+    /// The data category.
+    pub category: String,
+    /// The purpose.
+    pub purpose: String,
+    /// Under which grant (id).
+    pub grant: String,
+    /// How many data points.
+    pub uses: u64,
+    /// First use.
+    pub first: u64,
+    /// Last use.
+    pub last: u64,
+}
+
+/// A total received from one controller, in one unit.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ValueReceived {
+    /// The controller.
+    pub controller: String,
+    /// The unit (currency, `"points"`, `"month"`, ...).
+    pub unit: String,
+    /// The total amount.
+    pub amount: u64,
+}
+
+/// The person's summary: grants, what was shared, what was received, violations.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct Summary {
+    /// Grants and their states.
+    pub grants: Vec<GrantView>,
+    /// What was shared, with whom, for what.
+    pub shared: Vec<Shared>,
+    /// What was received, per controller and unit.
+    pub received: Vec<ValueReceived>,
+    /// Offers refused.
+    pub refusals: u64,
+    /// Violations found in the wallet's own records.
+    pub violations: Vec<Finding>,
+}
+
+impl From<&ck_wallet::Summary> for Summary {
+    fn from(s: &ck_wallet::Summary) -> Self {
+        Summary {
+            grants: s.grants.iter().map(Into::into).collect(),
+            shared: s
+                .shared
+                .iter()
+                .map(|x| Shared {
+                    controller: x.controller.clone(),
+                    recipient: x.recipient.clone(),
+                    category: x.category.clone(),
+                    purpose: x.purpose.clone(),
+                    grant: x.grant.to_string(),
+                    uses: x.uses,
+                    first: x.first,
+                    last: x.last,
+                })
+                .collect(),
+            received: s
+                .received
+                .iter()
+                .flat_map(|(controller, units)| {
+                    units.iter().map(move |(unit, amount)| ValueReceived {
+                        controller: controller.clone(),
+                        unit: unit.clone(),
+                        amount: *amount,
+                    })
+                })
+                .collect(),
+            refusals: s.refusals,
+            violations: findings(&s.violations),
+        }
+    }
+}
+
+// --- audit report --------------------------------------------------------------
+
+/// A count of artifacts of one kind.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct KindCount {
+    /// The kind.
+    pub kind: ArtifactKind,
+    /// How many.
+    pub count: u64,
+}
+
+/// A count of grants in one state.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct StateCount {
+    /// The state.
+    pub state: ConsentState,
+    /// How many grants.
+    pub count: u64,
+}
+
+/// An amount in one unit.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct UnitAmount {
+    /// The unit.
+    pub unit: String,
+    /// The amount.
+    pub amount: u64,
+}
+
+/// Counts for one controller.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ControllerStats {
+    /// The controller's party id.
+    pub controller: String,
+    /// Offers.
+    pub offers: u64,
+    /// Grants.
+    pub grants: u64,
+    /// Refusals.
+    pub refusals: u64,
+    /// Withdrawals by people.
+    pub withdrawals: u64,
+    /// Revocations by the controller.
+    pub revocations: u64,
+    /// Data receipts under its grants.
+    pub receipts: u64,
+    /// Value records.
+    pub value_records: u64,
+    /// Findings concerning it.
+    pub findings: u64,
+    /// Value delivered, per unit.
+    pub value_delivered: Vec<UnitAmount>,
+    /// Grants per state at the audit time.
+    pub grant_states: Vec<StateCount>,
+}
+
+/// Activity on one UTC day.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct DayActivity {
+    /// Day number since the epoch.
+    pub day: u64,
+    /// Grants given.
+    pub grants: u64,
+    /// Withdrawals and revocations taking effect.
+    pub withdrawals: u64,
+    /// Data receipts.
+    pub receipts: u64,
+}
+
+/// An audit's result: the same content as `consentkit audit --format json`.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct AuditReport {
+    /// The audit time (seconds since the epoch).
+    pub at: u64,
+    /// Bytes read.
+    pub bundle_bytes: u64,
+    /// Items read.
+    pub items: u64,
+    /// Artifacts per kind.
+    pub counts: Vec<KindCount>,
+    /// Items whose type could not be determined.
+    pub unreadable: u64,
+    /// Per controller, sorted by party id.
+    pub controllers: Vec<ControllerStats>,
+    /// Activity per UTC day, in day order.
+    pub days: Vec<DayActivity>,
+    /// The findings, sorted by kind, artifact and message.
+    pub findings: Vec<Finding>,
+}
+
+fn counted<K: Copy, T>(m: &BTreeMap<K, u64>, f: impl Fn(K, u64) -> T) -> Vec<T> {
+    m.iter().map(|(k, n)| f(*k, *n)).collect()
+}
+
+impl From<&ck_audit::Report> for AuditReport {
+    fn from(r: &ck_audit::Report) -> Self {
+        AuditReport {
+            at: r.at,
+            bundle_bytes: r.bundle_bytes,
+            items: r.items,
+            counts: counted(&r.counts, |k, count| KindCount {
+                kind: k.into(),
+                count,
+            }),
+            unreadable: r.unreadable,
+            controllers: r
+                .controllers
+                .iter()
+                .map(|(name, c)| ControllerStats {
+                    controller: name.clone(),
+                    offers: c.offers,
+                    grants: c.grants,
+                    refusals: c.refusals,
+                    withdrawals: c.withdrawals,
+                    revocations: c.revocations,
+                    receipts: c.receipts,
+                    value_records: c.value_records,
+                    findings: c.findings,
+                    value_delivered: c
+                        .value_delivered
+                        .iter()
+                        .map(|(unit, amount)| UnitAmount {
+                            unit: unit.clone(),
+                            amount: *amount,
+                        })
+                        .collect(),
+                    grant_states: counted(&c.grant_states, |s, count| StateCount {
+                        state: s.into(),
+                        count,
+                    }),
+                })
+                .collect(),
+            days: r
+                .days
+                .iter()
+                .map(|(day, d)| DayActivity {
+                    day: *day,
+                    grants: d.grants,
+                    withdrawals: d.withdrawals,
+                    receipts: d.receipts,
+                })
+                .collect(),
+            findings: findings(&r.findings),
+        }
+    }
+}
