@@ -1,0 +1,419 @@
+// Foreign tests of the Kotlin bindings, on the JVM (JNA). They exercise the
+// glue (types, errors, lifetimes, callbacks), not every core rule again.
+//
+// Run by scripts/test-bindings:
+//   java -Djna.library.path=<dir of libconsentkit_ffi.so> -cp ... dev.consentkit.tests.ConsentKitTestsKt <repo root>
+// Prints "N passed, M failed" and exits non-zero on any failure.
+package dev.consentkit.tests
+
+import dev.consentkit.*
+import java.io.File
+import java.math.BigInteger
+import java.nio.file.Files
+import java.security.KeyPairGenerator
+import java.security.Signature
+import java.security.interfaces.ECPublicKey
+import java.security.spec.ECGenParameterSpec
+import java.util.concurrent.atomic.AtomicInteger
+import kotlin.random.Random
+
+const val T0: ULong = 1_793_491_200uL // 2026-11-01T00:00:00Z
+const val DAY: ULong = 86_400uL
+const val CONTROLLER = "traffic.example"
+const val PARTNER = "city.example"
+const val URBAN = "https://city.example/purpose#UrbanPlanning"
+
+lateinit var repo: File
+
+// --- a tiny test runner ---------------------------------------------------------
+
+class Failure(message: String) : Exception(message)
+
+fun check(ok: Boolean, what: () -> String) {
+    if (!ok) throw Failure(what())
+}
+
+fun <T> checkEq(expected: T, actual: T, what: String) =
+    check(expected == actual) { "$what: expected $expected, got $actual" }
+
+/** Runs [block], which must throw a ConsentKitException of type [E]; returns it. */
+inline fun <reified E : ConsentKitException> expectError(what: String, block: () -> Unit): E {
+    try {
+        block()
+    } catch (e: ConsentKitException) {
+        check(e is E) { "$what: expected ${E::class.simpleName}, got ${e::class.simpleName}: ${e.message}" }
+        return e as E
+    } catch (e: Throwable) {
+        throw Failure("$what: expected ${E::class.simpleName}, got ${e::class.qualifiedName}: ${e.message}")
+    }
+    throw Failure("$what: expected ${E::class.simpleName}, nothing was thrown")
+}
+
+// --- an external signer whose key never leaves the JVM's security provider --------
+
+/** P-256 key from java.security (the Android Keystore / StrongBox stand-in). */
+class JcaSigner : ExternalSigner {
+    private val pair = KeyPairGenerator.getInstance("EC").apply {
+        initialize(ECGenParameterSpec("secp256r1"))
+    }.generateKeyPair()
+    val calls = AtomicInteger(0)
+
+    override fun publicKey(): RawPublicKey {
+        val w = (pair.public as ECPublicKey).w
+        return RawPublicKey(Algorithm.ES256, byteArrayOf(4) + fixed32(w.affineX) + fixed32(w.affineY))
+    }
+
+    override fun sign(message: ByteArray): ByteArray {
+        calls.incrementAndGet()
+        // DER-encoded ECDSA-Sig-Value, as Android Keystore returns it: consentkit converts.
+        return Signature.getInstance("SHA256withECDSA").run {
+            initSign(pair.private)
+            update(message)
+            sign()
+        }
+    }
+}
+
+fun fixed32(n: BigInteger): ByteArray {
+    val b = n.toByteArray().dropWhile { it == 0.toByte() }.toByteArray()
+    return ByteArray(32 - b.size) + b
+}
+
+fun hex(s: String): ByteArray = ByteArray(s.length / 2) { s.substring(2 * it, 2 * it + 2).toInt(16).toByte() }
+fun ByteArray.toHex(): String = joinToString("") { "%02x".format(it) }
+
+// --- fixtures ----------------------------------------------------------------------
+
+fun offer(): Offer = Offer(
+    controller = CONTROLLER,
+    name = "live-routing-2026",
+    issuedAt = T0,
+    validFrom = T0,
+    validUntil = T0 + 365uL * DAY,
+    purposes = listOf("dpv:ServiceProvision", URBAN),
+    categories = listOf("pd:Location"),
+    recipients = listOf(Recipient(PARTNER, listOf(URBAN), listOf("pd:Location"))),
+    retentionSecs = 30uL * DAY,
+    limits = Limits(usesPerDay = 1000u, finestPrecision = 10u),
+    legalBasis = "dpv:Consent",
+    jurisdiction = "EU",
+    language = "en",
+    notice = noticeForText("https://traffic.example/notice/v3", "We use your location to route you.".toByteArray()),
+    valueOffered = listOf(Benefit(BenefitKind.SERVICE, 1uL, "month", description = "Live traffic routing")),
+    valueEstimate = ValueEstimate(120uL, "EUR", "average revenue per user"),
+    serviceWithoutConsent = true,
+)
+
+fun receipt(grant: String, at: ULong, purpose: String = "dpv:ServiceProvision", recipient: String? = null) = DataReceipt(
+    grant = grant,
+    category = "pd:Location",
+    purpose = purpose,
+    recipient = recipient,
+    usedAt = at,
+    quantity = 1u,
+    precision = 50u,
+    commitment = commit("52.37,4.89".toByteArray()).value,
+)
+
+class Parties : AutoCloseable {
+    val controllerKey = KeyPair.generate(Algorithm.ED25519)
+    val partnerKey = KeyPair.generate(Algorithm.ES256)
+    val controller = Controller(controllerKey)
+    val partner = Controller(partnerKey)
+    val trust = TrustSet().apply {
+        add(controllerKey.publicKey(), Role.CONTROLLER, CONTROLLER)
+        add(partnerKey.publicKey(), Role.PARTNER, PARTNER)
+    }
+
+    override fun close() {
+        listOf(controllerKey, partnerKey, controller, partner, trust).forEach { it.close() }
+    }
+}
+
+fun tempDir(): File = Files.createTempDirectory("consentkit-kt").toFile().apply { deleteOnExit() }
+
+// --- tests -------------------------------------------------------------------------
+
+/** The traffic app: offer, grant with an external signer, countersignature, receipts, withdrawal, a flagged receipt. */
+fun trafficAppFlow() = Parties().use { p ->
+    val signer = JcaSigner()
+    val path = File(tempDir(), "wallet.ckw").path
+    val wallet = Wallet.createWithSigner(path, signer)
+    wallet.trustAll(p.trust)
+    checkEq(2uL, wallet.trust().len(), "trusted keys")
+    checkEq(Algorithm.ES256, wallet.publicKey().algorithm, "wallet key algorithm")
+
+    val offerBytes = p.controller.makeOffer(offer())
+    val got = wallet.receive(offerBytes, T0)
+    checkEq(ArtifactKind.OFFER, got.artifact.kind, "received kind")
+    check(got.violations.isEmpty()) { "offer violations: ${got.violations}" }
+    checkEq("live-routing-2026", readOffer(offerBytes).name, "offer name")
+
+    // Accept: the person's signature comes from the foreign key.
+    val before = signer.calls.get()
+    val grant = wallet.accept(got.artifact.id, Choice(), T0 + 60uL)
+    check(signer.calls.get() > before) { "the external signer was not called" }
+    val countersigned = p.controller.countersign(grant)
+    val g = wallet.receive(countersigned, T0 + 120uL).artifact
+    checkEq(ArtifactKind.GRANT, g.kind, "grant kind")
+
+    // The resulting grant verifies: the person's key (subject), then the controller.
+    val verified = Verifier(p.trust).verify(countersigned)
+    checkEq(2, verified.signers.size, "grant signatures")
+    checkEq(Signatory.Subject, verified.signers[0].signatory, "first signatory")
+    checkEq(Signatory.Trusted(Role.CONTROLLER, CONTROLLER), verified.signers[1].signatory, "second signatory")
+    checkEq(wallet.publicKey().kid, verified.signers[0].kid, "person's kid")
+
+    // Receipts by the controller and the partner, and a value record: no violations.
+    for (r in listOf(
+        p.controller.issueReceipt(receipt(g.id, T0 + 3600uL)),
+        p.partner.issueReceipt(receipt(g.id, T0 + 7200uL, purpose = URBAN)),
+        p.controller.issueValueRecord(ValueRecord(g.id, T0 + 30uL * DAY, Benefit(BenefitKind.SERVICE, 1uL, "month"))),
+    )) {
+        val v = wallet.receive(r, T0 + 30uL * DAY).violations
+        check(v.isEmpty()) { "unexpected violations: $v" }
+    }
+
+    // Withdraw: one call, signed by the foreign key.
+    val withdrawal = wallet.withdraw(g.id, T0 + 31uL * DAY)
+    checkEq(ArtifactKind.WITHDRAWAL, decodeArtifact(withdrawal).kind, "withdrawal kind")
+    checkEq(ConsentState.WITHDRAWN, wallet.grantState(g.id, T0 + 32uL * DAY), "state after withdrawal")
+
+    // A receipt after the withdrawal is flagged.
+    val late = p.controller.issueReceipt(receipt(g.id, T0 + 32uL * DAY))
+    val flagged = wallet.receive(late, T0 + 33uL * DAY).violations
+    check(flagged.any { it.kind == FindingKind.AFTER_WITHDRAWAL && it.kindName == "after_withdrawal" }) {
+        "the late receipt was not flagged: $flagged"
+    }
+
+    val summary = wallet.summary(T0 + 33uL * DAY)
+    checkEq(1, summary.grants.size, "grants in summary")
+    checkEq(ConsentState.WITHDRAWN, summary.grants[0].state, "summary state")
+    check(summary.grants[0].countersigned) { "grant not countersigned" }
+    check(summary.shared.any { it.recipient == PARTNER && it.purpose == URBAN }) { "partner use missing: ${summary.shared}" }
+    checkEq(listOf(ValueReceived(CONTROLLER, "month", 1uL)), summary.received, "received")
+    check(summary.violations.isNotEmpty()) { "summary without the violation" }
+
+    // The auditor sees the same, from the wallet's bundle.
+    val report = Verifier(p.trust).audit(wallet.exportBundle(), T0 + 33uL * DAY)
+    checkEq(7uL, report.items, "bundle items")
+    check(report.findings.any { it.kind == FindingKind.AFTER_WITHDRAWAL }) { "audit: ${report.findings}" }
+    checkEq(CONTROLLER, report.controllers.single().controller, "report controller")
+    checkEq(3uL, report.controllers.single().receipts, "receipts counted")
+    check(Verifier(p.trust).auditRendered(wallet.exportBundle(), ReportFormat.JSON, T0).contains("\"findings\"")) { "json" }
+
+    // The file reopens with the same signer; without it the wallet cannot sign.
+    val count = wallet.artifacts().size
+    wallet.close()
+    Wallet.open(path, signer).use { checkEq(count, it.artifacts().size, "artifacts after reopen") }
+    expectError<ConsentKitException.Signer>("open without the external signer") { Wallet.open(path) }
+}
+
+/** Foreign exceptions and bad signatures from a signer become typed Signer errors. */
+fun externalSignerFailures() = Parties().use { p ->
+    val offerBytes = p.controller.makeOffer(offer())
+    class Cancelling(val thrown: () -> Nothing) : ExternalSigner {
+        val inner = JcaSigner()
+        override fun publicKey() = inner.publicKey()
+        override fun sign(message: ByteArray): ByteArray = thrown()
+    }
+    val cases = listOf(
+        "typed" to Cancelling { throw ConsentKitException.Signer("user cancelled") },
+        "unexpected" to Cancelling { throw IllegalStateException("keystore locked") },
+    )
+    for ((name, signer) in cases) {
+        Wallet.inMemoryWithSigner(signer).use { w ->
+            w.trustAll(p.trust)
+            val id = w.receive(offerBytes, T0).artifact.id
+            val e = expectError<ConsentKitException.Signer>("$name signer failure") { w.accept(id, Choice(), T0) }
+            if (name == "typed") check(e.reason.contains("user cancelled")) { "reason lost: ${e.reason}" }
+        }
+    }
+    // A signer that signs with another key is caught by the core's check.
+    val liar = object : ExternalSigner {
+        val shown = JcaSigner()
+        val used = JcaSigner()
+        override fun publicKey() = shown.publicKey()
+        override fun sign(message: ByteArray) = used.sign(message)
+    }
+    expectError<ConsentKitException.Signer>("wrong-key signature") { Controller.withSigner(liar).makeOffer(offer()) }
+    // A public key that is not a P-256 point.
+    val bad = object : ExternalSigner {
+        override fun publicKey() = RawPublicKey(Algorithm.ES256, ByteArray(65) { 4 })
+        override fun sign(message: ByteArray) = ByteArray(64)
+    }
+    expectError<ConsentKitException.InvalidInput>("invalid foreign public key") { Wallet.inMemoryWithSigner(bad) }
+}
+
+/** Granular acceptance, refusal and the controller's revocation. */
+fun granularRefusalRevocation() = Parties().use { p ->
+    Wallet.inMemory(KeyPair.generate(Algorithm.ED25519)).use { w ->
+        w.trustAll(p.trust)
+        val o = w.receive(p.controller.makeOffer(offer()), T0).artifact
+        expectError<ConsentKitException.Usage>("purpose not offered") {
+            w.accept(o.id, Choice(purposes = listOf("dpv:Marketing")), T0)
+        }
+        expectError<ConsentKitException.InvalidInput>("bad term") { w.accept(o.id, Choice(purposes = listOf("")), T0) }
+        expectError<ConsentKitException.NotFound>("unknown offer") { w.accept("00".repeat(16), Choice(), T0) }
+        val grant = w.accept(o.digest, Choice(purposes = listOf("dpv:ServiceProvision"), recipients = listOf()), T0 + 1uL)
+        val g = w.receive(p.controller.countersign(grant), T0 + 2uL).artifact
+        checkEq(listOf("dpv:ServiceProvision"), w.grants(T0 + 3uL).single().purposes, "granted purposes")
+        val refusal = p.controller.countersign(w.refuse(o.id, T0 + 4uL))
+        checkEq(ArtifactKind.REFUSAL, w.receive(refusal, T0 + 5uL).artifact.kind, "refusal")
+        w.receive(p.controller.revoke(g.id, T0 + DAY, "service closed"), T0 + DAY)
+        checkEq(ConsentState.REVOKED, w.grantState(g.id, T0 + 2uL * DAY), "revoked")
+        checkEq(1uL, w.summary(T0 + 2uL * DAY).refusals, "refusals")
+    }
+}
+
+/** Keys: generate, export, import; RFC 8032 seeds from the shared vectors. */
+fun keysAndSharedVectors() {
+    for (alg in Algorithm.values()) {
+        KeyPair.generate(alg).use { k ->
+            KeyPair.fromCoseKey(k.toCoseKey()).use { back -> checkEq(k.kid(), back.kid(), "kid after import") }
+            val info = publicKeyInfo(k.publicKey())
+            checkEq(k.kid(), info.kid, "public key kid")
+            checkEq(alg, info.algorithm, "algorithm")
+            check(info.raw.contentEquals(k.publicKeyRaw())) { "raw public key" }
+        }
+    }
+    val json = File(repo, "tests/vectors/rfc8032/ed25519-rfc8032-7.1.json").readText()
+    val pairs = Regex("\"seed\":\\s*\"([0-9a-f]+)\",\\s*\"public_key\":\\s*\"([0-9a-f]+)\"").findAll(json).toList()
+    check(pairs.size >= 3) { "RFC 8032 vectors not found" }
+    for (m in pairs) {
+        val (seed, public) = m.destructured
+        KeyPair.fromEd25519Seed(hex(seed)).use { checkEq(public, it.publicKeyRaw().toHex(), "RFC 8032 public key") }
+    }
+    // A COSE WG example is valid COSE but no consentkit artifact: a typed error, not a crash.
+    val ex = File(repo, "tests/vectors/cose-wg/eddsa-examples/eddsa-sig-01.json").readText()
+    val cbor = Regex("\"cbor\":\\s*\"([0-9A-Fa-f]+)\"").find(ex)?.groupValues?.get(1) ?: throw Failure("no cbor in COSE WG example")
+    expectError<ConsentKitException.InvalidInput>("COSE WG example") { decodeArtifact(hex(cbor.lowercase())) }
+}
+
+/** docs/FORMAT.md's examples decode to the ids the document states. */
+fun formatDocExamples() {
+    val doc = File(repo, "docs/FORMAT.md").readText()
+    val blocks = Regex("```hex example=(\\w+) id=([0-9a-f]{32}) digest=([0-9a-f]{64})\\n([\\s\\S]*?)```").findAll(doc).toList()
+    check(blocks.size >= 4) { "FORMAT.md examples not found" }
+    for (b in blocks) {
+        val (name, id, digest, body) = b.destructured
+        val bytes = hex(body.lines().joinToString("") { it.substringBefore("#").trim() }.replace(" ", ""))
+        val a = decodeArtifact(bytes)
+        checkEq(id, a.id, "$name id")
+        checkEq(digest, a.digest, "$name digest")
+        checkEq(name, inspect(bytes).let { Regex("\"type\":\"(\\w+)\"").find(it)?.groupValues?.get(1) }, "$name type")
+    }
+}
+
+/** Garbage, truncated and oversized bytes through every decode entry point: a typed exception every time. */
+fun garbageInput() = Parties().use { p ->
+    val valid = p.controller.makeOffer(offer())
+    val rnd = Random(5)
+    val inputs = mutableListOf(
+        "empty" to ByteArray(0),
+        "garbage" to rnd.nextBytes(200),
+        "oversized" to rnd.nextBytes(70_000),
+        "oversized-bstr" to byteArrayOf(0x5a, 0, 1, 0x11, 0x70) + ByteArray(70_000),
+        "cbor-null" to byteArrayOf(0xf6.toByte()),
+        "deep-nesting" to ByteArray(100_000) { 0x81.toByte() },
+        "deep-nesting-small" to ByteArray(60_000) { 0x81.toByte() },
+    )
+    for (cut in listOf(1, 2, 10, valid.size / 2, valid.size - 1)) inputs += "truncated@$cut" to valid.copyOf(cut)
+    repeat(20) { inputs += "random$it" to rnd.nextBytes(rnd.nextInt(1, 300)) }
+
+    val w = Wallet.inMemory(KeyPair.generate(Algorithm.ED25519))
+    w.trustAll(p.trust)
+    val backup = w.exportBackup(ByteArray(32))
+    val entryPoints = listOf<Pair<String, (ByteArray) -> Unit>>(
+        "decodeArtifact" to { b -> decodeArtifact(b) },
+        "inspect" to { b -> inspect(b) },
+        "readOffer" to { b -> readOffer(b) },
+        "makeBundle" to { b -> makeBundle(listOf(valid, b)) },
+        "publicKeyInfo" to { b -> publicKeyInfo(b) },
+        "KeyPair.fromCoseKey" to { b -> KeyPair.fromCoseKey(b).close() },
+        "KeyPair.fromEd25519Seed" to { b -> KeyPair.fromEd25519Seed(b).close() },
+        "TrustSet.fromCoseKeySet" to { b -> TrustSet.fromCoseKeySet(b).close() },
+        "TrustSet.add" to { b -> p.trust.add(b, Role.PARTNER, "x") },
+        "Verifier.verify" to { b -> Verifier(p.trust).verify(b) },
+        "Controller.countersign" to { b -> p.controller.countersign(b) },
+        "Wallet.receive" to { b -> w.receive(b, T0) },
+        "Wallet.trustKey" to { b -> w.trustKey(b, Role.PARTNER, "x") },
+        "Wallet.fromBytes" to { b -> Wallet.fromBytes(b).close() },
+        "Wallet.importBackup" to { b -> Wallet.importBackup(b, ByteArray(32)).close() },
+        "Wallet.importBackup(key)" to { b -> Wallet.importBackup(backup, b).close() },
+        "Wallet.exportBackup(key)" to { b -> w.exportBackup(b) },
+    )
+    var n = 0
+    for ((name, call) in entryPoints) for ((what, bytes) in inputs) {
+        if (name == "KeyPair.fromEd25519Seed" && bytes.size == 32) continue // any 32 bytes are a seed
+        expectError<ConsentKitException>("$name($what)") { call(bytes) }
+        n++
+    }
+    // Text entry points: ids and digests.
+    for (id in listOf("", "zz", "0".repeat(31), "0".repeat(33), "é".repeat(32), "0".repeat(64))) {
+        expectError<ConsentKitException>("withdraw($id)") { w.withdraw(id, T0) }
+        expectError<ConsentKitException>("accept($id)") { w.accept(id, Choice(), T0) }
+        expectError<ConsentKitException>("revoke($id)") { p.controller.revoke(id, T0, "r") }
+    }
+    // An audit never throws: unreadable input becomes findings.
+    for ((what, bytes) in inputs.filter { it.second.isNotEmpty() }) {
+        val r = Verifier(p.trust).audit(bytes, T0)
+        check(r.findings.isNotEmpty()) { "audit($what) found nothing" }
+    }
+    w.close()
+    check(n > 300) { "only $n cases" }
+}
+
+/** Lifetimes and threads: objects are usable from many threads, and a closed object refuses calls. */
+fun lifetimesAndThreads() = Parties().use { p ->
+    val w = Wallet.inMemory(KeyPair.generate(Algorithm.ED25519))
+    w.trustAll(p.trust)
+    val id = w.receive(p.controller.makeOffer(offer()), T0).artifact.id
+    val threads = (1..4).map { t ->
+        Thread {
+            repeat(25) { i -> w.receive(p.controller.countersign(w.accept(id, Choice(), T0 + (t * 100 + i).toULong())), T0 + DAY) }
+        }
+    }
+    threads.forEach { it.start() }
+    threads.forEach { it.join() }
+    checkEq(100, w.grants(T0 + DAY).size, "grants from 4 threads")
+    val bytes = w.toBytes()
+    Wallet.fromBytes(bytes).use { checkEq(101, it.artifacts().size, "artifacts from bytes") }
+    w.close()
+    try {
+        w.artifacts()
+        throw Failure("a closed wallet answered")
+    } catch (e: IllegalStateException) {
+        // expected: the handle is gone
+    }
+    // Many short-lived objects.
+    repeat(500) { KeyPair.generate(Algorithm.ED25519).use { it.kid() } }
+}
+
+fun main(args: Array<String>) {
+    repo = File(args.firstOrNull() ?: ".").absoluteFile
+    val tests = listOf(
+        "trafficAppFlow" to ::trafficAppFlow,
+        "externalSignerFailures" to ::externalSignerFailures,
+        "granularRefusalRevocation" to ::granularRefusalRevocation,
+        "keysAndSharedVectors" to ::keysAndSharedVectors,
+        "formatDocExamples" to ::formatDocExamples,
+        "garbageInput" to ::garbageInput,
+        "lifetimesAndThreads" to ::lifetimesAndThreads,
+    )
+    var passed = 0
+    var failed = 0
+    for ((name, test) in tests) {
+        try {
+            test()
+            passed++
+            println("ok   $name")
+        } catch (e: Throwable) {
+            failed++
+            println("FAIL $name: ${e::class.simpleName}: ${e.message}")
+            e.printStackTrace()
+        }
+    }
+    println("$passed passed, $failed failed")
+    if (failed != 0) kotlin.system.exitProcess(1)
+}

@@ -1,0 +1,292 @@
+"""The Python bindings' glue: types, errors, lifetimes and callbacks.
+
+These run against the installed wheel (scripts/test-bindings installs it in
+a fresh virtualenv), not against the source tree.
+"""
+
+import json
+import random
+import re
+import threading
+
+import pytest
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+import consentkit as ck
+from conftest import CONTROLLER, DAY, PARTNER, T0, URBAN, make_offer, make_receipt
+
+
+class CryptographySigner(ck.ExternalSigner):
+    """A P-256 key held only in Python (the `cryptography` package): it never enters Rust."""
+
+    def __init__(self):
+        self._key = ec.generate_private_key(ec.SECP256R1())
+        self.calls = 0
+
+    def public_key(self) -> ck.RawPublicKey:
+        point = self._key.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+        return ck.RawPublicKey(algorithm=ck.Algorithm.ES256, bytes=point)
+
+    def sign(self, message: bytes) -> bytes:
+        self.calls += 1
+        # DER-encoded ECDSA-Sig-Value: consentkit converts it.
+        return self._key.sign(message, ec.ECDSA(hashes.SHA256()))
+
+
+def test_traffic_app_flow_with_external_signer(parties, tmp_path):
+    signer = CryptographySigner()
+    path = str(tmp_path / "wallet.ckw")
+    wallet = ck.Wallet.create_with_signer(path, signer)
+    wallet.trust_all(parties.trust)
+    assert wallet.public_key().algorithm == ck.Algorithm.ES256
+
+    offer = parties.controller.make_offer(make_offer())
+    got = wallet.receive(offer, T0)
+    assert got.artifact.kind == ck.ArtifactKind.OFFER and got.violations == []
+
+    calls = signer.calls
+    grant = wallet.accept(got.artifact.id, ck.Choice(), T0 + 60)
+    assert signer.calls > calls, "the external signer was not called"
+    countersigned = parties.controller.countersign(grant)
+    g = wallet.receive(countersigned, T0 + 120).artifact
+    assert g.kind == ck.ArtifactKind.GRANT
+
+    # The resulting grant verifies: the person's foreign key, then the controller.
+    verified = ck.Verifier(parties.trust).verify(countersigned)
+    assert [s.signatory for s in verified.signers] == [
+        ck.Signatory.SUBJECT(),
+        ck.Signatory.TRUSTED(role=ck.Role.CONTROLLER, party=CONTROLLER),
+    ]
+    assert verified.signers[0].kid == wallet.public_key().kid
+
+    for artifact in (
+        parties.controller.issue_receipt(make_receipt(g.id, T0 + 3600)),
+        parties.partner.issue_receipt(make_receipt(g.id, T0 + 7200, purpose=URBAN)),
+        parties.controller.issue_value_record(
+            ck.ValueRecord(grant=g.id, issued_at=T0 + 30 * DAY,
+                           benefit=ck.Benefit(kind=ck.BenefitKind.SERVICE, amount=1, unit="month"))
+        ),
+    ):
+        assert wallet.receive(artifact, T0 + 30 * DAY).violations == []
+
+    withdrawal = wallet.withdraw(g.id, T0 + 31 * DAY)  # one call
+    assert ck.decode_artifact(withdrawal).kind == ck.ArtifactKind.WITHDRAWAL
+    assert wallet.grant_state(g.id, T0 + 32 * DAY) == ck.ConsentState.WITHDRAWN
+
+    late = parties.controller.issue_receipt(make_receipt(g.id, T0 + 32 * DAY))
+    flagged = wallet.receive(late, T0 + 33 * DAY).violations
+    assert [f.kind for f in flagged] == [ck.FindingKind.AFTER_WITHDRAWAL]
+    assert flagged[0].kind_name == "after_withdrawal"
+
+    summary = wallet.summary(T0 + 33 * DAY)
+    assert [v.state for v in summary.grants] == [ck.ConsentState.WITHDRAWN]
+    assert summary.received == [ck.ValueReceived(controller=CONTROLLER, unit="month", amount=1)]
+    assert any(s.recipient == PARTNER and s.purpose == URBAN for s in summary.shared)
+
+    report = ck.Verifier(parties.trust).audit(wallet.export_bundle(), T0 + 33 * DAY)
+    assert report.items == 7
+    assert ck.FindingKind.AFTER_WITHDRAWAL in [f.kind for f in report.findings]
+
+    # Reopen the file: the same signer is needed again.
+    n = len(wallet.artifacts())
+    del wallet
+    assert len(ck.Wallet.open(path, signer).artifacts()) == n
+    with pytest.raises(ck.ConsentKitError.Signer):
+        ck.Wallet.open(path)
+
+
+def test_signer_failures_are_typed(parties):
+    offer = parties.controller.make_offer(make_offer())
+
+    class Failing(CryptographySigner):
+        def __init__(self, exc):
+            super().__init__()
+            self.exc = exc
+
+        def sign(self, message):
+            raise self.exc
+
+    for exc in (ck.ConsentKitError.Signer("user cancelled"), RuntimeError("keystore locked")):
+        w = ck.Wallet.in_memory_with_signer(Failing(exc))
+        w.trust_all(parties.trust)
+        oid = w.receive(offer, T0).artifact.id
+        with pytest.raises(ck.ConsentKitError.Signer):
+            w.accept(oid, ck.Choice(), T0)
+
+    class OtherKey(CryptographySigner):
+        def sign(self, message):
+            return CryptographySigner().sign(message)
+
+    with pytest.raises(ck.ConsentKitError.Signer):
+        ck.Controller.with_signer(OtherKey()).make_offer(make_offer())
+
+    class BadPoint(CryptographySigner):
+        def public_key(self):
+            return ck.RawPublicKey(algorithm=ck.Algorithm.ES256, bytes=b"\x04" * 65)
+
+    with pytest.raises(ck.ConsentKitError.InvalidInput):
+        ck.Wallet.in_memory_with_signer(BadPoint())
+
+
+def test_backup_and_bytes_round_trip(parties, tmp_path):
+    w = ck.Wallet.in_memory(ck.KeyPair.generate(ck.Algorithm.ED25519))
+    w.trust_all(parties.trust)
+    w.receive(parties.controller.make_offer(make_offer()), T0)
+    w.add_checkpoint("log.example\n1\nabc=\n")
+    key = bytes(range(32))
+    backup = w.export_backup(key)
+    restored = ck.Wallet.import_backup(backup, key)
+    assert restored.to_bytes() == w.to_bytes()
+    assert restored.checkpoints() == ["log.example\n1\nabc=\n"]
+    with pytest.raises(ck.ConsentKitError.Backup):
+        ck.Wallet.import_backup(backup, bytes(32))
+    with pytest.raises(ck.ConsentKitError.Backup):
+        w.export_backup(b"short")
+    restored.save_as(str(tmp_path / "restored.ckw"))
+    assert len(ck.Wallet.open(str(tmp_path / "restored.ckw")).artifacts()) == 1
+
+
+def test_keys_and_shared_vectors(repo):
+    for alg in ck.Algorithm:
+        k = ck.KeyPair.generate(alg)
+        assert ck.KeyPair.from_cose_key(k.to_cose_key()).kid() == k.kid()
+        info = ck.public_key_info(k.public_key())
+        assert (info.kid, info.algorithm, info.raw) == (k.kid(), alg, k.public_key_raw())
+
+    vectors = json.loads((repo / "tests/vectors/rfc8032/ed25519-rfc8032-7.1.json").read_text())["vectors"]
+    assert len(vectors) >= 3
+    for v in vectors:
+        assert ck.KeyPair.from_ed25519_seed(bytes.fromhex(v["seed"])).public_key_raw().hex() == v["public_key"]
+
+    example = json.loads((repo / "tests/vectors/cose-wg/eddsa-examples/eddsa-sig-01.json").read_text())
+    with pytest.raises(ck.ConsentKitError.InvalidInput):
+        ck.decode_artifact(bytes.fromhex(example["output"]["cbor"]))
+
+
+def test_format_doc_examples(repo):
+    doc = (repo / "docs/FORMAT.md").read_text()
+    blocks = re.findall(r"```hex example=(\w+) id=([0-9a-f]{32}) digest=([0-9a-f]{64})\n(.*?)```", doc, re.S)
+    assert len(blocks) >= 4
+    for name, aid, digest, body in blocks:
+        data = bytes.fromhex("".join(line.split("#")[0] for line in body.splitlines()).replace(" ", ""))
+        info = ck.decode_artifact(data)
+        assert (info.id, info.digest) == (aid, digest)
+        assert json.loads(ck.inspect(data))["type"] == name
+
+
+def garbage_inputs(valid: bytes):
+    rnd = random.Random(5)
+    inputs = {
+        "empty": b"",
+        "garbage": rnd.randbytes(200),
+        "oversized": rnd.randbytes(70_000),
+        "oversized-bstr": b"\x5a\x00\x01\x11\x70" + bytes(70_000),
+        "cbor-null": b"\xf6",
+        "deep-nesting": b"\x81" * 100_000,
+        "deep-nesting-small": b"\x81" * 60_000,
+    }
+    for cut in (1, 2, 10, len(valid) // 2, len(valid) - 1):
+        inputs[f"truncated@{cut}"] = valid[:cut]
+    for i in range(20):
+        inputs[f"random{i}"] = rnd.randbytes(rnd.randint(1, 300))
+    return inputs
+
+
+def test_garbage_through_every_decode_entry_point(parties):
+    valid = parties.controller.make_offer(make_offer())
+    w = ck.Wallet.in_memory(ck.KeyPair.generate(ck.Algorithm.ED25519))
+    w.trust_all(parties.trust)
+    backup = w.export_backup(bytes(32))
+    verifier = ck.Verifier(parties.trust)
+    entry_points = {
+        "decode_artifact": ck.decode_artifact,
+        "inspect": ck.inspect,
+        "read_offer": ck.read_offer,
+        "make_bundle": lambda b: ck.make_bundle([valid, b]),
+        "public_key_info": ck.public_key_info,
+        "KeyPair.from_cose_key": ck.KeyPair.from_cose_key,
+        "KeyPair.from_ed25519_seed": ck.KeyPair.from_ed25519_seed,
+        "TrustSet.from_cose_key_set": ck.TrustSet.from_cose_key_set,
+        "TrustSet.add": lambda b: parties.trust.add(b, ck.Role.PARTNER, "x"),
+        "Verifier.verify": verifier.verify,
+        "Controller.countersign": parties.controller.countersign,
+        "Wallet.receive": lambda b: w.receive(b, T0),
+        "Wallet.trust_key": lambda b: w.trust_key(b, ck.Role.PARTNER, "x"),
+        "Wallet.from_bytes": ck.Wallet.from_bytes,
+        "Wallet.import_backup": lambda b: ck.Wallet.import_backup(b, bytes(32)),
+        "Wallet.import_backup(key)": lambda b: ck.Wallet.import_backup(backup, b),
+        "Wallet.export_backup(key)": w.export_backup,
+    }
+    n = 0
+    for name, call in entry_points.items():
+        for what, data in garbage_inputs(valid).items():
+            if name == "KeyPair.from_ed25519_seed" and len(data) == 32:
+                continue  # any 32 bytes are a seed
+            with pytest.raises(ck.ConsentKitError):
+                call(data)
+            n += 1
+    for bad_id in ("", "zz", "0" * 31, "0" * 33, "é" * 32, "0" * 64):
+        with pytest.raises(ck.ConsentKitError):
+            w.withdraw(bad_id, T0)
+        with pytest.raises(ck.ConsentKitError):
+            w.accept(bad_id, ck.Choice(), T0)
+        with pytest.raises(ck.ConsentKitError):
+            parties.controller.revoke(bad_id, T0, "r")
+    # A wrong Python type is caught before Rust is called.
+    with pytest.raises(TypeError):
+        ck.decode_artifact("not bytes")
+    # An audit never raises: unreadable input becomes findings.
+    for what, data in garbage_inputs(valid).items():
+        if data:
+            assert verifier.audit(data, T0).findings, what
+    assert n > 300
+
+
+def test_error_variants_are_distinct(parties):
+    offer = parties.controller.make_offer(make_offer())
+    with pytest.raises(ck.ConsentKitError.UntrustedKey):
+        ck.Verifier(ck.TrustSet()).verify(offer)
+    w = ck.Wallet.in_memory(ck.KeyPair.generate(ck.Algorithm.ED25519))
+    with pytest.raises(ck.ConsentKitError.UntrustedKey):
+        w.receive(offer, T0)
+    w.trust_all(parties.trust)
+    oid = w.receive(offer, T0).artifact.id
+    with pytest.raises(ck.ConsentKitError.Usage):
+        w.accept(oid, ck.Choice(purposes=["dpv:Marketing"]), T0)
+    with pytest.raises(ck.ConsentKitError.NotFound):
+        w.withdraw("00" * 16, T0)
+    with pytest.raises(ck.ConsentKitError.Usage):
+        parties.controller.countersign(offer)
+    tampered = bytearray(offer)
+    tampered[-1] ^= 1
+    with pytest.raises(ck.ConsentKitError.VerificationFailed):
+        ck.Verifier(parties.trust).verify(bytes(tampered))
+    with pytest.raises(ck.ConsentKitError.Storage):
+        ck.Wallet.open("/nonexistent/dir/wallet.ckw")
+    err = None
+    try:
+        ck.decode_artifact(b"\xff")
+    except ck.ConsentKitError.InvalidInput as e:
+        err = e
+    assert err is not None and err.reason
+
+
+def test_threads_share_a_wallet(parties):
+    w = ck.Wallet.in_memory(ck.KeyPair.generate(ck.Algorithm.ED25519))
+    w.trust_all(parties.trust)
+    oid = w.receive(parties.controller.make_offer(make_offer()), T0).artifact.id
+
+    def worker(t):
+        for i in range(10):
+            grant = w.accept(oid, ck.Choice(), T0 + t * 100 + i)
+            w.receive(parties.controller.countersign(grant), T0 + DAY)
+
+    threads = [threading.Thread(target=worker, args=(t,)) for t in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(w.grants(T0 + DAY)) == 40

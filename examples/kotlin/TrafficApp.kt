@@ -1,0 +1,104 @@
+// A traffic app and one driver, end to end, with the Kotlin bindings.
+//
+// The driver's key lives outside consentkit: here in the JVM's security
+// provider; on Android, in the Android Keystore / StrongBox (the same
+// `Signature.getInstance("SHA256withECDSA")` call on a Keystore key).
+//
+// Run by scripts/test-bindings:
+//   java -Djna.library.path=target/release-ffi -cp ... dev.consentkit.examples.TrafficAppKt [wallet-dir]
+package dev.consentkit.examples
+
+import dev.consentkit.*
+import java.io.File
+import java.math.BigInteger
+import java.nio.file.Files
+import java.security.KeyPairGenerator
+import java.security.Signature
+import java.security.interfaces.ECPublicKey
+import java.security.spec.ECGenParameterSpec
+
+/** The phone's key: P-256, private key never handed to consentkit. */
+class PhoneKey : ExternalSigner {
+    private val pair = KeyPairGenerator.getInstance("EC")
+        .apply { initialize(ECGenParameterSpec("secp256r1")) }
+        .generateKeyPair()
+
+    override fun publicKey(): RawPublicKey {
+        val w = (pair.public as ECPublicKey).w
+        fun b32(n: BigInteger) = n.toByteArray().takeLast(32).toByteArray().let { ByteArray(32 - it.size) + it }
+        return RawPublicKey(Algorithm.ES256, byteArrayOf(4) + b32(w.affineX) + b32(w.affineY))
+    }
+
+    override fun sign(message: ByteArray): ByteArray =
+        Signature.getInstance("SHA256withECDSA").run { initSign(pair.private); update(message); sign() }
+}
+
+fun main(args: Array<String>) {
+    val t0: ULong = 1_793_491_200uL // 2026-11-01
+    val day: ULong = 86_400uL
+    val dir = args.firstOrNull()?.let { File(it).apply { mkdirs() } } ?: Files.createTempDirectory("traffic").toFile()
+
+    // The traffic app (server side) and the city, its partner.
+    val appKey = KeyPair.generate(Algorithm.ED25519)
+    val cityKey = KeyPair.generate(Algorithm.ED25519)
+    val app = Controller(appKey)
+    val city = Controller(cityKey)
+
+    // The driver's wallet, with the app's and the city's keys pinned.
+    val phone = PhoneKey()
+    val walletFile = File(dir, "driver-${System.nanoTime()}.ckw")
+    val wallet = Wallet.createWithSigner(walletFile.path, phone)
+    wallet.trustKey(appKey.publicKey(), Role.CONTROLLER, "traffic.example")
+    wallet.trustKey(cityKey.publicKey(), Role.PARTNER, "city.example")
+
+    // 1. The app offers live routing for location data, shared with the city for urban planning.
+    val urban = "https://city.example/purpose#UrbanPlanning"
+    val offer = app.makeOffer(
+        Offer(
+            controller = "traffic.example", name = "live-routing-2026", issuedAt = t0,
+            validFrom = t0, validUntil = t0 + 365uL * day,
+            purposes = listOf("dpv:ServiceProvision", urban), categories = listOf("pd:Location"),
+            recipients = listOf(Recipient("city.example", listOf(urban), listOf("pd:Location"))),
+            retentionSecs = 30uL * day, limits = Limits(usesPerDay = 1000u, finestPrecision = 10u),
+            legalBasis = "dpv:Consent", jurisdiction = "EU", language = "en",
+            notice = noticeForText("https://traffic.example/notice/v3", "We use your location to route you.".toByteArray()),
+            valueOffered = listOf(Benefit(BenefitKind.SERVICE, 1uL, "month", description = "Live traffic routing")),
+            valueEstimate = null, serviceWithoutConsent = true,
+        )
+    )
+    val offerId = wallet.receive(offer, t0).artifact.id
+    println("offer   $offerId (${offer.size} bytes)")
+
+    // 2. The driver accepts routing only, not the city's share: the phone's key signs.
+    val grant = wallet.accept(offerId, Choice(purposes = listOf("dpv:ServiceProvision"), recipients = listOf()), t0 + 60uL)
+    // 3. The app countersigns and sends it back.
+    val grantId = wallet.receive(app.countersign(grant), t0 + 61uL).artifact.id
+    println("grant   $grantId, countersigned: ${wallet.grants(t0 + 61uL).single().countersigned}")
+
+    // 4. Data uses, each with a receipt that commits to the data without revealing it.
+    for (h in 1..3) {
+        val receipt = app.issueReceipt(
+            DataReceipt(grantId, "pd:Location", "dpv:ServiceProvision", null, t0 + h.toULong() * 3600uL, 1u, 25u,
+                commit("52.37,4.89@$h".toByteArray()).value)
+        )
+        wallet.receive(receipt, t0 + day)
+    }
+    wallet.receive(app.issueValueRecord(ValueRecord(grantId, t0 + 30uL * day, Benefit(BenefitKind.SERVICE, 1uL, "month"))), t0 + 30uL * day)
+
+    // 5. The city uses the data although the driver did not grant it: the wallet sees it.
+    val cityUse = city.issueReceipt(DataReceipt(grantId, "pd:Location", urban, null, t0 + 2uL * day, 1u, 100u, commit("x".toByteArray()).value))
+    wallet.receive(cityUse, t0 + 2uL * day).violations.forEach { println("violation: ${it.kindName}: ${it.message}") }
+
+    // 6. The driver withdraws: one call.
+    wallet.withdraw(grantId, t0 + 31uL * day)
+    val late = app.issueReceipt(DataReceipt(grantId, "pd:Location", "dpv:ServiceProvision", null, t0 + 32uL * day, 1u, 25u, commit("y".toByteArray()).value))
+    wallet.receive(late, t0 + 32uL * day).violations.forEach { println("violation: ${it.kindName}: ${it.message}") }
+
+    val s = wallet.summary(t0 + 33uL * day)
+    println("grant state: ${s.grants.single().state}")
+    s.shared.forEach { println("shared ${it.category} with ${it.recipient} for ${it.purpose}: ${it.uses} uses") }
+    s.received.forEach { println("received ${it.amount} ${it.unit} from ${it.controller}") }
+    println("${s.violations.size} violations in the wallet; bundle for an auditor: ${wallet.exportBundle().size} bytes in ${walletFile.name}")
+    check(s.violations.map { it.kindName }.sorted() == listOf("after_withdrawal", "recipient_not_granted")) { "unexpected: ${s.violations}" }
+    wallet.close()
+}
