@@ -25,7 +25,9 @@ use crate::cbor::{self, Value};
 use crate::keys::TrustSet;
 use crate::lifecycle::{grant_exceeds_offer, ConsentState, DataUse, Denial, GrantRecord, DAY};
 
+mod logged;
 mod report;
+pub use logged::{LogView, LogViewError};
 pub use report::{fmt_amount, render_html, render_text};
 
 /// Most items decoded and verified per parallel batch.
@@ -81,6 +83,10 @@ pub enum FindingKind {
     GrantExceedsOffer,
     /// Dated after the audit time (beyond the allowed clock skew).
     FutureDated,
+    /// Not in the transparency log the audit was given.
+    NotInLog,
+    /// The transparency log's history is not consistent: it shrank or was rewritten.
+    LogInconsistent,
 }
 
 impl FindingKind {
@@ -106,6 +112,8 @@ impl FindingKind {
             FindingKind::ValueForUnknownGrant => "value_for_unknown_grant",
             FindingKind::GrantExceedsOffer => "grant_exceeds_offer",
             FindingKind::FutureDated => "future_dated",
+            FindingKind::NotInLog => "not_in_log",
+            FindingKind::LogInconsistent => "log_inconsistent",
         }
     }
 }
@@ -392,13 +400,17 @@ enum Checked {
     },
 }
 
-fn check(bytes: &[u8], trust: &TrustSet) -> Checked {
+fn check(bytes: &[u8], trust: &TrustSet, log: Option<&LogView>) -> Checked {
     match Artifact::decode(bytes) {
         Err(error) => Checked::Malformed {
             kind: peek_kind(bytes),
             error,
         },
-        Ok(artifact) => match artifact.verify(trust) {
+        Ok(artifact) => match match log {
+            // The log verified it on entry: check roles and parties, not the cryptography.
+            Some(l) if l.trust_admission && l.contains(bytes) => artifact.verify_admitted(trust),
+            _ => artifact.verify(trust),
+        } {
             Ok(signers) => Checked::Valid { artifact, signers },
             Err(error) => Checked::Unverified { artifact, error },
         },
@@ -430,6 +442,7 @@ pub fn now() -> Time {
 
 struct State<'t> {
     trust: &'t TrustSet,
+    log: Option<&'t LogView>,
     at: Time,
     report: Report,
     offers: HashMap<Digest, (Offer, u64)>,
@@ -508,6 +521,16 @@ impl<'t> State<'t> {
     }
 
     /// Counts an item and checks its id is new. Returns false for a duplicate.
+    /// Flags an artifact that is not in the transparency log.
+    fn in_log(&mut self, a: &Artifact, offset: u64) {
+        if let Some(l) = self.log {
+            if !l.contains(a.as_bytes()) {
+                let msg = format!("{} is not in log {} (checkpoint of size {})", a.label_str(), l.checkpoint.origin, l.checkpoint.size);
+                self.finding(FindingKind::NotInLog, Some(a.id()), Some(a.kind()), None, offset, msg);
+            }
+        }
+    }
+
     fn first_sight(&mut self, a: &Artifact, offset: u64) -> bool {
         if self.seen.insert(a.id()) {
             return true;
@@ -532,6 +555,7 @@ impl<'t> State<'t> {
         match checked {
             Checked::Valid { artifact, signers } => {
                 *self.report.counts.entry(artifact.kind()).or_insert(0) += 1;
+                self.in_log(&artifact, offset);
                 Some((artifact, signers))
             }
             Checked::Malformed { kind, error } => {
@@ -577,7 +601,7 @@ impl<'t> State<'t> {
 
     /// Pass 1: offers, grants, refusals, withdrawals.
     fn context(&mut self, offset: u64, bytes: &[u8]) {
-        let checked = check(bytes, self.trust);
+        let checked = check(bytes, self.trust, self.log);
         let Some((a, signers)) = self.bad_item(offset, checked) else {
             return;
         };
@@ -906,14 +930,30 @@ pub type Progress<'a> = &'a (dyn Fn(u64, u8) + Sync);
 
 /// Audits a bundle that can be opened (read from the start) twice, e.g. a file.
 pub fn audit_source<R: Read, F: FnMut() -> io::Result<R>>(
+    open: F,
+    trust: &TrustSet,
+    opts: &AuditOptions,
+    progress: Option<Progress<'_>>,
+) -> Result<Report, AuditError> {
+    audit_source_with_log(open, trust, opts, None, progress)
+}
+
+/// Like [`audit_source`], and also checks the bundle against a
+/// transparency log: every artifact must be in it (`not_in_log`), and the
+/// log's history must be consistent (`log_inconsistent`). With
+/// [`LogView::trust_admission`], logged artifacts skip their signature
+/// check (the log verified them on entry).
+pub fn audit_source_with_log<R: Read, F: FnMut() -> io::Result<R>>(
     mut open: F,
     trust: &TrustSet,
     opts: &AuditOptions,
+    log: Option<&LogView>,
     progress: Option<Progress<'_>>,
 ) -> Result<Report, AuditError> {
     let at = opts.at.unwrap_or_else(now);
     let mut st = State {
         trust,
+        log,
         at,
         report: Report {
             at,
@@ -927,6 +967,12 @@ pub fn audit_source<R: Read, F: FnMut() -> io::Result<R>>(
         seen: HashSet::new(),
         uses: HashMap::new(),
     };
+    if let Some(l) = st.log {
+        for p in &l.problems {
+            let msg = format!("log {}: {p}", l.checkpoint.origin);
+            st.finding(FindingKind::LogInconsistent, None, None, None, 0, msg);
+        }
+    }
     // Pass 1: the context artifacts.
     let mut r = SeqReader::new(open()?);
     while let Some(item) = r.next_item()? {
@@ -974,7 +1020,7 @@ pub fn audit_source<R: Read, F: FnMut() -> io::Result<R>>(
                 }
             }
         }
-        for (offset, checked) in check_batch(&batch, trust) {
+        for (offset, checked) in check_batch(&batch, trust, st.log) {
             st.usage(offset, checked);
         }
         if let Some(p) = progress {
@@ -985,17 +1031,14 @@ pub fn audit_source<R: Read, F: FnMut() -> io::Result<R>>(
 }
 
 #[cfg(feature = "parallel")]
-fn check_batch(batch: &[(u64, Vec<u8>)], trust: &TrustSet) -> Vec<(u64, Checked)> {
+fn check_batch(batch: &[(u64, Vec<u8>)], trust: &TrustSet, log: Option<&LogView>) -> Vec<(u64, Checked)> {
     use rayon::prelude::*;
-    batch
-        .par_iter()
-        .map(|(o, b)| (*o, check(b, trust)))
-        .collect()
+    batch.par_iter().map(|(o, b)| (*o, check(b, trust, log))).collect()
 }
 
 #[cfg(not(feature = "parallel"))]
-fn check_batch(batch: &[(u64, Vec<u8>)], trust: &TrustSet) -> Vec<(u64, Checked)> {
-    batch.iter().map(|(o, b)| (*o, check(b, trust))).collect()
+fn check_batch(batch: &[(u64, Vec<u8>)], trust: &TrustSet, log: Option<&LogView>) -> Vec<(u64, Checked)> {
+    batch.iter().map(|(o, b)| (*o, check(b, trust, log))).collect()
 }
 
 /// Audits a bundle held in memory.

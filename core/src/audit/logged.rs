@@ -1,0 +1,89 @@
+//! Auditing against a transparency log: is every artifact in the log, and
+//! did the log only ever grow?
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use crate::keys::{Role, TrustSet};
+use crate::log::{leaf_hash, Checkpoint, Hash, LogError, NoteVerifier, TileLog};
+
+/// What a transparency log says about a bundle, checked against the log's
+/// trusted key.
+#[derive(Debug, Clone)]
+pub struct LogView {
+    leaves: HashSet<Hash>,
+    /// The log's latest checkpoint (signature verified with the trusted key).
+    pub checkpoint: Checkpoint,
+    /// Problems with the log's history: archived or supplied checkpoints
+    /// the latest tree does not extend, or that do not verify.
+    pub problems: Vec<String>,
+    /// Skip the signature check of artifacts that are in the log: the log
+    /// verified them on entry ([`TileLog::append_artifact`]). Roles,
+    /// parties and algorithms are still checked.
+    pub trust_admission: bool,
+}
+
+/// Why a log could not be used for an audit.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LogViewError {
+    /// The log directory is unusable.
+    #[error("transparency log: {0}")]
+    Log(#[from] LogError),
+    /// The trust set has no key with role `log` for the log's origin.
+    #[error("transparency log {0:?}: no key with role \"log\" and this party in the trust set")]
+    UntrustedLog(String),
+    /// The log's checkpoint is not signed by the trusted log key.
+    #[error("transparency log {origin:?}: the checkpoint is not signed by the trusted log key ({reason})")]
+    BadCheckpoint {
+        /// The log's origin.
+        origin: String,
+        /// What failed.
+        reason: String,
+    },
+}
+
+impl LogView {
+    /// Opens the log in `dir` and checks it with the trust set's `log` key
+    /// for its origin: the latest checkpoint's signature, every archived
+    /// checkpoint's consistency with it, and each of `older` (signed
+    /// checkpoint notes kept by auditors or wallets).
+    pub fn open(dir: &Path, trust: &TrustSet, older: &[Vec<u8>], trust_admission: bool) -> Result<LogView, LogViewError> {
+        let tlog = TileLog::open(dir)?;
+        let origin = tlog.origin().to_owned();
+        let key = trust
+            .iter()
+            .find(|t| t.role == Role::Log && t.party == origin)
+            .ok_or_else(|| LogViewError::UntrustedLog(origin.clone()))?;
+        let verifier = NoteVerifier::ed25519(&origin, &key.key).map_err(|e| LogViewError::BadCheckpoint { origin: origin.clone(), reason: e.to_string() })?;
+        let checkpoint = Checkpoint::open(tlog.checkpoint_note().as_bytes(), std::slice::from_ref(&verifier))
+            .map_err(|e| LogViewError::BadCheckpoint { origin: origin.clone(), reason: e.to_string() })?;
+        let mut problems: Vec<String> = tlog.verify_checkpoint_history(&verifier)?.problems.iter().map(|p| format!("archived checkpoint {p}")).collect();
+        for (i, note) in older.iter().enumerate() {
+            match Checkpoint::open(note, std::slice::from_ref(&verifier)) {
+                Err(e) => problems.push(format!("supplied checkpoint {}: {e}", i + 1)),
+                Ok(cp) => {
+                    if let Err(e) = tlog.verify_older_checkpoint(&cp) {
+                        problems.push(format!("supplied checkpoint {} (size {}): {e}", i + 1, cp.size));
+                    }
+                }
+            }
+        }
+        Ok(LogView { leaves: tlog.leaf_hashes().iter().copied().collect(), checkpoint, problems, trust_admission })
+    }
+
+    /// Whether an artifact's exact bytes are a leaf of the checkpointed tree.
+    pub fn contains(&self, artifact_bytes: &[u8]) -> bool {
+        self.leaves.contains(&leaf_hash(artifact_bytes))
+    }
+
+    /// Number of leaves.
+    pub fn len(&self) -> usize {
+        self.leaves.len()
+    }
+
+    /// Whether the log is empty.
+    pub fn is_empty(&self) -> bool {
+        self.leaves.is_empty()
+    }
+}

@@ -1,0 +1,152 @@
+//! Auditing with a transparency log: a withdrawal missing from the log,
+//! and a log rewritten to drop one, are both caught.
+// Tests abort on setup failure by design.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+
+use consentkit::audit::{audit_source_with_log, to_sequence, AuditOptions, FindingKind, LogView, LogViewError, Report};
+use consentkit::log::TileLog;
+use consentkit::sample::{self, Parties, T0};
+use consentkit::{Artifact, KeyPair, Role, Signer, TrustSet};
+
+const ORIGIN: &str = "log.example/consent";
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("consentkit-log-audit-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+struct World {
+    p: Parties,
+    log_key: KeyPair,
+    trust: TrustSet,
+    offer: Artifact,
+    grant: Artifact,
+    receipt: Artifact,
+    withdrawal: Artifact,
+    late: Artifact,
+}
+
+fn world() -> World {
+    let p = Parties::new().unwrap();
+    let log_key = KeyPair::ed25519_from_seed(&[9; 32]).unwrap();
+    let mut trust = p.trust();
+    trust.insert(log_key.public_key(), Role::Log, ORIGIN);
+    let offer = sample::signed_offer(&p).unwrap();
+    let grant = sample::signed_grant(&p, &offer).unwrap();
+    let receipt = sample::signed_receipt(&p, &grant).unwrap();
+    let withdrawal = sample::signed_withdrawal(&p, &grant).unwrap();
+    let mut r = sample::receipt(&grant).unwrap();
+    r.used_at = T0 + 20 * 86_400; // after the withdrawal
+    let late = r.sign(&p.controller).unwrap();
+    World { p, log_key, trust, offer, grant, receipt, withdrawal, late }
+}
+
+fn make_log(w: &World, name: &str, items: &[&Artifact]) -> PathBuf {
+    let d = dir(name);
+    let mut log = TileLog::create(&d, ORIGIN, &w.log_key).unwrap();
+    for a in items {
+        log.append_artifact(a, &w.p.trust()).unwrap();
+    }
+    log.publish(&w.log_key).unwrap();
+    d
+}
+
+fn audit(w: &World, bundle: &[&Artifact], log: &LogView) -> Report {
+    let bytes = to_sequence(bundle.iter().copied());
+    audit_source_with_log(|| Ok::<_, std::io::Error>(bytes.as_slice()), &w.trust, &AuditOptions { at: Some(T0 + 90 * 86_400) }, Some(log), None).unwrap()
+}
+
+fn kinds(r: &Report) -> Vec<FindingKind> {
+    r.findings.iter().map(|f| f.kind).collect()
+}
+
+#[test]
+fn a_fully_logged_bundle_audits_clean_with_and_without_trusting_admission() {
+    let w = world();
+    let all = [&w.offer, &w.grant, &w.receipt, &w.withdrawal];
+    let d = make_log(&w, "clean", &all);
+    for trust_admission in [false, true] {
+        let view = LogView::open(&d, &w.trust, &[], trust_admission).unwrap();
+        assert_eq!(view.len(), 4);
+        let rep = audit(&w, &all, &view);
+        assert!(rep.is_clean(), "{:?}", rep.findings);
+    }
+}
+
+#[test]
+fn a_withdrawal_missing_from_the_log_is_caught() {
+    let w = world();
+    let d = make_log(&w, "missing", &[&w.offer, &w.grant, &w.receipt]);
+    let view = LogView::open(&d, &w.trust, &[], true).unwrap();
+    let rep = audit(&w, &[&w.offer, &w.grant, &w.receipt, &w.withdrawal], &view);
+    assert_eq!(kinds(&rep), vec![FindingKind::NotInLog]);
+    assert_eq!(rep.findings[0].artifact, Some(w.withdrawal.id()));
+}
+
+#[test]
+fn a_log_rewritten_to_drop_a_withdrawal_is_caught() {
+    let w = world();
+    // The honest log, and the checkpoint an auditor (or the person's wallet) kept.
+    let honest = make_log(&w, "honest", &[&w.offer, &w.grant, &w.receipt, &w.withdrawal]);
+    let kept = TileLog::open(&honest).unwrap().checkpoint_note().as_bytes().to_vec();
+    // The controller rebuilds the log without the withdrawal, to cover a late use.
+    let rewritten = make_log(&w, "rewritten", &[&w.offer, &w.grant, &w.receipt, &w.late]);
+    let view = LogView::open(&rewritten, &w.trust, &[kept], true).unwrap();
+    let rep = audit(&w, &[&w.offer, &w.grant, &w.receipt, &w.late], &view);
+    assert_eq!(kinds(&rep), vec![FindingKind::LogInconsistent], "{:?}", rep.findings);
+    // With the withdrawal shown to the auditor anyway, it is not in the log, and the late use is flagged.
+    let rep = audit(&w, &[&w.offer, &w.grant, &w.receipt, &w.late, &w.withdrawal], &view);
+    let mut k = kinds(&rep);
+    k.sort();
+    assert_eq!(k, vec![FindingKind::AfterWithdrawal, FindingKind::NotInLog, FindingKind::LogInconsistent]);
+}
+
+#[test]
+fn an_archive_that_shrank_is_caught() {
+    let w = world();
+    // Publish 4, then rebuild the same directory's log with 3 and keep the old archive file.
+    let d = make_log(&w, "shrank", &[&w.offer, &w.grant, &w.receipt, &w.withdrawal]);
+    let archive = std::fs::read_dir(d.join("checkpoints")).unwrap().map(|e| e.unwrap().path()).collect::<Vec<_>>();
+    let saved: Vec<(PathBuf, Vec<u8>)> = archive.iter().map(|p| (p.clone(), std::fs::read(p).unwrap())).collect();
+    std::fs::remove_dir_all(&d).unwrap();
+    let mut log = TileLog::create(&d, ORIGIN, &w.log_key).unwrap();
+    for a in [&w.offer, &w.grant, &w.receipt] {
+        log.append_artifact(a, &w.p.trust()).unwrap();
+    }
+    log.publish(&w.log_key).unwrap();
+    for (p, b) in saved {
+        std::fs::write(p, b).unwrap();
+    }
+    let view = LogView::open(&d, &w.trust, &[], true).unwrap();
+    assert!(!view.problems.is_empty());
+    let rep = audit(&w, &[&w.offer, &w.grant, &w.receipt], &view);
+    assert!(kinds(&rep).contains(&FindingKind::LogInconsistent));
+}
+
+#[test]
+fn forged_artifacts_outside_the_log_are_still_verified() {
+    let w = world();
+    let d = make_log(&w, "forged", &[&w.offer, &w.grant]);
+    let view = LogView::open(&d, &w.trust, &[], true).unwrap();
+    let mut bad = w.receipt.as_bytes().to_vec();
+    let n = bad.len();
+    bad[n - 1] ^= 1;
+    let forged = Artifact::decode(&bad).unwrap();
+    let rep = audit(&w, &[&w.offer, &w.grant, &forged], &view);
+    let mut k = kinds(&rep);
+    k.sort();
+    assert_eq!(k, vec![FindingKind::SignatureInvalid]);
+}
+
+#[test]
+fn a_log_whose_key_is_not_trusted_is_refused() {
+    let w = world();
+    let d = make_log(&w, "untrusted", &[&w.offer]);
+    assert!(matches!(LogView::open(&d, &w.p.trust(), &[], true), Err(LogViewError::UntrustedLog(_))));
+    let mut other = w.p.trust();
+    other.insert(KeyPair::ed25519_from_seed(&[8; 32]).unwrap().public_key(), Role::Log, ORIGIN);
+    assert!(matches!(LogView::open(&d, &other, &[], true), Err(LogViewError::BadCheckpoint { .. })));
+}
