@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod audit;
 mod demo;
+mod log;
 mod rng;
 mod tools;
 mod wallet;
@@ -86,6 +87,11 @@ enum Cmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// A signed, append-only transparency log of artifacts (C2SP tiles and checkpoints).
+    Log {
+        #[command(subcommand)]
+        cmd: log::LogCmd,
+    },
     /// A person's wallet.
     Wallet {
         #[command(subcommand)]
@@ -124,6 +130,7 @@ fn main() -> ExitCode {
             format,
             out,
         } => audit::run(&bundle, &trust, at.as_deref(), format, out.as_deref()),
+        Cmd::Log { cmd } => log::run(&cmd),
         Cmd::Wallet { cmd: WalletCmd::Summary { wallet, at, format } } => wallet::summary(&wallet, at.as_deref(), format),
         Cmd::Demo(args) => demo::run(&args),
     };

@@ -1,0 +1,341 @@
+//! `consentkit log`: a signed, append-only transparency log of artifacts
+//! (C2SP tlog-tiles layout, C2SP checkpoints). The rules live in
+//! `consentkit::log`; this file reads arguments and prints results.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use consentkit::log::{LogError, NoteVerifier, TileLog, CHECKPOINT_FILE};
+use consentkit::{Algorithm, Artifact, KeyPair};
+
+use crate::{read, read_trust, write, CliError};
+
+/// Largest verifier key file read by `--vkey`.
+const MAX_VKEY_FILE: u64 = 4096;
+
+#[derive(Subcommand)]
+pub enum LogCmd {
+    /// Verify artifacts against a trust file, append them to a log (created
+    /// if absent) and publish a new signed checkpoint. Artifacts already in
+    /// the log are skipped; if any artifact fails verification, nothing is
+    /// appended (exit 1).
+    Append {
+        /// The log directory.
+        logdir: PathBuf,
+        /// Artifact or bundle files (CBOR sequences of artifacts).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The trust file (a COSE_KeySet with roles) artifacts must verify against.
+        #[arg(long)]
+        trust: PathBuf,
+        /// The log's Ed25519 private key (COSE_Key, as written by `consentkit keygen`).
+        #[arg(long)]
+        key: PathBuf,
+        /// The log's origin, also its key name (e.g. `example.com/consent-log`).
+        /// Required when creating the log; if given later, it must match.
+        #[arg(long)]
+        origin: Option<String>,
+    },
+    /// Print the log's current signed checkpoint.
+    Checkpoint {
+        /// The log directory.
+        logdir: PathBuf,
+    },
+    /// Print (and with --out, write as CBOR) the inclusion proof of an
+    /// artifact, with the signed checkpoint it is proven against.
+    Prove {
+        /// The log directory.
+        logdir: PathBuf,
+        /// The artifact file.
+        artifact: PathBuf,
+        /// Prove against the published checkpoint of this tree size (default: the latest).
+        #[arg(long)]
+        size: Option<u64>,
+        /// Write the proof here (deterministic CBOR, see `consentkit::log`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Verify the log: its files agree with each other and with the
+    /// checkpoint, the checkpoint's signature verifies, and every archived
+    /// checkpoint is consistent with the latest (the log only grew).
+    Verify {
+        /// The log directory.
+        logdir: PathBuf,
+        /// The log's verifier key (`name+hash+base64`), or a file holding it.
+        /// Default: the key stored in the log directory (self-asserted).
+        #[arg(long)]
+        vkey: Option<String>,
+    },
+}
+
+pub fn run(cmd: &LogCmd) -> Result<ExitCode, CliError> {
+    match cmd {
+        LogCmd::Append {
+            logdir,
+            files,
+            trust,
+            key,
+            origin,
+        } => append(logdir, files, trust, key, origin.as_deref()),
+        LogCmd::Checkpoint { logdir } => checkpoint(logdir),
+        LogCmd::Prove {
+            logdir,
+            artifact,
+            size,
+            out,
+        } => prove(logdir, artifact, *size, out.as_deref()),
+        LogCmd::Verify { logdir, vkey } => verify(logdir, vkey.as_deref()),
+    }
+}
+
+fn log_err(logdir: &Path, e: LogError) -> CliError {
+    CliError(format!("log {}: {e}", logdir.display()))
+}
+
+/// Reads artifact or bundle files; every item must decode.
+fn read_artifacts(files: &[PathBuf]) -> Result<Vec<(String, Artifact)>, CliError> {
+    let mut out = Vec::new();
+    for f in files {
+        let bytes = read(f)?;
+        if bytes.is_empty() {
+            return Err(CliError(format!("{}: empty file", f.display())));
+        }
+        for item in crate::tools::split(&bytes) {
+            let (offset, b) = item.map_err(|e| CliError(format!("{}: {e}", f.display())))?;
+            let a = Artifact::decode(b)
+                .map_err(|e| CliError(format!("{} byte {offset}: {e}", f.display())))?;
+            out.push((format!("{} byte {offset}", f.display()), a));
+        }
+    }
+    Ok(out)
+}
+
+fn append(
+    logdir: &Path,
+    files: &[PathBuf],
+    trust: &Path,
+    key: &Path,
+    origin: Option<&str>,
+) -> Result<ExitCode, CliError> {
+    let key = KeyPair::from_cose_key(&read(key)?)
+        .map_err(|e| CliError(format!("{}: {e}", key.display())))?;
+    if key.algorithm() != Algorithm::EdDSA {
+        return Err(CliError(format!(
+            "the log key must be Ed25519 (C2SP checkpoints), not {}",
+            key.algorithm()
+        )));
+    }
+    let trust = read_trust(trust)?;
+    let artifacts = read_artifacts(files)?;
+
+    // Verify everything first: a rejected artifact leaves the log untouched
+    // (and does not create it).
+    let mut rejected = 0usize;
+    for (at, a) in &artifacts {
+        if let Err(e) = a.verify(&trust) {
+            eprintln!("rejected {at}: {e}");
+            rejected += 1;
+        }
+    }
+    if rejected > 0 {
+        eprintln!("consentkit: {rejected} artifact(s) rejected; nothing appended");
+        return Ok(ExitCode::from(1));
+    }
+
+    let mut log = if logdir.join(CHECKPOINT_FILE).exists() {
+        let log = TileLog::open(logdir).map_err(|e| log_err(logdir, e))?;
+        if let Some(o) = origin {
+            if o != log.origin() {
+                return Err(CliError(format!(
+                    "log {}: its origin is {:?}, not {o:?}",
+                    logdir.display(),
+                    log.origin()
+                )));
+            }
+        }
+        log
+    } else {
+        let origin = origin.ok_or_else(|| {
+            CliError(format!(
+                "log {}: no log there; --origin NAME is required to create one",
+                logdir.display()
+            ))
+        })?;
+        let log = TileLog::create(logdir, origin, &key).map_err(|e| log_err(logdir, e))?;
+        println!("created log {origin} in {}", logdir.display());
+        log
+    };
+
+    let (mut appended, mut skipped) = (0u64, 0u64);
+    for (at, a) in &artifacts {
+        match log.append_artifact(a, &trust) {
+            Ok(index) => {
+                appended += 1;
+                println!("appended {} at index {index}", a.label_str());
+            }
+            Err(LogError::Duplicate { index }) => {
+                skipped += 1;
+                eprintln!(
+                    "skipped {at} ({}): already in the log at index {index}",
+                    a.label_str()
+                );
+            }
+            Err(e) => return Err(CliError(format!("{at}: {e}"))),
+        }
+    }
+    let cp = log.publish(&key).map_err(|e| log_err(logdir, e))?;
+    println!(
+        "log {}: appended {appended}, skipped {skipped} already logged; tree size {}, root {}",
+        cp.origin,
+        cp.size,
+        hex::encode(cp.root)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn checkpoint(logdir: &Path) -> Result<ExitCode, CliError> {
+    let log = TileLog::open(logdir).map_err(|e| log_err(logdir, e))?;
+    print!("{}", log.checkpoint_note());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn prove(
+    logdir: &Path,
+    artifact: &Path,
+    size: Option<u64>,
+    out: Option<&Path>,
+) -> Result<ExitCode, CliError> {
+    let log = TileLog::open(logdir).map_err(|e| log_err(logdir, e))?;
+    let mut items = read_artifacts(&[artifact.to_path_buf()])?;
+    let a = match (items.pop(), items.is_empty()) {
+        (Some((_, a)), true) => a,
+        _ => {
+            return Err(CliError(format!(
+                "{}: expected exactly one artifact",
+                artifact.display()
+            )))
+        }
+    };
+    let size = size.unwrap_or(log.size());
+    if size > log.size() {
+        return Err(CliError(format!(
+            "--size {size}: the log's tree size is {}",
+            log.size()
+        )));
+    }
+    let Some(index) = log.artifact_index(&a) else {
+        eprintln!("consentkit: {} is not in the log", a.label_str());
+        return Ok(ExitCode::from(1));
+    };
+    if index >= size {
+        eprintln!(
+            "consentkit: {} is at index {index}, not in the tree of size {size}",
+            a.label_str()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let proof = log
+        .inclusion_proof(index, size)
+        .map_err(|e| log_err(logdir, e))?;
+    let Some(note) = proof.checkpoint.as_deref() else {
+        let sizes: Vec<String> = log
+            .checkpoint_history()
+            .map_err(|e| log_err(logdir, e))?
+            .iter()
+            .map(|(s, _)| s.to_string())
+            .collect();
+        return Err(CliError(format!(
+            "--size {size}: no checkpoint was published at that size (published: {})",
+            sizes.join(", ")
+        )));
+    };
+    // Check what we hand out, with the log's own key.
+    let cp = proof
+        .verify_with_checkpoint(a.as_bytes(), log.verifier())
+        .map_err(|e| log_err(logdir, e))?;
+    if let Some(path) = out {
+        write(path, &proof.to_cbor())?;
+    }
+    let json = serde_json::json!({
+        "artifact": a.label_str(),
+        "leaf_index": proof.leaf_index,
+        "tree_size": proof.tree_size,
+        "root": hex::encode(cp.root),
+        "path": proof.path.iter().map(hex::encode).collect::<Vec<_>>(),
+        "checkpoint": note,
+    });
+    println!("{}", serde_json::to_string_pretty(&json)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads `--vkey`: the key text itself, or a file holding it.
+fn read_vkey(arg: &str) -> Result<NoteVerifier, CliError> {
+    let path = Path::new(arg);
+    let text = if path.is_file() {
+        let len = std::fs::metadata(path)
+            .map_err(|e| CliError(format!("{}: {e}", path.display())))?
+            .len();
+        if len > MAX_VKEY_FILE {
+            return Err(CliError(format!(
+                "{}: too large for a verifier key",
+                path.display()
+            )));
+        }
+        String::from_utf8(read(path)?)
+            .map_err(|_| CliError(format!("{}: not UTF-8", path.display())))?
+    } else {
+        arg.to_owned()
+    };
+    let text = text.strip_suffix('\n').unwrap_or(&text);
+    NoteVerifier::from_vkey(text).map_err(|e| CliError(format!("--vkey: {e}")))
+}
+
+fn verify(logdir: &Path, vkey: Option<&str>) -> Result<ExitCode, CliError> {
+    let given = vkey.map(read_vkey).transpose()?;
+    let log = match TileLog::open(logdir) {
+        Ok(log) => log,
+        Err(e) if e.is_verification_failure() => {
+            println!("log {}: FAILED: {e}", logdir.display());
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(log_err(logdir, e)),
+    };
+    let verifier = match given {
+        Some(v) => v,
+        None => {
+            eprintln!(
+                "consentkit: warning: checking against the key stored in the log directory, \
+                 which the log asserts itself; pass --vkey with a key you trust"
+            );
+            log.verifier().clone()
+        }
+    };
+    let report = log
+        .verify_checkpoint_history(&verifier)
+        .map_err(|e| log_err(logdir, e))?;
+    let cp = &report.latest;
+    println!(
+        "log {}: tree size {}, root {}",
+        cp.origin,
+        cp.size,
+        hex::encode(cp.root)
+    );
+    println!("key: {}", verifier.to_vkey());
+    let sizes: Vec<String> = report.consistent.iter().map(u64::to_string).collect();
+    println!(
+        "{} archived checkpoint(s) consistent with the latest: {}",
+        report.consistent.len(),
+        sizes.join(", ")
+    );
+    for p in &report.problems {
+        println!("FAILED {p}");
+    }
+    if report.is_ok() {
+        println!("ok");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("{} problem(s)", report.problems.len());
+        Ok(ExitCode::from(1))
+    }
+}
