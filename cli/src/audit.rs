@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
-use consentkit::audit::{audit_source, render_html, render_text, AuditOptions, Report};
+use consentkit::audit::{audit_source_with_log, render_html, render_text, AuditOptions, LogView, Report};
 
 use crate::{read_trust, write, CliError, Format};
 
@@ -70,15 +70,37 @@ pub fn render(report: &Report, format: Format) -> Result<String, CliError> {
     })
 }
 
-pub fn run(
-    bundle: &Path,
-    trust: &Path,
-    at: Option<&str>,
-    format: Format,
-    out: Option<&Path>,
-) -> Result<ExitCode, CliError> {
-    let trust = read_trust(trust)?;
-    let at = at.map(parse_time).transpose()?;
+/// What `consentkit audit` was asked.
+pub struct AuditArgs<'a> {
+    /// The bundle.
+    pub bundle: &'a Path,
+    /// The trust file.
+    pub trust: &'a Path,
+    /// The audit time.
+    pub at: Option<&'a str>,
+    /// Report format.
+    pub format: Format,
+    /// Output file.
+    pub out: Option<&'a Path>,
+    /// A transparency log directory.
+    pub log: Option<&'a Path>,
+    /// Older checkpoints the log must extend.
+    pub checkpoints: &'a [std::path::PathBuf],
+    /// Verify logged artifacts' signatures anyway.
+    pub verify_logged: bool,
+}
+
+pub fn run(a: &AuditArgs<'_>) -> Result<ExitCode, CliError> {
+    let (bundle, format, out) = (a.bundle, a.format, a.out);
+    let trust = read_trust(a.trust)?;
+    let at = a.at.map(parse_time).transpose()?;
+    let log = match a.log {
+        None => None,
+        Some(dir) => {
+            let older = a.checkpoints.iter().map(|p| crate::read(p)).collect::<Result<Vec<_>, _>>()?;
+            Some(LogView::open(dir, &trust, &older, !a.verify_logged).map_err(|e| CliError(format!("{}: {e}", dir.display())))?)
+        }
+    };
     let size = std::fs::metadata(bundle)
         .map_err(|e| CliError(format!("{}: {e}", bundle.display())))?
         .len();
@@ -95,7 +117,7 @@ pub fn run(
         }
     };
     let open = || std::fs::File::open(bundle).map(std::io::BufReader::new);
-    let report = audit_source(open, &trust, &AuditOptions { at }, Some(&bar))
+    let report = audit_source_with_log(open, &trust, &AuditOptions { at }, log.as_ref(), Some(&bar))
         .map_err(|e| CliError(format!("{}: {e}", bundle.display())))?;
     if show {
         eprintln!();

@@ -86,6 +86,18 @@ enum Cmd {
         /// Write the report here instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// A transparency log directory: every artifact must be in it, and
+        /// its history consistent. Its key must be in the trust file (role "log").
+        #[arg(long)]
+        log: Option<PathBuf>,
+        /// An older signed checkpoint of the log (kept by an auditor or a wallet)
+        /// that the log must still extend. Repeatable.
+        #[arg(long = "checkpoint", requires = "log")]
+        checkpoints: Vec<PathBuf>,
+        /// Check logged artifacts' signatures anyway, instead of relying on
+        /// the log's admission checks.
+        #[arg(long, requires = "log")]
+        verify_logged: bool,
     },
     /// A signed, append-only transparency log of artifacts (C2SP tiles and checkpoints).
     Log {
@@ -129,7 +141,19 @@ fn main() -> ExitCode {
             at,
             format,
             out,
-        } => audit::run(&bundle, &trust, at.as_deref(), format, out.as_deref()),
+            log,
+            checkpoints,
+            verify_logged,
+        } => audit::run(&audit::AuditArgs {
+            bundle: &bundle,
+            trust: &trust,
+            at: at.as_deref(),
+            format,
+            out: out.as_deref(),
+            log: log.as_deref(),
+            checkpoints: &checkpoints,
+            verify_logged,
+        }),
         Cmd::Log { cmd } => log::run(&cmd),
         Cmd::Wallet { cmd: WalletCmd::Summary { wallet, at, format } } => wallet::summary(&wallet, at.as_deref(), format),
         Cmd::Demo(args) => demo::run(&args),

@@ -33,6 +33,7 @@ use crate::audit::{audit_bytes, AuditOptions, Finding};
 use crate::cbor::{self, Value};
 use crate::keys::{parse_cose_key, KeyPair, PublicKey, Role, Signer, TrustSet};
 use crate::lifecycle::{ConsentState, GrantRecord};
+use crate::log::{Checkpoint, ConsistencyProof, InclusionProof, NoteVerifier};
 use crate::privacy::{pseudonym, WALLET_SECRET_LEN};
 use crate::vocab::Term;
 
@@ -122,6 +123,8 @@ const REC_HEADER: u64 = 0;
 const REC_ARTIFACT: u64 = 1;
 const REC_TRUST: u64 = 2;
 const REC_CHECKPOINT: u64 = 3;
+const REC_INCLUSION: u64 = 4;
+const REC_CONSISTENCY: u64 = 5;
 
 /// The person's choice when accepting an offer: `None` accepts the offer's whole list.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -191,6 +194,25 @@ pub struct Summary {
     pub refusals: u64,
     /// Violations found in the wallet's own records.
     pub violations: Vec<Finding>,
+    /// What the transparency logs the wallet trusts prove about its artifacts.
+    pub log: Vec<LogCheck>,
+}
+
+/// What one transparency log proves to the wallet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LogCheck {
+    /// The log's origin.
+    pub origin: String,
+    /// Tree sizes of the checkpoints seen whose signatures verify.
+    pub checkpoints: Vec<u64>,
+    /// The person's own artifacts (grants, refusals, withdrawals) proven to be in the log.
+    pub proven: Vec<ArtifactId>,
+    /// The person's own artifacts with no valid inclusion proof.
+    pub not_proven: Vec<ArtifactId>,
+    /// What failed: a checkpoint's signature, a missing or failing
+    /// consistency proof between two checkpoints (the log was rewritten),
+    /// or an inclusion proof that does not verify.
+    pub problems: Vec<String>,
 }
 
 /// The person's wallet.
@@ -204,6 +226,10 @@ pub struct Wallet {
     offers: HashMap<Digest, usize>,
     /// Checkpoint notes seen (signed-note text).
     checkpoints: Vec<String>,
+    /// Inclusion proofs of the wallet's artifacts in a transparency log.
+    inclusion: Vec<(ArtifactId, InclusionProof)>,
+    /// Consistency proofs between checkpoints the wallet has seen.
+    consistency: Vec<ConsistencyProof>,
     /// Every record payload, for `to_bytes` and backups.
     records: Vec<Vec<u8>>,
     store: Option<FileStore>,
@@ -236,6 +262,8 @@ impl Wallet {
             by_id: HashMap::new(),
             offers: HashMap::new(),
             checkpoints: Vec::new(),
+            inclusion: Vec::new(),
+            consistency: Vec::new(),
             records: vec![h],
             store: None,
         }
@@ -365,6 +393,17 @@ impl Wallet {
                 }
                 [Value::Unsigned(REC_CHECKPOINT), Value::Text(note)] => {
                     self.checkpoints.push(note.clone());
+                    Ok(())
+                }
+                [Value::Unsigned(REC_INCLUSION), Value::Bytes(id), Value::Bytes(proof)] => {
+                    let id = <[u8; 16]>::try_from(id.as_slice()).map_err(|_| WalletError::Corrupt("stored proof: bad artifact id".into()))?;
+                    let proof = InclusionProof::from_cbor(proof).map_err(|e| WalletError::Corrupt(format!("stored proof: {e}")))?;
+                    self.inclusion.push((ArtifactId(id), proof));
+                    Ok(())
+                }
+                [Value::Unsigned(REC_CONSISTENCY), Value::Bytes(proof)] => {
+                    let proof = ConsistencyProof::from_cbor(proof).map_err(|e| WalletError::Corrupt(format!("stored proof: {e}")))?;
+                    self.consistency.push(proof);
                     Ok(())
                 }
                 _ => Err(WalletError::Corrupt("unknown record".into())),
@@ -822,7 +861,90 @@ impl Wallet {
             received,
             refusals,
             violations: self.violations(now),
+            log: self.check_logs(),
         }
+    }
+
+    /// Keeps an inclusion proof of one of the wallet's artifacts.
+    pub fn add_inclusion_proof(&mut self, artifact: ArtifactId, proof: &InclusionProof) -> Result<(), WalletError> {
+        let rec = Value::Array(vec![Value::Unsigned(REC_INCLUSION), Value::bytes(artifact.0.to_vec()), Value::bytes(proof.to_cbor())]).to_vec();
+        self.persist(rec)?;
+        self.inclusion.push((artifact, proof.clone()));
+        Ok(())
+    }
+
+    /// Keeps a consistency proof between two checkpoints.
+    pub fn add_consistency_proof(&mut self, proof: &ConsistencyProof) -> Result<(), WalletError> {
+        let rec = Value::Array(vec![Value::Unsigned(REC_CONSISTENCY), Value::bytes(proof.to_cbor())]).to_vec();
+        self.persist(rec)?;
+        self.consistency.push(proof.clone());
+        Ok(())
+    }
+
+    /// Checks, for every log key the wallet trusts (role `log`), the
+    /// checkpoints it has seen (signatures, and consistency between each
+    /// consecutive pair), and the inclusion proofs of its own artifacts.
+    pub fn check_logs(&self) -> Vec<LogCheck> {
+        let mut out = Vec::new();
+        for t in self.trust.iter().filter(|t| t.role == Role::Log) {
+            let mut check = LogCheck { origin: t.party.clone(), checkpoints: Vec::new(), proven: Vec::new(), not_proven: Vec::new(), problems: Vec::new() };
+            let verifier = match NoteVerifier::ed25519(&t.party, &t.key) {
+                Ok(v) => v,
+                Err(e) => {
+                    check.problems.push(format!("log key: {e}"));
+                    out.push(check);
+                    continue;
+                }
+            };
+            let mut cps: BTreeMap<u64, Checkpoint> = BTreeMap::new();
+            for note in &self.checkpoints {
+                match Checkpoint::open(note.as_bytes(), std::slice::from_ref(&verifier)) {
+                    Ok(cp) if cp.origin == t.party => {
+                        if let Some(prev) = cps.get(&cp.size) {
+                            if prev.root != cp.root {
+                                check.problems.push(format!("two checkpoints of size {} with different roots: the log shows different histories", cp.size));
+                            }
+                        }
+                        cps.insert(cp.size, cp);
+                    }
+                    // Another log's checkpoint, or not signed by this key.
+                    _ => {}
+                }
+            }
+            check.checkpoints = cps.keys().copied().collect();
+            let sizes: Vec<&Checkpoint> = cps.values().collect();
+            for pair in sizes.windows(2) {
+                let (old, new) = (pair[0], pair[1]);
+                match self.consistency.iter().find(|p| p.old_size == old.size && p.new_size == new.size) {
+                    None => check.problems.push(format!("no consistency proof from size {} to {}", old.size, new.size)),
+                    Some(p) => {
+                        if let Err(e) = p.verify_checkpoints(old, new) {
+                            check.problems.push(format!("checkpoint {} is not extended by checkpoint {}: the log was rewritten ({e})", old.size, new.size));
+                        }
+                    }
+                }
+            }
+            for a in self.artifacts.iter().filter(|a| matches!(a.kind(), ArtifactKind::Grant | ArtifactKind::Refusal | ArtifactKind::Withdrawal)) {
+                let ok = self.inclusion.iter().filter(|(id, _)| *id == a.id()).any(|(_, p)| match cps.get(&p.tree_size) {
+                    Some(cp) => p.verify(a.as_bytes(), &cp.root).is_ok(),
+                    None => false,
+                });
+                if ok {
+                    check.proven.push(a.id());
+                } else {
+                    check.not_proven.push(a.id());
+                }
+            }
+            for (id, p) in &self.inclusion {
+                if let (Some(&i), Some(cp)) = (self.by_id.get(id), cps.get(&p.tree_size)) {
+                    if p.verify(self.artifacts[i].as_bytes(), &cp.root).is_err() {
+                        check.problems.push(format!("the inclusion proof of {} does not verify", self.artifacts[i].label_str()));
+                    }
+                }
+            }
+            out.push(check);
+        }
+        out
     }
 
     /// Exports the whole wallet as one encrypted backup. `key` is a

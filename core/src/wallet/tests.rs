@@ -277,3 +277,59 @@ fn external_signer_wallet() {
     let w = Wallet::open(&path, Some(enclave)).unwrap();
     assert_eq!(w.artifacts().len(), 2);
 }
+
+/// The wallet checks inclusion proofs of its own artifacts and that the
+/// checkpoints it has seen are consistent: a log rewritten to drop its
+/// withdrawal is caught on the device.
+#[test]
+fn wallet_checks_log_proofs_and_catches_a_rewritten_log() {
+    use crate::log::TileLog;
+    let p = Parties::new().unwrap();
+    let log_key = KeyPair::ed25519_from_seed(&[9; 32]).unwrap();
+    let origin = "log.example/consent";
+    let mut w = Wallet::new(person_key(&p)).unwrap();
+    let offer = setup(&mut w, &p);
+    w.trust_key(log_key.public_key(), Role::Log, origin).unwrap();
+    let grant = w.accept(&offer.digest(), &Choice::default(), T0 + 100).unwrap().countersign(&p.controller).unwrap();
+    w.receive(grant.as_bytes(), T0 + 200).unwrap();
+    let dir = tmp("log").with_file_name("log");
+    let mut log = TileLog::create(&dir, origin, &log_key).unwrap();
+    log.append_artifact(&offer, &p.trust()).unwrap();
+    let gi = log.append_artifact(&grant, &p.trust()).unwrap();
+    log.publish(&log_key).unwrap();
+    w.add_checkpoint(log.checkpoint_note()).unwrap();
+    w.add_inclusion_proof(grant.id(), &log.inclusion_proof(gi, log.size()).unwrap()).unwrap();
+    let wd = w.withdraw(grant.id(), T0 + 300).unwrap();
+    let wi = log.append_artifact(&wd, &p.trust()).unwrap();
+    let old = log.size();
+    log.publish(&log_key).unwrap();
+    w.add_checkpoint(log.checkpoint_note()).unwrap();
+    w.add_consistency_proof(&log.consistency_proof(old, log.size()).unwrap()).unwrap();
+    w.add_inclusion_proof(wd.id(), &log.inclusion_proof(wi, log.size()).unwrap()).unwrap();
+    let checks = w.check_logs();
+    assert_eq!(checks.len(), 1);
+    assert_eq!(checks[0].checkpoints, vec![2, 3]);
+    assert_eq!(checks[0].proven.len(), 2, "{:?}", checks[0]);
+    assert!(checks[0].problems.is_empty(), "{:?}", checks[0].problems);
+    // The controller rebuilds the log without the withdrawal and shows the wallet its new checkpoint.
+    let dir2 = dir.with_file_name("log-rewritten");
+    let _ = std::fs::remove_dir_all(&dir2);
+    let mut forged = TileLog::create(&dir2, origin, &log_key).unwrap();
+    forged.append_artifact(&offer, &p.trust()).unwrap();
+    forged.append_artifact(&grant, &p.trust()).unwrap();
+    let mut late = sample::receipt(&grant).unwrap();
+    late.used_at = T0 + 400;
+    forged.append_artifact(&late.sign(&p.controller).unwrap(), &p.trust()).unwrap();
+    forged.append_artifact(&sample::signed_offer(&p).unwrap(), &p.trust()).ok();
+    let mut r2 = sample::receipt(&grant).unwrap();
+    r2.used_at = T0 + 500;
+    forged.append_artifact(&r2.sign(&p.controller).unwrap(), &p.trust()).unwrap();
+    forged.publish(&log_key).unwrap();
+    w.add_checkpoint(forged.checkpoint_note()).unwrap();
+    w.add_consistency_proof(&forged.consistency_proof(3, forged.size()).unwrap()).unwrap();
+    let checks = w.check_logs();
+    assert!(checks[0].problems.iter().any(|p| p.contains("rewritten")), "{:?}", checks[0].problems);
+    // The state survives a round trip through bytes.
+    let back = Wallet::from_bytes(&w.to_bytes(), None).unwrap();
+    assert_eq!(back.check_logs(), checks);
+}
