@@ -7,6 +7,7 @@
 //! message (crypto failures stay opaque: "signature invalid").
 
 use consentkit::export::ExportError;
+use consentkit::vocab::TermError;
 use consentkit::wallet::WalletError;
 use consentkit::{ArtifactError, Error, KeyError, VerifyError};
 
@@ -139,6 +140,12 @@ impl From<WalletError> for ConsentKitError {
             WalletError::NotFound(_) => ConsentKitError::NotFound { reason: message },
             _ => ConsentKitError::Usage { reason: message },
         }
+    }
+}
+
+impl From<TermError> for ConsentKitError {
+    fn from(e: TermError) -> Self {
+        ConsentKitError::invalid(e.to_string())
     }
 }
 

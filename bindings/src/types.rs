@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use consentkit::artifact::{term, ArtifactId, Digest};
+use consentkit::artifact::{ArtifactId, Digest};
 use consentkit::audit as ck_audit;
 use consentkit::lifecycle::ConsentState as CkState;
 use consentkit::wallet as ck_wallet;
@@ -305,8 +305,12 @@ pub(crate) fn fixed<const N: usize>(bytes: &[u8], what: &str) -> Result<[u8; N]>
     })
 }
 
+pub(crate) fn term(s: &str) -> Result<Term> {
+    Ok(Term::new(s)?)
+}
+
 pub(crate) fn terms(list: &[String]) -> Result<Vec<Term>> {
-    list.iter().map(|s| Ok(term(s)?)).collect()
+    list.iter().map(|s| term(s)).collect()
 }
 
 fn names(list: &[Term]) -> Vec<String> {
