@@ -15,21 +15,26 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use consentkit::log::{LogError, TileLog};
 use consentkit::audit::{
-    audit_bytes, render_html, render_text, to_sequence, AuditOptions, FindingKind,
+    audit_source_with_log, render_html, render_text, to_sequence, AuditOptions, FindingKind,
+    LogView,
 };
 use std::sync::Arc;
 
 use consentkit::privacy::{commit_with_salt, pseudonym};
 use consentkit::wallet::{Wallet, WalletKey};
 use consentkit::{
-    Artifact, ArtifactId, Benefit, Body, BenefitKind, CollectionMethod, DataReceipt, Grant, KeyPair,
+    Artifact, ArtifactId, ArtifactKind, Benefit, Body, BenefitKind, CollectionMethod, DataReceipt, Grant, KeyPair,
     Limits, Notice, Offer, Recipient, Refusal, Role, Signer, Term, TrustSet, ValueEstimate,
     ValueRecord, Withdrawal,
 };
 
 use crate::rng::Rng;
 use crate::{write, CliError};
+
+/// The demo transparency log's origin (and its key's name).
+pub const LOG_ORIGIN: &str = "log.consentkit.example/demo";
 
 /// 2026-09-01T00:00:00Z: the simulation's first day.
 pub const START: u64 = 1_788_220_800;
@@ -253,6 +258,8 @@ pub struct World {
     keys: Vec<(String, Vec<u8>)>,
     /// Each person's key (private COSE_Key) and wallet secret.
     people: Vec<(Vec<u8>, [u8; 32])>,
+    /// The transparency log's key (private COSE_Key).
+    log_key: Vec<u8>,
     /// Each controller with its partner and their public keys.
     parties: Vec<(String, consentkit::PublicKey, String, consentkit::PublicKey)>,
 }
@@ -311,6 +318,9 @@ pub fn simulate(args: &DemoArgs) -> Result<World, CliError> {
     let end = START + days * DAY;
     let mut trust = TrustSet::new();
     let mut keys = Vec::new();
+    let log_key = KeyPair::ed25519_from_seed(&rng.bytes32())?;
+    trust.insert(log_key.public_key(), Role::Log, LOG_ORIGIN);
+    keys.push(("log.cose".to_owned(), log_key.to_cose_key()));
     for s in &svcs {
         trust.insert(s.key.public_key(), Role::Controller, s.controller);
         trust.insert(s.partner_key.public_key(), Role::Partner, s.partner);
@@ -509,6 +519,7 @@ pub fn simulate(args: &DemoArgs) -> Result<World, CliError> {
         end,
         keys,
         people: people.iter().map(|p| (p.key.to_cose_key(), p.secret)).collect(),
+        log_key: log_key.to_cose_key(),
         parties: svcs.iter().map(|s| (s.controller.to_owned(), s.key.public_key(), s.partner.to_owned(), s.partner_key.public_key())).collect(),
     };
     inject(
@@ -701,7 +712,32 @@ fn inject(
 /// refusals and withdrawals, and the receipts and value records under their
 /// grants (violations included: the wallet flags them). Forged artifacts are
 /// refused by the wallet, as on a real device.
-fn wallets(w: &World) -> Result<Vec<Wallet>, CliError> {
+/// Writes the transparency log (C2SP tiles and checkpoints) in `dir/log`:
+/// every artifact the log admits (valid signatures, once each), with a
+/// checkpoint published at the end of every simulated week.
+fn write_log(dir: &Path, w: &World) -> Result<TileLog, CliError> {
+    let ldir = dir.join("log");
+    let _ = std::fs::remove_dir_all(&ldir);
+    let key = KeyPair::from_cose_key(&w.log_key)?;
+    let err = |e: LogError| CliError(format!("{}: {e}", ldir.display()));
+    let mut tlog = TileLog::create(&ldir, LOG_ORIGIN, &key).map_err(err)?;
+    let mut next = START + 7 * DAY;
+    for (t, a) in &w.artifacts {
+        while *t >= next {
+            tlog.publish(&key).map_err(err)?;
+            next += 7 * DAY;
+        }
+        match tlog.append_artifact(a, &w.trust) {
+            // The log admits only valid artifacts, once: forged and duplicated ones stay out.
+            Ok(_) | Err(LogError::Verify(_)) | Err(LogError::Duplicate { .. }) => {}
+            Err(e) => return Err(err(e)),
+        }
+    }
+    tlog.publish(&key).map_err(err)?;
+    Ok(tlog)
+}
+
+fn wallets(w: &World, tlog: &TileLog) -> Result<Vec<Wallet>, CliError> {
     use std::collections::HashMap;
     let mut owner_of_subject: HashMap<([u8; 16], String), usize> = HashMap::new();
     for (i, (_, secret)) in w.people.iter().enumerate() {
@@ -752,6 +788,18 @@ fn wallets(w: &World) -> Result<Vec<Wallet>, CliError> {
         }
         batch.append(&mut items[i]);
         wallet.receive_batch(&batch, w.end).map_err(|e| CliError(e.to_string()))?;
+        // The person's own artifacts, proven in the log under its latest checkpoint.
+        let werr = |e: consentkit::wallet::WalletError| CliError(e.to_string());
+        let log_pk = KeyPair::from_cose_key(&w.log_key)?.public_key();
+        wallet.trust_key(log_pk, Role::Log, LOG_ORIGIN).map_err(werr)?;
+        wallet.add_checkpoint(tlog.checkpoint_note()).map_err(werr)?;
+        let own: Vec<Artifact> = wallet.artifacts().iter().filter(|a| matches!(a.kind(), ArtifactKind::Grant | ArtifactKind::Refusal | ArtifactKind::Withdrawal)).cloned().collect();
+        for a in own {
+            if let Some(i) = tlog.artifact_index(&a) {
+                let proof = tlog.inclusion_proof(i, tlog.size()).map_err(|e| CliError(e.to_string()))?;
+                wallet.add_inclusion_proof(a.id(), &proof).map_err(werr)?;
+            }
+        }
         out.push(wallet);
     }
     Ok(out)
@@ -769,7 +817,7 @@ fn expected_json(expected: &[(FindingKind, ArtifactId)]) -> serde_json::Value {
 fn write_all(dir: &Path, w: &World) -> Result<(), CliError> {
     std::fs::create_dir_all(dir.join("keys/controllers"))
         .map_err(|e| CliError(format!("{}: {e}", dir.display())))?;
-    for sub in ["keys/partners", "keys/people"] {
+    for sub in ["keys/partners", "keys/people", "keys"] {
         std::fs::create_dir_all(dir.join(sub))
             .map_err(|e| CliError(format!("{}: {e}", dir.display())))?;
     }
@@ -788,7 +836,8 @@ fn write_all(dir: &Path, w: &World) -> Result<(), CliError> {
     let wdir = dir.join("wallets");
     let _ = std::fs::remove_dir_all(&wdir);
     std::fs::create_dir_all(&wdir).map_err(|e| CliError(format!("{}: {e}", wdir.display())))?;
-    for (i, mut wallet) in wallets(w)?.into_iter().enumerate() {
+    let tlog = write_log(dir, w)?;
+    for (i, mut wallet) in wallets(w, &tlog)?.into_iter().enumerate() {
         let path = wdir.join(format!("person-{i:04}.ckw"));
         wallet.save_as(&path).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
     }
@@ -801,13 +850,9 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
     let world = simulate(args)?;
     write_all(&args.out, &world)?;
     let bundle = to_sequence(world.artifacts.iter().map(|(_, a)| a));
-    let report = audit_bytes(
-        &bundle,
-        &world.trust,
-        &AuditOptions {
-            at: Some(world.end),
-        },
-    );
+    let log = LogView::open(&args.out.join("log"), &world.trust, &[], true).map_err(|e| CliError(e.to_string()))?;
+    let report = audit_source_with_log(|| Ok::<_, std::io::Error>(bundle.as_slice()), &world.trust, &AuditOptions { at: Some(world.end) }, Some(&log), None)
+        .map_err(|e| CliError(e.to_string()))?;
     write(
         &args.out.join("report.html"),
         render_html(&report).as_bytes(),
@@ -824,7 +869,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
         world.artifacts.len(),
         args.out.display()
     );
-    println!("  bundle.cbors, trust.cbor, keys/, wallets/ (one per person), expected-findings.json ({} injected), report.html, report.json", world.expected.len());
+    println!("  bundle.cbors, trust.cbor, keys/, log/ (transparency log, C2SP tiles), wallets/ (one per person), expected-findings.json ({} injected), report.html, report.json", world.expected.len());
     println!();
     print!("{}", render_text(&report));
     let found: BTreeSet<(FindingKind, Option<ArtifactId>)> = report
@@ -845,9 +890,10 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
             t0.elapsed()
         );
         println!(
-            "reproduce: consentkit audit {} --trust {} --at {}",
+            "reproduce: consentkit audit {} --trust {} --log {} --at {}",
             args.out.join("bundle.cbors").display(),
             args.out.join("trust.cbor").display(),
+            args.out.join("log").display(),
             world.end
         );
         Ok(ExitCode::SUCCESS)

@@ -58,6 +58,24 @@ pub fn render_summary(s: &Summary, at: u64) -> String {
         let _ = writeln!(o, "  {}{}", pad(c, 18), v.join(", "));
     }
     let _ = writeln!(o);
+    for l in &s.log {
+        let _ = writeln!(
+            o,
+            "Transparency log {}: {} of my grants, refusals and withdrawals proven in it (checkpoints seen: {})",
+            l.origin,
+            l.proven.len(),
+            l.checkpoints.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
+        );
+        for id in &l.not_proven {
+            let _ = writeln!(o, "  not proven in the log: {id}");
+        }
+        for p in &l.problems {
+            let _ = writeln!(o, "  LOG PROBLEM: {p}");
+        }
+    }
+    if !s.log.is_empty() {
+        let _ = writeln!(o);
+    }
     if s.violations.is_empty() {
         let _ = writeln!(o, "No violations: every use of my data was covered by my grants.");
     } else {
@@ -78,5 +96,6 @@ pub fn summary(path: &Path, at: Option<&str>, format: Format) -> Result<ExitCode
         Format::Json => println!("{}", serde_json::to_string_pretty(&s)?),
         Format::Text | Format::Html => print!("{}", render_summary(&s, at)),
     }
-    Ok(if s.violations.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    let log_ok = s.log.iter().all(|l| l.problems.is_empty() && l.not_proven.is_empty());
+    Ok(if s.violations.is_empty() && log_ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -100,6 +100,12 @@ fn demo_violations_are_found_exactly_by_audit() {
     assert_eq!(a.status.code(), Some(1), "findings give exit code 1");
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     assert_eq!(findings(&json), expected, "none missing, none extra");
+    // The same with the transparency log the demo wrote: every valid artifact is in it.
+    let logged = dir.join("report-log.json");
+    let a = run(bin().arg("audit").arg(dir.join("bundle.cbors")).arg("--trust").arg(dir.join("trust.cbor")).arg("--log").arg(dir.join("log")).args(["--at", &at, "--format", "json", "--out"]).arg(&logged));
+    assert_eq!(a.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&logged).unwrap()).unwrap();
+    assert_eq!(findings(&json), expected, "with the log: none missing, none extra");
 }
 
 #[test]
