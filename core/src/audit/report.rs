@@ -204,8 +204,8 @@ fn chart(r: &Report) -> String {
     );
     let _ = write!(
         s,
-        r##"<text x="{}" y="14" font-size="12" text-anchor="end">max {max_r} receipts/day</text>"##,
-        left - 4.0
+        r##"<text x="{}" y="14" font-size="12">max {max_r} receipts/day</text>"##,
+        left + 4.0
     );
     s.push_str("</svg>");
     s.push_str(r##"<p class="legend"><span style="color:#6baed6">&#9632;</span> receipts per day &nbsp; <span style="color:#2ca02c">&#9473;</span> grants given &nbsp; <span style="color:#d62728">&#9473;</span> withdrawals and revocations</p>"##);
@@ -230,7 +230,7 @@ pub fn render_html(r: &Report) -> String {
 <style>
 body{{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}}
 h1{{font-size:1.6rem}} h2{{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}}
-table{{border-collapse:collapse;width:100%;font-size:.9rem}} th,td{{border:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}}
+table{{border-collapse:collapse;width:100%;font-size:.9rem}} table.findings{{table-layout:fixed}} table.findings td{{overflow-wrap:anywhere}} th,td{{border:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}}
 th{{background:#f4f4f4}} td.num{{text-align:right}} .ok{{color:#1a7f37;font-weight:600}} .bad{{color:#b42318;font-weight:600}}
 .tag{{display:inline-block;padding:0 .4rem;border-radius:.3rem;font-size:.8rem;background:#eee}} .integrity{{background:#fde2e1}} .consent{{background:#fff1c2}} .completeness{{background:#e3ecfd}}
 .cards{{display:flex;gap:1rem;flex-wrap:wrap}} .card{{border:1px solid #ddd;border-radius:.5rem;padding:.6rem 1rem;min-width:9rem}} .card b{{display:block;font-size:1.4rem}}
@@ -287,7 +287,7 @@ code{{font-size:.8rem}} .legend{{font-size:.85rem}}
     if r.findings.is_empty() {
         o.push_str("<p>None.</p>");
     } else {
-        o.push_str("<table><tr><th>#</th><th>kind</th><th>artifact</th><th>controller</th><th>byte offset</th><th>what is wrong</th></tr>");
+        o.push_str("<table class=\"findings\"><colgroup><col style=\"width:3rem\"><col style=\"width:11rem\"><col style=\"width:12rem\"><col style=\"width:9rem\"><col style=\"width:6rem\"><col></colgroup><tr><th>#</th><th>kind</th><th>artifact</th><th>controller</th><th>byte offset</th><th>what is wrong</th></tr>");
         for (i, f) in r.findings.iter().enumerate() {
             let _ = write!(
                 o,

@@ -99,7 +99,7 @@ pub struct DataUse {
 #[non_exhaustive]
 pub enum Denial {
     /// Used before the grant was given.
-    #[error("used at {at}, before the grant was given at {given}")]
+    #[error("used at {}, before the grant was given at {}", t(*at), t(*given))]
     BeforeGrant {
         /// Use time.
         at: Time,
@@ -107,7 +107,7 @@ pub enum Denial {
         given: Time,
     },
     /// Used at or after the grant was withdrawn or revoked.
-    #[error("used at {at}, after the grant was {} at {ended} (withdrawal {by_artifact})", if *by == WithdrawnBy::Person { "withdrawn" } else { "revoked" })]
+    #[error("used at {}, after the grant was {} at {} (withdrawal {by_artifact})", t(*at), if *by == WithdrawnBy::Person { "withdrawn" } else { "revoked" }, t(*ended))]
     AfterWithdrawal {
         /// Use time.
         at: Time,
@@ -119,7 +119,7 @@ pub enum Denial {
         by_artifact: ArtifactId,
     },
     /// Used at or after the grant expired (its own expiry or the offer's use-by date).
-    #[error("used at {at}, after the grant expired at {expired}")]
+    #[error("used at {}, after the grant expired at {}", t(*at), t(*expired))]
     AfterExpiry {
         /// Use time.
         at: Time,
@@ -127,7 +127,7 @@ pub enum Denial {
         expired: Time,
     },
     /// Used under a grant already replaced by a newer one.
-    #[error("used at {at}, after the grant was superseded by grant {by} at {since}")]
+    #[error("used at {}, after the grant was superseded by grant {by} at {}", t(*at), t(*since))]
     Superseded {
         /// Use time.
         at: Time,
@@ -166,6 +166,10 @@ pub enum Denial {
         /// The finest allowed.
         finest: u32,
     },
+}
+
+fn t(secs: Time) -> String {
+    crate::audit::fmt_time(secs)
 }
 
 fn recipient_note(r: &Option<String>) -> String {
