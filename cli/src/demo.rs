@@ -290,8 +290,7 @@ fn receipt(
         .grant
         .purposes
         .iter()
-        .filter(|p| s.own_purposes.contains(p))
-        .next()
+        .find(|p| s.own_purposes.contains(p))
         .cloned()
         .unwrap_or_else(|| s.own_purposes[0].clone());
     let category = g.grant.categories[rng.below(g.grant.categories.len() as u64) as usize].clone();

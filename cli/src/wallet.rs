@@ -34,7 +34,7 @@ pub fn render_summary(s: &Summary, at: u64) -> String {
     }
     let _ = writeln!(o);
     let _ = writeln!(o, "What I shared, with whom, for what");
-    let _ = writeln!(o, "  {}{}{}{}{}{}", pad("controller", 18), pad("received by", 18), pad("data", 20), pad("purpose", 44), pad("uses", 7), "period");
+    let _ = writeln!(o, "  {}{}{}{}{}period", pad("controller", 18), pad("received by", 18), pad("data", 20), pad("purpose", 44), pad("uses", 7));
     for x in &s.shared {
         let _ = writeln!(
             o,

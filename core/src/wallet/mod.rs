@@ -215,6 +215,9 @@ pub struct LogCheck {
     pub problems: Vec<String>,
 }
 
+/// Items refused by [`Wallet::receive_batch`]: their index in the batch, and why.
+pub type Refused = Vec<(usize, WalletError)>;
+
 /// The person's wallet.
 pub struct Wallet {
     secret: [u8; WALLET_SECRET_LEN],
@@ -527,7 +530,7 @@ impl Wallet {
     /// Takes in many artifacts at once (e.g. a sync from the controller):
     /// each is verified and kept, or refused with its error; violations are
     /// computed once at the end. Returns the refused ones and all violations at `now`.
-    pub fn receive_batch(&mut self, items: &[Vec<u8>], now: Time) -> Result<(Vec<(usize, WalletError)>, Vec<Finding>), WalletError> {
+    pub fn receive_batch(&mut self, items: &[Vec<u8>], now: Time) -> Result<(Refused, Vec<Finding>), WalletError> {
         let mut refused = Vec::new();
         let mut keep = Vec::new();
         let mut batch_ids = std::collections::HashSet::new();

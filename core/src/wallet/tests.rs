@@ -37,7 +37,7 @@ fn a_driver_accepts_shares_withdraws_and_catches_a_late_receipt() {
     let pending = w
         .accept(&offer.digest(), &Choice::default(), T0 + 100)
         .unwrap();
-    assert_eq!(w.grants(T0 + 200)[0].countersigned, false);
+    assert!(!w.grants(T0 + 200)[0].countersigned);
     // The controller countersigns and sends it back.
     let grant = pending.countersign(&p.controller).unwrap();
     let (_, v) = w.receive(grant.as_bytes(), T0 + 200).unwrap();
