@@ -623,7 +623,12 @@ impl Artifact {
         })
     }
 
-    fn check_slot(&self, slot: &SignatureSlot, key: &PublicKey, crypto: bool) -> Result<(), VerifyError> {
+    fn check_slot(
+        &self,
+        slot: &SignatureSlot,
+        key: &PublicKey,
+        crypto: bool,
+    ) -> Result<(), VerifyError> {
         if slot.alg != key.algorithm() {
             return Err(VerifyError::AlgorithmMismatch {
                 artifact: self.label_str(),
@@ -705,7 +710,11 @@ impl Artifact {
         self.verify_inner(trust, false)
     }
 
-    fn verify_inner(&self, trust: &TrustSet, crypto: bool) -> Result<Vec<VerifiedSigner>, VerifyError> {
+    fn verify_inner(
+        &self,
+        trust: &TrustSet,
+        crypto: bool,
+    ) -> Result<Vec<VerifiedSigner>, VerifyError> {
         let label = self.label_str();
         let count = |n: usize| {
             if self.signatures.len() == n {
@@ -717,36 +726,26 @@ impl Artifact {
                 })
             }
         };
-        let first = || self.signatures.first();
-        match &self.body {
-            Body::Offer(o) => {
+        // One signature, by a trusted key in one of `roles` (of `party`, if given).
+        let single =
+            |roles: &[Role], party: Option<&str>| -> Result<Vec<VerifiedSigner>, VerifyError> {
                 count(1)?;
-                let s = first().ok_or_else(|| VerifyError::SignatureCount {
-                    artifact: label.clone(),
-                    reason: "none".into(),
-                })?;
-                Ok(vec![self.verify_trusted(
-                    s,
-                    trust,
-                    &[Role::Controller],
-                    Some(&o.controller), crypto)?])
-            }
+                let s = self
+                    .signatures
+                    .first()
+                    .ok_or_else(|| VerifyError::SignatureCount {
+                        artifact: label.clone(),
+                        reason: "no signature".into(),
+                    })?;
+                Ok(vec![self.verify_trusted(s, trust, roles, party, crypto)?])
+            };
+        match &self.body {
+            Body::Offer(o) => single(&[Role::Controller], Some(&o.controller)),
             Body::Grant(Grant {
                 imported: true,
                 controller,
                 ..
-            }) => {
-                count(1)?;
-                let s = first().ok_or_else(|| VerifyError::SignatureCount {
-                    artifact: label.clone(),
-                    reason: "none".into(),
-                })?;
-                Ok(vec![self.verify_trusted(
-                    s,
-                    trust,
-                    &[Role::Controller],
-                    Some(controller), crypto)?])
-            }
+            }) => single(&[Role::Controller], Some(controller)),
             Body::Grant(Grant { controller, .. }) | Body::Refusal(Refusal { controller, .. }) => {
                 if self.signatures.len() == 1 {
                     return Err(VerifyError::MissingCountersignature { artifact: label });
@@ -757,50 +756,20 @@ impl Artifact {
                     &self.signatures[1],
                     trust,
                     &[Role::Controller],
-                    Some(controller), crypto)?;
+                    Some(controller),
+                    crypto,
+                )?;
                 Ok(vec![person, c])
             }
-            Body::Withdrawal(w) => {
-                count(1)?;
-                match w.by {
-                    WithdrawnBy::Person => Ok(vec![self.subject_signer(crypto)?]),
-                    WithdrawnBy::Controller => {
-                        let s = first().ok_or_else(|| VerifyError::SignatureCount {
-                            artifact: label.clone(),
-                            reason: "none".into(),
-                        })?;
-                        Ok(vec![self.verify_trusted(
-                            s,
-                            trust,
-                            &[Role::Controller],
-                            None, crypto)?])
-                    }
+            Body::Withdrawal(w) => match w.by {
+                WithdrawnBy::Person => {
+                    count(1)?;
+                    Ok(vec![self.subject_signer(crypto)?])
                 }
-            }
-            Body::DataReceipt(_) => {
-                count(1)?;
-                let s = first().ok_or_else(|| VerifyError::SignatureCount {
-                    artifact: label.clone(),
-                    reason: "none".into(),
-                })?;
-                Ok(vec![self.verify_trusted(
-                    s,
-                    trust,
-                    &[Role::Controller, Role::Partner],
-                    None, crypto)?])
-            }
-            Body::ValueRecord(_) => {
-                count(1)?;
-                let s = first().ok_or_else(|| VerifyError::SignatureCount {
-                    artifact: label.clone(),
-                    reason: "none".into(),
-                })?;
-                Ok(vec![self.verify_trusted(
-                    s,
-                    trust,
-                    &[Role::Controller],
-                    None, crypto)?])
-            }
+                WithdrawnBy::Controller => single(&[Role::Controller], None),
+            },
+            Body::DataReceipt(_) => single(&[Role::Controller, Role::Partner], None),
+            Body::ValueRecord(_) => single(&[Role::Controller], None),
         }
     }
 
