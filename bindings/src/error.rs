@@ -7,6 +7,7 @@
 //! message (crypto failures stay opaque: "signature invalid").
 
 use consentkit::export::ExportError;
+use consentkit::log::LogError;
 use consentkit::vocab::TermError;
 use consentkit::wallet::WalletError;
 use consentkit::{ArtifactError, Error, KeyError, VerifyError};
@@ -139,6 +140,17 @@ impl From<WalletError> for ConsentKitError {
             WalletError::SignerNeeded(_) => ConsentKitError::Signer { reason: message },
             WalletError::NotFound(_) => ConsentKitError::NotFound { reason: message },
             _ => ConsentKitError::Usage { reason: message },
+        }
+    }
+}
+
+impl From<LogError> for ConsentKitError {
+    fn from(e: LogError) -> Self {
+        let reason = e.to_string();
+        match e {
+            LogError::Io { .. } => ConsentKitError::Storage { reason },
+            e if e.is_verification_failure() => ConsentKitError::VerificationFailed { reason },
+            _ => ConsentKitError::InvalidInput { reason },
         }
     }
 }

@@ -844,6 +844,38 @@ pub struct Summary {
     pub refusals: u64,
     /// Violations found in the wallet's own records.
     pub violations: Vec<Finding>,
+    /// What the wallet checked of each transparency log it trusts.
+    pub logs: Vec<LogCheck>,
+}
+
+/// What a wallet checked of one transparency log it trusts (role `log`):
+/// the checkpoints it has seen, their consistency, and the inclusion of the
+/// person's own grants, refusals and withdrawals.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct LogCheck {
+    /// The log's origin (its party).
+    pub origin: String,
+    /// Tree sizes of the checkpoints seen whose signatures verify.
+    pub checkpoints: Vec<u64>,
+    /// The person's own artifacts proven to be in the log (ids).
+    pub proven: Vec<String>,
+    /// The person's own artifacts without a valid inclusion proof (ids).
+    pub not_proven: Vec<String>,
+    /// What failed: a checkpoint's signature, a missing or failing
+    /// consistency proof (the log was rewritten), a failing inclusion proof.
+    pub problems: Vec<String>,
+}
+
+impl From<&ck_wallet::LogCheck> for LogCheck {
+    fn from(c: &ck_wallet::LogCheck) -> Self {
+        LogCheck {
+            origin: c.origin.clone(),
+            checkpoints: c.checkpoints.clone(),
+            proven: c.proven.iter().map(|a| a.to_string()).collect(),
+            not_proven: c.not_proven.iter().map(|a| a.to_string()).collect(),
+            problems: c.problems.clone(),
+        }
+    }
 }
 
 impl From<&ck_wallet::Summary> for Summary {
@@ -877,6 +909,7 @@ impl From<&ck_wallet::Summary> for Summary {
                 .collect(),
             refusals: s.refusals,
             violations: findings(&s.violations),
+            logs: s.log.iter().map(Into::into).collect(),
         }
     }
 }

@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use consentkit::log::{ConsistencyProof, InclusionProof};
 use consentkit::wallet::{self as ck_wallet, WalletKey};
 use consentkit::{self as ck, ArtifactKind as CkKind};
 
@@ -10,7 +11,7 @@ use crate::error::{ConsentKitError, Result};
 use crate::keys::{ExternalSigner, ForeignSigner, KeyPair, PublicKeyInfo, TrustSet};
 use crate::types::{
     artifact_id, digest, findings, fixed, ArtifactInfo, Choice, ConsentState, Finding, GrantView,
-    ReceiveOutcome, Role, Summary,
+    LogCheck, ReceiveOutcome, Role, Summary,
 };
 
 /// The person's wallet: their key, their wallet secret (for pairwise
@@ -252,6 +253,27 @@ impl Wallet {
     /// Records a transparency-log checkpoint note the wallet has seen.
     pub fn add_checkpoint(&self, note: String) -> Result<()> {
         Ok(self.get().add_checkpoint(&note)?)
+    }
+
+    /// Keeps an inclusion proof (its CBOR encoding, as the log serves it)
+    /// of one of the wallet's artifacts (by id).
+    pub fn add_inclusion_proof(&self, artifact: String, proof: Vec<u8>) -> Result<()> {
+        let id = artifact_id(&artifact)?;
+        let proof = InclusionProof::from_cbor(&proof)?;
+        Ok(self.get().add_inclusion_proof(id, &proof)?)
+    }
+
+    /// Keeps a consistency proof (its CBOR encoding) between two checkpoints.
+    pub fn add_consistency_proof(&self, proof: Vec<u8>) -> Result<()> {
+        let proof = ConsistencyProof::from_cbor(&proof)?;
+        Ok(self.get().add_consistency_proof(&proof)?)
+    }
+
+    /// Checks every transparency log the wallet trusts (role `log`): the
+    /// checkpoints' signatures, consistency between them (a rewritten log is
+    /// caught), and inclusion proofs of the person's own artifacts.
+    pub fn check_logs(&self) -> Vec<LogCheck> {
+        self.get().check_logs().iter().map(Into::into).collect()
     }
 
     /// The checkpoint notes recorded.

@@ -193,6 +193,7 @@ fun trafficAppFlow() = Parties().use { p ->
     check(summary.shared.any { it.recipient == PARTNER && it.purpose == URBAN }) { "partner use missing: ${summary.shared}" }
     checkEq(listOf(ValueReceived(CONTROLLER, "month", 1uL)), summary.received, "received")
     check(summary.violations.isNotEmpty()) { "summary without the violation" }
+    check(summary.logs.isEmpty() && wallet.checkLogs().isEmpty()) { "no log is trusted, yet: ${summary.logs}" }
 
     // The auditor sees the same, from the wallet's bundle.
     val report = Verifier(p.trust).audit(wallet.exportBundle(), T0 + 33uL * DAY)
@@ -342,6 +343,8 @@ fun garbageInput() = Parties().use { p ->
         "Wallet.importBackup" to { b -> Wallet.importBackup(b, ByteArray(32)).close() },
         "Wallet.importBackup(key)" to { b -> Wallet.importBackup(backup, b).close() },
         "Wallet.exportBackup(key)" to { b -> w.exportBackup(b) },
+        "Wallet.addInclusionProof" to { b -> w.addInclusionProof("00".repeat(16), b) },
+        "Wallet.addConsistencyProof" to { b -> w.addConsistencyProof(b) },
     )
     var n = 0
     for ((name, call) in entryPoints) for ((what, bytes) in inputs) {

@@ -85,6 +85,7 @@ def test_traffic_app_flow_with_external_signer(parties, tmp_path):
     assert [v.state for v in summary.grants] == [ck.ConsentState.WITHDRAWN]
     assert summary.received == [ck.ValueReceived(controller=CONTROLLER, unit="month", amount=1)]
     assert any(s.recipient == PARTNER and s.purpose == URBAN for s in summary.shared)
+    assert summary.logs == [] and wallet.check_logs() == []  # no log trusted
 
     report = ck.Verifier(parties.trust).audit(wallet.export_bundle(), T0 + 33 * DAY)
     assert report.items == 7
@@ -219,6 +220,8 @@ def test_garbage_through_every_decode_entry_point(parties):
         "Wallet.import_backup": lambda b: ck.Wallet.import_backup(b, bytes(32)),
         "Wallet.import_backup(key)": lambda b: ck.Wallet.import_backup(backup, b),
         "Wallet.export_backup(key)": w.export_backup,
+        "Wallet.add_inclusion_proof": lambda b: w.add_inclusion_proof("00" * 16, b),
+        "Wallet.add_consistency_proof": w.add_consistency_proof,
     }
     n = 0
     for name, call in entry_points.items():
