@@ -4,7 +4,9 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
-use consentkit::audit::{audit_source_with_log, render_html, render_text, AuditOptions, LogView, Report};
+use consentkit::audit::{
+    audit_source_with_log, render_html, render_text, AuditOptions, LogView, Report,
+};
 
 use crate::{read_trust, write, CliError, Format};
 
@@ -97,8 +99,15 @@ pub fn run(a: &AuditArgs<'_>) -> Result<ExitCode, CliError> {
     let log = match a.log {
         None => None,
         Some(dir) => {
-            let older = a.checkpoints.iter().map(|p| crate::read(p)).collect::<Result<Vec<_>, _>>()?;
-            Some(LogView::open(dir, &trust, &older, !a.verify_logged).map_err(|e| CliError(format!("{}: {e}", dir.display())))?)
+            let older = a
+                .checkpoints
+                .iter()
+                .map(|p| crate::read(p))
+                .collect::<Result<Vec<_>, _>>()?;
+            Some(
+                LogView::open(dir, &trust, &older, !a.verify_logged)
+                    .map_err(|e| CliError(format!("{}: {e}", dir.display())))?,
+            )
         }
     };
     let size = std::fs::metadata(bundle)
@@ -117,8 +126,9 @@ pub fn run(a: &AuditArgs<'_>) -> Result<ExitCode, CliError> {
         }
     };
     let open = || std::fs::File::open(bundle).map(std::io::BufReader::new);
-    let report = audit_source_with_log(open, &trust, &AuditOptions { at }, log.as_ref(), Some(&bar))
-        .map_err(|e| CliError(format!("{}: {e}", bundle.display())))?;
+    let report =
+        audit_source_with_log(open, &trust, &AuditOptions { at }, log.as_ref(), Some(&bar))
+            .map_err(|e| CliError(format!("{}: {e}", bundle.display())))?;
     if show {
         eprintln!();
     }

@@ -15,19 +15,19 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use consentkit::log::{LogError, TileLog};
 use consentkit::audit::{
     audit_source_with_log, render_html, render_text, to_sequence, AuditOptions, FindingKind,
     LogView,
 };
+use consentkit::log::{LogError, TileLog};
 use std::sync::Arc;
 
 use consentkit::privacy::{commit_with_salt, pseudonym};
 use consentkit::wallet::{Wallet, WalletKey};
 use consentkit::{
-    Artifact, ArtifactId, ArtifactKind, Benefit, Body, BenefitKind, CollectionMethod, DataReceipt, Grant, KeyPair,
-    Limits, Notice, Offer, Recipient, Refusal, Role, Signer, Term, TrustSet, ValueEstimate,
-    ValueRecord, Withdrawal,
+    Artifact, ArtifactId, ArtifactKind, Benefit, BenefitKind, Body, CollectionMethod, DataReceipt,
+    Grant, KeyPair, Limits, Notice, Offer, Recipient, Refusal, Role, Signer, Term, TrustSet,
+    ValueEstimate, ValueRecord, Withdrawal,
 };
 
 use crate::rng::Rng;
@@ -517,9 +517,22 @@ pub fn simulate(args: &DemoArgs) -> Result<World, CliError> {
         expected: Vec::new(),
         end,
         keys,
-        people: people.iter().map(|p| (p.key.to_cose_key(), p.secret)).collect(),
+        people: people
+            .iter()
+            .map(|p| (p.key.to_cose_key(), p.secret))
+            .collect(),
         log_key: log_key.to_cose_key(),
-        parties: svcs.iter().map(|s| (s.controller.to_owned(), s.key.public_key(), s.partner.to_owned(), s.partner_key.public_key())).collect(),
+        parties: svcs
+            .iter()
+            .map(|s| {
+                (
+                    s.controller.to_owned(),
+                    s.key.public_key(),
+                    s.partner.to_owned(),
+                    s.partner_key.public_key(),
+                )
+            })
+            .collect(),
     };
     inject(
         &mut world,
@@ -747,7 +760,15 @@ fn wallets(w: &World, tlog: &TileLog) -> Result<Vec<Wallet>, CliError> {
     let mut grant_owner: HashMap<ArtifactId, usize> = HashMap::new();
     let mut items: Vec<Vec<Vec<u8>>> = vec![Vec::new(); w.people.len()];
     let mut offers_seen: Vec<BTreeSet<String>> = vec![BTreeSet::new(); w.people.len()];
-    let offers: HashMap<String, &Artifact> = w.artifacts.iter().filter_map(|(_, a)| Offer::from_artifact(a).ok().map(|o| (o.controller.clone(), a))).collect();
+    let offers: HashMap<String, &Artifact> = w
+        .artifacts
+        .iter()
+        .filter_map(|(_, a)| {
+            Offer::from_artifact(a)
+                .ok()
+                .map(|o| (o.controller.clone(), a))
+        })
+        .collect();
     for (_, a) in &w.artifacts {
         let (subject, controller) = match a.body() {
             Body::Grant(g) => (g.subject, g.controller.clone()),
@@ -778,24 +799,46 @@ fn wallets(w: &World, tlog: &TileLog) -> Result<Vec<Wallet>, CliError> {
         let mut batch = Vec::new();
         for (c, ck, p, pk) in &w.parties {
             if offers_seen[i].contains(c) {
-                wallet.trust_key(ck.clone(), Role::Controller, c).map_err(|e| CliError(e.to_string()))?;
-                wallet.trust_key(pk.clone(), Role::Partner, p).map_err(|e| CliError(e.to_string()))?;
+                wallet
+                    .trust_key(ck.clone(), Role::Controller, c)
+                    .map_err(|e| CliError(e.to_string()))?;
+                wallet
+                    .trust_key(pk.clone(), Role::Partner, p)
+                    .map_err(|e| CliError(e.to_string()))?;
                 if let Some(o) = offers.get(c) {
                     batch.push(o.as_bytes().to_vec());
                 }
             }
         }
         batch.append(&mut items[i]);
-        wallet.receive_batch(&batch, w.end).map_err(|e| CliError(e.to_string()))?;
+        wallet
+            .receive_batch(&batch, w.end)
+            .map_err(|e| CliError(e.to_string()))?;
         // The person's own artifacts, proven in the log under its latest checkpoint.
         let werr = |e: consentkit::wallet::WalletError| CliError(e.to_string());
         let log_pk = KeyPair::from_cose_key(&w.log_key)?.public_key();
-        wallet.trust_key(log_pk, Role::Log, LOG_ORIGIN).map_err(werr)?;
-        wallet.add_checkpoint(tlog.checkpoint_note()).map_err(werr)?;
-        let own: Vec<Artifact> = wallet.artifacts().iter().filter(|a| matches!(a.kind(), ArtifactKind::Grant | ArtifactKind::Refusal | ArtifactKind::Withdrawal)).cloned().collect();
+        wallet
+            .trust_key(log_pk, Role::Log, LOG_ORIGIN)
+            .map_err(werr)?;
+        wallet
+            .add_checkpoint(tlog.checkpoint_note())
+            .map_err(werr)?;
+        let own: Vec<Artifact> = wallet
+            .artifacts()
+            .iter()
+            .filter(|a| {
+                matches!(
+                    a.kind(),
+                    ArtifactKind::Grant | ArtifactKind::Refusal | ArtifactKind::Withdrawal
+                )
+            })
+            .cloned()
+            .collect();
         for a in own {
             if let Some(i) = tlog.artifact_index(&a) {
-                let proof = tlog.inclusion_proof(i, tlog.size()).map_err(|e| CliError(e.to_string()))?;
+                let proof = tlog
+                    .inclusion_proof(i, tlog.size())
+                    .map_err(|e| CliError(e.to_string()))?;
                 wallet.add_inclusion_proof(a.id(), &proof).map_err(werr)?;
             }
         }
@@ -838,7 +881,9 @@ fn write_all(dir: &Path, w: &World) -> Result<(), CliError> {
     let tlog = write_log(dir, w)?;
     for (i, mut wallet) in wallets(w, &tlog)?.into_iter().enumerate() {
         let path = wdir.join(format!("person-{i:04}.ckw"));
-        wallet.save_as(&path).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+        wallet
+            .save_as(&path)
+            .map_err(|e| CliError(format!("{}: {e}", path.display())))?;
     }
     Ok(())
 }
@@ -849,9 +894,18 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
     let world = simulate(args)?;
     write_all(&args.out, &world)?;
     let bundle = to_sequence(world.artifacts.iter().map(|(_, a)| a));
-    let log = LogView::open(&args.out.join("log"), &world.trust, &[], true).map_err(|e| CliError(e.to_string()))?;
-    let report = audit_source_with_log(|| Ok::<_, std::io::Error>(bundle.as_slice()), &world.trust, &AuditOptions { at: Some(world.end) }, Some(&log), None)
+    let log = LogView::open(&args.out.join("log"), &world.trust, &[], true)
         .map_err(|e| CliError(e.to_string()))?;
+    let report = audit_source_with_log(
+        || Ok::<_, std::io::Error>(bundle.as_slice()),
+        &world.trust,
+        &AuditOptions {
+            at: Some(world.end),
+        },
+        Some(&log),
+        None,
+    )
+    .map_err(|e| CliError(e.to_string()))?;
     write(
         &args.out.join("report.html"),
         render_html(&report).as_bytes(),

@@ -155,7 +155,9 @@ fn main() -> ExitCode {
             verify_logged,
         }),
         Cmd::Log { cmd } => log::run(&cmd),
-        Cmd::Wallet { cmd: WalletCmd::Summary { wallet, at, format } } => wallet::summary(&wallet, at.as_deref(), format),
+        Cmd::Wallet {
+            cmd: WalletCmd::Summary { wallet, at, format },
+        } => wallet::summary(&wallet, at.as_deref(), format),
         Cmd::Demo(args) => demo::run(&args),
     };
     match result {

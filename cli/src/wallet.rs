@@ -18,9 +18,18 @@ pub fn render_summary(s: &Summary, at: u64) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "My data deals at {}", fmt_time(at));
     let _ = writeln!(o);
-    let _ = writeln!(o, "Grants ({}; {} offer(s) refused)", s.grants.len(), s.refusals);
+    let _ = writeln!(
+        o,
+        "Grants ({}; {} offer(s) refused)",
+        s.grants.len(),
+        s.refusals
+    );
     for g in &s.grants {
-        let to = if g.recipients.is_empty() { String::new() } else { format!(", shared with {}", g.recipients.join(", ")) };
+        let to = if g.recipients.is_empty() {
+            String::new()
+        } else {
+            format!(", shared with {}", g.recipients.join(", "))
+        };
         let _ = writeln!(
             o,
             "  {} {} {}: {} of {}{to}{}",
@@ -29,12 +38,24 @@ pub fn render_summary(s: &Summary, at: u64) -> String {
             &g.id.to_string()[..8],
             g.purposes.join(", "),
             g.categories.join(", "),
-            if g.countersigned { "" } else { " (awaiting countersignature)" }
+            if g.countersigned {
+                ""
+            } else {
+                " (awaiting countersignature)"
+            }
         );
     }
     let _ = writeln!(o);
     let _ = writeln!(o, "What I shared, with whom, for what");
-    let _ = writeln!(o, "  {}{}{}{}{}period", pad("controller", 18), pad("received by", 18), pad("data", 20), pad("purpose", 44), pad("uses", 7));
+    let _ = writeln!(
+        o,
+        "  {}{}{}{}{}period",
+        pad("controller", 18),
+        pad("received by", 18),
+        pad("data", 20),
+        pad("purpose", 44),
+        pad("uses", 7)
+    );
     for x in &s.shared {
         let _ = writeln!(
             o,
@@ -77,7 +98,10 @@ pub fn render_summary(s: &Summary, at: u64) -> String {
         let _ = writeln!(o);
     }
     if s.violations.is_empty() {
-        let _ = writeln!(o, "No violations: every use of my data was covered by my grants.");
+        let _ = writeln!(
+            o,
+            "No violations: every use of my data was covered by my grants."
+        );
     } else {
         let _ = writeln!(o, "{} violation(s) of my grants:", s.violations.len());
         for f in &s.violations {
@@ -89,13 +113,23 @@ pub fn render_summary(s: &Summary, at: u64) -> String {
 
 /// `consentkit wallet summary`.
 pub fn summary(path: &Path, at: Option<&str>, format: Format) -> Result<ExitCode, CliError> {
-    let at = at.map(crate::audit::parse_time).transpose()?.unwrap_or_else(now);
+    let at = at
+        .map(crate::audit::parse_time)
+        .transpose()?
+        .unwrap_or_else(now);
     let w = Wallet::open(path, None).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
     let s = w.summary(at);
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&s)?),
         Format::Text | Format::Html => print!("{}", render_summary(&s, at)),
     }
-    let log_ok = s.log.iter().all(|l| l.problems.is_empty() && l.not_proven.is_empty());
-    Ok(if s.violations.is_empty() && log_ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    let log_ok = s
+        .log
+        .iter()
+        .all(|l| l.problems.is_empty() && l.not_proven.is_empty());
+    Ok(if s.violations.is_empty() && log_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -102,10 +102,22 @@ fn demo_violations_are_found_exactly_by_audit() {
     assert_eq!(findings(&json), expected, "none missing, none extra");
     // The same with the transparency log the demo wrote: every valid artifact is in it.
     let logged = dir.join("report-log.json");
-    let a = run(bin().arg("audit").arg(dir.join("bundle.cbors")).arg("--trust").arg(dir.join("trust.cbor")).arg("--log").arg(dir.join("log")).args(["--at", &at, "--format", "json", "--out"]).arg(&logged));
+    let a = run(bin()
+        .arg("audit")
+        .arg(dir.join("bundle.cbors"))
+        .arg("--trust")
+        .arg(dir.join("trust.cbor"))
+        .arg("--log")
+        .arg(dir.join("log"))
+        .args(["--at", &at, "--format", "json", "--out"])
+        .arg(&logged));
     assert_eq!(a.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&logged).unwrap()).unwrap();
-    assert_eq!(findings(&json), expected, "with the log: none missing, none extra");
+    assert_eq!(
+        findings(&json),
+        expected,
+        "with the log: none missing, none extra"
+    );
 }
 
 #[test]
@@ -274,11 +286,17 @@ fn demo_writes_one_wallet_per_person_and_wallets_flag_violations() {
     let out = demo(&dir, 14, 11);
     assert!(out.status.success());
     let at = audit_time(&out.stdout);
-    let wallets: Vec<_> = std::fs::read_dir(dir.join("wallets")).unwrap().map(|e| e.unwrap().path()).collect();
+    let wallets: Vec<_> = std::fs::read_dir(dir.join("wallets"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     assert_eq!(wallets.len(), 25, "one wallet per person");
     let (mut clean, mut flagged) = (0, 0);
     for w in &wallets {
-        let out = run(bin().args(["wallet", "summary"]).arg(w).args(["--at", &at, "--format", "json"]));
+        let out = run(bin()
+            .args(["wallet", "summary"])
+            .arg(w)
+            .args(["--at", &at, "--format", "json"]));
         let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let violations = s["violations"].as_array().unwrap().len();
         match out.status.code() {
@@ -294,10 +312,21 @@ fn demo_writes_one_wallet_per_person_and_wallets_flag_violations() {
         }
     }
     // Injected consent violations land in their person's wallet; forged ones are refused by it.
-    assert!(flagged >= 1 && clean >= 1, "flagged {flagged}, clean {clean}");
-    let text = run(bin().args(["wallet", "summary"]).arg(&wallets[0]).args(["--at", &at]));
+    assert!(
+        flagged >= 1 && clean >= 1,
+        "flagged {flagged}, clean {clean}"
+    );
+    let text = run(bin()
+        .args(["wallet", "summary"])
+        .arg(&wallets[0])
+        .args(["--at", &at]));
     let t = String::from_utf8_lossy(&text.stdout);
-    assert!(t.contains("What I shared") && t.contains("What I received"), "{t}");
-    let bad = run(bin().args(["wallet", "summary"]).arg(dir.join("bundle.cbors")));
+    assert!(
+        t.contains("What I shared") && t.contains("What I received"),
+        "{t}"
+    );
+    let bad = run(bin()
+        .args(["wallet", "summary"])
+        .arg(dir.join("bundle.cbors")));
     assert_eq!(bad.status.code(), Some(2));
 }

@@ -27,7 +27,9 @@ fn protected(alg: i64, kid: &[u8], typ: Option<u64>) -> Vec<u8> {
 }
 
 fn sign1(protected: Vec<u8>, payload: Vec<u8>, signer: &dyn Signer) -> Vec<u8> {
-    let sig = signer.sign(&sig_structure1(&protected, &[], &payload)).unwrap();
+    let sig = signer
+        .sign(&sig_structure1(&protected, &[], &payload))
+        .unwrap();
     Value::Tag(
         18,
         Box::new(Value::Array(vec![
@@ -48,7 +50,9 @@ fn grant_and_receipt(p: &Parties) -> (Artifact, Artifact, Artifact) {
 }
 
 fn opts() -> AuditOptions {
-    AuditOptions { at: Some(T0 + 400 * 86_400) }
+    AuditOptions {
+        at: Some(T0 + 400 * 86_400),
+    }
 }
 
 #[test]
@@ -58,14 +62,22 @@ fn algorithm_confusion_es256_header_with_ed25519_key() {
     // The controller's Ed25519 key id under an ES256 header, signed by an ES256 key.
     let es = KeyPair::generate(Algorithm::ES256).unwrap();
     let bytes = sign1(
-        protected(-7, p.controller.kid().as_bytes(), Some(ArtifactKind::DataReceipt.typ())),
+        protected(
+            -7,
+            p.controller.kid().as_bytes(),
+            Some(ArtifactKind::DataReceipt.typ()),
+        ),
         receipt.payload().to_vec(),
         &es,
     );
     let a = Artifact::decode(&bytes).unwrap();
     assert!(matches!(
         a.verify(&p.trust()),
-        Err(VerifyError::AlgorithmMismatch { header: Algorithm::ES256, key: Algorithm::EdDSA, .. })
+        Err(VerifyError::AlgorithmMismatch {
+            header: Algorithm::ES256,
+            key: Algorithm::EdDSA,
+            ..
+        })
     ));
 }
 
@@ -77,14 +89,22 @@ fn algorithm_confusion_ed25519_header_with_es256_key() {
     let mut trust = p.trust();
     trust.insert(es.public_key(), Role::Partner, "es.example");
     let bytes = sign1(
-        protected(-8, es.kid().as_bytes(), Some(ArtifactKind::DataReceipt.typ())),
+        protected(
+            -8,
+            es.kid().as_bytes(),
+            Some(ArtifactKind::DataReceipt.typ()),
+        ),
         receipt.payload().to_vec(),
         &p.partner,
     );
     let a = Artifact::decode(&bytes).unwrap();
     assert!(matches!(
         a.verify(&trust),
-        Err(VerifyError::AlgorithmMismatch { header: Algorithm::EdDSA, key: Algorithm::ES256, .. })
+        Err(VerifyError::AlgorithmMismatch {
+            header: Algorithm::EdDSA,
+            key: Algorithm::ES256,
+            ..
+        })
     ));
 }
 
@@ -94,12 +114,19 @@ fn key_substitution_kid_of_one_key_signature_of_another() {
     let (_, _, receipt) = grant_and_receipt(&p);
     // Claims to be the controller, signed by the (also trusted) partner.
     let bytes = sign1(
-        protected(-8, p.controller.kid().as_bytes(), Some(ArtifactKind::DataReceipt.typ())),
+        protected(
+            -8,
+            p.controller.kid().as_bytes(),
+            Some(ArtifactKind::DataReceipt.typ()),
+        ),
         receipt.payload().to_vec(),
         &p.partner,
     );
     let a = Artifact::decode(&bytes).unwrap();
-    assert!(matches!(a.verify(&p.trust()), Err(VerifyError::SignatureInvalid { .. })));
+    assert!(matches!(
+        a.verify(&p.trust()),
+        Err(VerifyError::SignatureInvalid { .. })
+    ));
 }
 
 #[test]
@@ -117,7 +144,10 @@ fn an_artifact_of_one_type_presented_as_another() {
     // Decoding fails: a receipt payload is not a value record.
     assert!(matches!(
         Artifact::decode(&forged.to_vec()),
-        Err(ArtifactError::MissingField { kind: ArtifactKind::ValueRecord, .. })
+        Err(ArtifactError::MissingField {
+            kind: ArtifactKind::ValueRecord,
+            ..
+        })
     ));
     // A grant's COSE_Sign body presented as a refusal: its payload does not fit.
     let mut g = Sign::from_slice(grant.as_bytes(), Tagging::Required).unwrap();
@@ -145,7 +175,9 @@ fn a_receipt_replayed_under_a_different_grant() {
     let grant2 = g2.sign_both(&other_person, &p.controller).unwrap();
     // Rewrite the receipt's grant reference, keep the signature.
     let m = Sign1::from_slice(receipt.as_bytes(), Tagging::Required).unwrap();
-    let Value::Map(mut payload) = cbor::decode(&m.payload).unwrap() else { unreachable!() };
+    let Value::Map(mut payload) = cbor::decode(&m.payload).unwrap() else {
+        unreachable!()
+    };
     for (k, v) in &mut payload {
         if k.as_i64() == Some(-30) {
             *v = Value::bytes(grant2.id().0.to_vec());
@@ -154,7 +186,10 @@ fn a_receipt_replayed_under_a_different_grant() {
     let mut forged = m.clone();
     forged.payload = Value::Map(payload).to_vec();
     let a = Artifact::decode(&forged.to_vec()).unwrap();
-    assert!(matches!(a.verify(&p.trust()), Err(VerifyError::SignatureInvalid { .. })));
+    assert!(matches!(
+        a.verify(&p.trust()),
+        Err(VerifyError::SignatureInvalid { .. })
+    ));
     let rep = audit_bytes(
         &to_sequence([&offer, &grant, &grant2, &a]),
         &p.trust(),
@@ -165,7 +200,11 @@ fn a_receipt_replayed_under_a_different_grant() {
         vec![FindingKind::SignatureInvalid]
     );
     // Replaying the same bytes twice is a duplicate.
-    let rep = audit_bytes(&to_sequence([&offer, &grant, &receipt, &receipt]), &p.trust(), &opts());
+    let rep = audit_bytes(
+        &to_sequence([&offer, &grant, &receipt, &receipt]),
+        &p.trust(),
+        &opts(),
+    );
     assert_eq!(
         rep.findings.iter().map(|f| f.kind).collect::<Vec<_>>(),
         vec![FindingKind::DuplicateId]
@@ -179,8 +218,13 @@ fn a_grant_whose_countersignature_belongs_to_another_controller() {
     let music = KeyPair::generate(Algorithm::EdDSA).unwrap();
     let mut trust = p.trust();
     trust.insert(music.public_key(), Role::Controller, "music.example");
-    let g = sample::grant_body(&p, &offer).sign_both(&p.person, &music).unwrap();
-    assert!(matches!(g.verify(&trust), Err(VerifyError::WrongParty { .. })));
+    let g = sample::grant_body(&p, &offer)
+        .sign_both(&p.person, &music)
+        .unwrap();
+    assert!(matches!(
+        g.verify(&trust),
+        Err(VerifyError::WrongParty { .. })
+    ));
     let rep = audit_bytes(&to_sequence([&offer, &g]), &trust, &opts());
     assert_eq!(rep.findings[0].kind, FindingKind::WrongSigner);
 }
@@ -209,7 +253,10 @@ fn a_downgrade_to_an_unsigned_or_detached_payload() {
     ));
     // Empty signature ("unsigned").
     assert!(matches!(
-        Artifact::decode(&build(Value::Bytes(m.payload.clone()), Value::bytes(vec![]))),
+        Artifact::decode(&build(
+            Value::Bytes(m.payload.clone()),
+            Value::bytes(vec![])
+        )),
         Err(ArtifactError::Header { .. })
     ));
     // Bare payload without COSE.
@@ -234,7 +281,11 @@ fn a_downgrade_to_an_unsigned_or_detached_payload() {
     ));
     // "alg": none-like values are unsupported.
     let bytes = sign1(
-        protected(0, p.controller.kid().as_bytes(), Some(ArtifactKind::DataReceipt.typ())),
+        protected(
+            0,
+            p.controller.kid().as_bytes(),
+            Some(ArtifactKind::DataReceipt.typ()),
+        ),
         m.payload.clone(),
         &p.controller,
     );
@@ -252,7 +303,9 @@ fn non_canonical_re_encodings_of_a_valid_payload_are_rejected_even_when_signed()
     let prot = protected(-8, p.controller.kid().as_bytes(), typ);
     let payload = receipt.payload().to_vec();
     // 1. Map keys out of order: swap the first two entries' encodings.
-    let Value::Map(entries) = cbor::decode(&payload).unwrap() else { unreachable!() };
+    let Value::Map(entries) = cbor::decode(&payload).unwrap() else {
+        unreachable!()
+    };
     let mut unsorted = vec![0xa0 | entries.len() as u8];
     let mut enc: Vec<Vec<u8>> = entries
         .iter()
@@ -280,8 +333,16 @@ fn non_canonical_re_encodings_of_a_valid_payload_are_rejected_even_when_signed()
     indefinite.push(0xff);
     for (name, bad, want) in [
         ("unsorted keys", unsorted, CborErrorKind::UnsortedMapKeys),
-        ("long-form integer", long_int, CborErrorKind::NonCanonicalHead),
-        ("indefinite length", indefinite, CborErrorKind::IndefiniteLength),
+        (
+            "long-form integer",
+            long_int,
+            CborErrorKind::NonCanonicalHead,
+        ),
+        (
+            "indefinite length",
+            indefinite,
+            CborErrorKind::IndefiniteLength,
+        ),
     ] {
         let bytes = sign1(prot.clone(), bad, &p.controller);
         match Artifact::decode(&bytes) {
@@ -290,12 +351,17 @@ fn non_canonical_re_encodings_of_a_valid_payload_are_rejected_even_when_signed()
         }
     }
     // 4. A default written out (quantity 1): canonical CBOR, non-canonical payload.
-    let Value::Map(mut m) = cbor::decode(&payload).unwrap() else { unreachable!() };
+    let Value::Map(mut m) = cbor::decode(&payload).unwrap() else {
+        unreachable!()
+    };
     m.push((Value::int(-40), Value::Unsigned(1)));
     let bytes = sign1(prot.clone(), Value::Map(m).to_vec(), &p.controller);
     assert!(matches!(
         Artifact::decode(&bytes),
-        Err(ArtifactError::InvalidField { field: "quantity", .. })
+        Err(ArtifactError::InvalidField {
+            field: "quantity",
+            ..
+        })
     ));
     // 5. Non-canonical protected header (keys out of order).
     let mut bad_prot = vec![0xa3];
@@ -317,24 +383,36 @@ fn deeply_nested_or_huge_cbor_is_bounded() {
     let nested = vec![0x81u8; 1_000_000];
     let e = cbor::decode(&nested).unwrap_err();
     assert_eq!(e.kind, CborErrorKind::TooDeep);
-    assert!(matches!(Artifact::decode(&nested), Err(ArtifactError::TooLarge { .. })));
+    assert!(matches!(
+        Artifact::decode(&nested),
+        Err(ArtifactError::TooLarge { .. })
+    ));
     let small_nested = vec![0x81u8; 1000];
     assert!(matches!(
         Artifact::decode(&small_nested),
         Err(ArtifactError::Cbor(e)) if e.kind == CborErrorKind::TooDeep
     ));
-    assert_eq!(cbor::well_formed_len(&nested).unwrap_err().kind, CborErrorKind::TooDeep);
+    assert_eq!(
+        cbor::well_formed_len(&nested).unwrap_err().kind,
+        CborErrorKind::TooDeep
+    );
     // Declared lengths far beyond the input fail before allocating.
     for huge in [
         &[0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff][..],
         &[0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff][..],
         &[0xbb, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff][..],
     ] {
-        assert_eq!(cbor::decode(huge).unwrap_err().kind, CborErrorKind::LengthTooLarge);
+        assert_eq!(
+            cbor::decode(huge).unwrap_err().kind,
+            CborErrorKind::LengthTooLarge
+        );
     }
     // Just over the artifact size limit.
     let big = vec![0u8; consentkit::artifact::MAX_ARTIFACT_SIZE + 1];
-    assert!(matches!(Artifact::decode(&big), Err(ArtifactError::TooLarge { .. })));
+    assert!(matches!(
+        Artifact::decode(&big),
+        Err(ArtifactError::TooLarge { .. })
+    ));
     // A wide flat array of 60,000 items decodes into an error, not a hang.
     let mut wide = vec![0x99, 0xea, 0x60];
     wide.extend(vec![0u8; 60_000]);
@@ -353,18 +431,28 @@ fn clock_skew_at_the_edges_of_expiry() {
         r.sign(&p.controller).unwrap()
     };
     let kinds = |items: &[&Artifact], audit_at: u64| {
-        audit_bytes(&to_sequence(items.iter().copied()), &p.trust(), &AuditOptions { at: Some(audit_at) })
-            .findings
-            .iter()
-            .map(|f| f.kind)
-            .collect::<Vec<_>>()
+        audit_bytes(
+            &to_sequence(items.iter().copied()),
+            &p.trust(),
+            &AuditOptions { at: Some(audit_at) },
+        )
+        .findings
+        .iter()
+        .map(|f| f.kind)
+        .collect::<Vec<_>>()
     };
     let last_second = at(expires - 1);
     let at_expiry = at(expires);
     assert_eq!(kinds(&[&offer, &grant, &last_second], expires + 10), vec![]);
-    assert_eq!(kinds(&[&offer, &grant, &at_expiry], expires + 10), vec![FindingKind::AfterExpiry]);
+    assert_eq!(
+        kinds(&[&offer, &grant, &at_expiry], expires + 10),
+        vec![FindingKind::AfterExpiry]
+    );
     // The audit time allows 300 s of skew for artifacts from the future, and no more.
-    assert_eq!(kinds(&[&offer, &grant, &last_second], expires - 1 - 300), vec![]);
+    assert_eq!(
+        kinds(&[&offer, &grant, &last_second], expires - 1 - 300),
+        vec![]
+    );
     assert_eq!(
         kinds(&[&offer, &grant, &last_second], expires - 1 - 301),
         vec![FindingKind::FutureDated]

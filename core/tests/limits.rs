@@ -12,9 +12,14 @@ use consentkit::{Artifact, ArtifactError, Error, Term};
 fn artifact_size_limit() {
     // At the limit the size check passes (and decoding fails for another reason); one past, it is TooLarge.
     let at = vec![0u8; MAX_ARTIFACT_SIZE];
-    assert!(!matches!(Artifact::decode(&at), Err(ArtifactError::TooLarge { .. })));
+    assert!(!matches!(
+        Artifact::decode(&at),
+        Err(ArtifactError::TooLarge { .. })
+    ));
     let past = vec![0u8; MAX_ARTIFACT_SIZE + 1];
-    assert!(matches!(Artifact::decode(&past), Err(ArtifactError::TooLarge { size, max }) if size == MAX_ARTIFACT_SIZE + 1 && max == MAX_ARTIFACT_SIZE));
+    assert!(
+        matches!(Artifact::decode(&past), Err(ArtifactError::TooLarge { size, max }) if size == MAX_ARTIFACT_SIZE + 1 && max == MAX_ARTIFACT_SIZE)
+    );
 }
 
 #[test]
@@ -25,8 +30,14 @@ fn nesting_depth_limit() {
     assert!(cbor::well_formed_len(&at).is_ok());
     let mut past = vec![0x81u8; MAX_DEPTH + 1];
     past.push(0);
-    assert_eq!(cbor::decode(&past).unwrap_err().kind, CborErrorKind::TooDeep);
-    assert_eq!(cbor::well_formed_len(&past).unwrap_err().kind, CborErrorKind::TooDeep);
+    assert_eq!(
+        cbor::decode(&past).unwrap_err().kind,
+        CborErrorKind::TooDeep
+    );
+    assert_eq!(
+        cbor::well_formed_len(&past).unwrap_err().kind,
+        CborErrorKind::TooDeep
+    );
 }
 
 #[test]
@@ -39,7 +50,10 @@ fn text_length_limit() {
     o.name = "n".repeat(MAX_TEXT_LEN + 1);
     assert!(matches!(
         o.sign(&p.controller),
-        Err(Error::Artifact(ArtifactError::InvalidField { field: "name", .. }))
+        Err(Error::Artifact(ArtifactError::InvalidField {
+            field: "name",
+            ..
+        }))
     ));
 }
 
@@ -47,14 +61,21 @@ fn text_length_limit() {
 fn list_length_limit() {
     let p = Parties::new().unwrap();
     let mut o = sample::offer().unwrap();
-    let purposes = |n: usize| (0..n).map(|i| Term::new(&format!("https://p.example/{i}")).unwrap()).collect::<Vec<_>>();
+    let purposes = |n: usize| {
+        (0..n)
+            .map(|i| Term::new(&format!("https://p.example/{i}")).unwrap())
+            .collect::<Vec<_>>()
+    };
     o.recipients.clear();
     o.purposes = purposes(MAX_LIST_LEN);
     assert!(o.sign(&p.controller).is_ok());
     o.purposes = purposes(MAX_LIST_LEN + 1);
     assert!(matches!(
         o.sign(&p.controller),
-        Err(Error::Artifact(ArtifactError::InvalidField { field: "purposes", .. }))
+        Err(Error::Artifact(ArtifactError::InvalidField {
+            field: "purposes",
+            ..
+        }))
     ));
     let mut o = sample::offer().unwrap();
     o.value_offered = vec![o.value_offered[0].clone(); MAX_LIST_LEN];
@@ -62,18 +83,26 @@ fn list_length_limit() {
     o.value_offered.push(o.value_offered[0].clone());
     assert!(matches!(
         o.sign(&p.controller),
-        Err(Error::Artifact(ArtifactError::InvalidField { field: "value_offered", .. }))
+        Err(Error::Artifact(ArtifactError::InvalidField {
+            field: "value_offered",
+            ..
+        }))
     ));
 }
 
 #[test]
 fn findings_limit() {
     let p = Parties::new().unwrap();
-    let opts = AuditOptions { at: Some(sample::T0) };
+    let opts = AuditOptions {
+        at: Some(sample::T0),
+    };
     let at = audit_bytes(&vec![0u8; MAX_FINDINGS], &p.trust(), &opts);
     assert_eq!((at.findings.len(), at.findings_omitted), (MAX_FINDINGS, 0));
     let past = audit_bytes(&vec![0u8; MAX_FINDINGS + 1], &p.trust(), &opts);
-    assert_eq!((past.findings.len(), past.findings_omitted), (MAX_FINDINGS, 1));
+    assert_eq!(
+        (past.findings.len(), past.findings_omitted),
+        (MAX_FINDINGS, 1)
+    );
 }
 
 #[test]

@@ -5,7 +5,9 @@
 
 use std::path::PathBuf;
 
-use consentkit::audit::{audit_source_with_log, to_sequence, AuditOptions, FindingKind, LogView, LogViewError, Report};
+use consentkit::audit::{
+    audit_source_with_log, to_sequence, AuditOptions, FindingKind, LogView, LogViewError, Report,
+};
 use consentkit::log::TileLog;
 use consentkit::sample::{self, Parties, T0};
 use consentkit::{Artifact, KeyPair, Role, Signer, TrustSet};
@@ -13,7 +15,10 @@ use consentkit::{Artifact, KeyPair, Role, Signer, TrustSet};
 const ORIGIN: &str = "log.example/consent";
 
 fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("consentkit-log-audit-{}-{name}", std::process::id()));
+    let d = std::env::temp_dir().join(format!(
+        "consentkit-log-audit-{}-{name}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&d);
     d
 }
@@ -41,7 +46,16 @@ fn world() -> World {
     let mut r = sample::receipt(&grant).unwrap();
     r.used_at = T0 + 20 * 86_400; // after the withdrawal
     let late = r.sign(&p.controller).unwrap();
-    World { p, log_key, trust, offer, grant, receipt, withdrawal, late }
+    World {
+        p,
+        log_key,
+        trust,
+        offer,
+        grant,
+        receipt,
+        withdrawal,
+        late,
+    }
 }
 
 fn make_log(w: &World, name: &str, items: &[&Artifact]) -> PathBuf {
@@ -56,7 +70,16 @@ fn make_log(w: &World, name: &str, items: &[&Artifact]) -> PathBuf {
 
 fn audit(w: &World, bundle: &[&Artifact], log: &LogView) -> Report {
     let bytes = to_sequence(bundle.iter().copied());
-    audit_source_with_log(|| Ok::<_, std::io::Error>(bytes.as_slice()), &w.trust, &AuditOptions { at: Some(T0 + 90 * 86_400) }, Some(log), None).unwrap()
+    audit_source_with_log(
+        || Ok::<_, std::io::Error>(bytes.as_slice()),
+        &w.trust,
+        &AuditOptions {
+            at: Some(T0 + 90 * 86_400),
+        },
+        Some(log),
+        None,
+    )
+    .unwrap()
 }
 
 fn kinds(r: &Report) -> Vec<FindingKind> {
@@ -90,27 +113,61 @@ fn a_withdrawal_missing_from_the_log_is_caught() {
 fn a_log_rewritten_to_drop_a_withdrawal_is_caught() {
     let w = world();
     // The honest log, and the checkpoint an auditor (or the person's wallet) kept.
-    let honest = make_log(&w, "honest", &[&w.offer, &w.grant, &w.receipt, &w.withdrawal]);
-    let kept = TileLog::open(&honest).unwrap().checkpoint_note().as_bytes().to_vec();
+    let honest = make_log(
+        &w,
+        "honest",
+        &[&w.offer, &w.grant, &w.receipt, &w.withdrawal],
+    );
+    let kept = TileLog::open(&honest)
+        .unwrap()
+        .checkpoint_note()
+        .as_bytes()
+        .to_vec();
     // The controller rebuilds the log without the withdrawal, to cover a late use.
     let rewritten = make_log(&w, "rewritten", &[&w.offer, &w.grant, &w.receipt, &w.late]);
     let view = LogView::open(&rewritten, &w.trust, &[kept], true).unwrap();
     let rep = audit(&w, &[&w.offer, &w.grant, &w.receipt, &w.late], &view);
-    assert_eq!(kinds(&rep), vec![FindingKind::LogInconsistent], "{:?}", rep.findings);
+    assert_eq!(
+        kinds(&rep),
+        vec![FindingKind::LogInconsistent],
+        "{:?}",
+        rep.findings
+    );
     // With the withdrawal shown to the auditor anyway, it is not in the log, and the late use is flagged.
-    let rep = audit(&w, &[&w.offer, &w.grant, &w.receipt, &w.late, &w.withdrawal], &view);
+    let rep = audit(
+        &w,
+        &[&w.offer, &w.grant, &w.receipt, &w.late, &w.withdrawal],
+        &view,
+    );
     let mut k = kinds(&rep);
     k.sort();
-    assert_eq!(k, vec![FindingKind::AfterWithdrawal, FindingKind::NotInLog, FindingKind::LogInconsistent]);
+    assert_eq!(
+        k,
+        vec![
+            FindingKind::AfterWithdrawal,
+            FindingKind::NotInLog,
+            FindingKind::LogInconsistent
+        ]
+    );
 }
 
 #[test]
 fn an_archive_that_shrank_is_caught() {
     let w = world();
     // Publish 4, then rebuild the same directory's log with 3 and keep the old archive file.
-    let d = make_log(&w, "shrank", &[&w.offer, &w.grant, &w.receipt, &w.withdrawal]);
-    let archive = std::fs::read_dir(d.join("checkpoints")).unwrap().map(|e| e.unwrap().path()).collect::<Vec<_>>();
-    let saved: Vec<(PathBuf, Vec<u8>)> = archive.iter().map(|p| (p.clone(), std::fs::read(p).unwrap())).collect();
+    let d = make_log(
+        &w,
+        "shrank",
+        &[&w.offer, &w.grant, &w.receipt, &w.withdrawal],
+    );
+    let archive = std::fs::read_dir(d.join("checkpoints"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect::<Vec<_>>();
+    let saved: Vec<(PathBuf, Vec<u8>)> = archive
+        .iter()
+        .map(|p| (p.clone(), std::fs::read(p).unwrap()))
+        .collect();
     std::fs::remove_dir_all(&d).unwrap();
     let mut log = TileLog::create(&d, ORIGIN, &w.log_key).unwrap();
     for a in [&w.offer, &w.grant, &w.receipt] {
@@ -145,8 +202,18 @@ fn forged_artifacts_outside_the_log_are_still_verified() {
 fn a_log_whose_key_is_not_trusted_is_refused() {
     let w = world();
     let d = make_log(&w, "untrusted", &[&w.offer]);
-    assert!(matches!(LogView::open(&d, &w.p.trust(), &[], true), Err(LogViewError::UntrustedLog(_))));
+    assert!(matches!(
+        LogView::open(&d, &w.p.trust(), &[], true),
+        Err(LogViewError::UntrustedLog(_))
+    ));
     let mut other = w.p.trust();
-    other.insert(KeyPair::ed25519_from_seed(&[8; 32]).unwrap().public_key(), Role::Log, ORIGIN);
-    assert!(matches!(LogView::open(&d, &other, &[], true), Err(LogViewError::BadCheckpoint { .. })));
+    other.insert(
+        KeyPair::ed25519_from_seed(&[8; 32]).unwrap().public_key(),
+        Role::Log,
+        ORIGIN,
+    );
+    assert!(matches!(
+        LogView::open(&d, &other, &[], true),
+        Err(LogViewError::BadCheckpoint { .. })
+    ));
 }

@@ -27,7 +27,13 @@ impl Bundle {
         let mut item = vec![0x59, (FILLER >> 8) as u8, FILLER as u8];
         item.extend(std::iter::repeat_n(0xab, FILLER));
         let filler_items = GIB / item.len() as u64 + 1;
-        Bundle { head, tail, filler_items, pos: 0, item }
+        Bundle {
+            head,
+            tail,
+            filler_items,
+            pos: 0,
+            item,
+        }
     }
 
     fn len(&self) -> u64 {
@@ -82,14 +88,19 @@ fn a_1_gb_bundle_is_streamed_without_reading_it_whole() {
     let report = audit_source(
         || Ok::<_, std::io::Error>(Bundle::new(head.clone(), tail.clone())),
         &p.trust(),
-        &AuditOptions { at: Some(T0 + 90 * 86_400) },
+        &AuditOptions {
+            at: Some(T0 + 90 * 86_400),
+        },
         None,
     )
     .unwrap();
     assert_eq!(report.bundle_bytes, total);
     // The receipt after 1 GiB of filler was read and checked against the grant read before it.
     assert_eq!(report.counts[&consentkit::ArtifactKind::DataReceipt], 2);
-    assert_eq!(report.finding_counts.keys().copied().collect::<Vec<_>>(), vec![FindingKind::Malformed]);
+    assert_eq!(
+        report.finding_counts.keys().copied().collect::<Vec<_>>(),
+        vec![FindingKind::Malformed]
+    );
     let filler = Bundle::new(head, tail).filler_items;
     assert_eq!(report.finding_counts[&FindingKind::Malformed], filler);
     if let Some(peak) = peak_rss_kib() {

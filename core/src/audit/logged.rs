@@ -48,28 +48,57 @@ impl LogView {
     /// for its origin: the latest checkpoint's signature, every archived
     /// checkpoint's consistency with it, and each of `older` (signed
     /// checkpoint notes kept by auditors or wallets).
-    pub fn open(dir: &Path, trust: &TrustSet, older: &[Vec<u8>], trust_admission: bool) -> Result<LogView, LogViewError> {
+    pub fn open(
+        dir: &Path,
+        trust: &TrustSet,
+        older: &[Vec<u8>],
+        trust_admission: bool,
+    ) -> Result<LogView, LogViewError> {
         let tlog = TileLog::open(dir)?;
         let origin = tlog.origin().to_owned();
         let key = trust
             .iter()
             .find(|t| t.role == Role::Log && t.party == origin)
             .ok_or_else(|| LogViewError::UntrustedLog(origin.clone()))?;
-        let verifier = NoteVerifier::ed25519(&origin, &key.key).map_err(|e| LogViewError::BadCheckpoint { origin: origin.clone(), reason: e.to_string() })?;
-        let checkpoint = Checkpoint::open(tlog.checkpoint_note().as_bytes(), std::slice::from_ref(&verifier))
-            .map_err(|e| LogViewError::BadCheckpoint { origin: origin.clone(), reason: e.to_string() })?;
-        let mut problems: Vec<String> = tlog.verify_checkpoint_history(&verifier)?.problems.iter().map(|p| format!("archived checkpoint {p}")).collect();
+        let verifier =
+            NoteVerifier::ed25519(&origin, &key.key).map_err(|e| LogViewError::BadCheckpoint {
+                origin: origin.clone(),
+                reason: e.to_string(),
+            })?;
+        let checkpoint = Checkpoint::open(
+            tlog.checkpoint_note().as_bytes(),
+            std::slice::from_ref(&verifier),
+        )
+        .map_err(|e| LogViewError::BadCheckpoint {
+            origin: origin.clone(),
+            reason: e.to_string(),
+        })?;
+        let mut problems: Vec<String> = tlog
+            .verify_checkpoint_history(&verifier)?
+            .problems
+            .iter()
+            .map(|p| format!("archived checkpoint {p}"))
+            .collect();
         for (i, note) in older.iter().enumerate() {
             match Checkpoint::open(note, std::slice::from_ref(&verifier)) {
                 Err(e) => problems.push(format!("supplied checkpoint {}: {e}", i + 1)),
                 Ok(cp) => {
                     if let Err(e) = tlog.verify_older_checkpoint(&cp) {
-                        problems.push(format!("supplied checkpoint {} (size {}): {e}", i + 1, cp.size));
+                        problems.push(format!(
+                            "supplied checkpoint {} (size {}): {e}",
+                            i + 1,
+                            cp.size
+                        ));
                     }
                 }
             }
         }
-        Ok(LogView { leaves: tlog.leaf_hashes().iter().copied().collect(), checkpoint, problems, trust_admission })
+        Ok(LogView {
+            leaves: tlog.leaf_hashes().iter().copied().collect(),
+            checkpoint,
+            problems,
+            trust_admission,
+        })
     }
 
     /// Whether an artifact's exact bytes are a leaf of the checkpointed tree.

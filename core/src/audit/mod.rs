@@ -525,8 +525,20 @@ impl<'t> State<'t> {
     fn in_log(&mut self, a: &Artifact, offset: u64) {
         if let Some(l) = self.log {
             if !l.contains(a.as_bytes()) {
-                let msg = format!("{} is not in log {} (checkpoint of size {})", a.label_str(), l.checkpoint.origin, l.checkpoint.size);
-                self.finding(FindingKind::NotInLog, Some(a.id()), Some(a.kind()), None, offset, msg);
+                let msg = format!(
+                    "{} is not in log {} (checkpoint of size {})",
+                    a.label_str(),
+                    l.checkpoint.origin,
+                    l.checkpoint.size
+                );
+                self.finding(
+                    FindingKind::NotInLog,
+                    Some(a.id()),
+                    Some(a.kind()),
+                    None,
+                    offset,
+                    msg,
+                );
             }
         }
     }
@@ -1031,14 +1043,28 @@ pub fn audit_source_with_log<R: Read, F: FnMut() -> io::Result<R>>(
 }
 
 #[cfg(feature = "parallel")]
-fn check_batch(batch: &[(u64, Vec<u8>)], trust: &TrustSet, log: Option<&LogView>) -> Vec<(u64, Checked)> {
+fn check_batch(
+    batch: &[(u64, Vec<u8>)],
+    trust: &TrustSet,
+    log: Option<&LogView>,
+) -> Vec<(u64, Checked)> {
     use rayon::prelude::*;
-    batch.par_iter().map(|(o, b)| (*o, check(b, trust, log))).collect()
+    batch
+        .par_iter()
+        .map(|(o, b)| (*o, check(b, trust, log)))
+        .collect()
 }
 
 #[cfg(not(feature = "parallel"))]
-fn check_batch(batch: &[(u64, Vec<u8>)], trust: &TrustSet, log: Option<&LogView>) -> Vec<(u64, Checked)> {
-    batch.iter().map(|(o, b)| (*o, check(b, trust, log))).collect()
+fn check_batch(
+    batch: &[(u64, Vec<u8>)],
+    trust: &TrustSet,
+    log: Option<&LogView>,
+) -> Vec<(u64, Checked)> {
+    batch
+        .iter()
+        .map(|(o, b)| (*o, check(b, trust, log)))
+        .collect()
 }
 
 /// Audits a bundle held in memory.

@@ -96,7 +96,11 @@ pub fn render_text(r: &Report) -> String {
             let _ = writeln!(o, "[{}] {}", f.kind, f.message);
         }
         if r.findings_omitted > 0 {
-            let _ = writeln!(o, "... and {} more finding(s), counted above but not listed", r.findings_omitted);
+            let _ = writeln!(
+                o,
+                "... and {} more finding(s), counted above but not listed",
+                r.findings_omitted
+            );
         }
     }
     o

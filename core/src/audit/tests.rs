@@ -306,7 +306,10 @@ fn findings_are_capped_but_counted() {
     let rep = audit_bytes(&bundle, &p.trust(), &opts());
     assert_eq!(rep.findings.len(), MAX_FINDINGS);
     assert_eq!(rep.findings_omitted, 5);
-    assert_eq!(rep.finding_counts[&FindingKind::Malformed], MAX_FINDINGS as u64 + 5);
+    assert_eq!(
+        rep.finding_counts[&FindingKind::Malformed],
+        MAX_FINDINGS as u64 + 5
+    );
     assert_eq!(rep.total_findings(), MAX_FINDINGS as u64 + 5);
     assert!(render_text(&rep).contains("5 more finding(s)"));
 }

@@ -399,13 +399,17 @@ impl Wallet {
                     Ok(())
                 }
                 [Value::Unsigned(REC_INCLUSION), Value::Bytes(id), Value::Bytes(proof)] => {
-                    let id = <[u8; 16]>::try_from(id.as_slice()).map_err(|_| WalletError::Corrupt("stored proof: bad artifact id".into()))?;
-                    let proof = InclusionProof::from_cbor(proof).map_err(|e| WalletError::Corrupt(format!("stored proof: {e}")))?;
+                    let id = <[u8; 16]>::try_from(id.as_slice()).map_err(|_| {
+                        WalletError::Corrupt("stored proof: bad artifact id".into())
+                    })?;
+                    let proof = InclusionProof::from_cbor(proof)
+                        .map_err(|e| WalletError::Corrupt(format!("stored proof: {e}")))?;
                     self.inclusion.push((ArtifactId(id), proof));
                     Ok(())
                 }
                 [Value::Unsigned(REC_CONSISTENCY), Value::Bytes(proof)] => {
-                    let proof = ConsistencyProof::from_cbor(proof).map_err(|e| WalletError::Corrupt(format!("stored proof: {e}")))?;
+                    let proof = ConsistencyProof::from_cbor(proof)
+                        .map_err(|e| WalletError::Corrupt(format!("stored proof: {e}")))?;
                     self.consistency.push(proof);
                     Ok(())
                 }
@@ -508,7 +512,11 @@ impl Wallet {
     /// Takes in any artifact (offer, countersigned grant, revocation,
     /// receipt, value record), verifies it against the wallet's trust set,
     /// keeps it, and returns the violations the wallet now sees that concern it.
-    pub fn receive(&mut self, bytes: &[u8], now: Time) -> Result<(Artifact, Vec<Finding>), WalletError> {
+    pub fn receive(
+        &mut self,
+        bytes: &[u8],
+        now: Time,
+    ) -> Result<(Artifact, Vec<Finding>), WalletError> {
         let Some(a) = self.check_incoming(bytes)? else {
             return Ok((Artifact::decode(bytes)?, Vec::new()));
         };
@@ -522,7 +530,10 @@ impl Wallet {
         let v = self
             .violations(now)
             .into_iter()
-            .filter(|f| f.artifact == Some(id) || (f.kind == crate::audit::FindingKind::LimitExceeded && f.artifact == grant))
+            .filter(|f| {
+                f.artifact == Some(id)
+                    || (f.kind == crate::audit::FindingKind::LimitExceeded && f.artifact == grant)
+            })
             .collect();
         Ok((a, v))
     }
@@ -530,7 +541,11 @@ impl Wallet {
     /// Takes in many artifacts at once (e.g. a sync from the controller):
     /// each is verified and kept, or refused with its error; violations are
     /// computed once at the end. Returns the refused ones and all violations at `now`.
-    pub fn receive_batch(&mut self, items: &[Vec<u8>], now: Time) -> Result<(Refused, Vec<Finding>), WalletError> {
+    pub fn receive_batch(
+        &mut self,
+        items: &[Vec<u8>],
+        now: Time,
+    ) -> Result<(Refused, Vec<Finding>), WalletError> {
         let mut refused = Vec::new();
         let mut keep = Vec::new();
         let mut batch_ids = std::collections::HashSet::new();
@@ -542,7 +557,16 @@ impl Wallet {
                 Err(e) => refused.push((i, e)),
             }
         }
-        let records: Vec<Vec<u8>> = keep.iter().map(|a| Value::Array(vec![Value::Unsigned(REC_ARTIFACT), Value::bytes(a.as_bytes().to_vec())]).to_vec()).collect();
+        let records: Vec<Vec<u8>> = keep
+            .iter()
+            .map(|a| {
+                Value::Array(vec![
+                    Value::Unsigned(REC_ARTIFACT),
+                    Value::bytes(a.as_bytes().to_vec()),
+                ])
+                .to_vec()
+            })
+            .collect();
         if let Some(s) = &mut self.store {
             s.append_many(&records)?;
         }
@@ -559,7 +583,10 @@ impl Wallet {
         a.verify(&self.trust)?;
         if let Some((_, g)) = self.own_grant(&a) {
             if g.subject_key.as_ref() != Some(&self.public_key()) {
-                return Err(WalletError::Invalid(format!("{} is not a grant of this wallet's person", a.label_str())));
+                return Err(WalletError::Invalid(format!(
+                    "{} is not a grant of this wallet's person",
+                    a.label_str()
+                )));
             }
         }
         if let Some(&i) = self.by_id.get(&a.id()) {
@@ -869,8 +896,17 @@ impl Wallet {
     }
 
     /// Keeps an inclusion proof of one of the wallet's artifacts.
-    pub fn add_inclusion_proof(&mut self, artifact: ArtifactId, proof: &InclusionProof) -> Result<(), WalletError> {
-        let rec = Value::Array(vec![Value::Unsigned(REC_INCLUSION), Value::bytes(artifact.0.to_vec()), Value::bytes(proof.to_cbor())]).to_vec();
+    pub fn add_inclusion_proof(
+        &mut self,
+        artifact: ArtifactId,
+        proof: &InclusionProof,
+    ) -> Result<(), WalletError> {
+        let rec = Value::Array(vec![
+            Value::Unsigned(REC_INCLUSION),
+            Value::bytes(artifact.0.to_vec()),
+            Value::bytes(proof.to_cbor()),
+        ])
+        .to_vec();
         self.persist(rec)?;
         self.inclusion.push((artifact, proof.clone()));
         Ok(())
@@ -878,7 +914,11 @@ impl Wallet {
 
     /// Keeps a consistency proof between two checkpoints.
     pub fn add_consistency_proof(&mut self, proof: &ConsistencyProof) -> Result<(), WalletError> {
-        let rec = Value::Array(vec![Value::Unsigned(REC_CONSISTENCY), Value::bytes(proof.to_cbor())]).to_vec();
+        let rec = Value::Array(vec![
+            Value::Unsigned(REC_CONSISTENCY),
+            Value::bytes(proof.to_cbor()),
+        ])
+        .to_vec();
         self.persist(rec)?;
         self.consistency.push(proof.clone());
         Ok(())
@@ -890,7 +930,13 @@ impl Wallet {
     pub fn check_logs(&self) -> Vec<LogCheck> {
         let mut out = Vec::new();
         for t in self.trust.iter().filter(|t| t.role == Role::Log) {
-            let mut check = LogCheck { origin: t.party.clone(), checkpoints: Vec::new(), proven: Vec::new(), not_proven: Vec::new(), problems: Vec::new() };
+            let mut check = LogCheck {
+                origin: t.party.clone(),
+                checkpoints: Vec::new(),
+                proven: Vec::new(),
+                not_proven: Vec::new(),
+                problems: Vec::new(),
+            };
             let verifier = match NoteVerifier::ed25519(&t.party, &t.key) {
                 Ok(v) => v,
                 Err(e) => {
@@ -918,8 +964,15 @@ impl Wallet {
             let sizes: Vec<&Checkpoint> = cps.values().collect();
             for pair in sizes.windows(2) {
                 let (old, new) = (pair[0], pair[1]);
-                match self.consistency.iter().find(|p| p.old_size == old.size && p.new_size == new.size) {
-                    None => check.problems.push(format!("no consistency proof from size {} to {}", old.size, new.size)),
+                match self
+                    .consistency
+                    .iter()
+                    .find(|p| p.old_size == old.size && p.new_size == new.size)
+                {
+                    None => check.problems.push(format!(
+                        "no consistency proof from size {} to {}",
+                        old.size, new.size
+                    )),
                     Some(p) => {
                         if let Err(e) = p.verify_checkpoints(old, new) {
                             check.problems.push(format!("checkpoint {} is not extended by checkpoint {}: the log was rewritten ({e})", old.size, new.size));
@@ -927,11 +980,20 @@ impl Wallet {
                     }
                 }
             }
-            for a in self.artifacts.iter().filter(|a| matches!(a.kind(), ArtifactKind::Grant | ArtifactKind::Refusal | ArtifactKind::Withdrawal)) {
-                let ok = self.inclusion.iter().filter(|(id, _)| *id == a.id()).any(|(_, p)| match cps.get(&p.tree_size) {
-                    Some(cp) => p.verify(a.as_bytes(), &cp.root).is_ok(),
-                    None => false,
-                });
+            for a in self.artifacts.iter().filter(|a| {
+                matches!(
+                    a.kind(),
+                    ArtifactKind::Grant | ArtifactKind::Refusal | ArtifactKind::Withdrawal
+                )
+            }) {
+                let ok = self
+                    .inclusion
+                    .iter()
+                    .filter(|(id, _)| *id == a.id())
+                    .any(|(_, p)| match cps.get(&p.tree_size) {
+                        Some(cp) => p.verify(a.as_bytes(), &cp.root).is_ok(),
+                        None => false,
+                    });
                 if ok {
                     check.proven.push(a.id());
                 } else {
@@ -941,7 +1003,10 @@ impl Wallet {
             for (id, p) in &self.inclusion {
                 if let (Some(&i), Some(cp)) = (self.by_id.get(id), cps.get(&p.tree_size)) {
                     if p.verify(self.artifacts[i].as_bytes(), &cp.root).is_err() {
-                        check.problems.push(format!("the inclusion proof of {} does not verify", self.artifacts[i].label_str()));
+                        check.problems.push(format!(
+                            "the inclusion proof of {} does not verify",
+                            self.artifacts[i].label_str()
+                        ));
                     }
                 }
             }

@@ -131,7 +131,11 @@ impl FileStore {
         for p in payloads {
             buf.extend(frame(p.as_ref()));
         }
-        self.file.write_all(&buf).map_err(|e| WalletError::Io(e.to_string()))?;
-        self.file.sync_data().map_err(|e| WalletError::Io(e.to_string()))
+        self.file
+            .write_all(&buf)
+            .map_err(|e| WalletError::Io(e.to_string()))?;
+        self.file
+            .sync_data()
+            .map_err(|e| WalletError::Io(e.to_string()))
     }
 }

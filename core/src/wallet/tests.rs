@@ -289,8 +289,13 @@ fn wallet_checks_log_proofs_and_catches_a_rewritten_log() {
     let origin = "log.example/consent";
     let mut w = Wallet::new(person_key(&p)).unwrap();
     let offer = setup(&mut w, &p);
-    w.trust_key(log_key.public_key(), Role::Log, origin).unwrap();
-    let grant = w.accept(&offer.digest(), &Choice::default(), T0 + 100).unwrap().countersign(&p.controller).unwrap();
+    w.trust_key(log_key.public_key(), Role::Log, origin)
+        .unwrap();
+    let grant = w
+        .accept(&offer.digest(), &Choice::default(), T0 + 100)
+        .unwrap()
+        .countersign(&p.controller)
+        .unwrap();
     w.receive(grant.as_bytes(), T0 + 200).unwrap();
     let dir = tmp("log").with_file_name("log");
     let mut log = TileLog::create(&dir, origin, &log_key).unwrap();
@@ -298,14 +303,17 @@ fn wallet_checks_log_proofs_and_catches_a_rewritten_log() {
     let gi = log.append_artifact(&grant, &p.trust()).unwrap();
     log.publish(&log_key).unwrap();
     w.add_checkpoint(log.checkpoint_note()).unwrap();
-    w.add_inclusion_proof(grant.id(), &log.inclusion_proof(gi, log.size()).unwrap()).unwrap();
+    w.add_inclusion_proof(grant.id(), &log.inclusion_proof(gi, log.size()).unwrap())
+        .unwrap();
     let wd = w.withdraw(grant.id(), T0 + 300).unwrap();
     let wi = log.append_artifact(&wd, &p.trust()).unwrap();
     let old = log.size();
     log.publish(&log_key).unwrap();
     w.add_checkpoint(log.checkpoint_note()).unwrap();
-    w.add_consistency_proof(&log.consistency_proof(old, log.size()).unwrap()).unwrap();
-    w.add_inclusion_proof(wd.id(), &log.inclusion_proof(wi, log.size()).unwrap()).unwrap();
+    w.add_consistency_proof(&log.consistency_proof(old, log.size()).unwrap())
+        .unwrap();
+    w.add_inclusion_proof(wd.id(), &log.inclusion_proof(wi, log.size()).unwrap())
+        .unwrap();
     let checks = w.check_logs();
     assert_eq!(checks.len(), 1);
     assert_eq!(checks[0].checkpoints, vec![2, 3]);
@@ -319,16 +327,27 @@ fn wallet_checks_log_proofs_and_catches_a_rewritten_log() {
     forged.append_artifact(&grant, &p.trust()).unwrap();
     let mut late = sample::receipt(&grant).unwrap();
     late.used_at = T0 + 400;
-    forged.append_artifact(&late.sign(&p.controller).unwrap(), &p.trust()).unwrap();
-    forged.append_artifact(&sample::signed_offer(&p).unwrap(), &p.trust()).ok();
+    forged
+        .append_artifact(&late.sign(&p.controller).unwrap(), &p.trust())
+        .unwrap();
+    forged
+        .append_artifact(&sample::signed_offer(&p).unwrap(), &p.trust())
+        .ok();
     let mut r2 = sample::receipt(&grant).unwrap();
     r2.used_at = T0 + 500;
-    forged.append_artifact(&r2.sign(&p.controller).unwrap(), &p.trust()).unwrap();
+    forged
+        .append_artifact(&r2.sign(&p.controller).unwrap(), &p.trust())
+        .unwrap();
     forged.publish(&log_key).unwrap();
     w.add_checkpoint(forged.checkpoint_note()).unwrap();
-    w.add_consistency_proof(&forged.consistency_proof(3, forged.size()).unwrap()).unwrap();
+    w.add_consistency_proof(&forged.consistency_proof(3, forged.size()).unwrap())
+        .unwrap();
     let checks = w.check_logs();
-    assert!(checks[0].problems.iter().any(|p| p.contains("rewritten")), "{:?}", checks[0].problems);
+    assert!(
+        checks[0].problems.iter().any(|p| p.contains("rewritten")),
+        "{:?}",
+        checks[0].problems
+    );
     // The state survives a round trip through bytes.
     let back = Wallet::from_bytes(&w.to_bytes(), None).unwrap();
     assert_eq!(back.check_logs(), checks);
