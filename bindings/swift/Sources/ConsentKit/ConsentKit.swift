@@ -1811,9 +1811,27 @@ public protocol WalletProtocol: AnyObject, Sendable {
     func addCheckpoint(note: String) throws 
     
     /**
+     * Keeps a consistency proof (its CBOR encoding) between two checkpoints.
+     */
+    func addConsistencyProof(proof: Data) throws 
+    
+    /**
+     * Keeps an inclusion proof (its CBOR encoding, as the log serves it)
+     * of one of the wallet's artifacts (by id).
+     */
+    func addInclusionProof(artifact: String, proof: Data) throws 
+    
+    /**
      * Every artifact, in the order received.
      */
     func artifacts()  -> [ArtifactInfo]
+    
+    /**
+     * Checks every transparency log the wallet trusts (role `log`): the
+     * checkpoints' signatures, consistency between them (a rewritten log is
+     * caught), and inclusion proofs of the person's own artifacts.
+     */
+    func checkLogs()  -> [LogCheck]
     
     /**
      * The checkpoint notes recorded.
@@ -2094,12 +2112,52 @@ open func addCheckpoint(note: String)throws   {try rustCallWithError(FfiConverte
 }
     
     /**
+     * Keeps a consistency proof (its CBOR encoding) between two checkpoints.
+     */
+open func addConsistencyProof(proof: Data)throws   {try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_wallet_add_consistency_proof(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(proof),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Keeps an inclusion proof (its CBOR encoding, as the log serves it)
+     * of one of the wallet's artifacts (by id).
+     */
+open func addInclusionProof(artifact: String, proof: Data)throws   {try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_wallet_add_inclusion_proof(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(artifact),
+        FfiConverterData.lower(proof),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * Every artifact, in the order received.
      */
 open func artifacts() -> [ArtifactInfo]  {
     return try!  FfiConverterSequenceTypeArtifactInfo.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_wallet_artifacts(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Checks every transparency log the wallet trusts (role `log`): the
+     * checkpoints' signatures, consistency between them (a rewritten log is
+     * caught), and inclusion proofs of the person's own artifacts.
+     */
+open func checkLogs() -> [LogCheck]  {
+    return try!  FfiConverterSequenceTypeLogCheck.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_wallet_check_logs(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -3650,6 +3708,109 @@ public func FfiConverterTypeLimits_lower(_ value: Limits) -> RustBuffer {
 
 
 /**
+ * What a wallet checked of one transparency log it trusts (role `log`):
+ * the checkpoints it has seen, their consistency, and the inclusion of the
+ * person's own grants, refusals and withdrawals.
+ */
+public struct LogCheck: Equatable, Hashable {
+    /**
+     * The log's origin (its party).
+     */
+    public let origin: String
+    /**
+     * Tree sizes of the checkpoints seen whose signatures verify.
+     */
+    public let checkpoints: [UInt64]
+    /**
+     * The person's own artifacts proven to be in the log (ids).
+     */
+    public let proven: [String]
+    /**
+     * The person's own artifacts without a valid inclusion proof (ids).
+     */
+    public let notProven: [String]
+    /**
+     * What failed: a checkpoint's signature, a missing or failing
+     * consistency proof (the log was rewritten), a failing inclusion proof.
+     */
+    public let problems: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The log's origin (its party).
+         */origin: String, 
+        /**
+         * Tree sizes of the checkpoints seen whose signatures verify.
+         */checkpoints: [UInt64], 
+        /**
+         * The person's own artifacts proven to be in the log (ids).
+         */proven: [String], 
+        /**
+         * The person's own artifacts without a valid inclusion proof (ids).
+         */notProven: [String], 
+        /**
+         * What failed: a checkpoint's signature, a missing or failing
+         * consistency proof (the log was rewritten), a failing inclusion proof.
+         */problems: [String]) {
+        self.origin = origin
+        self.checkpoints = checkpoints
+        self.proven = proven
+        self.notProven = notProven
+        self.problems = problems
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LogCheck: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLogCheck: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LogCheck {
+        return
+            try LogCheck(
+                origin: FfiConverterString.read(from: &buf), 
+                checkpoints: FfiConverterSequenceUInt64.read(from: &buf), 
+                proven: FfiConverterSequenceString.read(from: &buf), 
+                notProven: FfiConverterSequenceString.read(from: &buf), 
+                problems: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LogCheck, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.origin, into: &buf)
+        FfiConverterSequenceUInt64.write(value.checkpoints, into: &buf)
+        FfiConverterSequenceString.write(value.proven, into: &buf)
+        FfiConverterSequenceString.write(value.notProven, into: &buf)
+        FfiConverterSequenceString.write(value.problems, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogCheck_lift(_ buf: RustBuffer) throws -> LogCheck {
+    return try FfiConverterTypeLogCheck.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogCheck_lower(_ value: LogCheck) -> RustBuffer {
+    return FfiConverterTypeLogCheck.lower(value)
+}
+
+
+/**
  * The notice shown to the person: where it is, and the SHA-256 of the exact bytes shown.
  */
 public struct Notice: Equatable, Hashable {
@@ -4470,6 +4631,10 @@ public struct Summary: Equatable, Hashable {
      * Violations found in the wallet's own records.
      */
     public let violations: [Finding]
+    /**
+     * What the wallet checked of each transparency log it trusts.
+     */
+    public let logs: [LogCheck]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4488,12 +4653,16 @@ public struct Summary: Equatable, Hashable {
          */refusals: UInt64, 
         /**
          * Violations found in the wallet's own records.
-         */violations: [Finding]) {
+         */violations: [Finding], 
+        /**
+         * What the wallet checked of each transparency log it trusts.
+         */logs: [LogCheck]) {
         self.grants = grants
         self.shared = shared
         self.received = received
         self.refusals = refusals
         self.violations = violations
+        self.logs = logs
     }
 
     
@@ -4516,7 +4685,8 @@ public struct FfiConverterTypeSummary: FfiConverterRustBuffer {
                 shared: FfiConverterSequenceTypeShared.read(from: &buf), 
                 received: FfiConverterSequenceTypeValueReceived.read(from: &buf), 
                 refusals: FfiConverterUInt64.read(from: &buf), 
-                violations: FfiConverterSequenceTypeFinding.read(from: &buf)
+                violations: FfiConverterSequenceTypeFinding.read(from: &buf), 
+                logs: FfiConverterSequenceTypeLogCheck.read(from: &buf)
         )
     }
 
@@ -4526,6 +4696,7 @@ public struct FfiConverterTypeSummary: FfiConverterRustBuffer {
         FfiConverterSequenceTypeValueReceived.write(value.received, into: &buf)
         FfiConverterUInt64.write(value.refusals, into: &buf)
         FfiConverterSequenceTypeFinding.write(value.violations, into: &buf)
+        FfiConverterSequenceTypeLogCheck.write(value.logs, into: &buf)
     }
 }
 
@@ -6426,6 +6597,31 @@ fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = [UInt64]
+
+    public static func write(_ value: [UInt64], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterUInt64.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt64] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UInt64]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterUInt64.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -6643,6 +6839,31 @@ fileprivate struct FfiConverterSequenceTypeKindCount: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeKindCount.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLogCheck: FfiConverterRustBuffer {
+    typealias SwiftType = [LogCheck]
+
+    public static func write(_ value: [LogCheck], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLogCheck.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LogCheck] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LogCheck]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLogCheck.read(from: &buf))
         }
         return seq
     }
@@ -7012,7 +7233,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_add_checkpoint() != 56081) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_consentkit_ffi_checksum_method_wallet_add_consistency_proof() != 12319) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_wallet_add_inclusion_proof() != 12166) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_consentkit_ffi_checksum_method_wallet_artifacts() != 28869) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_wallet_check_logs() != 369) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_checkpoints() != 57805) {

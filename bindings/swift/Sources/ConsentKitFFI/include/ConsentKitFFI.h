@@ -528,9 +528,24 @@ RustBuffer uniffi_consentkit_ffi_fn_method_wallet_accept(uint64_t ptr, RustBuffe
 void uniffi_consentkit_ffi_fn_method_wallet_add_checkpoint(uint64_t ptr, RustBuffer note, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_ADD_CONSISTENCY_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_ADD_CONSISTENCY_PROOF
+void uniffi_consentkit_ffi_fn_method_wallet_add_consistency_proof(uint64_t ptr, RustBuffer proof, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_ADD_INCLUSION_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_ADD_INCLUSION_PROOF
+void uniffi_consentkit_ffi_fn_method_wallet_add_inclusion_proof(uint64_t ptr, RustBuffer artifact, RustBuffer proof, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_ARTIFACTS
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_ARTIFACTS
 RustBuffer uniffi_consentkit_ffi_fn_method_wallet_artifacts(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_CHECK_LOGS
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_CHECK_LOGS
+RustBuffer uniffi_consentkit_ffi_fn_method_wallet_check_logs(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_CHECKPOINTS
@@ -1099,9 +1114,27 @@ uint16_t uniffi_consentkit_ffi_checksum_method_wallet_add_checkpoint(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_ADD_CONSISTENCY_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_ADD_CONSISTENCY_PROOF
+uint16_t uniffi_consentkit_ffi_checksum_method_wallet_add_consistency_proof(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_ADD_INCLUSION_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_ADD_INCLUSION_PROOF
+uint16_t uniffi_consentkit_ffi_checksum_method_wallet_add_inclusion_proof(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_ARTIFACTS
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_ARTIFACTS
 uint16_t uniffi_consentkit_ffi_checksum_method_wallet_artifacts(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_CHECK_LOGS
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_CHECK_LOGS
+uint16_t uniffi_consentkit_ffi_checksum_method_wallet_check_logs(void
     
 );
 #endif
