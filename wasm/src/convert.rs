@@ -1,0 +1,334 @@
+//! Translating values between JavaScript and the core: JSON views, times,
+//! hex ids and the input records callers build artifacts from.
+//!
+//! Data objects keep the core's snake_case field names, so that what
+//! `inspect` returns for an artifact has the same shape as what the
+//! issuing calls take.
+//!
+//! Input objects are read field by field ([`Obj`]) rather than through
+//! serde: serde's deserializers would add about 23 KB (gzipped) to the module.
+
+use consentkit::artifact::{term, Time};
+use consentkit::{Artifact, ArtifactId, Digest, Term};
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::error::{CkError, Code};
+
+/// The largest integer a JavaScript number holds exactly.
+const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+
+/// A Rust value as a plain JavaScript object, through its JSON form.
+pub fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, CkError> {
+    let text = serde_json::to_string(v)
+        .map_err(|e| CkError::new(Code::InvalidInput, format!("cannot convert to JSON: {e}")))?;
+    js_sys::JSON::parse(&text)
+        .map_err(|_| CkError::new(Code::InvalidInput, "cannot read JSON in JavaScript"))
+}
+
+/// The same, cast to a declared TypeScript type.
+pub fn to_js_as<T: Serialize + ?Sized, J: JsCast>(v: &T) -> Result<J, CkError> {
+    Ok(to_js(v)?.unchecked_into())
+}
+
+/// A time in seconds since the epoch, from a JavaScript number.
+pub fn time(t: f64, what: &str) -> Result<Time, CkError> {
+    if t.is_finite() && t >= 0.0 && t.fract() == 0.0 && t <= MAX_SAFE {
+        // Exact: a non-negative integer below 2^53.
+        Ok(t as Time)
+    } else {
+        // (No float formatting here: it would add 14 KB to the module.)
+        Err(CkError::invalid(format!(
+            "{what} must be a whole number of seconds since 1970 (0 to 2^53-1)"
+        )))
+    }
+}
+
+/// An artifact id from 32 hex digits.
+pub fn artifact_id(s: &str, what: &str) -> Result<ArtifactId, CkError> {
+    ArtifactId::from_hex(s)
+        .ok_or_else(|| CkError::invalid(format!("{what} must be 32 hex digits (an artifact id)")))
+}
+
+/// An artifact digest from 64 hex digits.
+pub fn digest(s: &str, what: &str) -> Result<Digest, CkError> {
+    Ok(Digest(hex32(s, what)?))
+}
+
+/// 32 bytes from 64 hex digits.
+pub fn hex32(s: &str, what: &str) -> Result<[u8; 32], CkError> {
+    hex::decode(s)
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+        .ok_or_else(|| CkError::invalid(format!("{what} must be 64 hex digits (32 bytes)")))
+}
+
+/// 32 bytes from a byte array.
+pub fn bytes32(b: &[u8], what: &str) -> Result<[u8; 32], CkError> {
+    <[u8; 32]>::try_from(b)
+        .map_err(|_| CkError::invalid(format!("{what} must be 32 bytes, found {}", b.len())))
+}
+
+/// A DPV term (CURIE or IRI).
+pub fn dpv(s: &str, what: &str) -> Result<Term, CkError> {
+    term(s).map_err(|e| CkError::invalid(format!("{what}: {e}")))
+}
+
+/// A list of DPV terms.
+pub fn dpv_list(v: &[String], what: &str) -> Result<Vec<Term>, CkError> {
+    v.iter().map(|s| dpv(s, what)).collect()
+}
+
+/// The JSON view of an artifact: the core's `to_json` (id, type, body,
+/// signers, size) plus its full `digest`, which a grant uses to name its offer.
+pub fn artifact_json(a: &Artifact) -> serde_json::Value {
+    let mut j = a.to_json();
+    if let serde_json::Value::Object(m) = &mut j {
+        m.insert(
+            "digest".into(),
+            serde_json::Value::String(hex::encode(a.digest().0)),
+        );
+    }
+    j
+}
+
+/// A JavaScript input object, read field by field. Unknown fields are
+/// refused (a misspelt optional field would otherwise be silently ignored).
+pub struct Obj<'a> {
+    v: &'a JsValue,
+    what: String,
+}
+
+/// The JavaScript type of a value, for error messages.
+fn type_name(v: &JsValue) -> &'static str {
+    if v.is_undefined() {
+        "undefined"
+    } else if v.is_null() {
+        "null"
+    } else if v.is_string() {
+        "a string"
+    } else if v.as_f64().is_some() {
+        "a number"
+    } else if v.as_bool().is_some() {
+        "a boolean"
+    } else if js_sys::Array::is_array(v) {
+        "an array"
+    } else if v.is_function() {
+        "a function"
+    } else {
+        "an object"
+    }
+}
+
+/// Whether a value is absent (`undefined` or `null`).
+pub fn absent(v: &JsValue) -> bool {
+    v.is_undefined() || v.is_null()
+}
+
+impl<'a> Obj<'a> {
+    /// Reads `v` as a plain object whose keys are all in `fields`.
+    pub fn new(v: &'a JsValue, what: &str, fields: &[&str]) -> Result<Obj<'a>, CkError> {
+        if !v.is_object() || js_sys::Array::is_array(v) || v.is_function() {
+            return Err(CkError::invalid(format!(
+                "{what} must be an object, found {}",
+                type_name(v)
+            )));
+        }
+        for k in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter() {
+            let k = k.as_string().unwrap_or_default();
+            if !fields.contains(&k.as_str()) {
+                return Err(CkError::invalid(format!(
+                    "{what}: unknown field `{k}`, expected one of: {}",
+                    fields.join(", ")
+                )));
+            }
+        }
+        Ok(Obj {
+            v,
+            what: what.to_owned(),
+        })
+    }
+
+    fn name(&self, k: &str) -> String {
+        format!("{}.{k}", self.what)
+    }
+
+    fn wrong(&self, k: &str, expected: &str, v: &JsValue) -> CkError {
+        CkError::invalid(format!(
+            "{} must be {expected}, found {}",
+            self.name(k),
+            type_name(v)
+        ))
+    }
+
+    /// The raw field (`undefined` if missing).
+    pub fn get(&self, k: &str) -> JsValue {
+        js_sys::Reflect::get(self.v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    fn required<T>(&self, k: &str, v: Option<T>) -> Result<T, CkError> {
+        v.ok_or_else(|| CkError::invalid(format!("{} is missing", self.name(k))))
+    }
+
+    /// An optional string.
+    pub fn opt_str(&self, k: &str) -> Result<Option<String>, CkError> {
+        let v = self.get(k);
+        if absent(&v) {
+            return Ok(None);
+        }
+        v.as_string()
+            .map(Some)
+            .ok_or_else(|| self.wrong(k, "a string", &v))
+    }
+
+    /// A string.
+    pub fn str(&self, k: &str) -> Result<String, CkError> {
+        let v = self.opt_str(k)?;
+        self.required(k, v)
+    }
+
+    /// An optional whole number (0 to 2^53-1).
+    pub fn opt_u64(&self, k: &str) -> Result<Option<u64>, CkError> {
+        let v = self.get(k);
+        if absent(&v) {
+            return Ok(None);
+        }
+        match v.as_f64() {
+            Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= MAX_SAFE => {
+                Ok(Some(n as u64))
+            }
+            _ => Err(self.wrong(k, "a whole number from 0 to 2^53-1", &v)),
+        }
+    }
+
+    /// A whole number (0 to 2^53-1).
+    pub fn u64(&self, k: &str) -> Result<u64, CkError> {
+        let v = self.opt_u64(k)?;
+        self.required(k, v)
+    }
+
+    /// An optional whole number that fits 32 bits.
+    pub fn opt_u32(&self, k: &str) -> Result<Option<u32>, CkError> {
+        self.opt_u64(k)?
+            .map(|n| {
+                u32::try_from(n)
+                    .map_err(|_| CkError::invalid(format!("{} must be below 2^32", self.name(k))))
+            })
+            .transpose()
+    }
+
+    /// A whole number that fits 32 bits.
+    pub fn u32(&self, k: &str) -> Result<u32, CkError> {
+        let v = self.opt_u32(k)?;
+        self.required(k, v)
+    }
+
+    /// A boolean.
+    pub fn bool(&self, k: &str) -> Result<bool, CkError> {
+        let v = self.get(k);
+        if absent(&v) {
+            return self.required(k, None);
+        }
+        v.as_bool().ok_or_else(|| self.wrong(k, "a boolean", &v))
+    }
+
+    /// An optional array, as its items.
+    pub fn opt_list(&self, k: &str) -> Result<Option<Vec<JsValue>>, CkError> {
+        let v = self.get(k);
+        if absent(&v) {
+            return Ok(None);
+        }
+        if !js_sys::Array::is_array(&v) {
+            return Err(self.wrong(k, "an array", &v));
+        }
+        Ok(Some(js_sys::Array::from(&v).iter().collect()))
+    }
+
+    /// An array, as its items.
+    pub fn list(&self, k: &str) -> Result<Vec<JsValue>, CkError> {
+        let v = self.opt_list(k)?;
+        self.required(k, v)
+    }
+
+    /// An optional array of strings.
+    pub fn opt_strings(&self, k: &str) -> Result<Option<Vec<String>>, CkError> {
+        self.opt_list(k)?
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|s| {
+                        s.as_string().ok_or_else(|| {
+                            CkError::invalid(format!(
+                                "{} must hold strings, found {}",
+                                self.name(k),
+                                type_name(s)
+                            ))
+                        })
+                    })
+                    .collect()
+            })
+            .transpose()
+    }
+
+    /// An array of strings.
+    pub fn strings(&self, k: &str) -> Result<Vec<String>, CkError> {
+        let v = self.opt_strings(k)?;
+        self.required(k, v)
+    }
+
+    /// An optional array of DPV terms.
+    pub fn opt_terms(&self, k: &str) -> Result<Option<Vec<Term>>, CkError> {
+        self.opt_strings(k)?
+            .map(|v| dpv_list(&v, &self.name(k)))
+            .transpose()
+    }
+
+    /// An array of DPV terms.
+    pub fn terms(&self, k: &str) -> Result<Vec<Term>, CkError> {
+        let v = self.opt_terms(k)?;
+        self.required(k, v)
+    }
+
+    /// A DPV term.
+    pub fn term(&self, k: &str) -> Result<Term, CkError> {
+        dpv(&self.str(k)?, &self.name(k))
+    }
+
+    /// The name of a nested field, for nested readers.
+    pub fn field(&self, k: &str) -> String {
+        self.name(k)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_must_be_whole_safe_seconds() {
+        assert_eq!(time(1_793_491_200.0, "at").unwrap(), 1_793_491_200);
+        assert_eq!(time(0.0, "at").unwrap(), 0);
+        for bad in [-1.0, 1.5, f64::NAN, f64::INFINITY, 1e300] {
+            let e = time(bad, "at").unwrap_err();
+            assert_eq!(e.code, Code::InvalidInput, "{bad}");
+        }
+    }
+
+    #[test]
+    fn ids_and_digests_are_checked() {
+        assert!(artifact_id(&"ab".repeat(16), "grant").is_ok());
+        assert!(artifact_id("abc", "grant").is_err());
+        assert!(digest(&"00".repeat(32), "offer").is_ok());
+        assert!(digest(&"zz".repeat(32), "offer").is_err());
+        assert!(bytes32(&[0; 31], "key").is_err());
+    }
+
+    #[test]
+    fn terms_are_read_by_the_core() {
+        assert!(dpv("dpv:Marketing", "purpose").is_ok());
+        assert_eq!(
+            dpv("not a term", "purpose").unwrap_err().code,
+            Code::InvalidInput
+        );
+    }
+}

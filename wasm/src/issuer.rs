@@ -1,0 +1,294 @@
+//! The controller's (or a partner's) side: offers, countersignatures,
+//! data receipts, value records and revocations. Input records mirror the
+//! JSON views that `inspect` gives (snake_case fields); the core validates
+//! and signs.
+
+use std::sync::Arc;
+
+use consentkit::artifact::{
+    Benefit, BenefitKind, DataReceipt, Limits, Notice, Offer, Recipient, ValueEstimate,
+    ValueRecord, Withdrawal,
+};
+use consentkit::keys::Signer;
+use consentkit::Artifact;
+use wasm_bindgen::prelude::*;
+
+use crate::convert::{absent, artifact_id, hex32, time, Obj};
+use crate::error::CkError;
+use crate::keys::{JsKey, JsPublicKey};
+use crate::signer::ExternalKey;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `OfferInput`.
+    #[wasm_bindgen(typescript_type = "OfferInput")]
+    pub type OfferInputJs;
+    /// `ReceiptInput`.
+    #[wasm_bindgen(typescript_type = "ReceiptInput")]
+    pub type ReceiptInputJs;
+    /// `ValueRecordInput`.
+    #[wasm_bindgen(typescript_type = "ValueRecordInput")]
+    pub type ValueRecordInputJs;
+}
+
+/// Every benefit kind, to read one by its name.
+const BENEFIT_KINDS: [BenefitKind; 7] = [
+    BenefitKind::Service,
+    BenefitKind::Feature,
+    BenefitKind::Money,
+    BenefitKind::Points,
+    BenefitKind::Discount,
+    BenefitKind::DataDividend,
+    BenefitKind::Other,
+];
+
+/// A benefit kind by its snake_case name.
+pub(crate) fn benefit_kind(name: &str) -> Result<BenefitKind, CkError> {
+    BENEFIT_KINDS
+        .into_iter()
+        .find(|k| k.name() == name)
+        .ok_or_else(|| CkError::invalid(format!("benefit.kind: unknown kind {name:?}")))
+}
+
+fn benefit(v: &JsValue, what: &str) -> Result<Benefit, CkError> {
+    let o = Obj::new(
+        v,
+        what,
+        &["kind", "amount", "unit", "condition", "description"],
+    )?;
+    Ok(Benefit {
+        kind: benefit_kind(&o.str("kind")?)?,
+        amount: o.u64("amount")?,
+        unit: o.str("unit")?,
+        condition: o.opt_str("condition")?,
+        description: o.opt_str("description")?,
+    })
+}
+
+fn recipient(v: &JsValue, what: &str) -> Result<Recipient, CkError> {
+    let o = Obj::new(v, what, &["party", "purposes", "categories"])?;
+    Ok(Recipient {
+        party: o.str("party")?,
+        purposes: o.opt_terms("purposes")?.unwrap_or_default(),
+        categories: o.opt_terms("categories")?.unwrap_or_default(),
+    })
+}
+
+fn limits(v: &JsValue, what: &str) -> Result<Limits, CkError> {
+    if absent(v) {
+        return Ok(Limits::default());
+    }
+    let o = Obj::new(v, what, &["uses_per_day", "finest_precision", "use_by"])?;
+    Ok(Limits {
+        uses_per_day: o.opt_u32("uses_per_day")?,
+        finest_precision: o.opt_u32("finest_precision")?,
+        use_by: o.opt_u64("use_by")?,
+    })
+}
+
+fn notice(v: &JsValue, what: &str) -> Result<Notice, CkError> {
+    let o = Obj::new(v, what, &["url", "sha256", "text"])?;
+    let url = o.str("url")?;
+    match (o.opt_str("sha256")?, o.opt_str("text")?) {
+        (Some(h), None) => Ok(Notice {
+            url,
+            sha256: hex32(&h, &o.field("sha256"))?,
+        }),
+        (None, Some(t)) => Ok(Notice::for_text(url, t.as_bytes())),
+        _ => Err(CkError::invalid(format!(
+            "{what} needs exactly one of sha256 (64 hex digits) or text"
+        ))),
+    }
+}
+
+fn value_estimate(v: &JsValue, what: &str) -> Result<Option<ValueEstimate>, CkError> {
+    if absent(v) {
+        return Ok(None);
+    }
+    let o = Obj::new(v, what, &["amount", "currency", "method"])?;
+    Ok(Some(ValueEstimate {
+        amount: o.u64("amount")?,
+        currency: o.str("currency")?,
+        method: o.str("method")?,
+    }))
+}
+
+const OFFER_FIELDS: &[&str] = &[
+    "controller",
+    "name",
+    "issued_at",
+    "valid_from",
+    "valid_until",
+    "purposes",
+    "categories",
+    "recipients",
+    "retention_secs",
+    "limits",
+    "legal_basis",
+    "jurisdiction",
+    "language",
+    "notice",
+    "value_offered",
+    "value_estimate",
+    "service_without_consent",
+];
+
+/// An offer from its input object (the shape of an offer's `inspect` body).
+pub(crate) fn offer_input(v: &JsValue) -> Result<Offer, CkError> {
+    let o = Obj::new(v, "offer", OFFER_FIELDS)?;
+    Ok(Offer {
+        controller: o.str("controller")?,
+        name: o.str("name")?,
+        issued_at: o.u64("issued_at")?,
+        valid_from: o.opt_u64("valid_from")?,
+        valid_until: o.opt_u64("valid_until")?,
+        purposes: o.terms("purposes")?,
+        categories: o.terms("categories")?,
+        recipients: o
+            .opt_list("recipients")?
+            .unwrap_or_default()
+            .iter()
+            .map(|r| recipient(r, &o.field("recipients[]")))
+            .collect::<Result<_, _>>()?,
+        retention_secs: o.u64("retention_secs")?,
+        limits: limits(&o.get("limits"), &o.field("limits"))?,
+        legal_basis: o.term("legal_basis")?,
+        jurisdiction: o.str("jurisdiction")?,
+        language: o.str("language")?,
+        notice: notice(&o.get("notice"), &o.field("notice"))?,
+        value_offered: o
+            .list("value_offered")?
+            .iter()
+            .map(|b| benefit(b, &o.field("value_offered[]")))
+            .collect::<Result<_, _>>()?,
+        value_estimate: value_estimate(&o.get("value_estimate"), &o.field("value_estimate"))?,
+        service_without_consent: o.bool("service_without_consent")?,
+    })
+}
+
+/// A data receipt from its input object.
+pub(crate) fn receipt_input(v: &JsValue) -> Result<DataReceipt, CkError> {
+    let o = Obj::new(
+        v,
+        "receipt",
+        &[
+            "grant",
+            "category",
+            "purpose",
+            "recipient",
+            "used_at",
+            "quantity",
+            "precision",
+            "commitment",
+        ],
+    )?;
+    Ok(DataReceipt {
+        grant: artifact_id(&o.str("grant")?, "receipt.grant")?,
+        category: o.term("category")?,
+        purpose: o.term("purpose")?,
+        recipient: o.opt_str("recipient")?,
+        used_at: o.u64("used_at")?,
+        quantity: o.u32("quantity")?,
+        precision: o.opt_u32("precision")?,
+        commitment: hex32(&o.str("commitment")?, "receipt.commitment")?,
+    })
+}
+
+/// A value record from its input object.
+pub(crate) fn value_record_input(v: &JsValue) -> Result<ValueRecord, CkError> {
+    let o = Obj::new(v, "value record", &["grant", "issued_at", "benefit"])?;
+    Ok(ValueRecord {
+        grant: artifact_id(&o.str("grant")?, "value record.grant")?,
+        issued_at: o.u64("issued_at")?,
+        benefit: benefit(&o.get("benefit"), &o.field("benefit"))?,
+    })
+}
+
+/// A controller or partner that issues artifacts with its key: offers,
+/// countersignatures, data receipts, value records, revocations.
+#[wasm_bindgen]
+pub struct Issuer {
+    signer: Arc<dyn Signer>,
+}
+
+fn signed(a: Result<Artifact, consentkit::Error>) -> Result<Vec<u8>, CkError> {
+    Ok(a?.as_bytes().to_vec())
+}
+
+#[wasm_bindgen]
+impl Issuer {
+    /// An issuer signing with a key held in this module.
+    #[wasm_bindgen(constructor)]
+    pub fn new(key: &JsKey) -> Issuer {
+        Issuer {
+            signer: key.inner.clone(),
+        }
+    }
+
+    /// An issuer signing with a synchronous external signer
+    /// (`ExternalKey.fromCallback`).
+    #[wasm_bindgen(js_name = fromExternal)]
+    pub fn from_external(key: &ExternalKey) -> Issuer {
+        Issuer {
+            signer: key.signer.clone(),
+        }
+    }
+
+    /// The issuer's public key.
+    #[wasm_bindgen(js_name = publicKey)]
+    pub fn public_key(&self) -> JsPublicKey {
+        JsPublicKey {
+            inner: self.signer.public_key(),
+        }
+    }
+
+    /// Signs an offer as its controller.
+    pub fn offer(&self, offer: OfferInputJs) -> Result<Vec<u8>, CkError> {
+        let o = offer_input(&offer)?;
+        signed(o.sign(self.signer.as_ref()))
+    }
+
+    /// Countersigns a grant or refusal that carries the person's signature
+    /// (checked first: a controller never countersigns a forgery).
+    pub fn countersign(&self, artifact: &[u8]) -> Result<Vec<u8>, CkError> {
+        let a = Artifact::decode(artifact)?;
+        signed(a.countersign(self.signer.as_ref()))
+    }
+
+    /// Signs a data receipt (a controller's or a partner's).
+    pub fn receipt(&self, receipt: ReceiptInputJs) -> Result<Vec<u8>, CkError> {
+        let r = receipt_input(&receipt)?;
+        signed(r.sign(self.signer.as_ref()))
+    }
+
+    /// Signs a value record: what the person actually received.
+    #[wasm_bindgen(js_name = valueRecord)]
+    pub fn value_record(&self, record: ValueRecordInputJs) -> Result<Vec<u8>, CkError> {
+        let v = value_record_input(&record)?;
+        signed(v.sign(self.signer.as_ref()))
+    }
+
+    /// Revokes a grant (by its id) at `at`, with a reason.
+    pub fn revoke(&self, grant_id: &str, at: f64, reason: &str) -> Result<Vec<u8>, CkError> {
+        signed(Withdrawal::revoke(
+            artifact_id(grant_id, "grant id")?,
+            time(at, "at")?,
+            reason,
+            self.signer.as_ref(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Code;
+
+    #[test]
+    fn every_benefit_kind_is_readable_by_name() {
+        for k in BENEFIT_KINDS {
+            assert_eq!(benefit_kind(k.name()).unwrap(), k);
+        }
+        assert_eq!(benefit_kind("gift").unwrap_err().code, Code::InvalidInput);
+    }
+}

@@ -1,0 +1,243 @@
+//! Keys for JavaScript: `Key` (a private key held in wasm memory),
+//! `PublicKey` and `TrustSet`. All encoding, thumbprints and checks are the
+//! core's (`consentkit::keys`).
+
+use std::sync::Arc;
+
+use consentkit::keys::{Algorithm, KeyPair, PublicKey, Role, Signer, TrustSet};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::convert::to_js_as;
+use crate::error::CkError;
+
+/// The name of an algorithm as JavaScript sees it.
+pub(crate) fn alg_name(a: Algorithm) -> &'static str {
+    match a {
+        Algorithm::EdDSA => "EdDSA",
+        Algorithm::ES256 => "ES256",
+    }
+}
+
+/// An algorithm from its JavaScript name.
+pub(crate) fn parse_alg(s: &str) -> Result<Algorithm, CkError> {
+    match s {
+        "EdDSA" => Ok(Algorithm::EdDSA),
+        "ES256" => Ok(Algorithm::ES256),
+        other => Err(CkError::invalid(format!(
+            "algorithm must be \"EdDSA\" or \"ES256\", found {other:?}"
+        ))),
+    }
+}
+
+/// A role from its wire name.
+pub(crate) fn parse_role(s: &str) -> Result<Role, CkError> {
+    Role::parse(s).ok_or_else(|| {
+        CkError::invalid(format!(
+            "role must be \"controller\", \"partner\", \"person\" or \"log\", found {s:?}"
+        ))
+    })
+}
+
+/// A public key from raw bytes (Ed25519: 32 bytes; P-256: the 65-byte
+/// uncompressed point that WebCrypto's `exportKey("raw")` gives).
+pub(crate) fn public_from_raw(alg: &str, raw: &[u8]) -> Result<PublicKey, CkError> {
+    Ok(match parse_alg(alg)? {
+        Algorithm::EdDSA => PublicKey::ed25519(raw)?,
+        Algorithm::ES256 => PublicKey::p256_uncompressed(raw)?,
+    })
+}
+
+/// A private key held in this module's memory (Ed25519 or ES256).
+/// For a key that must never enter wasm memory, use an `ExternalKey`.
+#[wasm_bindgen(js_name = Key)]
+pub struct JsKey {
+    pub(crate) inner: Arc<KeyPair>,
+}
+
+#[wasm_bindgen(js_class = Key)]
+impl JsKey {
+    /// Generates a fresh key: `"EdDSA"` (Ed25519, the default) or `"ES256"` (P-256).
+    pub fn generate(
+        #[wasm_bindgen(unchecked_param_type = "Algorithm")] alg: Option<String>,
+    ) -> Result<JsKey, CkError> {
+        let alg = parse_alg(alg.as_deref().unwrap_or("EdDSA"))?;
+        Ok(JsKey {
+            inner: Arc::new(KeyPair::generate(alg)?),
+        })
+    }
+
+    /// Reads a private COSE_Key (with parameter `d`).
+    #[wasm_bindgen(js_name = fromCoseKey)]
+    pub fn from_cose_key(bytes: &[u8]) -> Result<JsKey, CkError> {
+        Ok(JsKey {
+            inner: Arc::new(KeyPair::from_cose_key(bytes)?),
+        })
+    }
+
+    /// The key as a private COSE_Key. Treat the result as a secret.
+    #[wasm_bindgen(js_name = toCoseKey)]
+    pub fn to_cose_key(&self) -> Vec<u8> {
+        self.inner.to_cose_key()
+    }
+
+    /// The public half.
+    #[wasm_bindgen(js_name = publicKey)]
+    pub fn public_key(&self) -> JsPublicKey {
+        JsPublicKey {
+            inner: self.inner.public_key(),
+        }
+    }
+
+    /// The key id: the RFC 9679 COSE Key Thumbprint, 64 hex digits.
+    #[wasm_bindgen(getter)]
+    pub fn kid(&self) -> String {
+        self.inner.kid().to_string()
+    }
+
+    /// `"EdDSA"` or `"ES256"`.
+    #[wasm_bindgen(getter, unchecked_return_type = "Algorithm")]
+    pub fn algorithm(&self) -> String {
+        alg_name(self.inner.algorithm()).to_owned()
+    }
+}
+
+/// A public key (Ed25519 or P-256).
+#[wasm_bindgen(js_name = PublicKey)]
+#[derive(Clone)]
+pub struct JsPublicKey {
+    pub(crate) inner: PublicKey,
+}
+
+#[wasm_bindgen(js_class = PublicKey)]
+impl JsPublicKey {
+    /// Reads a public COSE_Key (a private part, if present, is ignored).
+    #[wasm_bindgen(js_name = fromCoseKey)]
+    pub fn from_cose_key(bytes: &[u8]) -> Result<JsPublicKey, CkError> {
+        Ok(JsPublicKey {
+            inner: PublicKey::from_cose_key(bytes)?,
+        })
+    }
+
+    /// A key from raw bytes: Ed25519, 32 bytes; ES256, the 65-byte
+    /// uncompressed point (`04 || x || y`, WebCrypto `exportKey("raw")`).
+    #[wasm_bindgen(js_name = fromRaw)]
+    pub fn from_raw(
+        #[wasm_bindgen(unchecked_param_type = "Algorithm")] alg: &str,
+        raw: &[u8],
+    ) -> Result<JsPublicKey, CkError> {
+        Ok(JsPublicKey {
+            inner: public_from_raw(alg, raw)?,
+        })
+    }
+
+    /// The key as a COSE_Key.
+    #[wasm_bindgen(js_name = toCoseKey)]
+    pub fn to_cose_key(&self) -> Vec<u8> {
+        self.inner.to_cose_key()
+    }
+
+    /// The raw key bytes.
+    #[wasm_bindgen(getter)]
+    pub fn raw(&self) -> Vec<u8> {
+        self.inner.raw().to_vec()
+    }
+
+    /// The key id: the RFC 9679 COSE Key Thumbprint, 64 hex digits.
+    #[wasm_bindgen(getter)]
+    pub fn kid(&self) -> String {
+        self.inner.kid().to_string()
+    }
+
+    /// `"EdDSA"` or `"ES256"`.
+    #[wasm_bindgen(getter, unchecked_return_type = "Algorithm")]
+    pub fn algorithm(&self) -> String {
+        alg_name(self.inner.algorithm()).to_owned()
+    }
+
+    /// Whether both are the same key.
+    pub fn equals(&self, other: &JsPublicKey) -> bool {
+        self.inner == other.inner
+    }
+}
+
+/// One trusted key, as listed by `TrustSet.keys()`.
+#[derive(Serialize)]
+pub(crate) struct TrustedKeyView {
+    kid: String,
+    algorithm: &'static str,
+    role: Role,
+    party: String,
+}
+
+pub(crate) fn trusted_keys(t: &TrustSet) -> Vec<TrustedKeyView> {
+    t.iter()
+        .map(|k| TrustedKeyView {
+            kid: k.key.kid().to_string(),
+            algorithm: alg_name(k.key.algorithm()),
+            role: k.role,
+            party: k.party.clone(),
+        })
+        .collect()
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `TrustedKey[]`.
+    #[wasm_bindgen(typescript_type = "TrustedKey[]")]
+    pub type TrustedKeyList;
+}
+
+/// The keys an auditor or a wallet accepts, each with its role and party.
+/// On the wire: a COSE_KeySet (the `trust.cbor` the CLI's demo writes).
+#[wasm_bindgen(js_name = TrustSet)]
+#[derive(Clone, Default)]
+pub struct JsTrustSet {
+    pub(crate) inner: TrustSet,
+}
+
+#[wasm_bindgen(js_class = TrustSet)]
+impl JsTrustSet {
+    /// An empty trust set.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> JsTrustSet {
+        JsTrustSet::default()
+    }
+
+    /// Reads a COSE_KeySet whose keys carry `"role"` and `"party"`.
+    #[wasm_bindgen(js_name = fromCoseKeySet)]
+    pub fn from_cose_key_set(bytes: &[u8]) -> Result<JsTrustSet, CkError> {
+        Ok(JsTrustSet {
+            inner: TrustSet::from_cose_key_set(bytes)?,
+        })
+    }
+
+    /// Adds (or replaces) a key with its role and party.
+    pub fn add(
+        &mut self,
+        key: &JsPublicKey,
+        #[wasm_bindgen(unchecked_param_type = "Role")] role: &str,
+        party: &str,
+    ) -> Result<(), CkError> {
+        self.inner
+            .insert(key.inner.clone(), parse_role(role)?, party);
+        Ok(())
+    }
+
+    /// The set as a COSE_KeySet.
+    #[wasm_bindgen(js_name = toCoseKeySet)]
+    pub fn to_cose_key_set(&self) -> Vec<u8> {
+        self.inner.to_cose_key_set()
+    }
+
+    /// The number of keys.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// The keys, in the order added.
+    pub fn keys(&self) -> Result<TrustedKeyList, CkError> {
+        to_js_as(&trusted_keys(&self.inner))
+    }
+}

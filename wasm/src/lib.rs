@@ -1,0 +1,28 @@
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
+//! # Layout
+//!
+//! - [`error`]: the one conversion of every error into a JS `ConsentkitError`.
+//! - [`convert`]: JSON views, times, hex ids, input records.
+//! - [`keys`]: `Key`, `PublicKey`, `TrustSet`.
+//! - [`signer`]: `ExternalKey` (a JS callback signer, or a deferred key signing in two steps).
+//! - [`wallet`]: the person's `Wallet`.
+//! - [`issuer`]: the controller's `Issuer`.
+//! - [`verify`]: `decode`, `inspect`, `verify`, `verifyBundle`, `audit`, `commit`.
+
+use wasm_bindgen::prelude::*;
+
+pub mod convert;
+pub mod error;
+pub mod issuer;
+pub mod keys;
+pub mod signer;
+pub mod verify;
+pub mod wallet;
+
+pub use error::{CkError, Code};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = include_str!("types.d.ts");

@@ -1,0 +1,333 @@
+// ---- consentkit: data types (hand-written; the classes and functions are generated) ----
+//
+// Data objects use the core's snake_case field names, so what `inspect`
+// returns for an artifact has the shape the issuing calls take. Times are
+// whole seconds since 1970-01-01T00:00:00Z. Ids are hex: an artifact id is
+// 32 hex digits, a digest (which a grant uses to name its offer) and a key
+// id 64.
+
+/** The stable `code` of a {@link ConsentkitError}: what a caller can do about it. */
+export type ErrorCode =
+  | "INVALID_INPUT"
+  | "VERIFICATION_FAILED"
+  | "UNTRUSTED_KEY"
+  | "NOT_FOUND"
+  | "CORRUPT"
+  | "BACKUP"
+  | "SIGNER"
+  | "USAGE"
+  | "IO";
+
+/**
+ * Every error this package throws: a real `Error` with `name`
+ * `"ConsentkitError"` and a stable `code`. Test with `isConsentkitError(e)`.
+ */
+export interface ConsentkitError extends Error {
+  name: "ConsentkitError";
+  code: ErrorCode;
+}
+
+/** Signature algorithms: Ed25519 (`"EdDSA"`) and ECDSA P-256 with SHA-256 (`"ES256"`). */
+export type Algorithm = "EdDSA" | "ES256";
+
+/** The role a trusted key signs in. */
+export type Role = "controller" | "partner" | "person" | "log";
+
+/** The six artifact types. */
+export type ArtifactKind = "offer" | "grant" | "refusal" | "withdrawal" | "data_receipt" | "value_record";
+
+/** A grant's state (W3C DPV consent status). */
+export type ConsentState = "requested" | "given" | "refused" | "withdrawn" | "revoked" | "expired" | "superseded";
+
+/** What kind of value a person receives. */
+export type BenefitKind = "service" | "feature" | "money" | "points" | "discount" | "data_dividend" | "other";
+
+/** How a decision was collected. */
+export type CollectionMethod = "app_ui" | "web_form" | "voice" | "api" | "imported";
+
+/** The stable finding kinds of an audit (docs/AUDIT-REPORT.md). */
+export type FindingKind =
+  | "signature_invalid" | "untrusted_key" | "wrong_signer" | "malformed" | "unknown_grant"
+  | "unknown_offer" | "purpose_not_granted" | "category_not_granted" | "recipient_not_granted"
+  | "before_grant" | "after_withdrawal" | "after_expiry" | "after_supersession" | "limit_exceeded"
+  | "precision_exceeded" | "duplicate_id" | "value_for_unknown_grant" | "grant_exceeds_offer"
+  | "future_dated" | "not_in_log" | "log_inconsistent";
+
+/**
+ * A synchronous signer implemented in JavaScript (`ExternalKey.fromCallback`).
+ * For an asynchronous one (`crypto.subtle.sign`), use `ExternalKey.deferred`
+ * and the wallet's `prepare…`/`complete`.
+ */
+export interface ExternalSigner {
+  /** The public key: COSE_Key bytes, or the raw key (Ed25519: 32 bytes; P-256: 65-byte uncompressed point). */
+  publicKeyCose(): Uint8Array | { alg: Algorithm; raw: Uint8Array };
+  /** Signs exactly `message` (built by the library). ES256: raw `r || s` (64 bytes) or DER. */
+  sign(message: Uint8Array): Uint8Array;
+}
+
+/** A benefit: offered in return for data, or delivered. Money: `unit` is an ISO 4217 code, `amount` in minor units. */
+export interface Benefit {
+  kind: BenefitKind;
+  amount: number;
+  unit: string;
+  condition?: string | null;
+  description?: string | null;
+}
+
+/** A recipient (partner) named in an offer, and what it receives. */
+export interface Recipient {
+  party: string;
+  purposes: string[];
+  categories: string[];
+}
+
+/** Usage limits of an offer. */
+export interface Limits {
+  uses_per_day?: number | null;
+  finest_precision?: number | null;
+  use_by?: number | null;
+}
+
+/** An estimate of what the data is worth. */
+export interface ValueEstimate {
+  amount: number;
+  currency: string;
+  method: string;
+}
+
+/** What `Issuer.offer` signs. Purposes and categories are DPV CURIEs or IRIs (e.g. `"dpv:ServiceProvision"`, `"pd:Location"`). */
+export interface OfferInput {
+  controller: string;
+  name: string;
+  issued_at: number;
+  valid_from?: number | null;
+  valid_until?: number | null;
+  purposes: string[];
+  categories: string[];
+  recipients?: Recipient[];
+  retention_secs: number;
+  limits?: Limits;
+  legal_basis: string;
+  jurisdiction: string;
+  language: string;
+  /** The notice shown: its URL and either the SHA-256 (hex) of the exact bytes shown, or the text itself. */
+  notice: { url: string; sha256: string; text?: undefined } | { url: string; text: string; sha256?: undefined };
+  value_offered: Benefit[];
+  value_estimate?: ValueEstimate | null;
+  service_without_consent: boolean;
+}
+
+/** What `Issuer.receipt` signs: one data use under a grant. */
+export interface ReceiptInput {
+  /** The grant's id (32 hex digits). */
+  grant: string;
+  category: string;
+  purpose: string;
+  recipient?: string | null;
+  used_at: number;
+  quantity: number;
+  precision?: number | null;
+  /** A salted commitment to the data (64 hex digits), from `commit()`. */
+  commitment: string;
+}
+
+/** What `Issuer.valueRecord` signs: value the person actually received. */
+export interface ValueRecordInput {
+  grant: string;
+  issued_at: number;
+  benefit: Benefit;
+}
+
+/** The person's choice when accepting: omitted lists accept the offer's whole list. */
+export interface Choice {
+  purposes?: string[] | null;
+  categories?: string[] | null;
+  recipients?: string[] | null;
+  expires_at?: number | null;
+}
+
+/** A salted commitment: `commitment` goes in a receipt; keep `salt` to open it. */
+export interface Commitment {
+  commitment: string;
+  salt: string;
+}
+
+/** A key of a trust set. */
+export interface TrustedKey {
+  kid: string;
+  algorithm: Algorithm;
+  role: Role;
+  party: string;
+}
+
+export interface OfferBody {
+  controller: string; name: string; issued_at: number;
+  valid_from: number | null; valid_until: number | null;
+  purposes: string[]; categories: string[]; recipients: Recipient[];
+  retention_secs: number;
+  limits: { uses_per_day: number | null; finest_precision: number | null; use_by: number | null };
+  legal_basis: string; jurisdiction: string; language: string;
+  notice: { url: string; sha256: string };
+  value_offered: Array<Required<Benefit>>;
+  value_estimate: ValueEstimate | null;
+  service_without_consent: boolean;
+}
+export interface GrantBody {
+  subject: string; controller: string; issued_at: number; expires_at: number | null;
+  /** The offer's digest. */
+  offer: string;
+  purposes: string[]; categories: string[]; recipients: string[];
+  method: CollectionMethod; supersedes: string | null;
+  /** The key id of the person's key. */
+  subject_key: string | null;
+  imported: boolean;
+}
+export interface RefusalBody {
+  subject: string; controller: string; issued_at: number; offer: string;
+  method: CollectionMethod; subject_key: string | null;
+}
+export interface WithdrawalBody {
+  grant: string; issued_at: number; effective_at: number; by: "person" | "controller";
+  reason: string | null; subject_key: string | null;
+}
+export interface DataReceiptBody {
+  grant: string; category: string; purpose: string; recipient: string | null;
+  used_at: number; quantity: number; precision: number | null; commitment: string;
+}
+export interface ValueRecordBody { grant: string; issued_at: number; benefit: Required<Benefit> }
+
+interface ArtifactCommon {
+  /** The artifact id (32 hex digits). */
+  id: string;
+  /** The full digest (64 hex digits): what a grant names its offer by. */
+  digest: string;
+  signers: Array<{ kid: string; alg: Algorithm }>;
+  /** Encoded size in bytes. */
+  size: number;
+  /** Byte offset in the bundle (from `inspect`). */
+  offset?: number;
+}
+
+/** The JSON view of an artifact (not a wire format). */
+export type ArtifactJson = ArtifactCommon & (
+  | { type: "offer"; body: OfferBody }
+  | { type: "grant"; body: GrantBody }
+  | { type: "refusal"; body: RefusalBody }
+  | { type: "withdrawal"; body: WithdrawalBody }
+  | { type: "data_receipt"; body: DataReceiptBody }
+  | { type: "value_record"; body: ValueRecordBody }
+);
+
+/** An error reported inside a result rather than thrown. */
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+}
+
+/** One item of `inspect`: an artifact's view, or why it could not be decoded. */
+export type InspectItem = ArtifactJson | { offset: number; error: ErrorInfo };
+
+/** One verified signature. */
+export interface VerifiedSigner {
+  kid: string;
+  /** `"trusted"`: a key of the trust set; `"subject"`: the person's key carried in the artifact. */
+  by: "trusted" | "subject";
+  role: Role | null;
+  party: string | null;
+}
+
+/** One item of `verifyBundle`. */
+export interface BundleItem {
+  offset: number;
+  ok: boolean;
+  type: ArtifactKind | null;
+  id: string | null;
+  signers: VerifiedSigner[];
+  error: ErrorInfo | null;
+}
+
+/** One audit finding. */
+export interface Finding {
+  kind: FindingKind;
+  artifact: string | null;
+  artifact_kind: ArtifactKind | null;
+  controller: string | null;
+  offset: number;
+  message: string;
+}
+
+/** Per-controller counts of an audit. */
+export interface ControllerStats {
+  offers: number; grants: number; refusals: number; withdrawals: number; revocations: number;
+  receipts: number; value_records: number; findings: number;
+  value_delivered: Record<string, number>;
+  grant_states: Partial<Record<ConsentState, number>>;
+}
+
+/** The audit report, as in docs/AUDIT-REPORT.md. */
+export interface AuditReportJson {
+  at: number;
+  bundle_bytes: number;
+  items: number;
+  counts: Partial<Record<ArtifactKind, number>>;
+  unreadable: number;
+  controllers: Record<string, ControllerStats>;
+  /** Day number (days since 1970-01-01, as a string) → activity. */
+  days: Record<string, { grants: number; withdrawals: number; receipts: number }>;
+  /** Sorted by kind, artifact and message; at most 100,000 entries. */
+  findings: Finding[];
+  /** Every finding, listed or not. */
+  finding_counts: Partial<Record<FindingKind, number>>;
+  /** Findings beyond the first 100,000, counted but not listed. */
+  findings_omitted: number;
+}
+
+/** A grant as the person sees it. */
+export interface GrantView {
+  id: string;
+  controller: string;
+  state: ConsentState;
+  countersigned: boolean;
+  purposes: string[];
+  categories: string[];
+  recipients: string[];
+  issued_at: number;
+}
+
+/** One line of "what have I shared". */
+export interface Shared {
+  controller: string;
+  recipient: string;
+  category: string;
+  purpose: string;
+  grant: string;
+  /** Data points (sum of receipt quantities). */
+  uses: number;
+  first: number;
+  last: number;
+}
+
+/** What one transparency log proves to the wallet. */
+export interface LogCheck {
+  /** The log's origin. */
+  origin: string;
+  /** Tree sizes of the checkpoints seen whose signatures verify. */
+  checkpoints: number[];
+  /** The person's own artifacts proven to be in the log (ids). */
+  proven: string[];
+  /** The person's own artifacts with no valid inclusion proof (ids). */
+  not_proven: string[];
+  /** What failed (a checkpoint signature, consistency: a rewritten log, an inclusion proof). */
+  problems: string[];
+}
+
+/** The wallet's summary for the person. */
+export interface WalletSummary {
+  grants: GrantView[];
+  shared: Shared[];
+  /** Controller → unit → total amount received (money in minor units). */
+  received: Record<string, Record<string, number>>;
+  refusals: number;
+  violations: Finding[];
+  log: LogCheck[];
+}

@@ -1,0 +1,337 @@
+//! Verify, audit and inspect for JavaScript: the core's
+//! `Artifact::decode`/`verify`, `audit::audit_bytes` and the report renderers.
+
+use consentkit::artifact::{Artifact, Signatory, VerifiedSigner};
+use consentkit::audit::{audit_bytes, render_html, render_text, AuditOptions, Report};
+use consentkit::cbor::well_formed_len;
+use consentkit::privacy::{commit as core_commit, verify_commitment as core_verify_commitment};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::convert::{artifact_json, hex32, time, to_js_as};
+use crate::error::CkError;
+use crate::keys::JsTrustSet;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `VerifiedSigner[]`.
+    #[wasm_bindgen(typescript_type = "VerifiedSigner[]")]
+    pub type VerifiedSignerList;
+    /// `BundleItem[]`.
+    #[wasm_bindgen(typescript_type = "BundleItem[]")]
+    pub type BundleItemList;
+    /// `InspectItem[]`.
+    #[wasm_bindgen(typescript_type = "InspectItem[]")]
+    pub type InspectItemList;
+    /// `ArtifactJson`.
+    #[wasm_bindgen(typescript_type = "ArtifactJson")]
+    pub type ArtifactJsonJs;
+    /// `AuditReportJson`.
+    #[wasm_bindgen(typescript_type = "AuditReportJson")]
+    pub type AuditReportJsonJs;
+    /// `Commitment`.
+    #[wasm_bindgen(typescript_type = "Commitment")]
+    pub type CommitmentJs;
+}
+
+/// One item of a CBOR sequence: `(offset, bytes)`, or where and why the
+/// sequence cannot be split further.
+pub(crate) type SeqItem<'a> = Result<(usize, &'a [u8]), (usize, String)>;
+
+/// The items of a CBOR sequence (the core judges well-formedness).
+pub(crate) fn split(bytes: &[u8]) -> Vec<SeqItem<'_>> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < bytes.len() {
+        match well_formed_len(&bytes[pos..]) {
+            Ok(n) => {
+                out.push(Ok((pos, &bytes[pos..pos + n])));
+                pos += n;
+            }
+            Err(e) => {
+                out.push(Err((pos, format!("byte {}: {}", pos + e.offset, e.kind))));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// One verified signature, as JavaScript sees it.
+#[derive(Serialize)]
+pub(crate) struct SignerView {
+    kid: String,
+    /// `"trusted"` (a key of the trust set) or `"subject"` (the person's key in the artifact).
+    by: &'static str,
+    role: Option<consentkit::Role>,
+    party: Option<String>,
+}
+
+pub(crate) fn signer_views(v: &[VerifiedSigner]) -> Vec<SignerView> {
+    v.iter()
+        .map(|s| match &s.signatory {
+            Signatory::Trusted { role, party } => SignerView {
+                kid: s.kid.to_string(),
+                by: "trusted",
+                role: Some(*role),
+                party: Some(party.clone()),
+            },
+            Signatory::Subject => SignerView {
+                kid: s.kid.to_string(),
+                by: "subject",
+                role: None,
+                party: None,
+            },
+        })
+        .collect()
+}
+
+/// An error reported inside a result rather than thrown.
+#[derive(Serialize)]
+pub(crate) struct ErrorView {
+    code: &'static str,
+    message: String,
+}
+
+impl From<CkError> for ErrorView {
+    fn from(e: CkError) -> ErrorView {
+        ErrorView {
+            code: e.code.as_str(),
+            message: e.message,
+        }
+    }
+}
+
+/// One item of `verifyBundle`.
+#[derive(Serialize)]
+pub struct BundleItem {
+    /// Byte offset in the bundle.
+    pub offset: usize,
+    /// Whether the item decoded and verified.
+    pub ok: bool,
+    #[serde(rename = "type")]
+    kind: Option<&'static str>,
+    id: Option<String>,
+    signers: Vec<SignerView>,
+    error: Option<ErrorView>,
+}
+
+/// Verifies each item of a bundle (natively testable core of `verifyBundle`).
+pub fn verify_items(bundle: &[u8], trust: &consentkit::TrustSet) -> Vec<BundleItem> {
+    split(bundle)
+        .into_iter()
+        .map(|item| match item {
+            Ok((offset, b)) => match Artifact::decode(b) {
+                Ok(a) => {
+                    let (ok, signers, error) = match a.verify(trust) {
+                        Ok(s) => (true, signer_views(&s), None),
+                        Err(e) => (false, Vec::new(), Some(CkError::from(e).into())),
+                    };
+                    BundleItem {
+                        offset,
+                        ok,
+                        kind: Some(a.kind().name()),
+                        id: Some(a.id().to_string()),
+                        signers,
+                        error,
+                    }
+                }
+                Err(e) => BundleItem {
+                    offset,
+                    ok: false,
+                    kind: None,
+                    id: None,
+                    signers: Vec::new(),
+                    error: Some(CkError::from(e).into()),
+                },
+            },
+            Err((offset, message)) => BundleItem {
+                offset,
+                ok: false,
+                kind: None,
+                id: None,
+                signers: Vec::new(),
+                error: Some(CkError::invalid(format!("bundle unreadable at {message}")).into()),
+            },
+        })
+        .collect()
+}
+
+/// Decodes one artifact strictly (size limit, deterministic CBOR, header
+/// profile, payload schema) and returns its JSON view. Signatures are not
+/// checked: see `verify`.
+#[wasm_bindgen]
+pub fn decode(bytes: &[u8]) -> Result<ArtifactJsonJs, CkError> {
+    to_js_as(&artifact_json(&Artifact::decode(bytes)?))
+}
+
+/// Decodes an artifact or a bundle (CBOR sequence) into JSON views, one per
+/// item; an item that does not decode gives `{ offset, error }`.
+#[wasm_bindgen]
+pub fn inspect(bytes: &[u8]) -> Result<InspectItemList, CkError> {
+    let items: Vec<serde_json::Value> = split(bytes)
+        .into_iter()
+        .map(|item| match item {
+            Ok((offset, b)) => match Artifact::decode(b) {
+                Ok(a) => {
+                    let mut j = artifact_json(&a);
+                    if let serde_json::Value::Object(m) = &mut j {
+                        m.insert("offset".into(), offset.into());
+                    }
+                    j
+                }
+                Err(e) => serde_json::json!({
+                    "offset": offset,
+                    "error": ErrorView::from(CkError::from(e)),
+                }),
+            },
+            Err((offset, message)) => serde_json::json!({
+                "offset": offset,
+                "error": ErrorView::from(CkError::invalid(format!("bundle unreadable at {message}"))),
+            }),
+        })
+        .collect();
+    to_js_as(&items)
+}
+
+/// Verifies one artifact against a trust set: every signature, and who may
+/// sign it. Returns who signed; throws `VERIFICATION_FAILED`,
+/// `UNTRUSTED_KEY` or `INVALID_INPUT`.
+#[wasm_bindgen]
+pub fn verify(artifact: &[u8], trust: &JsTrustSet) -> Result<VerifiedSignerList, CkError> {
+    let a = Artifact::decode(artifact)?;
+    let signers = a.verify(&trust.inner)?;
+    to_js_as(&signer_views(&signers))
+}
+
+/// Verifies every item of a bundle; never throws for a bad item (its
+/// `error` says what is wrong).
+#[wasm_bindgen(js_name = verifyBundle)]
+pub fn verify_bundle(bundle: &[u8], trust: &JsTrustSet) -> Result<BundleItemList, CkError> {
+    to_js_as(&verify_items(bundle, &trust.inner))
+}
+
+/// The result of an audit: the report (docs/AUDIT-REPORT.md) and its renderings.
+#[wasm_bindgen]
+pub struct AuditReport {
+    inner: Report,
+}
+
+#[wasm_bindgen]
+impl AuditReport {
+    /// The report as a plain object, in the JSON schema of docs/AUDIT-REPORT.md.
+    #[wasm_bindgen(getter)]
+    pub fn report(&self) -> Result<AuditReportJsonJs, CkError> {
+        to_js_as(&self.inner.to_json())
+    }
+
+    /// The same object (so that `JSON.stringify(auditReport)` gives the JSON report).
+    #[wasm_bindgen(js_name = toJSON)]
+    pub fn to_json(&self) -> Result<AuditReportJsonJs, CkError> {
+        self.report()
+    }
+
+    /// The number of findings.
+    #[wasm_bindgen(getter, js_name = findingCount)]
+    pub fn finding_count(&self) -> usize {
+        self.inner.findings.len()
+    }
+
+    /// One self-contained HTML page (no scripts, no external resources).
+    #[wasm_bindgen(js_name = renderHtml)]
+    pub fn render_html(&self) -> String {
+        render_html(&self.inner)
+    }
+
+    /// A text summary, as the CLI prints it.
+    #[wasm_bindgen(js_name = renderText)]
+    pub fn render_text(&self) -> String {
+        render_text(&self.inner)
+    }
+}
+
+/// Audits a bundle (a CBOR sequence, any order) against a trust set at
+/// time `at` (seconds since 1970; default: now): every signature, each
+/// grant's lifecycle, every data use against its grant.
+#[wasm_bindgen]
+pub fn audit(bundle: &[u8], trust: &JsTrustSet, at: Option<f64>) -> Result<AuditReport, CkError> {
+    let at = match at {
+        Some(t) => time(t, "at")?,
+        None => time((js_sys::Date::now() / 1000.0).floor(), "now")?,
+    };
+    Ok(AuditReport {
+        inner: audit_bytes(bundle, &trust.inner, &AuditOptions { at: Some(at) }),
+    })
+}
+
+#[derive(Serialize)]
+struct CommitmentView {
+    commitment: String,
+    salt: String,
+}
+
+/// Commits to data with a fresh random salt: put `commitment` in a data
+/// receipt, keep `salt` (and the data) to open it later.
+#[wasm_bindgen]
+pub fn commit(data: &[u8]) -> Result<CommitmentJs, CkError> {
+    let c = core_commit(data)?;
+    to_js_as(&CommitmentView {
+        commitment: hex::encode(c.value),
+        salt: hex::encode(c.salt),
+    })
+}
+
+/// Whether `commitment` (64 hex digits) opens to `data` with `salt` (32 hex digits).
+#[wasm_bindgen(js_name = verifyCommitment)]
+pub fn verify_commitment(commitment: &str, salt: &str, data: &[u8]) -> Result<bool, CkError> {
+    let c = hex32(commitment, "commitment")?;
+    let s = hex::decode(salt)
+        .ok()
+        .and_then(|b| <[u8; 16]>::try_from(b.as_slice()).ok())
+        .ok_or_else(|| CkError::invalid("salt must be 32 hex digits (16 bytes)"))?;
+    Ok(core_verify_commitment(&c, &s, data))
+}
+
+/// Whether `value` is an error thrown by this package (`name` is
+/// `"ConsentkitError"`, with a `code`).
+#[wasm_bindgen(
+    js_name = isConsentkitError,
+    unchecked_return_type = "value is ConsentkitError"
+)]
+pub fn is_consentkit_error(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
+) -> bool {
+    crate::error::is_consentkit_error(&value)
+}
+
+/// The package version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use consentkit::audit::to_sequence;
+    use consentkit::sample::{self, Parties};
+
+    #[test]
+    fn a_bundle_is_verified_item_by_item() {
+        let p = Parties::new().unwrap();
+        let all = sample::all(&p).unwrap();
+        let mut bundle = to_sequence(all.iter());
+        let n = all.len();
+        bundle.extend_from_slice(&[0xff, 0x00]);
+        let items = verify_items(&bundle, &p.trust());
+        assert_eq!(items.len(), n + 1);
+        assert!(items[..n].iter().all(|i| i.ok));
+        assert_eq!(items[1].signers.len(), 2);
+        assert_eq!(items[1].signers[0].by, "subject");
+        let last = items[n].error.as_ref().unwrap();
+        assert_eq!(last.code, "INVALID_INPUT");
+        // Untrusted: an empty trust set.
+        let items = verify_items(&to_sequence(all.iter()), &consentkit::TrustSet::new());
+        assert_eq!(items[0].error.as_ref().unwrap().code, "UNTRUSTED_KEY");
+    }
+}

@@ -1,0 +1,414 @@
+//! The person's wallet for JavaScript. Every rule (what may be accepted,
+//! what a receipt violates, what was shared and received) is the core's
+//! `consentkit::wallet::Wallet`; this file translates arguments and results.
+//!
+//! The host persists the wallet's bytes (`toBytes`, e.g. in IndexedDB) after
+//! each change and restores it with `fromBytes`.
+//!
+//! A key that signs asynchronously (a non-extractable WebCrypto key) uses
+//! the core's prepared signatures: `prepareAccept`/`prepareRefuse`/
+//! `prepareWithdraw` return a `PendingSignature` (the core's
+//! [`consentkit::Prepared`]), and `complete` hands back the signature.
+
+use consentkit::artifact::{Artifact, ArtifactKind};
+use consentkit::log::{ConsistencyProof, InclusionProof};
+use consentkit::wallet::{Choice, Wallet, WalletKey};
+use consentkit::Prepared;
+use wasm_bindgen::prelude::*;
+
+use crate::convert::{absent, artifact_id, artifact_json, bytes32, digest, time, to_js_as, Obj};
+use crate::error::CkError;
+use crate::keys::{
+    alg_name, parse_role, trusted_keys, JsKey, JsPublicKey, JsTrustSet, TrustedKeyList,
+};
+use crate::signer::ExternalKey;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Choice | null | undefined`.
+    #[wasm_bindgen(typescript_type = "Choice | null | undefined")]
+    pub type ChoiceJs;
+    /// `Finding[]`.
+    #[wasm_bindgen(typescript_type = "Finding[]")]
+    pub type FindingList;
+    /// `GrantView[]`.
+    #[wasm_bindgen(typescript_type = "GrantView[]")]
+    pub type GrantViewList;
+    /// `WalletSummary`.
+    #[wasm_bindgen(typescript_type = "WalletSummary")]
+    pub type SummaryJs;
+    /// `ArtifactJson[]`.
+    #[wasm_bindgen(typescript_type = "ArtifactJson[]")]
+    pub type ArtifactJsonList;
+    /// `LogCheck[]`.
+    #[wasm_bindgen(typescript_type = "LogCheck[]")]
+    pub type LogCheckList;
+}
+
+/// The person's choice: omitted (`null`, `undefined`) accepts the whole offer.
+fn choice(v: &JsValue) -> Result<Choice, CkError> {
+    if absent(v) {
+        return Ok(Choice::default());
+    }
+    let o = Obj::new(
+        v,
+        "choice",
+        &["purposes", "categories", "recipients", "expires_at"],
+    )?;
+    Ok(Choice {
+        purposes: o.opt_terms("purposes")?,
+        categories: o.opt_terms("categories")?,
+        recipients: o.opt_strings("recipients")?,
+        expires_at: o.opt_u64("expires_at")?,
+    })
+}
+
+/// A wallet request waiting for the signature of a key held elsewhere: sign
+/// `message` (e.g. `crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, key, message)`)
+/// and pass the signature to `wallet.complete(pending, signature)`.
+#[wasm_bindgen]
+pub struct PendingSignature {
+    prepared: Prepared,
+}
+
+#[wasm_bindgen]
+impl PendingSignature {
+    /// The exact bytes to sign: the COSE `Sig_structure` the library built.
+    #[wasm_bindgen(getter)]
+    pub fn message(&self) -> Vec<u8> {
+        self.prepared.to_be_signed().to_vec()
+    }
+
+    /// The artifact being signed: `"grant"`, `"refusal"` or `"withdrawal"`.
+    #[wasm_bindgen(getter, unchecked_return_type = "ArtifactKind")]
+    pub fn kind(&self) -> String {
+        self.prepared.kind().name().to_owned()
+    }
+
+    /// The algorithm the signature must use.
+    #[wasm_bindgen(getter, unchecked_return_type = "Algorithm")]
+    pub fn algorithm(&self) -> String {
+        alg_name(self.prepared.public_key().algorithm()).to_owned()
+    }
+
+    /// The key id of the key that must sign.
+    #[wasm_bindgen(getter)]
+    pub fn kid(&self) -> String {
+        self.prepared.public_key().kid().to_string()
+    }
+}
+
+/// The person's wallet: their key (or an external one), their wallet
+/// secret for pairwise pseudonyms, and every artifact of their deals.
+#[wasm_bindgen(js_name = Wallet)]
+pub struct JsWallet {
+    inner: Wallet,
+    deferred: bool,
+}
+
+fn bytes_of(a: &Artifact) -> Vec<u8> {
+    a.as_bytes().to_vec()
+}
+
+#[wasm_bindgen(js_class = Wallet)]
+impl JsWallet {
+    /// A new wallet with a fresh secret, holding `key` (its private key is
+    /// stored in the wallet's bytes: keep them as a secret).
+    pub fn create(key: &JsKey) -> Result<JsWallet, CkError> {
+        Ok(JsWallet {
+            inner: Wallet::new(WalletKey::InProcess(key.inner.clone()))?,
+            deferred: false,
+        })
+    }
+
+    /// A new wallet whose key is held outside it; the wallet's bytes hold
+    /// only the public key.
+    #[wasm_bindgen(js_name = createExternal)]
+    pub fn create_external(key: &ExternalKey) -> Result<JsWallet, CkError> {
+        Ok(JsWallet {
+            inner: Wallet::new(WalletKey::External(key.signer.clone()))?,
+            deferred: key.deferred,
+        })
+    }
+
+    /// A wallet from bytes returned by `toBytes`, holding its own key.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<JsWallet, CkError> {
+        Ok(JsWallet {
+            inner: Wallet::from_bytes(bytes, None)?,
+            deferred: false,
+        })
+    }
+
+    /// A wallet from bytes returned by `toBytes`, whose key is held outside
+    /// it: `key` must be that same key.
+    #[wasm_bindgen(js_name = fromBytesExternal)]
+    pub fn from_bytes_external(bytes: &[u8], key: &ExternalKey) -> Result<JsWallet, CkError> {
+        Ok(JsWallet {
+            inner: Wallet::from_bytes(bytes, Some(key.signer.clone()))?,
+            deferred: key.deferred,
+        })
+    }
+
+    /// The wallet as bytes, for the host to store (e.g. in IndexedDB).
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.inner.to_bytes()
+    }
+
+    /// Exports the whole wallet as one encrypted backup (ChaCha20-Poly1305)
+    /// under a 32-byte key supplied by the host.
+    #[wasm_bindgen(js_name = exportBackup)]
+    pub fn export_backup(&self, key: &[u8]) -> Result<Vec<u8>, CkError> {
+        Ok(self.inner.export_backup(&bytes32(key, "backup key")?)?)
+    }
+
+    /// Restores a wallet (holding its own key) from an encrypted backup.
+    #[wasm_bindgen(js_name = importBackup)]
+    pub fn import_backup(backup: &[u8], backup_key: &[u8]) -> Result<JsWallet, CkError> {
+        Ok(JsWallet {
+            inner: Wallet::import_backup(backup, &bytes32(backup_key, "backup key")?, None)?,
+            deferred: false,
+        })
+    }
+
+    /// Restores a wallet whose key is held outside it from an encrypted backup.
+    #[wasm_bindgen(js_name = importBackupExternal)]
+    pub fn import_backup_external(
+        backup: &[u8],
+        backup_key: &[u8],
+        key: &ExternalKey,
+    ) -> Result<JsWallet, CkError> {
+        Ok(JsWallet {
+            inner: Wallet::import_backup(
+                backup,
+                &bytes32(backup_key, "backup key")?,
+                Some(key.signer.clone()),
+            )?,
+            deferred: key.deferred,
+        })
+    }
+
+    /// Trusts a controller's or partner's key (the app pins them).
+    #[wasm_bindgen(js_name = trustKey)]
+    pub fn trust_key(
+        &mut self,
+        key: &JsPublicKey,
+        #[wasm_bindgen(unchecked_param_type = "Role")] role: &str,
+        party: &str,
+    ) -> Result<(), CkError> {
+        Ok(self
+            .inner
+            .trust_key(key.inner.clone(), parse_role(role)?, party)?)
+    }
+
+    /// Trusts every key of a trust set, with its role and party.
+    #[wasm_bindgen(js_name = trustAll)]
+    pub fn trust_all(&mut self, trust: &JsTrustSet) -> Result<(), CkError> {
+        for k in trust.inner.iter() {
+            self.inner
+                .trust_key(k.key.clone(), k.role, k.party.as_str())?;
+        }
+        Ok(())
+    }
+
+    /// The keys this wallet trusts.
+    #[wasm_bindgen(js_name = trustedKeys)]
+    pub fn trusted_keys(&self) -> Result<TrustedKeyList, CkError> {
+        to_js_as(&trusted_keys(self.inner.trust()))
+    }
+
+    /// The wallet's trust set.
+    #[wasm_bindgen(js_name = trustSet)]
+    pub fn trust_set(&self) -> JsTrustSet {
+        JsTrustSet {
+            inner: self.inner.trust().clone(),
+        }
+    }
+
+    /// The person's public key.
+    #[wasm_bindgen(js_name = publicKey)]
+    pub fn public_key(&self) -> JsPublicKey {
+        JsPublicKey {
+            inner: self.inner.public_key(),
+        }
+    }
+
+    /// The person's pairwise pseudonym at a controller (32 hex digits).
+    pub fn pseudonym(&self, controller: &str) -> String {
+        hex::encode(self.inner.pseudonym(controller))
+    }
+
+    /// Takes in an artifact (offer, countersigned grant, revocation, receipt,
+    /// value record), verifies it against the trusted keys, keeps it, and
+    /// returns the violations it shows at `now` (seconds since 1970).
+    pub fn receive(&mut self, bytes: &[u8], now: f64) -> Result<FindingList, CkError> {
+        let (_, findings) = self.inner.receive(bytes, time(now, "now")?)?;
+        to_js_as(&findings)
+    }
+
+    /// Accepts an offer (by its digest, 64 hex digits), whole (`choice`
+    /// omitted) or granular, at `at`. Returns the grant signed by the
+    /// person, for the controller to countersign.
+    pub fn accept(
+        &mut self,
+        offer_digest: &str,
+        choice_: ChoiceJs,
+        at: f64,
+    ) -> Result<Vec<u8>, CkError> {
+        let offer = digest(offer_digest, "offer digest")?;
+        let choice = choice(&choice_)?;
+        let a = self.inner.accept(&offer, &choice, time(at, "at")?)?;
+        Ok(bytes_of(&a))
+    }
+
+    /// Refuses an offer; returns the refusal for the controller to countersign.
+    pub fn refuse(&mut self, offer_digest: &str, at: f64) -> Result<Vec<u8>, CkError> {
+        let offer = digest(offer_digest, "offer digest")?;
+        let a = self.inner.refuse(&offer, time(at, "at")?)?;
+        Ok(bytes_of(&a))
+    }
+
+    /// Withdraws a grant (by its id, 32 hex digits): one call. Returns the
+    /// signed withdrawal, to send to the controller.
+    pub fn withdraw(&mut self, grant_id: &str, at: f64) -> Result<Vec<u8>, CkError> {
+        let grant = artifact_id(grant_id, "grant id")?;
+        let a = self.inner.withdraw(grant, time(at, "at")?)?;
+        Ok(bytes_of(&a))
+    }
+
+    /// First step of `accept` for a key that signs elsewhere: returns what to sign.
+    #[wasm_bindgen(js_name = prepareAccept)]
+    pub fn prepare_accept(
+        &self,
+        offer_digest: &str,
+        choice_: ChoiceJs,
+        at: f64,
+    ) -> Result<PendingSignature, CkError> {
+        let offer = digest(offer_digest, "offer digest")?;
+        let choice = choice(&choice_)?;
+        let prepared = self
+            .inner
+            .prepare_accept(&offer, &choice, time(at, "at")?)?;
+        Ok(PendingSignature { prepared })
+    }
+
+    /// First step of `refuse` for a key that signs elsewhere: returns what to sign.
+    #[wasm_bindgen(js_name = prepareRefuse)]
+    pub fn prepare_refuse(&self, offer_digest: &str, at: f64) -> Result<PendingSignature, CkError> {
+        let offer = digest(offer_digest, "offer digest")?;
+        let prepared = self.inner.prepare_refuse(&offer, time(at, "at")?)?;
+        Ok(PendingSignature { prepared })
+    }
+
+    /// First step of `withdraw` for a key that signs elsewhere: returns what to sign.
+    #[wasm_bindgen(js_name = prepareWithdraw)]
+    pub fn prepare_withdraw(&self, grant_id: &str, at: f64) -> Result<PendingSignature, CkError> {
+        let grant = artifact_id(grant_id, "grant id")?;
+        let prepared = self.inner.prepare_withdraw(grant, time(at, "at")?)?;
+        Ok(PendingSignature { prepared })
+    }
+
+    /// Second step: hands over the signature of `pending.message` (ES256:
+    /// raw `r || s` as WebCrypto returns it, or DER). The core checks it
+    /// with the wallet's public key, then keeps and returns the artifact.
+    pub fn complete(
+        &mut self,
+        pending: &PendingSignature,
+        signature: &[u8],
+    ) -> Result<Vec<u8>, CkError> {
+        let a = self.inner.complete(&pending.prepared, signature)?;
+        Ok(bytes_of(&a))
+    }
+
+    /// The grants and their states at `now`.
+    pub fn grants(&self, now: f64) -> Result<GrantViewList, CkError> {
+        to_js_as(&self.inner.grants(time(now, "now")?))
+    }
+
+    /// What the person shared (with whom, for what, under which grant), what
+    /// they received, refusals, and violations, at `now`.
+    pub fn summary(&self, now: f64) -> Result<SummaryJs, CkError> {
+        to_js_as(&self.inner.summary(time(now, "now")?))
+    }
+
+    /// Every violation in the wallet's records at `now`.
+    pub fn violations(&self, now: f64) -> Result<FindingList, CkError> {
+        to_js_as(&self.inner.violations(time(now, "now")?))
+    }
+
+    /// A grant's state at `now` (`"given"`, `"withdrawn"`, ...), or `undefined`.
+    #[wasm_bindgen(js_name = grantState, unchecked_return_type = "ConsentState | undefined")]
+    pub fn grant_state(&self, grant_id: &str, now: f64) -> Result<JsValue, CkError> {
+        let id = artifact_id(grant_id, "grant id")?;
+        match self.inner.grant_state(id, time(now, "now")?) {
+            Some(s) => crate::convert::to_js(&s),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
+    /// Every artifact in the wallet, as JSON views, in the order received.
+    pub fn artifacts(&self) -> Result<ArtifactJsonList, CkError> {
+        let v: Vec<_> = self.inner.artifacts().iter().map(artifact_json).collect();
+        to_js_as(&v)
+    }
+
+    /// The offers in the wallet, as JSON views (`digest` names an offer in `accept`).
+    pub fn offers(&self) -> Result<ArtifactJsonList, CkError> {
+        let v: Vec<_> = self
+            .inner
+            .artifacts()
+            .iter()
+            .filter(|a| a.kind() == ArtifactKind::Offer)
+            .map(artifact_json)
+            .collect();
+        to_js_as(&v)
+    }
+
+    /// The wallet's artifacts as one bundle (a CBOR sequence), e.g. for an auditor.
+    #[wasm_bindgen(js_name = exportBundle)]
+    pub fn export_bundle(&self) -> Vec<u8> {
+        self.inner.export_bundle()
+    }
+
+    /// Records a transparency-log checkpoint note the wallet has seen.
+    #[wasm_bindgen(js_name = addCheckpoint)]
+    pub fn add_checkpoint(&mut self, note: &str) -> Result<(), CkError> {
+        Ok(self.inner.add_checkpoint(note)?)
+    }
+
+    /// The checkpoint notes recorded.
+    pub fn checkpoints(&self) -> Vec<String> {
+        self.inner.checkpoints().to_vec()
+    }
+
+    /// Keeps an inclusion proof (its CBOR encoding, as the log serves it)
+    /// of one of the wallet's artifacts (by id).
+    #[wasm_bindgen(js_name = addInclusionProof)]
+    pub fn add_inclusion_proof(&mut self, artifact_id_: &str, proof: &[u8]) -> Result<(), CkError> {
+        let id = artifact_id(artifact_id_, "artifact id")?;
+        let proof = InclusionProof::from_cbor(proof)?;
+        Ok(self.inner.add_inclusion_proof(id, &proof)?)
+    }
+
+    /// Keeps a consistency proof (its CBOR encoding) between two checkpoints.
+    #[wasm_bindgen(js_name = addConsistencyProof)]
+    pub fn add_consistency_proof(&mut self, proof: &[u8]) -> Result<(), CkError> {
+        let proof = ConsistencyProof::from_cbor(proof)?;
+        Ok(self.inner.add_consistency_proof(&proof)?)
+    }
+
+    /// Checks every transparency log the wallet trusts (role `log`): the
+    /// checkpoints' signatures, consistency between them (a rewritten log is
+    /// caught), and inclusion proofs of the person's own artifacts.
+    #[wasm_bindgen(js_name = checkLogs)]
+    pub fn check_logs(&self) -> Result<LogCheckList, CkError> {
+        to_js_as(&self.inner.check_logs())
+    }
+
+    /// Whether this wallet's key signs only in two steps (`prepare…`, then `complete`).
+    #[wasm_bindgen(getter, js_name = isDeferred)]
+    pub fn is_deferred(&self) -> bool {
+        self.deferred
+    }
+}
