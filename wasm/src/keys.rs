@@ -57,7 +57,7 @@ pub struct JsKey {
 
 #[wasm_bindgen(js_class = Key)]
 impl JsKey {
-    /// Generates a fresh key: `"EdDSA"` (Ed25519, the default) or `"ES256"` (P-256).
+    /// Generates a fresh key: `"EdDSA"` (Ed25519; also when omitted) or `"ES256"` (P-256).
     pub fn generate(
         #[wasm_bindgen(unchecked_param_type = "Algorithm")] alg: Option<String>,
     ) -> Result<JsKey, CkError> {

@@ -1,0 +1,60 @@
+// Keys, trust sets, inspect and the audit report object through the package.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ck, T0, DAY, setup, receiptInput } from "./helpers.mjs";
+
+test("keys round-trip as COSE_Key; ids are RFC 9679 thumbprints", () => {
+  for (const alg of ["EdDSA", "ES256"]) {
+    const k = ck.Key.generate(alg);
+    assert.equal(k.algorithm, alg);
+    assert.match(k.kid, /^[0-9a-f]{64}$/);
+    const back = ck.Key.fromCoseKey(k.toCoseKey());
+    assert.equal(back.kid, k.kid);
+    const pub = ck.PublicKey.fromCoseKey(k.publicKey().toCoseKey());
+    assert.ok(pub.equals(k.publicKey()));
+    assert.equal(ck.PublicKey.fromRaw(alg, pub.raw).kid, k.kid);
+  }
+  const t = new ck.TrustSet();
+  t.add(ck.Key.generate().publicKey(), "log", "log.example");
+  assert.equal(ck.TrustSet.fromCoseKeySet(t.toCoseKeySet()).size, 1);
+  // A trust set never carries private keys.
+  const bad = ck.Key.generate().toCoseKey();
+  assert.throws(() => ck.TrustSet.fromCoseKeySet(Uint8Array.from([0x81, ...bad])), { name: "ConsentkitError" });
+});
+
+test("audit returns the report of docs/AUDIT-REPORT.md, and renders it", () => {
+  const wallet = ck.Wallet.create(ck.Key.generate());
+  const { issuer, digest, trust, offer } = setup(wallet);
+  const grant = issuer.countersign(wallet.accept(digest, null, T0 + 60));
+  const id = ck.decode(grant).id;
+  const r1 = issuer.receipt(receiptInput(id, T0 + 120));
+  const w = wallet.withdraw(id, T0 + DAY);
+  const late = issuer.receipt(receiptInput(id, T0 + 2 * DAY));
+  const bundle = Buffer.concat([late, r1, w, grant, offer]); // any order
+  const audit = ck.audit(bundle, trust, T0 + 3 * DAY);
+  const report = audit.report;
+  assert.deepEqual(Object.keys(report).sort(), ["at", "bundle_bytes", "controllers", "counts", "days", "finding_counts", "findings", "findings_omitted", "items", "unreadable"]);
+  assert.equal(report.at, T0 + 3 * DAY);
+  assert.equal(report.items, 5);
+  assert.deepEqual(report.counts, { offer: 1, grant: 1, withdrawal: 1, data_receipt: 2 });
+  assert.equal(audit.findingCount, 1);
+  assert.equal(report.findings[0].kind, "after_withdrawal");
+  assert.deepEqual(report.finding_counts, { after_withdrawal: 1 });
+  assert.equal(report.controllers["traffic.example"].grant_states.withdrawn, 1);
+  assert.deepEqual(JSON.parse(JSON.stringify(audit)), report);
+  assert.match(audit.renderHtml(), /^<!DOCTYPE html>/);
+  assert.match(audit.renderHtml(), /after_withdrawal/);
+  assert.match(audit.renderText(), /after_withdrawal/);
+
+  const items = ck.inspect(bundle);
+  assert.deepEqual(items.map((i) => i.type), ["data_receipt", "data_receipt", "withdrawal", "grant", "offer"]);
+  assert.equal(items[1].offset, late.length);
+  const verified = ck.verifyBundle(bundle, trust);
+  assert.ok(verified.every((v) => v.ok));
+  assert.deepEqual(verified[3].signers.map((s) => s.by), ["subject", "trusted"]);
+
+  const c = ck.commit(new TextEncoder().encode("52.52,13.40"));
+  assert.equal(ck.verifyCommitment(c.commitment, c.salt, new TextEncoder().encode("52.52,13.40")), true);
+  assert.equal(ck.verifyCommitment(c.commitment, c.salt, new TextEncoder().encode("52.52,13.41")), false);
+  assert.equal(typeof ck.version(), "string");
+});

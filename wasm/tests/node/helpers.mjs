@@ -1,0 +1,83 @@
+// Shared fixtures for the Node tests of the built package (wasm/pkg/node).
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+/** The built package, as Node loads it (CommonJS, wasm instantiated on load). */
+export const ck = require("../../pkg/node/consentkit.js");
+
+/** 2026-11-01T00:00:00Z */
+export const T0 = 1_793_491_200;
+export const DAY = 86_400;
+export const CONTROLLER = "traffic.example";
+export const PARTNER = "city.example";
+
+export function offerInput(overrides = {}) {
+  return {
+    controller: CONTROLLER,
+    name: "live-routing-2026",
+    issued_at: T0,
+    valid_from: T0,
+    valid_until: T0 + 365 * DAY,
+    purposes: ["dpv:ServiceProvision", "https://city.example/purpose#UrbanPlanning"],
+    categories: ["pd:Location"],
+    recipients: [{ party: PARTNER, purposes: ["https://city.example/purpose#UrbanPlanning"], categories: ["pd:Location"] }],
+    retention_secs: 30 * DAY,
+    limits: { uses_per_day: 1000, finest_precision: 10 },
+    legal_basis: "dpv:Consent",
+    jurisdiction: "EU",
+    language: "en",
+    notice: { url: "https://traffic.example/notice/v3", text: "We use your location to route you around traffic." },
+    value_offered: [{ kind: "service", amount: 1, unit: "month", condition: "per month of sharing", description: "Live traffic routing" }],
+    value_estimate: { amount: 120, currency: "EUR", method: "average revenue per active user" },
+    service_without_consent: true,
+    ...overrides,
+  };
+}
+
+export function receiptInput(grant, usedAt, overrides = {}) {
+  return {
+    grant,
+    category: "pd:Location",
+    purpose: "dpv:ServiceProvision",
+    recipient: CONTROLLER,
+    used_at: usedAt,
+    quantity: 1,
+    precision: 10,
+    commitment: ck.commit(new TextEncoder().encode("52.5200,13.4050")).commitment,
+    ...overrides,
+  };
+}
+
+/** A controller with its key and issuer, and a person's wallet that trusts it and holds its offer. */
+export function setup(wallet) {
+  const controllerKey = ck.Key.generate("EdDSA");
+  const partnerKey = ck.Key.generate("ES256");
+  const issuer = new ck.Issuer(controllerKey);
+  const partner = new ck.Issuer(partnerKey);
+  wallet.trustKey(controllerKey.publicKey(), "controller", CONTROLLER);
+  wallet.trustKey(partnerKey.publicKey(), "partner", PARTNER);
+  const offer = issuer.offer(offerInput());
+  const violations = wallet.receive(offer, T0);
+  const digest = ck.decode(offer).digest;
+  const trust = new ck.TrustSet();
+  trust.add(controllerKey.publicKey(), "controller", CONTROLLER);
+  trust.add(partnerKey.publicKey(), "partner", PARTNER);
+  return { controllerKey, issuer, partner, offer, digest, trust, violations };
+}
+
+/** Asserts that `fn` throws a ConsentkitError with `code`; returns it. */
+export function throwsCode(assert, fn, code) {
+  let caught;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught, `expected a ConsentkitError ${code}, nothing was thrown`);
+  assert.ok(caught instanceof Error, `not an Error: ${caught}`);
+  assert.equal(caught.name, "ConsentkitError", `name: ${caught.name} (${caught.message})`);
+  assert.equal(caught.code, code, `code ${caught.code}: ${caught.message}`);
+  assert.ok(ck.isConsentkitError(caught));
+  assert.ok(caught.message.length > 0);
+  return caught;
+}

@@ -1,0 +1,148 @@
+// The person's wallet through the built package: the traffic-app flow,
+// persistence as bytes, the encrypted backup, and both kinds of external key.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { webcrypto, generateKeyPairSync, sign as nodeSign, randomBytes } from "node:crypto";
+import { ck, T0, DAY, CONTROLLER, PARTNER, setup, receiptInput, throwsCode } from "./helpers.mjs";
+
+test("a driver accepts granularly, shares, is paid, withdraws, and a late receipt is flagged", () => {
+  const wallet = ck.Wallet.create(ck.Key.generate());
+  const { issuer, partner, digest, trust, violations } = setup(wallet);
+  assert.deepEqual(violations, []);
+  assert.equal(wallet.offers().length, 1);
+  assert.equal(wallet.offers()[0].body.value_offered[0].unit, "month");
+
+  // Granular: live routing only, no urban planning, no partner.
+  const pending = wallet.accept(digest, { purposes: ["dpv:ServiceProvision"], recipients: [] }, T0 + 60);
+  assert.equal(wallet.grants(T0 + 60)[0].countersigned, false);
+  const grant = issuer.countersign(pending);
+  assert.deepEqual(wallet.receive(grant, T0 + 60), []);
+  const [view] = wallet.grants(T0 + 60);
+  assert.equal(view.state, "given");
+  assert.equal(view.countersigned, true);
+  assert.deepEqual(view.purposes, ["dpv:ServiceProvision"]);
+  const grantId = view.id;
+
+  for (let i = 0; i < 3; i++) {
+    assert.deepEqual(wallet.receive(issuer.receipt(receiptInput(grantId, T0 + 3600 + i)), T0 + 7200), []);
+  }
+  // Urban planning was not granted, and the partner was not: both flagged.
+  const beyond = wallet.receive(issuer.receipt(receiptInput(grantId, T0 + 4000, { purpose: "https://city.example/purpose#UrbanPlanning" })), T0 + 7200);
+  assert.deepEqual(beyond.map((f) => f.kind), ["purpose_not_granted"]);
+  const partnerUse = wallet.receive(partner.receipt(receiptInput(grantId, T0 + 4100, { recipient: PARTNER })), T0 + 7200);
+  assert.ok(partnerUse.some((f) => f.kind === "recipient_not_granted"), JSON.stringify(partnerUse));
+
+  wallet.receive(issuer.valueRecord({ grant: grantId, issued_at: T0 + 30 * DAY, benefit: { kind: "service", amount: 1, unit: "month" } }), T0 + 30 * DAY);
+  const summary = wallet.summary(T0 + 30 * DAY);
+  assert.deepEqual(summary.received, { [CONTROLLER]: { month: 1 } });
+  const shared = summary.shared.find((s) => s.purpose === "dpv:ServiceProvision" && s.recipient === CONTROLLER);
+  assert.equal(shared.uses, 3);
+  assert.equal(shared.controller, CONTROLLER);
+
+  // Withdraw: one call. A later receipt is flagged on the device.
+  const withdrawal = wallet.withdraw(grantId, T0 + 31 * DAY);
+  assert.equal(ck.decode(withdrawal).type, "withdrawal");
+  assert.equal(wallet.grantState(grantId, T0 + 32 * DAY), "withdrawn");
+  const late = wallet.receive(issuer.receipt(receiptInput(grantId, T0 + 32 * DAY)), T0 + 32 * DAY);
+  assert.deepEqual(late.map((f) => f.kind), ["after_withdrawal"]);
+  assert.equal(late[0].artifact_kind, "data_receipt");
+
+  // The wallet's bundle audits to the same violations.
+  const report = ck.audit(wallet.exportBundle(), trust, T0 + 33 * DAY);
+  const kinds = report.report.findings.map((f) => f.kind).sort();
+  assert.deepEqual(kinds, wallet.violations(T0 + 33 * DAY).map((f) => f.kind).sort());
+  assert.ok(kinds.includes("after_withdrawal"));
+});
+
+test("the host persists the bytes; the backup round-trips byte for byte", () => {
+  const key = ck.Key.generate("ES256");
+  const wallet = ck.Wallet.create(key);
+  const { issuer, digest } = setup(wallet);
+  wallet.receive(issuer.countersign(wallet.accept(digest, null, T0 + 1)), T0 + 1);
+  const bytes = wallet.toBytes();
+  const reopened = ck.Wallet.fromBytes(bytes);
+  assert.deepEqual(reopened.toBytes(), bytes);
+  assert.equal(reopened.publicKey().kid, key.kid);
+  assert.deepEqual(reopened.grants(T0 + 2), wallet.grants(T0 + 2));
+
+  const backupKey = randomBytes(32);
+  const backup = wallet.exportBackup(backupKey);
+  assert.deepEqual(ck.Wallet.importBackup(backup, backupKey).toBytes(), bytes);
+  throwsCode(assert, () => ck.Wallet.importBackup(backup, randomBytes(32)), "BACKUP");
+  const altered = Uint8Array.from(backup);
+  altered[altered.length - 1] ^= 1;
+  throwsCode(assert, () => ck.Wallet.importBackup(altered, backupKey), "BACKUP");
+  throwsCode(assert, () => wallet.exportBackup(new Uint8Array(16)), "INVALID_INPUT");
+});
+
+test("a refusal, and choices outside the offer are refused", () => {
+  const wallet = ck.Wallet.create(ck.Key.generate());
+  const { issuer, digest } = setup(wallet);
+  throwsCode(assert, () => wallet.accept(digest, { purposes: ["dpv:Marketing"] }, T0), "INVALID_INPUT");
+  throwsCode(assert, () => wallet.accept(digest, { purposez: [] }, T0), "INVALID_INPUT");
+  throwsCode(assert, () => wallet.accept("00".repeat(32), null, T0), "NOT_FOUND");
+  const refusal = issuer.countersign(wallet.refuse(digest, T0 + 5));
+  wallet.receive(refusal, T0 + 5);
+  assert.equal(wallet.summary(T0 + 6).refusals, 1);
+});
+
+test("a synchronous external signer (node:crypto, DER ECDSA) signs; the wallet holds only its public key", () => {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const jwk = publicKey.export({ format: "jwk" });
+  const raw = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, "base64url"), Buffer.from(jwk.y, "base64url")]);
+  let calls = 0;
+  const signer = {
+    publicKeyCose: () => ({ alg: "ES256", raw: new Uint8Array(raw) }),
+    // DER, as Android Keystore and Apple's Security framework return: the core converts it.
+    sign: (message) => { calls++; return new Uint8Array(nodeSign("sha256", message, privateKey)); },
+  };
+  const ext = ck.ExternalKey.fromCallback(signer);
+  assert.equal(ext.isDeferred, false);
+  const wallet = ck.Wallet.createExternal(ext);
+  const { issuer, digest, trust } = setup(wallet);
+  const grant = issuer.countersign(wallet.accept(digest, null, T0 + 1));
+  assert.equal(calls, 1);
+  const signers = ck.verify(grant, trust);
+  assert.deepEqual(signers.map((s) => s.by), ["subject", "trusted"]);
+  assert.equal(signers[0].kid, ext.kid);
+  // Reopening needs the same key.
+  throwsCode(assert, () => ck.Wallet.fromBytes(wallet.toBytes()), "SIGNER");
+  assert.ok(ck.Wallet.fromBytesExternal(wallet.toBytes(), ext));
+  const other = ck.ExternalKey.fromCallback({ publicKeyCose: () => ck.Key.generate().publicKey().toCoseKey(), sign: () => new Uint8Array(64) });
+  throwsCode(assert, () => ck.Wallet.fromBytesExternal(wallet.toBytes(), other), "SIGNER");
+  // A signer that lies is caught before anything is kept.
+  const liar = ck.ExternalKey.fromCallback({ publicKeyCose: () => ({ alg: "ES256", raw: new Uint8Array(raw) }), sign: () => new Uint8Array(64) });
+  const w2 = ck.Wallet.createExternal(liar);
+  const s2 = setup(w2);
+  const before = w2.toBytes();
+  throwsCode(assert, () => w2.accept(s2.digest, null, T0), "SIGNER");
+  assert.deepEqual(w2.toBytes(), before);
+});
+
+test("a non-extractable WebCrypto key signs in two steps (prepare, then complete)", async () => {
+  const pair = await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
+  assert.equal(pair.privateKey.extractable, false);
+  const raw = new Uint8Array(await webcrypto.subtle.exportKey("raw", pair.publicKey));
+  const ext = ck.ExternalKey.deferred(ck.PublicKey.fromRaw("ES256", raw));
+  const wallet = ck.Wallet.createExternal(ext);
+  assert.equal(wallet.isDeferred, true);
+  const { issuer, digest, trust } = setup(wallet);
+  throwsCode(assert, () => wallet.accept(digest, null, T0), "SIGNER");
+
+  const pending = wallet.prepareAccept(digest, null, T0 + 10);
+  assert.equal(pending.kind, "grant");
+  assert.equal(pending.algorithm, "ES256");
+  assert.equal(pending.kid, ext.kid);
+  const sig = new Uint8Array(await webcrypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, pair.privateKey, pending.message));
+  throwsCode(assert, () => wallet.complete(pending, new Uint8Array(64)), "SIGNER");
+  const grant = issuer.countersign(wallet.complete(pending, sig));
+  wallet.receive(grant, T0 + 10);
+  assert.equal(ck.verify(grant, trust)[0].kid, ext.kid);
+
+  const grantId = ck.decode(grant).id;
+  const p2 = wallet.prepareWithdraw(grantId, T0 + DAY);
+  const s2 = new Uint8Array(await webcrypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, pair.privateKey, p2.message));
+  wallet.complete(p2, s2);
+  const reopened = ck.Wallet.fromBytesExternal(wallet.toBytes(), ext);
+  assert.equal(reopened.grantState(grantId, T0 + 2 * DAY), "withdrawn");
+});

@@ -1,0 +1,100 @@
+// A typed usage of the package: `tsc --noEmit` checks it against the
+// generated declarations (web and nodejs targets). The @ts-expect-error
+// lines prove that the declarations are precise, not `any`.
+import {
+  AuditReport, ExternalKey, Issuer, Key, PendingSignature, PublicKey, TrustSet, Wallet,
+  audit, commit, decode, inspect, isConsentkitError, verify, verifyBundle, verifyCommitment, version,
+} from "consentkit";
+import type {
+  Algorithm, ArtifactJson, AuditReportJson, BundleItem, Choice, ErrorCode, ExternalSigner, Finding,
+  GrantView, InspectItem, LogCheck, OfferInput, ReceiptInput, TrustedKey, ValueRecordInput,
+  VerifiedSigner, WalletSummary,
+} from "consentkit";
+
+const T0 = 1_793_491_200;
+
+export function flow(): WalletSummary {
+  const alg: Algorithm = "ES256";
+  const controller: Key = Key.generate(alg);
+  const issuer = new Issuer(controller);
+  const offerInput: OfferInput = {
+    controller: "traffic.example", name: "live-routing-2026", issued_at: T0,
+    purposes: ["dpv:ServiceProvision"], categories: ["pd:Location"],
+    retention_secs: 30 * 86400, legal_basis: "dpv:Consent", jurisdiction: "EU", language: "en",
+    notice: { url: "https://traffic.example/notice/v3", text: "We use your location." },
+    value_offered: [{ kind: "points", amount: 100, unit: "points" }],
+    service_without_consent: true,
+  };
+  const offer: Uint8Array = issuer.offer(offerInput);
+
+  const wallet: Wallet = Wallet.create(Key.generate("EdDSA"));
+  wallet.trustKey(controller.publicKey(), "controller", "traffic.example");
+  const found: Finding[] = wallet.receive(offer, T0);
+  const view: ArtifactJson = decode(offer);
+  if (view.type === "offer") {
+    const units: string[] = view.body.value_offered.map((b) => b.unit);
+    void units;
+  }
+  const choice: Choice = { purposes: ["dpv:ServiceProvision"] };
+  const grant = issuer.countersign(wallet.accept(view.digest, choice, T0 + 1));
+  wallet.receive(grant, T0 + 1);
+  const grants: GrantView[] = wallet.grants(T0 + 2);
+  const receipt: ReceiptInput = {
+    grant: grants[0].id, category: "pd:Location", purpose: "dpv:ServiceProvision",
+    used_at: T0 + 3, quantity: 1, commitment: commit(new Uint8Array([1, 2])).commitment,
+  };
+  wallet.receive(issuer.receipt(receipt), T0 + 4);
+  const value: ValueRecordInput = { grant: grants[0].id, issued_at: T0 + 5, benefit: { kind: "points", amount: 100, unit: "points" } };
+  wallet.receive(issuer.valueRecord(value), T0 + 6);
+  wallet.withdraw(grants[0].id, T0 + 7);
+  const state: string | undefined = wallet.grantState(grants[0].id, T0 + 8);
+  void state;
+
+  const trust = new TrustSet();
+  trust.add(controller.publicKey(), "controller", "traffic.example");
+  const keys: TrustedKey[] = trust.keys();
+  const signers: VerifiedSigner[] = verify(grant, trust);
+  const items: BundleItem[] = verifyBundle(wallet.exportBundle(), trust);
+  const inspected: InspectItem[] = inspect(wallet.exportBundle());
+  const report: AuditReport = audit(wallet.exportBundle(), trust, T0 + 9);
+  const json: AuditReportJson = report.report;
+  const html: string = report.renderHtml();
+  const logs: LogCheck[] = wallet.checkLogs();
+  const ok: boolean = verifyCommitment("00".repeat(32), "00".repeat(16), new Uint8Array());
+  void [found, keys, signers, items, inspected, json, html, logs, ok, version()];
+
+  try {
+    Wallet.fromBytes(new Uint8Array([1, 2, 3]));
+  } catch (e) {
+    if (isConsentkitError(e)) {
+      const code: ErrorCode = e.code;
+      const name: "ConsentkitError" = e.name;
+      void [code, name];
+    }
+  }
+
+  // @ts-expect-error: not an algorithm
+  Key.generate("RSA");
+  // @ts-expect-error: not a role
+  trust.add(controller.publicKey(), "boss", "x");
+  // @ts-expect-error: offers need their fields
+  issuer.offer({ controller: "x" });
+  // @ts-expect-error: a choice has no such field
+  const badChoice: Choice = { purpose: [] };
+  void badChoice;
+  return wallet.summary(T0 + 10);
+}
+
+export async function webcrypto(wallet: Wallet, digest: string, key: CryptoKey): Promise<Uint8Array> {
+  const pending: PendingSignature = wallet.prepareAccept(digest, null, T0);
+  const sig = new Uint8Array(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, key, pending.message as Uint8Array<ArrayBuffer>));
+  return wallet.complete(pending, sig);
+}
+
+export function callback(sign: (m: Uint8Array) => Uint8Array, raw: Uint8Array): Wallet {
+  const signer: ExternalSigner = { publicKeyCose: () => ({ alg: "ES256", raw }), sign };
+  const ext = ExternalKey.fromCallback(signer);
+  const deferred = ExternalKey.deferred(PublicKey.fromRaw("ES256", raw));
+  void deferred.isDeferred;
+  return Wallet.createExternal(ext);
+}
