@@ -43,7 +43,13 @@ fn main() {
         items.len()
     });
     let audit_s = best(&|| {
-        let r = audit_bytes(&bundle, &trust, &AuditOptions { at: Some(T0 + 30 * 86_400) });
+        let r = audit_bytes(
+            &bundle,
+            &trust,
+            &AuditOptions {
+                at: Some(T0 + 30 * 86_400),
+            },
+        );
         assert!(r.findings.is_empty(), "{:?}", r.findings.first());
         r.items as usize
     });
