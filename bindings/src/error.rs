@@ -6,6 +6,7 @@
 //! Python `ConsentKitError.InvalidInput`; every variant carries the core's
 //! message (crypto failures stay opaque: "signature invalid").
 
+use consentkit::audit::AuditError;
 use consentkit::export::ExportError;
 use consentkit::log::LogError;
 use consentkit::vocab::TermError;
@@ -151,6 +152,14 @@ impl From<LogError> for ConsentKitError {
             LogError::Io { .. } => ConsentKitError::Storage { reason },
             e if e.is_verification_failure() => ConsentKitError::VerificationFailed { reason },
             _ => ConsentKitError::InvalidInput { reason },
+        }
+    }
+}
+
+impl From<AuditError> for ConsentKitError {
+    fn from(e: AuditError) -> Self {
+        ConsentKitError::Storage {
+            reason: e.to_string(),
         }
     }
 }

@@ -1000,8 +1000,24 @@ pub struct AuditReport {
     pub controllers: Vec<ControllerStats>,
     /// Activity per UTC day, in day order.
     pub days: Vec<DayActivity>,
-    /// The findings, sorted by kind, artifact and message.
+    /// The findings, sorted by kind, artifact and message (a bounded
+    /// number: the rest are counted in `findingsOmitted`).
     pub findings: Vec<Finding>,
+    /// Findings per kind, all of them (listed or omitted).
+    pub finding_counts: Vec<FindingCount>,
+    /// Findings counted but not listed.
+    pub findings_omitted: u64,
+}
+
+/// A count of findings of one kind.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct FindingCount {
+    /// The kind.
+    pub kind: FindingKind,
+    /// Its stable name, as in the JSON report.
+    pub kind_name: String,
+    /// How many.
+    pub count: u64,
 }
 
 fn counted<K: Copy, T>(m: &BTreeMap<K, u64>, f: impl Fn(K, u64) -> T) -> Vec<T> {
@@ -1057,6 +1073,12 @@ impl From<&ck_audit::Report> for AuditReport {
                 })
                 .collect(),
             findings: findings(&r.findings),
+            finding_counts: counted(&r.finding_counts, |k, count| FindingCount {
+                kind: k.into(),
+                kind_name: k.name().to_owned(),
+                count,
+            }),
+            findings_omitted: r.findings_omitted,
         }
     }
 }

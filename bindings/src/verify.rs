@@ -7,7 +7,7 @@ use std::sync::Arc;
 use consentkit::audit::{self as ck_audit, AuditOptions};
 use consentkit::{self as ck, Artifact};
 
-use crate::error::{ConsentKitError, Result};
+use crate::error::Result;
 use crate::keys::TrustSet;
 use crate::types::{ArtifactInfo, AuditReport, Commitment, Notice, ReportFormat, VerifiedArtifact};
 
@@ -99,10 +99,7 @@ impl Verifier {
             &self.trust.get(),
             &AuditOptions { at },
             None,
-        )
-        .map_err(|e| ConsentKitError::Storage {
-            reason: format!("{path}: {e}"),
-        })?;
+        )?;
         Ok((&report).into())
     }
 

@@ -198,6 +198,8 @@ fun trafficAppFlow() = Parties().use { p ->
     // The auditor sees the same, from the wallet's bundle.
     val report = Verifier(p.trust).audit(wallet.exportBundle(), T0 + 33uL * DAY)
     checkEq(7uL, report.items, "bundle items")
+    checkEq(1uL, report.findingCounts.single { it.kind == FindingKind.AFTER_WITHDRAWAL }.count, "finding count")
+    checkEq(0uL, report.findingsOmitted, "findings omitted")
     check(report.findings.any { it.kind == FindingKind.AFTER_WITHDRAWAL }) { "audit: ${report.findings}" }
     checkEq(CONTROLLER, report.controllers.single().controller, "report controller")
     checkEq(3uL, report.controllers.single().receipts, "receipts counted")

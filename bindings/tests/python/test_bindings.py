@@ -89,6 +89,8 @@ def test_traffic_app_flow_with_external_signer(parties, tmp_path):
 
     report = ck.Verifier(parties.trust).audit(wallet.export_bundle(), T0 + 33 * DAY)
     assert report.items == 7
+    assert [(c.kind_name, c.count) for c in report.finding_counts] == [("after_withdrawal", 1)]
+    assert report.findings_omitted == 0
     assert ck.FindingKind.AFTER_WITHDRAWAL in [f.kind for f in report.findings]
 
     # Reopen the file: the same signer is needed again.

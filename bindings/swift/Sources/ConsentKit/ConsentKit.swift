@@ -2580,9 +2580,18 @@ public struct AuditReport: Equatable, Hashable {
      */
     public let days: [DayActivity]
     /**
-     * The findings, sorted by kind, artifact and message.
+     * The findings, sorted by kind, artifact and message (a bounded
+     * number: the rest are counted in `findingsOmitted`).
      */
     public let findings: [Finding]
+    /**
+     * Findings per kind, all of them (listed or omitted).
+     */
+    public let findingCounts: [FindingCount]
+    /**
+     * Findings counted but not listed.
+     */
+    public let findingsOmitted: UInt64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2609,8 +2618,15 @@ public struct AuditReport: Equatable, Hashable {
          * Activity per UTC day, in day order.
          */days: [DayActivity], 
         /**
-         * The findings, sorted by kind, artifact and message.
-         */findings: [Finding]) {
+         * The findings, sorted by kind, artifact and message (a bounded
+         * number: the rest are counted in `findingsOmitted`).
+         */findings: [Finding], 
+        /**
+         * Findings per kind, all of them (listed or omitted).
+         */findingCounts: [FindingCount], 
+        /**
+         * Findings counted but not listed.
+         */findingsOmitted: UInt64) {
         self.at = at
         self.bundleBytes = bundleBytes
         self.items = items
@@ -2619,6 +2635,8 @@ public struct AuditReport: Equatable, Hashable {
         self.controllers = controllers
         self.days = days
         self.findings = findings
+        self.findingCounts = findingCounts
+        self.findingsOmitted = findingsOmitted
     }
 
     
@@ -2644,7 +2662,9 @@ public struct FfiConverterTypeAuditReport: FfiConverterRustBuffer {
                 unreadable: FfiConverterUInt64.read(from: &buf), 
                 controllers: FfiConverterSequenceTypeControllerStats.read(from: &buf), 
                 days: FfiConverterSequenceTypeDayActivity.read(from: &buf), 
-                findings: FfiConverterSequenceTypeFinding.read(from: &buf)
+                findings: FfiConverterSequenceTypeFinding.read(from: &buf), 
+                findingCounts: FfiConverterSequenceTypeFindingCount.read(from: &buf), 
+                findingsOmitted: FfiConverterUInt64.read(from: &buf)
         )
     }
 
@@ -2657,6 +2677,8 @@ public struct FfiConverterTypeAuditReport: FfiConverterRustBuffer {
         FfiConverterSequenceTypeControllerStats.write(value.controllers, into: &buf)
         FfiConverterSequenceTypeDayActivity.write(value.days, into: &buf)
         FfiConverterSequenceTypeFinding.write(value.findings, into: &buf)
+        FfiConverterSequenceTypeFindingCount.write(value.findingCounts, into: &buf)
+        FfiConverterUInt64.write(value.findingsOmitted, into: &buf)
     }
 }
 
@@ -3427,6 +3449,85 @@ public func FfiConverterTypeFinding_lift(_ buf: RustBuffer) throws -> Finding {
 #endif
 public func FfiConverterTypeFinding_lower(_ value: Finding) -> RustBuffer {
     return FfiConverterTypeFinding.lower(value)
+}
+
+
+/**
+ * A count of findings of one kind.
+ */
+public struct FindingCount: Equatable, Hashable {
+    /**
+     * The kind.
+     */
+    public let kind: FindingKind
+    /**
+     * Its stable name, as in the JSON report.
+     */
+    public let kindName: String
+    /**
+     * How many.
+     */
+    public let count: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The kind.
+         */kind: FindingKind, 
+        /**
+         * Its stable name, as in the JSON report.
+         */kindName: String, 
+        /**
+         * How many.
+         */count: UInt64) {
+        self.kind = kind
+        self.kindName = kindName
+        self.count = count
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FindingCount: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFindingCount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FindingCount {
+        return
+            try FindingCount(
+                kind: FfiConverterTypeFindingKind.read(from: &buf), 
+                kindName: FfiConverterString.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FindingCount, into buf: inout [UInt8]) {
+        FfiConverterTypeFindingKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.kindName, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFindingCount_lift(_ buf: RustBuffer) throws -> FindingCount {
+    return try FfiConverterTypeFindingCount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFindingCount_lower(_ value: FindingCount) -> RustBuffer {
+    return FfiConverterTypeFindingCount.lower(value)
 }
 
 
@@ -6789,6 +6890,31 @@ fileprivate struct FfiConverterSequenceTypeFinding: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeFinding.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeFindingCount: FfiConverterRustBuffer {
+    typealias SwiftType = [FindingCount]
+
+    public static func write(_ value: [FindingCount], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFindingCount.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FindingCount] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FindingCount]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFindingCount.read(from: &buf))
         }
         return seq
     }
