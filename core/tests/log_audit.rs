@@ -217,3 +217,46 @@ fn a_log_whose_key_is_not_trusted_is_refused() {
         Err(LogViewError::BadCheckpoint { .. })
     ));
 }
+
+/// A withdrawal created after uses were logged, but dated before them,
+/// tries to turn lawful uses into violations: the log's order shows it.
+#[test]
+fn a_withdrawal_backdated_after_the_log_checkpoint_is_caught() {
+    let w = world();
+    // The late receipt (day 20) is logged and checkpointed first...
+    let d = dir("backdated");
+    let mut log = TileLog::create(&d, ORIGIN, &w.log_key).unwrap();
+    for a in [&w.offer, &w.grant, &w.receipt, &w.late] {
+        log.append_artifact(a, &w.p.trust()).unwrap();
+    }
+    log.publish(&w.log_key).unwrap();
+    // ...then a withdrawal dated day 10 appears in the next checkpoint.
+    log.append_artifact(&w.withdrawal, &w.p.trust()).unwrap();
+    log.publish(&w.log_key).unwrap();
+    let view = LogView::open(&d, &w.trust, &[], true).unwrap();
+    let rep = audit(
+        &w,
+        &[&w.offer, &w.grant, &w.receipt, &w.late, &w.withdrawal],
+        &view,
+    );
+    assert_eq!(
+        kinds(&rep),
+        vec![FindingKind::WithdrawalBackdated],
+        "{:?}",
+        rep.findings
+    );
+    assert_eq!(rep.findings[0].artifact, Some(w.late.id()));
+    // Logged in the honest order, the same use is a use after withdrawal.
+    let d2 = make_log(
+        &w,
+        "honest-order",
+        &[&w.offer, &w.grant, &w.receipt, &w.withdrawal, &w.late],
+    );
+    let view = LogView::open(&d2, &w.trust, &[], true).unwrap();
+    let rep = audit(
+        &w,
+        &[&w.offer, &w.grant, &w.receipt, &w.late, &w.withdrawal],
+        &view,
+    );
+    assert_eq!(kinds(&rep), vec![FindingKind::AfterWithdrawal]);
+}

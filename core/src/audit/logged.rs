@@ -1,7 +1,7 @@
 //! Auditing against a transparency log: is every artifact in the log, and
 //! did the log only ever grow?
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::Path;
 
 use crate::keys::{Role, TrustSet};
@@ -11,7 +11,8 @@ use crate::log::{leaf_hash, Checkpoint, Hash, LogError, NoteVerifier, TileLog};
 /// trusted key.
 #[derive(Debug, Clone)]
 pub struct LogView {
-    leaves: HashSet<Hash>,
+    /// Leaf hash → index in the log.
+    leaves: HashMap<Hash, u64>,
     /// The log's latest checkpoint (signature verified with the trusted key).
     pub checkpoint: Checkpoint,
     /// Problems with the log's history: archived or supplied checkpoints
@@ -94,7 +95,12 @@ impl LogView {
             }
         }
         Ok(LogView {
-            leaves: tlog.leaf_hashes().iter().copied().collect(),
+            leaves: tlog
+                .leaf_hashes()
+                .iter()
+                .enumerate()
+                .map(|(i, h)| (*h, i as u64))
+                .collect(),
             checkpoint,
             problems,
             trust_admission,
@@ -103,7 +109,13 @@ impl LogView {
 
     /// Whether an artifact's exact bytes are a leaf of the checkpointed tree.
     pub fn contains(&self, artifact_bytes: &[u8]) -> bool {
-        self.leaves.contains(&leaf_hash(artifact_bytes))
+        self.leaves.contains_key(&leaf_hash(artifact_bytes))
+    }
+
+    /// The index of an artifact's exact bytes in the log, if present: the
+    /// order in which the log received them.
+    pub fn index_of(&self, artifact_bytes: &[u8]) -> Option<u64> {
+        self.leaves.get(&leaf_hash(artifact_bytes)).copied()
     }
 
     /// Number of leaves.

@@ -87,6 +87,9 @@ pub enum FindingKind {
     NotInLog,
     /// The transparency log's history is not consistent: it shrank or was rewritten.
     LogInconsistent,
+    /// A withdrawal takes effect before a use that the log received before
+    /// the withdrawal: it was backdated after the fact.
+    WithdrawalBackdated,
 }
 
 impl FindingKind {
@@ -114,6 +117,7 @@ impl FindingKind {
             FindingKind::FutureDated => "future_dated",
             FindingKind::NotInLog => "not_in_log",
             FindingKind::LogInconsistent => "log_inconsistent",
+            FindingKind::WithdrawalBackdated => "withdrawal_backdated",
         }
     }
 }
@@ -459,6 +463,8 @@ struct State<'t> {
     )>,
     seen: HashSet<ArtifactId>,
     uses: HashMap<(ArtifactId, u64), u64>,
+    /// Withdrawals' positions in the transparency log, when auditing with one.
+    withdrawal_log_index: HashMap<ArtifactId, u64>,
 }
 
 impl<'t> State<'t> {
@@ -639,6 +645,9 @@ impl<'t> State<'t> {
             }
             Body::Withdrawal(w) => {
                 self.future(&a, w.issued_at, offset, None);
+                if let Some(i) = self.log.and_then(|l| l.index_of(a.as_bytes())) {
+                    self.withdrawal_log_index.insert(a.id(), i);
+                }
                 self.withdrawals.push((a.id(), w, signers, offset));
             }
             Body::DataReceipt(_) | Body::ValueRecord(_) => {}
@@ -808,8 +817,25 @@ impl<'t> State<'t> {
                 self.future(&a, used_at, offset, Some(controller.clone()));
                 *self.uses.entry((r.grant, used_at / DAY)).or_insert(0) += u64::from(r.quantity);
                 if let Err(d) = verdict {
+                    // A use the log received before the withdrawal that claims to precede it:
+                    // the withdrawal was backdated, not the use late.
+                    let backdated = match &d {
+                        Denial::AfterWithdrawal { by_artifact, .. } => {
+                            match (
+                                self.log.and_then(|l| l.index_of(a.as_bytes())),
+                                self.withdrawal_log_index.get(by_artifact),
+                            ) {
+                                (Some(ri), Some(wi)) => ri < *wi,
+                                _ => false,
+                            }
+                        }
+                        _ => false,
+                    };
                     let kind = match d {
                         Denial::BeforeGrant { .. } => FindingKind::BeforeGrant,
+                        Denial::AfterWithdrawal { .. } if backdated => {
+                            FindingKind::WithdrawalBackdated
+                        }
                         Denial::AfterWithdrawal { .. } => FindingKind::AfterWithdrawal,
                         Denial::AfterExpiry { .. } => FindingKind::AfterExpiry,
                         Denial::Superseded { .. } => FindingKind::AfterSupersession,
@@ -978,6 +1004,7 @@ pub fn audit_source_with_log<R: Read, F: FnMut() -> io::Result<R>>(
         withdrawals: Vec::new(),
         seen: HashSet::new(),
         uses: HashMap::new(),
+        withdrawal_log_index: HashMap::new(),
     };
     if let Some(l) = st.log {
         for p in &l.problems {
