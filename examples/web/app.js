@@ -341,7 +341,7 @@ async function runAudit(ev) {
     const stats = [["items", r.items], ...Object.entries(r.counts).map(([k, n]) => [k.replace(/_/g, " ") + "s", n]), ["findings", total]];
     $("#audit-stats").replaceChildren(...stats.map(([l, n]) => el("div", { class: "stat" }, el("div", { class: "n" }, n.toLocaleString("en")), el("div", { class: "l" }, l))));
     const fb = $("#findings tbody");
-    fb.replaceChildren(...r.findings.map((f) => el("tr", { "data-kind": f.kind },
+    fb.replaceChildren(...r.findings.map((f) => el("tr", { "data-kind": f.kind, "data-artifact": f.artifact ?? "" },
       el("td", {}, el("span", { class: "kindtag" }, f.kind)),
       el("td", { class: "mono" }, f.artifact_kind ? `${f.artifact_kind} ${(f.artifact ?? "").slice(0, 8)}` : "—"),
       el("td", {}, f.controller ?? "—"), el("td", { class: "msg" }, f.message))));
