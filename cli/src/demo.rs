@@ -546,6 +546,18 @@ pub fn simulate(args: &DemoArgs) -> Result<World, CliError> {
     Ok(world)
 }
 
+/// When an artifact happened, by its own dates: it orders the bundle and the log.
+fn time_of(a: &Artifact) -> u64 {
+    match a.body() {
+        Body::Offer(o) => o.issued_at,
+        Body::Grant(g) => g.issued_at,
+        Body::Refusal(r) => r.issued_at,
+        Body::Withdrawal(w) => w.effective_at,
+        Body::DataReceipt(r) => r.used_at,
+        Body::ValueRecord(v) => v.issued_at,
+    }
+}
+
 /// The violation kinds the demo can inject, in the order it cycles through them.
 pub const INJECTABLE: [FindingKind; 14] = [
     FindingKind::AfterWithdrawal,
@@ -675,7 +687,7 @@ fn inject(
                 }
                 FindingKind::DuplicateId => {
                     let a = base()?.sign(&s.key)?;
-                    w.artifacts.push((active, a.clone()));
+                    w.artifacts.push((time_of(&a), a.clone()));
                     (Some(a.clone()), a.id())
                 }
                 FindingKind::ValueForUnknownGrant => {
@@ -705,7 +717,7 @@ fn inject(
                 _ => (None, ArtifactId([0; 16])),
             };
             if let Some(a) = art {
-                w.artifacts.push((active, a));
+                w.artifacts.push((time_of(&a), a));
                 w.expected.push((kind, id));
                 used.insert(j);
                 done = true;
