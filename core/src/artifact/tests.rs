@@ -732,3 +732,116 @@ mod prop_all_kinds {
         }
     }
 }
+
+/// docs/FORMAT.md §3.2: the labels each protected header may carry, and what
+/// `crit` may list. A COSE_Sign1 and a two-signer COSE_Sign are re-signed
+/// with each `crit` and must decode (and verify) or fail as the table says.
+#[test]
+fn crit_labels_follow_the_format_table() {
+    let p = parties();
+    let trust = p.trust();
+    let offer = sample::signed_offer(&p).unwrap();
+    let receipt = sample::signed_receipt(&p, &sample::signed_grant(&p, &offer).unwrap()).unwrap();
+    let rk = ArtifactKind::DataReceipt;
+    let crit = |labels: &[i64]| {
+        (
+            Value::int(HDR_CRIT),
+            Value::Array(labels.iter().map(|l| Value::int(*l)).collect()),
+        )
+    };
+    // COSE_Sign1: crit may list 1, 2, 4, 16.
+    for ok in [&[1][..], &[2], &[4], &[16], &[1, 2, 4, 16]] {
+        let mut h = std_protected(rk, &p.controller);
+        h.push(crit(ok));
+        let b = resign1(h, vec![], receipt.payload().to_vec(), &p.controller);
+        let a = Artifact::decode(&b).unwrap_or_else(|e| panic!("crit {ok:?}: {e}"));
+        a.verify(&trust).unwrap();
+    }
+    // Label 3 is understood by the COSE layer but not allowed in an artifact.
+    let mut h = std_protected(rk, &p.controller);
+    h.push(crit(&[3]));
+    h.push((Value::int(3), Value::int(0)));
+    let b = resign1(h, vec![], receipt.payload().to_vec(), &p.controller);
+    assert!(matches!(
+        Artifact::decode(&b),
+        Err(ArtifactError::Header { .. })
+    ));
+    // A listed label must be present; an empty crit is malformed; crit is never unprotected.
+    for (name, labels) in [("absent label", &[3][..]), ("empty", &[])] {
+        let mut h = std_protected(rk, &p.controller);
+        h.push(crit(labels));
+        let b = resign1(h, vec![], receipt.payload().to_vec(), &p.controller);
+        assert!(
+            matches!(
+                Artifact::decode(&b),
+                Err(ArtifactError::Cose(CoseError::MalformedCrit(_)))
+            ),
+            "{name}"
+        );
+    }
+    let b = resign1(
+        std_protected(rk, &p.controller),
+        vec![crit(&[16])],
+        receipt.payload().to_vec(),
+        &p.controller,
+    );
+    assert!(Artifact::decode(&b).is_err());
+
+    // COSE_Sign (a grant): body crit may list 2, 16; a signer's crit 1, 2, 4.
+    let grant = sample::signed_grant(&p, &offer).unwrap();
+    let sign_grant = |body: &[i64], signer: &[i64]| -> Vec<u8> {
+        let mut bh = vec![(
+            Value::int(HDR_TYP),
+            Value::Unsigned(ArtifactKind::Grant.typ()),
+        )];
+        if !body.is_empty() {
+            bh.push(crit(body));
+        }
+        let bh = Value::Map(bh).to_vec();
+        let sig = |k: &KeyPair| {
+            let mut sh = vec![
+                (Value::int(HDR_ALG), Value::int(-8)),
+                (Value::int(HDR_KID), Value::bytes(k.kid().0.to_vec())),
+            ];
+            if !signer.is_empty() {
+                sh.push(crit(signer));
+            }
+            let sh = Value::Map(sh).to_vec();
+            let tbs = crate::cose::sig_structure(&bh, &sh, &[], grant.payload());
+            Value::Array(vec![
+                Value::Bytes(sh),
+                Value::Map(vec![]),
+                Value::Bytes(crate::keys::Signer::sign(k, &tbs).unwrap()),
+            ])
+        };
+        let sigs = vec![sig(&p.person), sig(&p.controller)];
+        Value::Tag(
+            98,
+            Box::new(Value::Array(vec![
+                Value::Bytes(bh),
+                Value::Map(vec![]),
+                Value::Bytes(grant.payload().to_vec()),
+                Value::Array(sigs),
+            ])),
+        )
+        .to_vec()
+    };
+    for (body, signer) in [
+        (&[16][..], &[][..]),
+        (&[2, 16], &[]),
+        (&[], &[1, 4]),
+        (&[], &[2]),
+    ] {
+        let a = Artifact::decode(&sign_grant(body, signer))
+            .unwrap_or_else(|e| panic!("body crit {body:?}, signer crit {signer:?}: {e}"));
+        a.verify(&trust).unwrap();
+        assert_eq!(a.id(), grant.id());
+    }
+    // Labels absent from that header: 1 in the body, 16 in a signer's header.
+    for (body, signer) in [(&[1][..], &[][..]), (&[], &[16])] {
+        assert!(
+            Artifact::decode(&sign_grant(body, signer)).is_err(),
+            "body crit {body:?}, signer crit {signer:?}"
+        );
+    }
+}
