@@ -13,8 +13,8 @@ use consentkit::cose::sig_structure1;
 use consentkit::lifecycle::ConsentState;
 use consentkit::sample::{self, Parties, CONTROLLER, PARTNER, T0};
 use consentkit::{
-    pseudonym, Algorithm, Artifact, CollectionMethod, Grant, KeyPair, Offer, Refusal,
-    Role, Signer, Term, TrustSet, ValueRecord, Withdrawal, WithdrawnBy,
+    pseudonym, Algorithm, Artifact, CollectionMethod, Grant, KeyPair, Offer, Refusal, Role, Signer,
+    Term, TrustSet, ValueRecord, Withdrawal, WithdrawnBy,
 };
 use proptest::prelude::*;
 
@@ -161,9 +161,16 @@ fn imported_grant_after_the_persons_refusal_is_void_and_its_receipts_flagged() {
     let f = &rep.findings[0];
     assert_eq!(f.artifact, Some(imported.id()));
     assert_eq!(f.controller.as_deref(), Some(CONTROLLER));
-    assert!(f.message.contains(&refusal.id().to_string()), "{}", f.message);
+    assert!(
+        f.message.contains(&refusal.id().to_string()),
+        "{}",
+        f.message
+    );
     for m in messages(&rep, "void_grant_used") {
-        assert!(m.contains("void") && m.contains(&refusal.id().to_string()), "{m}");
+        assert!(
+            m.contains("void") && m.contains(&refusal.id().to_string()),
+            "{m}"
+        );
     }
     // A void grant gave no consent: it has no state.
     assert!(rep.controllers[CONTROLLER].grant_states.is_empty());
@@ -658,4 +665,3 @@ proptest! {
         ]);
     }
 }
-

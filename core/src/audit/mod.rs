@@ -474,17 +474,19 @@ pub fn now() -> Time {
         .unwrap_or(0)
 }
 
-/// A copy's signer, as a small code: an index into [`More::signer_names`],
-/// or one of these two.
-const SIGNER_UNTRUSTED: u32 = u32::MAX;
-const SIGNER_SUBJECT: u32 = u32::MAX - 1;
+/// A copy's signer, as a small code (two bytes per id: the audit keeps one
+/// per artifact id): an index into `More::signer_names`, or one of these.
+const SIGNER_UNTRUSTED: u16 = u16::MAX;
+const SIGNER_SUBJECT: u16 = u16::MAX - 1;
+/// A trusted key beyond the first 65,533 of a trust set.
+const SIGNER_OTHER_TRUSTED: u16 = u16::MAX - 2;
 
 /// The first copy of an id seen in the bundle.
 struct Sight {
     /// The first 128 bits of the SHA-256 of the copy's bytes.
     hash: [u8; 16],
     /// Who made its last signature (a signer code).
-    signer: u32,
+    signer: u16,
     /// Whether the id's statistics were counted (by its first valid copy).
     counted: bool,
 }
@@ -554,9 +556,9 @@ struct More {
     /// The first copy of every id.
     copies: HashMap<ArtifactId, Sight>,
     /// Further copies with other bytes: the artifact's kind and each copy's (hash, signer).
-    other_copies: HashMap<ArtifactId, (ArtifactKind, Vec<([u8; 16], u32)>)>,
+    other_copies: HashMap<ArtifactId, (ArtifactKind, Vec<([u8; 16], u16)>)>,
     /// Trusted signers seen on copies, by key id: index into `signer_names`.
-    signer_codes: HashMap<KeyId, u32>,
+    signer_codes: HashMap<KeyId, u16>,
     signer_names: Vec<String>,
     /// The smallest findings, at most [`MAX_FINDINGS`].
     findings: BinaryHeap<Ranked>,
@@ -679,7 +681,7 @@ impl<'t> State<'t> {
     }
 
     /// Who made a copy's last signature, as a signer code.
-    fn signer_code(&mut self, a: &Artifact) -> u32 {
+    fn signer_code(&mut self, a: &Artifact) -> u16 {
         let Some(slot) = a.signatures().last() else {
             return SIGNER_UNTRUSTED;
         };
@@ -687,9 +689,12 @@ impl<'t> State<'t> {
             return c;
         }
         match self.trust.get(&slot.kid) {
+            Some(_) if self.more.signer_names.len() >= usize::from(SIGNER_OTHER_TRUSTED) => {
+                SIGNER_OTHER_TRUSTED
+            }
             Some(t) => {
-                // Bounded by the trust set's size.
-                let c = self.more.signer_names.len() as u32;
+                // Bounded by the trust set's size (and by the check above).
+                let c = self.more.signer_names.len() as u16;
                 self.more
                     .signer_names
                     .push(format!("{} (key {})", t.party, slot.kid.short()));
@@ -708,8 +713,9 @@ impl<'t> State<'t> {
         }
     }
 
-    fn signer_name(&self, code: u32) -> &str {
+    fn signer_name(&self, code: u16) -> &str {
         match code {
+            SIGNER_OTHER_TRUSTED => "another trusted key",
             SIGNER_UNTRUSTED => "a key not in the trust set",
             SIGNER_SUBJECT => "the person's subject key",
             c => self
