@@ -547,6 +547,9 @@ struct RefusalInfo {
     subject_key: Option<PublicKey>,
 }
 
+/// A copy's hash and signer code.
+type CopyMark = ([u8; 16], u16);
+
 /// One person at one controller.
 type Pair = (String, Pseudonym);
 
@@ -556,7 +559,7 @@ struct More {
     /// The first copy of every id.
     copies: HashMap<ArtifactId, Sight>,
     /// Further copies with other bytes: the artifact's kind and each copy's (hash, signer).
-    other_copies: HashMap<ArtifactId, (ArtifactKind, Vec<([u8; 16], u16)>)>,
+    other_copies: HashMap<ArtifactId, (ArtifactKind, Vec<CopyMark>)>,
     /// Trusted signers seen on copies, by key id: index into `signer_names`.
     signer_codes: HashMap<KeyId, u16>,
     signer_names: Vec<String>,
