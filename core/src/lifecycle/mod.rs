@@ -422,16 +422,18 @@ pub fn grant_exceeds_offer(
     if let Some(v) = offer.valid_until {
         if grant.issued_at > v {
             out.push(format!(
-                "given at {}, after the offer's validity ended at {v}",
-                grant.issued_at
+                "given at {}, after the offer's validity ended at {}",
+                t(grant.issued_at),
+                t(v)
             ));
         }
     }
     if let Some(v) = offer.valid_from {
         if grant.issued_at < v {
             out.push(format!(
-                "given at {}, before the offer was valid from {v}",
-                grant.issued_at
+                "given at {}, before the offer was valid from {}",
+                t(grant.issued_at),
+                t(v)
             ));
         }
     }
