@@ -25,6 +25,8 @@ struct World {
     p: Parties,
     /// Another trusted controller.
     music: KeyPair,
+    /// A second trusted key of the sample controller.
+    controller2: KeyPair,
     /// The sample offer.
     offer: Artifact,
     /// A second offer of the same controller.
@@ -36,6 +38,7 @@ struct World {
 fn world() -> World {
     let p = Parties::new().unwrap();
     let music = KeyPair::ed25519_from_seed(&[7; 32]).unwrap();
+    let controller2 = KeyPair::ed25519_from_seed(&[8; 32]).unwrap();
     let offer = sample::signed_offer(&p).unwrap();
     let offer2 = Offer {
         name: "newsletter-2026".into(),
@@ -47,6 +50,7 @@ fn world() -> World {
     World {
         p,
         music,
+        controller2,
         offer,
         offer2,
         grant,
@@ -57,6 +61,7 @@ impl World {
     fn trust(&self) -> TrustSet {
         let mut t = self.p.trust();
         t.insert(self.music.public_key(), Role::Controller, MUSIC);
+        t.insert(self.controller2.public_key(), Role::Controller, CONTROLLER);
         t
     }
 
@@ -472,7 +477,7 @@ fn a_partners_violating_receipt_keeps_its_finding_beside_the_controllers_copy() 
         );
         let m = &messages(&rep, "conflicting_copies")[0];
         assert!(
-            m.contains("2 copies") && m.contains(CONTROLLER) && m.contains(PARTNER),
+            m.contains("2 distinct copies") && m.contains(CONTROLLER) && m.contains(PARTNER),
             "{m}"
         );
         assert_eq!(rep.controllers[CONTROLLER].receipts, 1);
@@ -606,7 +611,9 @@ fn the_findings_cap_keeps_the_same_findings_whatever_the_order() {
 
 /// A bundle with adversarial copies: re-signed receipts, a revocation also
 /// signed by another controller, duplicate value records, exact repeats,
-/// and an imported grant over a refusal.
+/// a grant countersigned by two keys of its controller, a refusal also
+/// countersigned by another controller, a receipt copy with a broken
+/// signature, and an imported grant over a refusal.
 fn adversarial_items() -> Vec<Artifact> {
     let w = world();
     let (partner, controller) = partner_and_controller_copies(&w);
@@ -614,7 +621,33 @@ fn adversarial_items() -> Vec<Artifact> {
     let v = value_body(&w);
     let refusal = w.refusal(&w.offer2, T0 + 3_600);
     let imported = w.imported(&w.offer2, T0 + DAY, None);
+    let grant2 = sample::grant_body(&w.p, &w.offer)
+        .sign_as_person(&w.p.person)
+        .unwrap()
+        .countersign(&w.controller2)
+        .unwrap();
+    assert_eq!(grant2.id(), w.grant.id());
+    let refusal2 = Refusal {
+        subject: w.subject(),
+        controller: CONTROLLER.into(),
+        issued_at: T0 + 3_600,
+        offer: w.offer2.digest(),
+        method: CollectionMethod::AppUi,
+        subject_key: None,
+    }
+    .sign_both(&w.p.person, &w.music)
+    .unwrap();
+    assert_eq!(refusal2.id(), refusal.id());
+    let broken = {
+        let mut b = w.receipt(&w.grant, T0 + 3 * DAY).as_bytes().to_vec();
+        let last = b.len() - 1;
+        b[last] ^= 1;
+        Artifact::decode(&b).unwrap()
+    };
     let mut items = vec![
+        grant2,
+        refusal2,
+        broken,
         w.offer.clone(),
         w.offer2.clone(),
         w.grant.clone(),
@@ -647,11 +680,11 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
     #[test]
     fn every_order_of_adversarial_copies_gives_the_same_report(
-        order in Just((0..20usize).collect::<Vec<_>>()).prop_shuffle()
+        order in Just((0..23usize).collect::<Vec<_>>()).prop_shuffle()
     ) {
         let w = world();
         let items = adversarial_items();
-        prop_assert_eq!(items.len(), 20);
+        prop_assert_eq!(items.len(), 23);
         let reference = audit_bytes(&to_sequence(items.iter()), &w.trust(), &opts());
         let shuffled: Vec<&Artifact> = order.iter().map(|&i| &items[i]).collect();
         let rep = audit_bytes(&to_sequence(shuffled), &w.trust(), &opts());
@@ -660,7 +693,7 @@ proptest! {
         let mut k = kinds(&rep);
         k.dedup();
         prop_assert_eq!(k, vec![
-            "wrong_signer", "purpose_not_granted", "after_withdrawal", "duplicate_id",
+            "signature_invalid", "wrong_signer", "purpose_not_granted", "after_withdrawal", "duplicate_id",
             "imported_over_person", "void_grant_used", "conflicting_copies",
         ]);
     }

@@ -1359,7 +1359,7 @@ impl<'t> State<'t> {
             names.sort_unstable();
             names.dedup();
             let msg = format!(
-                "{kind} {id}: {} copies in the bundle with the same payload and different signatures, signed by {}; each copy was checked on its own",
+                "{kind} {id}: {} distinct copies in the bundle, with the same payload and different signatures (signing keys: {}); each copy was checked on its own",
                 others.len() + 1,
                 names.join(", ")
             );
