@@ -5,10 +5,17 @@
 //! - **Order does not matter.** The bundle is read twice: the first pass
 //!   takes offers, grants, refusals and withdrawals; the second checks data
 //!   receipts and value records against them. A receipt placed before its
-//!   grant audits the same way.
+//!   grant audits the same way. Copies of one id with different bytes
+//!   (other signers) are each evaluated; an id's statistics count once
+//!   (docs/FORMAT.md §7). The findings kept under [`MAX_FINDINGS`] are the
+//!   smallest in the report's order.
+//! - **The person's word stands.** Imported grants over the person's own
+//!   signed decisions are void, a refusal ends earlier grants of its offer,
+//!   and the person may withdraw an imported grant (docs/FORMAT.md §11.1).
 //! - **Streaming.** Neither pass holds the bundle: memory grows with the
-//!   number of grants (plus 16 bytes per receipt id, for duplicate
-//!   detection), not with the bundle's size.
+//!   number of grants (plus 36 bytes per artifact id: the id, 128 bits of
+//!   the SHA-256 of its first copy, who signed it), not with the bundle's
+//!   size.
 //! - **Parallel.** Receipts are decoded and verified in batches across all
 //!   cores (feature `parallel`, on by default).
 
