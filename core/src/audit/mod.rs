@@ -652,7 +652,7 @@ impl<'t> State<'t> {
     fn future(&mut self, a: &Artifact, t: Time, offset: u64, controller: Option<String>) {
         if t > self.at.saturating_add(CLOCK_SKEW) {
             let msg = format!(
-                "{} is dated {}, after the audit time {}",
+                "{} is dated {}, more than {CLOCK_SKEW} s after the audit time {}",
                 a.label_str(),
                 fmt_time(t),
                 fmt_time(self.at)
