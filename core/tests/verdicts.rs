@@ -698,3 +698,37 @@ proptest! {
         ]);
     }
 }
+
+/// Many copies of one id with different (broken) signatures: each is
+/// checked, one `conflicting_copies` finding counts them, and repeats of
+/// any of them are `duplicate_id`.
+#[test]
+fn many_distinct_copies_of_one_id_give_one_conflicting_copies_finding() {
+    let w = world();
+    let r = w.receipt(&w.grant, T0 + DAY);
+    let mut bundle = to_sequence([&w.offer, &w.grant, &r]);
+    let n = 2_000usize;
+    for i in 0..n {
+        let mut b = r.as_bytes().to_vec();
+        let len = b.len();
+        b[len - 1] ^= (i % 255 + 1) as u8;
+        b[len - 2] ^= (i / 255) as u8;
+        bundle.extend_from_slice(&b);
+        if i % 500 == 0 {
+            bundle.extend_from_slice(&b); // an exact repeat
+        }
+    }
+    let rep = audit_bytes(&bundle, &w.trust(), &opts());
+    assert_eq!(rep.finding_counts.len(), 3, "{:?}", rep.finding_counts);
+    let counts: Vec<(&str, u64)> = rep
+        .finding_counts
+        .iter()
+        .map(|(k, v)| (k.name(), *v))
+        .collect();
+    assert!(counts.contains(&("signature_invalid", n as u64)));
+    assert!(counts.contains(&("duplicate_id", 4)));
+    assert!(counts.contains(&("conflicting_copies", 1)));
+    let m = &messages(&rep, "conflicting_copies")[0];
+    assert!(m.contains(&format!("{} distinct copies", n + 1)), "{m}");
+    assert_eq!(rep.controllers[CONTROLLER].receipts, 1);
+}

@@ -19,7 +19,7 @@
 //! - **Parallel.** Receipts are decoded and verified in batches across all
 //!   cores (feature `parallel`, on by default).
 
-use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet};
 use std::io::{self, Read};
 
 use serde::Serialize;
@@ -554,8 +554,12 @@ struct RefusalInfo {
     subject_key: Option<PublicKey>,
 }
 
-/// A copy's hash and signer code.
-type CopyMark = ([u8; 16], u16);
+/// Further copies of one id: its kind, how many, and their signer codes.
+struct OtherCopies {
+    kind: ArtifactKind,
+    count: u64,
+    signers: BTreeSet<u16>,
+}
 
 /// One person at one controller.
 type Pair = (String, Pseudonym);
@@ -565,8 +569,11 @@ type Pair = (String, Pseudonym);
 struct More {
     /// The first copy of every id.
     copies: HashMap<ArtifactId, Sight>,
-    /// Further copies with other bytes: the artifact's kind and each copy's (hash, signer).
-    other_copies: HashMap<ArtifactId, (ArtifactKind, Vec<CopyMark>)>,
+    /// Further copies with other bytes, per id.
+    other_copies: HashMap<ArtifactId, OtherCopies>,
+    /// The hashes of those further copies (constant-time repeat detection,
+    /// however many copies an id has).
+    other_hashes: HashSet<(ArtifactId, [u8; 16])>,
     /// Trusted signers seen on copies, by key id: index into `signer_names`.
     signer_codes: HashMap<KeyId, u16>,
     signer_names: Vec<String>,
@@ -762,22 +769,21 @@ impl<'t> State<'t> {
                 );
                 return true;
             }
-            Some(first) => {
-                first.hash == hash
-                    || self
-                        .more
-                        .other_copies
-                        .get(&id)
-                        .is_some_and(|(_, v)| v.iter().any(|(h, _)| *h == hash))
-            }
+            Some(first) => first.hash == hash || self.more.other_hashes.contains(&(id, hash)),
         };
         if !repeat {
-            self.more
+            self.more.other_hashes.insert((id, hash));
+            let o = self
+                .more
                 .other_copies
                 .entry(id)
-                .or_insert_with(|| (a.kind(), Vec::new()))
-                .1
-                .push((hash, signer));
+                .or_insert_with(|| OtherCopies {
+                    kind: a.kind(),
+                    count: 0,
+                    signers: BTreeSet::new(),
+                });
+            o.count += 1;
+            o.signers.insert(signer);
             return true;
         }
         *self.report.counts.entry(a.kind()).or_insert(0) += 1;
@@ -1355,25 +1361,26 @@ impl<'t> State<'t> {
         }
         // One finding per id with copies of different bytes.
         let conflicts = std::mem::take(&mut self.more.other_copies);
-        for (id, (kind, others)) in conflicts {
+        for (id, others) in conflicts {
             let Some(first) = self.more.copies.get(&id) else {
                 continue;
             };
             let mut names: Vec<&str> = std::iter::once(first.signer)
-                .chain(others.iter().map(|(_, s)| *s))
+                .chain(others.signers.iter().copied())
                 .map(|c| self.signer_name(c))
                 .collect();
             names.sort_unstable();
             names.dedup();
             let msg = format!(
-                "{kind} {id}: {} distinct copies in the bundle, with the same payload and different signatures (signing keys: {}); each copy was checked on its own",
-                others.len() + 1,
+                "{} {id}: {} distinct copies in the bundle, with the same payload and different signatures (signing keys: {}); each copy was checked on its own",
+                others.kind,
+                others.count + 1,
                 names.join(", ")
             );
             self.finding(
                 FindingKind::ConflictingCopies,
                 Some(id),
-                Some(kind),
+                Some(others.kind),
                 None,
                 0,
                 msg,
