@@ -162,7 +162,9 @@ pub struct Finding {
     pub artifact_kind: Option<ArtifactKind>,
     /// The controller concerned, if known.
     pub controller: Option<String>,
-    /// Byte offset of the artifact in the bundle (the first occurrence found).
+    /// Byte offset of the item in the bundle (for a finding about an id
+    /// rather than one item, e.g. `limit_exceeded`, a copy of it; 0 for
+    /// `conflicting_copies`, which is about all its copies).
     pub offset: u64,
     /// What is wrong, for a person.
     pub message: String,
