@@ -51,7 +51,8 @@ export type FindingKind =
   | "unknown_offer" | "purpose_not_granted" | "category_not_granted" | "recipient_not_granted"
   | "before_grant" | "after_withdrawal" | "after_expiry" | "after_supersession" | "limit_exceeded"
   | "precision_exceeded" | "duplicate_id" | "value_for_unknown_grant" | "grant_exceeds_offer"
-  | "future_dated" | "not_in_log" | "log_inconsistent" | "withdrawal_backdated";
+  | "future_dated" | "not_in_log" | "log_inconsistent" | "withdrawal_backdated"
+  | "imported_over_person" | "void_grant_used" | "supersedes_other_person" | "conflicting_copies";
 
 /**
  * A synchronous signer implemented in JavaScript (`ExternalKey.fromCallback`).

@@ -5,24 +5,31 @@
 //! - **Order does not matter.** The bundle is read twice: the first pass
 //!   takes offers, grants, refusals and withdrawals; the second checks data
 //!   receipts and value records against them. A receipt placed before its
-//!   grant audits the same way.
+//!   grant audits the same way. Copies of one id with different bytes
+//!   (other signers) are each evaluated; an id's statistics count once
+//!   (docs/FORMAT.md §7). The findings kept under [`MAX_FINDINGS`] are the
+//!   smallest in the report's order.
+//! - **The person's word stands.** Imported grants over the person's own
+//!   signed decisions are void, a refusal ends earlier grants of its offer,
+//!   and the person may withdraw an imported grant (docs/FORMAT.md §11.1).
 //! - **Streaming.** Neither pass holds the bundle: memory grows with the
-//!   number of grants (plus 16 bytes per receipt id, for duplicate
-//!   detection), not with the bundle's size.
+//!   number of grants (plus 36 bytes per artifact id: the id, 128 bits of
+//!   the SHA-256 of its first copy, who signed it), not with the bundle's
+//!   size.
 //! - **Parallel.** Receipts are decoded and verified in batches across all
 //!   cores (feature `parallel`, on by default).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet};
 use std::io::{self, Read};
 
 use serde::Serialize;
 
 use crate::artifact::{
-    Artifact, ArtifactError, ArtifactId, ArtifactKind, Body, Digest, Offer, Signatory, Time,
-    VerifiedSigner, VerifyError, WithdrawnBy,
+    Artifact, ArtifactError, ArtifactId, ArtifactKind, Body, Digest, Offer, Pseudonym, Signatory,
+    Time, VerifiedSigner, VerifyError, WithdrawnBy,
 };
 use crate::cbor::{self, Value};
-use crate::keys::TrustSet;
+use crate::keys::{KeyId, PublicKey, TrustSet};
 use crate::lifecycle::{grant_exceeds_offer, ConsentState, DataUse, Denial, GrantRecord, DAY};
 
 mod logged;
@@ -90,6 +97,18 @@ pub enum FindingKind {
     /// A withdrawal takes effect before a use that the log received before
     /// the withdrawal: it was backdated after the fact.
     WithdrawalBackdated,
+    /// An imported grant (controller-signed only) dated at or after the
+    /// person's own first signed decision at the same controller, or
+    /// claiming to supersede a grant the person signed: it is void.
+    ImportedOverPerson,
+    /// A data receipt under a void grant (see `imported_over_person`).
+    VoidGrantUsed,
+    /// A grant claims to supersede a grant of another person or another
+    /// controller; the supersession has no effect.
+    SupersedesOtherPerson,
+    /// Copies of one artifact id (same kind and payload) with different
+    /// bytes (other signatures or signers); each copy is checked on its own.
+    ConflictingCopies,
 }
 
 impl FindingKind {
@@ -118,6 +137,10 @@ impl FindingKind {
             FindingKind::NotInLog => "not_in_log",
             FindingKind::LogInconsistent => "log_inconsistent",
             FindingKind::WithdrawalBackdated => "withdrawal_backdated",
+            FindingKind::ImportedOverPerson => "imported_over_person",
+            FindingKind::VoidGrantUsed => "void_grant_used",
+            FindingKind::SupersedesOtherPerson => "supersedes_other_person",
+            FindingKind::ConflictingCopies => "conflicting_copies",
         }
     }
 }
@@ -139,7 +162,9 @@ pub struct Finding {
     pub artifact_kind: Option<ArtifactKind>,
     /// The controller concerned, if known.
     pub controller: Option<String>,
-    /// Byte offset of the artifact in the bundle (the first occurrence found).
+    /// Byte offset of the item in the bundle (for a finding about an id
+    /// rather than one item, e.g. `limit_exceeded`, a copy of it; 0 for
+    /// `conflicting_copies`, which is about all its copies).
     pub offset: u64,
     /// What is wrong, for a person.
     pub message: String,
@@ -423,9 +448,23 @@ fn check(bytes: &[u8], trust: &TrustSet, log: Option<&LogView>) -> Checked {
 
 fn verify_finding_kind(e: &VerifyError) -> FindingKind {
     match e {
-        VerifyError::UntrustedKey { .. } => FindingKind::UntrustedKey,
+        // A person's signature made with a key other than the subject key
+        // the artifact names: an unknown key, not a bad signature.
+        VerifyError::UntrustedKey { .. } | VerifyError::SubjectKeyMismatch { .. } => {
+            FindingKind::UntrustedKey
+        }
         VerifyError::WrongRole { .. } | VerifyError::WrongParty { .. } => FindingKind::WrongSigner,
         _ => FindingKind::SignatureInvalid,
+    }
+}
+
+/// The subject key an artifact carries (grant, refusal, person's withdrawal).
+fn subject_key_of(a: &Artifact) -> Option<&PublicKey> {
+    match a.body() {
+        Body::Grant(g) => g.subject_key.as_ref(),
+        Body::Refusal(r) => r.subject_key.as_ref(),
+        Body::Withdrawal(w) => w.subject_key.as_ref(),
+        _ => None,
     }
 }
 
@@ -444,6 +483,110 @@ pub fn now() -> Time {
         .unwrap_or(0)
 }
 
+/// A copy's signer, as a small code (two bytes per id: the audit keeps one
+/// per artifact id): an index into `More::signer_names`, or one of these.
+const SIGNER_UNTRUSTED: u16 = u16::MAX;
+const SIGNER_SUBJECT: u16 = u16::MAX - 1;
+/// A trusted key beyond the first 65,533 of a trust set.
+const SIGNER_OTHER_TRUSTED: u16 = u16::MAX - 2;
+
+/// The first copy of an id seen in the bundle.
+struct Sight {
+    /// The first 128 bits of the SHA-256 of the copy's bytes.
+    hash: [u8; 16],
+    /// Who made its last signature (a signer code).
+    signer: u16,
+    /// Whether the id's statistics were counted (by its first valid copy).
+    counted: bool,
+}
+
+/// One finding, ordered by the report's sort key (offset last): the
+/// findings kept under [`MAX_FINDINGS`] are the smallest by this order,
+/// whatever the bundle's order.
+struct Ranked(Finding);
+
+impl Ranked {
+    #[allow(clippy::type_complexity)]
+    fn key(
+        &self,
+    ) -> (
+        FindingKind,
+        Option<ArtifactId>,
+        Option<ArtifactKind>,
+        Option<&str>,
+        &str,
+        u64,
+    ) {
+        let f = &self.0;
+        (
+            f.kind,
+            f.artifact,
+            f.artifact_kind,
+            f.controller.as_deref(),
+            f.message.as_str(),
+            f.offset,
+        )
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+/// A valid refusal, kept for linking.
+struct RefusalInfo {
+    id: ArtifactId,
+    controller: String,
+    subject: Pseudonym,
+    offer: Digest,
+    issued_at: Time,
+    subject_key: Option<PublicKey>,
+}
+
+/// Further copies of one id: its kind, how many, and their signer codes.
+struct OtherCopies {
+    kind: ArtifactKind,
+    count: u64,
+    signers: BTreeSet<u16>,
+}
+
+/// One person at one controller.
+type Pair = (String, Pseudonym);
+
+/// State beyond the basics: copies, the bounded findings, refusals, void grants.
+#[derive(Default)]
+struct More {
+    /// The first copy of every id.
+    copies: HashMap<ArtifactId, Sight>,
+    /// Further copies with other bytes, per id.
+    other_copies: HashMap<ArtifactId, OtherCopies>,
+    /// The hashes of those further copies (constant-time repeat detection,
+    /// however many copies an id has).
+    other_hashes: HashSet<(ArtifactId, [u8; 16])>,
+    /// Trusted signers seen on copies, by key id: index into `signer_names`.
+    signer_codes: HashMap<KeyId, u16>,
+    signer_names: Vec<String>,
+    /// The smallest findings, at most [`MAX_FINDINGS`].
+    findings: BinaryHeap<Ranked>,
+    /// Valid refusals, one per id.
+    refusals: Vec<RefusalInfo>,
+    /// Void grants and why.
+    void: HashMap<ArtifactId, String>,
+}
+
 struct State<'t> {
     trust: &'t TrustSet,
     log: Option<&'t LogView>,
@@ -452,20 +595,28 @@ struct State<'t> {
     offers: HashMap<Digest, (Offer, u64)>,
     grants: HashMap<ArtifactId, GrantRecord>,
     grant_offsets: HashMap<ArtifactId, u64>,
-    /// Grants that were present but failed their own checks.
+    /// Grants that were present but failed their own checks (the smallest
+    /// message when several copies failed).
     bad_grants: HashMap<ArtifactId, String>,
-    /// Withdrawals, kept until all grants are known.
-    withdrawals: Vec<(
-        ArtifactId,
-        crate::artifact::Withdrawal,
-        Vec<VerifiedSigner>,
-        u64,
-    )>,
+    /// Withdrawals (every copy), kept until all grants are known: id,
+    /// withdrawal, signers, offset, position in the transparency log.
+    withdrawals: Vec<WithdrawalCopy>,
+    /// Withdrawals whose statistics were counted.
     seen: HashSet<ArtifactId>,
     uses: HashMap<(ArtifactId, u64), u64>,
-    /// Withdrawals' positions in the transparency log, when auditing with one.
+    /// Withdrawals' positions in the transparency log, when auditing with
+    /// one (the earliest authorised copy).
     withdrawal_log_index: HashMap<ArtifactId, u64>,
+    more: More,
 }
+
+type WithdrawalCopy = (
+    ArtifactId,
+    crate::artifact::Withdrawal,
+    Vec<VerifiedSigner>,
+    u64,
+    Option<u64>,
+);
 
 impl<'t> State<'t> {
     fn finding(
@@ -485,18 +636,18 @@ impl<'t> State<'t> {
                 .findings += 1;
         }
         *self.report.finding_counts.entry(kind).or_insert(0) += 1;
-        if self.report.findings.len() >= MAX_FINDINGS {
-            self.report.findings_omitted += 1;
-            return;
-        }
-        self.report.findings.push(Finding {
+        self.more.findings.push(Ranked(Finding {
             kind,
             artifact,
             artifact_kind,
             controller,
             offset,
             message,
-        });
+        }));
+        if self.more.findings.len() > MAX_FINDINGS {
+            self.more.findings.pop();
+            self.report.findings_omitted += 1;
+        }
     }
 
     fn controller(&mut self, c: &str) -> &mut ControllerStats {
@@ -510,7 +661,7 @@ impl<'t> State<'t> {
     fn future(&mut self, a: &Artifact, t: Time, offset: u64, controller: Option<String>) {
         if t > self.at.saturating_add(CLOCK_SKEW) {
             let msg = format!(
-                "{} is dated {}, after the audit time {}",
+                "{} is dated {}, more than {CLOCK_SKEW} s after the audit time {}",
                 a.label_str(),
                 fmt_time(t),
                 fmt_time(self.at)
@@ -526,7 +677,6 @@ impl<'t> State<'t> {
         }
     }
 
-    /// Counts an item and checks its id is new. Returns false for a duplicate.
     /// Flags an artifact that is not in the transparency log.
     fn in_log(&mut self, a: &Artifact, offset: u64) {
         if let Some(l) = self.log {
@@ -549,20 +699,119 @@ impl<'t> State<'t> {
         }
     }
 
-    fn first_sight(&mut self, a: &Artifact, offset: u64) -> bool {
-        if self.seen.insert(a.id()) {
+    /// Who made a copy's last signature, as a signer code.
+    fn signer_code(&mut self, a: &Artifact) -> u16 {
+        let Some(slot) = a.signatures().last() else {
+            return SIGNER_UNTRUSTED;
+        };
+        if let Some(&c) = self.more.signer_codes.get(&slot.kid) {
+            return c;
+        }
+        match self.trust.get(&slot.kid) {
+            Some(_) if self.more.signer_names.len() >= usize::from(SIGNER_OTHER_TRUSTED) => {
+                SIGNER_OTHER_TRUSTED
+            }
+            Some(t) => {
+                // Bounded by the trust set's size (and by the check above).
+                let c = self.more.signer_names.len() as u16;
+                self.more
+                    .signer_names
+                    .push(format!("{} (key {})", t.party, slot.kid.short()));
+                self.more.signer_codes.insert(slot.kid, c);
+                c
+            }
+            None if a
+                .signatures()
+                .first()
+                .zip(subject_key_of(a))
+                .is_some_and(|(s, k)| s.kid == k.kid()) =>
+            {
+                SIGNER_SUBJECT
+            }
+            None => SIGNER_UNTRUSTED,
+        }
+    }
+
+    fn signer_name(&self, code: u16) -> &str {
+        match code {
+            SIGNER_OTHER_TRUSTED => "another trusted key",
+            SIGNER_UNTRUSTED => "a key not in the trust set",
+            SIGNER_SUBJECT => "the person's subject key",
+            c => self
+                .more
+                .signer_names
+                .get(c as usize)
+                .map(String::as_str)
+                .unwrap_or("?"),
+        }
+    }
+
+    /// Records one copy of an artifact. A byte-identical repeat of a copy
+    /// already seen is counted, reported `duplicate_id` and not evaluated
+    /// again (returns false); a copy with other bytes (other signatures)
+    /// is recorded for `conflicting_copies` and evaluated on its own.
+    fn sight(&mut self, checked: &Checked, offset: u64) -> bool {
+        let a = match checked {
+            Checked::Valid { artifact, .. } | Checked::Unverified { artifact, .. } => artifact,
+            _ => return true,
+        };
+        let mut hash = [0u8; 16];
+        hash.copy_from_slice(&crate::artifact::sha256(a.as_bytes())[..16]);
+        let signer = self.signer_code(a);
+        let id = a.id();
+        let repeat = match self.more.copies.get(&id) {
+            None => {
+                self.more.copies.insert(
+                    id,
+                    Sight {
+                        hash,
+                        signer,
+                        counted: false,
+                    },
+                );
+                return true;
+            }
+            Some(first) => first.hash == hash || self.more.other_hashes.contains(&(id, hash)),
+        };
+        if !repeat {
+            self.more.other_hashes.insert((id, hash));
+            let o = self
+                .more
+                .other_copies
+                .entry(id)
+                .or_insert_with(|| OtherCopies {
+                    kind: a.kind(),
+                    count: 0,
+                    signers: BTreeSet::new(),
+                });
+            o.count += 1;
+            o.signers.insert(signer);
             return true;
         }
+        *self.report.counts.entry(a.kind()).or_insert(0) += 1;
         let msg = format!("{} appears more than once in the bundle", a.label_str());
         self.finding(
             FindingKind::DuplicateId,
-            Some(a.id()),
+            Some(id),
             Some(a.kind()),
             None,
             offset,
             msg,
         );
         false
+    }
+
+    /// Whether this valid copy is the first of its id to be counted in the
+    /// statistics (each id counts once, whichever of its copies is valid).
+    fn first_valid(&mut self, id: ArtifactId) -> bool {
+        match self.more.copies.get_mut(&id) {
+            Some(s) if s.counted => false,
+            Some(s) => {
+                s.counted = true;
+                true
+            }
+            None => true,
+        }
     }
 
     fn bad_item(
@@ -595,7 +844,15 @@ impl<'t> State<'t> {
             Checked::Unverified { artifact, error } => {
                 *self.report.counts.entry(artifact.kind()).or_insert(0) += 1;
                 if artifact.kind() == ArtifactKind::Grant {
-                    self.bad_grants.insert(artifact.id(), error.to_string());
+                    // The smallest message, whatever the copies' order.
+                    let e = error.to_string();
+                    match self.bad_grants.get_mut(&artifact.id()) {
+                        Some(m) if *m <= e => {}
+                        Some(m) => *m = e,
+                        None => {
+                            self.bad_grants.insert(artifact.id(), e);
+                        }
+                    }
                 }
                 let k = verify_finding_kind(&error);
                 let controller = match artifact.body() {
@@ -620,43 +877,66 @@ impl<'t> State<'t> {
     /// Pass 1: offers, grants, refusals, withdrawals.
     fn context(&mut self, offset: u64, bytes: &[u8]) {
         let checked = check(bytes, self.trust, self.log);
+        if !self.sight(&checked, offset) {
+            return;
+        }
         let Some((a, signers)) = self.bad_item(offset, checked) else {
             return;
         };
-        if !self.first_sight(&a, offset) {
-            return;
-        }
+        // Every valid copy is evaluated; an id's statistics count once.
+        let first = self.first_valid(a.id());
         match a.body().clone() {
-            Body::Offer(o) => {
+            Body::Offer(o) if first => {
                 self.controller(&o.controller).offers += 1;
                 self.future(&a, o.issued_at, offset, Some(o.controller.clone()));
                 self.offers.insert(a.digest(), (o, offset));
             }
-            Body::Grant(g) => {
+            Body::Grant(g) if first => {
                 self.controller(&g.controller).grants += 1;
                 self.future(&a, g.issued_at, offset, Some(g.controller.clone()));
                 self.day(g.issued_at).grants += 1;
                 self.grant_offsets.insert(a.id(), offset);
                 self.grants.insert(a.id(), GrantRecord::new(a.id(), g));
             }
-            Body::Refusal(r) => {
+            Body::Refusal(r) if first => {
                 self.controller(&r.controller).refusals += 1;
                 self.future(&a, r.issued_at, offset, Some(r.controller.clone()));
+                self.more.refusals.push(RefusalInfo {
+                    id: a.id(),
+                    controller: r.controller,
+                    subject: r.subject,
+                    offer: r.offer,
+                    issued_at: r.issued_at,
+                    subject_key: r.subject_key,
+                });
             }
             Body::Withdrawal(w) => {
-                self.future(&a, w.issued_at, offset, None);
-                if let Some(i) = self.log.and_then(|l| l.index_of(a.as_bytes())) {
-                    self.withdrawal_log_index.insert(a.id(), i);
+                if first {
+                    self.future(&a, w.issued_at, offset, None);
                 }
-                self.withdrawals.push((a.id(), w, signers, offset));
+                let log_index = self.log.and_then(|l| l.index_of(a.as_bytes()));
+                self.withdrawals
+                    .push((a.id(), w, signers, offset, log_index));
             }
-            Body::DataReceipt(_) | Body::ValueRecord(_) => {}
+            _ => {}
         }
     }
 
-    /// Between the passes: link grants to offers, supersessions and withdrawals.
+    /// Why a grant is not in the bundle, for messages: the smallest error
+    /// of its copies that failed their checks, if any.
+    fn why_unknown(&self, grant: &ArtifactId) -> String {
+        self.bad_grants
+            .get(grant)
+            .map(|e| format!(" (the grant failed its checks: {e})"))
+            .unwrap_or_default()
+    }
+
+    /// Between the passes: link grants to offers, the person's own
+    /// decisions, withdrawals, void imported grants, supersessions and
+    /// refusals.
     fn link(&mut self) {
-        let ids: Vec<ArtifactId> = self.grants.keys().copied().collect();
+        let mut ids: Vec<ArtifactId> = self.grants.keys().copied().collect();
+        ids.sort();
         let mut unknown_offer = Vec::new();
         let mut exceeds = Vec::new();
         let mut supersede = Vec::new();
@@ -717,21 +997,43 @@ impl<'t> State<'t> {
                 format!("grant {id} exceeds its offer: {p}"),
             );
         }
-        for (old, at, new, subject, off, c) in supersede {
-            match self.grants.get_mut(&old) {
-                Some(rec) if rec.grant.subject == subject && rec.grant.controller == c => rec.add_superseded(at, new),
-                Some(_) => self.finding(FindingKind::UnknownGrant, Some(new), Some(ArtifactKind::Grant), Some(c), off, format!("grant {new} claims to supersede grant {old} of another person or controller")),
-                None => self.finding(FindingKind::UnknownGrant, Some(new), Some(ArtifactKind::Grant), Some(c), off, format!("grant {new} supersedes grant {old}, which is not in the bundle")),
+
+        // The person's own signed decisions per (controller, subject): the
+        // keys they bind, and the earliest (time, id, kind).
+        let mut bound: HashMap<Pair, Vec<PublicKey>> = HashMap::new();
+        let mut first: HashMap<Pair, (Time, ArtifactId, ArtifactKind)> = HashMap::new();
+        let decide = |first: &mut HashMap<Pair, (Time, ArtifactId, ArtifactKind)>,
+                      pair: Pair,
+                      d: (Time, ArtifactId, ArtifactKind)| {
+            let e = first.entry(pair).or_insert(d);
+            if (d.0, d.1) < (e.0, e.1) {
+                *e = d;
             }
+        };
+        for rec in self.grants.values().filter(|r| !r.grant.imported) {
+            let pair = (rec.grant.controller.clone(), rec.grant.subject);
+            if let Some(k) = &rec.grant.subject_key {
+                bound.entry(pair.clone()).or_default().push(k.clone());
+            }
+            decide(
+                &mut first,
+                pair,
+                (rec.grant.issued_at, rec.id, ArtifactKind::Grant),
+            );
         }
+        for r in &self.more.refusals {
+            let pair = (r.controller.clone(), r.subject);
+            if let Some(k) = &r.subject_key {
+                bound.entry(pair.clone()).or_default().push(k.clone());
+            }
+            decide(&mut first, pair, (r.issued_at, r.id, ArtifactKind::Refusal));
+        }
+
+        // Withdrawals: every copy on its own.
         let withdrawals = std::mem::take(&mut self.withdrawals);
-        for (wid, w, signers, off) in withdrawals {
+        for (wid, w, signers, off, log_index) in withdrawals {
             let Some(rec) = self.grants.get(&w.grant) else {
-                let why = self
-                    .bad_grants
-                    .get(&w.grant)
-                    .map(|e| format!(" (the grant failed its checks: {e})"))
-                    .unwrap_or_default();
+                let why = self.why_unknown(&w.grant);
                 self.finding(
                     FindingKind::UnknownGrant,
                     Some(wid),
@@ -746,7 +1048,15 @@ impl<'t> State<'t> {
                 continue;
             };
             let controller = rec.grant.controller.clone();
+            let pair = (controller.clone(), rec.grant.subject);
+            let keys = bound.get(&pair);
             let authorised = match w.by {
+                WithdrawnBy::Person if rec.grant.imported => match keys {
+                    // A key bound to this person at this controller.
+                    Some(keys) => w.subject_key.as_ref().is_some_and(|k| keys.contains(k)),
+                    // No key bound: any person's withdrawal (it only narrows).
+                    None => w.subject_key.is_some(),
+                },
                 WithdrawnBy::Person => {
                     w.subject_key.is_some() && w.subject_key == rec.grant.subject_key
                 }
@@ -754,6 +1064,9 @@ impl<'t> State<'t> {
             };
             if !authorised {
                 let who = match w.by {
+                    WithdrawnBy::Person if rec.grant.imported => format!(
+                        "a key that no person-signed grant or refusal in the bundle binds to the grant's subject at {controller}"
+                    ),
                     WithdrawnBy::Person => "a key that is not the grant's subject key".to_owned(),
                     WithdrawnBy::Controller => format!(
                         "{}, not the grant's controller {controller}",
@@ -773,35 +1086,161 @@ impl<'t> State<'t> {
             if let Some(rec) = self.grants.get_mut(&w.grant) {
                 rec.add_withdrawal(w.effective_at, w.by, wid);
             }
-            match w.by {
-                WithdrawnBy::Person => self.controller(&controller).withdrawals += 1,
-                WithdrawnBy::Controller => self.controller(&controller).revocations += 1,
+            if let Some(i) = log_index {
+                let e = self.withdrawal_log_index.entry(wid).or_insert(i);
+                *e = (*e).min(i);
             }
-            self.day(w.effective_at).withdrawals += 1;
+            if w.by == WithdrawnBy::Person {
+                decide(
+                    &mut first,
+                    pair,
+                    (w.issued_at, wid, ArtifactKind::Withdrawal),
+                );
+            }
+            if self.seen.insert(wid) {
+                match w.by {
+                    WithdrawnBy::Person => self.controller(&controller).withdrawals += 1,
+                    WithdrawnBy::Controller => self.controller(&controller).revocations += 1,
+                }
+                self.day(w.effective_at).withdrawals += 1;
+            }
+        }
+
+        // Imported grants over the person's own word are void.
+        let mut void = Vec::new();
+        for id in &ids {
+            let Some(rec) = self.grants.get(id) else {
+                continue;
+            };
+            if !rec.grant.imported {
+                continue;
+            }
+            let g = &rec.grant;
+            let why = match g.supersedes.and_then(|old| self.grants.get(&old)) {
+                Some(old) if !old.grant.imported => Some(format!(
+                    "imported grant {id} claims to supersede grant {}, which the person signed: an imported grant cannot replace or widen the person's own grant",
+                    old.id
+                )),
+                _ => match first.get(&(g.controller.clone(), g.subject)) {
+                    Some((t, did, kind)) if g.issued_at >= *t => Some(format!(
+                        "imported grant {id} is dated {}, at or after the person's own signed {kind} {did} of {} at {}: once the person has signed at a controller, only the person's signature gives consent there",
+                        fmt_time(g.issued_at),
+                        fmt_time(*t),
+                        g.controller
+                    )),
+                    _ => None,
+                },
+            };
+            if let Some(why) = why {
+                let off = self.grant_offsets.get(id).copied().unwrap_or(0);
+                void.push((*id, g.controller.clone(), off, why));
+            }
+        }
+        for (id, c, off, why) in void {
+            self.finding(
+                FindingKind::ImportedOverPerson,
+                Some(id),
+                Some(ArtifactKind::Grant),
+                Some(c),
+                off,
+                why.clone(),
+            );
+            self.more.void.insert(id, why);
+        }
+
+        // Supersessions: a void grant supersedes nothing.
+        for (old, at, new, subject, off, c) in supersede {
+            let void = self.more.void.contains_key(&new);
+            match self.grants.get_mut(&old) {
+                Some(rec) if rec.grant.subject == subject && rec.grant.controller == c => {
+                    if !void {
+                        rec.add_superseded(at, new);
+                    }
+                }
+                Some(_) => self.finding(
+                    FindingKind::SupersedesOtherPerson,
+                    Some(new),
+                    Some(ArtifactKind::Grant),
+                    Some(c),
+                    off,
+                    format!("grant {new} claims to supersede grant {old}, which is another person's or another controller's; the supersession has no effect"),
+                ),
+                None => {
+                    let why = self.why_unknown(&old);
+                    self.finding(
+                        FindingKind::UnknownGrant,
+                        Some(new),
+                        Some(ArtifactKind::Grant),
+                        Some(c),
+                        off,
+                        format!("grant {new} supersedes grant {old}, which is not in the bundle{why}"),
+                    )
+                }
+            }
+        }
+
+        // A refusal ends the same person's earlier grants of the same offer.
+        let mut by_pair: HashMap<Pair, Vec<ArtifactId>> = HashMap::new();
+        for rec in self.grants.values() {
+            by_pair
+                .entry((rec.grant.controller.clone(), rec.grant.subject))
+                .or_default()
+                .push(rec.id);
+        }
+        for r in &self.more.refusals {
+            for gid in by_pair
+                .get(&(r.controller.clone(), r.subject))
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                if let Some(rec) = self.grants.get_mut(gid) {
+                    if rec.grant.offer == r.offer && rec.grant.issued_at < r.issued_at {
+                        rec.add_refusal(r.issued_at, r.id);
+                    }
+                }
+            }
         }
     }
 
     /// Pass 2: one decoded-and-verified receipt or value record.
     fn usage(&mut self, offset: u64, checked: Checked) {
+        if !self.sight(&checked, offset) {
+            return;
+        }
         let Some((a, signers)) = self.bad_item(offset, checked) else {
             return;
         };
-        if !self.first_sight(&a, offset) {
-            return;
-        }
         let signer = trusted_party(&signers).unwrap_or("?").to_owned();
         match a.body() {
             Body::DataReceipt(r) => {
                 let Some(rec) = self.grants.get(&r.grant) else {
-                    let why = self
-                        .bad_grants
-                        .get(&r.grant)
-                        .map(|e| format!(" (the grant failed its checks: {e})"))
-                        .unwrap_or_default();
+                    let why = self.why_unknown(&r.grant);
                     self.finding(FindingKind::UnknownGrant, Some(a.id()), Some(a.kind()), None, offset, format!("receipt {} by {signer} refers to grant {}, which is not in the bundle{why}", a.id(), r.grant));
                     return;
                 };
                 let controller = rec.grant.controller.clone();
+                let used_at = r.used_at;
+                if let Some(why) = self.more.void.get(&r.grant) {
+                    let msg = format!(
+                        "receipt {} by {signer} under grant {}, which is void: {why}",
+                        a.id(),
+                        r.grant
+                    );
+                    if self.first_valid(a.id()) {
+                        self.controller(&controller).receipts += 1;
+                        self.day(used_at).receipts += 1;
+                        self.future(&a, used_at, offset, Some(controller.clone()));
+                    }
+                    self.finding(
+                        FindingKind::VoidGrantUsed,
+                        Some(a.id()),
+                        Some(a.kind()),
+                        Some(controller),
+                        offset,
+                        msg,
+                    );
+                    return;
+                }
                 let u = DataUse {
                     category: r.category.clone(),
                     purpose: r.purpose.clone(),
@@ -811,11 +1250,13 @@ impl<'t> State<'t> {
                     precision: r.precision,
                 };
                 let verdict = rec.permits(&u);
-                let used_at = r.used_at;
-                self.controller(&controller).receipts += 1;
-                self.day(used_at).receipts += 1;
-                self.future(&a, used_at, offset, Some(controller.clone()));
-                *self.uses.entry((r.grant, used_at / DAY)).or_insert(0) += u64::from(r.quantity);
+                if self.first_valid(a.id()) {
+                    self.controller(&controller).receipts += 1;
+                    self.day(used_at).receipts += 1;
+                    self.future(&a, used_at, offset, Some(controller.clone()));
+                    *self.uses.entry((r.grant, used_at / DAY)).or_insert(0) +=
+                        u64::from(r.quantity);
+                }
                 if let Err(d) = verdict {
                     // A use the log received before the withdrawal that claims to precede it:
                     // the withdrawal was backdated, not the use late.
@@ -836,7 +1277,9 @@ impl<'t> State<'t> {
                         Denial::AfterWithdrawal { .. } if backdated => {
                             FindingKind::WithdrawalBackdated
                         }
-                        Denial::AfterWithdrawal { .. } => FindingKind::AfterWithdrawal,
+                        Denial::AfterWithdrawal { .. } | Denial::AfterRefusal { .. } => {
+                            FindingKind::AfterWithdrawal
+                        }
                         Denial::AfterExpiry { .. } => FindingKind::AfterExpiry,
                         Denial::Superseded { .. } => FindingKind::AfterSupersession,
                         Denial::PurposeNotGranted { .. } => FindingKind::PurposeNotGranted,
@@ -878,6 +1321,9 @@ impl<'t> State<'t> {
                     );
                     return;
                 }
+                if !self.first_valid(a.id()) {
+                    return;
+                }
                 let (unit, amount, at) = (v.benefit.unit.clone(), v.benefit.amount, v.issued_at);
                 let stats = self.controller(&controller);
                 stats.value_records += 1;
@@ -915,18 +1361,50 @@ impl<'t> State<'t> {
                 ),
             );
         }
+        // One finding per id with copies of different bytes.
+        let conflicts = std::mem::take(&mut self.more.other_copies);
+        for (id, others) in conflicts {
+            let Some(first) = self.more.copies.get(&id) else {
+                continue;
+            };
+            let mut names: Vec<&str> = std::iter::once(first.signer)
+                .chain(others.signers.iter().copied())
+                .map(|c| self.signer_name(c))
+                .collect();
+            names.sort_unstable();
+            names.dedup();
+            let msg = format!(
+                "{} {id}: {} distinct copies in the bundle, with the same payload and different signatures (signing keys: {}); each copy was checked on its own",
+                others.kind,
+                others.count + 1,
+                names.join(", ")
+            );
+            self.finding(
+                FindingKind::ConflictingCopies,
+                Some(id),
+                Some(others.kind),
+                None,
+                0,
+                msg,
+            );
+        }
+        // A void grant has no state: it never gave consent.
         let states: Vec<(String, ConsentState)> = self
             .grants
             .values()
+            .filter(|g| !self.more.void.contains_key(&g.id))
             .map(|g| (g.grant.controller.clone(), g.state_at(self.at)))
             .collect();
         for (c, s) in states {
             *self.controller(&c).grant_states.entry(s).or_insert(0) += 1;
         }
-        // Deterministic, order-independent output.
-        self.report.findings.sort_by(|a, b| {
-            (a.kind, a.artifact, &a.message).cmp(&(b.kind, b.artifact, &b.message))
-        });
+        // Deterministic, order-independent output: the smallest findings, sorted.
+        let findings = std::mem::take(&mut self.more.findings);
+        self.report.findings = findings
+            .into_sorted_vec()
+            .into_iter()
+            .map(|r| r.0)
+            .collect();
         self.report
     }
 }
@@ -1005,6 +1483,7 @@ pub fn audit_source_with_log<R: Read, F: FnMut() -> io::Result<R>>(
         seen: HashSet::new(),
         uses: HashMap::new(),
         withdrawal_log_index: HashMap::new(),
+        more: More::default(),
     };
     if let Some(l) = st.log {
         for p in &l.problems {

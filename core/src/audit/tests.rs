@@ -377,3 +377,11 @@ mod prop {
         }
     }
 }
+
+/// Memory per artifact id stays small: the id (16 bytes) plus the first
+/// copy's 128-bit hash, a two-byte signer code and a flag.
+#[test]
+fn per_id_state_is_small() {
+    assert!(std::mem::size_of::<Sight>() <= 20);
+    assert!(std::mem::size_of::<(ArtifactId, Sight)>() <= 36);
+}

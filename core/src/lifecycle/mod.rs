@@ -75,6 +75,10 @@ pub struct GrantRecord {
     pub ended: Option<(Time, WithdrawnBy, ArtifactId)>,
     /// The earliest grant superseding this one: (its issue time, its id).
     pub superseded: Option<(Time, ArtifactId)>,
+    /// The earliest refusal by the person, at the same controller, of the
+    /// same offer, issued after this grant was given: (its issue time, its
+    /// id). It ends the grant like the person's withdrawal effective then.
+    pub refused: Option<(Time, ArtifactId)>,
 }
 
 /// One data use to check against a grant.
@@ -107,7 +111,7 @@ pub enum Denial {
         given: Time,
     },
     /// Used at or after the grant was withdrawn or revoked.
-    #[error("used at {}, after the grant was {} at {} (withdrawal {by_artifact})", t(*at), if *by == WithdrawnBy::Person { "withdrawn" } else { "revoked" }, t(*ended))]
+    #[error("used at {}, at or after the grant was {} at {} (withdrawal {by_artifact})", t(*at), if *by == WithdrawnBy::Person { "withdrawn" } else { "revoked" }, t(*ended))]
     AfterWithdrawal {
         /// Use time.
         at: Time,
@@ -118,8 +122,19 @@ pub enum Denial {
         /// The withdrawal's id.
         by_artifact: ArtifactId,
     },
+    /// Used at or after the person refused the grant's offer (a refusal
+    /// issued after the grant ends it, like a withdrawal).
+    #[error("used at {}, at or after the person refused the offer at {} (refusal {by_artifact}), which ended the grant", t(*at), t(*refused))]
+    AfterRefusal {
+        /// Use time.
+        at: Time,
+        /// When the refusal was issued.
+        refused: Time,
+        /// The refusal's id.
+        by_artifact: ArtifactId,
+    },
     /// Used at or after the grant expired (its own expiry or the offer's use-by date).
-    #[error("used at {}, after the grant expired at {}", t(*at), t(*expired))]
+    #[error("used at {}, at or after the grant expired at {}", t(*at), t(*expired))]
     AfterExpiry {
         /// Use time.
         at: Time,
@@ -127,7 +142,7 @@ pub enum Denial {
         expired: Time,
     },
     /// Used under a grant already replaced by a newer one.
-    #[error("used at {}, after the grant was superseded by grant {by} at {}", t(*at), t(*since))]
+    #[error("used at {}, at or after the grant was superseded by grant {by} at {}", t(*at), t(*since))]
     Superseded {
         /// Use time.
         at: Time,
@@ -188,6 +203,14 @@ impl GrantRecord {
             offer: None,
             ended: None,
             superseded: None,
+            refused: None,
+        }
+    }
+
+    /// Records a refusal that ends the grant; the earliest counts.
+    pub fn add_refusal(&mut self, at: Time, by: ArtifactId) {
+        if self.refused.is_none_or(|(t, b)| (at, by) < (t, b)) {
+            self.refused = Some((at, by));
         }
     }
 
@@ -223,13 +246,17 @@ impl GrantRecord {
         if t < self.grant.issued_at {
             return ConsentState::Requested;
         }
-        if let Some((e, by, _)) = self.ended {
-            if t >= e {
+        let refused = self.refused.filter(|(r, _)| t >= *r);
+        match self.ended.filter(|(e, _, _)| t >= *e) {
+            // The earlier end decides (a withdrawal on a tie).
+            Some((e, by, _)) if refused.is_none_or(|(r, _)| e <= r) => {
                 return match by {
                     WithdrawnBy::Person => ConsentState::Withdrawn,
                     WithdrawnBy::Controller => ConsentState::Revoked,
                 };
             }
+            _ if refused.is_some() => return ConsentState::Withdrawn,
+            _ => {}
         }
         if let Some((s, _)) = self.superseded {
             if t >= s {
@@ -253,8 +280,10 @@ impl GrantRecord {
                 given: g.issued_at,
             });
         }
-        if let Some((e, by, id)) = self.ended {
-            if u.at >= e {
+        let refused = self.refused.filter(|(r, _)| u.at >= *r);
+        match self.ended.filter(|(e, _, _)| u.at >= *e) {
+            // The earlier end decides (a withdrawal on a tie).
+            Some((e, by, id)) if refused.is_none_or(|(r, _)| e <= r) => {
                 return Err(Denial::AfterWithdrawal {
                     at: u.at,
                     ended: e,
@@ -262,6 +291,14 @@ impl GrantRecord {
                     by_artifact: id,
                 });
             }
+            _ => {}
+        }
+        if let Some((r, id)) = refused {
+            return Err(Denial::AfterRefusal {
+                at: u.at,
+                refused: r,
+                by_artifact: id,
+            });
         }
         if let Some((s, by)) = self.superseded {
             if u.at >= s {
@@ -385,16 +422,18 @@ pub fn grant_exceeds_offer(
     if let Some(v) = offer.valid_until {
         if grant.issued_at > v {
             out.push(format!(
-                "given at {}, after the offer's validity ended at {v}",
-                grant.issued_at
+                "given at {}, after the offer's validity ended at {}",
+                t(grant.issued_at),
+                t(v)
             ));
         }
     }
     if let Some(v) = offer.valid_from {
         if grant.issued_at < v {
             out.push(format!(
-                "given at {}, before the offer was valid from {v}",
-                grant.issued_at
+                "given at {}, before the offer was valid from {}",
+                t(grant.issued_at),
+                t(v)
             ));
         }
     }

@@ -123,3 +123,55 @@ fn grant_exceeding_offer_is_described() {
     let problems = grant_exceeds_offer(&g, offer, &offer_a.digest(), &g.offer);
     assert_eq!(problems.len(), 2, "{problems:?}");
 }
+
+/// A refusal issued after the grant ends it at the refusal's time, like a
+/// withdrawal; the earlier of a withdrawal and a refusal decides.
+#[test]
+fn a_refusal_ends_the_grant_like_a_withdrawal() {
+    let mut r = record();
+    let given = r.grant.issued_at;
+    r.add_refusal(given + 100, ArtifactId([4; 16]));
+    r.add_refusal(given + 200, ArtifactId([5; 16]));
+    assert_eq!(r.refused, Some((given + 100, ArtifactId([4; 16]))));
+    assert_eq!(r.state_at(given + 99), ConsentState::Given);
+    assert_eq!(r.state_at(given + 100), ConsentState::Withdrawn);
+    assert_eq!(r.permits(&use_at(given + 99)), Ok(()));
+    let d = r.permits(&use_at(given + 100)).unwrap_err();
+    assert_eq!(
+        d,
+        Denial::AfterRefusal {
+            at: given + 100,
+            refused: given + 100,
+            by_artifact: ArtifactId([4; 16])
+        }
+    );
+    assert!(d
+        .to_string()
+        .contains("at or after the person refused the offer at"));
+    // An earlier revocation decides over the later refusal.
+    r.add_withdrawal(given + 50, WithdrawnBy::Controller, ArtifactId([6; 16]));
+    assert_eq!(r.state_at(given + 150), ConsentState::Revoked);
+    assert!(matches!(
+        r.permits(&use_at(given + 150)),
+        Err(Denial::AfterWithdrawal { ended, .. }) if ended == given + 50
+    ));
+}
+
+/// Every message about an end says "at or after": the instant itself is
+/// no longer covered (half-open intervals).
+#[test]
+fn end_messages_say_at_or_after() {
+    let mut r = record();
+    let given = r.grant.issued_at;
+    let expires = r.grant.expires_at.unwrap();
+    let m = r.permits(&use_at(expires)).unwrap_err().to_string();
+    assert!(m.contains("at or after the grant expired at"), "{m}");
+    r.add_superseded(given + 100, ArtifactId([1; 16]));
+    let m = r.permits(&use_at(given + 100)).unwrap_err().to_string();
+    assert!(m.contains("at or after the grant was superseded"), "{m}");
+    r.add_withdrawal(given + 50, WithdrawnBy::Person, ArtifactId([2; 16]));
+    let m = r.permits(&use_at(given + 50)).unwrap_err().to_string();
+    assert!(m.contains("at or after the grant was withdrawn at"), "{m}");
+    let m = r.permits(&use_at(given - 1)).unwrap_err().to_string();
+    assert!(m.contains("before the grant was given at"), "{m}");
+}
