@@ -552,7 +552,7 @@ fn time_of(a: &Artifact) -> u64 {
         Body::Offer(o) => o.issued_at,
         Body::Grant(g) => g.issued_at,
         Body::Refusal(r) => r.issued_at,
-        Body::Withdrawal(w) => w.effective_at,
+        Body::Withdrawal(w) => w.takes_effect(),
         Body::DataReceipt(r) => r.used_at,
         Body::ValueRecord(v) => v.issued_at,
     }

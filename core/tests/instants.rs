@@ -6,7 +6,7 @@
 use consentkit::audit::{audit_bytes, to_sequence, AuditOptions, FindingKind, Report};
 use consentkit::lifecycle::ConsentState;
 use consentkit::sample::{self, Parties, T0};
-use consentkit::{Artifact, Body, Grant, Offer, Withdrawal, WithdrawnBy};
+use consentkit::{Artifact, Body, Grant, Offer, Refusal, Withdrawal, WithdrawnBy};
 
 const DAY: u64 = 86_400;
 
@@ -221,5 +221,81 @@ fn future_dating_allows_exactly_the_clock_skew() {
     assert_eq!(
         kinds(&[&offer, &grant, &r], used - 301),
         vec![FindingKind::FutureDated]
+    );
+}
+
+#[test]
+fn a_withdrawal_is_never_retroactive() {
+    let p = parties();
+    let offer = sample::signed_offer(&p).unwrap();
+    let grant = sample::signed_grant(&p, &offer).unwrap();
+    let (meant, made) = (T0 + 5 * DAY, T0 + 10 * DAY);
+    for by in [WithdrawnBy::Person, WithdrawnBy::Controller] {
+        let body = Withdrawal {
+            grant: grant.id(),
+            issued_at: made,
+            effective_at: meant,
+            by,
+            reason: (by == WithdrawnBy::Controller).then(|| "account closed".to_owned()),
+            subject_key: (by == WithdrawnBy::Person)
+                .then(|| consentkit::Signer::public_key(&p.person)),
+        };
+        assert_eq!(body.takes_effect(), made);
+        let w = match by {
+            WithdrawnBy::Person => body.sign(&p.person).unwrap(),
+            _ => body.sign(&p.controller).unwrap(),
+        };
+        // A use between the claimed and the real time of the withdrawal is covered...
+        assert_eq!(
+            kinds(
+                &[&offer, &grant, &w, &receipt_at(&p, &grant, made - 1)],
+                LATE
+            ),
+            vec![],
+            "{by:?}"
+        );
+        // ...and a use from the moment it was made is not.
+        assert_eq!(
+            kinds(&[&offer, &grant, &w, &receipt_at(&p, &grant, made)], LATE),
+            vec![FindingKind::AfterWithdrawal],
+            "{by:?}"
+        );
+    }
+}
+
+#[test]
+fn a_refusal_after_a_grant_ends_it_at_the_refusals_issue_time() {
+    let p = parties();
+    let offer = sample::signed_offer(&p).unwrap();
+    let grant = sample::signed_grant(&p, &offer).unwrap();
+    let refused = T0 + 7 * DAY;
+    let refusal = Refusal {
+        subject: consentkit::pseudonym(&p.wallet_secret, sample::CONTROLLER),
+        controller: sample::CONTROLLER.into(),
+        issued_at: refused,
+        offer: offer.digest(),
+        method: consentkit::CollectionMethod::AppUi,
+        subject_key: None,
+    }
+    .sign_both(&p.person, &p.controller)
+    .unwrap();
+    assert_eq!(
+        kinds(
+            &[
+                &offer,
+                &grant,
+                &refusal,
+                &receipt_at(&p, &grant, refused - 1)
+            ],
+            LATE
+        ),
+        vec![]
+    );
+    assert_eq!(
+        kinds(
+            &[&offer, &grant, &refusal, &receipt_at(&p, &grant, refused)],
+            LATE
+        ),
+        vec![FindingKind::AfterWithdrawal]
     );
 }

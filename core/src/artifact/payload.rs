@@ -837,7 +837,8 @@ pub struct Withdrawal {
     pub grant: ArtifactId,
     /// When the withdrawal was signed (CWT `iat`).
     pub issued_at: Time,
-    /// From when it takes effect.
+    /// From when it is meant to take effect. A withdrawal is never
+    /// retroactive: see [`Withdrawal::takes_effect`].
     pub effective_at: Time,
     /// Who ended it.
     pub by: WithdrawnBy,
@@ -849,6 +850,15 @@ pub struct Withdrawal {
 }
 
 impl Withdrawal {
+    /// The instant from which the grant no longer covers uses:
+    /// `effective_at`, but never before the withdrawal was issued. Consent
+    /// is withdrawn for the future (GDPR Art. 7(3)); a withdrawal dated to
+    /// take effect before it was made cannot turn earlier uses into
+    /// violations (docs/FORMAT.md §4.9).
+    pub fn takes_effect(&self) -> Time {
+        self.effective_at.max(self.issued_at)
+    }
+
     pub(crate) fn to_value(&self) -> Value {
         map(vec![
             (IAT, Some(Value::Unsigned(self.issued_at))),

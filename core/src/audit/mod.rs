@@ -1084,7 +1084,7 @@ impl<'t> State<'t> {
                 continue;
             }
             if let Some(rec) = self.grants.get_mut(&w.grant) {
-                rec.add_withdrawal(w.effective_at, w.by, wid);
+                rec.add_withdrawal(w.takes_effect(), w.by, wid);
             }
             if let Some(i) = log_index {
                 let e = self.withdrawal_log_index.entry(wid).or_insert(i);
@@ -1102,7 +1102,7 @@ impl<'t> State<'t> {
                     WithdrawnBy::Person => self.controller(&controller).withdrawals += 1,
                     WithdrawnBy::Controller => self.controller(&controller).revocations += 1,
                 }
-                self.day(w.effective_at).withdrawals += 1;
+                self.day(w.takes_effect()).withdrawals += 1;
             }
         }
 
