@@ -18,10 +18,7 @@ fn report(items: &[&Artifact], at: u64) -> Report {
     audit_bytes(
         &to_sequence(items.iter().copied()),
         &parties().trust(),
-        &AuditOptions {
-            at: Some(at),
-            ..Default::default()
-        },
+        &AuditOptions { at: Some(at) },
     )
 }
 
