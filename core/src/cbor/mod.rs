@@ -15,6 +15,8 @@
 
 use std::fmt;
 
+pub mod seq;
+
 /// How deeply arrays, maps and tags may nest. The consentkit format needs 5;
 /// the margin allows extensions while bounding stack use on hostile input.
 pub const MAX_DEPTH: usize = 16;
