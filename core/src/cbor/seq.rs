@@ -50,8 +50,10 @@ use crate::artifact::MAX_ARTIFACT_SIZE;
 /// stack entry.
 pub const MAX_NESTING: usize = 1 << 20;
 
-/// Bytes read from the source at a time.
+/// Most bytes read from the source at a time.
 const READ_CHUNK: usize = 256 * 1024;
+/// Bytes read by the first read.
+const FIRST_CHUNK: usize = 4096;
 
 /// One step of reading a sequence.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -276,8 +278,12 @@ impl<R: Read> SeqReader<R> {
             self.len = 0;
             return Ok(());
         }
-        if self.buf.len() < READ_CHUNK {
-            self.buf.resize(READ_CHUNK, 0);
+        // Start small (framing one short item from a slice stays cheap) and
+        // grow to READ_CHUNK while the source fills the buffer.
+        if self.buf.is_empty() {
+            self.buf.resize(FIRST_CHUNK, 0);
+        } else if self.len == self.buf.len() && self.buf.len() < READ_CHUNK {
+            self.buf.resize((self.buf.len() * 4).min(READ_CHUNK), 0);
         }
         let n = loop {
             match self.r.read(&mut self.buf) {
