@@ -108,7 +108,14 @@ impl<'a> Cur<'a> {
 /// out as a COSE_Sign1 or COSE_Sign: optional tags, an array whose first
 /// element is the protected header (a byte string holding a map with
 /// `typ`) and whose third is the payload. `None`s where it cannot tell.
-pub(crate) fn identify(bytes: &[u8]) -> (Option<ArtifactKind>, Option<ArtifactId>) {
+/// The id is `Digest::of(kind, payload).id()`, the id the item would have
+/// as a valid artifact; nothing is verified.
+///
+/// ```
+/// use consentkit::audit::identify;
+/// assert_eq!(identify(&[0x00]), (None, None));
+/// ```
+pub fn identify(bytes: &[u8]) -> (Option<ArtifactKind>, Option<ArtifactId>) {
     let mut c = Cur { b: bytes, p: 0 };
     let Some(protected) = (|| {
         let mut h = c.head()?;

@@ -27,6 +27,7 @@ use crate::keys::TrustSet;
 use crate::lifecycle::{grant_exceeds_offer, ConsentState, DataUse, Denial, GrantRecord, DAY};
 
 mod identify;
+pub use identify::identify;
 mod logged;
 mod provenance;
 mod report;
