@@ -373,7 +373,7 @@ impl<R: Read> SeqReader<R> {
             let (major, info) = (ib >> 5, ib & 0x1f);
             if ib == 0xff {
                 let ok = match self.stack.last() {
-                    Some(Frame::Indefinite { map, half }) => !tagged && !(*map && *half),
+                    Some(Frame::Indefinite { map, half }) => !(tagged || *map && *half),
                     Some(Frame::Chunks { .. }) => true,
                     _ => false,
                 };

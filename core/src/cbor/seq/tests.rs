@@ -169,7 +169,7 @@ fn nesting_1000_and_100000_deep_is_framed_without_recursion() {
         }
     }
     // Maps, and tags (which take no stack entry) a million deep.
-    let mut m = vec![0xa1, 0x00].repeat(100_000);
+    let mut m = [0xa1, 0x00].repeat(100_000);
     m.push(0x00);
     assert_eq!(item_len(&m), Ok(m.len()));
     let mut t = vec![0xc1; 2_000_000];
