@@ -1007,6 +1007,143 @@ pub struct AuditReport {
     pub finding_counts: Vec<FindingCount>,
     /// Findings counted but not listed.
     pub findings_omitted: u64,
+    /// The verdict: clean, findings, or empty (no artifact at all: not clean).
+    pub outcome: AuditOutcome,
+    /// The outcome's stable name, as in the JSON report (`"clean"`, `"findings"`, `"empty"`).
+    pub outcome_name: String,
+    /// Whether artifacts were read and nothing was found (false for an empty bundle).
+    pub is_clean: bool,
+    /// What the audit rests on: tool, bundle hash, trust set, log, signatures.
+    pub provenance: AuditProvenance,
+}
+
+/// The verdict of an audit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum AuditOutcome {
+    /// Artifacts were read and nothing was found.
+    Clean,
+    /// At least one finding.
+    Findings,
+    /// Nothing to audit: the bundle holds no artifact. Not clean.
+    Empty,
+}
+
+impl From<ck_audit::Outcome> for AuditOutcome {
+    fn from(o: ck_audit::Outcome) -> Self {
+        match o {
+            ck_audit::Outcome::Clean => AuditOutcome::Clean,
+            ck_audit::Outcome::Findings => AuditOutcome::Findings,
+            ck_audit::Outcome::Empty => AuditOutcome::Empty,
+        }
+    }
+}
+
+/// One key of the trust set an audit used.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct AuditTrustedKey {
+    /// The key id (hex).
+    pub kid: String,
+    /// `"EdDSA"` or `"ES256"`.
+    pub alg: String,
+    /// The role it signs in (`"controller"`, `"partner"`, `"person"`, `"log"`).
+    pub role: String,
+    /// The party it belongs to.
+    pub party: String,
+}
+
+/// A checkpoint held against the log during an audit.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct AuditCheckpoint {
+    /// Who supplied it (`"auditor"`).
+    pub source: String,
+    /// Its tree size.
+    pub size: u64,
+    /// Its root hash, base64.
+    pub root_hash: String,
+    /// Whether the log extends it.
+    pub consistent: bool,
+}
+
+/// The transparency log an audit used.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct AuditLog {
+    /// The log's origin.
+    pub origin: String,
+    /// Its checkpoint's tree size.
+    pub size: u64,
+    /// Its root hash, base64.
+    pub root_hash: String,
+    /// Whether logged artifacts were admitted without checking their signatures.
+    pub trust_admission: bool,
+    /// Archived checkpoints proven consistent.
+    pub archived_consistent: u64,
+    /// Archived checkpoints that failed.
+    pub archived_problems: u64,
+    /// Checkpoints given by the auditor.
+    pub checkpoints: Vec<AuditCheckpoint>,
+}
+
+/// Where an audit report comes from and what it rests on.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct AuditProvenance {
+    /// The tool (`"consentkit"`).
+    pub tool: String,
+    /// Its version.
+    pub version: String,
+    /// SHA-256 (hex) of every byte of the bundle.
+    pub bundle_sha256: String,
+    /// SHA-256 (hex) of the trust set's canonical encoding (keys sorted by kid).
+    pub trust_sha256: String,
+    /// Every trusted key, sorted by kid.
+    pub trust_keys: Vec<AuditTrustedKey>,
+    /// The log, if the audit used one.
+    pub log: Option<AuditLog>,
+    /// Signatures checked against the trust set.
+    pub signatures_checked: u64,
+    /// Signatures admitted through the log without being checked again.
+    pub signatures_admitted: u64,
+}
+
+impl From<&ck_audit::Provenance> for AuditProvenance {
+    fn from(p: &ck_audit::Provenance) -> Self {
+        AuditProvenance {
+            tool: p.tool.clone(),
+            version: p.version.clone(),
+            bundle_sha256: p.bundle_sha256.clone(),
+            trust_sha256: p.trust.sha256.clone(),
+            trust_keys: p
+                .trust
+                .keys
+                .iter()
+                .map(|k| AuditTrustedKey {
+                    kid: k.kid.to_string(),
+                    alg: format!("{:?}", k.alg),
+                    role: k.role.as_str().to_owned(),
+                    party: k.party.clone(),
+                })
+                .collect(),
+            log: p.log.as_ref().map(|l| AuditLog {
+                origin: l.origin.clone(),
+                size: l.size,
+                root_hash: l.root_hash.clone(),
+                trust_admission: l.trust_admission,
+                archived_consistent: l.archived_consistent,
+                archived_problems: l.archived_problems,
+                checkpoints: l
+                    .checkpoints
+                    .iter()
+                    .map(|c| AuditCheckpoint {
+                        source: c.source.clone(),
+                        size: c.size,
+                        root_hash: c.root_hash.clone(),
+                        consistent: c.consistent,
+                    })
+                    .collect(),
+            }),
+            signatures_checked: p.signatures.checked,
+            signatures_admitted: p.signatures.admitted,
+        }
+    }
 }
 
 /// A count of findings of one kind.
@@ -1079,6 +1216,10 @@ impl From<&ck_audit::Report> for AuditReport {
                 count,
             }),
             findings_omitted: r.findings_omitted,
+            outcome: r.outcome.into(),
+            outcome_name: r.outcome.name().to_owned(),
+            is_clean: r.is_clean(),
+            provenance: (&r.provenance).into(),
         }
     }
 }

@@ -5,18 +5,48 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use consentkit::audit::{
-    audit_source_with_log, render_html, render_text, AuditOptions, LogView, Report,
+    audit_source_with_log, render_html, render_text, AuditOptions, LogView, LogViewError, Outcome,
+    Report,
 };
 
+use crate::tools::NOTHING;
 use crate::{read_trust, write, CliError, Format};
 
 /// Bundles larger than this get a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_BYTES: u64 = 8 * 1024 * 1024;
 
-/// Parses `--at`: seconds since the epoch, or RFC 3339 UTC `YYYY-MM-DDTHH:MM:SSZ`.
+/// Earliest time accepted on the command line: 2000-01-01T00:00:00Z.
+pub const MIN_TIME: u64 = 946_684_800;
+/// Latest time accepted on the command line (exclusive): 2100-01-01T00:00:00Z.
+/// Milliseconds (13 digits) and microseconds since the epoch are far beyond it.
+pub const MAX_TIME: u64 = 4_102_444_800;
+
+/// Parses `--at`: seconds since the epoch, or RFC 3339 UTC
+/// `YYYY-MM-DDTHH:MM:SSZ`, between 2000-01-01 (inclusive) and 2100-01-01
+/// (exclusive). Anything else, milliseconds or microseconds since the
+/// epoch included, is an error naming the value.
 pub fn parse_time(s: &str) -> Result<u64, CliError> {
-    if let Ok(n) = s.parse::<u64>() {
-        return Ok(n);
+    let t = parse_time_any(s)?;
+    if !(MIN_TIME..MAX_TIME).contains(&t) {
+        let hint = if t >= MAX_TIME * 100 {
+            " (it looks like milliseconds or microseconds: give seconds since the epoch)"
+        } else {
+            ""
+        };
+        return Err(CliError(format!(
+            "--at {s:?}: {t} is not a time between 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z in seconds since the epoch{hint}"
+        )));
+    }
+    Ok(t)
+}
+
+fn parse_time_any(s: &str) -> Result<u64, CliError> {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse::<u64>().map_err(|_| {
+            CliError(format!(
+                "--at {s:?}: too large for seconds since the epoch (give seconds, not milliseconds or microseconds)"
+            ))
+        });
     }
     let bad = || {
         CliError(format!(
@@ -105,8 +135,16 @@ pub fn run(a: &AuditArgs<'_>) -> Result<ExitCode, CliError> {
                 .map(|p| crate::read(p))
                 .collect::<Result<Vec<_>, _>>()?;
             Some(
-                LogView::open(dir, &trust, &older, !a.verify_logged)
-                    .map_err(|e| CliError(format!("{}: {e}", dir.display())))?,
+                LogView::open(dir, &trust, &older, !a.verify_logged).map_err(|e| match e {
+                    LogViewError::BadSuppliedCheckpoint { index, reason, .. } => CliError(format!(
+                        "--checkpoint {}: not a checkpoint of this log signed by its trusted key: {reason}",
+                        a.checkpoints
+                            .get(index.wrapping_sub(1))
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default()
+                    )),
+                    e => CliError(format!("{}: {e}", dir.display())),
+                })?,
             )
         }
     };
@@ -137,9 +175,12 @@ pub fn run(a: &AuditArgs<'_>) -> Result<ExitCode, CliError> {
         Some(p) => write(p, text.as_bytes())?,
         None => print!("{text}"),
     }
-    Ok(if report.is_clean() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
+    Ok(match report.outcome {
+        Outcome::Clean => ExitCode::SUCCESS,
+        Outcome::Findings => ExitCode::from(1),
+        Outcome::Empty => {
+            eprintln!("consentkit: {}: {NOTHING}", bundle.display());
+            ExitCode::from(3)
+        }
     })
 }

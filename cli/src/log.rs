@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use consentkit::cbor::seq::Framed;
 use consentkit::log::{LogError, NoteVerifier, TileLog, CHECKPOINT_FILE};
 use consentkit::{Algorithm, Artifact, KeyPair};
 
@@ -101,9 +102,19 @@ fn read_artifacts(files: &[PathBuf]) -> Result<Vec<(String, Artifact)>, CliError
         if bytes.is_empty() {
             return Err(CliError(format!("{}: empty file", f.display())));
         }
-        for item in crate::tools::split(&bytes) {
-            let (offset, b) = item.map_err(|e| CliError(format!("{}: {e}", f.display())))?;
-            let a = Artifact::decode(b)
+        for item in consentkit::cbor::seq::split(&bytes) {
+            let (offset, b) = match item {
+                Framed::Item { offset, bytes } => (offset, bytes),
+                Framed::Oversize { offset, len } => {
+                    return Err(CliError(format!(
+                        "{} byte {offset}: an item of {len} bytes, over the {}-byte artifact limit",
+                        f.display(),
+                        consentkit::artifact::MAX_ARTIFACT_SIZE
+                    )))
+                }
+                Framed::NotCbor(e) => return Err(CliError(format!("{}: {e}", f.display()))),
+            };
+            let a = Artifact::decode(&b)
                 .map_err(|e| CliError(format!("{} byte {offset}: {e}", f.display())))?;
             out.push((format!("{} byte {offset}", f.display()), a));
         }

@@ -1,7 +1,8 @@
 //! `consentkit`: the command line for auditors and integrators.
 //!
-//! Exit codes: 0 success (no findings), 1 findings or failed verification,
-//! 2 unusable input (with a message on stderr).
+//! Exit codes (every command that checks artifacts): 0 checked, no
+//! findings; 1 findings or failed verification; 2 unusable input or usage
+//! error (message on stderr); 3 nothing to check (no artifact at all).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,9 +16,16 @@ mod rng;
 mod tools;
 mod wallet;
 
+/// Exit codes of the commands that check artifacts (`audit`, `verify`, `inspect`).
+pub const EXIT_CODES: &str = "Exit codes:
+  0  checked, no findings
+  1  findings or failed verification (an item that is no valid artifact counts)
+  2  unusable input or usage error (a message on stderr)
+  3  nothing to check: the input holds no artifact at all";
+
 /// Signed, verifiable proof of data-sharing deals.
 #[derive(Parser)]
-#[command(name = "consentkit", version, about, long_about = None)]
+#[command(name = "consentkit", version, about, long_about = None, after_help = EXIT_CODES)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -58,11 +66,13 @@ enum Cmd {
         public: Option<PathBuf>,
     },
     /// Show an artifact, or a CBOR sequence of them, as JSON.
+    #[command(after_help = EXIT_CODES)]
     Inspect {
         /// The artifact or bundle file.
         file: PathBuf,
     },
     /// Verify each artifact in a file against a trust file (a COSE_KeySet with roles).
+    #[command(after_help = EXIT_CODES)]
     Verify {
         /// The artifact or bundle file.
         file: PathBuf,
@@ -71,13 +81,15 @@ enum Cmd {
         trust: PathBuf,
     },
     /// Audit a bundle: signatures, lifecycle, scope, limits.
+    #[command(after_help = EXIT_CODES)]
     Audit {
         /// The bundle (a CBOR sequence of artifacts).
         bundle: PathBuf,
         /// The trust file (a COSE_KeySet with roles).
         #[arg(long)]
         trust: PathBuf,
-        /// Audit time: RFC 3339 UTC (2026-11-01T00:00:00Z) or seconds since the epoch. Default: now.
+        /// Audit time: RFC 3339 UTC (2026-11-01T00:00:00Z) or seconds since the
+        /// epoch, from 2000 to 2099 (milliseconds are refused). Default: now.
         #[arg(long)]
         at: Option<String>,
         /// Report format.
@@ -91,7 +103,9 @@ enum Cmd {
         #[arg(long)]
         log: Option<PathBuf>,
         /// An older signed checkpoint of the log (kept by an auditor or a wallet)
-        /// that the log must still extend. Repeatable.
+        /// that the log must still extend (if not: a `log_inconsistent` finding).
+        /// A file that is not a checkpoint signed by the log's key is unusable
+        /// input (exit 2). Repeatable.
         #[arg(long = "checkpoint", requires = "log")]
         checkpoints: Vec<PathBuf>,
         /// Check logged artifacts' signatures anyway, instead of relying on

@@ -3,29 +3,44 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use consentkit::cbor;
+use std::fs::File;
+use std::io::BufReader;
+
+use consentkit::artifact::MAX_ARTIFACT_SIZE;
+use consentkit::audit::identify;
+use consentkit::cbor::seq::{Framed, SeqReader};
 use consentkit::{Algorithm, Artifact, KeyPair, Signer};
 
-use crate::{read, read_trust, write, Alg, CliError};
+use crate::{read_trust, write, Alg, CliError};
 
-/// Splits a CBOR sequence into items: (offset, bytes) or the reason it cannot be split further.
-pub fn split(bytes: &[u8]) -> Vec<Result<(usize, &[u8]), String>> {
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while pos < bytes.len() {
-        match cbor::well_formed_len(&bytes[pos..]) {
-            Ok(n) => {
-                out.push(Ok((pos, &bytes[pos..pos + n])));
-                pos += n;
-            }
-            Err(e) => {
-                out.push(Err(format!("byte {}: {}", pos + e.offset, e.kind)));
-                break;
-            }
-        }
-    }
-    out
+/// Opens a file for streaming through the core's sequence reader.
+fn open_seq(path: &Path) -> Result<SeqReader<BufReader<File>>, CliError> {
+    let f = File::open(path).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+    Ok(SeqReader::new(BufReader::new(f)))
 }
+
+/// The next framed item, naming the file on a read error.
+fn next(r: &mut SeqReader<BufReader<File>>, path: &Path) -> Result<Option<Framed>, CliError> {
+    r.next_item()
+        .map_err(|e| CliError(format!("{}: {e}", path.display())))
+}
+
+/// " (data_receipt 0f1e…)" for an item that is no valid artifact, when its
+/// type and id can be read from its COSE structure.
+fn named(bytes: &[u8]) -> String {
+    match identify(bytes) {
+        (Some(k), Some(id)) => format!(" ({k} {id})"),
+        (Some(k), None) => format!(" ({k})"),
+        _ => String::new(),
+    }
+}
+
+fn oversize(len: u64) -> String {
+    format!("{len} bytes, over the {MAX_ARTIFACT_SIZE}-byte artifact limit (skipped)")
+}
+
+/// Said on standard error when a file holds nothing (exit 3).
+pub const NOTHING: &str = "nothing to audit: the bundle holds no artifact";
 
 pub fn keygen(alg: Alg, out: &Path, public: Option<&Path>) -> Result<ExitCode, CliError> {
     let kp = KeyPair::generate(match alg {
@@ -41,24 +56,36 @@ pub fn keygen(alg: Alg, out: &Path, public: Option<&Path>) -> Result<ExitCode, C
 }
 
 pub fn inspect(file: &Path) -> Result<ExitCode, CliError> {
-    let bytes = read(file)?;
-    let items = split(&bytes);
+    let mut r = open_seq(file)?;
     let mut out = Vec::new();
     let mut bad = false;
-    for item in &items {
+    while let Some(item) = next(&mut r, file)? {
         match item {
-            Ok((offset, b)) => match Artifact::decode(b) {
+            Framed::Item { offset, bytes } => match Artifact::decode(&bytes) {
                 Ok(a) => out.push(a.to_json()),
                 Err(e) => {
                     bad = true;
-                    out.push(serde_json::json!({"offset": offset, "error": e.to_string()}));
+                    let (kind, id) = identify(&bytes);
+                    out.push(serde_json::json!({
+                        "offset": offset, "type": kind, "id": id, "error": e.to_string()
+                    }));
                 }
             },
-            Err(e) => {
+            Framed::Oversize { offset, len } => {
                 bad = true;
-                out.push(serde_json::json!({"error": e}));
+                out.push(
+                    serde_json::json!({"offset": offset, "size": len, "error": oversize(len)}),
+                );
+            }
+            Framed::NotCbor(e) => {
+                bad = true;
+                out.push(serde_json::json!({"offset": e.item_offset, "error": e.to_string()}));
             }
         }
+    }
+    if out.is_empty() {
+        eprintln!("consentkit: {}: {NOTHING}", file.display());
+        return Ok(ExitCode::from(3));
     }
     let json = if out.len() == 1 {
         out.remove(0)
@@ -67,7 +94,7 @@ pub fn inspect(file: &Path) -> Result<ExitCode, CliError> {
     };
     println!("{}", serde_json::to_string_pretty(&json)?);
     Ok(if bad {
-        ExitCode::from(2)
+        ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
@@ -75,11 +102,11 @@ pub fn inspect(file: &Path) -> Result<ExitCode, CliError> {
 
 pub fn verify(file: &Path, trust: &Path) -> Result<ExitCode, CliError> {
     let trust = read_trust(trust)?;
-    let bytes = read(file)?;
+    let mut r = open_seq(file)?;
     let (mut ok, mut failed, mut unusable) = (0u64, 0u64, 0u64);
-    for item in split(&bytes) {
+    while let Some(item) = next(&mut r, file)? {
         match item {
-            Ok((offset, b)) => match Artifact::decode(b) {
+            Framed::Item { offset, bytes } => match Artifact::decode(&bytes) {
                 Ok(a) => match a.verify(&trust) {
                     Ok(signers) => {
                         ok += 1;
@@ -103,24 +130,30 @@ pub fn verify(file: &Path, trust: &Path) -> Result<ExitCode, CliError> {
                     }
                     Err(e) => {
                         failed += 1;
-                        println!("FAILED  {e}");
+                        println!("FAILED  {} {} at byte {offset}: {e}", a.kind(), a.id());
                     }
                 },
                 Err(e) => {
                     unusable += 1;
-                    println!("BAD     item at byte {offset}: {e}");
+                    println!("BAD     item at byte {offset}{}: {e}", named(&bytes));
                 }
             },
-            Err(e) => {
+            Framed::Oversize { offset, len } => {
                 unusable += 1;
-                println!("BAD     bundle unreadable at {e}");
+                println!("BAD     item at byte {offset}: {}", oversize(len));
+            }
+            Framed::NotCbor(e) => {
+                unusable += 1;
+                println!("BAD     bundle unreadable: {e}; the rest of the file was not read");
             }
         }
     }
     println!("{ok} verified, {failed} failed, {unusable} unreadable");
-    Ok(if unusable > 0 {
-        ExitCode::from(2)
-    } else if failed > 0 {
+    if ok + failed + unusable == 0 {
+        eprintln!("consentkit: {}: {NOTHING}", file.display());
+        return Ok(ExitCode::from(3));
+    }
+    Ok(if failed + unusable > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

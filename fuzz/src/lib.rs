@@ -150,6 +150,19 @@ pub fn cose(data: &[u8]) {
         );
         assert_eq!(cbor::item_len(data), Ok(n));
     }
+    // The sequence reader frames every item the strict splitter frames, at
+    // the same length (only it refuses two-byte simple values below 32,
+    // which RFC 8949 calls not well-formed); naming an item never panics.
+    match (well_formed, cbor::seq::item_len(data)) {
+        (Ok(n), Ok(m)) => assert_eq!(n, m, "seq::item_len disagrees with well_formed_len"),
+        (Ok(_), Err(e)) => assert_eq!(
+            e.kind,
+            cbor::seq::SeqErrorKind::BadSimpleValue,
+            "seq::item_len refused a well-formed item: {e}"
+        ),
+        _ => {}
+    }
+    let _ = consentkit::audit::identify(data);
 
     if let Ok(t) = TrustSet::from_cose_key_set(data) {
         let _ = t.to_cose_key_set();

@@ -26,6 +26,13 @@ def test_demo_report_matches_schema(tmp_path):
     assert len(report["findings"]) == 14
     kinds = {f["kind"] for f in report["findings"]}
     assert len(kinds) == 14
+    assert report["outcome"] == "findings"
+    # The demo audits with its log, admitting logged artifacts: the report says so.
+    prov = report["provenance"]
+    assert prov["log"] is not None and prov["log"]["trust_admission"] is True
+    assert prov["signatures"]["admitted"] > 0
+    import hashlib
+    assert prov["bundle_sha256"] == hashlib.sha256((out / "bundle.cbors").read_bytes()).hexdigest()
 
 
 def test_schema_rejects_a_wrong_report(tmp_path):

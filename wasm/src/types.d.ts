@@ -281,6 +281,38 @@ export interface AuditReportJson {
   finding_counts: Partial<Record<FindingKind, number>>;
   /** Findings beyond the first 100,000, counted but not listed. */
   findings_omitted: number;
+  /** The verdict: `"empty"` when the bundle holds no artifact (not clean). */
+  outcome: AuditOutcome;
+  /** What the audit rests on (docs/AUDIT-REPORT.md). */
+  provenance: AuditProvenance;
+}
+
+/** The verdict of an audit. */
+export type AuditOutcome = "clean" | "findings" | "empty";
+
+/** Tool, bundle hash, trust set, log and signature counts of an audit. */
+export interface AuditProvenance {
+  tool: string;
+  version: string;
+  /** SHA-256 (hex) of every byte of the bundle. */
+  bundle_sha256: string;
+  trust: {
+    /** SHA-256 (hex) of the trust set's canonical COSE_KeySet (keys sorted by kid). */
+    sha256: string;
+    keys: { kid: string; alg: "EdDSA" | "ES256"; role: Role; party: string }[];
+  };
+  log: {
+    origin: string;
+    size: number;
+    /** Base64, as in the checkpoint note. */
+    root_hash: string;
+    trust_admission: boolean;
+    archived_consistent: number;
+    archived_problems: number;
+    checkpoints: { source: "auditor"; size: number; root_hash: string; consistent: boolean }[];
+  } | null;
+  /** Signatures checked against the trust set, and admitted through the log unchecked. */
+  signatures: { checked: number; admitted: number };
 }
 
 /** A grant as the person sees it. */

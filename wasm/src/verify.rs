@@ -1,9 +1,10 @@
 //! Verify, audit and inspect for JavaScript: the core's
 //! `Artifact::decode`/`verify`, `audit::audit_bytes` and the report renderers.
 
+use consentkit::artifact::MAX_ARTIFACT_SIZE;
 use consentkit::artifact::{Artifact, Signatory, VerifiedSigner};
-use consentkit::audit::{audit_bytes, render_html, render_text, AuditOptions, Report};
-use consentkit::cbor::well_formed_len;
+use consentkit::audit::{audit_bytes, identify, render_html, render_text, AuditOptions, Report};
+use consentkit::cbor::seq::{self, Framed};
 use consentkit::privacy::{commit as core_commit, verify_commitment as core_verify_commitment};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -34,27 +35,29 @@ extern "C" {
     pub type CommitmentJs;
 }
 
-/// One item of a CBOR sequence: `(offset, bytes)`, or where and why the
-/// sequence cannot be split further.
-pub(crate) type SeqItem<'a> = Result<(usize, &'a [u8]), (usize, String)>;
+/// One item of a CBOR sequence: `(offset, bytes)`, or where and why it
+/// cannot be used: `(offset, message)`.
+pub(crate) type SeqItem = Result<(usize, Vec<u8>), (usize, String)>;
 
-/// The items of a CBOR sequence (the core judges well-formedness).
-pub(crate) fn split(bytes: &[u8]) -> Vec<SeqItem<'_>> {
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while pos < bytes.len() {
-        match well_formed_len(&bytes[pos..]) {
-            Ok(n) => {
-                out.push(Ok((pos, &bytes[pos..pos + n])));
-                pos += n;
-            }
-            Err(e) => {
-                out.push(Err((pos, format!("byte {}: {}", pos + e.offset, e.kind))));
-                break;
-            }
-        }
-    }
-    out
+/// The items of a CBOR sequence, framed by the core's reader
+/// (`consentkit::cbor::seq`): a well-formed item that breaks the profile,
+/// or is over the size limit, is one bad item and the rest is still read.
+pub(crate) fn split(bytes: &[u8]) -> Vec<SeqItem> {
+    seq::split(bytes)
+        .map(|f| match f {
+            Framed::Item { offset, bytes } => Ok((offset as usize, bytes)),
+            Framed::Oversize { offset, len } => Err((
+                offset as usize,
+                format!(
+                    "item at byte {offset}: {len} bytes, over the {MAX_ARTIFACT_SIZE}-byte artifact limit (skipped)"
+                ),
+            )),
+            Framed::NotCbor(e) => Err((
+                e.item_offset as usize,
+                format!("bundle unreadable: {e}"),
+            )),
+        })
+        .collect()
 }
 
 /// One verified signature, as JavaScript sees it.
@@ -121,7 +124,7 @@ pub fn verify_items(bundle: &[u8], trust: &consentkit::TrustSet) -> Vec<BundleIt
     split(bundle)
         .into_iter()
         .map(|item| match item {
-            Ok((offset, b)) => match Artifact::decode(b) {
+            Ok((offset, b)) => match Artifact::decode(&b) {
                 Ok(a) => {
                     let (ok, signers, error) = match a.verify(trust) {
                         Ok(s) => (true, signer_views(&s), None),
@@ -136,14 +139,18 @@ pub fn verify_items(bundle: &[u8], trust: &consentkit::TrustSet) -> Vec<BundleIt
                         error,
                     }
                 }
-                Err(e) => BundleItem {
-                    offset,
-                    ok: false,
-                    kind: None,
-                    id: None,
-                    signers: Vec::new(),
-                    error: Some(CkError::from(e).into()),
-                },
+                Err(e) => {
+                    // Named when its COSE structure yields a type and a payload.
+                    let (kind, id) = identify(&b);
+                    BundleItem {
+                        offset,
+                        ok: false,
+                        kind: kind.map(|k| k.name()),
+                        id: id.map(|i| i.to_string()),
+                        signers: Vec::new(),
+                        error: Some(CkError::from(e).into()),
+                    }
+                }
             },
             Err((offset, message)) => BundleItem {
                 offset,
@@ -151,7 +158,7 @@ pub fn verify_items(bundle: &[u8], trust: &consentkit::TrustSet) -> Vec<BundleIt
                 kind: None,
                 id: None,
                 signers: Vec::new(),
-                error: Some(CkError::invalid(format!("bundle unreadable at {message}")).into()),
+                error: Some(CkError::invalid(message).into()),
             },
         })
         .collect()
@@ -172,7 +179,7 @@ pub fn inspect(bytes: &[u8]) -> Result<InspectItemList, CkError> {
     let items: Vec<serde_json::Value> = split(bytes)
         .into_iter()
         .map(|item| match item {
-            Ok((offset, b)) => match Artifact::decode(b) {
+            Ok((offset, b)) => match Artifact::decode(&b) {
                 Ok(a) => {
                     let mut j = artifact_json(&a);
                     if let serde_json::Value::Object(m) = &mut j {
@@ -187,7 +194,7 @@ pub fn inspect(bytes: &[u8]) -> Result<InspectItemList, CkError> {
             },
             Err((offset, message)) => serde_json::json!({
                 "offset": offset,
-                "error": ErrorView::from(CkError::invalid(format!("bundle unreadable at {message}"))),
+                "error": ErrorView::from(CkError::invalid(message)),
             }),
         })
         .collect();
@@ -229,6 +236,19 @@ impl AuditReport {
     #[wasm_bindgen(js_name = toJSON)]
     pub fn to_json(&self) -> Result<AuditReportJsonJs, CkError> {
         self.report()
+    }
+
+    /// The verdict: `"clean"`, `"findings"`, or `"empty"` (the bundle
+    /// holds no artifact: nothing was audited, which is not clean).
+    #[wasm_bindgen(getter, unchecked_return_type = "AuditOutcome")]
+    pub fn outcome(&self) -> String {
+        self.inner.outcome.name().to_owned()
+    }
+
+    /// Whether artifacts were read and nothing was found (false for an empty bundle).
+    #[wasm_bindgen(getter, js_name = isClean)]
+    pub fn is_clean(&self) -> bool {
+        self.inner.is_clean()
     }
 
     /// The number of findings.
@@ -330,6 +350,23 @@ mod tests {
         assert_eq!(items[1].signers[0].by, "subject");
         let last = items[n].error.as_ref().unwrap();
         assert_eq!(last.code, "INVALID_INPUT");
+        // A well-formed item that breaks the profile (an indefinite-length
+        // COSE array) does not stop the bundle: the items after it are verified.
+        let mut b = to_sequence(all[..2].iter());
+        let mut breaker = all[0].as_bytes().to_vec();
+        breaker[1] = 0x9f; // 0xd2 0x84 ... → 0xd2 0x9f ... 0xff
+        breaker.push(0xff);
+        b.extend(&breaker);
+        b.extend(all[2].as_bytes());
+        let items = verify_items(&b, &p.trust());
+        assert_eq!(items.len(), 4);
+        assert!(!items[2].ok);
+        assert_eq!(
+            items[2].id.as_deref(),
+            Some(all[0].id().to_string().as_str())
+        );
+        assert!(items[3].ok);
+        assert!(verify_items(&[], &p.trust()).is_empty());
         // Untrusted: an empty trust set.
         let items = verify_items(&to_sequence(all.iter()), &consentkit::TrustSet::new());
         assert_eq!(items[0].error.as_ref().unwrap().code, "UNTRUSTED_KEY");

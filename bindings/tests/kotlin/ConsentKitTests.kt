@@ -365,6 +365,9 @@ fun garbageInput() = Parties().use { p ->
         val r = Verifier(p.trust).audit(bytes, T0)
         check(r.findings.isNotEmpty()) { "audit($what) found nothing" }
     }
+    // An empty bundle is empty, not clean.
+    val empty = Verifier(p.trust).audit(ByteArray(0), T0)
+    check(empty.outcome == AuditOutcome.EMPTY && !empty.isClean) { "empty bundle: ${empty.outcome}" }
     w.close()
     check(n > 300) { "only $n cases" }
 }

@@ -295,3 +295,14 @@ def test_threads_share_a_wallet(parties):
     for t in threads:
         t.join()
     assert len(w.grants(T0 + DAY)) == 40
+
+
+def test_an_empty_bundle_is_empty_not_clean(parties):
+    verifier = ck.Verifier(parties.trust)
+    report = verifier.audit(b"", T0)
+    assert report.outcome == ck.AuditOutcome.EMPTY
+    assert report.outcome_name == "empty"
+    assert not report.is_clean
+    assert report.items == 0
+    assert len(report.provenance.bundle_sha256) == 64
+    assert "nothing to audit" in verifier.audit_rendered(b"", ck.ReportFormat.TEXT, T0)

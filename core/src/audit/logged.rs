@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use super::provenance::CheckpointCheck;
 use crate::keys::{Role, TrustSet};
+use crate::log::note::b64_encode;
 use crate::log::{leaf_hash, Checkpoint, Hash, LogError, NoteVerifier, TileLog};
 
 /// What a transparency log says about a bundle, checked against the log's
@@ -15,9 +17,17 @@ pub struct LogView {
     leaves: HashMap<Hash, u64>,
     /// The log's latest checkpoint (signature verified with the trusted key).
     pub checkpoint: Checkpoint,
-    /// Problems with the log's history: archived or supplied checkpoints
-    /// the latest tree does not extend, or that do not verify.
+    /// Problems with the log's history: archived checkpoints that do not
+    /// verify or that the latest tree does not extend, and supplied
+    /// checkpoints it does not extend. Each becomes a `log_inconsistent` finding.
     pub problems: Vec<String>,
+    /// Archived checkpoints proven consistent with the latest one.
+    pub archived_consistent: u64,
+    /// Archived checkpoints that failed (counted in `problems`).
+    pub archived_problems: u64,
+    /// The checkpoints supplied to [`LogView::open`], each with whether the
+    /// log extends it.
+    pub supplied: Vec<CheckpointCheck>,
     /// Skip the signature check of artifacts that are in the log: the log
     /// verified them on entry ([`TileLog::append_artifact`]). Roles,
     /// parties and algorithms are still checked.
@@ -34,6 +44,17 @@ pub enum LogViewError {
     /// The trust set has no key with role `log` for the log's origin.
     #[error("transparency log {0:?}: no key with role \"log\" and this party in the trust set")]
     UntrustedLog(String),
+    /// A checkpoint supplied by the auditor is not a checkpoint signed by
+    /// the trusted log key: unusable input, not evidence about the log.
+    #[error("supplied checkpoint {index}: not a checkpoint of log {origin:?} signed by its trusted key ({reason})")]
+    BadSuppliedCheckpoint {
+        /// Its position among the supplied checkpoints, from 1.
+        index: usize,
+        /// The log's origin.
+        origin: String,
+        /// What failed.
+        reason: String,
+    },
     /// The log's checkpoint is not signed by the trusted log key.
     #[error("transparency log {origin:?}: the checkpoint is not signed by the trusted log key ({reason})")]
     BadCheckpoint {
@@ -48,7 +69,10 @@ impl LogView {
     /// Opens the log in `dir` and checks it with the trust set's `log` key
     /// for its origin: the latest checkpoint's signature, every archived
     /// checkpoint's consistency with it, and each of `older` (signed
-    /// checkpoint notes kept by auditors or wallets).
+    /// checkpoint notes kept by auditors or wallets). An `older` note that
+    /// is not a checkpoint signed by the log's trusted key is an error
+    /// ([`LogViewError::BadSuppliedCheckpoint`]); one the log does not
+    /// extend is a problem (a `log_inconsistent` finding).
     pub fn open(
         dir: &Path,
         trust: &TrustSet,
@@ -74,25 +98,35 @@ impl LogView {
             origin: origin.clone(),
             reason: e.to_string(),
         })?;
-        let mut problems: Vec<String> = tlog
-            .verify_checkpoint_history(&verifier)?
+        let history = tlog.verify_checkpoint_history(&verifier)?;
+        let mut problems: Vec<String> = history
             .problems
             .iter()
             .map(|p| format!("archived checkpoint {p}"))
             .collect();
+        let mut supplied = Vec::new();
         for (i, note) in older.iter().enumerate() {
-            match Checkpoint::open(note, std::slice::from_ref(&verifier)) {
-                Err(e) => problems.push(format!("supplied checkpoint {}: {e}", i + 1)),
-                Ok(cp) => {
-                    if let Err(e) = tlog.verify_older_checkpoint(&cp) {
-                        problems.push(format!(
-                            "supplied checkpoint {} (size {}): {e}",
-                            i + 1,
-                            cp.size
-                        ));
-                    }
+            let cp = Checkpoint::open(note, std::slice::from_ref(&verifier)).map_err(|e| {
+                LogViewError::BadSuppliedCheckpoint {
+                    index: i + 1,
+                    origin: origin.clone(),
+                    reason: e.to_string(),
                 }
+            })?;
+            let check = tlog.verify_older_checkpoint(&cp);
+            if let Err(e) = &check {
+                problems.push(format!(
+                    "supplied checkpoint {} (size {}): {e}",
+                    i + 1,
+                    cp.size
+                ));
             }
+            supplied.push(CheckpointCheck {
+                source: "auditor".into(),
+                size: cp.size,
+                root_hash: b64_encode(&cp.root),
+                consistent: check.is_ok(),
+            });
         }
         Ok(LogView {
             leaves: tlog
@@ -103,6 +137,9 @@ impl LogView {
                 .collect(),
             checkpoint,
             problems,
+            archived_consistent: history.consistent.len() as u64,
+            archived_problems: history.problems.len() as u64,
+            supplied,
             trust_admission,
         })
     }

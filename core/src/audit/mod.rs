@@ -28,14 +28,22 @@ use crate::artifact::{
     Artifact, ArtifactError, ArtifactId, ArtifactKind, Body, Digest, Offer, Pseudonym, Signatory,
     Time, VerifiedSigner, VerifyError, WithdrawnBy,
 };
+use crate::cbor::seq::{Framed, SeqReader};
 use crate::cbor::{self, Value};
 use crate::keys::{KeyId, PublicKey, TrustSet};
 use crate::lifecycle::{grant_exceeds_offer, ConsentState, DataUse, Denial, GrantRecord, DAY};
 
+mod identify;
+pub use identify::identify;
 mod logged;
+mod provenance;
 mod report;
 pub use logged::{LogView, LogViewError};
-pub use report::{fmt_amount, render_html, render_text};
+pub use provenance::{
+    log_provenance, trust_provenance, CheckpointCheck, LogProvenance, Outcome, Provenance,
+    SignatureCounts, TrustProvenance, TrustedKeyInfo,
+};
+pub use report::{fmt_amount, render_html, render_text, signature_sentence};
 
 /// Most items decoded and verified per parallel batch.
 pub const BATCH: usize = 4096;
@@ -230,12 +238,33 @@ pub struct Report {
     pub finding_counts: BTreeMap<FindingKind, u64>,
     /// Findings counted but not listed, beyond [`MAX_FINDINGS`].
     pub findings_omitted: u64,
+    /// The verdict: clean, findings, or empty (nothing to audit). Set by
+    /// the audit from the findings and counts ([`Report::compute_outcome`]).
+    pub outcome: Outcome,
+    /// What the audit rests on: tool, bundle hash, trust set, log, signatures.
+    pub provenance: Provenance,
 }
 
 impl Report {
-    /// Whether the audit found nothing.
+    /// Whether the audit read artifacts and found nothing. An empty bundle
+    /// is not clean: see [`Outcome::Empty`].
     pub fn is_clean(&self) -> bool {
-        self.finding_counts.is_empty()
+        self.outcome == Outcome::Clean
+    }
+
+    /// The outcome the report's findings and counts imply: any finding
+    /// makes it [`Outcome::Findings`]; otherwise no artifact at all makes
+    /// it [`Outcome::Empty`] (every item that is not an artifact is a
+    /// `malformed` finding, so this is a bundle with no item); otherwise
+    /// [`Outcome::Clean`].
+    pub fn compute_outcome(&self) -> Outcome {
+        if !self.finding_counts.is_empty() {
+            Outcome::Findings
+        } else if self.counts.values().sum::<u64>() == 0 && self.unreadable == 0 {
+            Outcome::Empty
+        } else {
+            Outcome::Clean
+        }
     }
 
     /// The total number of findings, listed or omitted.
@@ -256,6 +285,19 @@ pub enum AuditError {
     /// Reading the bundle failed.
     #[error("reading the bundle: {0}")]
     Io(#[from] io::Error),
+    /// The two passes read different bytes: the bundle was modified (or
+    /// replaced) during the audit, so no verdict can be given.
+    #[error("the bundle changed while it was audited (pass 1 read {first_bytes} bytes with SHA-256 {first_sha256}, pass 2 read {second_bytes} bytes with SHA-256 {second_sha256})")]
+    BundleChanged {
+        /// Bytes read by pass 1.
+        first_bytes: u64,
+        /// SHA-256 (hex) of what pass 1 read.
+        first_sha256: String,
+        /// Bytes read by pass 2.
+        second_bytes: u64,
+        /// SHA-256 (hex) of what pass 2 read.
+        second_sha256: String,
+    },
 }
 
 /// Audit settings.
@@ -264,115 +306,6 @@ pub struct AuditOptions {
     /// The audit time: grant states are computed at it, and artifacts dated
     /// after it (plus [`CLOCK_SKEW`]) are flagged. Default: now.
     pub at: Option<Time>,
-}
-
-/// One item of a CBOR sequence.
-enum Item {
-    Ok {
-        offset: u64,
-        bytes: Vec<u8>,
-    },
-    /// The sequence cannot be split further: report and stop.
-    Broken {
-        offset: u64,
-        error: String,
-    },
-}
-
-/// Splits a CBOR sequence read from `r` into items, holding at most one
-/// item (up to [`crate::artifact::MAX_ARTIFACT_SIZE`]) plus a read buffer.
-struct SeqReader<R: Read> {
-    r: R,
-    buf: Vec<u8>,
-    start: usize,
-    offset: u64,
-    eof: bool,
-    done: bool,
-}
-
-const READ_CHUNK: usize = 256 * 1024;
-
-impl<R: Read> SeqReader<R> {
-    fn new(r: R) -> Self {
-        SeqReader {
-            r,
-            buf: Vec::with_capacity(READ_CHUNK * 2),
-            start: 0,
-            offset: 0,
-            eof: false,
-            done: false,
-        }
-    }
-
-    fn fill(&mut self) -> io::Result<()> {
-        if self.start > 0 && self.start >= self.buf.len() / 2 {
-            self.buf.drain(..self.start);
-            self.start = 0;
-        }
-        let old = self.buf.len();
-        self.buf.resize(old + READ_CHUNK, 0);
-        let n = loop {
-            match self.r.read(&mut self.buf[old..]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    self.buf.truncate(old);
-                    return Err(e);
-                }
-            }
-        };
-        self.buf.truncate(old + n);
-        if n == 0 {
-            self.eof = true;
-        }
-        Ok(())
-    }
-
-    fn next_item(&mut self) -> io::Result<Option<Item>> {
-        if self.done {
-            return Ok(None);
-        }
-        loop {
-            let avail = &self.buf[self.start..];
-            if avail.is_empty() && self.eof {
-                return Ok(None);
-            }
-            match cbor::well_formed_len(avail) {
-                Ok(n) => {
-                    let bytes = avail[..n].to_vec();
-                    let offset = self.offset;
-                    self.start += n;
-                    self.offset += n as u64;
-                    return Ok(Some(Item::Ok { offset, bytes }));
-                }
-                Err(e)
-                    if matches!(
-                        e.kind,
-                        cbor::CborErrorKind::Truncated | cbor::CborErrorKind::LengthTooLarge
-                    ) && !self.eof =>
-                {
-                    if avail.len() > crate::artifact::MAX_ARTIFACT_SIZE {
-                        self.done = true;
-                        return Ok(Some(Item::Broken {
-                            offset: self.offset,
-                            error: format!(
-                                "item larger than {} bytes; the rest of the bundle was not read",
-                                crate::artifact::MAX_ARTIFACT_SIZE
-                            ),
-                        }));
-                    }
-                    self.fill()?;
-                }
-                Err(e) => {
-                    self.done = true;
-                    return Ok(Some(Item::Broken {
-                        offset: self.offset + e.offset as u64,
-                        error: format!("{}; the rest of the bundle was not read", e.kind),
-                    }));
-                }
-            }
-        }
-    }
 }
 
 /// Reads the artifact type from the protected header without decoding
@@ -421,6 +354,8 @@ enum Checked {
     },
     Malformed {
         kind: Option<ArtifactKind>,
+        /// The id, when the COSE structure yields a kind and a payload.
+        id: Option<ArtifactId>,
         error: ArtifactError,
     },
     Unverified {
@@ -431,10 +366,10 @@ enum Checked {
 
 fn check(bytes: &[u8], trust: &TrustSet, log: Option<&LogView>) -> Checked {
     match Artifact::decode(bytes) {
-        Err(error) => Checked::Malformed {
-            kind: peek_kind(bytes),
-            error,
-        },
+        Err(error) => {
+            let (kind, id) = identify::identify(bytes);
+            Checked::Malformed { kind, id, error }
+        }
         Ok(artifact) => match match log {
             // The log verified it on entry: check roles and parties, not the cryptography.
             Some(l) if l.trust_admission && l.contains(bytes) => artifact.verify_admitted(trust),
@@ -825,7 +760,7 @@ impl<'t> State<'t> {
                 self.in_log(&artifact, offset);
                 Some((artifact, signers))
             }
-            Checked::Malformed { kind, error } => {
+            Checked::Malformed { kind, id, error } => {
                 match kind {
                     Some(k) => *self.report.counts.entry(k).or_insert(0) += 1,
                     None => self.report.unreadable += 1,
@@ -833,7 +768,7 @@ impl<'t> State<'t> {
                 let what = kind.map(|k| k.name()).unwrap_or("item");
                 self.finding(
                     FindingKind::Malformed,
-                    None,
+                    id,
                     kind,
                     None,
                     offset,
@@ -1491,11 +1426,15 @@ pub fn audit_source_with_log<R: Read, F: FnMut() -> io::Result<R>>(
             st.finding(FindingKind::LogInconsistent, None, None, None, 0, msg);
         }
     }
+    let mut sigs = SignatureCounts::default();
     // Pass 1: the context artifacts.
     let mut r = SeqReader::new(open()?);
     while let Some(item) = r.next_item()? {
-        if let Item::Ok { offset, bytes } = item {
+        if let Framed::Item { offset, bytes } = item {
             if is_context(peek_kind(&bytes)) {
+                if let Ok(a) = Artifact::decode(&bytes) {
+                    sigs.add(signature_counts(&a, st.log));
+                }
                 st.context(offset, &bytes);
             }
             if let Some(p) = progress {
@@ -1503,6 +1442,7 @@ pub fn audit_source_with_log<R: Read, F: FnMut() -> io::Result<R>>(
             }
         }
     }
+    let first = r.finish()?;
     st.link();
     // Pass 2: receipts, value records and anything unreadable, in parallel batches.
     let mut r = SeqReader::new(open()?);
@@ -1517,15 +1457,15 @@ pub fn audit_source_with_log<R: Read, F: FnMut() -> io::Result<R>>(
                     end = true;
                     break;
                 }
-                Some(Item::Ok { offset, bytes }) => {
+                Some(Framed::Item { offset, bytes }) => {
                     st.report.items += 1;
-                    st.report.bundle_bytes = offset + bytes.len() as u64;
                     if !is_context(peek_kind(&bytes)) {
                         batch_bytes += bytes.len();
                         batch.push((offset, bytes));
                     }
                 }
-                Some(Item::Broken { offset, error }) => {
+                Some(Framed::Oversize { offset, len }) => {
+                    st.report.items += 1;
                     st.report.unreadable += 1;
                     st.finding(
                         FindingKind::Malformed,
@@ -1533,19 +1473,77 @@ pub fn audit_source_with_log<R: Read, F: FnMut() -> io::Result<R>>(
                         None,
                         None,
                         offset,
-                        format!("bundle unreadable at byte {offset}: {error}"),
+                        format!(
+                            "item at byte {offset}: {len} bytes, over the {}-byte artifact limit (skipped; the rest of the bundle was read)",
+                            crate::artifact::MAX_ARTIFACT_SIZE
+                        ),
+                    );
+                }
+                Some(Framed::NotCbor(e)) => {
+                    st.report.unreadable += 1;
+                    st.finding(
+                        FindingKind::Malformed,
+                        None,
+                        None,
+                        None,
+                        e.item_offset,
+                        format!(
+                            "bundle unreadable at byte {}: {}; the bytes from byte {} on are not a CBOR sequence and were not audited",
+                            e.offset, e.kind, e.item_offset
+                        ),
                     );
                 }
             }
         }
         for (offset, checked) in check_batch(&batch, trust, st.log) {
+            if let Checked::Valid { artifact, .. } | Checked::Unverified { artifact, .. } = &checked
+            {
+                sigs.add(signature_counts(artifact, st.log));
+            }
             st.usage(offset, checked);
         }
         if let Some(p) = progress {
-            p(st.report.bundle_bytes, 2);
+            p(r.offset(), 2);
         }
     }
-    Ok(st.finish())
+    let second = r.finish()?;
+    if first != second {
+        return Err(AuditError::BundleChanged {
+            first_bytes: first.bytes,
+            first_sha256: hex::encode(first.sha256),
+            second_bytes: second.bytes,
+            second_sha256: hex::encode(second.sha256),
+        });
+    }
+    let mut report = st.finish();
+    report.bundle_bytes = second.bytes;
+    report.provenance = Provenance {
+        tool: "consentkit".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        bundle_sha256: hex::encode(second.sha256),
+        trust: trust_provenance(trust),
+        log: log.map(log_provenance),
+        signatures: sigs,
+    };
+    report.outcome = report.compute_outcome();
+    Ok(report)
+}
+
+/// How an artifact's signatures are accepted: checked, or admitted
+/// because its exact bytes are in a log trusted for admission (the same
+/// condition as in `check`).
+fn signature_counts(a: &Artifact, log: Option<&LogView>) -> SignatureCounts {
+    let n = a.signatures().len() as u64;
+    match log {
+        Some(l) if l.trust_admission && l.contains(a.as_bytes()) => SignatureCounts {
+            checked: 0,
+            admitted: n,
+        },
+        _ => SignatureCounts {
+            checked: n,
+            admitted: 0,
+        },
+    }
 }
 
 #[cfg(feature = "parallel")]

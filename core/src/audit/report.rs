@@ -4,7 +4,99 @@
 
 use std::fmt::Write as _;
 
-use super::{fmt_day, fmt_time, FindingKind, Report};
+use super::{fmt_day, fmt_time, FindingKind, Outcome, Report};
+
+/// What happened to the signatures, in one sentence without a final
+/// period: how many were checked, and how many were admitted through the
+/// log (never "every signature was checked" when some were admitted).
+pub fn signature_sentence(r: &Report) -> String {
+    let p = &r.provenance;
+    let mut s = format!(
+        "{} signature(s) checked against the trust set",
+        p.signatures.checked
+    );
+    match &p.log {
+        Some(l) if p.signatures.admitted > 0 || l.trust_admission => {
+            let _ = write!(
+                s,
+                ", {} admitted without being checked again because they are in log {} at size {}",
+                p.signatures.admitted, l.origin, l.size
+            );
+        }
+        _ => {}
+    }
+    s
+}
+
+/// The verdict in one sentence.
+fn verdict_sentence(r: &Report) -> String {
+    match r.outcome {
+        Outcome::Empty => "nothing to audit: the bundle holds no artifact".to_owned(),
+        Outcome::Clean => format!(
+            "no findings: {}; every data use was covered by a grant",
+            signature_sentence(r)
+        ),
+        Outcome::Findings => format!("{} finding(s)", r.total_findings()),
+    }
+}
+
+/// The provenance lines of the text report.
+fn provenance_text(r: &Report, o: &mut String) {
+    let p = &r.provenance;
+    let _ = writeln!(o, "tool: {} {}", p.tool, p.version);
+    let _ = writeln!(o, "bundle SHA-256: {}", p.bundle_sha256);
+    let _ = writeln!(
+        o,
+        "trust set: {} key(s), SHA-256 {}",
+        p.trust.keys.len(),
+        p.trust.sha256
+    );
+    for k in &p.trust.keys {
+        let _ = writeln!(o, "  {} {:?} {} {}", k.kid, k.alg, k.role, k.party);
+    }
+    match &p.log {
+        None => {
+            let _ = writeln!(
+                o,
+                "log: none (every signature checked against the trust set)"
+            );
+        }
+        Some(l) => {
+            let _ = writeln!(
+                o,
+                "log: {} at size {}, root {} ({})",
+                l.origin,
+                l.size,
+                l.root_hash,
+                if l.trust_admission {
+                    "logged artifacts admitted without checking their signatures again"
+                } else {
+                    "logged artifacts' signatures checked anyway"
+                }
+            );
+            let _ = writeln!(
+                o,
+                "  archived checkpoints: {} consistent, {} failed",
+                l.archived_consistent, l.archived_problems
+            );
+            for c in &l.checkpoints {
+                let _ = writeln!(
+                    o,
+                    "  checkpoint given by the {}: size {}, root {}: {}",
+                    c.source,
+                    c.size,
+                    c.root_hash,
+                    if c.consistent {
+                        "consistent"
+                    } else {
+                        "NOT consistent"
+                    }
+                );
+            }
+        }
+    }
+    let _ = writeln!(o, "signatures: {}", signature_sentence(r));
+}
 
 /// Formats an amount in a unit for people: ISO 4217 currencies are in
 /// minor units (two decimals, none for JPY, KRW and similar), other units
@@ -36,6 +128,8 @@ pub fn render_text(r: &Report) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "consentkit audit at {}", fmt_time(r.at));
     let _ = writeln!(o, "bundle: {} items, {} bytes", r.items, r.bundle_bytes);
+    provenance_text(r, &mut o);
+    let _ = writeln!(o, "outcome: {}", r.outcome);
     let _ = writeln!(o);
     let _ = writeln!(o, "{}count", pad("artifact type", 16));
     for (k, n) in &r.counts {
@@ -81,13 +175,10 @@ pub fn render_text(r: &Report) -> String {
         }
     }
     let _ = writeln!(o);
-    if r.is_clean() {
-        let _ = writeln!(
-            o,
-            "no findings: every artifact verifies and every data use was covered by a grant"
-        );
+    if r.outcome != Outcome::Findings {
+        let _ = writeln!(o, "{}", verdict_sentence(r));
     } else {
-        let _ = writeln!(o, "{} finding(s):", r.total_findings());
+        let _ = writeln!(o, "{}:", verdict_sentence(r));
         for (k, n) in &r.finding_counts {
             let _ = writeln!(o, "  {}{n}", pad(k.name(), 26));
         }
@@ -220,13 +311,19 @@ fn chart(r: &Report) -> String {
 /// breakdown and an activity chart.
 pub fn render_html(r: &Report) -> String {
     let mut o = String::new();
-    let verdict = if r.is_clean() {
-        "<p class=\"ok\">No findings: every artifact verifies and every data use was covered by a grant.</p>".to_owned()
-    } else {
-        format!(
+    let verdict = match r.outcome {
+        Outcome::Clean => format!(
+            "<p class=\"ok\">{}.</p>",
+            esc(&capitalise(&verdict_sentence(r)))
+        ),
+        Outcome::Empty => format!(
+            "<p class=\"bad\">{}.</p>",
+            esc(&capitalise(&verdict_sentence(r)))
+        ),
+        Outcome::Findings => format!(
             "<p class=\"bad\">{} finding(s) need attention.</p>",
             r.total_findings()
-        )
+        ),
     };
     let _ = write!(
         o,
@@ -308,6 +405,107 @@ code{{font-size:.8rem}} .legend{{font-size:.85rem}}
         }
         o.push_str("</table>");
     }
-    o.push_str("<p style=\"margin-top:2rem;font-size:.8rem;color:#666\">Generated by consentkit. Every signature was checked against the trust set supplied to the audit; see docs/AUDIT-REPORT.md for the meaning of each finding kind.</p></body></html>\n");
+    o.push_str(&provenance_html(r));
+    let _ = writeln!(
+        o,
+        "<p style=\"margin-top:2rem;font-size:.8rem;color:#666\">Generated by {} {}. {}. See docs/AUDIT-REPORT.md for the meaning of each finding kind.</p></body></html>",
+        esc(&r.provenance.tool),
+        esc(&r.provenance.version),
+        esc(&capitalise(&signature_sentence(r)))
+    );
+    o
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The provenance section of the HTML report: the same facts as the text.
+fn provenance_html(r: &Report) -> String {
+    let p = &r.provenance;
+    let mut o = String::from("<h2>Provenance</h2><table>");
+    let row = |o: &mut String, k: &str, v: &str| {
+        let _ = write!(o, "<tr><th>{}</th><td>{}</td></tr>", esc(k), v);
+    };
+    row(&mut o, "tool", &esc(&format!("{} {}", p.tool, p.version)));
+    row(&mut o, "outcome", r.outcome.name());
+    row(&mut o, "audit time", &fmt_time(r.at));
+    row(
+        &mut o,
+        "bundle",
+        &format!(
+            "{} items, {} bytes, SHA-256 <code>{}</code>",
+            r.items,
+            r.bundle_bytes,
+            esc(&p.bundle_sha256)
+        ),
+    );
+    let keys: Vec<String> = p
+        .trust
+        .keys
+        .iter()
+        .map(|k| {
+            format!(
+                "<code>{}</code> {:?} {} {}",
+                k.kid,
+                k.alg,
+                k.role,
+                esc(&k.party)
+            )
+        })
+        .collect();
+    row(
+        &mut o,
+        "trust set",
+        &format!(
+            "{} key(s), SHA-256 <code>{}</code><br>{}",
+            p.trust.keys.len(),
+            esc(&p.trust.sha256),
+            keys.join("<br>")
+        ),
+    );
+    match &p.log {
+        None => row(
+            &mut o,
+            "log",
+            "none (every signature checked against the trust set)",
+        ),
+        Some(l) => {
+            let mut v = format!(
+                "{} at size {}, root <code>{}</code> ({})<br>archived checkpoints: {} consistent, {} failed",
+                esc(&l.origin),
+                l.size,
+                esc(&l.root_hash),
+                if l.trust_admission {
+                    "logged artifacts admitted without checking their signatures again"
+                } else {
+                    "logged artifacts' signatures checked anyway"
+                },
+                l.archived_consistent,
+                l.archived_problems
+            );
+            for c in &l.checkpoints {
+                let _ = write!(
+                    v,
+                    "<br>checkpoint given by the {}: size {}, root <code>{}</code>: {}",
+                    esc(&c.source),
+                    c.size,
+                    esc(&c.root_hash),
+                    if c.consistent {
+                        "consistent"
+                    } else {
+                        "NOT consistent"
+                    }
+                );
+            }
+            row(&mut o, "log", &v);
+        }
+    }
+    row(&mut o, "signatures", &esc(&signature_sentence(r)));
+    o.push_str("</table>");
     o
 }

@@ -15,6 +15,8 @@
 
 use std::fmt;
 
+pub mod seq;
+
 /// How deeply arrays, maps and tags may nest. The consentkit format needs 5;
 /// the margin allows extensions while bounding stack use on hostile input.
 pub const MAX_DEPTH: usize = 16;
@@ -251,11 +253,11 @@ pub fn item_len(input: &[u8]) -> Result<usize, CborError> {
     decode_prefix(input).map(|(_, n)| n)
 }
 
-/// Returns the length of the well-formed item at the front of `input`
-/// without checking deterministic encoding (for splitting a CBOR sequence
-/// so that one non-canonical item can be reported and skipped). Indefinite
-/// lengths are not supported and reported as such; nesting is bounded by
-/// [`MAX_DEPTH`].
+/// Returns the length of the definite-length item at the front of `input`
+/// without checking deterministic encoding. Indefinite lengths are not
+/// supported and reported as such; nesting is bounded by [`MAX_DEPTH`].
+/// Sequences are not split with it: [`seq::SeqReader`] frames every
+/// well-formed item (indefinite lengths and any nesting included).
 pub fn well_formed_len(input: &[u8]) -> Result<usize, CborError> {
     fn skip(input: &[u8], pos: &mut usize, depth: usize) -> Result<(), CborError> {
         let at = *pos;

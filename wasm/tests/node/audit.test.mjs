@@ -33,7 +33,13 @@ test("audit returns the report of docs/AUDIT-REPORT.md, and renders it", () => {
   const bundle = Buffer.concat([late, r1, w, grant, offer]); // any order
   const audit = ck.audit(bundle, trust, T0 + 3 * DAY);
   const report = audit.report;
-  assert.deepEqual(Object.keys(report).sort(), ["at", "bundle_bytes", "controllers", "counts", "days", "finding_counts", "findings", "findings_omitted", "items", "unreadable"]);
+  assert.deepEqual(Object.keys(report).sort(), ["at", "bundle_bytes", "controllers", "counts", "days", "finding_counts", "findings", "findings_omitted", "items", "outcome", "provenance", "unreadable"]);
+  assert.equal(report.outcome, "findings");
+  assert.equal(audit.outcome, "findings");
+  assert.equal(audit.isClean, false);
+  assert.match(report.provenance.bundle_sha256, /^[0-9a-f]{64}$/);
+  assert.equal(report.provenance.signatures.checked, 6);
+  assert.equal(report.provenance.log, null);
   assert.equal(report.at, T0 + 3 * DAY);
   assert.equal(report.items, 5);
   assert.deepEqual(report.counts, { offer: 1, grant: 1, withdrawal: 1, data_receipt: 2 });
@@ -57,4 +63,14 @@ test("audit returns the report of docs/AUDIT-REPORT.md, and renders it", () => {
   assert.equal(ck.verifyCommitment(c.commitment, c.salt, new TextEncoder().encode("52.52,13.40")), true);
   assert.equal(ck.verifyCommitment(c.commitment, c.salt, new TextEncoder().encode("52.52,13.41")), false);
   assert.equal(typeof ck.version(), "string");
+});
+
+test("an empty bundle is empty, not clean", () => {
+  const wallet = ck.Wallet.create(ck.Key.generate());
+  const { trust } = setup(wallet);
+  const audit = ck.audit(new Uint8Array(), trust, T0);
+  assert.equal(audit.outcome, "empty");
+  assert.equal(audit.isClean, false);
+  assert.equal(audit.report.outcome, "empty");
+  assert.match(audit.renderText(), /nothing to audit: the bundle holds no artifact/);
 });
