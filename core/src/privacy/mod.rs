@@ -10,9 +10,9 @@
 //! - A data receipt commits to the data as `SHA-256(salt || data)` with a fresh
 //!   16-byte salt that the data holder keeps; the data never appears in a receipt.
 
+use ring::rand::{SecureRandom, SystemRandom};
 use ring::{hkdf, hmac};
 use zeroize::Zeroizing;
-use ring::rand::{SecureRandom, SystemRandom};
 
 use crate::artifact::Pseudonym;
 use crate::keys::KeyError;
@@ -121,11 +121,23 @@ mod tests {
     #[test]
     fn person_key_seeds_differ_per_controller_and_secret() {
         let s = [7u8; 32];
-        assert_eq!(*person_key_seed(&s, "a.example"), *person_key_seed(&s, "a.example"));
-        assert_ne!(*person_key_seed(&s, "a.example"), *person_key_seed(&s, "b.example"));
-        assert_ne!(*person_key_seed(&s, "a.example"), *person_key_seed(&[8; 32], "a.example"));
+        assert_eq!(
+            *person_key_seed(&s, "a.example"),
+            *person_key_seed(&s, "a.example")
+        );
+        assert_ne!(
+            *person_key_seed(&s, "a.example"),
+            *person_key_seed(&s, "b.example")
+        );
+        assert_ne!(
+            *person_key_seed(&s, "a.example"),
+            *person_key_seed(&[8; 32], "a.example")
+        );
         // Not the pseudonym's HMAC: the two derivations are separated.
-        assert_ne!(person_key_seed(&s, "a.example")[..16], pseudonym(&s, "a.example"));
+        assert_ne!(
+            person_key_seed(&s, "a.example")[..16],
+            pseudonym(&s, "a.example")
+        );
     }
 
     const PERSON_SEED_VECTOR: &str =
@@ -135,7 +147,10 @@ mod tests {
     fn person_key_seed_vector() {
         // HKDF-SHA256 (RFC 5869) with the documented salt and info, computed independently
         // (Python: hmac/hashlib) for secret 0x07 x 32 and controller "a.example".
-        assert_eq!(hex::encode(*person_key_seed(&[7u8; 32], "a.example")), PERSON_SEED_VECTOR);
+        assert_eq!(
+            hex::encode(*person_key_seed(&[7u8; 32], "a.example")),
+            PERSON_SEED_VECTOR
+        );
     }
 
     #[test]

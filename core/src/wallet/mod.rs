@@ -32,7 +32,9 @@ use crate::artifact::{
 };
 use crate::audit::{audit_bytes, AuditOptions, Finding};
 use crate::cbor::{self, Value};
-use crate::keys::{parse_cose_key, zeroize_value, Algorithm, KeyPair, PublicKey, Role, Signer, TrustSet};
+use crate::keys::{
+    parse_cose_key, zeroize_value, Algorithm, KeyPair, PublicKey, Role, Signer, TrustSet,
+};
 use crate::lifecycle::{ConsentState, GrantRecord};
 use crate::log::{Checkpoint, ConsistencyProof, InclusionProof, NoteVerifier};
 use crate::privacy::{pseudonym, WALLET_SECRET_LEN};
@@ -381,7 +383,9 @@ fn parse_header_value(v: &Value) -> Result<Header, WalletError> {
     let secret_of = |s: &[u8]| -> Result<Zeroizing<[u8; WALLET_SECRET_LEN]>, WalletError> {
         let mut out = Zeroizing::new([0u8; WALLET_SECRET_LEN]);
         if s.len() != WALLET_SECRET_LEN {
-            return Err(WalletError::Corrupt("wallet secret must be 32 bytes".into()));
+            return Err(WalletError::Corrupt(
+                "wallet secret must be 32 bytes".into(),
+            ));
         }
         out.copy_from_slice(s);
         Ok(out)
@@ -570,10 +574,7 @@ impl Wallet {
             report.dropped.push(WalletProblem {
                 offset: Some(image.valid as u64),
                 record: None,
-                message: format!(
-                    "torn record: the last {} bytes",
-                    bytes.len() - image.valid
-                ),
+                message: format!("torn record: the last {} bytes", bytes.len() - image.valid),
             });
         }
         if report.dropped.is_empty() {
@@ -733,7 +734,6 @@ impl Wallet {
         }
     }
 
-
     fn replay_person_key(&mut self, controller: &str, key: &Value) -> Result<(), WalletError> {
         let parsed = parse_cose_key(key)
             .map_err(|e| WalletError::Corrupt(format!("stored person key: {e}")))?;
@@ -796,7 +796,9 @@ impl Wallet {
         if let Some(l) = &self.legacy {
             let used_at = match a.body() {
                 Body::Grant(g) if g.subject_key.as_ref() == Some(&l.public) => Some(&g.controller),
-                Body::Refusal(r) if r.subject_key.as_ref() == Some(&l.public) => Some(&r.controller),
+                Body::Refusal(r) if r.subject_key.as_ref() == Some(&l.public) => {
+                    Some(&r.controller)
+                }
                 _ => None,
             };
             if let Some(c) = used_at {
@@ -857,23 +859,26 @@ impl Wallet {
         if let Some(k) = self.key_for(controller) {
             return Ok(k);
         }
-        let (public, value, signer): (PublicKey, Value, Option<Arc<dyn Signer>>) =
-            match &self.key {
-                WalletKey::Es256 => {
-                    let kp = Arc::new(KeyPair::generate(Algorithm::ES256)?);
-                    (kp.public_key(), kp.to_cose_key_value(), Some(kp))
-                }
-                WalletKey::External(p) => {
-                    let s = p.signer_for(controller)?;
-                    let public = s.public_key();
-                    (public.clone(), public.to_cose_key_value(Vec::new()), Some(s))
-                }
-                WalletKey::PublicOnly | WalletKey::Ed25519 => {
-                    return Err(WalletError::SignerNeeded(format!(
-                        "no key for controller {controller}: bind its public key first (bind_key)"
-                    )))
-                }
-            };
+        let (public, value, signer): (PublicKey, Value, Option<Arc<dyn Signer>>) = match &self.key {
+            WalletKey::Es256 => {
+                let kp = Arc::new(KeyPair::generate(Algorithm::ES256)?);
+                (kp.public_key(), kp.to_cose_key_value(), Some(kp))
+            }
+            WalletKey::External(p) => {
+                let s = p.signer_for(controller)?;
+                let public = s.public_key();
+                (
+                    public.clone(),
+                    public.to_cose_key_value(Vec::new()),
+                    Some(s),
+                )
+            }
+            WalletKey::PublicOnly | WalletKey::Ed25519 => {
+                return Err(WalletError::SignerNeeded(format!(
+                    "no key for controller {controller}: bind its public key first (bind_key)"
+                )))
+            }
+        };
         self.bind(controller, public.clone(), value, signer.clone())?;
         Ok(PersonKey { public, signer })
     }
@@ -904,10 +909,8 @@ impl Wallet {
         let bytes = rec.to_vec();
         zeroize_value(&mut rec);
         self.persist(bytes)?;
-        self.keys.insert(
-            controller.to_owned(),
-            PersonKey { public, signer },
-        );
+        self.keys
+            .insert(controller.to_owned(), PersonKey { public, signer });
         Ok(())
     }
 
@@ -1175,7 +1178,9 @@ impl Wallet {
                         signer: l.signer.clone(),
                     })
             })
-            .ok_or_else(|| WalletError::Invalid("prepared for another key than the person's".into()))?;
+            .ok_or_else(|| {
+                WalletError::Invalid("prepared for another key than the person's".into())
+            })?;
         let sig = self.signer_of(&k, controller)?.sign(p.to_be_signed())?;
         let a = p.complete(&sig)?;
         self.keep(a)
@@ -1325,7 +1330,9 @@ impl Wallet {
                     "grant {grant} was signed by another key than the person's"
                 )))
             }
-            None if g.subject == self.pseudonym(&g.controller) => self.require_key(&g.controller)?,
+            None if g.subject == self.pseudonym(&g.controller) => {
+                self.require_key(&g.controller)?
+            }
             None => {
                 return Err(WalletError::Invalid(format!(
                     "grant {grant} does not name the person's pseudonym at {}",

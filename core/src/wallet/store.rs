@@ -184,8 +184,8 @@ impl FileStore {
 
     /// Reads a wallet file without writing it.
     pub fn read(path: &Path) -> Result<Vec<u8>, WalletError> {
-        let mut file = File::open(path)
-            .map_err(|e| WalletError::Io(format!("{}: {e}", path.display())))?;
+        let mut file =
+            File::open(path).map_err(|e| WalletError::Io(format!("{}: {e}", path.display())))?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes)
             .map_err(|e| WalletError::Io(format!("{}: {e}", path.display())))?;

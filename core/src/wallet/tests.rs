@@ -400,7 +400,10 @@ impl SignerProvider for Platform {
         self.asked.lock().unwrap().push(controller.to_owned());
         let mut keys = self.keys.lock().unwrap();
         if !keys.contains_key(controller) {
-            keys.insert(controller.to_owned(), Arc::new(KeyPair::generate(self.alg)?));
+            keys.insert(
+                controller.to_owned(),
+                Arc::new(KeyPair::generate(self.alg)?),
+            );
         }
         Ok(keys[controller].clone())
     }
@@ -414,7 +417,8 @@ const OTHER: &str = "music.example";
 /// A second controller, trusted by `w`, with its own signed offer.
 fn second_controller(w: &mut Wallet) -> (KeyPair, Artifact) {
     let k = KeyPair::generate(Algorithm::EdDSA).unwrap();
-    w.trust_key(k.public_key(), Role::Controller, OTHER).unwrap();
+    w.trust_key(k.public_key(), Role::Controller, OTHER)
+        .unwrap();
     let mut o = sample::offer().unwrap();
     o.controller = OTHER.into();
     o.name = "music-2026".into();
@@ -443,8 +447,12 @@ fn each_controller_gets_its_own_person_key() {
         assert_eq!(w.version(), 2);
         let offer_a = setup(&mut w, &p);
         let (_, offer_b) = second_controller(&mut w);
-        let ga = w.accept(&offer_a.digest(), &Choice::default(), T0 + 100).unwrap();
-        let gb = w.accept(&offer_b.digest(), &Choice::default(), T0 + 100).unwrap();
+        let ga = w
+            .accept(&offer_a.digest(), &Choice::default(), T0 + 100)
+            .unwrap();
+        let gb = w
+            .accept(&offer_b.digest(), &Choice::default(), T0 + 100)
+            .unwrap();
         let (ka, kb) = (subject_key(&ga).unwrap(), subject_key(&gb).unwrap());
         assert_ne!(ka, kb);
         assert_eq!(w.public_key_for(CONTROLLER), Some(ka.clone()));
@@ -514,8 +522,12 @@ fn two_grants_to_two_controllers_share_no_8_byte_string() {
         let mut w = Wallet::new(key.clone()).unwrap();
         let offer_a = setup(&mut w, &p);
         let (k_b, offer_b) = second_controller(&mut w);
-        let a = w.accept(&offer_a.digest(), &Choice::default(), T0 + 100).unwrap();
-        let b = w.accept(&offer_b.digest(), &Choice::default(), T0 + 200).unwrap();
+        let a = w
+            .accept(&offer_a.digest(), &Choice::default(), T0 + 100)
+            .unwrap();
+        let b = w
+            .accept(&offer_b.digest(), &Choice::default(), T0 + 200)
+            .unwrap();
         let mut stranger = Wallet::new(key).unwrap();
         stranger
             .trust_key(k_b.public_key(), Role::Controller, OTHER)
@@ -530,7 +542,10 @@ fn two_grants_to_two_controllers_share_no_8_byte_string() {
             .filter(|s| !contains(c.as_bytes(), s))
             .map(hex::encode)
             .collect();
-        assert!(personal.is_empty(), "person-specific bytes shared: {personal:?}");
+        assert!(
+            personal.is_empty(),
+            "person-specific bytes shared: {personal:?}"
+        );
         // What they do share is fixed: e.g. the offer's purpose code and recipient, the COSE
         // and field labels, the expiry taken from the offers' common `valid_until`.
         assert!(shared.iter().any(|s| contains(s, b"purpose#UrbanPlanning")));
@@ -597,8 +612,12 @@ fn an_external_provider_is_asked_for_each_controllers_key() {
     let mut w = Wallet::create(&path, WalletKey::External(platform.clone())).unwrap();
     let offer_a = setup(&mut w, &p);
     let (_, offer_b) = second_controller(&mut w);
-    let ga = w.accept(&offer_a.digest(), &Choice::default(), T0 + 100).unwrap();
-    let gb = w.accept(&offer_b.digest(), &Choice::default(), T0 + 100).unwrap();
+    let ga = w
+        .accept(&offer_a.digest(), &Choice::default(), T0 + 100)
+        .unwrap();
+    let gb = w
+        .accept(&offer_b.digest(), &Choice::default(), T0 + 100)
+        .unwrap();
     assert_eq!(
         subject_key(&ga),
         Some(platform.keys.lock().unwrap()[CONTROLLER].public_key())
@@ -657,7 +676,8 @@ fn one_key_for_two_controllers_is_refused() {
     let mut w = Wallet::new(WalletKey::External(same)).unwrap();
     let offer_a = setup(&mut w, &p);
     let (_, offer_b) = second_controller(&mut w);
-    w.accept(&offer_a.digest(), &Choice::default(), T0 + 100).unwrap();
+    w.accept(&offer_a.digest(), &Choice::default(), T0 + 100)
+        .unwrap();
     assert!(matches!(
         w.accept(&offer_b.digest(), &Choice::default(), T0 + 100),
         Err(WalletError::Invalid(_))
@@ -726,7 +746,12 @@ fn a_v1_wallet_opens_and_keeps_its_key_where_it_signed() {
     assert_eq!(grants.len(), 1);
     assert!(grants[0].countersigned);
     let gid = grants[0].id;
-    let held = w.artifacts().iter().find(|a| a.id() == gid).unwrap().clone();
+    let held = w
+        .artifacts()
+        .iter()
+        .find(|a| a.id() == gid)
+        .unwrap()
+        .clone();
     assert_eq!(subject_key(&held), Some(legacy.clone()));
     assert_eq!(
         Grant::from_artifact(&held).unwrap().subject,
@@ -739,7 +764,9 @@ fn a_v1_wallet_opens_and_keeps_its_key_where_it_signed() {
     assert!(wd.verify(w.trust()).is_ok());
     // A new controller: its own derived key, not the version-1 key.
     let (_, offer_b) = second_controller(&mut w);
-    let gb = w.accept(&offer_b.digest(), &Choice::default(), T0 + 500).unwrap();
+    let gb = w
+        .accept(&offer_b.digest(), &Choice::default(), T0 + 500)
+        .unwrap();
     let kb = subject_key(&gb).unwrap();
     assert_ne!(kb, legacy);
     assert_eq!(
@@ -756,10 +783,7 @@ fn a_v1_wallet_opens_and_keeps_its_key_where_it_signed() {
     assert!(w.problems().is_empty());
     assert_eq!(w.public_key_for(CONTROLLER), Some(legacy));
     assert_eq!(w.public_key_for(OTHER), Some(kb));
-    assert_eq!(
-        w.grant_state(gid, T0 + 500),
-        Some(ConsentState::Withdrawn)
-    );
+    assert_eq!(w.grant_state(gid, T0 + 500), Some(ConsentState::Withdrawn));
 }
 
 /// A version-1 wallet with an external key: the provider gives the old key
@@ -778,9 +802,14 @@ fn a_v1_external_wallet_opens_with_a_provider() {
     let gid = w.grants(T0 + 300)[0].id;
     let wd = w.withdraw(gid, T0 + 400).unwrap();
     assert_eq!(subject_key(&wd), ro.legacy_key());
-    assert!(platform.asked.lock().unwrap().is_empty(), "the old key, not a new alias");
+    assert!(
+        platform.asked.lock().unwrap().is_empty(),
+        "the old key, not a new alias"
+    );
     let (_, offer_b) = second_controller(&mut w);
-    let gb = w.accept(&offer_b.digest(), &Choice::default(), T0 + 500).unwrap();
+    let gb = w
+        .accept(&offer_b.digest(), &Choice::default(), T0 + 500)
+        .unwrap();
     assert_eq!(*platform.asked.lock().unwrap(), [OTHER]);
     assert_ne!(subject_key(&gb), ro.legacy_key());
     // Round trip through bytes.
@@ -863,4 +892,3 @@ fn wallet_checks_log_proofs_and_catches_a_rewritten_log() {
     let back = Wallet::from_bytes(&w.to_bytes(), None).unwrap();
     assert_eq!(back.check_logs(), checks);
 }
-
