@@ -970,6 +970,16 @@ impl Wallet {
         self.key_for(controller).map(|k| k.public)
     }
 
+    /// Whether the wallet's keys are held outside it (the file holds only public keys).
+    pub fn is_external(&self) -> bool {
+        matches!(self.key, WalletKey::External(_) | WalletKey::PublicOnly)
+    }
+
+    /// The controller of an offer the wallet holds.
+    pub fn offer_controller(&self, offer: &Digest) -> Option<&str> {
+        self.offer(offer).ok().map(|o| o.controller.as_str())
+    }
+
     /// The single key of a version-1 wallet, if this is one.
     pub fn legacy_key(&self) -> Option<PublicKey> {
         self.legacy.as_ref().map(|l| l.public.clone())
