@@ -6,7 +6,7 @@
 //!
 //! Reading never writes. A torn last frame (a crash mid-write) is left out
 //! of the in-memory view and reported; the file keeps its bytes, and the
-//! wallet will not append after them until [`repair`] rewrites the file
+//! wallet will not append after them until [`super::Wallet::repair`] rewrites the file
 //! (`consentkit wallet repair FILE`). A frame inside the file whose checksum
 //! fails is skipped and reported, and the frames after it are read.
 //!
