@@ -459,3 +459,32 @@ fn wallet_summary_never_writes_and_repair_says_what_it_drops() {
     assert_eq!(r.status.code(), Some(2));
     assert_eq!(std::fs::read(d.join("bundle.cbors")).unwrap(), bundle);
 }
+
+/// A wallet with no artifact is "nothing to check" (exit 3), not clean; a
+/// wallet whose keys are held elsewhere is still readable.
+#[test]
+fn wallet_summary_of_an_empty_or_external_wallet() {
+    use consentkit::wallet::{Wallet, WalletKey};
+    let d = tmp("wallet-empty");
+    let path = d.join("empty.ckw");
+    Wallet::create(&path, WalletKey::Ed25519).unwrap();
+    let out = run(bin().args(["wallet", "summary"]).arg(&path));
+    assert_eq!(out.status.code(), Some(3));
+    let ext = d.join("external.ckw");
+    let mut w = Wallet::create(&ext, WalletKey::PublicOnly).unwrap();
+    let p = consentkit::sample::Parties::new().unwrap();
+    w.trust_key(
+        consentkit::Signer::public_key(&p.controller),
+        consentkit::Role::Controller,
+        consentkit::sample::CONTROLLER,
+    )
+    .unwrap();
+    let offer = consentkit::sample::signed_offer(&p).unwrap();
+    w.receive(offer.as_bytes(), consentkit::sample::T0).unwrap();
+    drop(w);
+    let out = run(bin()
+        .args(["wallet", "summary"])
+        .arg(&ext)
+        .args(["--at", &consentkit::sample::T0.to_string()]));
+    assert_eq!(out.status.code(), Some(0));
+}
