@@ -115,29 +115,6 @@ fn bytes_of(a: &Artifact) -> Vec<u8> {
     a.as_bytes().to_vec()
 }
 
-impl JsWallet {
-    fn bind_for_offer(
-        &mut self,
-        offer: &consentkit::Digest,
-        key: Option<JsPublicKey>,
-    ) -> Result<(), CkError> {
-        if let Some(k) = key {
-            let controller = self
-                .inner
-                .offer_controller(offer)
-                .ok_or_else(|| {
-                    CkError::from(consentkit::wallet::WalletError::NotFound(format!(
-                        "offer {}",
-                        hex::encode(&offer.0[..8])
-                    )))
-                })?
-                .to_owned();
-            self.inner.bind_key(&controller, k.inner)?;
-        }
-        Ok(())
-    }
-}
-
 #[wasm_bindgen(js_class = Wallet)]
 impl JsWallet {
     /// A new wallet with a fresh secret and in-process keys, one per
@@ -164,8 +141,7 @@ impl JsWallet {
 
     /// A new wallet whose keys are held outside it (e.g. non-extractable
     /// WebCrypto keys), one per controller: give each controller's public
-    /// key with `bindKey` (or to `prepareAccept`/`prepareRefuse`), sign
-    /// with `prepare…` and `complete`. The bytes hold only public keys.
+    /// key with `bindKey`, sign with `prepare…` and `complete`. The bytes hold only public keys.
     #[wasm_bindgen(js_name = createExternal)]
     pub fn create_external() -> Result<JsWallet, CkError> {
         Ok(JsWallet {
@@ -318,19 +294,18 @@ impl JsWallet {
     }
 
     /// First step of `accept` for a key that signs elsewhere: returns what
-    /// to sign. `publicKey`, if given, is the person's key at the offer's
-    /// controller (bound as by `bindKey`); without it a key must be bound already.
+    /// to sign, and (`pending.publicKey`) the person's key at the offer's
+    /// controller that must sign it. Bind that key first with `bindKey`
+    /// (one key per controller); without one this throws `SIGNER`.
     #[wasm_bindgen(js_name = prepareAccept)]
     pub fn prepare_accept(
-        &mut self,
+        &self,
         offer_digest: &str,
         choice_: ChoiceJs,
         at: f64,
-        #[wasm_bindgen(js_name = publicKey)] public_key: Option<JsPublicKey>,
     ) -> Result<PendingSignature, CkError> {
         let offer = digest(offer_digest, "offer digest")?;
         let choice = choice(&choice_)?;
-        self.bind_for_offer(&offer, public_key)?;
         let prepared = self
             .inner
             .prepare_accept(&offer, &choice, time(at, "at")?)?;
@@ -338,16 +313,10 @@ impl JsWallet {
     }
 
     /// First step of `refuse` for a key that signs elsewhere: returns what
-    /// to sign (`publicKey` as in `prepareAccept`).
+    /// to sign (the controller's key must be bound, as for `prepareAccept`).
     #[wasm_bindgen(js_name = prepareRefuse)]
-    pub fn prepare_refuse(
-        &mut self,
-        offer_digest: &str,
-        at: f64,
-        #[wasm_bindgen(js_name = publicKey)] public_key: Option<JsPublicKey>,
-    ) -> Result<PendingSignature, CkError> {
+    pub fn prepare_refuse(&self, offer_digest: &str, at: f64) -> Result<PendingSignature, CkError> {
         let offer = digest(offer_digest, "offer digest")?;
-        self.bind_for_offer(&offer, public_key)?;
         let prepared = self.inner.prepare_refuse(&offer, time(at, "at")?)?;
         Ok(PendingSignature { prepared })
     }

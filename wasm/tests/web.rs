@@ -260,19 +260,15 @@ async fn a_non_extractable_webcrypto_key_signs_a_grant_in_two_steps() {
     let before = w.to_bytes();
     // Without a key for this controller, nothing can be prepared.
     let e = w
-        .prepare_accept(&d.digest, JsValue::NULL.unchecked_into(), T0 + 60.0, None)
+        .prepare_accept(&d.digest, JsValue::NULL.unchecked_into(), T0 + 60.0)
         .err()
         .unwrap();
     assert_eq!(js_code(e), "SIGNER");
     assert_eq!(w.to_bytes(), before);
-    // The WebCrypto key made for this controller is bound as the grant is prepared.
+    // The WebCrypto key made for this controller is bound, then the grant prepared.
+    w.bind_key(CONTROLLER, &public).unwrap();
     let pending = w
-        .prepare_accept(
-            &d.digest,
-            JsValue::NULL.unchecked_into(),
-            T0 + 60.0,
-            Some(JsPublicKey::from_raw("ES256", &raw.to_vec()).unwrap()),
-        )
+        .prepare_accept(&d.digest, JsValue::NULL.unchecked_into(), T0 + 60.0)
         .unwrap();
     assert_eq!(pending.public_key().kid(), public.kid());
     assert_eq!(pending.kind(), "grant");

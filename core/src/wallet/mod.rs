@@ -975,11 +975,6 @@ impl Wallet {
         matches!(self.key, WalletKey::External(_) | WalletKey::PublicOnly)
     }
 
-    /// The controller of an offer the wallet holds.
-    pub fn offer_controller(&self, offer: &Digest) -> Option<&str> {
-        self.offer(offer).ok().map(|o| o.controller.as_str())
-    }
-
     /// The single key of a version-1 wallet, if this is one.
     pub fn legacy_key(&self) -> Option<PublicKey> {
         self.legacy.as_ref().map(|l| l.public.clone())

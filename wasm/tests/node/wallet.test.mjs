@@ -100,7 +100,8 @@ test("a host key per controller (node:crypto, DER ECDSA) signs in two steps; the
   assert.equal(wallet.publicKeyFor(CONTROLLER), undefined);
   throwsCode(assert, () => wallet.prepareAccept(digest, null, T0 + 1), "SIGNER");
   const k = makeKey();
-  const pending = wallet.prepareAccept(digest, null, T0 + 1, k.pub);
+  wallet.bindKey(CONTROLLER, k.pub);
+  const pending = wallet.prepareAccept(digest, null, T0 + 1);
   assert.equal(pending.publicKey.kid, k.pub.kid);
   // DER, as Android Keystore and Apple's Security framework return: the core converts it.
   const grant = issuer.countersign(wallet.complete(pending, new Uint8Array(nodeSign("sha256", pending.message, k.privateKey))));
@@ -132,7 +133,8 @@ test("a non-extractable WebCrypto key signs in two steps (prepare, then complete
   throwsCode(assert, () => wallet.accept(digest, null, T0), "SIGNER");
 
   // The WebCrypto key made for this controller.
-  const pending = wallet.prepareAccept(digest, null, T0 + 10, ext.publicKey());
+  wallet.bindKey(CONTROLLER, ext.publicKey());
+  const pending = wallet.prepareAccept(digest, null, T0 + 10);
   assert.equal(pending.kind, "grant");
   assert.equal(pending.algorithm, "ES256");
   assert.equal(pending.kid, ext.kid);
