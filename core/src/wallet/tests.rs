@@ -503,6 +503,16 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
+/// Whether `s` is a string of `fixed` extended by at most 3 bytes on each
+/// side. The margins absorb chance equalities (2^-8 per byte) between
+/// random bytes next to a fixed label; they never hide 8 contiguous bytes
+/// that are not in `fixed`.
+fn fixed_up_to_margins(fixed: &[u8], s: &[u8]) -> bool {
+    (0..=3.min(s.len())).any(|i| {
+        (0..=3.min(s.len() - i)).any(|j| i + j < s.len() && contains(fixed, &s[i..s.len() - j]))
+    })
+}
+
 /// Issue 10: two grants from one wallet to two controllers share no byte
 /// string of 8 or more bytes apart from fixed labels and vocabulary codes.
 ///
@@ -515,6 +525,10 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// labels, the field labels, and the offer's terms (purpose, category and
 /// recipient codes), identical for everyone who accepts those terms; the
 /// person's pseudonyms, keys, key ids and signatures are not among them.
+/// A common substring may extend such a fixed string by at most 3 bytes on
+/// each side (random bytes that happen to be equal next to a label: with
+/// 256 values per byte this happens in about one run in a hundred), so no
+/// 8 contiguous bytes outside the fixed parts are ever allowed.
 #[test]
 fn two_grants_to_two_controllers_share_no_8_byte_string() {
     for key in [WalletKey::Ed25519, WalletKey::Es256] {
@@ -539,7 +553,7 @@ fn two_grants_to_two_controllers_share_no_8_byte_string() {
         let shared = common_substrings(a.as_bytes(), b.as_bytes(), 8);
         let personal: Vec<String> = shared
             .iter()
-            .filter(|s| !contains(c.as_bytes(), s))
+            .filter(|s| !fixed_up_to_margins(c.as_bytes(), s))
             .map(hex::encode)
             .collect();
         assert!(
@@ -565,7 +579,11 @@ fn two_grants_to_two_controllers_share_no_8_byte_string() {
         let bc = b.countersign(&k_b).unwrap();
         let cc = c.countersign(&k_b).unwrap();
         for s in common_substrings(ac.as_bytes(), bc.as_bytes(), 8) {
-            assert!(contains(cc.as_bytes(), &s), "{}", hex::encode(&s));
+            assert!(
+                fixed_up_to_margins(cc.as_bytes(), &s),
+                "{}",
+                hex::encode(&s)
+            );
         }
     }
 }
