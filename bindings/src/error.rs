@@ -132,7 +132,7 @@ impl From<WalletError> for ConsentKitError {
         let message = e.to_string();
         match e {
             WalletError::Artifact(a) => a.into(),
-            WalletError::Io(_) | WalletError::Corrupt(_) => {
+            WalletError::Io(_) | WalletError::Corrupt(_) | WalletError::NeedsRepair(_) => {
                 ConsentKitError::Storage { reason: message }
             }
             WalletError::BackupAuthentication | WalletError::BackupFormat(_) => {

@@ -129,6 +129,50 @@ impl ck::Signer for ForeignSigner {
     }
 }
 
+/// Gives the person's external key for each controller: one platform key
+/// (an Android Keystore / Secure Enclave alias, e.g. derived from the
+/// controller id) per controller, so that controllers cannot link the person
+/// by their key. Implemented by the app (Kotlin, Swift, Python).
+#[uniffi::export(with_foreign)]
+pub trait ExternalKeyProvider: Send + Sync {
+    /// The signer of the person's key at `controller`; create the platform
+    /// key on the first call for a controller, return the same key after.
+    /// Throw `ConsentKitError.Signer` if it cannot be had.
+    fn signer_for(&self, controller: String) -> Result<Arc<dyn ExternalSigner>>;
+
+    /// The signer of the single key a version-1 wallet used for every
+    /// controller (created before wallets had a key per controller), or
+    /// null. Needed only to sign where that key already signed, e.g. to
+    /// withdraw a grant given with it.
+    fn legacy_signer(&self) -> Option<Arc<dyn ExternalSigner>>;
+}
+
+/// Adapts a foreign key provider to the core's `SignerProvider`.
+pub(crate) struct ForeignProvider {
+    inner: Arc<dyn ExternalKeyProvider>,
+}
+
+impl ForeignProvider {
+    pub(crate) fn adapt(
+        inner: Arc<dyn ExternalKeyProvider>,
+    ) -> Arc<dyn consentkit::wallet::SignerProvider> {
+        Arc::new(ForeignProvider { inner })
+    }
+}
+
+impl consentkit::wallet::SignerProvider for ForeignProvider {
+    fn signer_for(&self, controller: &str) -> Result<Arc<dyn ck::Signer>, ck::KeyError> {
+        let s = self.inner.signer_for(controller.to_owned())?;
+        ForeignSigner::adapt(s).map_err(|e| ck::KeyError::Signer(e.to_string()))
+    }
+
+    fn legacy_signer(&self) -> Option<Arc<dyn ck::Signer>> {
+        self.inner
+            .legacy_signer()
+            .and_then(|s| ForeignSigner::adapt(s).ok())
+    }
+}
+
 /// Details of a public key.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct PublicKeyInfo {

@@ -12,11 +12,12 @@ mod wallet;
 pub use controller::{read_offer, Controller};
 pub use error::ConsentKitError;
 pub use keys::{
-    public_key_info, ExternalSigner, KeyPair, PublicKeyInfo, RawPublicKey, TrustSet, TrustedKey,
+    public_key_info, ExternalKeyProvider, ExternalSigner, KeyPair, PublicKeyInfo, RawPublicKey,
+    TrustSet, TrustedKey,
 };
 pub use types::*;
 pub use verify::{commit, decode_artifact, inspect, make_bundle, notice_for_text, Verifier};
-pub use wallet::Wallet;
+pub use wallet::{repair_wallet, RepairReport, Wallet, WalletProblem};
 
 uniffi::setup_scaffolding!("consentkit");
 

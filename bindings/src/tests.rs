@@ -37,7 +37,7 @@ fn sample_offer(controller: &str, partner: &str) -> Offer {
 fn flow_through_the_skin() {
     let ck = KeyPair::generate(Algorithm::Ed25519).unwrap();
     let controller = Controller::new(ck.clone());
-    let wallet = Wallet::in_memory(KeyPair::generate(Algorithm::Es256).unwrap()).unwrap();
+    let wallet = Wallet::in_memory(Algorithm::Es256).unwrap();
     wallet
         .trust_key(ck.public_key(), Role::Controller, "traffic.example".into())
         .unwrap();
@@ -98,7 +98,7 @@ fn errors_map_to_the_variant_a_caller_acts_on() {
         v.verify(offer),
         Err(ConsentKitError::UntrustedKey { .. })
     ));
-    let w = Wallet::in_memory(KeyPair::generate(Algorithm::Ed25519).unwrap()).unwrap();
+    let w = Wallet::in_memory(Algorithm::Ed25519).unwrap();
     assert!(matches!(
         w.withdraw("00".repeat(16), T0),
         Err(ConsentKitError::NotFound { .. })
@@ -134,4 +134,76 @@ fn a_signer_whose_signature_does_not_verify_is_a_signer_error() {
         c.make_offer(sample_offer("traffic.example", "city.example")),
         Err(ConsentKitError::Signer { .. })
     ));
+}
+
+/// A platform key per controller: the app's provider is told the controller.
+struct AppKey(consentkit::KeyPair);
+impl ExternalSigner for AppKey {
+    fn public_key(&self) -> std::result::Result<RawPublicKey, ConsentKitError> {
+        use consentkit::Signer;
+        Ok(RawPublicKey {
+            algorithm: Algorithm::Es256,
+            bytes: self.0.public_key().raw().to_vec(),
+        })
+    }
+    fn sign(&self, message: Vec<u8>) -> std::result::Result<Vec<u8>, ConsentKitError> {
+        use consentkit::Signer;
+        Ok(self.0.sign(&message)?)
+    }
+}
+
+#[derive(Default)]
+struct AppProvider(std::sync::Mutex<std::collections::BTreeMap<String, Arc<AppKey>>>);
+impl ExternalKeyProvider for AppProvider {
+    fn signer_for(
+        &self,
+        controller: String,
+    ) -> std::result::Result<Arc<dyn ExternalSigner>, ConsentKitError> {
+        let mut m = self.0.lock().unwrap();
+        let k = m.entry(controller).or_insert_with(|| {
+            Arc::new(AppKey(
+                consentkit::KeyPair::generate(consentkit::Algorithm::ES256).unwrap(),
+            ))
+        });
+        Ok(k.clone())
+    }
+    fn legacy_signer(&self) -> Option<Arc<dyn ExternalSigner>> {
+        None
+    }
+}
+
+#[test]
+fn a_foreign_provider_gives_one_key_per_controller() {
+    let provider = Arc::new(AppProvider::default());
+    let wallet = Wallet::in_memory_with_provider(provider.clone()).unwrap();
+    let mut kids = Vec::new();
+    for c in ["traffic.example", "music.example"] {
+        let ck = KeyPair::generate(Algorithm::Ed25519).unwrap();
+        wallet
+            .trust_key(ck.public_key(), Role::Controller, c.into())
+            .unwrap();
+        let offer = Controller::new(ck)
+            .make_offer(sample_offer(c, "city.example"))
+            .unwrap();
+        let got = wallet.receive(offer, T0).unwrap();
+        assert!(wallet.public_key_for(c.into()).is_none());
+        wallet
+            .accept(got.artifact.id, Choice::default(), T0 + 10)
+            .unwrap();
+        let info = wallet.public_key_for(c.into()).unwrap();
+        assert_eq!(info.kid, {
+            let m = provider.0.lock().unwrap();
+            consentkit::Signer::public_key(&m[c].0).kid().to_string()
+        });
+        kids.push(info.kid);
+    }
+    assert_ne!(kids[0], kids[1]);
+    assert_eq!(wallet.version(), 2);
+    assert!(wallet.problems().is_empty());
+    // Without the provider the wallet still reads, and knows its keys.
+    let back = Wallet::from_bytes(wallet.to_bytes(), None).unwrap();
+    assert_eq!(
+        back.public_key_for("music.example".into()).unwrap().kid,
+        kids[1]
+    );
 }

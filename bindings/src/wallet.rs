@@ -3,40 +3,45 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use zeroize::Zeroizing;
+
 use consentkit::log::{ConsistencyProof, InclusionProof};
 use consentkit::wallet::{self as ck_wallet, WalletKey};
 use consentkit::{self as ck, ArtifactKind as CkKind};
 
 use crate::error::{ConsentKitError, Result};
-use crate::keys::{ExternalSigner, ForeignSigner, KeyPair, PublicKeyInfo, TrustSet};
+use crate::keys::{ExternalKeyProvider, ForeignProvider, PublicKeyInfo, TrustSet};
 use crate::types::{
-    artifact_id, digest, findings, fixed, ArtifactInfo, Choice, ConsentState, Finding, GrantView,
-    LogCheck, ReceiveOutcome, Role, Summary,
+    artifact_id, digest, findings, fixed, Algorithm, ArtifactInfo, Choice, ConsentState, Finding,
+    GrantView, LogCheck, ReceiveOutcome, Role, Summary,
 };
 
-/// The person's wallet: their key, their wallet secret (for pairwise
+/// The person's wallet: their keys, their wallet secret (for pairwise
 /// pseudonyms) and every artifact of their deals.
 ///
 /// It lives in a file (append-only, crash-safe: `create`, `open`) or as
 /// bytes the app stores itself (`inMemory`, `fromBytes`, `toBytes`). The
 /// file holds the wallet secret and, for an in-process key, the private
-/// key: keep it in app-private storage. With an `ExternalSigner`, only the
-/// public key is stored, and the signer must be supplied again on opening.
+/// keys (one per controller: controllers cannot link the person by their
+/// key): the file is created 0600; keep it in app-private storage. With an
+/// `ExternalKeyProvider`, only public keys are stored, and the provider must
+/// be supplied again on opening to sign.
 #[derive(uniffi::Object)]
 pub struct Wallet {
     inner: Mutex<ck_wallet::Wallet>,
 }
 
-fn key_of(key: &Arc<KeyPair>) -> WalletKey {
-    WalletKey::InProcess(key.inner.clone())
+fn in_process(algorithm: Algorithm) -> WalletKey {
+    match algorithm {
+        Algorithm::Ed25519 => WalletKey::Ed25519,
+        Algorithm::Es256 => WalletKey::Es256,
+    }
 }
 
-fn external_key(signer: Arc<dyn ExternalSigner>) -> Result<WalletKey> {
-    Ok(WalletKey::External(ForeignSigner::adapt(signer)?))
-}
-
-fn external(signer: Option<Arc<dyn ExternalSigner>>) -> Result<Option<Arc<dyn ck::Signer>>> {
-    signer.map(ForeignSigner::adapt).transpose()
+fn external(
+    provider: Option<Arc<dyn ExternalKeyProvider>>,
+) -> Option<Arc<dyn ck_wallet::SignerProvider>> {
+    provider.map(ForeignProvider::adapt)
 }
 
 fn wrap(w: ck_wallet::Wallet) -> Arc<Wallet> {
@@ -69,73 +74,99 @@ impl Wallet {
 
 #[uniffi::export]
 impl Wallet {
-    /// Creates a wallet file at `path` (which must not exist) with an in-process key.
+    /// Creates a wallet file at `path` (which must not exist; mode 0600 on
+    /// Unix) whose keys are held in it, one per controller: Ed25519 keys
+    /// derived from the wallet secret, or ES256 keys generated and stored.
     #[uniffi::constructor]
-    pub fn create(path: String, key: Arc<KeyPair>) -> Result<Arc<Self>> {
+    pub fn create(path: String, algorithm: Algorithm) -> Result<Arc<Self>> {
         Ok(wrap(ck_wallet::Wallet::create(
             Path::new(&path),
-            key_of(&key),
+            in_process(algorithm),
         )?))
     }
 
-    /// Creates a wallet file at `path` (which must not exist) whose key is
-    /// held by `signer`; only its public key is stored.
+    /// Creates a wallet file at `path` (which must not exist) whose keys are
+    /// held by the platform: `provider` gives the signer for each controller
+    /// (one alias per controller); only public keys are stored.
     #[uniffi::constructor]
-    pub fn create_with_signer(path: String, signer: Arc<dyn ExternalSigner>) -> Result<Arc<Self>> {
+    pub fn create_with_provider(
+        path: String,
+        provider: Arc<dyn ExternalKeyProvider>,
+    ) -> Result<Arc<Self>> {
         Ok(wrap(ck_wallet::Wallet::create(
             Path::new(&path),
-            external_key(signer)?,
+            WalletKey::External(ForeignProvider::adapt(provider)),
         )?))
     }
 
-    /// Opens a wallet file. `signer` is required for a wallet created with an
-    /// external signer (and must hold the same key); it is ignored otherwise.
-    #[uniffi::constructor(default(signer = None))]
-    pub fn open(path: String, signer: Option<Arc<dyn ExternalSigner>>) -> Result<Arc<Self>> {
+    /// Opens a wallet file without writing it (damaged records are skipped
+    /// and listed by `problems`). `provider` gives the signers of a wallet
+    /// whose keys the platform holds; without it such a wallet opens for
+    /// reading only. Ignored for in-process keys.
+    #[uniffi::constructor(default(provider = None))]
+    pub fn open(path: String, provider: Option<Arc<dyn ExternalKeyProvider>>) -> Result<Arc<Self>> {
         Ok(wrap(ck_wallet::Wallet::open(
             Path::new(&path),
-            external(signer)?,
+            external(provider),
         )?))
     }
 
-    /// A new wallet in memory with an in-process key; store it with `toBytes`.
+    /// A new wallet in memory with in-process keys (one per controller); store it with `toBytes`.
     #[uniffi::constructor]
-    pub fn in_memory(key: Arc<KeyPair>) -> Result<Arc<Self>> {
-        Ok(wrap(ck_wallet::Wallet::new(key_of(&key))?))
+    pub fn in_memory(algorithm: Algorithm) -> Result<Arc<Self>> {
+        Ok(wrap(ck_wallet::Wallet::new(in_process(algorithm))?))
     }
 
-    /// A new wallet in memory whose key is held by `signer`.
+    /// A new wallet in memory whose keys the platform holds (one per controller, from `provider`).
     #[uniffi::constructor]
-    pub fn in_memory_with_signer(signer: Arc<dyn ExternalSigner>) -> Result<Arc<Self>> {
-        Ok(wrap(ck_wallet::Wallet::new(external_key(signer)?)?))
+    pub fn in_memory_with_provider(provider: Arc<dyn ExternalKeyProvider>) -> Result<Arc<Self>> {
+        Ok(wrap(ck_wallet::Wallet::new(WalletKey::External(
+            ForeignProvider::adapt(provider),
+        ))?))
     }
 
     /// A wallet from bytes returned by `toBytes` (the file format).
-    #[uniffi::constructor(default(signer = None))]
+    #[uniffi::constructor(default(provider = None))]
     pub fn from_bytes(
         bytes: Vec<u8>,
-        signer: Option<Arc<dyn ExternalSigner>>,
+        provider: Option<Arc<dyn ExternalKeyProvider>>,
     ) -> Result<Arc<Self>> {
         Ok(wrap(ck_wallet::Wallet::from_bytes(
             &bytes,
-            external(signer)?,
+            external(provider),
         )?))
     }
 
     /// Restores a wallet (in memory) from an encrypted backup made by
     /// `exportBackup` with the same 32-byte key. Use `saveAs` to write it to a file.
-    #[uniffi::constructor(default(signer = None))]
+    #[uniffi::constructor(default(provider = None))]
     pub fn import_backup(
         backup: Vec<u8>,
         key: Vec<u8>,
-        signer: Option<Arc<dyn ExternalSigner>>,
+        provider: Option<Arc<dyn ExternalKeyProvider>>,
     ) -> Result<Arc<Self>> {
-        let key = backup_key(&key)?;
+        let key = backup_key(key)?;
         Ok(wrap(ck_wallet::Wallet::import_backup(
             &backup,
             &key,
-            external(signer)?,
+            external(provider),
         )?))
+    }
+
+    /// The wallet format version of its header (1: written before wallets
+    /// had a key per controller; 2: a key per controller).
+    pub fn version(&self) -> u64 {
+        self.get().version()
+    }
+
+    /// What could not be read when the wallet was opened (damaged records,
+    /// a torn end): skipped, the rest was read. Empty for a sound wallet.
+    pub fn problems(&self) -> Vec<WalletProblem> {
+        self.get()
+            .problems()
+            .iter()
+            .map(WalletProblem::from)
+            .collect()
     }
 
     /// The wallet as bytes (the file format), for apps that store it themselves.
@@ -151,13 +182,15 @@ impl Wallet {
     /// Exports the whole wallet as one encrypted backup (ChaCha20-Poly1305).
     /// `key`: 32 bytes from the platform keystore.
     pub fn export_backup(&self, key: Vec<u8>) -> Result<Vec<u8>> {
-        let key = backup_key(&key)?;
+        let key = backup_key(key)?;
         Ok(self.get().export_backup(&key)?)
     }
 
-    /// The person's public key (details and COSE_Key).
-    pub fn public_key(&self) -> PublicKeyInfo {
-        (&self.get().public_key()).into()
+    /// The person's public key at `controller` (details and COSE_Key), or
+    /// null if the wallet has none there yet (a platform key is made on
+    /// first signing; in-process Ed25519 keys always exist: they are derived).
+    pub fn public_key_for(&self, controller: String) -> Option<PublicKeyInfo> {
+        self.get().public_key_for(&controller).map(|k| (&k).into())
     }
 
     /// The person's pairwise pseudonym at a controller (16 bytes).
@@ -287,8 +320,57 @@ impl Wallet {
     }
 }
 
-fn backup_key(key: &[u8]) -> Result<[u8; 32]> {
-    fixed::<32>(key, "backup key").map_err(|e| ConsentKitError::Backup {
-        reason: e.to_string(),
+/// Rewrites the wallet file at `path` without what cannot be read (a torn
+/// last record, damaged records) and says what was dropped. The only call
+/// that rewrites a wallet file; nothing to drop leaves it as it is.
+#[uniffi::export]
+pub fn repair_wallet(path: String) -> Result<RepairReport> {
+    let r = ck_wallet::Wallet::repair(Path::new(&path))?;
+    Ok(RepairReport {
+        bytes_before: r.bytes_before,
+        bytes_after: r.bytes_after,
+        dropped: r.dropped.iter().map(WalletProblem::from).collect(),
     })
+}
+
+/// A part of a wallet or backup that could not be read (skipped; the rest was read).
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct WalletProblem {
+    /// Byte offset of the record in the wallet image, if known.
+    pub offset: Option<u64>,
+    /// Index of the record (0 is the header), or null for a torn end.
+    pub record: Option<u64>,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl From<&ck_wallet::WalletProblem> for WalletProblem {
+    fn from(p: &ck_wallet::WalletProblem) -> Self {
+        WalletProblem {
+            offset: p.offset,
+            record: p.record,
+            message: p.message.clone(),
+        }
+    }
+}
+
+/// What `repairWallet` dropped.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct RepairReport {
+    /// Size of the file before.
+    pub bytes_before: u64,
+    /// Size of the file after.
+    pub bytes_after: u64,
+    /// The records (and torn end) dropped, each with why.
+    pub dropped: Vec<WalletProblem>,
+}
+
+/// The backup key as a fixed array; the caller's copy and ours are zeroized when dropped.
+fn backup_key(key: Vec<u8>) -> Result<Zeroizing<[u8; 32]>> {
+    let key = Zeroizing::new(key);
+    Ok(Zeroizing::new(fixed::<32>(&key, "backup key").map_err(
+        |e| ConsentKitError::Backup {
+            reason: e.to_string(),
+        },
+    )?))
 }

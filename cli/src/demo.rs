@@ -23,7 +23,7 @@ use consentkit::log::{LogError, TileLog};
 use std::sync::Arc;
 
 use consentkit::privacy::{commit_with_salt, pseudonym};
-use consentkit::wallet::{Wallet, WalletKey};
+use consentkit::wallet::Wallet;
 use consentkit::{
     Artifact, ArtifactId, ArtifactKind, Benefit, BenefitKind, Body, CollectionMethod, DataReceipt,
     Grant, KeyPair, Limits, Notice, Offer, Recipient, Refusal, Role, Signer, Term, TrustSet,
@@ -807,7 +807,10 @@ fn wallets(w: &World, tlog: &TileLog) -> Result<Vec<Wallet>, CliError> {
     let mut out = Vec::new();
     for (i, (key, secret)) in w.people.iter().enumerate() {
         let kp = KeyPair::from_cose_key(key)?;
-        let mut wallet = Wallet::with_secret(*secret, WalletKey::InProcess(Arc::new(kp)));
+        // The simulation signs each person's artifacts with one key: their
+        // wallets are version-1 wallets holding that key (new controllers
+        // would get keys of their own).
+        let mut wallet = Wallet::with_legacy_key(*secret, Arc::new(kp));
         let mut batch = Vec::new();
         for (c, ck, p, pk) in &w.parties {
             if offers_seen[i].contains(c) {
@@ -880,8 +883,12 @@ fn write_all(dir: &Path, w: &World) -> Result<(), CliError> {
         &to_sequence(w.artifacts.iter().map(|(_, a)| a)),
     )?;
     write(&dir.join("trust.cbor"), &w.trust.to_cose_key_set())?;
+    // Private keys and wallet secrets: created 0600 on Unix (never wider, then narrowed).
     for (name, bytes) in &w.keys {
-        write(&dir.join("keys").join(name), bytes)?;
+        let path = dir.join("keys").join(name);
+        let _ = std::fs::remove_file(&path);
+        consentkit::wallet::store::write_secret_file(&path, bytes)
+            .map_err(|e| CliError(format!("{}: {e}", path.display())))?;
     }
     write(
         &dir.join("expected-findings.json"),

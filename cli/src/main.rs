@@ -64,6 +64,9 @@ enum Cmd {
         /// Where to write the public key (COSE_Key, CBOR).
         #[arg(long)]
         public: Option<PathBuf>,
+        /// Replace --out and --public if they exist (otherwise an existing file is an error, exit 2).
+        #[arg(long)]
+        force: bool,
     },
     /// Show an artifact, or a CBOR sequence of them, as JSON.
     #[command(after_help = EXIT_CODES)]
@@ -131,6 +134,14 @@ enum Cmd {
 #[derive(Subcommand)]
 enum WalletCmd {
     /// What I shared, with whom, for what, under which grant; what I received; violations.
+    ///
+    /// Reading never writes the wallet file. Damaged records are skipped and
+    /// listed (on stderr, and under "problems" in JSON); the rest is read.
+    #[command(
+        after_help = "Exit codes: 0 = no violations and no problems; 1 = violations, \
+        log problems, or damaged records skipped; 2 = unusable wallet or usage error (message on stderr); \
+        3 = the wallet holds no artifact."
+    )]
     Summary {
         /// The wallet file.
         wallet: PathBuf,
@@ -141,12 +152,28 @@ enum WalletCmd {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Rewrite a damaged wallet file without what cannot be read (a torn
+    /// last record, records whose checksum or content is bad), and say what was dropped.
+    ///
+    /// The only wallet command that rewrites the file: through a new file
+    /// (mode 0600) and a rename. A wallet with nothing to drop is left as it is.
+    #[command(after_help = "Exit codes: 0 = repaired, or nothing to repair; \
+        2 = the file is not a readable wallet (bad magic or header) or cannot be written.")]
+    Repair {
+        /// The wallet file.
+        wallet: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.cmd {
-        Cmd::Keygen { alg, out, public } => tools::keygen(alg, &out, public.as_deref()),
+        Cmd::Keygen {
+            alg,
+            out,
+            public,
+            force,
+        } => tools::keygen(alg, &out, public.as_deref(), force),
         Cmd::Inspect { file } => tools::inspect(&file),
         Cmd::Verify { file, trust } => tools::verify(&file, &trust),
         Cmd::Audit {
@@ -172,6 +199,9 @@ fn main() -> ExitCode {
         Cmd::Wallet {
             cmd: WalletCmd::Summary { wallet, at, format },
         } => wallet::summary(&wallet, at.as_deref(), format),
+        Cmd::Wallet {
+            cmd: WalletCmd::Repair { wallet },
+        } => wallet::repair(&wallet),
         Cmd::Demo(args) => demo::run(&args),
     };
     match result {

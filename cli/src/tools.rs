@@ -42,12 +42,34 @@ fn oversize(len: u64) -> String {
 /// Said on standard error when a file holds nothing (exit 3).
 pub const NOTHING: &str = "nothing to audit: the bundle holds no artifact";
 
-pub fn keygen(alg: Alg, out: &Path, public: Option<&Path>) -> Result<ExitCode, CliError> {
+/// `consentkit keygen`: the private key is created 0600 on Unix; an
+/// existing file is replaced only with `force` (through a new file and a rename).
+pub fn keygen(
+    alg: Alg,
+    out: &Path,
+    public: Option<&Path>,
+    force: bool,
+) -> Result<ExitCode, CliError> {
+    use consentkit::wallet::store::{replace_secret_file, write_secret_file};
+    for p in std::iter::once(out).chain(public) {
+        if !force && p.exists() {
+            return Err(CliError(format!(
+                "{}: exists; not overwritten (use --force to replace it)",
+                p.display()
+            )));
+        }
+    }
     let kp = KeyPair::generate(match alg {
         Alg::Ed25519 => Algorithm::EdDSA,
         Alg::Es256 => Algorithm::ES256,
     })?;
-    write(out, &kp.to_cose_key())?;
+    let private = kp.to_cose_key_zeroizing();
+    if force {
+        replace_secret_file(out, &private)
+    } else {
+        write_secret_file(out, &private)
+    }
+    .map_err(|e| CliError(format!("{}: {e}", out.display())))?;
     if let Some(p) = public {
         write(p, &kp.public_key().to_cose_key())?;
     }

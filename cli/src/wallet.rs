@@ -111,7 +111,7 @@ pub fn render_summary(s: &Summary, at: u64) -> String {
     o
 }
 
-/// `consentkit wallet summary`.
+/// `consentkit wallet summary`. Opens the wallet read-only (nothing is written).
 pub fn summary(path: &Path, at: Option<&str>, format: Format) -> Result<ExitCode, CliError> {
     let at = at
         .map(crate::audit::parse_time)
@@ -119,17 +119,65 @@ pub fn summary(path: &Path, at: Option<&str>, format: Format) -> Result<ExitCode
         .unwrap_or_else(now);
     let w = Wallet::open(path, None).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
     let s = w.summary(at);
+    for p in w.problems() {
+        eprintln!("consentkit: {}: {}", path.display(), p.message);
+    }
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&s)?),
-        Format::Text | Format::Html => print!("{}", render_summary(&s, at)),
+        Format::Json => {
+            let mut v = serde_json::to_value(&s)?;
+            if let serde_json::Value::Object(m) = &mut v {
+                m.insert("problems".into(), serde_json::to_value(w.problems())?);
+            }
+            println!("{}", serde_json::to_string_pretty(&v)?)
+        }
+        Format::Text | Format::Html => {
+            print!("{}", render_summary(&s, at));
+            if !w.problems().is_empty() {
+                println!();
+                println!(
+                    "{} damaged record(s) skipped (the file was not changed; `consentkit wallet repair {}` drops them):",
+                    w.problems().len(),
+                    path.display()
+                );
+                for p in w.problems() {
+                    println!("  {}", p.message);
+                }
+            }
+        }
     }
     let log_ok = s
         .log
         .iter()
         .all(|l| l.problems.is_empty() && l.not_proven.is_empty());
-    Ok(if s.violations.is_empty() && log_ok {
+    Ok(if w.artifacts().is_empty() && w.problems().is_empty() {
+        ExitCode::from(3)
+    } else if s.violations.is_empty() && log_ok && w.problems().is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `consentkit wallet repair`: the only command that rewrites a wallet file.
+pub fn repair(path: &Path) -> Result<ExitCode, CliError> {
+    let r = Wallet::repair(path).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+    if r.dropped.is_empty() {
+        println!(
+            "{}: nothing to repair ({} bytes)",
+            path.display(),
+            r.bytes_before
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{}: dropped {} bytes ({} -> {} bytes):",
+        path.display(),
+        r.bytes_before - r.bytes_after,
+        r.bytes_before,
+        r.bytes_after
+    );
+    for d in &r.dropped {
+        println!("  {}", d.message);
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -330,3 +330,161 @@ fn demo_writes_one_wallet_per_person_and_wallets_flag_violations() {
         .arg(dir.join("bundle.cbors")));
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+/// Issue 10: `keygen` silently overwrote a private key.
+#[test]
+fn keygen_refuses_to_overwrite_without_force() {
+    let dir = tmp("keygen-force");
+    let key = dir.join("k.cose");
+    let public = dir.join("k.pub.cose");
+    let gen = |force: bool| {
+        let mut c = bin();
+        c.args(["keygen", "--out"])
+            .arg(&key)
+            .arg("--public")
+            .arg(&public);
+        if force {
+            c.arg("--force");
+        }
+        run(&mut c)
+    };
+    assert!(gen(false).status.success());
+    let first = std::fs::read(&key).unwrap();
+    let again = gen(false);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    assert_eq!(std::fs::read(&key).unwrap(), first, "the key is untouched");
+    // Only the public file existing is refused too (nothing is written).
+    std::fs::remove_file(&key).unwrap();
+    assert_eq!(gen(false).status.code(), Some(2));
+    assert!(!key.exists());
+    std::fs::write(&key, &first).unwrap();
+    assert!(gen(true).status.success());
+    assert_ne!(std::fs::read(&key).unwrap(), first, "--force replaces it");
+    #[cfg(unix)]
+    assert_eq!(mode(&key), 0o600, "a replaced key is 0600 as well");
+}
+
+/// Issue 10: private keys, the demo's `keys/` and wallets were created 0644.
+#[cfg(unix)]
+#[test]
+fn secret_files_are_created_0600() {
+    let dir = tmp("modes");
+    let key = dir.join("k.cose");
+    assert!(
+        run(bin().args(["keygen", "--alg", "es256", "--out"]).arg(&key))
+            .status
+            .success()
+    );
+    assert_eq!(mode(&key), 0o600);
+    let d = dir.join("demo");
+    assert!(demo(&d, 0, 3).status.success());
+    let mut secrets = 0;
+    for sub in [
+        "keys",
+        "keys/people",
+        "keys/controllers",
+        "keys/partners",
+        "wallets",
+    ] {
+        for e in std::fs::read_dir(d.join(sub)).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_file() {
+                assert_eq!(mode(&p), 0o600, "{}", p.display());
+                secrets += 1;
+            }
+        }
+    }
+    assert!(secrets > 50, "{secrets}");
+}
+
+/// Issue 10: `wallet summary` truncated a damaged wallet it was only asked
+/// to read. Now it reads, reports, exits 1 and leaves the file; `wallet
+/// repair` is the explicit rewrite and says what it drops.
+#[test]
+fn wallet_summary_never_writes_and_repair_says_what_it_drops() {
+    let d = tmp("wallet-repair");
+    let out = demo(&d, 0, 5);
+    assert!(out.status.success());
+    let at = audit_time(&out.stdout);
+    let mut wallets: Vec<_> = std::fs::read_dir(d.join("wallets"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    wallets.sort();
+    let w = &wallets[0];
+    let summary = |fmt: &str| {
+        run(bin()
+            .args(["wallet", "summary"])
+            .arg(w)
+            .args(["--at", &at, "--format", fmt]))
+    };
+    let clean = summary("json");
+    let clean_code = clean.status.code();
+    let clean_json: serde_json::Value = serde_json::from_slice(&clean.stdout).unwrap();
+    assert_eq!(clean_json["problems"].as_array().unwrap().len(), 0);
+    let good = std::fs::read(w).unwrap();
+    // A torn last record.
+    let mut torn = good.clone();
+    torn.extend_from_slice(&[0, 0, 2, 0, 1, 2, 3, 4, 5, 6, 7]);
+    std::fs::write(w, &torn).unwrap();
+    let out = summary("json");
+    assert_eq!(out.status.code(), Some(1));
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(s["problems"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        s["grants"], clean_json["grants"],
+        "everything before is read"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("torn"));
+    assert!(String::from_utf8_lossy(&summary("text").stdout).contains("damaged record"));
+    assert_eq!(std::fs::read(w).unwrap(), torn, "summary never writes");
+    let rep = run(bin().args(["wallet", "repair"]).arg(w));
+    assert_eq!(rep.status.code(), Some(0));
+    let msg = String::from_utf8_lossy(&rep.stdout);
+    assert!(msg.contains("dropped 11 bytes"), "{msg}");
+    assert_eq!(std::fs::read(w).unwrap(), good);
+    assert_eq!(summary("json").status.code(), clean_code);
+    let again = run(bin().args(["wallet", "repair"]).arg(w));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("nothing to repair"));
+    // Not a wallet: exit 2, file untouched.
+    let bundle = std::fs::read(d.join("bundle.cbors")).unwrap();
+    let r = run(bin().args(["wallet", "repair"]).arg(d.join("bundle.cbors")));
+    assert_eq!(r.status.code(), Some(2));
+    assert_eq!(std::fs::read(d.join("bundle.cbors")).unwrap(), bundle);
+}
+
+/// A wallet with no artifact is "nothing to check" (exit 3), not clean; a
+/// wallet whose keys are held elsewhere is still readable.
+#[test]
+fn wallet_summary_of_an_empty_or_external_wallet() {
+    use consentkit::wallet::{Wallet, WalletKey};
+    let d = tmp("wallet-empty");
+    let path = d.join("empty.ckw");
+    Wallet::create(&path, WalletKey::Ed25519).unwrap();
+    let out = run(bin().args(["wallet", "summary"]).arg(&path));
+    assert_eq!(out.status.code(), Some(3));
+    let ext = d.join("external.ckw");
+    let mut w = Wallet::create(&ext, WalletKey::PublicOnly).unwrap();
+    let p = consentkit::sample::Parties::new().unwrap();
+    w.trust_key(
+        consentkit::Signer::public_key(&p.controller),
+        consentkit::Role::Controller,
+        consentkit::sample::CONTROLLER,
+    )
+    .unwrap();
+    let offer = consentkit::sample::signed_offer(&p).unwrap();
+    w.receive(offer.as_bytes(), consentkit::sample::T0).unwrap();
+    drop(w);
+    let out = run(bin()
+        .args(["wallet", "summary"])
+        .arg(&ext)
+        .args(["--at", &consentkit::sample::T0.to_string()]));
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -20,7 +20,6 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use consentkit::keys::{Algorithm, KeyPair, Signer};
 use consentkit::sample::{self, Parties, T0};
@@ -559,8 +558,7 @@ fn b64url(s: &str) -> Vec<u8> {
 /// The sample driver's wallet after the whole flow: trust, offer, grant
 /// (countersigned), receipts, a value record, a withdrawal and a checkpoint.
 fn sample_wallet(p: &Parties) -> Wallet {
-    let key = KeyPair::from_cose_key(&p.person.to_cose_key()).unwrap();
-    let mut w = Wallet::with_secret(p.wallet_secret, WalletKey::InProcess(Arc::new(key)));
+    let mut w = Wallet::with_secret(p.wallet_secret, WalletKey::Ed25519);
     w.trust_key(
         p.controller.public_key(),
         Role::Controller,

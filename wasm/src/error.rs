@@ -155,7 +155,7 @@ impl From<LogError> for CkError {
 impl From<WalletError> for CkError {
     fn from(e: WalletError) -> CkError {
         let code = match &e {
-            WalletError::Io(_) => Code::Io,
+            WalletError::Io(_) | WalletError::NeedsRepair(_) => Code::Io,
             WalletError::Corrupt(_) => Code::Corrupt,
             WalletError::BackupAuthentication | WalletError::BackupFormat(_) => Code::Backup,
             WalletError::SignerNeeded(_) => Code::Signer,

@@ -341,6 +341,16 @@ export interface Shared {
 }
 
 /** What one transparency log proves to the wallet. */
+/** A part of a wallet that could not be read: skipped, the rest was read. */
+export interface WalletProblem {
+  /** Byte offset of the record in the wallet bytes. */
+  offset: number | null;
+  /** Index of the record (0 is the header), or null for a torn end. */
+  record: number | null;
+  /** What is wrong with it. */
+  message: string;
+}
+
 export interface LogCheck {
   /** The log's origin. */
   origin: string;

@@ -18,10 +18,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::convert::{absent, artifact_id, artifact_json, bytes32, digest, time, to_js_as, Obj};
 use crate::error::CkError;
-use crate::keys::{
-    alg_name, parse_role, trusted_keys, JsKey, JsPublicKey, JsTrustSet, TrustedKeyList,
-};
-use crate::signer::ExternalKey;
+use crate::keys::{alg_name, parse_role, trusted_keys, JsPublicKey, JsTrustSet, TrustedKeyList};
 
 #[wasm_bindgen]
 extern "C" {
@@ -96,6 +93,14 @@ impl PendingSignature {
     pub fn kid(&self) -> String {
         self.prepared.public_key().kid().to_string()
     }
+
+    /// The key that must sign: the person's key at this controller.
+    #[wasm_bindgen(getter, js_name = publicKey)]
+    pub fn public_key(&self) -> JsPublicKey {
+        JsPublicKey {
+            inner: self.prepared.public_key().clone(),
+        }
+    }
 }
 
 /// The person's wallet: their key (or an external one), their wallet
@@ -112,41 +117,48 @@ fn bytes_of(a: &Artifact) -> Vec<u8> {
 
 #[wasm_bindgen(js_class = Wallet)]
 impl JsWallet {
-    /// A new wallet with a fresh secret, holding `key` (its private key is
-    /// stored in the wallet's bytes: keep them as a secret).
-    pub fn create(key: &JsKey) -> Result<JsWallet, CkError> {
+    /// A new wallet with a fresh secret and in-process keys, one per
+    /// controller: `"EdDSA"` (default; derived from the wallet secret) or
+    /// `"ES256"` (generated and stored). The wallet's bytes hold secrets.
+    pub fn create(
+        #[wasm_bindgen(unchecked_param_type = "Algorithm | null | undefined")] algorithm: JsValue,
+    ) -> Result<JsWallet, CkError> {
+        let key = match algorithm.as_string().as_deref() {
+            None | Some("EdDSA") => WalletKey::Ed25519,
+            Some("ES256") => WalletKey::Es256,
+            Some(other) => {
+                return Err(CkError::new(
+                    crate::error::Code::InvalidInput,
+                    format!("algorithm {other:?}: expected \"EdDSA\" or \"ES256\""),
+                ))
+            }
+        };
         Ok(JsWallet {
-            inner: Wallet::new(WalletKey::InProcess(key.inner.clone()))?,
+            inner: Wallet::new(key)?,
             deferred: false,
         })
     }
 
-    /// A new wallet whose key is held outside it; the wallet's bytes hold
-    /// only the public key.
+    /// A new wallet whose keys are held outside it (e.g. non-extractable
+    /// WebCrypto keys), one per controller: give each controller's public
+    /// key with `bindKey`, sign with `prepare…` and `complete`. The bytes hold only public keys.
     #[wasm_bindgen(js_name = createExternal)]
-    pub fn create_external(key: &ExternalKey) -> Result<JsWallet, CkError> {
+    pub fn create_external() -> Result<JsWallet, CkError> {
         Ok(JsWallet {
-            inner: Wallet::new(WalletKey::External(key.signer.clone()))?,
-            deferred: key.deferred,
+            inner: Wallet::new(WalletKey::PublicOnly)?,
+            deferred: true,
         })
     }
 
-    /// A wallet from bytes returned by `toBytes`, holding its own key.
+    /// A wallet from bytes returned by `toBytes`. Damaged records are
+    /// skipped and listed by `problems()`. A wallet whose keys are held
+    /// outside it signs with `prepare…` and `complete`.
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(bytes: &[u8]) -> Result<JsWallet, CkError> {
+        let inner = Wallet::from_bytes(bytes, None)?;
         Ok(JsWallet {
-            inner: Wallet::from_bytes(bytes, None)?,
-            deferred: false,
-        })
-    }
-
-    /// A wallet from bytes returned by `toBytes`, whose key is held outside
-    /// it: `key` must be that same key.
-    #[wasm_bindgen(js_name = fromBytesExternal)]
-    pub fn from_bytes_external(bytes: &[u8], key: &ExternalKey) -> Result<JsWallet, CkError> {
-        Ok(JsWallet {
-            inner: Wallet::from_bytes(bytes, Some(key.signer.clone()))?,
-            deferred: key.deferred,
+            deferred: inner.is_external(),
+            inner,
         })
     }
 
@@ -163,30 +175,42 @@ impl JsWallet {
         Ok(self.inner.export_backup(&bytes32(key, "backup key")?)?)
     }
 
-    /// Restores a wallet (holding its own key) from an encrypted backup.
+    /// Restores a wallet from an encrypted backup.
     #[wasm_bindgen(js_name = importBackup)]
     pub fn import_backup(backup: &[u8], backup_key: &[u8]) -> Result<JsWallet, CkError> {
+        let key = zeroize::Zeroizing::new(bytes32(backup_key, "backup key")?);
+        let inner = Wallet::import_backup(backup, &key, None)?;
         Ok(JsWallet {
-            inner: Wallet::import_backup(backup, &bytes32(backup_key, "backup key")?, None)?,
-            deferred: false,
+            deferred: inner.is_external(),
+            inner,
         })
     }
 
-    /// Restores a wallet whose key is held outside it from an encrypted backup.
-    #[wasm_bindgen(js_name = importBackupExternal)]
-    pub fn import_backup_external(
-        backup: &[u8],
-        backup_key: &[u8],
-        key: &ExternalKey,
-    ) -> Result<JsWallet, CkError> {
-        Ok(JsWallet {
-            inner: Wallet::import_backup(
-                backup,
-                &bytes32(backup_key, "backup key")?,
-                Some(key.signer.clone()),
-            )?,
-            deferred: key.deferred,
-        })
+    /// The wallet format version (1: one key for every controller, from
+    /// before wallets had a key per controller; 2: a key per controller).
+    pub fn version(&self) -> f64 {
+        self.inner.version() as f64
+    }
+
+    /// What could not be read (damaged records, skipped): `{ offset, record, message }[]`.
+    #[wasm_bindgen(unchecked_return_type = "WalletProblem[]")]
+    pub fn problems(&self) -> Result<JsValue, CkError> {
+        crate::convert::to_js(&self.inner.problems())
+    }
+
+    /// The person's public key at `controller`, or `undefined` if the wallet has none there yet.
+    #[wasm_bindgen(js_name = publicKeyFor)]
+    pub fn public_key_for(&self, controller: &str) -> Option<JsPublicKey> {
+        self.inner
+            .public_key_for(controller)
+            .map(|inner| JsPublicKey { inner })
+    }
+
+    /// Records the public key of the person's external key at `controller`
+    /// (one key per controller; a key already bound elsewhere is refused).
+    #[wasm_bindgen(js_name = bindKey)]
+    pub fn bind_key(&mut self, controller: &str, key: &JsPublicKey) -> Result<(), CkError> {
+        Ok(self.inner.bind_key(controller, key.inner.clone())?)
     }
 
     /// Trusts a controller's or partner's key (the app pins them).
@@ -223,14 +247,6 @@ impl JsWallet {
     pub fn trust_set(&self) -> JsTrustSet {
         JsTrustSet {
             inner: self.inner.trust().clone(),
-        }
-    }
-
-    /// The person's public key.
-    #[wasm_bindgen(js_name = publicKey)]
-    pub fn public_key(&self) -> JsPublicKey {
-        JsPublicKey {
-            inner: self.inner.public_key(),
         }
     }
 
@@ -277,7 +293,10 @@ impl JsWallet {
         Ok(bytes_of(&a))
     }
 
-    /// First step of `accept` for a key that signs elsewhere: returns what to sign.
+    /// First step of `accept` for a key that signs elsewhere: returns what
+    /// to sign, and (`pending.publicKey`) the person's key at the offer's
+    /// controller that must sign it. Bind that key first with `bindKey`
+    /// (one key per controller); without one this throws `SIGNER`.
     #[wasm_bindgen(js_name = prepareAccept)]
     pub fn prepare_accept(
         &self,
@@ -293,7 +312,8 @@ impl JsWallet {
         Ok(PendingSignature { prepared })
     }
 
-    /// First step of `refuse` for a key that signs elsewhere: returns what to sign.
+    /// First step of `refuse` for a key that signs elsewhere: returns what
+    /// to sign (the controller's key must be bound, as for `prepareAccept`).
     #[wasm_bindgen(js_name = prepareRefuse)]
     pub fn prepare_refuse(&self, offer_digest: &str, at: f64) -> Result<PendingSignature, CkError> {
         let offer = digest(offer_digest, "offer digest")?;

@@ -139,7 +139,7 @@ fn errors_are_consentkit_errors_with_stable_codes() {
         js_code(JsWallet::from_bytes(b"not a wallet").err().unwrap()),
         "CORRUPT"
     );
-    let mut w = JsWallet::create(&JsKey::generate(Some("ES256".into())).unwrap()).unwrap();
+    let mut w = JsWallet::create(JsValue::from("ES256")).unwrap();
     let e = w.withdraw(&"00".repeat(16), T0).err().unwrap();
     assert_eq!(js_code(e), "NOT_FOUND");
     let backup = w.export_backup(&[7; 32]).unwrap();
@@ -160,7 +160,7 @@ fn errors_are_consentkit_errors_with_stable_codes() {
 
 #[wasm_bindgen_test]
 fn a_wallet_accepts_shares_withdraws_and_flags_a_late_receipt() {
-    let mut w = JsWallet::create(&JsKey::generate(None).unwrap()).unwrap();
+    let mut w = JsWallet::create(JsValue::UNDEFINED).unwrap();
     let d = deal(&mut w);
     let grant = d
         .issuer
@@ -212,35 +212,27 @@ fn a_javascript_callback_signs_and_its_failures_are_signer_errors() {
     });
     let ext = ExternalKey::from_callback(callback_signer(&public, sign.as_ref().unchecked_ref()))
         .unwrap();
-    let mut w = JsWallet::create_external(&ext).unwrap();
-    let d = deal(&mut w);
-    let grant = w
-        .accept(&d.digest, JsValue::NULL.unchecked_into(), T0 + 60.0)
+    // The callback key signs as a controller (wallets take one key per
+    // controller through `bindKey` and `prepare…`/`complete`).
+    let offer = Issuer::from_external(&ext)
+        .offer(offer_input(CONTROLLER, T0))
         .unwrap();
-    let grant = d.issuer.countersign(&grant).unwrap();
-    w.receive(&grant, T0 + 60.0).unwrap();
-    // The wallet's bytes hold only the public key: reopening needs the signer.
-    assert_eq!(
-        js_code(JsWallet::from_bytes(&w.to_bytes()).err().unwrap()),
-        "SIGNER"
-    );
-    assert!(JsWallet::from_bytes_external(&w.to_bytes(), &ext).is_ok());
+    let mut w = JsWallet::create(JsValue::UNDEFINED).unwrap();
+    w.trust_key(&ext.public_key(), "controller", CONTROLLER)
+        .unwrap();
+    assert_eq!(len(&w.receive(&offer, T0).unwrap()), 0);
 
     let throwing = ExternalKey::from_callback(throwing_signer(&public)).unwrap();
-    let mut w2 = JsWallet::create_external(&throwing).unwrap();
-    let d2 = deal(&mut w2);
-    let e = w2
-        .accept(&d2.digest, JsValue::NULL.unchecked_into(), T0)
+    let e = Issuer::from_external(&throwing)
+        .offer(offer_input(CONTROLLER, T0))
         .err()
         .unwrap();
     assert!(e.message.contains("token unplugged"), "{}", e.message);
     assert_eq!(js_code(e), "SIGNER");
 
     let promising = ExternalKey::from_callback(promise_signer(&public)).unwrap();
-    let mut w3 = JsWallet::create_external(&promising).unwrap();
-    let d3 = deal(&mut w3);
-    let e = w3
-        .accept(&d3.digest, JsValue::NULL.unchecked_into(), T0)
+    let e = Issuer::from_external(&promising)
+        .offer(offer_input(CONTROLLER, T0))
         .err()
         .unwrap();
     assert!(e.message.contains("Promise"), "{}", e.message);
@@ -256,8 +248,7 @@ async fn a_non_extractable_webcrypto_key_signs_a_grant_in_two_steps() {
     );
     let raw: Uint8Array = raw_public(&pair).await.unchecked_into();
     let public = JsPublicKey::from_raw("ES256", &raw.to_vec()).unwrap();
-    let ext = ExternalKey::deferred(&public);
-    let mut w = JsWallet::create_external(&ext).unwrap();
+    let mut w = JsWallet::create_external().unwrap();
     let d = deal(&mut w);
     // One-step calls are refused with a message that says what to do.
     let e = w
@@ -267,10 +258,19 @@ async fn a_non_extractable_webcrypto_key_signs_a_grant_in_two_steps() {
     assert_eq!(js_code(e), "SIGNER");
     // Step 1: what to sign. Nothing is kept yet.
     let before = w.to_bytes();
+    // Without a key for this controller, nothing can be prepared.
+    let e = w
+        .prepare_accept(&d.digest, JsValue::NULL.unchecked_into(), T0 + 60.0)
+        .err()
+        .unwrap();
+    assert_eq!(js_code(e), "SIGNER");
+    assert_eq!(w.to_bytes(), before);
+    // The WebCrypto key made for this controller is bound, then the grant prepared.
+    w.bind_key(CONTROLLER, &public).unwrap();
     let pending = w
         .prepare_accept(&d.digest, JsValue::NULL.unchecked_into(), T0 + 60.0)
         .unwrap();
-    assert_eq!(w.to_bytes(), before);
+    assert_eq!(pending.public_key().kid(), public.kid());
     assert_eq!(pending.kind(), "grant");
     assert_eq!(pending.algorithm(), "ES256");
     // WebCrypto signs asynchronously (raw r || s).
@@ -301,7 +301,8 @@ async fn a_non_extractable_webcrypto_key_signs_a_grant_in_two_steps() {
     let p = w.prepare_withdraw(&grant_id, T0 + 120.0).unwrap();
     let sig: Uint8Array = webcrypto_sign(&pair, &p.message()).await.unchecked_into();
     w.complete(&p, &sig.to_vec()).unwrap();
-    let reopened = JsWallet::from_bytes_external(&w.to_bytes(), &ext).unwrap();
+    let reopened = JsWallet::from_bytes(&w.to_bytes()).unwrap();
+    assert!(reopened.is_deferred());
     let state = reopened.grant_state(&grant_id, T0 + 200.0).unwrap();
     assert_eq!(state.as_string().unwrap(), "withdrawn");
 }

@@ -132,16 +132,30 @@ class Parties : AutoCloseable {
 
 fun tempDir(): File = Files.createTempDirectory("consentkit-kt").toFile().apply { deleteOnExit() }
 
+/** One platform key per controller (one Keystore alias per controller), told which controller it signs for. */
+class JcaProvider(val make: () -> ExternalSigner = { JcaSigner() }) : ExternalKeyProvider {
+    val keys = java.util.concurrent.ConcurrentHashMap<String, ExternalSigner>()
+    val asked = java.util.Collections.synchronizedList(mutableListOf<String>())
+
+    override fun signerFor(controller: String): ExternalSigner {
+        asked.add(controller)
+        return keys.getOrPut(controller) { make() }
+    }
+
+    override fun legacySigner(): ExternalSigner? = null
+}
+
 // --- tests -------------------------------------------------------------------------
 
 /** The traffic app: offer, grant with an external signer, countersignature, receipts, withdrawal, a flagged receipt. */
 fun trafficAppFlow() = Parties().use { p ->
-    val signer = JcaSigner()
+    val provider = JcaProvider()
     val path = File(tempDir(), "wallet.ckw").path
-    val wallet = Wallet.createWithSigner(path, signer)
+    val wallet = Wallet.createWithProvider(path, provider)
     wallet.trustAll(p.trust)
     checkEq(2uL, wallet.trust().len(), "trusted keys")
-    checkEq(Algorithm.ES256, wallet.publicKey().algorithm, "wallet key algorithm")
+    checkEq(2uL, wallet.version(), "wallet format version")
+    check(wallet.publicKeyFor(CONTROLLER) == null) { "a platform key is made on first signing" }
 
     val offerBytes = p.controller.makeOffer(offer())
     val got = wallet.receive(offerBytes, T0)
@@ -150,9 +164,11 @@ fun trafficAppFlow() = Parties().use { p ->
     checkEq("live-routing-2026", readOffer(offerBytes).name, "offer name")
 
     // Accept: the person's signature comes from the foreign key.
-    val before = signer.calls.get()
     val grant = wallet.accept(got.artifact.id, Choice(), T0 + 60uL)
-    check(signer.calls.get() > before) { "the external signer was not called" }
+    checkEq(setOf(CONTROLLER), provider.asked.toSet(), "the provider is told the controller")
+    val signer = provider.keys.getValue(CONTROLLER) as JcaSigner
+    check(signer.calls.get() > 0) { "the external signer was not called" }
+    checkEq(Algorithm.ES256, wallet.publicKeyFor(CONTROLLER)!!.algorithm, "wallet key algorithm")
     val countersigned = p.controller.countersign(grant)
     val g = wallet.receive(countersigned, T0 + 120uL).artifact
     checkEq(ArtifactKind.GRANT, g.kind, "grant kind")
@@ -162,7 +178,7 @@ fun trafficAppFlow() = Parties().use { p ->
     checkEq(2, verified.signers.size, "grant signatures")
     checkEq(Signatory.Subject, verified.signers[0].signatory, "first signatory")
     checkEq(Signatory.Trusted(Role.CONTROLLER, CONTROLLER), verified.signers[1].signatory, "second signatory")
-    checkEq(wallet.publicKey().kid, verified.signers[0].kid, "person's kid")
+    checkEq(wallet.publicKeyFor(CONTROLLER)!!.kid, verified.signers[0].kid, "person's kid")
 
     // Receipts by the controller and the partner, and a value record: no violations.
     for (r in listOf(
@@ -205,11 +221,14 @@ fun trafficAppFlow() = Parties().use { p ->
     checkEq(3uL, report.controllers.single().receipts, "receipts counted")
     check(Verifier(p.trust).auditRendered(wallet.exportBundle(), ReportFormat.JSON, T0).contains("\"findings\"")) { "json" }
 
-    // The file reopens with the same signer; without it the wallet cannot sign.
+    // The file reopens with the same provider; without it the wallet reads but cannot sign.
     val count = wallet.artifacts().size
     wallet.close()
-    Wallet.open(path, signer).use { checkEq(count, it.artifacts().size, "artifacts after reopen") }
-    expectError<ConsentKitException.Signer>("open without the external signer") { Wallet.open(path) }
+    Wallet.open(path, provider).use { checkEq(count, it.artifacts().size, "artifacts after reopen") }
+    Wallet.open(path).use { ro ->
+        check(ro.problems().isEmpty()) { "problems: ${ro.problems()}" }
+        expectError<ConsentKitException.Signer>("sign without the provider") { ro.withdraw(g.id, T0 + 34uL * DAY) }
+    }
 }
 
 /** Foreign exceptions and bad signatures from a signer become typed Signer errors. */
@@ -225,7 +244,7 @@ fun externalSignerFailures() = Parties().use { p ->
         "unexpected" to Cancelling { throw IllegalStateException("keystore locked") },
     )
     for ((name, signer) in cases) {
-        Wallet.inMemoryWithSigner(signer).use { w ->
+        Wallet.inMemoryWithProvider(JcaProvider { signer }).use { w ->
             w.trustAll(p.trust)
             val id = w.receive(offerBytes, T0).artifact.id
             val e = expectError<ConsentKitException.Signer>("$name signer failure") { w.accept(id, Choice(), T0) }
@@ -245,12 +264,16 @@ fun externalSignerFailures() = Parties().use { p ->
         override fun publicKey() = RawPublicKey(Algorithm.ES256, ByteArray(65) { 4 })
         override fun sign(message: ByteArray) = ByteArray(64)
     }
-    expectError<ConsentKitException.InvalidInput>("invalid foreign public key") { Wallet.inMemoryWithSigner(bad) }
+    Wallet.inMemoryWithProvider(JcaProvider { bad }).use { w ->
+        w.trustAll(p.trust)
+        val id = w.receive(offerBytes, T0).artifact.id
+        expectError<ConsentKitException.Signer>("invalid foreign public key") { w.accept(id, Choice(), T0) }
+    }
 }
 
 /** Granular acceptance, refusal and the controller's revocation. */
 fun granularRefusalRevocation() = Parties().use { p ->
-    Wallet.inMemory(KeyPair.generate(Algorithm.ED25519)).use { w ->
+    Wallet.inMemory(Algorithm.ED25519).use { w ->
         w.trustAll(p.trust)
         val o = w.receive(p.controller.makeOffer(offer()), T0).artifact
         expectError<ConsentKitException.Usage>("purpose not offered") {
@@ -324,7 +347,7 @@ fun garbageInput() = Parties().use { p ->
     for (cut in listOf(1, 2, 10, valid.size / 2, valid.size - 1)) inputs += "truncated@$cut" to valid.copyOf(cut)
     repeat(20) { inputs += "random$it" to rnd.nextBytes(rnd.nextInt(1, 300)) }
 
-    val w = Wallet.inMemory(KeyPair.generate(Algorithm.ED25519))
+    val w = Wallet.inMemory(Algorithm.ED25519)
     w.trustAll(p.trust)
     val backup = w.exportBackup(ByteArray(32))
     val entryPoints = listOf<Pair<String, (ByteArray) -> Unit>>(
@@ -374,7 +397,7 @@ fun garbageInput() = Parties().use { p ->
 
 /** Lifetimes and threads: objects are usable from many threads, and a closed object refuses calls. */
 fun lifetimesAndThreads() = Parties().use { p ->
-    val w = Wallet.inMemory(KeyPair.generate(Algorithm.ED25519))
+    val w = Wallet.inMemory(Algorithm.ED25519)
     w.trustAll(p.trust)
     val id = w.receive(p.controller.makeOffer(offer()), T0).artifact.id
     val threads = (1..4).map { t ->

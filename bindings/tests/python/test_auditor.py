@@ -12,7 +12,7 @@ AUDITOR = "examples/python/auditor.py"
 
 
 def write_case(parties, tmp_path, late_receipt: bool):
-    w = ck.Wallet.in_memory(ck.KeyPair.generate(ck.Algorithm.ED25519))
+    w = ck.Wallet.in_memory(ck.Algorithm.ED25519)
     w.trust_all(parties.trust)
     oid = w.receive(parties.controller.make_offer(make_offer()), T0).artifact.id
     gid = w.receive(parties.controller.countersign(w.accept(oid, ck.Choice(), T0 + 1)), T0 + 2).artifact.id

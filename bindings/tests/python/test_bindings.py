@@ -5,6 +5,7 @@ a fresh virtualenv), not against the source tree.
 """
 
 import json
+import os
 import random
 import re
 import threading
@@ -36,20 +37,41 @@ class CryptographySigner(ck.ExternalSigner):
         return self._key.sign(message, ec.ECDSA(hashes.SHA256()))
 
 
+class CryptographyProvider(ck.ExternalKeyProvider):
+    """One P-256 key per controller, held only in Python (like one Keystore alias per controller)."""
+
+    def __init__(self, make=CryptographySigner):
+        self.make = make
+        self.keys = {}
+        self.asked = []
+
+    def signer_for(self, controller):
+        self.asked.append(controller)
+        if controller not in self.keys:
+            self.keys[controller] = self.make()
+        return self.keys[controller]
+
+    def legacy_signer(self):
+        return None
+
+
 def test_traffic_app_flow_with_external_signer(parties, tmp_path):
-    signer = CryptographySigner()
+    provider = CryptographyProvider()
     path = str(tmp_path / "wallet.ckw")
-    wallet = ck.Wallet.create_with_signer(path, signer)
+    wallet = ck.Wallet.create_with_provider(path, provider)
     wallet.trust_all(parties.trust)
-    assert wallet.public_key().algorithm == ck.Algorithm.ES256
+    assert wallet.version() == 2
+    assert wallet.public_key_for(CONTROLLER) is None  # made on first signing
 
     offer = parties.controller.make_offer(make_offer())
     got = wallet.receive(offer, T0)
     assert got.artifact.kind == ck.ArtifactKind.OFFER and got.violations == []
 
-    calls = signer.calls
     grant = wallet.accept(got.artifact.id, ck.Choice(), T0 + 60)
-    assert signer.calls > calls, "the external signer was not called"
+    assert provider.asked and set(provider.asked) == {CONTROLLER}, "told which controller"
+    signer = provider.keys[CONTROLLER]
+    assert signer.calls > 0, "the external signer was not called"
+    assert wallet.public_key_for(CONTROLLER).algorithm == ck.Algorithm.ES256
     countersigned = parties.controller.countersign(grant)
     g = wallet.receive(countersigned, T0 + 120).artifact
     assert g.kind == ck.ArtifactKind.GRANT
@@ -60,7 +82,7 @@ def test_traffic_app_flow_with_external_signer(parties, tmp_path):
         ck.Signatory.SUBJECT(),
         ck.Signatory.TRUSTED(role=ck.Role.CONTROLLER, party=CONTROLLER),
     ]
-    assert verified.signers[0].kid == wallet.public_key().kid
+    assert verified.signers[0].kid == wallet.public_key_for(CONTROLLER).kid
 
     for artifact in (
         parties.controller.issue_receipt(make_receipt(g.id, T0 + 3600)),
@@ -93,12 +115,14 @@ def test_traffic_app_flow_with_external_signer(parties, tmp_path):
     assert report.findings_omitted == 0
     assert ck.FindingKind.AFTER_WITHDRAWAL in [f.kind for f in report.findings]
 
-    # Reopen the file: the same signer is needed again.
+    # Reopen the file: the provider is needed again to sign, not to read.
     n = len(wallet.artifacts())
     del wallet
-    assert len(ck.Wallet.open(path, signer).artifacts()) == n
+    assert len(ck.Wallet.open(path, provider).artifacts()) == n
+    read_only = ck.Wallet.open(path)
+    assert read_only.problems() == []
     with pytest.raises(ck.ConsentKitError.Signer):
-        ck.Wallet.open(path)
+        read_only.withdraw(g.id, T0 + 34 * DAY)
 
 
 def test_signer_failures_are_typed(parties):
@@ -113,7 +137,7 @@ def test_signer_failures_are_typed(parties):
             raise self.exc
 
     for exc in (ck.ConsentKitError.Signer("user cancelled"), RuntimeError("keystore locked")):
-        w = ck.Wallet.in_memory_with_signer(Failing(exc))
+        w = ck.Wallet.in_memory_with_provider(CryptographyProvider(lambda: Failing(exc)))
         w.trust_all(parties.trust)
         oid = w.receive(offer, T0).artifact.id
         with pytest.raises(ck.ConsentKitError.Signer):
@@ -130,12 +154,15 @@ def test_signer_failures_are_typed(parties):
         def public_key(self):
             return ck.RawPublicKey(algorithm=ck.Algorithm.ES256, bytes=b"\x04" * 65)
 
-    with pytest.raises(ck.ConsentKitError.InvalidInput):
-        ck.Wallet.in_memory_with_signer(BadPoint())
+    w = ck.Wallet.in_memory_with_provider(CryptographyProvider(BadPoint))
+    w.trust_all(parties.trust)
+    oid = w.receive(offer, T0).artifact.id
+    with pytest.raises(ck.ConsentKitError.Signer):
+        w.accept(oid, ck.Choice(), T0)
 
 
 def test_backup_and_bytes_round_trip(parties, tmp_path):
-    w = ck.Wallet.in_memory(ck.KeyPair.generate(ck.Algorithm.ED25519))
+    w = ck.Wallet.in_memory(ck.Algorithm.ED25519)
     w.trust_all(parties.trust)
     w.receive(parties.controller.make_offer(make_offer()), T0)
     w.add_checkpoint("log.example\n1\nabc=\n")
@@ -200,7 +227,7 @@ def garbage_inputs(valid: bytes):
 
 def test_garbage_through_every_decode_entry_point(parties):
     valid = parties.controller.make_offer(make_offer())
-    w = ck.Wallet.in_memory(ck.KeyPair.generate(ck.Algorithm.ED25519))
+    w = ck.Wallet.in_memory(ck.Algorithm.ED25519)
     w.trust_all(parties.trust)
     backup = w.export_backup(bytes(32))
     verifier = ck.Verifier(parties.trust)
@@ -254,7 +281,7 @@ def test_error_variants_are_distinct(parties):
     offer = parties.controller.make_offer(make_offer())
     with pytest.raises(ck.ConsentKitError.UntrustedKey):
         ck.Verifier(ck.TrustSet()).verify(offer)
-    w = ck.Wallet.in_memory(ck.KeyPair.generate(ck.Algorithm.ED25519))
+    w = ck.Wallet.in_memory(ck.Algorithm.ED25519)
     with pytest.raises(ck.ConsentKitError.UntrustedKey):
         w.receive(offer, T0)
     w.trust_all(parties.trust)
@@ -280,7 +307,7 @@ def test_error_variants_are_distinct(parties):
 
 
 def test_threads_share_a_wallet(parties):
-    w = ck.Wallet.in_memory(ck.KeyPair.generate(ck.Algorithm.ED25519))
+    w = ck.Wallet.in_memory(ck.Algorithm.ED25519)
     w.trust_all(parties.trust)
     oid = w.receive(parties.controller.make_offer(make_offer()), T0).artifact.id
 
@@ -306,3 +333,25 @@ def test_an_empty_bundle_is_empty_not_clean(parties):
     assert report.items == 0
     assert len(report.provenance.bundle_sha256) == 64
     assert "nothing to audit" in verifier.audit_rendered(b"", ck.ReportFormat.TEXT, T0)
+
+
+def test_wallet_files_are_0600_and_damage_is_reported_not_written(parties, tmp_path):
+    path = str(tmp_path / "w.ckw")
+    w = ck.Wallet.create(path, ck.Algorithm.ED25519)
+    w.trust_all(parties.trust)
+    w.receive(parties.controller.make_offer(make_offer()), T0)
+    del w
+    assert os.stat(path).st_mode & 0o777 == 0o600, "created 0600, not chmod-ed later"
+    good = open(path, "rb").read()
+    with open(path, "ab") as f:
+        f.write(b"\x00\x00\x01\x00torn")
+    torn = open(path, "rb").read()
+    w = ck.Wallet.open(path)
+    assert len(w.artifacts()) == 1 and len(w.problems()) == 1
+    with pytest.raises(ck.ConsentKitError.Storage):
+        w.add_checkpoint("x")  # not appended after the torn bytes
+    del w
+    assert open(path, "rb").read() == torn, "opening never writes"
+    report = ck.repair_wallet(path)
+    assert (report.bytes_before, report.bytes_after) == (len(torn), len(good))
+    assert open(path, "rb").read() == good

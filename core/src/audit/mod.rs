@@ -1129,7 +1129,7 @@ impl<'t> State<'t> {
                 .unwrap_or_default()
             {
                 if let Some(rec) = self.grants.get_mut(gid) {
-                    if rec.grant.offer == r.offer && rec.grant.issued_at < r.issued_at {
+                    if rec.is_ended_by_refusal(&r.controller, &r.subject, &r.offer, r.issued_at) {
                         rec.add_refusal(r.issued_at, r.id);
                     }
                 }

@@ -12,6 +12,8 @@ use std::sync::Arc;
 use ring::rand::{SecureRandom, SystemRandom};
 use ring::signature::{self, EcdsaKeyPair, Ed25519KeyPair, KeyPair as _};
 
+use zeroize::{Zeroize, Zeroizing};
+
 use crate::cbor::{self, Value};
 
 mod trust;
@@ -296,7 +298,7 @@ fn p256_point_valid(point: &[u8]) -> bool {
 /// map's other parameters (for roles in a trust set).
 pub(crate) struct ParsedKey {
     pub public: PublicKey,
-    pub private: Option<Vec<u8>>,
+    pub private: Option<Zeroizing<Vec<u8>>>,
     pub extra: Vec<(Value, Value)>,
 }
 
@@ -389,7 +391,7 @@ pub(crate) fn parse_cose_key(v: &Value) -> Result<ParsedKey, KeyError> {
     }
     let private = match get(map, D) {
         None => None,
-        Some(Value::Bytes(d)) => Some(d.clone()),
+        Some(Value::Bytes(d)) => Some(Zeroizing::new(d.clone())),
         Some(other) => {
             return Err(KeyError::Malformed(format!(
                 "parameter d must be a byte string, found {}",
@@ -509,17 +511,36 @@ pub fn der_to_p1363(der: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Zeroes every byte and text string inside a CBOR value (one that held a private key).
+pub(crate) fn zeroize_value(v: &mut Value) {
+    match v {
+        Value::Bytes(b) => b.zeroize(),
+        Value::Text(t) => t.zeroize(),
+        Value::Array(a) => a.iter_mut().for_each(zeroize_value),
+        Value::Map(m) => m.iter_mut().for_each(|(k, x)| {
+            zeroize_value(k);
+            zeroize_value(x);
+        }),
+        Value::Tag(_, x) => zeroize_value(x),
+        _ => {}
+    }
+}
+
 enum Inner {
     Ed25519(Ed25519KeyPair),
     P256(EcdsaKeyPair),
 }
 
 /// A private key held in this process, with its public key.
+///
+/// The private key bytes this type keeps (the Ed25519 seed, the P-256
+/// scalar) are zeroized on drop. ring's own key pair objects, which hold
+/// the expanded key for signing, are opaque: consentkit cannot zero them.
 pub struct KeyPair {
     inner: Inner,
     public: PublicKey,
     /// Ed25519: the 32-byte seed. P-256: the 32-byte scalar `d`.
-    secret: Vec<u8>,
+    secret: Zeroizing<Vec<u8>>,
 }
 
 impl fmt::Debug for KeyPair {
@@ -541,9 +562,9 @@ impl KeyPair {
         let rng = SystemRandom::new();
         match alg {
             Algorithm::EdDSA => {
-                let mut seed = [0u8; 32];
-                rng.fill(&mut seed).map_err(|_| KeyError::Rng)?;
-                KeyPair::ed25519_from_seed(&seed)
+                let mut seed = Zeroizing::new([0u8; 32]);
+                rng.fill(seed.as_mut_slice()).map_err(|_| KeyError::Rng)?;
+                KeyPair::ed25519_from_seed(seed.as_slice())
             }
             Algorithm::ES256 => {
                 let pkcs8 =
@@ -554,7 +575,8 @@ impl KeyPair {
                 if doc.len() < 36 + 32 || doc[..36] != P256_PKCS8_PREFIX {
                     return Err(KeyError::InvalidPrivateKey);
                 }
-                let d = doc[36..68].to_vec();
+                // ring's PKCS#8 document is opaque and not zeroized on drop.
+                let d = Zeroizing::new(doc[36..68].to_vec());
                 let kp = EcdsaKeyPair::from_pkcs8(
                     &signature::ECDSA_P256_SHA256_FIXED_SIGNING,
                     doc,
@@ -582,7 +604,7 @@ impl KeyPair {
         Ok(KeyPair {
             inner: Inner::Ed25519(kp),
             public,
-            secret: seed.to_vec(),
+            secret: Zeroizing::new(seed.to_vec()),
         })
     }
 
@@ -599,14 +621,16 @@ impl KeyPair {
         Ok(KeyPair {
             inner: Inner::P256(kp),
             public,
-            secret: d.to_vec(),
+            secret: Zeroizing::new(d.to_vec()),
         })
     }
 
     /// Reads a private COSE_Key (with parameter `d`).
     pub fn from_cose_key(bytes: &[u8]) -> Result<KeyPair, KeyError> {
-        let v = cbor::decode(bytes)?;
-        let parsed = parse_cose_key(&v)?;
+        let mut v = cbor::decode(bytes)?;
+        let parsed = parse_cose_key(&v);
+        zeroize_value(&mut v);
+        let parsed = parsed?;
         let d = parsed.private.ok_or(KeyError::MissingPrivateKey)?;
         let kp = match parsed.public.alg {
             Algorithm::EdDSA => KeyPair::ed25519_from_seed(&d)?,
@@ -619,11 +643,23 @@ impl KeyPair {
     }
 
     /// The key pair as a COSE_Key including the private key `d`. Handle
-    /// the result as a secret.
+    /// the result as a secret (see [`KeyPair::to_cose_key_zeroizing`]).
     pub fn to_cose_key(&self) -> Vec<u8> {
+        let mut v = self.to_cose_key_value();
+        let out = v.to_vec();
+        zeroize_value(&mut v);
+        out
+    }
+
+    /// [`KeyPair::to_cose_key`], zeroized when dropped.
+    pub fn to_cose_key_zeroizing(&self) -> Zeroizing<Vec<u8>> {
+        Zeroizing::new(self.to_cose_key())
+    }
+
+    /// The private COSE_Key as a CBOR value (zero it with [`zeroize_value`] after use).
+    pub(crate) fn to_cose_key_value(&self) -> Value {
         self.public
-            .to_cose_key_value(vec![(Value::int(D), Value::bytes(self.secret.clone()))])
-            .to_vec()
+            .to_cose_key_value(vec![(Value::int(D), Value::bytes(self.secret.to_vec()))])
     }
 
     /// The key id (RFC 9679 thumbprint).

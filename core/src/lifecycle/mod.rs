@@ -207,6 +207,23 @@ impl GrantRecord {
         }
     }
 
+    /// Whether a refusal ends this grant (docs/FORMAT.md §11.1): the same
+    /// person (pseudonym) at the same controller refused the same offer
+    /// after the grant was given. The audit and the wallet both use this.
+    /// The refusal's controller, pseudonym, offer and issue time are given.
+    pub fn is_ended_by_refusal(
+        &self,
+        controller: &str,
+        subject: &crate::artifact::Pseudonym,
+        offer: &Digest,
+        refused_at: Time,
+    ) -> bool {
+        self.grant.controller == controller
+            && &self.grant.subject == subject
+            && &self.grant.offer == offer
+            && self.grant.issued_at < refused_at
+    }
+
     /// Records a refusal that ends the grant; the earliest counts.
     pub fn add_refusal(&mut self, at: Time, by: ArtifactId) {
         if self.refused.is_none_or(|(t, b)| (at, by) < (t, b)) {

@@ -3,11 +3,16 @@
 //! - A person's subject id at a controller is
 //!   `HMAC-SHA256(wallet_secret, "consentkit pseudonym v1" || 0x00 || controller)[..16]`:
 //!   stable for one controller, unlinkable across controllers without the secret.
+//! - A person's Ed25519 key at a controller (in-process wallets) has the seed
+//!   `HKDF-SHA256(salt = "consentkit person key v1", ikm = wallet_secret,
+//!   info = "consentkit person key v1 ed25519" || 0x00 || controller, L = 32)`
+//!   (RFC 5869): one key per controller, unlinkable across controllers without the secret.
 //! - A data receipt commits to the data as `SHA-256(salt || data)` with a fresh
 //!   16-byte salt that the data holder keeps; the data never appears in a receipt.
 
-use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
+use ring::{hkdf, hmac};
+use zeroize::Zeroizing;
 
 use crate::artifact::Pseudonym;
 use crate::keys::KeyError;
@@ -28,6 +33,31 @@ pub fn pseudonym(wallet_secret: &[u8; WALLET_SECRET_LEN], controller: &str) -> P
     let mut out = [0u8; 16];
     out.copy_from_slice(&tag.as_ref()[..16]);
     out
+}
+
+/// The HKDF salt and info prefix of a person key seed (see the module docs).
+pub const PERSON_KEY_LABEL: &[u8] = b"consentkit person key v1";
+
+/// The 32-byte Ed25519 seed of the person's key at `controller`, derived
+/// from the wallet secret (see the module docs). Zeroized on drop.
+pub fn person_key_seed(
+    wallet_secret: &[u8; WALLET_SECRET_LEN],
+    controller: &str,
+) -> Zeroizing<[u8; 32]> {
+    struct Len32;
+    impl hkdf::KeyType for Len32 {
+        fn len(&self) -> usize {
+            32
+        }
+    }
+    let mut seed = Zeroizing::new([0u8; 32]);
+    let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, PERSON_KEY_LABEL).extract(wallet_secret);
+    let info: [&[u8]; 4] = [PERSON_KEY_LABEL, b" ed25519", &[0], controller.as_bytes()];
+    // ring refuses only an output longer than 255 hash lengths; 32 bytes is always allowed.
+    if let Ok(okm) = prk.expand(&info, Len32) {
+        let _ = okm.fill(seed.as_mut_slice());
+    }
+    seed
 }
 
 /// A fresh random wallet secret.
@@ -85,6 +115,41 @@ mod tests {
         assert_ne!(
             pseudonym(&s, "a.example"),
             pseudonym(&[8u8; 32], "a.example")
+        );
+    }
+
+    #[test]
+    fn person_key_seeds_differ_per_controller_and_secret() {
+        let s = [7u8; 32];
+        assert_eq!(
+            *person_key_seed(&s, "a.example"),
+            *person_key_seed(&s, "a.example")
+        );
+        assert_ne!(
+            *person_key_seed(&s, "a.example"),
+            *person_key_seed(&s, "b.example")
+        );
+        assert_ne!(
+            *person_key_seed(&s, "a.example"),
+            *person_key_seed(&[8; 32], "a.example")
+        );
+        // Not the pseudonym's HMAC: the two derivations are separated.
+        assert_ne!(
+            person_key_seed(&s, "a.example")[..16],
+            pseudonym(&s, "a.example")
+        );
+    }
+
+    const PERSON_SEED_VECTOR: &str =
+        "91eb1b21d4040b697c269379dc4fa7f20d589d64d431494a8d5698cf24069502";
+
+    #[test]
+    fn person_key_seed_vector() {
+        // HKDF-SHA256 (RFC 5869) with the documented salt and info, computed independently
+        // (Python: hmac/hashlib) for secret 0x07 x 32 and controller "a.example".
+        assert_eq!(
+            hex::encode(*person_key_seed(&[7u8; 32], "a.example")),
+            PERSON_SEED_VECTOR
         );
     }
 

@@ -2,13 +2,20 @@
 //!
 //! Layout: the 8-byte magic `CKWLT\x00\x01\n`, then frames
 //! `length (u32, big-endian) || check (first 4 bytes of SHA-256(payload)) || payload`.
-//! Each append writes one frame and syncs it. On open, a torn last frame (a
-//! crash mid-write) is dropped and the file truncated to the last complete
-//! frame; a damaged frame followed by more data is corruption and an error.
+//! Each append writes one frame and syncs it.
+//!
+//! Reading never writes. A torn last frame (a crash mid-write) is left out
+//! of the in-memory view and reported; the file keeps its bytes, and the
+//! wallet will not append after them until [`super::Wallet::repair`] rewrites the file
+//! (`consentkit wallet repair FILE`). A frame inside the file whose checksum
+//! fails is skipped and reported, and the frames after it are read.
+//!
+//! Every file this module creates is created with mode 0600 on Unix (the
+//! wallet holds the wallet secret and, for in-process keys, private keys).
 
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 
 use super::WalletError;
 
@@ -31,9 +38,38 @@ pub fn frame(payload: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Splits a whole file image into record payloads. Returns the payloads and
-/// the length of the valid prefix (shorter than `bytes` when the last frame is torn).
-pub fn parse(bytes: &[u8]) -> Result<(Vec<Vec<u8>>, usize), WalletError> {
+/// One frame of a wallet image.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frame {
+    /// Byte offset of the frame in the image.
+    pub offset: usize,
+    /// The whole frame (length, check, payload) as it was read.
+    pub bytes: Vec<u8>,
+    /// Whether the frame's checksum matches its payload.
+    pub intact: bool,
+}
+
+impl Frame {
+    /// The frame's payload.
+    pub fn payload(&self) -> &[u8] {
+        &self.bytes[8..]
+    }
+}
+
+/// A wallet image split into frames.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Image {
+    /// Every complete frame, in order (intact or not).
+    pub frames: Vec<Frame>,
+    /// Length of the prefix made of the magic and complete frames; shorter
+    /// than the image when its end is a torn frame.
+    pub valid: usize,
+}
+
+/// Splits a whole file image into frames. Only a missing or wrong magic, or
+/// a frame declaring more than [`MAX_RECORD`] bytes (its length cannot be
+/// trusted, so nothing after it can be framed), end the read with an error.
+pub fn split(bytes: &[u8]) -> Result<Image, WalletError> {
     if bytes.len() < MAGIC.len() {
         // A crash before the magic was complete leaves no record: an empty wallet
         // cannot be told apart from a torn one, so this is refused.
@@ -47,7 +83,7 @@ pub fn parse(bytes: &[u8]) -> Result<(Vec<Vec<u8>>, usize), WalletError> {
         ));
     }
     let mut pos = MAGIC.len();
-    let mut out = Vec::new();
+    let mut frames = Vec::new();
     while pos < bytes.len() {
         let rest = &bytes[pos..];
         if rest.len() < 8 {
@@ -63,33 +99,81 @@ pub fn parse(bytes: &[u8]) -> Result<(Vec<Vec<u8>>, usize), WalletError> {
             break; // torn payload of the last frame
         }
         let payload = &rest[8..8 + len];
-        if check(payload) != rest[4..8] {
-            if rest.len() == 8 + len {
-                break; // a torn last frame whose length bytes made it but payload bytes did not
-            }
-            return Err(WalletError::Corrupt(format!(
-                "record at byte {pos} fails its checksum"
-            )));
+        let intact = check(payload) == rest[4..8];
+        if !intact && rest.len() == 8 + len {
+            break; // a torn last frame whose length bytes made it but payload bytes did not
         }
-        out.push(payload.to_vec());
+        frames.push(Frame {
+            offset: pos,
+            bytes: rest[..8 + len].to_vec(),
+            intact,
+        });
         pos += 8 + len;
     }
-    Ok((out, pos))
+    Ok(Image { frames, valid: pos })
 }
 
-/// An open wallet file.
+/// Splits a whole file image into the payloads of its intact frames.
+/// Returns the payloads and the length of the valid prefix (shorter than
+/// `bytes` when the last frame is torn).
+pub fn parse(bytes: &[u8]) -> Result<(Vec<Vec<u8>>, usize), WalletError> {
+    let image = split(bytes)?;
+    let records = image
+        .frames
+        .iter()
+        .filter(|f| f.intact)
+        .map(|f| f.payload().to_vec())
+        .collect();
+    Ok((records, image.valid))
+}
+
+/// Opens a new file for writing a secret: created with mode 0600 on Unix
+/// (never widened then narrowed), failing if the file exists.
+pub fn create_secret_file(path: &Path) -> std::io::Result<File> {
+    let mut o = OpenOptions::new();
+    o.read(true).write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+}
+
+/// Writes `bytes` to a new secret file at `path` (mode 0600 on Unix,
+/// fails if the file exists), synced to disk.
+pub fn write_secret_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = create_secret_file(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// Replaces the file at `path` with `bytes` through a new 0600 file next to
+/// it and a rename, so that the file is never readable by others nor half-written.
+pub fn replace_secret_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = temp_path(path);
+    let _ = std::fs::remove_file(&tmp);
+    write_secret_file(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+fn temp_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".consentkit-tmp");
+    path.with_file_name(name)
+}
+
+/// An open wallet file, for appending.
 pub struct FileStore {
     file: File,
 }
 
 impl FileStore {
-    /// Creates a new wallet file (fails if it exists).
+    /// Creates a new wallet file (fails if it exists), mode 0600 on Unix.
     pub fn create(path: &Path) -> Result<FileStore, WalletError> {
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(path)
+        let mut file = create_secret_file(path)
             .map_err(|e| WalletError::Io(format!("{}: {e}", path.display())))?;
         file.write_all(MAGIC)
             .map_err(|e| WalletError::Io(e.to_string()))?;
@@ -98,26 +182,34 @@ impl FileStore {
         Ok(FileStore { file })
     }
 
-    /// Opens a wallet file, drops a torn last record, and returns the records.
-    pub fn open(path: &Path) -> Result<(FileStore, Vec<Vec<u8>>), WalletError> {
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(path)
-            .map_err(|e| WalletError::Io(format!("{}: {e}", path.display())))?;
+    /// Reads a wallet file without writing it.
+    pub fn read(path: &Path) -> Result<Vec<u8>, WalletError> {
+        let mut file =
+            File::open(path).map_err(|e| WalletError::Io(format!("{}: {e}", path.display())))?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes)
-            .map_err(|e| WalletError::Io(e.to_string()))?;
-        let (records, valid) = parse(&bytes)?;
-        if valid < bytes.len() {
-            file.set_len(valid as u64)
-                .map_err(|e| WalletError::Io(e.to_string()))?;
-            file.sync_all()
-                .map_err(|e| WalletError::Io(e.to_string()))?;
+            .map_err(|e| WalletError::Io(format!("{}: {e}", path.display())))?;
+        Ok(bytes)
+    }
+
+    /// Opens a wallet file for appending, checking that it is still `len`
+    /// bytes long (what was read, ending on a complete frame).
+    pub fn open_append(path: &Path, len: usize) -> Result<FileStore, WalletError> {
+        let file = OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(|e| WalletError::Io(format!("{}: {e}", path.display())))?;
+        let now = file
+            .metadata()
+            .map_err(|e| WalletError::Io(format!("{}: {e}", path.display())))?
+            .len();
+        if now != len as u64 {
+            return Err(WalletError::Io(format!(
+                "{}: the file changed since it was read ({len} bytes then, {now} now)",
+                path.display()
+            )));
         }
-        file.seek(SeekFrom::End(0))
-            .map_err(|e| WalletError::Io(e.to_string()))?;
-        Ok((FileStore { file }, records))
+        Ok(FileStore { file })
     }
 
     /// Appends one record and syncs it to disk.

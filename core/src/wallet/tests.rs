@@ -22,10 +22,8 @@ fn setup(w: &mut Wallet, p: &Parties) -> Artifact {
     offer
 }
 
-fn person_key(p: &Parties) -> WalletKey {
-    WalletKey::InProcess(Arc::new(
-        KeyPair::from_cose_key(&p.person.to_cose_key()).unwrap(),
-    ))
+fn person_key(_p: &Parties) -> WalletKey {
+    WalletKey::Ed25519
 }
 
 /// The whole flow: accept, countersign, receipts, value, withdraw, a late receipt flagged.
@@ -137,7 +135,8 @@ fn untrusted_or_foreign_artifacts_are_refused() {
 }
 
 /// Durability: truncate the file at every byte offset inside the last
-/// record and reopen; every complete record is there, the partial one dropped.
+/// record and reopen; every complete record is there, the partial one left
+/// out; reading never writes the file, appending waits for a repair.
 #[test]
 fn truncation_at_every_offset_of_the_last_record_loses_only_that_record() {
     let p = Parties::new().unwrap();
@@ -156,18 +155,33 @@ fn truncation_at_every_offset_of_the_last_record_loses_only_that_record() {
     // Reopening the full file gives everything.
     let w = Wallet::open(&path, None).unwrap();
     assert_eq!(w.artifacts().len(), n_before + 1);
+    assert!(w.problems().is_empty());
     drop(w);
-    for cut in before_last.len()..full.len() {
+    for cut in before_last.len() + 1..full.len() {
         std::fs::write(&path, &full[..cut]).unwrap();
-        let w = Wallet::open(&path, None).unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
+        let mut w = Wallet::open(&path, None).unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
         assert_eq!(w.artifacts().len(), n_before, "cut at {cut}");
         assert_eq!(w.to_bytes(), before_last, "cut at {cut}: nothing else lost");
+        assert_eq!(w.problems().len(), 1, "cut at {cut}");
+        assert_eq!(w.problems()[0].offset, Some(before_last.len() as u64));
+        // Appending after the torn bytes is refused until the file is repaired.
+        assert!(matches!(
+            w.add_checkpoint("x"),
+            Err(WalletError::NeedsRepair(_))
+        ));
         drop(w);
-        // The torn tail was truncated away: the file is exactly the complete records.
-        assert_eq!(std::fs::read(&path).unwrap(), before_last, "cut at {cut}");
+        // Reading never writes: the torn tail is still in the file.
+        assert_eq!(std::fs::read(&path).unwrap(), &full[..cut], "cut at {cut}");
     }
-    // After a torn write, appending works again.
+    // An explicit repair drops the torn tail and says so; then appending works again.
+    let report = Wallet::repair(&path).unwrap();
+    assert_eq!(report.bytes_before, full.len() as u64 - 1);
+    assert_eq!(report.bytes_after, before_last.len() as u64);
+    assert_eq!(report.dropped.len(), 1);
+    assert!(report.dropped[0].message.contains("torn"));
+    assert_eq!(std::fs::read(&path).unwrap(), before_last);
     let mut w = Wallet::open(&path, None).unwrap();
+    assert!(w.problems().is_empty());
     w.withdraw(g.id(), T0 + 300).unwrap();
     drop(w);
     assert_eq!(
@@ -176,8 +190,34 @@ fn truncation_at_every_offset_of_the_last_record_loses_only_that_record() {
     );
 }
 
+/// `consentkit wallet summary` once truncated a damaged wallet it was only
+/// asked to read (26,594 to 25,910 bytes): opening must leave every byte.
 #[test]
-fn corruption_in_the_middle_is_an_error_not_silent_loss() {
+fn opening_a_damaged_wallet_never_writes_it() {
+    let p = Parties::new().unwrap();
+    let path = tmp("readonly");
+    let mut w = Wallet::create(&path, person_key(&p)).unwrap();
+    setup(&mut w, &p);
+    drop(w);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.extend_from_slice(&[0, 0, 1, 0, 9, 9, 9, 9, 1, 2, 3]); // a torn frame
+    std::fs::write(&path, &bytes).unwrap();
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    for _ in 0..2 {
+        let w = Wallet::open(&path, None).unwrap();
+        let _ = w.summary(T0);
+        drop(w);
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().modified().unwrap(),
+        modified
+    );
+}
+
+/// The header holds the wallet secret: without it nothing can be read, so a damaged header is an error.
+#[test]
+fn a_damaged_header_is_an_error_not_silent_loss() {
     let p = Parties::new().unwrap();
     let path = tmp("corrupt");
     let mut w = Wallet::create(&path, person_key(&p)).unwrap();
@@ -194,6 +234,100 @@ fn corruption_in_the_middle_is_an_error_not_silent_loss() {
         Wallet::from_bytes(b"nope", None),
         Err(WalletError::Corrupt(_))
     ));
+}
+
+/// A record that frames fine but whose content is invalid (an artifact that
+/// fails the profile, an unknown record), or a frame whose checksum fails, is
+/// skipped and reported; every record after it is read. The same in a file,
+/// in bytes and in a backup; repair drops exactly those records.
+#[test]
+fn a_damaged_record_is_skipped_reported_and_the_rest_read() {
+    let p = Parties::new().unwrap();
+    let mut w = Wallet::new(person_key(&p)).unwrap();
+    w.trust_key(p.controller.public_key(), Role::Controller, CONTROLLER)
+        .unwrap();
+    w.trust_key(p.partner.public_key(), Role::Partner, PARTNER)
+        .unwrap();
+    let good = w.to_bytes();
+    // An artifact record whose artifact is not an artifact (well-formed CBOR, fails the profile).
+    let bad_artifact = Value::Array(vec![
+        Value::Unsigned(REC_ARTIFACT),
+        Value::bytes(Value::Array(vec![Value::Unsigned(1)]).to_vec()),
+    ])
+    .to_vec();
+    let unknown = Value::Array(vec![Value::Unsigned(99)]).to_vec();
+    let offer = sample::signed_offer(&p).unwrap();
+    let mut image = good.clone();
+    image.extend(store::frame(&bad_artifact));
+    image.extend(store::frame(&unknown));
+    let mut broken = store::frame(&artifact_record(&offer));
+    broken[12] ^= 1; // the checksum fails
+    let broken_at = image.len();
+    image.extend(&broken);
+    image.extend(store::frame(&artifact_record(&offer)));
+    image.extend(store::frame(
+        &Value::Array(vec![Value::Unsigned(REC_CHECKPOINT), Value::text("cp")]).to_vec(),
+    ));
+    let check = |w: &Wallet| {
+        assert_eq!(w.artifacts().len(), 1, "the offer after the damage is read");
+        assert_eq!(w.checkpoints(), ["cp"]);
+        let probs = w.problems();
+        assert_eq!(probs.len(), 3, "{probs:?}");
+        assert_eq!(probs[0].record, Some(3));
+        assert!(probs[0].message.contains("stored artifact"), "{probs:?}");
+        assert_eq!(probs[1].record, Some(4));
+        assert!(probs[1].message.contains("unknown record"));
+        assert_eq!(probs[2].offset, Some(broken_at as u64));
+        assert!(probs[2].message.contains("checksum"));
+    };
+    let w = Wallet::from_bytes(&image, None).unwrap();
+    check(&w);
+    // The damaged records stay as they were in the bytes.
+    assert_eq!(w.to_bytes(), image);
+    let key = [5u8; 32];
+    let restored = Wallet::import_backup(&w.export_backup(&key).unwrap(), &key, None).unwrap();
+    check(&restored);
+    // A file: read, reported, appendable (framing is intact), repaired on request.
+    let path = tmp("damaged-record");
+    std::fs::write(&path, &image).unwrap();
+    let mut w = Wallet::open(&path, None).unwrap();
+    check(&w);
+    w.add_checkpoint("cp2").unwrap();
+    drop(w);
+    let report = Wallet::repair(&path).unwrap();
+    assert_eq!(report.dropped.len(), 3);
+    let w = Wallet::open(&path, None).unwrap();
+    assert!(w.problems().is_empty());
+    assert_eq!(w.artifacts().len(), 1);
+    assert_eq!(w.checkpoints(), ["cp", "cp2"]);
+    // A second repair has nothing to drop and leaves the file alone.
+    let again = Wallet::repair(&path).unwrap();
+    assert!(again.dropped.is_empty());
+    assert_eq!(again.bytes_before, again.bytes_after);
+}
+
+#[cfg(unix)]
+#[test]
+fn wallet_files_are_created_0600() {
+    use std::os::unix::fs::PermissionsExt;
+    let p = Parties::new().unwrap();
+    let path = tmp("mode");
+    let mut w = Wallet::create(&path, person_key(&p)).unwrap();
+    setup(&mut w, &p);
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o600);
+    let copy = path.with_file_name("copy.ckw");
+    w.save_as(&copy).unwrap();
+    assert_eq!(mode(&copy), 0o600);
+    // Repair writes a new file: 0600 too.
+    let mut bytes = std::fs::read(&copy).unwrap();
+    bytes.push(7);
+    std::fs::write(&copy, &bytes).unwrap();
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o644)).unwrap();
+    Wallet::repair(&copy).unwrap();
+    assert_eq!(mode(&copy), 0o600);
+    // save_as never overwrites.
+    assert!(matches!(w.save_as(&copy), Err(WalletError::Io(_))));
 }
 
 #[test]
@@ -241,41 +375,465 @@ fn encrypted_backup_round_trips_byte_for_byte() {
     assert_eq!(std::fs::read(&path).unwrap(), w.to_bytes());
 }
 
-/// A key that never leaves "the secure element": the wallet stores only its public key.
-#[test]
-fn external_signer_wallet() {
-    struct Enclave(KeyPair);
-    impl Signer for Enclave {
-        fn public_key(&self) -> PublicKey {
-            self.0.public_key()
+/// A platform that holds one key per controller (an alias per controller),
+/// and the single key of a version-1 wallet.
+struct Platform {
+    alg: Algorithm,
+    keys: std::sync::Mutex<BTreeMap<String, Arc<KeyPair>>>,
+    asked: std::sync::Mutex<Vec<String>>,
+    legacy: Option<Arc<KeyPair>>,
+}
+
+impl Platform {
+    fn new(alg: Algorithm, legacy: Option<KeyPair>) -> Arc<Platform> {
+        Arc::new(Platform {
+            alg,
+            keys: Default::default(),
+            asked: Default::default(),
+            legacy: legacy.map(Arc::new),
+        })
+    }
+}
+
+impl SignerProvider for Platform {
+    fn signer_for(&self, controller: &str) -> Result<Arc<dyn Signer>, crate::keys::KeyError> {
+        self.asked.lock().unwrap().push(controller.to_owned());
+        let mut keys = self.keys.lock().unwrap();
+        if !keys.contains_key(controller) {
+            keys.insert(
+                controller.to_owned(),
+                Arc::new(KeyPair::generate(self.alg)?),
+            );
         }
-        fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, crate::keys::KeyError> {
-            self.0.sign(msg)
+        Ok(keys[controller].clone())
+    }
+    fn legacy_signer(&self) -> Option<Arc<dyn Signer>> {
+        self.legacy.clone().map(|k| k as Arc<dyn Signer>)
+    }
+}
+
+const OTHER: &str = "music.example";
+
+/// A second controller, trusted by `w`, with its own signed offer.
+fn second_controller(w: &mut Wallet) -> (KeyPair, Artifact) {
+    let k = KeyPair::generate(Algorithm::EdDSA).unwrap();
+    w.trust_key(k.public_key(), Role::Controller, OTHER)
+        .unwrap();
+    let mut o = sample::offer().unwrap();
+    o.controller = OTHER.into();
+    o.name = "music-2026".into();
+    let a = o.sign(&k).unwrap();
+    w.receive(a.as_bytes(), T0).unwrap();
+    (k, a)
+}
+
+fn subject_key(a: &Artifact) -> Option<PublicKey> {
+    match a.body() {
+        Body::Grant(g) => g.subject_key.clone(),
+        Body::Refusal(r) => r.subject_key.clone(),
+        Body::Withdrawal(w) => w.subject_key.clone(),
+        _ => None,
+    }
+}
+
+/// In-process wallets (Ed25519 derived, ES256 stored) sign for each
+/// controller with its own key, and keep it across a reopen.
+#[test]
+fn each_controller_gets_its_own_person_key() {
+    for key in [WalletKey::Ed25519, WalletKey::Es256] {
+        let p = Parties::new().unwrap();
+        let path = tmp(&format!("per-controller-{}", key.source()));
+        let mut w = Wallet::create(&path, key).unwrap();
+        assert_eq!(w.version(), 2);
+        let offer_a = setup(&mut w, &p);
+        let (_, offer_b) = second_controller(&mut w);
+        let ga = w
+            .accept(&offer_a.digest(), &Choice::default(), T0 + 100)
+            .unwrap();
+        let gb = w
+            .accept(&offer_b.digest(), &Choice::default(), T0 + 100)
+            .unwrap();
+        let (ka, kb) = (subject_key(&ga).unwrap(), subject_key(&gb).unwrap());
+        assert_ne!(ka, kb);
+        assert_eq!(w.public_key_for(CONTROLLER), Some(ka.clone()));
+        assert_eq!(w.public_key_for(OTHER), Some(kb.clone()));
+        // A refusal and a withdrawal at a controller use that controller's key.
+        let r = w.refuse(&offer_b.digest(), T0 + 150).unwrap();
+        assert_eq!(subject_key(&r), Some(kb.clone()));
+        let wd = w.withdraw(ga.id(), T0 + 200).unwrap();
+        assert_eq!(subject_key(&wd), Some(ka.clone()));
+        drop(w);
+        let w = Wallet::open(&path, None).unwrap();
+        assert!(w.problems().is_empty());
+        assert_eq!(w.public_key_for(CONTROLLER), Some(ka));
+        assert_eq!(w.public_key_for(OTHER), Some(kb));
+        // The pseudonyms are as before: HMAC of the wallet secret and the controller.
+        assert_eq!(
+            Grant::from_artifact(&gb).unwrap().subject,
+            crate::privacy::pseudonym(&w.secret, OTHER)
+        );
+    }
+}
+
+/// The maximal common substrings (of at least `min` bytes) of `a` and `b`.
+fn common_substrings(a: &[u8], b: &[u8], min: usize) -> Vec<Vec<u8>> {
+    let mut prev = vec![0usize; b.len() + 1];
+    let mut out = BTreeSet::new();
+    for i in 0..a.len() {
+        let mut cur = vec![0usize; b.len() + 1];
+        for j in 0..b.len() {
+            if a[i] == b[j] {
+                cur[j + 1] = prev[j] + 1;
+            }
+        }
+        for j in 0..b.len() {
+            let l = cur[j + 1];
+            // Maximal: cannot be extended to the right.
+            let ends = i + 1 == a.len() || j + 1 == b.len() || a[i + 1] != b[j + 1];
+            if l >= min && ends {
+                out.insert(a[i + 1 - l..=i].to_vec());
+            }
+        }
+        prev = cur;
+    }
+    out.into_iter().collect()
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Whether `s` is a string of `fixed` extended by at most 3 bytes on each
+/// side. The margins absorb chance equalities (2^-8 per byte) between
+/// random bytes next to a fixed label; they never hide 8 contiguous bytes
+/// that are not in `fixed`.
+fn fixed_up_to_margins(fixed: &[u8], s: &[u8]) -> bool {
+    (0..=3.min(s.len())).any(|i| {
+        (0..=3.min(s.len() - i)).any(|j| i + j < s.len() && contains(fixed, &s[i..s.len() - j]))
+    })
+}
+
+/// Issue 10: two grants from one wallet to two controllers share no byte
+/// string of 8 or more bytes apart from fixed labels and vocabulary codes.
+///
+/// Precisely: every maximal common substring (>= 8 bytes) of the person's
+/// grant A (to traffic.example, at T0+100) and grant B (to music.example, at
+/// T0+200, a second offer with the same terms) must also occur in grant C:
+/// a grant of *another* wallet (another secret, another key) to
+/// music.example at the same instant with the same choice. What A, B and a
+/// stranger's C all contain is the COSE structure and protected-header
+/// labels, the field labels, and the offer's terms (purpose, category and
+/// recipient codes), identical for everyone who accepts those terms; the
+/// person's pseudonyms, keys, key ids and signatures are not among them.
+/// A common substring may extend such a fixed string by at most 3 bytes on
+/// each side (random bytes that happen to be equal next to a label: with
+/// 256 values per byte this happens in about one run in a hundred), so no
+/// 8 contiguous bytes outside the fixed parts are ever allowed.
+#[test]
+fn two_grants_to_two_controllers_share_no_8_byte_string() {
+    for key in [WalletKey::Ed25519, WalletKey::Es256] {
+        let p = Parties::new().unwrap();
+        let mut w = Wallet::new(key.clone()).unwrap();
+        let offer_a = setup(&mut w, &p);
+        let (k_b, offer_b) = second_controller(&mut w);
+        let a = w
+            .accept(&offer_a.digest(), &Choice::default(), T0 + 100)
+            .unwrap();
+        let b = w
+            .accept(&offer_b.digest(), &Choice::default(), T0 + 200)
+            .unwrap();
+        let mut stranger = Wallet::new(key).unwrap();
+        stranger
+            .trust_key(k_b.public_key(), Role::Controller, OTHER)
+            .unwrap();
+        stranger.receive(offer_b.as_bytes(), T0).unwrap();
+        let c = stranger
+            .accept(&offer_b.digest(), &Choice::default(), T0 + 200)
+            .unwrap();
+        let shared = common_substrings(a.as_bytes(), b.as_bytes(), 8);
+        let personal: Vec<String> = shared
+            .iter()
+            .filter(|s| !fixed_up_to_margins(c.as_bytes(), s))
+            .map(hex::encode)
+            .collect();
+        assert!(
+            personal.is_empty(),
+            "person-specific bytes shared: {personal:?}"
+        );
+        // What they do share is fixed: e.g. the offer's purpose code and recipient, the COSE
+        // and field labels, the expiry taken from the offers' common `valid_until`.
+        assert!(shared.iter().any(|s| contains(s, b"purpose#UrbanPlanning")));
+        // And explicitly: nothing of the person's key, key id or pseudonym at A appears in B.
+        let ka = subject_key(&a).unwrap();
+        for secretish in [
+            ka.raw().to_vec(),
+            ka.kid().0.to_vec(),
+            w.pseudonym(CONTROLLER).to_vec(),
+        ] {
+            for part in secretish.windows(8) {
+                assert!(!contains(b.as_bytes(), part));
+            }
+        }
+        // Countersigned by each controller, the grants still share nothing personal.
+        let ac = a.countersign(&p.controller).unwrap();
+        let bc = b.countersign(&k_b).unwrap();
+        let cc = c.countersign(&k_b).unwrap();
+        for s in common_substrings(ac.as_bytes(), bc.as_bytes(), 8) {
+            assert!(
+                fixed_up_to_margins(cc.as_bytes(), &s),
+                "{}",
+                hex::encode(&s)
+            );
+        }
+    }
+}
+
+/// A person withdraws an imported grant (no subject key) that names their
+/// pseudonym: signed with their key at that controller.
+#[test]
+fn an_imported_grant_can_be_withdrawn_by_the_person() {
+    let p = Parties::new().unwrap();
+    let mut w = Wallet::new(WalletKey::Ed25519).unwrap();
+    let offer = setup(&mut w, &p);
+    let mut g = sample::grant_body(&p, &offer);
+    g.subject = w.pseudonym(CONTROLLER);
+    g.imported = true;
+    g.method = CollectionMethod::Imported;
+    let imported = g.sign_imported(&p.controller).unwrap();
+    w.receive(imported.as_bytes(), T0 + 4_000).unwrap();
+    let wd = w.withdraw(imported.id(), T0 + 5_000).unwrap();
+    assert_eq!(subject_key(&wd), w.public_key_for(CONTROLLER));
+    assert_eq!(wd.verify(w.trust()).unwrap().len(), 1);
+    assert_eq!(
+        w.grant_state(imported.id(), T0 + 5_000),
+        Some(ConsentState::Withdrawn)
+    );
+    // An imported grant for someone else's pseudonym is not taken in.
+    let mut other = sample::grant_body(&p, &offer);
+    other.subject = [3; 16];
+    other.imported = true;
+    other.method = CollectionMethod::Imported;
+    let other = other.sign_imported(&p.controller).unwrap();
+    assert!(matches!(
+        w.receive(other.as_bytes(), T0 + 4_000),
+        Err(WalletError::Invalid(_))
+    ));
+}
+
+/// External signers are told which controller they sign for: one platform
+/// key per controller; the wallet file keeps only public keys.
+#[test]
+fn an_external_provider_is_asked_for_each_controllers_key() {
+    let p = Parties::new().unwrap();
+    let platform = Platform::new(Algorithm::ES256, None);
+    let path = tmp("external");
+    let mut w = Wallet::create(&path, WalletKey::External(platform.clone())).unwrap();
+    let offer_a = setup(&mut w, &p);
+    let (_, offer_b) = second_controller(&mut w);
+    let ga = w
+        .accept(&offer_a.digest(), &Choice::default(), T0 + 100)
+        .unwrap();
+    let gb = w
+        .accept(&offer_b.digest(), &Choice::default(), T0 + 100)
+        .unwrap();
+    assert_eq!(
+        subject_key(&ga),
+        Some(platform.keys.lock().unwrap()[CONTROLLER].public_key())
+    );
+    assert_eq!(
+        subject_key(&gb),
+        Some(platform.keys.lock().unwrap()[OTHER].public_key())
+    );
+    assert!(platform.asked.lock().unwrap().contains(&OTHER.to_owned()));
+    let grant = ga.countersign(&p.controller).unwrap();
+    assert_eq!(grant.verify(&p.trust()).unwrap().len(), 2);
+    drop(w);
+    // The file holds no private key: without the platform it opens for reading and prepare/complete.
+    let file = std::fs::read(&path).unwrap();
+    for k in platform.keys.lock().unwrap().values() {
+        let d = &cbor::decode(&k.to_cose_key()).unwrap();
+        let Value::Map(m) = d else { unreachable!() };
+        let Some((_, Value::Bytes(priv_d))) = m.iter().find(|(k, _)| k.as_i64() == Some(-4)) else {
+            unreachable!()
+        };
+        assert!(!contains(&file, priv_d));
+    }
+    let mut ro = Wallet::open(&path, None).unwrap();
+    assert!(matches!(
+        ro.withdraw(ga.id(), T0 + 200),
+        Err(WalletError::SignerNeeded(_))
+    ));
+    let prepared = ro.prepare_withdraw(ga.id(), T0 + 200).unwrap();
+    assert_eq!(Some(prepared.public_key().clone()), subject_key(&ga));
+    // A platform that returns another key for a controller is caught.
+    let wrong = Platform::new(Algorithm::ES256, None);
+    let mut w = Wallet::open(&path, Some(wrong)).unwrap();
+    assert!(matches!(
+        w.withdraw(ga.id(), T0 + 200),
+        Err(WalletError::SignerNeeded(_))
+    ));
+    drop(w);
+    let mut w = Wallet::open(&path, Some(platform.clone())).unwrap();
+    assert_eq!(w.artifacts().len(), 4);
+    let wd = w.withdraw(gb.id(), T0 + 200).unwrap();
+    assert_eq!(subject_key(&wd), subject_key(&gb));
+}
+
+/// A provider that hands out one key for two controllers would make the
+/// person linkable: refused.
+#[test]
+fn one_key_for_two_controllers_is_refused() {
+    struct Same(Arc<KeyPair>);
+    impl SignerProvider for Same {
+        fn signer_for(&self, _: &str) -> Result<Arc<dyn Signer>, crate::keys::KeyError> {
+            Ok(self.0.clone())
         }
     }
     let p = Parties::new().unwrap();
-    let enclave: Arc<dyn Signer> = Arc::new(Enclave(KeyPair::generate(Algorithm::ES256).unwrap()));
-    let path = tmp("external");
-    let mut w = Wallet::create(&path, WalletKey::External(enclave.clone())).unwrap();
-    let offer = setup(&mut w, &p);
-    let g = w
-        .accept(&offer.digest(), &Choice::default(), T0 + 100)
+    let same = Arc::new(Same(Arc::new(KeyPair::generate(Algorithm::EdDSA).unwrap())));
+    let mut w = Wallet::new(WalletKey::External(same)).unwrap();
+    let offer_a = setup(&mut w, &p);
+    let (_, offer_b) = second_controller(&mut w);
+    w.accept(&offer_a.digest(), &Choice::default(), T0 + 100)
         .unwrap();
-    let grant = g.countersign(&p.controller).unwrap();
-    assert_eq!(grant.verify(&p.trust()).unwrap().len(), 2);
+    assert!(matches!(
+        w.accept(&offer_b.digest(), &Choice::default(), T0 + 100),
+        Err(WalletError::Invalid(_))
+    ));
+}
+
+/// An asynchronous external key (WebCrypto): the host binds each
+/// controller's public key, signs what `prepare_*` returns, and completes.
+#[test]
+fn public_only_wallet_binds_a_key_per_controller() {
+    let p = Parties::new().unwrap();
+    let mut w = Wallet::new(WalletKey::PublicOnly).unwrap();
+    let offer_a = setup(&mut w, &p);
+    assert!(matches!(
+        w.prepare_accept(&offer_a.digest(), &Choice::default(), T0 + 100),
+        Err(WalletError::SignerNeeded(m)) if m.contains(CONTROLLER)
+    ));
+    let host = KeyPair::generate(Algorithm::ES256).unwrap();
+    w.bind_key(CONTROLLER, host.public_key()).unwrap();
+    w.bind_key(CONTROLLER, host.public_key()).unwrap(); // idempotent
+    let (_, offer_b) = second_controller(&mut w);
+    assert!(matches!(
+        w.bind_key(OTHER, host.public_key()),
+        Err(WalletError::Invalid(_))
+    ));
+    let prepared = w
+        .prepare_accept(&offer_a.digest(), &Choice::default(), T0 + 100)
+        .unwrap();
+    assert_eq!(*prepared.public_key(), host.public_key());
+    let g = w
+        .complete(&prepared, &host.sign(prepared.to_be_signed()).unwrap())
+        .unwrap();
+    assert_eq!(subject_key(&g), Some(host.public_key()));
+    let back = Wallet::from_bytes(&w.to_bytes(), None).unwrap();
+    assert_eq!(back.public_key_for(CONTROLLER), Some(host.public_key()));
+    assert_eq!(back.public_key_for(OTHER), None);
+    // In-process wallets have no keys to bind.
+    let mut inproc = Wallet::new(WalletKey::Ed25519).unwrap();
+    assert!(inproc.bind_key(OTHER, host.public_key()).is_err());
+    let _ = offer_b;
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/vectors/wallet-v1")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// A version-1 wallet written by the old code (tests/vectors/wallet-v1)
+/// opens; its single key stays the person's key at the controller it
+/// already signed for (so the grant there can still be withdrawn), and a
+/// new controller gets its own key.
+#[test]
+fn a_v1_wallet_opens_and_keeps_its_key_where_it_signed() {
+    let controller = KeyPair::from_cose_key(&fixture("controller.cose")).unwrap();
+    let path = tmp("v1");
+    std::fs::write(&path, fixture("v1-ed25519.ckw")).unwrap();
+    let mut w = Wallet::open(&path, None).unwrap();
+    assert_eq!(w.version(), 1);
+    assert!(w.problems().is_empty());
+    let legacy = w.legacy_key().unwrap();
+    let grants = w.grants(T0 + 300);
+    assert_eq!(grants.len(), 1);
+    assert!(grants[0].countersigned);
+    let gid = grants[0].id;
+    let held = w
+        .artifacts()
+        .iter()
+        .find(|a| a.id() == gid)
+        .unwrap()
+        .clone();
+    assert_eq!(subject_key(&held), Some(legacy.clone()));
+    assert_eq!(
+        Grant::from_artifact(&held).unwrap().subject,
+        w.pseudonym(CONTROLLER),
+        "pseudonyms are unchanged"
+    );
+    assert_eq!(w.public_key_for(CONTROLLER), Some(legacy.clone()));
+    let wd = w.withdraw(gid, T0 + 400).unwrap();
+    assert_eq!(subject_key(&wd), Some(legacy.clone()));
+    assert!(wd.verify(w.trust()).is_ok());
+    // A new controller: its own derived key, not the version-1 key.
+    let (_, offer_b) = second_controller(&mut w);
+    let gb = w
+        .accept(&offer_b.digest(), &Choice::default(), T0 + 500)
+        .unwrap();
+    let kb = subject_key(&gb).unwrap();
+    assert_ne!(kb, legacy);
+    assert_eq!(
+        kb,
+        KeyPair::ed25519_from_seed(&*crate::privacy::person_key_seed(&[0x11; 32], OTHER))
+            .unwrap()
+            .public_key()
+    );
+    let _ = controller;
     drop(w);
-    // The file holds no private key: opening needs the signer.
-    assert!(matches!(
-        Wallet::open(&path, None),
-        Err(WalletError::SignerNeeded(_))
-    ));
-    let other: Arc<dyn Signer> = Arc::new(Enclave(KeyPair::generate(Algorithm::ES256).unwrap()));
-    assert!(matches!(
-        Wallet::open(&path, Some(other)),
-        Err(WalletError::SignerNeeded(_))
-    ));
-    let w = Wallet::open(&path, Some(enclave)).unwrap();
-    assert_eq!(w.artifacts().len(), 2);
+    // Appended to in place: the header stays version 1 and everything reads back.
+    let w = Wallet::open(&path, None).unwrap();
+    assert_eq!(w.version(), 1);
+    assert!(w.problems().is_empty());
+    assert_eq!(w.public_key_for(CONTROLLER), Some(legacy));
+    assert_eq!(w.public_key_for(OTHER), Some(kb));
+    assert_eq!(w.grant_state(gid, T0 + 500), Some(ConsentState::Withdrawn));
+}
+
+/// A version-1 wallet with an external key: the provider gives the old key
+/// back for the controllers it signed for, and new keys for new controllers.
+#[test]
+fn a_v1_external_wallet_opens_with_a_provider() {
+    let old = KeyPair::from_cose_key(&fixture("person-es256.cose")).unwrap();
+    let bytes = fixture("v1-external-es256.ckw");
+    // Without a provider: readable, and it knows its keys.
+    let ro = Wallet::from_bytes(&bytes, None).unwrap();
+    assert_eq!(ro.version(), 1);
+    assert_eq!(ro.legacy_key(), Some(old.public_key()));
+    assert_eq!(ro.public_key_for(CONTROLLER), Some(old.public_key()));
+    let platform = Platform::new(Algorithm::ES256, Some(old));
+    let mut w = Wallet::from_bytes(&bytes, Some(platform.clone())).unwrap();
+    let gid = w.grants(T0 + 300)[0].id;
+    let wd = w.withdraw(gid, T0 + 400).unwrap();
+    assert_eq!(subject_key(&wd), ro.legacy_key());
+    assert!(
+        platform.asked.lock().unwrap().is_empty(),
+        "the old key, not a new alias"
+    );
+    let (_, offer_b) = second_controller(&mut w);
+    let gb = w
+        .accept(&offer_b.digest(), &Choice::default(), T0 + 500)
+        .unwrap();
+    assert_eq!(*platform.asked.lock().unwrap(), [OTHER]);
+    assert_ne!(subject_key(&gb), ro.legacy_key());
+    // Round trip through bytes.
+    let back = Wallet::from_bytes(&w.to_bytes(), None).unwrap();
+    assert!(back.problems().is_empty());
+    assert_eq!(back.public_key_for(OTHER), subject_key(&gb));
 }
 
 /// The wallet checks inclusion proofs of its own artifacts and that the

@@ -23,7 +23,7 @@ test("keys round-trip as COSE_Key; ids are RFC 9679 thumbprints", () => {
 });
 
 test("audit returns the report of docs/AUDIT-REPORT.md, and renders it", () => {
-  const wallet = ck.Wallet.create(ck.Key.generate());
+  const wallet = ck.Wallet.create();
   const { issuer, digest, trust, offer } = setup(wallet);
   const grant = issuer.countersign(wallet.accept(digest, null, T0 + 60));
   const id = ck.decode(grant).id;

@@ -15,7 +15,7 @@ const garbage = [
 ];
 
 test("garbage, truncated and oversized bytes give INVALID_INPUT (or CORRUPT, BACKUP) everywhere", () => {
-  const wallet = ck.Wallet.create(ck.Key.generate());
+  const wallet = ck.Wallet.create();
   const { issuer, offer, trust } = setup(wallet);
   const truncated = [];
   for (let n = 0; n < offer.length; n += 37) truncated.push(offer.slice(0, n));
@@ -38,7 +38,7 @@ test("garbage, truncated and oversized bytes give INVALID_INPUT (or CORRUPT, BAC
 });
 
 test("trust and roles: an unknown key is UNTRUSTED_KEY, a wrong role VERIFICATION_FAILED", () => {
-  const wallet = ck.Wallet.create(ck.Key.generate());
+  const wallet = ck.Wallet.create();
   const { offer, controllerKey, issuer } = setup(wallet);
   throwsCode(assert, () => ck.verify(offer, new ck.TrustSet()), "UNTRUSTED_KEY");
   const asPartner = new ck.TrustSet();

@@ -6,7 +6,7 @@ import { webcrypto, generateKeyPairSync, sign as nodeSign, randomBytes } from "n
 import { ck, T0, DAY, CONTROLLER, PARTNER, setup, receiptInput, throwsCode } from "./helpers.mjs";
 
 test("a driver accepts granularly, shares, is paid, withdraws, and a late receipt is flagged", () => {
-  const wallet = ck.Wallet.create(ck.Key.generate());
+  const wallet = ck.Wallet.create();
   const { issuer, partner, digest, trust, violations } = setup(wallet);
   assert.deepEqual(violations, []);
   assert.equal(wallet.offers().length, 1);
@@ -55,14 +55,16 @@ test("a driver accepts granularly, shares, is paid, withdraws, and a late receip
 });
 
 test("the host persists the bytes; the backup round-trips byte for byte", () => {
-  const key = ck.Key.generate("ES256");
-  const wallet = ck.Wallet.create(key);
+  const wallet = ck.Wallet.create("ES256");
   const { issuer, digest } = setup(wallet);
   wallet.receive(issuer.countersign(wallet.accept(digest, null, T0 + 1)), T0 + 1);
   const bytes = wallet.toBytes();
   const reopened = ck.Wallet.fromBytes(bytes);
   assert.deepEqual(reopened.toBytes(), bytes);
-  assert.equal(reopened.publicKey().kid, key.kid);
+  assert.equal(reopened.publicKeyFor(CONTROLLER).kid, wallet.publicKeyFor(CONTROLLER).kid);
+  assert.equal(reopened.publicKeyFor(CONTROLLER).algorithm, "ES256");
+  assert.deepEqual(reopened.problems(), []);
+  assert.equal(reopened.version(), 2);
   assert.deepEqual(reopened.grants(T0 + 2), wallet.grants(T0 + 2));
 
   const backupKey = randomBytes(32);
@@ -76,7 +78,7 @@ test("the host persists the bytes; the backup round-trips byte for byte", () => 
 });
 
 test("a refusal, and choices outside the offer are refused", () => {
-  const wallet = ck.Wallet.create(ck.Key.generate());
+  const wallet = ck.Wallet.create();
   const { issuer, digest } = setup(wallet);
   throwsCode(assert, () => wallet.accept(digest, { purposes: ["dpv:Marketing"] }, T0), "INVALID_INPUT");
   throwsCode(assert, () => wallet.accept(digest, { purposez: [] }, T0), "INVALID_INPUT");
@@ -86,37 +88,38 @@ test("a refusal, and choices outside the offer are refused", () => {
   assert.equal(wallet.summary(T0 + 6).refusals, 1);
 });
 
-test("a synchronous external signer (node:crypto, DER ECDSA) signs; the wallet holds only its public key", () => {
-  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const jwk = publicKey.export({ format: "jwk" });
-  const raw = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, "base64url"), Buffer.from(jwk.y, "base64url")]);
-  let calls = 0;
-  const signer = {
-    publicKeyCose: () => ({ alg: "ES256", raw: new Uint8Array(raw) }),
-    // DER, as Android Keystore and Apple's Security framework return: the core converts it.
-    sign: (message) => { calls++; return new Uint8Array(nodeSign("sha256", message, privateKey)); },
+test("a host key per controller (node:crypto, DER ECDSA) signs in two steps; the wallet holds only public keys", () => {
+  const makeKey = () => {
+    const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const jwk = publicKey.export({ format: "jwk" });
+    const raw = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, "base64url"), Buffer.from(jwk.y, "base64url")]);
+    return { privateKey, pub: ck.PublicKey.fromRaw("ES256", new Uint8Array(raw)) };
   };
-  const ext = ck.ExternalKey.fromCallback(signer);
-  assert.equal(ext.isDeferred, false);
-  const wallet = ck.Wallet.createExternal(ext);
+  const wallet = ck.Wallet.createExternal();
   const { issuer, digest, trust } = setup(wallet);
-  const grant = issuer.countersign(wallet.accept(digest, null, T0 + 1));
-  assert.equal(calls, 1);
+  assert.equal(wallet.publicKeyFor(CONTROLLER), undefined);
+  throwsCode(assert, () => wallet.prepareAccept(digest, null, T0 + 1), "SIGNER");
+  const k = makeKey();
+  wallet.bindKey(CONTROLLER, k.pub);
+  const pending = wallet.prepareAccept(digest, null, T0 + 1);
+  assert.equal(pending.publicKey.kid, k.pub.kid);
+  // DER, as Android Keystore and Apple's Security framework return: the core converts it.
+  const grant = issuer.countersign(wallet.complete(pending, new Uint8Array(nodeSign("sha256", pending.message, k.privateKey))));
   const signers = ck.verify(grant, trust);
   assert.deepEqual(signers.map((s) => s.by), ["subject", "trusted"]);
-  assert.equal(signers[0].kid, ext.kid);
-  // Reopening needs the same key.
-  throwsCode(assert, () => ck.Wallet.fromBytes(wallet.toBytes()), "SIGNER");
-  assert.ok(ck.Wallet.fromBytesExternal(wallet.toBytes(), ext));
-  const other = ck.ExternalKey.fromCallback({ publicKeyCose: () => ck.Key.generate().publicKey().toCoseKey(), sign: () => new Uint8Array(64) });
-  throwsCode(assert, () => ck.Wallet.fromBytesExternal(wallet.toBytes(), other), "SIGNER");
-  // A signer that lies is caught before anything is kept.
-  const liar = ck.ExternalKey.fromCallback({ publicKeyCose: () => ({ alg: "ES256", raw: new Uint8Array(raw) }), sign: () => new Uint8Array(64) });
-  const w2 = ck.Wallet.createExternal(liar);
-  const s2 = setup(w2);
-  const before = w2.toBytes();
-  throwsCode(assert, () => w2.accept(s2.digest, null, T0), "SIGNER");
-  assert.deepEqual(w2.toBytes(), before);
+  assert.equal(signers[0].kid, k.pub.kid);
+  assert.equal(wallet.publicKeyFor(CONTROLLER).kid, k.pub.kid);
+  // One key per controller: the same key cannot be bound to another controller.
+  throwsCode(assert, () => wallet.bindKey("music.example", k.pub), "INVALID_INPUT");
+  // Reopened from bytes without any key: it knows its public keys.
+  const reopened = ck.Wallet.fromBytes(wallet.toBytes());
+  assert.equal(reopened.isDeferred, true);
+  assert.equal(reopened.publicKeyFor(CONTROLLER).kid, k.pub.kid);
+  // A signature by another key is caught before anything is kept.
+  const before = wallet.toBytes();
+  const p2 = wallet.prepareRefuse(digest, T0 + 2);
+  throwsCode(assert, () => wallet.complete(p2, new Uint8Array(nodeSign("sha256", p2.message, makeKey().privateKey))), "SIGNER");
+  assert.deepEqual(wallet.toBytes(), before);
 });
 
 test("a non-extractable WebCrypto key signs in two steps (prepare, then complete)", async () => {
@@ -124,11 +127,13 @@ test("a non-extractable WebCrypto key signs in two steps (prepare, then complete
   assert.equal(pair.privateKey.extractable, false);
   const raw = new Uint8Array(await webcrypto.subtle.exportKey("raw", pair.publicKey));
   const ext = ck.ExternalKey.deferred(ck.PublicKey.fromRaw("ES256", raw));
-  const wallet = ck.Wallet.createExternal(ext);
+  const wallet = ck.Wallet.createExternal();
   assert.equal(wallet.isDeferred, true);
   const { issuer, digest, trust } = setup(wallet);
   throwsCode(assert, () => wallet.accept(digest, null, T0), "SIGNER");
 
+  // The WebCrypto key made for this controller.
+  wallet.bindKey(CONTROLLER, ext.publicKey());
   const pending = wallet.prepareAccept(digest, null, T0 + 10);
   assert.equal(pending.kind, "grant");
   assert.equal(pending.algorithm, "ES256");
@@ -143,6 +148,6 @@ test("a non-extractable WebCrypto key signs in two steps (prepare, then complete
   const p2 = wallet.prepareWithdraw(grantId, T0 + DAY);
   const s2 = new Uint8Array(await webcrypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, pair.privateKey, p2.message));
   wallet.complete(p2, s2);
-  const reopened = ck.Wallet.fromBytesExternal(wallet.toBytes(), ext);
+  const reopened = ck.Wallet.fromBytes(wallet.toBytes());
   assert.equal(reopened.grantState(grantId, T0 + 2 * DAY), "withdrawn");
 });

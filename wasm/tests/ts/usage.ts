@@ -27,7 +27,7 @@ export function flow(): WalletSummary {
   };
   const offer: Uint8Array = issuer.offer(offerInput);
 
-  const wallet: Wallet = Wallet.create(Key.generate("EdDSA"));
+  const wallet: Wallet = Wallet.create("EdDSA");
   wallet.trustKey(controller.publicKey(), "controller", "traffic.example");
   const found: Finding[] = wallet.receive(offer, T0);
   const view: ArtifactJson = decode(offer);
@@ -96,5 +96,9 @@ export function callback(sign: (m: Uint8Array) => Uint8Array, raw: Uint8Array): 
   const ext = ExternalKey.fromCallback(signer);
   const deferred = ExternalKey.deferred(PublicKey.fromRaw("ES256", raw));
   void deferred.isDeferred;
-  return Wallet.createExternal(ext);
+  void ext.kid;
+  // Wallets take one key per controller: the host binds each controller's public key.
+  const wallet = Wallet.createExternal();
+  wallet.bindKey("traffic.example", PublicKey.fromRaw("ES256", raw));
+  return wallet;
 }

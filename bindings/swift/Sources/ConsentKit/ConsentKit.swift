@@ -841,6 +841,273 @@ public func FfiConverterTypeController_lower(_ value: Controller) -> UInt64 {
 
 
 /**
+ * Gives the person's external key for each controller: one platform key
+ * (an Android Keystore / Secure Enclave alias, e.g. derived from the
+ * controller id) per controller, so that controllers cannot link the person
+ * by their key. Implemented by the app (Kotlin, Swift, Python).
+ */
+public protocol ExternalKeyProvider: AnyObject, Sendable {
+    
+    /**
+     * The signer of the person's key at `controller`; create the platform
+     * key on the first call for a controller, return the same key after.
+     * Throw `ConsentKitError.Signer` if it cannot be had.
+     */
+    func signerFor(controller: String) throws  -> ExternalSigner
+    
+    /**
+     * The signer of the single key a version-1 wallet used for every
+     * controller (created before wallets had a key per controller), or
+     * null. Needed only to sign where that key already signed, e.g. to
+     * withdraw a grant given with it.
+     */
+    func legacySigner()  -> ExternalSigner?
+    
+}
+/**
+ * Gives the person's external key for each controller: one platform key
+ * (an Android Keystore / Secure Enclave alias, e.g. derived from the
+ * controller id) per controller, so that controllers cannot link the person
+ * by their key. Implemented by the app (Kotlin, Swift, Python).
+ */
+open class ExternalKeyProviderImpl: ExternalKeyProvider, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_consentkit_ffi_fn_clone_externalkeyprovider(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_consentkit_ffi_fn_free_externalkeyprovider(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The signer of the person's key at `controller`; create the platform
+     * key on the first call for a controller, return the same key after.
+     * Throw `ConsentKitError.Signer` if it cannot be had.
+     */
+open func signerFor(controller: String)throws  -> ExternalSigner  {
+    return try  FfiConverterTypeExternalSigner_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_externalkeyprovider_signer_for(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(controller),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The signer of the single key a version-1 wallet used for every
+     * controller (created before wallets had a key per controller), or
+     * null. Needed only to sign where that key already signed, e.g. to
+     * withdraw a grant given with it.
+     */
+open func legacySigner() -> ExternalSigner?  {
+    return try!  FfiConverterOptionTypeExternalSigner.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_externalkeyprovider_legacy_signer(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceExternalKeyProvider {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceExternalKeyProvider = UniffiVTableCallbackInterfaceExternalKeyProvider(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeExternalKeyProvider.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface ExternalKeyProvider: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeExternalKeyProvider.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface ExternalKeyProvider: handle missing in uniffiClone")
+            }
+        },
+        signerFor: { (
+            uniffiHandle: UInt64,
+            controller: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<UInt64>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> ExternalSigner in
+                guard let uniffiObj = try? FfiConverterTypeExternalKeyProvider.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.signerFor(
+                     controller: try FfiConverterString.lift(controller)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeExternalSigner_lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeConsentKitError_lower
+            )
+        },
+        legacySigner: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> ExternalSigner? in
+                guard let uniffiObj = try? FfiConverterTypeExternalKeyProvider.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.legacySigner(
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterOptionTypeExternalSigner.lower($0) }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceExternalKeyProvider> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceExternalKeyProvider>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitExternalKeyProvider() {
+    uniffi_consentkit_ffi_fn_init_callback_vtable_externalkeyprovider(UniffiCallbackInterfaceExternalKeyProvider.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExternalKeyProvider: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<ExternalKeyProvider>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = ExternalKeyProvider
+
+    public static func lift(_ handle: UInt64) throws -> ExternalKeyProvider {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ExternalKeyProviderImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: ExternalKeyProvider) -> UInt64 {
+         if let rustImpl = value as? ExternalKeyProviderImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExternalKeyProvider {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ExternalKeyProvider, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExternalKeyProvider_lift(_ handle: UInt64) throws -> ExternalKeyProvider {
+    return try FfiConverterTypeExternalKeyProvider.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExternalKeyProvider_lower(_ value: ExternalKeyProvider) -> UInt64 {
+    return FfiConverterTypeExternalKeyProvider.lower(value)
+}
+
+
+
+
+
+
+/**
  * A signing key held outside Rust: Android Keystore / StrongBox, the
  * Secure Enclave, an HSM. The private key never enters consentkit.
  *
@@ -1787,14 +2054,16 @@ public func FfiConverterTypeVerifier_lower(_ value: Verifier) -> UInt64 {
 
 
 /**
- * The person's wallet: their key, their wallet secret (for pairwise
+ * The person's wallet: their keys, their wallet secret (for pairwise
  * pseudonyms) and every artifact of their deals.
  *
  * It lives in a file (append-only, crash-safe: `create`, `open`) or as
  * bytes the app stores itself (`inMemory`, `fromBytes`, `toBytes`). The
  * file holds the wallet secret and, for an in-process key, the private
- * key: keep it in app-private storage. With an `ExternalSigner`, only the
- * public key is stored, and the signer must be supplied again on opening.
+ * keys (one per controller: controllers cannot link the person by their
+ * key): the file is created 0600; keep it in app-private storage. With an
+ * `ExternalKeyProvider`, only public keys are stored, and the provider must
+ * be supplied again on opening to sign.
  */
 public protocol WalletProtocol: AnyObject, Sendable {
     
@@ -1860,14 +2129,22 @@ public protocol WalletProtocol: AnyObject, Sendable {
     func grants(now: UInt64)  -> [GrantView]
     
     /**
+     * What could not be read when the wallet was opened (damaged records,
+     * a torn end): skipped, the rest was read. Empty for a sound wallet.
+     */
+    func problems()  -> [WalletProblem]
+    
+    /**
      * The person's pairwise pseudonym at a controller (16 bytes).
      */
     func pseudonym(controller: String)  -> Data
     
     /**
-     * The person's public key (details and COSE_Key).
+     * The person's public key at `controller` (details and COSE_Key), or
+     * null if the wallet has none there yet (a platform key is made on
+     * first signing; in-process Ed25519 keys always exist: they are derived).
      */
-    func publicKey()  -> PublicKeyInfo
+    func publicKeyFor(controller: String)  -> PublicKeyInfo?
     
     /**
      * Takes in any artifact (offer, countersigned grant, revocation,
@@ -1915,6 +2192,12 @@ public protocol WalletProtocol: AnyObject, Sendable {
     func trustKey(publicKey: Data, role: Role, party: String) throws 
     
     /**
+     * The wallet format version of its header (1: written before wallets
+     * had a key per controller; 2: a key per controller).
+     */
+    func version()  -> UInt64
+    
+    /**
      * Every violation in the wallet's records at `now` (the audit engine's findings).
      */
     func violations(now: UInt64)  -> [Finding]
@@ -1927,14 +2210,16 @@ public protocol WalletProtocol: AnyObject, Sendable {
     
 }
 /**
- * The person's wallet: their key, their wallet secret (for pairwise
+ * The person's wallet: their keys, their wallet secret (for pairwise
  * pseudonyms) and every artifact of their deals.
  *
  * It lives in a file (append-only, crash-safe: `create`, `open`) or as
  * bytes the app stores itself (`inMemory`, `fromBytes`, `toBytes`). The
  * file holds the wallet secret and, for an in-process key, the private
- * key: keep it in app-private storage. With an `ExternalSigner`, only the
- * public key is stored, and the signer must be supplied again on opening.
+ * keys (one per controller: controllers cannot link the person by their
+ * key): the file is created 0600; keep it in app-private storage. With an
+ * `ExternalKeyProvider`, only public keys are stored, and the provider must
+ * be supplied again on opening to sign.
  */
 open class Wallet: WalletProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1988,28 +2273,31 @@ open class Wallet: WalletProtocol, @unchecked Sendable {
 
     
     /**
-     * Creates a wallet file at `path` (which must not exist) with an in-process key.
+     * Creates a wallet file at `path` (which must not exist; mode 0600 on
+     * Unix) whose keys are held in it, one per controller: Ed25519 keys
+     * derived from the wallet secret, or ES256 keys generated and stored.
      */
-public static func create(path: String, key: KeyPair)throws  -> Wallet  {
+public static func create(path: String, algorithm: Algorithm)throws  -> Wallet  {
     return try  FfiConverterTypeWallet_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_constructor_wallet_create(
         FfiConverterString.lower(path),
-        FfiConverterTypeKeyPair_lower(key),uniffiCallStatus
+        FfiConverterTypeAlgorithm_lower(algorithm),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Creates a wallet file at `path` (which must not exist) whose key is
-     * held by `signer`; only its public key is stored.
+     * Creates a wallet file at `path` (which must not exist) whose keys are
+     * held by the platform: `provider` gives the signer for each controller
+     * (one alias per controller); only public keys are stored.
      */
-public static func createWithSigner(path: String, signer: ExternalSigner)throws  -> Wallet  {
+public static func createWithProvider(path: String, provider: ExternalKeyProvider)throws  -> Wallet  {
     return try  FfiConverterTypeWallet_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
-    uniffi_consentkit_ffi_fn_constructor_wallet_create_with_signer(
+    uniffi_consentkit_ffi_fn_constructor_wallet_create_with_provider(
         FfiConverterString.lower(path),
-        FfiConverterTypeExternalSigner_lower(signer),uniffiCallStatus
+        FfiConverterTypeExternalKeyProvider_lower(provider),uniffiCallStatus
     )
 })
 }
@@ -2017,12 +2305,12 @@ public static func createWithSigner(path: String, signer: ExternalSigner)throws 
     /**
      * A wallet from bytes returned by `toBytes` (the file format).
      */
-public static func fromBytes(bytes: Data, signer: ExternalSigner? = nil)throws  -> Wallet  {
+public static func fromBytes(bytes: Data, provider: ExternalKeyProvider? = nil)throws  -> Wallet  {
     return try  FfiConverterTypeWallet_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_constructor_wallet_from_bytes(
         FfiConverterData.lower(bytes),
-        FfiConverterOptionTypeExternalSigner.lower(signer),uniffiCallStatus
+        FfiConverterOptionTypeExternalKeyProvider.lower(provider),uniffiCallStatus
     )
 })
 }
@@ -2031,51 +2319,53 @@ public static func fromBytes(bytes: Data, signer: ExternalSigner? = nil)throws  
      * Restores a wallet (in memory) from an encrypted backup made by
      * `exportBackup` with the same 32-byte key. Use `saveAs` to write it to a file.
      */
-public static func importBackup(backup: Data, key: Data, signer: ExternalSigner? = nil)throws  -> Wallet  {
+public static func importBackup(backup: Data, key: Data, provider: ExternalKeyProvider? = nil)throws  -> Wallet  {
     return try  FfiConverterTypeWallet_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_constructor_wallet_import_backup(
         FfiConverterData.lower(backup),
         FfiConverterData.lower(key),
-        FfiConverterOptionTypeExternalSigner.lower(signer),uniffiCallStatus
+        FfiConverterOptionTypeExternalKeyProvider.lower(provider),uniffiCallStatus
     )
 })
 }
     
     /**
-     * A new wallet in memory with an in-process key; store it with `toBytes`.
+     * A new wallet in memory with in-process keys (one per controller); store it with `toBytes`.
      */
-public static func inMemory(key: KeyPair)throws  -> Wallet  {
+public static func inMemory(algorithm: Algorithm)throws  -> Wallet  {
     return try  FfiConverterTypeWallet_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_constructor_wallet_in_memory(
-        FfiConverterTypeKeyPair_lower(key),uniffiCallStatus
+        FfiConverterTypeAlgorithm_lower(algorithm),uniffiCallStatus
     )
 })
 }
     
     /**
-     * A new wallet in memory whose key is held by `signer`.
+     * A new wallet in memory whose keys the platform holds (one per controller, from `provider`).
      */
-public static func inMemoryWithSigner(signer: ExternalSigner)throws  -> Wallet  {
+public static func inMemoryWithProvider(provider: ExternalKeyProvider)throws  -> Wallet  {
     return try  FfiConverterTypeWallet_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
-    uniffi_consentkit_ffi_fn_constructor_wallet_in_memory_with_signer(
-        FfiConverterTypeExternalSigner_lower(signer),uniffiCallStatus
+    uniffi_consentkit_ffi_fn_constructor_wallet_in_memory_with_provider(
+        FfiConverterTypeExternalKeyProvider_lower(provider),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Opens a wallet file. `signer` is required for a wallet created with an
-     * external signer (and must hold the same key); it is ignored otherwise.
+     * Opens a wallet file without writing it (damaged records are skipped
+     * and listed by `problems`). `provider` gives the signers of a wallet
+     * whose keys the platform holds; without it such a wallet opens for
+     * reading only. Ignored for in-process keys.
      */
-public static func `open`(path: String, signer: ExternalSigner? = nil)throws  -> Wallet  {
+public static func `open`(path: String, provider: ExternalKeyProvider? = nil)throws  -> Wallet  {
     return try  FfiConverterTypeWallet_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_constructor_wallet_open(
         FfiConverterString.lower(path),
-        FfiConverterOptionTypeExternalSigner.lower(signer),uniffiCallStatus
+        FfiConverterOptionTypeExternalKeyProvider.lower(provider),uniffiCallStatus
     )
 })
 }
@@ -2229,6 +2519,19 @@ open func grants(now: UInt64) -> [GrantView]  {
 }
     
     /**
+     * What could not be read when the wallet was opened (damaged records,
+     * a torn end): skipped, the rest was read. Empty for a sound wallet.
+     */
+open func problems() -> [WalletProblem]  {
+    return try!  FfiConverterSequenceTypeWalletProblem.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_wallet_problems(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The person's pairwise pseudonym at a controller (16 bytes).
      */
 open func pseudonym(controller: String) -> Data  {
@@ -2242,13 +2545,16 @@ open func pseudonym(controller: String) -> Data  {
 }
     
     /**
-     * The person's public key (details and COSE_Key).
+     * The person's public key at `controller` (details and COSE_Key), or
+     * null if the wallet has none there yet (a platform key is made on
+     * first signing; in-process Ed25519 keys always exist: they are derived).
      */
-open func publicKey() -> PublicKeyInfo  {
-    return try!  FfiConverterTypePublicKeyInfo_lift(try! rustCall() {
+open func publicKeyFor(controller: String) -> PublicKeyInfo?  {
+    return try!  FfiConverterOptionTypePublicKeyInfo.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_consentkit_ffi_fn_method_wallet_public_key(
-            self.uniffiCloneHandle(),uniffiCallStatus
+    uniffi_consentkit_ffi_fn_method_wallet_public_key_for(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(controller),uniffiCallStatus
     )
 })
 }
@@ -2359,6 +2665,19 @@ open func trustKey(publicKey: Data, role: Role, party: String)throws   {try rust
         FfiConverterString.lower(party),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * The wallet format version of its header (1: written before wallets
+     * had a key per controller; 2: a key per controller).
+     */
+open func version() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_wallet_version(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -4511,6 +4830,85 @@ public func FfiConverterTypeRecipient_lower(_ value: Recipient) -> RustBuffer {
 
 
 /**
+ * What `repairWallet` dropped.
+ */
+public struct RepairReport: Equatable, Hashable {
+    /**
+     * Size of the file before.
+     */
+    public let bytesBefore: UInt64
+    /**
+     * Size of the file after.
+     */
+    public let bytesAfter: UInt64
+    /**
+     * The records (and torn end) dropped, each with why.
+     */
+    public let dropped: [WalletProblem]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Size of the file before.
+         */bytesBefore: UInt64, 
+        /**
+         * Size of the file after.
+         */bytesAfter: UInt64, 
+        /**
+         * The records (and torn end) dropped, each with why.
+         */dropped: [WalletProblem]) {
+        self.bytesBefore = bytesBefore
+        self.bytesAfter = bytesAfter
+        self.dropped = dropped
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RepairReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRepairReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RepairReport {
+        return
+            try RepairReport(
+                bytesBefore: FfiConverterUInt64.read(from: &buf), 
+                bytesAfter: FfiConverterUInt64.read(from: &buf), 
+                dropped: FfiConverterSequenceTypeWalletProblem.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RepairReport, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.bytesBefore, into: &buf)
+        FfiConverterUInt64.write(value.bytesAfter, into: &buf)
+        FfiConverterSequenceTypeWalletProblem.write(value.dropped, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRepairReport_lift(_ buf: RustBuffer) throws -> RepairReport {
+    return try FfiConverterTypeRepairReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRepairReport_lower(_ value: RepairReport) -> RustBuffer {
+    return FfiConverterTypeRepairReport.lower(value)
+}
+
+
+/**
  * One line of "what have I shared": with whom, what, for which purpose, under which grant.
  */
 public struct Shared: Equatable, Hashable {
@@ -5337,6 +5735,85 @@ public func FfiConverterTypeVerifiedSignature_lift(_ buf: RustBuffer) throws -> 
 #endif
 public func FfiConverterTypeVerifiedSignature_lower(_ value: VerifiedSignature) -> RustBuffer {
     return FfiConverterTypeVerifiedSignature.lower(value)
+}
+
+
+/**
+ * A part of a wallet or backup that could not be read (skipped; the rest was read).
+ */
+public struct WalletProblem: Equatable, Hashable {
+    /**
+     * Byte offset of the record in the wallet image, if known.
+     */
+    public let offset: UInt64?
+    /**
+     * Index of the record (0 is the header), or null for a torn end.
+     */
+    public let record: UInt64?
+    /**
+     * What is wrong with it.
+     */
+    public let message: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Byte offset of the record in the wallet image, if known.
+         */offset: UInt64?, 
+        /**
+         * Index of the record (0 is the header), or null for a torn end.
+         */record: UInt64?, 
+        /**
+         * What is wrong with it.
+         */message: String) {
+        self.offset = offset
+        self.record = record
+        self.message = message
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WalletProblem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWalletProblem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WalletProblem {
+        return
+            try WalletProblem(
+                offset: FfiConverterOptionUInt64.read(from: &buf), 
+                record: FfiConverterOptionUInt64.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WalletProblem, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt64.write(value.offset, into: &buf)
+        FfiConverterOptionUInt64.write(value.record, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletProblem_lift(_ buf: RustBuffer) throws -> WalletProblem {
+    return try FfiConverterTypeWalletProblem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletProblem_lower(_ value: WalletProblem) -> RustBuffer {
+    return FfiConverterTypeWalletProblem.lower(value)
 }
 
 
@@ -6578,6 +7055,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeExternalKeyProvider: FfiConverterRustBuffer {
+    typealias SwiftType = ExternalKeyProvider?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeExternalKeyProvider.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeExternalKeyProvider.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeExternalSigner: FfiConverterRustBuffer {
     typealias SwiftType = ExternalSigner?
 
@@ -6594,6 +7095,30 @@ fileprivate struct FfiConverterOptionTypeExternalSigner: FfiConverterRustBuffer 
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeExternalSigner.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypePublicKeyInfo: FfiConverterRustBuffer {
+    typealias SwiftType = PublicKeyInfo?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePublicKeyInfo.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePublicKeyInfo.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7169,6 +7694,31 @@ fileprivate struct FfiConverterSequenceTypeVerifiedSignature: FfiConverterRustBu
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeWalletProblem: FfiConverterRustBuffer {
+    typealias SwiftType = [WalletProblem]
+
+    public static func write(_ value: [WalletProblem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeWalletProblem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [WalletProblem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [WalletProblem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeWalletProblem.read(from: &buf))
+        }
+        return seq
+    }
+}
 /**
  * Reads the offer inside an offer artifact (decoded strictly, signatures not checked).
  */
@@ -7250,6 +7800,19 @@ public func noticeForText(url: String, text: Data) -> Notice  {
     )
 })
 }
+/**
+ * Rewrites the wallet file at `path` without what cannot be read (a torn
+ * last record, damaged records) and says what was dropped. The only call
+ * that rewrites a wallet file; nothing to drop leaves it as it is.
+ */
+public func repairWallet(path: String)throws  -> RepairReport  {
+    return try  FfiConverterTypeRepairReport_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_func_repair_wallet(
+        FfiConverterString.lower(path),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -7287,6 +7850,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_func_notice_for_text() != 6093) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_consentkit_ffi_checksum_func_repair_wallet() != 12434) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_consentkit_ffi_checksum_method_controller_countersign() != 19871) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7303,6 +7869,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_controller_revoke() != 4313) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_externalkeyprovider_signer_for() != 46535) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_externalkeyprovider_legacy_signer() != 3547) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_externalsigner_public_key() != 65157) {
@@ -7386,10 +7958,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_grants() != 33230) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_consentkit_ffi_checksum_method_wallet_problems() != 14372) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_consentkit_ffi_checksum_method_wallet_pseudonym() != 62366) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_public_key() != 14926) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_public_key_for() != 63588) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_receive() != 21790) {
@@ -7414,6 +7989,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_trust_key() != 36671) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_wallet_version() != 20656) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_violations() != 35668) {
@@ -7446,28 +8024,29 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_constructor_verifier_new() != 62459) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_wallet_create() != 61008) {
+    if (uniffi_consentkit_ffi_checksum_constructor_wallet_create() != 44131) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_wallet_create_with_signer() != 6941) {
+    if (uniffi_consentkit_ffi_checksum_constructor_wallet_create_with_provider() != 56540) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_wallet_from_bytes() != 61214) {
+    if (uniffi_consentkit_ffi_checksum_constructor_wallet_from_bytes() != 18409) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_wallet_import_backup() != 9421) {
+    if (uniffi_consentkit_ffi_checksum_constructor_wallet_import_backup() != 47244) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_wallet_in_memory() != 52912) {
+    if (uniffi_consentkit_ffi_checksum_constructor_wallet_in_memory() != 10501) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_wallet_in_memory_with_signer() != 2160) {
+    if (uniffi_consentkit_ffi_checksum_constructor_wallet_in_memory_with_provider() != 63374) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_wallet_open() != 59941) {
+    if (uniffi_consentkit_ffi_checksum_constructor_wallet_open() != 10949) {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiCallbackInitExternalKeyProvider()
     uniffiCallbackInitExternalSigner()
     return InitializationResult.ok
 }()

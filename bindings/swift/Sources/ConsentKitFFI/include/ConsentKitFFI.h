@@ -243,6 +243,20 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_EXTERNAL_KEY_PROVIDER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_EXTERNAL_KEY_PROVIDER_METHOD0
+typedef void (*UniffiCallbackInterfaceExternalKeyProviderMethod0)(uint64_t, RustBuffer, uint64_t* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_EXTERNAL_KEY_PROVIDER_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_EXTERNAL_KEY_PROVIDER_METHOD1
+typedef void (*UniffiCallbackInterfaceExternalKeyProviderMethod1)(uint64_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_EXTERNAL_SIGNER_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_EXTERNAL_SIGNER_METHOD0
 typedef void (*UniffiCallbackInterfaceExternalSignerMethod0)(uint64_t, RustBuffer* _Nonnull, 
@@ -255,6 +269,16 @@ typedef void (*UniffiCallbackInterfaceExternalSignerMethod0)(uint64_t, RustBuffe
 typedef void (*UniffiCallbackInterfaceExternalSignerMethod1)(uint64_t, RustBuffer, RustBuffer* _Nonnull, 
         RustCallStatus *_Nonnull uniffiCallStatus
     );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_EXTERNAL_KEY_PROVIDER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_EXTERNAL_KEY_PROVIDER
+typedef struct UniffiVTableCallbackInterfaceExternalKeyProvider {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceExternalKeyProviderMethod0 _Nonnull signerFor;
+    UniffiCallbackInterfaceExternalKeyProviderMethod1 _Nonnull legacySigner;
+} UniffiVTableCallbackInterfaceExternalKeyProvider;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_EXTERNAL_SIGNER
@@ -315,6 +339,31 @@ RustBuffer uniffi_consentkit_ffi_fn_method_controller_public_key(uint64_t ptr, R
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_CONTROLLER_REVOKE
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_CONTROLLER_REVOKE
 RustBuffer uniffi_consentkit_ffi_fn_method_controller_revoke(uint64_t ptr, RustBuffer grant, uint64_t at, RustBuffer reason, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CLONE_EXTERNALKEYPROVIDER
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CLONE_EXTERNALKEYPROVIDER
+uint64_t uniffi_consentkit_ffi_fn_clone_externalkeyprovider(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FREE_EXTERNALKEYPROVIDER
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FREE_EXTERNALKEYPROVIDER
+void uniffi_consentkit_ffi_fn_free_externalkeyprovider(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_INIT_CALLBACK_VTABLE_EXTERNALKEYPROVIDER
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_INIT_CALLBACK_VTABLE_EXTERNALKEYPROVIDER
+void uniffi_consentkit_ffi_fn_init_callback_vtable_externalkeyprovider(const UniffiVTableCallbackInterfaceExternalKeyProvider* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_EXTERNALKEYPROVIDER_SIGNER_FOR
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_EXTERNALKEYPROVIDER_SIGNER_FOR
+uint64_t uniffi_consentkit_ffi_fn_method_externalkeyprovider_signer_for(uint64_t ptr, RustBuffer controller, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_EXTERNALKEYPROVIDER_LEGACY_SIGNER
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_EXTERNALKEYPROVIDER_LEGACY_SIGNER
+RustBuffer uniffi_consentkit_ffi_fn_method_externalkeyprovider_legacy_signer(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CLONE_EXTERNALSIGNER
@@ -485,37 +534,37 @@ void uniffi_consentkit_ffi_fn_free_wallet(uint64_t handle, RustCallStatus *_Nonn
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CONSTRUCTOR_WALLET_CREATE
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CONSTRUCTOR_WALLET_CREATE
-uint64_t uniffi_consentkit_ffi_fn_constructor_wallet_create(RustBuffer path, uint64_t key, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_consentkit_ffi_fn_constructor_wallet_create(RustBuffer path, RustBuffer algorithm, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CONSTRUCTOR_WALLET_CREATE_WITH_SIGNER
-#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CONSTRUCTOR_WALLET_CREATE_WITH_SIGNER
-uint64_t uniffi_consentkit_ffi_fn_constructor_wallet_create_with_signer(RustBuffer path, uint64_t signer, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CONSTRUCTOR_WALLET_CREATE_WITH_PROVIDER
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CONSTRUCTOR_WALLET_CREATE_WITH_PROVIDER
+uint64_t uniffi_consentkit_ffi_fn_constructor_wallet_create_with_provider(RustBuffer path, uint64_t provider, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CONSTRUCTOR_WALLET_FROM_BYTES
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CONSTRUCTOR_WALLET_FROM_BYTES
-uint64_t uniffi_consentkit_ffi_fn_constructor_wallet_from_bytes(RustBuffer bytes, RustBuffer signer, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_consentkit_ffi_fn_constructor_wallet_from_bytes(RustBuffer bytes, RustBuffer provider, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CONSTRUCTOR_WALLET_IMPORT_BACKUP
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CONSTRUCTOR_WALLET_IMPORT_BACKUP
-uint64_t uniffi_consentkit_ffi_fn_constructor_wallet_import_backup(RustBuffer backup, RustBuffer key, RustBuffer signer, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_consentkit_ffi_fn_constructor_wallet_import_backup(RustBuffer backup, RustBuffer key, RustBuffer provider, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CONSTRUCTOR_WALLET_IN_MEMORY
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CONSTRUCTOR_WALLET_IN_MEMORY
-uint64_t uniffi_consentkit_ffi_fn_constructor_wallet_in_memory(uint64_t key, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_consentkit_ffi_fn_constructor_wallet_in_memory(RustBuffer algorithm, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CONSTRUCTOR_WALLET_IN_MEMORY_WITH_SIGNER
-#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CONSTRUCTOR_WALLET_IN_MEMORY_WITH_SIGNER
-uint64_t uniffi_consentkit_ffi_fn_constructor_wallet_in_memory_with_signer(uint64_t signer, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CONSTRUCTOR_WALLET_IN_MEMORY_WITH_PROVIDER
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CONSTRUCTOR_WALLET_IN_MEMORY_WITH_PROVIDER
+uint64_t uniffi_consentkit_ffi_fn_constructor_wallet_in_memory_with_provider(uint64_t provider, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CONSTRUCTOR_WALLET_OPEN
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CONSTRUCTOR_WALLET_OPEN
-uint64_t uniffi_consentkit_ffi_fn_constructor_wallet_open(RustBuffer path, RustBuffer signer, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_consentkit_ffi_fn_constructor_wallet_open(RustBuffer path, RustBuffer provider, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_ACCEPT
@@ -573,14 +622,19 @@ RustBuffer uniffi_consentkit_ffi_fn_method_wallet_grant_state(uint64_t ptr, Rust
 RustBuffer uniffi_consentkit_ffi_fn_method_wallet_grants(uint64_t ptr, uint64_t now, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_PROBLEMS
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_PROBLEMS
+RustBuffer uniffi_consentkit_ffi_fn_method_wallet_problems(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_PSEUDONYM
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_PSEUDONYM
 RustBuffer uniffi_consentkit_ffi_fn_method_wallet_pseudonym(uint64_t ptr, RustBuffer controller, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_PUBLIC_KEY
-#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_PUBLIC_KEY
-RustBuffer uniffi_consentkit_ffi_fn_method_wallet_public_key(uint64_t ptr, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_PUBLIC_KEY_FOR
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_PUBLIC_KEY_FOR
+RustBuffer uniffi_consentkit_ffi_fn_method_wallet_public_key_for(uint64_t ptr, RustBuffer controller, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_RECEIVE
@@ -621,6 +675,11 @@ void uniffi_consentkit_ffi_fn_method_wallet_trust_all(uint64_t ptr, uint64_t tru
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_TRUST_KEY
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_TRUST_KEY
 void uniffi_consentkit_ffi_fn_method_wallet_trust_key(uint64_t ptr, RustBuffer public_key, RustBuffer role, RustBuffer party, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_VERSION
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_VERSION
+uint64_t uniffi_consentkit_ffi_fn_method_wallet_version(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_VIOLATIONS
@@ -666,6 +725,11 @@ RustBuffer uniffi_consentkit_ffi_fn_func_make_bundle(RustBuffer artifacts, RustC
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_NOTICE_FOR_TEXT
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_NOTICE_FOR_TEXT
 RustBuffer uniffi_consentkit_ffi_fn_func_notice_for_text(RustBuffer url, RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_REPAIR_WALLET
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_REPAIR_WALLET
+RustBuffer uniffi_consentkit_ffi_fn_func_repair_wallet(RustBuffer path, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_CONSENTKIT_FFI_RUSTBUFFER_ALLOC
@@ -970,6 +1034,12 @@ uint16_t uniffi_consentkit_ffi_checksum_func_notice_for_text(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_REPAIR_WALLET
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_REPAIR_WALLET
+uint16_t uniffi_consentkit_ffi_checksum_func_repair_wallet(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_CONTROLLER_COUNTERSIGN
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_CONTROLLER_COUNTERSIGN
 uint16_t uniffi_consentkit_ffi_checksum_method_controller_countersign(void
@@ -1003,6 +1073,18 @@ uint16_t uniffi_consentkit_ffi_checksum_method_controller_public_key(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_CONTROLLER_REVOKE
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_CONTROLLER_REVOKE
 uint16_t uniffi_consentkit_ffi_checksum_method_controller_revoke(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_EXTERNALKEYPROVIDER_SIGNER_FOR
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_EXTERNALKEYPROVIDER_SIGNER_FOR
+uint16_t uniffi_consentkit_ffi_checksum_method_externalkeyprovider_signer_for(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_EXTERNALKEYPROVIDER_LEGACY_SIGNER
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_EXTERNALKEYPROVIDER_LEGACY_SIGNER
+uint16_t uniffi_consentkit_ffi_checksum_method_externalkeyprovider_legacy_signer(void
     
 );
 #endif
@@ -1168,15 +1250,21 @@ uint16_t uniffi_consentkit_ffi_checksum_method_wallet_grants(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_PROBLEMS
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_PROBLEMS
+uint16_t uniffi_consentkit_ffi_checksum_method_wallet_problems(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_PSEUDONYM
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_PSEUDONYM
 uint16_t uniffi_consentkit_ffi_checksum_method_wallet_pseudonym(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_PUBLIC_KEY
-#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_PUBLIC_KEY
-uint16_t uniffi_consentkit_ffi_checksum_method_wallet_public_key(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_PUBLIC_KEY_FOR
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_PUBLIC_KEY_FOR
+uint16_t uniffi_consentkit_ffi_checksum_method_wallet_public_key_for(void
     
 );
 #endif
@@ -1225,6 +1313,12 @@ uint16_t uniffi_consentkit_ffi_checksum_method_wallet_trust_all(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_TRUST_KEY
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_TRUST_KEY
 uint16_t uniffi_consentkit_ffi_checksum_method_wallet_trust_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_VERSION
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_VERSION
+uint16_t uniffi_consentkit_ffi_checksum_method_wallet_version(void
     
 );
 #endif
@@ -1294,9 +1388,9 @@ uint16_t uniffi_consentkit_ffi_checksum_constructor_wallet_create(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_CONSTRUCTOR_WALLET_CREATE_WITH_SIGNER
-#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_CONSTRUCTOR_WALLET_CREATE_WITH_SIGNER
-uint16_t uniffi_consentkit_ffi_checksum_constructor_wallet_create_with_signer(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_CONSTRUCTOR_WALLET_CREATE_WITH_PROVIDER
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_CONSTRUCTOR_WALLET_CREATE_WITH_PROVIDER
+uint16_t uniffi_consentkit_ffi_checksum_constructor_wallet_create_with_provider(void
     
 );
 #endif
@@ -1318,9 +1412,9 @@ uint16_t uniffi_consentkit_ffi_checksum_constructor_wallet_in_memory(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_CONSTRUCTOR_WALLET_IN_MEMORY_WITH_SIGNER
-#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_CONSTRUCTOR_WALLET_IN_MEMORY_WITH_SIGNER
-uint16_t uniffi_consentkit_ffi_checksum_constructor_wallet_in_memory_with_signer(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_CONSTRUCTOR_WALLET_IN_MEMORY_WITH_PROVIDER
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_CONSTRUCTOR_WALLET_IN_MEMORY_WITH_PROVIDER
+uint16_t uniffi_consentkit_ffi_checksum_constructor_wallet_in_memory_with_provider(void
     
 );
 #endif
