@@ -33,6 +33,19 @@ class PhoneKey : ExternalSigner {
         Signature.getInstance("SHA256withECDSA").run { initSign(pair.private); update(message); sign() }
 }
 
+/**
+ * The phone's keys: one per controller (on Android, one Keystore alias per
+ * controller), so that two controllers cannot link the driver by a key.
+ */
+class PhoneKeys : ExternalKeyProvider {
+    private val keys = java.util.concurrent.ConcurrentHashMap<String, PhoneKey>()
+
+    override fun signerFor(controller: String): ExternalSigner = keys.getOrPut(controller) { PhoneKey() }
+
+    /** Only a version-1 wallet (one key for every controller) has one. */
+    override fun legacySigner(): ExternalSigner? = null
+}
+
 fun main(args: Array<String>) {
     val t0: ULong = 1_793_491_200uL // 2026-11-01
     val day: ULong = 86_400uL
@@ -45,9 +58,8 @@ fun main(args: Array<String>) {
     val city = Controller(cityKey)
 
     // The driver's wallet, with the app's and the city's keys pinned.
-    val phone = PhoneKey()
     val walletFile = File(dir, "driver-${System.nanoTime()}.ckw")
-    val wallet = Wallet.createWithSigner(walletFile.path, phone)
+    val wallet = Wallet.createWithProvider(walletFile.path, PhoneKeys())
     wallet.trustKey(appKey.publicKey(), Role.CONTROLLER, "traffic.example")
     wallet.trustKey(cityKey.publicKey(), Role.PARTNER, "city.example")
 

@@ -7,7 +7,7 @@
 // checks the artifact. The wallet's bytes and the key live in IndexedDB.
 // The companies are simulated in the page with their own keys.
 import init, {
-  ExternalKey, Issuer, Key, PublicKey, TrustSet, Wallet, audit, commit, isConsentkitError,
+  Issuer, Key, PublicKey, TrustSet, Wallet, audit, commit, isConsentkitError,
 } from "/pkg/consentkit.js";
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -84,7 +84,7 @@ const COMPANIES = {
   },
 };
 
-const state = { wallet: null, pair: null, companies: {}, clock: 0 };
+const state = { wallet: null, pairs: {}, companies: {}, clock: 0 };
 
 /** A monotonic clock in seconds: every step of the story happens after the last. */
 function tick(step = 60) {
@@ -126,19 +126,14 @@ async function setup() {
   }
   await save("companies", stored);
 
-  // The person's key: non-extractable, it never leaves WebCrypto.
-  state.pair = await load("personKey");
-  if (!state.pair) {
-    state.pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
-    await save("personKey", state.pair);
-  }
-  const raw = new Uint8Array(await crypto.subtle.exportKey("raw", state.pair.publicKey));
-  const key = ExternalKey.deferred(PublicKey.fromRaw("ES256", raw));
+  // The person's keys: one non-extractable WebCrypto key per company, so that
+  // two companies cannot link the person by a key. None leaves WebCrypto.
+  state.pairs = (await load("personKeys")) ?? {};
   const bytes = await load("wallet");
   if (bytes) {
-    state.wallet = Wallet.fromBytesExternal(bytes, key);
+    state.wallet = Wallet.fromBytes(bytes);
   } else {
-    state.wallet = Wallet.createExternal(key);
+    state.wallet = Wallet.createExternal();
     for (const [party, issuer] of Object.entries(state.companies)) {
       state.wallet.trustKey(issuer.publicKey(), party === "city.example" ? "partner" : "controller", party);
     }
@@ -148,12 +143,34 @@ async function setup() {
     }
     await persist();
   }
-  $("#kid").textContent = key.kid.slice(0, 16) + "…";
+  showKeys();
 }
 
-/** Signs a prepared request with the WebCrypto key, completes it in the wallet. */
-async function signWithWebCrypto(pending) {
-  const sig = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, state.pair.privateKey, pending.message);
+/** The person's key at `controller`: made (non-extractable) and bound to the wallet on first use. */
+async function keyFor(controller) {
+  if (!state.pairs[controller]) {
+    state.pairs[controller] = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
+    await save("personKeys", state.pairs);
+  }
+  const pair = state.pairs[controller];
+  if (!state.wallet.publicKeyFor(controller)) {
+    const raw = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
+    state.wallet.bindKey(controller, PublicKey.fromRaw("ES256", raw));
+    await persist();
+  }
+  showKeys();
+  return pair;
+}
+
+function showKeys() {
+  const kids = Object.keys(state.pairs).map((c) => `${c}: ${state.wallet.publicKeyFor(c)?.kid.slice(0, 8) ?? "…"}…`);
+  $("#kid").textContent = kids.length ? kids.join(", ") : "one per company, made when you first answer";
+}
+
+/** Signs a prepared request with the WebCrypto key of the controller it is for, completes it in the wallet. */
+async function signWithWebCrypto(pending, controller) {
+  const pair = state.pairs[controller];
+  const sig = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, pair.privateKey, pending.message);
   return state.wallet.complete(pending, new Uint8Array(sig));
 }
 
@@ -163,7 +180,8 @@ async function accept(offer, card) {
   const recipients = [...card.querySelectorAll("input[data-recipient]:checked")].map((i) => i.dataset.recipient);
   if (purposes.length === 0) return status("Choose at least one purpose, or refuse the offer.", true);
   const whole = purposes.length === offer.body.purposes.length && recipients.length === offer.body.recipients.length;
-  const grant = await signWithWebCrypto(state.wallet.prepareAccept(offer.digest, whole ? null : { purposes, recipients }, tick()));
+  await keyFor(offer.body.controller);
+  const grant = await signWithWebCrypto(state.wallet.prepareAccept(offer.digest, whole ? null : { purposes, recipients }, tick()), offer.body.controller);
   // The company countersigns and sends the grant back.
   const countersigned = state.companies[offer.body.controller].countersign(grant);
   state.wallet.receive(countersigned, tick());
@@ -172,14 +190,16 @@ async function accept(offer, card) {
 }
 
 async function refuse(offer) {
-  const refusal = await signWithWebCrypto(state.wallet.prepareRefuse(offer.digest, tick()));
+  await keyFor(offer.body.controller);
+  const refusal = await signWithWebCrypto(state.wallet.prepareRefuse(offer.digest, tick()), offer.body.controller);
   state.wallet.receive(state.companies[offer.body.controller].countersign(refusal), tick());
   await persist();
   status(`You refused ${offer.body.controller}'s offer.`);
 }
 
 async function withdraw(grant) {
-  await signWithWebCrypto(state.wallet.prepareWithdraw(grant.id, tick()));
+  await keyFor(grant.controller);
+  await signWithWebCrypto(state.wallet.prepareWithdraw(grant.id, tick()), grant.controller);
   await persist();
   status(`You withdrew your grant to ${grant.controller}. Any use from now on will be flagged.`);
 }

@@ -2867,6 +2867,343 @@ public func FfiConverterTypeArtifactInfo_lower(_ value: ArtifactInfo) -> RustBuf
 
 
 /**
+ * A checkpoint held against the log during an audit.
+ */
+public struct AuditCheckpoint: Equatable, Hashable {
+    /**
+     * Who supplied it (`"auditor"`).
+     */
+    public let source: String
+    /**
+     * Its tree size.
+     */
+    public let size: UInt64
+    /**
+     * Its root hash, base64.
+     */
+    public let rootHash: String
+    /**
+     * Whether the log extends it.
+     */
+    public let consistent: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Who supplied it (`"auditor"`).
+         */source: String, 
+        /**
+         * Its tree size.
+         */size: UInt64, 
+        /**
+         * Its root hash, base64.
+         */rootHash: String, 
+        /**
+         * Whether the log extends it.
+         */consistent: Bool) {
+        self.source = source
+        self.size = size
+        self.rootHash = rootHash
+        self.consistent = consistent
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AuditCheckpoint: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditCheckpoint: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditCheckpoint {
+        return
+            try AuditCheckpoint(
+                source: FfiConverterString.read(from: &buf), 
+                size: FfiConverterUInt64.read(from: &buf), 
+                rootHash: FfiConverterString.read(from: &buf), 
+                consistent: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AuditCheckpoint, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.source, into: &buf)
+        FfiConverterUInt64.write(value.size, into: &buf)
+        FfiConverterString.write(value.rootHash, into: &buf)
+        FfiConverterBool.write(value.consistent, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditCheckpoint_lift(_ buf: RustBuffer) throws -> AuditCheckpoint {
+    return try FfiConverterTypeAuditCheckpoint.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditCheckpoint_lower(_ value: AuditCheckpoint) -> RustBuffer {
+    return FfiConverterTypeAuditCheckpoint.lower(value)
+}
+
+
+/**
+ * The transparency log an audit used.
+ */
+public struct AuditLog: Equatable, Hashable {
+    /**
+     * The log's origin.
+     */
+    public let origin: String
+    /**
+     * Its checkpoint's tree size.
+     */
+    public let size: UInt64
+    /**
+     * Its root hash, base64.
+     */
+    public let rootHash: String
+    /**
+     * Whether logged artifacts were admitted without checking their signatures.
+     */
+    public let trustAdmission: Bool
+    /**
+     * Archived checkpoints proven consistent.
+     */
+    public let archivedConsistent: UInt64
+    /**
+     * Archived checkpoints that failed.
+     */
+    public let archivedProblems: UInt64
+    /**
+     * Checkpoints given by the auditor.
+     */
+    public let checkpoints: [AuditCheckpoint]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The log's origin.
+         */origin: String, 
+        /**
+         * Its checkpoint's tree size.
+         */size: UInt64, 
+        /**
+         * Its root hash, base64.
+         */rootHash: String, 
+        /**
+         * Whether logged artifacts were admitted without checking their signatures.
+         */trustAdmission: Bool, 
+        /**
+         * Archived checkpoints proven consistent.
+         */archivedConsistent: UInt64, 
+        /**
+         * Archived checkpoints that failed.
+         */archivedProblems: UInt64, 
+        /**
+         * Checkpoints given by the auditor.
+         */checkpoints: [AuditCheckpoint]) {
+        self.origin = origin
+        self.size = size
+        self.rootHash = rootHash
+        self.trustAdmission = trustAdmission
+        self.archivedConsistent = archivedConsistent
+        self.archivedProblems = archivedProblems
+        self.checkpoints = checkpoints
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AuditLog: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditLog: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditLog {
+        return
+            try AuditLog(
+                origin: FfiConverterString.read(from: &buf), 
+                size: FfiConverterUInt64.read(from: &buf), 
+                rootHash: FfiConverterString.read(from: &buf), 
+                trustAdmission: FfiConverterBool.read(from: &buf), 
+                archivedConsistent: FfiConverterUInt64.read(from: &buf), 
+                archivedProblems: FfiConverterUInt64.read(from: &buf), 
+                checkpoints: FfiConverterSequenceTypeAuditCheckpoint.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AuditLog, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.origin, into: &buf)
+        FfiConverterUInt64.write(value.size, into: &buf)
+        FfiConverterString.write(value.rootHash, into: &buf)
+        FfiConverterBool.write(value.trustAdmission, into: &buf)
+        FfiConverterUInt64.write(value.archivedConsistent, into: &buf)
+        FfiConverterUInt64.write(value.archivedProblems, into: &buf)
+        FfiConverterSequenceTypeAuditCheckpoint.write(value.checkpoints, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditLog_lift(_ buf: RustBuffer) throws -> AuditLog {
+    return try FfiConverterTypeAuditLog.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditLog_lower(_ value: AuditLog) -> RustBuffer {
+    return FfiConverterTypeAuditLog.lower(value)
+}
+
+
+/**
+ * Where an audit report comes from and what it rests on.
+ */
+public struct AuditProvenance: Equatable, Hashable {
+    /**
+     * The tool (`"consentkit"`).
+     */
+    public let tool: String
+    /**
+     * Its version.
+     */
+    public let version: String
+    /**
+     * SHA-256 (hex) of every byte of the bundle.
+     */
+    public let bundleSha256: String
+    /**
+     * SHA-256 (hex) of the trust set's canonical encoding (keys sorted by kid).
+     */
+    public let trustSha256: String
+    /**
+     * Every trusted key, sorted by kid.
+     */
+    public let trustKeys: [AuditTrustedKey]
+    /**
+     * The log, if the audit used one.
+     */
+    public let log: AuditLog?
+    /**
+     * Signatures checked against the trust set.
+     */
+    public let signaturesChecked: UInt64
+    /**
+     * Signatures admitted through the log without being checked again.
+     */
+    public let signaturesAdmitted: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The tool (`"consentkit"`).
+         */tool: String, 
+        /**
+         * Its version.
+         */version: String, 
+        /**
+         * SHA-256 (hex) of every byte of the bundle.
+         */bundleSha256: String, 
+        /**
+         * SHA-256 (hex) of the trust set's canonical encoding (keys sorted by kid).
+         */trustSha256: String, 
+        /**
+         * Every trusted key, sorted by kid.
+         */trustKeys: [AuditTrustedKey], 
+        /**
+         * The log, if the audit used one.
+         */log: AuditLog?, 
+        /**
+         * Signatures checked against the trust set.
+         */signaturesChecked: UInt64, 
+        /**
+         * Signatures admitted through the log without being checked again.
+         */signaturesAdmitted: UInt64) {
+        self.tool = tool
+        self.version = version
+        self.bundleSha256 = bundleSha256
+        self.trustSha256 = trustSha256
+        self.trustKeys = trustKeys
+        self.log = log
+        self.signaturesChecked = signaturesChecked
+        self.signaturesAdmitted = signaturesAdmitted
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AuditProvenance: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditProvenance: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditProvenance {
+        return
+            try AuditProvenance(
+                tool: FfiConverterString.read(from: &buf), 
+                version: FfiConverterString.read(from: &buf), 
+                bundleSha256: FfiConverterString.read(from: &buf), 
+                trustSha256: FfiConverterString.read(from: &buf), 
+                trustKeys: FfiConverterSequenceTypeAuditTrustedKey.read(from: &buf), 
+                log: FfiConverterOptionTypeAuditLog.read(from: &buf), 
+                signaturesChecked: FfiConverterUInt64.read(from: &buf), 
+                signaturesAdmitted: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AuditProvenance, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.tool, into: &buf)
+        FfiConverterString.write(value.version, into: &buf)
+        FfiConverterString.write(value.bundleSha256, into: &buf)
+        FfiConverterString.write(value.trustSha256, into: &buf)
+        FfiConverterSequenceTypeAuditTrustedKey.write(value.trustKeys, into: &buf)
+        FfiConverterOptionTypeAuditLog.write(value.log, into: &buf)
+        FfiConverterUInt64.write(value.signaturesChecked, into: &buf)
+        FfiConverterUInt64.write(value.signaturesAdmitted, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditProvenance_lift(_ buf: RustBuffer) throws -> AuditProvenance {
+    return try FfiConverterTypeAuditProvenance.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditProvenance_lower(_ value: AuditProvenance) -> RustBuffer {
+    return FfiConverterTypeAuditProvenance.lower(value)
+}
+
+
+/**
  * An audit's result: the same content as `consentkit audit --format json`.
  */
 public struct AuditReport: Equatable, Hashable {
@@ -2911,6 +3248,22 @@ public struct AuditReport: Equatable, Hashable {
      * Findings counted but not listed.
      */
     public let findingsOmitted: UInt64
+    /**
+     * The verdict: clean, findings, or empty (no artifact at all: not clean).
+     */
+    public let outcome: AuditOutcome
+    /**
+     * The outcome's stable name, as in the JSON report (`"clean"`, `"findings"`, `"empty"`).
+     */
+    public let outcomeName: String
+    /**
+     * Whether artifacts were read and nothing was found (false for an empty bundle).
+     */
+    public let isClean: Bool
+    /**
+     * What the audit rests on: tool, bundle hash, trust set, log, signatures.
+     */
+    public let provenance: AuditProvenance
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2945,7 +3298,19 @@ public struct AuditReport: Equatable, Hashable {
          */findingCounts: [FindingCount], 
         /**
          * Findings counted but not listed.
-         */findingsOmitted: UInt64) {
+         */findingsOmitted: UInt64, 
+        /**
+         * The verdict: clean, findings, or empty (no artifact at all: not clean).
+         */outcome: AuditOutcome, 
+        /**
+         * The outcome's stable name, as in the JSON report (`"clean"`, `"findings"`, `"empty"`).
+         */outcomeName: String, 
+        /**
+         * Whether artifacts were read and nothing was found (false for an empty bundle).
+         */isClean: Bool, 
+        /**
+         * What the audit rests on: tool, bundle hash, trust set, log, signatures.
+         */provenance: AuditProvenance) {
         self.at = at
         self.bundleBytes = bundleBytes
         self.items = items
@@ -2956,6 +3321,10 @@ public struct AuditReport: Equatable, Hashable {
         self.findings = findings
         self.findingCounts = findingCounts
         self.findingsOmitted = findingsOmitted
+        self.outcome = outcome
+        self.outcomeName = outcomeName
+        self.isClean = isClean
+        self.provenance = provenance
     }
 
     
@@ -2983,7 +3352,11 @@ public struct FfiConverterTypeAuditReport: FfiConverterRustBuffer {
                 days: FfiConverterSequenceTypeDayActivity.read(from: &buf), 
                 findings: FfiConverterSequenceTypeFinding.read(from: &buf), 
                 findingCounts: FfiConverterSequenceTypeFindingCount.read(from: &buf), 
-                findingsOmitted: FfiConverterUInt64.read(from: &buf)
+                findingsOmitted: FfiConverterUInt64.read(from: &buf), 
+                outcome: FfiConverterTypeAuditOutcome.read(from: &buf), 
+                outcomeName: FfiConverterString.read(from: &buf), 
+                isClean: FfiConverterBool.read(from: &buf), 
+                provenance: FfiConverterTypeAuditProvenance.read(from: &buf)
         )
     }
 
@@ -2998,6 +3371,10 @@ public struct FfiConverterTypeAuditReport: FfiConverterRustBuffer {
         FfiConverterSequenceTypeFinding.write(value.findings, into: &buf)
         FfiConverterSequenceTypeFindingCount.write(value.findingCounts, into: &buf)
         FfiConverterUInt64.write(value.findingsOmitted, into: &buf)
+        FfiConverterTypeAuditOutcome.write(value.outcome, into: &buf)
+        FfiConverterString.write(value.outcomeName, into: &buf)
+        FfiConverterBool.write(value.isClean, into: &buf)
+        FfiConverterTypeAuditProvenance.write(value.provenance, into: &buf)
     }
 }
 
@@ -3014,6 +3391,95 @@ public func FfiConverterTypeAuditReport_lift(_ buf: RustBuffer) throws -> AuditR
 #endif
 public func FfiConverterTypeAuditReport_lower(_ value: AuditReport) -> RustBuffer {
     return FfiConverterTypeAuditReport.lower(value)
+}
+
+
+/**
+ * One key of the trust set an audit used.
+ */
+public struct AuditTrustedKey: Equatable, Hashable {
+    /**
+     * The key id (hex).
+     */
+    public let kid: String
+    /**
+     * `"EdDSA"` or `"ES256"`.
+     */
+    public let alg: String
+    /**
+     * The role it signs in (`"controller"`, `"partner"`, `"person"`, `"log"`).
+     */
+    public let role: String
+    /**
+     * The party it belongs to.
+     */
+    public let party: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The key id (hex).
+         */kid: String, 
+        /**
+         * `"EdDSA"` or `"ES256"`.
+         */alg: String, 
+        /**
+         * The role it signs in (`"controller"`, `"partner"`, `"person"`, `"log"`).
+         */role: String, 
+        /**
+         * The party it belongs to.
+         */party: String) {
+        self.kid = kid
+        self.alg = alg
+        self.role = role
+        self.party = party
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AuditTrustedKey: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditTrustedKey: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditTrustedKey {
+        return
+            try AuditTrustedKey(
+                kid: FfiConverterString.read(from: &buf), 
+                alg: FfiConverterString.read(from: &buf), 
+                role: FfiConverterString.read(from: &buf), 
+                party: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AuditTrustedKey, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.kid, into: &buf)
+        FfiConverterString.write(value.alg, into: &buf)
+        FfiConverterString.write(value.role, into: &buf)
+        FfiConverterString.write(value.party, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditTrustedKey_lift(_ buf: RustBuffer) throws -> AuditTrustedKey {
+    return try FfiConverterTypeAuditTrustedKey.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditTrustedKey_lower(_ value: AuditTrustedKey) -> RustBuffer {
+    return FfiConverterTypeAuditTrustedKey.lower(value)
 }
 
 
@@ -6009,6 +6475,91 @@ public func FfiConverterTypeArtifactKind_lower(_ value: ArtifactKind) -> RustBuf
 
 
 /**
+ * The verdict of an audit.
+ */
+
+public enum AuditOutcome: Equatable, Hashable {
+    
+    /**
+     * Artifacts were read and nothing was found.
+     */
+    case clean
+    /**
+     * At least one finding.
+     */
+    case findings
+    /**
+     * Nothing to audit: the bundle holds no artifact. Not clean.
+     */
+    case empty
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AuditOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = AuditOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .clean
+        
+        case 2: return .findings
+        
+        case 3: return .empty
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AuditOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .clean:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .findings:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .empty:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditOutcome_lift(_ buf: RustBuffer) throws -> AuditOutcome {
+    return try FfiConverterTypeAuditOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditOutcome_lower(_ value: AuditOutcome) -> RustBuffer {
+    return FfiConverterTypeAuditOutcome.lower(value)
+}
+
+
+
+/**
  * The kind of value a person receives.
  */
 
@@ -7103,6 +7654,30 @@ fileprivate struct FfiConverterOptionTypeExternalSigner: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeAuditLog: FfiConverterRustBuffer {
+    typealias SwiftType = AuditLog?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeAuditLog.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeAuditLog.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypePublicKeyInfo: FfiConverterRustBuffer {
     typealias SwiftType = PublicKeyInfo?
 
@@ -7315,6 +7890,56 @@ fileprivate struct FfiConverterSequenceTypeArtifactInfo: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeArtifactInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeAuditCheckpoint: FfiConverterRustBuffer {
+    typealias SwiftType = [AuditCheckpoint]
+
+    public static func write(_ value: [AuditCheckpoint], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAuditCheckpoint.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AuditCheckpoint] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AuditCheckpoint]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAuditCheckpoint.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeAuditTrustedKey: FfiConverterRustBuffer {
+    typealias SwiftType = [AuditTrustedKey]
+
+    public static func write(_ value: [AuditTrustedKey], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAuditTrustedKey.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AuditTrustedKey] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AuditTrustedKey]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAuditTrustedKey.read(from: &buf))
         }
         return seq
     }
