@@ -52,7 +52,7 @@ pub enum LogCmd {
     /// Print the log's current signed checkpoint.
     #[command(after_help = "Exit codes:
   0  printed
-  2  no readable log there (a message on stderr)")]
+  2  unusable input: no readable log there (a message on stderr)")]
     Checkpoint {
         /// The log directory.
         logdir: PathBuf,

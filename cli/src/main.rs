@@ -202,8 +202,8 @@ enum WalletCmd {
     /// (mode 0600) and a rename. A wallet with nothing to drop is left as it is.
     #[command(after_help = "Exit codes:
   0  repaired, or nothing to repair
-  2  the file is not a readable wallet (bad magic or header), or cannot be
-     written, or usage error (a message on stderr)")]
+  2  unusable wallet (not a readable wallet: bad magic or header), a file
+     that cannot be written, or usage error (a message on stderr)")]
     Repair {
         /// The wallet file.
         wallet: PathBuf,

@@ -28,7 +28,8 @@ pub const ADD_EXIT_CODES: &str = "Exit codes:
 /// Exit codes of `trust list` and `trust inspect`.
 pub const READ_EXIT_CODES: &str = "Exit codes:
   0  shown
-  2  not a key, trust file or log verifier key, or unreadable (a message on stderr)";
+  2  unusable input: not a key, trust file or log verifier key, or
+     unreadable (a message on stderr)";
 
 /// A role on the command line.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
