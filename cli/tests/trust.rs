@@ -150,11 +150,7 @@ fn audit_with_log_uses_a_trust_file_built_only_with_trust_add() {
     let offer = sample::signed_offer(&k.p).unwrap();
     let grant = sample::signed_grant(&k.p, &offer).unwrap();
     let receipt = sample::signed_receipt(&k.p, &grant).unwrap();
-    let bundle = write(
-        &k.dir,
-        "b.cbors",
-        &to_sequence([&offer, &grant, &receipt].into_iter()),
-    );
+    let bundle = write(&k.dir, "b.cbors", &to_sequence([&offer, &grant, &receipt]));
     let log_key = write(
         &k.dir,
         "log.key",
@@ -521,7 +517,7 @@ fn bundle_with_one_bad(k: &Keys) -> (PathBuf, Artifact) {
     let mut bad = receipt.as_bytes().to_vec();
     let last = bad.len() - 1;
     bad[last] ^= 1;
-    let mut bytes = to_sequence([&offer, &grant].into_iter());
+    let mut bytes = to_sequence([&offer, &grant]);
     bytes.extend_from_slice(&bad);
     bytes.extend_from_slice(receipt.as_bytes());
     (write(&k.dir, "bundle.cbors", &bytes), receipt)
