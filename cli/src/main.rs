@@ -131,7 +131,8 @@ enum Cmd {
         #[arg(long)]
         out: Option<PathBuf>,
         /// A transparency log directory: every artifact must be in it, and
-        /// its history consistent. Its key must be in the trust file (role "log").
+        /// its history consistent. Its key must be in the trust file (role "log",
+        /// party = the log's origin: `consentkit trust add TRUST --log-vkey LOGDIR/vkey`).
         #[arg(long)]
         log: Option<PathBuf>,
         /// An older signed checkpoint of the log (kept by an auditor or a wallet)

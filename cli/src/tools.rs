@@ -98,7 +98,18 @@ fn key_material(file: &Path) -> Result<Option<serde_json::Value>, CliError> {
         return Ok(None);
     }
     let bytes = crate::trust::read_bounded(file)?;
-    Ok(crate::trust::describe(&bytes).ok())
+    match crate::trust::describe(&bytes) {
+        Ok(j) => Ok(Some(j)),
+        Err(e) => {
+            if matches!(first[0] >> 5, 4 | 5) {
+                eprintln!(
+                    "consentkit: {}: no artifact, and no key or trust file either: {e}",
+                    file.display()
+                );
+            }
+            Ok(None)
+        }
+    }
 }
 
 pub fn inspect(file: &Path) -> Result<ExitCode, CliError> {

@@ -12,6 +12,8 @@ use consentkit::keys::{KeyMaterial, TrustedKey};
 use consentkit::log::NoteVerifier;
 use consentkit::{Algorithm, PublicKey, Role, TrustSet};
 
+use zeroize::Zeroizing;
+
 use crate::CliError;
 
 /// Largest key, trust or vkey file read (a trust set of 65,533 keys is
@@ -156,8 +158,9 @@ pub enum Material {
     Vkey(NoteVerifier),
 }
 
-/// Reads a file of at most [`MAX_KEY_FILE`] bytes.
-pub fn read_bounded(path: &Path) -> Result<Vec<u8>, CliError> {
+/// Reads a file of at most [`MAX_KEY_FILE`] bytes, zeroed when dropped (it
+/// may be a private key).
+pub fn read_bounded(path: &Path) -> Result<Zeroizing<Vec<u8>>, CliError> {
     let len = std::fs::metadata(path)
         .map_err(|e| CliError(format!("{}: {e}", path.display())))?
         .len();
@@ -167,7 +170,7 @@ pub fn read_bounded(path: &Path) -> Result<Vec<u8>, CliError> {
             path.display()
         )));
     }
-    crate::read(path)
+    crate::read(path).map(Zeroizing::new)
 }
 
 /// A log verifier key, if `bytes` is one (UTF-8 `name+hash+base64`, one

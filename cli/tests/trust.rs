@@ -501,6 +501,16 @@ fn trust_inspect_and_inspect_recognise_keys_trust_files_and_vkeys() {
     let out = run(bin().args(["trust", "inspect"]).arg(&junk));
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("junk"), "{}", stderr(&out));
+    // `inspect` on an untagged array that is no trust set: not an artifact
+    // either (exit 1), and it says why it is no trust file.
+    let not_trust = write(&k.dir, "not-trust.cbor", &[0x81, 0x01]);
+    let out = run(bin().arg("inspect").arg(&not_trust));
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("no key or trust file either"),
+        "{}",
+        stderr(&out)
+    );
     // `inspect` still shows artifacts.
     let offer = sample::signed_offer(&k.p).unwrap();
     let f = write(&k.dir, "offer.cose", offer.as_bytes());
