@@ -15,12 +15,23 @@ use crate::{read, read_trust, write, CliError};
 /// Largest verifier key file read by `--vkey`.
 const MAX_VKEY_FILE: u64 = 4096;
 
+/// Exit codes of the `log` commands (each subcommand's `--help` says which apply).
+pub const LOG_EXIT_CODES: &str = "Exit codes:
+  0  done: appended, printed, proven, verified
+  1  an artifact was rejected (append), is not in the log (prove), or the
+     log failed verification (verify)
+  2  unusable input or usage error (a message on stderr)";
+
 #[derive(Subcommand)]
 pub enum LogCmd {
     /// Verify artifacts against a trust file, append them to a log (created
     /// if absent) and publish a new signed checkpoint. Artifacts already in
     /// the log are skipped; if any artifact fails verification, nothing is
     /// appended (exit 1).
+    #[command(after_help = "Exit codes:
+  0  appended (or every artifact was already in the log)
+  1  an artifact failed verification: nothing appended
+  2  unusable input or usage error (a message on stderr)")]
     Append {
         /// The log directory.
         logdir: PathBuf,
@@ -39,12 +50,19 @@ pub enum LogCmd {
         origin: Option<String>,
     },
     /// Print the log's current signed checkpoint.
+    #[command(after_help = "Exit codes:
+  0  printed
+  2  unusable input: no readable log there (a message on stderr)")]
     Checkpoint {
         /// The log directory.
         logdir: PathBuf,
     },
     /// Print (and with --out, write as CBOR) the inclusion proof of an
     /// artifact, with the signed checkpoint it is proven against.
+    #[command(after_help = "Exit codes:
+  0  proven
+  1  the artifact is not in the log (or not in the tree of --size)
+  2  unusable input or usage error (a message on stderr)")]
     Prove {
         /// The log directory.
         logdir: PathBuf,
@@ -60,6 +78,10 @@ pub enum LogCmd {
     /// Verify the log: its files agree with each other and with the
     /// checkpoint, the checkpoint's signature verifies, and every archived
     /// checkpoint is consistent with the latest (the log only grew).
+    #[command(after_help = "Exit codes:
+  0  the log verified
+  1  it failed verification (a line per problem on stdout)
+  2  unusable input or usage error (a message on stderr)")]
     Verify {
         /// The log directory.
         logdir: PathBuf,

@@ -14,9 +14,12 @@ mod demo;
 mod log;
 mod rng;
 mod tools;
+mod trust;
 mod wallet;
 
 /// Exit codes of the commands that check artifacts (`audit`, `verify`, `inspect`).
+/// Commands that only read or write keys, logs or wallets use the same
+/// numbers where they apply (see each command's `--help`).
 pub const EXIT_CODES: &str = "Exit codes:
   0  checked, no findings
   1  findings or failed verification (an item that is no valid artifact counts)
@@ -42,6 +45,21 @@ pub enum Format {
     Html,
 }
 
+/// Exit codes of `keygen`.
+const KEYGEN_EXIT_CODES: &str = "Exit codes:
+  0  written (the key id is printed)
+  2  usage error, an existing file without --force, or a file that cannot be
+     written (a message on stderr)";
+
+/// Output format of `verify`.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum VerifyFormat {
+    /// A line per artifact and a summary line.
+    Text,
+    /// One JSON object: file, outcome, counts and items.
+    Json,
+}
+
 /// Key algorithm.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Alg {
@@ -54,6 +72,7 @@ pub enum Alg {
 #[derive(Subcommand)]
 enum Cmd {
     /// Generate a key pair: the private COSE_Key to --out, the public one to --public.
+    #[command(after_help = KEYGEN_EXIT_CODES)]
     Keygen {
         /// Algorithm.
         #[arg(long, value_enum, default_value = "ed25519")]
@@ -68,7 +87,9 @@ enum Cmd {
         #[arg(long)]
         force: bool,
     },
-    /// Show an artifact, or a CBOR sequence of them, as JSON.
+    /// Show an artifact, or a CBOR sequence of them, as JSON. A key file
+    /// (COSE_Key), a trust file (COSE_KeySet) or a log's verifier key is
+    /// recognised and shown as `consentkit trust inspect` shows it (exit 0).
     #[command(after_help = EXIT_CODES)]
     Inspect {
         /// The artifact or bundle file.
@@ -82,6 +103,14 @@ enum Cmd {
         /// The trust file.
         #[arg(long)]
         trust: PathBuf,
+        /// Output format: `text` (a line per artifact and a summary line) or
+        /// `json` (one object: file, outcome, counts, items).
+        #[arg(long, value_enum, default_value = "text")]
+        format: VerifyFormat,
+        /// Show only the items that failed or could not be read (the
+        /// summary and counts still cover every item).
+        #[arg(long)]
+        failures_only: bool,
     },
     /// Audit a bundle: signatures, lifecycle, scope, limits.
     #[command(after_help = EXIT_CODES)]
@@ -102,7 +131,8 @@ enum Cmd {
         #[arg(long)]
         out: Option<PathBuf>,
         /// A transparency log directory: every artifact must be in it, and
-        /// its history consistent. Its key must be in the trust file (role "log").
+        /// its history consistent. Its key must be in the trust file (role "log",
+        /// party = the log's origin: `consentkit trust add TRUST --log-vkey LOGDIR/vkey`).
         #[arg(long)]
         log: Option<PathBuf>,
         /// An older signed checkpoint of the log (kept by an auditor or a wallet)
@@ -117,17 +147,31 @@ enum Cmd {
         verify_logged: bool,
     },
     /// A signed, append-only transparency log of artifacts (C2SP tiles and checkpoints).
+    #[command(after_help = log::LOG_EXIT_CODES)]
     Log {
         #[command(subcommand)]
         cmd: log::LogCmd,
     },
+    /// Trust files: add keys (every role, a log's verifier key included), list, inspect.
+    #[command(after_help = "Exit codes: 0 done; 2 unusable input or usage error \
+        (a message on stderr). See each subcommand's --help.")]
+    Trust {
+        #[command(subcommand)]
+        cmd: trust::TrustCmd,
+    },
     /// A person's wallet.
+    #[command(after_help = "Exit codes: see `consentkit wallet summary --help` and \
+        `consentkit wallet repair --help`.")]
     Wallet {
         #[command(subcommand)]
         cmd: WalletCmd,
     },
     /// Simulate a small ecosystem (traffic app, music service, expert
     /// marketplace), write its artifacts, keys and trust file, and audit it.
+    #[command(after_help = "Exit codes:
+  0  the audit found exactly the injected violations (none without --violations)
+  1  it found others, or missed some
+  2  usage error, or the output directory cannot be written (a message on stderr)")]
     Demo(demo::DemoArgs),
 }
 
@@ -137,11 +181,11 @@ enum WalletCmd {
     ///
     /// Reading never writes the wallet file. Damaged records are skipped and
     /// listed (on stderr, and under "problems" in JSON); the rest is read.
-    #[command(
-        after_help = "Exit codes: 0 = no violations and no problems; 1 = violations, \
-        log problems, or damaged records skipped; 2 = unusable wallet or usage error (message on stderr); \
-        3 = the wallet holds no artifact."
-    )]
+    #[command(after_help = "Exit codes:
+  0  no violations and no problems
+  1  violations, log problems, or damaged records skipped
+  2  unusable wallet or usage error (a message on stderr)
+  3  nothing to check: the wallet holds no artifact")]
     Summary {
         /// The wallet file.
         wallet: PathBuf,
@@ -157,8 +201,10 @@ enum WalletCmd {
     ///
     /// The only wallet command that rewrites the file: through a new file
     /// (mode 0600) and a rename. A wallet with nothing to drop is left as it is.
-    #[command(after_help = "Exit codes: 0 = repaired, or nothing to repair; \
-        2 = the file is not a readable wallet (bad magic or header) or cannot be written.")]
+    #[command(after_help = "Exit codes:
+  0  repaired, or nothing to repair
+  2  unusable wallet (not a readable wallet: bad magic or header), a file
+     that cannot be written, or usage error (a message on stderr)")]
     Repair {
         /// The wallet file.
         wallet: PathBuf,
@@ -175,7 +221,12 @@ fn main() -> ExitCode {
             force,
         } => tools::keygen(alg, &out, public.as_deref(), force),
         Cmd::Inspect { file } => tools::inspect(&file),
-        Cmd::Verify { file, trust } => tools::verify(&file, &trust),
+        Cmd::Verify {
+            file,
+            trust,
+            format,
+            failures_only,
+        } => tools::verify(&file, &trust, format, failures_only),
         Cmd::Audit {
             bundle,
             trust,
@@ -196,6 +247,7 @@ fn main() -> ExitCode {
             verify_logged,
         }),
         Cmd::Log { cmd } => log::run(&cmd),
+        Cmd::Trust { cmd } => trust::run(&cmd),
         Cmd::Wallet {
             cmd: WalletCmd::Summary { wallet, at, format },
         } => wallet::summary(&wallet, at.as_deref(), format),

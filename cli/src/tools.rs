@@ -11,7 +11,7 @@ use consentkit::audit::identify;
 use consentkit::cbor::seq::{Framed, SeqReader};
 use consentkit::{Algorithm, Artifact, KeyPair, Signer};
 
-use crate::{read_trust, write, Alg, CliError};
+use crate::{read_trust, write, Alg, CliError, VerifyFormat};
 
 /// Opens a file for streaming through the core's sequence reader.
 fn open_seq(path: &Path) -> Result<SeqReader<BufReader<File>>, CliError> {
@@ -77,7 +77,46 @@ pub fn keygen(
     Ok(ExitCode::SUCCESS)
 }
 
+/// A key, trust or vkey file shown as `trust inspect` shows it, if `file`
+/// is one: small enough, starting like one (an untagged map or array, or
+/// text; artifacts are tagged), and readable as one.
+fn key_material(file: &Path) -> Result<Option<serde_json::Value>, CliError> {
+    use std::io::Read;
+    let f = File::open(file).map_err(|e| CliError(format!("{}: {e}", file.display())))?;
+    let len = f
+        .metadata()
+        .map_err(|e| CliError(format!("{}: {e}", file.display())))?
+        .len();
+    let mut first = [0u8; 1];
+    if len == 0 || len > crate::trust::MAX_KEY_FILE {
+        return Ok(None);
+    }
+    let mut f = f;
+    f.read_exact(&mut first)
+        .map_err(|e| CliError(format!("{}: {e}", file.display())))?;
+    if !crate::trust::looks_like_key_material(first[0]) {
+        return Ok(None);
+    }
+    let bytes = crate::trust::read_bounded(file)?;
+    match crate::trust::describe(&bytes) {
+        Ok(j) => Ok(Some(j)),
+        Err(e) => {
+            if matches!(first[0] >> 5, 4 | 5) {
+                eprintln!(
+                    "consentkit: {}: no artifact, and no key or trust file either: {e}",
+                    file.display()
+                );
+            }
+            Ok(None)
+        }
+    }
+}
+
 pub fn inspect(file: &Path) -> Result<ExitCode, CliError> {
+    if let Some(json) = key_material(file)? {
+        println!("{}", serde_json::to_string_pretty(&json)?);
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut r = open_seq(file)?;
     let mut out = Vec::new();
     let mut bad = false;
@@ -122,12 +161,25 @@ pub fn inspect(file: &Path) -> Result<ExitCode, CliError> {
     })
 }
 
-pub fn verify(file: &Path, trust: &Path) -> Result<ExitCode, CliError> {
+/// One line of `verify`'s text output and its JSON item.
+struct Item {
+    failed: bool,
+    line: String,
+    json: serde_json::Value,
+}
+
+pub fn verify(
+    file: &Path,
+    trust: &Path,
+    format: VerifyFormat,
+    failures_only: bool,
+) -> Result<ExitCode, CliError> {
     let trust = read_trust(trust)?;
     let mut r = open_seq(file)?;
     let (mut ok, mut failed, mut unusable) = (0u64, 0u64, 0u64);
-    while let Some(item) = next(&mut r, file)? {
-        match item {
+    let mut items = Vec::new();
+    while let Some(framed) = next(&mut r, file)? {
+        let item = match framed {
             Framed::Item { offset, bytes } => match Artifact::decode(&bytes) {
                 Ok(a) => match a.verify(&trust) {
                     Ok(signers) => {
@@ -143,35 +195,104 @@ pub fn verify(file: &Path, trust: &Path) -> Result<ExitCode, CliError> {
                                 }
                             })
                             .collect();
-                        println!(
-                            "ok      {} {} signed by {}",
-                            a.kind(),
-                            a.id(),
-                            who.join(", ")
-                        );
+                        Item {
+                            failed: false,
+                            line: format!(
+                                "ok      {} {} signed by {}",
+                                a.kind(),
+                                a.id(),
+                                who.join(", ")
+                            ),
+                            json: serde_json::json!({
+                                "offset": offset, "status": "verified",
+                                "kind": a.kind().to_string(), "id": a.id().to_string(),
+                                "signers": serde_json::to_value(&signers)?,
+                            }),
+                        }
                     }
                     Err(e) => {
                         failed += 1;
-                        println!("FAILED  {} {} at byte {offset}: {e}", a.kind(), a.id());
+                        Item {
+                            failed: true,
+                            line: format!("FAILED  {} {} at byte {offset}: {e}", a.kind(), a.id()),
+                            json: serde_json::json!({
+                                "offset": offset, "status": "failed",
+                                "kind": a.kind().to_string(), "id": a.id().to_string(),
+                                "error": e.to_string(),
+                            }),
+                        }
                     }
                 },
                 Err(e) => {
                     unusable += 1;
-                    println!("BAD     item at byte {offset}{}: {e}", named(&bytes));
+                    let (kind, id) = identify(&bytes);
+                    Item {
+                        failed: true,
+                        line: format!("BAD     item at byte {offset}{}: {e}", named(&bytes)),
+                        json: serde_json::json!({
+                            "offset": offset, "status": "unreadable",
+                            "kind": kind, "id": id, "error": e.to_string(),
+                        }),
+                    }
                 }
             },
             Framed::Oversize { offset, len } => {
                 unusable += 1;
-                println!("BAD     item at byte {offset}: {}", oversize(len));
+                Item {
+                    failed: true,
+                    line: format!("BAD     item at byte {offset}: {}", oversize(len)),
+                    json: serde_json::json!({
+                        "offset": offset, "status": "unreadable", "size": len,
+                        "error": oversize(len),
+                    }),
+                }
             }
             Framed::NotCbor(e) => {
                 unusable += 1;
-                println!("BAD     bundle unreadable: {e}; the rest of the file was not read");
+                Item {
+                    failed: true,
+                    line: format!(
+                        "BAD     bundle unreadable: {e}; the rest of the file was not read"
+                    ),
+                    json: serde_json::json!({
+                        "offset": e.item_offset, "status": "unreadable",
+                        "error": format!("{e}; the rest of the file was not read"),
+                    }),
+                }
             }
+        };
+        if failures_only && !item.failed {
+            continue;
+        }
+        match format {
+            VerifyFormat::Text => println!("{}", item.line),
+            VerifyFormat::Json => items.push(item.json),
         }
     }
-    println!("{ok} verified, {failed} failed, {unusable} unreadable");
-    if ok + failed + unusable == 0 {
+    let total = ok + failed + unusable;
+    let outcome = if total == 0 {
+        "nothing_to_check"
+    } else if failed + unusable > 0 {
+        "failed"
+    } else {
+        "verified"
+    };
+    match format {
+        VerifyFormat::Text => println!("{ok} verified, {failed} failed, {unusable} unreadable"),
+        VerifyFormat::Json => {
+            let json = serde_json::json!({
+                "file": file.display().to_string(),
+                "outcome": outcome,
+                "failures_only": failures_only,
+                "counts": {
+                    "items": total, "verified": ok, "failed": failed, "unreadable": unusable,
+                },
+                "items": items,
+            });
+            println!("{}", serde_json::to_string_pretty(&json)?);
+        }
+    }
+    if total == 0 {
         eprintln!("consentkit: {}: {NOTHING}", file.display());
         return Ok(ExitCode::from(3));
     }

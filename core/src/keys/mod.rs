@@ -17,7 +17,7 @@ use zeroize::{Zeroize, Zeroizing};
 use crate::cbor::{self, Value};
 
 mod trust;
-pub use trust::{Role, TrustSet, TrustedKey};
+pub use trust::{KeyMaterial, Role, TrustSet, TrustedKey};
 
 /// COSE_Key label: key type.
 const KTY: i64 = 1;

@@ -248,3 +248,50 @@ fn trust_set_round_trip_and_rejections() {
         Err(KeyError::Malformed(m)) if m.contains("role")
     ));
 }
+
+/// `KeyMaterial::decode` tells a public key, a private key (without keeping
+/// `d`), a trust set entry and a trust set apart, and names anything else.
+#[test]
+fn key_material_tells_keys_and_trust_sets_apart() {
+    let kp = KeyPair::ed25519_from_seed(&[7u8; 32]).unwrap();
+    let public = kp.public_key();
+    match KeyMaterial::decode(&public.to_cose_key()).unwrap() {
+        KeyMaterial::Key {
+            key,
+            private,
+            role,
+            party,
+        } => {
+            assert_eq!(key, public);
+            assert!(!private);
+            assert_eq!((role, party), (None, None));
+        }
+        other => panic!("{other:?}"),
+    }
+    match KeyMaterial::decode(&kp.to_cose_key()).unwrap() {
+        KeyMaterial::Key { key, private, .. } => {
+            assert_eq!(key, public);
+            assert!(private);
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut set = TrustSet::new();
+    set.insert(public.clone(), Role::Partner, "music.example");
+    let entry = public.to_cose_key_value(vec![
+        (Value::text("role"), Value::text("partner")),
+        (Value::text("party"), Value::text("music.example")),
+    ]);
+    match KeyMaterial::decode(&entry.to_vec()).unwrap() {
+        KeyMaterial::Key { role, party, .. } => {
+            assert_eq!(role, Some(Role::Partner));
+            assert_eq!(party.as_deref(), Some("music.example"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match KeyMaterial::decode(&set.to_cose_key_set()).unwrap() {
+        KeyMaterial::TrustSet(t) => assert_eq!(t.len(), 1),
+        other => panic!("{other:?}"),
+    }
+    let err = KeyMaterial::decode(&Value::int(5).to_vec()).unwrap_err();
+    assert!(err.to_string().contains("neither a COSE_Key"), "{err}");
+}

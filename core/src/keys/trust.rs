@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use super::{parse_cose_key, KeyError, KeyId, PublicKey};
+use super::{parse_cose_key, zeroize_value, KeyError, KeyId, PublicKey};
 use crate::cbor::{self, Value};
 
 /// The role a trusted key signs in.
@@ -176,5 +176,65 @@ impl TrustSet {
             set.insert(parsed.public, role, party);
         }
         Ok(set)
+    }
+}
+
+/// What a key file or a trust file holds, as [`KeyMaterial::decode`] finds it.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum KeyMaterial {
+    /// A single COSE_Key (as `consentkit keygen` writes it), possibly with
+    /// the `"role"` and `"party"` parameters of a trust set entry.
+    Key {
+        /// The public key (the public part of a private key).
+        key: PublicKey,
+        /// Whether the file carries the private key `d` (read, then zeroed; not kept).
+        private: bool,
+        /// The `"role"` parameter, if present.
+        role: Option<Role>,
+        /// The `"party"` parameter, if present.
+        party: Option<String>,
+    },
+    /// A COSE_KeySet with roles and parties: a trust set.
+    TrustSet(TrustSet),
+}
+
+impl KeyMaterial {
+    /// Reads a single COSE_Key (a CBOR map, public or private) or a trust
+    /// set (a COSE_KeySet, a CBOR array, read by
+    /// [`TrustSet::from_cose_key_set`]). A private key's `d` is zeroed
+    /// after reading. Anything else is an error naming what was found.
+    pub fn decode(bytes: &[u8]) -> Result<KeyMaterial, KeyError> {
+        let mut v = crate::cbor::decode(bytes)?;
+        let out = match &v {
+            Value::Array(_) => TrustSet::from_cose_key_set(bytes).map(KeyMaterial::TrustSet),
+            Value::Map(_) => parse_cose_key(&v).and_then(|parsed| {
+                let text = |label: &str| {
+                    parsed.extra.iter().find_map(|(k, v)| match (k, v) {
+                        (Value::Text(k), Value::Text(v)) if k == label => Some(v.clone()),
+                        _ => None,
+                    })
+                };
+                let role = match text(ROLE_LABEL) {
+                    None => None,
+                    Some(r) => Some(
+                        Role::parse(&r)
+                            .ok_or_else(|| KeyError::Malformed(format!("unknown role \"{r}\"")))?,
+                    ),
+                };
+                Ok(KeyMaterial::Key {
+                    key: parsed.public.clone(),
+                    private: parsed.private.is_some(),
+                    role,
+                    party: text(PARTY_LABEL),
+                })
+            }),
+            other => Err(KeyError::Malformed(format!(
+                "neither a COSE_Key (map) nor a COSE_KeySet (array): found {}",
+                other.type_name()
+            ))),
+        };
+        zeroize_value(&mut v);
+        out
     }
 }
