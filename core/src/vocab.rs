@@ -333,26 +333,24 @@ fn dpv_names(section: usize) -> &'static [&'static str] {
                 list.push(line);
             }
         }
-        // The generator sorts by byte order; sort again so a lookup can
-        // never miss (a no-op on the committed list).
-        for list in &mut out {
-            list.sort_unstable();
-        }
+        // The generator sorts each section by byte order (checked by the
+        // tests), so lookups can binary-search.
         out
     });
     all.get(section).map(Vec::as_slice).unwrap_or(&[])
 }
 
-/// The defined name closest to `local`: least edit distance ignoring case,
-/// then least edit distance with case, then first in byte order.
+/// The defined name closest to `local`: least edit distance ignoring ASCII
+/// case (DPV names are ASCII), then least edit distance with case, then
+/// first in byte order.
 fn closest<'a>(local: &str, names: &[&'a str]) -> &'a str {
     // Long input gets no better suggestion from its tail; bound the work.
     let local: String = local.chars().take(96).collect();
-    let lower = local.to_lowercase();
+    let lower = local.to_ascii_lowercase();
     let mut best: Option<((usize, usize), &'a str)> = None;
     for name in names {
         let key = (
-            edit_distance(&lower, &name.to_lowercase()),
+            edit_distance(&lower, &name.to_ascii_lowercase()),
             edit_distance(&local, name),
         );
         if best.as_ref().is_none_or(|(k, _)| key < *k) {
