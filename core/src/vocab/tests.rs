@@ -289,3 +289,26 @@ fn replacements_have_new_codes() {
         assert_eq!(t(curie).to_value(), Value::Unsigned(code), "{curie}");
     }
 }
+
+#[test]
+fn artifact_term_refuses_with_the_typed_error() {
+    assert_eq!(
+        crate::artifact::term("pd:Preferences"),
+        Err(crate::Error::Term(TermError::UnknownDpvTerm {
+            term: "pd:Preferences".into(),
+            suggestion: "pd:Preference".into()
+        }))
+    );
+    assert!(matches!(
+        crate::artifact::term("pd:Schedule"),
+        Err(crate::Error::Term(TermError::Deprecated {
+            code: 46,
+            replacement: None,
+            ..
+        }))
+    ));
+    assert_eq!(
+        crate::artifact::term("pd:Location").unwrap(),
+        t("pd:Location")
+    );
+}
