@@ -112,7 +112,10 @@ pub enum TermError {
     UnknownCode(u64),
     /// A built-in term written as text instead of its code, or a DPV term
     /// written as a full IRI instead of its CURIE.
-    #[error("term {0} is built in and must be encoded as its code")]
+    #[error(
+        "term {0} is not in its one encoding: a built-in term must be encoded as its code, \
+         another DPV term as its CURIE"
+    )]
     NotCanonical(String),
     /// Empty text, or text with whitespace or control characters.
     #[error("term {0:?} is not a CURIE or IRI")]

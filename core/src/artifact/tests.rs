@@ -528,7 +528,7 @@ fn decode_failure_table() {
                         field: "category",
                         reason,
                         ..
-                    } if reason.contains("must be encoded")
+                    } if reason.contains("another DPV term as its CURIE")
                 )
             },
         ),
