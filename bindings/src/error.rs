@@ -91,6 +91,7 @@ impl From<Error> for ConsentKitError {
             Error::Verify(v) => v.into(),
             Error::Key(k) => k.into(),
             Error::Usage(message) => ConsentKitError::Usage { reason: message },
+            Error::Term(t) => t.into(),
             other => ConsentKitError::Usage {
                 reason: other.to_string(),
             },

@@ -4,8 +4,8 @@
 //!   city-planning partner `city.example` receives aggregated location.
 //! - **music.example**: listening taste feeds recommendations; people earn
 //!   points; the partner `labels.example` receives taste profiles for research.
-//! - **experts.example**: experts share credentials and availability and
-//!   receive paid leads; `verify.example` checks credentials.
+//! - **experts.example**: experts share professional certifications and
+//!   experience and receive paid leads; `verify.example` checks certifications.
 //!
 //! Some people refuse, some withdraw midway, some grants expire or are
 //! renewed, value records are issued. `--violations K` injects K known
@@ -167,11 +167,11 @@ fn services(rng: &mut Rng) -> Result<Vec<Service>, CliError> {
         "experts.example",
         "expert-profile",
         &["dpv:ServiceProvision", "dpv:FraudPreventionAndDetection"],
-        &["pd:Qualification", "pd:Schedule"],
-        ("verify.example", "dpv:FraudPreventionAndDetection", "pd:Qualification"),
+        &["pd:ProfessionalCertification", "pd:ProfessionalExperience"],
+        ("verify.example", "dpv:FraudPreventionAndDetection", "pd:ProfessionalCertification"),
         Limits { uses_per_day: Some(10), finest_precision: None, use_by: None },
         Benefit { kind: BenefitKind::Money, amount: 2_500, unit: "EUR".into(), condition: Some("per paid lead".into()), description: Some("Paid client leads".into()) },
-        "Your credentials and availability are shown to clients; a verifier checks your credentials.",
+        "Your certifications and experience are shown to clients; a verifier checks your certifications.",
     )?;
     for (o, partner, own, pp, pc, max_daily, precision) in [
         (
@@ -197,7 +197,7 @@ fn services(rng: &mut Rng) -> Result<Vec<Service>, CliError> {
             "verify.example",
             vec!["dpv:ServiceProvision"],
             "dpv:FraudPreventionAndDetection",
-            "pd:Qualification",
+            "pd:ProfessionalCertification",
             2,
             None,
         ),

@@ -24,7 +24,7 @@ pub use artifact::{
 };
 pub use keys::{Algorithm, KeyError, KeyId, KeyPair, PublicKey, Role, Signer, TrustSet};
 pub use privacy::{commit, pseudonym, Commitment};
-pub use vocab::Term;
+pub use vocab::{Term, TermError};
 
 /// The workspace README's code examples, compiled and run as doctests.
 #[cfg(doctest)]

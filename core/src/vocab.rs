@@ -4,9 +4,21 @@
 //! A term is either one of a built-in set, encoded on the wire as a small
 //! integer code, or any other CURIE or IRI, encoded as text. So that every
 //! term has exactly one encoding, a built-in term written as text is
-//! rejected when decoding.
+//! rejected when decoding, and a DPV term written as a full IRI
+//! (`https://w3id.org/dpv#Marketing`) is read as its CURIE (`dpv:Marketing`).
+//!
+//! Terms in the `dpv:` and `pd:` namespaces are checked against the terms
+//! DPV [`DPV_VERSION`] defines (the list in `core/src/vocab/dpv-2.3-terms.txt`,
+//! generated from the published DPV files by `scripts/update-dpv-terms`): a
+//! name DPV does not define is refused with the closest defined term
+//! suggested. Terms outside those namespaces are not checked.
+//!
+//! Four early built-in codes named terms that DPV 2.3 does not define; they
+//! still decode, so old artifacts stay readable, but are [deprecated](Term::is_deprecated)
+//! and cannot be made anew (see [`DEPRECATED`]).
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use crate::cbor::Value;
 
@@ -32,24 +44,54 @@ pub const BUILT_IN: &[(u64, &str)] = &[
     (32, "pd:Location"),
     (33, "pd:Preference"),
     (34, "pd:Interest"),
-    (35, "pd:BrowsingBehavior"),
+    (35, "pd:BrowsingBehavior"), // deprecated: pd:BrowsingBehaviour (47)
     (36, "pd:Professional"),
-    (37, "pd:Qualification"),
+    (37, "pd:Qualification"), // deprecated: pd:ProfessionalCertification (49)
     (38, "pd:EmailAddress"),
     (39, "pd:Name"),
     (40, "pd:Age"),
-    (41, "pd:Behavioral"),
+    (41, "pd:Behavioral"), // deprecated: pd:Behavioural (48)
     (42, "pd:Identifier"),
     (43, "pd:Communication"),
     (44, "pd:Financial"),
     (45, "pd:Health"),
-    (46, "pd:Schedule"),
+    (46, "pd:Schedule"), // deprecated: no DPV term
+    (47, "pd:BrowsingBehaviour"),
+    (48, "pd:Behavioural"),
+    (49, "pd:ProfessionalCertification"),
+    (50, "pd:ProfessionalExperience"),
     // Legal bases (dpv:)
     (64, "dpv:Consent"),
     (65, "dpv:Contract"),
     (66, "dpv:LegitimateInterest"),
     (67, "dpv:LegalObligation"),
 ];
+
+/// Deprecated built-in codes: (code, replacement CURIE if DPV has one).
+///
+/// These codes name terms that DPV 2.3 does not define: `pd:BrowsingBehavior`
+/// and `pd:Behavioral` were renamed in DPV 2.2, `pd:Qualification` and
+/// `pd:Schedule` never existed. Artifacts that carry them still decode (the
+/// terms are flagged by [`Term::is_deprecated`]), but [`Term::new`] refuses
+/// their CURIEs, naming the replacement.
+pub const DEPRECATED: &[(u64, Option<&str>)] = &[
+    (35, Some("pd:BrowsingBehaviour")),
+    (37, Some("pd:ProfessionalCertification")),
+    (41, Some("pd:Behavioural")),
+    (46, None),
+];
+
+/// The DPV release whose terms are checked (see [`Term::new`]).
+pub const DPV_VERSION: &str = "2.3";
+
+/// The DPV namespaces whose terms are checked: (CURIE prefix, namespace IRI).
+pub const DPV_NAMESPACES: &[(&str, &str)] = &[
+    ("dpv:", "https://w3id.org/dpv#"),
+    ("pd:", "https://w3id.org/dpv/pd#"),
+];
+
+/// The generated term list (see `scripts/update-dpv-terms`).
+const DPV_TERMS: &str = include_str!("vocab/dpv-2.3-terms.txt");
 
 /// A DPV term: built-in (small code on the wire) or any CURIE/IRI.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -68,8 +110,12 @@ pub enum TermError {
     /// An integer that is not a built-in code.
     #[error("unknown built-in term code {0}")]
     UnknownCode(u64),
-    /// A built-in term written as text instead of its code.
-    #[error("term {0} is built in and must be encoded as its code")]
+    /// A built-in term written as text instead of its code, or a DPV term
+    /// written as a full IRI instead of its CURIE.
+    #[error(
+        "term {0} is not in its one encoding: a built-in term must be encoded as its code, \
+         another DPV term as its CURIE"
+    )]
     NotCanonical(String),
     /// Empty text, or text with whitespace or control characters.
     #[error("term {0:?} is not a CURIE or IRI")]
@@ -77,13 +123,51 @@ pub enum TermError {
     /// Neither an integer nor text.
     #[error("term must be an integer code or text, found {0}")]
     WrongType(&'static str),
+    /// The CURIE (or IRI) of a deprecated built-in code: DPV does not define
+    /// it, so no new term may be made from it (the code still decodes).
+    #[error(
+        "term {term} is not a DPV {DPV_VERSION} term (deprecated built-in code {code}); {}",
+        replacement_hint(.replacement)
+    )]
+    Deprecated {
+        /// The term as written.
+        term: String,
+        /// The deprecated built-in code that carries it on old artifacts.
+        code: u64,
+        /// The DPV term to use instead, if DPV has one.
+        replacement: Option<String>,
+    },
+    /// A CURIE or IRI in a DPV namespace (`dpv:`, `pd:`) naming a term that
+    /// DPV does not define.
+    #[error("term {term} is not defined by DPV {DPV_VERSION}; did you mean {suggestion}?")]
+    UnknownDpvTerm {
+        /// The term as written.
+        term: String,
+        /// The closest term DPV defines in the same namespace (a CURIE).
+        suggestion: String,
+    },
+}
+
+fn replacement_hint(r: &Option<String>) -> String {
+    match r {
+        Some(r) => format!("use {r}"),
+        None => "DPV has no replacement; use an IRI of your own".to_owned(),
+    }
 }
 
 impl Term {
     /// A term from a CURIE or IRI; built-in terms are recognised.
+    ///
+    /// A term in a DPV namespace, as a CURIE (`dpv:Marketing`, `pd:Location`)
+    /// or as a full IRI (`https://w3id.org/dpv#Marketing`), must be one that
+    /// DPV [`DPV_VERSION`] defines ([`TermError::UnknownDpvTerm`], with the
+    /// closest defined term suggested); a full IRI is read as its CURIE. The
+    /// CURIE of a deprecated built-in code is refused
+    /// ([`TermError::Deprecated`], naming the replacement). Any other CURIE or
+    /// IRI is accepted as it is.
     pub fn new(s: &str) -> Result<Term, TermError> {
-        if let Some((code, _)) = BUILT_IN.iter().find(|(_, n)| *n == s) {
-            return Ok(Term(TermRepr::BuiltIn(*code)));
+        if let Some(t) = built_in(s)? {
+            return Ok(t);
         }
         if s.is_empty()
             || s.len() > 512
@@ -92,7 +176,31 @@ impl Term {
         {
             return Err(TermError::Invalid(s.to_owned()));
         }
-        Ok(Term(TermRepr::Other(s.to_owned())))
+        let Some((section, prefix, local)) = dpv_split(s) else {
+            return Ok(Term(TermRepr::Other(s.to_owned())));
+        };
+        let curie = format!("{prefix}{local}");
+        if let Some(t) = built_in(&curie).map_err(|e| match e {
+            TermError::Deprecated {
+                code, replacement, ..
+            } => TermError::Deprecated {
+                term: s.to_owned(),
+                code,
+                replacement,
+            },
+            other => other,
+        })? {
+            return Ok(t);
+        }
+        let names = dpv_names(section);
+        if names.binary_search(&local).is_ok() {
+            Ok(Term(TermRepr::Other(curie)))
+        } else {
+            Err(TermError::UnknownDpvTerm {
+                term: s.to_owned(),
+                suggestion: format!("{prefix}{}", closest(local, names)),
+            })
+        }
     }
 
     /// The term's CURIE or IRI.
@@ -107,16 +215,44 @@ impl Term {
         }
     }
 
+    /// The built-in code, if the term is built in.
+    pub fn code(&self) -> Option<u64> {
+        match &self.0 {
+            TermRepr::BuiltIn(c) => Some(*c),
+            TermRepr::Other(_) => None,
+        }
+    }
+
+    /// Whether the term is a deprecated built-in code (see [`DEPRECATED`]):
+    /// one that DPV does not define, read from an old artifact.
+    pub fn is_deprecated(&self) -> bool {
+        self.deprecation().is_some()
+    }
+
+    /// The term that replaces a deprecated one, if DPV has one; `None` for a
+    /// term that is not deprecated.
+    pub fn replacement(&self) -> Option<Term> {
+        let r = self.deprecation()??;
+        BUILT_IN
+            .iter()
+            .find(|(_, n)| *n == r)
+            .map(|(c, _)| Term(TermRepr::BuiltIn(*c)))
+    }
+
+    fn deprecation(&self) -> Option<Option<&'static str>> {
+        let code = self.code()?;
+        DEPRECATED.iter().find(|(c, _)| *c == code).map(|(_, r)| *r)
+    }
+
     /// The full IRI (expanding the `dpv:` and `pd:` prefixes).
     pub fn iri(&self) -> String {
         let s = self.as_str();
-        if let Some(rest) = s.strip_prefix("dpv:") {
-            format!("https://w3id.org/dpv#{rest}")
-        } else if let Some(rest) = s.strip_prefix("pd:") {
-            format!("https://w3id.org/dpv/pd#{rest}")
-        } else {
-            s.to_owned()
+        for (prefix, ns) in DPV_NAMESPACES {
+            if let Some(rest) = s.strip_prefix(prefix) {
+                return format!("{ns}{rest}");
+            }
         }
+        s.to_owned()
     }
 
     /// The wire value.
@@ -127,7 +263,9 @@ impl Term {
         }
     }
 
-    /// Reads a wire value, strictly.
+    /// Reads a wire value, strictly: a text term must be read by
+    /// [`Term::new`] unchanged (not built in, not a DPV term as a full IRI,
+    /// not a term DPV does not define).
     pub fn from_value(v: &Value) -> Result<Term, TermError> {
         match v {
             Value::Unsigned(c) => {
@@ -139,14 +277,109 @@ impl Term {
             }
             Value::Text(s) => {
                 let t = Term::new(s)?;
-                if matches!(t.0, TermRepr::BuiltIn(_)) {
-                    return Err(TermError::NotCanonical(s.clone()));
+                match &t.0 {
+                    TermRepr::Other(o) if o == s => Ok(t),
+                    _ => Err(TermError::NotCanonical(s.clone())),
                 }
-                Ok(t)
             }
             other => Err(TermError::WrongType(other.type_name())),
         }
     }
+}
+
+/// The built-in term named by a CURIE; refuses a deprecated one.
+fn built_in(s: &str) -> Result<Option<Term>, TermError> {
+    let Some((code, _)) = BUILT_IN.iter().find(|(_, n)| *n == s) else {
+        return Ok(None);
+    };
+    if let Some((_, replacement)) = DEPRECATED.iter().find(|(c, _)| c == code) {
+        return Err(TermError::Deprecated {
+            term: s.to_owned(),
+            code: *code,
+            replacement: replacement.map(str::to_owned),
+        });
+    }
+    Ok(Some(Term(TermRepr::BuiltIn(*code))))
+}
+
+/// Splits a term in a DPV namespace into (index in [`DPV_NAMESPACES`],
+/// CURIE prefix, local name).
+fn dpv_split(s: &str) -> Option<(usize, &'static str, &str)> {
+    DPV_NAMESPACES
+        .iter()
+        .enumerate()
+        .find_map(|(i, (prefix, ns))| {
+            s.strip_prefix(prefix)
+                .or_else(|| s.strip_prefix(ns))
+                .map(|local| (i, *prefix, local))
+        })
+}
+
+/// The sorted local names DPV defines in namespace `section` of
+/// [`DPV_NAMESPACES`].
+fn dpv_names(section: usize) -> &'static [&'static str] {
+    static NAMES: OnceLock<Vec<Vec<&'static str>>> = OnceLock::new();
+    let all = NAMES.get_or_init(|| {
+        let mut out: Vec<Vec<&'static str>> = vec![Vec::new(); DPV_NAMESPACES.len()];
+        let mut current: Option<usize> = None;
+        for line in DPV_TERMS.lines() {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some(head) = line.strip_prefix('[') {
+                current = DPV_NAMESPACES
+                    .iter()
+                    .position(|(p, _)| head.split(']').next() == p.strip_suffix(':'));
+                continue;
+            }
+            if let Some(list) = current.and_then(|i| out.get_mut(i)) {
+                list.push(line);
+            }
+        }
+        // The generator sorts each section by byte order (checked by the
+        // tests), so lookups can binary-search.
+        out
+    });
+    all.get(section).map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// The defined name closest to `local`: least edit distance ignoring ASCII
+/// case (DPV names are ASCII), then least edit distance with case, then
+/// first in byte order.
+fn closest<'a>(local: &str, names: &[&'a str]) -> &'a str {
+    // Long input gets no better suggestion from its tail; bound the work.
+    let local: String = local.chars().take(96).collect();
+    let lower = local.to_ascii_lowercase();
+    let mut best: Option<((usize, usize), &'a str)> = None;
+    for name in names {
+        let key = (
+            edit_distance(&lower, &name.to_ascii_lowercase()),
+            edit_distance(&local, name),
+        );
+        if best.as_ref().is_none_or(|(k, _)| key < *k) {
+            best = Some((key, name));
+        }
+    }
+    best.map(|(_, n)| n).unwrap_or("")
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    // safe: `row` has b.len() + 1 entries and j + 1 <= b.len().
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diag + usize::from(ca != *cb));
+            diag = above;
+        }
+    }
+    row[b.len()]
 }
 
 impl fmt::Display for Term {
@@ -168,36 +401,4 @@ impl serde::Serialize for Term {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn built_in_codes_are_unique() {
-        for (i, (c, n)) in BUILT_IN.iter().enumerate() {
-            for (c2, n2) in &BUILT_IN[i + 1..] {
-                assert_ne!(c, c2);
-                assert_ne!(n, n2);
-            }
-        }
-    }
-
-    #[test]
-    fn one_encoding_per_term() {
-        let t = Term::new("pd:Location").unwrap();
-        assert_eq!(t.to_value(), Value::Unsigned(32));
-        assert_eq!(Term::from_value(&Value::Unsigned(32)).unwrap(), t);
-        assert_eq!(
-            Term::from_value(&Value::text("pd:Location")),
-            Err(TermError::NotCanonical("pd:Location".into()))
-        );
-        assert_eq!(
-            Term::from_value(&Value::Unsigned(999)),
-            Err(TermError::UnknownCode(999))
-        );
-        let iri = Term::new("https://city.example/purpose#UrbanPlanning").unwrap();
-        assert_eq!(Term::from_value(&iri.to_value()).unwrap(), iri);
-        assert!(Term::new("no colon").is_err());
-        assert!(Term::new("").is_err());
-        assert_eq!(t.iri(), "https://w3id.org/dpv/pd#Location");
-    }
-}
+mod tests;

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use consentkit::artifact::{MAX_ARTIFACT_SIZE, MAX_LIST_LEN, MAX_TEXT_LEN};
 use consentkit::cbor::{self, Value, MAX_DEPTH};
 use consentkit::sample::{self, Parties};
-use consentkit::vocab::BUILT_IN;
+use consentkit::vocab::{BUILT_IN, DEPRECATED};
 use consentkit::{Artifact, ArtifactKind, Role, Signatory, Term, TrustSet};
 
 const FORMAT_MD: &str = include_str!("../../docs/FORMAT.md");
@@ -299,15 +299,40 @@ fn table(name: &str) -> Result<Vec<Vec<String>>, String> {
 
 #[test]
 fn term_code_table_is_vocab_built_in() -> TestResult {
-    let mut rows: Vec<(u64, String)> = Vec::new();
+    let mut rows: Vec<(u64, String, String)> = Vec::new();
     for r in table("terms")? {
-        rows.push((r[0].parse()?, r[1].clone()));
+        if r.len() != 3 {
+            return Err(format!("terms row {r:?} has {} cells, not 3", r.len()).into());
+        }
+        rows.push((r[0].parse()?, r[1].clone(), r[2].clone()));
     }
-    let want: Vec<(u64, String)> = BUILT_IN
+    let want: Vec<(u64, String, String)> = BUILT_IN
         .iter()
-        .map(|(c, n)| (*c, (*n).to_owned()))
+        .map(|(c, n)| {
+            let status = match DEPRECATED.iter().find(|(d, _)| d == c) {
+                None => "current".to_owned(),
+                Some((_, None)) => "deprecated: none".to_owned(),
+                Some((_, Some(r))) => {
+                    let code = BUILT_IN
+                        .iter()
+                        .find(|(_, n)| n == r)
+                        .map(|(c, _)| *c)
+                        .unwrap_or(0);
+                    format!("deprecated: `{r}` ({code})")
+                }
+            };
+            (*c, (*n).to_owned(), status)
+        })
         .collect();
     assert_eq!(rows, want);
+    // What the table says is what a Term says.
+    for (code, _, status) in &rows {
+        let t = Term::from_value(&Value::Unsigned(*code))?;
+        assert_eq!(t.is_deprecated(), status != "current", "code {code}");
+        if let Some(r) = t.replacement() {
+            assert!(status.contains(&format!("`{r}` ({})", r.code().unwrap_or(0))));
+        }
+    }
     Ok(())
 }
 

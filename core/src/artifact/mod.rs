@@ -459,6 +459,10 @@ pub enum Error {
     /// Invalid use of the API (e.g. countersigning an offer).
     #[error("{0}")]
     Usage(String),
+    /// A term that is not a valid CURIE or IRI, or a DPV term that DPV does
+    /// not define (see [`Term::new`]).
+    #[error(transparent)]
+    Term(#[from] crate::vocab::TermError),
 }
 
 fn protected_sign1(kind: ArtifactKind, alg: Algorithm, kid: &KeyId) -> Vec<u8> {
@@ -1334,9 +1338,10 @@ impl ValueRecord {
     }
 }
 
-/// Reads a term, for callers building payloads from strings.
+/// Reads a term, for callers building payloads from strings: [`Term::new`],
+/// its refusal as [`Error::Term`].
 pub fn term(s: &str) -> Result<Term, Error> {
-    Term::new(s).map_err(|e| Error::Usage(e.to_string()))
+    Ok(Term::new(s)?)
 }
 
 #[cfg(test)]

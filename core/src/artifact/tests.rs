@@ -486,6 +486,75 @@ fn decode_failure_table() {
             },
         ),
         (
+            "DPV term that DPV 2.3 does not define",
+            resign1(
+                std_protected(rk, k),
+                vec![],
+                payload_with(&rp, |m| {
+                    m.retain(|(k, _)| k.as_i64() != Some(-2));
+                    m.push((Value::int(-2), Value::text("pd:Preferences")));
+                }),
+                k,
+            ),
+            |e| {
+                matches!(
+                    e,
+                    ArtifactError::InvalidField {
+                        field: "category",
+                        reason,
+                        ..
+                    } if reason.contains("did you mean pd:Preference?")
+                )
+            },
+        ),
+        (
+            "DPV term as a full IRI",
+            resign1(
+                std_protected(rk, k),
+                vec![],
+                payload_with(&rp, |m| {
+                    m.retain(|(k, _)| k.as_i64() != Some(-2));
+                    m.push((
+                        Value::int(-2),
+                        Value::text("https://w3id.org/dpv/pd#TravelHistory"),
+                    ));
+                }),
+                k,
+            ),
+            |e| {
+                matches!(
+                    e,
+                    ArtifactError::InvalidField {
+                        field: "category",
+                        reason,
+                        ..
+                    } if reason.contains("another DPV term as its CURIE")
+                )
+            },
+        ),
+        (
+            "deprecated term as text",
+            resign1(
+                std_protected(rk, k),
+                vec![],
+                payload_with(&rp, |m| {
+                    m.retain(|(k, _)| k.as_i64() != Some(-2));
+                    m.push((Value::int(-2), Value::text("pd:Schedule")));
+                }),
+                k,
+            ),
+            |e| {
+                matches!(
+                    e,
+                    ArtifactError::InvalidField {
+                        field: "category",
+                        reason,
+                        ..
+                    } if reason.contains("deprecated built-in code 46")
+                )
+            },
+        ),
+        (
             "short kid",
             resign1(
                 {
@@ -545,6 +614,41 @@ fn decode_failure_table() {
             Err(e) => assert!(check(&e), "{name}: wrong error {e:?}"),
         }
     }
+}
+
+/// Old artifacts that carry the deprecated codes 35, 37, 41 and 46 still
+/// decode and verify, keep their bytes, and their terms say they are deprecated.
+#[test]
+fn deprecated_term_codes_still_decode_and_verify() {
+    let p = parties();
+    let old: Vec<Term> = [35, 37, 41, 46]
+        .into_iter()
+        .map(|c| Term::from_value(&Value::Unsigned(c)).unwrap())
+        .collect();
+    let mut offer = sample::offer().unwrap();
+    offer.categories = old.clone();
+    offer.recipients[0].categories = vec![old[1].clone()];
+    let a = offer.sign(&p.controller).unwrap();
+    let back = Artifact::decode(a.as_bytes()).unwrap();
+    assert_eq!(back.as_bytes(), a.as_bytes());
+    back.verify(&p.trust()).unwrap();
+    let read = Offer::from_artifact(&back).unwrap();
+    assert_eq!(read.categories, old);
+    assert!(read.categories.iter().all(Term::is_deprecated));
+    let names: Vec<&str> = read.categories.iter().map(Term::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "pd:BrowsingBehavior",
+            "pd:Qualification",
+            "pd:Behavioral",
+            "pd:Schedule"
+        ]
+    );
+    assert_eq!(
+        read.recipients[0].categories[0].replacement(),
+        Some(term("pd:ProfessionalCertification").unwrap())
+    );
 }
 
 #[test]
