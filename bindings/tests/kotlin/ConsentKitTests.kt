@@ -284,10 +284,16 @@ fun granularRefusalRevocation() = Parties().use { p ->
         val grant = w.accept(o.digest, Choice(purposes = listOf("dpv:ServiceProvision"), recipients = listOf()), T0 + 1uL)
         val g = w.receive(p.controller.countersign(grant), T0 + 2uL).artifact
         checkEq(listOf("dpv:ServiceProvision"), w.grants(T0 + 3uL).single().purposes, "granted purposes")
-        val refusal = p.controller.countersign(w.refuse(o.id, T0 + 4uL))
-        checkEq(ArtifactKind.REFUSAL, w.receive(refusal, T0 + 5uL).artifact.kind, "refusal")
+        // A revocation by the controller ends the grant...
         w.receive(p.controller.revoke(g.id, T0 + DAY, "service closed"), T0 + DAY)
         checkEq(ConsentState.REVOKED, w.grantState(g.id, T0 + 2uL * DAY), "revoked")
+        // ...and a later refusal of the same offer ends it from the refusal on
+        // (docs/FORMAT.md §11.1), so from T0 + 4 s the person's "no" comes first.
+        val refusal = p.controller.countersign(w.refuse(o.id, T0 + 4uL))
+        checkEq(ArtifactKind.REFUSAL, w.receive(refusal, T0 + 5uL).artifact.kind, "refusal")
+        checkEq(ConsentState.GIVEN, w.grantState(g.id, T0 + 3uL), "given before the refusal")
+        checkEq(ConsentState.WITHDRAWN, w.grantState(g.id, T0 + 4uL), "ended at the refusal")
+        checkEq(ConsentState.WITHDRAWN, w.grantState(g.id, T0 + 2uL * DAY), "the refusal came before the revocation")
         checkEq(1uL, w.summary(T0 + 2uL * DAY).refusals, "refusals")
     }
 }
