@@ -45,6 +45,16 @@ pub enum Format {
     Html,
 }
 
+/// Output format of a wallet summary (no HTML: a person's summary is read
+/// in the app or the terminal; `audit --format html` writes the auditor's page).
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum SummaryFormat {
+    /// A readable summary.
+    Text,
+    /// Machine-readable JSON (the wallet's `Summary`, plus `problems`).
+    Json,
+}
+
 /// Exit codes of `keygen`.
 const KEYGEN_EXIT_CODES: &str = "Exit codes:
   0  written (the key id is printed)
@@ -194,7 +204,7 @@ enum WalletCmd {
         at: Option<String>,
         /// Output format (text or json).
         #[arg(long, value_enum, default_value = "text")]
-        format: Format,
+        format: SummaryFormat,
     },
     /// Rewrite a damaged wallet file without what cannot be read (a torn
     /// last record, records whose checksum or content is bad), and say what was dropped.

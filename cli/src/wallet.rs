@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use consentkit::audit::{fmt_amount, fmt_time, now};
 use consentkit::wallet::{Summary, Wallet};
 
-use crate::{CliError, Format};
+use crate::{CliError, SummaryFormat};
 
 fn pad(s: &str, n: usize) -> String {
     format!("{s:<n$}")
@@ -112,7 +112,7 @@ pub fn render_summary(s: &Summary, at: u64) -> String {
 }
 
 /// `consentkit wallet summary`. Opens the wallet read-only (nothing is written).
-pub fn summary(path: &Path, at: Option<&str>, format: Format) -> Result<ExitCode, CliError> {
+pub fn summary(path: &Path, at: Option<&str>, format: SummaryFormat) -> Result<ExitCode, CliError> {
     let at = at
         .map(crate::audit::parse_time)
         .transpose()?
@@ -123,14 +123,14 @@ pub fn summary(path: &Path, at: Option<&str>, format: Format) -> Result<ExitCode
         eprintln!("consentkit: {}: {}", path.display(), p.message);
     }
     match format {
-        Format::Json => {
+        SummaryFormat::Json => {
             let mut v = serde_json::to_value(&s)?;
             if let serde_json::Value::Object(m) = &mut v {
                 m.insert("problems".into(), serde_json::to_value(w.problems())?);
             }
             println!("{}", serde_json::to_string_pretty(&v)?)
         }
-        Format::Text | Format::Html => {
+        SummaryFormat::Text => {
             print!("{}", render_summary(&s, at));
             if !w.problems().is_empty() {
                 println!();

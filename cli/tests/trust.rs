@@ -672,3 +672,19 @@ fn every_command_help_states_its_exit_codes() {
         }
     }
 }
+
+/// `wallet summary --format html` used to print text; the option is gone
+/// (a usage error naming the accepted values) rather than lying.
+#[test]
+fn wallet_summary_offers_no_html_format() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_consentkit"))
+        .args(["wallet", "summary", "no-such.ckw", "--format", "html"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("html") && err.contains("text") && err.contains("json"),
+        "{err}"
+    );
+}
