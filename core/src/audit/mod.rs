@@ -543,6 +543,8 @@ struct State<'t> {
     /// one (the earliest authorised copy).
     withdrawal_log_index: HashMap<ArtifactId, u64>,
     more: More,
+    /// Signatures checked and admitted so far (every decoded copy).
+    sigs: SignatureCounts,
 }
 
 type WithdrawalCopy = (
@@ -810,8 +812,17 @@ impl<'t> State<'t> {
     }
 
     /// Pass 1: offers, grants, refusals, withdrawals.
+    /// Counts the signatures of a decoded item as checked or admitted
+    /// (every copy, duplicates included), for the report's provenance.
+    fn count_signatures(&mut self, checked: &Checked) {
+        if let Checked::Valid { artifact, .. } | Checked::Unverified { artifact, .. } = checked {
+            self.sigs.add(signature_counts(artifact, self.log));
+        }
+    }
+
     fn context(&mut self, offset: u64, bytes: &[u8]) {
         let checked = check(bytes, self.trust, self.log);
+        self.count_signatures(&checked);
         if !self.sight(&checked, offset) {
             return;
         }
@@ -1419,6 +1430,7 @@ pub fn audit_source_with_log<R: Read, F: FnMut() -> io::Result<R>>(
         uses: HashMap::new(),
         withdrawal_log_index: HashMap::new(),
         more: More::default(),
+        sigs: SignatureCounts::default(),
     };
     if let Some(l) = st.log {
         for p in &l.problems {
@@ -1426,15 +1438,11 @@ pub fn audit_source_with_log<R: Read, F: FnMut() -> io::Result<R>>(
             st.finding(FindingKind::LogInconsistent, None, None, None, 0, msg);
         }
     }
-    let mut sigs = SignatureCounts::default();
     // Pass 1: the context artifacts.
     let mut r = SeqReader::new(open()?);
     while let Some(item) = r.next_item()? {
         if let Framed::Item { offset, bytes } = item {
             if is_context(peek_kind(&bytes)) {
-                if let Ok(a) = Artifact::decode(&bytes) {
-                    sigs.add(signature_counts(&a, st.log));
-                }
                 st.context(offset, &bytes);
             }
             if let Some(p) = progress {
@@ -1496,10 +1504,7 @@ pub fn audit_source_with_log<R: Read, F: FnMut() -> io::Result<R>>(
             }
         }
         for (offset, checked) in check_batch(&batch, trust, st.log) {
-            if let Checked::Valid { artifact, .. } | Checked::Unverified { artifact, .. } = &checked
-            {
-                sigs.add(signature_counts(artifact, st.log));
-            }
+            st.count_signatures(&checked);
             st.usage(offset, checked);
         }
         if let Some(p) = progress {
@@ -1515,6 +1520,7 @@ pub fn audit_source_with_log<R: Read, F: FnMut() -> io::Result<R>>(
             second_sha256: hex::encode(second.sha256),
         });
     }
+    let sigs = st.sigs;
     let mut report = st.finish();
     report.bundle_bytes = second.bytes;
     report.provenance = Provenance {
