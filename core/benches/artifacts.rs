@@ -20,6 +20,13 @@
 //! operation and its raw ring counterpart are timed in alternating blocks
 //! (CPU time), so both see the same machine load, and a markdown table of
 //! ratios (raw time / consentkit time) is printed.
+//!
+//! With `CK_BENCH_LOOP=consentkit|ring` and `CK_BENCH_GROUP={alg}/{kind}`
+//! criterion is not run either: the one operation (`consentkit_decode_verify`
+//! or `ring_verify`) of that group runs `CK_BENCH_ITERS` times (default 100)
+//! inside [`measured_loop`], for an instruction count under valgrind
+//! (`callgrind --toggle-collect='*measured_loop*'`); see
+//! `scripts/bench-instructions`.
 
 // Benchmarks abort on setup failure by design: a bench whose fixtures cannot
 // be built must not report numbers, so setup uses unwrap/expect.
@@ -176,6 +183,31 @@ enum Mode {
     Wall,
     Cpu,
     Paired,
+    /// `CK_BENCH_LOOP`: one operation of one group in [`measured_loop`].
+    Loop,
+}
+
+/// Runs `op` `n` times. Never inlined, so that callgrind can count the
+/// instructions of exactly this call (`--toggle-collect='*measured_loop*'`).
+#[inline(never)]
+fn measured_loop(n: u64, op: &dyn Fn()) {
+    for _ in 0..n {
+        op();
+    }
+}
+
+/// The `CK_BENCH_LOOP` run: which operation of which group, how often.
+fn loop_request() -> Option<(String, String, u64)> {
+    let which = std::env::var("CK_BENCH_LOOP").ok()?;
+    let group = std::env::var("CK_BENCH_GROUP").expect("CK_BENCH_LOOP needs CK_BENCH_GROUP");
+    let n = std::env::var("CK_BENCH_ITERS")
+        .map(|v| v.parse().expect("CK_BENCH_ITERS is a number"))
+        .unwrap_or(100);
+    assert!(
+        which == "consentkit" || which == "ring",
+        "CK_BENCH_LOOP is consentkit or ring"
+    );
+    Some((which, group, n))
 }
 
 fn bench_alg<M: Measurement>(c: &mut Criterion<M>, alg: Algorithm, alg_name: &str, mode: Mode) {
@@ -227,6 +259,18 @@ fn bench_alg<M: Measurement>(c: &mut Criterion<M>, alg: Algorithm, alg_name: &st
                     .expect("verify");
             }
         };
+        if mode == Mode::Loop {
+            let (which, group, n) = loop_request().expect("loop mode");
+            if group == format!("{alg_name}/{kind}") {
+                if which == "consentkit" {
+                    measured_loop(n, &ck_verify);
+                } else {
+                    measured_loop(n, &ring_verify);
+                }
+                println!("{group}: {which} decode+verify x {n}");
+            }
+            continue;
+        }
         if mode == Mode::Paired {
             let sign = common::paired(ck_sign, ring_sign);
             let verify = common::paired(ck_verify, ring_verify);
@@ -262,7 +306,9 @@ fn artifacts<M: Measurement>(c: &mut Criterion<M>, mode: Mode) {
 }
 
 fn main() {
-    if common::paired_mode() {
+    if loop_request().is_some() {
+        artifacts(&mut Criterion::default(), Mode::Loop);
+    } else if common::paired_mode() {
         println!("{}", common::PAIRED_HEADER);
         println!("| alg | artifact | consentkit sign (µs cpu) | ring sign (µs cpu) | sign ratio | consentkit decode+verify (µs cpu) | ring verify (µs cpu) | verify ratio |");
         println!("|---|---|---:|---:|---:|---:|---:|---:|");

@@ -16,6 +16,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::cbor::{self, Value};
 
+mod p256;
 mod trust;
 pub use trust::{KeyMaterial, Role, TrustSet, TrustedKey};
 
@@ -199,7 +200,7 @@ impl PublicKey {
             return Err(KeyError::InvalidPublicKey);
         }
         // Reject points that are not on the curve now, not at first use.
-        if !p256_point_valid(bytes) {
+        if !p256::point_valid(bytes) {
             return Err(KeyError::InvalidPublicKey);
         }
         Ok(PublicKey {
@@ -281,18 +282,6 @@ impl PublicKey {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("signature invalid")]
 pub struct SignatureInvalid;
-
-fn p256_point_valid(point: &[u8]) -> bool {
-    // ring offers no standalone point check; an ECDH public-key parse does
-    // the same on-curve validation.
-    let rng = SystemRandom::new();
-    let Ok(eph) = ring::agreement::EphemeralPrivateKey::generate(&ring::agreement::ECDH_P256, &rng)
-    else {
-        return false;
-    };
-    let peer = ring::agreement::UnparsedPublicKey::new(&ring::agreement::ECDH_P256, point);
-    ring::agreement::agree_ephemeral(eph, &peer, |_| ()).is_ok()
-}
 
 /// A parsed COSE_Key: the public key, the private key if present, and the
 /// map's other parameters (for roles in a trust set).
