@@ -35,15 +35,15 @@ pub struct PublisherRestriction {
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct PublisherTc {
     /// Purposes (1-24) the publisher has consent for.
-    pub purpose_consents: Vec<u8>,
+    pub purpose_consents: Vec<u32>,
     /// Purposes the publisher relies on legitimate interest for.
-    pub purpose_legitimate_interests: Vec<u8>,
+    pub purpose_legitimate_interests: Vec<u32>,
     /// Number of custom purposes (0-63).
     pub num_custom_purposes: u8,
     /// Custom purposes consented to.
-    pub custom_purpose_consents: Vec<u8>,
+    pub custom_purpose_consents: Vec<u32>,
     /// Custom purposes under legitimate interest.
-    pub custom_purpose_legitimate_interests: Vec<u8>,
+    pub custom_purpose_legitimate_interests: Vec<u32>,
 }
 
 /// A decoded IAB TCF v2.3 TC string (docs/TCF.md): every field of the core
@@ -74,11 +74,11 @@ pub struct TcString {
     /// Whether non-standard texts were used.
     pub use_non_standard_texts: bool,
     /// Special features opted in to (1-12).
-    pub special_feature_optins: Vec<u8>,
+    pub special_feature_optins: Vec<u32>,
     /// Purposes consented to (1-24).
-    pub purpose_consents: Vec<u8>,
+    pub purpose_consents: Vec<u32>,
     /// Purposes with legitimate interest established.
-    pub purpose_legitimate_interests: Vec<u8>,
+    pub purpose_legitimate_interests: Vec<u32>,
     /// Purpose one treatment.
     pub purpose_one_treatment: bool,
     /// Publisher country code (`AA` = unknown).
@@ -109,9 +109,9 @@ impl From<ck::TcString> for TcString {
             policy_version: t.policy_version,
             is_service_specific: t.is_service_specific,
             use_non_standard_texts: t.use_non_standard_texts,
-            special_feature_optins: t.special_feature_optins,
-            purpose_consents: t.purpose_consents,
-            purpose_legitimate_interests: t.purpose_legitimate_interests,
+            special_feature_optins: wide(t.special_feature_optins),
+            purpose_consents: wide(t.purpose_consents),
+            purpose_legitimate_interests: wide(t.purpose_legitimate_interests),
             purpose_one_treatment: t.purpose_one_treatment,
             publisher_cc: t.publisher_cc,
             vendor_consents: t.vendor_consents,
@@ -127,19 +127,20 @@ impl From<ck::TcString> for TcString {
                 .collect(),
             disclosed_vendors: t.disclosed_vendors,
             publisher_tc: t.publisher_tc.map(|p| PublisherTc {
-                purpose_consents: p.purpose_consents,
-                purpose_legitimate_interests: p.purpose_legitimate_interests,
+                purpose_consents: wide(p.purpose_consents),
+                purpose_legitimate_interests: wide(p.purpose_legitimate_interests),
                 num_custom_purposes: p.num_custom_purposes,
-                custom_purpose_consents: p.custom_purpose_consents,
-                custom_purpose_legitimate_interests: p.custom_purpose_legitimate_interests,
+                custom_purpose_consents: wide(p.custom_purpose_consents),
+                custom_purpose_legitimate_interests: wide(p.custom_purpose_legitimate_interests),
             }),
         }
     }
 }
 
-impl From<TcString> for ck::TcString {
-    fn from(t: TcString) -> Self {
-        ck::TcString {
+impl TryFrom<TcString> for ck::TcString {
+    type Error = ConsentKitError;
+    fn try_from(t: TcString) -> Result<Self> {
+        Ok(ck::TcString {
             version: t.version,
             created: t.created,
             last_updated: t.last_updated,
@@ -151,9 +152,12 @@ impl From<TcString> for ck::TcString {
             policy_version: t.policy_version,
             is_service_specific: t.is_service_specific,
             use_non_standard_texts: t.use_non_standard_texts,
-            special_feature_optins: t.special_feature_optins,
-            purpose_consents: t.purpose_consents,
-            purpose_legitimate_interests: t.purpose_legitimate_interests,
+            special_feature_optins: narrow(t.special_feature_optins, "special_feature_optins")?,
+            purpose_consents: narrow(t.purpose_consents, "purpose_consents")?,
+            purpose_legitimate_interests: narrow(
+                t.purpose_legitimate_interests,
+                "purpose_legitimate_interests",
+            )?,
             purpose_one_treatment: t.purpose_one_treatment,
             publisher_cc: t.publisher_cc,
             vendor_consents: t.vendor_consents,
@@ -168,15 +172,42 @@ impl From<TcString> for ck::TcString {
                 })
                 .collect(),
             disclosed_vendors: t.disclosed_vendors,
-            publisher_tc: t.publisher_tc.map(|p| ck::PublisherTc {
-                purpose_consents: p.purpose_consents,
-                purpose_legitimate_interests: p.purpose_legitimate_interests,
-                num_custom_purposes: p.num_custom_purposes,
-                custom_purpose_consents: p.custom_purpose_consents,
-                custom_purpose_legitimate_interests: p.custom_purpose_legitimate_interests,
-            }),
-        }
+            publisher_tc: match t.publisher_tc {
+                None => None,
+                Some(p) => Some(ck::PublisherTc {
+                    purpose_consents: narrow(p.purpose_consents, "purpose_consents")?,
+                    purpose_legitimate_interests: narrow(
+                        p.purpose_legitimate_interests,
+                        "purpose_legitimate_interests",
+                    )?,
+                    num_custom_purposes: p.num_custom_purposes,
+                    custom_purpose_consents: narrow(
+                        p.custom_purpose_consents,
+                        "custom_purpose_consents",
+                    )?,
+                    custom_purpose_legitimate_interests: narrow(
+                        p.custom_purpose_legitimate_interests,
+                        "custom_purpose_legitimate_interests",
+                    )?,
+                }),
+            },
+        })
     }
+}
+
+fn wide(ids: Vec<u8>) -> Vec<u32> {
+    ids.into_iter().map(u32::from).collect()
+}
+
+/// Purpose and feature ids are small numbers (lists of them cross as
+/// integer lists, not as bytes); one that does not fit a byte is refused.
+fn narrow(ids: Vec<u32>, field: &str) -> Result<Vec<u8>> {
+    ids.into_iter()
+        .map(|i| {
+            u8::try_from(i)
+                .map_err(|_| ConsentKitError::invalid(format!("{field}: id {i} is out of range")))
+        })
+        .collect()
 }
 
 /// One IAB in-app value (`IABTCF_*`): a number or a string.
@@ -233,13 +264,13 @@ pub fn decode_tc_string(tc_string: String) -> Result<TcString> {
 /// Encodes a TC string (core, Disclosed Vendors, and Publisher TC if present).
 #[uniffi::export]
 pub fn encode_tc_string(tc: TcString) -> Result<String> {
-    Ok(ck::TcString::from(tc).encode()?)
+    Ok(ck::TcString::try_from(tc)?.encode()?)
 }
 
 /// The IAB in-app values (`IABTCF_*` keys) for a TC string.
 #[uniffi::export]
 pub fn in_app_values(tc: TcString, gdpr_applies: bool) -> Result<HashMap<String, InAppValue>> {
-    Ok(ck::TcString::from(tc)
+    Ok(ck::TcString::try_from(tc)?
         .in_app_values(gdpr_applies)?
         .into_iter()
         .map(|(k, v)| {
@@ -255,7 +286,7 @@ pub fn in_app_values(tc: TcString, gdpr_applies: bool) -> Result<HashMap<String,
 /// A GPP string holding the TC string as section 2 (TCF EU v2).
 #[uniffi::export]
 pub fn gpp_string(tc: TcString) -> Result<String> {
-    Ok(ck::gpp_string(&tc.into())?)
+    Ok(ck::gpp_string(&ck::TcString::try_from(tc)?)?)
 }
 
 /// Decodes a GPP string; its TCF EU v2 section is decoded strictly.
