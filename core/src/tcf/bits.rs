@@ -150,8 +150,13 @@ impl BitWriter {
 
     /// A bitfield of `n` bits with the given 1-based ids set.
     pub(crate) fn id_set(&mut self, ids: &[u16], n: usize) {
-        for id in 1..=n {
-            self.bits.push(ids.iter().any(|&i| usize::from(i) == id));
+        let start = self.bits.len();
+        self.bits.resize(start + n, false);
+        for &i in ids {
+            let i = usize::from(i);
+            if (1..=n).contains(&i) {
+                self.bits[start + i - 1] = true;
+            }
         }
     }
 

@@ -319,7 +319,9 @@ fn vendor_section(r: &mut BitReader<'_>, field: &'static str) -> Result<Vec<u16>
 /// Reads NumEntries range entries; every id is within 1..=max.
 fn ranges(r: &mut BitReader<'_>, max: u64, field: &'static str) -> Result<Vec<u16>, TcfError> {
     let n = r.int(12, field)?;
-    let mut ids = std::collections::BTreeSet::new();
+    // Entries are kept as intervals and merged, so that a few bits naming
+    // a long range cost no more than the ids they name (at most 65535).
+    let mut spans: Vec<(u64, u64)> = Vec::new();
     for _ in 0..n {
         let is_range = r.bool(field)?;
         let start = r.int(16, field)?;
@@ -332,12 +334,19 @@ fn ranges(r: &mut BitReader<'_>, max: u64, field: &'static str) -> Result<Vec<u1
                 ),
             });
         }
-        for id in start..=end {
-            // safe: end <= max < 2^16
-            ids.insert(u16::try_from(id).unwrap_or(u16::MAX));
-        }
+        spans.push((start, end));
     }
-    Ok(ids.into_iter().collect())
+    spans.sort_unstable();
+    let mut ids: Vec<u16> = Vec::new();
+    let mut next = 1u64; // the lowest id not yet listed
+    for (start, end) in spans {
+        for id in start.max(next)..=end {
+            // safe: end <= max < 2^16
+            ids.push(u16::try_from(id).unwrap_or(u16::MAX));
+        }
+        next = next.max(end + 1);
+    }
+    Ok(ids)
 }
 
 fn restrictions(r: &mut BitReader<'_>) -> Result<Vec<PublisherRestriction>, TcfError> {
@@ -708,21 +717,20 @@ impl TcString {
                 Some(SPECIAL_FEATURES.len()),
             ),
         );
-        let mut by_purpose: BTreeMap<u8, BTreeMap<u16, u8>> = BTreeMap::new();
+        // Per purpose: the restriction type per vendor, `_` for none.
+        let mut by_purpose: BTreeMap<u8, Vec<u8>> = BTreeMap::new();
         for pr in &self.publisher_restrictions {
             let e = by_purpose.entry(pr.purpose_id).or_default();
-            for v in &pr.vendors {
-                e.insert(*v, pr.restriction_type);
+            for &v in &pr.vendors {
+                let i = usize::from(v).saturating_sub(1); // validated ids are >= 1
+                if e.len() <= i {
+                    e.resize(i + 1, b'_');
+                }
+                e[i] = b'0' + pr.restriction_type;
             }
         }
-        for (purpose, vendors) in by_purpose {
-            let max = vendors.keys().next_back().copied().unwrap_or(0);
-            let s: String = (1..=max)
-                .map(|v| match vendors.get(&v) {
-                    Some(t) => char::from(b'0' + t),
-                    None => '_',
-                })
-                .collect();
+        for (purpose, chars) in by_purpose {
+            let s = chars.into_iter().map(char::from).collect();
             text(&format!("PublisherRestrictions{purpose}"), s);
         }
         if let Some(p) = &self.publisher_tc {
@@ -766,15 +774,13 @@ pub enum InAppValue {
 fn binary(ids: &[u16], len: Option<usize>) -> String {
     let max = ids.iter().copied().max().map_or(0, usize::from);
     let len = len.map_or(max, |l| l.max(max));
-    (1..=len)
-        .map(|i| {
-            if ids.iter().any(|&x| usize::from(x) == i) {
-                '1'
-            } else {
-                '0'
-            }
-        })
-        .collect()
+    let mut out = vec![b'0'; len];
+    for &i in ids {
+        if i >= 1 {
+            out[usize::from(i) - 1] = b'1';
+        }
+    }
+    out.into_iter().map(char::from).collect()
 }
 
 fn widen(ids: &[u8]) -> Vec<u16> {

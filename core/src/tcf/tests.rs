@@ -442,3 +442,41 @@ fn gpp_string_has_the_tcf_eu_v2_header_and_decodes_back() {
         assert!(matches!(decode_gpp(bad), Err(TcfError::Gpp(_))), "{bad}");
     }
 }
+
+/// 4095 range entries each naming vendors 1-65535 (a few KB of input)
+/// decode to the 65535 ids they name, without repeating work per entry;
+/// the in-app values of the result are made in one pass.
+#[test]
+fn tc_string_long_overlapping_ranges_cost_only_what_they_name() {
+    let core = IAB_VECTOR.split('.').next().unwrap();
+    let mut w = BitWriter::default();
+    w.int(1, 3);
+    w.int(65_535, 16);
+    w.bool(true);
+    w.int(4095, 12);
+    for _ in 0..4095 {
+        w.bool(true);
+        w.int(1, 16);
+        w.int(65_535, 16);
+    }
+    let s = format!("{core}.{}", bits_base64url(&w.bits, 24));
+    let mut tc = TcString::decode(&s).unwrap();
+    assert_eq!(tc.disclosed_vendors.len(), 65_535);
+    assert_eq!(tc.disclosed_vendors.last(), Some(&65_535));
+    tc.vendor_consents = tc.disclosed_vendors.clone();
+    tc.publisher_restrictions = vec![PublisherRestriction {
+        purpose_id: 2,
+        restriction_type: 1,
+        vendors: tc.disclosed_vendors.clone(),
+    }];
+    let m = tc.in_app_values(true).unwrap();
+    assert_eq!(
+        m.get("IABTCF_VendorConsents"),
+        Some(&InAppValue::Text("1".repeat(65_535)))
+    );
+    assert_eq!(
+        m.get("IABTCF_PublisherRestrictions2"),
+        Some(&InAppValue::Text("1".repeat(65_535)))
+    );
+    assert_eq!(TcString::decode(&tc.encode().unwrap()).unwrap(), tc);
+}
