@@ -16,6 +16,13 @@ pub struct Controller {
     signer: Arc<dyn ck::Signer>,
 }
 
+impl Controller {
+    /// The signer, for the other modules' controller methods.
+    pub(crate) fn signer(&self) -> &dyn ck::Signer {
+        self.signer.as_ref()
+    }
+}
+
 #[uniffi::export]
 impl Controller {
     /// A controller signing with an in-process key.

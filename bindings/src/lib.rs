@@ -5,6 +5,7 @@
 mod controller;
 mod error;
 mod keys;
+mod tcf;
 mod types;
 mod verify;
 mod wallet;
@@ -14,6 +15,10 @@ pub use error::ConsentKitError;
 pub use keys::{
     public_key_info, ExternalKeyProvider, ExternalSigner, KeyPair, PublicKeyInfo, RawPublicKey,
     TrustSet, TrustedKey,
+};
+pub use tcf::{
+    decode_gpp, decode_tc_string, encode_tc_string, gpp_string, in_app_values, tc_string_for_grant,
+    GppString, InAppValue, PublisherRestriction, PublisherTc, TcString, TcfExport,
 };
 pub use types::*;
 pub use verify::{commit, decode_artifact, inspect, make_bundle, notice_for_text, Verifier};

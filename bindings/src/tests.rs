@@ -207,3 +207,66 @@ fn a_foreign_provider_gives_one_key_per_controller() {
         kids[1]
     );
 }
+
+/// Made by `@iabtechlabtcf/core` 1.5.21 (core/src/tcf/tests.rs).
+const IAB_TC_STRING: &str =
+    "CQuf10AQuf10AEsACBENB4FoAPLAAAAAAAqIF5wAwAAgADAXmAAAAAAA.IF6QA4AAgAGAAiBeYF6A.YAAAAAAAAAAA";
+
+#[test]
+fn tcf_through_the_skin() {
+    let tc = decode_tc_string(IAB_TC_STRING.into()).unwrap();
+    assert_eq!(tc.purpose_consents, vec![1, 2, 3, 4, 7, 9, 10]);
+    assert_eq!(tc.vendor_consents, vec![1, 3, 755]);
+    let s = encode_tc_string(tc.clone()).unwrap();
+    assert_eq!(decode_tc_string(s.clone()).unwrap(), tc);
+    let m = in_app_values(tc.clone(), true).unwrap();
+    assert_eq!(m["IABTCF_CmpSdkID"], InAppValue::Int { value: 300 });
+    assert_eq!(m["IABTCF_TCString"], InAppValue::Text { value: s.clone() });
+    let gpp = gpp_string(tc.clone()).unwrap();
+    assert_eq!(decode_gpp(gpp).unwrap().tcf_eu_v2, Some(tc));
+    assert!(matches!(
+        decode_tc_string("CQuf10A".into()),
+        Err(ConsentKitError::InvalidInput { .. })
+    ));
+
+    // Import under an offer, then export for the same vendors.
+    let ck_key = KeyPair::generate(Algorithm::Ed25519).unwrap();
+    let controller = Controller::new(ck_key);
+    let offer = controller
+        .make_offer(sample_offer("news.example", "ads.example"))
+        .unwrap();
+    let grant = controller
+        .import_tc_string(
+            IAB_TC_STRING.into(),
+            offer.clone(),
+            vec![5; 16],
+            vec![],
+            None,
+        )
+        .unwrap();
+    let export = TcfExport {
+        cmp_id: 300,
+        cmp_version: 2,
+        consent_screen: 1,
+        consent_language: "EN".into(),
+        vendor_list_version: 120,
+        policy_version: 5,
+        publisher_cc: "FR".into(),
+        vendors: vec![1, 3, 755],
+    };
+    let out = tc_string_for_grant(grant, export.clone()).unwrap();
+    assert_eq!(out.purpose_consents, vec![1, 2, 3, 4, 7, 9, 10]);
+    assert_eq!(out.vendor_consents, vec![1, 3, 755]);
+    // A short subject and an offer given as the grant are refused.
+    assert!(matches!(
+        controller.import_tc_string(
+            IAB_TC_STRING.into(),
+            offer.clone(),
+            vec![5; 3],
+            vec![],
+            None
+        ),
+        Err(ConsentKitError::InvalidInput { .. })
+    ));
+    assert!(tc_string_for_grant(offer, export).is_err());
+}

@@ -13,6 +13,7 @@ mod audit;
 mod demo;
 mod log;
 mod rng;
+mod tcf;
 mod tools;
 mod trust;
 mod wallet;
@@ -183,6 +184,14 @@ enum Cmd {
   1  it found others, or missed some
   2  usage error, or the output directory cannot be written (a message on stderr)")]
     Demo(demo::DemoArgs),
+    /// IAB TCF v2.3 TC strings and GPP strings: decode, encode, import a TC
+    /// string as an imported grant, export a grant as a TC string, GPP
+    /// string and in-app values (docs/TCF.md).
+    #[command(after_help = tcf::TCF_EXIT_CODES)]
+    Tcf {
+        #[command(subcommand)]
+        cmd: tcf::TcfCmd,
+    },
 }
 
 #[derive(Subcommand)]
@@ -265,6 +274,7 @@ fn main() -> ExitCode {
             cmd: WalletCmd::Repair { wallet },
         } => wallet::repair(&wallet),
         Cmd::Demo(args) => demo::run(&args),
+        Cmd::Tcf { cmd } => tcf::run(&cmd),
     };
     match result {
         Ok(code) => code,

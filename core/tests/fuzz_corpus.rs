@@ -38,6 +38,7 @@ const MIN_FILES: &[(&str, usize)] = &[
     ("bundle", 100),
     ("wallet", 120),
     ("log", 250),
+    ("tcf", 40),
 ];
 
 fn corpus_root() -> PathBuf {
@@ -107,6 +108,11 @@ fn wallet_corpus() {
 #[test]
 fn log_corpus() {
     replay("log");
+}
+
+#[test]
+fn tcf_corpus() {
+    replay("tcf");
 }
 
 /// Every target has a minimum, a corpus directory and a test above; every

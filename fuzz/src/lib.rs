@@ -45,6 +45,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("bundle", bundle),
     ("wallet", wallet),
     ("log", log),
+    ("tcf", tcf),
 ];
 
 /// Verifier keys the `log` target checks notes against: the test log of
@@ -341,5 +342,24 @@ pub fn log(data: &[u8]) {
             assert_eq!(again.as_deref(), Some(rest), "an entry bundle round trip");
         }
         let _ = tiles::decode_tile(rest, count);
+    }
+}
+
+/// IAB TCF v2.3 TC strings and GPP strings (`consentkit::tcf`): the input
+/// as text. What decodes re-encodes to a string that decodes to the same
+/// value, and its in-app values and GPP string are made without panic.
+pub fn tcf(data: &[u8]) {
+    use consentkit::tcf::{decode_gpp, gpp_string, TcString};
+    let text = String::from_utf8_lossy(data);
+    if let Ok(tc) = TcString::decode(&text) {
+        let again = tc.encode().map(|s| TcString::decode(&s));
+        assert_eq!(again, Ok(Ok(tc.clone())), "a decoded TC string re-encodes");
+        let _ = tc.in_app_values(true);
+        let _ = gpp_string(&tc);
+    }
+    if let Ok(g) = decode_gpp(&text) {
+        if let Some(tc) = g.tcf_eu_v2 {
+            assert!(tc.encode().is_ok(), "a decoded GPP TCF section re-encodes");
+        }
     }
 }

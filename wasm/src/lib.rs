@@ -10,6 +10,8 @@
 //! - [`signer`]: `ExternalKey` (a JS callback signer, or a deferred key signing in two steps).
 //! - [`wallet`]: the person's `Wallet`.
 //! - [`issuer`]: the controller's `Issuer`.
+//! - [`tcf`]: IAB TCF v2.3 / GPP: `decodeTcString`, `decodeGpp`, `tcfForms`,
+//!   `tcStringForGrant`, `Issuer.importTcString`.
 //! - [`verify`]: `decode`, `inspect`, `verify`, `verifyBundle`, `audit`, `commit`.
 
 use wasm_bindgen::prelude::*;
@@ -19,6 +21,7 @@ pub mod error;
 pub mod issuer;
 pub mod keys;
 pub mod signer;
+pub mod tcf;
 pub mod verify;
 pub mod wallet;
 

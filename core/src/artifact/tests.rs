@@ -949,3 +949,43 @@ fn crit_labels_follow_the_format_table() {
         );
     }
 }
+
+/// RFC 9864: an offer whose protected `alg` is ESP256 (-9), signed by a
+/// P-256 controller key, verifies like one with ES256 (-7); the same -9
+/// header naming an Ed25519 controller's key is an algorithm mismatch.
+#[test]
+fn esp256_artifact_verifies_with_a_p256_key() {
+    let p256 = KeyPair::generate(Algorithm::ES256).unwrap();
+    let mut trust = TrustSet::new();
+    trust.insert(p256.public_key(), Role::Controller, sample::CONTROLLER);
+    let offer = sample::offer().unwrap().sign(&p256).unwrap();
+    let resign = |kid: &KeyId, signer: &KeyPair| {
+        let mut m = crate::cose::Sign1::from_slice(offer.as_bytes(), Tagging::Required).unwrap();
+        m.headers.protected_bytes = Value::Map(vec![
+            (Value::int(HDR_ALG), Value::int(crate::keys::ESP256)),
+            (Value::int(HDR_KID), Value::bytes(kid.0.to_vec())),
+            (
+                Value::int(HDR_TYP),
+                Value::Unsigned(ArtifactKind::Offer.typ()),
+            ),
+        ])
+        .to_vec();
+        m.signature = crate::keys::Signer::sign(signer, &m.tbs(&[])).unwrap();
+        Artifact::decode(&m.to_vec()).unwrap()
+    };
+    let esp = resign(&p256.kid(), &p256);
+    assert_ne!(esp.as_bytes(), offer.as_bytes());
+    assert_eq!(esp.id(), offer.id());
+    assert!(esp.verify(&trust).is_ok());
+
+    let p = parties();
+    let ed = resign(&p.controller.kid(), &p.controller);
+    assert!(matches!(
+        ed.verify(&p.trust()),
+        Err(VerifyError::AlgorithmMismatch {
+            header: Algorithm::ES256,
+            key: Algorithm::EdDSA,
+            ..
+        })
+    ));
+}

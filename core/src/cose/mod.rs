@@ -79,7 +79,7 @@ pub enum CoseError {
     /// No `alg` header.
     #[error("no alg header")]
     MissingAlgorithm,
-    /// An `alg` value consentkit does not support (neither -7 nor -8).
+    /// An `alg` value consentkit does not support (none of -7, -8 and -9).
     #[error("unsupported algorithm {0}")]
     UnsupportedAlgorithm(String),
     /// The header's algorithm does not fit the verifying key.

@@ -616,3 +616,61 @@ fn sign1_every_bit_flip_outside_unprotected_fails() {
     assert!(still_verify.iter().any(|&(i, _)| i == 11 || i == 12));
     assert_eq!(wire.len(), 100);
 }
+
+/// RFC 9864: a COSE_Sign1 whose protected `alg` is ESP256 (-9), signed
+/// with a P-256 key, verifies exactly as one with ES256 (-7); -9 with an
+/// Ed25519 key, or -8 (EdDSA) with a P-256 key, is still refused.
+#[test]
+fn esp256_sign1_verifies_with_a_p256_key() {
+    let p256 = KeyPair::generate(Algorithm::ES256).unwrap();
+    let ed = test1();
+    let sign = |kp: &KeyPair, alg: i64| {
+        let mut m = Sign1 {
+            headers: headers(vec![(Value::int(HDR_ALG), Value::int(alg))], vec![]),
+            payload: CONTENT.to_vec(),
+            signature: Vec::new(),
+        };
+        m.signature = kp.sign(&m.tbs(&[])).unwrap();
+        Sign1::from_slice(&m.to_vec(), Tagging::Required).unwrap()
+    };
+    let esp = sign(&p256, crate::keys::ESP256);
+    assert_eq!(esp.headers.algorithm(), Ok(Algorithm::ES256));
+    assert_eq!(esp.verify(&p256.public_key(), &[]), Ok(()));
+    assert_eq!(sign(&p256, -7).verify(&p256.public_key(), &[]), Ok(()));
+    // The signature covers the header: -9 swapped for -7 no longer verifies.
+    let mut swapped = esp.clone();
+    swapped.headers = headers(vec![(Value::int(HDR_ALG), Value::int(-7))], vec![]);
+    assert_eq!(
+        swapped.verify(&p256.public_key(), &[]),
+        Err(CoseError::SignatureInvalid)
+    );
+    // -9 with an Ed25519 key: the key type does not fit the alg.
+    assert_eq!(
+        sign(&ed, crate::keys::ESP256).verify(&ed.public_key(), &[]),
+        Err(CoseError::AlgorithmMismatch {
+            header: Algorithm::ES256,
+            key: Algorithm::EdDSA
+        })
+    );
+    // -9 message checked against an Ed25519 key.
+    assert_eq!(
+        esp.verify(&ed.public_key(), &[]),
+        Err(CoseError::AlgorithmMismatch {
+            header: Algorithm::ES256,
+            key: Algorithm::EdDSA
+        })
+    );
+    // -8 (EdDSA) header with a P-256 key.
+    assert_eq!(
+        sign(&p256, -8).verify(&p256.public_key(), &[]),
+        Err(CoseError::AlgorithmMismatch {
+            header: Algorithm::EdDSA,
+            key: Algorithm::ES256
+        })
+    );
+    // Neighbouring identifiers stay unsupported (-10 is not ESP256).
+    assert_eq!(
+        sign(&p256, -10).verify(&p256.public_key(), &[]),
+        Err(CoseError::UnsupportedAlgorithm("-10".into()))
+    );
+}

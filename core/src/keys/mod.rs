@@ -40,12 +40,17 @@ const KTY_EC2: i64 = 2;
 const CRV_P256: i64 = 1;
 const CRV_ED25519: i64 = 6;
 
+/// COSE algorithm identifier of ESP256 (RFC 9864): ECDSA using P-256 and
+/// SHA-256, fully specified. Accepted wherever ES256 (-7) is.
+pub const ESP256: i64 = -9;
+
 /// A signature algorithm that consentkit signs and verifies with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Algorithm {
     /// EdDSA with Ed25519 (COSE -8).
     EdDSA,
-    /// ECDSA with P-256 and SHA-256, signature `r || s` (COSE -7).
+    /// ECDSA with P-256 and SHA-256, signature `r || s` (COSE -7; also
+    /// read from ESP256, -9, RFC 9864).
     ES256,
 }
 
@@ -59,10 +64,15 @@ impl Algorithm {
     }
 
     /// The algorithm for a COSE identifier, if supported.
+    ///
+    /// RFC 9864 registers ESP256 (-9), the fully-specified ECDSA with P-256
+    /// and SHA-256; it verifies exactly as ES256 (-7) does with a P-256 key,
+    /// so both identifiers name [`Algorithm::ES256`]. consentkit signs with
+    /// -7 (the frozen wire format) and verifies either.
     pub fn from_cose_id(id: i64) -> Option<Algorithm> {
         match id {
             -8 => Some(Algorithm::EdDSA),
-            -7 => Some(Algorithm::ES256),
+            -7 | ESP256 => Some(Algorithm::ES256),
             _ => None,
         }
     }
@@ -356,7 +366,8 @@ pub(crate) fn parse_cose_key(v: &Value) -> Result<ParsedKey, KeyError> {
         (k, _) => return Err(KeyError::Unsupported(format!("key type {k}"))),
     };
     if let Some(a) = alg {
-        if a != public.alg.cose_id() {
+        // -7 (ES256) or -9 (ESP256, RFC 9864) for a P-256 key.
+        if Algorithm::from_cose_id(a) != Some(public.alg) {
             return Err(KeyError::AlgorithmMismatch { alg: a, curve });
         }
     }

@@ -295,3 +295,25 @@ fn key_material_tells_keys_and_trust_sets_apart() {
     let err = KeyMaterial::decode(&Value::int(5).to_vec()).unwrap_err();
     assert!(err.to_string().contains("neither a COSE_Key"), "{err}");
 }
+
+/// RFC 9864: a P-256 COSE_Key may say alg ESP256 (-9) as well as ES256
+/// (-7); an Ed25519 key saying -9 is refused.
+#[test]
+fn esp256_cose_key_alg_accepted_for_p256_only() {
+    let p = KeyPair::generate(Algorithm::ES256).unwrap().public_key();
+    let ed = KeyPair::generate(Algorithm::EdDSA)
+        .unwrap()
+        .public_key()
+        .to_cose_key();
+    let parsed =
+        PublicKey::from_cose_key(&with_param(&p.to_cose_key(), ALG, Value::int(ESP256))).unwrap();
+    assert_eq!(parsed, p);
+    assert_eq!(parsed.algorithm(), Algorithm::ES256);
+    assert!(matches!(
+        PublicKey::from_cose_key(&with_param(&ed, ALG, Value::int(ESP256))),
+        Err(KeyError::AlgorithmMismatch {
+            alg: -9,
+            curve: "Ed25519"
+        })
+    ));
+}

@@ -102,3 +102,22 @@ export function callback(sign: (m: Uint8Array) => Uint8Array, raw: Uint8Array): 
   wallet.bindKey("traffic.example", PublicKey.fromRaw("ES256", raw));
   return wallet;
 }
+
+// IAB TCF v2.3 and GPP (docs/TCF.md).
+import { decodeGpp, decodeTcString, tcStringForGrant, tcfForms } from "consentkit";
+import type { GppStringJson, TcStringJson, TcfExportInput, TcfForms } from "consentkit";
+
+export function tcf(tcString: string, offer: Uint8Array): number[] {
+  const tc: TcStringJson = decodeTcString(tcString);
+  const forms: TcfForms = tcfForms(tcString, true);
+  const gpp: GppStringJson = decodeGpp(forms.gpp_string);
+  const issuer = new Issuer(Key.generate("EdDSA"));
+  const grant: Uint8Array = issuer.importTcString(tcString, offer, new Uint8Array(16));
+  const exportInput: TcfExportInput = { cmp_id: 300, vendor_list_version: 120, vendors: [1, 3, 755] };
+  const out: TcfForms = tcStringForGrant(grant, exportInput);
+  const inApp: number | string | undefined = out.in_app["IABTCF_TCString"];
+  // @ts-expect-error vendors is required
+  const missing: TcfExportInput = { cmp_id: 300, vendor_list_version: 120 };
+  void missing; void inApp; void gpp;
+  return tc.purpose_consents.concat(out.tc.vendor_consents);
+}
