@@ -11,11 +11,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod audit;
 mod demo;
+mod http;
 mod log;
 mod rng;
 mod tools;
 mod trust;
 mod wallet;
+mod witness;
 
 /// Exit codes of the commands that check artifacts (`audit`, `verify`, `inspect`).
 /// Commands that only read or write keys, logs or wallets use the same
@@ -176,6 +178,13 @@ enum Cmd {
         #[command(subcommand)]
         cmd: WalletCmd,
     },
+    /// A transparency log witness (C2SP tlog-witness): serve add-checkpoint,
+    /// print its cosigner key.
+    #[command(after_help = "Exit codes: see each subcommand's --help.")]
+    Witness {
+        #[command(subcommand)]
+        cmd: witness::WitnessCmd,
+    },
     /// Simulate a small ecosystem (traffic app, music service, expert
     /// marketplace), write its artifacts, keys and trust file, and audit it.
     #[command(after_help = "Exit codes:
@@ -264,6 +273,7 @@ fn main() -> ExitCode {
         Cmd::Wallet {
             cmd: WalletCmd::Repair { wallet },
         } => wallet::repair(&wallet),
+        Cmd::Witness { cmd } => witness::run(&cmd),
         Cmd::Demo(args) => demo::run(&args),
     };
     match result {

@@ -258,16 +258,17 @@ impl Policy {
                             let ok = !k.is_empty()
                                 && k.bytes().all(|c| c.is_ascii_digit())
                                 && !k.starts_with('0');
-                            let t = ok.then(|| k.parse::<usize>().ok()).flatten().ok_or_else(
-                                || {
-                                    syntax(
-                                        n,
-                                        format!(
+                            let t =
+                                ok.then(|| k.parse::<usize>().ok())
+                                    .flatten()
+                                    .ok_or_else(|| {
+                                        syntax(
+                                            n,
+                                            format!(
                                             "threshold {k:?} is not all, any or a decimal number"
                                         ),
-                                    )
-                                },
-                            )?;
+                                        )
+                                    })?;
                             if t > ids.len() {
                                 return Err(syntax(
                                     n,
