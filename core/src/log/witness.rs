@@ -307,19 +307,12 @@ impl Witness {
             ));
         }
         match &stored {
-            None if !req.proof.is_empty() => {
+            None | Some(Checkpoint { size: 0, .. }) if !req.proof.is_empty() => {
                 return Err(WitnessRefusal::Inconsistent(
                     "a consistency proof from size 0 must be empty".into(),
                 ))
             }
-            None => {}
-            Some(old) if old.size == 0 => {
-                if !req.proof.is_empty() {
-                    return Err(WitnessRefusal::Inconsistent(
-                        "a consistency proof from size 0 must be empty".into(),
-                    ));
-                }
-            }
+            None | Some(Checkpoint { size: 0, .. }) => {}
             Some(old) => {
                 if req.proof.len() > MAX_PROOF_LEN {
                     return Err(WitnessRefusal::Inconsistent("proof too long".into()));
@@ -383,6 +376,10 @@ pub struct WitnessReply {
     pub body: Vec<u8>,
 }
 
+/// Carries an `add-checkpoint` request body to a witness's submission
+/// prefix URL and returns its answer, or why it could not be reached.
+pub type PostFn<'a> = dyn FnMut(&str, &[u8]) -> Result<WitnessReply, String> + 'a;
+
 /// What happened with one witness during [`witness_checkpoint`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WitnessOutcome {
@@ -426,7 +423,7 @@ pub fn witness_checkpoint(
     log: &mut TileLog,
     policy: &Policy,
     known_sizes: &mut HashMap<String, u64>,
-    post: &mut dyn FnMut(&str, &[u8]) -> Result<WitnessReply, String>,
+    post: &mut PostFn<'_>,
 ) -> Result<PublishReport, LogError> {
     let note = log.checkpoint_note().to_owned();
     let parsed = SignedNote::parse(note.as_bytes())?;
