@@ -157,6 +157,15 @@ enum Cmd {
         /// the log's admission checks.
         #[arg(long, requires = "log")]
         verify_logged: bool,
+        /// A witness policy (C2SP tlog-policy): the log's checkpoint must carry
+        /// its quorum of cosignatures (if not: a `not_witnessed` finding), and
+        /// witnessed checkpoints date what the log held (`witnessed_backdated`).
+        #[arg(long, requires = "log")]
+        policy: Option<PathBuf>,
+        /// With --policy: how many seconds an artifact may be dated before a
+        /// witnessed checkpoint that does not contain it (default 86400).
+        #[arg(long, requires = "policy")]
+        witness_tolerance: Option<u64>,
     },
     /// A signed, append-only transparency log of artifacts (C2SP tiles and checkpoints).
     #[command(after_help = log::LOG_EXIT_CODES)]
@@ -255,6 +264,8 @@ fn main() -> ExitCode {
             log,
             checkpoints,
             verify_logged,
+            policy,
+            witness_tolerance,
         } => audit::run(&audit::AuditArgs {
             bundle: &bundle,
             trust: &trust,
@@ -264,6 +275,8 @@ fn main() -> ExitCode {
             log: log.as_deref(),
             checkpoints: &checkpoints,
             verify_logged,
+            policy: policy.as_deref(),
+            witness_tolerance,
         }),
         Cmd::Log { cmd } => log::run(&cmd),
         Cmd::Trust { cmd } => trust::run(&cmd),
