@@ -171,6 +171,21 @@ fn readme_log_with_one_witness_end_to_end() {
         "{}",
         stdout(&out)
     );
+    let out = run(bin()
+        .arg("audit")
+        .arg(demo.join("bundle.cbors"))
+        .arg("--trust")
+        .arg(demo.join("trust.cbor"))
+        .arg("--log")
+        .arg(demo.join("log"))
+        .arg("--policy")
+        .arg(&policy));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stdout(&out).contains("witness quorum w1: met; cosigned by: w1 (witness.example/w1) at"),
+        "{}",
+        stdout(&out)
+    );
     // Publishing again: the witness is at this size already (409 -> resync,
     // same size, same root): still cosigned.
     let out = run(bin()
