@@ -156,6 +156,20 @@ fn readme_log_with_one_witness_end_to_end() {
     let out = verify(&policy);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("FAILED witness policy"));
+    let audit = || {
+        run(bin()
+            .arg("audit")
+            .arg(demo.join("bundle.cbors"))
+            .arg("--trust")
+            .arg(demo.join("trust.cbor"))
+            .arg("--log")
+            .arg(demo.join("log"))
+            .arg("--policy")
+            .arg(&policy))
+    };
+    let out = audit();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("not_witnessed"), "{}", stdout(&out));
     let out = run(bin()
         .args(["log", "publish"])
         .arg(demo.join("log"))
@@ -171,15 +185,7 @@ fn readme_log_with_one_witness_end_to_end() {
         "{}",
         stdout(&out)
     );
-    let out = run(bin()
-        .arg("audit")
-        .arg(demo.join("bundle.cbors"))
-        .arg("--trust")
-        .arg(demo.join("trust.cbor"))
-        .arg("--log")
-        .arg(demo.join("log"))
-        .arg("--policy")
-        .arg(&policy));
+    let out = audit();
     assert_eq!(out.status.code(), Some(0));
     assert!(
         stdout(&out).contains("witness quorum w1: met; cosigned by: w1 (witness.example/w1) at"),

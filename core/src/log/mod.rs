@@ -242,6 +242,14 @@ impl LogError {
                 e,
                 NoteError::SignatureInvalid { .. } | NoteError::NoKnownSignature { .. }
             ),
+            LogError::Policy(e) => matches!(
+                e,
+                PolicyError::QuorumNotMet { .. }
+                    | PolicyError::UnknownLog { .. }
+                    | PolicyError::Note(
+                        NoteError::SignatureInvalid { .. } | NoteError::NoKnownSignature { .. }
+                    )
+            ),
             _ => false,
         }
     }

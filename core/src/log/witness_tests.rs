@@ -653,3 +653,27 @@ fn policy_rejects_a_checkpoint_with_a_forged_cosignature() {
         Err(PolicyError::UnknownLog { .. })
     ));
 }
+
+/// Whatever algorithm the artifacts use, the log signs its checkpoints
+/// with Ed25519 (signed-note type 0x01), the only kind witnesses accept:
+/// an ES256 log key is refused.
+#[test]
+fn checkpoints_carry_an_ed25519_log_signature_only() {
+    let d = TempDir::new("ed25519-only");
+    let es256 = KeyPair::generate(crate::keys::Algorithm::ES256).unwrap();
+    assert!(matches!(
+        TileLog::create(&d.join("es"), ORIGIN, &es256),
+        Err(LogError::Note(NoteError::NotEd25519(_)))
+    ));
+    let log = log_with(&d.join("ed"), 2, "a");
+    let note = SignedNote::parse(log.checkpoint_note().as_bytes()).unwrap();
+    let sig = &note.signatures()[0];
+    assert_eq!(sig.signature.len(), 64);
+    let mut pre = format!("{ORIGIN}\n").into_bytes();
+    pre.push(0x01);
+    pre.extend_from_slice(log_key().public_key().raw());
+    assert_eq!(
+        sig.key_id.to_be_bytes(),
+        digest(&SHA256, &pre).as_ref()[..4]
+    );
+}
