@@ -677,3 +677,81 @@ fn checkpoints_carry_an_ed25519_log_signature_only() {
         digest(&SHA256, &pre).as_ref()[..4]
     );
 }
+
+/// A witness that has cosigned a larger tree than the log now shows has
+/// seen another view: the log side reports it and does not retry.
+#[test]
+fn publish_reports_a_witness_that_saw_a_larger_tree() {
+    let d = TempDir::new("larger");
+    let mut big = log_with(&d.join("big"), 6, "a");
+    let mut small = log_with(&d.join("small"), 4, "b");
+    let w = open_witness(&d.join("w"), &big);
+    let policy = Policy::parse(
+        format!(
+            "{}witness W {} http://w.invalid\nquorum W\n",
+            log_policy_line(&big),
+            w.verifier().to_vkey()
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    let mut calls = 0;
+    let mut post = |_: &str, body: &[u8]| -> Result<WitnessReply, String> {
+        calls += 1;
+        Ok(match w.add_checkpoint(body, NOW) {
+            Ok(l) => WitnessReply {
+                status: 200,
+                content_type: None,
+                body: l.into_bytes(),
+            },
+            Err(e) => WitnessReply {
+                status: e.status(),
+                content_type: Some(e.body().0.into()),
+                body: e.body().1.into_bytes(),
+            },
+        })
+    };
+    assert!(
+        witness_checkpoint(&mut big, &policy, &mut HashMap::new(), &mut post)
+            .unwrap()
+            .witnessed
+            .is_some()
+    );
+    let r = witness_checkpoint(&mut small, &policy, &mut HashMap::new(), &mut post).unwrap();
+    match &r.outcomes[..] {
+        [WitnessOutcome::Failed { reason, .. }] => {
+            assert!(reason.contains("larger than the log's 4"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(calls, 2); // one for `big`, one 409 for `small`, no retry
+}
+
+/// Arbitrary bytes never panic the policy parser, the request parser or
+/// the witness; every refusal has a spec status.
+#[test]
+fn arbitrary_input_never_panics_the_parsers_or_the_witness() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    let d = TempDir::new("prop");
+    let log = log_with(&d.join("log"), 1, "a");
+    let w = open_witness(&d.join("w"), &log);
+    let strategy = (
+        proptest::collection::vec(any::<u8>(), 0..512),
+        "(old (0|5|01|x)\n)?(AAAA\n)?\n?",
+    );
+    let mut runner = TestRunner::new(Config::with_cases(512));
+    runner
+        .run(&strategy, |(bytes, prefix)| {
+            let _ = Policy::parse(&bytes);
+            let _ = AddCheckpointRequest::parse(&bytes);
+            let mut body = prefix.into_bytes();
+            body.extend_from_slice(&bytes);
+            if let Err(e) = w.add_checkpoint(&body, NOW) {
+                prop_assert!([400, 403, 404, 409, 422].contains(&e.status()), "{e:?}");
+            }
+            Ok(())
+        })
+        .unwrap();
+}
