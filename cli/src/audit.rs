@@ -120,6 +120,10 @@ pub struct AuditArgs<'a> {
     pub checkpoints: &'a [std::path::PathBuf],
     /// Verify logged artifacts' signatures anyway.
     pub verify_logged: bool,
+    /// A witness policy (C2SP tlog-policy) the log's checkpoint must meet.
+    pub policy: Option<&'a Path>,
+    /// The witness clock tolerance in seconds.
+    pub witness_tolerance: Option<u64>,
 }
 
 pub fn run(a: &AuditArgs<'_>) -> Result<ExitCode, CliError> {
@@ -134,8 +138,21 @@ pub fn run(a: &AuditArgs<'_>) -> Result<ExitCode, CliError> {
                 .iter()
                 .map(|p| crate::read(p))
                 .collect::<Result<Vec<_>, _>>()?;
+            let policy = a.policy.map(crate::witness::read_policy).transpose()?;
+            let opened = match &policy {
+                None => LogView::open(dir, &trust, &older, !a.verify_logged),
+                Some(p) => LogView::open_witnessed(
+                    dir,
+                    &trust,
+                    &older,
+                    !a.verify_logged,
+                    p,
+                    a.witness_tolerance
+                        .unwrap_or(consentkit::audit::WITNESS_CLOCK_TOLERANCE),
+                ),
+            };
             Some(
-                LogView::open(dir, &trust, &older, !a.verify_logged).map_err(|e| match e {
+                opened.map_err(|e| match e {
                     LogViewError::BadSuppliedCheckpoint { index, reason, .. } => CliError(format!(
                         "--checkpoint {}: not a checkpoint of this log signed by its trusted key: {reason}",
                         a.checkpoints

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 use consentkit::cbor::seq::Framed;
-use consentkit::log::{LogError, NoteVerifier, TileLog, CHECKPOINT_FILE};
+use consentkit::log::{witness, LogError, NoteVerifier, TileLog, CHECKPOINT_FILE};
 use consentkit::{Algorithm, Artifact, KeyPair};
 
 use crate::{read, read_trust, write, CliError};
@@ -75,6 +75,24 @@ pub enum LogCmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Send the log's latest checkpoint to the witnesses of a C2SP
+    /// tlog-policy file (its `witness` lines with a URL, the submission
+    /// prefix) with C2SP tlog-witness `add-checkpoint`, each with a
+    /// consistency proof from the size it last cosigned (starting from 0 and
+    /// re-syncing on 409). Only when the valid cosignatures meet the policy's
+    /// quorum are they written to the log (`checkpoint` and its archive
+    /// copy, so inclusion proofs carry them).
+    #[command(after_help = "Exit codes:
+  0  the quorum is met: the cosigned checkpoint is published
+  1  the quorum is not met (each witness's answer is printed); the log is unchanged
+  2  unusable input or usage error (a message on stderr)")]
+    Publish {
+        /// The log directory.
+        logdir: PathBuf,
+        /// The witness policy (C2SP tlog-policy; must list the log).
+        #[arg(long)]
+        policy: PathBuf,
+    },
     /// Verify the log: its files agree with each other and with the
     /// checkpoint, the checkpoint's signature verifies, and every archived
     /// checkpoint is consistent with the latest (the log only grew).
@@ -89,6 +107,10 @@ pub enum LogCmd {
         /// Default: the key stored in the log directory (self-asserted).
         #[arg(long)]
         vkey: Option<String>,
+        /// A witness policy (C2SP tlog-policy): the latest checkpoint must be
+        /// signed by a log of the policy and cosigned by its quorum.
+        #[arg(long)]
+        policy: Option<PathBuf>,
     },
 }
 
@@ -108,7 +130,12 @@ pub fn run(cmd: &LogCmd) -> Result<ExitCode, CliError> {
             size,
             out,
         } => prove(logdir, artifact, *size, out.as_deref()),
-        LogCmd::Verify { logdir, vkey } => verify(logdir, vkey.as_deref()),
+        LogCmd::Publish { logdir, policy } => publish(logdir, policy),
+        LogCmd::Verify {
+            logdir,
+            vkey,
+            policy,
+        } => verify(logdir, vkey.as_deref(), policy.as_deref()),
     }
 }
 
@@ -324,7 +351,71 @@ fn read_vkey(arg: &str) -> Result<NoteVerifier, CliError> {
     NoteVerifier::from_vkey(text).map_err(|e| CliError(format!("--vkey: {e}")))
 }
 
-fn verify(logdir: &Path, vkey: Option<&str>) -> Result<ExitCode, CliError> {
+fn publish(logdir: &Path, policy_path: &Path) -> Result<ExitCode, CliError> {
+    let policy = crate::witness::read_policy(policy_path)?;
+    let mut log = TileLog::open(logdir).map_err(|e| log_err(logdir, e))?;
+    if !policy
+        .log_verifiers(log.origin())
+        .iter()
+        .any(|v| v == log.verifier())
+    {
+        return Err(CliError(format!(
+            "{}: the log {} (key {}) is not one of its logs",
+            policy_path.display(),
+            log.origin(),
+            log.verifier().to_vkey()
+        )));
+    }
+    if !policy.witnesses().iter().any(|w| w.url.is_some()) {
+        return Err(CliError(format!(
+            "{}: no witness has a URL to send checkpoints to",
+            policy_path.display()
+        )));
+    }
+    let mut sizes = std::collections::HashMap::new();
+    let mut post = |url: &str, body: &[u8]| {
+        let url = format!("{}/add-checkpoint", url.trim_end_matches('/'));
+        crate::http::post(&url, body).map(|r| witness::WitnessReply {
+            status: r.status,
+            content_type: r.content_type,
+            body: r.body,
+        })
+    };
+    let report = witness::witness_checkpoint(&mut log, &policy, &mut sizes, &mut post)
+        .map_err(|e| log_err(logdir, e))?;
+    let cp = log.checkpoint();
+    println!("log {}: checkpoint of tree size {}", cp.origin, cp.size);
+    for o in &report.outcomes {
+        match o {
+            witness::WitnessOutcome::Cosigned { witness, timestamp } => {
+                println!("witness {witness}: cosigned at {timestamp}")
+            }
+            witness::WitnessOutcome::Failed { witness, reason } => {
+                println!("witness {witness}: FAILED: {reason}")
+            }
+        }
+    }
+    match (&report.witnessed, &report.quorum_error) {
+        (Some(_), _) => {
+            println!(
+                "quorum {} met: cosigned checkpoint published",
+                policy.quorum_name()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        (None, e) => {
+            println!(
+                "not published: {}",
+                e.as_ref()
+                    .map_or("the quorum is not met".to_owned(), ToString::to_string)
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn verify(logdir: &Path, vkey: Option<&str>, policy: Option<&Path>) -> Result<ExitCode, CliError> {
+    let policy = policy.map(crate::witness::read_policy).transpose()?;
     let given = vkey.map(read_vkey).transpose()?;
     let log = match TileLog::open(logdir) {
         Ok(log) => log,
@@ -364,11 +455,39 @@ fn verify(logdir: &Path, vkey: Option<&str>) -> Result<ExitCode, CliError> {
     for p in &report.problems {
         println!("FAILED {p}");
     }
-    if report.is_ok() {
+    let mut witness_ok = true;
+    if let Some(policy) = &policy {
+        match policy.verify_checkpoint(log.checkpoint_note().as_bytes()) {
+            Ok(w) => {
+                let names: Vec<String> = w
+                    .cosignatures
+                    .iter()
+                    .map(|(n, c)| format!("{n} at {}", c.timestamp))
+                    .collect();
+                println!(
+                    "witness quorum {} met; cosigned by: {}",
+                    policy.quorum_name(),
+                    if names.is_empty() {
+                        "none".into()
+                    } else {
+                        names.join(", ")
+                    }
+                );
+            }
+            Err(e) => {
+                witness_ok = false;
+                println!("FAILED witness policy: {e}");
+            }
+        }
+    }
+    if report.is_ok() && witness_ok {
         println!("ok");
         Ok(ExitCode::SUCCESS)
     } else {
-        println!("{} problem(s)", report.problems.len());
+        println!(
+            "{} problem(s)",
+            report.problems.len() + usize::from(!witness_ok)
+        );
         Ok(ExitCode::from(1))
     }
 }

@@ -11,12 +11,14 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod audit;
 mod demo;
+mod http;
 mod log;
 mod rng;
 mod tcf;
 mod tools;
 mod trust;
 mod wallet;
+mod witness;
 
 /// Exit codes of the commands that check artifacts (`audit`, `verify`, `inspect`).
 /// Commands that only read or write keys, logs or wallets use the same
@@ -156,6 +158,15 @@ enum Cmd {
         /// the log's admission checks.
         #[arg(long, requires = "log")]
         verify_logged: bool,
+        /// A witness policy (C2SP tlog-policy): the log's checkpoint must carry
+        /// its quorum of cosignatures (if not: a `not_witnessed` finding), and
+        /// witnessed checkpoints date what the log held (`witnessed_backdated`).
+        #[arg(long, requires = "log")]
+        policy: Option<PathBuf>,
+        /// With --policy: how many seconds an artifact may be dated before a
+        /// witnessed checkpoint that does not contain it (default 86400).
+        #[arg(long, requires = "policy")]
+        witness_tolerance: Option<u64>,
     },
     /// A signed, append-only transparency log of artifacts (C2SP tiles and checkpoints).
     #[command(after_help = log::LOG_EXIT_CODES)]
@@ -176,6 +187,13 @@ enum Cmd {
     Wallet {
         #[command(subcommand)]
         cmd: WalletCmd,
+    },
+    /// A transparency log witness (C2SP tlog-witness): serve add-checkpoint,
+    /// print its cosigner key.
+    #[command(after_help = "Exit codes: see each subcommand's --help.")]
+    Witness {
+        #[command(subcommand)]
+        cmd: witness::WitnessCmd,
     },
     /// Simulate a small ecosystem (traffic app, music service, expert
     /// marketplace), write its artifacts, keys and trust file, and audit it.
@@ -255,6 +273,8 @@ fn main() -> ExitCode {
             log,
             checkpoints,
             verify_logged,
+            policy,
+            witness_tolerance,
         } => audit::run(&audit::AuditArgs {
             bundle: &bundle,
             trust: &trust,
@@ -264,6 +284,8 @@ fn main() -> ExitCode {
             log: log.as_deref(),
             checkpoints: &checkpoints,
             verify_logged,
+            policy: policy.as_deref(),
+            witness_tolerance,
         }),
         Cmd::Log { cmd } => log::run(&cmd),
         Cmd::Trust { cmd } => trust::run(&cmd),
@@ -273,6 +295,7 @@ fn main() -> ExitCode {
         Cmd::Wallet {
             cmd: WalletCmd::Repair { wallet },
         } => wallet::repair(&wallet),
+        Cmd::Witness { cmd } => witness::run(&cmd),
         Cmd::Demo(args) => demo::run(&args),
         Cmd::Tcf { cmd } => tcf::run(&cmd),
     };

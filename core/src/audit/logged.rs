@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::provenance::CheckpointCheck;
+use super::witnessed::WitnessView;
 use crate::keys::{Role, TrustSet};
 use crate::log::note::b64_encode;
-use crate::log::{leaf_hash, Checkpoint, Hash, LogError, NoteVerifier, TileLog};
+use crate::log::{leaf_hash, Checkpoint, Hash, LogError, NoteVerifier, Policy, TileLog};
 
 /// What a transparency log says about a bundle, checked against the log's
 /// trusted key.
@@ -32,6 +33,9 @@ pub struct LogView {
     /// verified them on entry ([`TileLog::append_artifact`]). Roles,
     /// parties and algorithms are still checked.
     pub trust_admission: bool,
+    /// The witness policy's view of the log, when audited with one
+    /// ([`LogView::open_witnessed`]).
+    pub witnesses: Option<WitnessView>,
 }
 
 /// Why a log could not be used for an audit.
@@ -78,6 +82,40 @@ impl LogView {
         trust: &TrustSet,
         older: &[Vec<u8>],
         trust_admission: bool,
+    ) -> Result<LogView, LogViewError> {
+        LogView::open_inner(dir, trust, older, trust_admission, None)
+    }
+
+    /// [`LogView::open`], and checks the log against a witness policy
+    /// (C2SP tlog-policy): its latest checkpoint must carry the quorum (if
+    /// not: a `not_witnessed` finding), and every witnessed checkpoint
+    /// (archived, latest or in `older`) serves as a clock for
+    /// `witnessed_backdated` with `tolerance` seconds
+    /// (see [`super::witnessed`]). Cosigned checkpoints in `older` that the
+    /// log does not extend are `log_inconsistent` findings, as any other.
+    pub fn open_witnessed(
+        dir: &Path,
+        trust: &TrustSet,
+        older: &[Vec<u8>],
+        trust_admission: bool,
+        policy: &Policy,
+        tolerance: u64,
+    ) -> Result<LogView, LogViewError> {
+        LogView::open_inner(
+            dir,
+            trust,
+            older,
+            trust_admission,
+            Some((policy, tolerance)),
+        )
+    }
+
+    fn open_inner(
+        dir: &Path,
+        trust: &TrustSet,
+        older: &[Vec<u8>],
+        trust_admission: bool,
+        policy: Option<(&Policy, u64)>,
     ) -> Result<LogView, LogViewError> {
         let tlog = TileLog::open(dir)?;
         let origin = tlog.origin().to_owned();
@@ -128,7 +166,27 @@ impl LogView {
                 consistent: check.is_ok(),
             });
         }
+        let witnesses = match policy {
+            None => None,
+            Some((policy, tolerance)) => {
+                let archived: Vec<String> = tlog
+                    .checkpoint_history()
+                    .map(|h| h.into_iter().map(|(_, n)| n).collect())
+                    .unwrap_or_default();
+                Some(WitnessView::new(
+                    policy,
+                    &origin,
+                    tlog.checkpoint_note().as_bytes(),
+                    archived
+                        .iter()
+                        .map(|n| n.as_bytes())
+                        .chain(older.iter().map(Vec::as_slice)),
+                    tolerance,
+                ))
+            }
+        };
         Ok(LogView {
+            witnesses,
             leaves: tlog
                 .leaf_hashes()
                 .iter()

@@ -38,12 +38,14 @@ pub use identify::identify;
 mod logged;
 mod provenance;
 mod report;
+pub mod witnessed;
 pub use logged::{LogView, LogViewError};
 pub use provenance::{
     log_provenance, trust_provenance, CheckpointCheck, LogProvenance, Outcome, Provenance,
     SignatureCounts, TrustProvenance, TrustedKeyInfo,
 };
 pub use report::{fmt_amount, render_html, render_text, signature_sentence};
+pub use witnessed::{CosignerInfo, WitnessView, WITNESS_CLOCK_TOLERANCE};
 
 /// Most items decoded and verified per parallel batch.
 pub const BATCH: usize = 4096;
@@ -117,6 +119,13 @@ pub enum FindingKind {
     /// Copies of one artifact id (same kind and payload) with different
     /// bytes (other signatures or signers); each copy is checked on its own.
     ConflictingCopies,
+    /// The transparency log's checkpoint does not carry the witness
+    /// policy's quorum of valid cosignatures (audits with a policy only).
+    NotWitnessed,
+    /// Dated more than the tolerance before a witnessed checkpoint that
+    /// does not contain it: logged long after the time it claims (a
+    /// backdated withdrawal, receipt or grant). Audits with a policy only.
+    WitnessedBackdated,
 }
 
 impl FindingKind {
@@ -149,6 +158,8 @@ impl FindingKind {
             FindingKind::VoidGrantUsed => "void_grant_used",
             FindingKind::SupersedesOtherPerson => "supersedes_other_person",
             FindingKind::ConflictingCopies => "conflicting_copies",
+            FindingKind::NotWitnessed => "not_witnessed",
+            FindingKind::WitnessedBackdated => "witnessed_backdated",
         }
     }
 }
@@ -596,6 +607,7 @@ impl<'t> State<'t> {
     }
 
     fn future(&mut self, a: &Artifact, t: Time, offset: u64, controller: Option<String>) {
+        self.witnessed_clock(a, t, offset, controller.clone());
         if t > self.at.saturating_add(CLOCK_SKEW) {
             let msg = format!(
                 "{} is dated {}, more than {CLOCK_SKEW} s after the audit time {}",
@@ -605,6 +617,33 @@ impl<'t> State<'t> {
             );
             self.finding(
                 FindingKind::FutureDated,
+                Some(a.id()),
+                Some(a.kind()),
+                controller,
+                offset,
+                msg,
+            );
+        }
+    }
+
+    /// Flags an artifact dated more than the tolerance before a witnessed
+    /// checkpoint that does not contain it (see [`witnessed`]).
+    fn witnessed_clock(&mut self, a: &Artifact, t: Time, offset: u64, controller: Option<String>) {
+        let Some(l) = self.log else { return };
+        let (Some(w), Some(index)) = (&l.witnesses, l.index_of(a.as_bytes())) else {
+            return;
+        };
+        if let Some((witnessed_at, size)) = w.backdated(index, t) {
+            let msg = format!(
+                "{} is dated {} but is at index {index} of log {}, not in its checkpoint of size {size} that witnesses cosigned at {} (more than the {} s tolerance later)",
+                a.label_str(),
+                fmt_time(t),
+                l.checkpoint.origin,
+                fmt_time(witnessed_at),
+                w.tolerance
+            );
+            self.finding(
+                FindingKind::WitnessedBackdated,
                 Some(a.id()),
                 Some(a.kind()),
                 controller,
@@ -1436,6 +1475,13 @@ pub fn audit_source_with_log<R: Read, F: FnMut() -> io::Result<R>>(
         for p in &l.problems {
             let msg = format!("log {}: {p}", l.checkpoint.origin);
             st.finding(FindingKind::LogInconsistent, None, None, None, 0, msg);
+        }
+        if let Some(p) = l.witnesses.as_ref().and_then(|w| w.problem.as_ref()) {
+            let msg = format!(
+                "log {}: checkpoint of size {}: {p}",
+                l.checkpoint.origin, l.checkpoint.size
+            );
+            st.finding(FindingKind::NotWitnessed, None, None, None, 0, msg);
         }
     }
     // Pass 1: the context artifacts.

@@ -97,6 +97,10 @@ pub struct LogProvenance {
     pub archived_problems: u64,
     /// The checkpoints given by the auditor (`--checkpoint`), in order.
     pub checkpoints: Vec<CheckpointCheck>,
+    /// The witness policy's view of the log (audits with a policy only):
+    /// its quorum, whether the checkpoint meets it, which witnesses cosigned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub witnesses: Option<super::witnessed::WitnessView>,
 }
 
 /// A checkpoint held against the log.
@@ -170,5 +174,6 @@ pub fn log_provenance(log: &LogView) -> LogProvenance {
         archived_consistent: log.archived_consistent,
         archived_problems: log.archived_problems,
         checkpoints: log.supplied.clone(),
+        witnesses: log.witnesses.clone(),
     }
 }

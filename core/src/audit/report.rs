@@ -79,6 +79,9 @@ fn provenance_text(r: &Report, o: &mut String) {
                 "  archived checkpoints: {} consistent, {} failed",
                 l.archived_consistent, l.archived_problems
             );
+            if let Some(w) = &l.witnesses {
+                let _ = writeln!(o, "  {}", witness_line(w));
+            }
             for c in &l.checkpoints {
                 let _ = writeln!(
                     o,
@@ -488,6 +491,9 @@ fn provenance_html(r: &Report) -> String {
                 l.archived_consistent,
                 l.archived_problems
             );
+            if let Some(w) = &l.witnesses {
+                let _ = write!(v, "<br>{}", esc(&witness_line(w)));
+            }
             for c in &l.checkpoints {
                 let _ = write!(
                     v,
@@ -508,4 +514,21 @@ fn provenance_html(r: &Report) -> String {
     row(&mut o, "signatures", &esc(&signature_sentence(r)));
     o.push_str("</table>");
     o
+}
+
+/// One line naming the witness quorum and who cosigned.
+fn witness_line(w: &super::witnessed::WitnessView) -> String {
+    let who: Vec<String> = w
+        .cosigners
+        .iter()
+        .map(|c| format!("{} ({}) at {}", c.witness, c.key_name, c.timestamp))
+        .collect();
+    format!(
+        "witness quorum {}: {}; cosigned by: {}; {} witnessed checkpoint(s) as clock, tolerance {} s",
+        w.quorum,
+        if w.quorum_met { "met" } else { "NOT met" },
+        if who.is_empty() { "none".to_owned() } else { who.join(", ") },
+        w.witnessed_checkpoints,
+        w.tolerance
+    )
 }

@@ -59,12 +59,16 @@ use std::path::{Path, PathBuf};
 use crate::artifact::VerifyError;
 use crate::cbor::CborError;
 
+pub mod cosignature;
 pub mod merkle;
 pub mod note;
+pub mod policy;
 mod proof;
 mod store;
 pub mod tiles;
+pub mod witness;
 
+pub use cosignature::{cosign, CosignerVerifier, VerifiedCosignature};
 pub use merkle::{
     consistency_proof, inclusion_proof, leaf_hash, node_hash, root, verify_consistency,
     verify_inclusion, MemoryTree, ProofError, SubtreeHashes, EMPTY_ROOT, MAX_PROOF_LEN,
@@ -73,12 +77,14 @@ pub use note::{
     Checkpoint, NoteError, NoteSignature, NoteVerifier, SignedNote, MAX_NOTE_SIGNATURES,
     MAX_NOTE_SIZE,
 };
+pub use policy::{Policy, PolicyError, PolicyLog, PolicyWitness, WitnessedCheckpoint};
 pub use proof::{ConsistencyProof, InclusionProof, MAX_PROOF_ENCODING};
 pub use store::{
     HistoryProblem, HistoryProblemKind, HistoryReport, TileLog, ARCHIVE_DIR, CHECKPOINT_FILE,
     LOCK_FILE, VKEY_FILE,
 };
 pub use tiles::{TileReader, MAX_ENTRY_SIZE};
+pub use witness::{AddCheckpointRequest, Witness, WitnessRefusal};
 
 /// A SHA-256 hash: a leaf, a node or a root.
 pub type Hash = [u8; 32];
@@ -203,6 +209,12 @@ pub enum LogError {
         /// The proof's size.
         proof: u64,
     },
+    /// A note to store as the latest checkpoint is not the latest checkpoint.
+    #[error("the note is not the log's latest checkpoint")]
+    NotLatestCheckpoint,
+    /// A witness policy was malformed, or a checkpoint does not satisfy it.
+    #[error("{0}")]
+    Policy(#[from] PolicyError),
 }
 
 impl LogError {
@@ -230,6 +242,14 @@ impl LogError {
                 e,
                 NoteError::SignatureInvalid { .. } | NoteError::NoKnownSignature { .. }
             ),
+            LogError::Policy(e) => matches!(
+                e,
+                PolicyError::QuorumNotMet { .. }
+                    | PolicyError::UnknownLog { .. }
+                    | PolicyError::Note(
+                        NoteError::SignatureInvalid { .. } | NoteError::NoKnownSignature { .. }
+                    )
+            ),
             _ => false,
         }
     }
@@ -237,3 +257,6 @@ impl LogError {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod witness_tests;

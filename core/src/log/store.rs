@@ -11,7 +11,9 @@ use crate::artifact::Artifact;
 use crate::keys::{Signer, TrustSet};
 
 use super::merkle::{self, leaf_hash, verify_consistency, ProofError, EMPTY_ROOT};
-use super::note::{is_valid_key_name, Checkpoint, NoteError, NoteVerifier, MAX_NOTE_SIZE};
+use super::note::{
+    is_valid_key_name, Checkpoint, NoteError, NoteVerifier, SignedNote, MAX_NOTE_SIZE,
+};
 use super::proof::{ConsistencyProof, InclusionProof};
 use super::tiles::{
     bundle_path, encode_bundle, level_count, read_bounded, tile_path, tile_width, TileHashes,
@@ -534,6 +536,36 @@ impl TileLog {
         self.note = note;
         self.published = size;
         Ok(&self.checkpoint)
+    }
+
+    /// Replaces the latest checkpoint (and its archive copy) with the same
+    /// checkpoint carrying more signature lines, e.g. witness cosignatures
+    /// ([`super::witness::witness_checkpoint`]). The note's text must be the
+    /// latest checkpoint's, and the log's own signature on it must verify.
+    pub fn add_cosignatures(&mut self, note: &str) -> Result<(), LogError> {
+        let parsed = SignedNote::parse(note.as_bytes())?;
+        if parsed.text() != self.checkpoint.to_text() {
+            return Err(LogError::NotLatestCheckpoint);
+        }
+        parsed.verify(std::slice::from_ref(&self.verifier))?;
+        if note == self.note {
+            return Ok(());
+        }
+        let _lock = DirLock::acquire(&self.dir)?;
+        let cp_path = self.dir.join(CHECKPOINT_FILE);
+        if read_bounded(&cp_path, MAX_NOTE_SIZE)? != self.note.as_bytes() {
+            return Err(LogError::Changed);
+        }
+        let mut w = Writer::default();
+        w.write(
+            &self.dir.join(archive_path(self.published)),
+            note.as_bytes(),
+        )?;
+        w.sync_dirs()?;
+        w.write(&cp_path, note.as_bytes())?;
+        w.sync_dirs()?;
+        self.note = note.to_owned();
+        Ok(())
     }
 
     /// The root hash of the published tree's first `size` leaves.

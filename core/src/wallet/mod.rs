@@ -41,7 +41,9 @@ use crate::privacy::{pseudonym, WALLET_SECRET_LEN};
 use crate::vocab::Term;
 
 pub mod store;
+mod witnessed;
 use store::FileStore;
+pub use witnessed::WitnessedLogCheck;
 
 /// What went wrong with a wallet.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
