@@ -139,7 +139,7 @@ impl DataReceipt {
     /// A receipt for one use of `category` for `purpose` under `grant` at
     /// `at`, by the signer's own party (`recipient: None`), quantity 1, no
     /// precision, and a zero commitment: set `commitment` to
-    /// [`crate::commit`]`(data).value` to commit to the data used.
+    /// `commit(data)?.value` ([`crate::commit`]) to commit to the data used.
     pub fn under(
         grant: &Artifact,
         category: Term,

@@ -1399,6 +1399,7 @@ impl Grant {
     ) -> Result<Artifact, Error> {
         let mut g = self.clone();
         g.normalise();
+        checks::check_times(&Body::Grant(g.clone()))?;
         checks::grant_fits_offer(&g, offer)?;
         self.sign_as_person(person)?.countersign(offer, controller)
     }
@@ -1548,6 +1549,8 @@ impl DataReceipt {
     /// Prepares the receipt for a key that signs elsewhere, checked against
     /// `grant` as [`DataReceipt::sign`] does; see [`Prepared`].
     pub fn prepare(&self, grant: &Artifact, signer: &PublicKey) -> Result<Prepared, Error> {
+        // An instant in the wrong unit is named as such, before it reads as out of the grant.
+        checks::check_times(&Body::DataReceipt(self.clone()))?;
         checks::receipt_fits_grant(self, grant)?;
         self.prepare_unchecked(signer)
     }

@@ -117,7 +117,14 @@ fn verification_failure_table() {
     let mut o = sample::offer().unwrap();
     o.controller = sample::PARTNER.into();
     o.recipients.clear();
-    let by_partner = o.sign(&p.partner).unwrap();
+    // The partner's key declares its role, so signing refuses it outright;
+    // the same key without a declared role signs, and verification refuses it.
+    assert!(matches!(
+        o.sign(&p.partner),
+        Err(Error::Mistake(Mistake::WrongRole { .. }))
+    ));
+    let partner = KeyPair::ed25519_from_seed(&[2; 32]).unwrap();
+    let by_partner = o.sign(&partner).unwrap();
     assert!(matches!(
         by_partner.verify(&trust),
         Err(VerifyError::WrongRole {
