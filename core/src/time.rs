@@ -94,12 +94,13 @@ pub enum TimeError {
     },
     /// A number that is not a whole, finite, non-negative count of seconds
     /// (from a host language's float, e.g. Python `time.time()`).
-    #[error("{field} = {value} is not a finite, non-negative number of seconds since the epoch")]
+    #[error("{field} is {what}, not a finite, non-negative number of seconds since the epoch")]
     NotANumber {
         /// The field.
         field: String,
-        /// The value, as written.
-        value: String,
+        /// What the value is: "NaN", "infinite" or "negative" (no float is
+        /// formatted: that would grow the wasm module).
+        what: &'static str,
     },
 }
 
@@ -133,12 +134,7 @@ pub fn to_system_time(t: Time) -> SystemTime {
 /// Seconds since the epoch from a host language's floating-point seconds
 /// (Python `time.time()`, `datetime.timestamp()`), rounded down and checked.
 pub fn from_float_seconds(field: &str, secs: f64) -> Result<Time, TimeError> {
-    if !secs.is_finite() || secs < 0.0 {
-        return Err(TimeError::NotANumber {
-            field: field.to_owned(),
-            value: secs.to_string(),
-        });
-    }
+    not_a_number(field, secs)?;
     let whole = secs.floor();
     if whole >= 1e30 {
         return Err(TimeError::OutOfRange {
@@ -163,13 +159,41 @@ pub fn from_float_seconds(field: &str, secs: f64) -> Result<Time, TimeError> {
 /// Seconds since the epoch from JavaScript's milliseconds (`Date.now()`,
 /// `date.getTime()`), rounded down and checked.
 pub fn from_millis(field: &str, millis: f64) -> Result<Time, TimeError> {
-    if !millis.is_finite() || millis < 0.0 {
-        return Err(TimeError::NotANumber {
-            field: field.to_owned(),
-            value: millis.to_string(),
-        });
-    }
+    not_a_number(field, millis)?;
     from_float_seconds(field, (millis / 1000.0).floor())
+}
+
+/// Seconds since the epoch from a JavaScript number that holds either
+/// seconds or milliseconds (`Date.now()`, `date.getTime()`, or a `Date`
+/// converted to a number). The two ranges do not overlap (2000..2100 in
+/// seconds is 9.5e8..4.1e9; in milliseconds 9.5e11..4.1e12), so a value in
+/// the milliseconds range is read as milliseconds; anything else must be
+/// seconds in range ([`check`]), and is refused naming the unit it looks like.
+pub fn from_seconds_or_millis(field: &str, t: f64) -> Result<Time, TimeError> {
+    not_a_number(field, t)?;
+    #[allow(clippy::cast_precision_loss)] // safe: both bounds are below 2^53
+    let millis = (MIN_TIME as f64 * 1000.0)..(MAX_TIME as f64 * 1000.0);
+    if millis.contains(&t) {
+        from_millis(field, t)
+    } else {
+        from_float_seconds(field, t)
+    }
+}
+
+fn not_a_number(field: &str, t: f64) -> Result<(), TimeError> {
+    let what = if t.is_nan() {
+        "NaN"
+    } else if t.is_infinite() {
+        "infinite"
+    } else if t < 0.0 {
+        "negative"
+    } else {
+        return Ok(());
+    };
+    Err(TimeError::NotANumber {
+        field: field.to_owned(),
+        what,
+    })
 }
 
 /// An instant a caller may hand to consentkit: `u64` seconds since the
@@ -259,5 +283,29 @@ mod tests {
         ));
         assert!(from_float_seconds("t", -1.0).is_err());
         assert!(from_float_seconds("t", 1e300).is_err());
+    }
+
+    #[test]
+    fn a_javascript_number_is_read_as_seconds_or_milliseconds() {
+        let t = T as f64;
+        assert_eq!(from_seconds_or_millis("t", t), Ok(T));
+        assert_eq!(from_seconds_or_millis("t", t * 1000.0 + 999.0), Ok(T));
+        // Microseconds and small numbers are refused, naming the unit.
+        assert!(matches!(
+            from_seconds_or_millis("now", t * 1_000_000.0),
+            Err(TimeError::OutOfRange {
+                looks_like: TimeUnit::Microseconds,
+                ..
+            })
+        ));
+        let e = from_seconds_or_millis("now", 60.0).unwrap_err();
+        assert!(e.to_string().contains("now = 60"), "{e}");
+        assert!(matches!(
+            from_seconds_or_millis("now", f64::INFINITY),
+            Err(TimeError::NotANumber {
+                what: "infinite",
+                ..
+            })
+        ));
     }
 }
