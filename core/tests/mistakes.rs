@@ -1,6 +1,8 @@
 //! Issue 12, "Mistakes are refused before signing": each mistake a new
 //! user made is a named test here, built through the public API without
 //! the `sample` module where the test is about building.
+// Tests abort on setup failure by design.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
