@@ -172,6 +172,13 @@ fn countersign_refuses_an_artifact_that_is_not_the_grants_offer() {
         Mistake::NotTheOffer { .. }
     ));
     let refusal = sample::signed_refusal(&p, &offer).unwrap();
+    // A refusal is checked against its offer too, before the person signs.
+    let r = consentkit::Refusal::of(&offer, [1; 16], T0 + 60).unwrap();
+    assert!(matches!(
+        mistake(r.sign_both(&other, &p.person, &p.controller)),
+        Mistake::NotTheOffer { .. }
+    ));
+    assert!(r.sign_both(&offer, &p.person, &p.controller).is_ok());
     // A grant is not an offer either.
     let pending = g.sign_as_person(&p.person).unwrap();
     assert!(matches!(

@@ -1461,6 +1461,13 @@ impl Refusal {
         person: &dyn Signer,
         controller: &dyn Signer,
     ) -> Result<Artifact, Error> {
+        if offer.kind() != ArtifactKind::Offer || offer.digest() != self.offer {
+            return Err(Mistake::NotTheOffer {
+                grant_offer: hex::encode(&self.offer.0[..4]),
+                given: offer.label_str(),
+            }
+            .into());
+        }
         self.sign_as_person(person)?.countersign(offer, controller)
     }
 }
