@@ -7,6 +7,7 @@ use consentkit::{self as ck, Artifact};
 
 use crate::error::Result;
 use crate::keys::{ExternalSigner, ForeignSigner, KeyPair, PublicKeyInfo};
+use crate::time::Timestamp;
 use crate::types::{artifact_id, DataReceipt, Offer, ValueRecord};
 
 /// A controller's (or a partner's) signing identity. Every method returns
@@ -54,15 +55,52 @@ impl Controller {
 
     /// Countersigns a grant or refusal that carries only the person's
     /// signature (checked first: a controller never countersigns a forgery).
-    pub fn countersign(&self, decision: Vec<u8>) -> Result<Vec<u8>> {
+    /// `offer` is the signed offer it answers: a grant accepting a purpose,
+    /// category or recipient the offer does not ask for is refused (`Usage`,
+    /// naming it).
+    pub fn countersign(&self, decision: Vec<u8>, offer: Vec<u8>) -> Result<Vec<u8>> {
         let a = Artifact::decode(&decision)?;
-        Ok(a.countersign(self.signer.as_ref())?.as_bytes().to_vec())
+        let o = Artifact::decode(&offer)?;
+        Ok(a.countersign(&o, self.signer.as_ref())?.as_bytes().to_vec())
     }
 
-    /// Signs a data receipt: a use of data under a grant.
-    pub fn issue_receipt(&self, receipt: DataReceipt) -> Result<Vec<u8>> {
+    /// Countersigns a grant the caller knows does not fit its offer (a
+    /// simulation making violations for an auditor), saying why; the grant
+    /// is not checked against any offer.
+    pub fn countersign_known_violation(
+        &self,
+        decision: Vec<u8>,
+        reason: String,
+    ) -> Result<Vec<u8>> {
+        let a = Artifact::decode(&decision)?;
+        let known = ck::KnownViolation::new(reason);
+        Ok(a.countersign_known_violation(self.signer.as_ref(), &known)?
+            .as_bytes()
+            .to_vec())
+    }
+
+    /// Signs a data receipt: a use of data under `grant` (the signed grant
+    /// it cites). A use the grant does not cover (purpose, category,
+    /// recipient, time) is refused (`Usage`, naming it).
+    pub fn issue_receipt(&self, receipt: DataReceipt, grant: Vec<u8>) -> Result<Vec<u8>> {
         let r: ck::DataReceipt = receipt.try_into()?;
-        Ok(r.sign(self.signer.as_ref())?.as_bytes().to_vec())
+        let g = Artifact::decode(&grant)?;
+        Ok(r.sign(&g, self.signer.as_ref())?.as_bytes().to_vec())
+    }
+
+    /// Signs a data receipt the caller knows its grant does not cover,
+    /// saying why (a simulation, a breach to disclose); not checked against
+    /// any grant.
+    pub fn issue_receipt_known_violation(
+        &self,
+        receipt: DataReceipt,
+        reason: String,
+    ) -> Result<Vec<u8>> {
+        let r: ck::DataReceipt = receipt.try_into()?;
+        let known = ck::KnownViolation::new(reason);
+        Ok(r.sign_known_violation(self.signer.as_ref(), &known)?
+            .as_bytes()
+            .to_vec())
     }
 
     /// Signs a value record: what the person received under a grant.
@@ -72,7 +110,8 @@ impl Controller {
     }
 
     /// Revokes a grant (by id) at time `at`, with a reason.
-    pub fn revoke(&self, grant: String, at: u64, reason: String) -> Result<Vec<u8>> {
+    pub fn revoke(&self, grant: String, at: Timestamp, reason: String) -> Result<Vec<u8>> {
+        let at = at.check("at")?;
         let id = artifact_id(&grant)?;
         Ok(
             ck::Withdrawal::revoke(id, at, reason, self.signer.as_ref())?

@@ -92,6 +92,8 @@ impl From<Error> for ConsentKitError {
             Error::Key(k) => k.into(),
             Error::Usage(message) => ConsentKitError::Usage { reason: message },
             Error::Term(t) => t.into(),
+            Error::Wallet(w) => (*w).into(),
+            // A mistake refused before signing (Error::Mistake) is a Usage error.
             other => ConsentKitError::Usage {
                 reason: other.to_string(),
             },

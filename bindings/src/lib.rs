@@ -6,6 +6,7 @@ mod controller;
 mod error;
 mod keys;
 mod tcf;
+mod time;
 mod types;
 mod verify;
 mod wallet;
@@ -20,6 +21,7 @@ pub use tcf::{
     decode_gpp, decode_tc_string, encode_tc_string, gpp_string, in_app_values, tc_string_for_grant,
     GppString, InAppValue, PublisherRestriction, PublisherTc, TcString, TcfExport,
 };
+pub use time::Timestamp;
 pub use types::*;
 pub use verify::{commit, decode_artifact, inspect, make_bundle, notice_for_text, Verifier};
 pub use wallet::{repair_wallet, RepairReport, Wallet, WalletProblem};

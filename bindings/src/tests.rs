@@ -44,31 +44,37 @@ fn flow_through_the_skin() {
     let offer = controller
         .make_offer(sample_offer("traffic.example", "city.example"))
         .unwrap();
-    let got = wallet.receive(offer.clone(), T0).unwrap();
+    let got = wallet.receive(offer.clone(), Timestamp(T0)).unwrap();
     assert_eq!(got.artifact.kind, ArtifactKind::Offer);
     let grant = wallet
-        .accept(got.artifact.id, Choice::default(), T0 + 10)
+        .accept(got.artifact.id, Choice::default(), Timestamp(T0 + 10))
         .unwrap();
-    let signed = controller.countersign(grant).unwrap();
-    let g = wallet.receive(signed, T0 + 20).unwrap().artifact;
+    let signed = controller.countersign(grant, offer.clone()).unwrap();
+    let g = wallet
+        .receive(signed.clone(), Timestamp(T0 + 20))
+        .unwrap()
+        .artifact;
     let receipt = controller
-        .issue_receipt(DataReceipt {
-            grant: g.id.clone(),
-            category: "pd:Location".into(),
-            purpose: "dpv:ServiceProvision".into(),
-            recipient: None,
-            used_at: T0 + 30,
-            quantity: 1,
-            precision: None,
-            commitment: commit(b"52.1,4.3".to_vec()).unwrap().value,
-        })
+        .issue_receipt(
+            DataReceipt {
+                grant: g.id.clone(),
+                category: "pd:Location".into(),
+                purpose: "dpv:ServiceProvision".into(),
+                recipient: None,
+                used_at: T0 + 30,
+                quantity: 1,
+                precision: None,
+                commitment: commit(b"52.1,4.3".to_vec()).unwrap().value,
+            },
+            signed,
+        )
         .unwrap();
     assert!(wallet
-        .receive(receipt, T0 + 40)
+        .receive(receipt, Timestamp(T0 + 40))
         .unwrap()
         .violations
         .is_empty());
-    let views = wallet.grants(T0 + 50);
+    let views = wallet.grants(Timestamp(T0 + 50)).unwrap();
     assert_eq!(views[0].state, ConsentState::Given);
     let trust = TrustSet::new();
     trust
@@ -100,7 +106,7 @@ fn errors_map_to_the_variant_a_caller_acts_on() {
     ));
     let w = Wallet::in_memory(Algorithm::Ed25519).unwrap();
     assert!(matches!(
-        w.withdraw("00".repeat(16), T0),
+        w.withdraw("00".repeat(16), Timestamp(T0)),
         Err(ConsentKitError::NotFound { .. })
     ));
     assert!(matches!(
@@ -185,10 +191,10 @@ fn a_foreign_provider_gives_one_key_per_controller() {
         let offer = Controller::new(ck)
             .make_offer(sample_offer(c, "city.example"))
             .unwrap();
-        let got = wallet.receive(offer, T0).unwrap();
+        let got = wallet.receive(offer, Timestamp(T0)).unwrap();
         assert!(wallet.public_key_for(c.into()).is_none());
         wallet
-            .accept(got.artifact.id, Choice::default(), T0 + 10)
+            .accept(got.artifact.id, Choice::default(), Timestamp(T0 + 10))
             .unwrap();
         let info = wallet.public_key_for(c.into()).unwrap();
         assert_eq!(info.kid, {

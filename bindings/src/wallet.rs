@@ -11,6 +11,7 @@ use consentkit::{self as ck, ArtifactKind as CkKind};
 
 use crate::error::{ConsentKitError, Result};
 use crate::keys::{ExternalKeyProvider, ForeignProvider, PublicKeyInfo, TrustSet};
+use crate::time::Timestamp;
 use crate::types::{
     artifact_id, digest, findings, fixed, Algorithm, ArtifactInfo, Choice, ConsentState, Finding,
     GrantView, LogCheck, ReceiveOutcome, Role, Summary,
@@ -223,7 +224,8 @@ impl Wallet {
     /// receipt, value record) at time `now` (seconds since the epoch):
     /// verifies it against the wallet's trust set, keeps it, and returns the
     /// violations that now concern it.
-    pub fn receive(&self, bytes: Vec<u8>, now: u64) -> Result<ReceiveOutcome> {
+    pub fn receive(&self, bytes: Vec<u8>, now: Timestamp) -> Result<ReceiveOutcome> {
+        let now = now.check("now")?;
         let (a, v) = self.get().receive(&bytes, now)?;
         Ok(ReceiveOutcome {
             artifact: (&a).into(),
@@ -234,7 +236,8 @@ impl Wallet {
     /// Accepts an offer (by id or digest), whole or granular, at time `at`.
     /// Returns the grant signed by the person, to send to the controller for
     /// countersigning; the countersigned grant comes back through `receive`.
-    pub fn accept(&self, offer: String, choice: Choice, at: u64) -> Result<Vec<u8>> {
+    pub fn accept(&self, offer: String, choice: Choice, at: Timestamp) -> Result<Vec<u8>> {
+        let at = at.check("at")?;
         let choice = choice.try_into()?;
         let mut w = self.get();
         let d = Wallet::offer_digest(&w, &offer)?;
@@ -243,7 +246,8 @@ impl Wallet {
 
     /// Refuses an offer (by id or digest) at time `at`; returns the refusal
     /// for the controller to countersign.
-    pub fn refuse(&self, offer: String, at: u64) -> Result<Vec<u8>> {
+    pub fn refuse(&self, offer: String, at: Timestamp) -> Result<Vec<u8>> {
+        let at = at.check("at")?;
         let mut w = self.get();
         let d = Wallet::offer_digest(&w, &offer)?;
         Ok(w.refuse(&d, at)?.as_bytes().to_vec())
@@ -251,7 +255,8 @@ impl Wallet {
 
     /// Withdraws a grant (by id) at time `at`: one call. Returns the signed
     /// withdrawal to send to the controller.
-    pub fn withdraw(&self, grant: String, at: u64) -> Result<Vec<u8>> {
+    pub fn withdraw(&self, grant: String, at: Timestamp) -> Result<Vec<u8>> {
+        let at = at.check("at")?;
         let id = artifact_id(&grant)?;
         Ok(self.get().withdraw(id, at)?.as_bytes().to_vec())
     }
@@ -262,25 +267,29 @@ impl Wallet {
     }
 
     /// The grants and their states at `now`.
-    pub fn grants(&self, now: u64) -> Vec<GrantView> {
-        self.get().grants(now).iter().map(Into::into).collect()
+    pub fn grants(&self, now: Timestamp) -> Result<Vec<GrantView>> {
+        let now = now.check("now")?;
+        Ok(self.get().grants(now).iter().map(Into::into).collect())
     }
 
     /// A grant's state at `now`, or `null` if the wallet has no such grant.
-    pub fn grant_state(&self, grant: String, now: u64) -> Result<Option<ConsentState>> {
+    pub fn grant_state(&self, grant: String, now: Timestamp) -> Result<Option<ConsentState>> {
+        let now = now.check("now")?;
         let id = artifact_id(&grant)?;
         Ok(self.get().grant_state(id, now).map(Into::into))
     }
 
     /// What the person shared, with whom, for which purpose, under which
     /// grant; what they received; and violations, at `now`.
-    pub fn summary(&self, now: u64) -> Summary {
-        (&self.get().summary(now)).into()
+    pub fn summary(&self, now: Timestamp) -> Result<Summary> {
+        let now = now.check("now")?;
+        Ok((&self.get().summary(now)).into())
     }
 
     /// Every violation in the wallet's records at `now` (the audit engine's findings).
-    pub fn violations(&self, now: u64) -> Vec<Finding> {
-        findings(&self.get().violations(now))
+    pub fn violations(&self, now: Timestamp) -> Result<Vec<Finding>> {
+        let now = now.check("now")?;
+        Ok(findings(&self.get().violations(now)))
     }
 
     /// Records a transparency-log checkpoint note the wallet has seen.

@@ -15,11 +15,13 @@ use crate::{read_trust, write, CliError, Format};
 /// Bundles larger than this get a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_BYTES: u64 = 8 * 1024 * 1024;
 
-/// Earliest time accepted on the command line: 2000-01-01T00:00:00Z.
-pub const MIN_TIME: u64 = 946_684_800;
-/// Latest time accepted on the command line (exclusive): 2100-01-01T00:00:00Z.
-/// Milliseconds (13 digits) and microseconds since the epoch are far beyond it.
-pub const MAX_TIME: u64 = 4_102_444_800;
+/// Earliest time accepted on the command line: 2000-01-01T00:00:00Z, the
+/// core's rule for instants ([`consentkit::time::MIN_TIME`]).
+pub const MIN_TIME: u64 = consentkit::time::MIN_TIME;
+/// Latest time accepted on the command line (exclusive): 2100-01-01T00:00:00Z
+/// ([`consentkit::time::MAX_TIME`]). Milliseconds (13 digits) and
+/// microseconds since the epoch are far beyond it.
+pub const MAX_TIME: u64 = consentkit::time::MAX_TIME;
 
 /// Parses `--at`: seconds since the epoch, or RFC 3339 UTC
 /// `YYYY-MM-DDTHH:MM:SSZ`, between 2000-01-01 (inclusive) and 2100-01-01

@@ -26,8 +26,8 @@ use consentkit::privacy::{commit_with_salt, pseudonym};
 use consentkit::wallet::Wallet;
 use consentkit::{
     Artifact, ArtifactId, ArtifactKind, Benefit, BenefitKind, Body, CollectionMethod, DataReceipt,
-    Grant, KeyPair, Limits, Notice, Offer, Recipient, Refusal, Role, Signer, Term, TrustSet,
-    ValueEstimate, ValueRecord, Withdrawal,
+    Grant, KeyPair, KnownViolation, Limits, Notice, Offer, Recipient, Refusal, Role, Signer, Term,
+    TrustSet, ValueEstimate, ValueRecord, Withdrawal,
 };
 
 use crate::rng::Rng;
@@ -284,7 +284,7 @@ fn receipt(
             precision: s.precision.map(|_| 500),
             commitment: c.value,
         };
-        return Ok(r.sign(&s.partner_key)?);
+        return Ok(r.sign(&g.art, &s.partner_key)?);
     }
     let purpose = g
         .grant
@@ -306,7 +306,7 @@ fn receipt(
             .map(|(lo, hi)| lo + rng.below(u64::from(hi - lo)) as u32),
         commitment: c.value,
     };
-    Ok(r.sign(&s.key)?)
+    Ok(r.sign(&g.art, &s.key)?)
 }
 
 /// Runs the simulation.
@@ -364,7 +364,7 @@ pub fn simulate(args: &DemoArgs) -> Result<World, CliError> {
                     method: CollectionMethod::AppUi,
                     subject_key: None,
                 };
-                arts.push((decided, r.sign_both(&person.key, &s.key)?));
+                arts.push((decided, r.sign_both(&s.offer_art, &person.key, &s.key)?));
                 continue;
             }
             let whole = rng.chance(75);
@@ -396,7 +396,7 @@ pub fn simulate(args: &DemoArgs) -> Result<World, CliError> {
                 subject_key: None,
                 imported: false,
             };
-            let art = g.sign_both(&person.key, &s.key)?;
+            let art = g.sign_both(&s.offer_art, &person.key, &s.key)?;
             arts.push((decided, art.clone()));
             let grant = Grant::from_artifact(&art)?.clone();
             let mut sg = SimGrant {
@@ -426,7 +426,7 @@ pub fn simulate(args: &DemoArgs) -> Result<World, CliError> {
                     g2.purposes = s.own_purposes.clone();
                     g2.recipients = vec![];
                     g2.supersedes = Some(sg.art.id());
-                    let a2 = g2.sign_both(&person.key, &s.key)?;
+                    let a2 = g2.sign_both(&s.offer_art, &person.key, &s.key)?;
                     arts.push((r, a2.clone()));
                     let old_end = sg.end;
                     sg.end = r;
@@ -586,6 +586,10 @@ fn inject(
 ) -> Result<(), CliError> {
     let mut used: BTreeSet<usize> = BTreeSet::new();
     let rogue = KeyPair::ed25519_from_seed(&rng.bytes32())?;
+    // Every injected artifact is a violation on purpose: it says so, which
+    // skips the checks that refuse such receipts and grants before signing.
+    let known =
+        KnownViolation::new("injected by `consentkit demo --violations` for the audit to find");
     for i in 0..k as usize {
         let mut done = false;
         for attempt in 0..INJECTABLE.len() {
@@ -628,53 +632,53 @@ fn inject(
                 FindingKind::AfterWithdrawal => {
                     let mut r = base()?;
                     r.used_at = g.withdrawn_at.unwrap_or(g.end);
-                    let a = r.sign(&s.key)?;
+                    let a = r.sign_known_violation(&s.key, &known)?;
                     (Some(a.clone()), a.id())
                 }
                 FindingKind::AfterExpiry => {
                     let mut r = base()?;
                     r.used_at = g.end;
-                    let a = r.sign(&s.key)?;
+                    let a = r.sign_known_violation(&s.key, &known)?;
                     (Some(a.clone()), a.id())
                 }
                 FindingKind::BeforeGrant => {
                     let mut r = base()?;
                     r.used_at = g.start - 600;
-                    let a = r.sign(&s.key)?;
+                    let a = r.sign_known_violation(&s.key, &known)?;
                     (Some(a.clone()), a.id())
                 }
                 FindingKind::PurposeNotGranted => {
                     let mut r = base()?;
                     r.purpose = term("dpv:Marketing")?;
-                    let a = r.sign(&s.key)?;
+                    let a = r.sign_known_violation(&s.key, &known)?;
                     (Some(a.clone()), a.id())
                 }
                 FindingKind::CategoryNotGranted => {
                     let mut r = base()?;
                     r.category = term("pd:Health")?;
-                    let a = r.sign(&s.key)?;
+                    let a = r.sign_known_violation(&s.key, &known)?;
                     (Some(a.clone()), a.id())
                 }
                 FindingKind::RecipientNotGranted => {
                     let mut r = base()?;
                     r.recipient = Some("broker.example".into());
-                    let a = r.sign(&s.key)?;
+                    let a = r.sign_known_violation(&s.key, &known)?;
                     (Some(a.clone()), a.id())
                 }
                 FindingKind::PrecisionExceeded => {
                     let mut r = base()?;
                     r.precision = Some(1);
-                    let a = r.sign(&s.key)?;
+                    let a = r.sign_known_violation(&s.key, &known)?;
                     (Some(a.clone()), a.id())
                 }
                 FindingKind::LimitExceeded => {
                     let mut r = base()?;
                     r.quantity = s.offer.limits.uses_per_day.unwrap_or(0) + 1;
-                    let a = r.sign(&s.key)?;
+                    let a = r.sign_known_violation(&s.key, &known)?;
                     (Some(a), g.art.id())
                 }
                 FindingKind::SignatureInvalid => {
-                    let a = base()?.sign(&s.key)?;
+                    let a = base()?.sign_known_violation(&s.key, &known)?;
                     let mut b = a.as_bytes().to_vec();
                     let n = b.len();
                     b[n - 1] ^= 0x01;
@@ -682,11 +686,11 @@ fn inject(
                     (Some(t), a.id())
                 }
                 FindingKind::UntrustedKey => {
-                    let a = base()?.sign(&rogue)?;
+                    let a = base()?.sign_known_violation(&rogue, &known)?;
                     (Some(a.clone()), a.id())
                 }
                 FindingKind::DuplicateId => {
-                    let a = base()?.sign(&s.key)?;
+                    let a = base()?.sign_known_violation(&s.key, &known)?;
                     w.artifacts.push((time_of(&a), a.clone()));
                     (Some(a.clone()), a.id())
                 }
@@ -705,13 +709,13 @@ fn inject(
                     g2.issued_at = active;
                     g2.subject_key = None;
                     g2.purposes.push(term("dpv:Marketing")?);
-                    let a = g2.sign_both(&person.key, &s.key)?;
+                    let a = g2.sign_both_known_violation(&person.key, &s.key, &known)?;
                     (Some(a.clone()), a.id())
                 }
                 FindingKind::UnknownGrant => {
                     let mut r = base()?;
                     r.grant = ArtifactId(rng.bytes16());
-                    let a = r.sign(&s.key)?;
+                    let a = r.sign_known_violation(&s.key, &known)?;
                     (Some(a.clone()), a.id())
                 }
                 _ => (None, ArtifactId([0; 16])),

@@ -67,7 +67,12 @@ fn setup(name: &str) -> Setup {
     let receipt = sample::signed_receipt(&p, &grant).unwrap();
     let mut r = sample::receipt(&grant).unwrap();
     r.purpose = Term::new("dpv:Marketing").unwrap();
-    let violation = r.sign(&p.controller).unwrap();
+    let violation = r
+        .sign_known_violation(
+            &p.controller,
+            &consentkit::KnownViolation::new("a violation for the audit to find"),
+        )
+        .unwrap();
     Setup {
         dir,
         trust: t,

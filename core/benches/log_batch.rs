@@ -29,7 +29,7 @@ fn bench(c: &mut Criterion) {
         let mut r = sample::receipt(&grant).unwrap();
         r.used_at = T0 + 3_600 + i * 600; // within limits: at most 144 a day
         r.commitment = consentkit::privacy::commit_with_salt(&i.to_le_bytes(), [1; 16]).value;
-        items.push(r.sign(&p.controller).unwrap());
+        items.push(r.sign(&grant, &p.controller).unwrap());
     }
     let bundle = to_sequence(items.iter());
     let dir = std::env::temp_dir().join(format!("consentkit-bench-log-{}", std::process::id()));

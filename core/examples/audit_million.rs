@@ -116,7 +116,7 @@ impl World {
                     subject_key: None,
                     imported: false,
                 };
-                Ok(grant.sign_both(&person, &controller)?)
+                Ok(grant.sign_both(&offer, &person, &controller)?)
             })
             .collect::<Res<Vec<_>>>()?;
         Ok(World {
@@ -169,7 +169,7 @@ impl World {
             precision: Some(10),
             commitment: commit_with_salt(&(i as u64).to_be_bytes(), salt).value,
         };
-        Ok(r.sign(self.signer(i))?)
+        Ok(r.sign(&self.grants[g], self.signer(i))?)
     }
 }
 

@@ -14,17 +14,19 @@ pub mod log;
 pub mod privacy;
 pub mod sample;
 pub mod tcf;
+pub mod time;
 pub mod vocab;
 pub mod wallet;
 
 pub use artifact::{
-    Artifact, ArtifactError, ArtifactId, ArtifactKind, Benefit, BenefitKind, Body,
-    CollectionMethod, DataReceipt, Digest, Error, Grant, Limits, Notice, Offer, Prepared,
-    Recipient, Refusal, Signatory, ValueEstimate, ValueRecord, VerifiedSigner, VerifyError,
-    Withdrawal, WithdrawnBy,
+    term, Artifact, ArtifactError, ArtifactId, ArtifactKind, Benefit, BenefitKind, Body,
+    CollectionMethod, DataReceipt, Digest, Error, Grant, KnownViolation, Limits, Mistake, Notice,
+    Offer, OfferMismatch, Prepared, Recipient, Refusal, Signatory, ValueEstimate, ValueRecord,
+    VerifiedSigner, VerifyError, Withdrawal, WithdrawnBy,
 };
 pub use keys::{Algorithm, KeyError, KeyId, KeyPair, PublicKey, Role, Signer, TrustSet};
 pub use privacy::{commit, pseudonym, Commitment};
+pub use time::{IntoTime, Time, TimeError, TimeUnit};
 pub use vocab::{Term, TermError};
 
 /// The workspace README's code examples, compiled and run as doctests.

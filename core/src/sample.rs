@@ -36,12 +36,13 @@ pub struct Parties {
 }
 
 impl Parties {
-    /// The fixed sample parties (Ed25519 keys from seeds 0x01, 0x02, 0x03).
+    /// The fixed sample parties (Ed25519 keys from seeds 0x01, 0x02, 0x03),
+    /// each declaring its role (see [`KeyPair::with_role`]).
     pub fn new() -> Result<Parties, Error> {
         Ok(Parties {
-            controller: seeded(1)?,
-            partner: seeded(2)?,
-            person: seeded(3)?,
+            controller: seeded(1)?.with_role(Role::Controller),
+            partner: seeded(2)?.with_role(Role::Partner),
+            person: seeded(3)?.with_role(Role::Person),
             wallet_secret: [4; 32],
         })
     }
@@ -136,7 +137,7 @@ pub fn grant_body(p: &Parties, offer: &Artifact) -> Grant {
 
 /// The sample grant (whole offer), signed by the person and the controller.
 pub fn signed_grant(p: &Parties, offer: &Artifact) -> Result<Artifact, Error> {
-    grant_body(p, offer).sign_both(&p.person, &p.controller)
+    grant_body(p, offer).sign_both(offer, &p.person, &p.controller)
 }
 
 /// A sample refusal of the offer.
@@ -149,7 +150,7 @@ pub fn signed_refusal(p: &Parties, offer: &Artifact) -> Result<Artifact, Error> 
         method: CollectionMethod::AppUi,
         subject_key: None,
     }
-    .sign_both(&p.person, &p.controller)
+    .sign_both(offer, &p.person, &p.controller)
 }
 
 /// A sample data receipt: the controller used one location (precision 10 m) for live routing.
@@ -168,7 +169,7 @@ pub fn receipt(grant: &Artifact) -> Result<DataReceipt, Error> {
 
 /// The sample receipt signed by the controller.
 pub fn signed_receipt(p: &Parties, grant: &Artifact) -> Result<Artifact, Error> {
-    receipt(grant)?.sign(&p.controller)
+    receipt(grant)?.sign(grant, &p.controller)
 }
 
 /// A sample value record: one month of live routing delivered.

@@ -203,6 +203,11 @@ impl Term {
         }
     }
 
+    /// `dpv:Consent`: the legal basis of a consent offer (an [`crate::Offer`]'s default).
+    pub fn consent() -> Term {
+        Term(TermRepr::BuiltIn(64))
+    }
+
     /// The term's CURIE or IRI.
     pub fn as_str(&self) -> &str {
         match &self.0 {

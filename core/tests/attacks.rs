@@ -172,7 +172,7 @@ fn a_receipt_replayed_under_a_different_grant() {
     let other_person = KeyPair::generate(Algorithm::EdDSA).unwrap();
     let mut g2 = sample::grant_body(&p, &offer);
     g2.subject = [9; 16];
-    let grant2 = g2.sign_both(&other_person, &p.controller).unwrap();
+    let grant2 = g2.sign_both(&offer, &other_person, &p.controller).unwrap();
     // Rewrite the receipt's grant reference, keep the signature.
     let m = Sign1::from_slice(receipt.as_bytes(), Tagging::Required).unwrap();
     let Value::Map(mut payload) = cbor::decode(&m.payload).unwrap() else {
@@ -219,7 +219,7 @@ fn a_grant_whose_countersignature_belongs_to_another_controller() {
     let mut trust = p.trust();
     trust.insert(music.public_key(), Role::Controller, "music.example");
     let g = sample::grant_body(&p, &offer)
-        .sign_both(&p.person, &music)
+        .sign_both(&offer, &p.person, &music)
         .unwrap();
     assert!(matches!(
         g.verify(&trust),
@@ -428,7 +428,11 @@ fn clock_skew_at_the_edges_of_expiry() {
     let at = |t: u64| {
         let mut r = sample::receipt(&grant).unwrap();
         r.used_at = t;
-        r.sign(&p.controller).unwrap()
+        r.sign_known_violation(
+            &p.controller,
+            &consentkit::KnownViolation::new("a violation for the audit to find"),
+        )
+        .unwrap()
     };
     let kinds = |items: &[&Artifact], audit_at: u64| {
         audit_bytes(

@@ -266,7 +266,15 @@ fn regenerate_seeds() {
     for i in 0..3u64 {
         let mut r = sample::receipt(&samples[1]).unwrap();
         r.used_at = T0 + 60 * i;
-        receipts.extend_from_slice(r.sign(&p.controller).unwrap().as_bytes());
+        // Before the grant was given: a finding for the audit.
+        receipts.extend_from_slice(
+            r.sign_known_violation(
+                &p.controller,
+                &consentkit::KnownViolation::new("a violation for the audit to find"),
+            )
+            .unwrap()
+            .as_bytes(),
+        );
     }
     seeds.add(&["bundle"], "grant-receipts", &receipts);
     for (d, dir) in demo_dirs.iter().enumerate() {
@@ -578,13 +586,16 @@ fn sample_wallet(p: &Parties) -> Wallet {
     let pending = w
         .accept(&offer.digest(), &Choice::default(), T0 + 100)
         .unwrap();
-    let grant = pending.countersign(&p.controller).unwrap();
+    let grant = pending.countersign(&offer, &p.controller).unwrap();
     w.receive(grant.as_bytes(), T0 + 200).unwrap();
     for i in 0..2u64 {
         let mut r = sample::receipt(&grant).unwrap();
         r.used_at = T0 + 1_000 + i;
-        w.receive(r.sign(&p.controller).unwrap().as_bytes(), T0 + 2_000)
-            .unwrap();
+        w.receive(
+            r.sign(&grant, &p.controller).unwrap().as_bytes(),
+            T0 + 2_000,
+        )
+        .unwrap();
     }
     w.receive(
         sample::signed_value_record(p, &grant).unwrap().as_bytes(),

@@ -29,14 +29,25 @@ fn kinds(items: &[&Artifact], at: u64) -> Vec<FindingKind> {
 fn receipt_at(p: &Parties, grant: &Artifact, t: u64) -> Artifact {
     let mut r = sample::receipt(grant).unwrap();
     r.used_at = t;
-    r.sign(&p.controller).unwrap()
+    // At the edges of what the grant covers: some are findings, by design.
+    r.sign_known_violation(
+        &p.controller,
+        &consentkit::KnownViolation::new("a violation for the audit to find"),
+    )
+    .unwrap()
 }
 
 fn grant_at(p: &Parties, offer: &Artifact, t: u64) -> Artifact {
     let mut g = sample::grant_body(p, offer);
     g.issued_at = t;
     g.expires_at = Some(t + 30 * DAY);
-    g.sign_both(&p.person, &p.controller).unwrap()
+    // At the edges of the offer's validity: some are findings, by design.
+    g.sign_both_known_violation(
+        &p.person,
+        &p.controller,
+        &consentkit::KnownViolation::new("a violation for the audit to find"),
+    )
+    .unwrap()
 }
 
 const LATE: u64 = T0 + 400 * DAY;
@@ -124,7 +135,7 @@ fn supersession_takes_effect_at_the_new_grants_issue_time() {
     let mut g = sample::grant_body(&p, &offer);
     g.issued_at = since;
     g.supersedes = Some(old.id());
-    let new = g.sign_both(&p.person, &p.controller).unwrap();
+    let new = g.sign_both(&offer, &p.person, &p.controller).unwrap();
     assert_eq!(
         kinds(
             &[&offer, &old, &new, &receipt_at(&p, &old, since - 1)],
@@ -274,7 +285,7 @@ fn a_refusal_after_a_grant_ends_it_at_the_refusals_issue_time() {
         method: consentkit::CollectionMethod::AppUi,
         subject_key: None,
     }
-    .sign_both(&p.person, &p.controller)
+    .sign_both(&offer, &p.person, &p.controller)
     .unwrap();
     assert_eq!(
         kinds(

@@ -45,7 +45,7 @@ fn world() -> World {
     let withdrawal = sample::signed_withdrawal(&p, &grant).unwrap();
     let mut r = sample::receipt(&grant).unwrap();
     r.used_at = T0 + 20 * 86_400; // after the withdrawal
-    let late = r.sign(&p.controller).unwrap();
+    let late = r.sign(&grant, &p.controller).unwrap();
     World {
         p,
         log_key,

@@ -185,7 +185,7 @@ fn a_supplied_checkpoint_the_log_does_not_extend_is_a_finding_and_garbage_is_an_
     // The log rebuilt without the receipt: it no longer extends the kept checkpoint.
     let mut other = sample::receipt(&w.items[1]).unwrap();
     other.used_at += 60;
-    let other = other.sign(&w.p.controller).unwrap();
+    let other = other.sign(&w.items[1], &w.p.controller).unwrap();
     let rewritten = make_log(
         &w,
         "rewritten",

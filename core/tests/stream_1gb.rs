@@ -80,7 +80,7 @@ fn a_1_gb_bundle_is_streamed_without_reading_it_whole() {
     let receipt = sample::signed_receipt(&p, &grant).unwrap();
     let mut late = sample::receipt(&grant).unwrap();
     late.used_at += 60;
-    let late = late.sign(&p.controller).unwrap();
+    let late = late.sign(&grant, &p.controller).unwrap();
     let head = [offer.as_bytes(), grant.as_bytes(), receipt.as_bytes()].concat();
     let tail = late.as_bytes().to_vec();
     let total = Bundle::new(head.clone(), tail.clone()).len();

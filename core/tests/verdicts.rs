@@ -98,7 +98,7 @@ impl World {
             method: CollectionMethod::AppUi,
             subject_key: None,
         }
-        .sign_both(&self.p.person, &self.p.controller)
+        .sign_both(offer, &self.p.person, &self.p.controller)
         .unwrap()
     }
 
@@ -106,7 +106,12 @@ impl World {
     fn receipt(&self, grant: &Artifact, at: u64) -> Artifact {
         let mut r = sample::receipt(grant).unwrap();
         r.used_at = at;
-        r.sign(&self.p.controller).unwrap()
+        // Some are findings, by design.
+        r.sign_known_violation(
+            &self.p.controller,
+            &consentkit::KnownViolation::new("a violation for the audit to find"),
+        )
+        .unwrap()
     }
 }
 
@@ -222,7 +227,7 @@ fn imported_grant_cannot_supersede_or_widen_a_persons_grant() {
         recipients: vec![],
         ..sample::grant_body(&w.p, &w.offer)
     }
-    .sign_both(&w.p.person, &w.p.controller)
+    .sign_both(&w.offer, &w.p.person, &w.p.controller)
     .unwrap();
     // An imported grant of the whole offer claims to replace it; dated
     // before the person's grant so that only the supersession voids it.
@@ -231,7 +236,7 @@ fn imported_grant_cannot_supersede_or_widen_a_persons_grant() {
     let mut u = sample::receipt(&wide).unwrap();
     u.used_at = T0 + DAY;
     u.purpose = Term::new("https://city.example/purpose#UrbanPlanning").unwrap();
-    let under_wide = u.sign(&w.p.controller).unwrap();
+    let under_wide = u.sign(&wide, &w.p.controller).unwrap();
     let rep = w.audit(&[&w.offer, &partial, &wide, &under_partial, &under_wide]);
     // The person's grant stays in force (no after_supersession).
     assert_eq!(
@@ -400,7 +405,7 @@ fn a_grant_superseding_another_persons_grant_is_supersedes_other_person() {
         issued_at: T0 + DAY,
         ..sample::grant_body(&w.p, &w.offer)
     }
-    .sign_both(&other, &w.p.controller)
+    .sign_both(&w.offer, &other, &w.p.controller)
     .unwrap();
     let r = w.receipt(&w.grant, T0 + 2 * DAY);
     let rep = w.audit(&[&w.offer, &w.grant, &theirs, &r]);
@@ -434,7 +439,7 @@ fn messages_say_at_or_after_for_a_use_at_the_instant() {
         issued_at: T0 + 20 * DAY,
         ..sample::grant_body(&w.p, &w.offer)
     }
-    .sign_both(&w.p.person, &w.p.controller)
+    .sign_both(&w.offer, &w.p.person, &w.p.controller)
     .unwrap();
     let sup = w.receipt(&w.grant, T0 + 20 * DAY);
     let rep = w.audit(&[&w.offer, &w.grant, &newer, &sup]);
@@ -454,8 +459,8 @@ fn partner_and_controller_copies(w: &World) -> (Artifact, Artifact) {
     r.recipient = None;
     r.used_at = T0 + DAY;
     (
-        r.sign(&w.p.partner).unwrap(),
-        r.sign(&w.p.controller).unwrap(),
+        r.sign(&w.grant, &w.p.partner).unwrap(),
+        r.sign(&w.grant, &w.p.controller).unwrap(),
     )
 }
 
@@ -566,10 +571,10 @@ fn every_valid_copy_counts_once_per_id() {
     r.recipient = None;
     r.purpose = Term::new("https://city.example/purpose#UrbanPlanning").unwrap();
     r.quantity = 600;
-    let by_partner = r.sign(&w.p.partner).unwrap();
-    let by_controller = r.sign(&w.p.controller).unwrap();
+    let by_partner = r.sign(&w.grant, &w.p.partner).unwrap();
+    let by_controller = r.sign(&w.grant, &w.p.controller).unwrap();
     r.used_at += 1;
-    let another = r.sign(&w.p.controller).unwrap();
+    let another = r.sign(&w.grant, &w.p.controller).unwrap();
     let rep = w.audit(&[&w.offer, &w.grant, &by_partner, &by_controller, &another]);
     // 600 + 600 uses on one day exceed the offer's 1,000; the second copy is not counted again.
     assert_eq!(
@@ -588,7 +593,10 @@ fn every_valid_copy_counts_once_per_id() {
 fn the_findings_cap_keeps_the_same_findings_whatever_the_order() {
     let w = world();
     let mallory = KeyPair::ed25519_from_seed(&[66; 32]).unwrap();
-    let stray = sample::receipt(&w.grant).unwrap().sign(&mallory).unwrap();
+    let stray = sample::receipt(&w.grant)
+        .unwrap()
+        .sign(&w.grant, &mallory)
+        .unwrap();
     let zeros = vec![0u8; MAX_FINDINGS + 3];
     let mut front = to_sequence([&stray]);
     front.extend_from_slice(&zeros);
@@ -624,7 +632,7 @@ fn adversarial_items() -> Vec<Artifact> {
     let grant2 = sample::grant_body(&w.p, &w.offer)
         .sign_as_person(&w.p.person)
         .unwrap()
-        .countersign(&w.controller2)
+        .countersign(&w.offer, &w.controller2)
         .unwrap();
     assert_eq!(grant2.id(), w.grant.id());
     let refusal2 = Refusal {
@@ -635,7 +643,7 @@ fn adversarial_items() -> Vec<Artifact> {
         method: CollectionMethod::AppUi,
         subject_key: None,
     }
-    .sign_both(&w.p.person, &w.music)
+    .sign_both(&w.offer2, &w.p.person, &w.music)
     .unwrap();
     assert_eq!(refusal2.id(), refusal.id());
     let broken = {

@@ -84,26 +84,32 @@ fun main(args: Array<String>) {
     // 2. The driver accepts routing only, not the city's share: the phone's key signs.
     val grant = wallet.accept(offerId, Choice(purposes = listOf("dpv:ServiceProvision"), recipients = listOf()), t0 + 60uL)
     // 3. The app countersigns and sends it back.
-    val grantId = wallet.receive(app.countersign(grant), t0 + 61uL).artifact.id
+    val signedGrant = app.countersign(grant, offer)
+    val grantId = wallet.receive(signedGrant, t0 + 61uL).artifact.id
     println("grant   $grantId, countersigned: ${wallet.grants(t0 + 61uL).single().countersigned}")
 
     // 4. Data uses, each with a receipt that commits to the data without revealing it.
     for (h in 1..3) {
         val receipt = app.issueReceipt(
             DataReceipt(grantId, "pd:Location", "dpv:ServiceProvision", null, t0 + h.toULong() * 3600uL, 1u, 25u,
-                commit("52.37,4.89@$h".toByteArray()).value)
+                commit("52.37,4.89@$h".toByteArray()).value),
+            signedGrant,
         )
         wallet.receive(receipt, t0 + day)
     }
     wallet.receive(app.issueValueRecord(ValueRecord(grantId, t0 + 30uL * day, Benefit(BenefitKind.SERVICE, 1uL, "month"))), t0 + 30uL * day)
 
     // 5. The city uses the data although the driver did not grant it: the wallet sees it.
-    val cityUse = city.issueReceipt(DataReceipt(grantId, "pd:Location", urban, null, t0 + 2uL * day, 1u, 100u, commit("x".toByteArray()).value))
+    // (consentkit refuses to sign such a receipt unless the signer says it is a known violation.)
+    val cityUse = city.issueReceiptKnownViolation(
+        DataReceipt(grantId, "pd:Location", urban, null, t0 + 2uL * day, 1u, 100u, commit("x".toByteArray()).value),
+        "the example's misuse, for the wallet to see",
+    )
     wallet.receive(cityUse, t0 + 2uL * day).violations.forEach { println("violation: ${it.kindName}: ${it.message}") }
 
     // 6. The driver withdraws: one call.
     wallet.withdraw(grantId, t0 + 31uL * day)
-    val late = app.issueReceipt(DataReceipt(grantId, "pd:Location", "dpv:ServiceProvision", null, t0 + 32uL * day, 1u, 25u, commit("y".toByteArray()).value))
+    val late = app.issueReceipt(DataReceipt(grantId, "pd:Location", "dpv:ServiceProvision", null, t0 + 32uL * day, 1u, 25u, commit("y".toByteArray()).value), signedGrant)
     wallet.receive(late, t0 + 32uL * day).violations.forEach { println("violation: ${it.kindName}: ${it.message}") }
 
     val s = wallet.summary(t0 + 33uL * day)

@@ -7,7 +7,7 @@
 // checks the artifact. The wallet's bytes and the key live in IndexedDB.
 // The companies are simulated in the page with their own keys.
 import init, {
-  Issuer, Key, PublicKey, TrustSet, Wallet, audit, commit, isConsentkitError,
+  Issuer, Key, PublicKey, TrustSet, Wallet, audit, commit, decode, isConsentkitError,
 } from "/pkg/consentkit.js";
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -84,7 +84,9 @@ const COMPANIES = {
   },
 };
 
-const state = { wallet: null, pairs: {}, companies: {}, clock: 0 };
+// offers: each company's signed offer by digest; grants: countersigned grants by id
+// (what a company keeps: it countersigns against its offer, issues receipts against the grant).
+const state = { wallet: null, pairs: {}, companies: {}, offers: {}, grants: {}, clock: 0 };
 
 /** A monotonic clock in seconds: every step of the story happens after the last. */
 function tick(step = 60) {
@@ -95,6 +97,8 @@ function tick(step = 60) {
 
 async function persist() {
   await save("wallet", state.wallet.toBytes());
+  await save("offers", state.offers);
+  await save("grants", state.grants);
 }
 
 function status(msg, error = false) {
@@ -125,6 +129,8 @@ async function setup() {
     state.companies[party] = new Issuer(Key.fromCoseKey(stored[party]));
   }
   await save("companies", stored);
+  state.offers = (await load("offers")) ?? {};
+  state.grants = (await load("grants")) ?? {};
 
   // The person's keys: one non-extractable WebCrypto key per company, so that
   // two companies cannot link the person by a key. None leaves WebCrypto.
@@ -139,7 +145,9 @@ async function setup() {
     }
     const t = tick(0) - 86400;
     for (const [party, c] of Object.entries(COMPANIES)) {
-      state.wallet.receive(state.companies[party].offer(c.offer(t)), tick());
+      const offer = state.companies[party].offer(c.offer(t));
+      state.offers[decode(offer).digest] = offer;
+      state.wallet.receive(offer, tick());
     }
     await persist();
   }
@@ -183,7 +191,9 @@ async function accept(offer, card) {
   await keyFor(offer.body.controller);
   const grant = await signWithWebCrypto(state.wallet.prepareAccept(offer.digest, whole ? null : { purposes, recipients }, tick()), offer.body.controller);
   // The company countersigns and sends the grant back.
-  const countersigned = state.companies[offer.body.controller].countersign(grant);
+  // It checks the grant against its offer first: nothing beyond the offer is countersigned.
+  const countersigned = state.companies[offer.body.controller].countersign(grant, state.offers[offer.digest]);
+  state.grants[decode(countersigned).id] = countersigned;
   state.wallet.receive(countersigned, tick());
   await persist();
   status(`You accepted ${offer.body.controller}'s offer${whole ? "" : " in part"}. Both sides now hold the signed grant.`);
@@ -192,7 +202,7 @@ async function accept(offer, card) {
 async function refuse(offer) {
   await keyFor(offer.body.controller);
   const refusal = await signWithWebCrypto(state.wallet.prepareRefuse(offer.digest, tick()), offer.body.controller);
-  state.wallet.receive(state.companies[offer.body.controller].countersign(refusal), tick());
+  state.wallet.receive(state.companies[offer.body.controller].countersign(refusal, state.offers[offer.digest]), tick());
   await persist();
   status(`You refused ${offer.body.controller}'s offer.`);
 }
@@ -216,10 +226,19 @@ async function simulateUse(party, count) {
   const use = COMPANIES[party].use;
   let flagged = [];
   for (let i = 0; i < count; i++) {
-    const r = state.companies[party].receipt({
+    const input = {
       grant: g.id, category: use.category, purpose: use.purpose, recipient: party, used_at: tick(),
       quantity: 1, precision: use.precision, commitment: commit(new TextEncoder().encode(use.data)).commitment,
-    });
+    };
+    // consentkit refuses to sign a receipt its grant does not cover; this simulated
+    // company then signs it anyway, saying so, for the wallet to flag.
+    let r;
+    try {
+      r = state.companies[party].receipt(input, state.grants[g.id] ?? new Uint8Array());
+    } catch (e) {
+      if (!isConsentkitError(e)) throw e;
+      r = state.companies[party].receiptKnownViolation(input, `simulated misuse: ${e.message}`);
+    }
     flagged = flagged.concat(state.wallet.receive(r, tick(1)));
   }
   await persist();

@@ -24,7 +24,7 @@ fn main() {
         let mut r = sample::receipt(&grant).unwrap();
         // At most 864 a day: within the sample offer's 1000 uses per day.
         r.used_at = T0 + 7_200 + 100 * i as u64;
-        arts.push(r.sign(&p.controller).unwrap());
+        arts.push(r.sign(&grant, &p.controller).unwrap());
     }
     let bundle = to_sequence(arts.iter());
     let trust = p.trust();

@@ -31,17 +31,13 @@ pub fn to_js_as<T: Serialize + ?Sized, J: JsCast>(v: &T) -> Result<J, CkError> {
     Ok(to_js(v)?.unchecked_into())
 }
 
-/// A time in seconds since the epoch, from a JavaScript number.
+/// A time in seconds since the epoch, from a JavaScript number: seconds,
+/// or milliseconds (`Date.now()`, or a `Date`, which JavaScript converts to
+/// its milliseconds), read by the core's rule
+/// ([`consentkit::time::from_seconds_or_millis`]); anything outside
+/// 2000..2100 is refused naming the unit it looks like.
 pub fn time(t: f64, what: &str) -> Result<Time, CkError> {
-    if t.is_finite() && t >= 0.0 && t.fract() == 0.0 && t <= MAX_SAFE {
-        // Exact: a non-negative integer below 2^53.
-        Ok(t as Time)
-    } else {
-        // (No float formatting here: it would add 14 KB to the module.)
-        Err(CkError::invalid(format!(
-            "{what} must be a whole number of seconds since 1970 (0 to 2^53-1)"
-        )))
-    }
+    consentkit::time::from_seconds_or_millis(what, t).map_err(|e| CkError::invalid(e.to_string()))
 }
 
 /// An artifact id from 32 hex digits.
@@ -305,13 +301,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn times_must_be_whole_safe_seconds() {
+    fn times_are_seconds_or_milliseconds_from_2000_to_2100() {
         assert_eq!(time(1_793_491_200.0, "at").unwrap(), 1_793_491_200);
-        assert_eq!(time(0.0, "at").unwrap(), 0);
-        for bad in [-1.0, 1.5, f64::NAN, f64::INFINITY, 1e300] {
+        // Date.now(): milliseconds, read as such.
+        assert_eq!(time(1_793_491_200_999.0, "at").unwrap(), 1_793_491_200);
+        for bad in [
+            0.0,
+            -1.0,
+            f64::NAN,
+            f64::INFINITY,
+            1e300,
+            1_793_491_200_000_000.0,
+        ] {
             let e = time(bad, "at").unwrap_err();
             assert_eq!(e.code, Code::InvalidInput, "{bad}");
         }
+        assert!(time(1_793_491_200_000_000.0, "now")
+            .unwrap_err()
+            .message
+            .contains("microseconds"));
     }
 
     #[test]

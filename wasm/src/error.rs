@@ -113,13 +113,16 @@ fn core_code(e: &Error) -> Code {
         Error::Artifact(a) => artifact_code(a),
         Error::Verify(v) => verify_code(v),
         Error::Key(k) => key_code(k),
-        Error::Usage(_) => Code::Usage,
+        Error::Usage(_) | Error::Mistake(_) => Code::Usage,
         _ => Code::InvalidInput,
     }
 }
 
 impl From<Error> for CkError {
     fn from(e: Error) -> CkError {
+        if let Error::Wallet(w) = e {
+            return (*w).into();
+        }
         CkError::new(core_code(&e), e.to_string())
     }
 }

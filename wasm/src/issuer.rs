@@ -249,16 +249,49 @@ impl Issuer {
     }
 
     /// Countersigns a grant or refusal that carries the person's signature
-    /// (checked first: a controller never countersigns a forgery).
-    pub fn countersign(&self, artifact: &[u8]) -> Result<Vec<u8>, CkError> {
+    /// (checked first: a controller never countersigns a forgery). `offer`
+    /// is the signed offer it answers: a grant accepting a purpose,
+    /// category or recipient the offer does not ask for is refused
+    /// (`USAGE`, naming it).
+    pub fn countersign(&self, artifact: &[u8], offer: &[u8]) -> Result<Vec<u8>, CkError> {
         let a = Artifact::decode(artifact)?;
-        signed(a.countersign(self.signer.as_ref()))
+        let o = Artifact::decode(offer)?;
+        signed(a.countersign(&o, self.signer.as_ref()))
     }
 
-    /// Signs a data receipt (a controller's or a partner's).
-    pub fn receipt(&self, receipt: ReceiptInputJs) -> Result<Vec<u8>, CkError> {
+    /// Countersigns a grant the caller knows does not fit its offer (a
+    /// simulation making violations for an auditor), saying why.
+    #[wasm_bindgen(js_name = countersignKnownViolation)]
+    pub fn countersign_known_violation(
+        &self,
+        artifact: &[u8],
+        reason: &str,
+    ) -> Result<Vec<u8>, CkError> {
+        let a = Artifact::decode(artifact)?;
+        let known = consentkit::KnownViolation::new(reason);
+        signed(a.countersign_known_violation(self.signer.as_ref(), &known))
+    }
+
+    /// Signs a data receipt (a controller's or a partner's) for a use under
+    /// `grant` (the signed grant it cites). A use the grant does not cover
+    /// (purpose, category, recipient, time) is refused (`USAGE`, naming it).
+    pub fn receipt(&self, receipt: ReceiptInputJs, grant: &[u8]) -> Result<Vec<u8>, CkError> {
         let r = receipt_input(&receipt)?;
-        signed(r.sign(self.signer.as_ref()))
+        let g = Artifact::decode(grant)?;
+        signed(r.sign(&g, self.signer.as_ref()))
+    }
+
+    /// Signs a data receipt the caller knows its grant does not cover,
+    /// saying why; not checked against any grant.
+    #[wasm_bindgen(js_name = receiptKnownViolation)]
+    pub fn receipt_known_violation(
+        &self,
+        receipt: ReceiptInputJs,
+        reason: &str,
+    ) -> Result<Vec<u8>, CkError> {
+        let r = receipt_input(&receipt)?;
+        let known = consentkit::KnownViolation::new(reason);
+        signed(r.sign_known_violation(self.signer.as_ref(), &known))
     }
 
     /// Signs a value record: what the person actually received.

@@ -167,19 +167,20 @@ fn a_wallet_accepts_shares_withdraws_and_flags_a_late_receipt() {
         .countersign(
             &w.accept(&d.digest, JsValue::NULL.unchecked_into(), T0 + 60.0)
                 .unwrap(),
+            &d.offer,
         )
         .unwrap();
     assert_eq!(len(&w.receive(&grant, T0 + 60.0).unwrap()), 0);
     let grant_id = get(&decode(&grant).unwrap(), "id").as_string().unwrap();
     let r = d
         .issuer
-        .receipt(receipt_input(&grant_id, T0 + 120.0))
+        .receipt(receipt_input(&grant_id, T0 + 120.0), &grant)
         .unwrap();
     assert_eq!(len(&w.receive(&r, T0 + 200.0).unwrap()), 0);
     w.withdraw(&grant_id, T0 + 300.0).unwrap();
     let late = d
         .issuer
-        .receipt(receipt_input(&grant_id, T0 + 400.0))
+        .receipt(receipt_input(&grant_id, T0 + 400.0), &grant)
         .unwrap();
     let v = w.receive(&late, T0 + 500.0).unwrap();
     assert_eq!(len(&v), 1);
@@ -285,7 +286,7 @@ async fn a_non_extractable_webcrypto_key_signs_a_grant_in_two_steps() {
     );
     // Step 2: the grant is assembled, checked and kept.
     let grant = w.complete(&pending, &sig.to_vec()).unwrap();
-    let grant = d.issuer.countersign(&grant).unwrap();
+    let grant = d.issuer.countersign(&grant, &d.offer).unwrap();
     assert_eq!(len(&w.receive(&grant, T0 + 60.0).unwrap()), 0);
     let mut trust = JsTrustSet::new();
     trust

@@ -169,7 +169,7 @@ fun trafficAppFlow() = Parties().use { p ->
     val signer = provider.keys.getValue(CONTROLLER) as JcaSigner
     check(signer.calls.get() > 0) { "the external signer was not called" }
     checkEq(Algorithm.ES256, wallet.publicKeyFor(CONTROLLER)!!.algorithm, "wallet key algorithm")
-    val countersigned = p.controller.countersign(grant)
+    val countersigned = p.controller.countersign(grant, offerBytes)
     val g = wallet.receive(countersigned, T0 + 120uL).artifact
     checkEq(ArtifactKind.GRANT, g.kind, "grant kind")
 
@@ -182,8 +182,8 @@ fun trafficAppFlow() = Parties().use { p ->
 
     // Receipts by the controller and the partner, and a value record: no violations.
     for (r in listOf(
-        p.controller.issueReceipt(receipt(g.id, T0 + 3600uL)),
-        p.partner.issueReceipt(receipt(g.id, T0 + 7200uL, purpose = URBAN)),
+        p.controller.issueReceipt(receipt(g.id, T0 + 3600uL), countersigned),
+        p.partner.issueReceipt(receipt(g.id, T0 + 7200uL, purpose = URBAN), countersigned),
         p.controller.issueValueRecord(ValueRecord(g.id, T0 + 30uL * DAY, Benefit(BenefitKind.SERVICE, 1uL, "month"))),
     )) {
         val v = wallet.receive(r, T0 + 30uL * DAY).violations
@@ -196,7 +196,7 @@ fun trafficAppFlow() = Parties().use { p ->
     checkEq(ConsentState.WITHDRAWN, wallet.grantState(g.id, T0 + 32uL * DAY), "state after withdrawal")
 
     // A receipt after the withdrawal is flagged.
-    val late = p.controller.issueReceipt(receipt(g.id, T0 + 32uL * DAY))
+    val late = p.controller.issueReceipt(receipt(g.id, T0 + 32uL * DAY), countersigned)
     val flagged = wallet.receive(late, T0 + 33uL * DAY).violations
     check(flagged.any { it.kind == FindingKind.AFTER_WITHDRAWAL && it.kindName == "after_withdrawal" }) {
         "the late receipt was not flagged: $flagged"
@@ -275,21 +275,22 @@ fun externalSignerFailures() = Parties().use { p ->
 fun granularRefusalRevocation() = Parties().use { p ->
     Wallet.inMemory(Algorithm.ED25519).use { w ->
         w.trustAll(p.trust)
-        val o = w.receive(p.controller.makeOffer(offer()), T0).artifact
+        val ob = p.controller.makeOffer(offer())
+        val o = w.receive(ob, T0).artifact
         expectError<ConsentKitException.Usage>("purpose not offered") {
             w.accept(o.id, Choice(purposes = listOf("dpv:Marketing")), T0)
         }
         expectError<ConsentKitException.InvalidInput>("bad term") { w.accept(o.id, Choice(purposes = listOf("")), T0) }
         expectError<ConsentKitException.NotFound>("unknown offer") { w.accept("00".repeat(16), Choice(), T0) }
         val grant = w.accept(o.digest, Choice(purposes = listOf("dpv:ServiceProvision"), recipients = listOf()), T0 + 1uL)
-        val g = w.receive(p.controller.countersign(grant), T0 + 2uL).artifact
+        val g = w.receive(p.controller.countersign(grant, ob), T0 + 2uL).artifact
         checkEq(listOf("dpv:ServiceProvision"), w.grants(T0 + 3uL).single().purposes, "granted purposes")
         // A revocation by the controller ends the grant...
         w.receive(p.controller.revoke(g.id, T0 + DAY, "service closed"), T0 + DAY)
         checkEq(ConsentState.REVOKED, w.grantState(g.id, T0 + 2uL * DAY), "revoked")
         // ...and a later refusal of the same offer ends it from the refusal on
         // (docs/FORMAT.md §11.1), so from T0 + 4 s the person's "no" comes first.
-        val refusal = p.controller.countersign(w.refuse(o.id, T0 + 4uL))
+        val refusal = p.controller.countersign(w.refuse(o.id, T0 + 4uL), ob)
         checkEq(ArtifactKind.REFUSAL, w.receive(refusal, T0 + 5uL).artifact.kind, "refusal")
         checkEq(ConsentState.GIVEN, w.grantState(g.id, T0 + 3uL), "given before the refusal")
         checkEq(ConsentState.WITHDRAWN, w.grantState(g.id, T0 + 4uL), "ended at the refusal")
@@ -367,7 +368,7 @@ fun garbageInput() = Parties().use { p ->
         "TrustSet.fromCoseKeySet" to { b -> TrustSet.fromCoseKeySet(b).close() },
         "TrustSet.add" to { b -> p.trust.add(b, Role.PARTNER, "x") },
         "Verifier.verify" to { b -> Verifier(p.trust).verify(b) },
-        "Controller.countersign" to { b -> p.controller.countersign(b) },
+        "Controller.countersign" to { b -> p.controller.countersign(b, b) },
         "Wallet.receive" to { b -> w.receive(b, T0) },
         "Wallet.trustKey" to { b -> w.trustKey(b, Role.PARTNER, "x") },
         "Wallet.fromBytes" to { b -> Wallet.fromBytes(b).close() },
@@ -405,10 +406,11 @@ fun garbageInput() = Parties().use { p ->
 fun lifetimesAndThreads() = Parties().use { p ->
     val w = Wallet.inMemory(Algorithm.ED25519)
     w.trustAll(p.trust)
-    val id = w.receive(p.controller.makeOffer(offer()), T0).artifact.id
+    val ob = p.controller.makeOffer(offer())
+    val id = w.receive(ob, T0).artifact.id
     val threads = (1..4).map { t ->
         Thread {
-            repeat(25) { i -> w.receive(p.controller.countersign(w.accept(id, Choice(), T0 + (t * 100 + i).toULong())), T0 + DAY) }
+            repeat(25) { i -> w.receive(p.controller.countersign(w.accept(id, Choice(), T0 + (t * 100 + i).toULong()), ob), T0 + DAY) }
         }
     }
     threads.forEach { it.start() }

@@ -14,12 +14,14 @@ AUDITOR = "examples/python/auditor.py"
 def write_case(parties, tmp_path, late_receipt: bool):
     w = ck.Wallet.in_memory(ck.Algorithm.ED25519)
     w.trust_all(parties.trust)
-    oid = w.receive(parties.controller.make_offer(make_offer()), T0).artifact.id
-    gid = w.receive(parties.controller.countersign(w.accept(oid, ck.Choice(), T0 + 1)), T0 + 2).artifact.id
-    w.receive(parties.controller.issue_receipt(make_receipt(gid, T0 + 3600)), T0 + DAY)
+    offer = parties.controller.make_offer(make_offer())
+    oid = w.receive(offer, T0).artifact.id
+    grant = parties.controller.countersign(w.accept(oid, ck.Choice(), T0 + 1), offer)
+    gid = w.receive(grant, T0 + 2).artifact.id
+    w.receive(parties.controller.issue_receipt(make_receipt(gid, T0 + 3600), grant), T0 + DAY)
     w.withdraw(gid, T0 + 2 * DAY)
     if late_receipt:
-        w.receive(parties.controller.issue_receipt(make_receipt(gid, T0 + 3 * DAY)), T0 + 4 * DAY)
+        w.receive(parties.controller.issue_receipt(make_receipt(gid, T0 + 3 * DAY), grant), T0 + 4 * DAY)
     bundle = tmp_path / "bundle.cbors"
     trust = tmp_path / "trust.cbor"
     bundle.write_bytes(w.export_bundle())

@@ -72,7 +72,7 @@ def test_traffic_app_flow_with_external_signer(parties, tmp_path):
     signer = provider.keys[CONTROLLER]
     assert signer.calls > 0, "the external signer was not called"
     assert wallet.public_key_for(CONTROLLER).algorithm == ck.Algorithm.ES256
-    countersigned = parties.controller.countersign(grant)
+    countersigned = parties.controller.countersign(grant, offer)
     g = wallet.receive(countersigned, T0 + 120).artifact
     assert g.kind == ck.ArtifactKind.GRANT
 
@@ -85,8 +85,8 @@ def test_traffic_app_flow_with_external_signer(parties, tmp_path):
     assert verified.signers[0].kid == wallet.public_key_for(CONTROLLER).kid
 
     for artifact in (
-        parties.controller.issue_receipt(make_receipt(g.id, T0 + 3600)),
-        parties.partner.issue_receipt(make_receipt(g.id, T0 + 7200, purpose=URBAN)),
+        parties.controller.issue_receipt(make_receipt(g.id, T0 + 3600), countersigned),
+        parties.partner.issue_receipt(make_receipt(g.id, T0 + 7200, purpose=URBAN), countersigned),
         parties.controller.issue_value_record(
             ck.ValueRecord(grant=g.id, issued_at=T0 + 30 * DAY,
                            benefit=ck.Benefit(kind=ck.BenefitKind.SERVICE, amount=1, unit="month"))
@@ -98,7 +98,7 @@ def test_traffic_app_flow_with_external_signer(parties, tmp_path):
     assert ck.decode_artifact(withdrawal).kind == ck.ArtifactKind.WITHDRAWAL
     assert wallet.grant_state(g.id, T0 + 32 * DAY) == ck.ConsentState.WITHDRAWN
 
-    late = parties.controller.issue_receipt(make_receipt(g.id, T0 + 32 * DAY))
+    late = parties.controller.issue_receipt(make_receipt(g.id, T0 + 32 * DAY), countersigned)
     flagged = wallet.receive(late, T0 + 33 * DAY).violations
     assert [f.kind for f in flagged] == [ck.FindingKind.AFTER_WITHDRAWAL]
     assert flagged[0].kind_name == "after_withdrawal"
@@ -291,7 +291,7 @@ def test_error_variants_are_distinct(parties):
     with pytest.raises(ck.ConsentKitError.NotFound):
         w.withdraw("00" * 16, T0)
     with pytest.raises(ck.ConsentKitError.Usage):
-        parties.controller.countersign(offer)
+        parties.controller.countersign(offer, offer)
     tampered = bytearray(offer)
     tampered[-1] ^= 1
     with pytest.raises(ck.ConsentKitError.VerificationFailed):
@@ -309,12 +309,13 @@ def test_error_variants_are_distinct(parties):
 def test_threads_share_a_wallet(parties):
     w = ck.Wallet.in_memory(ck.Algorithm.ED25519)
     w.trust_all(parties.trust)
-    oid = w.receive(parties.controller.make_offer(make_offer()), T0).artifact.id
+    offer = parties.controller.make_offer(make_offer())
+    oid = w.receive(offer, T0).artifact.id
 
     def worker(t):
         for i in range(10):
             grant = w.accept(oid, ck.Choice(), T0 + t * 100 + i)
-            w.receive(parties.controller.countersign(grant), T0 + DAY)
+            w.receive(parties.controller.countersign(grant, offer), T0 + DAY)
 
     threads = [threading.Thread(target=worker, args=(t,)) for t in range(4)]
     for t in threads:

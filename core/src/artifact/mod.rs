@@ -20,10 +20,16 @@ use crate::cose::{
     TAG_SIGN1,
 };
 use crate::keys::{check_signature, Algorithm, KeyError, KeyId, PublicKey, Role, Signer, TrustSet};
+use crate::time::IntoTime;
 use crate::vocab::Term;
 
+mod build;
+mod checks;
 mod fields;
 mod payload;
+
+use checks::Slot;
+pub use checks::{offer_mismatches, KnownViolation, Mistake, OfferMismatch};
 
 pub use fields::{MAX_LIST_LEN, MAX_TEXT_LEN};
 pub use payload::{
@@ -463,6 +469,108 @@ pub enum Error {
     /// not define (see [`Term::new`]).
     #[error(transparent)]
     Term(#[from] crate::vocab::TermError),
+    /// A mistake refused before signing (see [`Mistake`]).
+    #[error(transparent)]
+    Mistake(#[from] Mistake),
+    /// A wallet error.
+    #[error(transparent)]
+    Wallet(Box<crate::wallet::WalletError>),
+    /// A transparency log, proof or checkpoint error (also signed notes and Merkle proofs).
+    #[error("{0}")]
+    Log(Shared<crate::log::LogError>),
+    /// An audit that could not run (its input could not be read).
+    #[error("{0}")]
+    Audit(Shared<crate::audit::AuditError>),
+    /// A transparency log that could not be used for an audit.
+    #[error("{0}")]
+    LogView(Shared<crate::audit::LogViewError>),
+    /// An export that does not fit its format.
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
+}
+
+/// A cause that can be neither cloned nor compared (it holds an I/O
+/// error), shared so that [`Error`] stays `Clone` and `Eq`. Two are equal
+/// when they are the same error.
+#[derive(Debug)]
+pub struct Shared<E>(pub std::sync::Arc<E>);
+
+impl<E> Clone for Shared<E> {
+    fn clone(&self) -> Shared<E> {
+        Shared(std::sync::Arc::clone(&self.0))
+    }
+}
+
+impl<E> PartialEq for Shared<E> {
+    fn eq(&self, other: &Shared<E>) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<E> Eq for Shared<E> {}
+
+impl<E: fmt::Display> fmt::Display for Shared<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl From<crate::wallet::WalletError> for Error {
+    fn from(e: crate::wallet::WalletError) -> Error {
+        match e {
+            // A wallet error that only wraps an artifact error is that error.
+            crate::wallet::WalletError::Artifact(inner) => inner,
+            other => Error::Wallet(Box::new(other)),
+        }
+    }
+}
+
+impl From<crate::log::LogError> for Error {
+    fn from(e: crate::log::LogError) -> Error {
+        Error::Log(Shared(std::sync::Arc::new(e)))
+    }
+}
+
+impl From<crate::log::NoteError> for Error {
+    fn from(e: crate::log::NoteError) -> Error {
+        crate::log::LogError::from(e).into()
+    }
+}
+
+impl From<crate::log::ProofError> for Error {
+    fn from(e: crate::log::ProofError) -> Error {
+        crate::log::LogError::from(e).into()
+    }
+}
+
+impl From<crate::audit::AuditError> for Error {
+    fn from(e: crate::audit::AuditError) -> Error {
+        Error::Audit(Shared(std::sync::Arc::new(e)))
+    }
+}
+
+impl From<crate::audit::LogViewError> for Error {
+    fn from(e: crate::audit::LogViewError) -> Error {
+        Error::LogView(Shared(std::sync::Arc::new(e)))
+    }
+}
+
+impl From<CoseError> for Error {
+    fn from(e: CoseError) -> Error {
+        Error::Artifact(e.into())
+    }
+}
+
+impl From<cbor::CborError> for Error {
+    fn from(e: cbor::CborError) -> Error {
+        Error::Artifact(e.into())
+    }
+}
+
+impl From<crate::time::TimeError> for Error {
+    fn from(e: crate::time::TimeError) -> Error {
+        Error::Mistake(Mistake::Time(e))
+    }
 }
 
 fn protected_sign1(kind: ArtifactKind, alg: Algorithm, kid: &KeyId) -> Vec<u8> {
@@ -547,8 +655,42 @@ impl Artifact {
 
     /// Prepares the controller's countersignature of a grant or refusal
     /// carrying only the person's signature (checked first), for a key
-    /// that signs elsewhere; see [`Prepared`].
-    pub fn prepare_countersign(&self, controller: &PublicKey) -> Result<Prepared, Error> {
+    /// that signs elsewhere; see [`Prepared`]. `offer` is the offer the
+    /// grant or refusal answers: a grant that accepts anything the offer
+    /// does not ask for is refused ([`Mistake::ExceedsOffer`], naming it).
+    pub fn prepare_countersign(
+        &self,
+        offer: &Artifact,
+        controller: &PublicKey,
+    ) -> Result<Prepared, Error> {
+        match &self.body {
+            Body::Grant(g) => checks::grant_fits_offer(g, offer)?,
+            Body::Refusal(r)
+                if offer.digest() != r.offer || offer.kind() != ArtifactKind::Offer =>
+            {
+                return Err(Mistake::NotTheOffer {
+                    grant_offer: hex::encode(&r.offer.0[..4]),
+                    given: offer.label_str(),
+                }
+                .into())
+            }
+            _ => {}
+        }
+        self.prepare_countersign_unchecked(controller)
+    }
+
+    /// [`Artifact::prepare_countersign`] for a grant the caller knows does
+    /// not fit its offer (a simulation injecting violations for an
+    /// auditor): the grant is not checked against any offer.
+    pub fn prepare_countersign_known_violation(
+        &self,
+        controller: &PublicKey,
+        _known: &KnownViolation,
+    ) -> Result<Prepared, Error> {
+        self.prepare_countersign_unchecked(controller)
+    }
+
+    fn prepare_countersign_unchecked(&self, controller: &PublicKey) -> Result<Prepared, Error> {
         if !self.kind().is_multi_signed() {
             return Err(Error::Usage(format!(
                 "a {} is not countersigned",
@@ -572,14 +714,35 @@ impl Artifact {
             public: controller.clone(),
             tbs,
             base: Some(self.bytes.clone()),
+            slot: Slot::Controller("a countersignature"),
         })
     }
 
     /// Adds the controller's countersignature to a grant or refusal that
     /// carries only the person's signature. The person's signature is
-    /// checked first: a controller never countersigns a forgery.
-    pub fn countersign(&self, controller: &dyn Signer) -> Result<Artifact, Error> {
-        self.prepare_countersign(&controller.public_key())?
+    /// checked first: a controller never countersigns a forgery. The grant
+    /// is checked against `offer`, the offer it accepts: a purpose,
+    /// category or recipient the offer does not ask for, another
+    /// controller, or a time outside the offer's validity is refused
+    /// ([`Mistake::ExceedsOffer`]).
+    pub fn countersign(
+        &self,
+        offer: &Artifact,
+        controller: &dyn Signer,
+    ) -> Result<Artifact, Error> {
+        self.prepare_countersign(offer, &controller.public_key())?
+            .sign_with(controller)
+    }
+
+    /// Countersigns a grant the caller knows does not fit its offer,
+    /// without checking it against the offer. For simulations and tests
+    /// that make violations for an auditor to find; see [`KnownViolation`].
+    pub fn countersign_known_violation(
+        &self,
+        controller: &dyn Signer,
+        known: &KnownViolation,
+    ) -> Result<Artifact, Error> {
+        self.prepare_countersign_known_violation(&controller.public_key(), known)?
             .sign_with(controller)
     }
 
@@ -691,12 +854,33 @@ impl Artifact {
         })
     }
 
+    /// A person's signature made with a key the trust set holds in another
+    /// role (a controller's, a partner's or a log's key) is not a person's.
+    fn not_a_trusted_party(
+        &self,
+        person: &VerifiedSigner,
+        trust: &TrustSet,
+    ) -> Result<(), VerifyError> {
+        match trust.get(&person.kid) {
+            Some(t) if t.role != Role::Person => Err(VerifyError::WrongRole {
+                artifact: self.label_str(),
+                kid: person.kid.short(),
+                role: t.role,
+                kind: self.kind(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// Verifies every signature and who made it:
     /// - offer, value record: a trusted controller key (of the offer's controller);
     /// - grant, refusal: the person's subject key, then the controller named
     ///   in the payload (an imported grant: the controller only);
     /// - withdrawal: the subject key it carries (person), or a trusted
     ///   controller key (revocation);
+    /// - a person's signature (grant, refusal, person's withdrawal) made
+    ///   with a key the trust set holds as a controller's, partner's or
+    ///   log's key is refused ([`VerifyError::WrongRole`]);
     /// - data receipt: a trusted controller or partner key.
     ///
     /// Whether a withdrawal's subject key is the grant's, and whether a
@@ -756,6 +940,7 @@ impl Artifact {
                 }
                 count(2)?;
                 let person = self.subject_signer(crypto)?;
+                self.not_a_trusted_party(&person, trust)?;
                 let c = self.verify_trusted(
                     &self.signatures[1],
                     trust,
@@ -768,7 +953,9 @@ impl Artifact {
             Body::Withdrawal(w) => match w.by {
                 WithdrawnBy::Person => {
                     count(1)?;
-                    Ok(vec![self.subject_signer(crypto)?])
+                    let person = self.subject_signer(crypto)?;
+                    self.not_a_trusted_party(&person, trust)?;
+                    Ok(vec![person])
                 }
                 WithdrawnBy::Controller => single(&[Role::Controller], None),
             },
@@ -910,11 +1097,20 @@ pub struct Prepared {
     tbs: Vec<u8>,
     /// For a countersignature: the message the signature is added to.
     base: Option<Vec<u8>>,
+    /// Which roles may make this signature.
+    slot: Slot,
 }
 
 impl Prepared {
+    /// Checks the payload's instants, then prepares it.
+    fn checked(body: Body, public: &PublicKey) -> Result<Prepared, Error> {
+        checks::check_times(&body)?;
+        Ok(Prepared::new(body, public))
+    }
+
     fn new(body: Body, public: &PublicKey) -> Prepared {
         let kind = body.kind();
+        let slot = Slot::for_body(&body);
         let payload = body.to_value().to_vec();
         if kind.is_multi_signed() {
             let body_protected = protected_body(kind);
@@ -928,6 +1124,7 @@ impl Prepared {
                 public: public.clone(),
                 tbs,
                 base: None,
+                slot,
             }
         } else {
             let protected = protected_sign1(kind, public.algorithm(), &public.kid());
@@ -940,6 +1137,7 @@ impl Prepared {
                 public: public.clone(),
                 tbs,
                 base: None,
+                slot,
             }
         }
     }
@@ -960,6 +1158,7 @@ impl Prepared {
     }
 
     fn sign_with(&self, signer: &dyn Signer) -> Result<Artifact, Error> {
+        self.slot.check(signer.role())?;
         let sig = signer.sign(&self.tbs)?;
         self.complete(&sig)
     }
@@ -1135,7 +1334,7 @@ impl Offer {
         let mut o = self.clone();
         o.normalise();
         o.validate()?;
-        Ok(Prepared::new(Body::Offer(o), controller))
+        Prepared::checked(Body::Offer(o), controller)
     }
 
     /// The offer inside an artifact.
@@ -1172,7 +1371,7 @@ impl Grant {
             }
         }
         g.validate()?;
-        Ok(Prepared::new(Body::Grant(g), person))
+        Prepared::checked(Body::Grant(g), person)
     }
 
     /// Signs an imported grant (no person signature) as the controller.
@@ -1186,17 +1385,36 @@ impl Grant {
                 "only a grant marked imported may lack the person's signature".into(),
             ));
         }
-        Prepared::new(Body::Grant(g), &controller.public_key()).sign_with(controller)
+        Prepared::checked(Body::Grant(g), &controller.public_key())?.sign_with(controller)
     }
 
     /// Signs as the person and countersigns as the controller in one step
-    /// (both keys at hand, e.g. in tests and simulations).
+    /// (both keys at hand, e.g. in tests and simulations). The grant is
+    /// checked against `offer` first, as [`Artifact::countersign`] does.
     pub fn sign_both(
         &self,
+        offer: &Artifact,
         person: &dyn Signer,
         controller: &dyn Signer,
     ) -> Result<Artifact, Error> {
-        self.sign_as_person(person)?.countersign(controller)
+        let mut g = self.clone();
+        g.normalise();
+        checks::check_times(&Body::Grant(g.clone()))?;
+        checks::grant_fits_offer(&g, offer)?;
+        self.sign_as_person(person)?.countersign(offer, controller)
+    }
+
+    /// [`Grant::sign_both`] for a grant the caller knows does not fit its
+    /// offer (a simulation injecting violations for an auditor); see
+    /// [`KnownViolation`].
+    pub fn sign_both_known_violation(
+        &self,
+        person: &dyn Signer,
+        controller: &dyn Signer,
+        known: &KnownViolation,
+    ) -> Result<Artifact, Error> {
+        self.sign_as_person(person)?
+            .countersign_known_violation(controller, known)
     }
 
     /// The grant inside an artifact.
@@ -1232,31 +1450,48 @@ impl Refusal {
                 ))
             }
         }
-        Ok(Prepared::new(Body::Refusal(r), person))
+        Prepared::checked(Body::Refusal(r), person)
     }
 
-    /// Signs as the person and countersigns as the controller.
+    /// Signs as the person and countersigns as the controller; `offer` is
+    /// the offer refused (checked against the refusal's offer digest).
     pub fn sign_both(
         &self,
+        offer: &Artifact,
         person: &dyn Signer,
         controller: &dyn Signer,
     ) -> Result<Artifact, Error> {
-        self.sign_as_person(person)?.countersign(controller)
+        if offer.kind() != ArtifactKind::Offer || offer.digest() != self.offer {
+            return Err(Mistake::NotTheOffer {
+                grant_offer: hex::encode(&self.offer.0[..4]),
+                given: offer.label_str(),
+            }
+            .into());
+        }
+        self.sign_as_person(person)?.countersign(offer, controller)
     }
 }
 
 impl Withdrawal {
-    /// The person withdraws a grant: one call. The withdrawal takes effect at `at`.
-    pub fn by_person(grant: ArtifactId, at: Time, person: &dyn Signer) -> Result<Artifact, Error> {
+    /// The person withdraws a grant: one call. The withdrawal takes effect
+    /// at `at` (seconds since the epoch, or a [`std::time::SystemTime`]). A
+    /// key that declares a role other than [`Role::Person`] is refused
+    /// ([`Mistake::WrongRole`]).
+    pub fn by_person(
+        grant: ArtifactId,
+        at: impl IntoTime,
+        person: &dyn Signer,
+    ) -> Result<Artifact, Error> {
         Withdrawal::prepare_by_person(grant, at, &person.public_key())?.sign_with(person)
     }
 
     /// A person's withdrawal of `grant`, effective at `at`, prepared for a key that signs elsewhere.
     pub fn prepare_by_person(
         grant: ArtifactId,
-        at: Time,
+        at: impl IntoTime,
         person: &PublicKey,
     ) -> Result<Prepared, Error> {
+        let at = at.into_time()?;
         Withdrawal {
             grant,
             issued_at: at,
@@ -1271,10 +1506,11 @@ impl Withdrawal {
     /// The controller revokes a grant, with a reason.
     pub fn revoke(
         grant: ArtifactId,
-        at: Time,
+        at: impl IntoTime,
         reason: impl Into<String>,
         controller: &dyn Signer,
     ) -> Result<Artifact, Error> {
+        let at = at.into_time()?;
         Withdrawal {
             grant,
             issued_at: at,
@@ -1301,18 +1537,54 @@ impl Withdrawal {
                 ));
             }
         }
-        Ok(Prepared::new(Body::Withdrawal(self.clone()), signer))
+        Prepared::checked(Body::Withdrawal(self.clone()), signer)
     }
 }
 
 impl DataReceipt {
-    /// Signs the receipt (controller or partner).
-    pub fn sign(&self, signer: &dyn Signer) -> Result<Artifact, Error> {
-        self.prepare(&signer.public_key())?.sign_with(signer)
+    /// Signs the receipt (controller or partner) after checking it against
+    /// `grant`, the grant it cites: the purpose, category and recipient
+    /// must be granted and the use inside the grant's time (from when it
+    /// was given until it expires). A use the grant does not cover is
+    /// refused ([`Mistake::NotCovered`]), and so is a receipt citing
+    /// another artifact's id. To record a use the grant does not cover,
+    /// say so: [`DataReceipt::sign_known_violation`].
+    pub fn sign(&self, grant: &Artifact, signer: &dyn Signer) -> Result<Artifact, Error> {
+        self.prepare(grant, &signer.public_key())?.sign_with(signer)
     }
 
-    /// Prepares the receipt for a key that signs elsewhere; see [`Prepared`].
-    pub fn prepare(&self, signer: &PublicKey) -> Result<Prepared, Error> {
+    /// Prepares the receipt for a key that signs elsewhere, checked against
+    /// `grant` as [`DataReceipt::sign`] does; see [`Prepared`].
+    pub fn prepare(&self, grant: &Artifact, signer: &PublicKey) -> Result<Prepared, Error> {
+        // An instant in the wrong unit is named as such, before it reads as out of the grant.
+        checks::check_times(&Body::DataReceipt(self.clone()))?;
+        checks::receipt_fits_grant(self, grant)?;
+        self.prepare_unchecked(signer)
+    }
+
+    /// Signs a receipt the caller knows its grant does not cover (a
+    /// simulation injecting violations, a controller recording a breach it
+    /// must disclose), without checking it against any grant. The instants
+    /// and the signer's role are still checked.
+    pub fn sign_known_violation(
+        &self,
+        signer: &dyn Signer,
+        known: &KnownViolation,
+    ) -> Result<Artifact, Error> {
+        self.prepare_known_violation(&signer.public_key(), known)?
+            .sign_with(signer)
+    }
+
+    /// [`DataReceipt::sign_known_violation`] for a key that signs elsewhere.
+    pub fn prepare_known_violation(
+        &self,
+        signer: &PublicKey,
+        _known: &KnownViolation,
+    ) -> Result<Prepared, Error> {
+        self.prepare_unchecked(signer)
+    }
+
+    fn prepare_unchecked(&self, signer: &PublicKey) -> Result<Prepared, Error> {
         if self.quantity == 0 {
             return Err(ArtifactError::InvalidField {
                 kind: ArtifactKind::DataReceipt,
@@ -1321,7 +1593,7 @@ impl DataReceipt {
             }
             .into());
         }
-        Ok(Prepared::new(Body::DataReceipt(self.clone()), signer))
+        Prepared::checked(Body::DataReceipt(self.clone()), signer)
     }
 }
 
@@ -1334,7 +1606,7 @@ impl ValueRecord {
 
     /// Prepares the value record for a key that signs elsewhere; see [`Prepared`].
     pub fn prepare(&self, controller: &PublicKey) -> Result<Prepared, Error> {
-        Ok(Prepared::new(Body::ValueRecord(self.clone()), controller))
+        Prepared::checked(Body::ValueRecord(self.clone()), controller)
     }
 }
 

@@ -44,8 +44,7 @@ pub(crate) const PRECISION: i64 = -41;
 pub(crate) const COMMITMENT: i64 = -42;
 pub(crate) const BENEFIT: i64 = -50;
 
-/// Seconds since 1970-01-01T00:00:00Z, as a CWT NumericDate (integer only).
-pub type Time = u64;
+pub use crate::time::Time;
 
 fn terms_value(t: &[Term]) -> Option<Value> {
     (!t.is_empty()).then(|| canonical_set(t.iter().map(Term::to_value).collect()))

@@ -910,10 +910,14 @@ impl<'t> State<'t> {
     /// Why a grant is not in the bundle, for messages: the smallest error
     /// of its copies that failed their checks, if any.
     fn why_unknown(&self, grant: &ArtifactId) -> String {
-        self.bad_grants
-            .get(grant)
-            .map(|e| format!(" (the grant failed its checks: {e})"))
-            .unwrap_or_default()
+        if let Some(e) = self.bad_grants.get(grant) {
+            return format!(" (the grant failed its checks: {e})");
+        }
+        if self.offers.keys().any(|d| d.id() == *grant) {
+            return " (that id is an offer's: cite the id of the grant that accepts the offer)"
+                .to_owned();
+        }
+        String::new()
     }
 
     /// Between the passes: link grants to offers, the person's own

@@ -1,5 +1,5 @@
 use super::*;
-use crate::artifact::{DataReceipt, Grant, Offer, ValueRecord, Withdrawal};
+use crate::artifact::{DataReceipt, Grant, KnownViolation, Offer, ValueRecord, Withdrawal};
 use crate::keys::{Algorithm, KeyPair, Role};
 use crate::sample::{self, Parties, CONTROLLER, T0};
 use crate::vocab::Term;
@@ -36,7 +36,12 @@ fn kinds(r: &Report) -> Vec<FindingKind> {
 fn receipt(w: &World, edit: impl FnOnce(&mut DataReceipt)) -> Artifact {
     let mut r = sample::receipt(&w.grant).unwrap();
     edit(&mut r);
-    r.sign(&w.p.controller).unwrap()
+    // Many tests here make receipts the grant does not cover, for the audit to find.
+    r.sign_known_violation(&w.p.controller, &known()).unwrap()
+}
+
+fn known() -> KnownViolation {
+    KnownViolation::new("a violation for the audit to find")
 }
 
 #[test]
@@ -47,7 +52,7 @@ fn a_valid_history_gives_no_finding() {
         let mut r = sample::receipt(&w.grant).unwrap();
         r.recipient = None;
         r.purpose = Term::new("https://city.example/purpose#UrbanPlanning").unwrap();
-        r.sign(&w.p.partner).unwrap()
+        r.sign(&w.grant, &w.p.partner).unwrap()
     };
     let v = sample::signed_value_record(&w.p, &w.grant).unwrap();
     let wd = sample::signed_withdrawal(&w.p, &w.grant).unwrap();
@@ -91,7 +96,10 @@ fn each_finding_kind_from_a_minimal_history() {
     b.extend(&bad_sig);
     cases.push((FindingKind::SignatureInvalid, b));
     // untrusted_key
-    let forged = sample::receipt(&w.grant).unwrap().sign(&stranger).unwrap();
+    let forged = sample::receipt(&w.grant)
+        .unwrap()
+        .sign(&w.grant, &stranger)
+        .unwrap();
     cases.push((
         FindingKind::UntrustedKey,
         seq(&[&w.offer, &w.grant, &forged]),
@@ -102,7 +110,9 @@ fn each_finding_kind_from_a_minimal_history() {
         issued_at: given,
         benefit: Offer::from_artifact(&w.offer).unwrap().value_offered[0].clone(),
     };
-    let v_partner = v.sign(&w.p.partner).unwrap();
+    // The partner's key without its declared role: signing would refuse it.
+    let partner = KeyPair::ed25519_from_seed(&[2; 32]).unwrap();
+    let v_partner = v.sign(&partner).unwrap();
     cases.push((
         FindingKind::WrongSigner,
         seq(&[&w.offer, &w.grant, &v_partner]),
@@ -149,7 +159,9 @@ fn each_finding_kind_from_a_minimal_history() {
     let mut g2 = sample::grant_body(&w.p, &w.offer);
     g2.issued_at = given + 86_400;
     g2.supersedes = Some(w.grant.id());
-    let g2 = g2.sign_both(&w.p.person, &w.p.controller).unwrap();
+    let g2 = g2
+        .sign_both(&w.offer, &w.p.person, &w.p.controller)
+        .unwrap();
     let r = receipt(&w, |r| r.used_at = given + 2 * 86_400);
     cases.push((
         FindingKind::AfterSupersession,
@@ -173,7 +185,9 @@ fn each_finding_kind_from_a_minimal_history() {
     // grant_exceeds_offer
     let mut g = sample::grant_body(&w.p, &w.offer);
     g.purposes.push(t("dpv:Marketing"));
-    let g = g.sign_both(&w.p.person, &w.p.controller).unwrap();
+    let g = g
+        .sign_both_known_violation(&w.p.person, &w.p.controller, &known())
+        .unwrap();
     cases.push((FindingKind::GrantExceedsOffer, seq(&[&w.offer, &g])));
     // future_dated
     let r = receipt(&w, |r| r.used_at = T0 + 100 * 86_400);
@@ -223,7 +237,7 @@ fn a_grant_countersigned_by_another_controller_is_flagged() {
         "music.example",
     );
     let g = sample::grant_body(&w.p, &w.offer)
-        .sign_both(&w.p.person, &music)
+        .sign_both(&w.offer, &w.p.person, &music)
         .unwrap();
     let r = receipt(&w, |r| r.grant = g.id());
     let rep = audit_bytes(&to_sequence([&w.offer, &g, &r]), &trust, &opts());
@@ -356,7 +370,7 @@ mod prop {
                     r.recipient = None;
                     r.purpose = Term::new("https://city.example/purpose#UrbanPlanning").unwrap();
                     r.used_at = at; r.precision = Some(*prec); r.quantity = *qty;
-                    r.sign(&w.p.partner).unwrap()
+                    r.sign_known_violation(&w.p.partner, &known()).unwrap()
                 } else {
                     receipt(&w, |r| { r.used_at = at; r.precision = Some(*prec); r.quantity = *qty; })
                 };

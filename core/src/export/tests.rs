@@ -303,7 +303,7 @@ fn kantara_no_recipients_means_no_disclosure() {
     let f = fixture();
     let mut g = sample::grant_body(&f.p, &f.offer);
     g.recipients.clear();
-    let grant = g.sign_both(&f.p.person, &f.p.controller).unwrap();
+    let grant = g.sign_both(&f.offer, &f.p.person, &f.p.controller).unwrap();
     let r = kantara_receipt(&f.offer, &grant, &info()).unwrap();
     for p in r["services"][0]["purposes"].as_array().unwrap() {
         assert_eq!(p["thirdPartyDisclosure"], false);
@@ -583,7 +583,7 @@ fn iso27560_supersedes_becomes_replaces() {
     let mut g = sample::grant_body(&f.p, &f.offer);
     g.supersedes = Some(f.grant.id());
     g.issued_at += DAY;
-    let renewed = g.sign_both(&f.p.person, &f.p.controller).unwrap();
+    let renewed = g.sign_both(&f.offer, &f.p.person, &f.p.controller).unwrap();
     let r = iso27560_record(&f.offer, &renewed, ExportStatus::Given, &info()).unwrap();
     assert_eq!(r["dct:replaces"], f.grant.id().to_string());
 }
@@ -593,7 +593,7 @@ fn iso27560_no_expiry_is_endless() {
     let f = fixture();
     let mut g = sample::grant_body(&f.p, &f.offer);
     g.expires_at = None;
-    let grant = g.sign_both(&f.p.person, &f.p.controller).unwrap();
+    let grant = g.sign_both(&f.offer, &f.p.person, &f.p.controller).unwrap();
     let r = iso27560_record(&f.offer, &grant, ExportStatus::Given, &info()).unwrap();
     assert_eq!(
         r["dpv:hasConsentStatus"][0]["dpv:hasDuration"],
@@ -644,7 +644,7 @@ fn a_grant_for_another_offer_is_refused() {
 fn wrong_kinds_are_refused() {
     let f = fixture();
     let receipt: DataReceipt = sample::receipt(&f.grant).unwrap();
-    let receipt = receipt.sign(&f.p.controller).unwrap();
+    let receipt = receipt.sign(&f.grant, &f.p.controller).unwrap();
     assert_eq!(
         kantara_receipt(&f.grant, &f.grant, &info()),
         Err(ExportError::WrongKind {
@@ -694,7 +694,13 @@ fn a_grant_taking_more_than_offered_is_refused() {
     ] {
         let mut g = sample::grant_body(&f.p, &f.offer);
         edit(&mut g);
-        let grant = g.sign_both(&f.p.person, &f.p.controller).unwrap();
+        let grant = g
+            .sign_both_known_violation(
+                &f.p.person,
+                &f.p.controller,
+                &crate::KnownViolation::new("a grant beyond its offer, for the export to refuse"),
+            )
+            .unwrap();
         let err = kantara_receipt(&f.offer, &grant, &info()).unwrap_err();
         match &err {
             ExportError::NotInOffer {
@@ -719,7 +725,13 @@ fn a_grant_to_another_controller_is_refused() {
     let f = fixture();
     let mut g = sample::grant_body(&f.p, &f.offer);
     g.controller = "other.example".into();
-    let grant = g.sign_both(&f.p.person, &f.p.controller).unwrap();
+    let grant = g
+        .sign_both_known_violation(
+            &f.p.person,
+            &f.p.controller,
+            &crate::KnownViolation::new("a grant beyond its offer, for the export to refuse"),
+        )
+        .unwrap();
     assert_eq!(
         kantara_receipt(&f.offer, &grant, &info()),
         Err(ExportError::ControllerMismatch {
@@ -817,7 +829,7 @@ fn statuses_that_do_not_fit_are_refused() {
     // Expired needs an expiry.
     let mut g = sample::grant_body(&f.p, &f.offer);
     g.expires_at = None;
-    let endless = g.sign_both(&f.p.person, &f.p.controller).unwrap();
+    let endless = g.sign_both(&f.offer, &f.p.person, &f.p.controller).unwrap();
     assert_eq!(
         status_of(iso27560_record(
             &f.offer,

@@ -426,6 +426,15 @@ pub trait Signer: Send + Sync {
     /// form or an ASN.1 DER `ECDSA-Sig-Value` (what Android Keystore and
     /// Apple's Security framework produce); consentkit converts DER.
     fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, KeyError>;
+    /// The role this key signs in, if it declares one. A signer that
+    /// declares a role is refused for any signature that role may not make
+    /// (a controller's key signing a person's withdrawal, a person's key
+    /// signing an offer). `None` (the default): not declared, not checked
+    /// at signing; [`crate::Artifact::verify`] still checks roles against
+    /// the trust set.
+    fn role(&self) -> Option<Role> {
+        None
+    }
 }
 
 impl<S: Signer + ?Sized> Signer for Arc<S> {
@@ -435,6 +444,9 @@ impl<S: Signer + ?Sized> Signer for Arc<S> {
     fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, KeyError> {
         (**self).sign(msg)
     }
+    fn role(&self) -> Option<Role> {
+        (**self).role()
+    }
 }
 
 impl<S: Signer + ?Sized> Signer for &S {
@@ -443,6 +455,9 @@ impl<S: Signer + ?Sized> Signer for &S {
     }
     fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, KeyError> {
         (**self).sign(msg)
+    }
+    fn role(&self) -> Option<Role> {
+        (**self).role()
     }
 }
 
@@ -541,6 +556,8 @@ pub struct KeyPair {
     public: PublicKey,
     /// Ed25519: the 32-byte seed. P-256: the 32-byte scalar `d`.
     secret: Zeroizing<Vec<u8>>,
+    /// The role it declares, if any (see [`Signer::role`]).
+    role: Option<Role>,
 }
 
 impl fmt::Debug for KeyPair {
@@ -591,6 +608,7 @@ impl KeyPair {
                     inner: Inner::P256(kp),
                     public,
                     secret: d,
+                    role: None,
                 })
             }
         }
@@ -605,6 +623,7 @@ impl KeyPair {
             inner: Inner::Ed25519(kp),
             public,
             secret: Zeroizing::new(seed.to_vec()),
+            role: None,
         })
     }
 
@@ -622,6 +641,7 @@ impl KeyPair {
             inner: Inner::P256(kp),
             public,
             secret: Zeroizing::new(d.to_vec()),
+            role: None,
         })
     }
 
@@ -671,9 +691,26 @@ impl KeyPair {
     pub fn algorithm(&self) -> Algorithm {
         self.public.alg
     }
+
+    /// The key pair declaring the role it signs in: signing anything that
+    /// role may not sign is then refused before signing (see
+    /// [`Signer::role`]). The role is not part of the key's COSE_Key.
+    pub fn with_role(mut self, role: Role) -> KeyPair {
+        self.role = Some(role);
+        self
+    }
+
+    /// The role the key pair declares, if any.
+    pub fn role(&self) -> Option<Role> {
+        self.role
+    }
 }
 
 impl Signer for KeyPair {
+    fn role(&self) -> Option<Role> {
+        self.role
+    }
+
     fn public_key(&self) -> PublicKey {
         self.public.clone()
     }

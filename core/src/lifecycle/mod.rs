@@ -409,51 +409,11 @@ pub fn grant_exceeds_offer(
         out.push("the grant references a different offer".to_owned());
         return out;
     }
-    if grant.controller != offer.controller {
-        out.push(format!(
-            "grant names controller {}, the offer is from {}",
-            grant.controller, offer.controller
-        ));
-    }
-    for p in grant
-        .purposes
-        .iter()
-        .filter(|p| !offer.purposes.contains(p))
-    {
-        out.push(format!("purpose {p} was not offered"));
-    }
-    for c in grant
-        .categories
-        .iter()
-        .filter(|c| !offer.categories.contains(c))
-    {
-        out.push(format!("category {c} was not offered"));
-    }
-    for r in grant
-        .recipients
-        .iter()
-        .filter(|r| offer.recipient(r).is_none())
-    {
-        out.push(format!("recipient {r} was not offered"));
-    }
-    if let Some(v) = offer.valid_until {
-        if grant.issued_at > v {
-            out.push(format!(
-                "given at {}, after the offer's validity ended at {}",
-                t(grant.issued_at),
-                t(v)
-            ));
-        }
-    }
-    if let Some(v) = offer.valid_from {
-        if grant.issued_at < v {
-            out.push(format!(
-                "given at {}, before the offer was valid from {}",
-                t(grant.issued_at),
-                t(v)
-            ));
-        }
-    }
+    out.extend(
+        crate::artifact::offer_mismatches(grant, offer)
+            .iter()
+            .map(ToString::to_string),
+    );
     out
 }
 

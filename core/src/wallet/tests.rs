@@ -37,7 +37,7 @@ fn a_driver_accepts_shares_withdraws_and_catches_a_late_receipt() {
         .unwrap();
     assert!(!w.grants(T0 + 200)[0].countersigned);
     // The controller countersigns and sends it back.
-    let grant = pending.countersign(&p.controller).unwrap();
+    let grant = pending.countersign(&offer, &p.controller).unwrap();
     let (_, v) = w.receive(grant.as_bytes(), T0 + 200).unwrap();
     assert!(v.is_empty());
     assert!(w.grants(T0 + 200)[0].countersigned);
@@ -46,7 +46,10 @@ fn a_driver_accepts_shares_withdraws_and_catches_a_late_receipt() {
         let mut r = sample::receipt(&grant).unwrap();
         r.used_at = T0 + 1_000 + i;
         let (_, v) = w
-            .receive(r.sign(&p.controller).unwrap().as_bytes(), T0 + 2_000)
+            .receive(
+                r.sign(&grant, &p.controller).unwrap().as_bytes(),
+                T0 + 2_000,
+            )
             .unwrap();
         assert!(v.is_empty(), "{v:?}");
     }
@@ -65,7 +68,7 @@ fn a_driver_accepts_shares_withdraws_and_catches_a_late_receipt() {
     // A receipt after the withdrawal is flagged on the device.
     let mut late = sample::receipt(&grant).unwrap();
     late.used_at = T0 + 6_000;
-    let late = late.sign(&p.controller).unwrap();
+    let late = late.sign(&grant, &p.controller).unwrap();
     let (_, v) = w.receive(late.as_bytes(), T0 + 7_000).unwrap();
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].kind, FindingKind::AfterWithdrawal);
@@ -122,7 +125,7 @@ fn untrusted_or_foreign_artifacts_are_refused() {
     // Someone else's grant.
     let other = KeyPair::generate(Algorithm::EdDSA).unwrap();
     let foreign = sample::grant_body(&p, &offer)
-        .sign_both(&other, &p.controller)
+        .sign_both(&offer, &other, &p.controller)
         .unwrap();
     assert!(matches!(
         w.receive(foreign.as_bytes(), T0),
@@ -575,9 +578,9 @@ fn two_grants_to_two_controllers_share_no_8_byte_string() {
             }
         }
         // Countersigned by each controller, the grants still share nothing personal.
-        let ac = a.countersign(&p.controller).unwrap();
-        let bc = b.countersign(&k_b).unwrap();
-        let cc = c.countersign(&k_b).unwrap();
+        let ac = a.countersign(&offer_a, &p.controller).unwrap();
+        let bc = b.countersign(&offer_b, &k_b).unwrap();
+        let cc = c.countersign(&offer_b, &k_b).unwrap();
         for s in common_substrings(ac.as_bytes(), bc.as_bytes(), 8) {
             assert!(
                 fixed_up_to_margins(cc.as_bytes(), &s),
@@ -645,7 +648,7 @@ fn an_external_provider_is_asked_for_each_controllers_key() {
         Some(platform.keys.lock().unwrap()[OTHER].public_key())
     );
     assert!(platform.asked.lock().unwrap().contains(&OTHER.to_owned()));
-    let grant = ga.countersign(&p.controller).unwrap();
+    let grant = ga.countersign(&offer_a, &p.controller).unwrap();
     assert_eq!(grant.verify(&p.trust()).unwrap().len(), 2);
     drop(w);
     // The file holds no private key: without the platform it opens for reading and prepare/complete.
@@ -852,7 +855,7 @@ fn wallet_checks_log_proofs_and_catches_a_rewritten_log() {
     let grant = w
         .accept(&offer.digest(), &Choice::default(), T0 + 100)
         .unwrap()
-        .countersign(&p.controller)
+        .countersign(&offer, &p.controller)
         .unwrap();
     w.receive(grant.as_bytes(), T0 + 200).unwrap();
     let dir = tmp("log").with_file_name("log");
@@ -886,7 +889,7 @@ fn wallet_checks_log_proofs_and_catches_a_rewritten_log() {
     let mut late = sample::receipt(&grant).unwrap();
     late.used_at = T0 + 400;
     forged
-        .append_artifact(&late.sign(&p.controller).unwrap(), &p.trust())
+        .append_artifact(&late.sign(&grant, &p.controller).unwrap(), &p.trust())
         .unwrap();
     forged
         .append_artifact(&sample::signed_offer(&p).unwrap(), &p.trust())
@@ -894,7 +897,7 @@ fn wallet_checks_log_proofs_and_catches_a_rewritten_log() {
     let mut r2 = sample::receipt(&grant).unwrap();
     r2.used_at = T0 + 500;
     forged
-        .append_artifact(&r2.sign(&p.controller).unwrap(), &p.trust())
+        .append_artifact(&r2.sign(&grant, &p.controller).unwrap(), &p.trust())
         .unwrap();
     forged.publish(&log_key).unwrap();
     w.add_checkpoint(forged.checkpoint_note()).unwrap();

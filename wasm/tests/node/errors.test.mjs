@@ -28,7 +28,7 @@ test("garbage, truncated and oversized bytes give INVALID_INPUT (or CORRUPT, BAC
     throwsCode(assert, () => ck.Wallet.fromBytes(bytes), "CORRUPT");
     throwsCode(assert, () => ck.Wallet.importBackup(bytes, new Uint8Array(32)), "BACKUP");
     throwsCode(assert, () => wallet.receive(bytes, T0), "INVALID_INPUT");
-    throwsCode(assert, () => issuer.countersign(bytes), "INVALID_INPUT");
+    throwsCode(assert, () => issuer.countersign(bytes, offer), "INVALID_INPUT");
     throwsCode(assert, () => wallet.addConsistencyProof(bytes), "INVALID_INPUT");
     // Bundle readers report per item instead of throwing.
     for (const item of ck.inspect(bytes)) assert.equal(item.error.code, "INVALID_INPUT");
@@ -46,7 +46,7 @@ test("trust and roles: an unknown key is UNTRUSTED_KEY, a wrong role VERIFICATIO
   throwsCode(assert, () => ck.verify(offer, asPartner), "VERIFICATION_FAILED");
   const stranger = new ck.Issuer(ck.Key.generate());
   throwsCode(assert, () => wallet.receive(stranger.offer(offerInput()), T0), "UNTRUSTED_KEY");
-  throwsCode(assert, () => issuer.countersign(offer), "USAGE");
+  throwsCode(assert, () => issuer.countersign(offer, offer), "USAGE");
   const tampered = Uint8Array.from(offer);
   tampered[tampered.length - 5] ^= 0x01;
   throwsCode(assert, () => ck.verify(tampered, wallet.trustSet()), "VERIFICATION_FAILED");

@@ -7,7 +7,7 @@ import { ck, T0, DAY, CONTROLLER, PARTNER, setup, receiptInput, throwsCode } fro
 
 test("a driver accepts granularly, shares, is paid, withdraws, and a late receipt is flagged", () => {
   const wallet = ck.Wallet.create();
-  const { issuer, partner, digest, trust, violations } = setup(wallet);
+  const { issuer, partner, digest, trust, violations, offer } = setup(wallet);
   assert.deepEqual(violations, []);
   assert.equal(wallet.offers().length, 1);
   assert.equal(wallet.offers()[0].body.value_offered[0].unit, "month");
@@ -15,7 +15,7 @@ test("a driver accepts granularly, shares, is paid, withdraws, and a late receip
   // Granular: live routing only, no urban planning, no partner.
   const pending = wallet.accept(digest, { purposes: ["dpv:ServiceProvision"], recipients: [] }, T0 + 60);
   assert.equal(wallet.grants(T0 + 60)[0].countersigned, false);
-  const grant = issuer.countersign(pending);
+  const grant = issuer.countersign(pending, offer);
   assert.deepEqual(wallet.receive(grant, T0 + 60), []);
   const [view] = wallet.grants(T0 + 60);
   assert.equal(view.state, "given");
@@ -24,12 +24,13 @@ test("a driver accepts granularly, shares, is paid, withdraws, and a late receip
   const grantId = view.id;
 
   for (let i = 0; i < 3; i++) {
-    assert.deepEqual(wallet.receive(issuer.receipt(receiptInput(grantId, T0 + 3600 + i)), T0 + 7200), []);
+    assert.deepEqual(wallet.receive(issuer.receipt(receiptInput(grantId, T0 + 3600 + i), grant), T0 + 7200), []);
   }
-  // Urban planning was not granted, and the partner was not: both flagged.
-  const beyond = wallet.receive(issuer.receipt(receiptInput(grantId, T0 + 4000, { purpose: "https://city.example/purpose#UrbanPlanning" })), T0 + 7200);
+  // Urban planning was not granted, and the partner was not: signing such
+  // receipts needs the explicit known-violation call, and both are flagged.
+  const beyond = wallet.receive(issuer.receiptKnownViolation(receiptInput(grantId, T0 + 4000, { purpose: "https://city.example/purpose#UrbanPlanning" }), "misuse for the wallet to flag"), T0 + 7200);
   assert.deepEqual(beyond.map((f) => f.kind), ["purpose_not_granted"]);
-  const partnerUse = wallet.receive(partner.receipt(receiptInput(grantId, T0 + 4100, { recipient: PARTNER })), T0 + 7200);
+  const partnerUse = wallet.receive(partner.receiptKnownViolation(receiptInput(grantId, T0 + 4100, { recipient: PARTNER }), "misuse for the wallet to flag"), T0 + 7200);
   assert.ok(partnerUse.some((f) => f.kind === "recipient_not_granted"), JSON.stringify(partnerUse));
 
   wallet.receive(issuer.valueRecord({ grant: grantId, issued_at: T0 + 30 * DAY, benefit: { kind: "service", amount: 1, unit: "month" } }), T0 + 30 * DAY);
@@ -43,7 +44,7 @@ test("a driver accepts granularly, shares, is paid, withdraws, and a late receip
   const withdrawal = wallet.withdraw(grantId, T0 + 31 * DAY);
   assert.equal(ck.decode(withdrawal).type, "withdrawal");
   assert.equal(wallet.grantState(grantId, T0 + 32 * DAY), "withdrawn");
-  const late = wallet.receive(issuer.receipt(receiptInput(grantId, T0 + 32 * DAY)), T0 + 32 * DAY);
+  const late = wallet.receive(issuer.receipt(receiptInput(grantId, T0 + 32 * DAY), grant), T0 + 32 * DAY);
   assert.deepEqual(late.map((f) => f.kind), ["after_withdrawal"]);
   assert.equal(late[0].artifact_kind, "data_receipt");
 
@@ -56,8 +57,8 @@ test("a driver accepts granularly, shares, is paid, withdraws, and a late receip
 
 test("the host persists the bytes; the backup round-trips byte for byte", () => {
   const wallet = ck.Wallet.create("ES256");
-  const { issuer, digest } = setup(wallet);
-  wallet.receive(issuer.countersign(wallet.accept(digest, null, T0 + 1)), T0 + 1);
+  const { issuer, digest, offer } = setup(wallet);
+  wallet.receive(issuer.countersign(wallet.accept(digest, null, T0 + 1), offer), T0 + 1);
   const bytes = wallet.toBytes();
   const reopened = ck.Wallet.fromBytes(bytes);
   assert.deepEqual(reopened.toBytes(), bytes);
@@ -79,11 +80,11 @@ test("the host persists the bytes; the backup round-trips byte for byte", () => 
 
 test("a refusal, and choices outside the offer are refused", () => {
   const wallet = ck.Wallet.create();
-  const { issuer, digest } = setup(wallet);
+  const { issuer, digest, offer } = setup(wallet);
   throwsCode(assert, () => wallet.accept(digest, { purposes: ["dpv:Marketing"] }, T0), "INVALID_INPUT");
   throwsCode(assert, () => wallet.accept(digest, { purposez: [] }, T0), "INVALID_INPUT");
   throwsCode(assert, () => wallet.accept("00".repeat(32), null, T0), "NOT_FOUND");
-  const refusal = issuer.countersign(wallet.refuse(digest, T0 + 5));
+  const refusal = issuer.countersign(wallet.refuse(digest, T0 + 5), offer);
   wallet.receive(refusal, T0 + 5);
   assert.equal(wallet.summary(T0 + 6).refusals, 1);
 });
@@ -96,7 +97,7 @@ test("a host key per controller (node:crypto, DER ECDSA) signs in two steps; the
     return { privateKey, pub: ck.PublicKey.fromRaw("ES256", new Uint8Array(raw)) };
   };
   const wallet = ck.Wallet.createExternal();
-  const { issuer, digest, trust } = setup(wallet);
+  const { issuer, digest, trust, offer } = setup(wallet);
   assert.equal(wallet.publicKeyFor(CONTROLLER), undefined);
   throwsCode(assert, () => wallet.prepareAccept(digest, null, T0 + 1), "SIGNER");
   const k = makeKey();
@@ -104,7 +105,7 @@ test("a host key per controller (node:crypto, DER ECDSA) signs in two steps; the
   const pending = wallet.prepareAccept(digest, null, T0 + 1);
   assert.equal(pending.publicKey.kid, k.pub.kid);
   // DER, as Android Keystore and Apple's Security framework return: the core converts it.
-  const grant = issuer.countersign(wallet.complete(pending, new Uint8Array(nodeSign("sha256", pending.message, k.privateKey))));
+  const grant = issuer.countersign(wallet.complete(pending, new Uint8Array(nodeSign("sha256", pending.message, k.privateKey))), offer);
   const signers = ck.verify(grant, trust);
   assert.deepEqual(signers.map((s) => s.by), ["subject", "trusted"]);
   assert.equal(signers[0].kid, k.pub.kid);
@@ -129,7 +130,7 @@ test("a non-extractable WebCrypto key signs in two steps (prepare, then complete
   const ext = ck.ExternalKey.deferred(ck.PublicKey.fromRaw("ES256", raw));
   const wallet = ck.Wallet.createExternal();
   assert.equal(wallet.isDeferred, true);
-  const { issuer, digest, trust } = setup(wallet);
+  const { issuer, digest, trust, offer } = setup(wallet);
   throwsCode(assert, () => wallet.accept(digest, null, T0), "SIGNER");
 
   // The WebCrypto key made for this controller.
@@ -140,7 +141,7 @@ test("a non-extractable WebCrypto key signs in two steps (prepare, then complete
   assert.equal(pending.kid, ext.kid);
   const sig = new Uint8Array(await webcrypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, pair.privateKey, pending.message));
   throwsCode(assert, () => wallet.complete(pending, new Uint8Array(64)), "SIGNER");
-  const grant = issuer.countersign(wallet.complete(pending, sig));
+  const grant = issuer.countersign(wallet.complete(pending, sig), offer);
   wallet.receive(grant, T0 + 10);
   assert.equal(ck.verify(grant, trust)[0].kid, ext.kid);
 

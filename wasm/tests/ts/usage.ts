@@ -36,14 +36,14 @@ export function flow(): WalletSummary {
     void units;
   }
   const choice: Choice = { purposes: ["dpv:ServiceProvision"] };
-  const grant = issuer.countersign(wallet.accept(view.digest, choice, T0 + 1));
+  const grant = issuer.countersign(wallet.accept(view.digest, choice, T0 + 1), offer);
   wallet.receive(grant, T0 + 1);
   const grants: GrantView[] = wallet.grants(T0 + 2);
   const receipt: ReceiptInput = {
     grant: grants[0].id, category: "pd:Location", purpose: "dpv:ServiceProvision",
     used_at: T0 + 3, quantity: 1, commitment: commit(new Uint8Array([1, 2])).commitment,
   };
-  wallet.receive(issuer.receipt(receipt), T0 + 4);
+  wallet.receive(issuer.receipt(receipt, grant), T0 + 4);
   const value: ValueRecordInput = { grant: grants[0].id, issued_at: T0 + 5, benefit: { kind: "points", amount: 100, unit: "points" } };
   wallet.receive(issuer.valueRecord(value), T0 + 6);
   wallet.withdraw(grants[0].id, T0 + 7);
