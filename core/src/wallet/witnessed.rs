@@ -205,7 +205,7 @@ mod tests {
         let grant = w
             .accept(&offer.digest(), &Choice::default(), T0 + 100)
             .unwrap()
-            .countersign(&p.controller)
+            .countersign(&offer, &p.controller)
             .unwrap();
         w.receive(grant.as_bytes(), T0 + 200).unwrap();
         let d = tmp("backdated");
