@@ -395,6 +395,7 @@ pub fn simulate(args: &DemoArgs) -> Result<World, CliError> {
                 supersedes: None,
                 subject_key: None,
                 imported: false,
+                status: None,
             };
             let art = g.sign_both(&person.key, &s.key)?;
             arts.push((decided, art.clone()));

@@ -13,6 +13,7 @@ pub mod lifecycle;
 pub mod log;
 pub mod privacy;
 pub mod sample;
+pub mod status;
 pub mod vocab;
 pub mod wallet;
 

@@ -1266,6 +1266,7 @@ impl Wallet {
             supersedes: None,
             subject_key: None,
             imported: false,
+            status: None,
         };
         Ok(g.prepare_as_person(&self.require_key(&o.controller)?)?)
     }
