@@ -52,7 +52,8 @@ export type FindingKind =
   | "before_grant" | "after_withdrawal" | "after_expiry" | "after_supersession" | "limit_exceeded"
   | "precision_exceeded" | "duplicate_id" | "value_for_unknown_grant" | "grant_exceeds_offer"
   | "future_dated" | "not_in_log" | "log_inconsistent" | "withdrawal_backdated"
-  | "imported_over_person" | "void_grant_used" | "supersedes_other_person" | "conflicting_copies";
+  | "imported_over_person" | "void_grant_used" | "supersedes_other_person" | "conflicting_copies"
+  | "stale_status";
 
 /**
  * A synchronous signer implemented in JavaScript (`ExternalKey.fromCallback`).

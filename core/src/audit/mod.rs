@@ -38,6 +38,7 @@ pub use identify::identify;
 mod logged;
 mod provenance;
 mod report;
+mod status;
 pub use logged::{LogView, LogViewError};
 pub use provenance::{
     log_provenance, trust_provenance, CheckpointCheck, LogProvenance, Outcome, Provenance,
@@ -117,6 +118,11 @@ pub enum FindingKind {
     /// Copies of one artifact id (same kind and payload) with different
     /// bytes (other signatures or signers); each copy is checked on its own.
     ConflictingCopies,
+    /// A Status List Token signed by the controller still says VALID for a
+    /// grant that was withdrawn, revoked or refused more than the list's
+    /// `ttl` before the list's `iat`: partners were told a withdrawn grant
+    /// stands. A finding against the controller.
+    StaleStatus,
 }
 
 impl FindingKind {
@@ -149,6 +155,7 @@ impl FindingKind {
             FindingKind::VoidGrantUsed => "void_grant_used",
             FindingKind::SupersedesOtherPerson => "supersedes_other_person",
             FindingKind::ConflictingCopies => "conflicting_copies",
+            FindingKind::StaleStatus => "stale_status",
         }
     }
 }
@@ -1406,10 +1413,28 @@ pub fn audit_source<R: Read, F: FnMut() -> io::Result<R>>(
 /// [`LogView::trust_admission`], logged artifacts skip their signature
 /// check (the log verified them on entry).
 pub fn audit_source_with_log<R: Read, F: FnMut() -> io::Result<R>>(
+    open: F,
+    trust: &TrustSet,
+    opts: &AuditOptions,
+    log: Option<&LogView>,
+    progress: Option<Progress<'_>>,
+) -> Result<Report, AuditError> {
+    audit_source_with_status(open, trust, opts, log, &[], progress)
+}
+
+/// Like [`audit_source_with_log`], and also holds the controllers' Status
+/// List Tokens (IETF Token Status List, [`crate::status`]) against the
+/// bundle's withdrawals: a token that still says VALID for a grant ended
+/// more than its `ttl` before its `iat` is a `stale_status` finding. Each
+/// token must be signed by a trusted controller key; one that is not, or
+/// that cannot be read, is a `malformed`, `untrusted_key` or
+/// `signature_invalid` finding naming the token.
+pub fn audit_source_with_status<R: Read, F: FnMut() -> io::Result<R>>(
     mut open: F,
     trust: &TrustSet,
     opts: &AuditOptions,
     log: Option<&LogView>,
+    status_lists: &[Vec<u8>],
     progress: Option<Progress<'_>>,
 ) -> Result<Report, AuditError> {
     let at = opts.at.unwrap_or_else(now);
@@ -1520,6 +1545,7 @@ pub fn audit_source_with_log<R: Read, F: FnMut() -> io::Result<R>>(
             second_sha256: hex::encode(second.sha256),
         });
     }
+    st.status_lists(status_lists);
     let sigs = st.sigs;
     let mut report = st.finish();
     report.bundle_bytes = second.bytes;
