@@ -5,6 +5,7 @@
 mod controller;
 mod error;
 mod keys;
+mod status;
 mod types;
 mod verify;
 mod wallet;
@@ -15,6 +16,7 @@ pub use keys::{
     public_key_info, ExternalKeyProvider, ExternalSigner, KeyPair, PublicKeyInfo, RawPublicKey,
     TrustSet, TrustedKey,
 };
+pub use status::{Status, StatusAnswer, StatusReference, StatusRegistry};
 pub use types::*;
 pub use verify::{commit, decode_artifact, inspect, make_bundle, notice_for_text, Verifier};
 pub use wallet::{repair_wallet, RepairReport, Wallet, WalletProblem};

@@ -207,3 +207,51 @@ fn a_foreign_provider_gives_one_key_per_controller() {
         kids[1]
     );
 }
+
+#[test]
+fn status_check_through_the_skin() {
+    let ck = KeyPair::generate(Algorithm::Ed25519).unwrap();
+    let controller = Controller::new(ck.clone());
+    let wallet = Wallet::in_memory(Algorithm::Ed25519).unwrap();
+    wallet
+        .trust_key(ck.public_key(), Role::Controller, "traffic.example".into())
+        .unwrap();
+    let offer = controller
+        .make_offer(sample_offer("traffic.example", "city.example"))
+        .unwrap();
+    let oid = wallet.receive(offer, T0).unwrap().artifact.id;
+    let registry = StatusRegistry::new("https://traffic.example/status/1".into(), 2, 256).unwrap();
+    let reference = registry.assign().unwrap();
+    let choice = Choice {
+        status: Some(reference.clone()),
+        ..Choice::default()
+    };
+    let grant = controller
+        .countersign(wallet.accept(oid, choice, T0 + 10).unwrap())
+        .unwrap();
+    let trust = TrustSet::new();
+    trust
+        .add(ck.public_key(), Role::Controller, "traffic.example".into())
+        .unwrap();
+    let verifier = Verifier::new(trust);
+    registry
+        .set_status(reference.idx, Status::Suspended)
+        .unwrap();
+    let token = registry
+        .sign_token(controller.clone(), T0 + 100, 600, Some(T0 + 86_400))
+        .unwrap();
+    let a = verifier
+        .check_grant_status(grant.clone(), token.clone(), Some(T0 + 200))
+        .unwrap();
+    assert_eq!(a.status, Status::Suspended);
+    assert_eq!(a.max_age, 600);
+    assert_eq!(a.index, reference.idx);
+    assert!(matches!(
+        verifier.check_grant_status(grant, token, Some(T0 + 86_400)),
+        Err(ConsentKitError::VerificationFailed { .. })
+    ));
+    assert!(matches!(
+        StatusRegistry::new("no uri".into(), 1, 8),
+        Err(ConsentKitError::InvalidInput { .. })
+    ));
+}

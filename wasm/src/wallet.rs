@@ -50,13 +50,20 @@ fn choice(v: &JsValue) -> Result<Choice, CkError> {
     let o = Obj::new(
         v,
         "choice",
-        &["purposes", "categories", "recipients", "expires_at"],
+        &[
+            "purposes",
+            "categories",
+            "recipients",
+            "expires_at",
+            "status",
+        ],
     )?;
     Ok(Choice {
         purposes: o.opt_terms("purposes")?,
         categories: o.opt_terms("categories")?,
         recipients: o.opt_strings("recipients")?,
         expires_at: o.opt_u64("expires_at")?,
+        status: crate::status::opt_reference(&o, "status")?,
     })
 }
 

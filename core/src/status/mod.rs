@@ -10,7 +10,7 @@
 //!   `{"status_list": {"idx": n, "uri": "…"}}`.
 //! - [`StatusRegistry`]: the controller's side: random indices and decoys
 //!   (herd privacy, docs/FORMAT.md §15).
-//! - [`check_grant`]: the partner's side: one call that checks a grant
+//! - [`check_grant_status`]: the partner's side: one call that checks a grant
 //!   against a cached Status List Token and says whether the grant is
 //!   valid, invalid (withdrawn or revoked) or suspended, and for how long
 //!   the answer may be cached.
@@ -823,7 +823,7 @@ pub struct StatusAnswer {
 /// future-dated, and have `sub` equal to the grant's `uri`; the index must
 /// be in the list and hold 0, 1 or 2. Any failure is an error: no
 /// statement about the grant can be made.
-pub fn check_grant(
+pub fn check_grant_status(
     grant: &Artifact,
     token: &[u8],
     trust: &TrustSet,

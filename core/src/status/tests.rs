@@ -341,7 +341,7 @@ fn partner_check_answers_valid_invalid_suspended_with_max_age() {
         s.registry.set(s.idx, status).unwrap();
         let tok = s.registry.token(at - 600, 3_600, Some(at + 86_400));
         let bytes = tok.sign(&s.p.controller).unwrap();
-        let a = check_grant(&s.grant, &bytes, &trust, at).unwrap();
+        let a = check_grant_status(&s.grant, &bytes, &trust, at).unwrap();
         assert_eq!(a.status, status);
         assert_eq!(a.max_age, 3_600);
         assert_eq!(a.index, s.idx);
@@ -358,54 +358,54 @@ fn partner_check_refuses_what_it_cannot_vouch_for() {
     let bytes = tok.sign(&s.p.controller).unwrap();
     // Expired list.
     assert!(matches!(
-        check_grant(&s.grant, &bytes, &trust, at + 86_400),
+        check_grant_status(&s.grant, &bytes, &trust, at + 86_400),
         Err(StatusError::TokenExpired { .. })
     ));
     // From the future.
     assert!(matches!(
-        check_grant(&s.grant, &bytes, &trust, at - CLOCK_SKEW - 1),
+        check_grant_status(&s.grant, &bytes, &trust, at - CLOCK_SKEW - 1),
         Err(StatusError::TokenFromFuture { .. })
     ));
     // Another list.
     let mut other = tok.clone();
     other.subject = "https://traffic.example/status/2".into();
     assert!(matches!(
-        check_grant(&s.grant, &other.sign(&s.p.controller).unwrap(), &trust, at),
+        check_grant_status(&s.grant, &other.sign(&s.p.controller).unwrap(), &trust, at),
         Err(StatusError::SubjectMismatch { .. })
     ));
     // A list too short for the index.
     let mut short = tok.clone();
     short.list = StatusList::new(2, 4).unwrap();
     let idx_in_range = s.idx < 4;
-    let r = check_grant(&s.grant, &short.sign(&s.p.controller).unwrap(), &trust, at);
+    let r = check_grant_status(&s.grant, &short.sign(&s.p.controller).unwrap(), &trust, at);
     assert!(idx_in_range || matches!(r, Err(StatusError::IndexOutOfRange { .. })));
     // A grant without status claim.
     let offer = sample::signed_offer(&s.p).unwrap();
     let plain = sample::signed_grant(&s.p, &offer).unwrap();
     assert_eq!(
-        check_grant(&plain, &bytes, &trust, at),
+        check_grant_status(&plain, &bytes, &trust, at),
         Err(StatusError::NoStatusReference)
     );
     // Not a grant.
     assert_eq!(
-        check_grant(&offer, &bytes, &trust, at),
+        check_grant_status(&offer, &bytes, &trust, at),
         Err(StatusError::NotAGrant(ArtifactKind::Offer))
     );
     // A grant that does not verify (no trusted keys).
     assert!(matches!(
-        check_grant(&s.grant, &bytes, &TrustSet::new(), at),
+        check_grant_status(&s.grant, &bytes, &TrustSet::new(), at),
         Err(StatusError::GrantInvalid(_))
     ));
     // An expired grant: the grant's own rules come first.
     let exp = Grant::from_artifact(&s.grant).unwrap().expires_at.unwrap();
     assert!(matches!(
-        check_grant(&s.grant, &bytes, &trust, exp),
+        check_grant_status(&s.grant, &bytes, &trust, exp),
         Err(StatusError::GrantExpired { .. })
     ));
     // A token signed by an untrusted key.
     let stranger = KeyPair::ed25519_from_seed(&[7; 32]).unwrap();
     assert!(matches!(
-        check_grant(&s.grant, &tok.sign(&stranger).unwrap(), &trust, at),
+        check_grant_status(&s.grant, &tok.sign(&stranger).unwrap(), &trust, at),
         Err(StatusError::UntrustedKey(_))
     ));
 }
@@ -510,7 +510,7 @@ fn withdrawn_grant_reads_invalid_in_the_next_list() {
         .sign(&s.p.controller)
         .unwrap();
     assert_eq!(
-        check_grant(&s.grant, &bytes, &s.p.trust(), at)
+        check_grant_status(&s.grant, &bytes, &s.p.trust(), at)
             .unwrap()
             .status,
         Status::Invalid
