@@ -208,7 +208,7 @@ pub(crate) fn value_record_input(v: &JsValue) -> Result<ValueRecord, CkError> {
 /// countersignatures, data receipts, value records, revocations.
 #[wasm_bindgen]
 pub struct Issuer {
-    signer: Arc<dyn Signer>,
+    pub(crate) signer: Arc<dyn Signer>,
 }
 
 fn signed(a: Result<Artifact, consentkit::Error>) -> Result<Vec<u8>, CkError> {

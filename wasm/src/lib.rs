@@ -10,6 +10,7 @@
 //! - [`signer`]: `ExternalKey` (a JS callback signer, or a deferred key signing in two steps).
 //! - [`wallet`]: the person's `Wallet`.
 //! - [`issuer`]: the controller's `Issuer`.
+//! - [`status`]: `StatusRegistry`, `checkGrantStatus`, `auditWithStatusLists` (Token Status List).
 //! - [`verify`]: `decode`, `inspect`, `verify`, `verifyBundle`, `audit`, `commit`.
 
 use wasm_bindgen::prelude::*;
@@ -19,6 +20,7 @@ pub mod error;
 pub mod issuer;
 pub mod keys;
 pub mod signer;
+pub mod status;
 pub mod verify;
 pub mod wallet;
 

@@ -146,6 +146,28 @@ export interface Choice {
   categories?: string[] | null;
   recipients?: string[] | null;
   expires_at?: number | null;
+  /** The status list entry the controller assigned (`StatusRegistry.assign()`). */
+  status?: StatusReference | null;
+}
+
+/** A grant's status as a status list states it. */
+export type GrantStatus = "valid" | "invalid" | "suspended";
+
+/** Where a grant's live status is published (its status claim, 65535). */
+export interface StatusReference {
+  idx: number;
+  uri: string;
+}
+
+/** A partner's answer about one grant (`checkGrantStatus`). */
+export interface StatusAnswer {
+  status: GrantStatus;
+  /** How long, in seconds from the check time, the answer may be cached. */
+  max_age: number;
+  /** The list's issue time: the answer describes the grant then. */
+  list_issued_at: number;
+  index: number;
+  uri: string;
 }
 
 /** A salted commitment: `commitment` goes in a receipt; keep `salt` to open it. */
@@ -183,6 +205,8 @@ export interface GrantBody {
   /** The key id of the person's key. */
   subject_key: string | null;
   imported: boolean;
+  /** Where its live status is published (status claim 65535), if anywhere. */
+  status: StatusReference | null;
 }
 export interface RefusalBody {
   subject: string; controller: string; issued_at: number; offer: string;
