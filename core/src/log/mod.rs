@@ -62,6 +62,7 @@ use crate::cbor::CborError;
 pub mod merkle;
 pub mod note;
 mod proof;
+pub mod receipt;
 mod store;
 pub mod tiles;
 
