@@ -955,12 +955,64 @@ fn write_all(dir: &Path, w: &World) -> Result<(), CliError> {
         write(&sdir.join(format!("{controller}.cwt")), token)?;
     }
     let tlog = write_log(dir, w)?;
+    let rdir = dir.join("receipts");
+    let _ = std::fs::remove_dir_all(&rdir);
+    std::fs::create_dir_all(&rdir).map_err(|e| CliError(format!("{}: {e}", rdir.display())))?;
+    let log_key = KeyPair::from_cose_key(&w.log_key)?;
+    write(
+        &rdir.join("log-key.cose"),
+        &log_key.public_key().to_cose_key(),
+    )?;
     for (i, mut wallet) in wallets(w, &tlog)?.into_iter().enumerate() {
+        export_receipt(&rdir, i, &wallet, &tlog, &log_key)?;
         let path = wdir.join(format!("person-{i:04}.ckw"));
         wallet
             .save_as(&path)
             .map_err(|e| CliError(format!("{}: {e}", path.display())))?;
     }
+    Ok(())
+}
+
+/// One exported proof per wallet: the person's first own decision (grant,
+/// refusal or withdrawal) in the log,
+/// as an RFC 9942 COSE Receipt (signed with the log key) and as a C2SP
+/// tlog-proof, beside the artifact's bytes.
+fn export_receipt(
+    rdir: &Path,
+    i: usize,
+    wallet: &Wallet,
+    tlog: &TileLog,
+    log_key: &KeyPair,
+) -> Result<(), CliError> {
+    let Some((a, index)) = wallet
+        .artifacts()
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.kind(),
+                ArtifactKind::Grant | ArtifactKind::Refusal | ArtifactKind::Withdrawal
+            )
+        })
+        .find_map(|a| tlog.artifact_index(a).map(|n| (a, n)))
+    else {
+        return Ok(());
+    };
+    let proof = tlog.inclusion_proof(index, tlog.size())?;
+    let root = tlog.root_at(proof.tree_size)?;
+    let receipt = consentkit::log::receipt::cose_receipt(
+        a.as_bytes(),
+        &proof,
+        &root,
+        log_key,
+        Some(tlog.verifier().public_key()),
+    )?;
+    let name = format!("person-{i:04}");
+    write(&rdir.join(format!("{name}.artifact")), a.as_bytes())?;
+    write(&rdir.join(format!("{name}.cose")), &receipt)?;
+    write(
+        &rdir.join(format!("{name}.tlog-proof")),
+        consentkit::log::receipt::tlog_proof(&proof, None)?.as_bytes(),
+    )?;
     Ok(())
 }
 
@@ -1000,7 +1052,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
         world.artifacts.len(),
         args.out.display()
     );
-    println!("  bundle.cbors, trust.cbor, keys/, log/ (transparency log, C2SP tiles), status/ (one Status List Token per controller), wallets/ (one per person), expected-findings.json ({} injected), report.html, report.json", world.expected.len());
+    println!("  bundle.cbors, trust.cbor, keys/, log/ (transparency log, C2SP tiles), status/ (one Status List Token per controller), receipts/ (one COSE receipt and tlog-proof per wallet), wallets/ (one per person), expected-findings.json ({} injected), report.html, report.json", world.expected.len());
     println!();
     print!("{}", render_text(&report));
     let found: BTreeSet<(FindingKind, Option<ArtifactId>)> = report

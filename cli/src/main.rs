@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod audit;
 mod demo;
 mod log;
+mod proof;
 mod rng;
 mod tools;
 mod trust;
@@ -156,6 +157,12 @@ enum Cmd {
         #[arg(long, requires = "log")]
         verify_logged: bool,
     },
+    /// Inclusion proofs that travel: export an artifact's proof as an RFC 9942
+    /// COSE Receipt or a C2SP tlog-proof, or check one.
+    Proof {
+        #[command(subcommand)]
+        cmd: proof::ProofCmd,
+    },
     /// A signed, append-only transparency log of artifacts (C2SP tiles and checkpoints).
     #[command(after_help = log::LOG_EXIT_CODES)]
     Log {
@@ -257,6 +264,7 @@ fn main() -> ExitCode {
             verify_logged,
         }),
         Cmd::Log { cmd } => log::run(&cmd),
+        Cmd::Proof { cmd } => proof::run(&cmd),
         Cmd::Trust { cmd } => trust::run(&cmd),
         Cmd::Wallet {
             cmd: WalletCmd::Summary { wallet, at, format },
