@@ -292,3 +292,63 @@ fn tlog_proof_parser_is_strict() {
     bare.checkpoint = None;
     assert_eq!(tlog_proof(&bare, None), Err(ReceiptError::NoCheckpoint));
 }
+
+#[test]
+fn wallet_exports_a_tlog_proof_and_checks_cose_receipts() {
+    use consentkit::wallet::{Choice, Wallet, WalletKey};
+    use consentkit::Role;
+    let dir = std::env::temp_dir().join(format!("ck-receipts-wallet-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let p = Parties::new().unwrap();
+    let log_key = KeyPair::ed25519_from_seed(&[42; 32]).unwrap();
+    let mut w = Wallet::new(WalletKey::Ed25519).unwrap();
+    w.trust_key(
+        p.controller.public_key(),
+        Role::Controller,
+        sample::CONTROLLER,
+    )
+    .unwrap();
+    let offer = sample::signed_offer(&p).unwrap();
+    w.receive(offer.as_bytes(), sample::T0).unwrap();
+    let pending = w
+        .accept(&offer.digest(), &Choice::default(), sample::T0 + 10)
+        .unwrap();
+    let grant = pending.countersign(&p.controller).unwrap();
+    w.receive(grant.as_bytes(), sample::T0 + 20).unwrap();
+    let trust = p.trust();
+    let mut log = TileLog::create(&dir, "log.example/consent", &log_key).unwrap();
+    log.append_artifact(&offer, &trust).unwrap();
+    log.append_artifact(&grant, &p.trust()).unwrap();
+    log.publish(&log_key).unwrap();
+    // No log trusted, no proof yet.
+    assert!(w.export_tlog_proof(grant.id()).is_err());
+    w.trust_key(log_key.public_key(), Role::Log, "log.example/consent")
+        .unwrap();
+    w.add_checkpoint(log.checkpoint_note()).unwrap();
+    let mut proof = log.inclusion_proof(1, 2).unwrap();
+    proof.checkpoint = None; // the wallet finds the checkpoint it holds
+    w.add_inclusion_proof(grant.id(), &proof).unwrap();
+    let text = w.export_tlog_proof(grant.id()).unwrap();
+    verify_tlog_proof(&text, grant.as_bytes(), log.verifier()).unwrap();
+    // A COSE receipt from the log checks in the wallet; one for the offer does not fit the grant.
+    let r = cose_receipt(
+        grant.as_bytes(),
+        &proof,
+        &log.root_at(2).unwrap(),
+        &log_key,
+        None,
+    )
+    .unwrap();
+    assert_eq!(w.verify_cose_receipt(grant.id(), &r).unwrap().leaf_index, 1);
+    let p0 = log.inclusion_proof(0, 2).unwrap();
+    let r0 = cose_receipt(
+        offer.as_bytes(),
+        &p0,
+        &log.root_at(2).unwrap(),
+        &log_key,
+        None,
+    )
+    .unwrap();
+    assert!(w.verify_cose_receipt(grant.id(), &r0).is_err());
+    let _ = std::fs::remove_dir_all(&dir);
+}

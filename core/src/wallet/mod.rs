@@ -40,6 +40,7 @@ use crate::log::{Checkpoint, ConsistencyProof, InclusionProof, NoteVerifier};
 use crate::privacy::{pseudonym, WALLET_SECRET_LEN};
 use crate::vocab::Term;
 
+mod proofs;
 pub mod store;
 use store::FileStore;
 
