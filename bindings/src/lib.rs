@@ -19,7 +19,7 @@ pub use keys::{
 pub use status::{Status, StatusAnswer, StatusReference, StatusRegistry};
 pub use types::*;
 pub use verify::{commit, decode_artifact, inspect, make_bundle, notice_for_text, Verifier};
-pub use wallet::{repair_wallet, RepairReport, Wallet, WalletProblem};
+pub use wallet::{repair_wallet, ReceiptCheck, RepairReport, Wallet, WalletProblem};
 
 uniffi::setup_scaffolding!("consentkit");
 

@@ -24,6 +24,9 @@ extern "C" {
     /// `GrantStatus`.
     #[wasm_bindgen(typescript_type = "GrantStatus")]
     pub type GrantStatusJs;
+    /// `ReceiptCheck`.
+    #[wasm_bindgen(typescript_type = "ReceiptCheck")]
+    pub type ReceiptCheckJs;
     /// `Uint8Array[]`.
     #[wasm_bindgen(typescript_type = "Uint8Array[]")]
     pub type BytesList;

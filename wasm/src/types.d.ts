@@ -159,6 +159,14 @@ export interface StatusReference {
   uri: string;
 }
 
+/** What a verified COSE Receipt proves (`wallet.verifyCoseReceipt`). */
+export interface ReceiptCheck {
+  tree_size: number;
+  leaf_index: number;
+  /** The Merkle tree root the log signed, hex. */
+  root: string;
+}
+
 /** A partner's answer about one grant (`checkGrantStatus`). */
 export interface StatusAnswer {
   status: GrantStatus;
