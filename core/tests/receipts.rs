@@ -1,6 +1,8 @@
 //! Proofs that travel: COSE Receipts (RFC 9942, RFC9162_SHA256) and C2SP
 //! tlog-proof files for artifacts in a consentkit log.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use consentkit::cbor::{self, Value};
 use consentkit::log::receipt::{
     cose_receipt, parse_tlog_proof, tlog_proof, verify_cose_receipt, verify_tlog_proof,

@@ -1,5 +1,7 @@
 //! The audit holds Status List Tokens against withdrawals (`stale_status`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use consentkit::audit::{audit_source_with_status, to_sequence, AuditOptions, FindingKind, Report};
 use consentkit::sample::{self, Parties, T0};
 use consentkit::status::{Status, StatusRegistry};
