@@ -156,6 +156,11 @@ enum Cmd {
         /// the log's admission checks.
         #[arg(long, requires = "log")]
         verify_logged: bool,
+        /// A controller's Status List Token (IETF Token Status List, CWT):
+        /// a list still VALID for a grant withdrawn more than its `ttl` before
+        /// the list was issued is a `stale_status` finding. Repeatable.
+        #[arg(long = "status-list")]
+        status_lists: Vec<PathBuf>,
     },
     /// Inclusion proofs that travel: export an artifact's proof as an RFC 9942
     /// COSE Receipt or a C2SP tlog-proof, or check one.
@@ -253,6 +258,7 @@ fn main() -> ExitCode {
             log,
             checkpoints,
             verify_logged,
+            status_lists,
         } => audit::run(&audit::AuditArgs {
             bundle: &bundle,
             trust: &trust,
@@ -262,6 +268,7 @@ fn main() -> ExitCode {
             log: log.as_deref(),
             checkpoints: &checkpoints,
             verify_logged,
+            status_lists: &status_lists,
         }),
         Cmd::Log { cmd } => log::run(&cmd),
         Cmd::Proof { cmd } => proof::run(&cmd),

@@ -171,3 +171,88 @@ fn proof_export_writes_both_formats_and_needs_the_log_key_for_cose() {
     assert_eq!(code(&out), 1, "not in the log");
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn audit_status_list_flags_a_stale_list_and_not_the_demos() {
+    use consentkit::status::StatusRegistry;
+    use consentkit::{Artifact, Body, KeyPair};
+    let d = std::env::temp_dir().join(format!(
+        "consentkit-proof-test-{}-stale",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&d);
+    let out = bin()
+        .args(["demo", "--people", "25", "--days", "20", "--out"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let at: u64 = stdout
+        .lines()
+        .find(|l| l.starts_with("reproduce:"))
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let audit = |lists: &[PathBuf]| {
+        let mut c = bin();
+        c.arg("audit")
+            .arg(d.join("bundle.cbors"))
+            .arg("--trust")
+            .arg(d.join("trust.cbor"))
+            .args(["--at", &at.to_string(), "--format", "json"]);
+        for l in lists {
+            c.arg("--status-list").arg(l);
+        }
+        let out = c.output().unwrap();
+        let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (
+            code(&out),
+            j["finding_counts"]["stale_status"].as_u64().unwrap_or(0),
+        )
+    };
+    let demo_lists: Vec<PathBuf> = ["traffic.example", "music.example", "experts.example"]
+        .iter()
+        .map(|c| d.join(format!("status/{c}.cwt")))
+        .collect();
+    assert_eq!(audit(&demo_lists), (0, 0), "the demo's lists are current");
+    // The withdrawn traffic.example grants, more than an hour before `at`.
+    let bundle = std::fs::read(d.join("bundle.cbors")).unwrap();
+    let arts: Vec<Artifact> = consentkit::cbor::seq::split(&bundle)
+        .filter_map(|f| match f {
+            consentkit::cbor::seq::Framed::Item { bytes, .. } => Artifact::decode(&bytes).ok(),
+            _ => None,
+        })
+        .collect();
+    let mut withdrawn = std::collections::BTreeSet::new();
+    for a in &arts {
+        if let Body::Withdrawal(w) = a.body() {
+            let g = arts.iter().find(|g| g.id() == w.grant).unwrap();
+            if let Body::Grant(g) = g.body() {
+                if g.controller == "traffic.example" && w.takes_effect() + 3_600 < at {
+                    withdrawn.insert(w.grant);
+                }
+            }
+        }
+    }
+    assert!(
+        !withdrawn.is_empty(),
+        "the demo withdraws some traffic.example grants"
+    );
+    // A list that never caught up: all VALID, signed by the controller.
+    let key = KeyPair::from_cose_key(
+        &std::fs::read(d.join("keys/controllers/traffic.example.cose")).unwrap(),
+    )
+    .unwrap();
+    let stale = StatusRegistry::new("https://traffic.example/status/1", 1, 1 << 14)
+        .unwrap()
+        .token(at, 3_600, Some(at + 86_400))
+        .sign(&key)
+        .unwrap();
+    std::fs::write(d.join("stale.cwt"), stale).unwrap();
+    assert_eq!(audit(&[d.join("stale.cwt")]), (1, withdrawn.len() as u64));
+    let _ = std::fs::remove_dir_all(&d);
+}
