@@ -89,6 +89,12 @@ fn status_named(s: &str) -> Result<ck_status::Status, CkError> {
     })
 }
 
+/// A count or index from a JavaScript number: a whole number 0 to 2^53-1.
+fn uint(v: f64, what: &str) -> Result<u64, CkError> {
+    time(v, what)
+        .map_err(|_| CkError::invalid(format!("{what} must be a whole number (0 to 2^53-1)")))
+}
+
 fn now_or(at: Option<f64>) -> Result<u64, CkError> {
     match at {
         Some(t) => time(t, "at"),
@@ -109,7 +115,7 @@ impl StatusRegistry {
     #[wasm_bindgen(constructor)]
     pub fn new(uri: String, bits: u8, capacity: f64) -> Result<StatusRegistry, CkError> {
         Ok(StatusRegistry {
-            inner: ck_status::StatusRegistry::new(uri, bits, time(capacity, "capacity")?)?,
+            inner: ck_status::StatusRegistry::new(uri, bits, uint(capacity, "capacity")?)?,
         })
     }
 
@@ -124,13 +130,13 @@ impl StatusRegistry {
         let s = status
             .as_string()
             .ok_or_else(|| CkError::invalid("status must be a string"))?;
-        Ok(self.inner.set(time(idx, "idx")?, status_named(&s)?)?)
+        Ok(self.inner.set(uint(idx, "idx")?, status_named(&s)?)?)
     }
 
     /// Adds `count` decoys: random free indices of no grant, set invalid.
     #[wasm_bindgen(js_name = addDecoys)]
     pub fn add_decoys(&mut self, count: f64) -> Result<(), CkError> {
-        Ok(self.inner.add_decoys(time(count, "count")?)?)
+        Ok(self.inner.add_decoys(uint(count, "count")?)?)
     }
 
     /// The Status List Token for this epoch, signed by the controller `issuer`.
@@ -145,7 +151,7 @@ impl StatusRegistry {
         let exp = expires_at.map(|e| time(e, "expires_at")).transpose()?;
         let token = self
             .inner
-            .token(time(issued_at, "issued_at")?, time(ttl, "ttl")?, exp);
+            .token(time(issued_at, "issued_at")?, uint(ttl, "ttl")?, exp);
         Ok(token.sign(issuer.signer.as_ref())?)
     }
 }
