@@ -516,3 +516,53 @@ fn withdrawn_grant_reads_invalid_in_the_next_list() {
         Status::Invalid
     );
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any bytes: the readers return (an error or a value), never panic.
+        #[test]
+        fn readers_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = StatusListToken::decode(&bytes);
+            let _ = StatusList::from_cbor(&bytes);
+            let _ = StatusList::decompress(1, &bytes);
+            if let Ok(v) = cbor::decode(&bytes) {
+                let _ = StatusReference::from_value(&v);
+            }
+            let _ = crate::log::receipt::parse_tlog_proof(&String::from_utf8_lossy(&bytes));
+        }
+
+        /// Any single changed byte of a signed token: it no longer verifies
+        /// (or no longer reads) with the controller's key.
+        #[test]
+        fn any_byte_flip_of_a_token_fails(pos in any::<proptest::sample::Index>(), flip in 1u8..=255) {
+            let key = KeyPair::ed25519_from_seed(&[11; 32]).unwrap();
+            let mut list = StatusList::new(2, 64).unwrap();
+            list.set(5, 1).unwrap();
+            let t = token(list, T0);
+            let mut bytes = t.sign(&key).unwrap();
+            let i = pos.index(bytes.len());
+            bytes[i] ^= flip;
+            prop_assert!(StatusListToken::verify(&bytes, &key.public_key()).map(|x| x != t).unwrap_or(true));
+        }
+
+        /// Lists round-trip through their CBOR form, whatever the entries.
+        #[test]
+        fn lists_round_trip(bits in proptest::sample::select(vec![1u8, 2, 4, 8]), entries in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let mut list = StatusList::new(bits, entries.len() as u64).unwrap();
+            let mask = ((1u16 << bits) - 1) as u8;
+            for (i, v) in entries.iter().enumerate() {
+                list.set(i as u64, v & mask).unwrap();
+            }
+            let back = StatusList::from_cbor(&list.to_cbor()).unwrap();
+            prop_assert_eq!(back.bytes(), list.bytes());
+            for (i, v) in entries.iter().enumerate() {
+                prop_assert_eq!(back.get(i as u64).unwrap(), v & mask);
+            }
+        }
+    }
+}
