@@ -14,7 +14,7 @@ use crate::types::{artifact_id, DataReceipt, Offer, ValueRecord};
 /// the signed artifact's bytes; the library builds every byte that gets signed.
 #[derive(uniffi::Object)]
 pub struct Controller {
-    signer: Arc<dyn ck::Signer>,
+    pub(crate) signer: Arc<dyn ck::Signer>,
 }
 
 impl Controller {

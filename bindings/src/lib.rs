@@ -7,6 +7,7 @@ mod error;
 mod keys;
 mod tcf;
 mod time;
+mod status;
 mod types;
 mod verify;
 mod wallet;
@@ -22,9 +23,10 @@ pub use tcf::{
     GppString, InAppValue, PublisherRestriction, PublisherTc, TcString, TcfExport,
 };
 pub use time::Timestamp;
+pub use status::{Status, StatusAnswer, StatusReference, StatusRegistry};
 pub use types::*;
 pub use verify::{commit, decode_artifact, inspect, make_bundle, notice_for_text, Verifier};
-pub use wallet::{repair_wallet, RepairReport, Wallet, WalletProblem};
+pub use wallet::{repair_wallet, ReceiptCheck, RepairReport, Wallet, WalletProblem};
 
 uniffi::setup_scaffolding!("consentkit");
 

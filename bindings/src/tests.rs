@@ -276,3 +276,113 @@ fn tcf_through_the_skin() {
     ));
     assert!(tc_string_for_grant(offer, export).is_err());
 }
+
+#[test]
+fn status_check_through_the_skin() {
+    let ck = KeyPair::generate(Algorithm::Ed25519).unwrap();
+    let controller = Controller::new(ck.clone());
+    let wallet = Wallet::in_memory(Algorithm::Ed25519).unwrap();
+    wallet
+        .trust_key(ck.public_key(), Role::Controller, "traffic.example".into())
+        .unwrap();
+    let offer = controller
+        .make_offer(sample_offer("traffic.example", "city.example"))
+        .unwrap();
+    let oid = wallet.receive(offer, T0).unwrap().artifact.id;
+    let registry = StatusRegistry::new("https://traffic.example/status/1".into(), 2, 256).unwrap();
+    let reference = registry.assign().unwrap();
+    let choice = Choice {
+        status: Some(reference.clone()),
+        ..Choice::default()
+    };
+    let grant = controller
+        .countersign(wallet.accept(oid, choice, T0 + 10).unwrap())
+        .unwrap();
+    let trust = TrustSet::new();
+    trust
+        .add(ck.public_key(), Role::Controller, "traffic.example".into())
+        .unwrap();
+    let verifier = Verifier::new(trust);
+    registry
+        .set_status(reference.idx, Status::Suspended)
+        .unwrap();
+    let token = registry
+        .sign_token(controller.clone(), T0 + 100, 600, Some(T0 + 86_400))
+        .unwrap();
+    let a = verifier
+        .check_grant_status(grant.clone(), token.clone(), Some(T0 + 200))
+        .unwrap();
+    assert_eq!(a.status, Status::Suspended);
+    assert_eq!(a.max_age, 600);
+    assert_eq!(a.index, reference.idx);
+    assert!(matches!(
+        verifier.check_grant_status(grant, token, Some(T0 + 86_400)),
+        Err(ConsentKitError::VerificationFailed { .. })
+    ));
+    assert!(matches!(
+        StatusRegistry::new("no uri".into(), 1, 8),
+        Err(ConsentKitError::InvalidInput { .. })
+    ));
+}
+
+#[test]
+fn wallet_proofs_that_travel_through_the_skin() {
+    use consentkit::log::receipt::cose_receipt;
+    use consentkit::log::TileLog;
+    use consentkit::Signer as _;
+    let ck = KeyPair::generate(Algorithm::Ed25519).unwrap();
+    let controller = Controller::new(ck.clone());
+    let wallet = Wallet::in_memory(Algorithm::Ed25519).unwrap();
+    wallet
+        .trust_key(ck.public_key(), Role::Controller, "traffic.example".into())
+        .unwrap();
+    let offer = controller
+        .make_offer(sample_offer("traffic.example", "city.example"))
+        .unwrap();
+    let oid = wallet.receive(offer, T0).unwrap().artifact.id;
+    let grant = controller
+        .countersign(wallet.accept(oid, Choice::default(), T0 + 10).unwrap())
+        .unwrap();
+    let gid = wallet.receive(grant.clone(), T0 + 20).unwrap().artifact.id;
+    let dir = std::env::temp_dir().join(format!("ckffi-receipts-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let log_key = consentkit::KeyPair::ed25519_from_seed(&[8; 32]).unwrap();
+    let mut trust = consentkit::TrustSet::new();
+    trust.insert(
+        ck.inner.public_key(),
+        consentkit::Role::Controller,
+        "traffic.example",
+    );
+    let g = consentkit::Artifact::decode(&grant).unwrap();
+    let mut log = TileLog::create(&dir, "log.example/consent", &log_key).unwrap();
+    log.append_artifact(&g, &trust).unwrap();
+    log.publish(&log_key).unwrap();
+    wallet
+        .trust_key(
+            log_key.public_key().to_cose_key(),
+            Role::Log,
+            "log.example/consent".into(),
+        )
+        .unwrap();
+    wallet
+        .add_checkpoint(log.checkpoint_note().to_owned())
+        .unwrap();
+    let proof = log.inclusion_proof(0, 1).unwrap();
+    wallet
+        .add_inclusion_proof(gid.clone(), proof.to_cbor())
+        .unwrap();
+    let text = wallet.export_tlog_proof(gid.clone()).unwrap();
+    assert!(text.starts_with("c2sp.org/tlog-proof@v1\nindex 0\n\n"));
+    let r = cose_receipt(&grant, &proof, &log.root_at(1).unwrap(), &log_key, None).unwrap();
+    let check = wallet.verify_cose_receipt(gid.clone(), r.clone()).unwrap();
+    assert_eq!((check.tree_size, check.leaf_index), (1, 0));
+    let mut bad = r;
+    let n = bad.len();
+    bad[n - 1] ^= 1;
+    assert!(wallet.verify_cose_receipt(gid, bad).is_err());
+    assert!(matches!(
+        wallet.export_tlog_proof("00".repeat(16)),
+        Err(ConsentKitError::NotFound { .. })
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -181,6 +181,8 @@ pub enum FindingKind {
     GrantExceedsOffer,
     /// Dated after the audit time.
     FutureDated,
+    /// A controller's status list still said VALID for a grant ended more than its `ttl` before.
+    StaleStatus,
     /// A kind added to the core after these bindings were built; see `Finding.kindName`.
     Other,
 }
@@ -208,6 +210,7 @@ impl From<ck_audit::FindingKind> for FindingKind {
             K::ValueForUnknownGrant => FindingKind::ValueForUnknownGrant,
             K::GrantExceedsOffer => FindingKind::GrantExceedsOffer,
             K::FutureDated => FindingKind::FutureDated,
+            K::StaleStatus => FindingKind::StaleStatus,
             _ => FindingKind::Other,
         }
     }
@@ -703,6 +706,10 @@ pub struct Choice {
     /// When the grant expires (default: the offer's `validUntil`).
     #[uniffi(default = None)]
     pub expires_at: Option<u64>,
+    /// The status list entry the controller assigned to this grant
+    /// (`StatusRegistry.assign`): the grant carries it so partners can check it live.
+    #[uniffi(default = None)]
+    pub status: Option<crate::status::StatusReference>,
 }
 
 impl TryFrom<Choice> for ck_wallet::Choice {
@@ -713,6 +720,7 @@ impl TryFrom<Choice> for ck_wallet::Choice {
             categories: c.categories.as_deref().map(terms).transpose()?,
             recipients: c.recipients,
             expires_at: c.expires_at,
+            status: c.status.map(Into::into),
         })
     }
 }

@@ -91,6 +91,47 @@ impl Verifier {
         (&ck_audit::audit_bytes(&bundle, &self.trust.get(), &AuditOptions { at })).into()
     }
 
+    /// Checks a grant against a (cached) Status List Token at time `at`
+    /// (`null`: now): the grant must verify, carry a status claim and not be
+    /// expired; the token must be signed by the grant's controller, current,
+    /// and for the grant's list. Returns the status and how long the answer
+    /// may be cached; anything that prevents a statement is an error.
+    #[uniffi::method(default(at = None))]
+    pub fn check_grant_status(
+        &self,
+        grant: Vec<u8>,
+        status_list_token: Vec<u8>,
+        at: Option<u64>,
+    ) -> Result<crate::status::StatusAnswer> {
+        let g = Artifact::decode(&grant)?;
+        let at = at.unwrap_or_else(ck_audit::now);
+        Ok(
+            consentkit::status::check_grant_status(&g, &status_list_token, &self.trust.get(), at)?
+                .into(),
+        )
+    }
+
+    /// Audits a bundle held in memory together with the controllers' Status
+    /// List Tokens: a list still VALID for a grant ended more than its `ttl`
+    /// before the list was issued is a `StaleStatus` finding.
+    #[uniffi::method(default(at = None))]
+    pub fn audit_with_status_lists(
+        &self,
+        bundle: Vec<u8>,
+        status_lists: Vec<Vec<u8>>,
+        at: Option<u64>,
+    ) -> Result<AuditReport> {
+        let r = ck_audit::audit_source_with_status(
+            || Ok::<_, std::io::Error>(&bundle[..]),
+            &self.trust.get(),
+            &AuditOptions { at },
+            None,
+            &status_lists,
+            None,
+        )?;
+        Ok((&r).into())
+    }
+
     /// Audits a bundle file, streaming it (read twice, never held in memory).
     #[uniffi::method(default(at = None))]
     pub fn audit_file(&self, path: String, at: Option<u64>) -> Result<AuditReport> {

@@ -261,6 +261,25 @@ impl Wallet {
         Ok(self.get().withdraw(id, at)?.as_bytes().to_vec())
     }
 
+    /// A C2SP `tlog-proof@v1` (text) for one of the wallet's artifacts (by
+    /// id): its inclusion proof under a checkpoint of a trusted log.
+    pub fn export_tlog_proof(&self, artifact: String) -> Result<String> {
+        let id = artifact_id(&artifact)?;
+        Ok(self.get().export_tlog_proof(id)?)
+    }
+
+    /// Checks an RFC 9942 COSE Receipt the log issued for one of the
+    /// wallet's artifacts (by id) against the log keys the wallet trusts.
+    pub fn verify_cose_receipt(&self, artifact: String, receipt: Vec<u8>) -> Result<ReceiptCheck> {
+        let id = artifact_id(&artifact)?;
+        let c = self.get().verify_cose_receipt(id, &receipt)?;
+        Ok(ReceiptCheck {
+            tree_size: c.tree_size,
+            leaf_index: c.leaf_index,
+            root: hex::encode(c.root),
+        })
+    }
+
     /// Every artifact, in the order received.
     pub fn artifacts(&self) -> Vec<ArtifactInfo> {
         self.get().artifacts().iter().map(Into::into).collect()
@@ -382,4 +401,15 @@ fn backup_key(key: Vec<u8>) -> Result<Zeroizing<[u8; 32]>> {
             reason: e.to_string(),
         },
     )?))
+}
+
+/// What a verified COSE Receipt proves.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ReceiptCheck {
+    /// The tree size.
+    pub tree_size: u64,
+    /// The artifact's index in the log.
+    pub leaf_index: u64,
+    /// The Merkle tree root the log signed (hex).
+    pub root: String,
 }

@@ -5,8 +5,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use consentkit::audit::{
-    audit_source_with_log, render_html, render_text, AuditOptions, LogView, LogViewError, Outcome,
-    Report,
+    audit_source_with_status, render_html, render_text, AuditOptions, LogView, LogViewError,
+    Outcome, Report,
 };
 
 use crate::tools::NOTHING;
@@ -126,6 +126,8 @@ pub struct AuditArgs<'a> {
     pub policy: Option<&'a Path>,
     /// The witness clock tolerance in seconds.
     pub witness_tolerance: Option<u64>,
+    /// Status List Token files.
+    pub status_lists: &'a [std::path::PathBuf],
 }
 
 pub fn run(a: &AuditArgs<'_>) -> Result<ExitCode, CliError> {
@@ -183,9 +185,20 @@ pub fn run(a: &AuditArgs<'_>) -> Result<ExitCode, CliError> {
         }
     };
     let open = || std::fs::File::open(bundle).map(std::io::BufReader::new);
-    let report =
-        audit_source_with_log(open, &trust, &AuditOptions { at }, log.as_ref(), Some(&bar))
-            .map_err(|e| CliError(format!("{}: {e}", bundle.display())))?;
+    let status_lists = a
+        .status_lists
+        .iter()
+        .map(|p| crate::read(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let report = audit_source_with_status(
+        open,
+        &trust,
+        &AuditOptions { at },
+        log.as_ref(),
+        &status_lists,
+        Some(&bar),
+    )
+    .map_err(|e| CliError(format!("{}: {e}", bundle.display())))?;
     if show {
         eprintln!();
     }

@@ -16,13 +16,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use consentkit::audit::{
-    audit_source_with_log, render_html, render_text, to_sequence, AuditOptions, FindingKind,
+    audit_source_with_status, render_html, render_text, to_sequence, AuditOptions, FindingKind,
     LogView,
 };
 use consentkit::log::{LogError, TileLog};
 use std::sync::Arc;
 
 use consentkit::privacy::{commit_with_salt, pseudonym};
+use consentkit::status::{Status, StatusRegistry};
 use consentkit::wallet::Wallet;
 use consentkit::{
     Artifact, ArtifactId, ArtifactKind, Benefit, BenefitKind, Body, CollectionMethod, DataReceipt,
@@ -262,6 +263,21 @@ pub struct World {
     log_key: Vec<u8>,
     /// Each controller with its partner and their public keys.
     parties: Vec<(String, consentkit::PublicKey, String, consentkit::PublicKey)>,
+    /// Each controller's Status List Token at the end of the simulation
+    /// (IETF Token Status List, CWT form): (controller, token bytes).
+    pub status_lists: Vec<(String, Vec<u8>)>,
+}
+
+/// Entries in each controller's demo status list (1 bit each: 2 KiB raw).
+const STATUS_CAPACITY: u64 = 1 << 14;
+/// Decoy entries set INVALID in each demo status list (herd privacy).
+const STATUS_DECOYS: u64 = 8;
+/// How long partners may cache a demo status list, in seconds.
+const STATUS_TTL: u64 = 3_600;
+
+/// A controller's status list URI in the demo.
+pub fn status_uri(controller: &str) -> String {
+    format!("https://{controller}/status/1")
 }
 
 fn receipt(
@@ -346,6 +362,14 @@ pub fn simulate(args: &DemoArgs) -> Result<World, CliError> {
         keys.push((format!("people/person-{n:04}.secret"), p.secret.to_vec()));
         people.push(p);
     }
+    // Status list indices come from their own stream, so the simulated
+    // world (and its injected violations) is the same with or without them.
+    let mut status_rng = Rng::new(args.seed ^ 0x5354_4154_5553);
+    let mut registries = svcs
+        .iter()
+        .map(|s| StatusRegistry::new(status_uri(s.controller), 1, STATUS_CAPACITY))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| CliError(e.to_string()))?;
     let mut grants: Vec<SimGrant> = Vec::new();
     for (pi, person) in people.iter().enumerate() {
         let first = rng.below(svcs.len() as u64) as usize;
@@ -395,6 +419,11 @@ pub fn simulate(args: &DemoArgs) -> Result<World, CliError> {
                 supersedes: None,
                 subject_key: None,
                 imported: false,
+                status: Some(
+                    registries[si]
+                        .assign_with(&mut || status_rng.next_u64())
+                        .map_err(|e| CliError(e.to_string()))?,
+                ),
             };
             let art = g.sign_both(&s.offer_art, &person.key, &s.key)?;
             arts.push((decided, art.clone()));
@@ -414,6 +443,11 @@ pub fn simulate(args: &DemoArgs) -> Result<World, CliError> {
                 if w < sg.end {
                     let wa = Withdrawal::by_person(sg.art.id(), w, &person.key)?;
                     arts.push((w, wa));
+                    if let Some(r) = &sg.grant.status {
+                        registries[si]
+                            .set(r.idx, Status::Invalid)
+                            .map_err(|e| CliError(e.to_string()))?;
+                    }
                     sg.withdrawn_at = Some(w);
                     sg.end = w;
                 }
@@ -426,6 +460,11 @@ pub fn simulate(args: &DemoArgs) -> Result<World, CliError> {
                     g2.purposes = s.own_purposes.clone();
                     g2.recipients = vec![];
                     g2.supersedes = Some(sg.art.id());
+                    g2.status = Some(
+                        registries[si]
+                            .assign_with(&mut || status_rng.next_u64())
+                            .map_err(|e| CliError(e.to_string()))?,
+                    );
                     let a2 = g2.sign_both(&s.offer_art, &person.key, &s.key)?;
                     arts.push((r, a2.clone()));
                     let old_end = sg.end;
@@ -511,7 +550,19 @@ pub fn simulate(args: &DemoArgs) -> Result<World, CliError> {
             day += DAY;
         }
     }
+    // Each controller publishes its list at the end, with decoys.
+    let mut status_lists = Vec::new();
+    for (s, r) in svcs.iter().zip(registries.iter_mut()) {
+        r.add_decoys_with(STATUS_DECOYS, &mut || status_rng.next_u64())
+            .map_err(|e| CliError(e.to_string()))?;
+        let token = r
+            .token(end, STATUS_TTL, Some(end + DAY))
+            .sign(&s.key)
+            .map_err(|e| CliError(e.to_string()))?;
+        status_lists.push((s.controller.to_owned(), token));
+    }
     let mut world = World {
+        status_lists,
         artifacts: arts,
         trust,
         expected: Vec::new(),
@@ -708,6 +759,7 @@ fn inject(
                     let mut g2 = g.grant.clone();
                     g2.issued_at = active;
                     g2.subject_key = None;
+                    g2.status = None;
                     g2.purposes.push(term("dpv:Marketing")?);
                     let a = g2.sign_both_known_violation(&person.key, &s.key, &known)?;
                     (Some(a.clone()), a.id())
@@ -901,13 +953,70 @@ fn write_all(dir: &Path, w: &World) -> Result<(), CliError> {
     let wdir = dir.join("wallets");
     let _ = std::fs::remove_dir_all(&wdir);
     std::fs::create_dir_all(&wdir).map_err(|e| CliError(format!("{}: {e}", wdir.display())))?;
+    let sdir = dir.join("status");
+    std::fs::create_dir_all(&sdir).map_err(|e| CliError(format!("{}: {e}", sdir.display())))?;
+    for (controller, token) in &w.status_lists {
+        write(&sdir.join(format!("{controller}.cwt")), token)?;
+    }
     let tlog = write_log(dir, w)?;
+    let rdir = dir.join("receipts");
+    let _ = std::fs::remove_dir_all(&rdir);
+    std::fs::create_dir_all(&rdir).map_err(|e| CliError(format!("{}: {e}", rdir.display())))?;
+    let log_key = KeyPair::from_cose_key(&w.log_key)?;
+    write(
+        &rdir.join("log-key.cose"),
+        &log_key.public_key().to_cose_key(),
+    )?;
     for (i, mut wallet) in wallets(w, &tlog)?.into_iter().enumerate() {
+        export_receipt(&rdir, i, &wallet, &tlog, &log_key)?;
         let path = wdir.join(format!("person-{i:04}.ckw"));
         wallet
             .save_as(&path)
             .map_err(|e| CliError(format!("{}: {e}", path.display())))?;
     }
+    Ok(())
+}
+
+/// One exported proof per wallet: the person's first own decision (grant,
+/// refusal or withdrawal) in the log,
+/// as an RFC 9942 COSE Receipt (signed with the log key) and as a C2SP
+/// tlog-proof, beside the artifact's bytes.
+fn export_receipt(
+    rdir: &Path,
+    i: usize,
+    wallet: &Wallet,
+    tlog: &TileLog,
+    log_key: &KeyPair,
+) -> Result<(), CliError> {
+    let Some((a, index)) = wallet
+        .artifacts()
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.kind(),
+                ArtifactKind::Grant | ArtifactKind::Refusal | ArtifactKind::Withdrawal
+            )
+        })
+        .find_map(|a| tlog.artifact_index(a).map(|n| (a, n)))
+    else {
+        return Ok(());
+    };
+    let proof = tlog.inclusion_proof(index, tlog.size())?;
+    let root = tlog.root_at(proof.tree_size)?;
+    let receipt = consentkit::log::receipt::cose_receipt(
+        a.as_bytes(),
+        &proof,
+        &root,
+        log_key,
+        Some(tlog.verifier().public_key()),
+    )?;
+    let name = format!("person-{i:04}");
+    write(&rdir.join(format!("{name}.artifact")), a.as_bytes())?;
+    write(&rdir.join(format!("{name}.cose")), &receipt)?;
+    write(
+        &rdir.join(format!("{name}.tlog-proof")),
+        consentkit::log::receipt::tlog_proof(&proof, None)?.as_bytes(),
+    )?;
     Ok(())
 }
 
@@ -919,13 +1028,15 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
     let bundle = to_sequence(world.artifacts.iter().map(|(_, a)| a));
     let log = LogView::open(&args.out.join("log"), &world.trust, &[], true)
         .map_err(|e| CliError(e.to_string()))?;
-    let report = audit_source_with_log(
+    let status_lists: Vec<Vec<u8>> = world.status_lists.iter().map(|(_, t)| t.clone()).collect();
+    let report = audit_source_with_status(
         || Ok::<_, std::io::Error>(bundle.as_slice()),
         &world.trust,
         &AuditOptions {
             at: Some(world.end),
         },
         Some(&log),
+        &status_lists,
         None,
     )
     .map_err(|e| CliError(e.to_string()))?;
@@ -945,7 +1056,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
         world.artifacts.len(),
         args.out.display()
     );
-    println!("  bundle.cbors, trust.cbor, keys/, log/ (transparency log, C2SP tiles), wallets/ (one per person), expected-findings.json ({} injected), report.html, report.json", world.expected.len());
+    println!("  bundle.cbors, trust.cbor, keys/, log/ (transparency log, C2SP tiles), status/ (one Status List Token per controller), receipts/ (one COSE receipt and tlog-proof per wallet), wallets/ (one per person), expected-findings.json ({} injected), report.html, report.json", world.expected.len());
     println!();
     print!("{}", render_text(&report));
     let found: BTreeSet<(FindingKind, Option<ArtifactId>)> = report

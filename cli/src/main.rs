@@ -13,6 +13,7 @@ mod audit;
 mod demo;
 mod http;
 mod log;
+mod proof;
 mod rng;
 mod tcf;
 mod tools;
@@ -167,6 +168,17 @@ enum Cmd {
         /// witnessed checkpoint that does not contain it (default 86400).
         #[arg(long, requires = "policy")]
         witness_tolerance: Option<u64>,
+        /// A controller's Status List Token (IETF Token Status List, CWT):
+        /// a list still VALID for a grant withdrawn more than its `ttl` before
+        /// the list was issued is a `stale_status` finding. Repeatable.
+        #[arg(long = "status-list")]
+        status_lists: Vec<PathBuf>,
+    },
+    /// Inclusion proofs that travel: export an artifact's proof as an RFC 9942
+    /// COSE Receipt or a C2SP tlog-proof, or check one.
+    Proof {
+        #[command(subcommand)]
+        cmd: proof::ProofCmd,
     },
     /// A signed, append-only transparency log of artifacts (C2SP tiles and checkpoints).
     #[command(after_help = log::LOG_EXIT_CODES)]
@@ -275,6 +287,7 @@ fn main() -> ExitCode {
             verify_logged,
             policy,
             witness_tolerance,
+            status_lists,
         } => audit::run(&audit::AuditArgs {
             bundle: &bundle,
             trust: &trust,
@@ -286,8 +299,10 @@ fn main() -> ExitCode {
             verify_logged,
             policy: policy.as_deref(),
             witness_tolerance,
+            status_lists: &status_lists,
         }),
         Cmd::Log { cmd } => log::run(&cmd),
+        Cmd::Proof { cmd } => proof::run(&cmd),
         Cmd::Trust { cmd } => trust::run(&cmd),
         Cmd::Wallet {
             cmd: WalletCmd::Summary { wallet, at, format },

@@ -115,6 +115,7 @@ impl World {
                     supersedes: None,
                     subject_key: None,
                     imported: false,
+                    status: None,
                 };
                 Ok(grant.sign_both(&offer, &person, &controller)?)
             })

@@ -15,6 +15,7 @@ pub mod privacy;
 pub mod sample;
 pub mod tcf;
 pub mod time;
+pub mod status;
 pub mod vocab;
 pub mod wallet;
 

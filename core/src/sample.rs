@@ -132,6 +132,7 @@ pub fn grant_body(p: &Parties, offer: &Artifact) -> Grant {
         supersedes: None,
         subject_key: None,
         imported: false,
+        status: None,
     }
 }
 

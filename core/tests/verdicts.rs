@@ -80,6 +80,7 @@ impl World {
             issued_at: at,
             method: CollectionMethod::Imported,
             imported: true,
+            status: None,
             subject_key: None,
             supersedes: supersedes.map(Artifact::id),
             ..sample::grant_body(&self.p, offer)

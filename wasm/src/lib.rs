@@ -12,6 +12,7 @@
 //! - [`issuer`]: the controller's `Issuer`.
 //! - [`tcf`]: IAB TCF v2.3 / GPP: `decodeTcString`, `decodeGpp`, `tcfForms`,
 //!   `tcStringForGrant`, `Issuer.importTcString`.
+//! - [`status`]: `StatusRegistry`, `checkGrantStatus`, `auditWithStatusLists` (Token Status List).
 //! - [`verify`]: `decode`, `inspect`, `verify`, `verifyBundle`, `audit`, `commit`.
 
 use wasm_bindgen::prelude::*;
@@ -22,6 +23,7 @@ pub mod issuer;
 pub mod keys;
 pub mod signer;
 pub mod tcf;
+pub mod status;
 pub mod verify;
 pub mod wallet;
 

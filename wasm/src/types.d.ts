@@ -53,7 +53,8 @@ export type FindingKind =
   | "precision_exceeded" | "duplicate_id" | "value_for_unknown_grant" | "grant_exceeds_offer"
   | "future_dated" | "not_in_log" | "log_inconsistent" | "withdrawal_backdated"
   | "imported_over_person" | "void_grant_used" | "supersedes_other_person" | "conflicting_copies"
-  | "not_witnessed" | "witnessed_backdated";
+  | "not_witnessed" | "witnessed_backdated"
+  | "stale_status";
 
 /**
  * A synchronous signer implemented in JavaScript (`ExternalKey.fromCallback`).
@@ -146,6 +147,36 @@ export interface Choice {
   categories?: string[] | null;
   recipients?: string[] | null;
   expires_at?: number | null;
+  /** The status list entry the controller assigned (`StatusRegistry.assign()`). */
+  status?: StatusReference | null;
+}
+
+/** A grant's status as a status list states it. */
+export type GrantStatus = "valid" | "invalid" | "suspended";
+
+/** Where a grant's live status is published (its status claim, 65535). */
+export interface StatusReference {
+  idx: number;
+  uri: string;
+}
+
+/** What a verified COSE Receipt proves (`wallet.verifyCoseReceipt`). */
+export interface ReceiptCheck {
+  tree_size: number;
+  leaf_index: number;
+  /** The Merkle tree root the log signed, hex. */
+  root: string;
+}
+
+/** A partner's answer about one grant (`checkGrantStatus`). */
+export interface StatusAnswer {
+  status: GrantStatus;
+  /** How long, in seconds from the check time, the answer may be cached. */
+  max_age: number;
+  /** The list's issue time: the answer describes the grant then. */
+  list_issued_at: number;
+  index: number;
+  uri: string;
 }
 
 /** A salted commitment: `commitment` goes in a receipt; keep `salt` to open it. */
@@ -183,6 +214,8 @@ export interface GrantBody {
   /** The key id of the person's key. */
   subject_key: string | null;
   imported: boolean;
+  /** Where its live status is published (status claim 65535), if anywhere. */
+  status: StatusReference | null;
 }
 export interface RefusalBody {
   subject: string; controller: string; issued_at: number; offer: string;

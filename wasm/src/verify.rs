@@ -224,6 +224,12 @@ pub struct AuditReport {
     inner: Report,
 }
 
+impl AuditReport {
+    pub(crate) fn from_report(inner: Report) -> AuditReport {
+        AuditReport { inner }
+    }
+}
+
 #[wasm_bindgen]
 impl AuditReport {
     /// The report as a plain object, in the JSON schema of docs/AUDIT-REPORT.md.

@@ -50,13 +50,20 @@ fn choice(v: &JsValue) -> Result<Choice, CkError> {
     let o = Obj::new(
         v,
         "choice",
-        &["purposes", "categories", "recipients", "expires_at"],
+        &[
+            "purposes",
+            "categories",
+            "recipients",
+            "expires_at",
+            "status",
+        ],
     )?;
     Ok(Choice {
         purposes: o.opt_terms("purposes")?,
         categories: o.opt_terms("categories")?,
         recipients: o.opt_strings("recipients")?,
         expires_at: o.opt_u64("expires_at")?,
+        status: crate::status::opt_reference(&o, "status")?,
     })
 }
 
@@ -291,6 +298,32 @@ impl JsWallet {
         let grant = artifact_id(grant_id, "grant id")?;
         let a = self.inner.withdraw(grant, time(at, "at")?)?;
         Ok(bytes_of(&a))
+    }
+
+    /// A C2SP `tlog-proof@v1` (text) for one of the wallet's artifacts (by
+    /// id): its inclusion proof under a checkpoint of a trusted log.
+    #[wasm_bindgen(js_name = exportTlogProof)]
+    pub fn export_tlog_proof(&self, artifact_id_hex: &str) -> Result<String, CkError> {
+        let id = artifact_id(artifact_id_hex, "artifact id")?;
+        Ok(self.inner.export_tlog_proof(id)?)
+    }
+
+    /// Checks an RFC 9942 COSE Receipt the log issued for one of the
+    /// wallet's artifacts (by id) against the log keys the wallet trusts.
+    /// Returns `{ tree_size, leaf_index, root }` (root in hex).
+    #[wasm_bindgen(js_name = verifyCoseReceipt)]
+    pub fn verify_cose_receipt(
+        &self,
+        artifact_id_hex: &str,
+        receipt: &[u8],
+    ) -> Result<crate::status::ReceiptCheckJs, CkError> {
+        let id = artifact_id(artifact_id_hex, "artifact id")?;
+        let c = self.inner.verify_cose_receipt(id, receipt)?;
+        crate::convert::to_js_as(&serde_json::json!({
+            "tree_size": c.tree_size,
+            "leaf_index": c.leaf_index,
+            "root": hex::encode(c.root),
+        }))
     }
 
     /// First step of `accept` for a key that signs elsewhere: returns what

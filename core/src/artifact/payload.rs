@@ -43,6 +43,8 @@ pub(crate) const QUANTITY: i64 = -40;
 pub(crate) const PRECISION: i64 = -41;
 pub(crate) const COMMITMENT: i64 = -42;
 pub(crate) const BENEFIT: i64 = -50;
+// The IETF Token Status List's status claim (CWT claim 65535).
+pub(crate) const STATUS: i64 = 65535;
 
 pub use crate::time::Time;
 
@@ -642,6 +644,10 @@ pub struct Grant {
     pub subject_key: Option<PublicKey>,
     /// Imported from elsewhere, without the person's signature.
     pub imported: bool,
+    /// Where the controller publishes this grant's live status (CWT claim
+    /// 65535, IETF Token Status List; docs/FORMAT.md §15). Optional: grants
+    /// without it decode and verify as before.
+    pub status: Option<crate::status::StatusReference>,
 }
 
 fn ser_digest<S: serde::Serializer>(d: &Digest, s: S) -> Result<S::Ok, S::Error> {
@@ -671,6 +677,12 @@ impl Grant {
                     .map(|k| k.to_cose_key_value(Vec::new())),
             ),
             (IMPORTED, self.imported.then_some(Value::Bool(true))),
+            (
+                STATUS,
+                self.status
+                    .as_ref()
+                    .map(crate::status::StatusReference::to_value),
+            ),
         ])
     }
 
@@ -695,6 +707,13 @@ impl Grant {
                 .map(ArtifactId),
             subject_key: f.key(SUBJECT_KEY, "subject_key")?,
             imported: f.flag(IMPORTED, "imported")?,
+            status: match f.opt_value(STATUS) {
+                None => None,
+                Some(v) => Some(
+                    crate::status::StatusReference::from_value(&v)
+                        .map_err(|e| f.invalid("status", e.to_string()))?,
+                ),
+            },
         };
         f.finish()?;
         g.validate()?;
@@ -734,6 +753,10 @@ impl Grant {
         }
         if self.controller.is_empty() {
             return Err(bad("controller", "empty"));
+        }
+        if let Some(s) = &self.status {
+            crate::status::StatusReference::from_value(&s.to_value())
+                .map_err(|e| bad("status", &e.to_string()))?;
         }
         Ok(())
     }

@@ -39,6 +39,7 @@ mod logged;
 mod provenance;
 mod report;
 pub mod witnessed;
+mod status;
 pub use logged::{LogView, LogViewError};
 pub use provenance::{
     log_provenance, trust_provenance, CheckpointCheck, LogProvenance, Outcome, Provenance,
@@ -126,6 +127,11 @@ pub enum FindingKind {
     /// does not contain it: logged long after the time it claims (a
     /// backdated withdrawal, receipt or grant). Audits with a policy only.
     WitnessedBackdated,
+    /// A Status List Token signed by the controller still says VALID for a
+    /// grant that was withdrawn, revoked or refused more than the list's
+    /// `ttl` before the list's `iat`: partners were told a withdrawn grant
+    /// stands. A finding against the controller.
+    StaleStatus,
 }
 
 impl FindingKind {
@@ -160,6 +166,7 @@ impl FindingKind {
             FindingKind::ConflictingCopies => "conflicting_copies",
             FindingKind::NotWitnessed => "not_witnessed",
             FindingKind::WitnessedBackdated => "witnessed_backdated",
+            FindingKind::StaleStatus => "stale_status",
         }
     }
 }
@@ -1449,10 +1456,28 @@ pub fn audit_source<R: Read, F: FnMut() -> io::Result<R>>(
 /// [`LogView::trust_admission`], logged artifacts skip their signature
 /// check (the log verified them on entry).
 pub fn audit_source_with_log<R: Read, F: FnMut() -> io::Result<R>>(
+    open: F,
+    trust: &TrustSet,
+    opts: &AuditOptions,
+    log: Option<&LogView>,
+    progress: Option<Progress<'_>>,
+) -> Result<Report, AuditError> {
+    audit_source_with_status(open, trust, opts, log, &[], progress)
+}
+
+/// Like [`audit_source_with_log`], and also holds the controllers' Status
+/// List Tokens (IETF Token Status List, [`crate::status`]) against the
+/// bundle's withdrawals: a token that still says VALID for a grant ended
+/// more than its `ttl` before its `iat` is a `stale_status` finding. Each
+/// token must be signed by a trusted controller key; one that is not, or
+/// that cannot be read, is a `malformed`, `untrusted_key` or
+/// `signature_invalid` finding naming the token.
+pub fn audit_source_with_status<R: Read, F: FnMut() -> io::Result<R>>(
     mut open: F,
     trust: &TrustSet,
     opts: &AuditOptions,
     log: Option<&LogView>,
+    status_lists: &[Vec<u8>],
     progress: Option<Progress<'_>>,
 ) -> Result<Report, AuditError> {
     let at = opts.at.unwrap_or_else(now);
@@ -1570,6 +1595,7 @@ pub fn audit_source_with_log<R: Read, F: FnMut() -> io::Result<R>>(
             second_sha256: hex::encode(second.sha256),
         });
     }
+    st.status_lists(status_lists);
     let sigs = st.sigs;
     let mut report = st.finish();
     report.bundle_bytes = second.bytes;

@@ -228,7 +228,11 @@ pub struct CborError {
 
 /// Decodes exactly one deterministic-CBOR item, rejecting trailing bytes.
 pub fn decode(input: &[u8]) -> Result<Value, CborError> {
-    let mut d = Decoder { input, pos: 0 };
+    let mut d = Decoder {
+        input,
+        pos: 0,
+        any_key_order: false,
+    };
     let v = d.item(0)?;
     if d.pos != input.len() {
         return Err(CborError {
@@ -242,9 +246,34 @@ pub fn decode(input: &[u8]) -> Result<Value, CborError> {
 /// Decodes one item from the front of `input` and returns it with the
 /// number of bytes it used. For reading CBOR sequences (RFC 8742).
 pub fn decode_prefix(input: &[u8]) -> Result<(Value, usize), CborError> {
-    let mut d = Decoder { input, pos: 0 };
+    let mut d = Decoder {
+        input,
+        pos: 0,
+        any_key_order: false,
+    };
     let v = d.item(0)?;
     Ok((v, d.pos))
+}
+
+/// Decodes exactly one item like [`decode`], except that map keys may come
+/// in any order (repeated keys are still rejected). Every other rule of
+/// deterministic encoding still holds. For foreign formats whose published
+/// examples do not sort their map keys (the IETF Token Status List's CWT
+/// claims, [`crate::status`]); consentkit's own artifacts never use it.
+pub fn decode_any_key_order(input: &[u8]) -> Result<Value, CborError> {
+    let mut d = Decoder {
+        input,
+        pos: 0,
+        any_key_order: true,
+    };
+    let v = d.item(0)?;
+    if d.pos != input.len() {
+        return Err(CborError {
+            offset: d.pos,
+            kind: CborErrorKind::TrailingBytes,
+        });
+    }
+    Ok(v)
 }
 
 /// Returns the length in bytes of the well-formed, deterministic item at
@@ -315,6 +344,8 @@ pub fn well_formed_len(input: &[u8]) -> Result<usize, CborError> {
 struct Decoder<'a> {
     input: &'a [u8],
     pos: usize,
+    /// Accept map keys in any order (still no repeats).
+    any_key_order: bool,
 }
 
 impl Decoder<'_> {
@@ -436,11 +467,17 @@ impl Decoder<'_> {
                 let mut entries = Vec::with_capacity(n);
                 let input = self.input;
                 let mut prev: Option<&[u8]> = None;
+                let mut seen: Vec<&[u8]> = Vec::new();
                 for _ in 0..n {
                     let key_at = self.pos;
                     let key = self.item(depth + 1)?;
                     let key_bytes = &input[key_at..self.pos];
-                    if let Some(p) = prev {
+                    if self.any_key_order {
+                        if seen.contains(&key_bytes) {
+                            return Err(self.err(key_at, CborErrorKind::DuplicateMapKey));
+                        }
+                        seen.push(key_bytes);
+                    } else if let Some(p) = prev {
                         match p.cmp(key_bytes) {
                             std::cmp::Ordering::Less => {}
                             std::cmp::Ordering::Equal => {

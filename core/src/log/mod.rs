@@ -64,6 +64,7 @@ pub mod merkle;
 pub mod note;
 pub mod policy;
 mod proof;
+pub mod receipt;
 mod store;
 pub mod tiles;
 pub mod witness;

@@ -40,6 +40,7 @@ use crate::log::{Checkpoint, ConsistencyProof, InclusionProof, NoteVerifier};
 use crate::privacy::{pseudonym, WALLET_SECRET_LEN};
 use crate::vocab::Term;
 
+mod proofs;
 pub mod store;
 mod witnessed;
 use store::FileStore;
@@ -192,6 +193,10 @@ pub struct Choice {
     pub recipients: Option<Vec<String>>,
     /// When the grant expires (default: the offer's `valid_until`, if any).
     pub expires_at: Option<Time>,
+    /// The status list entry the controller assigned to this grant
+    /// ([`crate::status::StatusRegistry::assign`]); the grant carries it as
+    /// its status claim (65535) so partners can check it live.
+    pub status: Option<crate::status::StatusReference>,
 }
 
 /// One line of "what have I shared".
@@ -1268,6 +1273,7 @@ impl Wallet {
             supersedes: None,
             subject_key: None,
             imported: false,
+            status: choice.status.clone(),
         };
         Ok(g.prepare_as_person(&self.require_key(&o.controller)?)?)
     }
