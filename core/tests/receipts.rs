@@ -315,7 +315,7 @@ fn wallet_exports_a_tlog_proof_and_checks_cose_receipts() {
     let pending = w
         .accept(&offer.digest(), &Choice::default(), sample::T0 + 10)
         .unwrap();
-    let grant = pending.countersign(&p.controller).unwrap();
+    let grant = pending.countersign(&offer, &p.controller).unwrap();
     w.receive(grant.as_bytes(), sample::T0 + 20).unwrap();
     let trust = p.trust();
     let mut log = TileLog::create(&dir, "log.example/consent", &log_key).unwrap();

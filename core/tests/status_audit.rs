@@ -24,7 +24,7 @@ fn world() -> World {
     let r = registry.assign().unwrap();
     let mut body = sample::grant_body(&p, &offer);
     body.status = Some(r.clone());
-    let grant: Artifact = body.sign_both(&p.person, &p.controller).unwrap();
+    let grant: Artifact = body.sign_both(&offer, &p.person, &p.controller).unwrap();
     let withdrawal = sample::signed_withdrawal(&p, &grant).unwrap();
     let bundle = to_sequence([&offer, &grant, &withdrawal]);
     World {

@@ -116,6 +116,7 @@ impl Grant {
             supersedes: None,
             subject_key: None,
             imported: false,
+            status: None,
         })
     }
 }

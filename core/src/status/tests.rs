@@ -323,7 +323,7 @@ fn setup() -> Setup {
     let reference = registry.assign().unwrap();
     let mut body = sample::grant_body(&p, &offer);
     body.status = Some(reference.clone());
-    let grant = body.sign_both(&p.person, &p.controller).unwrap();
+    let grant = body.sign_both(&offer, &p.person, &p.controller).unwrap();
     Setup {
         p,
         grant,
@@ -455,7 +455,7 @@ fn grant_with_malformed_status_claim_is_rejected() {
         idx: 1,
         uri: "no-scheme".into(),
     });
-    assert!(body.sign_both(&p.person, &p.controller).is_err());
+    assert!(body.sign_both(&offer, &p.person, &p.controller).is_err());
 }
 
 #[test]

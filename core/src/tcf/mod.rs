@@ -962,6 +962,7 @@ pub fn import_grant(tc: &TcString, ctx: &TcfImport) -> Result<Grant, TcfError> {
         supersedes: None,
         subject_key: None,
         imported: true,
+        status: None,
     };
     g.normalise();
     g.validate()
