@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod audit;
 mod demo;
+mod export;
 mod log;
 mod rng;
 mod tools;
@@ -183,6 +184,11 @@ enum Cmd {
   1  it found others, or missed some
   2  usage error, or the output directory cannot be written (a message on stderr)")]
     Demo(demo::DemoArgs),
+    /// Export a bundle's grants (and refusals) as Kantara Consent Receipts
+    /// v1.1 or ISO/IEC TS 27560 consent records (W3C DPV JSON-LD), each with
+    /// its status at --at.
+    #[command(after_help = export::EXPORT_EXIT_CODES)]
+    Export(export::ExportArgs),
 }
 
 #[derive(Subcommand)]
@@ -265,6 +271,7 @@ fn main() -> ExitCode {
             cmd: WalletCmd::Repair { wallet },
         } => wallet::repair(&wallet),
         Cmd::Demo(args) => demo::run(&args),
+        Cmd::Export(args) => export::run(&args),
     };
     match result {
         Ok(code) => code,
