@@ -13,6 +13,9 @@ use crate::{read, write, CliError};
 /// Exit codes of `export`.
 pub const EXPORT_EXIT_CODES: &str = "Exit codes:
   0  exported (a JSON array, one document per grant or refusal)
+  1  some grants or refusals could not be exported because of what they are
+     (e.g. a grant taking more than its offer offered, or whose offer is not
+     in the bundle): each is named on stderr; the others are written
   2  unusable input or usage error: a bundle item that is no artifact, a
      GRANT that is not a grant (or refusal) in the bundle, an incomplete
      --controllers file (a message on stderr names what is missing)
@@ -83,9 +86,16 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode, CliError> {
         ExportFormatArg::Kantara => ExportFormat::Kantara,
         ExportFormatArg::Iso27560 => ExportFormat::Iso27560,
     };
-    let docs = export_bundle(&bundle, format, &ids, at, &infos)
+    let export = export_bundle(&bundle, format, &ids, at, &infos)
         .map_err(|e| CliError(format!("{}: {e}", args.bundle.display())))?;
-    if docs.is_empty() {
+    for (id, why) in &export.refused {
+        eprintln!(
+            "consentkit: {}: not exported: {id}: {why}",
+            args.bundle.display()
+        );
+    }
+    let docs = export.documents;
+    if docs.is_empty() && export.refused.is_empty() {
         eprintln!(
             "consentkit: {}: nothing to export (no grant{} given at or before {})",
             args.bundle.display(),
@@ -103,7 +113,11 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode, CliError> {
         Some(p) => write(p, text.as_bytes())?,
         None => print!("{text}"),
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if export.refused.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Writes `path` only if it is given (used by the demo).

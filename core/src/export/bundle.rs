@@ -164,6 +164,18 @@ fn status_at(rec: &GrantRecord, at: Time) -> Option<ExportStatus> {
     })
 }
 
+/// What [`export_bundle`] produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BundleExport {
+    /// One document per exported grant or refusal, in order.
+    pub documents: Vec<Value>,
+    /// The grants and refusals that could not be exported because of what
+    /// they are (e.g. a grant taking more than its offer offered, or whose
+    /// offer is not in the bundle: see [`ExportError::is_about_artifacts`]),
+    /// each with why. The others are still exported.
+    pub refused: Vec<(ArtifactId, ExportError)>,
+}
+
 /// Exports grants and refusals of `bundle` (a CBOR sequence of artifacts,
 /// as `consentkit audit` reads) in `format`, each with its status at `at`
 /// as the lifecycle computes it (withdrawals, revocations, refusals of the
@@ -178,16 +190,18 @@ fn status_at(rec: &GrantRecord, at: Time) -> Option<ExportStatus> {
 /// Signatures are **not** verified: verify or audit the bundle first.
 /// Fails on a bundle item that is not an artifact, a listed id that is not
 /// a grant or refusal in the bundle (or given after `at`, or a refusal for
-/// Kantara), a decision whose offer is missing, or any error of
-/// [`kantara_receipt`] / [`iso27560_record`]. An empty result means there
-/// was nothing to export.
+/// Kantara), or an error of [`kantara_receipt`] / [`iso27560_record`] about
+/// the caller's [`ControllerInfo`]. An error about a decision's artifacts
+/// ([`ExportError::is_about_artifacts`]) does not stop the export: that
+/// decision is listed in [`BundleExport::refused`]. No documents and no
+/// refusals means there was nothing to export.
 pub fn export_bundle(
     bundle: &[u8],
     format: ExportFormat,
     decisions: &[ArtifactId],
     at: Time,
     controllers: &[ControllerInfo],
-) -> Result<Vec<Value>, ExportError> {
+) -> Result<BundleExport, ExportError> {
     let b = read_bundle(bundle)?;
     let issued = |a: &Artifact| match a.body() {
         Body::Grant(g) => g.issued_at,
@@ -234,20 +248,41 @@ pub fn export_bundle(
         }
     }
 
-    let mut out = Vec::with_capacity(chosen.len());
+    let mut out = BundleExport {
+        documents: Vec::with_capacity(chosen.len()),
+        refused: Vec::new(),
+    };
     for a in chosen {
+        match export_one(&b, a, format, at, controllers) {
+            Ok(Some(doc)) => out.documents.push(doc),
+            Ok(None) => {}
+            Err(e) if e.is_about_artifacts() => out.refused.push((a.id(), e)),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}
+
+fn export_one(
+    b: &Bundle,
+    a: &Artifact,
+    format: ExportFormat,
+    at: Time,
+    controllers: &[ControllerInfo],
+) -> Result<Option<Value>, ExportError> {
+    {
         let (offer_digest, controller, status) = match a.body() {
             Body::Grant(g) => {
                 let Some(rec) = b.records.get(&a.id()) else {
-                    continue;
+                    return Ok(None);
                 };
                 let Some(status) = status_at(rec, at) else {
-                    continue;
+                    return Ok(None);
                 };
                 (g.offer, &g.controller, status)
             }
             Body::Refusal(r) => (r.offer, &r.controller, ExportStatus::Refused),
-            _ => continue,
+            _ => return Ok(None),
         };
         let offer = b
             .offers
@@ -266,12 +301,11 @@ pub fn export_bundle(
                 decision: a.label_str(),
                 party: controller.clone(),
             })?;
-        out.push(match format {
+        Ok(Some(match format {
             ExportFormat::Kantara => kantara_receipt(offer, a, status, info)?,
             ExportFormat::Iso27560 => iso27560_record(offer, a, status, info)?,
-        });
+        }))
     }
-    Ok(out)
 }
 
 // ------------------------------------------------------------------ JSON

@@ -88,7 +88,7 @@ use crate::vocab::Term;
 mod bundle;
 pub mod kantara;
 
-pub use bundle::{controller_infos_from_json, export_bundle, ExportFormat};
+pub use bundle::{controller_infos_from_json, export_bundle, BundleExport, ExportFormat};
 
 /// The `version` value of a Kantara Consent Receipt v1.1.
 pub const KANTARA_VERSION: &str = "KI-CR-v1.1.0";
@@ -274,6 +274,25 @@ pub enum ExportError {
         /// What was wrong.
         reason: String,
     },
+}
+
+impl ExportError {
+    /// Whether the error is about the exported grant or refusal itself (it
+    /// does not answer its offer, takes more than offered, its offer is
+    /// missing, or the status does not fit it), rather than about the
+    /// caller's input (controller info, bundle, ids). [`export_bundle`]
+    /// lists such decisions as refused and exports the others.
+    pub fn is_about_artifacts(&self) -> bool {
+        matches!(
+            self,
+            ExportError::OfferMismatch { .. }
+                | ExportError::ControllerMismatch { .. }
+                | ExportError::NotInOffer { .. }
+                | ExportError::StatusMismatch { .. }
+                | ExportError::NotInBundle { .. }
+                | ExportError::WrongKind { .. }
+        )
+    }
 }
 
 /// A postal address, as in schema.org `PostalAddress` (which both the
