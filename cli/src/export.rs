@@ -1,12 +1,12 @@
 //! `consentkit export`: a bundle's grants (and refusals) as Kantara
 //! Consent Receipts v1.1 or ISO/IEC TS 27560 consent records (DPV JSON-LD).
-//! The core does the work ([`consentkit::export::export_bundle`]).
+//! The core does the work ([`consentkit::export::export_consents`]).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use consentkit::artifact::ArtifactId;
-use consentkit::export::{controller_infos_from_json, export_bundle, ExportFormat};
+use consentkit::export::{controller_infos_from_json, export_consents, ExportFormat};
 
 use crate::{read, write, CliError};
 
@@ -86,7 +86,7 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode, CliError> {
         ExportFormatArg::Kantara => ExportFormat::Kantara,
         ExportFormatArg::Iso27560 => ExportFormat::Iso27560,
     };
-    let export = export_bundle(&bundle, format, &ids, at, &infos)
+    let export = export_consents(&bundle, format, &ids, at, &infos)
         .map_err(|e| CliError(format!("{}: {e}", args.bundle.display())))?;
     for (id, why) in &export.refused {
         eprintln!(

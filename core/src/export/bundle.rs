@@ -164,9 +164,9 @@ fn status_at(rec: &GrantRecord, at: Time) -> Option<ExportStatus> {
     })
 }
 
-/// What [`export_bundle`] produced.
+/// What [`export_consents`] produced.
 #[derive(Clone, Debug, PartialEq)]
-pub struct BundleExport {
+pub struct ConsentExport {
     /// One document per exported grant or refusal, in order.
     pub documents: Vec<Value>,
     /// The grants and refusals that could not be exported because of what
@@ -193,15 +193,15 @@ pub struct BundleExport {
 /// Kantara), or an error of [`kantara_receipt`] / [`iso27560_record`] about
 /// the caller's [`ControllerInfo`]. An error about a decision's artifacts
 /// ([`ExportError::is_about_artifacts`]) does not stop the export: that
-/// decision is listed in [`BundleExport::refused`]. No documents and no
+/// decision is listed in [`ConsentExport::refused`]. No documents and no
 /// refusals means there was nothing to export.
-pub fn export_bundle(
+pub fn export_consents(
     bundle: &[u8],
     format: ExportFormat,
     decisions: &[ArtifactId],
     at: Time,
     controllers: &[ControllerInfo],
-) -> Result<BundleExport, ExportError> {
+) -> Result<ConsentExport, ExportError> {
     let b = read_bundle(bundle)?;
     let issued = |a: &Artifact| match a.body() {
         Body::Grant(g) => g.issued_at,
@@ -248,7 +248,7 @@ pub fn export_bundle(
         }
     }
 
-    let mut out = BundleExport {
+    let mut out = ConsentExport {
         documents: Vec::with_capacity(chosen.len()),
         refused: Vec::new(),
     };

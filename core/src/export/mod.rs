@@ -10,8 +10,8 @@
 //!    [`iso27560_record`];
 //! 3. either of them for the grants and refusals of a whole bundle, each
 //!    with its status at a given time as the lifecycle computes it, with
-//!    [`export_bundle`] (what `consentkit export`, the bindings'
-//!    `exportBundle` and the npm package's `exportBundle` call).
+//!    [`export_consents`] (what `consentkit export`, the bindings'
+//!    `exportConsents` and the npm package's `exportConsents` call).
 //!
 //! docs/EXPORTS.md describes both formats field by field, with the DPV →
 //! Kantara category tables ([`kantara`]).
@@ -88,7 +88,7 @@ use crate::vocab::Term;
 mod bundle;
 pub mod kantara;
 
-pub use bundle::{controller_infos_from_json, export_bundle, BundleExport, ExportFormat};
+pub use bundle::{controller_infos_from_json, export_consents, ConsentExport, ExportFormat};
 
 /// The `version` value of a Kantara Consent Receipt v1.1.
 pub const KANTARA_VERSION: &str = "KI-CR-v1.1.0";
@@ -280,7 +280,7 @@ impl ExportError {
     /// Whether the error is about the exported grant or refusal itself (it
     /// does not answer its offer, takes more than offered, its offer is
     /// missing, or the status does not fit it), rather than about the
-    /// caller's input (controller info, bundle, ids). [`export_bundle`]
+    /// caller's input (controller info, bundle, ids). [`export_consents`]
     /// lists such decisions as refused and exports the others.
     pub fn is_about_artifacts(&self) -> bool {
         matches!(
@@ -563,7 +563,7 @@ impl ControllerInfo {
 
 /// The consent status a record reports. The lifecycle state machine decides
 /// it (from withdrawals, refusals, supersession, expiry and time:
-/// [`export_bundle`] asks it); the export only renders it.
+/// [`export_consents`] asks it); the export only renders it.
 ///
 /// Each status but `Given` and `Refused` adds one consent event after the
 /// decision's own event (`dpv:ConsentGiven`, or `dpv:RenewedConsentGiven`

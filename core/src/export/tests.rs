@@ -1493,13 +1493,13 @@ fn bundle_of(arts: &[Artifact]) -> Vec<u8> {
 }
 
 #[test]
-fn export_bundle_reports_the_lifecycle_status_at_the_time_given() {
+fn export_consents_reports_the_lifecycle_status_at_the_time_given() {
     let p = parties();
     let all = sample::all(&p).unwrap();
     let bundle = bundle_of(&all);
     let grant = &all[1];
     let infos = [info()];
-    let at = |t| export_bundle(&bundle, ExportFormat::Kantara, &[], t, &infos).unwrap();
+    let at = |t| export_consents(&bundle, ExportFormat::Kantara, &[], t, &infos).unwrap();
     let before = at(T0);
     assert!(before.documents.is_empty() && before.refused.is_empty());
     let given = at(T0 + 5 * DAY);
@@ -1515,12 +1515,13 @@ fn export_bundle_reports_the_lifecycle_status_at_the_time_given() {
 
     // Without the withdrawal, the grant expires.
     let bundle = bundle_of(&all[..5]);
-    let late = export_bundle(&bundle, ExportFormat::Kantara, &[], T0 + 400 * DAY, &infos).unwrap();
+    let late =
+        export_consents(&bundle, ExportFormat::Kantara, &[], T0 + 400 * DAY, &infos).unwrap();
     assert_eq!(late.documents[0]["consentStatus"], "expired");
 
     // ISO: the refusal too.
     let bundle = bundle_of(&all);
-    let iso = export_bundle(&bundle, ExportFormat::Iso27560, &[], T0 + 11 * DAY, &infos).unwrap();
+    let iso = export_consents(&bundle, ExportFormat::Iso27560, &[], T0 + 11 * DAY, &infos).unwrap();
     assert_eq!(iso.documents.len(), 2);
     let last: Vec<&Value> = iso
         .documents
@@ -1532,11 +1533,11 @@ fn export_bundle_reports_the_lifecycle_status_at_the_time_given() {
 }
 
 #[test]
-fn export_bundle_is_the_same_for_every_order() {
+fn export_consents_is_the_same_for_every_order() {
     let p = parties();
     let mut all = sample::all(&p).unwrap();
     let infos = [info()];
-    let a = export_bundle(
+    let a = export_consents(
         &bundle_of(&all),
         ExportFormat::Iso27560,
         &[],
@@ -1545,7 +1546,7 @@ fn export_bundle_is_the_same_for_every_order() {
     )
     .unwrap();
     all.reverse();
-    let b = export_bundle(
+    let b = export_consents(
         &bundle_of(&all),
         ExportFormat::Iso27560,
         &[],
@@ -1557,7 +1558,7 @@ fn export_bundle_is_the_same_for_every_order() {
 }
 
 #[test]
-fn export_bundle_renewal_supersedes_the_old_grant() {
+fn export_consents_renewal_supersedes_the_old_grant() {
     let p = parties();
     let offer = sample::signed_offer(&p).unwrap();
     let old = sample::signed_grant(&p, &offer).unwrap();
@@ -1566,7 +1567,7 @@ fn export_bundle_renewal_supersedes_the_old_grant() {
     g.issued_at += DAY;
     let new = g.sign_both(&p.person, &p.controller).unwrap();
     let bundle = bundle_of(&[offer, old.clone(), new.clone()]);
-    let out = export_bundle(
+    let out = export_consents(
         &bundle,
         ExportFormat::Iso27560,
         &[old.id()],
@@ -1583,7 +1584,7 @@ fn export_bundle_renewal_supersedes_the_old_grant() {
         last_event(rec)["@type"],
         serde_json::json!(["dpv:RenewedConsentGiven"])
     );
-    let k = export_bundle(
+    let k = export_consents(
         &bundle,
         ExportFormat::Kantara,
         &[old.id()],
@@ -1595,7 +1596,7 @@ fn export_bundle_renewal_supersedes_the_old_grant() {
 }
 
 #[test]
-fn export_bundle_lists_what_it_cannot_export_and_exports_the_rest() {
+fn export_consents_lists_what_it_cannot_export_and_exports_the_rest() {
     let p = parties();
     let all = sample::all(&p).unwrap();
     let offer = &all[0];
@@ -1604,7 +1605,7 @@ fn export_bundle_lists_what_it_cannot_export_and_exports_the_rest() {
     let greedy = g.sign_both(&p.person, &p.controller).unwrap();
     let mut arts = all.clone();
     arts.push(greedy.clone());
-    let out = export_bundle(
+    let out = export_consents(
         &bundle_of(&arts),
         ExportFormat::Kantara,
         &[],
@@ -1619,7 +1620,7 @@ fn export_bundle_lists_what_it_cannot_export_and_exports_the_rest() {
 }
 
 #[test]
-fn export_bundle_refuses_unusable_input() {
+fn export_consents_refuses_unusable_input() {
     let p = parties();
     let all = sample::all(&p).unwrap();
     let bundle = bundle_of(&all);
@@ -1627,38 +1628,38 @@ fn export_bundle_refuses_unusable_input() {
     let k = ExportFormat::Kantara;
     // Not a bundle.
     assert!(matches!(
-        export_bundle(b"\xff\xff", k, &[], at, &[info()]),
+        export_consents(b"\xff\xff", k, &[], at, &[info()]),
         Err(ExportError::Bundle { .. })
     ));
     // An id that is not in the bundle, or not a grant or refusal.
     assert!(matches!(
-        export_bundle(&bundle, k, &[ArtifactId([7; 16])], at, &[info()]),
+        export_consents(&bundle, k, &[ArtifactId([7; 16])], at, &[info()]),
         Err(ExportError::NotInBundle { .. })
     ));
     assert!(matches!(
-        export_bundle(&bundle, k, &[all[3].id()], at, &[info()]),
+        export_consents(&bundle, k, &[all[3].id()], at, &[info()]),
         Err(ExportError::NotInBundle { .. })
     ));
     // A refusal is no Kantara receipt.
     assert!(matches!(
-        export_bundle(&bundle, k, &[all[2].id()], at, &[info()]),
+        export_consents(&bundle, k, &[all[2].id()], at, &[info()]),
         Err(ExportError::WrongKind { .. })
     ));
     // A grant given after the export time.
     assert!(matches!(
-        export_bundle(&bundle, k, &[all[1].id()], T0, &[info()]),
+        export_consents(&bundle, k, &[all[1].id()], T0, &[info()]),
         Err(ExportError::StatusMismatch { .. })
     ));
     // No info for the controller.
     assert_eq!(
-        export_bundle(&bundle, k, &[], at, &[]),
+        export_consents(&bundle, k, &[], at, &[]),
         Err(ExportError::NoControllerInfo {
             decision: all[1].label_str(),
             party: PARTY.into()
         })
     );
     // The offer is missing: listed, not fatal.
-    let out = export_bundle(&bundle_of(&all[1..]), k, &[], at, &[info()]).unwrap();
+    let out = export_consents(&bundle_of(&all[1..]), k, &[], at, &[info()]).unwrap();
     assert!(out.documents.is_empty());
     assert!(matches!(out.refused[0].1, ExportError::NotInBundle { .. }));
 }
