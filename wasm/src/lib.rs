@@ -11,11 +11,13 @@
 //! - [`wallet`]: the person's `Wallet`.
 //! - [`issuer`]: the controller's `Issuer`.
 //! - [`verify`]: `decode`, `inspect`, `verify`, `verifyBundle`, `audit`, `commit`.
+//! - [`export`]: `exportConsents` (Kantara Consent Receipt 1.1, ISO/IEC TS 27560).
 
 use wasm_bindgen::prelude::*;
 
 pub mod convert;
 pub mod error;
+pub mod export;
 pub mod issuer;
 pub mod keys;
 pub mod signer;
