@@ -78,20 +78,19 @@ fn read_bundle(bytes: &[u8]) -> Result<Bundle, ExportError> {
         decisions: BTreeMap::new(),
         records: HashMap::new(),
     };
+    for a in artifacts.values() {
+        if let Body::Offer(_) = a.body() {
+            b.offers.insert(a.digest(), a.clone());
+        }
+    }
     for (id, a) in &artifacts {
         match a.body() {
-            Body::Offer(_) => {
-                b.offers.insert(a.digest(), a.clone());
-            }
             Body::Grant(g) => {
                 let mut rec = GrantRecord::new(*id, g.clone());
-                rec.offer = match artifacts.values().find(|o| o.digest() == g.offer) {
-                    Some(o) => match o.body() {
-                        Body::Offer(offer) => Some(offer.clone()),
-                        _ => None,
-                    },
-                    None => None,
-                };
+                rec.offer = b.offers.get(&g.offer).and_then(|o| match o.body() {
+                    Body::Offer(offer) => Some(offer.clone()),
+                    _ => None,
+                });
                 b.records.insert(*id, rec);
                 b.decisions.insert(*id, a.clone());
             }

@@ -1719,3 +1719,24 @@ fn controller_info_json_is_read_strictly() {
         Err(ExportError::BadControllerInfo { .. })
     ));
 }
+
+/// The controller info example in docs/EXPORTS.md is read as documented.
+#[test]
+fn controller_info_example_in_the_docs_is_valid() {
+    let doc = include_str!("../../../docs/EXPORTS.md");
+    let start = doc.find("```json\n{\"controllers\"").unwrap() + "```json\n".len();
+    let end = start + doc[start..].find("```").unwrap();
+    let infos = controller_infos_from_json(&doc[start..end]).unwrap();
+    assert_eq!(infos.len(), 1);
+    let i = &infos[0];
+    assert_eq!(i.party, PARTY);
+    assert_eq!(i.recipients[0].party, PARTNER);
+    assert_eq!(i.kantara_purposes, vec![(t(URBAN), 11)]);
+    assert_eq!(
+        i.rights_url.as_deref(),
+        Some("https://traffic.example/rights")
+    );
+    let f = fixture();
+    let r = kantara_receipt(&f.offer, &f.grant, ExportStatus::Given, i).unwrap();
+    assert_eq!(r["policyUrl"], "https://traffic.example/privacy");
+}
