@@ -2,10 +2,11 @@
 //! DPV terms to them (docs/EXPORTS.md shows the same tables; a test checks
 //! that they agree).
 //!
-//! Purpose categories: Kantara CR "Appendix: Purpose Categories" (1 to 16);
-//! PII categories: "Appendix: Categories of Personal Data" (1 to 16). A
-//! receipt writes a category as `"N - Short Code"`, as the specification's
-//! own example receipt does (`"2 - Contracted Service"`, `"1 - Biographical"`).
+//! Purpose categories (1 to 16) and PII categories (1 to 16): the Kantara
+//! CIS WG's category tables ("Purpose Categories", "Categories of Personal
+//! Data"), whose numbers and short codes the Consent Receipt v1.1 example
+//! receipt uses. A receipt writes a category as `"N - Short Code"`, as that
+//! example does (`"2 - Contracted Service"`, `"1 - Biographical"`).
 
 /// Kantara purpose categories, number and short code.
 pub const PURPOSE_CATEGORIES: [(u8, &str); 16] = [
