@@ -775,8 +775,15 @@ fn s(v: impl Into<String>) -> Value {
     Value::String(v.into())
 }
 
+/// A JSON object from key-value pairs (inserted one by one: collecting into
+/// a map would link a sort, which the size budget of the mobile library
+/// notices).
 fn obj<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
-    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+    let mut m = Map::new();
+    for (k, v) in pairs {
+        m.insert(k.to_owned(), v);
+    }
+    m
 }
 
 /// A readable label for a term: its local name with camel case split,
@@ -915,7 +922,7 @@ fn kantara_address(a: &PostalAddress) -> Value {
 /// Sorted by category number, without repeats.
 fn sorted_categories(mut v: Vec<String>) -> Vec<Value> {
     let num = |c: &String| c.split(' ').next().and_then(|n| n.parse::<u8>().ok());
-    v.sort_by_key(num);
+    v.sort_unstable_by_key(num);
     v.dedup();
     v.into_iter().map(Value::String).collect()
 }
@@ -1609,10 +1616,10 @@ pub fn iso27560_record(
         right.insert("dpv:isExercisedAt".to_owned(), id_ref(url.clone()));
     }
 
-    let context: Map<String, Value> = CONTEXT
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), s(*v)))
-        .collect();
+    let mut context = Map::new();
+    for (k, v) in CONTEXT {
+        context.insert(k.to_owned(), s(v));
+    }
     let mut record = obj([
         ("@context", Value::Object(context)),
         ("@id", s(artifact_iri(decision.id()))),
