@@ -175,8 +175,15 @@ impl From<TermError> for ConsentKitError {
 
 impl From<ExportError> for ConsentKitError {
     fn from(e: ExportError) -> Self {
-        ConsentKitError::Usage {
-            reason: e.to_string(),
+        match e {
+            ExportError::Bundle { .. } | ExportError::BadControllerInfo { .. } => {
+                ConsentKitError::InvalidInput {
+                    reason: e.to_string(),
+                }
+            }
+            _ => ConsentKitError::Usage {
+                reason: e.to_string(),
+            },
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod controller;
 mod error;
+mod export;
 mod keys;
 mod tcf;
 mod time;
@@ -14,6 +15,7 @@ mod wallet;
 
 pub use controller::{read_offer, Controller};
 pub use error::ConsentKitError;
+pub use export::{export_consents, ConsentExport, RefusedExport};
 pub use keys::{
     public_key_info, ExternalKeyProvider, ExternalSigner, KeyPair, PublicKeyInfo, RawPublicKey,
     TrustSet, TrustedKey,

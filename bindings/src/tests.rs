@@ -386,3 +386,119 @@ fn wallet_proofs_that_travel_through_the_skin() {
     ));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The controller info for the sample offer (traffic.example, city.example).
+pub(crate) const CONTROLLERS_JSON: &str = r#"{"controllers": [{
+  "party": "traffic.example", "name": "Traffic Example GmbH", "contact": "Data Protection Officer",
+  "address": {"street_address": "1 Example Street", "country": "DE"},
+  "email": "privacy@traffic.example", "phone": "+49 30 000000",
+  "policy_url": "https://traffic.example/privacy", "storage_locations": ["DE"],
+  "recipients": [{"party": "city.example", "name": "City of Example", "contact": "Mobility",
+    "address": {"street_address": "2 Town Hall Square", "country": "DE"},
+    "email": "mobility@city.example", "phone": "+49 30 111111"}]
+}]}"#;
+
+#[test]
+fn export_consents_through_the_skin() {
+    let ck = KeyPair::generate(Algorithm::Ed25519).unwrap();
+    let controller = Controller::new(ck.clone());
+    let wallet = Wallet::in_memory(Algorithm::Es256).unwrap();
+    wallet
+        .trust_key(ck.public_key(), Role::Controller, "traffic.example".into())
+        .unwrap();
+    let offer = controller
+        .make_offer(sample_offer("traffic.example", "city.example"))
+        .unwrap();
+    let got = wallet.receive(offer.clone(), Timestamp(T0)).unwrap();
+    let grant = wallet
+        .accept(got.artifact.id, Choice::default(), Timestamp(T0 + 10))
+        .unwrap();
+    let signed = controller.countersign(grant, offer).unwrap();
+    let g = wallet.receive(signed, Timestamp(T0 + 20)).unwrap().artifact;
+    let bundle = wallet.export_bundle();
+
+    let k = export_consents(
+        bundle.clone(),
+        "kantara".into(),
+        vec![],
+        T0 + 60,
+        CONTROLLERS_JSON.into(),
+    )
+    .unwrap();
+    assert_eq!(k.documents.len(), 1);
+    assert!(k.refused.is_empty());
+    let receipt: serde_json::Value = serde_json::from_str(&k.documents[0]).unwrap();
+    assert_eq!(receipt["consentReceiptID"], g.id);
+    assert_eq!(receipt["consentStatus"], "given");
+    assert_eq!(
+        receipt["services"][0]["purposes"][0]["thirdPartyName"],
+        "City of Example"
+    );
+
+    wallet.withdraw(g.id.clone(), Timestamp(T0 + 100)).unwrap();
+    let iso = export_consents(
+        wallet.export_bundle(),
+        "iso27560".into(),
+        vec![g.id.clone()],
+        T0 + 200,
+        CONTROLLERS_JSON.into(),
+    )
+    .unwrap();
+    let record: serde_json::Value = serde_json::from_str(&iso.documents[0]).unwrap();
+    assert_eq!(
+        record["dpv:hasConsentStatus"][1]["@type"][0],
+        "dpv:ConsentWithdrawn"
+    );
+
+    // Errors: the variant a caller acts on.
+    assert!(matches!(
+        export_consents(
+            bundle.clone(),
+            "pdf".into(),
+            vec![],
+            T0,
+            CONTROLLERS_JSON.into()
+        ),
+        Err(ConsentKitError::Usage { .. })
+    ));
+    assert!(matches!(
+        export_consents(
+            bundle.clone(),
+            "kantara".into(),
+            vec!["xyz".into()],
+            T0,
+            CONTROLLERS_JSON.into()
+        ),
+        Err(ConsentKitError::InvalidInput { .. })
+    ));
+    assert!(matches!(
+        export_consents(
+            bundle.clone(),
+            "kantara".into(),
+            vec![],
+            T0 + 60,
+            "{}".into()
+        ),
+        Err(ConsentKitError::InvalidInput { .. })
+    ));
+    assert!(matches!(
+        export_consents(
+            vec![0xff, 0xff],
+            "kantara".into(),
+            vec![],
+            T0,
+            CONTROLLERS_JSON.into()
+        ),
+        Err(ConsentKitError::InvalidInput { .. })
+    ));
+    assert!(matches!(
+        export_consents(
+            bundle,
+            "kantara".into(),
+            vec![],
+            T0 + 60,
+            r#"{"controllers": []}"#.into()
+        ),
+        Err(ConsentKitError::Usage { .. })
+    ));
+}

@@ -927,6 +927,49 @@ fn expected_json(expected: &[(FindingKind, ArtifactId)]) -> serde_json::Value {
     )
 }
 
+/// What `consentkit export --controllers` needs about the demo's
+/// controllers and their partners (names, contacts, addresses, policies,
+/// storage locations, and the Kantara category of the city's own purpose),
+/// as docs/EXPORTS.md describes. Fictitious, like everything in the demo.
+pub fn controllers_json() -> serde_json::Value {
+    let party = |id: &str, name: &str, street: &str, city: &str, country: &str| {
+        serde_json::json!({
+            "party": id,
+            "name": name,
+            "contact": "Data Protection Officer",
+            "address": {"street_address": street, "locality": city, "country": country},
+            "email": format!("privacy@{id}"),
+            "phone": "+49 30 5550100",
+            "url": format!("https://{id}/"),
+        })
+    };
+    let controller = |id: &str, name: &str, partner: serde_json::Value| {
+        let mut c = party(id, name, "1 Example Street", "Berlin", "DE");
+        let extra = serde_json::json!({
+            "policy_url": format!("https://{id}/privacy"),
+            "withdrawal_url": format!("https://{id}/consents"),
+            "rights_url": format!("https://{id}/rights"),
+            "storage_locations": ["DE"],
+            "recipients": [partner],
+            "kantara_purposes": {"https://city.example/purpose#UrbanPlanning": 11},
+        });
+        if let (Some(c), Some(extra)) = (c.as_object_mut(), extra.as_object()) {
+            c.extend(extra.clone());
+        }
+        c
+    };
+    serde_json::json!({
+        "controllers": [
+            controller("traffic.example", "Traffic Example GmbH",
+                party("city.example", "City of Example", "2 Town Hall Square", "Example City", "DE")),
+            controller("music.example", "Music Example AB",
+                party("labels.example", "Labels Example Ltd", "3 Record Lane", "Dublin", "IE")),
+            controller("experts.example", "Experts Example BV",
+                party("verify.example", "Verify Example SAS", "4 Rue Exemple", "Paris", "FR")),
+        ]
+    })
+}
+
 fn write_all(dir: &Path, w: &World) -> Result<(), CliError> {
     std::fs::create_dir_all(dir.join("keys/controllers"))
         .map_err(|e| CliError(format!("{}: {e}", dir.display())))?;
@@ -939,6 +982,7 @@ fn write_all(dir: &Path, w: &World) -> Result<(), CliError> {
         &to_sequence(w.artifacts.iter().map(|(_, a)| a)),
     )?;
     write(&dir.join("trust.cbor"), &w.trust.to_cose_key_set())?;
+    crate::export::write_json(&dir.join("controllers.json"), &controllers_json())?;
     // Private keys and wallet secrets: created 0600 on Unix (never wider, then narrowed).
     for (name, bytes) in &w.keys {
         let path = dir.join("keys").join(name);
@@ -1056,7 +1100,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
         world.artifacts.len(),
         args.out.display()
     );
-    println!("  bundle.cbors, trust.cbor, keys/, log/ (transparency log, C2SP tiles), status/ (one Status List Token per controller), receipts/ (one COSE receipt and tlog-proof per wallet), wallets/ (one per person), expected-findings.json ({} injected), report.html, report.json", world.expected.len());
+    println!("  bundle.cbors, trust.cbor, controllers.json (for consentkit export), keys/, log/ (transparency log, C2SP tiles), status/ (one Status List Token per controller), receipts/ (one COSE receipt and tlog-proof per wallet), wallets/ (one per person), expected-findings.json ({} injected), report.html, report.json", world.expected.len());
     println!();
     print!("{}", render_text(&report));
     let found: BTreeSet<(FindingKind, Option<ArtifactId>)> = report

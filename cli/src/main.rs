@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod audit;
 mod demo;
 mod http;
+mod export;
 mod log;
 mod proof;
 mod rng;
@@ -222,6 +223,11 @@ enum Cmd {
         #[command(subcommand)]
         cmd: tcf::TcfCmd,
     },
+    /// Export a bundle's grants (and refusals) as Kantara Consent Receipts
+    /// v1.1 or ISO/IEC TS 27560 consent records (W3C DPV JSON-LD), each with
+    /// its status at --at.
+    #[command(after_help = export::EXPORT_EXIT_CODES)]
+    Export(export::ExportArgs),
 }
 
 #[derive(Subcommand)]
@@ -313,6 +319,7 @@ fn main() -> ExitCode {
         Cmd::Witness { cmd } => witness::run(&cmd),
         Cmd::Demo(args) => demo::run(&args),
         Cmd::Tcf { cmd } => tcf::run(&cmd),
+        Cmd::Export(args) => export::run(&args),
     };
     match result {
         Ok(code) => code,

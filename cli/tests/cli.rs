@@ -488,3 +488,100 @@ fn wallet_summary_of_an_empty_or_external_wallet() {
         .args(["--at", &consentkit::sample::T0.to_string()]));
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// `consentkit export`: the exit codes its --help documents.
+#[test]
+fn export_writes_both_formats_with_documented_exit_codes() {
+    let dir = tmp("export");
+    let d = demo(&dir, 0, 1);
+    assert!(d.status.success());
+    let at = audit_time(&d.stdout);
+    let bundle = dir.join("bundle.cbors");
+    let controllers = dir.join("controllers.json");
+    let export = |fmt: &str, extra: &[&str]| {
+        run(bin()
+            .args(["export", "--format", fmt])
+            .arg(&bundle)
+            .arg("--controllers")
+            .arg(&controllers)
+            .args(extra))
+    };
+
+    // 0: every grant (Kantara) / grant and refusal (ISO), as a JSON array.
+    let k = export("kantara", &["--at", &at]);
+    assert_eq!(k.status.code(), Some(0));
+    let receipts: Vec<serde_json::Value> = serde_json::from_slice(&k.stdout).unwrap();
+    assert!(!receipts.is_empty());
+    assert!(receipts.iter().all(|r| r["version"] == "KI-CR-v1.1.0"));
+    let iso = export("iso27560", &["--at", &at]);
+    assert_eq!(iso.status.code(), Some(0));
+    let records: Vec<serde_json::Value> = serde_json::from_slice(&iso.stdout).unwrap();
+    assert!(records.len() > receipts.len(), "refusals are records too");
+
+    // One grant by id, written to --out.
+    let id = receipts[0]["consentReceiptID"].as_str().unwrap();
+    let out = dir.join("one.json");
+    let one = export(
+        "kantara",
+        &["--at", &at, id, "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(one.status.code(), Some(0));
+    let written: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(written, vec![receipts[0].clone()]);
+
+    // 3: nothing given yet.
+    let none = export("kantara", &["--at", "2000-01-01T00:00:00Z"]);
+    assert_eq!(none.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("nothing to export"));
+
+    // 2: an id not in the bundle, a bad id, incomplete controller info.
+    for bad in [
+        export(
+            "kantara",
+            &["--at", &at, "00000000000000000000000000000000"],
+        ),
+        export("kantara", &["--at", &at, "xyz"]),
+    ] {
+        assert_eq!(bad.status.code(), Some(2));
+        assert!(!bad.stderr.is_empty());
+    }
+    std::fs::write(&controllers, r#"{"controllers": []}"#).unwrap();
+    let bad = export("iso27560", &["--at", &at]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no controller info given"));
+
+    let help = run(bin().args(["export", "--help"]));
+    let help = String::from_utf8_lossy(&help.stdout);
+    for code in [
+        "0  exported",
+        "1  some grants",
+        "2  unusable",
+        "3  nothing to export",
+    ] {
+        assert!(help.contains(code), "--help lacks {code:?}");
+    }
+}
+
+/// Exit 1: a grant taking more than its offer is named, the rest exported.
+#[test]
+fn export_names_what_it_cannot_export_and_exits_1() {
+    let dir = tmp("export-violations");
+    let d = demo(&dir, 14, 1);
+    assert!(d.status.code().is_some());
+    let at = audit_time(&d.stdout);
+    let out = run(bin()
+        .args(["export", "--format", "kantara"])
+        .arg(dir.join("bundle.cbors"))
+        .arg("--controllers")
+        .arg(dir.join("controllers.json"))
+        .args(["--at", &at]));
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("not exported") && stderr.contains("is not in the offer"),
+        "{stderr}"
+    );
+    let docs: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!docs.is_empty());
+}

@@ -6,6 +6,7 @@
 //! core's own. Nothing else is ever thrown: no bare strings.
 
 use consentkit::artifact::{ArtifactError, VerifyError};
+use consentkit::export::ExportError;
 use consentkit::keys::KeyError;
 use consentkit::log::LogError;
 use consentkit::wallet::WalletError;
@@ -124,6 +125,18 @@ impl From<Error> for CkError {
             return (*w).into();
         }
         CkError::new(core_code(&e), e.to_string())
+    }
+}
+
+impl From<ExportError> for CkError {
+    fn from(e: ExportError) -> CkError {
+        let code = match &e {
+            ExportError::Bundle { .. } | ExportError::BadControllerInfo { .. } => {
+                Code::InvalidInput
+            }
+            _ => Code::Usage,
+        };
+        CkError::new(code, e.to_string())
     }
 }
 

@@ -14,11 +14,13 @@
 //!   `tcStringForGrant`, `Issuer.importTcString`.
 //! - [`status`]: `StatusRegistry`, `checkGrantStatus`, `auditWithStatusLists` (Token Status List).
 //! - [`verify`]: `decode`, `inspect`, `verify`, `verifyBundle`, `audit`, `commit`.
+//! - [`export`]: `exportConsents` (Kantara Consent Receipt 1.1, ISO/IEC TS 27560).
 
 use wasm_bindgen::prelude::*;
 
 pub mod convert;
 pub mod error;
+pub mod export;
 pub mod issuer;
 pub mod keys;
 pub mod signer;

@@ -408,3 +408,20 @@ export interface WalletSummary {
   violations: Finding[];
   log: LogCheck[];
 }
+
+/** A grant or refusal that could not be exported because of what it is, and why. */
+export interface RefusedExport {
+  /** The grant's or refusal's id (32 hex digits). */
+  id: string;
+  reason: string;
+}
+
+/**
+ * What `exportConsents` produced: one document per exported grant or refusal
+ * (a Kantara Consent Receipt v1.1 object, or an ISO/IEC TS 27560 JSON-LD
+ * consent record; docs/EXPORTS.md), and what could not be exported.
+ */
+export interface ConsentExport {
+  documents: Record<string, unknown>[];
+  refused: RefusedExport[];
+}

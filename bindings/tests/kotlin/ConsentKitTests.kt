@@ -429,6 +429,49 @@ fun lifetimesAndThreads() = Parties().use { p ->
     repeat(500) { KeyPair.generate(Algorithm.ED25519).use { it.kid() } }
 }
 
+/** Exports: a Kantara receipt and an ISO/IEC TS 27560 record of the same grant, with its status at the time given. */
+val CONTROLLERS_JSON = """{"controllers": [{
+  "party": "traffic.example", "name": "Traffic Example GmbH", "contact": "Data Protection Officer",
+  "address": {"street_address": "1 Example Street", "country": "DE"},
+  "email": "privacy@traffic.example", "phone": "+49 30 000000",
+  "policy_url": "https://traffic.example/privacy", "storage_locations": ["DE"],
+  "recipients": [{"party": "city.example", "name": "City of Example", "contact": "Mobility Department",
+    "address": {"street_address": "2 Town Hall Square", "country": "DE"},
+    "email": "mobility@city.example", "phone": "+49 30 111111"}],
+  "kantara_purposes": {"https://city.example/purpose#UrbanPlanning": 11}
+}]}"""
+
+fun exportConsentsBothFormats() = Parties().use { p ->
+    Wallet.inMemory(Algorithm.ED25519).use { w ->
+        w.trustAll(p.trust)
+        val oid = w.receive(p.controller.makeOffer(offer()), T0).artifact.id
+        val g = w.receive(p.controller.countersign(w.accept(oid, Choice(), T0 + 60uL)), T0 + 120uL).artifact
+
+        val k = exportConsents(w.exportBundle(), "kantara", listOf(), T0 + DAY, CONTROLLERS_JSON)
+        checkEq(1, k.documents.size, "one receipt")
+        check(k.refused.isEmpty()) { "refused: ${k.refused}" }
+        val receipt = k.documents[0]
+        check(receipt.contains("\"consentReceiptID\":\"${g.id}\"")) { receipt }
+        check(receipt.contains("\"consentStatus\":\"given\"")) { receipt }
+        check(receipt.contains("\"11 - 3rd Party Sharing for ...\"")) { receipt }
+        check(receipt.contains("\"thirdPartyName\":\"City of Example\"")) { receipt }
+
+        w.withdraw(g.id, T0 + 2uL * DAY)
+        val iso = exportConsents(w.exportBundle(), "iso27560", listOf(g.id), T0 + 3uL * DAY, CONTROLLERS_JSON)
+        check(iso.documents[0].contains("\"dpv:ConsentWithdrawn\"")) { iso.documents[0] }
+
+        expectError<ConsentKitException.Usage>("unknown format") {
+            exportConsents(w.exportBundle(), "pdf", listOf(), T0, CONTROLLERS_JSON)
+        }
+        expectError<ConsentKitException.InvalidInput>("bad id") {
+            exportConsents(w.exportBundle(), "kantara", listOf("xyz"), T0, CONTROLLERS_JSON)
+        }
+        expectError<ConsentKitException.InvalidInput>("bad controller info") {
+            exportConsents(w.exportBundle(), "kantara", listOf(), T0, "{}")
+        }
+    }
+}
+
 fun main(args: Array<String>) {
     repo = File(args.firstOrNull() ?: ".").absoluteFile
     val tests = listOf(
@@ -439,6 +482,7 @@ fun main(args: Array<String>) {
         "formatDocExamples" to ::formatDocExamples,
         "garbageInput" to ::garbageInput,
         "lifetimesAndThreads" to ::lifetimesAndThreads,
+        "exportConsentsBothFormats" to ::exportConsentsBothFormats,
     )
     var passed = 0
     var failed = 0

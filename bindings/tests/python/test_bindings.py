@@ -356,3 +356,51 @@ def test_wallet_files_are_0600_and_damage_is_reported_not_written(parties, tmp_p
     report = ck.repair_wallet(path)
     assert (report.bytes_before, report.bytes_after) == (len(torn), len(good))
     assert open(path, "rb").read() == good
+
+
+CONTROLLERS = {"controllers": [{
+    "party": CONTROLLER, "name": "Traffic Example GmbH", "contact": "Data Protection Officer",
+    "address": {"street_address": "1 Example Street", "country": "DE"},
+    "email": "privacy@traffic.example", "phone": "+49 30 000000",
+    "policy_url": "https://traffic.example/privacy", "storage_locations": ["DE"],
+    "recipients": [{"party": PARTNER, "name": "City of Example", "contact": "Mobility Department",
+                    "address": {"street_address": "2 Town Hall Square", "country": "DE"},
+                    "email": "mobility@city.example", "phone": "+49 30 111111"}],
+    "kantara_purposes": {URBAN: 11},
+}]}
+
+
+def test_export_consents_in_both_formats(parties):
+    w = ck.Wallet.in_memory(ck.Algorithm.ED25519)
+    w.trust_all(parties.trust)
+    oid = w.receive(parties.controller.make_offer(make_offer()), T0).artifact.id
+    g = w.receive(parties.controller.countersign(w.accept(oid, ck.Choice(), T0 + 60)), T0 + 120).artifact
+    controllers = json.dumps(CONTROLLERS)
+
+    out = ck.export_consents(w.export_bundle(), "kantara", [], T0 + DAY, controllers)
+    assert isinstance(out, ck.ConsentExport) and out.refused == []
+    [receipt] = [json.loads(d) for d in out.documents]
+    assert receipt["version"] == "KI-CR-v1.1.0"
+    assert receipt["consentReceiptID"] == g.id
+    assert receipt["consentStatus"] == "given"
+    assert receipt["policyUrl"] == "https://traffic.example/privacy"
+    cats = {p["purposeCategory"][0] for p in receipt["services"][0]["purposes"]}
+    assert cats == {"1 - Core Function", "11 - 3rd Party Sharing for ..."}
+
+    w.withdraw(g.id, T0 + 2 * DAY)
+    out = ck.export_consents(w.export_bundle(), "iso27560", [g.id], T0 + 3 * DAY, controllers)
+    [record] = [json.loads(d) for d in out.documents]
+    assert record["dct:conformsTo"] == {"@id": "https://w3id.org/dpv/schema/dpv-27560#record"}
+    assert record["dpv:hasConsentStatus"][-1]["@type"] == ["dpv:ConsentWithdrawn"]
+
+    with pytest.raises(ck.ConsentKitError.Usage):
+        ck.export_consents(w.export_bundle(), "pdf", [], T0, controllers)
+    with pytest.raises(ck.ConsentKitError.InvalidInput):
+        ck.export_consents(w.export_bundle(), "kantara", ["not-an-id"], T0, controllers)
+    with pytest.raises(ck.ConsentKitError.InvalidInput):
+        ck.export_consents(b"\xff\xff", "kantara", [], T0, controllers)
+    no_policy = json.loads(controllers)
+    del no_policy["controllers"][0]["policy_url"]
+    with pytest.raises(ck.ConsentKitError.Usage) as e:
+        ck.export_consents(w.export_bundle(), "kantara", [], T0 + DAY, json.dumps(no_policy))
+    assert "policy_url" in e.value.reason

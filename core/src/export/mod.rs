@@ -6,76 +6,67 @@
 //! 2. an **ISO/IEC TS 27560:2023 consent record** in JSON-LD using the W3C
 //!    Data Privacy Vocabulary, following the DPVCG guide "Consent Records and
 //!    Receipts as per ISO/IEC TS 27560:2023 using DPV"
-//!    (<https://w3id.org/dpv/guides/consent-27560>), with [`iso27560_record`].
+//!    (<https://w3id.org/dpv/guides/consent-27560>, §8), with
+//!    [`iso27560_record`];
+//! 3. either of them for the grants and refusals of a whole bundle, each
+//!    with its status at a given time as the lifecycle computes it, with
+//!    [`export_consents`] (what `consentkit export`, the bindings'
+//!    `exportConsents` and the npm package's `exportConsents` call).
+//!
+//! docs/EXPORTS.md describes both formats field by field, with the DPV →
+//! Kantara category tables ([`kantara`]).
 //!
 //! Both are views: the signed COSE artifacts stay the evidence. The export
 //! checks that the artifacts belong together (the grant's `offer` digest is
 //! the offer's digest, same controller, nothing granted that was not
-//! offered) but does **not** verify signatures: call
-//! [`Artifact::verify`](crate::Artifact::verify) with your trust set first.
+//! offered) but does **not** verify signatures: verify or audit the bundle
+//! with your trust set first.
 //!
-//! # What comes from where
-//!
-//! | Kantara CR 1.1 field | source |
-//! |---|---|
-//! | `version` | `"KI-CR-v1.1.0"` |
-//! | `jurisdiction`, `language` | the offer |
-//! | `consentTimestamp` | the grant's `issued_at` (seconds since the epoch) |
-//! | `collectionMethod` | the grant's [`CollectionMethod`], described in words |
-//! | `consentReceiptID` | the grant's artifact id (32 hex digits) |
-//! | `piiPrincipalId` | the grant's pairwise pseudonym, in hex |
-//! | `piiControllers[]` | [`ControllerInfo`] (name, contact, address, email, phone, url) |
-//! | `policyUrl` | [`ControllerInfo::policy_url`], else the offer's notice URL |
-//! | `services[].service` | the offer's name |
-//! | `services[].purposes[]` | one per granted purpose: the DPV term's IRI as `purposeCategory`, the granted categories' IRIs as `piiCategory`, the grant's expiry and the offer's retention as `termination`, the granted recipients that receive this purpose as `thirdPartyName` |
-//! | `sensitive`, `spiCat` | granted categories that are special categories: built-in `pd:Health`, plus [`ControllerInfo::sensitive_categories`] |
-//!
-//! `publicKey` (optional in the specification) is deliberately left out:
-//! no key material leaves through these views, not even public keys, which
-//! would link the person across controllers.
-//!
-//! | ISO/IEC TS 27560 field | DPV term | source |
-//! |---|---|---|
-//! | schema version | `dct:conformsTo` | `https://w3id.org/dpv/schema/dpv-27560#record` |
-//! | record id | `dct:identifier` | the grant's (refusal's) artifact id |
-//! | PII principal id | `dpv:hasDataSubject` | the pairwise pseudonym, in hex |
-//! | privacy notice, language | `dpv:hasNotice` (`dpv:ConsentNotice`), `dct:language` | the offer's notice URL, its SHA-256 as an RFC 6920 `nih:` name |
-//! | PII controllers | `dpv:hasDataController`, `dpv:hasEntity` | [`ControllerInfo`] |
-//! | jurisdiction | `dpv:hasJurisdiction` | the offer (a `loc:` concept for ISO 3166 codes) |
-//! | lawful basis | `dpv:hasLegalBasis` | the offer |
-//! | purposes, PII types | `dpv:hasProcess` → `dpv:hasPurpose`, `dpv:hasPersonalData` | the grant (a refusal: the offer) |
-//! | recipient third parties | `dpv:hasRecipient` (`dpv:ThirdParty`) | granted recipients, each with its own purposes and categories |
-//! | retention period | `dpv:hasStorageCondition` → `dpv:StorageDuration` | the offer's retention, as an ISO 8601 duration |
-//! | withdrawal method | `dpv:hasConsentControl` (`dpv:WithdrawConsent`) | a consentkit withdrawal; [`ControllerInfo::withdrawal_url`] |
-//! | events: state, time, duration, entity, method | `dpv:hasConsentStatus` → `dpv:isIndicatedAtTime`, `dpv:hasDuration`, `dpv:isIndicatedBy`, `dpv:hasIndicationMethod` | the grant or refusal, and the [`ExportStatus`] given |
-//!
-//! Times in the JSON-LD are `xsd:dateTime` in UTC ([`utc_datetime`]).
+//! What consentkit's artifacts do not carry (names, postal addresses and
+//! contacts of the controller and of each recipient, the privacy policy,
+//! where data is stored, where rights are exercised) comes from a
+//! [`ControllerInfo`] per controller, supplied by the caller (in JSON:
+//! [`controller_infos_from_json`]). Nothing is invented: a field a format
+//! requires and the caller did not give is an [`ExportError`].
 //!
 //! # Example
 //!
 //! ```
-//! use consentkit::export::{self, ControllerInfo, ExportStatus, PostalAddress};
+//! use consentkit::export::{self, ControllerInfo, ExportStatus, PartyInfo, PostalAddress};
 //! use consentkit::sample;
 //!
 //! let p = sample::Parties::new()?;
 //! let offer = sample::signed_offer(&p)?;
 //! let grant = sample::signed_grant(&p, &offer)?;
+//! let address = PostalAddress {
+//!     street_address: "1 Example Street".into(),
+//!     locality: Some("Berlin".into()),
+//!     region: None,
+//!     postal_code: Some("10115".into()),
+//!     country: "DE".into(),
+//! };
 //! let info = ControllerInfo {
 //!     party: sample::CONTROLLER.into(),
 //!     name: "Traffic Example GmbH".into(),
 //!     contact: "Data Protection Officer".into(),
-//!     address: PostalAddress {
-//!         street_address: "1 Example Street".into(),
-//!         locality: Some("Berlin".into()),
-//!         region: None,
-//!         postal_code: Some("10115".into()),
-//!         country: "DE".into(),
-//!     },
+//!     address: address.clone(),
 //!     email: "privacy@traffic.example".into(),
 //!     phone: "+49 30 000000".into(),
+//!     policy_url: Some("https://traffic.example/privacy".into()),
+//!     storage_locations: vec!["DE".into()],
+//!     kantara_purposes: vec![(consentkit::Term::new("https://city.example/purpose#UrbanPlanning")?, 10)],
+//!     recipients: vec![PartyInfo {
+//!         party: sample::PARTNER.into(),
+//!         name: "City of Example".into(),
+//!         contact: "Mobility Department".into(),
+//!         address,
+//!         email: "mobility@city.example".into(),
+//!         phone: "+49 30 111111".into(),
+//!         url: None,
+//!     }],
 //!     ..ControllerInfo::default()
 //! };
-//! let receipt = export::kantara_receipt(&offer, &grant, &info)?;
+//! let receipt = export::kantara_receipt(&offer, &grant, ExportStatus::Given, &info)?;
 //! assert_eq!(receipt["version"], "KI-CR-v1.1.0");
 //! assert_eq!(receipt["consentTimestamp"], sample::T0 + 3_600);
 //!
@@ -94,10 +85,15 @@ use crate::artifact::{
 };
 use crate::vocab::Term;
 
+mod bundle;
+pub mod kantara;
+
+pub use bundle::{controller_infos_from_json, export_consents, ConsentExport, ExportFormat};
+
 /// The `version` value of a Kantara Consent Receipt v1.1.
 pub const KANTARA_VERSION: &str = "KI-CR-v1.1.0";
 
-/// The `dct:conformsTo` value of a DPV-27560 consent record.
+/// The `dct:conformsTo` IRI of a DPV-27560 consent record.
 pub const DPV_27560_RECORD: &str = "https://w3id.org/dpv/schema/dpv-27560#record";
 
 /// Built-in categories that are special categories of personal data
@@ -105,8 +101,8 @@ pub const DPV_27560_RECORD: &str = "https://w3id.org/dpv/schema/dpv-27560#record
 /// whatever the caller declares.
 const BUILT_IN_SENSITIVE: &[&str] = &["pd:Health"];
 
-/// Why an export was refused. Every variant names the artifact and what did
-/// not fit.
+/// Why an export was refused. Every variant names the artifact, party or
+/// field and what did not fit.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ExportError {
@@ -154,13 +150,88 @@ pub enum ExportError {
         /// The offer's controller.
         offerer: String,
     },
-    /// A field of [`ControllerInfo`] that the output format requires is
-    /// empty or missing. consentkit does not carry these details and will
-    /// not invent them.
-    #[error("controller info: {field} is required and empty")]
+    /// A field of [`ControllerInfo`] (or of one of its recipients) that the
+    /// output format requires is empty or missing. consentkit does not
+    /// carry these details and will not invent them.
+    #[error("controller info for {party}: {field} is required and empty")]
     MissingControllerInfo {
-        /// The field, e.g. `"email"` or `"address.country"`.
+        /// The party the info is about (controller or recipient).
+        party: String,
+        /// The field, e.g. `"email"`, `"address.country"` or `"policy_url"`.
         field: &'static str,
+    },
+    /// The grant (or refused offer) names a recipient for which the
+    /// [`ControllerInfo`] has no [`PartyInfo`]: its name, contact and
+    /// address are required in both formats.
+    #[error("{decision}: no name, contact or address given for recipient {party} (add it to the controller info's recipients)")]
+    MissingRecipientInfo {
+        /// The grant or refusal, as "kind id".
+        decision: String,
+        /// The recipient's party id.
+        party: String,
+    },
+    /// No [`ControllerInfo`] was given for a controller whose grant or
+    /// refusal is exported.
+    #[error("{decision}: no controller info given for controller {party}")]
+    NoControllerInfo {
+        /// The grant or refusal, as "kind id".
+        decision: String,
+        /// The controller's party id.
+        party: String,
+    },
+    /// A purpose or category has no Kantara category: it is not in the
+    /// built-in DPV → Kantara table ([`kantara`]) and the controller info
+    /// does not map it ([`ControllerInfo::kantara_purposes`],
+    /// [`ControllerInfo::kantara_pii_categories`]).
+    #[error("{field} {term} has no Kantara category (map it in the controller info's {map})")]
+    NoKantaraCategory {
+        /// `"purpose"` or `"category"`.
+        field: &'static str,
+        /// The term.
+        term: String,
+        /// The controller info field that maps it.
+        map: &'static str,
+    },
+    /// A controller info maps a term to a Kantara category number that
+    /// does not exist.
+    #[error(
+        "controller info for {party}: {map} maps {term} to {number}, which is no Kantara category"
+    )]
+    BadKantaraCategory {
+        /// The controller.
+        party: String,
+        /// `"kantara_purposes"` or `"kantara_pii_categories"`.
+        map: &'static str,
+        /// The term mapped.
+        term: String,
+        /// The number given.
+        number: u8,
+    },
+    /// A term is a CURIE whose prefix the JSON-LD context does not define
+    /// (e.g. `ex:Thing`): written as it is, a JSON-LD processor would read
+    /// it as an IRI of scheme `ex`. Use a full IRI, or a DPV namespace.
+    #[error("term {term} is a CURIE with a prefix the record's JSON-LD context does not define; use its full IRI")]
+    UnexpandableTerm {
+        /// The term.
+        term: String,
+    },
+    /// A value written as an IRI is not an absolute `http(s)` URL (a
+    /// relative one would be resolved against wherever the record is read).
+    #[error("{field} {value:?} is not an absolute http(s) URL")]
+    NotAnIri {
+        /// What it is, e.g. `"notice url"` or `"withdrawal_url"`.
+        field: &'static str,
+        /// The value.
+        value: String,
+    },
+    /// A storage location or jurisdiction that must be a place is not an
+    /// ISO 3166 code (`DE`, `US-CA`) or `EU`.
+    #[error("controller info for {party}: storage location {value:?} is not an ISO 3166 code")]
+    BadLocation {
+        /// The controller.
+        party: String,
+        /// The value.
+        value: String,
     },
     /// The grant names a purpose, category or recipient that the offer does
     /// not: it cannot be a valid acceptance of this offer.
@@ -174,7 +245,7 @@ pub enum ExportError {
         value: String,
     },
     /// The status does not fit the decision: e.g. `Refused` with a grant,
-    /// `Expired` for a grant without expiry, or an event before the grant.
+    /// or an event before the grant.
     #[error("{decision}: status {status}: {reason}")]
     StatusMismatch {
         /// The grant or refusal, as "kind id".
@@ -184,6 +255,44 @@ pub enum ExportError {
         /// What did not fit.
         reason: String,
     },
+    /// The bundle cannot be read: not a CBOR sequence of artifacts.
+    #[error("bundle: {reason}")]
+    Bundle {
+        /// What was wrong, and where (byte offset).
+        reason: String,
+    },
+    /// A grant or refusal asked for is not in the bundle, or is not a
+    /// grant or refusal, or its offer is not in the bundle.
+    #[error("{what}")]
+    NotInBundle {
+        /// What is missing, e.g. "grant 3f2a…: not in the bundle".
+        what: String,
+    },
+    /// The controller info (JSON) cannot be read.
+    #[error("controller info: {reason}")]
+    BadControllerInfo {
+        /// What was wrong.
+        reason: String,
+    },
+}
+
+impl ExportError {
+    /// Whether the error is about the exported grant or refusal itself (it
+    /// does not answer its offer, takes more than offered, its offer is
+    /// missing, or the status does not fit it), rather than about the
+    /// caller's input (controller info, bundle, ids). [`export_consents`]
+    /// lists such decisions as refused and exports the others.
+    pub fn is_about_artifacts(&self) -> bool {
+        matches!(
+            self,
+            ExportError::OfferMismatch { .. }
+                | ExportError::ControllerMismatch { .. }
+                | ExportError::NotInOffer { .. }
+                | ExportError::StatusMismatch { .. }
+                | ExportError::NotInBundle { .. }
+                | ExportError::WrongKind { .. }
+        )
+    }
 }
 
 /// A postal address, as in schema.org `PostalAddress` (which both the
@@ -202,12 +311,39 @@ pub struct PostalAddress {
     pub country: String,
 }
 
-/// What the exports need about the controller that consentkit deliberately
-/// does not carry in its artifacts (a controller's contact details are not
-/// part of a consent decision). The caller supplies it; nothing is invented.
+/// Who a recipient (third party) is: what the DPVCG guide (§8.4) requires
+/// of every entity but the data subject, and Kantara's `thirdPartyName`.
 ///
 /// Required fields (non-empty): `party`, `name`, `contact`,
 /// `address.street_address`, `address.country`, `email`, `phone`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PartyInfo {
+    /// The recipient's consentkit party id, as in the offer.
+    pub party: String,
+    /// Legal name (`thirdPartyName`, `dpv:hasName`).
+    pub name: String,
+    /// Contact person or role (`schema:contactPoint`).
+    pub contact: String,
+    /// Postal address (`schema:address`).
+    pub address: PostalAddress,
+    /// Contact email.
+    pub email: String,
+    /// Contact phone.
+    pub phone: String,
+    /// Web site (`schema:url`).
+    pub url: Option<String>,
+}
+
+/// What the exports need about a controller that consentkit deliberately
+/// does not carry in its artifacts (a controller's contact details are not
+/// part of a consent decision). The caller supplies it; nothing is invented.
+///
+/// Always required (non-empty): `party`, `name`, `contact`,
+/// `address.street_address`, `address.country`, `email`, `phone`, and a
+/// [`PartyInfo`] in `recipients` for every recipient a grant or refused
+/// offer names. The Kantara receipt also requires `policy_url` and a
+/// Kantara category for every purpose and category; the ISO/IEC TS 27560
+/// record also requires `storage_locations`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ControllerInfo {
     /// The controller's consentkit party id; must equal the offer's
@@ -226,45 +362,116 @@ pub struct ControllerInfo {
     pub email: String,
     /// Contact phone (`phone`).
     pub phone: String,
-    /// The controller's web site (`piiControllerUrl`).
+    /// The controller's web site (`piiControllerUrl`, `schema:url`).
     pub url: Option<String>,
-    /// The privacy policy (`policyUrl`); defaults to the offer's notice URL.
+    /// The privacy policy (`policyUrl`). Required for a Kantara receipt;
+    /// the offer's notice is not a privacy policy and is not used instead.
     pub policy_url: Option<String>,
-    /// Where the person can withdraw consent, if not only through their
-    /// wallet (`dpv:isExercisedAt`).
+    /// Where the person can manage (give, withdraw) consent besides their
+    /// wallet (`dpv:isExercisedAt` of the consent control).
     pub withdrawal_url: Option<String>,
+    /// Where the person can exercise their rights (`dpv:isExercisedAt` of
+    /// `dpv:hasRight`); defaults to `withdrawal_url`.
+    pub rights_url: Option<String>,
+    /// Where personal data is stored: ISO 3166 codes or `EU`
+    /// (`dpv:StorageLocation`). Required for an ISO/IEC TS 27560 record.
+    pub storage_locations: Vec<String>,
+    /// The recipients (third parties) the controller's offers name.
+    pub recipients: Vec<PartyInfo>,
     /// Purposes that are part of the core service (`primaryPurpose`). If
     /// empty, the optional `primaryPurpose` field is left out.
     pub primary_purposes: Vec<Term>,
     /// Further categories that are sensitive or special categories in the
     /// controller's jurisdiction (`sensitive`, `spiCat`); `pd:Health` always is.
     pub sensitive_categories: Vec<Term>,
+    /// Kantara purpose categories (1 to 16) for purposes the built-in table
+    /// ([`kantara::DPV_PURPOSES`]) does not map, or to override it.
+    pub kantara_purposes: Vec<(Term, u8)>,
+    /// Kantara PII categories (1 to 16) for categories the built-in table
+    /// ([`kantara::DPV_PII`]) does not map, or to override it.
+    pub kantara_pii_categories: Vec<(Term, u8)>,
     /// The Kantara `consentType` to report for an imported grant, which has
     /// no signature by the person (e.g. `"EXPLICIT"`, as recorded by the
     /// system it came from). Required only for imported grants.
     pub imported_consent_type: Option<String>,
 }
 
+fn require(party: &str, fields: &[(&'static str, &String)]) -> Result<(), ExportError> {
+    for (field, v) in fields {
+        if v.trim().is_empty() {
+            return Err(ExportError::MissingControllerInfo {
+                party: party.to_owned(),
+                field,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// An absolute http(s) URL (no spaces), fit to be a JSON-LD `@id`.
+fn check_url(field: &'static str, value: &str) -> Result<(), ExportError> {
+    let ok = ["https://", "http://"].iter().any(|s| {
+        value
+            .strip_prefix(s)
+            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+    }) && !value
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '"');
+    if ok {
+        Ok(())
+    } else {
+        Err(ExportError::NotAnIri {
+            field,
+            value: value.to_owned(),
+        })
+    }
+}
+
+impl PartyInfo {
+    fn check(&self) -> Result<(), ExportError> {
+        require(
+            &self.party,
+            &[
+                ("party", &self.party),
+                ("name", &self.name),
+                ("contact", &self.contact),
+                ("address.street_address", &self.address.street_address),
+                ("address.country", &self.address.country),
+                ("email", &self.email),
+                ("phone", &self.phone),
+            ],
+        )
+    }
+}
+
 impl ControllerInfo {
     fn check(&self, offer: &Offer) -> Result<(), ExportError> {
-        for (field, v) in [
-            ("party", &self.party),
-            ("name", &self.name),
-            ("contact", &self.contact),
-            ("address.street_address", &self.address.street_address),
-            ("address.country", &self.address.country),
-            ("email", &self.email),
-            ("phone", &self.phone),
-        ] {
-            if v.trim().is_empty() {
-                return Err(ExportError::MissingControllerInfo { field });
-            }
-        }
+        require(
+            &self.party,
+            &[
+                ("party", &self.party),
+                ("name", &self.name),
+                ("contact", &self.contact),
+                ("address.street_address", &self.address.street_address),
+                ("address.country", &self.address.country),
+                ("email", &self.email),
+                ("phone", &self.phone),
+            ],
+        )?;
         if self.party != offer.controller {
             return Err(ExportError::ControllerInfoMismatch {
                 info: self.party.clone(),
                 offerer: offer.controller.clone(),
             });
+        }
+        for (field, url) in [
+            ("withdrawal_url", &self.withdrawal_url),
+            ("rights_url", &self.rights_url),
+            ("policy_url", &self.policy_url),
+        ] {
+            if let Some(u) = url {
+                check_url(field, u)?;
+            }
         }
         Ok(())
     }
@@ -273,20 +480,102 @@ impl ControllerInfo {
         BUILT_IN_SENSITIVE.contains(&category.as_str())
             || self.sensitive_categories.contains(category)
     }
+
+    /// The info for each of `parties`, checked, in order.
+    fn recipients_info<'a>(
+        &'a self,
+        decision: &Artifact,
+        parties: &[&str],
+    ) -> Result<Vec<&'a PartyInfo>, ExportError> {
+        parties
+            .iter()
+            .map(|p| {
+                let info = self
+                    .recipients
+                    .iter()
+                    .find(|r| r.party == *p)
+                    .ok_or_else(|| ExportError::MissingRecipientInfo {
+                        decision: decision.label_str(),
+                        party: (*p).to_owned(),
+                    })?;
+                info.check()?;
+                Ok(info)
+            })
+            .collect()
+    }
+
+    fn kantara_number(
+        &self,
+        overrides: &[(Term, u8)],
+        table: &[(&str, u8)],
+        map: &'static str,
+        field: &'static str,
+        term: &Term,
+    ) -> Result<u8, ExportError> {
+        if let Some((_, n)) = overrides.iter().find(|(t, _)| t == term) {
+            return Ok(*n);
+        }
+        table
+            .iter()
+            .find(|(t, _)| *t == term.as_str())
+            .map(|(_, n)| *n)
+            .ok_or_else(|| ExportError::NoKantaraCategory {
+                field,
+                term: term.to_string(),
+                map,
+            })
+    }
+
+    /// The Kantara purpose category of `purpose`, as `"N - Short Code"`.
+    pub fn kantara_purpose(&self, purpose: &Term) -> Result<String, ExportError> {
+        let n = self.kantara_number(
+            &self.kantara_purposes,
+            &kantara::DPV_PURPOSES,
+            "kantara_purposes",
+            "purpose",
+            purpose,
+        )?;
+        kantara::purpose_category(n).ok_or_else(|| ExportError::BadKantaraCategory {
+            party: self.party.clone(),
+            map: "kantara_purposes",
+            term: purpose.to_string(),
+            number: n,
+        })
+    }
+
+    /// The Kantara PII category of `category`, as `"N - Short Code"`.
+    pub fn kantara_pii(&self, category: &Term) -> Result<String, ExportError> {
+        let n = self.kantara_number(
+            &self.kantara_pii_categories,
+            &kantara::DPV_PII,
+            "kantara_pii_categories",
+            "category",
+            category,
+        )?;
+        kantara::pii_category(n).ok_or_else(|| ExportError::BadKantaraCategory {
+            party: self.party.clone(),
+            map: "kantara_pii_categories",
+            term: category.to_string(),
+            number: n,
+        })
+    }
 }
 
 /// The consent status a record reports. The lifecycle state machine decides
-/// it (from withdrawals, expiry and time); the export only renders it.
+/// it (from withdrawals, refusals, supersession, expiry and time:
+/// [`export_consents`] asks it); the export only renders it.
 ///
-/// Each status adds one consent event after the decision's own event
-/// (`dpv:ConsentGiven` for a grant, `dpv:ConsentRefused` for a refusal):
+/// Each status but `Given` and `Refused` adds one consent event after the
+/// decision's own event (`dpv:ConsentGiven`, or `dpv:RenewedConsentGiven`
+/// for a grant that supersedes another; `dpv:ConsentRefused` for a refusal).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ExportStatus {
-    /// The grant is in force: no further event (`dpv:ConsentGiven`).
+    /// The grant is in force: no further event.
     Given,
-    /// The person withdrew the grant, effective at `at`
-    /// (`dpv:ConsentWithdrawn`, indicated by the data subject).
+    /// The person withdrew the grant (or refused the same offer later),
+    /// effective at `at` (`dpv:ConsentWithdrawn`, indicated by the data
+    /// subject).
     Withdrawn {
         /// When the withdrawal takes effect.
         at: Time,
@@ -297,38 +586,90 @@ pub enum ExportStatus {
         /// When the revocation takes effect.
         at: Time,
     },
-    /// The grant reached its `expires_at` (`dpv:ConsentExpired`). Only for
-    /// a grant that has an expiry.
-    Expired,
+    /// The grant expired at `at` (`dpv:ConsentExpired`): its own
+    /// `expires_at` (indicated by the data subject, who signed it) or the
+    /// offer's use-by date (indicated by the controller).
+    Expired {
+        /// When it expired.
+        at: Time,
+    },
+    /// A newer grant by the same person replaced this one at `at`
+    /// (`dpv:RenewedConsentGiven`, with `dct:isReplacedBy` naming the new
+    /// record).
+    Superseded {
+        /// When the newer grant was given.
+        at: Time,
+        /// The newer grant.
+        by: ArtifactId,
+    },
     /// The person refused the offer (`dpv:ConsentRefused`). Only with a
     /// refusal artifact.
     Refused,
 }
 
 impl ExportStatus {
-    /// The status's name, for messages.
+    /// The status's name, for messages and the Kantara `consentStatus`
+    /// extension: `given`, `withdrawn`, `revoked`, `expired`,
+    /// `superseded`, `refused`.
     pub fn name(self) -> &'static str {
         match self {
             ExportStatus::Given => "given",
             ExportStatus::Withdrawn { .. } => "withdrawn",
             ExportStatus::Revoked { .. } => "revoked",
-            ExportStatus::Expired => "expired",
+            ExportStatus::Expired { .. } => "expired",
+            ExportStatus::Superseded { .. } => "superseded",
             ExportStatus::Refused => "refused",
         }
     }
 
-    /// The DPV consent status concept, e.g. `"dpv:ConsentWithdrawn"`.
+    /// The DPV consent status concept of the event this status adds, e.g.
+    /// `"dpv:ConsentWithdrawn"`.
     pub fn dpv_term(self) -> &'static str {
         match self {
             ExportStatus::Given => "dpv:ConsentGiven",
             ExportStatus::Withdrawn { .. } => "dpv:ConsentWithdrawn",
             ExportStatus::Revoked { .. } => "dpv:ConsentRevoked",
-            ExportStatus::Expired => "dpv:ConsentExpired",
+            ExportStatus::Expired { .. } => "dpv:ConsentExpired",
+            ExportStatus::Superseded { .. } => "dpv:RenewedConsentGiven",
             ExportStatus::Refused => "dpv:ConsentRefused",
+        }
+    }
+
+    /// When the status took effect (`None` for `Given` and `Refused`).
+    pub fn since(self) -> Option<Time> {
+        match self {
+            ExportStatus::Withdrawn { at }
+            | ExportStatus::Revoked { at }
+            | ExportStatus::Expired { at }
+            | ExportStatus::Superseded { at, .. } => Some(at),
+            ExportStatus::Given | ExportStatus::Refused => None,
         }
     }
 }
 
+/// The record's IRI: the artifact id as an RFC 6920 `ni` name with the
+/// `sha-256-128` suite (the id is the digest's first 128 bits).
+pub fn artifact_iri(id: ArtifactId) -> String {
+    format!("ni:///sha-256-128;{}", base64url(&id.0))
+}
+
+/// Unpadded base64url (RFC 4648 §5).
+fn base64url(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..=chunk.len() {
+            out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
+        }
+    }
+    out
+}
 /// The offer inside `offer`, or [`ExportError::WrongKind`].
 fn offer_of(offer: &Artifact) -> Result<&Offer, ExportError> {
     match offer.body() {
@@ -434,8 +775,15 @@ fn s(v: impl Into<String>) -> Value {
     Value::String(v.into())
 }
 
+/// A JSON object from key-value pairs (inserted one by one: collecting into
+/// a map would link a sort, which the size budget of the mobile library
+/// notices).
 fn obj<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
-    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+    let mut m = Map::new();
+    for (k, v) in pairs {
+        m.insert(k.to_owned(), v);
+    }
+    m
 }
 
 /// A readable label for a term: its local name with camel case split,
@@ -511,20 +859,35 @@ pub fn iso_duration(secs: u64) -> String {
     out
 }
 
-/// How the grant ends, in words (Kantara `termination`).
-fn termination(id: ArtifactId, grant: &Grant, offer: &Offer) -> String {
+/// How the grant ends, in words (Kantara `termination`), and its status at
+/// export time.
+fn termination(id: ArtifactId, grant: &Grant, offer: &Offer, status: ExportStatus) -> String {
+    let now = match status {
+        ExportStatus::Given | ExportStatus::Refused => String::new(),
+        ExportStatus::Withdrawn { at } => {
+            format!("WITHDRAWN by the person at {}; ", utc_datetime(at))
+        }
+        ExportStatus::Revoked { at } => {
+            format!("REVOKED by the controller at {}; ", utc_datetime(at))
+        }
+        ExportStatus::Expired { at } => format!("EXPIRED at {}; ", utc_datetime(at)),
+        ExportStatus::Superseded { at, by } => {
+            format!("REPLACED by grant {by} at {}; ", utc_datetime(at))
+        }
+    };
     let ends = match grant.expires_at {
         Some(e) => format!("expires at {}", utc_datetime(e)),
         None => "no expiry".to_owned(),
     };
     format!(
-        "{ends}; can be withdrawn at any time by a signed withdrawal of grant {id}; \
+        "{now}{ends}; can be withdrawn at any time by a signed withdrawal of grant {id}; \
          data kept at most {}",
         iso_duration(offer.retention_secs)
     )
 }
 
-/// The granted recipients that receive `purpose`, in the grant's order.
+/// The granted recipients that receive `purpose` (and some granted
+/// category), in the grant's order.
 fn third_parties_for<'a>(grant: &'a Grant, offer: &Offer, purpose: &Term) -> Vec<&'a str> {
     grant
         .recipients
@@ -556,30 +919,63 @@ fn kantara_address(a: &PostalAddress) -> Value {
     Value::Object(m)
 }
 
+/// Sorted by category number, without repeats.
+fn sorted_categories(mut v: Vec<String>) -> Vec<Value> {
+    let num = |c: &String| c.split(' ').next().and_then(|n| n.parse::<u8>().ok());
+    v.sort_unstable_by_key(num);
+    v.dedup();
+    v.into_iter().map(Value::String).collect()
+}
+
 /// Exports a grant and its offer as a Kantara Consent Receipt v1.1.0 JSON
-/// document (field names and types as in the specification;
-/// `consentTimestamp` in seconds since the epoch). See the [module
-/// docs](self) for where each field comes from.
+/// document: every field of the published v1.1 JSON schema, with the
+/// specification's numbered purpose and PII categories (`"2 - Contracted
+/// Service"`), mapped from DPV by [`kantara`] and
+/// [`ControllerInfo::kantara_purposes`] / [`ControllerInfo::kantara_pii_categories`].
+///
+/// The DPV terms are kept where the schema allows further members: each
+/// purpose carries `purposeDpv` (the purpose's IRI) and `piiCategoryDpv`
+/// (the categories' IRIs). The receipt also carries the grant's status at
+/// export time, which v1.1 has no field for: `consentStatus` (`given`,
+/// `withdrawn`, `revoked`, `expired`, `superseded`) and, unless given,
+/// `consentStatusSince` (seconds), and each purpose's `termination` says it
+/// first (e.g. "WITHDRAWN by the person at …").
 ///
 /// `piiPrincipalId` is the grant's pairwise pseudonym in hex, never a real
-/// identifier. No key material appears.
+/// identifier; `thirdPartyName` is the recipients' names. No key material
+/// appears (`publicKey` is left out).
 ///
 /// Fails if `offer` is not an offer, `grant` not a grant, the grant does not
-/// reference this offer or its controller, takes more than offered, or
-/// `controller` is incomplete or for another party.
+/// reference this offer or its controller, takes more than offered, the
+/// status does not fit, or `controller` is incomplete (no `policy_url`, a
+/// recipient without [`PartyInfo`], a purpose or category without Kantara
+/// category) or for another party.
 pub fn kantara_receipt(
     offer: &Artifact,
     grant: &Artifact,
+    status: ExportStatus,
     controller: &ControllerInfo,
 ) -> Result<Value, ExportError> {
     let o = offer_of(offer)?;
     let g = grant_for(offer, o, grant)?;
     controller.check(o)?;
+    // The events the status implies are checked as for the record.
+    grant_scope(grant, g, status)?;
+    let policy_url = match &controller.policy_url {
+        Some(u) if !u.trim().is_empty() => u.clone(),
+        _ => {
+            return Err(ExportError::MissingControllerInfo {
+                party: controller.party.clone(),
+                field: "policy_url",
+            })
+        }
+    };
     let consent_type = if g.imported {
         match controller.imported_consent_type.as_deref() {
             Some(t) if !t.trim().is_empty() => t.to_owned(),
             _ => {
                 return Err(ExportError::MissingControllerInfo {
+                    party: controller.party.clone(),
                     field: "imported_consent_type",
                 })
             }
@@ -601,42 +997,56 @@ pub fn kantara_receipt(
         pii_controller.insert("piiControllerUrl".to_owned(), s(url.clone()));
     }
 
-    let pii_category = Value::Array(g.categories.iter().map(|c| s(c.iri())).collect());
-    let termination = termination(grant.id(), g, o);
-    let purposes: Vec<Value> = g
-        .purposes
+    let pii: Vec<String> = g
+        .categories
         .iter()
-        .map(|p| {
-            let third = third_parties_for(g, o, p);
-            let mut m = obj([
-                ("purpose", s(label(p))),
-                ("purposeCategory", Value::Array(vec![s(p.iri())])),
-                ("consentType", s(consent_type.clone())),
-                ("piiCategory", pii_category.clone()),
-                ("termination", s(termination.clone())),
-                ("thirdPartyDisclosure", Value::Bool(!third.is_empty())),
-            ]);
-            if !third.is_empty() {
-                m.insert("thirdPartyName".to_owned(), s(third.join(", ")));
-            }
-            if !controller.primary_purposes.is_empty() {
-                m.insert(
-                    "primaryPurpose".to_owned(),
-                    Value::Bool(controller.primary_purposes.contains(p)),
-                );
-            }
-            Value::Object(m)
-        })
-        .collect();
+        .map(|c| controller.kantara_pii(c))
+        .collect::<Result<_, _>>()?;
+    let pii_category = Value::Array(sorted_categories(pii));
+    let pii_dpv = Value::Array(g.categories.iter().map(|c| s(c.iri())).collect());
+    let termination = termination(grant.id(), g, o, status);
+    let mut purposes = Vec::with_capacity(g.purposes.len());
+    for p in &g.purposes {
+        let third = third_parties_for(g, o, p);
+        let names: Vec<String> = controller
+            .recipients_info(grant, &third)?
+            .into_iter()
+            .map(|r| r.name.clone())
+            .collect();
+        let mut m = obj([
+            ("purpose", s(label(p))),
+            (
+                "purposeCategory",
+                Value::Array(vec![s(controller.kantara_purpose(p)?)]),
+            ),
+            ("consentType", s(consent_type.clone())),
+            ("piiCategory", pii_category.clone()),
+            ("termination", s(termination.clone())),
+            ("thirdPartyDisclosure", Value::Bool(!names.is_empty())),
+            ("purposeDpv", s(p.iri())),
+            ("piiCategoryDpv", pii_dpv.clone()),
+        ]);
+        if !names.is_empty() {
+            m.insert("thirdPartyName".to_owned(), s(names.join(", ")));
+        }
+        if !controller.primary_purposes.is_empty() {
+            m.insert(
+                "primaryPurpose".to_owned(),
+                Value::Bool(controller.primary_purposes.contains(p)),
+            );
+        }
+        purposes.push(Value::Object(m));
+    }
 
-    let spi: Vec<Value> = g
+    let spi: Vec<String> = g
         .categories
         .iter()
         .filter(|c| controller.is_sensitive(c))
-        .map(|c| s(c.iri()))
-        .collect();
+        .map(|c| controller.kantara_pii(c))
+        .collect::<Result<_, _>>()?;
+    let spi = sorted_categories(spi);
 
-    Ok(Value::Object(obj([
+    let mut receipt = obj([
         ("version", s(KANTARA_VERSION)),
         ("jurisdiction", s(o.jurisdiction.clone())),
         ("consentTimestamp", Value::from(g.issued_at)),
@@ -648,13 +1058,7 @@ pub fn kantara_receipt(
             "piiControllers",
             Value::Array(vec![Value::Object(pii_controller)]),
         ),
-        (
-            "policyUrl",
-            s(controller
-                .policy_url
-                .clone()
-                .unwrap_or_else(|| o.notice.url.clone())),
-        ),
+        ("policyUrl", s(policy_url)),
         (
             "services",
             Value::Array(vec![Value::Object(obj([
@@ -664,37 +1068,12 @@ pub fn kantara_receipt(
         ),
         ("sensitive", Value::Bool(!spi.is_empty())),
         ("spiCat", Value::Array(spi)),
-    ])))
-}
-
-/// The JSON-LD context: the prefixes the record uses.
-const CONTEXT: [(&str, &str); 7] = [
-    ("dpv", "https://w3id.org/dpv#"),
-    ("pd", "https://w3id.org/dpv/pd#"),
-    ("loc", "https://w3id.org/dpv/loc#"),
-    ("dct", "http://purl.org/dc/terms/"),
-    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
-    ("schema", "https://schema.org/"),
-];
-
-/// Blank-node ids linking the record's parts.
-const SUBJECT: &str = "_:subject";
-const CONTROLLER: &str = "_:controller";
-
-fn id_ref(id: impl Into<String>) -> Value {
-    Value::Object(obj([("@id", s(id))]))
-}
-
-fn term_refs<'a>(terms: impl IntoIterator<Item = &'a Term>) -> Value {
-    Value::Array(terms.into_iter().map(|t| id_ref(t.as_str())).collect())
-}
-
-fn date_time(t: Time) -> Value {
-    Value::Object(obj([
-        ("@value", s(utc_datetime(t))),
-        ("@type", s("xsd:dateTime")),
-    ]))
+        ("consentStatus", s(status.name())),
+    ]);
+    if let Some(since) = status.since() {
+        receipt.insert("consentStatusSince".to_owned(), Value::from(since));
+    }
+    Ok(Value::Object(receipt))
 }
 
 /// An ISO 3166 code (`EU`, `DE`, `US-CA`) becomes a DPV `loc:` concept;
@@ -720,37 +1099,95 @@ fn jurisdiction(j: &str) -> Value {
     }
 }
 
-/// One consent event (a `dpv:hasConsentStatus` entry).
-fn event(
-    types: &[&str],
-    at: Time,
-    by: Option<&str>,
-    method: &str,
-    duration: Option<Value>,
-) -> Value {
-    let mut m = obj([
-        ("@type", Value::Array(types.iter().map(|t| s(*t)).collect())),
-        ("dpv:isIndicatedAtTime", date_time(at)),
-        ("dpv:hasIndicationMethod", s(method)),
-    ]);
-    if let Some(by) = by {
-        m.insert("dpv:isIndicatedBy".to_owned(), id_ref(by));
+/// The JSON-LD context: the prefixes the record uses. A term is written as
+/// a CURIE only with one of these prefixes, otherwise as its full IRI
+/// ([`ExportError::UnexpandableTerm`] if it is neither).
+pub const CONTEXT: [(&str, &str); 8] = [
+    ("dpv", "https://w3id.org/dpv#"),
+    ("pd", "https://w3id.org/dpv/pd#"),
+    ("loc", "https://w3id.org/dpv/loc#"),
+    ("eu-gdpr", "https://w3id.org/dpv/legal/eu/gdpr#"),
+    ("dct", "http://purl.org/dc/terms/"),
+    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+    ("schema", "https://schema.org/"),
+];
+
+/// Blank-node ids linking the record's parts.
+const SUBJECT: &str = "_:subject";
+const CONTROLLER: &str = "_:controller";
+
+fn id_ref(id: impl Into<String>) -> Value {
+    Value::Object(obj([("@id", s(id))]))
+}
+
+/// A term as a JSON-LD `@id` that expands to the term's own IRI: a CURIE
+/// with a prefix of [`CONTEXT`], an absolute http(s) IRI, or a URN.
+fn term_ref(t: &Term) -> Result<Value, ExportError> {
+    let v = t.as_str();
+    let fits = match v.split_once(':') {
+        Some((prefix, rest)) => {
+            CONTEXT.iter().any(|(p, _)| *p == prefix)
+                || ((prefix == "https" || prefix == "http") && rest.starts_with("//"))
+                || prefix == "urn"
+        }
+        None => false,
+    };
+    if fits {
+        Ok(id_ref(v))
+    } else {
+        Err(ExportError::UnexpandableTerm { term: v.to_owned() })
     }
-    if let Some(d) = duration {
-        m.insert("dpv:hasDuration".to_owned(), d);
+}
+
+fn term_refs<'a>(terms: impl IntoIterator<Item = &'a Term>) -> Result<Value, ExportError> {
+    Ok(Value::Array(
+        terms.into_iter().map(term_ref).collect::<Result<_, _>>()?,
+    ))
+}
+
+fn date_time(t: Time) -> Value {
+    Value::Object(obj([
+        ("@value", s(utc_datetime(t))),
+        ("@type", s("xsd:dateTime")),
+    ]))
+}
+
+fn typed(types: &[&str]) -> Value {
+    Value::Array(types.iter().map(|t| s(*t)).collect())
+}
+
+/// A `dpv:Duration` node.
+fn duration(kind: &str, value: Option<Value>) -> Value {
+    let mut m = obj([("@type", s(kind))]);
+    if let Some(v) = value {
+        m.insert("rdf:value".to_owned(), v);
     }
     Value::Object(m)
 }
 
-/// One processing activity: what is used for what, by whom, how long.
+/// One consent event (a `dpv:hasConsentStatus` entry): every field of the
+/// guide's §8.5 (state, time, duration, entity, method).
+fn event(types: &[&str], at: Time, by: &str, method: &str, duration: Value) -> Value {
+    Value::Object(obj([
+        ("@type", typed(types)),
+        ("dpv:isIndicatedAtTime", date_time(at)),
+        ("dpv:isIndicatedBy", id_ref(by)),
+        ("dpv:hasIndicationMethod", s(method)),
+        ("dpv:hasDuration", duration),
+    ]))
+}
+
+/// One processing activity: what is used for what, by whom, where, how long.
 fn process(
     service: &str,
     purposes: &[&Term],
     categories: &[&Term],
     recipient: &str,
+    locations: &[Value],
     retention_secs: u64,
-) -> Value {
-    Value::Object(obj([
+) -> Result<Value, ExportError> {
+    Ok(Value::Object(obj([
         ("@type", s("dpv:Process")),
         (
             "dpv:hasService",
@@ -759,61 +1196,83 @@ fn process(
                 ("dct:title", s(service)),
             ])),
         ),
-        ("dpv:hasPurpose", term_refs(purposes.iter().copied())),
-        ("dpv:hasPersonalData", term_refs(categories.iter().copied())),
+        ("dpv:hasPurpose", term_refs(purposes.iter().copied())?),
+        (
+            "dpv:hasPersonalData",
+            term_refs(categories.iter().copied())?,
+        ),
+        ("dpv:hasDataController", id_ref(CONTROLLER)),
         ("dpv:hasRecipient", id_ref(recipient)),
         (
             "dpv:hasStorageCondition",
-            Value::Object(obj([
-                ("@type", s("dpv:StorageDuration")),
-                (
-                    "dpv:hasDuration",
-                    Value::Object(obj([
-                        ("@type", s("dpv:TemporalDuration")),
-                        ("rdf:value", s(iso_duration(retention_secs))),
-                    ])),
-                ),
-            ])),
+            Value::Array(vec![
+                Value::Object(obj([
+                    ("@type", s("dpv:StorageLocation")),
+                    ("dpv:hasLocation", Value::Array(locations.to_vec())),
+                ])),
+                Value::Object(obj([
+                    ("@type", s("dpv:StorageDuration")),
+                    (
+                        "dpv:hasDuration",
+                        duration(
+                            "dpv:TemporalDuration",
+                            Some(Value::Object(obj([
+                                ("@value", s(iso_duration(retention_secs))),
+                                ("@type", s("xsd:duration")),
+                            ]))),
+                        ),
+                    ),
+                ])),
+            ]),
         ),
-    ]))
+    ])))
 }
 
-fn controller_entity(c: &ControllerInfo) -> Value {
-    let a = &c.address;
-    let mut address = obj([
+/// An entity with the guide's §8.4 fields: name, identifier, role,
+/// contact point, postal address (and URL if known).
+#[allow(clippy::too_many_arguments)]
+fn entity(
+    node: &str,
+    roles: &[&str],
+    party: &str,
+    name: &str,
+    contact: &str,
+    address: &PostalAddress,
+    email: &str,
+    phone: &str,
+    url: Option<&String>,
+) -> Value {
+    let mut addr = obj([
         ("@type", s("schema:PostalAddress")),
-        ("schema:streetAddress", s(a.street_address.clone())),
-        ("schema:addressCountry", s(a.country.clone())),
+        ("schema:streetAddress", s(address.street_address.clone())),
+        ("schema:addressCountry", s(address.country.clone())),
     ]);
     for (k, v) in [
-        ("schema:addressLocality", &a.locality),
-        ("schema:addressRegion", &a.region),
-        ("schema:postalCode", &a.postal_code),
+        ("schema:addressLocality", &address.locality),
+        ("schema:addressRegion", &address.region),
+        ("schema:postalCode", &address.postal_code),
     ] {
         if let Some(v) = v {
-            address.insert(k.to_owned(), s(v.clone()));
+            addr.insert(k.to_owned(), s(v.clone()));
         }
     }
     let mut m = obj([
-        ("@id", s(CONTROLLER)),
-        (
-            "@type",
-            Value::Array(vec![s("dpv:LegalEntity"), s("dpv:DataController")]),
-        ),
-        ("dpv:hasIdentifier", s(c.party.clone())),
-        ("dpv:hasName", s(c.name.clone())),
-        ("schema:address", Value::Object(address)),
+        ("@id", s(node)),
+        ("@type", typed(roles)),
+        ("dpv:hasIdentifier", s(party)),
+        ("dpv:hasName", s(name)),
+        ("schema:address", Value::Object(addr)),
         (
             "schema:contactPoint",
             Value::Object(obj([
                 ("@type", s("schema:ContactPoint")),
-                ("schema:name", s(c.contact.clone())),
-                ("schema:email", s(c.email.clone())),
-                ("schema:telephone", s(c.phone.clone())),
+                ("schema:name", s(contact)),
+                ("schema:email", s(email)),
+                ("schema:telephone", s(phone)),
             ])),
         ),
     ]);
-    if let Some(url) = &c.url {
+    if let Some(url) = url {
         m.insert("schema:url".to_owned(), s(url.clone()));
     }
     Value::Object(m)
@@ -827,6 +1286,7 @@ struct Scope<'a> {
     recipients: Vec<&'a str>,
     events: Vec<Value>,
     supersedes: Option<ArtifactId>,
+    superseded_by: Option<ArtifactId>,
     is_grant: bool,
 }
 
@@ -851,51 +1311,72 @@ fn grant_scope<'a>(
             Ok(at)
         }
     };
-    let mut given_types = vec!["dpv:ConsentGiven"];
+    // A grant that supersedes another renews (or changes) that consent.
+    let mut given_types = vec![if g.supersedes.is_some() {
+        "dpv:RenewedConsentGiven"
+    } else {
+        "dpv:ConsentGiven"
+    }];
     if !g.imported {
         // A grant is a signed act whose only meaning is accepting the offer.
         given_types.push("dpv:ExplicitlyExpressedConsent");
     }
-    let validity = Value::Object(match g.expires_at {
-        Some(e) => obj([
-            ("@type", s("dpv:UntilTimeDuration")),
-            ("rdf:value", date_time(e)),
-        ]),
-        None => obj([("@type", s("dpv:EndlessDuration"))]),
-    });
+    let validity = match g.expires_at {
+        Some(e) => duration("dpv:UntilTimeDuration", Some(date_time(e))),
+        None => duration("dpv:EndlessDuration", None),
+    };
+    let ended = || duration("dpv:EndlessDuration", None);
     let mut events = vec![event(
         &given_types,
         g.issued_at,
-        Some(SUBJECT),
+        SUBJECT,
         method_text(g.method),
-        Some(validity),
+        validity,
     )];
+    let mut superseded_by = None;
     match status {
         ExportStatus::Given => {}
         ExportStatus::Withdrawn { at } => events.push(event(
             &[status.dpv_term()],
             not_before(at)?,
-            Some(SUBJECT),
-            "withdrawal by the person",
-            None,
+            SUBJECT,
+            "withdrawal (or refusal of the same offer) signed by the person",
+            ended(),
         )),
         ExportStatus::Revoked { at } => events.push(event(
             &[status.dpv_term()],
             not_before(at)?,
-            Some(CONTROLLER),
-            "revocation by the controller",
-            None,
+            CONTROLLER,
+            "revocation signed by the controller",
+            ended(),
         )),
-        ExportStatus::Expired => {
-            let e = g
-                .expires_at
-                .ok_or_else(|| mismatch("the grant has no expiry".to_owned()))?;
+        ExportStatus::Expired { at } => {
+            // The grant's own expiry was set by the person who signed it;
+            // any other end is the offer's use-by date, the controller's.
+            let (by, method) = if g.expires_at == Some(at) {
+                (SUBJECT, "the expiry time in the grant passed")
+            } else {
+                (CONTROLLER, "the offer's use-by time passed")
+            };
             events.push(event(
                 &[status.dpv_term()],
-                e,
-                None,
-                "the grant's expiry time passed",
-                None,
+                not_before(at)?,
+                by,
+                method,
+                ended(),
+            ));
+        }
+        ExportStatus::Superseded { at, by } => {
+            superseded_by = Some(by);
+            events.push(event(
+                &[status.dpv_term()],
+                not_before(at)?,
+                SUBJECT,
+                "a newer grant signed by the person replaced this one (dct:isReplacedBy)",
+                duration(
+                    "dpv:UntilEventDuration",
+                    Some(s("as long as the replacing grant is in force")),
+                ),
             ));
         }
         ExportStatus::Refused => {
@@ -911,6 +1392,7 @@ fn grant_scope<'a>(
         recipients: g.recipients.iter().map(String::as_str).collect(),
         events,
         supersedes: g.supersedes,
+        superseded_by,
         is_grant: true,
     })
 }
@@ -936,32 +1418,63 @@ fn refusal_scope<'a>(
         events: vec![event(
             &[status.dpv_term()],
             r.issued_at,
-            Some(SUBJECT),
+            SUBJECT,
             method_text(r.method),
-            None,
+            duration(
+                "dpv:UntilEventDuration",
+                Some(s("until the person accepts the offer with a new grant")),
+            ),
         )],
         supersedes: None,
+        superseded_by: None,
         is_grant: false,
     })
 }
 
+/// The storage locations as `loc:` concepts.
+fn storage_locations(c: &ControllerInfo) -> Result<Vec<Value>, ExportError> {
+    if c.storage_locations.is_empty() {
+        return Err(ExportError::MissingControllerInfo {
+            party: c.party.clone(),
+            field: "storage_locations",
+        });
+    }
+    c.storage_locations
+        .iter()
+        .map(|l| match jurisdiction(l) {
+            v @ Value::Object(_) => Ok(v),
+            _ => Err(ExportError::BadLocation {
+                party: c.party.clone(),
+                value: l.clone(),
+            }),
+        })
+        .collect()
+}
+
 /// Exports a grant (or a refusal) and its offer as an ISO/IEC TS 27560:2023
-/// consent record in JSON-LD with the DPV vocabulary, following the DPVCG
-/// guide's DPV-27560 profile (`dct:conformsTo`
-/// [`DPV_27560_RECORD`]). See the [module docs](self) for the mapping.
+/// consent record in JSON-LD with the DPV vocabulary, with every field the
+/// DPVCG guide's §8 says MUST be present (`dct:conformsTo`
+/// [`DPV_27560_RECORD`]). See docs/EXPORTS.md for the mapping.
 ///
 /// `decision` is a grant, with any status but [`ExportStatus::Refused`], or
 /// a refusal, with [`ExportStatus::Refused`]. `dpv:hasConsentStatus` lists
-/// the consent events in time order: the decision itself (`dpv:ConsentGiven`
-/// or `dpv:ConsentRefused`), then the event the status adds, if any; the
-/// last one is the current status.
+/// the consent events in time order: the decision itself
+/// (`dpv:ConsentGiven`, `dpv:RenewedConsentGiven` for a grant superseding
+/// another, or `dpv:ConsentRefused`), then the event the status adds, if
+/// any; the last one is the current status. The record's `@id` is
+/// [`artifact_iri`] of the decision; `dct:replaces` / `dct:isReplacedBy`
+/// link renewals.
 ///
+/// Every term is written so that a JSON-LD processor expands it to its own
+/// IRI: a CURIE only with a prefix of [`CONTEXT`], otherwise the full IRI.
 /// The data subject is identified only by the pairwise pseudonym in hex. No
 /// key material appears.
 ///
 /// Fails on wrong kinds, a decision that does not answer this offer, a
 /// grant taking more than offered, a status that does not fit (see
-/// [`ExportStatus`]), or an incomplete or mismatched `controller`.
+/// [`ExportStatus`]), a term that no JSON-LD context here expands, or an
+/// incomplete or mismatched `controller` (a recipient without
+/// [`PartyInfo`], no storage location, a URL that is not absolute).
 pub fn iso27560_record(
     offer: &Artifact,
     decision: &Artifact,
@@ -988,16 +1501,30 @@ pub fn iso27560_record(
         }
     };
     controller.check(o)?;
+    check_url("notice url", &o.notice.url)?;
+    let locations = storage_locations(controller)?;
 
-    let mut entities = vec![controller_entity(controller)];
+    let mut entities = vec![entity(
+        CONTROLLER,
+        &["dpv:LegalEntity", "dpv:DataController"],
+        &controller.party,
+        &controller.name,
+        &controller.contact,
+        &controller.address,
+        &controller.email,
+        &controller.phone,
+        controller.url.as_ref(),
+    )];
     let mut processes = vec![process(
         &o.name,
         &scope.purposes,
         &scope.categories,
         CONTROLLER,
+        &locations,
         o.retention_secs,
-    )];
-    for (i, party) in scope.recipients.iter().enumerate() {
+    )?];
+    let mut reached = Vec::new();
+    for party in &scope.recipients {
         let Some(r) = o.recipient(party) else {
             continue;
         };
@@ -1013,36 +1540,92 @@ pub fn iso27560_record(
             .copied()
             .filter(|c| r.categories.contains(c))
             .collect();
-        if purposes.is_empty() || categories.is_empty() {
-            continue; // nothing of this decision reaches the recipient
+        if !purposes.is_empty() && !categories.is_empty() {
+            reached.push((*party, purposes, categories));
         }
+    }
+    let parties: Vec<&str> = reached.iter().map(|(p, _, _)| *p).collect();
+    let infos = controller.recipients_info(decision, &parties)?;
+    for (i, ((_, purposes, categories), info)) in reached.iter().zip(infos).enumerate() {
         let node = format!("_:recipient-{}", i + 1);
         processes.push(process(
             &o.name,
-            &purposes,
-            &categories,
+            purposes,
+            categories,
             &node,
+            &locations,
             o.retention_secs,
+        )?);
+        entities.push(entity(
+            &node,
+            &["dpv:LegalEntity", "dpv:Recipient", "dpv:ThirdParty"],
+            &info.party,
+            &info.name,
+            &info.contact,
+            &info.address,
+            &info.email,
+            &info.phone,
+            info.url.as_ref(),
         ));
-        entities.push(Value::Object(obj([
-            ("@id", s(node)),
-            (
-                "@type",
-                Value::Array(vec![s("dpv:Recipient"), s("dpv:ThirdParty")]),
-            ),
-            ("dpv:hasIdentifier", s(*party)),
-        ])));
     }
 
-    let context: Map<String, Value> = CONTEXT
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), s(*v)))
-        .collect();
+    let manage_url = controller.withdrawal_url.as_ref();
+    let rights_url = controller.rights_url.as_ref().or(manage_url);
+    let mut control = if scope.is_grant {
+        obj([
+            ("@type", typed(&["dpv:WithdrawConsent"])),
+            (
+                "dct:description",
+                s(format!(
+                    "sign a consentkit withdrawal of grant {} with the key that signed the grant",
+                    decision.id()
+                )),
+            ),
+        ])
+    } else {
+        obj([
+            ("@type", typed(&["dpv:ProvideConsent"])),
+            (
+                "dct:description",
+                s(format!(
+                    "accept offer {} with a new consentkit grant signed by the person",
+                    offer.id()
+                )),
+            ),
+        ])
+    };
+    if let Some(url) = manage_url {
+        control.insert("dpv:isExercisedAt".to_owned(), id_ref(url.clone()));
+    }
+    let mut right_types = vec!["dpv:DataSubjectRight"];
+    if o.jurisdiction == "EU" {
+        right_types.push("eu-gdpr:A7-3");
+    }
+    let mut right = obj([
+        ("@type", typed(&right_types)),
+        ("dct:title", s("Right to withdraw consent")),
+        (
+            "dct:description",
+            s(format!(
+                "consent can be withdrawn at any time, for the future; contact {} ({})",
+                controller.contact, controller.email
+            )),
+        ),
+    ]);
+    if let Some(url) = rights_url {
+        right.insert("dpv:isExercisedAt".to_owned(), id_ref(url.clone()));
+    }
+
+    let mut context = Map::new();
+    for (k, v) in CONTEXT {
+        context.insert(k.to_owned(), s(v));
+    }
     let mut record = obj([
         ("@context", Value::Object(context)),
+        ("@id", s(artifact_iri(decision.id()))),
         ("@type", s("dpv:ConsentRecord")),
         ("dct:identifier", s(decision.id().to_string())),
-        ("dct:conformsTo", s(DPV_27560_RECORD)),
+        ("dct:conformsTo", id_ref(DPV_27560_RECORD)),
         (
             "dpv:hasDataSubject",
             Value::Object(obj([
@@ -1053,7 +1636,7 @@ pub fn iso27560_record(
         ),
         ("dpv:hasDataController", id_ref(CONTROLLER)),
         ("dpv:hasJurisdiction", jurisdiction(&o.jurisdiction)),
-        ("dpv:hasLegalBasis", id_ref(o.legal_basis.as_str())),
+        ("dpv:hasLegalBasis", term_ref(&o.legal_basis)?),
         (
             "dpv:hasNotice",
             Value::Object(obj([
@@ -1068,26 +1651,15 @@ pub fn iso27560_record(
         ),
         ("dpv:hasProcess", Value::Array(processes)),
         ("dpv:hasConsentStatus", Value::Array(scope.events)),
+        ("dpv:hasConsentControl", Value::Object(control)),
+        ("dpv:hasRight", Value::Array(vec![Value::Object(right)])),
         ("dpv:hasEntity", Value::Array(entities)),
     ]);
-    if scope.is_grant {
-        let mut control = obj([
-            ("@type", s("dpv:WithdrawConsent")),
-            (
-                "dct:description",
-                s(format!(
-                    "sign a consentkit withdrawal of grant {} with the key that signed the grant",
-                    decision.id()
-                )),
-            ),
-        ]);
-        if let Some(url) = &controller.withdrawal_url {
-            control.insert("dpv:isExercisedAt".to_owned(), s(url.clone()));
-        }
-        record.insert("dpv:hasConsentControl".to_owned(), Value::Object(control));
-    }
     if let Some(prev) = scope.supersedes {
-        record.insert("dct:replaces".to_owned(), s(prev.to_string()));
+        record.insert("dct:replaces".to_owned(), id_ref(artifact_iri(prev)));
+    }
+    if let Some(next) = scope.superseded_by {
+        record.insert("dct:isReplacedBy".to_owned(), id_ref(artifact_iri(next)));
     }
     Ok(Value::Object(record))
 }

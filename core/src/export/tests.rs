@@ -1,5 +1,6 @@
 use serde_json::Value;
 
+use super::bundle::*;
 use super::*;
 use crate::artifact::{term, CollectionMethod, DataReceipt, Grant, Offer};
 use crate::keys::Signer;
@@ -28,11 +29,36 @@ fn info() -> ControllerInfo {
         email: "privacy@traffic.example".into(),
         phone: "+49 30 000000".into(),
         url: Some("https://traffic.example/".into()),
-        policy_url: None,
+        policy_url: Some("https://traffic.example/privacy".into()),
         withdrawal_url: Some("https://traffic.example/consents".into()),
+        rights_url: None,
+        storage_locations: vec!["DE".into()],
+        recipients: vec![city()],
         primary_purposes: Vec::new(),
         sensitive_categories: Vec::new(),
+        kantara_purposes: vec![(t(URBAN), 11)],
+        kantara_pii_categories: Vec::new(),
         imported_consent_type: None,
+    }
+}
+
+const URBAN: &str = "https://city.example/purpose#UrbanPlanning";
+
+fn city() -> PartyInfo {
+    PartyInfo {
+        party: PARTNER.into(),
+        name: "City of Example".into(),
+        contact: "Mobility Department".into(),
+        address: PostalAddress {
+            street_address: "2 Town Hall Square".into(),
+            locality: Some("Example City".into()),
+            region: None,
+            postal_code: None,
+            country: "DE".into(),
+        },
+        email: "mobility@city.example".into(),
+        phone: "+49 30 111111".into(),
+        url: None,
     }
 }
 
@@ -159,7 +185,7 @@ fn labels_and_jurisdictions() {
 #[test]
 fn kantara_receipt_of_the_sample() {
     let f = fixture();
-    let r = kantara_receipt(&f.offer, &f.grant, &info()).unwrap();
+    let r = kantara_receipt(&f.offer, &f.grant, ExportStatus::Given, &info()).unwrap();
 
     // Exactly the Kantara CR 1.1 top-level fields (publicKey left out).
     assert_eq!(
@@ -177,8 +203,10 @@ fn kantara_receipt_of_the_sample() {
             "services",
             "sensitive",
             "spiCat",
+            "consentStatus",
         ])
     );
+    assert_eq!(r["consentStatus"], "given");
     assert_eq!(r["version"], "KI-CR-v1.1.0");
     assert_eq!(r["jurisdiction"], "EU");
     assert_eq!(r["consentTimestamp"], T0 + 3_600);
@@ -190,7 +218,8 @@ fn kantara_receipt_of_the_sample() {
     assert_eq!(r["consentReceiptID"], f.grant.id().to_string());
     assert_eq!(r["language"], "en");
     assert_eq!(r["piiPrincipalId"], pseudonym_hex(&f.p));
-    assert_eq!(r["policyUrl"], "https://traffic.example/notice/v3");
+    // Issue 11: the privacy policy, never the notice URL.
+    assert_eq!(r["policyUrl"], "https://traffic.example/privacy");
     assert_eq!(r["sensitive"], false);
     assert_eq!(r["spiCat"], serde_json::json!([]));
 
@@ -229,18 +258,23 @@ fn kantara_receipt_of_the_sample() {
     assert_eq!(services[0]["service"], "live-routing-2026");
     let purposes = services[0]["purposes"].as_array().unwrap();
     assert_eq!(purposes.len(), 2);
-    let by_category = |iri: &str| {
+    // Issue 11: the specification's numbered categories; the DPV IRIs in
+    // purposeDpv / piiCategoryDpv.
+    let by_category = |cat: &str| {
         purposes
             .iter()
-            .find(|p| p["purposeCategory"] == serde_json::json!([iri]))
-            .unwrap_or_else(|| panic!("no purpose {iri}"))
+            .find(|p| p["purposeCategory"] == serde_json::json!([cat]))
+            .unwrap_or_else(|| panic!("no purpose {cat}"))
     };
-    let own = by_category("https://w3id.org/dpv#ServiceProvision");
-    let city = by_category("https://city.example/purpose#UrbanPlanning");
+    let own = by_category("1 - Core Function");
+    let city = by_category("11 - 3rd Party Sharing for ...");
+    assert_eq!(own["purposeDpv"], "https://w3id.org/dpv#ServiceProvision");
+    assert_eq!(city["purposeDpv"], URBAN);
     for p in [own, city] {
         assert_eq!(p["consentType"], "EXPLICIT");
+        assert_eq!(p["piiCategory"], serde_json::json!(["15 - Behavioural"]));
         assert_eq!(
-            p["piiCategory"],
+            p["piiCategoryDpv"],
             serde_json::json!(["https://w3id.org/dpv/pd#Location"])
         );
         assert_eq!(
@@ -259,7 +293,8 @@ fn kantara_receipt_of_the_sample() {
     assert!(own.get("thirdPartyName").is_none());
     assert_eq!(city["purpose"], "Urban Planning");
     assert_eq!(city["thirdPartyDisclosure"], true);
-    assert_eq!(city["thirdPartyName"], PARTNER);
+    // Issue 11: a name, not a party id.
+    assert_eq!(city["thirdPartyName"], "City of Example");
 }
 
 #[test]
@@ -269,17 +304,14 @@ fn kantara_primary_and_sensitive_come_from_the_caller() {
     i.primary_purposes = vec![t("dpv:ServiceProvision")];
     i.sensitive_categories = vec![t("pd:Location")];
     i.policy_url = Some("https://traffic.example/privacy".into());
-    let r = kantara_receipt(&f.offer, &f.grant, &i).unwrap();
+    let r = kantara_receipt(&f.offer, &f.grant, ExportStatus::Given, &i).unwrap();
     let purposes = r["services"][0]["purposes"].as_array().unwrap();
     for p in purposes {
         let primary = p["purpose"] == "Service Provision";
         assert_eq!(p["primaryPurpose"], primary);
     }
     assert_eq!(r["sensitive"], true);
-    assert_eq!(
-        r["spiCat"],
-        serde_json::json!(["https://w3id.org/dpv/pd#Location"])
-    );
+    assert_eq!(r["spiCat"], serde_json::json!(["15 - Behavioural"]));
     assert_eq!(r["policyUrl"], "https://traffic.example/privacy");
 }
 
@@ -290,12 +322,9 @@ fn kantara_health_is_always_sensitive() {
     o.categories.push(t("pd:Health"));
     let offer = o.sign(&p.controller).unwrap();
     let grant = sample::signed_grant(&p, &offer).unwrap();
-    let r = kantara_receipt(&offer, &grant, &info()).unwrap();
+    let r = kantara_receipt(&offer, &grant, ExportStatus::Given, &info()).unwrap();
     assert_eq!(r["sensitive"], true);
-    assert_eq!(
-        r["spiCat"],
-        serde_json::json!(["https://w3id.org/dpv/pd#Health"])
-    );
+    assert_eq!(r["spiCat"], serde_json::json!(["6 - Health"]));
 }
 
 #[test]
@@ -304,7 +333,7 @@ fn kantara_no_recipients_means_no_disclosure() {
     let mut g = sample::grant_body(&f.p, &f.offer);
     g.recipients.clear();
     let grant = g.sign_both(&f.offer, &f.p.person, &f.p.controller).unwrap();
-    let r = kantara_receipt(&f.offer, &grant, &info()).unwrap();
+    let r = kantara_receipt(&f.offer, &grant, ExportStatus::Given, &info()).unwrap();
     for p in r["services"][0]["purposes"].as_array().unwrap() {
         assert_eq!(p["thirdPartyDisclosure"], false);
         assert!(p.get("thirdPartyName").is_none());
@@ -327,14 +356,15 @@ fn imported_grants_need_a_declared_consent_type() {
     let f = fixture();
     let grant = imported_grant(&f.p, &f.offer);
     assert_eq!(
-        kantara_receipt(&f.offer, &grant, &info()),
+        kantara_receipt(&f.offer, &grant, ExportStatus::Given, &info()),
         Err(ExportError::MissingControllerInfo {
+            party: PARTY.into(),
             field: "imported_consent_type"
         })
     );
     let mut i = info();
     i.imported_consent_type = Some("EXPLICIT".into());
-    let r = kantara_receipt(&f.offer, &grant, &i).unwrap();
+    let r = kantara_receipt(&f.offer, &grant, ExportStatus::Given, &i).unwrap();
     assert_eq!(r["services"][0]["purposes"][0]["consentType"], "EXPLICIT");
     assert_eq!(
         r["collectionMethod"],
@@ -359,7 +389,16 @@ fn iso27560_record_of_the_sample() {
     assert_eq!(r["@context"]["dpv"], "https://w3id.org/dpv#");
     assert_eq!(r["@context"]["pd"], "https://w3id.org/dpv/pd#");
     assert_eq!(r["@type"], "dpv:ConsentRecord");
-    assert_eq!(r["dct:conformsTo"], DPV_27560_RECORD);
+    // Issue 11: dct:conformsTo and the record itself are IRIs.
+    assert_eq!(
+        r["dct:conformsTo"],
+        serde_json::json!({"@id": DPV_27560_RECORD})
+    );
+    assert_eq!(r["@id"], artifact_iri(f.grant.id()));
+    assert_eq!(
+        r["@context"]["eu-gdpr"],
+        "https://w3id.org/dpv/legal/eu/gdpr#"
+    );
     assert_eq!(r["dct:identifier"], f.grant.id().to_string());
     assert!(r.get("dct:replaces").is_none());
     assert_eq!(
@@ -396,10 +435,17 @@ fn iso27560_record_of_the_sample() {
     // The controller's own processing, then one per recipient.
     let processes = r["dpv:hasProcess"].as_array().unwrap();
     assert_eq!(processes.len(), 2);
-    let storage = serde_json::json!({
-        "@type": "dpv:StorageDuration",
-        "dpv:hasDuration": {"@type": "dpv:TemporalDuration", "rdf:value": "P30D"},
-    });
+    // Issue 11: the storage location as well as the duration.
+    let storage = serde_json::json!([
+        {"@type": "dpv:StorageLocation", "dpv:hasLocation": [{"@id": "loc:DE"}]},
+        {
+            "@type": "dpv:StorageDuration",
+            "dpv:hasDuration": {
+                "@type": "dpv:TemporalDuration",
+                "rdf:value": {"@value": "P30D", "@type": "xsd:duration"},
+            },
+        },
+    ]);
     assert_eq!(processes[0]["@type"], "dpv:Process");
     assert_eq!(
         processes[0]["dpv:hasPurpose"],
@@ -414,6 +460,10 @@ fn iso27560_record_of_the_sample() {
     );
     assert_eq!(
         processes[0]["dpv:hasRecipient"],
+        serde_json::json!({"@id": "_:controller"})
+    );
+    assert_eq!(
+        processes[0]["dpv:hasDataController"],
         serde_json::json!({"@id": "_:controller"})
     );
     assert_eq!(processes[0]["dpv:hasStorageCondition"], storage);
@@ -453,24 +503,38 @@ fn iso27560_record_of_the_sample() {
         entities[0]["schema:contactPoint"]["schema:telephone"],
         "+49 30 000000"
     );
+    // Issue 11: the third party with name, contact and address (§8.4).
     assert_eq!(
         entities[1],
         serde_json::json!({
             "@id": "_:recipient-1",
-            "@type": ["dpv:Recipient", "dpv:ThirdParty"],
+            "@type": ["dpv:LegalEntity", "dpv:Recipient", "dpv:ThirdParty"],
             "dpv:hasIdentifier": PARTNER,
+            "dpv:hasName": "City of Example",
+            "schema:address": {
+                "@type": "schema:PostalAddress",
+                "schema:streetAddress": "2 Town Hall Square",
+                "schema:addressLocality": "Example City",
+                "schema:addressCountry": "DE",
+            },
+            "schema:contactPoint": {
+                "@type": "schema:ContactPoint",
+                "schema:name": "Mobility Department",
+                "schema:email": "mobility@city.example",
+                "schema:telephone": "+49 30 111111",
+            },
         })
     );
 
     assert_eq!(
         r["dpv:hasConsentControl"],
         serde_json::json!({
-            "@type": "dpv:WithdrawConsent",
+            "@type": ["dpv:WithdrawConsent"],
             "dct:description": format!(
                 "sign a consentkit withdrawal of grant {} with the key that signed the grant",
                 f.grant.id()
             ),
-            "dpv:isExercisedAt": "https://traffic.example/consents",
+            "dpv:isExercisedAt": {"@id": "https://traffic.example/consents"},
         })
     );
 
@@ -511,7 +575,8 @@ fn iso27560_statuses_add_one_event() {
             "@type": ["dpv:ConsentWithdrawn"],
             "dpv:isIndicatedAtTime": {"@value": "2026-11-11T00:00:00Z", "@type": "xsd:dateTime"},
             "dpv:isIndicatedBy": {"@id": "_:subject"},
-            "dpv:hasIndicationMethod": "withdrawal by the person",
+            "dpv:hasIndicationMethod": "withdrawal (or refusal of the same offer) signed by the person",
+            "dpv:hasDuration": {"@type": "dpv:EndlessDuration"},
         })
     );
 
@@ -525,7 +590,15 @@ fn iso27560_statuses_add_one_event() {
         serde_json::json!({"@id": "_:controller"})
     );
 
-    let r = iso27560_record(&f.offer, &f.grant, ExportStatus::Expired, &i).unwrap();
+    let r = iso27560_record(
+        &f.offer,
+        &f.grant,
+        ExportStatus::Expired {
+            at: Grant::from_artifact(&f.grant).unwrap().expires_at.unwrap(),
+        },
+        &i,
+    )
+    .unwrap();
     assert_eq!(
         last_event(&r)["@type"],
         serde_json::json!(["dpv:ConsentExpired"])
@@ -534,7 +607,27 @@ fn iso27560_statuses_add_one_event() {
         last_event(&r)["dpv:isIndicatedAtTime"]["@value"],
         "2027-04-30T00:00:00Z"
     );
-    assert!(last_event(&r).get("dpv:isIndicatedBy").is_none());
+    // Issue 11: the expiry event names who set it: the person signed the
+    // grant's expiry; the offer's use-by date is the controller's.
+    assert_eq!(
+        last_event(&r)["dpv:isIndicatedBy"],
+        serde_json::json!({"@id": "_:subject"})
+    );
+    assert_eq!(
+        last_event(&r)["dpv:hasDuration"],
+        serde_json::json!({"@type": "dpv:EndlessDuration"})
+    );
+    let r = iso27560_record(
+        &f.offer,
+        &f.grant,
+        ExportStatus::Expired { at: T0 + 20 * DAY },
+        &i,
+    )
+    .unwrap();
+    assert_eq!(
+        last_event(&r)["dpv:isIndicatedBy"],
+        serde_json::json!({"@id": "_:controller"})
+    );
 }
 
 #[test]
@@ -554,6 +647,10 @@ fn iso27560_refusal() {
             "dpv:isIndicatedAtTime": {"@value": "2026-11-01T01:00:00Z", "@type": "xsd:dateTime"},
             "dpv:isIndicatedBy": {"@id": "_:subject"},
             "dpv:hasIndicationMethod": "control in an app's interface; signed with the person's key",
+            "dpv:hasDuration": {
+                "@type": "dpv:UntilEventDuration",
+                "rdf:value": "until the person accepts the offer with a new grant",
+            },
         }])
     );
     // What was refused: the whole offer.
@@ -564,11 +661,19 @@ fn iso27560_refusal() {
             .len(),
         2
     );
-    assert!(r.get("dpv:hasConsentControl").is_none());
+    // Issue 11: a refusal record has a consent control too: how to give consent.
+    assert_eq!(
+        r["dpv:hasConsentControl"]["@type"],
+        serde_json::json!(["dpv:ProvideConsent"])
+    );
+    assert_eq!(
+        r["dpv:hasConsentControl"]["dpv:isExercisedAt"],
+        serde_json::json!({"@id": "https://traffic.example/consents"})
+    );
 
     // Kantara receipts record consent given, not refused.
     assert!(matches!(
-        kantara_receipt(&f.offer, &refusal, &info()),
+        kantara_receipt(&f.offer, &refusal, ExportStatus::Given, &info()),
         Err(ExportError::WrongKind {
             role: "decision",
             found: ArtifactKind::Refusal,
@@ -585,7 +690,38 @@ fn iso27560_supersedes_becomes_replaces() {
     g.issued_at += DAY;
     let renewed = g.sign_both(&f.offer, &f.p.person, &f.p.controller).unwrap();
     let r = iso27560_record(&f.offer, &renewed, ExportStatus::Given, &info()).unwrap();
-    assert_eq!(r["dct:replaces"], f.grant.id().to_string());
+    assert_eq!(
+        r["dct:replaces"],
+        serde_json::json!({"@id": artifact_iri(f.grant.id())})
+    );
+    // Issue 11: a renewal is RenewedConsentGiven, not ConsentGiven.
+    assert_eq!(
+        r["dpv:hasConsentStatus"][0]["@type"],
+        serde_json::json!(["dpv:RenewedConsentGiven", "dpv:ExplicitlyExpressedConsent"])
+    );
+    // The replaced grant shows it was superseded, by which record.
+    let old = iso27560_record(
+        &f.offer,
+        &f.grant,
+        ExportStatus::Superseded {
+            at: T0 + 3_600 + DAY,
+            by: renewed.id(),
+        },
+        &info(),
+    )
+    .unwrap();
+    assert_eq!(
+        old["dct:isReplacedBy"],
+        serde_json::json!({"@id": artifact_iri(renewed.id())})
+    );
+    assert_eq!(
+        last_event(&old)["@type"],
+        serde_json::json!(["dpv:RenewedConsentGiven"])
+    );
+    assert_eq!(
+        last_event(&old)["dpv:isIndicatedAtTime"]["@value"],
+        "2026-11-02T01:00:00Z"
+    );
 }
 
 #[test]
@@ -599,7 +735,7 @@ fn iso27560_no_expiry_is_endless() {
         r["dpv:hasConsentStatus"][0]["dpv:hasDuration"],
         serde_json::json!({"@type": "dpv:EndlessDuration"})
     );
-    let k = kantara_receipt(&f.offer, &grant, &info()).unwrap();
+    let k = kantara_receipt(&f.offer, &grant, ExportStatus::Given, &info()).unwrap();
     let term = k["services"][0]["purposes"][0]["termination"]
         .as_str()
         .unwrap();
@@ -620,7 +756,7 @@ fn a_grant_for_another_offer_is_refused() {
         given: other.id(),
     };
     assert_eq!(
-        kantara_receipt(&other, &f.grant, &info()),
+        kantara_receipt(&other, &f.grant, ExportStatus::Given, &info()),
         Err(want.clone())
     );
     assert_eq!(
@@ -633,7 +769,7 @@ fn a_grant_for_another_offer_is_refused() {
         Err(ExportError::OfferMismatch { .. })
     ));
     // The message names both.
-    let msg = kantara_receipt(&other, &f.grant, &info())
+    let msg = kantara_receipt(&other, &f.grant, ExportStatus::Given, &info())
         .unwrap_err()
         .to_string();
     assert!(msg.contains(&f.offer.id().to_string()), "{msg}");
@@ -646,7 +782,7 @@ fn wrong_kinds_are_refused() {
     let receipt: DataReceipt = sample::receipt(&f.grant).unwrap();
     let receipt = receipt.sign(&f.grant, &f.p.controller).unwrap();
     assert_eq!(
-        kantara_receipt(&f.grant, &f.grant, &info()),
+        kantara_receipt(&f.grant, &f.grant, ExportStatus::Given, &info()),
         Err(ExportError::WrongKind {
             role: "offer",
             expected: "an offer",
@@ -664,7 +800,7 @@ fn wrong_kinds_are_refused() {
         })
     );
     assert!(matches!(
-        kantara_receipt(&f.offer, &f.offer, &info()),
+        kantara_receipt(&f.offer, &f.offer, ExportStatus::Given, &info()),
         Err(ExportError::WrongKind {
             role: "decision",
             found: ArtifactKind::Offer,
@@ -701,7 +837,7 @@ fn a_grant_taking_more_than_offered_is_refused() {
                 &crate::KnownViolation::new("a grant beyond its offer, for the export to refuse"),
             )
             .unwrap();
-        let err = kantara_receipt(&f.offer, &grant, &info()).unwrap_err();
+        let err = kantara_receipt(&f.offer, &grant, ExportStatus::Given, &info()).unwrap_err();
         match &err {
             ExportError::NotInOffer {
                 decision,
@@ -733,7 +869,7 @@ fn a_grant_to_another_controller_is_refused() {
         )
         .unwrap();
     assert_eq!(
-        kantara_receipt(&f.offer, &grant, &info()),
+        kantara_receipt(&f.offer, &grant, ExportStatus::Given, &info()),
         Err(ExportError::ControllerMismatch {
             decision: grant.label_str(),
             addressed: "other.example".into(),
@@ -767,21 +903,39 @@ fn controller_info_must_be_complete_and_match() {
     ] {
         let mut i = info();
         edit(&mut i);
-        let want = Err(ExportError::MissingControllerInfo { field });
-        assert_eq!(kantara_receipt(&f.offer, &f.grant, &i), want);
+        let want = Err(ExportError::MissingControllerInfo {
+            party: if field == "party" {
+                String::new()
+            } else {
+                PARTY.into()
+            },
+            field,
+        });
+        assert_eq!(
+            kantara_receipt(&f.offer, &f.grant, ExportStatus::Given, &i),
+            want
+        );
         assert_eq!(
             iso27560_record(&f.offer, &f.grant, ExportStatus::Given, &i),
             want
         );
     }
     assert_eq!(
-        kantara_receipt(&f.offer, &f.grant, &ControllerInfo::default()),
-        Err(ExportError::MissingControllerInfo { field: "party" })
+        kantara_receipt(
+            &f.offer,
+            &f.grant,
+            ExportStatus::Given,
+            &ControllerInfo::default()
+        ),
+        Err(ExportError::MissingControllerInfo {
+            party: String::new(),
+            field: "party"
+        })
     );
     let mut i = info();
     i.party = PARTNER.into();
     assert_eq!(
-        kantara_receipt(&f.offer, &f.grant, &i),
+        kantara_receipt(&f.offer, &f.grant, ExportStatus::Given, &i),
         Err(ExportError::ControllerInfoMismatch {
             info: PARTNER.into(),
             offerer: PARTY.into(),
@@ -826,15 +980,12 @@ fn statuses_that_do_not_fit_are_refused() {
         )),
         "refused"
     );
-    // Expired needs an expiry.
-    let mut g = sample::grant_body(&f.p, &f.offer);
-    g.expires_at = None;
-    let endless = g.sign_both(&f.offer, &f.p.person, &f.p.controller).unwrap();
+    // Expired before the grant was given.
     assert_eq!(
         status_of(iso27560_record(
             &f.offer,
-            &endless,
-            ExportStatus::Expired,
+            &f.grant,
+            ExportStatus::Expired { at: T0 },
             &i
         )),
         "expired"
@@ -843,7 +994,7 @@ fn statuses_that_do_not_fit_are_refused() {
     let refusal = sample::signed_refusal(&f.p, &f.offer).unwrap();
     for s in [
         ExportStatus::Given,
-        ExportStatus::Expired,
+        ExportStatus::Expired { at: T0 + DAY },
         ExportStatus::Withdrawn { at: T0 + DAY },
     ] {
         assert_eq!(
@@ -860,7 +1011,7 @@ fn both_views_round_trip_through_json_text() {
     let f = fixture();
     let refusal = sample::signed_refusal(&f.p, &f.offer).unwrap();
     let views = [
-        kantara_receipt(&f.offer, &f.grant, &info()).unwrap(),
+        kantara_receipt(&f.offer, &f.grant, ExportStatus::Given, &info()).unwrap(),
         iso27560_record(&f.offer, &f.grant, ExportStatus::Given, &info()).unwrap(),
         iso27560_record(
             &f.offer,
@@ -887,8 +1038,8 @@ fn deterministic() {
     let f = fixture();
     let g = fixture();
     assert_eq!(
-        kantara_receipt(&f.offer, &f.grant, &info()),
-        kantara_receipt(&g.offer, &g.grant, &info())
+        kantara_receipt(&f.offer, &f.grant, ExportStatus::Given, &info()),
+        kantara_receipt(&g.offer, &g.grant, ExportStatus::Given, &info())
     );
     assert_eq!(
         iso27560_record(&f.offer, &f.grant, ExportStatus::Given, &info()),
@@ -901,7 +1052,10 @@ fn pseudonym_appears_and_no_key_material_does() {
     let f = fixture();
     let refusal = sample::signed_refusal(&f.p, &f.offer).unwrap();
     let texts = [
-        serde_json::to_string(&kantara_receipt(&f.offer, &f.grant, &info()).unwrap()).unwrap(),
+        serde_json::to_string(
+            &kantara_receipt(&f.offer, &f.grant, ExportStatus::Given, &info()).unwrap(),
+        )
+        .unwrap(),
         serde_json::to_string(
             &iso27560_record(&f.offer, &f.grant, ExportStatus::Given, &info()).unwrap(),
         )
@@ -957,10 +1111,13 @@ fn errors_display_what_and_where() {
         msg.starts_with(&format!("grant {}: status refused:", f.grant.id())),
         "{msg}"
     );
-    let e = ExportError::MissingControllerInfo { field: "email" };
+    let e = ExportError::MissingControllerInfo {
+        party: PARTY.into(),
+        field: "email",
+    };
     assert_eq!(
         e.to_string(),
-        "controller info: email is required and empty"
+        "controller info for traffic.example: email is required and empty"
     );
 }
 
@@ -975,6 +1132,623 @@ fn status_terms() {
         ExportStatus::Revoked { at: 0 }.dpv_term(),
         "dpv:ConsentRevoked"
     );
-    assert_eq!(ExportStatus::Expired.dpv_term(), "dpv:ConsentExpired");
+    assert_eq!(
+        ExportStatus::Expired { at: 0 }.dpv_term(),
+        "dpv:ConsentExpired"
+    );
+    assert_eq!(
+        ExportStatus::Superseded {
+            at: 0,
+            by: ArtifactId([0; 16])
+        }
+        .dpv_term(),
+        "dpv:RenewedConsentGiven"
+    );
     assert_eq!(ExportStatus::Refused.dpv_term(), "dpv:ConsentRefused");
+}
+
+// ------------------------------------------------- issue 11: Kantara 1.1
+
+#[test]
+fn kantara_refuses_without_a_policy_url_rather_than_using_the_notice() {
+    let f = fixture();
+    let mut i = info();
+    i.policy_url = None;
+    assert_eq!(
+        kantara_receipt(&f.offer, &f.grant, ExportStatus::Given, &i),
+        Err(ExportError::MissingControllerInfo {
+            party: PARTY.into(),
+            field: "policy_url"
+        })
+    );
+    i.policy_url = Some("/privacy".into());
+    assert!(matches!(
+        kantara_receipt(&f.offer, &f.grant, ExportStatus::Given, &i),
+        Err(ExportError::NotAnIri {
+            field: "policy_url",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn kantara_reports_the_status_at_export_time() {
+    let f = fixture();
+    let i = info();
+    let given = kantara_receipt(&f.offer, &f.grant, ExportStatus::Given, &i).unwrap();
+    assert_eq!(given["consentStatus"], "given");
+    assert!(given.get("consentStatusSince").is_none());
+    let at = T0 + 10 * DAY;
+    for (status, name, says) in [
+        (
+            ExportStatus::Withdrawn { at },
+            "withdrawn",
+            "WITHDRAWN by the person at 2026-11-11T00:00:00Z; ",
+        ),
+        (
+            ExportStatus::Revoked { at },
+            "revoked",
+            "REVOKED by the controller at 2026-11-11T00:00:00Z; ",
+        ),
+        (
+            ExportStatus::Expired { at },
+            "expired",
+            "EXPIRED at 2026-11-11T00:00:00Z; ",
+        ),
+    ] {
+        let r = kantara_receipt(&f.offer, &f.grant, status, &i).unwrap();
+        assert_eq!(r["consentStatus"], name);
+        assert_eq!(r["consentStatusSince"], at);
+        let term = r["services"][0]["purposes"][0]["termination"]
+            .as_str()
+            .unwrap();
+        assert!(term.starts_with(says), "{term}");
+        assert_ne!(r, given);
+    }
+    // A status before the grant does not fit.
+    assert!(matches!(
+        kantara_receipt(&f.offer, &f.grant, ExportStatus::Withdrawn { at: T0 }, &i),
+        Err(ExportError::StatusMismatch { .. })
+    ));
+}
+
+#[test]
+fn kantara_third_party_needs_its_name() {
+    let f = fixture();
+    let mut i = info();
+    i.recipients.clear();
+    assert_eq!(
+        kantara_receipt(&f.offer, &f.grant, ExportStatus::Given, &i),
+        Err(ExportError::MissingRecipientInfo {
+            decision: f.grant.label_str(),
+            party: PARTNER.into(),
+        })
+    );
+    let mut i = info();
+    i.recipients[0].phone.clear();
+    assert_eq!(
+        kantara_receipt(&f.offer, &f.grant, ExportStatus::Given, &i),
+        Err(ExportError::MissingControllerInfo {
+            party: PARTNER.into(),
+            field: "phone"
+        })
+    );
+}
+
+#[test]
+fn kantara_unmapped_purpose_is_refused_unless_the_caller_maps_it() {
+    let f = fixture();
+    let mut i = info();
+    i.kantara_purposes.clear();
+    assert_eq!(
+        kantara_receipt(&f.offer, &f.grant, ExportStatus::Given, &i),
+        Err(ExportError::NoKantaraCategory {
+            field: "purpose",
+            term: URBAN.into(),
+            map: "kantara_purposes",
+        })
+    );
+    // The caller can override the built-in table, with a real category only.
+    let mut i = info();
+    i.kantara_pii_categories = vec![(t("pd:Location"), 11)];
+    let r = kantara_receipt(&f.offer, &f.grant, ExportStatus::Given, &i).unwrap();
+    assert_eq!(
+        r["services"][0]["purposes"][0]["piiCategory"],
+        serde_json::json!(["11 - Property/Asset"])
+    );
+    i.kantara_pii_categories = vec![(t("pd:Location"), 17)];
+    assert!(matches!(
+        kantara_receipt(&f.offer, &f.grant, ExportStatus::Given, &i),
+        Err(ExportError::BadKantaraCategory { number: 17, .. })
+    ));
+}
+
+#[test]
+fn kantara_tables_map_every_built_in_term_to_a_real_category() {
+    use crate::vocab::BUILT_IN;
+    for (n, name) in kantara::PURPOSE_CATEGORIES {
+        assert_eq!(kantara::purpose_category(n), Some(format!("{n} - {name}")));
+    }
+    assert_eq!(kantara::purpose_category(0), None);
+    assert_eq!(kantara::pii_category(17), None);
+    for (term, n) in kantara::DPV_PURPOSES.iter().chain(&kantara::DPV_PII) {
+        assert!(
+            BUILT_IN.iter().any(|(_, b)| b == term),
+            "{term} is not a built-in term"
+        );
+        assert!((1..=16).contains(n), "{term} -> {n}");
+    }
+    // Every built-in purpose but AcademicResearch, every built-in category.
+    for (code, term) in BUILT_IN {
+        let mapped = if term.starts_with("pd:") {
+            kantara::DPV_PII.iter().any(|(t, _)| t == term)
+        } else if *code < 32 {
+            kantara::DPV_PURPOSES.iter().any(|(t, _)| t == term)
+        } else {
+            continue;
+        };
+        assert!(mapped || *term == "dpv:AcademicResearch", "{term} unmapped");
+    }
+}
+
+/// docs/EXPORTS.md shows the same DPV -> Kantara tables as the code.
+#[test]
+fn kantara_mapping_tables_in_the_docs_match_the_code() {
+    let doc = include_str!("../../../docs/EXPORTS.md");
+    let rows: Vec<(String, String)> = doc
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            // | `dpv:X` | N - Name |
+            if cells.len() >= 4 && cells[1].starts_with("`dpv:")
+                || cells.len() >= 4 && cells[1].starts_with("`pd:")
+            {
+                Some((cells[1].trim_matches('`').to_owned(), cells[2].to_owned()))
+            } else {
+                None
+            }
+        })
+        .collect();
+    let mut want: Vec<(String, String)> = Vec::new();
+    for (term, n) in kantara::DPV_PURPOSES {
+        want.push((term.to_owned(), kantara::purpose_category(n).unwrap()));
+    }
+    for (term, n) in kantara::DPV_PII {
+        want.push((term.to_owned(), kantara::pii_category(n).unwrap()));
+    }
+    let mut got = rows;
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+}
+
+// ------------------------------------------------ issue 11: ISO 27560
+
+#[test]
+fn iso27560_has_rights_with_where_to_exercise_them() {
+    let f = fixture();
+    let mut i = info();
+    i.rights_url = Some("https://traffic.example/rights".into());
+    let r = iso27560_record(&f.offer, &f.grant, ExportStatus::Given, &i).unwrap();
+    assert_eq!(
+        r["dpv:hasRight"],
+        serde_json::json!([{
+            "@type": ["dpv:DataSubjectRight", "eu-gdpr:A7-3"],
+            "dct:title": "Right to withdraw consent",
+            "dct:description": "consent can be withdrawn at any time, for the future; contact Data Protection Officer (privacy@traffic.example)",
+            "dpv:isExercisedAt": {"@id": "https://traffic.example/rights"},
+        }])
+    );
+    // Without a rights URL, the consent management URL.
+    let r = iso27560_record(&f.offer, &f.grant, ExportStatus::Given, &info()).unwrap();
+    assert_eq!(
+        r["dpv:hasRight"][0]["dpv:isExercisedAt"],
+        serde_json::json!({"@id": "https://traffic.example/consents"})
+    );
+}
+
+#[test]
+fn iso27560_needs_storage_locations_that_are_places() {
+    let f = fixture();
+    let mut i = info();
+    i.storage_locations.clear();
+    assert_eq!(
+        iso27560_record(&f.offer, &f.grant, ExportStatus::Given, &i),
+        Err(ExportError::MissingControllerInfo {
+            party: PARTY.into(),
+            field: "storage_locations"
+        })
+    );
+    i.storage_locations = vec!["DE".into(), "Frankfurt".into()];
+    assert_eq!(
+        iso27560_record(&f.offer, &f.grant, ExportStatus::Given, &i),
+        Err(ExportError::BadLocation {
+            party: PARTY.into(),
+            value: "Frankfurt".into()
+        })
+    );
+    i.storage_locations = vec!["DE".into(), "EU".into()];
+    let r = iso27560_record(&f.offer, &f.grant, ExportStatus::Given, &i).unwrap();
+    assert_eq!(
+        r["dpv:hasProcess"][0]["dpv:hasStorageCondition"][0]["dpv:hasLocation"],
+        serde_json::json!([{"@id": "loc:DE"}, {"@id": "loc:EU"}])
+    );
+}
+
+#[test]
+fn iso27560_every_event_has_time_duration_entity_and_method() {
+    let f = fixture();
+    let i = info();
+    let refusal = sample::signed_refusal(&f.p, &f.offer).unwrap();
+    let at = T0 + 10 * DAY;
+    let records = [
+        iso27560_record(&f.offer, &refusal, ExportStatus::Refused, &i).unwrap(),
+        iso27560_record(&f.offer, &f.grant, ExportStatus::Given, &i).unwrap(),
+        iso27560_record(&f.offer, &f.grant, ExportStatus::Withdrawn { at }, &i).unwrap(),
+        iso27560_record(&f.offer, &f.grant, ExportStatus::Revoked { at }, &i).unwrap(),
+        iso27560_record(&f.offer, &f.grant, ExportStatus::Expired { at }, &i).unwrap(),
+        iso27560_record(
+            &f.offer,
+            &f.grant,
+            ExportStatus::Superseded {
+                at,
+                by: refusal.id(),
+            },
+            &i,
+        )
+        .unwrap(),
+    ];
+    for r in &records {
+        for e in r["dpv:hasConsentStatus"].as_array().unwrap() {
+            for k in [
+                "@type",
+                "dpv:isIndicatedAtTime",
+                "dpv:hasDuration",
+                "dpv:isIndicatedBy",
+                "dpv:hasIndicationMethod",
+            ] {
+                assert!(e.get(k).is_some(), "{k} missing in {e}");
+            }
+        }
+        for k in [
+            "dct:conformsTo",
+            "dct:identifier",
+            "dpv:hasDataSubject",
+            "dpv:hasNotice",
+            "dpv:hasProcess",
+            "dpv:hasDataController",
+            "dpv:hasJurisdiction",
+            "dpv:hasConsentControl",
+            "dpv:hasRight",
+            "dpv:hasEntity",
+            "dpv:hasConsentStatus",
+        ] {
+            assert!(r.get(k).is_some(), "{k} missing");
+        }
+    }
+}
+
+#[test]
+fn iso27560_terms_are_written_so_json_ld_expands_them_to_their_own_iri() {
+    let p = parties();
+    // A CURIE with a prefix the context defines is kept; eu-gdpr is defined.
+    let mut o = sample::offer().unwrap();
+    o.legal_basis = t("eu-gdpr:A6-1-a");
+    let offer = o.sign(&p.controller).unwrap();
+    let grant = sample::signed_grant(&p, &offer).unwrap();
+    let r = iso27560_record(&offer, &grant, ExportStatus::Given, &info()).unwrap();
+    assert_eq!(
+        r["dpv:hasLegalBasis"],
+        serde_json::json!({"@id": "eu-gdpr:A6-1-a"})
+    );
+    // A CURIE with any other prefix would expand to an IRI of scheme "ex":
+    // refused.
+    let mut o = sample::offer().unwrap();
+    o.legal_basis = t("ex:Consent");
+    let offer = o.sign(&p.controller).unwrap();
+    let grant = sample::signed_grant(&p, &offer).unwrap();
+    assert_eq!(
+        iso27560_record(&offer, &grant, ExportStatus::Given, &info()),
+        Err(ExportError::UnexpandableTerm {
+            term: "ex:Consent".into()
+        })
+    );
+}
+
+#[test]
+fn iso27560_urls_must_be_absolute() {
+    let f = fixture();
+    let mut i = info();
+    i.withdrawal_url = Some("consents".into());
+    assert_eq!(
+        iso27560_record(&f.offer, &f.grant, ExportStatus::Given, &i),
+        Err(ExportError::NotAnIri {
+            field: "withdrawal_url",
+            value: "consents".into()
+        })
+    );
+    let p = parties();
+    let mut o = sample::offer().unwrap();
+    o.notice.url = "notice/v3".into();
+    let offer = o.sign(&p.controller).unwrap();
+    let grant = sample::signed_grant(&p, &offer).unwrap();
+    assert!(matches!(
+        iso27560_record(&offer, &grant, ExportStatus::Given, &info()),
+        Err(ExportError::NotAnIri {
+            field: "notice url",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn artifact_iris_are_rfc6920_names() {
+    // RFC 4648 §10 test vectors, through the base64url encoder.
+    assert_eq!(base64url(b""), "");
+    assert_eq!(base64url(b"f"), "Zg");
+    assert_eq!(base64url(b"fo"), "Zm8");
+    assert_eq!(base64url(b"foo"), "Zm9v");
+    assert_eq!(base64url(b"foob"), "Zm9vYg");
+    assert_eq!(base64url(b"fooba"), "Zm9vYmE");
+    assert_eq!(base64url(b"foobar"), "Zm9vYmFy");
+    assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
+    assert_eq!(
+        artifact_iri(ArtifactId([0xff; 16])),
+        "ni:///sha-256-128;_____________________w"
+    );
+}
+
+// --------------------------------------------- issue 11: whole bundles
+
+fn bundle_of(arts: &[Artifact]) -> Vec<u8> {
+    crate::audit::to_sequence(arts)
+}
+
+#[test]
+fn export_consents_reports_the_lifecycle_status_at_the_time_given() {
+    let p = parties();
+    let all = sample::all(&p).unwrap();
+    let bundle = bundle_of(&all);
+    let grant = &all[1];
+    let infos = [info()];
+    let at = |t| export_consents(&bundle, ExportFormat::Kantara, &[], t, &infos).unwrap();
+    let before = at(T0);
+    assert!(before.documents.is_empty() && before.refused.is_empty());
+    let given = at(T0 + 5 * DAY);
+    assert_eq!(given.documents.len(), 1);
+    assert_eq!(
+        given.documents[0]["consentReceiptID"],
+        grant.id().to_string()
+    );
+    assert_eq!(given.documents[0]["consentStatus"], "given");
+    let withdrawn = at(T0 + 11 * DAY);
+    assert_eq!(withdrawn.documents[0]["consentStatus"], "withdrawn");
+    assert_eq!(withdrawn.documents[0]["consentStatusSince"], T0 + 10 * DAY);
+
+    // Without the withdrawal, the grant expires.
+    let bundle = bundle_of(&all[..5]);
+    let late =
+        export_consents(&bundle, ExportFormat::Kantara, &[], T0 + 400 * DAY, &infos).unwrap();
+    assert_eq!(late.documents[0]["consentStatus"], "expired");
+
+    // ISO: the refusal too.
+    let bundle = bundle_of(&all);
+    let iso = export_consents(&bundle, ExportFormat::Iso27560, &[], T0 + 11 * DAY, &infos).unwrap();
+    assert_eq!(iso.documents.len(), 2);
+    let last: Vec<&Value> = iso
+        .documents
+        .iter()
+        .map(|d| &last_event(d)["@type"][0])
+        .collect();
+    assert!(last.contains(&&Value::from("dpv:ConsentWithdrawn")));
+    assert!(last.contains(&&Value::from("dpv:ConsentRefused")));
+}
+
+#[test]
+fn export_consents_is_the_same_for_every_order() {
+    let p = parties();
+    let mut all = sample::all(&p).unwrap();
+    let infos = [info()];
+    let a = export_consents(
+        &bundle_of(&all),
+        ExportFormat::Iso27560,
+        &[],
+        T0 + 11 * DAY,
+        &infos,
+    )
+    .unwrap();
+    all.reverse();
+    let b = export_consents(
+        &bundle_of(&all),
+        ExportFormat::Iso27560,
+        &[],
+        T0 + 11 * DAY,
+        &infos,
+    )
+    .unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn export_consents_renewal_supersedes_the_old_grant() {
+    let p = parties();
+    let offer = sample::signed_offer(&p).unwrap();
+    let old = sample::signed_grant(&p, &offer).unwrap();
+    let mut g = sample::grant_body(&p, &offer);
+    g.supersedes = Some(old.id());
+    g.issued_at += DAY;
+    let new = g.sign_both(&p.person, &p.controller).unwrap();
+    let bundle = bundle_of(&[offer, old.clone(), new.clone()]);
+    let out = export_consents(
+        &bundle,
+        ExportFormat::Iso27560,
+        &[old.id()],
+        T0 + 2 * DAY,
+        &[info()],
+    )
+    .unwrap();
+    let rec = &out.documents[0];
+    assert_eq!(
+        rec["dct:isReplacedBy"],
+        serde_json::json!({"@id": artifact_iri(new.id())})
+    );
+    assert_eq!(
+        last_event(rec)["@type"],
+        serde_json::json!(["dpv:RenewedConsentGiven"])
+    );
+    let k = export_consents(
+        &bundle,
+        ExportFormat::Kantara,
+        &[old.id()],
+        T0 + 2 * DAY,
+        &[info()],
+    )
+    .unwrap();
+    assert_eq!(k.documents[0]["consentStatus"], "superseded");
+}
+
+#[test]
+fn export_consents_lists_what_it_cannot_export_and_exports_the_rest() {
+    let p = parties();
+    let all = sample::all(&p).unwrap();
+    let offer = &all[0];
+    let mut g = sample::grant_body(&p, offer);
+    g.purposes.push(t("dpv:Marketing"));
+    let greedy = g.sign_both(&p.person, &p.controller).unwrap();
+    let mut arts = all.clone();
+    arts.push(greedy.clone());
+    let out = export_consents(
+        &bundle_of(&arts),
+        ExportFormat::Kantara,
+        &[],
+        T0 + 5 * DAY,
+        &[info()],
+    )
+    .unwrap();
+    assert_eq!(out.documents.len(), 1);
+    assert_eq!(out.refused.len(), 1);
+    assert_eq!(out.refused[0].0, greedy.id());
+    assert!(matches!(out.refused[0].1, ExportError::NotInOffer { .. }));
+}
+
+#[test]
+fn export_consents_refuses_unusable_input() {
+    let p = parties();
+    let all = sample::all(&p).unwrap();
+    let bundle = bundle_of(&all);
+    let at = T0 + 5 * DAY;
+    let k = ExportFormat::Kantara;
+    // Not a bundle.
+    assert!(matches!(
+        export_consents(b"\xff\xff", k, &[], at, &[info()]),
+        Err(ExportError::Bundle { .. })
+    ));
+    // An id that is not in the bundle, or not a grant or refusal.
+    assert!(matches!(
+        export_consents(&bundle, k, &[ArtifactId([7; 16])], at, &[info()]),
+        Err(ExportError::NotInBundle { .. })
+    ));
+    assert!(matches!(
+        export_consents(&bundle, k, &[all[3].id()], at, &[info()]),
+        Err(ExportError::NotInBundle { .. })
+    ));
+    // A refusal is no Kantara receipt.
+    assert!(matches!(
+        export_consents(&bundle, k, &[all[2].id()], at, &[info()]),
+        Err(ExportError::WrongKind { .. })
+    ));
+    // A grant given after the export time.
+    assert!(matches!(
+        export_consents(&bundle, k, &[all[1].id()], T0, &[info()]),
+        Err(ExportError::StatusMismatch { .. })
+    ));
+    // No info for the controller.
+    assert_eq!(
+        export_consents(&bundle, k, &[], at, &[]),
+        Err(ExportError::NoControllerInfo {
+            decision: all[1].label_str(),
+            party: PARTY.into()
+        })
+    );
+    // The offer is missing: listed, not fatal.
+    let out = export_consents(&bundle_of(&all[1..]), k, &[], at, &[info()]).unwrap();
+    assert!(out.documents.is_empty());
+    assert!(matches!(out.refused[0].1, ExportError::NotInBundle { .. }));
+}
+
+// ------------------------------------------------ controller info JSON
+
+const INFO_JSON: &str = r#"{"controllers": [{
+  "party": "traffic.example", "name": "Traffic Example GmbH", "contact": "Data Protection Officer",
+  "address": {"street_address": "1 Example Street", "locality": "Berlin", "postal_code": "10115", "country": "DE"},
+  "email": "privacy@traffic.example", "phone": "+49 30 000000", "url": "https://traffic.example/",
+  "policy_url": "https://traffic.example/privacy", "withdrawal_url": "https://traffic.example/consents",
+  "storage_locations": ["DE"],
+  "recipients": [{"party": "city.example", "name": "City of Example", "contact": "Mobility Department",
+    "address": {"street_address": "2 Town Hall Square", "locality": "Example City", "country": "DE"},
+    "email": "mobility@city.example", "phone": "+49 30 111111"}],
+  "kantara_purposes": {"https://city.example/purpose#UrbanPlanning": 11}
+}]}"#;
+
+#[test]
+fn controller_info_json_reads_every_field() {
+    let infos = controller_infos_from_json(INFO_JSON).unwrap();
+    assert_eq!(infos, vec![info()]);
+}
+
+#[test]
+fn controller_info_json_is_read_strictly() {
+    let bad = |from: &str, to: &str| {
+        let json = INFO_JSON.replacen(from, to, 1);
+        assert_ne!(json, INFO_JSON);
+        controller_infos_from_json(&json).unwrap_err()
+    };
+    // Unknown (misspelled) field.
+    assert!(matches!(
+        bad("\"policy_url\"", "\"policyUrl\""),
+        ExportError::BadControllerInfo { .. }
+    ));
+    // A misspelled DPV term.
+    let e = bad(
+        "\"storage_locations\"",
+        "\"primary_purposes\": [\"dpv:ServiceProvison\"], \"storage_locations\"",
+    );
+    assert!(e.to_string().contains("dpv:ServiceProvision"), "{e}");
+    // A category that does not exist.
+    assert!(matches!(
+        bad("UrbanPlanning\": 11", "UrbanPlanning\": 0"),
+        ExportError::BadKantaraCategory { number: 0, .. }
+    ));
+    // A required field missing.
+    assert!(matches!(
+        bad("\"phone\": \"+49 30 000000\",", ""),
+        ExportError::BadControllerInfo { .. }
+    ));
+    // The same controller twice.
+    let twice = INFO_JSON.replacen("[{", "[{\"party\": \"traffic.example\", \"name\": \"x\", \"contact\": \"x\", \"address\": {\"street_address\": \"x\", \"country\": \"DE\"}, \"email\": \"x\", \"phone\": \"x\"}, {", 1);
+    assert!(matches!(
+        controller_infos_from_json(&twice),
+        Err(ExportError::BadControllerInfo { .. })
+    ));
+}
+
+/// The controller info example in docs/EXPORTS.md is read as documented.
+#[test]
+fn controller_info_example_in_the_docs_is_valid() {
+    let doc = include_str!("../../../docs/EXPORTS.md");
+    let start = doc.find("```json\n{\"controllers\"").unwrap() + "```json\n".len();
+    let end = start + doc[start..].find("```").unwrap();
+    let infos = controller_infos_from_json(&doc[start..end]).unwrap();
+    assert_eq!(infos.len(), 1);
+    let i = &infos[0];
+    assert_eq!(i.party, PARTY);
+    assert_eq!(i.recipients[0].party, PARTNER);
+    assert_eq!(i.kantara_purposes, vec![(t(URBAN), 11)]);
+    assert_eq!(
+        i.rights_url.as_deref(),
+        Some("https://traffic.example/rights")
+    );
+    let f = fixture();
+    let r = kantara_receipt(&f.offer, &f.grant, ExportStatus::Given, i).unwrap();
+    assert_eq!(r["policyUrl"], "https://traffic.example/privacy");
 }
