@@ -1577,7 +1577,7 @@ fn export_consents_renewal_supersedes_the_old_grant() {
     let mut g = sample::grant_body(&p, &offer);
     g.supersedes = Some(old.id());
     g.issued_at += DAY;
-    let new = g.sign_both(&p.person, &p.controller).unwrap();
+    let new = g.sign_both(&offer, &p.person, &p.controller).unwrap();
     let bundle = bundle_of(&[offer, old.clone(), new.clone()]);
     let out = export_consents(
         &bundle,
@@ -1614,7 +1614,13 @@ fn export_consents_lists_what_it_cannot_export_and_exports_the_rest() {
     let offer = &all[0];
     let mut g = sample::grant_body(&p, offer);
     g.purposes.push(t("dpv:Marketing"));
-    let greedy = g.sign_both(&p.person, &p.controller).unwrap();
+    let greedy = g
+        .sign_both_known_violation(
+            &p.person,
+            &p.controller,
+            &crate::KnownViolation::new("a grant beyond its offer, for the export to list"),
+        )
+        .unwrap();
     let mut arts = all.clone();
     arts.push(greedy.clone());
     let out = export_consents(
