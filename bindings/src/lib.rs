@@ -6,9 +6,9 @@ mod controller;
 mod error;
 mod export;
 mod keys;
+mod status;
 mod tcf;
 mod time;
-mod status;
 mod types;
 mod verify;
 mod wallet;
@@ -20,12 +20,12 @@ pub use keys::{
     public_key_info, ExternalKeyProvider, ExternalSigner, KeyPair, PublicKeyInfo, RawPublicKey,
     TrustSet, TrustedKey,
 };
+pub use status::{Status, StatusAnswer, StatusReference, StatusRegistry};
 pub use tcf::{
     decode_gpp, decode_tc_string, encode_tc_string, gpp_string, in_app_values, tc_string_for_grant,
     GppString, InAppValue, PublisherRestriction, PublisherTc, TcString, TcfExport,
 };
 pub use time::Timestamp;
-pub use status::{Status, StatusAnswer, StatusReference, StatusRegistry};
 pub use types::*;
 pub use verify::{commit, decode_artifact, inspect, make_bundle, notice_for_text, Verifier};
 pub use wallet::{repair_wallet, ReceiptCheck, RepairReport, Wallet, WalletProblem};

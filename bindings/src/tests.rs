@@ -288,7 +288,11 @@ fn status_check_through_the_skin() {
     let offer = controller
         .make_offer(sample_offer("traffic.example", "city.example"))
         .unwrap();
-    let oid = wallet.receive(offer.clone(), Timestamp(T0)).unwrap().artifact.id;
+    let oid = wallet
+        .receive(offer.clone(), Timestamp(T0))
+        .unwrap()
+        .artifact
+        .id;
     let registry = StatusRegistry::new("https://traffic.example/status/1".into(), 2, 256).unwrap();
     let reference = registry.assign().unwrap();
     let choice = Choice {
@@ -296,7 +300,10 @@ fn status_check_through_the_skin() {
         ..Choice::default()
     };
     let grant = controller
-        .countersign(wallet.accept(oid, choice, Timestamp(T0 + 10)).unwrap(), offer)
+        .countersign(
+            wallet.accept(oid, choice, Timestamp(T0 + 10)).unwrap(),
+            offer,
+        )
         .unwrap();
     let trust = TrustSet::new();
     trust
@@ -339,11 +346,24 @@ fn wallet_proofs_that_travel_through_the_skin() {
     let offer = controller
         .make_offer(sample_offer("traffic.example", "city.example"))
         .unwrap();
-    let oid = wallet.receive(offer.clone(), Timestamp(T0)).unwrap().artifact.id;
+    let oid = wallet
+        .receive(offer.clone(), Timestamp(T0))
+        .unwrap()
+        .artifact
+        .id;
     let grant = controller
-        .countersign(wallet.accept(oid, Choice::default(), Timestamp(T0 + 10)).unwrap(), offer)
+        .countersign(
+            wallet
+                .accept(oid, Choice::default(), Timestamp(T0 + 10))
+                .unwrap(),
+            offer,
+        )
         .unwrap();
-    let gid = wallet.receive(grant.clone(), Timestamp(T0 + 20)).unwrap().artifact.id;
+    let gid = wallet
+        .receive(grant.clone(), Timestamp(T0 + 20))
+        .unwrap()
+        .artifact
+        .id;
     let dir = std::env::temp_dir().join(format!("ckffi-receipts-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let log_key = consentkit::KeyPair::ed25519_from_seed(&[8; 32]).unwrap();

@@ -11,8 +11,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod audit;
 mod demo;
-mod http;
 mod export;
+mod http;
 mod log;
 mod proof;
 mod rng;

@@ -13,9 +13,9 @@ pub mod lifecycle;
 pub mod log;
 pub mod privacy;
 pub mod sample;
+pub mod status;
 pub mod tcf;
 pub mod time;
-pub mod status;
 pub mod vocab;
 pub mod wallet;
 

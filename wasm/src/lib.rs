@@ -24,8 +24,8 @@ pub mod export;
 pub mod issuer;
 pub mod keys;
 pub mod signer;
-pub mod tcf;
 pub mod status;
+pub mod tcf;
 pub mod verify;
 pub mod wallet;
 

@@ -38,8 +38,8 @@ pub use identify::identify;
 mod logged;
 mod provenance;
 mod report;
-pub mod witnessed;
 mod status;
+pub mod witnessed;
 pub use logged::{LogView, LogViewError};
 pub use provenance::{
     log_provenance, trust_provenance, CheckpointCheck, LogProvenance, Outcome, Provenance,

@@ -471,6 +471,38 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
+    typealias FfiType = UInt8
+    typealias SwiftType = UInt8
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt8 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: UInt8, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
+    typealias FfiType = UInt16
+    typealias SwiftType = UInt16
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -600,13 +632,32 @@ public protocol ControllerProtocol: AnyObject, Sendable {
     /**
      * Countersigns a grant or refusal that carries only the person's
      * signature (checked first: a controller never countersigns a forgery).
+     * `offer` is the signed offer it answers: a grant accepting a purpose,
+     * category or recipient the offer does not ask for is refused (`Usage`,
+     * naming it).
      */
-    func countersign(decision: Data) throws  -> Data
+    func countersign(decision: Data, offer: Data) throws  -> Data
     
     /**
-     * Signs a data receipt: a use of data under a grant.
+     * Countersigns a grant the caller knows does not fit its offer (a
+     * simulation making violations for an auditor), saying why; the grant
+     * is not checked against any offer.
      */
-    func issueReceipt(receipt: DataReceipt) throws  -> Data
+    func countersignKnownViolation(decision: Data, reason: String) throws  -> Data
+    
+    /**
+     * Signs a data receipt: a use of data under `grant` (the signed grant
+     * it cites). A use the grant does not cover (purpose, category,
+     * recipient, time) is refused (`Usage`, naming it).
+     */
+    func issueReceipt(receipt: DataReceipt, grant: Data) throws  -> Data
+    
+    /**
+     * Signs a data receipt the caller knows its grant does not cover,
+     * saying why (a simulation, a breach to disclose); not checked against
+     * any grant.
+     */
+    func issueReceiptKnownViolation(receipt: DataReceipt, reason: String) throws  -> Data
     
     /**
      * Signs a value record: what the person received under a grant.
@@ -626,7 +677,15 @@ public protocol ControllerProtocol: AnyObject, Sendable {
     /**
      * Revokes a grant (by id) at time `at`, with a reason.
      */
-    func revoke(grant: String, at: UInt64, reason: String) throws  -> Data
+    func revoke(grant: String, at: Timestamp, reason: String) throws  -> Data
+    
+    /**
+     * Imports a TC string as an imported grant under `offer` (artifact
+     * bytes) for the person with pseudonym `subject` (16 bytes), signed by
+     * this controller only. `categories` empty = the offer's categories.
+     * Returns the grant's bytes.
+     */
+    func importTcString(tcString: String, offer: Data, subject: Data, categories: [String], expiresAt: UInt64?) throws  -> Data
     
 }
 /**
@@ -713,26 +772,65 @@ public static func withSigner(signer: ExternalSigner)throws  -> Controller  {
     /**
      * Countersigns a grant or refusal that carries only the person's
      * signature (checked first: a controller never countersigns a forgery).
+     * `offer` is the signed offer it answers: a grant accepting a purpose,
+     * category or recipient the offer does not ask for is refused (`Usage`,
+     * naming it).
      */
-open func countersign(decision: Data)throws  -> Data  {
+open func countersign(decision: Data, offer: Data)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_controller_countersign(
             self.uniffiCloneHandle(),
-        FfiConverterData.lower(decision),uniffiCallStatus
+        FfiConverterData.lower(decision),
+        FfiConverterData.lower(offer),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Signs a data receipt: a use of data under a grant.
+     * Countersigns a grant the caller knows does not fit its offer (a
+     * simulation making violations for an auditor), saying why; the grant
+     * is not checked against any offer.
      */
-open func issueReceipt(receipt: DataReceipt)throws  -> Data  {
+open func countersignKnownViolation(decision: Data, reason: String)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_controller_countersign_known_violation(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(decision),
+        FfiConverterString.lower(reason),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Signs a data receipt: a use of data under `grant` (the signed grant
+     * it cites). A use the grant does not cover (purpose, category,
+     * recipient, time) is refused (`Usage`, naming it).
+     */
+open func issueReceipt(receipt: DataReceipt, grant: Data)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_controller_issue_receipt(
             self.uniffiCloneHandle(),
-        FfiConverterTypeDataReceipt_lower(receipt),uniffiCallStatus
+        FfiConverterTypeDataReceipt_lower(receipt),
+        FfiConverterData.lower(grant),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Signs a data receipt the caller knows its grant does not cover,
+     * saying why (a simulation, a breach to disclose); not checked against
+     * any grant.
+     */
+open func issueReceiptKnownViolation(receipt: DataReceipt, reason: String)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_controller_issue_receipt_known_violation(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDataReceipt_lower(receipt),
+        FfiConverterString.lower(reason),uniffiCallStatus
     )
 })
 }
@@ -778,14 +876,34 @@ open func publicKey() -> PublicKeyInfo  {
     /**
      * Revokes a grant (by id) at time `at`, with a reason.
      */
-open func revoke(grant: String, at: UInt64, reason: String)throws  -> Data  {
+open func revoke(grant: String, at: Timestamp, reason: String)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_controller_revoke(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(grant),
-        FfiConverterUInt64.lower(at),
+        FfiConverterTypeTimestamp_lower(at),
         FfiConverterString.lower(reason),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Imports a TC string as an imported grant under `offer` (artifact
+     * bytes) for the person with pseudonym `subject` (16 bytes), signed by
+     * this controller only. `categories` empty = the offer's categories.
+     * Returns the grant's bytes.
+     */
+open func importTcString(tcString: String, offer: Data, subject: Data, categories: [String], expiresAt: UInt64?)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_controller_import_tc_string(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(tcString),
+        FfiConverterData.lower(offer),
+        FfiConverterData.lower(subject),
+        FfiConverterSequenceString.lower(categories),
+        FfiConverterOptionUInt64.lower(expiresAt),uniffiCallStatus
     )
 })
 }
@@ -1618,6 +1736,207 @@ public func FfiConverterTypeKeyPair_lower(_ value: KeyPair) -> UInt64 {
 
 
 /**
+ * The controller's status list: random indices for new grants, decoys,
+ * and a signed Status List Token per epoch.
+ */
+public protocol StatusRegistryProtocol: AnyObject, Sendable {
+    
+    /**
+     * Adds `count` decoys: random free indices of no grant, set INVALID.
+     */
+    func addDecoys(count: UInt64) throws 
+    
+    /**
+     * A random free index for a new grant; pass it in `Choice.status`.
+     */
+    func assign() throws  -> StatusReference
+    
+    /**
+     * Sets a grant's status (e.g. `INVALID` once it is withdrawn).
+     */
+    func setStatus(idx: UInt64, status: Status) throws 
+    
+    /**
+     * The Status List Token for this epoch, signed by `controller`.
+     */
+    func signToken(controller: Controller, issuedAt: UInt64, ttl: UInt64, expiresAt: UInt64?) throws  -> Data
+    
+}
+/**
+ * The controller's status list: random indices for new grants, decoys,
+ * and a signed Status List Token per epoch.
+ */
+open class StatusRegistry: StatusRegistryProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_consentkit_ffi_fn_clone_statusregistry(self.handle, $0) }
+    }
+    /**
+     * A list at `uri` with `capacity` entries of `bits` (1, 2, 4 or 8) bits, all VALID.
+     */
+public convenience init(uri: String, bits: UInt8, capacity: UInt64)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_constructor_statusregistry_new(
+        FfiConverterString.lower(uri),
+        FfiConverterUInt8.lower(bits),
+        FfiConverterUInt64.lower(capacity),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_consentkit_ffi_fn_free_statusregistry(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Adds `count` decoys: random free indices of no grant, set INVALID.
+     */
+open func addDecoys(count: UInt64)throws   {try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_statusregistry_add_decoys(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(count),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * A random free index for a new grant; pass it in `Choice.status`.
+     */
+open func assign()throws  -> StatusReference  {
+    return try  FfiConverterTypeStatusReference_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_statusregistry_assign(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Sets a grant's status (e.g. `INVALID` once it is withdrawn).
+     */
+open func setStatus(idx: UInt64, status: Status)throws   {try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_statusregistry_set_status(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(idx),
+        FfiConverterTypeStatus_lower(status),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The Status List Token for this epoch, signed by `controller`.
+     */
+open func signToken(controller: Controller, issuedAt: UInt64, ttl: UInt64, expiresAt: UInt64? = nil)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_statusregistry_sign_token(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeController_lower(controller),
+        FfiConverterUInt64.lower(issuedAt),
+        FfiConverterUInt64.lower(ttl),
+        FfiConverterOptionUInt64.lower(expiresAt),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStatusRegistry: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = StatusRegistry
+
+    public static func lift(_ handle: UInt64) throws -> StatusRegistry {
+        return StatusRegistry(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: StatusRegistry) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StatusRegistry {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: StatusRegistry, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusRegistry_lift(_ handle: UInt64) throws -> StatusRegistry {
+    return try FfiConverterTypeStatusRegistry.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusRegistry_lower(_ value: StatusRegistry) -> UInt64 {
+    return FfiConverterTypeStatusRegistry.lower(value)
+}
+
+
+
+
+
+
+/**
  * The public keys an auditor or a wallet accepts, each with its role and
  * party. On the wire: a COSE_KeySet (`consentkit demo` writes `trust.cbor`).
  */
@@ -1867,6 +2186,22 @@ public protocol VerifierProtocol: AnyObject, Sendable {
     func auditRendered(bundle: Data, format: ReportFormat, at: UInt64?)  -> String
     
     /**
+     * Audits a bundle held in memory together with the controllers' Status
+     * List Tokens: a list still VALID for a grant ended more than its `ttl`
+     * before the list was issued is a `StaleStatus` finding.
+     */
+    func auditWithStatusLists(bundle: Data, statusLists: [Data], at: UInt64?) throws  -> AuditReport
+    
+    /**
+     * Checks a grant against a (cached) Status List Token at time `at`
+     * (`null`: now): the grant must verify, carry a status claim and not be
+     * expired; the token must be signed by the grant's controller, current,
+     * and for the grant's list. Returns the status and how long the answer
+     * may be cached; anything that prevents a statement is an error.
+     */
+    func checkGrantStatus(grant: Data, statusListToken: Data, at: UInt64?) throws  -> StatusAnswer
+    
+    /**
      * Decodes an artifact and verifies every signature and who made it
      * (roles and parties, per artifact kind). Returns the signers.
      */
@@ -1990,6 +2325,42 @@ open func auditRendered(bundle: Data, format: ReportFormat, at: UInt64? = nil) -
 }
     
     /**
+     * Audits a bundle held in memory together with the controllers' Status
+     * List Tokens: a list still VALID for a grant ended more than its `ttl`
+     * before the list was issued is a `StaleStatus` finding.
+     */
+open func auditWithStatusLists(bundle: Data, statusLists: [Data], at: UInt64? = nil)throws  -> AuditReport  {
+    return try  FfiConverterTypeAuditReport_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_verifier_audit_with_status_lists(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(bundle),
+        FfiConverterSequenceData.lower(statusLists),
+        FfiConverterOptionUInt64.lower(at),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Checks a grant against a (cached) Status List Token at time `at`
+     * (`null`: now): the grant must verify, carry a status claim and not be
+     * expired; the token must be signed by the grant's controller, current,
+     * and for the grant's list. Returns the status and how long the answer
+     * may be cached; anything that prevents a statement is an error.
+     */
+open func checkGrantStatus(grant: Data, statusListToken: Data, at: UInt64? = nil)throws  -> StatusAnswer  {
+    return try  FfiConverterTypeStatusAnswer_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_verifier_check_grant_status(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(grant),
+        FfiConverterData.lower(statusListToken),
+        FfiConverterOptionUInt64.lower(at),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Decodes an artifact and verifies every signature and who made it
      * (roles and parties, per artifact kind). Returns the signers.
      */
@@ -2072,7 +2443,7 @@ public protocol WalletProtocol: AnyObject, Sendable {
      * Returns the grant signed by the person, to send to the controller for
      * countersigning; the countersigned grant comes back through `receive`.
      */
-    func accept(offer: String, choice: Choice, at: UInt64) throws  -> Data
+    func accept(offer: String, choice: Choice, at: Timestamp) throws  -> Data
     
     /**
      * Records a transparency-log checkpoint note the wallet has seen.
@@ -2119,14 +2490,20 @@ public protocol WalletProtocol: AnyObject, Sendable {
     func exportBundle()  -> Data
     
     /**
+     * A C2SP `tlog-proof@v1` (text) for one of the wallet's artifacts (by
+     * id): its inclusion proof under a checkpoint of a trusted log.
+     */
+    func exportTlogProof(artifact: String) throws  -> String
+    
+    /**
      * A grant's state at `now`, or `null` if the wallet has no such grant.
      */
-    func grantState(grant: String, now: UInt64) throws  -> ConsentState?
+    func grantState(grant: String, now: Timestamp) throws  -> ConsentState?
     
     /**
      * The grants and their states at `now`.
      */
-    func grants(now: UInt64)  -> [GrantView]
+    func grants(now: Timestamp) throws  -> [GrantView]
     
     /**
      * What could not be read when the wallet was opened (damaged records,
@@ -2152,13 +2529,13 @@ public protocol WalletProtocol: AnyObject, Sendable {
      * verifies it against the wallet's trust set, keeps it, and returns the
      * violations that now concern it.
      */
-    func receive(bytes: Data, now: UInt64) throws  -> ReceiveOutcome
+    func receive(bytes: Data, now: Timestamp) throws  -> ReceiveOutcome
     
     /**
      * Refuses an offer (by id or digest) at time `at`; returns the refusal
      * for the controller to countersign.
      */
-    func refuse(offer: String, at: UInt64) throws  -> Data
+    func refuse(offer: String, at: Timestamp) throws  -> Data
     
     /**
      * Writes the wallet to a new file at `path` and keeps appending there.
@@ -2169,7 +2546,7 @@ public protocol WalletProtocol: AnyObject, Sendable {
      * What the person shared, with whom, for which purpose, under which
      * grant; what they received; and violations, at `now`.
      */
-    func summary(now: UInt64)  -> Summary
+    func summary(now: Timestamp) throws  -> Summary
     
     /**
      * The wallet as bytes (the file format), for apps that store it themselves.
@@ -2192,6 +2569,12 @@ public protocol WalletProtocol: AnyObject, Sendable {
     func trustKey(publicKey: Data, role: Role, party: String) throws 
     
     /**
+     * Checks an RFC 9942 COSE Receipt the log issued for one of the
+     * wallet's artifacts (by id) against the log keys the wallet trusts.
+     */
+    func verifyCoseReceipt(artifact: String, receipt: Data) throws  -> ReceiptCheck
+    
+    /**
      * The wallet format version of its header (1: written before wallets
      * had a key per controller; 2: a key per controller).
      */
@@ -2200,13 +2583,13 @@ public protocol WalletProtocol: AnyObject, Sendable {
     /**
      * Every violation in the wallet's records at `now` (the audit engine's findings).
      */
-    func violations(now: UInt64)  -> [Finding]
+    func violations(now: Timestamp) throws  -> [Finding]
     
     /**
      * Withdraws a grant (by id) at time `at`: one call. Returns the signed
      * withdrawal to send to the controller.
      */
-    func withdraw(grant: String, at: UInt64) throws  -> Data
+    func withdraw(grant: String, at: Timestamp) throws  -> Data
     
 }
 /**
@@ -2377,14 +2760,14 @@ public static func `open`(path: String, provider: ExternalKeyProvider? = nil)thr
      * Returns the grant signed by the person, to send to the controller for
      * countersigning; the countersigned grant comes back through `receive`.
      */
-open func accept(offer: String, choice: Choice, at: UInt64)throws  -> Data  {
+open func accept(offer: String, choice: Choice, at: Timestamp)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_wallet_accept(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(offer),
         FfiConverterTypeChoice_lower(choice),
-        FfiConverterUInt64.lower(at),uniffiCallStatus
+        FfiConverterTypeTimestamp_lower(at),uniffiCallStatus
     )
 })
 }
@@ -2492,15 +2875,29 @@ open func exportBundle() -> Data  {
 }
     
     /**
+     * A C2SP `tlog-proof@v1` (text) for one of the wallet's artifacts (by
+     * id): its inclusion proof under a checkpoint of a trusted log.
+     */
+open func exportTlogProof(artifact: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_wallet_export_tlog_proof(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(artifact),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * A grant's state at `now`, or `null` if the wallet has no such grant.
      */
-open func grantState(grant: String, now: UInt64)throws  -> ConsentState?  {
+open func grantState(grant: String, now: Timestamp)throws  -> ConsentState?  {
     return try  FfiConverterOptionTypeConsentState.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_wallet_grant_state(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(grant),
-        FfiConverterUInt64.lower(now),uniffiCallStatus
+        FfiConverterTypeTimestamp_lower(now),uniffiCallStatus
     )
 })
 }
@@ -2508,12 +2905,12 @@ open func grantState(grant: String, now: UInt64)throws  -> ConsentState?  {
     /**
      * The grants and their states at `now`.
      */
-open func grants(now: UInt64) -> [GrantView]  {
-    return try!  FfiConverterSequenceTypeGrantView.lift(try! rustCall() {
+open func grants(now: Timestamp)throws  -> [GrantView]  {
+    return try  FfiConverterSequenceTypeGrantView.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_wallet_grants(
             self.uniffiCloneHandle(),
-        FfiConverterUInt64.lower(now),uniffiCallStatus
+        FfiConverterTypeTimestamp_lower(now),uniffiCallStatus
     )
 })
 }
@@ -2565,13 +2962,13 @@ open func publicKeyFor(controller: String) -> PublicKeyInfo?  {
      * verifies it against the wallet's trust set, keeps it, and returns the
      * violations that now concern it.
      */
-open func receive(bytes: Data, now: UInt64)throws  -> ReceiveOutcome  {
+open func receive(bytes: Data, now: Timestamp)throws  -> ReceiveOutcome  {
     return try  FfiConverterTypeReceiveOutcome_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_wallet_receive(
             self.uniffiCloneHandle(),
         FfiConverterData.lower(bytes),
-        FfiConverterUInt64.lower(now),uniffiCallStatus
+        FfiConverterTypeTimestamp_lower(now),uniffiCallStatus
     )
 })
 }
@@ -2580,13 +2977,13 @@ open func receive(bytes: Data, now: UInt64)throws  -> ReceiveOutcome  {
      * Refuses an offer (by id or digest) at time `at`; returns the refusal
      * for the controller to countersign.
      */
-open func refuse(offer: String, at: UInt64)throws  -> Data  {
+open func refuse(offer: String, at: Timestamp)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_wallet_refuse(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(offer),
-        FfiConverterUInt64.lower(at),uniffiCallStatus
+        FfiConverterTypeTimestamp_lower(at),uniffiCallStatus
     )
 })
 }
@@ -2607,12 +3004,12 @@ open func saveAs(path: String)throws   {try rustCallWithError(FfiConverterTypeCo
      * What the person shared, with whom, for which purpose, under which
      * grant; what they received; and violations, at `now`.
      */
-open func summary(now: UInt64) -> Summary  {
-    return try!  FfiConverterTypeSummary_lift(try! rustCall() {
+open func summary(now: Timestamp)throws  -> Summary  {
+    return try  FfiConverterTypeSummary_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_wallet_summary(
             self.uniffiCloneHandle(),
-        FfiConverterUInt64.lower(now),uniffiCallStatus
+        FfiConverterTypeTimestamp_lower(now),uniffiCallStatus
     )
 })
 }
@@ -2668,6 +3065,21 @@ open func trustKey(publicKey: Data, role: Role, party: String)throws   {try rust
 }
     
     /**
+     * Checks an RFC 9942 COSE Receipt the log issued for one of the
+     * wallet's artifacts (by id) against the log keys the wallet trusts.
+     */
+open func verifyCoseReceipt(artifact: String, receipt: Data)throws  -> ReceiptCheck  {
+    return try  FfiConverterTypeReceiptCheck_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_wallet_verify_cose_receipt(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(artifact),
+        FfiConverterData.lower(receipt),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The wallet format version of its header (1: written before wallets
      * had a key per controller; 2: a key per controller).
      */
@@ -2683,12 +3095,12 @@ open func version() -> UInt64  {
     /**
      * Every violation in the wallet's records at `now` (the audit engine's findings).
      */
-open func violations(now: UInt64) -> [Finding]  {
-    return try!  FfiConverterSequenceTypeFinding.lift(try! rustCall() {
+open func violations(now: Timestamp)throws  -> [Finding]  {
+    return try  FfiConverterSequenceTypeFinding.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_wallet_violations(
             self.uniffiCloneHandle(),
-        FfiConverterUInt64.lower(now),uniffiCallStatus
+        FfiConverterTypeTimestamp_lower(now),uniffiCallStatus
     )
 })
 }
@@ -2697,13 +3109,13 @@ open func violations(now: UInt64) -> [Finding]  {
      * Withdraws a grant (by id) at time `at`: one call. Returns the signed
      * withdrawal to send to the controller.
      */
-open func withdraw(grant: String, at: UInt64)throws  -> Data  {
+open func withdraw(grant: String, at: Timestamp)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_wallet_withdraw(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(grant),
-        FfiConverterUInt64.lower(at),uniffiCallStatus
+        FfiConverterTypeTimestamp_lower(at),uniffiCallStatus
     )
 })
 }
@@ -3602,6 +4014,11 @@ public struct Choice: Equatable, Hashable {
      * When the grant expires (default: the offer's `validUntil`).
      */
     public let expiresAt: UInt64?
+    /**
+     * The status list entry the controller assigned to this grant
+     * (`StatusRegistry.assign`): the grant carries it so partners can check it live.
+     */
+    public let status: StatusReference?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3617,11 +4034,16 @@ public struct Choice: Equatable, Hashable {
          */recipients: [String]? = nil, 
         /**
          * When the grant expires (default: the offer's `validUntil`).
-         */expiresAt: UInt64? = nil) {
+         */expiresAt: UInt64? = nil, 
+        /**
+         * The status list entry the controller assigned to this grant
+         * (`StatusRegistry.assign`): the grant carries it so partners can check it live.
+         */status: StatusReference? = nil) {
         self.purposes = purposes
         self.categories = categories
         self.recipients = recipients
         self.expiresAt = expiresAt
+        self.status = status
     }
 
     
@@ -3643,7 +4065,8 @@ public struct FfiConverterTypeChoice: FfiConverterRustBuffer {
                 purposes: FfiConverterOptionSequenceString.read(from: &buf), 
                 categories: FfiConverterOptionSequenceString.read(from: &buf), 
                 recipients: FfiConverterOptionSequenceString.read(from: &buf), 
-                expiresAt: FfiConverterOptionUInt64.read(from: &buf)
+                expiresAt: FfiConverterOptionUInt64.read(from: &buf), 
+                status: FfiConverterOptionTypeStatusReference.read(from: &buf)
         )
     }
 
@@ -3652,6 +4075,7 @@ public struct FfiConverterTypeChoice: FfiConverterRustBuffer {
         FfiConverterOptionSequenceString.write(value.categories, into: &buf)
         FfiConverterOptionSequenceString.write(value.recipients, into: &buf)
         FfiConverterOptionUInt64.write(value.expiresAt, into: &buf)
+        FfiConverterOptionTypeStatusReference.write(value.status, into: &buf)
     }
 }
 
@@ -3738,6 +4162,77 @@ public func FfiConverterTypeCommitment_lift(_ buf: RustBuffer) throws -> Commitm
 #endif
 public func FfiConverterTypeCommitment_lower(_ value: Commitment) -> RustBuffer {
     return FfiConverterTypeCommitment.lower(value)
+}
+
+
+/**
+ * What `export_consents` produced.
+ */
+public struct ConsentExport: Equatable, Hashable {
+    /**
+     * One JSON document per exported grant or refusal (a Kantara receipt
+     * or a JSON-LD consent record), in order of (issue time, id).
+     */
+    public let documents: [String]
+    /**
+     * What could not be exported, and why.
+     */
+    public let refused: [RefusedExport]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * One JSON document per exported grant or refusal (a Kantara receipt
+         * or a JSON-LD consent record), in order of (issue time, id).
+         */documents: [String], 
+        /**
+         * What could not be exported, and why.
+         */refused: [RefusedExport]) {
+        self.documents = documents
+        self.refused = refused
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ConsentExport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConsentExport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConsentExport {
+        return
+            try ConsentExport(
+                documents: FfiConverterSequenceString.read(from: &buf), 
+                refused: FfiConverterSequenceTypeRefusedExport.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ConsentExport, into buf: inout [UInt8]) {
+        FfiConverterSequenceString.write(value.documents, into: &buf)
+        FfiConverterSequenceTypeRefusedExport.write(value.refused, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsentExport_lift(_ buf: RustBuffer) throws -> ConsentExport {
+    return try FfiConverterTypeConsentExport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsentExport_lower(_ value: ConsentExport) -> RustBuffer {
+    return FfiConverterTypeConsentExport.lower(value)
 }
 
 
@@ -4313,6 +4808,75 @@ public func FfiConverterTypeFindingCount_lift(_ buf: RustBuffer) throws -> Findi
 #endif
 public func FfiConverterTypeFindingCount_lower(_ value: FindingCount) -> RustBuffer {
     return FfiConverterTypeFindingCount.lower(value)
+}
+
+
+/**
+ * A decoded GPP string: its section ids and the TCF EU v2 section.
+ */
+public struct GppString: Equatable, Hashable {
+    /**
+     * Section ids in the header.
+     */
+    public let sectionIds: [UInt16]
+    /**
+     * The TCF EU v2 section (id 2), decoded, if present.
+     */
+    public let tcfEuV2: TcString?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Section ids in the header.
+         */sectionIds: [UInt16], 
+        /**
+         * The TCF EU v2 section (id 2), decoded, if present.
+         */tcfEuV2: TcString?) {
+        self.sectionIds = sectionIds
+        self.tcfEuV2 = tcfEuV2
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GppString: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGppString: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GppString {
+        return
+            try GppString(
+                sectionIds: FfiConverterSequenceUInt16.read(from: &buf), 
+                tcfEuV2: FfiConverterOptionTypeTcString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GppString, into buf: inout [UInt8]) {
+        FfiConverterSequenceUInt16.write(value.sectionIds, into: &buf)
+        FfiConverterOptionTypeTcString.write(value.tcfEuV2, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGppString_lift(_ buf: RustBuffer) throws -> GppString {
+    return try FfiConverterTypeGppString.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGppString_lower(_ value: GppString) -> RustBuffer {
+    return FfiConverterTypeGppString.lower(value)
 }
 
 
@@ -5075,6 +5639,184 @@ public func FfiConverterTypePublicKeyInfo_lower(_ value: PublicKeyInfo) -> RustB
 
 
 /**
+ * A publisher restriction of a TC string.
+ */
+public struct PublisherRestriction: Equatable, Hashable {
+    /**
+     * The purpose (1-63).
+     */
+    public let purposeId: UInt8
+    /**
+     * 0 not allowed, 1 require consent, 2 require legitimate interest.
+     */
+    public let restrictionType: UInt8
+    /**
+     * The vendors it applies to, ascending.
+     */
+    public let vendors: [UInt16]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The purpose (1-63).
+         */purposeId: UInt8, 
+        /**
+         * 0 not allowed, 1 require consent, 2 require legitimate interest.
+         */restrictionType: UInt8, 
+        /**
+         * The vendors it applies to, ascending.
+         */vendors: [UInt16]) {
+        self.purposeId = purposeId
+        self.restrictionType = restrictionType
+        self.vendors = vendors
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PublisherRestriction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePublisherRestriction: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PublisherRestriction {
+        return
+            try PublisherRestriction(
+                purposeId: FfiConverterUInt8.read(from: &buf), 
+                restrictionType: FfiConverterUInt8.read(from: &buf), 
+                vendors: FfiConverterSequenceUInt16.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PublisherRestriction, into buf: inout [UInt8]) {
+        FfiConverterUInt8.write(value.purposeId, into: &buf)
+        FfiConverterUInt8.write(value.restrictionType, into: &buf)
+        FfiConverterSequenceUInt16.write(value.vendors, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePublisherRestriction_lift(_ buf: RustBuffer) throws -> PublisherRestriction {
+    return try FfiConverterTypePublisherRestriction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePublisherRestriction_lower(_ value: PublisherRestriction) -> RustBuffer {
+    return FfiConverterTypePublisherRestriction.lower(value)
+}
+
+
+/**
+ * The Publisher TC segment of a TC string.
+ */
+public struct PublisherTc: Equatable, Hashable {
+    /**
+     * Purposes (1-24) the publisher has consent for.
+     */
+    public let purposeConsents: [UInt32]
+    /**
+     * Purposes the publisher relies on legitimate interest for.
+     */
+    public let purposeLegitimateInterests: [UInt32]
+    /**
+     * Number of custom purposes (0-63).
+     */
+    public let numCustomPurposes: UInt8
+    /**
+     * Custom purposes consented to.
+     */
+    public let customPurposeConsents: [UInt32]
+    /**
+     * Custom purposes under legitimate interest.
+     */
+    public let customPurposeLegitimateInterests: [UInt32]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Purposes (1-24) the publisher has consent for.
+         */purposeConsents: [UInt32], 
+        /**
+         * Purposes the publisher relies on legitimate interest for.
+         */purposeLegitimateInterests: [UInt32], 
+        /**
+         * Number of custom purposes (0-63).
+         */numCustomPurposes: UInt8, 
+        /**
+         * Custom purposes consented to.
+         */customPurposeConsents: [UInt32], 
+        /**
+         * Custom purposes under legitimate interest.
+         */customPurposeLegitimateInterests: [UInt32]) {
+        self.purposeConsents = purposeConsents
+        self.purposeLegitimateInterests = purposeLegitimateInterests
+        self.numCustomPurposes = numCustomPurposes
+        self.customPurposeConsents = customPurposeConsents
+        self.customPurposeLegitimateInterests = customPurposeLegitimateInterests
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PublisherTc: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePublisherTc: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PublisherTc {
+        return
+            try PublisherTc(
+                purposeConsents: FfiConverterSequenceUInt32.read(from: &buf), 
+                purposeLegitimateInterests: FfiConverterSequenceUInt32.read(from: &buf), 
+                numCustomPurposes: FfiConverterUInt8.read(from: &buf), 
+                customPurposeConsents: FfiConverterSequenceUInt32.read(from: &buf), 
+                customPurposeLegitimateInterests: FfiConverterSequenceUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PublisherTc, into buf: inout [UInt8]) {
+        FfiConverterSequenceUInt32.write(value.purposeConsents, into: &buf)
+        FfiConverterSequenceUInt32.write(value.purposeLegitimateInterests, into: &buf)
+        FfiConverterUInt8.write(value.numCustomPurposes, into: &buf)
+        FfiConverterSequenceUInt32.write(value.customPurposeConsents, into: &buf)
+        FfiConverterSequenceUInt32.write(value.customPurposeLegitimateInterests, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePublisherTc_lift(_ buf: RustBuffer) throws -> PublisherTc {
+    return try FfiConverterTypePublisherTc.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePublisherTc_lower(_ value: PublisherTc) -> RustBuffer {
+    return FfiConverterTypePublisherTc.lower(value)
+}
+
+
+/**
  * A public key as an external signer reports it.
  */
 public struct RawPublicKey: Equatable, Hashable {
@@ -5144,6 +5886,85 @@ public func FfiConverterTypeRawPublicKey_lift(_ buf: RustBuffer) throws -> RawPu
 #endif
 public func FfiConverterTypeRawPublicKey_lower(_ value: RawPublicKey) -> RustBuffer {
     return FfiConverterTypeRawPublicKey.lower(value)
+}
+
+
+/**
+ * What a verified COSE Receipt proves.
+ */
+public struct ReceiptCheck: Equatable, Hashable {
+    /**
+     * The tree size.
+     */
+    public let treeSize: UInt64
+    /**
+     * The artifact's index in the log.
+     */
+    public let leafIndex: UInt64
+    /**
+     * The Merkle tree root the log signed (hex).
+     */
+    public let root: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The tree size.
+         */treeSize: UInt64, 
+        /**
+         * The artifact's index in the log.
+         */leafIndex: UInt64, 
+        /**
+         * The Merkle tree root the log signed (hex).
+         */root: String) {
+        self.treeSize = treeSize
+        self.leafIndex = leafIndex
+        self.root = root
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReceiptCheck: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReceiptCheck: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReceiptCheck {
+        return
+            try ReceiptCheck(
+                treeSize: FfiConverterUInt64.read(from: &buf), 
+                leafIndex: FfiConverterUInt64.read(from: &buf), 
+                root: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReceiptCheck, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.treeSize, into: &buf)
+        FfiConverterUInt64.write(value.leafIndex, into: &buf)
+        FfiConverterString.write(value.root, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceiptCheck_lift(_ buf: RustBuffer) throws -> ReceiptCheck {
+    return try FfiConverterTypeReceiptCheck.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceiptCheck_lower(_ value: ReceiptCheck) -> RustBuffer {
+    return FfiConverterTypeReceiptCheck.lower(value)
 }
 
 
@@ -5292,6 +6113,77 @@ public func FfiConverterTypeRecipient_lift(_ buf: RustBuffer) throws -> Recipien
 #endif
 public func FfiConverterTypeRecipient_lower(_ value: Recipient) -> RustBuffer {
     return FfiConverterTypeRecipient.lower(value)
+}
+
+
+/**
+ * A grant or refusal that could not be exported because of what it is
+ * (e.g. it takes more than its offer offered, or its offer is not in the
+ * bundle); the others are still exported.
+ */
+public struct RefusedExport: Equatable, Hashable {
+    /**
+     * The grant's or refusal's id (32 hex digits).
+     */
+    public let id: String
+    /**
+     * Why it was not exported.
+     */
+    public let reason: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The grant's or refusal's id (32 hex digits).
+         */id: String, 
+        /**
+         * Why it was not exported.
+         */reason: String) {
+        self.id = id
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RefusedExport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRefusedExport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RefusedExport {
+        return
+            try RefusedExport(
+                id: FfiConverterString.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RefusedExport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefusedExport_lift(_ buf: RustBuffer) throws -> RefusedExport {
+    return try FfiConverterTypeRefusedExport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefusedExport_lower(_ value: RefusedExport) -> RustBuffer {
+    return FfiConverterTypeRefusedExport.lower(value)
 }
 
 
@@ -5573,6 +6465,175 @@ public func FfiConverterTypeStateCount_lower(_ value: StateCount) -> RustBuffer 
 
 
 /**
+ * A partner's answer about one grant.
+ */
+public struct StatusAnswer: Equatable, Hashable {
+    /**
+     * Valid, invalid (withdrawn or revoked) or suspended.
+     */
+    public let status: Status
+    /**
+     * How long, in seconds from the check time, the answer may be cached.
+     */
+    public let maxAge: UInt64
+    /**
+     * The list's issue time: the answer describes the grant then.
+     */
+    public let listIssuedAt: UInt64
+    /**
+     * The grant's index in the list.
+     */
+    public let index: UInt64
+    /**
+     * The list's URI.
+     */
+    public let uri: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Valid, invalid (withdrawn or revoked) or suspended.
+         */status: Status, 
+        /**
+         * How long, in seconds from the check time, the answer may be cached.
+         */maxAge: UInt64, 
+        /**
+         * The list's issue time: the answer describes the grant then.
+         */listIssuedAt: UInt64, 
+        /**
+         * The grant's index in the list.
+         */index: UInt64, 
+        /**
+         * The list's URI.
+         */uri: String) {
+        self.status = status
+        self.maxAge = maxAge
+        self.listIssuedAt = listIssuedAt
+        self.index = index
+        self.uri = uri
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StatusAnswer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStatusAnswer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StatusAnswer {
+        return
+            try StatusAnswer(
+                status: FfiConverterTypeStatus.read(from: &buf), 
+                maxAge: FfiConverterUInt64.read(from: &buf), 
+                listIssuedAt: FfiConverterUInt64.read(from: &buf), 
+                index: FfiConverterUInt64.read(from: &buf), 
+                uri: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StatusAnswer, into buf: inout [UInt8]) {
+        FfiConverterTypeStatus.write(value.status, into: &buf)
+        FfiConverterUInt64.write(value.maxAge, into: &buf)
+        FfiConverterUInt64.write(value.listIssuedAt, into: &buf)
+        FfiConverterUInt64.write(value.index, into: &buf)
+        FfiConverterString.write(value.uri, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusAnswer_lift(_ buf: RustBuffer) throws -> StatusAnswer {
+    return try FfiConverterTypeStatusAnswer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusAnswer_lower(_ value: StatusAnswer) -> RustBuffer {
+    return FfiConverterTypeStatusAnswer.lower(value)
+}
+
+
+/**
+ * Where a grant's live status is published: its index in the list at `uri`
+ * (the grant's status claim, 65535).
+ */
+public struct StatusReference: Equatable, Hashable {
+    /**
+     * The grant's index in the list.
+     */
+    public let idx: UInt64
+    /**
+     * The Status List Token's URI.
+     */
+    public let uri: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The grant's index in the list.
+         */idx: UInt64, 
+        /**
+         * The Status List Token's URI.
+         */uri: String) {
+        self.idx = idx
+        self.uri = uri
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StatusReference: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStatusReference: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StatusReference {
+        return
+            try StatusReference(
+                idx: FfiConverterUInt64.read(from: &buf), 
+                uri: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StatusReference, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.idx, into: &buf)
+        FfiConverterString.write(value.uri, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusReference_lift(_ buf: RustBuffer) throws -> StatusReference {
+    return try FfiConverterTypeStatusReference.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusReference_lower(_ value: StatusReference) -> RustBuffer {
+    return FfiConverterTypeStatusReference.lower(value)
+}
+
+
+/**
  * The person's summary: grants, what was shared, what was received, violations.
  */
 public struct Summary: Equatable, Hashable {
@@ -5678,6 +6739,396 @@ public func FfiConverterTypeSummary_lift(_ buf: RustBuffer) throws -> Summary {
 #endif
 public func FfiConverterTypeSummary_lower(_ value: Summary) -> RustBuffer {
     return FfiConverterTypeSummary.lower(value)
+}
+
+
+/**
+ * A decoded IAB TCF v2.3 TC string (docs/TCF.md): every field of the core
+ * segment, the Disclosed Vendors segment and the optional Publisher TC
+ * segment. Id lists are ascending.
+ */
+public struct TcString: Equatable, Hashable {
+    /**
+     * Encoding version (always 2).
+     */
+    public let version: UInt8
+    /**
+     * Created, in deciseconds since the epoch.
+     */
+    public let created: UInt64
+    /**
+     * Last updated, in deciseconds since the epoch.
+     */
+    public let lastUpdated: UInt64
+    /**
+     * The CMP's id.
+     */
+    public let cmpId: UInt16
+    /**
+     * The CMP's version.
+     */
+    public let cmpVersion: UInt16
+    /**
+     * The consent screen.
+     */
+    public let consentScreen: UInt8
+    /**
+     * Two upper-case letters, e.g. `EN`.
+     */
+    public let consentLanguage: String
+    /**
+     * Global Vendor List version.
+     */
+    public let vendorListVersion: UInt16
+    /**
+     * TCF policy version.
+     */
+    public let policyVersion: UInt8
+    /**
+     * Whether the string is service-specific.
+     */
+    public let isServiceSpecific: Bool
+    /**
+     * Whether non-standard texts were used.
+     */
+    public let useNonStandardTexts: Bool
+    /**
+     * Special features opted in to (1-12).
+     */
+    public let specialFeatureOptins: [UInt32]
+    /**
+     * Purposes consented to (1-24).
+     */
+    public let purposeConsents: [UInt32]
+    /**
+     * Purposes with legitimate interest established.
+     */
+    public let purposeLegitimateInterests: [UInt32]
+    /**
+     * Purpose one treatment.
+     */
+    public let purposeOneTreatment: Bool
+    /**
+     * Publisher country code (`AA` = unknown).
+     */
+    public let publisherCc: String
+    /**
+     * Vendors with consent.
+     */
+    public let vendorConsents: [UInt16]
+    /**
+     * Vendors with legitimate interest established.
+     */
+    public let vendorLegitimateInterests: [UInt16]
+    /**
+     * Publisher restrictions.
+     */
+    public let publisherRestrictions: [PublisherRestriction]
+    /**
+     * Vendors disclosed to the person.
+     */
+    public let disclosedVendors: [UInt16]
+    /**
+     * The Publisher TC segment, if present.
+     */
+    public let publisherTc: PublisherTc?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Encoding version (always 2).
+         */version: UInt8, 
+        /**
+         * Created, in deciseconds since the epoch.
+         */created: UInt64, 
+        /**
+         * Last updated, in deciseconds since the epoch.
+         */lastUpdated: UInt64, 
+        /**
+         * The CMP's id.
+         */cmpId: UInt16, 
+        /**
+         * The CMP's version.
+         */cmpVersion: UInt16, 
+        /**
+         * The consent screen.
+         */consentScreen: UInt8, 
+        /**
+         * Two upper-case letters, e.g. `EN`.
+         */consentLanguage: String, 
+        /**
+         * Global Vendor List version.
+         */vendorListVersion: UInt16, 
+        /**
+         * TCF policy version.
+         */policyVersion: UInt8, 
+        /**
+         * Whether the string is service-specific.
+         */isServiceSpecific: Bool, 
+        /**
+         * Whether non-standard texts were used.
+         */useNonStandardTexts: Bool, 
+        /**
+         * Special features opted in to (1-12).
+         */specialFeatureOptins: [UInt32], 
+        /**
+         * Purposes consented to (1-24).
+         */purposeConsents: [UInt32], 
+        /**
+         * Purposes with legitimate interest established.
+         */purposeLegitimateInterests: [UInt32], 
+        /**
+         * Purpose one treatment.
+         */purposeOneTreatment: Bool, 
+        /**
+         * Publisher country code (`AA` = unknown).
+         */publisherCc: String, 
+        /**
+         * Vendors with consent.
+         */vendorConsents: [UInt16], 
+        /**
+         * Vendors with legitimate interest established.
+         */vendorLegitimateInterests: [UInt16], 
+        /**
+         * Publisher restrictions.
+         */publisherRestrictions: [PublisherRestriction], 
+        /**
+         * Vendors disclosed to the person.
+         */disclosedVendors: [UInt16], 
+        /**
+         * The Publisher TC segment, if present.
+         */publisherTc: PublisherTc?) {
+        self.version = version
+        self.created = created
+        self.lastUpdated = lastUpdated
+        self.cmpId = cmpId
+        self.cmpVersion = cmpVersion
+        self.consentScreen = consentScreen
+        self.consentLanguage = consentLanguage
+        self.vendorListVersion = vendorListVersion
+        self.policyVersion = policyVersion
+        self.isServiceSpecific = isServiceSpecific
+        self.useNonStandardTexts = useNonStandardTexts
+        self.specialFeatureOptins = specialFeatureOptins
+        self.purposeConsents = purposeConsents
+        self.purposeLegitimateInterests = purposeLegitimateInterests
+        self.purposeOneTreatment = purposeOneTreatment
+        self.publisherCc = publisherCc
+        self.vendorConsents = vendorConsents
+        self.vendorLegitimateInterests = vendorLegitimateInterests
+        self.publisherRestrictions = publisherRestrictions
+        self.disclosedVendors = disclosedVendors
+        self.publisherTc = publisherTc
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TcString: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTcString: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TcString {
+        return
+            try TcString(
+                version: FfiConverterUInt8.read(from: &buf), 
+                created: FfiConverterUInt64.read(from: &buf), 
+                lastUpdated: FfiConverterUInt64.read(from: &buf), 
+                cmpId: FfiConverterUInt16.read(from: &buf), 
+                cmpVersion: FfiConverterUInt16.read(from: &buf), 
+                consentScreen: FfiConverterUInt8.read(from: &buf), 
+                consentLanguage: FfiConverterString.read(from: &buf), 
+                vendorListVersion: FfiConverterUInt16.read(from: &buf), 
+                policyVersion: FfiConverterUInt8.read(from: &buf), 
+                isServiceSpecific: FfiConverterBool.read(from: &buf), 
+                useNonStandardTexts: FfiConverterBool.read(from: &buf), 
+                specialFeatureOptins: FfiConverterSequenceUInt32.read(from: &buf), 
+                purposeConsents: FfiConverterSequenceUInt32.read(from: &buf), 
+                purposeLegitimateInterests: FfiConverterSequenceUInt32.read(from: &buf), 
+                purposeOneTreatment: FfiConverterBool.read(from: &buf), 
+                publisherCc: FfiConverterString.read(from: &buf), 
+                vendorConsents: FfiConverterSequenceUInt16.read(from: &buf), 
+                vendorLegitimateInterests: FfiConverterSequenceUInt16.read(from: &buf), 
+                publisherRestrictions: FfiConverterSequenceTypePublisherRestriction.read(from: &buf), 
+                disclosedVendors: FfiConverterSequenceUInt16.read(from: &buf), 
+                publisherTc: FfiConverterOptionTypePublisherTc.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TcString, into buf: inout [UInt8]) {
+        FfiConverterUInt8.write(value.version, into: &buf)
+        FfiConverterUInt64.write(value.created, into: &buf)
+        FfiConverterUInt64.write(value.lastUpdated, into: &buf)
+        FfiConverterUInt16.write(value.cmpId, into: &buf)
+        FfiConverterUInt16.write(value.cmpVersion, into: &buf)
+        FfiConverterUInt8.write(value.consentScreen, into: &buf)
+        FfiConverterString.write(value.consentLanguage, into: &buf)
+        FfiConverterUInt16.write(value.vendorListVersion, into: &buf)
+        FfiConverterUInt8.write(value.policyVersion, into: &buf)
+        FfiConverterBool.write(value.isServiceSpecific, into: &buf)
+        FfiConverterBool.write(value.useNonStandardTexts, into: &buf)
+        FfiConverterSequenceUInt32.write(value.specialFeatureOptins, into: &buf)
+        FfiConverterSequenceUInt32.write(value.purposeConsents, into: &buf)
+        FfiConverterSequenceUInt32.write(value.purposeLegitimateInterests, into: &buf)
+        FfiConverterBool.write(value.purposeOneTreatment, into: &buf)
+        FfiConverterString.write(value.publisherCc, into: &buf)
+        FfiConverterSequenceUInt16.write(value.vendorConsents, into: &buf)
+        FfiConverterSequenceUInt16.write(value.vendorLegitimateInterests, into: &buf)
+        FfiConverterSequenceTypePublisherRestriction.write(value.publisherRestrictions, into: &buf)
+        FfiConverterSequenceUInt16.write(value.disclosedVendors, into: &buf)
+        FfiConverterOptionTypePublisherTc.write(value.publisherTc, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTcString_lift(_ buf: RustBuffer) throws -> TcString {
+    return try FfiConverterTypeTcString.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTcString_lower(_ value: TcString) -> RustBuffer {
+    return FfiConverterTypeTcString.lower(value)
+}
+
+
+/**
+ * The CMP and vendors a TC string made from a grant is signalled under.
+ */
+public struct TcfExport: Equatable, Hashable {
+    /**
+     * The CMP's id.
+     */
+    public let cmpId: UInt16
+    /**
+     * The CMP's version.
+     */
+    public let cmpVersion: UInt16
+    /**
+     * The consent screen number.
+     */
+    public let consentScreen: UInt8
+    /**
+     * Two upper-case letters, e.g. `EN`.
+     */
+    public let consentLanguage: String
+    /**
+     * Global Vendor List version.
+     */
+    public let vendorListVersion: UInt16
+    /**
+     * TCF policy version (5 for TCF v2.3).
+     */
+    public let policyVersion: UInt8
+    /**
+     * Publisher country code (`AA` = unknown).
+     */
+    public let publisherCc: String
+    /**
+     * The vendors that get consent (and are disclosed).
+     */
+    public let vendors: [UInt16]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The CMP's id.
+         */cmpId: UInt16, 
+        /**
+         * The CMP's version.
+         */cmpVersion: UInt16, 
+        /**
+         * The consent screen number.
+         */consentScreen: UInt8, 
+        /**
+         * Two upper-case letters, e.g. `EN`.
+         */consentLanguage: String, 
+        /**
+         * Global Vendor List version.
+         */vendorListVersion: UInt16, 
+        /**
+         * TCF policy version (5 for TCF v2.3).
+         */policyVersion: UInt8, 
+        /**
+         * Publisher country code (`AA` = unknown).
+         */publisherCc: String, 
+        /**
+         * The vendors that get consent (and are disclosed).
+         */vendors: [UInt16]) {
+        self.cmpId = cmpId
+        self.cmpVersion = cmpVersion
+        self.consentScreen = consentScreen
+        self.consentLanguage = consentLanguage
+        self.vendorListVersion = vendorListVersion
+        self.policyVersion = policyVersion
+        self.publisherCc = publisherCc
+        self.vendors = vendors
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TcfExport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTcfExport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TcfExport {
+        return
+            try TcfExport(
+                cmpId: FfiConverterUInt16.read(from: &buf), 
+                cmpVersion: FfiConverterUInt16.read(from: &buf), 
+                consentScreen: FfiConverterUInt8.read(from: &buf), 
+                consentLanguage: FfiConverterString.read(from: &buf), 
+                vendorListVersion: FfiConverterUInt16.read(from: &buf), 
+                policyVersion: FfiConverterUInt8.read(from: &buf), 
+                publisherCc: FfiConverterString.read(from: &buf), 
+                vendors: FfiConverterSequenceUInt16.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TcfExport, into buf: inout [UInt8]) {
+        FfiConverterUInt16.write(value.cmpId, into: &buf)
+        FfiConverterUInt16.write(value.cmpVersion, into: &buf)
+        FfiConverterUInt8.write(value.consentScreen, into: &buf)
+        FfiConverterString.write(value.consentLanguage, into: &buf)
+        FfiConverterUInt16.write(value.vendorListVersion, into: &buf)
+        FfiConverterUInt8.write(value.policyVersion, into: &buf)
+        FfiConverterString.write(value.publisherCc, into: &buf)
+        FfiConverterSequenceUInt16.write(value.vendors, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTcfExport_lift(_ buf: RustBuffer) throws -> TcfExport {
+    return try FfiConverterTypeTcfExport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTcfExport_lower(_ value: TcfExport) -> RustBuffer {
+    return FfiConverterTypeTcfExport.lower(value)
 }
 
 
@@ -7095,6 +8546,10 @@ public enum FindingKind: Equatable, Hashable {
      */
     case futureDated
     /**
+     * A controller's status list still said VALID for a grant ended more than its `ttl` before.
+     */
+    case staleStatus
+    /**
      * A kind added to the core after these bindings were built; see `Finding.kindName`.
      */
     case other
@@ -7157,7 +8612,9 @@ public struct FfiConverterTypeFindingKind: FfiConverterRustBuffer {
         
         case 19: return .futureDated
         
-        case 20: return .other
+        case 20: return .staleStatus
+        
+        case 21: return .other
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -7243,8 +8700,12 @@ public struct FfiConverterTypeFindingKind: FfiConverterRustBuffer {
             writeInt(&buf, Int32(19))
         
         
-        case .other:
+        case .staleStatus:
             writeInt(&buf, Int32(20))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(21))
         
         }
     }
@@ -7263,6 +8724,93 @@ public func FfiConverterTypeFindingKind_lift(_ buf: RustBuffer) throws -> Findin
 #endif
 public func FfiConverterTypeFindingKind_lower(_ value: FindingKind) -> RustBuffer {
     return FfiConverterTypeFindingKind.lower(value)
+}
+
+
+
+/**
+ * One IAB in-app value (`IABTCF_*`): a number or a string.
+ */
+
+public enum InAppValue: Equatable, Hashable {
+    
+    /**
+     * A number (`IABTCF_CmpSdkID`, `IABTCF_gdprApplies`, ...).
+     */
+    case int(
+        /**
+         * The value.
+         */value: UInt64
+    )
+    /**
+     * A string (`IABTCF_TCString`, the binary strings, ...).
+     */
+    case text(
+        /**
+         * The value.
+         */value: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension InAppValue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInAppValue: FfiConverterRustBuffer {
+    typealias SwiftType = InAppValue
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InAppValue {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .int(value: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        case 2: return .text(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: InAppValue, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .int(value):
+            writeInt(&buf, Int32(1))
+            FfiConverterUInt64.write(value, into: &buf)
+            
+        
+        case let .text(value):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInAppValue_lift(_ buf: RustBuffer) throws -> InAppValue {
+    return try FfiConverterTypeInAppValue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInAppValue_lower(_ value: InAppValue) -> RustBuffer {
+    return FfiConverterTypeInAppValue.lower(value)
 }
 
 
@@ -7531,6 +9079,91 @@ public func FfiConverterTypeSignatory_lower(_ value: Signatory) -> RustBuffer {
 }
 
 
+
+/**
+ * A grant's status as a status list states it.
+ */
+
+public enum Status: Equatable, Hashable {
+    
+    /**
+     * The grant stands.
+     */
+    case valid
+    /**
+     * The grant was withdrawn or revoked.
+     */
+    case invalid
+    /**
+     * The grant is suspended.
+     */
+    case suspended
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Status: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStatus: FfiConverterRustBuffer {
+    typealias SwiftType = Status
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Status {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .valid
+        
+        case 2: return .invalid
+        
+        case 3: return .suspended
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Status, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .valid:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .invalid:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .suspended:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatus_lift(_ buf: RustBuffer) throws -> Status {
+    return try FfiConverterTypeStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatus_lower(_ value: Status) -> RustBuffer {
+    return FfiConverterTypeStatus.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -7702,6 +9335,78 @@ fileprivate struct FfiConverterOptionTypePublicKeyInfo: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypePublisherTc: FfiConverterRustBuffer {
+    typealias SwiftType = PublisherTc?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePublisherTc.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePublisherTc.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeStatusReference: FfiConverterRustBuffer {
+    typealias SwiftType = StatusReference?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeStatusReference.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeStatusReference.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTcString: FfiConverterRustBuffer {
+    typealias SwiftType = TcString?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTcString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTcString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeValueEstimate: FfiConverterRustBuffer {
     typealias SwiftType = ValueEstimate?
 
@@ -7792,6 +9497,56 @@ fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
         case 1: return try FfiConverterSequenceString.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceUInt16: FfiConverterRustBuffer {
+    typealias SwiftType = [UInt16]
+
+    public static func write(_ value: [UInt16], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterUInt16.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt16] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UInt16]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterUInt16.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = [UInt32]
+
+    public static func write(_ value: [UInt32], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterUInt32.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt32] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UInt32]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterUInt32.read(from: &buf))
+        }
+        return seq
     }
 }
 
@@ -8148,6 +9903,31 @@ fileprivate struct FfiConverterSequenceTypeLogCheck: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypePublisherRestriction: FfiConverterRustBuffer {
+    typealias SwiftType = [PublisherRestriction]
+
+    public static func write(_ value: [PublisherRestriction], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePublisherRestriction.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PublisherRestriction] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PublisherRestriction]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePublisherRestriction.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeRecipient: FfiConverterRustBuffer {
     typealias SwiftType = [Recipient]
 
@@ -8165,6 +9945,31 @@ fileprivate struct FfiConverterSequenceTypeRecipient: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeRecipient.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeRefusedExport: FfiConverterRustBuffer {
+    typealias SwiftType = [RefusedExport]
+
+    public static func write(_ value: [RefusedExport], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRefusedExport.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RefusedExport] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RefusedExport]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRefusedExport.read(from: &buf))
         }
         return seq
     }
@@ -8344,6 +10149,72 @@ fileprivate struct FfiConverterSequenceTypeWalletProblem: FfiConverterRustBuffer
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringTypeInAppValue: FfiConverterRustBuffer {
+    public static func write(_ value: [String: InAppValue], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterTypeInAppValue.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: InAppValue] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: InAppValue]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterTypeInAppValue.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
+
+public typealias Timestamp = UInt64
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimestamp: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Timestamp {
+        return try FfiConverterUInt64.read(from: &buf)
+    }
+
+    public static func write(_ value: Timestamp, into buf: inout [UInt8]) {
+        return FfiConverterUInt64.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: UInt64) throws -> Timestamp {
+        return try FfiConverterUInt64.lift(value)
+    }
+
+    public static func lower(_ value: Timestamp) -> UInt64 {
+        return FfiConverterUInt64.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestamp_lift(_ value: UInt64) throws -> Timestamp {
+    return try FfiConverterTypeTimestamp.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestamp_lower(_ value: Timestamp) -> UInt64 {
+    return FfiConverterTypeTimestamp.lower(value)
+}
+
 /**
  * Reads the offer inside an offer artifact (decoded strictly, signatures not checked).
  */
@@ -8356,6 +10227,34 @@ public func readOffer(bytes: Data)throws  -> Offer  {
 })
 }
 /**
+ * Exports the grants (and, for `"iso27560"`, refusals) of `bundle` (a CBOR
+ * sequence of artifacts) as Kantara Consent Receipts v1.1 (`format`
+ * `"kantara"`) or ISO/IEC TS 27560 consent records in DPV JSON-LD
+ * (`"iso27560"`), each with its status at `at` (seconds since the epoch):
+ * given, withdrawn, revoked, expired, superseded. `grant_ids` (32 hex
+ * digits each) selects decisions; empty means all given at or before `at`.
+ * `controllers_json` gives each controller's and recipient's name,
+ * contact, address, policy URL and storage locations (docs/EXPORTS.md).
+ * Signatures are not verified: verify or audit the bundle first.
+ *
+ * Throws `InvalidInput` for an unreadable bundle, bad ids or controller
+ * info JSON, and `Usage` for an unknown format, an id that is not a grant
+ * or refusal in the bundle, or controller info missing what the format
+ * requires.
+ */
+public func exportConsents(bundle: Data, format: String, grantIds: [String], at: UInt64, controllersJson: String)throws  -> ConsentExport  {
+    return try  FfiConverterTypeConsentExport_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_func_export_consents(
+        FfiConverterData.lower(bundle),
+        FfiConverterString.lower(format),
+        FfiConverterSequenceString.lower(grantIds),
+        FfiConverterUInt64.lower(at),
+        FfiConverterString.lower(controllersJson),uniffiCallStatus
+    )
+})
+}
+/**
  * Reads a public COSE_Key (a private part, if present, is ignored).
  */
 public func publicKeyInfo(coseKey: Data)throws  -> PublicKeyInfo  {
@@ -8363,6 +10262,74 @@ public func publicKeyInfo(coseKey: Data)throws  -> PublicKeyInfo  {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_func_public_key_info(
         FfiConverterData.lower(coseKey),uniffiCallStatus
+    )
+})
+}
+/**
+ * Decodes a GPP string; its TCF EU v2 section is decoded strictly.
+ */
+public func decodeGpp(gppString: String)throws  -> GppString  {
+    return try  FfiConverterTypeGppString_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_func_decode_gpp(
+        FfiConverterString.lower(gppString),uniffiCallStatus
+    )
+})
+}
+/**
+ * Decodes a TC string strictly (TCF v2.3: the Disclosed Vendors segment is required).
+ */
+public func decodeTcString(tcString: String)throws  -> TcString  {
+    return try  FfiConverterTypeTcString_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_func_decode_tc_string(
+        FfiConverterString.lower(tcString),uniffiCallStatus
+    )
+})
+}
+/**
+ * Encodes a TC string (core, Disclosed Vendors, and Publisher TC if present).
+ */
+public func encodeTcString(tc: TcString)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_func_encode_tc_string(
+        FfiConverterTypeTcString_lower(tc),uniffiCallStatus
+    )
+})
+}
+/**
+ * A GPP string holding the TC string as section 2 (TCF EU v2).
+ */
+public func gppString(tc: TcString)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_func_gpp_string(
+        FfiConverterTypeTcString_lower(tc),uniffiCallStatus
+    )
+})
+}
+/**
+ * The IAB in-app values (`IABTCF_*` keys) for a TC string.
+ */
+public func inAppValues(tc: TcString, gdprApplies: Bool)throws  -> [String: InAppValue]  {
+    return try  FfiConverterDictionaryStringTypeInAppValue.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_func_in_app_values(
+        FfiConverterTypeTcString_lower(tc),
+        FfiConverterBool.lower(gdprApplies),uniffiCallStatus
+    )
+})
+}
+/**
+ * The TC string a grant (artifact bytes) amounts to for a CMP and vendors.
+ */
+public func tcStringForGrant(grant: Data, export: TcfExport)throws  -> TcString  {
+    return try  FfiConverterTypeTcString_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_func_tc_string_for_grant(
+        FfiConverterData.lower(grant),
+        FfiConverterTypeTcfExport_lower(export),uniffiCallStatus
     )
 })
 }
@@ -8457,7 +10424,28 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_func_read_offer() != 17693) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_consentkit_ffi_checksum_func_export_consents() != 14966) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_consentkit_ffi_checksum_func_public_key_info() != 39855) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_func_decode_gpp() != 44485) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_func_decode_tc_string() != 47125) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_func_encode_tc_string() != 36860) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_func_gpp_string() != 17501) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_func_in_app_values() != 36206) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_func_tc_string_for_grant() != 38814) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_func_commit() != 35970) {
@@ -8478,10 +10466,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_func_repair_wallet() != 12434) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_countersign() != 19871) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_countersign() != 30359) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_issue_receipt() != 22940) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_countersign_known_violation() != 18139) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_controller_issue_receipt() != 9661) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_controller_issue_receipt_known_violation() != 61682) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_controller_issue_value_record() != 32524) {
@@ -8493,7 +10487,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_controller_public_key() != 52063) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_revoke() != 4313) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_revoke() != 28639) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_controller_import_tc_string() != 58450) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_externalkeyprovider_signer_for() != 46535) {
@@ -8538,6 +10535,18 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_trustset_to_cose_key_set() != 14808) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_consentkit_ffi_checksum_method_statusregistry_add_decoys() != 14480) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_statusregistry_assign() != 14174) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_statusregistry_set_status() != 40370) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_statusregistry_sign_token() != 3330) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_consentkit_ffi_checksum_method_verifier_audit() != 23119) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -8547,10 +10556,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_verifier_audit_rendered() != 8562) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_consentkit_ffi_checksum_method_verifier_audit_with_status_lists() != 60544) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_verifier_check_grant_status() != 23521) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_consentkit_ffi_checksum_method_verifier_verify() != 2914) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_accept() != 21889) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_accept() != 64324) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_add_checkpoint() != 56081) {
@@ -8577,10 +10592,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_export_bundle() != 26127) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_grant_state() != 39013) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_export_tlog_proof() != 60486) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_grants() != 33230) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_grant_state() != 22159) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_wallet_grants() != 22906) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_problems() != 14372) {
@@ -8592,16 +10610,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_public_key_for() != 63588) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_receive() != 21790) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_receive() != 15619) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_refuse() != 59549) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_refuse() != 63339) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_save_as() != 9785) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_summary() != 10057) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_summary() != 44345) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_to_bytes() != 59132) {
@@ -8616,13 +10634,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_trust_key() != 36671) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_consentkit_ffi_checksum_method_wallet_verify_cose_receipt() != 28900) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_consentkit_ffi_checksum_method_wallet_version() != 20656) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_violations() != 35668) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_violations() != 23412) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_withdraw() != 25085) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_withdraw() != 47240) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_constructor_controller_new() != 43803) {
@@ -8644,6 +10665,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_constructor_trustset_new() != 35000) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_constructor_statusregistry_new() != 6246) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_constructor_verifier_new() != 62459) {

@@ -313,12 +313,22 @@ uint64_t uniffi_consentkit_ffi_fn_constructor_controller_with_signer(uint64_t si
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_CONTROLLER_COUNTERSIGN
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_CONTROLLER_COUNTERSIGN
-RustBuffer uniffi_consentkit_ffi_fn_method_controller_countersign(uint64_t ptr, RustBuffer decision, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_consentkit_ffi_fn_method_controller_countersign(uint64_t ptr, RustBuffer decision, RustBuffer offer, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_CONTROLLER_COUNTERSIGN_KNOWN_VIOLATION
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_CONTROLLER_COUNTERSIGN_KNOWN_VIOLATION
+RustBuffer uniffi_consentkit_ffi_fn_method_controller_countersign_known_violation(uint64_t ptr, RustBuffer decision, RustBuffer reason, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_CONTROLLER_ISSUE_RECEIPT
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_CONTROLLER_ISSUE_RECEIPT
-RustBuffer uniffi_consentkit_ffi_fn_method_controller_issue_receipt(uint64_t ptr, RustBuffer receipt, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_consentkit_ffi_fn_method_controller_issue_receipt(uint64_t ptr, RustBuffer receipt, RustBuffer grant, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_CONTROLLER_ISSUE_RECEIPT_KNOWN_VIOLATION
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_CONTROLLER_ISSUE_RECEIPT_KNOWN_VIOLATION
+RustBuffer uniffi_consentkit_ffi_fn_method_controller_issue_receipt_known_violation(uint64_t ptr, RustBuffer receipt, RustBuffer reason, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_CONTROLLER_ISSUE_VALUE_RECORD
@@ -339,6 +349,11 @@ RustBuffer uniffi_consentkit_ffi_fn_method_controller_public_key(uint64_t ptr, R
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_CONTROLLER_REVOKE
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_CONTROLLER_REVOKE
 RustBuffer uniffi_consentkit_ffi_fn_method_controller_revoke(uint64_t ptr, RustBuffer grant, uint64_t at, RustBuffer reason, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_CONTROLLER_IMPORT_TC_STRING
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_CONTROLLER_IMPORT_TC_STRING
+RustBuffer uniffi_consentkit_ffi_fn_method_controller_import_tc_string(uint64_t ptr, RustBuffer tc_string, RustBuffer offer, RustBuffer subject, RustBuffer categories, RustBuffer expires_at, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CLONE_EXTERNALKEYPROVIDER
@@ -487,6 +502,41 @@ uint64_t uniffi_consentkit_ffi_fn_method_trustset_len(uint64_t ptr, RustCallStat
 RustBuffer uniffi_consentkit_ffi_fn_method_trustset_to_cose_key_set(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CLONE_STATUSREGISTRY
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CLONE_STATUSREGISTRY
+uint64_t uniffi_consentkit_ffi_fn_clone_statusregistry(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FREE_STATUSREGISTRY
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FREE_STATUSREGISTRY
+void uniffi_consentkit_ffi_fn_free_statusregistry(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CONSTRUCTOR_STATUSREGISTRY_NEW
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CONSTRUCTOR_STATUSREGISTRY_NEW
+uint64_t uniffi_consentkit_ffi_fn_constructor_statusregistry_new(RustBuffer uri, uint8_t bits, uint64_t capacity, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_STATUSREGISTRY_ADD_DECOYS
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_STATUSREGISTRY_ADD_DECOYS
+void uniffi_consentkit_ffi_fn_method_statusregistry_add_decoys(uint64_t ptr, uint64_t count, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_STATUSREGISTRY_ASSIGN
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_STATUSREGISTRY_ASSIGN
+RustBuffer uniffi_consentkit_ffi_fn_method_statusregistry_assign(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_STATUSREGISTRY_SET_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_STATUSREGISTRY_SET_STATUS
+void uniffi_consentkit_ffi_fn_method_statusregistry_set_status(uint64_t ptr, uint64_t idx, RustBuffer status, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_STATUSREGISTRY_SIGN_TOKEN
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_STATUSREGISTRY_SIGN_TOKEN
+RustBuffer uniffi_consentkit_ffi_fn_method_statusregistry_sign_token(uint64_t ptr, uint64_t controller, uint64_t issued_at, uint64_t ttl, RustBuffer expires_at, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CLONE_VERIFIER
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_CLONE_VERIFIER
 uint64_t uniffi_consentkit_ffi_fn_clone_verifier(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -515,6 +565,16 @@ RustBuffer uniffi_consentkit_ffi_fn_method_verifier_audit_file(uint64_t ptr, Rus
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_VERIFIER_AUDIT_RENDERED
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_VERIFIER_AUDIT_RENDERED
 RustBuffer uniffi_consentkit_ffi_fn_method_verifier_audit_rendered(uint64_t ptr, RustBuffer bundle, RustBuffer format, RustBuffer at, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_VERIFIER_AUDIT_WITH_STATUS_LISTS
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_VERIFIER_AUDIT_WITH_STATUS_LISTS
+RustBuffer uniffi_consentkit_ffi_fn_method_verifier_audit_with_status_lists(uint64_t ptr, RustBuffer bundle, RustBuffer status_lists, RustBuffer at, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_VERIFIER_CHECK_GRANT_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_VERIFIER_CHECK_GRANT_STATUS
+RustBuffer uniffi_consentkit_ffi_fn_method_verifier_check_grant_status(uint64_t ptr, RustBuffer grant, RustBuffer status_list_token, RustBuffer at, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_VERIFIER_VERIFY
@@ -612,6 +672,11 @@ RustBuffer uniffi_consentkit_ffi_fn_method_wallet_export_backup(uint64_t ptr, Ru
 RustBuffer uniffi_consentkit_ffi_fn_method_wallet_export_bundle(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_EXPORT_TLOG_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_EXPORT_TLOG_PROOF
+RustBuffer uniffi_consentkit_ffi_fn_method_wallet_export_tlog_proof(uint64_t ptr, RustBuffer artifact, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_GRANT_STATE
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_GRANT_STATE
 RustBuffer uniffi_consentkit_ffi_fn_method_wallet_grant_state(uint64_t ptr, RustBuffer grant, uint64_t now, RustCallStatus *_Nonnull out_status
@@ -677,6 +742,11 @@ void uniffi_consentkit_ffi_fn_method_wallet_trust_all(uint64_t ptr, uint64_t tru
 void uniffi_consentkit_ffi_fn_method_wallet_trust_key(uint64_t ptr, RustBuffer public_key, RustBuffer role, RustBuffer party, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_VERIFY_COSE_RECEIPT
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_VERIFY_COSE_RECEIPT
+RustBuffer uniffi_consentkit_ffi_fn_method_wallet_verify_cose_receipt(uint64_t ptr, RustBuffer artifact, RustBuffer receipt, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_VERSION
 uint64_t uniffi_consentkit_ffi_fn_method_wallet_version(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -697,9 +767,44 @@ RustBuffer uniffi_consentkit_ffi_fn_method_wallet_withdraw(uint64_t ptr, RustBuf
 RustBuffer uniffi_consentkit_ffi_fn_func_read_offer(RustBuffer bytes, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_EXPORT_CONSENTS
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_EXPORT_CONSENTS
+RustBuffer uniffi_consentkit_ffi_fn_func_export_consents(RustBuffer bundle, RustBuffer format, RustBuffer grant_ids, uint64_t at, RustBuffer controllers_json, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_PUBLIC_KEY_INFO
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_PUBLIC_KEY_INFO
 RustBuffer uniffi_consentkit_ffi_fn_func_public_key_info(RustBuffer cose_key, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_DECODE_GPP
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_DECODE_GPP
+RustBuffer uniffi_consentkit_ffi_fn_func_decode_gpp(RustBuffer gpp_string, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_DECODE_TC_STRING
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_DECODE_TC_STRING
+RustBuffer uniffi_consentkit_ffi_fn_func_decode_tc_string(RustBuffer tc_string, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_ENCODE_TC_STRING
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_ENCODE_TC_STRING
+RustBuffer uniffi_consentkit_ffi_fn_func_encode_tc_string(RustBuffer tc, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_GPP_STRING
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_GPP_STRING
+RustBuffer uniffi_consentkit_ffi_fn_func_gpp_string(RustBuffer tc, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_IN_APP_VALUES
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_IN_APP_VALUES
+RustBuffer uniffi_consentkit_ffi_fn_func_in_app_values(RustBuffer tc, int8_t gdpr_applies, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_TC_STRING_FOR_GRANT
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_TC_STRING_FOR_GRANT
+RustBuffer uniffi_consentkit_ffi_fn_func_tc_string_for_grant(RustBuffer grant, RustBuffer export, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_COMMIT
@@ -998,9 +1103,51 @@ uint16_t uniffi_consentkit_ffi_checksum_func_read_offer(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_EXPORT_CONSENTS
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_EXPORT_CONSENTS
+uint16_t uniffi_consentkit_ffi_checksum_func_export_consents(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_PUBLIC_KEY_INFO
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_PUBLIC_KEY_INFO
 uint16_t uniffi_consentkit_ffi_checksum_func_public_key_info(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_DECODE_GPP
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_DECODE_GPP
+uint16_t uniffi_consentkit_ffi_checksum_func_decode_gpp(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_DECODE_TC_STRING
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_DECODE_TC_STRING
+uint16_t uniffi_consentkit_ffi_checksum_func_decode_tc_string(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_ENCODE_TC_STRING
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_ENCODE_TC_STRING
+uint16_t uniffi_consentkit_ffi_checksum_func_encode_tc_string(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_GPP_STRING
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_GPP_STRING
+uint16_t uniffi_consentkit_ffi_checksum_func_gpp_string(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_IN_APP_VALUES
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_IN_APP_VALUES
+uint16_t uniffi_consentkit_ffi_checksum_func_in_app_values(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_TC_STRING_FOR_GRANT
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_TC_STRING_FOR_GRANT
+uint16_t uniffi_consentkit_ffi_checksum_func_tc_string_for_grant(void
     
 );
 #endif
@@ -1046,9 +1193,21 @@ uint16_t uniffi_consentkit_ffi_checksum_method_controller_countersign(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_CONTROLLER_COUNTERSIGN_KNOWN_VIOLATION
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_CONTROLLER_COUNTERSIGN_KNOWN_VIOLATION
+uint16_t uniffi_consentkit_ffi_checksum_method_controller_countersign_known_violation(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_CONTROLLER_ISSUE_RECEIPT
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_CONTROLLER_ISSUE_RECEIPT
 uint16_t uniffi_consentkit_ffi_checksum_method_controller_issue_receipt(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_CONTROLLER_ISSUE_RECEIPT_KNOWN_VIOLATION
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_CONTROLLER_ISSUE_RECEIPT_KNOWN_VIOLATION
+uint16_t uniffi_consentkit_ffi_checksum_method_controller_issue_receipt_known_violation(void
     
 );
 #endif
@@ -1073,6 +1232,12 @@ uint16_t uniffi_consentkit_ffi_checksum_method_controller_public_key(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_CONTROLLER_REVOKE
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_CONTROLLER_REVOKE
 uint16_t uniffi_consentkit_ffi_checksum_method_controller_revoke(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_CONTROLLER_IMPORT_TC_STRING
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_CONTROLLER_IMPORT_TC_STRING
+uint16_t uniffi_consentkit_ffi_checksum_method_controller_import_tc_string(void
     
 );
 #endif
@@ -1160,6 +1325,30 @@ uint16_t uniffi_consentkit_ffi_checksum_method_trustset_to_cose_key_set(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_STATUSREGISTRY_ADD_DECOYS
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_STATUSREGISTRY_ADD_DECOYS
+uint16_t uniffi_consentkit_ffi_checksum_method_statusregistry_add_decoys(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_STATUSREGISTRY_ASSIGN
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_STATUSREGISTRY_ASSIGN
+uint16_t uniffi_consentkit_ffi_checksum_method_statusregistry_assign(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_STATUSREGISTRY_SET_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_STATUSREGISTRY_SET_STATUS
+uint16_t uniffi_consentkit_ffi_checksum_method_statusregistry_set_status(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_STATUSREGISTRY_SIGN_TOKEN
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_STATUSREGISTRY_SIGN_TOKEN
+uint16_t uniffi_consentkit_ffi_checksum_method_statusregistry_sign_token(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_VERIFIER_AUDIT
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_VERIFIER_AUDIT
 uint16_t uniffi_consentkit_ffi_checksum_method_verifier_audit(void
@@ -1175,6 +1364,18 @@ uint16_t uniffi_consentkit_ffi_checksum_method_verifier_audit_file(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_VERIFIER_AUDIT_RENDERED
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_VERIFIER_AUDIT_RENDERED
 uint16_t uniffi_consentkit_ffi_checksum_method_verifier_audit_rendered(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_VERIFIER_AUDIT_WITH_STATUS_LISTS
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_VERIFIER_AUDIT_WITH_STATUS_LISTS
+uint16_t uniffi_consentkit_ffi_checksum_method_verifier_audit_with_status_lists(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_VERIFIER_CHECK_GRANT_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_VERIFIER_CHECK_GRANT_STATUS
+uint16_t uniffi_consentkit_ffi_checksum_method_verifier_check_grant_status(void
     
 );
 #endif
@@ -1235,6 +1436,12 @@ uint16_t uniffi_consentkit_ffi_checksum_method_wallet_export_backup(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_EXPORT_BUNDLE
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_EXPORT_BUNDLE
 uint16_t uniffi_consentkit_ffi_checksum_method_wallet_export_bundle(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_EXPORT_TLOG_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_EXPORT_TLOG_PROOF
+uint16_t uniffi_consentkit_ffi_checksum_method_wallet_export_tlog_proof(void
     
 );
 #endif
@@ -1316,6 +1523,12 @@ uint16_t uniffi_consentkit_ffi_checksum_method_wallet_trust_key(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_VERIFY_COSE_RECEIPT
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_VERIFY_COSE_RECEIPT
+uint16_t uniffi_consentkit_ffi_checksum_method_wallet_verify_cose_receipt(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_VERSION
 uint16_t uniffi_consentkit_ffi_checksum_method_wallet_version(void
@@ -1373,6 +1586,12 @@ uint16_t uniffi_consentkit_ffi_checksum_constructor_trustset_from_cose_key_set(v
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_CONSTRUCTOR_TRUSTSET_NEW
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_CONSTRUCTOR_TRUSTSET_NEW
 uint16_t uniffi_consentkit_ffi_checksum_constructor_trustset_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_CONSTRUCTOR_STATUSREGISTRY_NEW
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_CONSTRUCTOR_STATUSREGISTRY_NEW
+uint16_t uniffi_consentkit_ffi_checksum_constructor_statusregistry_new(void
     
 );
 #endif
