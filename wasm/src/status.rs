@@ -91,8 +91,14 @@ fn status_named(s: &str) -> Result<ck_status::Status, CkError> {
 
 /// A count or index from a JavaScript number: a whole number 0 to 2^53-1.
 fn uint(v: f64, what: &str) -> Result<u64, CkError> {
-    time(v, what)
-        .map_err(|_| CkError::invalid(format!("{what} must be a whole number (0 to 2^53-1)")))
+    const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+    if v.is_finite() && v >= 0.0 && v <= MAX_SAFE && v.fract() == 0.0 {
+        Ok(v as u64)
+    } else {
+        Err(CkError::invalid(format!(
+            "{what} must be a whole number (0 to 2^53-1)"
+        )))
+    }
 }
 
 fn now_or(at: Option<f64>) -> Result<u64, CkError> {

@@ -22,7 +22,7 @@ const controllers = JSON.stringify({
 test("exportConsents writes both formats with the status at the time given", () => {
   const wallet = ck.Wallet.create();
   const { issuer, digest, offer } = setup(wallet);
-  const grant = issuer.countersign(wallet.accept(digest, null, T0 + 60));
+  const grant = issuer.countersign(wallet.accept(digest, null, T0 + 60), offer);
   const id = ck.decode(grant).id;
   const bundle = Buffer.concat([grant, offer]);
 
@@ -47,7 +47,7 @@ test("exportConsents writes both formats with the status at the time given", () 
 test("exportConsents errors are ConsentkitErrors with a code", () => {
   const wallet = ck.Wallet.create();
   const { issuer, digest, offer } = setup(wallet);
-  const grant = issuer.countersign(wallet.accept(digest, null, T0 + 60));
+  const grant = issuer.countersign(wallet.accept(digest, null, T0 + 60), offer);
   const bundle = Buffer.concat([grant, offer]);
   throwsCode(assert, () => ck.exportConsents(bundle, "pdf", [], T0, controllers), "USAGE");
   throwsCode(assert, () => ck.exportConsents(bundle, "kantara", ["xyz"], T0, controllers), "INVALID_INPUT");

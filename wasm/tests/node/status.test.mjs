@@ -9,7 +9,7 @@ function granted(registry) {
   const wallet = ck.Wallet.create();
   const { issuer, digest, trust, offer } = setup(wallet);
   const ref = registry.assign();
-  const grant = issuer.countersign(wallet.accept(digest, { status: ref }, T0 + 60));
+  const grant = issuer.countersign(wallet.accept(digest, { status: ref }, T0 + 60), offer);
   return { wallet, issuer, trust, offer, grant, ref };
 }
 
