@@ -444,8 +444,9 @@ val CONTROLLERS_JSON = """{"controllers": [{
 fun exportConsentsBothFormats() = Parties().use { p ->
     Wallet.inMemory(Algorithm.ED25519).use { w ->
         w.trustAll(p.trust)
-        val oid = w.receive(p.controller.makeOffer(offer()), T0).artifact.id
-        val g = w.receive(p.controller.countersign(w.accept(oid, Choice(), T0 + 60uL)), T0 + 120uL).artifact
+        val signedOffer = p.controller.makeOffer(offer())
+        val oid = w.receive(signedOffer, T0).artifact.id
+        val g = w.receive(p.controller.countersign(w.accept(oid, Choice(), T0 + 60uL), signedOffer), T0 + 120uL).artifact
 
         val k = exportConsents(w.exportBundle(), "kantara", listOf(), T0 + DAY, CONTROLLERS_JSON)
         checkEq(1, k.documents.size, "one receipt")

@@ -242,7 +242,7 @@ def test_garbage_through_every_decode_entry_point(parties):
         "TrustSet.from_cose_key_set": ck.TrustSet.from_cose_key_set,
         "TrustSet.add": lambda b: parties.trust.add(b, ck.Role.PARTNER, "x"),
         "Verifier.verify": verifier.verify,
-        "Controller.countersign": parties.controller.countersign,
+        "Controller.countersign": lambda b: parties.controller.countersign(b, b),
         "Wallet.receive": lambda b: w.receive(b, T0),
         "Wallet.trust_key": lambda b: w.trust_key(b, ck.Role.PARTNER, "x"),
         "Wallet.from_bytes": ck.Wallet.from_bytes,
@@ -373,8 +373,9 @@ CONTROLLERS = {"controllers": [{
 def test_export_consents_in_both_formats(parties):
     w = ck.Wallet.in_memory(ck.Algorithm.ED25519)
     w.trust_all(parties.trust)
-    oid = w.receive(parties.controller.make_offer(make_offer()), T0).artifact.id
-    g = w.receive(parties.controller.countersign(w.accept(oid, ck.Choice(), T0 + 60)), T0 + 120).artifact
+    offer = parties.controller.make_offer(make_offer())
+    oid = w.receive(offer, T0).artifact.id
+    g = w.receive(parties.controller.countersign(w.accept(oid, ck.Choice(), T0 + 60), offer), T0 + 120).artifact
     controllers = json.dumps(CONTROLLERS)
 
     out = ck.export_consents(w.export_bundle(), "kantara", [], T0 + DAY, controllers)

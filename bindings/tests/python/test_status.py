@@ -13,9 +13,10 @@ URI = "https://traffic.example/status/1"
 def granted(parties, registry):
     w = ck.Wallet.in_memory(ck.Algorithm.ED25519)
     w.trust_all(parties.trust)
-    oid = w.receive(parties.controller.make_offer(make_offer()), T0).artifact.id
+    offer = parties.controller.make_offer(make_offer())
+    oid = w.receive(offer, T0).artifact.id
     ref = registry.assign()
-    grant = parties.controller.countersign(w.accept(oid, ck.Choice(status=ref), T0 + 1))
+    grant = parties.controller.countersign(w.accept(oid, ck.Choice(status=ref), T0 + 1), offer)
     w.receive(grant, T0 + 2)
     return w, grant, ref
 
