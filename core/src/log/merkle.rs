@@ -289,6 +289,22 @@ pub fn verify_inclusion(
     proof: &[Hash],
     root: &Hash,
 ) -> Result<(), ProofError> {
+    if root_from_inclusion(leaf, index, size, proof)? != *root {
+        return Err(ProofError::RootMismatch);
+    }
+    Ok(())
+}
+
+/// The root that an inclusion proof leads to: RFC 9162 §2.1.3.2 steps 1–5
+/// (every length check included) without the final comparison with a
+/// known root. For detached-root formats (RFC 9942 COSE Receipts), where
+/// the verifier recomputes the root and then checks a signature over it.
+pub fn root_from_inclusion(
+    leaf: &Hash,
+    index: u64,
+    size: u64,
+    proof: &[Hash],
+) -> Result<Hash, ProofError> {
     if proof.len() > MAX_PROOF_LEN {
         return Err(ProofError::TooLong {
             len: proof.len(),
@@ -341,10 +357,7 @@ pub fn verify_inclusion(
             found: proof.len(),
         });
     }
-    if r != *root {
-        return Err(ProofError::RootMismatch);
-    }
-    Ok(())
+    Ok(r)
 }
 
 /// Verifies a consistency proof exactly as RFC 9162 §2.1.4.2: the tree of

@@ -28,7 +28,7 @@ use crate::cbor::{self, Value};
 use crate::cose::{self, CoseError, Headers, Sign1};
 use crate::keys::{check_signature, KeyError, PublicKey, Signer};
 
-use super::merkle::{leaf_hash, node_hash, verify_inclusion, ProofError, MAX_PROOF_LEN};
+use super::merkle::{leaf_hash, verify_inclusion, ProofError, MAX_PROOF_LEN};
 use super::note::{b64_decode, b64_encode, Checkpoint, NoteError, NoteVerifier, MAX_NOTE_SIZE};
 use super::{Hash, InclusionProof};
 
@@ -88,40 +88,8 @@ fn malformed(what: &'static str, reason: impl Into<String>) -> ReceiptError {
 }
 
 /// The root of the tree of `size` leaves that `path` leads to from `leaf`
-/// at `index` (RFC 9162 §2.1.3.2 steps 1–5, without the final comparison).
-pub fn root_from_inclusion(
-    leaf: &Hash,
-    index: u64,
-    size: u64,
-    path: &[Hash],
-) -> Result<Hash, ProofError> {
-    if index >= size {
-        return Err(ProofError::IndexOutOfRange { index, size });
-    }
-    let (mut f, mut s) = (index, size - 1);
-    let mut r = *leaf;
-    for p in path {
-        if s == 0 {
-            break;
-        }
-        if f & 1 == 1 || f == s {
-            r = node_hash(p, &r);
-            if f & 1 == 0 {
-                while f & 1 == 0 && f != 0 {
-                    f >>= 1;
-                    s >>= 1;
-                }
-            }
-        } else {
-            r = node_hash(&r, p);
-        }
-        f >>= 1;
-        s >>= 1;
-    }
-    // The full check (length, step 5) is verify_inclusion's, against the root found.
-    verify_inclusion(leaf, index, size, path, &r)?;
-    Ok(r)
-}
+/// at `index` (RFC 9162 §2.1.3.2, every check but the final comparison).
+pub use super::merkle::root_from_inclusion;
 
 fn proof_value(proof: &InclusionProof) -> Vec<u8> {
     Value::Array(vec![
