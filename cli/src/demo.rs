@@ -794,17 +794,20 @@ fn inject(
 /// refused by the wallet, as on a real device.
 /// Writes the transparency log (C2SP tiles and checkpoints) in `dir/log`:
 /// every artifact the log admits (valid signatures, once each), with a
-/// checkpoint published at the end of every simulated week.
+/// checkpoint published at the end of every simulated week and cosigned by
+/// the demo's witness (see [`DemoWitness`]) at that simulated time.
 fn write_log(dir: &Path, w: &World) -> Result<TileLog, CliError> {
     let ldir = dir.join("log");
     let _ = std::fs::remove_dir_all(&ldir);
     let key = KeyPair::from_cose_key(&w.log_key)?;
     let err = |e: LogError| CliError(format!("{}: {e}", ldir.display()));
     let mut tlog = TileLog::create(&ldir, LOG_ORIGIN, &key).map_err(err)?;
+    let mut witness = DemoWitness::open(dir, &key, &tlog)?;
     let mut next = START + 7 * DAY;
     for (t, a) in &w.artifacts {
         while *t >= next {
             tlog.publish(&key).map_err(err)?;
+            witness.cosign(&mut tlog, next)?;
             next += 7 * DAY;
         }
         match tlog.append_artifact(a, &w.trust) {
@@ -814,7 +817,106 @@ fn write_log(dir: &Path, w: &World) -> Result<TileLog, CliError> {
         }
     }
     tlog.publish(&key).map_err(err)?;
+    // The last checkpoint is cosigned when the simulation ends: at its last
+    // artifact's time (never before the previous weekly checkpoint).
+    let last = w.artifacts.iter().map(|(t, _)| *t).max().unwrap_or(START);
+    witness.cosign(&mut tlog, last.max(next - 7 * DAY))?;
     Ok(tlog)
+}
+
+/// The demo's witness: a C2SP tlog-witness run in-process (the same
+/// `Witness` that `consentkit witness serve` puts behind HTTP), its state in
+/// `dir/witness/`, its key in `dir/keys/witness.cose`. Its key is derived
+/// from the log key's (so the simulated world, drawn from the seed, does not
+/// change), and it cosigns each checkpoint at the simulated time it was
+/// published, so cosignature times are the demo's clock. The policy an
+/// auditor uses (`dir/witness-policy.txt`, C2SP tlog-policy) names the log
+/// and this witness, with a quorum of one.
+struct DemoWitness {
+    witness: consentkit::log::Witness,
+    policy: consentkit::log::Policy,
+    sizes: std::collections::HashMap<String, u64>,
+}
+
+/// The demo witness's name (its cosignature key name).
+const DEMO_WITNESS: &str = "witness.demo.example/w1";
+
+impl DemoWitness {
+    fn open(dir: &Path, log_key: &KeyPair, tlog: &TileLog) -> Result<DemoWitness, CliError> {
+        use consentkit::log::Policy;
+        let seed = consentkit::artifact::sha256(
+            &[
+                b"consentkit demo witness v1".as_slice(),
+                &log_key.to_cose_key(),
+            ]
+            .concat(),
+        );
+        let key = KeyPair::ed25519_from_seed(&seed)?;
+        let private = key.to_cose_key();
+        let wdir = dir.join("witness");
+        let _ = std::fs::remove_dir_all(&wdir);
+        let err = |e: &dyn std::fmt::Display| CliError(format!("{}: {e}", wdir.display()));
+        let log_line = format!("log {}\n", tlog.verifier().to_vkey());
+        let follows =
+            Policy::parse(format!("{log_line}quorum none\n").as_bytes()).map_err(|e| err(&e))?;
+        let witness = consentkit::log::Witness::open(&wdir, DEMO_WITNESS, Box::new(key), &follows)
+            .map_err(|e| err(&e))?;
+        let vkey = witness.verifier().to_vkey();
+        let kdir = dir.join("keys");
+        std::fs::create_dir_all(&kdir).map_err(|e| CliError(format!("{}: {e}", kdir.display())))?;
+        consentkit::wallet::store::write_secret_file(&kdir.join("witness.cose"), &private)
+            .map_err(|e| CliError(format!("{}: {e}", kdir.display())))?;
+        // For auditors: no URL (nothing to submit to).
+        write(
+            &dir.join("witness-policy.txt"),
+            format!("{log_line}witness demo {vkey}\nquorum demo\n").as_bytes(),
+        )?;
+        // For publishing: the same witness with a submission URL the
+        // in-process transport below answers.
+        let policy = Policy::parse(
+            format!("{log_line}witness demo {vkey} in-process:demo-witness\nquorum demo\n")
+                .as_bytes(),
+        )
+        .map_err(|e| err(&e))?;
+        Ok(DemoWitness {
+            witness,
+            policy,
+            sizes: std::collections::HashMap::new(),
+        })
+    }
+
+    /// Sends the log's latest checkpoint to the witness at simulated time
+    /// `now` and writes the cosigned checkpoint into the log.
+    fn cosign(&mut self, tlog: &mut TileLog, now: u64) -> Result<(), CliError> {
+        use consentkit::log::witness::{witness_checkpoint, WitnessReply};
+        let witness = &self.witness;
+        let mut post = |_url: &str, body: &[u8]| -> Result<WitnessReply, String> {
+            Ok(match witness.add_checkpoint(body, now) {
+                Ok(lines) => WitnessReply {
+                    status: 200,
+                    content_type: None,
+                    body: lines.into_bytes(),
+                },
+                Err(refusal) => {
+                    let (content_type, body) = refusal.body();
+                    WitnessReply {
+                        status: refusal.status(),
+                        content_type: Some(content_type.to_owned()),
+                        body: body.into_bytes(),
+                    }
+                }
+            })
+        };
+        let report = witness_checkpoint(tlog, &self.policy, &mut self.sizes, &mut post)
+            .map_err(|e| CliError(format!("demo witness: {e}")))?;
+        match (report.witnessed, report.quorum_error) {
+            (Some(_), _) => Ok(()),
+            (None, e) => Err(CliError(format!(
+                "demo witness: the checkpoint was not cosigned ({e:?}; {:?})",
+                report.outcomes
+            ))),
+        }
+    }
 }
 
 fn wallets(w: &World, tlog: &TileLog) -> Result<Vec<Wallet>, CliError> {
@@ -1100,7 +1202,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, CliError> {
         world.artifacts.len(),
         args.out.display()
     );
-    println!("  bundle.cbors, trust.cbor, controllers.json (for consentkit export), keys/, log/ (transparency log, C2SP tiles), status/ (one Status List Token per controller), receipts/ (one COSE receipt and tlog-proof per wallet), wallets/ (one per person), expected-findings.json ({} injected), report.html, report.json", world.expected.len());
+    println!("  bundle.cbors, trust.cbor, controllers.json (for consentkit export), keys/, log/ (transparency log, C2SP tiles, each checkpoint cosigned by the demo's witness), witness/ and witness-policy.txt (C2SP tlog-policy), status/ (one Status List Token per controller), receipts/ (one COSE receipt and tlog-proof per wallet), wallets/ (one per person), expected-findings.json ({} injected), report.html, report.json", world.expected.len());
     println!();
     print!("{}", render_text(&report));
     let found: BTreeSet<(FindingKind, Option<ArtifactId>)> = report

@@ -585,3 +585,86 @@ fn export_names_what_it_cannot_export_and_exits_1() {
     let docs: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert!(!docs.is_empty());
 }
+
+/// The demo publishes a witnessed log: every checkpoint is cosigned by the
+/// demo's witness, an audit under its policy (`witness-policy.txt`) finds
+/// the quorum met with the same findings as without it, and `log verify
+/// --policy` accepts the log; a policy naming another witness does not.
+#[test]
+fn demo_publishes_a_witnessed_log_that_audits_under_its_policy() {
+    let dir = tmp("witnessed");
+    let out = demo(&dir, 14, 7);
+    assert!(out.status.success());
+    let at = audit_time(&out.stdout);
+    let audit = |policy: Option<&Path>| {
+        let mut cmd = bin();
+        cmd.arg("audit")
+            .arg(dir.join("bundle.cbors"))
+            .arg("--trust")
+            .arg(dir.join("trust.cbor"))
+            .arg("--log")
+            .arg(dir.join("log"))
+            .args(["--at", &at, "--format", "json"]);
+        if let Some(p) = policy {
+            cmd.arg("--policy").arg(p);
+        }
+        let o = run(&mut cmd);
+        assert_eq!(o.status.code(), Some(1), "the demo has findings");
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
+    };
+    let policy = dir.join("witness-policy.txt");
+    let plain = audit(None);
+    let witnessed = audit(Some(&policy));
+    assert_eq!(findings(&plain), findings(&witnessed));
+    let w = &witnessed["provenance"]["log"]["witnesses"];
+    assert_eq!(w["quorum_met"], true, "{w}");
+    assert_eq!(w["cosigners"][0]["key_name"], "witness.demo.example/w1");
+    // One cosigned checkpoint per simulated week and the last one: 20 days.
+    assert_eq!(w["witnessed_checkpoints"], 4, "{w}");
+    let verify = run(bin()
+        .args(["log", "verify"])
+        .arg(dir.join("log"))
+        .arg("--vkey")
+        .arg(dir.join("log").join("vkey"))
+        .arg("--policy")
+        .arg(&policy));
+    assert_eq!(verify.status.code(), Some(0));
+    // Another witness's policy: the same log is not witnessed.
+    let text = std::fs::read_to_string(&policy).unwrap();
+    let other = dir.join("other-policy.txt");
+    let key = dir.join("stranger.cose");
+    assert!(run(bin().arg("keygen").arg("--out").arg(&key))
+        .status
+        .success());
+    let vkey = run(bin()
+        .args(["witness", "vkey", "--key"])
+        .arg(&key)
+        .args(["--name", "other.example/w9"]));
+    assert!(vkey.status.success());
+    let stranger = format!(
+        "witness demo {}",
+        String::from_utf8(vkey.stdout).unwrap().trim()
+    );
+    let stranger = stranger.as_str();
+    std::fs::write(
+        &other,
+        text.lines()
+            .map(|l| {
+                if l.starts_with("witness ") {
+                    stranger
+                } else {
+                    l
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n",
+    )
+    .unwrap();
+    let unwitnessed = audit(Some(&other));
+    assert!(findings(&unwitnessed).contains(&("not_witnessed".to_owned(), "-".to_owned())));
+    assert_eq!(
+        unwitnessed["provenance"]["log"]["witnesses"]["quorum_met"],
+        false
+    );
+}
