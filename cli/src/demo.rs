@@ -864,8 +864,11 @@ impl DemoWitness {
         let vkey = witness.verifier().to_vkey();
         let kdir = dir.join("keys");
         std::fs::create_dir_all(&kdir).map_err(|e| CliError(format!("{}: {e}", kdir.display())))?;
-        consentkit::wallet::store::write_secret_file(&kdir.join("witness.cose"), &private)
-            .map_err(|e| CliError(format!("{}: {e}", kdir.display())))?;
+        // The demo regenerates its whole output, its keys included (as below for the others).
+        let kpath = kdir.join("witness.cose");
+        let _ = std::fs::remove_file(&kpath);
+        consentkit::wallet::store::write_secret_file(&kpath, &private)
+            .map_err(|e| CliError(format!("{}: {e}", kpath.display())))?;
         // For auditors: no URL (nothing to submit to).
         write(
             &dir.join("witness-policy.txt"),

@@ -667,4 +667,17 @@ fn demo_publishes_a_witnessed_log_that_audits_under_its_policy() {
         unwitnessed["provenance"]["log"]["witnesses"]["quorum_met"],
         false
     );
+    // The demo regenerates its output in place: a second run into the same
+    // directory succeeds, and the witness key is still private (0600).
+    let again = demo(&dir, 14, 7);
+    assert!(again.status.success());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("keys").join("witness.cose"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
 }
