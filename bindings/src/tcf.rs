@@ -345,7 +345,7 @@ impl Controller {
             },
             expires_at,
         };
-        let g = ck::import_grant(&tc, &ctx)?;
+        let g = ck::import_tc_string(&tc, &ctx)?;
         Ok(g.sign_imported(self.signer())?.as_bytes().to_vec())
     }
 }

@@ -369,16 +369,16 @@ pub enum Signatory {
 
 /// One verified signature.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct VerifiedSignature {
+pub struct VerifiedSigner {
     /// The key id (hex).
     pub kid: String,
     /// Who signed.
     pub signatory: Signatory,
 }
 
-impl From<&ck::VerifiedSigner> for VerifiedSignature {
+impl From<&ck::VerifiedSigner> for VerifiedSigner {
     fn from(v: &ck::VerifiedSigner) -> Self {
-        VerifiedSignature {
+        VerifiedSigner {
             kid: v.kid.to_string(),
             signatory: match &v.signatory {
                 ck::Signatory::Trusted { role, party } => Signatory::Trusted {
@@ -397,7 +397,7 @@ pub struct VerifiedArtifact {
     /// The artifact.
     pub artifact: ArtifactInfo,
     /// Its signatures and who made them, in order.
-    pub signers: Vec<VerifiedSignature>,
+    pub signers: Vec<VerifiedSigner>,
 }
 
 // --- payloads (controller side) ----------------------------------------------
@@ -841,7 +841,7 @@ pub struct ValueReceived {
 
 /// The person's summary: grants, what was shared, what was received, violations.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Summary {
+pub struct WalletSummary {
     /// Grants and their states.
     pub grants: Vec<GrantView>,
     /// What was shared, with whom, for what.
@@ -886,9 +886,9 @@ impl From<&ck_wallet::LogCheck> for LogCheck {
     }
 }
 
-impl From<&ck_wallet::Summary> for Summary {
+impl From<&ck_wallet::Summary> for WalletSummary {
     fn from(s: &ck_wallet::Summary) -> Self {
-        Summary {
+        WalletSummary {
             grants: s.grants.iter().map(Into::into).collect(),
             shared: s
                 .shared

@@ -14,7 +14,7 @@ use crate::keys::{ExternalKeyProvider, ForeignProvider, PublicKeyInfo, TrustSet}
 use crate::time::Timestamp;
 use crate::types::{
     artifact_id, digest, findings, fixed, Algorithm, ArtifactInfo, Choice, ConsentState, Finding,
-    GrantView, LogCheck, ReceiveOutcome, Role, Summary,
+    GrantView, LogCheck, ReceiveOutcome, Role, WalletSummary,
 };
 
 /// The person's wallet: their keys, their wallet secret (for pairwise
@@ -300,7 +300,7 @@ impl Wallet {
 
     /// What the person shared, with whom, for which purpose, under which
     /// grant; what they received; and violations, at `now`.
-    pub fn summary(&self, now: Timestamp) -> Result<Summary> {
+    pub fn summary(&self, now: Timestamp) -> Result<WalletSummary> {
         let now = now.check("now")?;
         Ok((&self.get().summary(now)).into())
     }

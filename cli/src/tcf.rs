@@ -153,7 +153,7 @@ pub fn run(cmd: &TcfCmd) -> Result<ExitCode, CliError> {
                 categories,
                 expires_at: None,
             };
-            let grant = tcf::import_grant(&tc, &ctx)?;
+            let grant = tcf::import_tc_string(&tc, &ctx)?;
             let controller = KeyPair::from_cose_key(&read(key)?)
                 .map_err(|e| CliError(format!("{}: {e}", key.display())))?;
             let signed = grant.sign_imported(&controller)?;

@@ -7,7 +7,7 @@
 // checks the artifact. The wallet's bytes and the key live in IndexedDB.
 // The companies are simulated in the page with their own keys.
 import init, {
-  Issuer, Key, PublicKey, TrustSet, Wallet, audit, commit, decode, isConsentkitError,
+  Controller, KeyPair, PublicKey, TrustSet, Wallet, audit, commit, decodeArtifact, isConsentKitError,
 } from "/pkg/consentkit.js";
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -111,7 +111,7 @@ async function guard(fn) {
   try {
     await fn();
   } catch (e) {
-    const msg = isConsentkitError(e) ? `${e.code}: ${e.message}` : String(e);
+    const msg = isConsentKitError(e) ? `${e.code}: ${e.message}` : String(e);
     status(msg, true);
     console.error(e);
   }
@@ -125,8 +125,8 @@ async function setup() {
   // Company keys (the companies' own, in a real deployment on their servers).
   const stored = (await load("companies")) ?? {};
   for (const party of [...Object.keys(COMPANIES), "city.example"]) {
-    stored[party] ??= Key.generate(party === "city.example" ? "ES256" : "EdDSA").toCoseKey();
-    state.companies[party] = new Issuer(Key.fromCoseKey(stored[party]));
+    stored[party] ??= KeyPair.generate(party === "city.example" ? "ES256" : "EdDSA").toCoseKey();
+    state.companies[party] = new Controller(KeyPair.fromCoseKey(stored[party]));
   }
   await save("companies", stored);
   state.offers = (await load("offers")) ?? {};
@@ -145,8 +145,8 @@ async function setup() {
     }
     const t = tick(0) - 86400;
     for (const [party, c] of Object.entries(COMPANIES)) {
-      const offer = state.companies[party].offer(c.offer(t));
-      state.offers[decode(offer).digest] = offer;
+      const offer = state.companies[party].makeOffer(c.makeOffer(t));
+      state.offers[decodeArtifact(offer).digest] = offer;
       state.wallet.receive(offer, tick());
     }
     await persist();
@@ -193,7 +193,7 @@ async function accept(offer, card) {
   // The company countersigns and sends the grant back.
   // It checks the grant against its offer first: nothing beyond the offer is countersigned.
   const countersigned = state.companies[offer.body.controller].countersign(grant, state.offers[offer.digest]);
-  state.grants[decode(countersigned).id] = countersigned;
+  state.grants[decodeArtifact(countersigned).id] = countersigned;
   state.wallet.receive(countersigned, tick());
   await persist();
   status(`You accepted ${offer.body.controller}'s offer${whole ? "" : " in part"}. Both sides now hold the signed grant.`);
@@ -234,10 +234,10 @@ async function simulateUse(party, count) {
     // company then signs it anyway, saying so, for the wallet to flag.
     let r;
     try {
-      r = state.companies[party].receipt(input, state.grants[g.id] ?? new Uint8Array());
+      r = state.companies[party].issueReceipt(input, state.grants[g.id] ?? new Uint8Array());
     } catch (e) {
-      if (!isConsentkitError(e)) throw e;
-      r = state.companies[party].receiptKnownViolation(input, `simulated misuse: ${e.message}`);
+      if (!isConsentKitError(e)) throw e;
+      r = state.companies[party].issueReceiptKnownViolation(input, `simulated misuse: ${e.message}`);
     }
     flagged = flagged.concat(state.wallet.receive(r, tick(1)));
   }
@@ -249,7 +249,7 @@ async function simulateUse(party, count) {
 async function simulateValue(party) {
   const g = grantOf(party);
   if (!g) return status(`${party} has no grant from you.`, true);
-  state.wallet.receive(state.companies[party].valueRecord({ grant: g.id, issued_at: tick(), benefit: COMPANIES[party].value }), tick(1));
+  state.wallet.receive(state.companies[party].issueValueRecord({ grant: g.id, issued_at: tick(), benefit: COMPANIES[party].value }), tick(1));
   await persist();
   status(`${party} recorded the value you received.`);
 }
@@ -395,7 +395,7 @@ async function runAudit(ev) {
     out.hidden = false;
     const verdict = $("#verdict");
     verdict.className = "verdict bad";
-    verdict.textContent = isConsentkitError(e) ? `${e.code}: ${e.message}` : String(e.message ?? e);
+    verdict.textContent = isConsentKitError(e) ? `${e.code}: ${e.message}` : String(e.message ?? e);
   }
 }
 
@@ -414,6 +414,6 @@ setup().then(() => {
   render();
   document.body.dataset.ready = "1";
 }, (e) => {
-  status(isConsentkitError(e) ? `${e.code}: ${e.message}` : String(e), true);
+  status(isConsentKitError(e) ? `${e.code}: ${e.message}` : String(e), true);
   console.error(e);
 });

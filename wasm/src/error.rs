@@ -1,7 +1,7 @@
 //! The one place where errors become JavaScript errors.
 //!
 //! Every failure crosses the boundary as a real `Error` whose `name` is
-//! `"ConsentkitError"` and whose `code` is one of the stable [`Code`]s
+//! `"ConsentKitError"` and whose `code` is one of the stable [`Code`]s
 //! (declared in the package's `.d.ts` as `ErrorCode`); the message is the
 //! core's own. Nothing else is ever thrown: no bare strings.
 
@@ -14,9 +14,9 @@ use consentkit::Error;
 use wasm_bindgen::JsValue;
 
 /// The `name` of every error this package throws.
-pub const ERROR_NAME: &str = "ConsentkitError";
+pub const ERROR_NAME: &str = "ConsentKitError";
 
-/// What a caller can do about an error: the stable `code` of a `ConsentkitError`.
+/// What a caller can do about an error: the stable `code` of a `ConsentKitError`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Code {
     /// The input is not what was expected: bad bytes, a malformed key, a

@@ -206,7 +206,7 @@ pub(crate) fn value_record_input(v: &JsValue) -> Result<ValueRecord, CkError> {
 
 /// A controller or partner that issues artifacts with its key: offers,
 /// countersignatures, data receipts, value records, revocations.
-#[wasm_bindgen]
+#[wasm_bindgen(js_name = Controller)]
 pub struct Issuer {
     pub(crate) signer: Arc<dyn Signer>,
 }
@@ -215,7 +215,7 @@ fn signed(a: Result<Artifact, consentkit::Error>) -> Result<Vec<u8>, CkError> {
     Ok(a?.as_bytes().to_vec())
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(js_class = Controller)]
 impl Issuer {
     /// An issuer signing with a key held in this module.
     #[wasm_bindgen(constructor)]
@@ -243,6 +243,7 @@ impl Issuer {
     }
 
     /// Signs an offer as its controller.
+    #[wasm_bindgen(js_name = makeOffer)]
     pub fn offer(&self, offer: OfferInputJs) -> Result<Vec<u8>, CkError> {
         let o = offer_input(&offer)?;
         signed(o.sign(self.signer.as_ref()))
@@ -275,6 +276,7 @@ impl Issuer {
     /// Signs a data receipt (a controller's or a partner's) for a use under
     /// `grant` (the signed grant it cites). A use the grant does not cover
     /// (purpose, category, recipient, time) is refused (`USAGE`, naming it).
+    #[wasm_bindgen(js_name = issueReceipt)]
     pub fn receipt(&self, receipt: ReceiptInputJs, grant: &[u8]) -> Result<Vec<u8>, CkError> {
         let r = receipt_input(&receipt)?;
         let g = Artifact::decode(grant)?;
@@ -283,7 +285,7 @@ impl Issuer {
 
     /// Signs a data receipt the caller knows its grant does not cover,
     /// saying why; not checked against any grant.
-    #[wasm_bindgen(js_name = receiptKnownViolation)]
+    #[wasm_bindgen(js_name = issueReceiptKnownViolation)]
     pub fn receipt_known_violation(
         &self,
         receipt: ReceiptInputJs,
@@ -295,14 +297,19 @@ impl Issuer {
     }
 
     /// Signs a value record: what the person actually received.
-    #[wasm_bindgen(js_name = valueRecord)]
+    #[wasm_bindgen(js_name = issueValueRecord)]
     pub fn value_record(&self, record: ValueRecordInputJs) -> Result<Vec<u8>, CkError> {
         let v = value_record_input(&record)?;
         signed(v.sign(self.signer.as_ref()))
     }
 
     /// Revokes a grant (by its id) at `at`, with a reason.
-    pub fn revoke(&self, grant_id: &str, at: f64, reason: &str) -> Result<Vec<u8>, CkError> {
+    pub fn revoke(
+        &self,
+        #[wasm_bindgen(js_name = grantId)] grant_id: &str,
+        at: f64,
+        reason: &str,
+    ) -> Result<Vec<u8>, CkError> {
         signed(Withdrawal::revoke(
             artifact_id(grant_id, "grant id")?,
             time(at, "at")?,

@@ -50,12 +50,12 @@ pub(crate) fn public_from_raw(alg: &str, raw: &[u8]) -> Result<PublicKey, CkErro
 
 /// A private key held in this module's memory (Ed25519 or ES256).
 /// For a key that must never enter wasm memory, use an `ExternalKey`.
-#[wasm_bindgen(js_name = Key)]
+#[wasm_bindgen(js_name = KeyPair)]
 pub struct JsKey {
     pub(crate) inner: Arc<KeyPair>,
 }
 
-#[wasm_bindgen(js_class = Key)]
+#[wasm_bindgen(js_class = KeyPair)]
 impl JsKey {
     /// Generates a fresh key: `"EdDSA"` (Ed25519; also when omitted) or `"ES256"` (P-256).
     pub fn generate(

@@ -4,14 +4,14 @@
 
 //! # Layout
 //!
-//! - [`error`]: the one conversion of every error into a JS `ConsentkitError`.
+//! - [`error`]: the one conversion of every error into a JS `ConsentKitError`.
 //! - [`convert`]: JSON views, times, hex ids, input records.
 //! - [`keys`]: `Key`, `PublicKey`, `TrustSet`.
 //! - [`signer`]: `ExternalKey` (a JS callback signer, or a deferred key signing in two steps).
 //! - [`wallet`]: the person's `Wallet`.
-//! - [`issuer`]: the controller's `Issuer`.
+//! - [`issuer`]: the controller's `Controller`.
 //! - [`tcf`]: IAB TCF v2.3 / GPP: `decodeTcString`, `decodeGpp`, `tcfForms`,
-//!   `tcStringForGrant`, `Issuer.importTcString`.
+//!   `tcStringForGrant`, `Controller.importTcString`.
 //! - [`status`]: `StatusRegistry`, `checkGrantStatus`, `auditWithStatusLists` (Token Status List).
 //! - [`verify`]: `decode`, `inspect`, `verify`, `verifyBundle`, `audit`, `commit`.
 //! - [`export`]: `exportConsents` (Kantara Consent Receipt 1.1, ISO/IEC TS 27560).

@@ -157,7 +157,7 @@ impl Signer for DeferredSigner {
 
 /// A key held outside wasm memory: a synchronous JavaScript signer, or a
 /// deferred key (such as a non-extractable WebCrypto key) that signs in two
-/// steps. Hand it to `Wallet.createExternal`, `Wallet.fromBytes` or `Issuer.fromExternal`.
+/// steps. Hand it to `Wallet.createExternal`, `Wallet.fromBytes` or `Controller.fromExternal`.
 #[wasm_bindgen]
 pub struct ExternalKey {
     pub(crate) signer: Arc<dyn Signer>,
@@ -194,7 +194,7 @@ impl ExternalKey {
     /// A key that signs asynchronously, known here by its public key only
     /// (e.g. a non-extractable WebCrypto ECDSA P-256 key:
     /// `PublicKey.fromRaw("ES256", await crypto.subtle.exportKey("raw", pair.publicKey))`).
-    pub fn deferred(public_key: &JsPublicKey) -> ExternalKey {
+    pub fn deferred(#[wasm_bindgen(js_name = publicKey)] public_key: &JsPublicKey) -> ExternalKey {
         ExternalKey {
             signer: Arc::new(DeferredSigner {
                 public: public_key.inner.clone(),

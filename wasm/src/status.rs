@@ -150,9 +150,9 @@ impl StatusRegistry {
     pub fn sign_token(
         &self,
         issuer: &Issuer,
-        issued_at: f64,
+        #[wasm_bindgen(js_name = issuedAt)] issued_at: f64,
         ttl: f64,
-        expires_at: Option<f64>,
+        #[wasm_bindgen(js_name = expiresAt)] expires_at: Option<f64>,
     ) -> Result<Vec<u8>, CkError> {
         let exp = expires_at.map(|e| time(e, "expires_at")).transpose()?;
         let token = self
@@ -183,7 +183,7 @@ pub fn check_grant_status(
 #[wasm_bindgen(js_name = auditWithStatusLists)]
 pub fn audit_with_status_lists(
     bundle: &[u8],
-    status_lists: BytesList,
+    #[wasm_bindgen(js_name = statusLists)] status_lists: BytesList,
     trust: &JsTrustSet,
     at: Option<f64>,
 ) -> Result<AuditReport, CkError> {

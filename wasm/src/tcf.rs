@@ -12,14 +12,14 @@ use crate::issuer::Issuer;
 #[wasm_bindgen(typescript_custom_section)]
 const TCF_TS: &str = r#"
 /** A publisher restriction of a TC string. */
-export interface PublisherRestrictionJson {
+export interface PublisherRestriction {
   purpose_id: number;
   /** 0 not allowed, 1 require consent, 2 require legitimate interest. */
   restriction_type: number;
   vendors: number[];
 }
 /** The Publisher TC segment of a TC string. */
-export interface PublisherTcJson {
+export interface PublisherTc {
   purpose_consents: number[];
   purpose_legitimate_interests: number[];
   num_custom_purposes: number;
@@ -27,7 +27,7 @@ export interface PublisherTcJson {
   custom_purpose_legitimate_interests: number[];
 }
 /** A decoded IAB TCF v2.3 TC string (docs/TCF.md). Id lists are ascending. */
-export interface TcStringJson {
+export interface TcString {
   version: number;
   /** Deciseconds since the epoch. */
   created: number;
@@ -48,15 +48,15 @@ export interface TcStringJson {
   publisher_cc: string;
   vendor_consents: number[];
   vendor_legitimate_interests: number[];
-  publisher_restrictions: PublisherRestrictionJson[];
+  publisher_restrictions: PublisherRestriction[];
   disclosed_vendors: number[];
-  publisher_tc: PublisherTcJson | null;
+  publisher_tc: PublisherTc | null;
 }
 /** A decoded GPP string. */
-export interface GppStringJson {
+export interface GppString {
   section_ids: number[];
   /** Section 2 (TCF EU v2), decoded, if present. */
-  tcf_eu_v2: TcStringJson | null;
+  tcf_eu_v2: TcString | null;
 }
 /** The CMP and vendors a grant is signalled under (`tcStringForGrant`). */
 export interface TcfExportInput {
@@ -79,7 +79,7 @@ export interface TcfExportInput {
 }
 /** A TC string in its three forms. */
 export interface TcfForms {
-  tc: TcStringJson;
+  tc: TcString;
   tc_string: string;
   /** GPP header + section 2 (TCF EU v2). */
   gpp_string: string;
@@ -90,11 +90,11 @@ export interface TcfForms {
 
 #[wasm_bindgen]
 extern "C" {
-    /// `TcStringJson`.
-    #[wasm_bindgen(typescript_type = "TcStringJson")]
+    /// `TcString`.
+    #[wasm_bindgen(typescript_type = "TcString")]
     pub type TcStringJs;
-    /// `GppStringJson`.
-    #[wasm_bindgen(typescript_type = "GppStringJson")]
+    /// `GppString`.
+    #[wasm_bindgen(typescript_type = "GppString")]
     pub type GppStringJs;
     /// `TcfExportInput`.
     #[wasm_bindgen(typescript_type = "TcfExportInput")]
@@ -116,13 +116,17 @@ impl From<TcfError> for CkError {
 
 /// Decodes a TC string strictly (TCF v2.3: the Disclosed Vendors segment is required).
 #[wasm_bindgen(js_name = decodeTcString)]
-pub fn decode_tc_string(tc_string: &str) -> Result<TcStringJs, CkError> {
+pub fn decode_tc_string(
+    #[wasm_bindgen(js_name = tcString)] tc_string: &str,
+) -> Result<TcStringJs, CkError> {
     to_js_as(&TcString::decode(tc_string)?)
 }
 
 /// Decodes a GPP string; its TCF EU v2 section is decoded strictly.
 #[wasm_bindgen(js_name = decodeGpp)]
-pub fn decode_gpp(gpp_string: &str) -> Result<GppStringJs, CkError> {
+pub fn decode_gpp(
+    #[wasm_bindgen(js_name = gppString)] gpp_string: &str,
+) -> Result<GppStringJs, CkError> {
     to_js_as(&ck::decode_gpp(gpp_string)?)
 }
 
@@ -138,7 +142,10 @@ fn forms(tc: &TcString, gdpr_applies: bool) -> Result<TcfFormsJs, CkError> {
 /// A TC string in its three forms: re-encoded, as a GPP string, and as
 /// the IABTCF_* in-app values.
 #[wasm_bindgen(js_name = tcfForms)]
-pub fn tcf_forms(tc_string: &str, gdpr_applies: bool) -> Result<TcfFormsJs, CkError> {
+pub fn tcf_forms(
+    #[wasm_bindgen(js_name = tcString)] tc_string: &str,
+    #[wasm_bindgen(js_name = gdprApplies)] gdpr_applies: bool,
+) -> Result<TcfFormsJs, CkError> {
     forms(&TcString::decode(tc_string)?, gdpr_applies)
 }
 
@@ -206,7 +213,7 @@ pub fn tc_string_for_grant(grant: &[u8], export: TcfExportInputJs) -> Result<Tcf
     forms(&ck::tc_string_for_grant(g, &opts)?, gdpr_applies)
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(js_class = Controller)]
 impl Issuer {
     /// Imports a TC string as an imported grant under `offer` (artifact
     /// bytes) for the person with pseudonym `subject` (16 bytes), signed by
@@ -215,7 +222,7 @@ impl Issuer {
     #[wasm_bindgen(js_name = importTcString)]
     pub fn import_tc_string(
         &self,
-        tc_string: &str,
+        #[wasm_bindgen(js_name = tcString)] tc_string: &str,
         offer: &[u8],
         subject: &[u8],
         categories: Option<Vec<String>>,
@@ -236,7 +243,7 @@ impl Issuer {
             categories,
             expires_at: None,
         };
-        let g = ck::import_grant(&tc, &ctx)?;
+        let g = ck::import_tc_string(&tc, &ctx)?;
         Ok(g.sign_imported(self.signer.as_ref())?.as_bytes().to_vec())
     }
 }

@@ -6,7 +6,7 @@
 // 32 hex digits, a digest (which a grant uses to name its offer) and a key
 // id 64.
 
-/** The stable `code` of a {@link ConsentkitError}: what a caller can do about it. */
+/** The stable `code` of a {@link ConsentKitError}: what a caller can do about it. */
 export type ErrorCode =
   | "INVALID_INPUT"
   | "VERIFICATION_FAILED"
@@ -20,10 +20,10 @@ export type ErrorCode =
 
 /**
  * Every error this package throws: a real `Error` with `name`
- * `"ConsentkitError"` and a stable `code`. Test with `isConsentkitError(e)`.
+ * `"ConsentKitError"` and a stable `code`. Test with `isConsentKitError(e)`.
  */
-export interface ConsentkitError extends Error {
-  name: "ConsentkitError";
+export interface ConsentKitError extends Error {
+  name: "ConsentKitError";
   code: ErrorCode;
 }
 
@@ -98,7 +98,7 @@ export interface ValueEstimate {
   method: string;
 }
 
-/** What `Issuer.offer` signs. Purposes and categories are DPV CURIEs or IRIs (e.g. `"dpv:ServiceProvision"`, `"pd:Location"`). */
+/** What `Controller.offer` signs. Purposes and categories are DPV CURIEs or IRIs (e.g. `"dpv:ServiceProvision"`, `"pd:Location"`). */
 export interface OfferInput {
   controller: string;
   name: string;
@@ -120,7 +120,7 @@ export interface OfferInput {
   service_without_consent: boolean;
 }
 
-/** What `Issuer.receipt` signs: one data use under a grant. */
+/** What `Controller.receipt` signs: one data use under a grant. */
 export interface ReceiptInput {
   /** The grant's id (32 hex digits). */
   grant: string;
@@ -134,7 +134,7 @@ export interface ReceiptInput {
   commitment: string;
 }
 
-/** What `Issuer.valueRecord` signs: value the person actually received. */
+/** What `Controller.valueRecord` signs: value the person actually received. */
 export interface ValueRecordInput {
   grant: string;
   issued_at: number;

@@ -167,7 +167,7 @@ pub fn verify_items(bundle: &[u8], trust: &consentkit::TrustSet) -> Vec<BundleIt
 /// Decodes one artifact strictly (size limit, deterministic CBOR, header
 /// profile, payload schema) and returns its JSON view. Signatures are not
 /// checked: see `verify`.
-#[wasm_bindgen]
+#[wasm_bindgen(js_name = decodeArtifact)]
 pub fn decode(bytes: &[u8]) -> Result<ArtifactJsonJs, CkError> {
     to_js_as(&artifact_json(&Artifact::decode(bytes)?))
 }
@@ -319,10 +319,10 @@ pub fn verify_commitment(commitment: &str, salt: &str, data: &[u8]) -> Result<bo
 }
 
 /// Whether `value` is an error thrown by this package (`name` is
-/// `"ConsentkitError"`, with a `code`).
+/// `"ConsentKitError"`, with a `code`).
 #[wasm_bindgen(
-    js_name = isConsentkitError,
-    unchecked_return_type = "value is ConsentkitError"
+    js_name = isConsentKitError,
+    unchecked_return_type = "value is ConsentKitError"
 )]
 pub fn is_consentkit_error(
     #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,

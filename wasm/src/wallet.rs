@@ -127,6 +127,7 @@ impl JsWallet {
     /// A new wallet with a fresh secret and in-process keys, one per
     /// controller: `"EdDSA"` (default; derived from the wallet secret) or
     /// `"ES256"` (generated and stored). The wallet's bytes hold secrets.
+    #[wasm_bindgen(js_name = inMemory)]
     pub fn create(
         #[wasm_bindgen(unchecked_param_type = "Algorithm | null | undefined")] algorithm: JsValue,
     ) -> Result<JsWallet, CkError> {
@@ -184,7 +185,10 @@ impl JsWallet {
 
     /// Restores a wallet from an encrypted backup.
     #[wasm_bindgen(js_name = importBackup)]
-    pub fn import_backup(backup: &[u8], backup_key: &[u8]) -> Result<JsWallet, CkError> {
+    pub fn import_backup(
+        backup: &[u8],
+        #[wasm_bindgen(js_name = backupKey)] backup_key: &[u8],
+    ) -> Result<JsWallet, CkError> {
         let key = zeroize::Zeroizing::new(bytes32(backup_key, "backup key")?);
         let inner = Wallet::import_backup(backup, &key, None)?;
         Ok(JsWallet {
@@ -275,8 +279,8 @@ impl JsWallet {
     /// person, for the controller to countersign.
     pub fn accept(
         &mut self,
-        offer_digest: &str,
-        choice_: ChoiceJs,
+        #[wasm_bindgen(js_name = offerDigest)] offer_digest: &str,
+        #[wasm_bindgen(js_name = choice)] choice_: ChoiceJs,
         at: f64,
     ) -> Result<Vec<u8>, CkError> {
         let offer = digest(offer_digest, "offer digest")?;
@@ -286,7 +290,11 @@ impl JsWallet {
     }
 
     /// Refuses an offer; returns the refusal for the controller to countersign.
-    pub fn refuse(&mut self, offer_digest: &str, at: f64) -> Result<Vec<u8>, CkError> {
+    pub fn refuse(
+        &mut self,
+        #[wasm_bindgen(js_name = offerDigest)] offer_digest: &str,
+        at: f64,
+    ) -> Result<Vec<u8>, CkError> {
         let offer = digest(offer_digest, "offer digest")?;
         let a = self.inner.refuse(&offer, time(at, "at")?)?;
         Ok(bytes_of(&a))
@@ -294,7 +302,11 @@ impl JsWallet {
 
     /// Withdraws a grant (by its id, 32 hex digits): one call. Returns the
     /// signed withdrawal, to send to the controller.
-    pub fn withdraw(&mut self, grant_id: &str, at: f64) -> Result<Vec<u8>, CkError> {
+    pub fn withdraw(
+        &mut self,
+        #[wasm_bindgen(js_name = grantId)] grant_id: &str,
+        at: f64,
+    ) -> Result<Vec<u8>, CkError> {
         let grant = artifact_id(grant_id, "grant id")?;
         let a = self.inner.withdraw(grant, time(at, "at")?)?;
         Ok(bytes_of(&a))
@@ -303,7 +315,10 @@ impl JsWallet {
     /// A C2SP `tlog-proof@v1` (text) for one of the wallet's artifacts (by
     /// id): its inclusion proof under a checkpoint of a trusted log.
     #[wasm_bindgen(js_name = exportTlogProof)]
-    pub fn export_tlog_proof(&self, artifact_id_hex: &str) -> Result<String, CkError> {
+    pub fn export_tlog_proof(
+        &self,
+        #[wasm_bindgen(js_name = artifactId)] artifact_id_hex: &str,
+    ) -> Result<String, CkError> {
         let id = artifact_id(artifact_id_hex, "artifact id")?;
         Ok(self.inner.export_tlog_proof(id)?)
     }
@@ -314,7 +329,7 @@ impl JsWallet {
     #[wasm_bindgen(js_name = verifyCoseReceipt)]
     pub fn verify_cose_receipt(
         &self,
-        artifact_id_hex: &str,
+        #[wasm_bindgen(js_name = artifactId)] artifact_id_hex: &str,
         receipt: &[u8],
     ) -> Result<crate::status::ReceiptCheckJs, CkError> {
         let id = artifact_id(artifact_id_hex, "artifact id")?;
@@ -333,8 +348,8 @@ impl JsWallet {
     #[wasm_bindgen(js_name = prepareAccept)]
     pub fn prepare_accept(
         &self,
-        offer_digest: &str,
-        choice_: ChoiceJs,
+        #[wasm_bindgen(js_name = offerDigest)] offer_digest: &str,
+        #[wasm_bindgen(js_name = choice)] choice_: ChoiceJs,
         at: f64,
     ) -> Result<PendingSignature, CkError> {
         let offer = digest(offer_digest, "offer digest")?;
@@ -348,7 +363,11 @@ impl JsWallet {
     /// First step of `refuse` for a key that signs elsewhere: returns what
     /// to sign (the controller's key must be bound, as for `prepareAccept`).
     #[wasm_bindgen(js_name = prepareRefuse)]
-    pub fn prepare_refuse(&self, offer_digest: &str, at: f64) -> Result<PendingSignature, CkError> {
+    pub fn prepare_refuse(
+        &self,
+        #[wasm_bindgen(js_name = offerDigest)] offer_digest: &str,
+        at: f64,
+    ) -> Result<PendingSignature, CkError> {
         let offer = digest(offer_digest, "offer digest")?;
         let prepared = self.inner.prepare_refuse(&offer, time(at, "at")?)?;
         Ok(PendingSignature { prepared })
@@ -356,7 +375,11 @@ impl JsWallet {
 
     /// First step of `withdraw` for a key that signs elsewhere: returns what to sign.
     #[wasm_bindgen(js_name = prepareWithdraw)]
-    pub fn prepare_withdraw(&self, grant_id: &str, at: f64) -> Result<PendingSignature, CkError> {
+    pub fn prepare_withdraw(
+        &self,
+        #[wasm_bindgen(js_name = grantId)] grant_id: &str,
+        at: f64,
+    ) -> Result<PendingSignature, CkError> {
         let grant = artifact_id(grant_id, "grant id")?;
         let prepared = self.inner.prepare_withdraw(grant, time(at, "at")?)?;
         Ok(PendingSignature { prepared })
@@ -392,7 +415,11 @@ impl JsWallet {
 
     /// A grant's state at `now` (`"given"`, `"withdrawn"`, ...), or `undefined`.
     #[wasm_bindgen(js_name = grantState, unchecked_return_type = "ConsentState | undefined")]
-    pub fn grant_state(&self, grant_id: &str, now: f64) -> Result<JsValue, CkError> {
+    pub fn grant_state(
+        &self,
+        #[wasm_bindgen(js_name = grantId)] grant_id: &str,
+        now: f64,
+    ) -> Result<JsValue, CkError> {
         let id = artifact_id(grant_id, "grant id")?;
         match self.inner.grant_state(id, time(now, "now")?) {
             Some(s) => crate::convert::to_js(&s),
@@ -438,7 +465,11 @@ impl JsWallet {
     /// Keeps an inclusion proof (its CBOR encoding, as the log serves it)
     /// of one of the wallet's artifacts (by id).
     #[wasm_bindgen(js_name = addInclusionProof)]
-    pub fn add_inclusion_proof(&mut self, artifact_id_: &str, proof: &[u8]) -> Result<(), CkError> {
+    pub fn add_inclusion_proof(
+        &mut self,
+        #[wasm_bindgen(js_name = artifactId)] artifact_id_: &str,
+        proof: &[u8],
+    ) -> Result<(), CkError> {
         let id = artifact_id(artifact_id_, "artifact id")?;
         let proof = InclusionProof::from_cbor(proof)?;
         Ok(self.inner.add_inclusion_proof(id, &proof)?)

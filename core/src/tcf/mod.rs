@@ -6,7 +6,7 @@
 //!   optional Publisher TC segment) strictly: bad base64url, another
 //!   version, a truncated field, a missing or repeated segment, a vendor id
 //!   out of range or non-zero padding is a typed [`TcfError`].
-//! - [`import_grant`] turns its consents into an imported [`Grant`]
+//! - [`import_tc_string`] turns its consents into an imported [`Grant`]
 //!   (controller-signed, no person signature; sign it with
 //!   [`Grant::sign_imported`]), with the TCF purposes mapped to DPV terms by
 //!   [`PURPOSES`] and the special features by [`SPECIAL_FEATURES`].
@@ -869,7 +869,7 @@ fn write_vendors(w: &mut BitWriter, ids: &[u16]) {
     }
 }
 
-/// What [`import_grant`] needs besides the TC string: who the grant is
+/// What [`import_tc_string`] needs besides the TC string: who the grant is
 /// for, at which controller, under which offer, and the personal-data
 /// categories (a TC string names none).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -911,7 +911,7 @@ fn feature_term(id: u8) -> Option<Term> {
 /// Legitimate-interest signals are not consent and are not carried over.
 /// A consent to a purpose above 11 (no TCF v2.3 purpose), or no purpose
 /// consent at all, is a [`TcfError::Mapping`].
-pub fn import_grant(tc: &TcString, ctx: &TcfImport) -> Result<Grant, TcfError> {
+pub fn import_tc_string(tc: &TcString, ctx: &TcfImport) -> Result<Grant, TcfError> {
     tc.validate()?;
     let mut purposes = Vec::new();
     for &p in &tc.purpose_consents {

@@ -293,7 +293,7 @@ fn tc_string_round_trip_ranges_restrictions_and_publisher_segment() {
 #[test]
 fn tcf_import_maps_purposes_features_and_vendors_to_an_imported_grant() {
     let tc = TcString::decode(IAB_VECTOR).unwrap();
-    let g = import_grant(&tc, &ctx()).unwrap();
+    let g = import_tc_string(&tc, &ctx()).unwrap();
     let names: Vec<&str> = g.purposes.iter().map(|t| t.as_str()).collect();
     let mut want = vec![
         "dpv:Store",
@@ -327,17 +327,19 @@ fn tcf_import_refuses_what_is_not_a_grant() {
     let mut tc = TcString::decode(IAB_VECTOR).unwrap();
     tc.purpose_consents.clear();
     assert!(
-        matches!(import_grant(&tc, &ctx()), Err(TcfError::Mapping(m)) if m.contains("no purpose"))
+        matches!(import_tc_string(&tc, &ctx()), Err(TcfError::Mapping(m)) if m.contains("no purpose"))
     );
     tc.purpose_consents = vec![1, 12];
     assert!(
-        matches!(import_grant(&tc, &ctx()), Err(TcfError::Mapping(m)) if m.contains("purpose 12"))
+        matches!(import_tc_string(&tc, &ctx()), Err(TcfError::Mapping(m)) if m.contains("purpose 12"))
     );
     tc.purpose_consents = vec![1];
     tc.special_feature_optins.clear();
     let mut c = ctx();
     c.categories.clear();
-    assert!(matches!(import_grant(&tc, &c), Err(TcfError::Mapping(m)) if m.contains("category")));
+    assert!(
+        matches!(import_tc_string(&tc, &c), Err(TcfError::Mapping(m)) if m.contains("category"))
+    );
 }
 
 /// A grant made from a TC string exports to the same purposes, special
@@ -345,7 +347,7 @@ fn tcf_import_refuses_what_is_not_a_grant() {
 #[test]
 fn tcf_export_of_an_imported_grant_gives_the_same_choices() {
     let tc = TcString::decode(IAB_VECTOR).unwrap();
-    let g = import_grant(&tc, &ctx()).unwrap();
+    let g = import_tc_string(&tc, &ctx()).unwrap();
     let opts = TcfExport {
         cmp_id: 300,
         cmp_version: 2,

@@ -5,31 +5,31 @@ import { ck, T0, DAY, setup, receiptInput } from "./helpers.mjs";
 
 test("keys round-trip as COSE_Key; ids are RFC 9679 thumbprints", () => {
   for (const alg of ["EdDSA", "ES256"]) {
-    const k = ck.Key.generate(alg);
+    const k = ck.KeyPair.generate(alg);
     assert.equal(k.algorithm, alg);
     assert.match(k.kid, /^[0-9a-f]{64}$/);
-    const back = ck.Key.fromCoseKey(k.toCoseKey());
+    const back = ck.KeyPair.fromCoseKey(k.toCoseKey());
     assert.equal(back.kid, k.kid);
     const pub = ck.PublicKey.fromCoseKey(k.publicKey().toCoseKey());
     assert.ok(pub.equals(k.publicKey()));
     assert.equal(ck.PublicKey.fromRaw(alg, pub.raw).kid, k.kid);
   }
   const t = new ck.TrustSet();
-  t.add(ck.Key.generate().publicKey(), "log", "log.example");
+  t.add(ck.KeyPair.generate().publicKey(), "log", "log.example");
   assert.equal(ck.TrustSet.fromCoseKeySet(t.toCoseKeySet()).size, 1);
   // A trust set never carries private keys.
-  const bad = ck.Key.generate().toCoseKey();
-  assert.throws(() => ck.TrustSet.fromCoseKeySet(Uint8Array.from([0x81, ...bad])), { name: "ConsentkitError" });
+  const bad = ck.KeyPair.generate().toCoseKey();
+  assert.throws(() => ck.TrustSet.fromCoseKeySet(Uint8Array.from([0x81, ...bad])), { name: "ConsentKitError" });
 });
 
 test("audit returns the report of docs/AUDIT-REPORT.md, and renders it", () => {
-  const wallet = ck.Wallet.create();
+  const wallet = ck.Wallet.inMemory();
   const { issuer, digest, trust, offer } = setup(wallet);
   const grant = issuer.countersign(wallet.accept(digest, null, T0 + 60), offer);
-  const id = ck.decode(grant).id;
-  const r1 = issuer.receipt(receiptInput(id, T0 + 120), grant);
+  const id = ck.decodeArtifact(grant).id;
+  const r1 = issuer.issueReceipt(receiptInput(id, T0 + 120), grant);
   const w = wallet.withdraw(id, T0 + DAY);
-  const late = issuer.receipt(receiptInput(id, T0 + 2 * DAY), grant);
+  const late = issuer.issueReceipt(receiptInput(id, T0 + 2 * DAY), grant);
   const bundle = Buffer.concat([late, r1, w, grant, offer]); // any order
   const audit = ck.audit(bundle, trust, T0 + 3 * DAY);
   const report = audit.report;
@@ -66,7 +66,7 @@ test("audit returns the report of docs/AUDIT-REPORT.md, and renders it", () => {
 });
 
 test("an empty bundle is empty, not clean", () => {
-  const wallet = ck.Wallet.create(ck.Key.generate());
+  const wallet = ck.Wallet.inMemory(ck.KeyPair.generate());
   const { trust } = setup(wallet);
   const audit = ck.audit(new Uint8Array(), trust, T0);
   assert.equal(audit.outcome, "empty");

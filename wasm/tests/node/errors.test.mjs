@@ -1,4 +1,4 @@
-// No input, however malformed, gets anything but a ConsentkitError with a
+// No input, however malformed, gets anything but a ConsentKitError with a
 // stable code out of the package: garbage, truncated and oversized bytes
 // through every decode entry point, and wrong JavaScript values.
 import { test } from "node:test";
@@ -15,14 +15,14 @@ const garbage = [
 ];
 
 test("garbage, truncated and oversized bytes give INVALID_INPUT (or CORRUPT, BACKUP) everywhere", () => {
-  const wallet = ck.Wallet.create();
+  const wallet = ck.Wallet.inMemory();
   const { issuer, offer, trust } = setup(wallet);
   const truncated = [];
   for (let n = 0; n < offer.length; n += 37) truncated.push(offer.slice(0, n));
   for (const bytes of [...garbage, ...truncated]) {
-    throwsCode(assert, () => ck.decode(bytes), "INVALID_INPUT");
+    throwsCode(assert, () => ck.decodeArtifact(bytes), "INVALID_INPUT");
     throwsCode(assert, () => ck.verify(bytes, trust), "INVALID_INPUT");
-    throwsCode(assert, () => ck.Key.fromCoseKey(bytes), "INVALID_INPUT");
+    throwsCode(assert, () => ck.KeyPair.fromCoseKey(bytes), "INVALID_INPUT");
     throwsCode(assert, () => ck.PublicKey.fromCoseKey(bytes), "INVALID_INPUT");
     throwsCode(assert, () => ck.TrustSet.fromCoseKeySet(bytes), "INVALID_INPUT");
     throwsCode(assert, () => ck.Wallet.fromBytes(bytes), "CORRUPT");
@@ -38,14 +38,14 @@ test("garbage, truncated and oversized bytes give INVALID_INPUT (or CORRUPT, BAC
 });
 
 test("trust and roles: an unknown key is UNTRUSTED_KEY, a wrong role VERIFICATION_FAILED", () => {
-  const wallet = ck.Wallet.create();
+  const wallet = ck.Wallet.inMemory();
   const { offer, controllerKey, issuer } = setup(wallet);
   throwsCode(assert, () => ck.verify(offer, new ck.TrustSet()), "UNTRUSTED_KEY");
   const asPartner = new ck.TrustSet();
   asPartner.add(controllerKey.publicKey(), "partner", "traffic.example");
   throwsCode(assert, () => ck.verify(offer, asPartner), "VERIFICATION_FAILED");
-  const stranger = new ck.Issuer(ck.Key.generate());
-  throwsCode(assert, () => wallet.receive(stranger.offer(offerInput()), T0), "UNTRUSTED_KEY");
+  const stranger = new ck.Controller(ck.KeyPair.generate());
+  throwsCode(assert, () => wallet.receive(stranger.makeOffer(offerInput()), T0), "UNTRUSTED_KEY");
   throwsCode(assert, () => issuer.countersign(offer, offer), "USAGE");
   const tampered = Uint8Array.from(offer);
   tampered[tampered.length - 5] ^= 0x01;
@@ -53,30 +53,30 @@ test("trust and roles: an unknown key is UNTRUSTED_KEY, a wrong role VERIFICATIO
 });
 
 test("wrong JavaScript values are INVALID_INPUT, naming the field", () => {
-  const issuer = new ck.Issuer(ck.Key.generate());
+  const issuer = new ck.Controller(ck.KeyPair.generate());
   for (const bad of [undefined, null, 3, "offer", [], () => 1]) {
-    throwsCode(assert, () => issuer.offer(bad), "INVALID_INPUT");
+    throwsCode(assert, () => issuer.makeOffer(bad), "INVALID_INPUT");
   }
-  let e = throwsCode(assert, () => issuer.offer(offerInput({ retention: 5 })), "INVALID_INPUT");
+  let e = throwsCode(assert, () => issuer.makeOffer(offerInput({ retention: 5 })), "INVALID_INPUT");
   assert.match(e.message, /unknown field `retention`/);
-  e = throwsCode(assert, () => issuer.offer(offerInput({ issued_at: -1 })), "INVALID_INPUT");
+  e = throwsCode(assert, () => issuer.makeOffer(offerInput({ issued_at: -1 })), "INVALID_INPUT");
   assert.match(e.message, /offer\.issued_at/);
-  e = throwsCode(assert, () => issuer.offer(offerInput({ purposes: ["not a term"] })), "INVALID_INPUT");
+  e = throwsCode(assert, () => issuer.makeOffer(offerInput({ purposes: ["not a term"] })), "INVALID_INPUT");
   assert.match(e.message, /purposes/);
-  e = throwsCode(assert, () => issuer.offer(offerInput({ value_offered: [{ kind: "gift", amount: 1, unit: "x" }] })), "INVALID_INPUT");
+  e = throwsCode(assert, () => issuer.makeOffer(offerInput({ value_offered: [{ kind: "gift", amount: 1, unit: "x" }] })), "INVALID_INPUT");
   assert.match(e.message, /gift/);
-  throwsCode(assert, () => issuer.offer(offerInput({ notice: { url: "u" } })), "INVALID_INPUT");
+  throwsCode(assert, () => issuer.makeOffer(offerInput({ notice: { url: "u" } })), "INVALID_INPUT");
   throwsCode(assert, () => issuer.revoke("xyz", T0, "r"), "INVALID_INPUT");
   throwsCode(assert, () => issuer.revoke("00".repeat(16), 1.5, "r"), "INVALID_INPUT");
-  throwsCode(assert, () => ck.Key.generate("RSA"), "INVALID_INPUT");
+  throwsCode(assert, () => ck.KeyPair.generate("RSA"), "INVALID_INPUT");
   throwsCode(assert, () => ck.PublicKey.fromRaw("ES256", new Uint8Array(65)), "INVALID_INPUT");
-  throwsCode(assert, () => new ck.TrustSet().add(ck.Key.generate().publicKey(), "boss", "x"), "INVALID_INPUT");
+  throwsCode(assert, () => new ck.TrustSet().add(ck.KeyPair.generate().publicKey(), "boss", "x"), "INVALID_INPUT");
   throwsCode(assert, () => ck.ExternalKey.fromCallback({}), "SIGNER");
   throwsCode(assert, () => ck.ExternalKey.fromCallback({ publicKeyCose: () => 42, sign: () => null }), "SIGNER");
 });
 
-test("isConsentkitError tells package errors from others", () => {
-  assert.equal(ck.isConsentkitError(new Error("x")), false);
-  assert.equal(ck.isConsentkitError("ConsentkitError"), false);
-  assert.equal(ck.isConsentkitError(undefined), false);
+test("isConsentKitError tells package errors from others", () => {
+  assert.equal(ck.isConsentKitError(new Error("x")), false);
+  assert.equal(ck.isConsentKitError("ConsentKitError"), false);
+  assert.equal(ck.isConsentKitError(undefined), false);
 });

@@ -20,10 +20,10 @@ const controllers = JSON.stringify({
 });
 
 test("exportConsents writes both formats with the status at the time given", () => {
-  const wallet = ck.Wallet.create();
+  const wallet = ck.Wallet.inMemory();
   const { issuer, digest, offer } = setup(wallet);
   const grant = issuer.countersign(wallet.accept(digest, null, T0 + 60), offer);
-  const id = ck.decode(grant).id;
+  const id = ck.decodeArtifact(grant).id;
   const bundle = Buffer.concat([grant, offer]);
 
   const k = ck.exportConsents(bundle, "kantara", [], T0 + DAY, controllers);
@@ -45,7 +45,7 @@ test("exportConsents writes both formats with the status at the time given", () 
 });
 
 test("exportConsents errors are ConsentkitErrors with a code", () => {
-  const wallet = ck.Wallet.create();
+  const wallet = ck.Wallet.inMemory();
   const { issuer, digest, offer } = setup(wallet);
   const grant = issuer.countersign(wallet.accept(digest, null, T0 + 60), offer);
   const bundle = Buffer.concat([grant, offer]);

@@ -50,22 +50,22 @@ export function receiptInput(grant, usedAt, overrides = {}) {
 
 /** A controller with its key and issuer, and a person's wallet that trusts it and holds its offer. */
 export function setup(wallet) {
-  const controllerKey = ck.Key.generate("EdDSA");
-  const partnerKey = ck.Key.generate("ES256");
-  const issuer = new ck.Issuer(controllerKey);
-  const partner = new ck.Issuer(partnerKey);
+  const controllerKey = ck.KeyPair.generate("EdDSA");
+  const partnerKey = ck.KeyPair.generate("ES256");
+  const issuer = new ck.Controller(controllerKey);
+  const partner = new ck.Controller(partnerKey);
   wallet.trustKey(controllerKey.publicKey(), "controller", CONTROLLER);
   wallet.trustKey(partnerKey.publicKey(), "partner", PARTNER);
-  const offer = issuer.offer(offerInput());
+  const offer = issuer.makeOffer(offerInput());
   const violations = wallet.receive(offer, T0);
-  const digest = ck.decode(offer).digest;
+  const digest = ck.decodeArtifact(offer).digest;
   const trust = new ck.TrustSet();
   trust.add(controllerKey.publicKey(), "controller", CONTROLLER);
   trust.add(partnerKey.publicKey(), "partner", PARTNER);
   return { controllerKey, issuer, partner, offer, digest, trust, violations };
 }
 
-/** Asserts that `fn` throws a ConsentkitError with `code`; returns it. */
+/** Asserts that `fn` throws a ConsentKitError with `code`; returns it. */
 export function throwsCode(assert, fn, code) {
   let caught;
   try {
@@ -73,11 +73,11 @@ export function throwsCode(assert, fn, code) {
   } catch (e) {
     caught = e;
   }
-  assert.ok(caught, `expected a ConsentkitError ${code}, nothing was thrown`);
+  assert.ok(caught, `expected a ConsentKitError ${code}, nothing was thrown`);
   assert.ok(caught instanceof Error, `not an Error: ${caught}`);
-  assert.equal(caught.name, "ConsentkitError", `name: ${caught.name} (${caught.message})`);
+  assert.equal(caught.name, "ConsentKitError", `name: ${caught.name} (${caught.message})`);
   assert.equal(caught.code, code, `code ${caught.code}: ${caught.message}`);
-  assert.ok(ck.isConsentkitError(caught));
+  assert.ok(ck.isConsentKitError(caught));
   assert.ok(caught.message.length > 0);
   return caught;
 }

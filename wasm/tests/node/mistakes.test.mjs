@@ -7,11 +7,11 @@ import assert from "node:assert/strict";
 import { ck, T0, DAY, setup, receiptInput, throwsCode } from "./helpers.mjs";
 
 function deal() {
-  const wallet = ck.Wallet.create();
+  const wallet = ck.Wallet.inMemory();
   const s = setup(wallet);
   const grant = s.issuer.countersign(wallet.accept(s.digest, null, T0 + 60), s.offer);
   wallet.receive(grant, T0 + 60);
-  return { wallet, grant, id: ck.decode(grant).id, ...s };
+  return { wallet, grant, id: ck.decodeArtifact(grant).id, ...s };
 }
 
 test("Date.now() milliseconds and a Date are read as the same instant as seconds", () => {
@@ -22,7 +22,7 @@ test("Date.now() milliseconds and a Date are read as the same instant as seconds
   assert.deepEqual(wallet.grants(secs * 1000 + 999), wallet.grants(secs));
   const nowMs = Date.now();
   const w = wallet.withdraw(id, nowMs);
-  assert.equal(ck.decode(w).body.issued_at, Math.floor(nowMs / 1000));
+  assert.equal(ck.decodeArtifact(w).body.issued_at, Math.floor(nowMs / 1000));
   assert.equal(wallet.grantState(id, nowMs + 1000), "withdrawn");
 });
 
@@ -35,7 +35,7 @@ test("microseconds, small numbers and NaN are refused naming what they look like
 });
 
 test("countersign refuses an artifact that is not the grant's offer", () => {
-  const wallet = ck.Wallet.create();
+  const wallet = ck.Wallet.inMemory();
   const { issuer, digest } = setup(wallet);
   const pending = wallet.accept(digest, null, T0 + 60);
   const e = throwsCode(assert, () => issuer.countersign(pending, pending), "USAGE");
@@ -45,9 +45,9 @@ test("countersign refuses an artifact that is not the grant's offer", () => {
 test("a receipt its grant does not cover is refused naming the purpose; a known violation is signed and flagged", () => {
   const { wallet, issuer, grant, id } = deal();
   const input = receiptInput(id, T0 + 3600, { purpose: "dpv:Marketing" });
-  const e = throwsCode(assert, () => issuer.receipt(input, grant), "USAGE");
+  const e = throwsCode(assert, () => issuer.issueReceipt(input, grant), "USAGE");
   assert.match(e.message, /dpv:Marketing/);
-  throwsCode(assert, () => issuer.receipt(receiptInput(id, T0), grant), "USAGE"); // before the grant
-  const r = issuer.receiptKnownViolation(input, "simulated misuse");
+  throwsCode(assert, () => issuer.issueReceipt(receiptInput(id, T0), grant), "USAGE"); // before the grant
+  const r = issuer.issueReceiptKnownViolation(input, "simulated misuse");
   assert.deepEqual(wallet.receive(r, T0 + DAY).map((f) => f.kind), ["purpose_not_granted"]);
 });

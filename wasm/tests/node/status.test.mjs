@@ -6,7 +6,7 @@ import { ck, T0, DAY, setup } from "./helpers.mjs";
 const URI = "https://traffic.example/status/1";
 
 function granted(registry) {
-  const wallet = ck.Wallet.create();
+  const wallet = ck.Wallet.inMemory();
   const { issuer, digest, trust, offer } = setup(wallet);
   const ref = registry.assign();
   const grant = issuer.countersign(wallet.accept(digest, { status: ref }, T0 + 60), offer);
@@ -17,7 +17,7 @@ test("checkGrantStatus answers valid, invalid, suspended and how long to cache",
   const registry = new ck.StatusRegistry(URI, 2, 1024);
   const { issuer, trust, grant, ref } = granted(registry);
   assert.equal(ref.uri, URI);
-  assert.equal(ck.decode(grant).body.status.idx, ref.idx);
+  assert.equal(ck.decodeArtifact(grant).body.status.idx, ref.idx);
   const at = T0 + DAY;
   for (const status of ["valid", "invalid", "suspended"]) {
     registry.setStatus(ref.idx, status);
@@ -33,19 +33,19 @@ test("checkGrantStatus errors are ConsentkitErrors with codes", () => {
   const { issuer, trust, grant } = granted(registry);
   const token = registry.signToken(issuer, T0 + DAY, 3600, T0 + 2 * DAY);
   assert.throws(() => ck.checkGrantStatus(grant, token, trust, T0 + 2 * DAY),
-    { name: "ConsentkitError", code: "VERIFICATION_FAILED" });
-  const stranger = new ck.Issuer(ck.Key.generate());
+    { name: "ConsentKitError", code: "VERIFICATION_FAILED" });
+  const stranger = new ck.Controller(ck.KeyPair.generate());
   assert.throws(() => ck.checkGrantStatus(grant, registry.signToken(stranger, T0 + DAY, 60), trust, T0 + DAY),
-    { name: "ConsentkitError", code: "UNTRUSTED_KEY" });
+    { name: "ConsentKitError", code: "UNTRUSTED_KEY" });
   assert.throws(() => ck.checkGrantStatus(grant, Uint8Array.from([0xd2, 0x84]), trust, T0 + DAY),
-    { name: "ConsentkitError", code: "INVALID_INPUT" });
-  assert.throws(() => registry.setStatus(0, "gone"), { name: "ConsentkitError", code: "INVALID_INPUT" });
+    { name: "ConsentKitError", code: "INVALID_INPUT" });
+  assert.throws(() => registry.setStatus(0, "gone"), { name: "ConsentKitError", code: "INVALID_INPUT" });
 });
 
 test("auditWithStatusLists flags a stale list", () => {
   const registry = new ck.StatusRegistry(URI, 1, 1024);
   const { wallet, issuer, trust, offer, grant, ref } = granted(registry);
-  const id = ck.decode(grant).id;
+  const id = ck.decodeArtifact(grant).id;
   const w = wallet.withdraw(id, T0 + 2 * DAY);
   const bundle = Buffer.concat([offer, grant, w]);
   const stale = registry.signToken(issuer, T0 + 3 * DAY, 3600);

@@ -35,18 +35,18 @@ test("bad strings and inputs are INVALID_INPUT; nothing to grant is USAGE", () =
   e = throwsCode(assert, () => ck.decodeTcString(`${IAB_TC_STRING}=`), "INVALID_INPUT");
   assert.match(e.message, /not base64url/);
   throwsCode(assert, () => ck.decodeGpp("DBABMA"), "INVALID_INPUT");
-  const issuer = new ck.Issuer(ck.Key.generate());
-  const offer = issuer.offer(offerInput());
+  const issuer = new ck.Controller(ck.KeyPair.generate());
+  const offer = issuer.makeOffer(offerInput());
   throwsCode(assert, () => issuer.importTcString(IAB_TC_STRING, offer, new Uint8Array(3)), "INVALID_INPUT");
   throwsCode(assert, () => ck.tcStringForGrant(offer, { cmp_id: 1, vendor_list_version: 1, vendors: [1] }), "USAGE");
   throwsCode(assert, () => ck.tcStringForGrant(offer, { cmp_id: 1, vendor_list_version: 1, vendors: [1], colour: 1 }), "INVALID_INPUT");
 });
 
-test("Issuer.importTcString then tcStringForGrant gives back the same choices", () => {
-  const issuer = new ck.Issuer(ck.Key.generate());
-  const offer = issuer.offer(offerInput());
+test("Controller.importTcString then tcStringForGrant gives back the same choices", () => {
+  const issuer = new ck.Controller(ck.KeyPair.generate());
+  const offer = issuer.makeOffer(offerInput());
   const grant = issuer.importTcString(IAB_TC_STRING, offer, new Uint8Array(16).fill(7));
-  const view = ck.decode(grant);
+  const view = ck.decodeArtifact(grant);
   assert.equal(view.type, "grant");
   const f = ck.tcStringForGrant(grant, {
     cmp_id: 300, vendor_list_version: 120, publisher_cc: "FR", vendors: [755, 1, 3],

@@ -21,7 +21,7 @@ test("FORMAT.md's examples decode, keep their ids and verify", () => {
   assert.deepEqual(trust.toCoseKeySet(), examples.trust.bytes);
   for (const k of kinds) {
     const ex = examples[k];
-    const view = ck.decode(ex.bytes);
+    const view = ck.decodeArtifact(ex.bytes);
     assert.equal(view.type, k);
     assert.equal(view.id, ex.id);
     assert.equal(view.digest, ex.digest);
@@ -30,7 +30,7 @@ test("FORMAT.md's examples decode, keep their ids and verify", () => {
     assert.ok(signers.length >= 1, k);
   }
   // The grant names the offer by its digest.
-  assert.equal(ck.decode(examples.grant.bytes).body.offer, examples.offer.digest);
+  assert.equal(ck.decodeArtifact(examples.grant.bytes).body.offer, examples.offer.digest);
   // Together they audit; the receipt is covered by the grant.
   const bundle = Buffer.concat(kinds.map((k) => examples[k].bytes));
   const report = ck.audit(bundle, trust, T0 + 90 * DAY).report;

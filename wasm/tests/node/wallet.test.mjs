@@ -6,7 +6,7 @@ import { webcrypto, generateKeyPairSync, sign as nodeSign, randomBytes } from "n
 import { ck, T0, DAY, CONTROLLER, PARTNER, setup, receiptInput, throwsCode } from "./helpers.mjs";
 
 test("a driver accepts granularly, shares, is paid, withdraws, and a late receipt is flagged", () => {
-  const wallet = ck.Wallet.create();
+  const wallet = ck.Wallet.inMemory();
   const { issuer, partner, digest, trust, violations, offer } = setup(wallet);
   assert.deepEqual(violations, []);
   assert.equal(wallet.offers().length, 1);
@@ -24,16 +24,16 @@ test("a driver accepts granularly, shares, is paid, withdraws, and a late receip
   const grantId = view.id;
 
   for (let i = 0; i < 3; i++) {
-    assert.deepEqual(wallet.receive(issuer.receipt(receiptInput(grantId, T0 + 3600 + i), grant), T0 + 7200), []);
+    assert.deepEqual(wallet.receive(issuer.issueReceipt(receiptInput(grantId, T0 + 3600 + i), grant), T0 + 7200), []);
   }
   // Urban planning was not granted, and the partner was not: signing such
   // receipts needs the explicit known-violation call, and both are flagged.
-  const beyond = wallet.receive(issuer.receiptKnownViolation(receiptInput(grantId, T0 + 4000, { purpose: "https://city.example/purpose#UrbanPlanning" }), "misuse for the wallet to flag"), T0 + 7200);
+  const beyond = wallet.receive(issuer.issueReceiptKnownViolation(receiptInput(grantId, T0 + 4000, { purpose: "https://city.example/purpose#UrbanPlanning" }), "misuse for the wallet to flag"), T0 + 7200);
   assert.deepEqual(beyond.map((f) => f.kind), ["purpose_not_granted"]);
-  const partnerUse = wallet.receive(partner.receiptKnownViolation(receiptInput(grantId, T0 + 4100, { recipient: PARTNER }), "misuse for the wallet to flag"), T0 + 7200);
+  const partnerUse = wallet.receive(partner.issueReceiptKnownViolation(receiptInput(grantId, T0 + 4100, { recipient: PARTNER }), "misuse for the wallet to flag"), T0 + 7200);
   assert.ok(partnerUse.some((f) => f.kind === "recipient_not_granted"), JSON.stringify(partnerUse));
 
-  wallet.receive(issuer.valueRecord({ grant: grantId, issued_at: T0 + 30 * DAY, benefit: { kind: "service", amount: 1, unit: "month" } }), T0 + 30 * DAY);
+  wallet.receive(issuer.issueValueRecord({ grant: grantId, issued_at: T0 + 30 * DAY, benefit: { kind: "service", amount: 1, unit: "month" } }), T0 + 30 * DAY);
   const summary = wallet.summary(T0 + 30 * DAY);
   assert.deepEqual(summary.received, { [CONTROLLER]: { month: 1 } });
   const shared = summary.shared.find((s) => s.purpose === "dpv:ServiceProvision" && s.recipient === CONTROLLER);
@@ -42,9 +42,9 @@ test("a driver accepts granularly, shares, is paid, withdraws, and a late receip
 
   // Withdraw: one call. A later receipt is flagged on the device.
   const withdrawal = wallet.withdraw(grantId, T0 + 31 * DAY);
-  assert.equal(ck.decode(withdrawal).type, "withdrawal");
+  assert.equal(ck.decodeArtifact(withdrawal).type, "withdrawal");
   assert.equal(wallet.grantState(grantId, T0 + 32 * DAY), "withdrawn");
-  const late = wallet.receive(issuer.receipt(receiptInput(grantId, T0 + 32 * DAY), grant), T0 + 32 * DAY);
+  const late = wallet.receive(issuer.issueReceipt(receiptInput(grantId, T0 + 32 * DAY), grant), T0 + 32 * DAY);
   assert.deepEqual(late.map((f) => f.kind), ["after_withdrawal"]);
   assert.equal(late[0].artifact_kind, "data_receipt");
 
@@ -56,7 +56,7 @@ test("a driver accepts granularly, shares, is paid, withdraws, and a late receip
 });
 
 test("the host persists the bytes; the backup round-trips byte for byte", () => {
-  const wallet = ck.Wallet.create("ES256");
+  const wallet = ck.Wallet.inMemory("ES256");
   const { issuer, digest, offer } = setup(wallet);
   wallet.receive(issuer.countersign(wallet.accept(digest, null, T0 + 1), offer), T0 + 1);
   const bytes = wallet.toBytes();
@@ -79,7 +79,7 @@ test("the host persists the bytes; the backup round-trips byte for byte", () => 
 });
 
 test("a refusal, and choices outside the offer are refused", () => {
-  const wallet = ck.Wallet.create();
+  const wallet = ck.Wallet.inMemory();
   const { issuer, digest, offer } = setup(wallet);
   throwsCode(assert, () => wallet.accept(digest, { purposes: ["dpv:Marketing"] }, T0), "INVALID_INPUT");
   throwsCode(assert, () => wallet.accept(digest, { purposez: [] }, T0), "INVALID_INPUT");
@@ -145,7 +145,7 @@ test("a non-extractable WebCrypto key signs in two steps (prepare, then complete
   wallet.receive(grant, T0 + 10);
   assert.equal(ck.verify(grant, trust)[0].kid, ext.kid);
 
-  const grantId = ck.decode(grant).id;
+  const grantId = ck.decodeArtifact(grant).id;
   const p2 = wallet.prepareWithdraw(grantId, T0 + DAY);
   const s2 = new Uint8Array(await webcrypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, pair.privateKey, p2.message));
   wallet.complete(p2, s2);

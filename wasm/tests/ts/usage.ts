@@ -2,8 +2,8 @@
 // generated declarations (web and nodejs targets). The @ts-expect-error
 // lines prove that the declarations are precise, not `any`.
 import {
-  AuditReport, ExternalKey, Issuer, Key, PendingSignature, PublicKey, TrustSet, Wallet,
-  audit, commit, decode, inspect, isConsentkitError, verify, verifyBundle, verifyCommitment, version,
+  AuditReport, ExternalKey, Controller, KeyPair, PendingSignature, PublicKey, TrustSet, Wallet,
+  audit, commit, decodeArtifact, inspect, isConsentKitError, verify, verifyBundle, verifyCommitment, version,
 } from "consentkit";
 import type {
   Algorithm, ArtifactJson, AuditReportJson, BundleItem, Choice, ErrorCode, ExternalSigner, Finding,
@@ -15,8 +15,8 @@ const T0 = 1_793_491_200;
 
 export function flow(): WalletSummary {
   const alg: Algorithm = "ES256";
-  const controller: Key = Key.generate(alg);
-  const issuer = new Issuer(controller);
+  const controller: KeyPair = KeyPair.generate(alg);
+  const issuer = new Controller(controller);
   const offerInput: OfferInput = {
     controller: "traffic.example", name: "live-routing-2026", issued_at: T0,
     purposes: ["dpv:ServiceProvision"], categories: ["pd:Location"],
@@ -25,12 +25,12 @@ export function flow(): WalletSummary {
     value_offered: [{ kind: "points", amount: 100, unit: "points" }],
     service_without_consent: true,
   };
-  const offer: Uint8Array = issuer.offer(offerInput);
+  const offer: Uint8Array = issuer.makeOffer(offerInput);
 
-  const wallet: Wallet = Wallet.create("EdDSA");
+  const wallet: Wallet = Wallet.inMemory("EdDSA");
   wallet.trustKey(controller.publicKey(), "controller", "traffic.example");
   const found: Finding[] = wallet.receive(offer, T0);
-  const view: ArtifactJson = decode(offer);
+  const view: ArtifactJson = decodeArtifact(offer);
   if (view.type === "offer") {
     const units: string[] = view.body.value_offered.map((b) => b.unit);
     void units;
@@ -43,9 +43,9 @@ export function flow(): WalletSummary {
     grant: grants[0].id, category: "pd:Location", purpose: "dpv:ServiceProvision",
     used_at: T0 + 3, quantity: 1, commitment: commit(new Uint8Array([1, 2])).commitment,
   };
-  wallet.receive(issuer.receipt(receipt, grant), T0 + 4);
+  wallet.receive(issuer.issueReceipt(receipt, grant), T0 + 4);
   const value: ValueRecordInput = { grant: grants[0].id, issued_at: T0 + 5, benefit: { kind: "points", amount: 100, unit: "points" } };
-  wallet.receive(issuer.valueRecord(value), T0 + 6);
+  wallet.receive(issuer.issueValueRecord(value), T0 + 6);
   wallet.withdraw(grants[0].id, T0 + 7);
   const state: string | undefined = wallet.grantState(grants[0].id, T0 + 8);
   void state;
@@ -66,19 +66,19 @@ export function flow(): WalletSummary {
   try {
     Wallet.fromBytes(new Uint8Array([1, 2, 3]));
   } catch (e) {
-    if (isConsentkitError(e)) {
+    if (isConsentKitError(e)) {
       const code: ErrorCode = e.code;
-      const name: "ConsentkitError" = e.name;
+      const name: "ConsentKitError" = e.name;
       void [code, name];
     }
   }
 
   // @ts-expect-error: not an algorithm
-  Key.generate("RSA");
+  KeyPair.generate("RSA");
   // @ts-expect-error: not a role
   trust.add(controller.publicKey(), "boss", "x");
   // @ts-expect-error: offers need their fields
-  issuer.offer({ controller: "x" });
+  issuer.makeOffer({ controller: "x" });
   // @ts-expect-error: a choice has no such field
   const badChoice: Choice = { purpose: [] };
   void badChoice;
@@ -105,13 +105,13 @@ export function callback(sign: (m: Uint8Array) => Uint8Array, raw: Uint8Array): 
 
 // IAB TCF v2.3 and GPP (docs/TCF.md).
 import { decodeGpp, decodeTcString, tcStringForGrant, tcfForms } from "consentkit";
-import type { GppStringJson, TcStringJson, TcfExportInput, TcfForms } from "consentkit";
+import type { GppString, TcString, TcfExportInput, TcfForms } from "consentkit";
 
 export function tcf(tcString: string, offer: Uint8Array): number[] {
-  const tc: TcStringJson = decodeTcString(tcString);
+  const tc: TcString = decodeTcString(tcString);
   const forms: TcfForms = tcfForms(tcString, true);
-  const gpp: GppStringJson = decodeGpp(forms.gpp_string);
-  const issuer = new Issuer(Key.generate("EdDSA"));
+  const gpp: GppString = decodeGpp(forms.gpp_string);
+  const issuer = new Controller(KeyPair.generate("EdDSA"));
   const grant: Uint8Array = issuer.importTcString(tcString, offer, new Uint8Array(16));
   const exportInput: TcfExportInput = { cmp_id: 300, vendor_list_version: 120, vendors: [1, 3, 755] };
   const out: TcfForms = tcStringForGrant(grant, exportInput);

@@ -2546,7 +2546,7 @@ public protocol WalletProtocol: AnyObject, Sendable {
      * What the person shared, with whom, for which purpose, under which
      * grant; what they received; and violations, at `now`.
      */
-    func summary(now: Timestamp) throws  -> Summary
+    func summary(now: Timestamp) throws  -> WalletSummary
     
     /**
      * The wallet as bytes (the file format), for apps that store it themselves.
@@ -3004,8 +3004,8 @@ open func saveAs(path: String)throws   {try rustCallWithError(FfiConverterTypeCo
      * What the person shared, with whom, for which purpose, under which
      * grant; what they received; and violations, at `now`.
      */
-open func summary(now: Timestamp)throws  -> Summary  {
-    return try  FfiConverterTypeSummary_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+open func summary(now: Timestamp)throws  -> WalletSummary  {
+    return try  FfiConverterTypeWalletSummary_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_wallet_summary(
             self.uniffiCloneHandle(),
@@ -6634,115 +6634,6 @@ public func FfiConverterTypeStatusReference_lower(_ value: StatusReference) -> R
 
 
 /**
- * The person's summary: grants, what was shared, what was received, violations.
- */
-public struct Summary: Equatable, Hashable {
-    /**
-     * Grants and their states.
-     */
-    public let grants: [GrantView]
-    /**
-     * What was shared, with whom, for what.
-     */
-    public let shared: [Shared]
-    /**
-     * What was received, per controller and unit.
-     */
-    public let received: [ValueReceived]
-    /**
-     * Offers refused.
-     */
-    public let refusals: UInt64
-    /**
-     * Violations found in the wallet's own records.
-     */
-    public let violations: [Finding]
-    /**
-     * What the wallet checked of each transparency log it trusts.
-     */
-    public let logs: [LogCheck]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Grants and their states.
-         */grants: [GrantView], 
-        /**
-         * What was shared, with whom, for what.
-         */shared: [Shared], 
-        /**
-         * What was received, per controller and unit.
-         */received: [ValueReceived], 
-        /**
-         * Offers refused.
-         */refusals: UInt64, 
-        /**
-         * Violations found in the wallet's own records.
-         */violations: [Finding], 
-        /**
-         * What the wallet checked of each transparency log it trusts.
-         */logs: [LogCheck]) {
-        self.grants = grants
-        self.shared = shared
-        self.received = received
-        self.refusals = refusals
-        self.violations = violations
-        self.logs = logs
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Summary: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSummary: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Summary {
-        return
-            try Summary(
-                grants: FfiConverterSequenceTypeGrantView.read(from: &buf), 
-                shared: FfiConverterSequenceTypeShared.read(from: &buf), 
-                received: FfiConverterSequenceTypeValueReceived.read(from: &buf), 
-                refusals: FfiConverterUInt64.read(from: &buf), 
-                violations: FfiConverterSequenceTypeFinding.read(from: &buf), 
-                logs: FfiConverterSequenceTypeLogCheck.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Summary, into buf: inout [UInt8]) {
-        FfiConverterSequenceTypeGrantView.write(value.grants, into: &buf)
-        FfiConverterSequenceTypeShared.write(value.shared, into: &buf)
-        FfiConverterSequenceTypeValueReceived.write(value.received, into: &buf)
-        FfiConverterUInt64.write(value.refusals, into: &buf)
-        FfiConverterSequenceTypeFinding.write(value.violations, into: &buf)
-        FfiConverterSequenceTypeLogCheck.write(value.logs, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSummary_lift(_ buf: RustBuffer) throws -> Summary {
-    return try FfiConverterTypeSummary.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSummary_lower(_ value: Summary) -> RustBuffer {
-    return FfiConverterTypeSummary.lower(value)
-}
-
-
-/**
  * A decoded IAB TCF v2.3 TC string (docs/TCF.md): every field of the core
  * segment, the Disclosed Vendors segment and the optional Publisher TC
  * segment. Id lists are ascending.
@@ -7528,7 +7419,7 @@ public struct VerifiedArtifact: Equatable, Hashable {
     /**
      * Its signatures and who made them, in order.
      */
-    public let signers: [VerifiedSignature]
+    public let signers: [VerifiedSigner]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7538,7 +7429,7 @@ public struct VerifiedArtifact: Equatable, Hashable {
          */artifact: ArtifactInfo, 
         /**
          * Its signatures and who made them, in order.
-         */signers: [VerifiedSignature]) {
+         */signers: [VerifiedSigner]) {
         self.artifact = artifact
         self.signers = signers
     }
@@ -7560,13 +7451,13 @@ public struct FfiConverterTypeVerifiedArtifact: FfiConverterRustBuffer {
         return
             try VerifiedArtifact(
                 artifact: FfiConverterTypeArtifactInfo.read(from: &buf), 
-                signers: FfiConverterSequenceTypeVerifiedSignature.read(from: &buf)
+                signers: FfiConverterSequenceTypeVerifiedSigner.read(from: &buf)
         )
     }
 
     public static func write(_ value: VerifiedArtifact, into buf: inout [UInt8]) {
         FfiConverterTypeArtifactInfo.write(value.artifact, into: &buf)
-        FfiConverterSequenceTypeVerifiedSignature.write(value.signers, into: &buf)
+        FfiConverterSequenceTypeVerifiedSigner.write(value.signers, into: &buf)
     }
 }
 
@@ -7589,7 +7480,7 @@ public func FfiConverterTypeVerifiedArtifact_lower(_ value: VerifiedArtifact) ->
 /**
  * One verified signature.
  */
-public struct VerifiedSignature: Equatable, Hashable {
+public struct VerifiedSigner: Equatable, Hashable {
     /**
      * The key id (hex).
      */
@@ -7618,22 +7509,22 @@ public struct VerifiedSignature: Equatable, Hashable {
 }
 
 #if compiler(>=6)
-extension VerifiedSignature: Sendable {}
+extension VerifiedSigner: Sendable {}
 #endif
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeVerifiedSignature: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VerifiedSignature {
+public struct FfiConverterTypeVerifiedSigner: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VerifiedSigner {
         return
-            try VerifiedSignature(
+            try VerifiedSigner(
                 kid: FfiConverterString.read(from: &buf), 
                 signatory: FfiConverterTypeSignatory.read(from: &buf)
         )
     }
 
-    public static func write(_ value: VerifiedSignature, into buf: inout [UInt8]) {
+    public static func write(_ value: VerifiedSigner, into buf: inout [UInt8]) {
         FfiConverterString.write(value.kid, into: &buf)
         FfiConverterTypeSignatory.write(value.signatory, into: &buf)
     }
@@ -7643,15 +7534,15 @@ public struct FfiConverterTypeVerifiedSignature: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeVerifiedSignature_lift(_ buf: RustBuffer) throws -> VerifiedSignature {
-    return try FfiConverterTypeVerifiedSignature.lift(buf)
+public func FfiConverterTypeVerifiedSigner_lift(_ buf: RustBuffer) throws -> VerifiedSigner {
+    return try FfiConverterTypeVerifiedSigner.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeVerifiedSignature_lower(_ value: VerifiedSignature) -> RustBuffer {
-    return FfiConverterTypeVerifiedSignature.lower(value)
+public func FfiConverterTypeVerifiedSigner_lower(_ value: VerifiedSigner) -> RustBuffer {
+    return FfiConverterTypeVerifiedSigner.lower(value)
 }
 
 
@@ -7731,6 +7622,115 @@ public func FfiConverterTypeWalletProblem_lift(_ buf: RustBuffer) throws -> Wall
 #endif
 public func FfiConverterTypeWalletProblem_lower(_ value: WalletProblem) -> RustBuffer {
     return FfiConverterTypeWalletProblem.lower(value)
+}
+
+
+/**
+ * The person's summary: grants, what was shared, what was received, violations.
+ */
+public struct WalletSummary: Equatable, Hashable {
+    /**
+     * Grants and their states.
+     */
+    public let grants: [GrantView]
+    /**
+     * What was shared, with whom, for what.
+     */
+    public let shared: [Shared]
+    /**
+     * What was received, per controller and unit.
+     */
+    public let received: [ValueReceived]
+    /**
+     * Offers refused.
+     */
+    public let refusals: UInt64
+    /**
+     * Violations found in the wallet's own records.
+     */
+    public let violations: [Finding]
+    /**
+     * What the wallet checked of each transparency log it trusts.
+     */
+    public let logs: [LogCheck]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Grants and their states.
+         */grants: [GrantView], 
+        /**
+         * What was shared, with whom, for what.
+         */shared: [Shared], 
+        /**
+         * What was received, per controller and unit.
+         */received: [ValueReceived], 
+        /**
+         * Offers refused.
+         */refusals: UInt64, 
+        /**
+         * Violations found in the wallet's own records.
+         */violations: [Finding], 
+        /**
+         * What the wallet checked of each transparency log it trusts.
+         */logs: [LogCheck]) {
+        self.grants = grants
+        self.shared = shared
+        self.received = received
+        self.refusals = refusals
+        self.violations = violations
+        self.logs = logs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WalletSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWalletSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WalletSummary {
+        return
+            try WalletSummary(
+                grants: FfiConverterSequenceTypeGrantView.read(from: &buf), 
+                shared: FfiConverterSequenceTypeShared.read(from: &buf), 
+                received: FfiConverterSequenceTypeValueReceived.read(from: &buf), 
+                refusals: FfiConverterUInt64.read(from: &buf), 
+                violations: FfiConverterSequenceTypeFinding.read(from: &buf), 
+                logs: FfiConverterSequenceTypeLogCheck.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WalletSummary, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeGrantView.write(value.grants, into: &buf)
+        FfiConverterSequenceTypeShared.write(value.shared, into: &buf)
+        FfiConverterSequenceTypeValueReceived.write(value.received, into: &buf)
+        FfiConverterUInt64.write(value.refusals, into: &buf)
+        FfiConverterSequenceTypeFinding.write(value.violations, into: &buf)
+        FfiConverterSequenceTypeLogCheck.write(value.logs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletSummary_lift(_ buf: RustBuffer) throws -> WalletSummary {
+    return try FfiConverterTypeWalletSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletSummary_lower(_ value: WalletSummary) -> RustBuffer {
+    return FfiConverterTypeWalletSummary.lower(value)
 }
 
 
@@ -10103,23 +10103,23 @@ fileprivate struct FfiConverterSequenceTypeValueReceived: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeVerifiedSignature: FfiConverterRustBuffer {
-    typealias SwiftType = [VerifiedSignature]
+fileprivate struct FfiConverterSequenceTypeVerifiedSigner: FfiConverterRustBuffer {
+    typealias SwiftType = [VerifiedSigner]
 
-    public static func write(_ value: [VerifiedSignature], into buf: inout [UInt8]) {
+    public static func write(_ value: [VerifiedSigner], into buf: inout [UInt8]) {
         let len = Int32(value.count)
         writeInt(&buf, len)
         for item in value {
-            FfiConverterTypeVerifiedSignature.write(item, into: &buf)
+            FfiConverterTypeVerifiedSigner.write(item, into: &buf)
         }
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VerifiedSignature] {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VerifiedSigner] {
         let len: Int32 = try readInt(&buf)
-        var seq = [VerifiedSignature]()
+        var seq = [VerifiedSigner]()
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeVerifiedSignature.read(from: &buf))
+            seq.append(try FfiConverterTypeVerifiedSigner.read(from: &buf))
         }
         return seq
     }
@@ -10619,7 +10619,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_save_as() != 9785) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_summary() != 44345) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_summary() != 45064) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_to_bytes() != 59132) {
