@@ -11,9 +11,9 @@ fn sample_offer(controller: &str, partner: &str) -> Offer {
     Offer {
         controller: controller.into(),
         name: "live-routing".into(),
-        issued_at: T0,
-        valid_from: Some(T0),
-        valid_until: Some(T0 + 365 * 86_400),
+        issued_at: crate::Timestamp(T0),
+        valid_from: Some(crate::Timestamp(T0)),
+        valid_until: Some(crate::Timestamp(T0 + 365 * 86_400)),
         purposes: vec!["dpv:ServiceProvision".into()],
         categories: vec!["pd:Location".into()],
         recipients: vec![Recipient {
@@ -61,7 +61,7 @@ fn flow_through_the_skin() {
                 category: "pd:Location".into(),
                 purpose: "dpv:ServiceProvision".into(),
                 recipient: None,
-                used_at: T0 + 30,
+                used_at: crate::Timestamp(T0 + 30),
                 quantity: 1,
                 precision: None,
                 commitment: commit(b"52.1,4.3".to_vec()).unwrap().value,

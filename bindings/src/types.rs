@@ -11,6 +11,7 @@ use consentkit::wallet as ck_wallet;
 use consentkit::{self as ck, Artifact, Term};
 
 use crate::error::{ConsentKitError, Result};
+use crate::Timestamp;
 
 // --- enums ----------------------------------------------------------------
 
@@ -473,11 +474,11 @@ pub struct Offer {
     /// A short name, e.g. `"live-routing-2026"`.
     pub name: String,
     /// When the offer was made.
-    pub issued_at: u64,
+    pub issued_at: Timestamp,
     /// Not valid before.
-    pub valid_from: Option<u64>,
+    pub valid_from: Option<Timestamp>,
     /// Not valid after.
-    pub valid_until: Option<u64>,
+    pub valid_until: Option<Timestamp>,
     /// Purposes the data is requested for.
     pub purposes: Vec<String>,
     /// Data categories requested.
@@ -534,9 +535,9 @@ impl TryFrom<Offer> for ck::Offer {
         Ok(ck::Offer {
             controller: o.controller,
             name: o.name,
-            issued_at: o.issued_at,
-            valid_from: o.valid_from,
-            valid_until: o.valid_until,
+            issued_at: o.issued_at.0,
+            valid_from: o.valid_from.map(|t| t.0),
+            valid_until: o.valid_until.map(|t| t.0),
             purposes: terms(&o.purposes)?,
             categories: terms(&o.categories)?,
             recipients: o
@@ -579,9 +580,9 @@ impl From<&ck::Offer> for Offer {
         Offer {
             controller: o.controller.clone(),
             name: o.name.clone(),
-            issued_at: o.issued_at,
-            valid_from: o.valid_from,
-            valid_until: o.valid_until,
+            issued_at: Timestamp(o.issued_at),
+            valid_from: o.valid_from.map(Timestamp),
+            valid_until: o.valid_until.map(Timestamp),
             purposes: names(&o.purposes),
             categories: names(&o.categories),
             recipients: o
@@ -630,7 +631,7 @@ pub struct DataReceipt {
     #[uniffi(default = None)]
     pub recipient: Option<String>,
     /// When (seconds since the epoch).
-    pub used_at: u64,
+    pub used_at: Timestamp,
     /// How many data points (at least 1).
     #[uniffi(default = 1)]
     pub quantity: u32,
@@ -649,7 +650,7 @@ impl TryFrom<DataReceipt> for ck::DataReceipt {
             category: term(&r.category)?,
             purpose: term(&r.purpose)?,
             recipient: r.recipient,
-            used_at: r.used_at,
+            used_at: r.used_at.0,
             quantity: r.quantity,
             precision: r.precision,
             commitment: fixed::<32>(&r.commitment, "commitment")?,
@@ -663,7 +664,7 @@ pub struct ValueRecord {
     /// The grant (artifact id, 32 hex digits).
     pub grant: String,
     /// When the value was delivered.
-    pub issued_at: u64,
+    pub issued_at: Timestamp,
     /// What was delivered.
     pub benefit: Benefit,
 }
@@ -673,7 +674,7 @@ impl TryFrom<ValueRecord> for ck::ValueRecord {
     fn try_from(v: ValueRecord) -> Result<ck::ValueRecord> {
         Ok(ck::ValueRecord {
             grant: artifact_id(&v.grant)?,
-            issued_at: v.issued_at,
+            issued_at: v.issued_at.0,
             benefit: v.benefit.into(),
         })
     }
@@ -705,7 +706,7 @@ pub struct Choice {
     pub recipients: Option<Vec<String>>,
     /// When the grant expires (default: the offer's `validUntil`).
     #[uniffi(default = None)]
-    pub expires_at: Option<u64>,
+    pub expires_at: Option<Timestamp>,
     /// The status list entry the controller assigned to this grant
     /// (`StatusRegistry.assign`): the grant carries it so partners can check it live.
     #[uniffi(default = None)]
@@ -719,7 +720,7 @@ impl TryFrom<Choice> for ck_wallet::Choice {
             purposes: c.purposes.as_deref().map(terms).transpose()?,
             categories: c.categories.as_deref().map(terms).transpose()?,
             recipients: c.recipients,
-            expires_at: c.expires_at,
+            expires_at: c.expires_at.map(|t| t.0),
             status: c.status.map(Into::into),
         })
     }

@@ -238,8 +238,10 @@ enum WalletCmd {
     /// listed (on stderr, and under "problems" in JSON); the rest is read.
     #[command(after_help = "Exit codes:
   0  no violations and no problems
-  1  violations, log problems, or damaged records skipped
-  2  unusable wallet or usage error (a message on stderr)
+  1  violations, log problems, damaged records skipped, or (with --policy) a
+     checkpoint without the policy's quorum or an artifact logged after a
+     witnessed checkpoint that does not contain it (backdated)
+  2  unusable wallet or policy, or usage error (a message on stderr)
   3  nothing to check: the wallet holds no artifact")]
     Summary {
         /// The wallet file.
@@ -250,6 +252,17 @@ enum WalletCmd {
         /// Output format (text or json).
         #[arg(long, value_enum, default_value = "text")]
         format: SummaryFormat,
+        /// A witness policy (C2SP tlog-policy): the wallet accepts a log's
+        /// checkpoint only with the policy's quorum of cosignatures, proves
+        /// its artifacts only against such checkpoints, and names artifacts
+        /// dated more than --witness-tolerance before a witnessed checkpoint
+        /// that does not contain them (backdated). JSON: `witnessed`.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// With --policy: seconds an artifact may be dated before a witnessed
+        /// checkpoint that does not contain it (default 86400).
+        #[arg(long, requires = "policy")]
+        witness_tolerance: Option<u64>,
     },
     /// Rewrite a damaged wallet file without what cannot be read (a torn
     /// last record, records whose checksum or content is bad), and say what was dropped.
@@ -311,8 +324,21 @@ fn main() -> ExitCode {
         Cmd::Proof { cmd } => proof::run(&cmd),
         Cmd::Trust { cmd } => trust::run(&cmd),
         Cmd::Wallet {
-            cmd: WalletCmd::Summary { wallet, at, format },
-        } => wallet::summary(&wallet, at.as_deref(), format),
+            cmd:
+                WalletCmd::Summary {
+                    wallet,
+                    at,
+                    format,
+                    policy,
+                    witness_tolerance,
+                },
+        } => wallet::summary(
+            &wallet,
+            at.as_deref(),
+            format,
+            policy.as_deref(),
+            witness_tolerance.unwrap_or(consentkit::audit::WITNESS_CLOCK_TOLERANCE),
+        ),
         Cmd::Wallet {
             cmd: WalletCmd::Repair { wallet },
         } => wallet::repair(&wallet),

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use consentkit::audit::{fmt_amount, fmt_time, now};
-use consentkit::wallet::{Summary, Wallet};
+use consentkit::wallet::{Summary, Wallet, WitnessedLogCheck};
 
 use crate::{CliError, SummaryFormat};
 
@@ -111,14 +111,54 @@ pub fn render_summary(s: &Summary, at: u64) -> String {
     o
 }
 
+/// The witness section of the text summary (`--policy`).
+fn render_witnessed(checks: &[WitnessedLogCheck], tolerance: u64) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o);
+    let _ = writeln!(o, "Witnessed logs (the policy's quorum of cosignatures):");
+    if checks.is_empty() {
+        let _ = writeln!(o, "  the policy names no log");
+    }
+    for c in checks {
+        let _ = writeln!(
+            o,
+            "  {}: {} witnessed checkpoint(s), {} without the quorum (not accepted); {} artifact(s) proven in a witnessed checkpoint",
+            c.origin,
+            c.witnessed.len(),
+            c.not_witnessed.len(),
+            c.proven.len()
+        );
+        for id in &c.backdated {
+            let _ = writeln!(
+                o,
+                "    backdated: {id} is dated more than {tolerance} s before a witnessed checkpoint that does not contain it"
+            );
+        }
+        for p in &c.problems {
+            let _ = writeln!(o, "    problem: {p}");
+        }
+    }
+    o
+}
+
 /// `consentkit wallet summary`. Opens the wallet read-only (nothing is written).
-pub fn summary(path: &Path, at: Option<&str>, format: SummaryFormat) -> Result<ExitCode, CliError> {
+pub fn summary(
+    path: &Path,
+    at: Option<&str>,
+    format: SummaryFormat,
+    policy: Option<&Path>,
+    tolerance: u64,
+) -> Result<ExitCode, CliError> {
     let at = at
         .map(crate::audit::parse_time)
         .transpose()?
         .unwrap_or_else(now);
+    let policy = policy.map(crate::witness::read_policy).transpose()?;
     let w = Wallet::open(path, None).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
     let s = w.summary(at);
+    let witnessed = policy
+        .as_ref()
+        .map(|p| w.check_logs_witnessed(p, tolerance));
     for p in w.problems() {
         eprintln!("consentkit: {}: {}", path.display(), p.message);
     }
@@ -127,11 +167,17 @@ pub fn summary(path: &Path, at: Option<&str>, format: SummaryFormat) -> Result<E
             let mut v = serde_json::to_value(&s)?;
             if let serde_json::Value::Object(m) = &mut v {
                 m.insert("problems".into(), serde_json::to_value(w.problems())?);
+                if let Some(checks) = &witnessed {
+                    m.insert("witnessed".into(), serde_json::to_value(checks)?);
+                }
             }
             println!("{}", serde_json::to_string_pretty(&v)?)
         }
         SummaryFormat::Text => {
             print!("{}", render_summary(&s, at));
+            if let Some(checks) = &witnessed {
+                print!("{}", render_witnessed(checks, tolerance));
+            }
             if !w.problems().is_empty() {
                 println!();
                 println!(
@@ -145,10 +191,13 @@ pub fn summary(path: &Path, at: Option<&str>, format: SummaryFormat) -> Result<E
             }
         }
     }
-    let log_ok = s
-        .log
-        .iter()
-        .all(|l| l.problems.is_empty() && l.not_proven.is_empty());
+    let log_ok =
+        s.log
+            .iter()
+            .all(|l| l.problems.is_empty() && l.not_proven.is_empty())
+            && witnessed.iter().flatten().all(|c| {
+                c.not_witnessed.is_empty() && c.backdated.is_empty() && c.problems.is_empty()
+            });
     Ok(if w.artifacts().is_empty() && w.problems().is_empty() {
         ExitCode::from(3)
     } else if s.violations.is_empty() && log_ok && w.problems().is_empty() {

@@ -667,6 +667,50 @@ fn demo_publishes_a_witnessed_log_that_audits_under_its_policy() {
         unwitnessed["provenance"]["log"]["witnesses"]["quorum_met"],
         false
     );
+    // The wallets accept the log's checkpoint only under the policy's quorum:
+    // the demo's witness cosigned it, a stranger's policy leaves it unaccepted.
+    let summary = |wallet: &Path, policy: Option<&Path>| {
+        let mut cmd = bin();
+        cmd.args(["wallet", "summary"])
+            .arg(wallet)
+            .args(["--at", &at, "--format", "json"]);
+        if let Some(p) = policy {
+            cmd.arg("--policy").arg(p);
+        }
+        let o = run(&mut cmd);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        (o.status.code(), v)
+    };
+    let mut wallets: Vec<_> = std::fs::read_dir(dir.join("wallets"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    wallets.sort();
+    let clean = wallets
+        .iter()
+        .find(|w| summary(w, None).0 == Some(0))
+        .expect("a wallet without violations");
+    let (code, v) = summary(clean, Some(&policy));
+    assert_eq!(code, Some(0), "{v}");
+    let check = &v["witnessed"][0];
+    assert_eq!(check["origin"], "log.consentkit.example/demo", "{v}");
+    assert!(!check["witnessed"].as_array().unwrap().is_empty(), "{v}");
+    assert!(check["not_witnessed"].as_array().unwrap().is_empty(), "{v}");
+    assert!(!check["proven"].as_array().unwrap().is_empty(), "{v}");
+    assert!(check["backdated"].as_array().unwrap().is_empty(), "{v}");
+    let (code, v) = summary(clean, Some(&other));
+    assert_eq!(
+        code,
+        Some(1),
+        "not witnessed under a stranger's policy: {v}"
+    );
+    let check = &v["witnessed"][0];
+    assert!(check["witnessed"].as_array().unwrap().is_empty(), "{v}");
+    assert!(
+        !check["not_witnessed"].as_array().unwrap().is_empty(),
+        "{v}"
+    );
+    assert!(check["proven"].as_array().unwrap().is_empty(), "{v}");
     // The demo regenerates its output in place: a second run into the same
     // directory succeeds, and the witness key is still private (0600).
     let again = demo(&dir, 14, 7);
