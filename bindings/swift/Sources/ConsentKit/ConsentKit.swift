@@ -4013,7 +4013,7 @@ public struct Choice: Equatable, Hashable {
     /**
      * When the grant expires (default: the offer's `validUntil`).
      */
-    public let expiresAt: UInt64?
+    public let expiresAt: Timestamp?
     /**
      * The status list entry the controller assigned to this grant
      * (`StatusRegistry.assign`): the grant carries it so partners can check it live.
@@ -4034,7 +4034,7 @@ public struct Choice: Equatable, Hashable {
          */recipients: [String]? = nil, 
         /**
          * When the grant expires (default: the offer's `validUntil`).
-         */expiresAt: UInt64? = nil, 
+         */expiresAt: Timestamp? = nil, 
         /**
          * The status list entry the controller assigned to this grant
          * (`StatusRegistry.assign`): the grant carries it so partners can check it live.
@@ -4065,7 +4065,7 @@ public struct FfiConverterTypeChoice: FfiConverterRustBuffer {
                 purposes: FfiConverterOptionSequenceString.read(from: &buf), 
                 categories: FfiConverterOptionSequenceString.read(from: &buf), 
                 recipients: FfiConverterOptionSequenceString.read(from: &buf), 
-                expiresAt: FfiConverterOptionUInt64.read(from: &buf), 
+                expiresAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
                 status: FfiConverterOptionTypeStatusReference.read(from: &buf)
         )
     }
@@ -4074,7 +4074,7 @@ public struct FfiConverterTypeChoice: FfiConverterRustBuffer {
         FfiConverterOptionSequenceString.write(value.purposes, into: &buf)
         FfiConverterOptionSequenceString.write(value.categories, into: &buf)
         FfiConverterOptionSequenceString.write(value.recipients, into: &buf)
-        FfiConverterOptionUInt64.write(value.expiresAt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.expiresAt, into: &buf)
         FfiConverterOptionTypeStatusReference.write(value.status, into: &buf)
     }
 }
@@ -4418,7 +4418,7 @@ public struct DataReceipt: Equatable, Hashable {
     /**
      * When (seconds since the epoch).
      */
-    public let usedAt: UInt64
+    public let usedAt: Timestamp
     /**
      * How many data points (at least 1).
      */
@@ -4449,7 +4449,7 @@ public struct DataReceipt: Equatable, Hashable {
          */recipient: String? = nil, 
         /**
          * When (seconds since the epoch).
-         */usedAt: UInt64, 
+         */usedAt: Timestamp, 
         /**
          * How many data points (at least 1).
          */quantity: UInt32 = UInt32(1), 
@@ -4489,7 +4489,7 @@ public struct FfiConverterTypeDataReceipt: FfiConverterRustBuffer {
                 category: FfiConverterString.read(from: &buf), 
                 purpose: FfiConverterString.read(from: &buf), 
                 recipient: FfiConverterOptionString.read(from: &buf), 
-                usedAt: FfiConverterUInt64.read(from: &buf), 
+                usedAt: FfiConverterTypeTimestamp.read(from: &buf), 
                 quantity: FfiConverterUInt32.read(from: &buf), 
                 precision: FfiConverterOptionUInt32.read(from: &buf), 
                 commitment: FfiConverterData.read(from: &buf)
@@ -4501,7 +4501,7 @@ public struct FfiConverterTypeDataReceipt: FfiConverterRustBuffer {
         FfiConverterString.write(value.category, into: &buf)
         FfiConverterString.write(value.purpose, into: &buf)
         FfiConverterOptionString.write(value.recipient, into: &buf)
-        FfiConverterUInt64.write(value.usedAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.usedAt, into: &buf)
         FfiConverterUInt32.write(value.quantity, into: &buf)
         FfiConverterOptionUInt32.write(value.precision, into: &buf)
         FfiConverterData.write(value.commitment, into: &buf)
@@ -5345,15 +5345,15 @@ public struct Offer: Equatable, Hashable {
     /**
      * When the offer was made.
      */
-    public let issuedAt: UInt64
+    public let issuedAt: Timestamp
     /**
      * Not valid before.
      */
-    public let validFrom: UInt64?
+    public let validFrom: Timestamp?
     /**
      * Not valid after.
      */
-    public let validUntil: UInt64?
+    public let validUntil: Timestamp?
     /**
      * Purposes the data is requested for.
      */
@@ -5414,13 +5414,13 @@ public struct Offer: Equatable, Hashable {
          */name: String, 
         /**
          * When the offer was made.
-         */issuedAt: UInt64, 
+         */issuedAt: Timestamp, 
         /**
          * Not valid before.
-         */validFrom: UInt64?, 
+         */validFrom: Timestamp?, 
         /**
          * Not valid after.
-         */validUntil: UInt64?, 
+         */validUntil: Timestamp?, 
         /**
          * Purposes the data is requested for.
          */purposes: [String], 
@@ -5494,9 +5494,9 @@ public struct FfiConverterTypeOffer: FfiConverterRustBuffer {
             try Offer(
                 controller: FfiConverterString.read(from: &buf), 
                 name: FfiConverterString.read(from: &buf), 
-                issuedAt: FfiConverterUInt64.read(from: &buf), 
-                validFrom: FfiConverterOptionUInt64.read(from: &buf), 
-                validUntil: FfiConverterOptionUInt64.read(from: &buf), 
+                issuedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                validFrom: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                validUntil: FfiConverterOptionTypeTimestamp.read(from: &buf), 
                 purposes: FfiConverterSequenceString.read(from: &buf), 
                 categories: FfiConverterSequenceString.read(from: &buf), 
                 recipients: FfiConverterSequenceTypeRecipient.read(from: &buf), 
@@ -5515,9 +5515,9 @@ public struct FfiConverterTypeOffer: FfiConverterRustBuffer {
     public static func write(_ value: Offer, into buf: inout [UInt8]) {
         FfiConverterString.write(value.controller, into: &buf)
         FfiConverterString.write(value.name, into: &buf)
-        FfiConverterUInt64.write(value.issuedAt, into: &buf)
-        FfiConverterOptionUInt64.write(value.validFrom, into: &buf)
-        FfiConverterOptionUInt64.write(value.validUntil, into: &buf)
+        FfiConverterTypeTimestamp.write(value.issuedAt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.validFrom, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.validUntil, into: &buf)
         FfiConverterSequenceString.write(value.purposes, into: &buf)
         FfiConverterSequenceString.write(value.categories, into: &buf)
         FfiConverterSequenceTypeRecipient.write(value.recipients, into: &buf)
@@ -7340,7 +7340,7 @@ public struct ValueRecord: Equatable, Hashable {
     /**
      * When the value was delivered.
      */
-    public let issuedAt: UInt64
+    public let issuedAt: Timestamp
     /**
      * What was delivered.
      */
@@ -7354,7 +7354,7 @@ public struct ValueRecord: Equatable, Hashable {
          */grant: String, 
         /**
          * When the value was delivered.
-         */issuedAt: UInt64, 
+         */issuedAt: Timestamp, 
         /**
          * What was delivered.
          */benefit: Benefit) {
@@ -7380,14 +7380,14 @@ public struct FfiConverterTypeValueRecord: FfiConverterRustBuffer {
         return
             try ValueRecord(
                 grant: FfiConverterString.read(from: &buf), 
-                issuedAt: FfiConverterUInt64.read(from: &buf), 
+                issuedAt: FfiConverterTypeTimestamp.read(from: &buf), 
                 benefit: FfiConverterTypeBenefit.read(from: &buf)
         )
     }
 
     public static func write(_ value: ValueRecord, into buf: inout [UInt8]) {
         FfiConverterString.write(value.grant, into: &buf)
-        FfiConverterUInt64.write(value.issuedAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.issuedAt, into: &buf)
         FfiConverterTypeBenefit.write(value.benefit, into: &buf)
     }
 }
@@ -9495,6 +9495,30 @@ fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterSequenceString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Timestamp?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTimestamp.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTimestamp.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
