@@ -38,7 +38,7 @@ def test_str_of_an_error_is_the_core_message():
 def test_repr_of_a_record_shows_its_fields():
     b = ck.Benefit(kind=ck.BenefitKind.SERVICE, amount=1, unit="month", description="Live routing")
     assert repr(b) == (
-        "Benefit(kind=<BenefitKind.SERVICE: 1>, amount=1, unit='month', condition=None, description='Live routing')"
+        "Benefit(kind=<BenefitKind.SERVICE: 0>, amount=1, unit='month', condition=None, description='Live routing')"
     )
     # Nested records show theirs too, and records returned by consentkit.
     r = ck.Recipient(party="city.example", purposes=["dpv:Marketing"], categories=[])
@@ -70,7 +70,11 @@ def test_bytes_like_inputs_are_accepted(parties):
     w = ck.Wallet.in_memory(ck.Algorithm.ED25519)
     w.trust_all(parties.trust)
     assert w.receive(bytearray(offer), T0).artifact == expected
-    assert ck.commit(memoryview(b"52.37,4.89")).value == ck.commit(b"52.37,4.89").value
+    text = b"We use your location to route you."
+    url = "https://traffic.example/notice/v3"
+    assert ck.notice_for_text(url, memoryview(text)) == ck.notice_for_text(url, text)
+    assert ck.notice_for_text(url, bytearray(text)) == ck.notice_for_text(url, text)
+    assert ck.notice_for_text(url, bytearray(b"other")) != ck.notice_for_text(url, text)
     # Not bytes-like: a clear TypeError.
     with pytest.raises(TypeError):
         ck.decode_artifact("not bytes")  # type: ignore[arg-type]

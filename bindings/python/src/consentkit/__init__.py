@@ -96,7 +96,7 @@ def _bytes_write(value: _Any, buf: _Any) -> None:
     buf.write(data)
 
 
-_generated._UniffiConverterBytes.write = staticmethod(_bytes_write)  # type: ignore[attr-defined]
+_generated._UniffiFfiConverterBytes.write = staticmethod(_bytes_write)  # type: ignore[attr-defined]
 
 
 # --- context managers: release a wallet's file and keys ------------------------------
@@ -135,6 +135,7 @@ def _closable(cls: _Any) -> None:
 
 _closable(_generated.Wallet)
 _closable(_generated.Controller)
+_closable(_generated.KeyPair)
 
 for _n in ("_name", "_cls", "_variant", "_nested", "_n"):
     globals().pop(_n, None)
