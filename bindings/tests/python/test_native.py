@@ -153,3 +153,16 @@ def test_the_typed_example_runs():
     import typed_example
 
     assert typed_example.main() == ["dpv:ServiceProvision"]
+
+
+def test_a_signer_must_subclass_external_signer():
+    # What python/README.md says: a plain object with the methods is refused.
+    class Duck:
+        def signer_for(self, controller: str) -> ck.ExternalSigner:
+            raise ck.ConsentKitError.Signer("no key")
+
+        def legacy_signer(self) -> None:
+            return None
+
+    with pytest.raises(TypeError, match="ExternalKeyProvider"):
+        ck.Wallet.in_memory_with_provider(Duck())  # type: ignore[arg-type]
