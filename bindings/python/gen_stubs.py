@@ -16,10 +16,12 @@ not import it. What it adds to what uniffi wrote, as the glue in
 - ``ConsentKitError`` and its variants carry ``reason: str``;
 - records declare their fields as attributes;
 - ``Wallet``, ``Controller`` and ``KeyPair`` are context managers with ``close()``;
-- ``__version__: str``.
+- ``__version__: str``;
+- docstrings name methods in snake_case (the Rust docs use Kotlin's camelCase).
 """
 
 import ast
+import re
 import sys
 
 # The objects the glue makes closable (bindings/python/src/consentkit/__init__.py).
@@ -114,10 +116,17 @@ def arguments(args: ast.arguments, default_type: str = "typing.Any") -> str:
     return ", ".join(out)
 
 
+def snake(match: "re.Match[str]") -> str:
+    return "`" + re.sub(r"(?<!^)([A-Z])", lambda m: "_" + m.group(1).lower(), match.group(1)) + "`"
+
+
 def docstring(node, indent: str) -> "list[str]":
     doc = ast.get_docstring(node, clean=True)
     if not doc:
         return []
+    # The Rust docs name methods as Kotlin and Swift see them (`toBytes`):
+    # Python's names are snake_case (`to_bytes`).
+    doc = re.sub(r"`([a-z]+(?:[A-Z][a-z0-9]*)+)`", snake, doc)
     doc = doc.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     lines = doc.splitlines()
     if len(lines) == 1:

@@ -166,3 +166,13 @@ def test_a_signer_must_subclass_external_signer():
 
     with pytest.raises(TypeError, match="ExternalKeyProvider"):
         ck.Wallet.in_memory_with_provider(Duck())  # type: ignore[arg-type]
+
+
+def test_the_stubs_name_methods_in_python():
+    stubs = pathlib.Path(ck.__file__).with_name("__init__.pyi").read_text()
+    assert (pathlib.Path(ck.__file__).with_name("py.typed")).exists()
+    assert "`to_bytes`" in stubs
+    assert re.findall(r"`[a-z]+(?:[A-Z][a-z0-9]*)+`", stubs) == []
+    # Every public name has a stub.
+    assert all(f"class {n}(" in stubs or f"class {n}:" in stubs or f"def {n}(" in stubs
+               for n in ck.__all__ if n != "__version__")
