@@ -4,7 +4,17 @@
 //! Each variant is something a caller can act on. Kotlin sees
 //! `ConsentKitException.InvalidInput` etc., Swift `ConsentKitError.InvalidInput`,
 //! Python `ConsentKitError.InvalidInput`; every variant carries the core's
-//! message (crypto failures stay opaque: "signature invalid").
+//! message as `reason` (crypto failures stay opaque: "signature invalid").
+//!
+//! That message is what each language shows: Kotlin `e.message`, Python
+//! `str(e)`, Swift `localizedDescription`. uniffi would show
+//! `reason=…` or a debug dump, so each skin sets it in one place:
+//! `scripts/build-bindings` (Kotlin), `bindings/python/src/consentkit`
+//! (Python), `bindings/swift/Sources/ConsentKit/ConsentKitError+LocalizedError.swift`
+//! (Swift, with `omit_localized_error_conformance` in `uniffi.toml`). The
+//! variants keep their `reason` field rather than being `flat_error`s because
+//! a foreign signer throws them too (`ConsentKitError.Signer("…")`), and a
+//! flat error cannot carry its message from Kotlin, Swift or Python into Rust.
 
 use consentkit::audit::AuditError;
 use consentkit::export::ExportError;

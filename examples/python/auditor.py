@@ -67,7 +67,8 @@ def main() -> int:
         except ck.ConsentKitError as e:
             print(f"auditor: {type(e).__name__}: {e}", file=sys.stderr)
             return 2
-        s = wallet.summary(report.at)
+        with wallet:  # the file and the keys are released at the end of the block
+            s = wallet.summary(report.at)
         print(f"wallet {args.wallet}: {len(s.grants)} grants, {s.refusals} refusals, "
               f"{len(s.violations)} violations")
         for x in s.shared:

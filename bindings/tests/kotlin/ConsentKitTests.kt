@@ -484,6 +484,7 @@ fun main(args: Array<String>) {
         "garbageInput" to ::garbageInput,
         "lifetimesAndThreads" to ::lifetimesAndThreads,
         "exportConsentsBothFormats" to ::exportConsentsBothFormats,
+        "errorMessageIsTheReason" to ::errorMessageIsTheReason,
     )
     var passed = 0
     var failed = 0
