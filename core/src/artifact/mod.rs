@@ -903,13 +903,14 @@ impl Artifact {
         trust: &TrustSet,
         crypto: bool,
     ) -> Result<Vec<VerifiedSigner>, VerifyError> {
-        let label = self.label_str();
+        // Formatted only for an error: verifying costs no allocation for it.
+        let label = || self.label_str();
         let count = |n: usize| {
             if self.signatures.len() == n {
                 Ok(())
             } else {
                 Err(VerifyError::SignatureCount {
-                    artifact: label.clone(),
+                    artifact: label(),
                     reason: format!("expected {n} signature(s), found {}", self.signatures.len()),
                 })
             }
@@ -922,7 +923,7 @@ impl Artifact {
                     .signatures
                     .first()
                     .ok_or_else(|| VerifyError::SignatureCount {
-                        artifact: label.clone(),
+                        artifact: label(),
                         reason: "no signature".into(),
                     })?;
                 Ok(vec![self.verify_trusted(s, trust, roles, party, crypto)?])
@@ -936,7 +937,7 @@ impl Artifact {
             }) => single(&[Role::Controller], Some(controller)),
             Body::Grant(Grant { controller, .. }) | Body::Refusal(Refusal { controller, .. }) => {
                 if self.signatures.len() == 1 {
-                    return Err(VerifyError::MissingCountersignature { artifact: label });
+                    return Err(VerifyError::MissingCountersignature { artifact: label() });
                 }
                 count(2)?;
                 let person = self.subject_signer(crypto)?;
@@ -1027,7 +1028,9 @@ impl Artifact {
         };
         let value = cbor::decode(&payload)?;
         let body = Body::from_value(kind, value)?;
-        if body.to_value().to_vec() != payload {
+        let mut canonical = Vec::with_capacity(payload.len());
+        body.to_value().encode_into(&mut canonical);
+        if canonical != payload {
             return Err(ArtifactError::NonCanonicalPayload(kind));
         }
         if let (Body::Grant(Grant { imported: true, .. }), n) = (&body, signatures.len()) {

@@ -103,6 +103,16 @@ impl Value {
         out
     }
 
+    /// An integer's (major type, argument): the order of its deterministic
+    /// encodings (RFC 8949 §4.2.1, bytewise lexicographic), for map keys.
+    fn int_key(&self) -> Option<(u8, u64)> {
+        match self {
+            Value::Unsigned(u) => Some((0, *u)),
+            Value::Negative(n) => Some((1, *n)),
+            _ => None,
+        }
+    }
+
     /// Appends the deterministic encoding of the value to `out`.
     pub fn encode_into(&self, out: &mut Vec<u8>) {
         match self {
@@ -120,6 +130,18 @@ impl Value {
                 head(out, 4, items.len() as u64);
                 for item in items {
                     item.encode_into(out);
+                }
+            }
+            Value::Map(entries) if entries.iter().all(|(k, _)| k.int_key().is_some()) => {
+                // Integer keys (every consentkit payload and header): their
+                // encodings sort bytewise exactly as (major type, argument),
+                // so no key is encoded twice.
+                let mut order: Vec<&(Value, Value)> = entries.iter().collect();
+                order.sort_by_key(|(k, _)| k.int_key());
+                head(out, 5, order.len() as u64);
+                for (k, v) in order {
+                    k.encode_into(out);
+                    v.encode_into(out);
                 }
             }
             Value::Map(entries) => {

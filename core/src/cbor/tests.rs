@@ -185,3 +185,52 @@ mod prop {
         }
     }
 }
+
+/// Maps with integer keys take a path that sorts by (major type, argument)
+/// instead of encoding each key: it must give the RFC 8949 §4.2.1 order
+/// (bytewise lexicographic encodings) for every mix of key sizes and signs.
+#[test]
+fn integer_keyed_maps_sort_as_their_encodings() {
+    let keys: Vec<Value> = [
+        0i128, 1, 23, 24, 255, 256, 65_535, 65_536, 4_294_967_295, 4_294_967_296, -1, -24, -25,
+        -256, -257, -65_536, -65_537, 10, -10, 100, -100,
+    ]
+    .iter()
+    .map(|&k| {
+        if k >= 0 {
+            Value::Unsigned(k as u64)
+        } else {
+            Value::Negative((-1 - k) as u64)
+        }
+    })
+    .chain([Value::Unsigned(u64::MAX), Value::Negative(u64::MAX)])
+    .collect();
+    // Several orders of the same entries, each encoded by the integer path,
+    // against the order of the keys' own encodings.
+    for rot in 0..keys.len() {
+        let mut entries: Vec<(Value, Value)> = keys
+            .iter()
+            .cloned()
+            .map(|k| (k, Value::Null))
+            .collect();
+        entries.rotate_left(rot);
+        if rot % 2 == 1 {
+            entries.reverse();
+        }
+        let mut want: Vec<Vec<u8>> = entries.iter().map(|(k, _)| k.to_vec()).collect();
+        want.sort();
+        let mut expected = Vec::new();
+        head(&mut expected, 5, want.len() as u64);
+        for k in want {
+            expected.extend_from_slice(&k);
+            expected.push(0xf6);
+        }
+        assert_eq!(Value::Map(entries).to_vec(), expected, "rotation {rot}");
+    }
+    // A text key among integers takes the general path and still sorts.
+    let mixed = Value::Map(vec![
+        (Value::Text("a".into()), Value::Null),
+        (Value::Unsigned(1), Value::Null),
+    ]);
+    assert_eq!(mixed.to_vec(), h("a2 01 f6 61 61 f6"));
+}

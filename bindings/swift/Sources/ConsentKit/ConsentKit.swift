@@ -8139,7 +8139,7 @@ public func FfiConverterTypeBenefitKind_lower(_ value: BenefitKind) -> RustBuffe
  * Everything that can go wrong in a consentkit call.
  */
 public 
-enum ConsentKitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+enum ConsentKitError: Swift.Error, Equatable, Hashable {
 
     
     
@@ -8219,10 +8219,6 @@ enum ConsentKitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedErro
 
     
 
-    
-    public var errorDescription: String? {
-        String(reflecting: self)
-    }
     
 }
 
