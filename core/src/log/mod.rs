@@ -59,7 +59,9 @@ use std::path::{Path, PathBuf};
 use crate::artifact::VerifyError;
 use crate::cbor::CborError;
 
+mod admit;
 pub mod cosignature;
+pub mod journal;
 pub mod merkle;
 pub mod note;
 pub mod policy;
@@ -69,7 +71,9 @@ mod store;
 pub mod tiles;
 pub mod witness;
 
+pub use admit::{admit_all, Admitted};
 pub use cosignature::{cosign, CosignerVerifier, VerifiedCosignature};
+pub use journal::JOURNAL_FILE;
 pub use merkle::{
     consistency_proof, inclusion_proof, leaf_hash, node_hash, root, verify_consistency,
     verify_inclusion, MemoryTree, ProofError, SubtreeHashes, EMPTY_ROOT, MAX_PROOF_LEN,
