@@ -264,4 +264,7 @@ impl LogError {
 mod tests;
 
 #[cfg(test)]
+mod commit_tests;
+
+#[cfg(test)]
 mod witness_tests;

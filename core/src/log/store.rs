@@ -232,6 +232,44 @@ impl Writer {
         Ok(())
     }
 
+    /// Writes many files durably, as [`Writer::write`] does for one, but
+    /// with their syncs in flight together: every file is written to its
+    /// temporary name first, then all are synced by a few threads at once
+    /// (a sync mostly waits for the device, and the device takes them
+    /// together), then all are renamed. Up to [`SYNC_CHUNK`] files are open
+    /// at a time.
+    fn write_many(&mut self, files: Vec<(PathBuf, Vec<u8>)>) -> Result<(), LogError> {
+        let mut todo = Vec::new();
+        for (path, bytes) in files {
+            if fs::read(&path).is_ok_and(|existing| existing == bytes) {
+                continue;
+            }
+            todo.push((path, bytes));
+        }
+        for chunk in todo.chunks(SYNC_CHUNK) {
+            let mut open = Vec::with_capacity(chunk.len());
+            for (path, bytes) in chunk {
+                let parent = path.parent().unwrap_or(Path::new("."));
+                fs::create_dir_all(parent).map_err(|e| LogError::io(parent, e))?;
+                let mut tmp = path.as_os_str().to_owned();
+                tmp.push(".tmp");
+                let tmp = PathBuf::from(tmp);
+                let mut f = File::create(&tmp).map_err(|e| LogError::io(&tmp, e))?;
+                f.write_all(bytes).map_err(|e| LogError::io(&tmp, e))?;
+                open.push((tmp, f));
+            }
+            sync_files(&open)?;
+            for ((tmp, f), (path, _)) in open.into_iter().zip(chunk) {
+                drop(f);
+                fs::rename(&tmp, path).map_err(|e| LogError::io(path, e))?;
+                if let Some(parent) = path.parent() {
+                    self.dirs.insert(parent.to_path_buf());
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Syncs every directory written to since the last call.
     fn sync_dirs(&mut self) -> Result<(), LogError> {
         for d in std::mem::take(&mut self.dirs) {
@@ -239,6 +277,44 @@ impl Writer {
         }
         Ok(())
     }
+}
+
+/// Most files [`Writer::write_many`] keeps open at once.
+const SYNC_CHUNK: usize = 512;
+
+/// Threads that sync files at once.
+const SYNC_THREADS: usize = 8;
+
+/// Syncs `files` (data and metadata), several at a time on scoped threads;
+/// one after the other if threads cannot be started.
+fn sync_files(files: &[(PathBuf, File)]) -> Result<(), LogError> {
+    let sync = |part: &[(PathBuf, File)]| -> Result<(), LogError> {
+        for (path, f) in part {
+            f.sync_all().map_err(|e| LogError::io(path, e))?;
+        }
+        Ok(())
+    };
+    if files.len() < 2 {
+        return sync(files);
+    }
+    let per = files.len().div_ceil(SYNC_THREADS);
+    std::thread::scope(|s| {
+        let mut handles = Vec::new();
+        for part in files.chunks(per) {
+            match std::thread::Builder::new().spawn_scoped(s, move || sync(part)) {
+                Ok(h) => handles.push(h),
+                Err(_) => sync(part)?,
+            }
+        }
+        for h in handles {
+            // A sync thread that panicked synced nothing we can count on.
+            h.join().map_err(|_| LogError::Io {
+                path: PathBuf::from("."),
+                source: std::io::Error::other("a file sync thread panicked"),
+            })??;
+        }
+        Ok(())
+    })
 }
 
 #[cfg(unix)]
@@ -654,12 +730,13 @@ impl TileLog {
         self.check_unchanged()?;
         let cp_path = self.dir.join(CHECKPOINT_FILE);
         let mut w = Writer::default();
+        let mut files = Vec::new();
         let old = self.published;
         let first_bundle = old / TILE_WIDTH;
         for (i, chunk) in self.tail.chunks(TILE_WIDTH as usize).enumerate() {
             let n = first_bundle + i as u64;
             let path = self.dir.join(bundle_path(n, chunk.len() as u64));
-            w.write(&path, &encode_bundle(chunk)?)?;
+            files.push((path, encode_bundle(chunk)?));
         }
         for level in 0..=TileHashes::top_level(size) {
             let (before, after) = (level_count(old, level), level_count(size, level));
@@ -676,9 +753,10 @@ impl TileLog {
                     });
                 };
                 let bytes: Vec<u8> = hashes.iter().flatten().copied().collect();
-                w.write(&self.dir.join(tile_path(level, n, width)), &bytes)?;
+                files.push((self.dir.join(tile_path(level, n, width)), bytes));
             }
         }
+        w.write_many(files)?;
         w.sync_dirs()?;
         let checkpoint = Checkpoint {
             origin: self.checkpoint.origin.clone(),
