@@ -44,6 +44,7 @@ const MAX_VKEY_FILE: usize = 4096;
 /// LOGDIR/vkey                        the log's verifier key (name = origin)
 /// LOGDIR/tile/<L>/<N>[.p/<W>]        hash tiles (C2SP tlog-tiles)
 /// LOGDIR/tile/entries/<N>[.p/<W>]    entry bundles: the artifacts' exact bytes
+/// LOGDIR/.journal                    entries committed since the checkpoint (internal)
 /// ```
 ///
 /// Appending ([`TileLog::append_artifact`]) verifies the artifact against a
@@ -53,6 +54,13 @@ const MAX_VKEY_FILE: usize = 4096;
 /// crash leaves the last published state intact. Full tiles are written
 /// once; partial tiles of earlier checkpoints are kept, so every archived
 /// checkpoint stays provable.
+///
+/// Group commit, for a log that takes entries all the time: append a batch,
+/// then [`TileLog::commit`] (one journal record, one `fdatasync`: the batch
+/// is durable and its indices final), and publish on a fixed interval
+/// ([`TileLog::publish_if_due`]): the tiles, bundles and one checkpoint per
+/// interval, so witnesses see one checkpoint per interval whatever the
+/// entry rate. See [`journal`](super::journal) for what a crash leaves.
 ///
 /// Opening reads every bundle and tile and checks that they agree with each
 /// other and with the checkpoint's root: O(n) time, and about 80 bytes of
