@@ -10,6 +10,10 @@
 //!   [`TileReader`], which computes proofs from a log directory's tiles.
 //! - [`TileLog`]: the log itself, in a directory; [`InclusionProof`] and
 //!   [`ConsistencyProof`] in deterministic CBOR for files and the CLI.
+//! - Group commit ([`journal`]): [`TileLog::commit`] makes a batch durable
+//!   with one sync, [`TileLog::publish_if_due`] signs one checkpoint per
+//!   interval whatever the entry rate; [`admit_all`] checks signatures on
+//!   all cores before [`TileLog::append_admitted`] integrates.
 //!
 //! # Trust model
 //!
