@@ -10,6 +10,10 @@
 //!   [`TileReader`], which computes proofs from a log directory's tiles.
 //! - [`TileLog`]: the log itself, in a directory; [`InclusionProof`] and
 //!   [`ConsistencyProof`] in deterministic CBOR for files and the CLI.
+//! - Group commit ([`journal`]): [`TileLog::commit`] makes a batch durable
+//!   with one sync, [`TileLog::publish_if_due`] signs one checkpoint per
+//!   interval whatever the entry rate; [`admit_all`] checks signatures on
+//!   all cores before [`TileLog::append_admitted`] integrates.
 //!
 //! # Trust model
 //!
@@ -59,7 +63,9 @@ use std::path::{Path, PathBuf};
 use crate::artifact::VerifyError;
 use crate::cbor::CborError;
 
+mod admit;
 pub mod cosignature;
+pub mod journal;
 pub mod merkle;
 pub mod note;
 pub mod policy;
@@ -69,7 +75,9 @@ mod store;
 pub mod tiles;
 pub mod witness;
 
+pub use admit::{admit_all, Admitted};
 pub use cosignature::{cosign, CosignerVerifier, VerifiedCosignature};
+pub use journal::JOURNAL_FILE;
 pub use merkle::{
     consistency_proof, inclusion_proof, leaf_hash, node_hash, root, verify_consistency,
     verify_inclusion, MemoryTree, ProofError, SubtreeHashes, EMPTY_ROOT, MAX_PROOF_LEN,
@@ -258,6 +266,9 @@ impl LogError {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod commit_tests;
 
 #[cfg(test)]
 mod witness_tests;

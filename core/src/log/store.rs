@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use crate::artifact::Artifact;
 use crate::keys::{Signer, TrustSet};
 
+use super::admit::Admitted;
+use super::journal::{self, JournalWriter, JOURNAL_FILE};
 use super::merkle::{self, leaf_hash, verify_consistency, ProofError, EMPTY_ROOT};
 use super::note::{
     is_valid_key_name, Checkpoint, NoteError, NoteVerifier, SignedNote, MAX_NOTE_SIZE,
@@ -42,6 +44,7 @@ const MAX_VKEY_FILE: usize = 4096;
 /// LOGDIR/vkey                        the log's verifier key (name = origin)
 /// LOGDIR/tile/<L>/<N>[.p/<W>]        hash tiles (C2SP tlog-tiles)
 /// LOGDIR/tile/entries/<N>[.p/<W>]    entry bundles: the artifacts' exact bytes
+/// LOGDIR/.journal                    entries committed since the checkpoint (internal)
 /// ```
 ///
 /// Appending ([`TileLog::append_artifact`]) verifies the artifact against a
@@ -51,6 +54,13 @@ const MAX_VKEY_FILE: usize = 4096;
 /// crash leaves the last published state intact. Full tiles are written
 /// once; partial tiles of earlier checkpoints are kept, so every archived
 /// checkpoint stays provable.
+///
+/// Group commit, for a log that takes entries all the time: append a batch,
+/// then [`TileLog::commit`] (one journal record, one `fdatasync`: the batch
+/// is durable and its indices final), and publish on a fixed interval
+/// ([`TileLog::publish_if_due`]): the tiles, bundles and one checkpoint per
+/// interval, so witnesses see one checkpoint per interval whatever the
+/// entry rate. See [`journal`](super::journal) for what a crash leaves.
 ///
 /// Opening reads every bundle and tile and checks that they agree with each
 /// other and with the checkpoint's root: O(n) time, and about 80 bytes of
@@ -67,6 +77,33 @@ pub struct TileLog {
     /// Entries from the start of the last partial bundle of the published
     /// tree (`floor(published / 256) * 256`) to the end, pending included.
     tail: Vec<Vec<u8>>,
+    /// Leaves made durable: in the checkpoint or in the journal
+    /// (`published <= committed <= leaves`).
+    committed: u64,
+    /// The journal this handle appends to, once it committed.
+    journal: Option<JournalWriter>,
+    /// The journal found on disk when the log was opened, if any.
+    journal_at_open: Option<JournalMark>,
+    /// When this handle last published ([`TileLog::publish_if_due`]).
+    last_publish: Option<u64>,
+}
+
+/// What a journal held when read: enough to tell whether it changed since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct JournalMark {
+    base: u64,
+    count: u64,
+    valid_len: u64,
+}
+
+impl JournalMark {
+    fn of(c: &journal::JournalContents) -> JournalMark {
+        JournalMark {
+            base: c.base,
+            count: c.entries.len() as u64,
+            valid_len: c.valid_len,
+        }
+    }
 }
 
 /// One archived checkpoint that failed a history check.
@@ -203,6 +240,44 @@ impl Writer {
         Ok(())
     }
 
+    /// Writes many files durably, as [`Writer::write`] does for one, but
+    /// with their syncs in flight together: every file is written to its
+    /// temporary name first, then all are synced by a few threads at once
+    /// (a sync mostly waits for the device, and the device takes them
+    /// together), then all are renamed. Up to [`SYNC_CHUNK`] files are open
+    /// at a time.
+    fn write_many(&mut self, files: Vec<(PathBuf, Vec<u8>)>) -> Result<(), LogError> {
+        let mut todo = Vec::new();
+        for (path, bytes) in files {
+            if fs::read(&path).is_ok_and(|existing| existing == bytes) {
+                continue;
+            }
+            todo.push((path, bytes));
+        }
+        for chunk in todo.chunks(SYNC_CHUNK) {
+            let mut open = Vec::with_capacity(chunk.len());
+            for (path, bytes) in chunk {
+                let parent = path.parent().unwrap_or(Path::new("."));
+                fs::create_dir_all(parent).map_err(|e| LogError::io(parent, e))?;
+                let mut tmp = path.as_os_str().to_owned();
+                tmp.push(".tmp");
+                let tmp = PathBuf::from(tmp);
+                let mut f = File::create(&tmp).map_err(|e| LogError::io(&tmp, e))?;
+                f.write_all(bytes).map_err(|e| LogError::io(&tmp, e))?;
+                open.push((tmp, f));
+            }
+            sync_files(&open)?;
+            for ((tmp, f), (path, _)) in open.into_iter().zip(chunk) {
+                drop(f);
+                fs::rename(&tmp, path).map_err(|e| LogError::io(path, e))?;
+                if let Some(parent) = path.parent() {
+                    self.dirs.insert(parent.to_path_buf());
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Syncs every directory written to since the last call.
     fn sync_dirs(&mut self) -> Result<(), LogError> {
         for d in std::mem::take(&mut self.dirs) {
@@ -212,15 +287,53 @@ impl Writer {
     }
 }
 
+/// Most files [`Writer::write_many`] keeps open at once.
+const SYNC_CHUNK: usize = 512;
+
+/// Threads that sync files at once.
+const SYNC_THREADS: usize = 8;
+
+/// Syncs `files` (data and metadata), several at a time on scoped threads;
+/// one after the other if threads cannot be started.
+fn sync_files(files: &[(PathBuf, File)]) -> Result<(), LogError> {
+    let sync = |part: &[(PathBuf, File)]| -> Result<(), LogError> {
+        for (path, f) in part {
+            f.sync_all().map_err(|e| LogError::io(path, e))?;
+        }
+        Ok(())
+    };
+    if files.len() < 2 {
+        return sync(files);
+    }
+    let per = files.len().div_ceil(SYNC_THREADS);
+    std::thread::scope(|s| {
+        let mut handles = Vec::new();
+        for part in files.chunks(per) {
+            match std::thread::Builder::new().spawn_scoped(s, move || sync(part)) {
+                Ok(h) => handles.push(h),
+                Err(_) => sync(part)?,
+            }
+        }
+        for h in handles {
+            // A sync thread that panicked synced nothing we can count on.
+            h.join().map_err(|_| LogError::Io {
+                path: PathBuf::from("."),
+                source: std::io::Error::other("a file sync thread panicked"),
+            })??;
+        }
+        Ok(())
+    })
+}
+
 #[cfg(unix)]
-fn sync_dir(dir: &Path) -> Result<(), LogError> {
+pub(crate) fn sync_dir(dir: &Path) -> Result<(), LogError> {
     File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(|e| LogError::io(dir, e))
 }
 
 #[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> Result<(), LogError> {
+pub(crate) fn sync_dir(_dir: &Path) -> Result<(), LogError> {
     // Directories cannot be opened for syncing here; renames are durable
     // once the file system flushes its metadata.
     Ok(())
@@ -281,6 +394,10 @@ impl TileLog {
             index: HashMap::new(),
             published: 0,
             tail: Vec::new(),
+            committed: 0,
+            journal: None,
+            journal_at_open: None,
+            last_publish: None,
         })
     }
 
@@ -368,6 +485,26 @@ impl TileLog {
         if merkle::root(&tree, size)? != checkpoint.root {
             return Err(LogError::RootMismatch { size });
         }
+        // Entries committed after the checkpoint (read only: a torn last
+        // record is left for the next writer to cut off).
+        let journal_path = dir.join(JOURNAL_FILE);
+        let mut journal_at_open = None;
+        if let Some(contents) = journal::read(&journal_path)? {
+            journal_at_open = Some(JournalMark::of(&contents));
+            for e in journal::entries_beyond(&journal_path, contents, tree.leaves())? {
+                let leaf = leaf_hash(&e);
+                let at = tree.leaves().len() as u64;
+                if let Some(prev) = index.insert(leaf, at) {
+                    return Err(LogError::Corrupt {
+                        path: journal_path,
+                        reason: format!("entry {at} duplicates entry {prev}"),
+                    });
+                }
+                tree.push_leaf(leaf);
+                tail.push(e);
+            }
+        }
+        let committed = tree.leaves().len() as u64;
         Ok(TileLog {
             dir: dir.to_path_buf(),
             verifier,
@@ -377,6 +514,10 @@ impl TileLog {
             index,
             published: size,
             tail,
+            committed,
+            journal: None,
+            journal_at_open,
+            last_publish: None,
         })
     }
 
@@ -410,9 +551,22 @@ impl TileLog {
         self.published
     }
 
-    /// Entries appended but not yet published.
+    /// Entries appended but not yet published (committed or not).
     pub fn pending(&self) -> u64 {
         self.tree.leaves().len() as u64 - self.published
+    }
+
+    /// The number of durable leaves: those of the checkpoint and those
+    /// committed after it ([`TileLog::commit`]). Leaves below this survive a
+    /// crash; leaves from it to the last appended do not.
+    pub fn committed(&self) -> u64 {
+        self.committed
+    }
+
+    /// The index of an appended leaf hash (published, committed or only
+    /// appended), if present.
+    pub fn appended_index(&self, leaf: &Hash) -> Option<u64> {
+        self.index.get(leaf).copied()
     }
 
     /// The published leaf hashes, in order (`leaf_hash(artifact.as_bytes())`).
@@ -442,14 +596,21 @@ impl TileLog {
     /// Appends an artifact after verifying it against `trust`
     /// ([`Artifact::verify`]) and checking it is not already in the log
     /// (published or pending). Returns its leaf index. Nothing is written
-    /// until [`TileLog::publish`].
+    /// until [`TileLog::commit`] or [`TileLog::publish`].
     pub fn append_artifact(
         &mut self,
         artifact: &Artifact,
         trust: &TrustSet,
     ) -> Result<u64, LogError> {
-        artifact.verify(trust)?;
-        self.append_entry(artifact.as_bytes())
+        self.append_admitted(Admitted::check(artifact, trust)?)
+    }
+
+    /// Appends an artifact that was already verified ([`Admitted`], e.g.
+    /// many at once on all cores with [`admit_all`](super::admit_all)),
+    /// rejecting duplicates. Returns its leaf index. Nothing is written
+    /// until [`TileLog::commit`] or [`TileLog::publish`].
+    pub fn append_admitted(&mut self, admitted: Admitted<'_>) -> Result<u64, LogError> {
+        self.append_entry(admitted.artifact().as_bytes())
     }
 
     /// Appends raw entry bytes without any check of their content. Kept
@@ -473,9 +634,95 @@ impl TileLog {
         Ok(index)
     }
 
+    /// Group commit: makes every appended entry durable without writing
+    /// tiles or signing a checkpoint. The entries go to the log's journal
+    /// as one record, with one sync of that one file (see
+    /// [`journal`](super::journal)). When this returns, they survive a
+    /// crash: [`TileLog::open`] finds them, and the next
+    /// [`TileLog::publish`] (by this handle or a later one) includes them at
+    /// the indices [`TileLog::append_artifact`] returned. Proofs need that
+    /// checkpoint. Returns the committed size.
+    pub fn commit(&mut self) -> Result<u64, LogError> {
+        let total = self.tree.leaves().len() as u64;
+        if total == self.committed {
+            return Ok(total);
+        }
+        let _lock = DirLock::acquire(&self.dir)?;
+        self.check_unchanged()?;
+        let mut writer = match self.journal.take() {
+            Some(j) if j.end() == self.committed => j,
+            Some(_) | None => match self.journal_at_open.take() {
+                Some(m) if m.base + m.count == self.committed && m.valid_len > 0 => {
+                    let path = self.dir.join(JOURNAL_FILE);
+                    let contents = journal::read(&path)?.ok_or(LogError::Changed)?;
+                    JournalWriter::resume(&self.dir, &contents)?
+                }
+                _ => JournalWriter::create(&self.dir, self.committed)?,
+            },
+        };
+        let from =
+            usize::try_from(self.committed - self.tail_start()).map_err(|_| LogError::Changed)?;
+        writer.append(self.tail.get(from..).unwrap_or(&[]))?;
+        self.journal = Some(writer);
+        self.journal_at_open = None;
+        self.committed = total;
+        Ok(total)
+    }
+
+    /// The leaf index of `tail[0]`.
+    fn tail_start(&self) -> u64 {
+        self.published / TILE_WIDTH * TILE_WIDTH
+    }
+
+    /// Under the lock: the checkpoint and the journal on disk are the ones
+    /// this handle knows (no other writer published or committed since).
+    fn check_unchanged(&self) -> Result<(), LogError> {
+        let cp_path = self.dir.join(CHECKPOINT_FILE);
+        if read_bounded(&cp_path, MAX_NOTE_SIZE)? != self.note.as_bytes() {
+            return Err(LogError::Changed);
+        }
+        let path = self.dir.join(JOURNAL_FILE);
+        let same = match (&self.journal, &self.journal_at_open) {
+            (Some(j), _) => j.unchanged(),
+            (None, Some(m)) => journal::read(&path)?.is_some_and(|c| JournalMark::of(&c) == *m),
+            (None, None) => !path.exists(),
+        };
+        if same {
+            Ok(())
+        } else {
+            Err(LogError::Changed)
+        }
+    }
+
+    /// Publishes on a fixed interval, whatever the entry rate: publishes
+    /// ([`TileLog::publish`]) when this handle has not published yet or at
+    /// least `interval` has passed since it last did (`now` and `interval`
+    /// in any one unit, e.g. milliseconds), and there is something new;
+    /// otherwise only commits ([`TileLog::commit`]). Returns the new
+    /// checkpoint when one was signed. So the checkpoints a witness must
+    /// cosign come at most once per interval, however many entries arrive.
+    pub fn publish_if_due(
+        &mut self,
+        signer: &dyn Signer,
+        now: u64,
+        interval: u64,
+    ) -> Result<Option<&Checkpoint>, LogError> {
+        let due = self
+            .last_publish
+            .is_none_or(|t| now.saturating_sub(t) >= interval);
+        if !due || self.pending() == 0 {
+            self.commit()?;
+            return Ok(None);
+        }
+        self.publish(signer)?;
+        self.last_publish = Some(now);
+        Ok(Some(&self.checkpoint))
+    }
+
     /// Writes the pending entries' bundles and tiles, then signs and writes
-    /// the new checkpoint (to the archive, then as `checkpoint`). Does
-    /// nothing when nothing is pending. `signer` must be the log's key.
+    /// the new checkpoint (to the archive, then as `checkpoint`), and
+    /// removes the journal (every committed entry is now in the tiles).
+    /// Does nothing when nothing is pending. `signer` must be the log's key.
     pub fn publish(&mut self, signer: &dyn Signer) -> Result<&Checkpoint, LogError> {
         let size = self.tree.leaves().len() as u64;
         if size == self.published {
@@ -488,17 +735,16 @@ impl TileLog {
             });
         }
         let _lock = DirLock::acquire(&self.dir)?;
+        self.check_unchanged()?;
         let cp_path = self.dir.join(CHECKPOINT_FILE);
-        if read_bounded(&cp_path, MAX_NOTE_SIZE)? != self.note.as_bytes() {
-            return Err(LogError::Changed);
-        }
         let mut w = Writer::default();
+        let mut files = Vec::new();
         let old = self.published;
         let first_bundle = old / TILE_WIDTH;
         for (i, chunk) in self.tail.chunks(TILE_WIDTH as usize).enumerate() {
             let n = first_bundle + i as u64;
             let path = self.dir.join(bundle_path(n, chunk.len() as u64));
-            w.write(&path, &encode_bundle(chunk)?)?;
+            files.push((path, encode_bundle(chunk)?));
         }
         for level in 0..=TileHashes::top_level(size) {
             let (before, after) = (level_count(old, level), level_count(size, level));
@@ -515,9 +761,10 @@ impl TileLog {
                     });
                 };
                 let bytes: Vec<u8> = hashes.iter().flatten().copied().collect();
-                w.write(&self.dir.join(tile_path(level, n, width)), &bytes)?;
+                files.push((self.dir.join(tile_path(level, n, width)), bytes));
             }
         }
+        w.write_many(files)?;
         w.sync_dirs()?;
         let checkpoint = Checkpoint {
             origin: self.checkpoint.origin.clone(),
@@ -535,6 +782,18 @@ impl TileLog {
         self.checkpoint = checkpoint;
         self.note = note;
         self.published = size;
+        self.committed = size;
+        // Everything the journal held is in the tiles now. If this removal
+        // is lost in a crash, the journal's entries are checked against the
+        // tiles on open and skipped.
+        let journal_path = self.dir.join(JOURNAL_FILE);
+        self.journal = None;
+        self.journal_at_open = None;
+        match fs::remove_file(&journal_path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(LogError::io(&journal_path, e)),
+        }
         Ok(&self.checkpoint)
     }
 
