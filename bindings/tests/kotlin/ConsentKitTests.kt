@@ -484,6 +484,10 @@ fun main(args: Array<String>) {
         "garbageInput" to ::garbageInput,
         "lifetimesAndThreads" to ::lifetimesAndThreads,
         "exportConsentsBothFormats" to ::exportConsentsBothFormats,
+        // AsyncSignerTests.kt (issue 12 item 3).
+        "asyncSignersSignAnOfferAndAGrant" to ::asyncSignersSignAnOfferAndAGrant,
+        "asyncSignerFailures" to ::asyncSignerFailures,
+        "prepareAndCompleteByHand" to ::prepareAndCompleteByHand,
     )
     var passed = 0
     var failed = 0
