@@ -7,11 +7,12 @@
 //! the core and every signature is checked by it before anything is kept:
 //!
 //! - **An `AsyncExternalSigner`** (Kotlin `suspend fun sign`, Swift
-//!   `func sign(message:) async throws`, Python `async def sign`): the
-//!   `…Async` methods of `Controller` and `Wallet` (`makeOfferAsync`,
-//!   `countersignAsync`, `acceptAsync`, `withdrawAsync`, …) prepare, await
-//!   the signer, and complete. Nothing blocks a thread while the user
-//!   authenticates.
+//!   `func sign(message:) async throws`, Python `async def sign`):
+//!   `prepare…` as below, then `signAsync(pending)` (on a `Controller`
+//!   made `withAsyncSigner`) or `wallet.signAsync(pending, signer)`, which
+//!   await the signer and complete. Nothing blocks a thread while the user
+//!   authenticates. (One async entry point per object: each exported async
+//!   function costs the native library about 13 KB.)
 //! - **Two steps, by hand**: `prepare…` returns a `PendingSignature`
 //!   (`message`: the exact bytes to sign, `kind`, `algorithm`, `kid`,
 //!   `publicKey`); the app signs `message` however it likes and hands the
@@ -89,8 +90,7 @@ pub(crate) struct AsyncOnly {
 
 /// Why a controller with an async signer refuses a synchronous call.
 pub(crate) const ASYNC_ONLY: &str = "this controller signs asynchronously (withAsyncSigner): \
-     use the …Async methods (makeOfferAsync, countersignAsync, issueReceiptAsync, …) \
-     or prepare… and complete";
+     prepare (prepareOffer, prepareCountersign, prepareReceipt, …), then signAsync";
 
 impl ck::Signer for AsyncOnly {
     fn public_key(&self) -> ck::PublicKey {
@@ -149,24 +149,12 @@ impl PendingSignature {
 
 // --- Controller ---------------------------------------------------------------
 
-impl Controller {
-    /// Signs what `prepared` asks for with this controller's key: awaiting
-    /// the async signer if it has one, else signing in process.
-    async fn finish(&self, pending: Arc<PendingSignature>) -> Result<Vec<u8>> {
-        let sig = match &self.asynchronous {
-            Some(s) => s.sign(&pending.prepared).await?,
-            None => self.signer().sign(pending.prepared.to_be_signed())?,
-        };
-        self.complete(pending, sig)
-    }
-}
-
 #[uniffi::export]
 impl Controller {
     /// A controller whose key signs asynchronously (a cloud KMS, an HSM, a
-    /// platform key behind a prompt). Sign with the `…Async` methods, or
-    /// with `prepare…` and `complete`; the one-step methods (`makeOffer`, …)
-    /// throw `ConsentKitError.Signer` saying so.
+    /// platform key behind a prompt). Sign with `prepare…` then `signAsync`
+    /// (or `complete` with a signature made by hand); the one-step methods
+    /// (`makeOffer`, …) throw `ConsentKitError.Signer` saying so.
     #[uniffi::constructor]
     pub fn with_async_signer(signer: Arc<dyn AsyncExternalSigner>) -> Result<Arc<Self>> {
         let signer = AsyncSigner::adapt(signer)?;
@@ -282,133 +270,32 @@ impl Controller {
         Ok(pending.prepared.complete(&signature)?.as_bytes().to_vec())
     }
 
-    /// `makeOffer`, awaiting the async signer.
-    pub async fn make_offer_async(&self, offer: crate::types::Offer) -> Result<Vec<u8>> {
-        let p = self.prepare_offer(offer)?;
-        self.finish(p).await
-    }
-
-    /// `countersign`, awaiting the async signer.
-    pub async fn countersign_async(&self, decision: Vec<u8>, offer: Vec<u8>) -> Result<Vec<u8>> {
-        let p = self.prepare_countersign(decision, offer)?;
-        self.finish(p).await
-    }
-
-    /// `countersignKnownViolation`, awaiting the async signer.
-    pub async fn countersign_known_violation_async(
-        &self,
-        decision: Vec<u8>,
-        reason: String,
-    ) -> Result<Vec<u8>> {
-        let p = self.prepare_countersign_known_violation(decision, reason)?;
-        self.finish(p).await
-    }
-
-    /// `issueReceipt`, awaiting the async signer.
-    pub async fn issue_receipt_async(
-        &self,
-        receipt: crate::types::DataReceipt,
-        grant: Vec<u8>,
-    ) -> Result<Vec<u8>> {
-        let p = self.prepare_receipt(receipt, grant)?;
-        self.finish(p).await
-    }
-
-    /// `issueReceiptKnownViolation`, awaiting the async signer.
-    pub async fn issue_receipt_known_violation_async(
-        &self,
-        receipt: crate::types::DataReceipt,
-        reason: String,
-    ) -> Result<Vec<u8>> {
-        let p = self.prepare_receipt_known_violation(receipt, reason)?;
-        self.finish(p).await
-    }
-
-    /// `issueValueRecord`, awaiting the async signer.
-    pub async fn issue_value_record_async(
-        &self,
-        record: crate::types::ValueRecord,
-    ) -> Result<Vec<u8>> {
-        let p = self.prepare_value_record(record)?;
-        self.finish(p).await
-    }
-
-    /// `revoke`, awaiting the async signer.
-    pub async fn revoke_async(
-        &self,
-        grant: String,
-        at: Timestamp,
-        reason: String,
-    ) -> Result<Vec<u8>> {
-        let p = self.prepare_revoke(grant, at, reason)?;
-        self.finish(p).await
+    /// Signs a prepared artifact with this controller's key, awaiting its
+    /// async signer (`withAsyncSigner`; an in-process key signs at once),
+    /// and returns the signed artifact's bytes: `prepareOffer`, then
+    /// `signAsync`. The signature is checked as `complete` checks it.
+    pub async fn sign_async(&self, pending: Arc<PendingSignature>) -> Result<Vec<u8>> {
+        if *pending.prepared.public_key() != self.public() {
+            return Err(ConsentKitError::Usage {
+                reason: "this signature was prepared for another key than this controller's".into(),
+            });
+        }
+        let sig = match &self.asynchronous {
+            Some(s) => s.sign(&pending.prepared).await?,
+            None => self.signer().sign(pending.prepared.to_be_signed())?,
+        };
+        self.complete(pending, sig)
     }
 }
 
 // --- Wallet (the person's side) ------------------------------------------------
 
-impl Wallet {
-    /// Binds `signer`'s key as the person's key at `controller` (if the
-    /// wallet has none there yet; another key there is refused).
-    fn bind_async(&self, controller: &str, signer: &AsyncSigner) -> Result<()> {
-        let mut w = self.get();
-        match w.public_key_for(controller) {
-            Some(k) if k == *signer.public_key() => Ok(()),
-            Some(k) => Err(ConsentKitError::Usage {
-                reason: format!(
-                    "the person already has key {} at {controller}, not this signer's {}",
-                    k.kid().short(),
-                    signer.public_key().kid().short()
-                ),
-            }),
-            None => Ok(w.bind_key(controller, signer.public_key().clone())?),
-        }
-    }
-
-    /// The controller of an offer (by id or digest) in this wallet.
-    fn offer_controller(&self, offer: &str) -> Result<String> {
-        let w = self.get();
-        let d = Wallet::offer_digest(&w, offer)?;
-        w.artifacts()
-            .iter()
-            .find(|a| a.digest() == d)
-            .and_then(|a| ck::Offer::from_artifact(a).ok())
-            .map(|o| o.controller.clone())
-            .ok_or_else(|| ConsentKitError::NotFound {
-                reason: format!("offer {offer} is not in this wallet"),
-            })
-    }
-
-    /// The controller of a grant (by id) in this wallet.
-    fn grant_controller(&self, grant: &str) -> Result<String> {
-        let id = artifact_id(grant)?;
-        self.get()
-            .artifacts()
-            .iter()
-            .find(|a| a.id() == id)
-            .and_then(|a| ck::Grant::from_artifact(a).ok())
-            .map(|g| g.controller.clone())
-            .ok_or_else(|| ConsentKitError::NotFound {
-                reason: format!("grant {grant} is not in this wallet"),
-            })
-    }
-
-    async fn finish_async(
-        &self,
-        pending: Arc<PendingSignature>,
-        signer: &AsyncSigner,
-    ) -> Result<Vec<u8>> {
-        let sig = signer.sign(&pending.prepared).await?;
-        self.complete(pending, sig)
-    }
-}
-
 #[uniffi::export]
 impl Wallet {
     /// A wallet in memory whose keys are all held outside it and sign
-    /// asynchronously (one per controller): bind each with `bindKey`, or
-    /// let `acceptAsync` bind its signer's key. Only public keys are kept
-    /// (`toBytes`, `fromBytes`).
+    /// asynchronously (one per controller): bind each with `bindKey`, then
+    /// `prepare…` and `signAsync` (or `complete`). Only public keys are
+    /// kept (`toBytes`, `fromBytes`).
     #[uniffi::constructor]
     pub fn in_memory_external() -> Result<Arc<Self>> {
         Ok(crate::wallet::wrap(ck::wallet::Wallet::new(
@@ -465,50 +352,27 @@ impl Wallet {
             .to_vec())
     }
 
-    /// `accept`, signed by `signer` (the person's key at the offer's
-    /// controller; bound to it on first use), awaiting its signature.
-    pub async fn accept_async(
+    /// Signs a prepared grant, refusal or withdrawal with `signer` (the
+    /// person's key that `pending.publicKey` names; another key is refused
+    /// before it is asked), awaiting its signature, then completes it as
+    /// `complete` does: `prepareAccept`, then `signAsync`.
+    pub async fn sign_async(
         &self,
-        offer: String,
-        choice: Choice,
-        at: Timestamp,
+        pending: Arc<PendingSignature>,
         signer: Arc<dyn AsyncExternalSigner>,
     ) -> Result<Vec<u8>> {
         let signer = AsyncSigner::adapt(signer)?;
-        self.bind_async(&self.offer_controller(&offer)?, &signer)?;
-        let pending = self.prepare_accept(offer, choice, at)?;
-        self.finish_async(pending, &signer).await
-    }
-
-    /// `refuse`, signed by `signer`, awaiting its signature.
-    pub async fn refuse_async(
-        &self,
-        offer: String,
-        at: Timestamp,
-        signer: Arc<dyn AsyncExternalSigner>,
-    ) -> Result<Vec<u8>> {
-        let signer = AsyncSigner::adapt(signer)?;
-        self.bind_async(&self.offer_controller(&offer)?, &signer)?;
-        let pending = self.prepare_refuse(offer, at)?;
-        self.finish_async(pending, &signer).await
-    }
-
-    /// `withdraw`, signed by `signer` (the key that signed the grant), awaiting its signature.
-    pub async fn withdraw_async(
-        &self,
-        grant: String,
-        at: Timestamp,
-        signer: Arc<dyn AsyncExternalSigner>,
-    ) -> Result<Vec<u8>> {
-        let signer = AsyncSigner::adapt(signer)?;
-        self.bind_async(&self.grant_controller(&grant)?, &signer)?;
-        let pending = self.prepare_withdraw(grant, at)?;
         if pending.prepared.public_key() != signer.public_key() {
             return Err(ConsentKitError::Usage {
-                reason: "this grant was signed by another key than this signer's".into(),
+                reason: format!(
+                    "this signature was prepared for key {}, not this signer's {}",
+                    pending.prepared.public_key().kid().short(),
+                    signer.public_key().kid().short()
+                ),
             });
         }
-        self.finish_async(pending, &signer).await
+        let sig = signer.sign(&pending.prepared).await?;
+        self.complete(pending, sig)
     }
 }
 

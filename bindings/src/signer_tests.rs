@@ -177,7 +177,10 @@ fn an_async_controller_signs_an_offer_and_countersigns_a_grant_from_an_async_wal
     let kms = Platform::new(Answer::Der);
     let controller = Controller::with_async_signer(kms.clone()).unwrap();
     assert!(controller.is_async());
-    let offer_bytes = block_on(controller.make_offer_async(offer("traffic.example"))).unwrap();
+    let offer_bytes = block_on(
+        controller.sign_async(controller.prepare_offer(offer("traffic.example")).unwrap()),
+    )
+    .unwrap();
     let v = verifier(&kms);
     assert_eq!(
         v.verify(offer_bytes.clone()).unwrap().artifact.kind,
@@ -191,30 +194,33 @@ fn an_async_controller_signs_an_offer_and_countersigns_a_grant_from_an_async_wal
         .trust_key(kms.cose_key(), Role::Controller, "traffic.example".into())
         .unwrap();
     let got = wallet.receive(offer_bytes.clone(), Timestamp(T0)).unwrap();
-    let grant = block_on(wallet.accept_async(
-        got.artifact.id,
-        Choice::default(),
-        Timestamp(T0 + 10),
-        phone.clone(),
-    ))
+    wallet
+        .bind_key("traffic.example".into(), phone.public_key().unwrap())
+        .unwrap();
+    let pending = wallet
+        .prepare_accept(got.artifact.id, Choice::default(), Timestamp(T0 + 10))
+        .unwrap();
+    let grant = block_on(wallet.sign_async(pending, phone.clone())).unwrap();
+    let signed = block_on(
+        controller.sign_async(controller.prepare_countersign(grant, offer_bytes).unwrap()),
+    )
     .unwrap();
-    // The wallet bound the phone's key to the controller.
-    assert_eq!(
-        wallet.public_key_for("traffic.example".into()).unwrap().raw,
-        phone.key.public_key().raw()
-    );
-    let signed = block_on(controller.countersign_async(grant, offer_bytes)).unwrap();
     let checked = v.verify(signed.clone()).unwrap();
     assert_eq!(checked.artifact.kind, ArtifactKind::Grant);
     let g = wallet.receive(signed, Timestamp(T0 + 20)).unwrap().artifact;
     // The person withdraws with the same key, asynchronously.
-    let w =
-        block_on(wallet.withdraw_async(g.id.clone(), Timestamp(T0 + 30), phone.clone())).unwrap();
+    let pending = wallet
+        .prepare_withdraw(g.id.clone(), Timestamp(T0 + 30))
+        .unwrap();
+    let w = block_on(wallet.sign_async(pending, phone.clone())).unwrap();
     assert_eq!(v.verify(w).unwrap().artifact.kind, ArtifactKind::Withdrawal);
     assert_eq!(kms.calls.load(Ordering::SeqCst), 2);
     assert_eq!(phone.calls.load(Ordering::SeqCst), 2);
     // The controller revokes asynchronously too.
-    let r = block_on(controller.revoke_async(g.id, Timestamp(T0 + 40), "closed".into())).unwrap();
+    let pending = controller
+        .prepare_revoke(g.id, Timestamp(T0 + 40), "closed".into())
+        .unwrap();
+    let r = block_on(controller.sign_async(pending)).unwrap();
     assert_eq!(v.verify(r).unwrap().artifact.kind, ArtifactKind::Withdrawal);
 }
 
@@ -223,7 +229,7 @@ fn an_async_controller_refuses_to_sign_in_one_step_and_says_why() {
     let controller = Controller::with_async_signer(Platform::new(Answer::Raw)).unwrap();
     match controller.make_offer(offer("traffic.example")) {
         Err(ConsentKitError::Signer { reason }) => {
-            assert!(reason.contains("makeOfferAsync"), "{reason}")
+            assert!(reason.contains("signAsync"), "{reason}")
         }
         other => panic!("expected a signer error, got {other:?}"),
     }
@@ -234,7 +240,10 @@ fn an_in_process_controller_signs_through_the_async_methods_too() {
     let key = KeyPair::generate(Algorithm::Ed25519).unwrap();
     let controller = Controller::new(key.clone());
     assert!(!controller.is_async());
-    let bytes = block_on(controller.make_offer_async(offer("traffic.example"))).unwrap();
+    let bytes = block_on(
+        controller.sign_async(controller.prepare_offer(offer("traffic.example")).unwrap()),
+    )
+    .unwrap();
     let trust = TrustSet::new();
     trust
         .add(key.public_key(), Role::Controller, "traffic.example".into())
@@ -301,7 +310,9 @@ fn a_malformed_signature_from_an_async_signer_is_a_signer_error_naming_it() {
         (Answer::Cancelled, "user cancelled"),
     ] {
         let controller = Controller::with_async_signer(Platform::new(answer)).unwrap();
-        match block_on(controller.make_offer_async(offer("traffic.example"))) {
+        match block_on(
+            controller.sign_async(controller.prepare_offer(offer("traffic.example")).unwrap()),
+        ) {
             Err(ConsentKitError::Signer { reason }) => {
                 assert!(reason.contains(says), "{reason}");
                 if matches!(answer, Answer::NonMinimalDer) {
@@ -317,42 +328,63 @@ fn a_malformed_signature_from_an_async_signer_is_a_signer_error_naming_it() {
     // Person's side: a wallet's async signer answering garbage keeps nothing.
     let kms = Platform::new(Answer::Raw);
     let controller = Controller::with_async_signer(kms.clone()).unwrap();
-    let offer_bytes = block_on(controller.make_offer_async(offer("traffic.example"))).unwrap();
+    let offer_bytes = block_on(
+        controller.sign_async(controller.prepare_offer(offer("traffic.example")).unwrap()),
+    )
+    .unwrap();
     let wallet = Wallet::in_memory_external().unwrap();
     wallet
         .trust_key(kms.cose_key(), Role::Controller, "traffic.example".into())
         .unwrap();
     let o = wallet.receive(offer_bytes, Timestamp(T0)).unwrap().artifact;
     let before = wallet.artifacts().len();
+    let short = Platform::new(Answer::Short);
+    wallet
+        .bind_key("traffic.example".into(), short.public_key().unwrap())
+        .unwrap();
+    let pending = wallet
+        .prepare_accept(o.id, Choice::default(), Timestamp(T0 + 1))
+        .unwrap();
     assert!(matches!(
-        block_on(wallet.accept_async(
-            o.id,
-            Choice::default(),
-            Timestamp(T0 + 1),
-            Platform::new(Answer::Short)
-        )),
+        block_on(wallet.sign_async(pending, short)),
         Err(ConsentKitError::Signer { .. })
     ));
     assert_eq!(wallet.artifacts().len(), before);
 }
 
 #[test]
-fn an_async_signer_with_another_key_than_the_bound_one_is_refused_before_signing() {
+fn an_async_signer_with_another_key_than_the_prepared_one_is_refused_before_signing() {
     let kms = Platform::new(Answer::Raw);
     let controller = Controller::with_async_signer(kms.clone()).unwrap();
-    let offer_bytes = block_on(controller.make_offer_async(offer("traffic.example"))).unwrap();
+    let pending = controller.prepare_offer(offer("traffic.example")).unwrap();
+    let offer_bytes = block_on(controller.sign_async(pending)).unwrap();
     let wallet = Wallet::in_memory_external().unwrap();
     wallet
         .trust_key(kms.cose_key(), Role::Controller, "traffic.example".into())
         .unwrap();
     let o = wallet.receive(offer_bytes, Timestamp(T0)).unwrap().artifact;
     let phone = Platform::new(Answer::Raw);
-    block_on(wallet.accept_async(o.id.clone(), Choice::default(), Timestamp(T0 + 1), phone))
+    wallet
+        .bind_key("traffic.example".into(), phone.public_key().unwrap())
         .unwrap();
+    // Another key cannot be bound at the same controller.
     let other = Platform::new(Answer::Raw);
+    assert!(wallet
+        .bind_key("traffic.example".into(), other.public_key().unwrap())
+        .is_err());
+    let pending = wallet
+        .prepare_accept(o.id, Choice::default(), Timestamp(T0 + 1))
+        .unwrap();
     assert!(matches!(
-        block_on(wallet.accept_async(o.id, Choice::default(), Timestamp(T0 + 2), other.clone())),
+        block_on(wallet.sign_async(pending.clone(), other.clone())),
         Err(ConsentKitError::Usage { .. })
     ));
     assert_eq!(other.calls.load(Ordering::SeqCst), 0);
+    // A controller's pending signature is not completed by another controller.
+    let c2 = Controller::with_async_signer(Platform::new(Answer::Raw)).unwrap();
+    assert!(matches!(
+        block_on(c2.sign_async(controller.prepare_offer(offer("traffic.example")).unwrap())),
+        Err(ConsentKitError::Usage { .. })
+    ));
+    block_on(wallet.sign_async(pending, phone)).unwrap();
 }

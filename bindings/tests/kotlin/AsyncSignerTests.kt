@@ -1,8 +1,9 @@
 // Async external signers (issue 12 item 3): a key that answers later (an
 // Android Keystore key behind a biometric prompt, a KMS) signs offers and
-// grants through AsyncExternalSigner's `suspend fun sign`, driven by
-// kotlinx-coroutines; the core checks every signature. Also the
-// prepare/complete flow by hand. Registered in ConsentKitTests.kt's main.
+// grants through AsyncExternalSigner's `suspend fun sign` (prepare…, then
+// the suspending signAsync), driven by kotlinx-coroutines; the core checks
+// every signature. Also the prepare/complete flow by hand. Registered in
+// ConsentKitTests.kt's main.
 package dev.consentkit.tests
 
 import dev.consentkit.*
@@ -58,7 +59,7 @@ fun asyncSignersSignAnOfferAndAGrant() = runBlocking {
     val kms = AsyncJcaSigner()
     val controller = Controller.withAsyncSigner(kms)
     check(controller.isAsync()) { "isAsync" }
-    val offerBytes = controller.makeOfferAsync(offer())
+    val offerBytes = controller.signAsync(controller.prepareOffer(offer()))
     val verifier = Verifier(trustFor(controller))
     checkEq(ArtifactKind.OFFER, verifier.verify(offerBytes).artifact.kind, "offer kind")
 
@@ -66,19 +67,20 @@ fun asyncSignersSignAnOfferAndAGrant() = runBlocking {
     val wallet = Wallet.inMemoryExternal()
     wallet.trustKey(controller.publicKey().coseKey, Role.CONTROLLER, CONTROLLER)
     val got = wallet.receive(offerBytes, T0)
-    val grant = wallet.acceptAsync(got.artifact.id, Choice(), T0 + 10uL, phone)
-    val signed = controller.countersignAsync(grant, offerBytes)
+    wallet.bindKey(CONTROLLER, phone.publicKey())
+    val grant = wallet.signAsync(wallet.prepareAccept(got.artifact.id, Choice(), T0 + 10uL), phone)
+    val signed = controller.signAsync(controller.prepareCountersign(grant, offerBytes))
     val checked = verifier.verify(signed)
     checkEq(ArtifactKind.GRANT, checked.artifact.kind, "grant kind")
     checkEq(2, checked.signers.size, "grant signatures")
     val g = wallet.receive(signed, T0 + 20uL).artifact
-    val w = wallet.withdrawAsync(g.id, T0 + 30uL, phone)
+    val w = wallet.signAsync(wallet.prepareWithdraw(g.id, T0 + 30uL), phone)
     checkEq(ArtifactKind.WITHDRAWAL, verifier.verify(w).artifact.kind, "withdrawal kind")
     checkEq(2, kms.calls.get(), "controller signatures")
     checkEq(2, phone.calls.get(), "person signatures")
 
     // Several signatures in flight at once, on one coroutine scope.
-    val offers = (1..4).map { async { controller.makeOfferAsync(offer()) } }.awaitAll()
+    val offers = (1..4).map { async { controller.signAsync(controller.prepareOffer(offer())) } }.awaitAll()
     offers.forEach { verifier.verify(it) }
     checkEq(6, kms.calls.get(), "concurrent signatures")
 }
@@ -88,7 +90,7 @@ fun asyncSignerFailures() = runBlocking {
     val e = expectError<ConsentKitException.Signer>("one-step makeOffer") {
         Controller.withAsyncSigner(AsyncJcaSigner()).makeOffer(offer())
     }
-    check(e.reason.contains("makeOfferAsync")) { "reason: ${e.reason}" }
+    check(e.reason.contains("signAsync")) { "reason: ${e.reason}" }
 
     val cases = listOf(
         // BER: r with a zero byte it does not need (only where DER has room for one).
@@ -110,7 +112,7 @@ fun asyncSignerFailures() = runBlocking {
         val (name, answer) = named
         val c = Controller.withAsyncSigner(AsyncJcaSigner(answer))
         val err = try {
-            c.makeOfferAsync(offer())
+            c.signAsync(c.prepareOffer(offer()))
             throw Failure("$name: a bad signature was accepted")
         } catch (x: ConsentKitException.Signer) {
             x
@@ -123,7 +125,8 @@ fun asyncSignerFailures() = runBlocking {
             throw ConsentKitException.Signer("user cancelled authentication")
     }
     val cancelled = try {
-        Controller.withAsyncSigner(Cancelled()).makeOfferAsync(offer())
+        val c = Controller.withAsyncSigner(Cancelled())
+        c.signAsync(c.prepareOffer(offer()))
         throw Failure("a cancelled signature was accepted")
     } catch (x: ConsentKitException.Signer) {
         x
@@ -156,4 +159,15 @@ fun prepareAndCompleteByHand() {
     val c = controller.prepareCountersign(grant, offerBytes)
     val signed = controller.complete(c, hsm.der(c.message()))
     checkEq(2, Verifier(trustFor(controller)).verify(signed).signers.size, "countersigned")
+
+    // An async signer with another key than the prepared one is refused before it is asked.
+    val other = AsyncJcaSigner()
+    runBlocking {
+        try {
+            wallet.signAsync(wallet.prepareRefuse(o.id, T0 + 20uL), other)
+            throw Failure("another key's async signer was accepted")
+        } catch (x: ConsentKitException.Usage) {
+            checkEq(0, other.calls.get(), "the other signer was asked")
+        }
+    }
 }

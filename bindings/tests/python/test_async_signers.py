@@ -62,7 +62,7 @@ def test_async_signers_sign_an_offer_and_a_grant_that_the_core_verifies():
         kms = AsyncPlatformSigner()
         controller = ck.Controller.with_async_signer(kms)
         assert controller.is_async()
-        offer = await controller.make_offer_async(make_offer())
+        offer = await controller.sign_async(controller.prepare_offer(make_offer()))
         verifier = ck.Verifier(trust_for(controller))
         assert verifier.verify(offer).artifact.kind == ck.ArtifactKind.OFFER
 
@@ -70,13 +70,14 @@ def test_async_signers_sign_an_offer_and_a_grant_that_the_core_verifies():
         wallet = ck.Wallet.in_memory_external()
         wallet.trust_key(controller.public_key().cose_key, ck.Role.CONTROLLER, CONTROLLER)
         got = wallet.receive(offer, T0)
-        grant = await wallet.accept_async(got.artifact.id, ck.Choice(), T0 + 10, phone)
-        signed = await controller.countersign_async(grant, offer)
+        wallet.bind_key(CONTROLLER, phone.public_key())
+        grant = await wallet.sign_async(wallet.prepare_accept(got.artifact.id, ck.Choice(), T0 + 10), phone)
+        signed = await controller.sign_async(controller.prepare_countersign(grant, offer))
         checked = verifier.verify(signed)
         assert checked.artifact.kind == ck.ArtifactKind.GRANT
         assert len(checked.signers) == 2
         g = wallet.receive(signed, T0 + 20).artifact
-        withdrawal = await wallet.withdraw_async(g.id, T0 + 30, phone)
+        withdrawal = await wallet.sign_async(wallet.prepare_withdraw(g.id, T0 + 30), phone)
         assert verifier.verify(withdrawal).artifact.kind == ck.ArtifactKind.WITHDRAWAL
         assert (kms.calls, phone.calls) == (2, 2)
 
@@ -87,7 +88,7 @@ def test_several_async_signatures_run_concurrently_on_one_event_loop():
     async def main():
         kms = AsyncPlatformSigner()
         controller = ck.Controller.with_async_signer(kms)
-        offers = await asyncio.gather(*(controller.make_offer_async(make_offer()) for _ in range(5)))
+        offers = await asyncio.gather(*(controller.sign_async(controller.prepare_offer(make_offer())) for _ in range(5)))
         verifier = ck.Verifier(trust_for(controller))
         for o in offers:
             verifier.verify(o)
@@ -100,7 +101,7 @@ def test_an_async_controller_refuses_one_step_signing_and_says_why():
     controller = ck.Controller.with_async_signer(AsyncPlatformSigner())
     with pytest.raises(ck.ConsentKitError.Signer) as e:
         controller.make_offer(make_offer())
-    assert "makeOfferAsync" in str(e.value)
+    assert "signAsync" in str(e.value)
 
 
 @pytest.mark.parametrize(
@@ -120,7 +121,7 @@ def test_a_bad_signature_from_an_async_signer_is_a_typed_signer_error(answer, sa
     async def main():
         controller = ck.Controller.with_async_signer(AsyncPlatformSigner(answer=fit))
         with pytest.raises(ck.ConsentKitError.Signer) as e:
-            await controller.make_offer_async(make_offer())
+            await controller.sign_async(controller.prepare_offer(make_offer()))
         return str(e.value)
 
     message = asyncio.run(main())
@@ -135,7 +136,7 @@ def test_an_async_signer_that_throws_is_a_signer_error_with_its_reason():
     async def main():
         controller = ck.Controller.with_async_signer(Cancelled())
         with pytest.raises(ck.ConsentKitError.Signer) as e:
-            await controller.make_offer_async(make_offer())
+            await controller.sign_async(controller.prepare_offer(make_offer()))
         assert "user cancelled" in str(e.value)
 
     asyncio.run(main())
@@ -164,6 +165,11 @@ def test_prepare_and_complete_by_hand_with_a_der_signature():
         wallet.complete(p, AsyncPlatformSigner().der(p.message()))
     assert len(wallet.artifacts()) == before
     grant = wallet.complete(p, phone.der(p.message()))
+    # An async signer with another key is refused before it is asked.
+    other = AsyncPlatformSigner()
+    with pytest.raises(ck.ConsentKitError.Usage):
+        asyncio.run(wallet.sign_async(wallet.prepare_refuse(o.id, T0 + 20), other))
+    assert other.calls == 0
     c = controller.prepare_countersign(grant, offer)
     signed = controller.complete(c, hsm.der(c.message()))
     assert len(ck.Verifier(trust_for(controller)).verify(signed).signers) == 2

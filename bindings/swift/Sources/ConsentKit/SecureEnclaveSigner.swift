@@ -13,8 +13,8 @@ import Security
 /// With `userPresence` (the default), the key is created so that every
 /// signature needs Face ID / Touch ID or the device passcode; the system
 /// shows the prompt while `sign` awaits, off the calling thread. Use it with
-/// `Controller.withAsyncSigner` or the wallet's `acceptAsync`,
-/// `refuseAsync` and `withdrawAsync`.
+/// the wallet's `signAsync` (after `prepareAccept`, `prepareRefuse` or
+/// `prepareWithdraw`) or with `Controller.withAsyncSigner`.
 ///
 /// An existing key under `tag` is used as it is (its access control was
 /// fixed when it was created).

@@ -29,8 +29,9 @@ import kotlinx.coroutines.withContext
  * `BiometricPrompt.CryptoObject(signature)` and return the authenticated
  * `result.cryptoObject!!.signature!!` when the user confirms (throw
  * [ConsentKitException.Signer] if they cancel). The coroutine suspends
- * meanwhile; no thread is blocked. Use it with `Controller.withAsyncSigner`
- * or the wallet's `acceptAsync` / `refuseAsync` / `withdrawAsync`.
+ * meanwhile; no thread is blocked. Use it with the wallet's `signAsync`
+ * (after `prepareAccept`, `prepareRefuse` or `prepareWithdraw`) or with
+ * `Controller.withAsyncSigner`.
  *
  * An existing key under [alias] is used as it is (its authentication
  * settings were fixed when it was created).
