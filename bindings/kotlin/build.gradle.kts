@@ -35,4 +35,6 @@ kotlin {
 dependencies {
     // uniffi's Kotlin calls the library through JNA (the Android AAR carries its native part).
     implementation("net.java.dev.jna:jna:5.14.0@aar")
+    // The async signers (suspend fun sign, makeOfferAsync, acceptAsync, ...) run on coroutines.
+    implementation("org.jetbrains.kotlinx:kotlinx-coroutines-android:1.9.0")
 }

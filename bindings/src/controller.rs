@@ -1,5 +1,7 @@
 //! The controller side, for server-side Kotlin and Python: make offers,
-//! countersign grants, issue receipts and value records, revoke.
+//! countersign grants, issue receipts and value records, revoke. A key
+//! that signs asynchronously (a KMS, an HSM) uses the `…Async` methods or
+//! `prepare…` / `complete` (see `signer.rs`).
 
 use std::sync::Arc;
 
@@ -7,6 +9,7 @@ use consentkit::{self as ck, Artifact};
 
 use crate::error::Result;
 use crate::keys::{ExternalSigner, ForeignSigner, KeyPair, PublicKeyInfo};
+use crate::signer::AsyncSigner;
 use crate::time::Timestamp;
 use crate::types::{artifact_id, DataReceipt, Offer, ValueRecord};
 
@@ -14,13 +17,22 @@ use crate::types::{artifact_id, DataReceipt, Offer, ValueRecord};
 /// the signed artifact's bytes; the library builds every byte that gets signed.
 #[derive(uniffi::Object)]
 pub struct Controller {
+    /// Signs in one step; for a controller with an async signer, refuses
+    /// to, saying which methods to call instead.
     pub(crate) signer: Arc<dyn ck::Signer>,
+    /// The async signer, if the controller was made `withAsyncSigner`.
+    pub(crate) asynchronous: Option<AsyncSigner>,
 }
 
 impl Controller {
     /// The signer, for the other modules' controller methods.
     pub(crate) fn signer(&self) -> &dyn ck::Signer {
         self.signer.as_ref()
+    }
+
+    /// The controller's public key.
+    pub(crate) fn public(&self) -> ck::PublicKey {
+        self.signer.public_key()
     }
 }
 
@@ -31,6 +43,7 @@ impl Controller {
     pub fn new(key: Arc<KeyPair>) -> Arc<Self> {
         Arc::new(Controller {
             signer: key.inner.clone(),
+            asynchronous: None,
         })
     }
 
@@ -39,6 +52,7 @@ impl Controller {
     pub fn with_signer(signer: Arc<dyn ExternalSigner>) -> Result<Arc<Self>> {
         Ok(Arc::new(Controller {
             signer: ForeignSigner::adapt(signer)?,
+            asynchronous: None,
         }))
     }
 

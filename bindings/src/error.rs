@@ -134,7 +134,9 @@ impl From<KeyError> for ConsentKitError {
     fn from(e: KeyError) -> Self {
         let message = e.to_string();
         match e {
-            KeyError::Signer(_) | KeyError::Rng => ConsentKitError::Signer { reason: message },
+            KeyError::Signer(_) | KeyError::SignatureEncoding(_) | KeyError::Rng => {
+                ConsentKitError::Signer { reason: message }
+            }
             _ => ConsentKitError::InvalidInput { reason: message },
         }
     }

@@ -1,6 +1,6 @@
 //! Keys: in-process key pairs, external signers implemented in Kotlin,
 //! Swift or Python (Android Keystore / StrongBox, Secure Enclave), and
-//! trust sets.
+//! trust sets. Signers that answer asynchronously: `signer.rs`.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -11,7 +11,8 @@ use crate::types::{Algorithm, Role};
 
 /// A private key held in this process (Ed25519 or P-256), with its public key.
 ///
-/// For a key that must never enter the process, implement `ExternalSigner` instead.
+/// For a key that must never enter the process, implement `ExternalSigner`
+/// (or `AsyncExternalSigner`, for a key that signs asynchronously) instead.
 #[derive(Debug, uniffi::Object)]
 pub struct KeyPair {
     pub(crate) inner: Arc<ck::KeyPair>,
@@ -87,6 +88,10 @@ pub struct RawPublicKey {
 /// consentkit only ever asks it to sign bytes consentkit built itself (a
 /// COSE `Sig_structure` naming the artifact type), and verifies every
 /// signature it is handed, so a misbehaving signer is caught at once.
+///
+/// `sign` is synchronous: it blocks the calling thread until the key
+/// answers. For a key behind a biometric prompt, implement
+/// `AsyncExternalSigner` and use the `…Async` methods instead.
 #[uniffi::export(with_foreign)]
 pub trait ExternalSigner: Send + Sync {
     /// The public key that verifies this signer's signatures. Throw
@@ -110,13 +115,18 @@ pub(crate) struct ForeignSigner {
 
 impl ForeignSigner {
     pub(crate) fn adapt(inner: Arc<dyn ExternalSigner>) -> Result<Arc<dyn ck::Signer>> {
-        let raw = inner.public_key()?;
-        let public = match raw.algorithm {
-            Algorithm::Ed25519 => ck::PublicKey::ed25519(&raw.bytes)?,
-            Algorithm::Es256 => ck::PublicKey::p256_uncompressed(&raw.bytes)?,
-        };
+        let public = public_key_of(inner.public_key()?)?;
         Ok(Arc::new(ForeignSigner { inner, public }))
     }
+}
+
+/// The core's public key for a key an external signer reports (checked:
+/// length, and for P-256 that the point is on the curve).
+pub(crate) fn public_key_of(raw: RawPublicKey) -> Result<ck::PublicKey> {
+    Ok(match raw.algorithm {
+        Algorithm::Ed25519 => ck::PublicKey::ed25519(&raw.bytes)?,
+        Algorithm::Es256 => ck::PublicKey::p256_uncompressed(&raw.bytes)?,
+    })
 }
 
 impl ck::Signer for ForeignSigner {

@@ -45,20 +45,20 @@ fn external(
     provider.map(ForeignProvider::adapt)
 }
 
-fn wrap(w: ck_wallet::Wallet) -> Arc<Wallet> {
+pub(crate) fn wrap(w: ck_wallet::Wallet) -> Arc<Wallet> {
     Arc::new(Wallet {
         inner: Mutex::new(w),
     })
 }
 
 impl Wallet {
-    fn get(&self) -> MutexGuard<'_, ck_wallet::Wallet> {
+    pub(crate) fn get(&self) -> MutexGuard<'_, ck_wallet::Wallet> {
         // A poisoned lock needs a panic while held; none of our code panics.
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Resolves an offer reference: its digest (64 hex digits) or its id (32 hex digits).
-    fn offer_digest(w: &ck_wallet::Wallet, offer: &str) -> Result<ck::Digest> {
+    pub(crate) fn offer_digest(w: &ck_wallet::Wallet, offer: &str) -> Result<ck::Digest> {
         if offer.len() == 64 {
             return digest(offer);
         }

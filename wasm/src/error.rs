@@ -89,7 +89,7 @@ impl std::fmt::Display for CkError {
 
 fn key_code(e: &KeyError) -> Code {
     match e {
-        KeyError::Signer(_) => Code::Signer,
+        KeyError::Signer(_) | KeyError::SignatureEncoding(_) => Code::Signer,
         KeyError::Rng => Code::Io,
         _ => Code::InvalidInput,
     }

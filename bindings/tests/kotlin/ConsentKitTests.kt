@@ -485,6 +485,10 @@ fun main(args: Array<String>) {
         "lifetimesAndThreads" to ::lifetimesAndThreads,
         "exportConsentsBothFormats" to ::exportConsentsBothFormats,
         "errorMessageIsTheReason" to ::errorMessageIsTheReason,
+        // AsyncSignerTests.kt (issue 12 item 3).
+        "asyncSignersSignAnOfferAndAGrant" to ::asyncSignersSignAnOfferAndAGrant,
+        "asyncSignerFailures" to ::asyncSignerFailures,
+        "prepareAndCompleteByHand" to ::prepareAndCompleteByHand,
     )
     var passed = 0
     var failed = 0

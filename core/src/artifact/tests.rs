@@ -741,9 +741,10 @@ fn prepared_signatures_for_keys_that_sign_elsewhere() {
         prepared.complete(&bad),
         Err(Error::Key(KeyError::Signer(_)))
     ));
+    // All zeros: r = 0, refused before any verification (issue 12).
     assert!(matches!(
         prepared.complete(&[0; 64]),
-        Err(Error::Key(KeyError::Signer(_)))
+        Err(Error::Key(KeyError::SignatureEncoding(_)))
     ));
     // The controller countersigns the same way.
     let cs = pending

@@ -17,7 +17,12 @@ use zeroize::{Zeroize, Zeroizing};
 use crate::cbor::{self, Value};
 
 mod p256;
+mod sig_encoding;
 mod trust;
+pub use sig_encoding::{
+    ecdsa_der_to_raw, normalize_signature, SignatureEncodingError, SignatureInteger,
+    RAW_SIGNATURE_LEN,
+};
 pub use trust::{KeyMaterial, Role, TrustSet, TrustedKey};
 
 /// COSE_Key label: key type.
@@ -175,6 +180,11 @@ pub enum KeyError {
     /// An external signer failed or returned a signature that does not verify.
     #[error("signer failed: {0}")]
     Signer(String),
+    /// An external signer returned a signature in no form consentkit
+    /// accepts (see [`normalize_signature`]): a wrong length, DER that is
+    /// not strict, `r` or `s` zero or not below the group order.
+    #[error("signer returned a malformed signature: {0}")]
+    SignatureEncoding(#[from] SignatureEncodingError),
 }
 
 /// A public key that consentkit can verify signatures with.
@@ -424,7 +434,9 @@ pub trait Signer: Send + Sync {
     fn public_key(&self) -> PublicKey;
     /// Signs `msg`. ES256 signers may return either the 64-byte `r || s`
     /// form or an ASN.1 DER `ECDSA-Sig-Value` (what Android Keystore and
-    /// Apple's Security framework produce); consentkit converts DER.
+    /// Apple's Security framework produce); consentkit converts DER, and
+    /// refuses anything else with [`KeyError::SignatureEncoding`] (see
+    /// [`normalize_signature`]).
     fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, KeyError>;
     /// The role this key signs in, if it declares one. A signer that
     /// declares a role is refused for any signature that role may not make
@@ -470,60 +482,27 @@ pub(crate) fn sign_checked(signer: &dyn Signer, msg: &[u8]) -> Result<Vec<u8>, K
     check_signature(&public, msg, sig)
 }
 
-/// Normalises a signature made outside consentkit (ES256: DER or `r || s`)
-/// and checks it against `public`, so that a wrong key or a broken signer
-/// is caught before anything is assembled.
+/// Normalises a signature made outside consentkit (ES256: DER or `r || s`,
+/// strictly; see [`normalize_signature`]) and checks it against `public`,
+/// so that a wrong key or a broken signer is caught before anything is
+/// assembled.
 pub(crate) fn check_signature(
     public: &PublicKey,
     msg: &[u8],
-    mut sig: Vec<u8>,
+    sig: Vec<u8>,
 ) -> Result<Vec<u8>, KeyError> {
-    if public.alg == Algorithm::ES256 && sig.len() != 64 {
-        sig = der_to_p1363(&sig)
-            .ok_or_else(|| KeyError::Signer("ES256 signature is neither r||s nor DER".into()))?;
-    }
+    let sig = normalize_signature(public.alg, &sig)?;
     public.verify(msg, &sig).map_err(|_| {
         KeyError::Signer("signature does not verify with the signer's public key".into())
     })?;
     Ok(sig)
 }
 
-/// Converts an ASN.1 DER `ECDSA-Sig-Value` (SEQUENCE of two INTEGERs) to
-/// the 64-byte P1363 form. Returns `None` for anything else.
+/// Converts a strict ASN.1 DER `ECDSA-Sig-Value` (SEQUENCE of two
+/// INTEGERs) for P-256 to the 64-byte P1363 form `r || s`. Returns `None`
+/// for anything else; [`ecdsa_der_to_raw`] says why.
 pub fn der_to_p1363(der: &[u8]) -> Option<Vec<u8>> {
-    fn int(input: &[u8]) -> Option<(&[u8], &[u8])> {
-        let (&tag, rest) = input.split_first()?;
-        let (&len, rest) = rest.split_first()?;
-        let len = len as usize;
-        if tag != 0x02 || len == 0 || len > 33 || rest.len() < len {
-            return None;
-        }
-        let (v, rest) = rest.split_at(len);
-        // Strip one leading zero used for the sign bit.
-        let v = if v.len() == 33 {
-            if v[0] != 0 {
-                return None;
-            }
-            &v[1..]
-        } else {
-            v
-        };
-        Some((v, rest))
-    }
-    let (&tag, rest) = der.split_first()?;
-    let (&len, rest) = rest.split_first()?;
-    if tag != 0x30 || len as usize != rest.len() {
-        return None;
-    }
-    let (r, rest) = int(rest)?;
-    let (s, rest) = int(rest)?;
-    if !rest.is_empty() {
-        return None;
-    }
-    let mut out = vec![0u8; 64];
-    out[32 - r.len()..32].copy_from_slice(r);
-    out[64 - s.len()..].copy_from_slice(s);
-    Some(out)
+    ecdsa_der_to_raw(der).ok().map(|raw| raw.to_vec())
 }
 
 /// Zeroes every byte and text string inside a CBOR value (one that held a private key).
