@@ -142,9 +142,9 @@ fn offer(controller: &str) -> Offer {
     Offer {
         controller: controller.into(),
         name: "live-routing".into(),
-        issued_at: T0,
-        valid_from: Some(T0),
-        valid_until: Some(T0 + 365 * 86_400),
+        issued_at: crate::Timestamp(T0),
+        valid_from: Some(crate::Timestamp(T0)),
+        valid_until: Some(crate::Timestamp(T0 + 365 * 86_400)),
         purposes: vec!["dpv:ServiceProvision".into()],
         categories: vec!["pd:Location".into()],
         recipients: vec![],
