@@ -6,6 +6,7 @@ mod controller;
 mod error;
 mod export;
 mod keys;
+mod listener;
 mod status;
 mod tcf;
 mod time;
@@ -20,6 +21,7 @@ pub use keys::{
     public_key_info, ExternalKeyProvider, ExternalSigner, KeyPair, PublicKeyInfo, RawPublicKey,
     TrustSet, TrustedKey,
 };
+pub use listener::{AddedArtifact, WalletEvent, WalletListener};
 pub use status::{Status, StatusAnswer, StatusReference, StatusRegistry};
 pub use tcf::{
     decode_gpp, decode_tc_string, encode_tc_string, gpp_string, in_app_values, tc_string_for_grant,
