@@ -60,7 +60,8 @@ pub enum ConsentKitError {
         /// The I/O error or the damage found.
         reason: String,
     },
-    /// A backup cannot be opened (wrong key, altered, or not a backup), or the backup key is unusable.
+    /// A backup cannot be opened (wrong key, altered, or not a backup), what
+    /// it holds does not verify, or the backup key is unusable.
     #[error("backup: {reason}")]
     Backup {
         /// What was wrong.
@@ -150,9 +151,9 @@ impl From<WalletError> for ConsentKitError {
             WalletError::Io(_) | WalletError::Corrupt(_) | WalletError::NeedsRepair(_) => {
                 ConsentKitError::Storage { reason: message }
             }
-            WalletError::BackupAuthentication | WalletError::BackupFormat(_) => {
-                ConsentKitError::Backup { reason: message }
-            }
+            WalletError::BackupAuthentication
+            | WalletError::BackupFormat(_)
+            | WalletError::BackupContent(_) => ConsentKitError::Backup { reason: message },
             WalletError::SignerNeeded(_) => ConsentKitError::Signer { reason: message },
             WalletError::NotFound(_) => ConsentKitError::NotFound { reason: message },
             _ => ConsentKitError::Usage { reason: message },

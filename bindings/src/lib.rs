@@ -6,6 +6,7 @@ mod controller;
 mod error;
 mod export;
 mod keys;
+mod listener;
 mod signer;
 mod status;
 mod tcf;
@@ -21,6 +22,7 @@ pub use keys::{
     public_key_info, ExternalKeyProvider, ExternalSigner, KeyPair, PublicKeyInfo, RawPublicKey,
     TrustSet, TrustedKey,
 };
+pub use listener::{AddedArtifact, WalletEvent, WalletListener};
 pub use signer::{AsyncExternalSigner, PendingSignature};
 pub use status::{Status, StatusAnswer, StatusReference, StatusRegistry};
 pub use tcf::{

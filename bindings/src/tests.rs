@@ -522,3 +522,84 @@ fn export_consents_through_the_skin() {
         Err(ConsentKitError::Usage { .. })
     ));
 }
+
+/// A listener that calls back into the wallet from `on_change` (as an app
+/// does: "refresh the screen"): events are delivered after the wallet's
+/// lock is released, so this neither deadlocks nor sees a half-done call.
+struct Reentrant {
+    wallet: std::sync::Mutex<Option<Arc<Wallet>>>,
+    seen: std::sync::Mutex<Vec<(WalletEvent, usize)>>,
+}
+
+impl WalletListener for Reentrant {
+    fn on_change(&self, event: WalletEvent) -> Result<(), ConsentKitError> {
+        let grants = match &*self.wallet.lock().unwrap() {
+            Some(w) => w.grants(event.at).unwrap().len(),
+            None => 0,
+        };
+        self.seen.lock().unwrap().push((event, grants));
+        Err(ConsentKitError::Usage {
+            reason: "a listener's error is ignored".into(),
+        })
+    }
+}
+
+#[test]
+fn a_listener_may_call_the_wallet_and_per_purpose_calls_work_through_the_skin() {
+    let ck = KeyPair::generate(Algorithm::Ed25519).unwrap();
+    let controller = Controller::new(ck.clone());
+    let wallet = Wallet::in_memory(Algorithm::Ed25519).unwrap();
+    wallet
+        .trust_key(ck.public_key(), Role::Controller, "traffic.example".into())
+        .unwrap();
+    let mut o = sample_offer("traffic.example", "city.example");
+    o.purposes.push("dpv:Marketing".into());
+    let offer = controller.make_offer(o).unwrap();
+    let id = wallet
+        .receive(offer.clone(), Timestamp(T0))
+        .unwrap()
+        .artifact
+        .id;
+    let listener = Arc::new(Reentrant {
+        wallet: std::sync::Mutex::new(Some(wallet.clone())),
+        seen: Default::default(),
+    });
+    let sub = wallet
+        .subscribe(listener.clone(), Timestamp(T0 + 1))
+        .unwrap();
+    assert!(wallet
+        .needs_decision(id.clone(), Timestamp(T0 + 1))
+        .unwrap());
+    let g = wallet
+        .grant_purpose(id.clone(), "dpv:Marketing".into(), Timestamp(T0 + 10))
+        .unwrap();
+    assert!(!wallet
+        .needs_decision(id.clone(), Timestamp(T0 + 11))
+        .unwrap());
+    let cs = controller.countersign(g, offer.clone()).unwrap();
+    wallet.receive(cs, Timestamp(T0 + 20)).unwrap();
+    let out = wallet
+        .withdraw_purpose(id.clone(), "dpv:Marketing".into(), Timestamp(T0 + 30))
+        .unwrap();
+    assert_eq!(out.len(), 1, "the last purpose: a withdrawal alone");
+    assert!(matches!(
+        wallet.grant_purpose(id.clone(), "not a term".into(), Timestamp(T0 + 40)),
+        Err(ConsentKitError::InvalidInput { .. })
+    ));
+    assert!(matches!(
+        wallet.grant_purpose(id.clone(), "dpv:Marketing".into(), Timestamp(T0 * 1000)),
+        Err(ConsentKitError::InvalidInput { .. })
+    ));
+    let seen = listener.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 4, "{seen:?}");
+    assert!(seen[0].0.replay && seen[0].1 == 0);
+    assert_eq!(seen[1].0.added[0].kind, ArtifactKind::Grant);
+    assert_eq!(
+        seen[1].1, 1,
+        "the listener read the wallet after the change"
+    );
+    assert!(seen[2].0.changed[0].countersigned);
+    assert_eq!(seen[3].0.changed[0].state, ConsentState::Withdrawn);
+    assert!(wallet.unsubscribe(sub));
+    *listener.wallet.lock().unwrap() = None;
+}

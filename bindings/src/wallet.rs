@@ -1,7 +1,7 @@
 //! The person's wallet, as an object in `Arc` (safe to share across threads).
 
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use zeroize::Zeroizing;
 
@@ -11,6 +11,7 @@ use consentkit::{self as ck, ArtifactKind as CkKind};
 
 use crate::error::{ConsentKitError, Result};
 use crate::keys::{ExternalKeyProvider, ForeignProvider, PublicKeyInfo, TrustSet};
+use crate::listener::{Locked, Outbox};
 use crate::time::Timestamp;
 use crate::types::{
     artifact_id, digest, findings, fixed, Algorithm, ArtifactInfo, Choice, ConsentState, Finding,
@@ -30,6 +31,8 @@ use crate::types::{
 #[derive(uniffi::Object)]
 pub struct Wallet {
     inner: Mutex<ck_wallet::Wallet>,
+    /// Listener events waiting for the lock to be released (`subscribe`).
+    pub(crate) outbox: Arc<Outbox>,
 }
 
 fn in_process(algorithm: Algorithm) -> WalletKey {
@@ -48,13 +51,19 @@ fn external(
 pub(crate) fn wrap(w: ck_wallet::Wallet) -> Arc<Wallet> {
     Arc::new(Wallet {
         inner: Mutex::new(w),
+        outbox: Arc::default(),
     })
 }
 
 impl Wallet {
-    pub(crate) fn get(&self) -> MutexGuard<'_, ck_wallet::Wallet> {
+    /// The core wallet, locked; listeners' events are delivered when the
+    /// lock is released (so that a listener may call the wallet).
+    pub(crate) fn get(&self) -> Locked<'_> {
         // A poisoned lock needs a panic while held; none of our code panics.
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+        Locked::new(
+            self.inner.lock().unwrap_or_else(PoisonError::into_inner),
+            &self.outbox,
+        )
     }
 
     /// Resolves an offer reference: its digest (64 hex digits) or its id (32 hex digits).

@@ -173,7 +173,9 @@ impl From<WalletError> for CkError {
         let code = match &e {
             WalletError::Io(_) | WalletError::NeedsRepair(_) => Code::Io,
             WalletError::Corrupt(_) => Code::Corrupt,
-            WalletError::BackupAuthentication | WalletError::BackupFormat(_) => Code::Backup,
+            WalletError::BackupAuthentication
+            | WalletError::BackupFormat(_)
+            | WalletError::BackupContent(_) => Code::Backup,
             WalletError::SignerNeeded(_) => Code::Signer,
             WalletError::Artifact(a) => core_code(a),
             WalletError::NotFound(_) => Code::NotFound,

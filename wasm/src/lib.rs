@@ -9,6 +9,7 @@
 //! - [`keys`]: `Key`, `PublicKey`, `TrustSet`.
 //! - [`signer`]: `ExternalKey` (a JS callback signer, or a deferred key signing in two steps).
 //! - [`wallet`]: the person's `Wallet`.
+//! - [`wallet_lifecycle`]: `Wallet.subscribe`, `needsDecision`, `grantPurpose`, `withdrawPurpose`.
 //! - [`issuer`]: the controller's `Controller`.
 //! - [`tcf`]: IAB TCF v2.3 / GPP: `decodeTcString`, `decodeGpp`, `tcfForms`,
 //!   `tcStringForGrant`, `Controller.importTcString`.
@@ -28,6 +29,7 @@ pub mod status;
 pub mod tcf;
 pub mod verify;
 pub mod wallet;
+pub mod wallet_lifecycle;
 
 pub use error::{CkError, Code};
 

@@ -361,6 +361,27 @@ export interface GrantView {
   issued_at: number;
 }
 
+/** An artifact a change added to the wallet. */
+export interface AddedArtifact {
+  /** Its id (32 hex digits). */
+  id: string;
+  kind: ArtifactKind;
+}
+
+/** What a `Wallet.subscribe` listener is called with. */
+export interface WalletEvent {
+  /** `true` for the first call (the state at subscription, nothing added); `false` after. */
+  replay: boolean;
+  /** When the states are computed (seconds): `now` of `subscribe` / `receive`, `at` of the decision. */
+  at: number;
+  /** The artifacts the change added, in the order kept (empty in the replay). */
+  added: AddedArtifact[];
+  /** Every grant and its state at `at`, as `grants(at)`. */
+  grants: GrantView[];
+  /** Grants new, or whose state or countersignature changed, since this listener's previous call (in the replay: all). */
+  changed: GrantView[];
+}
+
 /** One line of "what have I shared". */
 export interface Shared {
   controller: string;

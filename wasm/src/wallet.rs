@@ -114,7 +114,7 @@ impl PendingSignature {
 /// secret for pairwise pseudonyms, and every artifact of their deals.
 #[wasm_bindgen(js_name = Wallet)]
 pub struct JsWallet {
-    inner: Wallet,
+    pub(crate) inner: Wallet,
     deferred: bool,
 }
 

@@ -473,6 +473,81 @@ fun exportConsentsBothFormats() = Parties().use { p ->
     }
 }
 
+/** Records every event; reads the wallet from inside onChange (events come after the wallet call released it). */
+class RecordingListener(val wallet: () -> Wallet?) : WalletListener {
+    val events = java.util.Collections.synchronizedList(mutableListOf<WalletEvent>())
+    val grantsSeen = java.util.Collections.synchronizedList(mutableListOf<Int>())
+
+    override fun onChange(event: WalletEvent) {
+        events.add(event)
+        grantsSeen.add(wallet()?.grants(event.at)?.size ?: -1)
+    }
+}
+
+/** The app lifecycle: listener, needsDecision, one purpose at a time, restore from a backup. */
+fun appLifecycle() = Parties().use { p ->
+    val w = Wallet.inMemory(Algorithm.ES256)
+    w.trustAll(p.trust)
+    val ob = p.controller.makeOffer(offer())
+    val o = w.receive(ob, T0).artifact
+    var current: Wallet? = w
+    val l = RecordingListener { current }
+    val sub = w.subscribe(l, T0 + 1uL)
+    checkEq(1, l.events.size, "the replay arrives before subscribe returns")
+    check(l.events[0].replay && l.events[0].added.isEmpty()) { "replay: ${l.events[0]}" }
+    check(w.needsDecision(o.id, T0 + 1uL)) { "never decided: needs a decision" }
+
+    // One purpose, no UI: a grant of it alone; then a second one supersedes it.
+    val g1 = w.grantPurpose(o.digest, "dpv:ServiceProvision", T0 + 10uL)
+    checkEq(2, l.events.size, "one event per call")
+    checkEq(listOf(ArtifactKind.GRANT), l.events[1].added.map { it.kind }, "added")
+    checkEq(decodeArtifact(g1).id, l.events[1].added[0].id, "added id")
+    checkEq(1, l.grantsSeen[1], "the listener read the wallet after the change")
+    check(!w.needsDecision(o.id, T0 + 11uL)) { "decided" }
+    w.receive(p.controller.countersign(g1, ob), T0 + 20uL)
+    check(l.events[2].changed.single().countersigned) { "countersigned: ${l.events[2]}" }
+    val g2 = w.grantPurpose(o.id, URBAN, T0 + 30uL)
+    checkEq(listOf("dpv:ServiceProvision", URBAN), w.grants(T0 + 30uL).single { it.state == ConsentState.GIVEN }.purposes, "both purposes")
+    w.receive(p.controller.countersign(g2, ob), T0 + 31uL)
+    expectError<ConsentKitException.Usage>("already granted") { w.grantPurpose(o.id, URBAN, T0 + 32uL) }
+    expectError<ConsentKitException.InvalidInput>("bad term") { w.grantPurpose(o.id, "", T0 + 32uL) }
+    expectError<ConsentKitException.NotFound>("unknown offer") { w.needsDecision("00".repeat(16), T0) }
+
+    // Withdraw one purpose: the withdrawal, then a grant of the other.
+    val out = w.withdrawPurpose(o.id, URBAN, T0 + 40uL)
+    checkEq(listOf(ArtifactKind.WITHDRAWAL, ArtifactKind.GRANT), out.map { decodeArtifact(it).kind }, "withdrawPurpose")
+    checkEq(listOf(ArtifactKind.WITHDRAWAL, ArtifactKind.GRANT), l.events.last().added.map { it.kind }, "one event for both")
+    checkEq(ConsentState.WITHDRAWN, l.events.last().changed.first { it.purposes.size == 2 }.state, "the old grant")
+
+    // Restore: a fresh wallet from the backup, verified; a foreign or altered backup is Backup.
+    val key = ByteArray(32) { it.toByte() }
+    val backup = w.exportBackup(key)
+    Wallet.importBackup(backup, key).use { r ->
+        check(r.toBytes().contentEquals(w.toBytes())) { "restored bytes" }
+        check(!r.needsDecision(o.id, T0 + 50uL)) { "restored decisions" }
+        checkEq(1, r.withdrawPurpose(o.id, "dpv:ServiceProvision", T0 + 50uL).size, "a restored wallet signs")
+    }
+    val altered = backup.copyOf().also { it[it.size - 1] = (it[it.size - 1].toInt() xor 1).toByte() }
+    expectError<ConsentKitException.Backup>("altered backup") { Wallet.importBackup(altered, key) }
+    Wallet.inMemory(Algorithm.ED25519).use { other ->
+        expectError<ConsentKitException.Backup>("another wallet's backup") { Wallet.importBackup(other.exportBackup(ByteArray(32)), key) }
+    }
+    expectError<ConsentKitException.Backup>("not a backup") { Wallet.importBackup(w.toBytes(), key) }
+
+    // A listener that throws changes nothing; after unsubscribe, nothing arrives.
+    check(w.unsubscribe(sub)) { "unsubscribe" }
+    check(!w.unsubscribe(sub)) { "unsubscribe twice" }
+    val before = l.events.size
+    val thrower = object : WalletListener {
+        override fun onChange(event: WalletEvent) = throw IllegalStateException("an app bug")
+    }
+    w.subscribe(thrower, T0 + 60uL)
+    checkEq(1, w.withdrawPurpose(o.id, "dpv:ServiceProvision", T0 + 70uL).size, "the call stands")
+    checkEq(before, l.events.size, "unsubscribed")
+    current = null
+    w.close()
+}
+
 fun main(args: Array<String>) {
     repo = File(args.firstOrNull() ?: ".").absoluteFile
     val tests = listOf(
@@ -489,6 +564,7 @@ fun main(args: Array<String>) {
         "asyncSignersSignAnOfferAndAGrant" to ::asyncSignersSignAnOfferAndAGrant,
         "asyncSignerFailures" to ::asyncSignerFailures,
         "prepareAndCompleteByHand" to ::prepareAndCompleteByHand,
+        "appLifecycle" to ::appLifecycle,
     )
     var passed = 0
     var failed = 0

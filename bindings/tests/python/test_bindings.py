@@ -405,3 +405,91 @@ def test_export_consents_in_both_formats(parties):
     with pytest.raises(ck.ConsentKitError.Usage) as e:
         ck.export_consents(w.export_bundle(), "kantara", [], T0 + DAY, json.dumps(no_policy))
     assert "policy_url" in e.value.reason
+
+
+class RecordingListener(ck.WalletListener):
+    """Records every event; reads the wallet from inside on_change (events come after the call)."""
+
+    def __init__(self):
+        self.wallet = None
+        self.events = []
+        self.grants_seen = []
+
+    def on_change(self, event):
+        self.events.append(event)
+        self.grants_seen.append(len(self.wallet.grants(event.at)) if self.wallet else -1)
+
+
+def test_app_lifecycle_listener_per_purpose_needs_decision(parties):
+    w = ck.Wallet.in_memory(ck.Algorithm.ED25519)
+    w.trust_all(parties.trust)
+    ob = parties.controller.make_offer(make_offer())
+    o = w.receive(ob, T0).artifact
+    listener = RecordingListener()
+    listener.wallet = w
+    sub = w.subscribe(listener, T0 + 1)
+    assert len(listener.events) == 1, "the replay arrives before subscribe returns"
+    assert listener.events[0].replay and listener.events[0].added == []
+    assert w.needs_decision(o.id, T0 + 1) is True
+
+    g1 = w.grant_purpose(o.digest, "dpv:ServiceProvision", T0 + 10)
+    assert [a.kind for a in listener.events[1].added] == [ck.ArtifactKind.GRANT]
+    assert listener.events[1].added[0].id == ck.decode_artifact(g1).id
+    assert listener.events[1].at == T0 + 10
+    assert listener.grants_seen[1] == 1, "the listener read the wallet after the change"
+    assert w.needs_decision(o.id, T0 + 11) is False
+    w.receive(parties.controller.countersign(g1, ob), T0 + 20)
+    assert listener.events[2].changed[0].countersigned
+    w.receive(parties.controller.countersign(w.grant_purpose(o.id, URBAN, T0 + 30), ob), T0 + 31)
+    with pytest.raises(ck.ConsentKitError.Usage, match="already granted"):
+        w.grant_purpose(o.id, URBAN, T0 + 32)
+    with pytest.raises(ck.ConsentKitError.InvalidInput):
+        w.grant_purpose(o.id, "", T0 + 32)
+    with pytest.raises(ck.ConsentKitError.NotFound):
+        w.needs_decision("00" * 16, T0)
+
+    out = w.withdraw_purpose(o.id, URBAN, T0 + 40)
+    assert [ck.decode_artifact(b).kind for b in out] == [ck.ArtifactKind.WITHDRAWAL, ck.ArtifactKind.GRANT]
+    assert [a.kind for a in listener.events[-1].added] == [ck.ArtifactKind.WITHDRAWAL, ck.ArtifactKind.GRANT]
+    assert w.unsubscribe(sub) and not w.unsubscribe(sub)
+    count = len(listener.events)
+    w.withdraw_purpose(o.id, "dpv:ServiceProvision", T0 + 50)
+    assert len(listener.events) == count, "nothing after unsubscribe"
+    assert w.needs_decision(o.id, T0 + 60) is False, "the person's withdrawal stands"
+    listener.wallet = None
+
+
+def test_a_throwing_listener_changes_nothing(parties):
+    class Broken(ck.WalletListener):
+        def on_change(self, event):
+            raise RuntimeError("an app bug")
+
+    w = ck.Wallet.in_memory(ck.Algorithm.ES256)
+    w.trust_all(parties.trust)
+    ob = parties.controller.make_offer(make_offer())
+    o = w.receive(ob, T0).artifact
+    w.subscribe(Broken(), T0)
+    assert ck.decode_artifact(w.grant_purpose(o.id, URBAN, T0 + 1)).kind == ck.ArtifactKind.GRANT
+    assert w.needs_decision(o.id, T0 + 2) is False
+
+
+def test_restore_from_backup_verifies_and_refuses_foreign_or_altered(parties):
+    w = ck.Wallet.in_memory(ck.Algorithm.ES256)
+    w.trust_all(parties.trust)
+    ob = parties.controller.make_offer(make_offer())
+    o = w.receive(ob, T0).artifact
+    w.receive(parties.controller.countersign(w.accept(o.id, ck.Choice(), T0 + 1), ob), T0 + 2)
+    key = bytes(range(32))
+    backup = w.export_backup(key)
+    restored = ck.Wallet.import_backup(backup, key)
+    assert restored.to_bytes() == w.to_bytes()
+    assert restored.needs_decision(o.id, T0 + 3) is False
+    assert len(restored.withdraw_purpose(o.id, URBAN, T0 + 4)) == 2, "a restored wallet signs"
+    altered = bytearray(backup)
+    altered[-1] ^= 1
+    with pytest.raises(ck.ConsentKitError.Backup):
+        ck.Wallet.import_backup(bytes(altered), key)
+    with pytest.raises(ck.ConsentKitError.Backup):
+        ck.Wallet.import_backup(ck.Wallet.in_memory(ck.Algorithm.ED25519).export_backup(bytes(32)), key)
+    with pytest.raises(ck.ConsentKitError.Backup):
+        ck.Wallet.import_backup(w.to_bytes(), key)

@@ -192,8 +192,27 @@ mod prop {
 #[test]
 fn integer_keyed_maps_sort_as_their_encodings() {
     let keys: Vec<Value> = [
-        0i128, 1, 23, 24, 255, 256, 65_535, 65_536, 4_294_967_295, 4_294_967_296, -1, -24, -25,
-        -256, -257, -65_536, -65_537, 10, -10, 100, -100,
+        0i128,
+        1,
+        23,
+        24,
+        255,
+        256,
+        65_535,
+        65_536,
+        4_294_967_295,
+        4_294_967_296,
+        -1,
+        -24,
+        -25,
+        -256,
+        -257,
+        -65_536,
+        -65_537,
+        10,
+        -10,
+        100,
+        -100,
     ]
     .iter()
     .map(|&k| {
@@ -208,11 +227,8 @@ fn integer_keyed_maps_sort_as_their_encodings() {
     // Several orders of the same entries, each encoded by the integer path,
     // against the order of the keys' own encodings.
     for rot in 0..keys.len() {
-        let mut entries: Vec<(Value, Value)> = keys
-            .iter()
-            .cloned()
-            .map(|k| (k, Value::Null))
-            .collect();
+        let mut entries: Vec<(Value, Value)> =
+            keys.iter().cloned().map(|k| (k, Value::Null)).collect();
         entries.rotate_left(rot);
         if rot % 2 == 1 {
             entries.reverse();

@@ -40,9 +40,12 @@ use crate::log::{Checkpoint, ConsistencyProof, InclusionProof, NoteVerifier};
 use crate::privacy::{pseudonym, WALLET_SECRET_LEN};
 use crate::vocab::Term;
 
+mod app_lifecycle;
 mod proofs;
 pub mod store;
 mod witnessed;
+pub use app_lifecycle::{same_terms, AddedArtifact, WalletEvent, WalletListener};
+use app_lifecycle::{Announcer, Subscriber};
 use store::FileStore;
 pub use witnessed::WitnessedLogCheck;
 
@@ -62,6 +65,12 @@ pub enum WalletError {
     /// The backup is not a consentkit wallet backup.
     #[error("not a consentkit wallet backup: {0}")]
     BackupFormat(String),
+    /// The backup decrypts, but what it holds does not verify: a record
+    /// that cannot be read, an artifact whose signatures fail against the
+    /// backup's trusted keys, or a grant that is not the person's. Nothing
+    /// is restored.
+    #[error("backup refused: {0}")]
+    BackupContent(String),
     /// The key is held outside the wallet, and no signer (or one holding another key) was supplied.
     #[error("this wallet's key is held outside it: supply the external signer for key {0}")]
     SignerNeeded(String),
@@ -328,6 +337,10 @@ pub struct Wallet {
     /// What could not be read.
     problems: Vec<WalletProblem>,
     store: Store,
+    /// Change listeners ([`Wallet::subscribe`]).
+    listeners: Vec<Subscriber>,
+    /// Artifacts kept since the last announcement, and the next listener id.
+    announcer: Announcer,
 }
 
 /// Where the wallet's records go.
@@ -469,6 +482,8 @@ impl Wallet {
             frames: Vec::new(),
             problems: Vec::new(),
             store: Store::Memory,
+            listeners: Vec::new(),
+            announcer: Announcer::default(),
         }
     }
 
@@ -832,6 +847,7 @@ impl Wallet {
 
     fn keep(&mut self, a: Artifact) -> Result<Artifact, WalletError> {
         self.persist(artifact_record(&a))?;
+        self.announcer.kept(&a);
         self.index(a.clone());
         Ok(a)
     }
@@ -1074,6 +1090,7 @@ impl Wallet {
             return Ok((Artifact::decode(bytes)?, Vec::new()));
         };
         let a = self.keep(a)?;
+        self.announce(now);
         let id = a.id();
         // A use over the daily limit is reported against the grant.
         let grant = match a.body() {
@@ -1113,8 +1130,10 @@ impl Wallet {
         let records: Vec<Vec<u8>> = keep.iter().map(artifact_record).collect();
         self.persist_many(records)?;
         for a in keep {
+            self.announcer.kept(&a);
             self.index(a);
         }
+        self.announce(now);
         Ok((refused, self.violations(now)))
     }
 
@@ -1122,9 +1141,19 @@ impl Wallet {
     fn check_incoming(&self, bytes: &[u8]) -> Result<Option<Artifact>, WalletError> {
         let a = Artifact::decode(bytes)?;
         a.verify(&self.trust)?;
-        if let Some((_, g)) = self.own_grant(&a) {
-            // The person's own grant (signed with their key at that
-            // controller), or an imported grant naming their pseudonym there.
+        self.check_theirs(&a)?;
+        if let Some(&i) = self.by_id.get(&a.id()) {
+            if self.artifacts[i].as_bytes() == a.as_bytes() {
+                return Ok(None);
+            }
+        }
+        Ok(Some(a))
+    }
+
+    /// A grant must be the person's own: signed with their key at that
+    /// controller, or imported naming their pseudonym there.
+    fn check_theirs(&self, a: &Artifact) -> Result<(), WalletError> {
+        if let Some((_, g)) = self.own_grant(a) {
             let theirs = match &g.subject_key {
                 Some(k) => self.is_person_key(k, &g.controller),
                 None => g.imported && g.subject == self.pseudonym(&g.controller),
@@ -1136,12 +1165,7 @@ impl Wallet {
                 )));
             }
         }
-        if let Some(&i) = self.by_id.get(&a.id()) {
-            if self.artifacts[i].as_bytes() == a.as_bytes() {
-                return Ok(None);
-            }
-        }
-        Ok(Some(a))
+        Ok(())
     }
 
     fn own_grant<'a>(&self, a: &'a Artifact) -> Option<(ArtifactId, &'a Grant)> {
@@ -1170,7 +1194,9 @@ impl Wallet {
         let controller = self.offer(offer)?.controller.clone();
         self.ensure_key(&controller)?;
         let p = self.prepare_accept(offer, choice, at)?;
-        self.sign_and_keep(&p, &controller)
+        let a = self.sign_and_keep(&p, &controller);
+        self.announce(at);
+        a
     }
 
     fn sign_and_keep(
@@ -1220,7 +1246,11 @@ impl Wallet {
             ));
         }
         let a = prepared.complete(signature)?;
-        self.keep(a)
+        let a = self.keep(a)?;
+        if let Some(at) = app_lifecycle::decision_time(&a) {
+            self.announce(at);
+        }
+        Ok(a)
     }
 
     /// Like [`Wallet::accept`], for a key that signs elsewhere: returns what to sign; finish with [`Wallet::complete`].
@@ -1283,7 +1313,9 @@ impl Wallet {
         let controller = self.offer(offer)?.controller.clone();
         self.ensure_key(&controller)?;
         let p = self.prepare_refuse(offer, at)?;
-        self.sign_and_keep(&p, &controller)
+        let a = self.sign_and_keep(&p, &controller);
+        self.announce(at);
+        a
     }
 
     /// Like [`Wallet::refuse`], for a key that signs elsewhere; finish with [`Wallet::complete`].
@@ -1309,6 +1341,13 @@ impl Wallet {
     /// the grant or, for an imported grant (no subject key) naming the
     /// person's pseudonym, with the person's key at that controller.
     pub fn withdraw(&mut self, grant: ArtifactId, at: Time) -> Result<Artifact, WalletError> {
+        let a = self.withdraw_quietly(grant, at);
+        self.announce(at);
+        a
+    }
+
+    /// [`Wallet::withdraw`] without telling the listeners (the caller does).
+    fn withdraw_quietly(&mut self, grant: ArtifactId, at: Time) -> Result<Artifact, WalletError> {
         let g = self.held_grant(grant)?;
         let controller = g.controller.clone();
         if g.subject_key.is_none() {
@@ -1633,7 +1672,10 @@ impl Wallet {
     /// Exports the whole wallet as one encrypted backup. `key` is a
     /// 32-byte ChaCha20-Poly1305 key supplied by the host app (e.g. from
     /// the platform keystore). Layout: `"CKWB1\n"` || 12-byte random nonce || ciphertext+tag
-    /// of the wallet bytes ([`Wallet::to_bytes`]), with the 6-byte prefix as associated data.
+    /// of the wallet image, with the 6-byte prefix as associated data. The
+    /// image is [`Wallet::to_bytes`] without the records the wallet could not
+    /// read ([`Wallet::problems`]): a backup holds what the wallet holds, so
+    /// that [`Wallet::import_backup`], which verifies everything, restores it.
     pub fn export_backup(&self, key: &[u8; 32]) -> Result<Vec<u8>, WalletError> {
         let mut nonce = [0u8; aead::NONCE_LEN];
         SystemRandom::new()
@@ -1643,7 +1685,7 @@ impl Wallet {
             aead::UnboundKey::new(&aead::CHACHA20_POLY1305, key)
                 .map_err(|_| WalletError::BackupFormat("bad key".into()))?,
         );
-        let mut data = Zeroizing::new(self.to_bytes());
+        let mut data = Zeroizing::new(self.sound_bytes());
         sealing
             .seal_in_place_append_tag(
                 aead::Nonce::assume_unique_for_key(nonce),
@@ -1657,8 +1699,26 @@ impl Wallet {
         Ok(out)
     }
 
-    /// Restores a wallet from an encrypted backup (in memory; see
-    /// [`Wallet::save_as`] to write it to a file).
+    /// Restores a wallet from an encrypted backup made by
+    /// [`Wallet::export_backup`] (in memory; see [`Wallet::save_as`] to
+    /// write it to a file), verifying everything it restores:
+    ///
+    /// - the backup must start with `"CKWB1\n"` and be long enough
+    ///   ([`WalletError::BackupFormat`]), and decrypt under `key` (a wrong
+    ///   key, another wallet's key, or any altered byte:
+    ///   [`WalletError::BackupAuthentication`]);
+    /// - every record of the wallet image inside must be read: a damaged or
+    ///   unknown record is refused, not skipped ([`WalletError::BackupContent`]);
+    /// - every artifact must pass what [`Wallet::receive`] checks, against
+    ///   the trusted keys the backup holds: each signature and the role and
+    ///   party of each signer, and a grant must be the person's (their key
+    ///   at that controller, or an imported grant naming their pseudonym);
+    ///   a grant or refusal still waiting for the controller's
+    ///   countersignature must carry a valid signature of the person's key
+    ///   at its controller ([`WalletError::BackupContent`] naming the artifact).
+    ///
+    /// Transparency-log checkpoints and proofs are restored as kept and
+    /// checked, as always, by [`Wallet::check_logs`].
     pub fn import_backup(
         backup: &[u8],
         key: &[u8; 32],
@@ -1685,7 +1745,27 @@ impl Wallet {
                 &mut buf,
             )
             .map_err(|_| WalletError::BackupAuthentication)?;
-        Wallet::from_bytes(plain, external)
+        let w = Wallet::from_bytes(plain, external).map_err(|e| match e {
+            WalletError::Corrupt(m) => WalletError::BackupContent(format!("wallet image: {m}")),
+            other => other,
+        })?;
+        if let Some(p) = w.problems.first() {
+            return Err(WalletError::BackupContent(p.message.clone()));
+        }
+        w.verify_restored()?;
+        Ok(w)
+    }
+
+    /// The wallet image without the records it could not read.
+    fn sound_bytes(&self) -> Vec<u8> {
+        let bad: BTreeSet<u64> = self.problems.iter().filter_map(|p| p.record).collect();
+        let mut out = store::MAGIC.to_vec();
+        for (i, f) in self.frames.iter().enumerate() {
+            if !bad.contains(&(i as u64)) {
+                out.extend_from_slice(f);
+            }
+        }
+        out
     }
 
     /// Writes this wallet to a new file at `path` (which must not exist;

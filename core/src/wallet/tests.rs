@@ -287,9 +287,13 @@ fn a_damaged_record_is_skipped_reported_and_the_rest_read() {
     check(&w);
     // The damaged records stay as they were in the bytes.
     assert_eq!(w.to_bytes(), image);
+    // A backup holds what the wallet read, without the damaged records (it
+    // kept them until issue 12's restore, which verifies every record).
     let key = [5u8; 32];
     let restored = Wallet::import_backup(&w.export_backup(&key).unwrap(), &key, None).unwrap();
-    check(&restored);
+    assert!(restored.problems().is_empty());
+    assert_eq!(restored.artifacts().len(), 1);
+    assert_eq!(restored.checkpoints(), ["cp"]);
     // A file: read, reported, appendable (framing is intact), repaired on request.
     let path = tmp("damaged-record");
     std::fs::write(&path, &image).unwrap();
@@ -912,4 +916,538 @@ fn wallet_checks_log_proofs_and_catches_a_rewritten_log() {
     // The state survives a round trip through bytes.
     let back = Wallet::from_bytes(&w.to_bytes(), None).unwrap();
     assert_eq!(back.check_logs(), checks);
+}
+
+// --- App lifecycle: listener, per-purpose decisions, needs_decision, restore ---
+
+/// A listener that keeps every event it is told.
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<WalletEvent>>);
+
+impl WalletListener for Recorder {
+    fn on_change(&self, event: &WalletEvent) {
+        self.0.lock().unwrap().push(event.clone());
+    }
+}
+
+impl Recorder {
+    fn take(&self) -> Vec<WalletEvent> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+fn term(s: &str) -> Term {
+    Term::new(s).unwrap()
+}
+
+const SERVICE: &str = "dpv:ServiceProvision";
+const PLANNING: &str = "https://city.example/purpose#UrbanPlanning";
+
+/// The sample offer, changed by `edit`, signed by the sample controller.
+fn offer_with(p: &Parties, edit: impl FnOnce(&mut Offer)) -> Artifact {
+    let mut o = sample::offer().unwrap();
+    edit(&mut o);
+    o.sign(&p.controller).unwrap()
+}
+
+#[test]
+fn subscribe_replays_the_current_state_then_reports_each_change() {
+    let p = Parties::new().unwrap();
+    let mut w = Wallet::new(person_key(&p)).unwrap();
+    let offer = setup(&mut w, &p);
+    let pending = w
+        .accept(&offer.digest(), &Choice::default(), T0 + 100)
+        .unwrap();
+    let rec = Arc::new(Recorder::default());
+    let id = w.subscribe(rec.clone(), T0 + 150);
+    // The replay: the state as it is, nothing added, every grant "changed".
+    let e = rec.take();
+    assert_eq!(e.len(), 1);
+    assert!(e[0].replay);
+    assert_eq!(e[0].at, T0 + 150);
+    assert!(e[0].added.is_empty());
+    assert_eq!(e[0].grants, w.grants(T0 + 150));
+    assert_eq!(e[0].changed, e[0].grants);
+    assert!(!e[0].grants[0].countersigned);
+    // The countersigned grant: one event naming it, the grant changed.
+    let grant = pending.countersign(&offer, &p.controller).unwrap();
+    w.receive(grant.as_bytes(), T0 + 200).unwrap();
+    let e = rec.take();
+    assert_eq!(e.len(), 1);
+    assert!(!e[0].replay);
+    assert_eq!(e[0].at, T0 + 200);
+    assert_eq!(
+        e[0].added,
+        [AddedArtifact {
+            id: grant.id(),
+            kind: ArtifactKind::Grant
+        }]
+    );
+    assert_eq!(e[0].changed.len(), 1);
+    assert!(e[0].changed[0].countersigned);
+    // A receipt: an event, no grant changed.
+    let r = sample::signed_receipt(&p, &grant).unwrap();
+    w.receive(r.as_bytes(), T0 + 7_300).unwrap();
+    let e = rec.take();
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].added[0].kind, ArtifactKind::DataReceipt);
+    assert!(e[0].changed.is_empty());
+    // Nothing kept, nothing told: the same receipt again, a refused artifact, a trusted key, a checkpoint.
+    w.receive(r.as_bytes(), T0 + 7_400).unwrap();
+    assert!(w.receive(b"garbage", T0 + 7_400).is_err());
+    w.trust_key(
+        KeyPair::generate(Algorithm::EdDSA).unwrap().public_key(),
+        Role::Partner,
+        "other.example",
+    )
+    .unwrap();
+    w.add_checkpoint("cp").unwrap();
+    assert!(rec.take().is_empty());
+    // A batch: one event for everything it kept.
+    let v = sample::signed_value_record(&p, &grant).unwrap();
+    let mut r2 = sample::receipt(&grant).unwrap();
+    r2.used_at = T0 + 7_500;
+    let r2 = r2.sign(&grant, &p.controller).unwrap();
+    w.receive_batch(
+        &[v.as_bytes().to_vec(), r2.as_bytes().to_vec()],
+        T0 + 40 * 86_400,
+    )
+    .unwrap();
+    let e = rec.take();
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].added.len(), 2);
+    // Withdrawing: the grant's new state.
+    w.withdraw(grant.id(), T0 + 50 * 86_400).unwrap();
+    let e = rec.take();
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].added[0].kind, ArtifactKind::Withdrawal);
+    assert_eq!(e[0].changed.len(), 1);
+    assert_eq!(e[0].changed[0].state, ConsentState::Withdrawn);
+    // A second listener gets its own replay; after unsubscribing, nothing.
+    let other = Arc::new(Recorder::default());
+    let id2 = w.subscribe(other.clone(), T0 + 50 * 86_400);
+    assert_ne!(id, id2);
+    assert!(other.take()[0].replay);
+    assert!(w.unsubscribe(id));
+    assert!(!w.unsubscribe(id));
+    w.refuse(&offer.digest(), T0 + 51 * 86_400).unwrap();
+    assert!(rec.take().is_empty());
+    let e = other.take();
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].added[0].kind, ArtifactKind::Refusal);
+}
+
+#[test]
+fn complete_tells_listeners_at_the_artifacts_own_time() {
+    let p = Parties::new().unwrap();
+    let mut w = Wallet::new(WalletKey::PublicOnly).unwrap();
+    let offer = setup(&mut w, &p);
+    let key = KeyPair::generate(Algorithm::ES256).unwrap();
+    w.bind_key(CONTROLLER, key.public_key()).unwrap();
+    let rec = Arc::new(Recorder::default());
+    w.subscribe(rec.clone(), T0 + 10);
+    let prepared = w
+        .prepare_accept(&offer.digest(), &Choice::default(), T0 + 100)
+        .unwrap();
+    assert!(rec.take()[0].replay);
+    let sig = key.sign(prepared.to_be_signed()).unwrap();
+    let g = w.complete(&prepared, &sig).unwrap();
+    let e = rec.take();
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].at, T0 + 100);
+    assert_eq!(e[0].added[0].id, g.id());
+    assert_eq!(e[0].changed[0].state, ConsentState::Given);
+}
+
+#[test]
+fn grant_purpose_adds_one_purpose_by_superseding_the_grant_in_force() {
+    let p = Parties::new().unwrap();
+    let mut w = Wallet::new(person_key(&p)).unwrap();
+    let offer = setup(&mut w, &p);
+    let d = offer.digest();
+    // Nothing granted yet: a grant of that purpose alone, every category and recipient of the offer.
+    let g1 = w.grant_purpose(&d, &term(SERVICE), T0 + 100).unwrap();
+    let b1 = Grant::from_artifact(&g1).unwrap().clone();
+    assert_eq!(b1.purposes, [term(SERVICE)]);
+    assert_eq!(b1.categories, [term("pd:Location")]);
+    assert_eq!(b1.recipients, [PARTNER.to_owned()]);
+    assert_eq!(b1.expires_at, Some(T0 + 365 * 86_400));
+    assert_eq!(b1.supersedes, None);
+    assert_eq!(b1.method, CollectionMethod::Api);
+    assert_eq!(b1.subject_key, w.public_key_for(CONTROLLER));
+    // The controller countersigns it (its check against the offer passes).
+    let g1 = g1.countersign(&offer, &p.controller).unwrap();
+    w.receive(g1.as_bytes(), T0 + 110).unwrap();
+    // A second purpose: a new grant with both, superseding the first.
+    let g2 = w.grant_purpose(&d, &term(PLANNING), T0 + 200).unwrap();
+    let b2 = Grant::from_artifact(&g2).unwrap();
+    assert_eq!(b2.purposes, [term(SERVICE), term(PLANNING)]);
+    assert_eq!(b2.supersedes, Some(g1.id()));
+    assert_eq!(b2.categories, b1.categories);
+    assert_eq!(b2.expires_at, b1.expires_at);
+    assert_eq!(
+        w.grant_state(g1.id(), T0 + 200),
+        Some(ConsentState::Superseded)
+    );
+    assert_eq!(w.grant_state(g2.id(), T0 + 200), Some(ConsentState::Given));
+    let g2 = g2.countersign(&offer, &p.controller).unwrap();
+    let (_, v) = w.receive(g2.as_bytes(), T0 + 210).unwrap();
+    assert!(v.is_empty(), "{v:?}");
+    assert!(w.violations(T0 + 300).is_empty());
+    // Mistakes: a purpose already granted, a purpose the offer does not list, an unknown offer.
+    assert!(matches!(
+        w.grant_purpose(&d, &term(SERVICE), T0 + 300),
+        Err(WalletError::Invalid(m)) if m.contains("already granted")
+    ));
+    assert!(matches!(
+        w.grant_purpose(&d, &term("dpv:Marketing"), T0 + 300),
+        Err(WalletError::Invalid(m)) if m.contains("not in the offer")
+    ));
+    assert!(matches!(
+        w.grant_purpose(&Digest([7; 32]), &term(SERVICE), T0 + 300),
+        Err(WalletError::NotFound(_))
+    ));
+}
+
+#[test]
+fn withdraw_purpose_withdraws_the_grant_and_regrants_the_other_purposes() {
+    let p = Parties::new().unwrap();
+    let mut w = Wallet::new(person_key(&p)).unwrap();
+    let offer = setup(&mut w, &p);
+    let d = offer.digest();
+    let rec = Arc::new(Recorder::default());
+    let g = w
+        .accept(&d, &Choice::default(), T0 + 100)
+        .unwrap()
+        .countersign(&offer, &p.controller)
+        .unwrap();
+    w.receive(g.as_bytes(), T0 + 110).unwrap();
+    w.subscribe(rec.clone(), T0 + 120);
+    rec.take();
+    // Withdrawing one of two purposes: the withdrawal (person only), then a grant of the other.
+    let out = w.withdraw_purpose(&d, &term(PLANNING), T0 + 1_000).unwrap();
+    assert_eq!(out.len(), 2);
+    assert_eq!(out[0].kind(), ArtifactKind::Withdrawal);
+    assert_eq!(out[0].signatures().len(), 1);
+    let rest = Grant::from_artifact(&out[1]).unwrap().clone();
+    assert_eq!(rest.purposes, [term(SERVICE)]);
+    assert_eq!(rest.supersedes, Some(g.id()));
+    assert_eq!(rest.recipients, [PARTNER.to_owned()]);
+    assert_eq!(
+        w.grant_state(g.id(), T0 + 1_000),
+        Some(ConsentState::Withdrawn)
+    );
+    // One event for the call, naming both artifacts.
+    let e = rec.take();
+    assert_eq!(e.len(), 1);
+    assert_eq!(
+        e[0].added.iter().map(|a| a.kind).collect::<Vec<_>>(),
+        [ArtifactKind::Withdrawal, ArtifactKind::Grant]
+    );
+    // The controller countersigns the rest; a use for the withdrawn purpose is a finding.
+    let rest_cs = out[1].countersign(&offer, &p.controller).unwrap();
+    w.receive(rest_cs.as_bytes(), T0 + 1_100).unwrap();
+    let mut planning = sample::receipt(&rest_cs).unwrap();
+    planning.purpose = term(PLANNING);
+    planning.recipient = Some(PARTNER.into());
+    planning.used_at = T0 + 2_000;
+    let (_, v) = w
+        .receive(
+            planning
+                .sign_known_violation(
+                    &p.partner,
+                    &crate::artifact::KnownViolation::new("a withdrawn purpose"),
+                )
+                .unwrap()
+                .as_bytes(),
+            T0 + 2_100,
+        )
+        .unwrap();
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert_eq!(v[0].kind, FindingKind::PurposeNotGranted);
+    // Under the old grant, any use after the withdrawal is a finding.
+    let mut old = sample::receipt(&g).unwrap();
+    old.used_at = T0 + 2_000;
+    let (_, v) = w
+        .receive(
+            old.sign_known_violation(
+                &p.controller,
+                &crate::artifact::KnownViolation::new("a withdrawn grant"),
+            )
+            .unwrap()
+            .as_bytes(),
+            T0 + 2_100,
+        )
+        .unwrap();
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert_eq!(v[0].kind, FindingKind::AfterWithdrawal);
+    // A purpose not granted; then the last purpose: a withdrawal alone; then nothing in force.
+    assert!(matches!(
+        w.withdraw_purpose(&d, &term(PLANNING), T0 + 3_000),
+        Err(WalletError::Invalid(m)) if m.contains("not granted")
+    ));
+    let out = w.withdraw_purpose(&d, &term(SERVICE), T0 + 3_000).unwrap();
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].kind(), ArtifactKind::Withdrawal);
+    assert_eq!(
+        w.grant_state(rest_cs.id(), T0 + 3_000),
+        Some(ConsentState::Withdrawn)
+    );
+    assert!(matches!(
+        w.withdraw_purpose(&d, &term(SERVICE), T0 + 4_000),
+        Err(WalletError::Invalid(m)) if m.contains("nothing to withdraw")
+    ));
+}
+
+#[test]
+fn needs_decision_until_the_person_decides_on_these_terms() {
+    let p = Parties::new().unwrap();
+    let mut w = Wallet::new(person_key(&p)).unwrap();
+    let offer = setup(&mut w, &p);
+    let d = offer.digest();
+    // Never decided.
+    assert!(w.needs_decision(&d, T0 + 10).unwrap());
+    // A grant waiting for the countersignature is the person's decision.
+    let g = w.accept(&d, &Choice::default(), T0 + 100).unwrap();
+    assert!(!w.needs_decision(&d, T0 + 100).unwrap());
+    // ...from its issue time on.
+    assert!(w.needs_decision(&d, T0 + 99).unwrap());
+    // A granular grant (one purpose) is a decision on the whole offer.
+    let mut w2 = Wallet::new(person_key(&p)).unwrap();
+    setup(&mut w2, &p);
+    w2.grant_purpose(&d, &term(SERVICE), T0 + 100).unwrap();
+    assert!(!w2.needs_decision(&d, T0 + 200).unwrap());
+    // The offer re-issued with the same terms (new dates): no new decision.
+    let reissued = offer_with(&p, |o| {
+        o.issued_at = T0 + 500;
+        o.valid_from = Some(T0 + 500);
+        o.valid_until = Some(T0 + 400 * 86_400);
+    });
+    w.receive(reissued.as_bytes(), T0 + 500).unwrap();
+    assert!(!w.needs_decision(&reissued.digest(), T0 + 600).unwrap());
+    // The notice changed (new hash), or a purpose was added: a new decision is needed.
+    let new_notice = offer_with(&p, |o| {
+        o.issued_at = T0 + 500;
+        o.notice =
+            crate::artifact::Notice::for_text("https://traffic.example/notice/v3", b"New text.");
+    });
+    let new_purpose = offer_with(&p, |o| {
+        o.purposes.push(term("dpv:Marketing"));
+    });
+    w.receive(new_notice.as_bytes(), T0 + 500).unwrap();
+    w.receive(new_purpose.as_bytes(), T0 + 500).unwrap();
+    assert!(w.needs_decision(&new_notice.digest(), T0 + 600).unwrap());
+    assert!(w.needs_decision(&new_purpose.digest(), T0 + 600).unwrap());
+    assert!(!w.needs_decision(&d, T0 + 600).unwrap());
+    // The grant expires (the offer's valid_until): needed again.
+    assert!(w.needs_decision(&d, T0 + 365 * 86_400).unwrap());
+    // Superseded by a grant of the changed offer: needed for the old terms, not the new.
+    let seed = crate::privacy::person_key_seed(&w.secret, CONTROLLER);
+    let person = KeyPair::ed25519_from_seed(seed.as_slice()).unwrap();
+    let newer = Grant {
+        subject: w.pseudonym(CONTROLLER),
+        issued_at: T0 + 700,
+        supersedes: Some(g.id()),
+        ..sample::grant_body(&p, &new_notice)
+    }
+    .sign_both(&new_notice, &person, &p.controller)
+    .unwrap();
+    w.receive(newer.as_bytes(), T0 + 700).unwrap();
+    assert_eq!(
+        w.grant_state(g.id(), T0 + 800),
+        Some(ConsentState::Superseded)
+    );
+    assert!(w.needs_decision(&d, T0 + 800).unwrap());
+    assert!(w.needs_decision(&reissued.digest(), T0 + 800).unwrap());
+    assert!(!w.needs_decision(&new_notice.digest(), T0 + 800).unwrap());
+    // Unknown offer.
+    assert!(matches!(
+        w.needs_decision(&Digest([1; 32]), T0),
+        Err(WalletError::NotFound(_))
+    ));
+}
+
+#[test]
+fn needs_decision_after_a_no_a_withdrawal_or_a_revocation() {
+    let p = Parties::new().unwrap();
+    // A refusal is a decision that stands.
+    let mut w = Wallet::new(person_key(&p)).unwrap();
+    let offer = setup(&mut w, &p);
+    let d = offer.digest();
+    w.refuse(&d, T0 + 100).unwrap();
+    assert!(!w.needs_decision(&d, T0 + 200).unwrap());
+    // A grant after the refusal is the latest decision; once it expires, ask again.
+    let choice = Choice {
+        expires_at: Some(T0 + 1_000),
+        ..Choice::default()
+    };
+    w.accept(&d, &choice, T0 + 300).unwrap();
+    assert!(!w.needs_decision(&d, T0 + 400).unwrap());
+    assert!(w.needs_decision(&d, T0 + 1_000).unwrap());
+    // The person's withdrawal stands too.
+    let mut w = Wallet::new(person_key(&p)).unwrap();
+    setup(&mut w, &p);
+    let g = w.accept(&d, &Choice::default(), T0 + 100).unwrap();
+    w.withdraw(g.id(), T0 + 200).unwrap();
+    assert!(!w.needs_decision(&d, T0 + 300).unwrap());
+    // A revocation by the controller does not: the person is asked again.
+    let mut w = Wallet::new(person_key(&p)).unwrap();
+    setup(&mut w, &p);
+    let g = w
+        .accept(&d, &Choice::default(), T0 + 100)
+        .unwrap()
+        .countersign(&offer, &p.controller)
+        .unwrap();
+    w.receive(g.as_bytes(), T0 + 110).unwrap();
+    let revoked = Withdrawal::revoke(g.id(), T0 + 200, "service closed", &p.controller).unwrap();
+    w.receive(revoked.as_bytes(), T0 + 200).unwrap();
+    assert_eq!(w.grant_state(g.id(), T0 + 300), Some(ConsentState::Revoked));
+    assert!(w.needs_decision(&d, T0 + 300).unwrap());
+    // Decisions of another offer of the same controller with other terms do not count.
+    let other = offer_with(&p, |o| o.name = "another-offer".into());
+    w.receive(other.as_bytes(), T0 + 300).unwrap();
+    w.accept(&other.digest(), &Choice::default(), T0 + 400)
+        .unwrap();
+    assert!(w.needs_decision(&d, T0 + 500).unwrap());
+    assert!(!w.needs_decision(&other.digest(), T0 + 500).unwrap());
+}
+
+/// A sealed backup of any wallet image (what export_backup does with the wallet's).
+fn sealed(image: &[u8], key: &[u8; 32]) -> Vec<u8> {
+    let sealing =
+        aead::LessSafeKey::new(aead::UnboundKey::new(&aead::CHACHA20_POLY1305, key).unwrap());
+    let nonce = [3u8; aead::NONCE_LEN];
+    let mut data = image.to_vec();
+    sealing
+        .seal_in_place_append_tag(
+            aead::Nonce::assume_unique_for_key(nonce),
+            aead::Aad::from(BACKUP_MAGIC),
+            &mut data,
+        )
+        .unwrap();
+    [BACKUP_MAGIC.as_slice(), &nonce, &data].concat()
+}
+
+#[test]
+fn a_restored_backup_is_verified_and_its_fresh_wallet_works() {
+    let p = Parties::new().unwrap();
+    let mut w = Wallet::new(WalletKey::Es256).unwrap();
+    let offer = setup(&mut w, &p);
+    let d = offer.digest();
+    // A countersigned grant, a pending one-purpose grant, a refusal, a receipt, a withdrawal.
+    let g = w
+        .accept(&d, &Choice::default(), T0 + 100)
+        .unwrap()
+        .countersign(&offer, &p.controller)
+        .unwrap();
+    w.receive(g.as_bytes(), T0 + 110).unwrap();
+    w.receive(
+        sample::signed_receipt(&p, &g).unwrap().as_bytes(),
+        T0 + 7_300,
+    )
+    .unwrap();
+    w.withdraw_purpose(&d, &term(PLANNING), T0 + 8_000).unwrap();
+    let key = [9u8; 32];
+    let backup = w.export_backup(&key).unwrap();
+    // A fresh wallet from the backup: the same bytes, the same answers, and it signs as the person.
+    let mut r = Wallet::import_backup(&backup, &key, None).unwrap();
+    assert_eq!(r.to_bytes(), w.to_bytes());
+    assert_eq!(r.grants(T0 + 9_000), w.grants(T0 + 9_000));
+    assert_eq!(r.public_key_for(CONTROLLER), w.public_key_for(CONTROLLER));
+    assert!(!r.needs_decision(&d, T0 + 9_000).unwrap());
+    let out = r.withdraw_purpose(&d, &term(SERVICE), T0 + 9_000).unwrap();
+    assert_eq!(out[0].kind(), ArtifactKind::Withdrawal);
+    assert!(r.needs_decision(&d, T0 + 9_000).is_ok_and(|n| !n));
+    // A wallet with a damaged record backs up what it holds: the backup restores without it.
+    let mut image = w.to_bytes();
+    image.extend(store::frame(
+        &Value::Array(vec![Value::Unsigned(99)]).to_vec(),
+    ));
+    let damaged = Wallet::from_bytes(&image, None).unwrap();
+    assert_eq!(damaged.problems().len(), 1);
+    let r = Wallet::import_backup(&damaged.export_backup(&key).unwrap(), &key, None).unwrap();
+    assert!(r.problems().is_empty());
+    assert_eq!(r.to_bytes(), w.to_bytes());
+}
+
+#[test]
+fn a_corrupted_or_foreign_backup_is_a_typed_error() {
+    let p = Parties::new().unwrap();
+    let mut w = Wallet::new(person_key(&p)).unwrap();
+    let offer = setup(&mut w, &p);
+    let pending = w
+        .accept(&offer.digest(), &Choice::default(), T0 + 100)
+        .unwrap();
+    let key = [9u8; 32];
+    let good = w.to_bytes();
+    assert!(Wallet::import_backup(&sealed(&good, &key), &key, None).is_ok());
+    let content = |image: &[u8]| Wallet::import_backup(&sealed(image, &key), &key, None);
+    // Not a backup at all: a wallet file, or nothing.
+    assert!(matches!(
+        Wallet::import_backup(&good, &key, None),
+        Err(WalletError::BackupFormat(_))
+    ));
+    assert!(matches!(
+        Wallet::import_backup(b"", &key, None),
+        Err(WalletError::BackupFormat(_))
+    ));
+    // Another wallet's backup (another key), or one altered byte.
+    let other = Wallet::new(WalletKey::Ed25519).unwrap();
+    assert!(matches!(
+        Wallet::import_backup(&other.export_backup(&[8; 32]).unwrap(), &key, None),
+        Err(WalletError::BackupAuthentication)
+    ));
+    let mut altered = w.export_backup(&key).unwrap();
+    altered[10] ^= 0x40;
+    assert!(matches!(
+        Wallet::import_backup(&altered, &key, None),
+        Err(WalletError::BackupAuthentication)
+    ));
+    // Authentic but not a wallet image.
+    assert!(matches!(
+        content(b"not a wallet"),
+        Err(WalletError::BackupContent(m)) if m.contains("wallet image")
+    ));
+    // A damaged record is refused, not skipped.
+    let mut image = good.clone();
+    image.extend(store::frame(
+        &Value::Array(vec![Value::Unsigned(99)]).to_vec(),
+    ));
+    assert!(matches!(
+        content(&image),
+        Err(WalletError::BackupContent(m)) if m.contains("unknown record")
+    ));
+    // An artifact signed by a key the backup does not trust.
+    let stranger = KeyPair::generate(Algorithm::EdDSA).unwrap();
+    let mut o = sample::offer().unwrap();
+    o.controller = "stranger.example".into();
+    let untrusted = o.sign(&stranger.with_role(Role::Controller)).unwrap();
+    let mut image = good.clone();
+    image.extend(store::frame(&artifact_record(&untrusted)));
+    assert!(matches!(
+        content(&image),
+        Err(WalletError::BackupContent(m)) if m.contains("offer")
+    ));
+    // Another person's grant, countersigned by the trusted controller.
+    let someone = KeyPair::generate(Algorithm::EdDSA).unwrap();
+    let theirs = sample::grant_body(&p, &offer)
+        .sign_both(&offer, &someone, &p.controller)
+        .unwrap();
+    let mut image = good.clone();
+    image.extend(store::frame(&artifact_record(&theirs)));
+    assert!(matches!(
+        content(&image),
+        Err(WalletError::BackupContent(m)) if m.contains("not a grant of this wallet's person")
+    ));
+    // A pending grant whose signature was altered.
+    let mut bytes = pending.as_bytes().to_vec();
+    let n = bytes.len();
+    bytes[n - 3] ^= 1;
+    let forged = Artifact::decode(&bytes).unwrap();
+    let mut image = good.clone();
+    image.extend(store::frame(&artifact_record(&forged)));
+    assert!(matches!(
+        content(&image),
+        Err(WalletError::BackupContent(m)) if m.contains("signature")
+    ));
 }

@@ -8,7 +8,7 @@ import {
 import type {
   Algorithm, ArtifactJson, AuditReportJson, BundleItem, Choice, ErrorCode, ExternalSigner, Finding,
   GrantView, InspectItem, LogCheck, OfferInput, ReceiptInput, TrustedKey, ValueRecordInput,
-  VerifiedSigner, WalletSummary,
+  VerifiedSigner, WalletEvent, WalletSummary,
 } from "consentkit";
 
 const T0 = 1_793_491_200;
@@ -46,6 +46,20 @@ export function flow(): WalletSummary {
   wallet.receive(issuer.issueReceipt(receipt, grant), T0 + 4);
   const value: ValueRecordInput = { grant: grants[0].id, issued_at: T0 + 5, benefit: { kind: "points", amount: 100, unit: "points" } };
   wallet.receive(issuer.issueValueRecord(value), T0 + 6);
+  // The app lifecycle: a listener, needsDecision, one purpose at a time.
+  const sub: number = wallet.subscribe((e: WalletEvent) => {
+    const replay: boolean = e.replay;
+    const changed: GrantView[] = e.changed;
+    const kinds: string[] = e.added.map((a) => a.kind);
+    void [replay, changed, kinds];
+  }, T0 + 6);
+  const needed: boolean = wallet.needsDecision(view.digest, T0 + 6);
+  const more: Uint8Array = wallet.grantPurpose(view.digest, "dpv:ServiceProvision", T0 + 6);
+  const fewer: Uint8Array[] = wallet.withdrawPurpose(view.digest, "dpv:ServiceProvision", T0 + 6);
+  // @ts-expect-error a listener takes a WalletEvent, not a number
+  wallet.subscribe((e: number) => e, T0);
+  const gone: boolean = wallet.unsubscribe(sub);
+  void [needed, more, fewer, gone];
   wallet.withdraw(grants[0].id, T0 + 7);
   const state: string | undefined = wallet.grantState(grants[0].id, T0 + 8);
   void state;
