@@ -223,19 +223,34 @@ fn severity(k: FindingKind) -> &'static str {
 }
 
 /// A chart of grants, withdrawals and receipts per day, as inline SVG.
+///
+/// Coordinates are written by [`Tenths`] (the text of `{:.1}`) and the
+/// whole-number constants as integers: no `f64` formatting, which would add
+/// about 14 KB of float-printing code to the npm module (BENCHMARKS.md).
 fn chart(r: &Report) -> String {
     let days: Vec<(&u64, &super::DayActivity)> = r.days.iter().collect();
     if days.is_empty() {
         return "<p>No dated activity.</p>".into();
     }
-    let (w, h, left, bottom) = (900.0f64, 260.0f64, 50.0f64, 30.0f64);
+    // The same numbers as integers (for the text) and as f64 (for the maths).
+    const W: u32 = 900;
+    const H: u32 = 260;
+    const LEFT: u32 = 50;
+    const BOTTOM: u32 = 30;
+    let (w, h, left, bottom) = (
+        f64::from(W),
+        f64::from(H),
+        f64::from(LEFT),
+        f64::from(BOTTOM),
+    );
     let n = days.len() as f64;
-    let max_r = days
+    let max_receipts = days
         .iter()
         .map(|(_, d)| d.receipts)
         .max()
         .unwrap_or(0)
-        .max(1) as f64;
+        .max(1);
+    let max_r = max_receipts as f64;
     let max_g = days
         .iter()
         .map(|(_, d)| d.grants.max(d.withdrawals))
@@ -245,12 +260,12 @@ fn chart(r: &Report) -> String {
     let bw = ((w - left) / n).max(1.0);
     let plot_h = h - bottom - 10.0;
     let mut s = format!(
-        r#"<svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="Grants, withdrawals and receipts per day">"#
+        r#"<svg viewBox="0 0 {W} {H}" width="100%" role="img" aria-label="Grants, withdrawals and receipts per day">"#
     );
     let _ = write!(
         s,
-        r##"<line x1="{left}" y1="{y}" x2="{w}" y2="{y}" stroke="#999"/>"##,
-        y = h - bottom
+        r##"<line x1="{LEFT}" y1="{y}" x2="{W}" y2="{y}" stroke="#999"/>"##,
+        y = H - BOTTOM
     );
     let mut grants_pts = Vec::new();
     let mut wd_pts = Vec::new();
@@ -259,22 +274,24 @@ fn chart(r: &Report) -> String {
         let bh = d.receipts as f64 / max_r * plot_h;
         let _ = write!(
             s,
-            r##"<rect x="{x:.1}" y="{:.1}" width="{:.1}" height="{bh:.1}" fill="#9ecae1"><title>{}: {} receipts, {} grants, {} withdrawals</title></rect>"##,
-            h - bottom - bh,
-            (bw * 0.8).max(0.5),
+            r##"<rect x="{}" y="{}" width="{}" height="{}" fill="#9ecae1"><title>{}: {} receipts, {} grants, {} withdrawals</title></rect>"##,
+            Tenths(x),
+            Tenths(h - bottom - bh),
+            Tenths((bw * 0.8).max(0.5)),
+            Tenths(bh),
             fmt_day(**day),
             d.receipts,
             d.grants,
             d.withdrawals
         );
-        let cx = x + bw * 0.4;
+        let cx = Tenths(x + bw * 0.4);
         grants_pts.push(format!(
-            "{cx:.1},{:.1}",
-            h - bottom - d.grants as f64 / max_g * plot_h
+            "{cx},{}",
+            Tenths(h - bottom - d.grants as f64 / max_g * plot_h)
         ));
         wd_pts.push(format!(
-            "{cx:.1},{:.1}",
-            h - bottom - d.withdrawals as f64 / max_g * plot_h
+            "{cx},{}",
+            Tenths(h - bottom - d.withdrawals as f64 / max_g * plot_h)
         ));
     }
     let _ = write!(
@@ -291,23 +308,93 @@ fn chart(r: &Report) -> String {
     let last = days.last().map(|(d, _)| fmt_day(**d)).unwrap_or_default();
     let _ = write!(
         s,
-        r##"<text x="{left}" y="{}" font-size="12">{first}</text>"##,
-        h - 10.0
+        r##"<text x="{LEFT}" y="{}" font-size="12">{first}</text>"##,
+        H - 10
     );
     let _ = write!(
         s,
-        r##"<text x="{}" y="{}" font-size="12" text-anchor="end">{last}</text>"##,
-        w,
-        h - 10.0
+        r##"<text x="{W}" y="{}" font-size="12" text-anchor="end">{last}</text>"##,
+        H - 10
     );
     let _ = write!(
         s,
-        r##"<text x="{}" y="14" font-size="12">max {max_r} receipts/day</text>"##,
-        left + 4.0
+        r##"<text x="{}" y="14" font-size="12">max {max_receipts} receipts/day</text>"##,
+        LEFT + 4
     );
     s.push_str("</svg>");
     s.push_str(r##"<p class="legend"><span style="color:#6baed6">&#9632;</span> receipts per day &nbsp; <span style="color:#2ca02c">&#9473;</span> grants given &nbsp; <span style="color:#d62728">&#9473;</span> withdrawals and revocations</p>"##);
     s
+}
+
+/// An `f64` written with one decimal, exactly as `format!("{:.1}", x)`
+/// writes it (the exact binary value rounded half to even; `NaN`, `inf`,
+/// `-inf`; `-0.0` keeps its sign), with integer arithmetic only.
+pub(crate) struct Tenths(pub(crate) f64);
+
+impl std::fmt::Display for Tenths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let x = self.0;
+        if x.is_nan() {
+            return f.write_str("NaN");
+        }
+        if x.is_sign_negative() {
+            f.write_str("-")?;
+        }
+        if x.is_infinite() {
+            return f.write_str("inf");
+        }
+        let bits = x.to_bits();
+        let biased = ((bits >> 52) & 0x7ff) as i32;
+        let frac = bits & ((1u64 << 52) - 1);
+        // |x| = m * 2^e exactly.
+        let (m, e) = if biased == 0 {
+            (frac, -1074)
+        } else {
+            (frac | (1u64 << 52), biased - 1075)
+        };
+        if e >= 0 {
+            // A whole number, possibly far beyond u128: decimal digits
+            // (least significant first) doubled e times.
+            let mut digits: Vec<u8> = Vec::new();
+            let mut v = m;
+            while v > 0 {
+                digits.push((v % 10) as u8);
+                v /= 10;
+            }
+            for _ in 0..e {
+                let mut carry = 0;
+                for d in digits.iter_mut() {
+                    let t = *d * 2 + carry;
+                    *d = t % 10;
+                    carry = t / 10;
+                }
+                if carry > 0 {
+                    digits.push(carry);
+                }
+            }
+            for d in digits.iter().rev() {
+                f.write_char(char::from(b'0' + d))?;
+            }
+            return f.write_str(".0");
+        }
+        // 10|x| = 10m / 2^s, rounded half to even.
+        let s = e.unsigned_abs();
+        let num = u128::from(m) * 10;
+        let q = if s >= 64 {
+            // 10m < 2^57: below a half.
+            0
+        } else {
+            let q = num >> s;
+            let rem = num & ((1u128 << s) - 1);
+            let half = 1u128 << (s - 1);
+            if rem > half || (rem == half && q % 2 == 1) {
+                q + 1
+            } else {
+                q
+            }
+        };
+        write!(f, "{}.{}", q / 10, q % 10)
+    }
 }
 
 /// One self-contained HTML page: summary, findings table, per-controller

@@ -399,3 +399,81 @@ fn per_id_state_is_small() {
     assert!(std::mem::size_of::<Sight>() <= 20);
     assert!(std::mem::size_of::<(ArtifactId, Sight)>() <= 36);
 }
+
+/// The chart's coordinates are written without float formatting (a
+/// smaller npm module) and read exactly as `{:.1}` wrote them: ties
+/// rounded half to even, signs, zeros, subnormals, huge values.
+#[test]
+fn chart_numbers_are_written_as_format_wrote_them() {
+    use super::report::Tenths;
+    let mut xs = vec![
+        0.0,
+        -0.0,
+        0.05,
+        0.25,
+        0.75,
+        1.25,
+        2.5,
+        0.35,
+        0.04999,
+        0.95,
+        9.95,
+        99.95,
+        229.75,
+        -0.04,
+        -1.25,
+        5e-324,
+        1e-300,
+        0.5,
+        1e15 + 0.3,
+        4503599627370495.5,
+        9e15,
+        1e20,
+        1.7976931348623157e308,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    // Every chart-sized value on a fine grid, and the grid's neighbours.
+    for i in 0..20_000u32 {
+        let x = f64::from(i) / 16.0 + f64::from(i % 7) / 100.0;
+        xs.extend([x, f64::from_bits(x.to_bits() + 1), 900.0 - x / 7.0]);
+    }
+    for x in xs {
+        assert_eq!(Tenths(x).to_string(), format!("{x:.1}"), "{x:e}");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+    #[test]
+    fn chart_numbers_match_format_for_any_f64(bits in proptest::prelude::any::<u64>()) {
+        let x = f64::from_bits(bits);
+        proptest::prop_assert_eq!(super::report::Tenths(x).to_string(), format!("{x:.1}"));
+    }
+}
+
+/// The whole chart is byte for byte what the float-formatting version wrote
+/// (golden text from commit 34f3946's `render_html`).
+#[test]
+fn chart_is_unchanged_by_integer_formatting() {
+    let w = world();
+    let mut extra = Vec::new();
+    // Seven days (bars 121.4... wide) with 1, 3, 2, 7, 1, 5, 3 receipts.
+    for (i, n) in [1u64, 3, 2, 7, 1, 5, 3].into_iter().enumerate() {
+        for j in 0..n {
+            extra.push(receipt(&w, |r| {
+                r.used_at = T0 + 3_600 + i as u64 * 86_400 * 2 + 7;
+                r.quantity = 1 + j as u32;
+            }));
+        }
+    }
+    let refs: Vec<&Artifact> = extra.iter().collect();
+    let html = render_html(&run(&w, &refs));
+    let start = html.find("<svg").unwrap();
+    let end = html.find("</svg>").unwrap() + "</svg>".len();
+    let svg = &html[start..end];
+    assert_eq!(svg, CHART_GOLDEN);
+}
+
+const CHART_GOLDEN: &str = r##"<svg viewBox="0 0 900 260" width="100%" role="img" aria-label="Grants, withdrawals and receipts per day"><line x1="50" y1="230" x2="900" y2="230" stroke="#999"/><rect x="50.0" y="198.6" width="97.1" height="31.4" fill="#9ecae1"><title>2026-11-01: 1 receipts, 1 grants, 0 withdrawals</title></rect><rect x="171.4" y="135.7" width="97.1" height="94.3" fill="#9ecae1"><title>2026-11-03: 3 receipts, 0 grants, 0 withdrawals</title></rect><rect x="292.9" y="167.1" width="97.1" height="62.9" fill="#9ecae1"><title>2026-11-05: 2 receipts, 0 grants, 0 withdrawals</title></rect><rect x="414.3" y="10.0" width="97.1" height="220.0" fill="#9ecae1"><title>2026-11-07: 7 receipts, 0 grants, 0 withdrawals</title></rect><rect x="535.7" y="198.6" width="97.1" height="31.4" fill="#9ecae1"><title>2026-11-09: 1 receipts, 0 grants, 0 withdrawals</title></rect><rect x="657.1" y="72.9" width="97.1" height="157.1" fill="#9ecae1"><title>2026-11-11: 5 receipts, 0 grants, 0 withdrawals</title></rect><rect x="778.6" y="135.7" width="97.1" height="94.3" fill="#9ecae1"><title>2026-11-13: 3 receipts, 0 grants, 0 withdrawals</title></rect><polyline points="98.6,10.0 220.0,230.0 341.4,230.0 462.9,230.0 584.3,230.0 705.7,230.0 827.1,230.0" fill="none" stroke="#2ca02c" stroke-width="2"/><polyline points="98.6,230.0 220.0,230.0 341.4,230.0 462.9,230.0 584.3,230.0 705.7,230.0 827.1,230.0" fill="none" stroke="#d62728" stroke-width="2"/><text x="50" y="250" font-size="12">2026-11-01</text><text x="900" y="250" font-size="12" text-anchor="end">2026-11-13</text><text x="54" y="14" font-size="12">max 7 receipts/day</text></svg>"##;
