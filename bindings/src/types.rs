@@ -646,9 +646,9 @@ impl TryFrom<DataReceipt> for ck::DataReceipt {
     fn try_from(r: DataReceipt) -> Result<ck::DataReceipt> {
         Ok(ck::DataReceipt {
             grant: artifact_id(&r.grant)?,
-            category: term(&r.category)?,
-            purpose: term(&r.purpose)?,
-            recipient: r.recipient,
+            category: term(&r.category)?.into(),
+            purpose: term(&r.purpose)?.into(),
+            recipient: r.recipient.map(Into::into),
             used_at: r.used_at,
             quantity: r.quantity,
             precision: r.precision,

@@ -570,7 +570,9 @@ fn every_valid_copy_counts_once_per_id() {
     // Urban planning is granted to the controller and to the partner: both copies are covered.
     let mut r = sample::receipt(&w.grant).unwrap();
     r.recipient = None;
-    r.purpose = Term::new("https://city.example/purpose#UrbanPlanning").unwrap();
+    r.purpose = Term::new("https://city.example/purpose#UrbanPlanning")
+        .unwrap()
+        .into();
     r.quantity = 600;
     let by_partner = r.sign(&w.grant, &w.p.partner).unwrap();
     let by_controller = r.sign(&w.grant, &w.p.controller).unwrap();

@@ -54,7 +54,7 @@ export type FindingKind =
   | "future_dated" | "not_in_log" | "log_inconsistent" | "withdrawal_backdated"
   | "imported_over_person" | "void_grant_used" | "supersedes_other_person" | "conflicting_copies"
   | "not_witnessed" | "witnessed_backdated"
-  | "stale_status";
+  | "stale_status" | "grant_index_out_of_range";
 
 /**
  * A synchronous signer implemented in JavaScript (`ExternalKey.fromCallback`).

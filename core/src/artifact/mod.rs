@@ -27,6 +27,7 @@ mod build;
 mod checks;
 mod fields;
 mod payload;
+mod refs;
 
 use checks::Slot;
 pub use checks::{offer_mismatches, KnownViolation, Mistake, OfferMismatch};
@@ -36,6 +37,7 @@ pub use payload::{
     Benefit, BenefitKind, CollectionMethod, DataReceipt, Grant, Limits, Notice, Offer, Pseudonym,
     Recipient, Refusal, Time, ValueEstimate, ValueRecord, Withdrawal, WithdrawnBy,
 };
+pub use refs::{PartyRef, ReferenceError, ResolvedReceipt, TermRef};
 
 /// Largest encoded artifact accepted, in bytes (64 KiB).
 pub const MAX_ARTIFACT_SIZE: usize = 64 * 1024;
@@ -1548,7 +1550,9 @@ impl DataReceipt {
     /// was given until it expires). A use the grant does not cover is
     /// refused ([`Mistake::NotCovered`]), and so is a receipt citing
     /// another artifact's id. To record a use the grant does not cover,
-    /// say so: [`DataReceipt::sign_known_violation`].
+    /// say so: [`DataReceipt::sign_known_violation`]. The purpose, category
+    /// and recipient are written as their index in the grant's lists
+    /// ([`DataReceipt::compact`]), which keeps the receipt small.
     pub fn sign(&self, grant: &Artifact, signer: &dyn Signer) -> Result<Artifact, Error> {
         self.prepare(grant, &signer.public_key())?.sign_with(signer)
     }
@@ -1559,7 +1563,9 @@ impl DataReceipt {
         // An instant in the wrong unit is named as such, before it reads as out of the grant.
         checks::check_times(&Body::DataReceipt(self.clone()))?;
         checks::receipt_fits_grant(self, grant)?;
-        self.prepare_unchecked(signer)
+        // The grant is known here: name what it lists by index (FORMAT.md §4.7.1).
+        self.compact(Grant::from_artifact(grant)?)
+            .prepare_unchecked(signer)
     }
 
     /// Signs a receipt the caller knows its grant does not cover (a

@@ -132,6 +132,10 @@ pub enum FindingKind {
     /// `ttl` before the list's `iat`: partners were told a withdrawn grant
     /// stands. A finding against the controller.
     StaleStatus,
+    /// A data receipt names its purpose, category or recipient by an index
+    /// into its grant's lists (docs/FORMAT.md §4.7.1) that the grant does
+    /// not have: the use cannot be read, so it is covered by nothing.
+    GrantIndexOutOfRange,
 }
 
 impl FindingKind {
@@ -167,6 +171,7 @@ impl FindingKind {
             FindingKind::NotWitnessed => "not_witnessed",
             FindingKind::WitnessedBackdated => "witnessed_backdated",
             FindingKind::StaleStatus => "stale_status",
+            FindingKind::GrantIndexOutOfRange => "grant_index_out_of_range",
         }
     }
 }
@@ -1237,10 +1242,30 @@ impl<'t> State<'t> {
                     );
                     return;
                 }
+                // Indexes into the grant's lists are read against the grant the receipt cites.
+                let named = match r.resolve(&rec.grant) {
+                    Ok(named) => named,
+                    Err(e) => {
+                        if self.first_valid(a.id()) {
+                            self.controller(&controller).receipts += 1;
+                            self.day(used_at).receipts += 1;
+                            self.future(&a, used_at, offset, Some(controller.clone()));
+                        }
+                        self.finding(
+                            FindingKind::GrantIndexOutOfRange,
+                            Some(a.id()),
+                            Some(a.kind()),
+                            Some(controller),
+                            offset,
+                            format!("receipt {} by {signer}: {e}", a.id()),
+                        );
+                        return;
+                    }
+                };
                 let u = DataUse {
-                    category: r.category.clone(),
-                    purpose: r.purpose.clone(),
-                    recipient: r.recipient.clone().unwrap_or_else(|| signer.clone()),
+                    category: named.category,
+                    purpose: named.purpose,
+                    recipient: named.recipient.unwrap_or_else(|| signer.clone()),
                     signer: signer.clone(),
                     at: r.used_at,
                     precision: r.precision,
