@@ -306,6 +306,12 @@ def test_references_pseudonyms_and_commitments_follow_the_rules(examples):
         assert p[name][1][-23] == subject_key(person.x), name
     salt, data = bytes([0x09] * 16), b"52.5200,13.4050"
     assert p["data_receipt"][1][-42] == commitment(salt, data)
+    # FORMAT.md §4.7.1: the receipt names what its grant lists by index,
+    # written -1 - i: purposes[i], categories[i], parties [aud] + recipients.
+    receipt, grant = p["data_receipt"][1], p["grant"][1]
+    assert receipt[-1] == -1 and grant[-1][0] == 1  # dpv:ServiceProvision
+    assert receipt[-2] == -1 and grant[-2][0] == 32  # pd:Location
+    assert receipt[-3] == -1 and grant[3] == "traffic.example"  # the controller
     shown = b"We use your location to route you around traffic."
     assert p["offer"][1][-9][2] == hashlib.sha256(shown).digest()
 
@@ -477,6 +483,24 @@ def person_only_grant(raw):
     return cbor2.dumps(msg)
 
 
+def test_consentkit_verifies_a_compact_receipt_made_with_pycose(made_with_pycose, examples, tmp_path):
+    """A receipt naming the grant's purpose, category and recipient by index
+    (FORMAT.md §4.7.1), built and signed with pycose, verifies."""
+    controller = key_from_seed(CONTROLLER_SEED)
+    grant_payload = cbor2.loads(CoseMessage.decode(made_with_pycose["grant"]).payload)
+    assert grant_payload[-1] == [8] and grant_payload[-2] == [32] and grant_payload[-3] == [PARTNER]
+    # purposes[0], categories[0], parties[1] = recipients[0] (parties[0] is the controller).
+    payload = {**new_receipt(det(grant_payload)), -1: -1, -2: -1, -3: -2}
+    raw = sign1("data_receipt", payload, controller)
+    full = sign1("data_receipt", new_receipt(det(grant_payload)), controller)
+    assert len(raw) < len(full)
+    r = consentkit_verify(raw, examples["trust"][1], tmp_path, "compact_receipt")
+    assert r.returncode == 0, f"consentkit rejected the compact pycose receipt: {r.stderr}"
+    out = json.loads(r.stdout)
+    assert out["kind"] == "data_receipt"
+    assert out["id"] == digest("data_receipt", det(payload))[:16].hex()
+
+
 def test_consentkit_rejects_broken_pycose_artifacts(made_with_pycose, examples, tmp_path):
     """The positive test above can fail: these must be refused, each for
     the reason FORMAT.md gives."""
@@ -506,6 +530,10 @@ def test_consentkit_rejects_broken_pycose_artifacts(made_with_pycose, examples, 
         "unsorted protected header": (unsorted_header(), "canonical order"),
         "kid in unprotected header": (kid_unprotected(), "unprotected header must be empty"),
         "built-in term as text": (sign1("data_receipt", {**base, -2: "pd:Location"}, controller), "its code"),
+        "index no grant can have": (
+            sign1("data_receipt", {**base, -1: -257}, controller),
+            "past the end of any grant's list",
+        ),
         "offer signed by the partner": (
             sign1("offer", new_offer(), partner),
             "may not sign",
