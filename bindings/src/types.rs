@@ -332,7 +332,8 @@ pub struct ArtifactInfo {
     pub id: String,
     /// The digest (64 hex digits): what a grant uses to reference its offer.
     pub digest: String,
-    /// The key ids (hex RFC 9679 thumbprints) of its signatures, in order.
+    /// The key ids of its signatures as their headers carry them, in order: hex RFC 9679
+    /// thumbprints (a data receipt's: the first 8 bytes, 16 hex digits).
     pub signer_kids: Vec<String>,
     /// The artifact as JSON (a human-readable view, as `consentkit inspect`).
     pub json: String,

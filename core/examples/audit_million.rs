@@ -500,7 +500,7 @@ fn breakdown(path: &str, m: usize) -> Res<()> {
         .map(|a| -> Res<_> {
             let m = Sign1::from_slice(a.as_bytes(), Tagging::Required)?;
             let kid = a.signer_kids().first().copied().ok_or("no signature")?;
-            let key = trust.get(&kid).ok_or("untrusted")?.key.clone();
+            let key = trust.find(&kid).ok_or("untrusted")?.key.clone();
             Ok((m.tbs(&[]), m.signature, key))
         })
         .collect::<Res<_>>()?;

@@ -26,6 +26,7 @@ pub use artifact::{
     VerifiedSigner, VerifyError, Withdrawal, WithdrawnBy,
 };
 pub use artifact::{PartyRef, ReferenceError, ResolvedReceipt, TermRef};
+pub use keys::HeaderKid;
 pub use keys::{Algorithm, KeyError, KeyId, KeyPair, PublicKey, Role, Signer, TrustSet};
 pub use privacy::{commit, pseudonym, Commitment};
 pub use time::{IntoTime, Time, TimeError, TimeUnit};

@@ -212,13 +212,19 @@ def verify(raw, trust):
         return {"by": "subject", "kid": kid.hex()}
 
     def by_trusted(kid, sign, roles, party=None):
-        assert kid in trust, "key is trusted"
-        x, role, key_party = trust[kid]
-        assert sign(public_key(x)), "signature valid"
+        # FORMAT.md §3.2: 32 bytes, or (a data receipt) the thumbprint's
+        # first 8; every trusted key it matches is tried (RFC 9052: a hint).
+        assert len(kid) == 32 or (len(kid) == 8 and kind == "data_receipt")
+        matching = [k for k in trust if k[: len(kid)] == kid]
+        assert matching, "key is trusted"
+        signed = [k for k in matching if sign(public_key(trust[k][0]))]
+        assert signed, "signature valid"
+        full = signed[0]
+        x, role, key_party = trust[full]
         assert role in roles
         if party is not None:
             assert key_party == party
-        return {"by": "trusted", "kid": kid.hex(), "role": role, "party": key_party}
+        return {"by": "trusted", "kid": full.hex(), "role": role, "party": key_party}
 
     signers = []
     if isinstance(msg, Sign1Message):
@@ -335,8 +341,8 @@ def test_cbor2_canonical_is_not_rfc8949_order():
 # Part 2: artifacts made with pycose, verified by consentkit.
 
 
-def sign1(kind, payload, key, protected_style="phdr_encoded"):
-    kid = thumbprint(key.x)
+def sign1(kind, payload, key, protected_style="phdr_encoded", kid_len=32):
+    kid = thumbprint(key.x)[:kid_len]
     typ = KINDS[kind][0]
     if protected_style == "phdr_encoded":
         msg = Sign1Message(phdr_encoded=det({1: -8, 4: kid, 16: typ}), payload=det(payload))
@@ -490,15 +496,22 @@ def test_consentkit_verifies_a_compact_receipt_made_with_pycose(made_with_pycose
     grant_payload = cbor2.loads(CoseMessage.decode(made_with_pycose["grant"]).payload)
     assert grant_payload[-1] == [8] and grant_payload[-2] == [32] and grant_payload[-3] == [PARTNER]
     # purposes[0], categories[0], parties[1] = recipients[0] (parties[0] is the controller).
+    # The kid: the thumbprint's first 8 bytes (FORMAT.md §3.2).
     payload = {**new_receipt(det(grant_payload)), -1: -1, -2: -1, -3: -2}
-    raw = sign1("data_receipt", payload, controller)
+    raw = sign1("data_receipt", payload, controller, kid_len=8)
     full = sign1("data_receipt", new_receipt(det(grant_payload)), controller)
-    assert len(raw) < len(full)
+    assert len(raw) < 160 < len(full)
     r = consentkit_verify(raw, examples["trust"][1], tmp_path, "compact_receipt")
     assert r.returncode == 0, f"consentkit rejected the compact pycose receipt: {r.stderr}"
     out = json.loads(r.stdout)
     assert out["kind"] == "data_receipt"
     assert out["id"] == digest("data_receipt", det(payload))[:16].hex()
+    # The signer is named by its whole thumbprint.
+    assert out["signers"][0]["kid"] == thumbprint(controller.x).hex()
+    # A short kid on any other kind is refused.
+    offer = sign1("offer", new_offer(), controller, kid_len=8)
+    r = consentkit_verify(offer, examples["trust"][1], tmp_path, "short_kid_offer")
+    assert r.returncode == 1 and "kid must be a 32-byte key thumbprint, found 8 bytes" in r.stderr, r.stderr
 
 
 def test_consentkit_rejects_broken_pycose_artifacts(made_with_pycose, examples, tmp_path):

@@ -19,7 +19,9 @@ use crate::cose::{
     self, CoseError, Headers, Sign, Sign1, Tagging, HDR_ALG, HDR_CRIT, HDR_KID, HDR_TYP, TAG_SIGN,
     TAG_SIGN1,
 };
-use crate::keys::{check_signature, Algorithm, KeyError, KeyId, PublicKey, Role, Signer, TrustSet};
+use crate::keys::{
+    check_signature, Algorithm, HeaderKid, KeyError, KeyId, PublicKey, Role, Signer, TrustSet,
+};
 use crate::time::IntoTime;
 use crate::vocab::Term;
 
@@ -272,8 +274,9 @@ pub enum ArtifactError {
 pub struct SignatureSlot {
     /// The header algorithm.
     pub alg: Algorithm,
-    /// The header key id.
-    pub kid: KeyId,
+    /// The header key id: the whole thumbprint, or (data receipts) its
+    /// first 8 bytes; [`Artifact::verify`] names the key that signed.
+    pub kid: HeaderKid,
     /// The signature bytes.
     pub signature: Vec<u8>,
     /// The protected header bytes of this signature (COSE_Sign) or the message (COSE_Sign1).
@@ -576,9 +579,11 @@ impl From<crate::time::TimeError> for Error {
 }
 
 fn protected_sign1(kind: ArtifactKind, alg: Algorithm, kid: &KeyId) -> Vec<u8> {
+    // A data receipt names its signer by the thumbprint's first 8 bytes (FORMAT.md §3.2).
+    let kid = HeaderKid::of(kid, kind == ArtifactKind::DataReceipt);
     Value::Map(vec![
         (Value::int(HDR_ALG), Value::int(alg.cose_id())),
-        (Value::int(HDR_KID), Value::bytes(kid.0.to_vec())),
+        (Value::int(HDR_KID), Value::bytes(kid.as_bytes().to_vec())),
         (Value::int(HDR_TYP), Value::Unsigned(kind.typ())),
     ])
     .to_vec()
@@ -636,8 +641,9 @@ impl Artifact {
         &self.signatures
     }
 
-    /// The key ids that signed, in order.
-    pub fn signer_kids(&self) -> Vec<KeyId> {
+    /// The key ids the signatures' headers name, in order (a data
+    /// receipt's is the first 8 bytes of the thumbprint).
+    pub fn signer_kids(&self) -> Vec<HeaderKid> {
         self.signatures.iter().map(|s| s.kid).collect()
     }
 
@@ -782,12 +788,12 @@ impl Artifact {
                 artifact: label.clone(),
                 reason: "no signature".into(),
             })?;
-        if slot.kid != key.kid() {
+        if !slot.kid.matches(&key.kid()) {
             return Err(VerifyError::SubjectKeyMismatch { artifact: label });
         }
         self.check_slot(slot, key, crypto)?;
         Ok(VerifiedSigner {
-            kid: slot.kid,
+            kid: key.kid(),
             signatory: Signatory::Subject,
         })
     }
@@ -823,13 +829,27 @@ impl Artifact {
         party: Option<&str>,
         crypto: bool,
     ) -> Result<VerifiedSigner, VerifyError> {
-        let t = trust
-            .get(&slot.kid)
-            .ok_or_else(|| VerifyError::UntrustedKey {
-                artifact: self.label_str(),
-                kid: slot.kid.to_string(),
-            })?;
-        self.check_slot(slot, &t.key, crypto)?;
+        // A kid is a hint (RFC 9052 §3.1): a short one may match several
+        // trusted keys; the one whose signature verifies signed.
+        let t = match trust.matching(&slot.kid).as_slice() {
+            [] => {
+                return Err(VerifyError::UntrustedKey {
+                    artifact: self.label_str(),
+                    kid: slot.kid.to_string(),
+                })
+            }
+            [one] => {
+                self.check_slot(slot, &one.key, crypto)?;
+                *one
+            }
+            many => many
+                .iter()
+                .copied()
+                .find(|t| self.check_slot(slot, &t.key, true).is_ok())
+                .ok_or_else(|| VerifyError::SignatureInvalid {
+                    artifact: self.label_str(),
+                })?,
+        };
         if !roles.contains(&t.role) {
             return Err(VerifyError::WrongRole {
                 artifact: self.label_str(),
@@ -848,7 +868,7 @@ impl Artifact {
             }
         }
         Ok(VerifiedSigner {
-            kid: slot.kid,
+            kid: t.key.kid(),
             signatory: Signatory::Trusted {
                 role: t.role,
                 party: t.party.clone(),
@@ -1061,7 +1081,7 @@ impl Artifact {
         }
         #[derive(Serialize)]
         struct SignerView {
-            kid: KeyId,
+            kid: HeaderKid,
             alg: Algorithm,
         }
         let view = View {
@@ -1282,15 +1302,19 @@ fn slot_of(
 ) -> Result<SignatureSlot, ArtifactError> {
     let alg = cose::algorithm_of(h.get_protected(HDR_ALG))?;
     let kid = match h.get_protected(HDR_KID) {
-        Some(Value::Bytes(b)) => KeyId::from_slice(b).ok_or_else(|| {
-            header_err(
-                kind,
-                format!(
-                    "kid must be a 32-byte key thumbprint, found {} bytes",
-                    b.len()
-                ),
-            )
-        })?,
+        Some(Value::Bytes(b)) => {
+            let receipt = kind == ArtifactKind::DataReceipt;
+            HeaderKid::from_slice(b, receipt).ok_or_else(|| {
+                header_err(
+                    kind,
+                    format!(
+                        "kid must be a 32-byte key thumbprint{}, found {} bytes",
+                        if receipt { " or its first 8 bytes" } else { "" },
+                        b.len()
+                    ),
+                )
+            })?
+        }
         Some(other) => {
             return Err(header_err(
                 kind,

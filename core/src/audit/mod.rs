@@ -30,7 +30,7 @@ use crate::artifact::{
 };
 use crate::cbor::seq::{Framed, SeqReader};
 use crate::cbor::{self, Value};
-use crate::keys::{KeyId, PublicKey, TrustSet};
+use crate::keys::{HeaderKid, PublicKey, TrustSet};
 use crate::lifecycle::{grant_exceeds_offer, ConsentState, DataUse, Denial, GrantRecord, DAY};
 
 mod identify;
@@ -535,7 +535,7 @@ struct More {
     /// however many copies an id has).
     other_hashes: HashSet<(ArtifactId, [u8; 16])>,
     /// Trusted signers seen on copies, by key id: index into `signer_names`.
-    signer_codes: HashMap<KeyId, u16>,
+    signer_codes: HashMap<HeaderKid, u16>,
     signer_names: Vec<String>,
     /// The smallest findings, at most [`MAX_FINDINGS`].
     findings: BinaryHeap<Ranked>,
@@ -695,7 +695,7 @@ impl<'t> State<'t> {
         if let Some(&c) = self.more.signer_codes.get(&slot.kid) {
             return c;
         }
-        match self.trust.get(&slot.kid) {
+        match self.trust.find(&slot.kid) {
             Some(_) if self.more.signer_names.len() >= usize::from(SIGNER_OTHER_TRUSTED) => {
                 SIGNER_OTHER_TRUSTED
             }
@@ -712,7 +712,7 @@ impl<'t> State<'t> {
                 .signatures()
                 .first()
                 .zip(subject_key_of(a))
-                .is_some_and(|(s, k)| s.kid == k.kid()) =>
+                .is_some_and(|(s, k)| s.kid.matches(&k.kid())) =>
             {
                 SIGNER_SUBJECT
             }

@@ -16,8 +16,10 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::cbor::{self, Value};
 
+mod hint;
 mod p256;
 mod trust;
+pub use hint::{HeaderKid, SHORT_KID_LEN};
 pub use trust::{KeyMaterial, Role, TrustSet, TrustedKey};
 
 /// COSE_Key label: key type.

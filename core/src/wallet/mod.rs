@@ -1461,7 +1461,7 @@ impl Wallet {
                     let signer = a
                         .signatures()
                         .first()
-                        .and_then(|s| self.trust.get(&s.kid))
+                        .and_then(|s| self.trust.find(&s.kid))
                         .map(|t| t.party.clone())
                         .unwrap_or_default();
                     // A receipt whose indexes its grant does not have shows nothing.
