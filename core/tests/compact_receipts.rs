@@ -10,8 +10,9 @@ use consentkit::audit::{audit_bytes, to_sequence, AuditOptions, FindingKind, Rep
 use consentkit::privacy::commit_with_salt;
 use consentkit::sample::{self, Parties, CONTROLLER, PARTNER, T0};
 use consentkit::{
-    Artifact, ArtifactError, ArtifactId, Body, DataReceipt, Error, Grant, KnownViolation, Mistake,
-    PartyRef, ReferenceError, Term, TermRef, TrustSet,
+    Artifact, ArtifactError, ArtifactId, Body, DataReceipt, Error, Grant, HeaderKid,
+    KnownViolation, Mistake, PartyRef, ReferenceError, Role, Signer, Term, TermRef, TrustSet,
+    VerifyError,
 };
 
 const URBAN_PLANNING: &str = "https://city.example/purpose#UrbanPlanning";
@@ -295,7 +296,76 @@ fn receipt_with_custom_iri_purpose_and_every_optional_field_fits_in_200_bytes() 
         assert!(a.as_bytes().len() <= 200, "{} bytes", a.as_bytes().len());
         // The same receipt with terms and recipient in full (the pre-issue-13 form).
         let full = r.sign_known_violation(signer, &known()).unwrap();
-        println!("  written in full: {} bytes", full.as_bytes().len());
+        println!(
+            "  terms and recipient in full (short kid): {} bytes",
+            full.as_bytes().len()
+        );
         assert!(full.as_bytes().len() > 200);
+    }
+}
+
+/// A data receipt's `kid` is the signer's thumbprint's first 8 bytes;
+/// verifying finds the key in the trust set and names it in full.
+#[test]
+fn short_kid_receipt_verifies_and_names_the_whole_thumbprint() {
+    let w = world();
+    let a = sample::signed_receipt(&w.p, &w.grant).unwrap();
+    let kid = w.p.controller.public_key().kid();
+    assert_eq!(
+        a.signer_kids(),
+        vec![HeaderKid::Short(kid.0[..8].try_into().unwrap())]
+    );
+    let signers = a.verify(&w.p.trust()).unwrap();
+    assert_eq!(signers[0].kid, kid);
+    // verify_admitted (no cryptography) names the same key.
+    assert_eq!(a.verify_admitted(&w.p.trust()).unwrap()[0].kid, kid);
+    // An untrusted key's short kid names no trusted key.
+    let mut only_partner = TrustSet::new();
+    only_partner.insert(w.p.partner.public_key(), Role::Partner, PARTNER);
+    match a.verify(&only_partner) {
+        Err(VerifyError::UntrustedKey { kid: k, .. }) => assert_eq!(k, hex::encode(&kid.0[..8])),
+        other => panic!("{other:?}"),
+    }
+    // The protected header: {1: -8, 4: h'<8 bytes>', 16: 65005}.
+    let mut hdr = vec![0x51, 0xa3, 0x01, 0x27, 0x04, 0x48];
+    hdr.extend_from_slice(&kid.0[..8]);
+    hdr.extend_from_slice(&[0x10, 0x19, 0xfd, 0xed]);
+    assert_eq!(&a.as_bytes()[2..2 + hdr.len()], &hdr[..]);
+}
+
+/// Every other kind keeps its 32-byte kid, and a short one is refused.
+#[test]
+fn short_kid_is_refused_outside_data_receipts() {
+    let w = world();
+    for a in sample::all(&w.p).unwrap() {
+        for k in a.signer_kids() {
+            let full = matches!(k, HeaderKid::Full(_));
+            assert_eq!(
+                full,
+                a.kind() != consentkit::ArtifactKind::DataReceipt,
+                "{}",
+                a.kind()
+            );
+        }
+    }
+    // The offer with its kid cut to 8 bytes (and the lengths fixed up).
+    let offer = w.offer.as_bytes();
+    let mut cut = Vec::new();
+    cut.extend_from_slice(&offer[..2]); // d2 84
+    assert_eq!(&offer[2..4], &[0x58, 0x2a]);
+    cut.push(0x51);
+    cut.extend_from_slice(&offer[4..8]); // a3 01 27 04
+    assert_eq!(offer[8..10], [0x58, 0x20]);
+    cut.push(0x48);
+    cut.extend_from_slice(&offer[10..18]);
+    cut.extend_from_slice(&offer[42..]);
+    match Artifact::decode(&cut) {
+        Err(ArtifactError::Header { reason, .. }) => {
+            assert!(
+                reason.contains("kid must be a 32-byte key thumbprint, found 8 bytes"),
+                "{reason}"
+            )
+        }
+        other => panic!("{other:?}"),
     }
 }

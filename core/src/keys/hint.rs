@@ -127,3 +127,70 @@ impl TrustSet {
         self.matching(kid).into_iter().next()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    // Tests abort on setup failure by design.
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use crate::keys::{Role, Signer};
+    use crate::sample::{self, Parties, CONTROLLER, PARTNER};
+    use crate::VerifyError;
+
+    /// A trust set where the partner's key is made to share the
+    /// controller's short kid (a real 64-bit collision cannot be searched
+    /// for in a test): both are tried, the partner's first.
+    fn colliding(p: &Parties) -> TrustSet {
+        let mut t = TrustSet::new();
+        t.insert(p.partner.public_key(), Role::Partner, PARTNER);
+        t.insert(p.controller.public_key(), Role::Controller, CONTROLLER);
+        let c = p.controller.public_key().kid();
+        t.by_prefix
+            .insert(prefix(&c), vec![p.partner.public_key().kid(), c]);
+        t
+    }
+
+    #[test]
+    fn several_matching_keys_the_one_that_verifies_signs() {
+        let p = Parties::new().unwrap();
+        let offer = sample::signed_offer(&p).unwrap();
+        let grant = sample::signed_grant(&p, &offer).unwrap();
+        let r = sample::signed_receipt(&p, &grant).unwrap();
+        let trust = colliding(&p);
+        assert_eq!(trust.matching(&r.signer_kids()[0]).len(), 2);
+        for signers in [
+            r.verify(&trust).unwrap(),
+            r.verify_admitted(&trust).unwrap(),
+        ] {
+            assert_eq!(signers[0].kid, p.controller.public_key().kid());
+        }
+        // A signature neither key made: signature invalid, not a guess.
+        let mut bad = r.as_bytes().to_vec();
+        let n = bad.len();
+        bad[n - 1] ^= 1;
+        let bad = crate::Artifact::decode(&bad).unwrap();
+        assert!(matches!(
+            bad.verify(&trust),
+            Err(VerifyError::SignatureInvalid { .. })
+        ));
+    }
+
+    #[test]
+    fn short_and_full_kids_match_their_thumbprint_only() {
+        let p = Parties::new().unwrap();
+        let c = p.controller.public_key().kid();
+        let other = p.partner.public_key().kid();
+        for h in [HeaderKid::of(&c, true), HeaderKid::of(&c, false)] {
+            assert!(h.matches(&c));
+            assert!(!h.matches(&other));
+        }
+        assert_eq!(HeaderKid::of(&c, true).as_bytes().len(), SHORT_KID_LEN);
+        assert_eq!(HeaderKid::from_slice(&c.0[..8], false), None);
+        assert_eq!(
+            HeaderKid::from_slice(&c.0[..8], true),
+            Some(HeaderKid::of(&c, true))
+        );
+        assert_eq!(HeaderKid::from_slice(&c.0[..9], true), None);
+    }
+}
