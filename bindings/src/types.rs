@@ -333,7 +333,8 @@ pub struct ArtifactInfo {
     pub id: String,
     /// The digest (64 hex digits): what a grant uses to reference its offer.
     pub digest: String,
-    /// The key ids (hex RFC 9679 thumbprints) of its signatures, in order.
+    /// The key ids of its signatures as their headers carry them, in order: hex RFC 9679
+    /// thumbprints (a data receipt's: the first 8 bytes, 16 hex digits).
     pub signer_kids: Vec<String>,
     /// The artifact as JSON (a human-readable view, as `consentkit inspect`).
     pub json: String,
@@ -647,9 +648,9 @@ impl TryFrom<DataReceipt> for ck::DataReceipt {
     fn try_from(r: DataReceipt) -> Result<ck::DataReceipt> {
         Ok(ck::DataReceipt {
             grant: artifact_id(&r.grant)?,
-            category: term(&r.category)?,
-            purpose: term(&r.purpose)?,
-            recipient: r.recipient,
+            category: term(&r.category)?.into(),
+            purpose: term(&r.purpose)?.into(),
+            recipient: r.recipient.map(Into::into),
             used_at: r.used_at.0,
             quantity: r.quantity,
             precision: r.precision,

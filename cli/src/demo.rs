@@ -292,8 +292,8 @@ fn receipt(
     if to_partner {
         let r = DataReceipt {
             grant: g.art.id(),
-            category: s.partner_category.clone(),
-            purpose: s.partner_purpose.clone(),
+            category: s.partner_category.clone().into(),
+            purpose: s.partner_purpose.clone().into(),
             recipient: None,
             used_at: at,
             quantity: 1,
@@ -312,8 +312,8 @@ fn receipt(
     let category = g.grant.categories[rng.below(g.grant.categories.len() as u64) as usize].clone();
     let r = DataReceipt {
         grant: g.art.id(),
-        category,
-        purpose,
+        category: category.into(),
+        purpose: purpose.into(),
         recipient: Some(s.controller.into()),
         used_at: at,
         quantity: 1,
@@ -668,16 +668,18 @@ fn inject(
             let s = &svcs[g.service];
             let active = g.start + 60;
             let base = || -> Result<DataReceipt, CliError> {
+                // Written as `sign` writes receipts: what the grant lists, by index.
                 Ok(DataReceipt {
                     grant: g.art.id(),
-                    category: g.grant.categories[0].clone(),
-                    purpose: s.own_purposes[0].clone(),
+                    category: g.grant.categories[0].clone().into(),
+                    purpose: s.own_purposes[0].clone().into(),
                     recipient: Some(s.controller.into()),
                     used_at: active,
                     quantity: 1,
                     precision: s.precision.map(|(lo, _)| lo * 5),
                     commitment: [7; 32],
-                })
+                }
+                .compact(&g.grant))
             };
             let (art, id) = match kind {
                 FindingKind::AfterWithdrawal => {
@@ -700,13 +702,13 @@ fn inject(
                 }
                 FindingKind::PurposeNotGranted => {
                     let mut r = base()?;
-                    r.purpose = term("dpv:Marketing")?;
+                    r.purpose = term("dpv:Marketing")?.into();
                     let a = r.sign_known_violation(&s.key, &known)?;
                     (Some(a.clone()), a.id())
                 }
                 FindingKind::CategoryNotGranted => {
                     let mut r = base()?;
-                    r.category = term("pd:Health")?;
+                    r.category = term("pd:Health")?.into();
                     let a = r.sign_known_violation(&s.key, &known)?;
                     (Some(a.clone()), a.id())
                 }

@@ -66,7 +66,7 @@ fn setup(name: &str) -> Setup {
     let grant = sample::signed_grant(&p, &offer).unwrap();
     let receipt = sample::signed_receipt(&p, &grant).unwrap();
     let mut r = sample::receipt(&grant).unwrap();
-    r.purpose = Term::new("dpv:Marketing").unwrap();
+    r.purpose = Term::new("dpv:Marketing").unwrap().into();
     let violation = r
         .sign_known_violation(
             &p.controller,

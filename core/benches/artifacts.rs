@@ -130,7 +130,12 @@ fn raw_sigs(a: &Artifact, keys: &HashMap<KeyId, &KeyPair>) -> Vec<RawSig> {
         .into_iter()
         .zip(slots)
         .map(|((tbs, sig), slot)| {
-            let kp = keys.get(&slot.kid).expect("signer is a sample party");
+            // A data receipt's kid is the thumbprint's first 8 bytes.
+            let kp = keys
+                .iter()
+                .find(|(k, _)| slot.kid.matches(k))
+                .map(|(_, kp)| *kp)
+                .expect("signer is a sample party");
             let public = kp.public_key();
             let alg: &'static dyn signature::VerificationAlgorithm = match public.algorithm() {
                 Algorithm::EdDSA => &signature::ED25519,
@@ -141,7 +146,7 @@ fn raw_sigs(a: &Artifact, keys: &HashMap<KeyId, &KeyPair>) -> Vec<RawSig> {
                 sig,
                 public: public.raw().to_vec(),
                 alg,
-                kid: slot.kid,
+                kid: kp.kid(),
             };
             UnparsedPublicKey::new(r.alg, &r.public)
                 .verify(&r.tbs, &r.sig)

@@ -158,13 +158,14 @@ impl World {
         salt[..8].copy_from_slice(&(i as u64).to_le_bytes());
         let r = DataReceipt {
             grant: self.grants[g].id(),
-            category: self.location.clone(),
+            category: self.location.clone().into(),
             purpose: if by_controller {
                 self.service.clone()
             } else {
                 self.planning.clone()
-            },
-            recipient: by_controller.then(|| CONTROLLER.to_owned()),
+            }
+            .into(),
+            recipient: by_controller.then(|| CONTROLLER.into()),
             used_at: T0 + DAY + (k % DAYS) * DAY + k / DAYS,
             quantity: 1,
             precision: Some(10),
@@ -499,7 +500,7 @@ fn breakdown(path: &str, m: usize) -> Res<()> {
         .map(|a| -> Res<_> {
             let m = Sign1::from_slice(a.as_bytes(), Tagging::Required)?;
             let kid = a.signer_kids().first().copied().ok_or("no signature")?;
-            let key = trust.get(&kid).ok_or("untrusted")?.key.clone();
+            let key = trust.find(&kid).ok_or("untrusted")?.key.clone();
             Ok((m.tbs(&[]), m.signature, key))
         })
         .collect::<Res<_>>()?;

@@ -25,6 +25,8 @@ pub use artifact::{
     Offer, OfferMismatch, Prepared, Recipient, Refusal, Signatory, ValueEstimate, ValueRecord,
     VerifiedSigner, VerifyError, Withdrawal, WithdrawnBy,
 };
+pub use artifact::{PartyRef, ReferenceError, ResolvedReceipt, TermRef};
+pub use keys::HeaderKid;
 pub use keys::{Algorithm, KeyError, KeyId, KeyPair, PublicKey, Role, Signer, TrustSet};
 pub use privacy::{commit, pseudonym, Commitment};
 pub use time::{IntoTime, Time, TimeError, TimeUnit};

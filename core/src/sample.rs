@@ -158,8 +158,8 @@ pub fn signed_refusal(p: &Parties, offer: &Artifact) -> Result<Artifact, Error> 
 pub fn receipt(grant: &Artifact) -> Result<DataReceipt, Error> {
     Ok(DataReceipt {
         grant: grant.id(),
-        category: t("pd:Location")?,
-        purpose: t("dpv:ServiceProvision")?,
+        category: t("pd:Location")?.into(),
+        purpose: t("dpv:ServiceProvision")?.into(),
         recipient: Some(CONTROLLER.into()),
         used_at: T0 + 7_200,
         quantity: 1,

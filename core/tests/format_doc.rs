@@ -606,6 +606,17 @@ fn value_note(ctx: Ctx, key: Option<&Value>, v: &Value) -> Option<String> {
         },
         (Ctx::Payload(_), Some(4 | 5 | 6 | -31)) | (Ctx::Limits, Some(3)) => u.map(utc),
         (Ctx::Payload(_), Some(-4)) => u.map(|s| format!("{} days", s / 86_400)),
+        // A data receipt's index into its grant's lists (FORMAT.md §4.7.1).
+        (Ctx::Payload(_), Some(-1)) if matches!(v, Value::Negative(_)) => {
+            Some(format!("the grant's purposes[{}]", -1 - v.as_i64()?))
+        }
+        (Ctx::Payload(_), Some(-2)) if matches!(v, Value::Negative(_)) => {
+            Some(format!("the grant's categories[{}]", -1 - v.as_i64()?))
+        }
+        (Ctx::Payload(_), Some(-3)) => match -1 - v.as_i64()? {
+            0 => Some("the grant's controller (aud)".into()),
+            i => Some(format!("the grant's recipients[{}]", i - 1)),
+        },
         (Ctx::Payload(_), Some(-1 | -2 | -6)) => term_name(v),
         (Ctx::Payload(_), Some(-21)) => u.and_then(|c| {
             ["app_ui", "web_form", "voice", "api", "imported"]

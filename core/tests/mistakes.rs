@@ -224,7 +224,7 @@ fn receipt_world() -> (Parties, Artifact, Artifact) {
 fn a_receipt_for_a_purpose_not_granted_is_refused_at_signing() {
     let (p, _, grant) = receipt_world();
     let mut r = sample::receipt(&grant).unwrap();
-    r.purpose = t("dpv:Marketing");
+    r.purpose = t("dpv:Marketing").into();
     let m = mistake(r.sign(&grant, &p.controller));
     assert!(matches!(
         &m,
@@ -237,7 +237,7 @@ fn a_receipt_for_a_purpose_not_granted_is_refused_at_signing() {
 fn a_receipt_for_a_category_not_granted_is_refused_at_signing() {
     let (p, _, grant) = receipt_world();
     let mut r = sample::receipt(&grant).unwrap();
-    r.category = t("pd:Health");
+    r.category = t("pd:Health").into();
     assert!(matches!(
         mistake(r.sign(&grant, &p.controller)),
         Mistake::NotCovered {
@@ -312,7 +312,7 @@ fn a_receipt_citing_the_offer_id_is_refused_with_a_hint() {
 fn a_receipt_the_grant_does_not_cover_is_signed_only_as_a_known_violation() {
     let (p, offer, grant) = receipt_world();
     let mut r = sample::receipt(&grant).unwrap();
-    r.purpose = t("dpv:Marketing");
+    r.purpose = t("dpv:Marketing").into();
     let a = r
         .sign_known_violation(
             &p.controller,

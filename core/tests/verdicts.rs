@@ -236,7 +236,9 @@ fn imported_grant_cannot_supersede_or_widen_a_persons_grant() {
     let under_partial = w.receipt(&partial, T0 + DAY);
     let mut u = sample::receipt(&wide).unwrap();
     u.used_at = T0 + DAY;
-    u.purpose = Term::new("https://city.example/purpose#UrbanPlanning").unwrap();
+    u.purpose = Term::new("https://city.example/purpose#UrbanPlanning")
+        .unwrap()
+        .into();
     let under_wide = u.sign(&wide, &w.p.controller).unwrap();
     let rep = w.audit(&[&w.offer, &partial, &wide, &under_partial, &under_wide]);
     // The person's grant stays in force (no after_supersession).
@@ -570,7 +572,9 @@ fn every_valid_copy_counts_once_per_id() {
     // Urban planning is granted to the controller and to the partner: both copies are covered.
     let mut r = sample::receipt(&w.grant).unwrap();
     r.recipient = None;
-    r.purpose = Term::new("https://city.example/purpose#UrbanPlanning").unwrap();
+    r.purpose = Term::new("https://city.example/purpose#UrbanPlanning")
+        .unwrap()
+        .into();
     r.quantity = 600;
     let by_partner = r.sign(&w.grant, &w.p.partner).unwrap();
     let by_controller = r.sign(&w.grant, &w.p.controller).unwrap();

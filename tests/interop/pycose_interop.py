@@ -212,13 +212,19 @@ def verify(raw, trust):
         return {"by": "subject", "kid": kid.hex()}
 
     def by_trusted(kid, sign, roles, party=None):
-        assert kid in trust, "key is trusted"
-        x, role, key_party = trust[kid]
-        assert sign(public_key(x)), "signature valid"
+        # FORMAT.md §3.2: 32 bytes, or (a data receipt) the thumbprint's
+        # first 8; every trusted key it matches is tried (RFC 9052: a hint).
+        assert len(kid) == 32 or (len(kid) == 8 and kind == "data_receipt")
+        matching = [k for k in trust if k[: len(kid)] == kid]
+        assert matching, "key is trusted"
+        signed = [k for k in matching if sign(public_key(trust[k][0]))]
+        assert signed, "signature valid"
+        full = signed[0]
+        x, role, key_party = trust[full]
         assert role in roles
         if party is not None:
             assert key_party == party
-        return {"by": "trusted", "kid": kid.hex(), "role": role, "party": key_party}
+        return {"by": "trusted", "kid": full.hex(), "role": role, "party": key_party}
 
     signers = []
     if isinstance(msg, Sign1Message):
@@ -306,6 +312,12 @@ def test_references_pseudonyms_and_commitments_follow_the_rules(examples):
         assert p[name][1][-23] == subject_key(person.x), name
     salt, data = bytes([0x09] * 16), b"52.5200,13.4050"
     assert p["data_receipt"][1][-42] == commitment(salt, data)
+    # FORMAT.md §4.7.1: the receipt names what its grant lists by index,
+    # written -1 - i: purposes[i], categories[i], parties [aud] + recipients.
+    receipt, grant = p["data_receipt"][1], p["grant"][1]
+    assert receipt[-1] == -1 and grant[-1][0] == 1  # dpv:ServiceProvision
+    assert receipt[-2] == -1 and grant[-2][0] == 32  # pd:Location
+    assert receipt[-3] == -1 and grant[3] == "traffic.example"  # the controller
     shown = b"We use your location to route you around traffic."
     assert p["offer"][1][-9][2] == hashlib.sha256(shown).digest()
 
@@ -329,8 +341,8 @@ def test_cbor2_canonical_is_not_rfc8949_order():
 # Part 2: artifacts made with pycose, verified by consentkit.
 
 
-def sign1(kind, payload, key, protected_style="phdr_encoded"):
-    kid = thumbprint(key.x)
+def sign1(kind, payload, key, protected_style="phdr_encoded", kid_len=32):
+    kid = thumbprint(key.x)[:kid_len]
     typ = KINDS[kind][0]
     if protected_style == "phdr_encoded":
         msg = Sign1Message(phdr_encoded=det({1: -8, 4: kid, 16: typ}), payload=det(payload))
@@ -477,6 +489,31 @@ def person_only_grant(raw):
     return cbor2.dumps(msg)
 
 
+def test_consentkit_verifies_a_compact_receipt_made_with_pycose(made_with_pycose, examples, tmp_path):
+    """A receipt naming the grant's purpose, category and recipient by index
+    (FORMAT.md §4.7.1), built and signed with pycose, verifies."""
+    controller = key_from_seed(CONTROLLER_SEED)
+    grant_payload = cbor2.loads(CoseMessage.decode(made_with_pycose["grant"]).payload)
+    assert grant_payload[-1] == [8] and grant_payload[-2] == [32] and grant_payload[-3] == [PARTNER]
+    # purposes[0], categories[0], parties[1] = recipients[0] (parties[0] is the controller).
+    # The kid: the thumbprint's first 8 bytes (FORMAT.md §3.2).
+    payload = {**new_receipt(det(grant_payload)), -1: -1, -2: -1, -3: -2}
+    raw = sign1("data_receipt", payload, controller, kid_len=8)
+    full = sign1("data_receipt", new_receipt(det(grant_payload)), controller)
+    assert len(raw) <= 200 and len(raw) + 24 < len(full)
+    r = consentkit_verify(raw, examples["trust"][1], tmp_path, "compact_receipt")
+    assert r.returncode == 0, f"consentkit rejected the compact pycose receipt: {r.stderr}"
+    out = json.loads(r.stdout)
+    assert out["kind"] == "data_receipt"
+    assert out["id"] == digest("data_receipt", det(payload))[:16].hex()
+    # The signer is named by its whole thumbprint.
+    assert out["signers"][0]["kid"] == thumbprint(controller.x).hex()
+    # A short kid on any other kind is refused.
+    offer = sign1("offer", new_offer(), controller, kid_len=8)
+    r = consentkit_verify(offer, examples["trust"][1], tmp_path, "short_kid_offer")
+    assert r.returncode == 1 and "kid must be a 32-byte key thumbprint, found 8 bytes" in r.stderr, r.stderr
+
+
 def test_consentkit_rejects_broken_pycose_artifacts(made_with_pycose, examples, tmp_path):
     """The positive test above can fail: these must be refused, each for
     the reason FORMAT.md gives."""
@@ -506,6 +543,10 @@ def test_consentkit_rejects_broken_pycose_artifacts(made_with_pycose, examples, 
         "unsorted protected header": (unsorted_header(), "canonical order"),
         "kid in unprotected header": (kid_unprotected(), "unprotected header must be empty"),
         "built-in term as text": (sign1("data_receipt", {**base, -2: "pd:Location"}, controller), "its code"),
+        "index no grant can have": (
+            sign1("data_receipt", {**base, -1: -257}, controller),
+            "past the end of any grant's list",
+        ),
         "offer signed by the partner": (
             sign1("offer", new_offer(), partner),
             "may not sign",

@@ -184,9 +184,9 @@ pub(crate) fn receipt_input(v: &JsValue) -> Result<DataReceipt, CkError> {
     )?;
     Ok(DataReceipt {
         grant: artifact_id(&o.str("grant")?, "receipt.grant")?,
-        category: o.term("category")?,
-        purpose: o.term("purpose")?,
-        recipient: o.opt_str("recipient")?,
+        category: o.term("category")?.into(),
+        purpose: o.term("purpose")?.into(),
+        recipient: o.opt_str("recipient")?.map(Into::into),
         used_at: o.u64("used_at")?,
         quantity: o.u32("quantity")?,
         precision: o.opt_u32("precision")?,

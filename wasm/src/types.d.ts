@@ -54,7 +54,7 @@ export type FindingKind =
   | "future_dated" | "not_in_log" | "log_inconsistent" | "withdrawal_backdated"
   | "imported_over_person" | "void_grant_used" | "supersedes_other_person" | "conflicting_copies"
   | "not_witnessed" | "witnessed_backdated"
-  | "stale_status";
+  | "stale_status" | "grant_index_out_of_range";
 
 /**
  * A synchronous signer implemented in JavaScript (`ExternalKey.fromCallback`).
@@ -225,8 +225,15 @@ export interface WithdrawalBody {
   grant: string; issued_at: number; effective_at: number; by: "person" | "controller";
   reason: string | null; subject_key: string | null;
 }
+/**
+ * A data receipt's purpose, category or recipient named by its index in the
+ * receipt's grant (docs/FORMAT.md §4.7.1): purposes[i], categories[i], or
+ * for the recipient 0 = the grant's controller, i = its recipient i - 1.
+ */
+export interface GrantIndex { granted: number }
 export interface DataReceiptBody {
-  grant: string; category: string; purpose: string; recipient: string | null;
+  grant: string; category: string | GrantIndex; purpose: string | GrantIndex;
+  recipient: string | GrantIndex | null;
   used_at: number; quantity: number; precision: number | null; commitment: string;
 }
 export interface ValueRecordBody { grant: string; issued_at: number; benefit: Required<Benefit> }

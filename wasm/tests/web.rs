@@ -10,10 +10,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use consentkit_wasm::error::{is_consentkit_error, CkError};
-use consentkit_wasm::issuer::Controller;
+use consentkit_wasm::issuer::Issuer;
 use consentkit_wasm::keys::{JsKey, JsPublicKey, JsTrustSet};
 use consentkit_wasm::signer::ExternalKey;
-use consentkit_wasm::verify::{audit, decodeArtifact, inspect, verify, verify_bundle};
+use consentkit_wasm::verify::{audit, decode, inspect, verify, verify_bundle};
 use consentkit_wasm::wallet::JsWallet;
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -104,21 +104,21 @@ fn js_code(e: CkError) -> String {
 
 struct Deal {
     controller: JsKey,
-    issuer: Controller,
+    issuer: Issuer,
     offer: Vec<u8>,
     digest: String,
 }
 
 fn deal(wallet: &mut JsWallet) -> Deal {
     let controller = JsKey::generate(None).unwrap();
-    let issuer = Controller::new(&controller);
-    let offer = issuer.makeOffer(offer_input(CONTROLLER, T0)).unwrap();
+    let issuer = Issuer::new(&controller);
+    let offer = issuer.offer(offer_input(CONTROLLER, T0)).unwrap();
     wallet
         .trust_key(&controller.public_key(), "controller", CONTROLLER)
         .unwrap();
     let found = wallet.receive(&offer, T0).unwrap();
     assert_eq!(len(&found), 0);
-    let view = decodeArtifact(&offer).unwrap();
+    let view = decode(&offer).unwrap();
     let digest = get(&view, "digest").as_string().unwrap();
     Deal {
         controller,
@@ -130,10 +130,7 @@ fn deal(wallet: &mut JsWallet) -> Deal {
 
 #[wasm_bindgen_test]
 fn errors_are_consentkit_errors_with_stable_codes() {
-    assert_eq!(
-        js_code(decodeArtifact(&[0xff]).err().unwrap()),
-        "INVALID_INPUT"
-    );
+    assert_eq!(js_code(decode(&[0xff]).err().unwrap()), "INVALID_INPUT");
     assert_eq!(
         js_code(JsKey::from_cose_key(b"garbage").err().unwrap()),
         "INVALID_INPUT"
@@ -156,8 +153,8 @@ fn errors_are_consentkit_errors_with_stable_codes() {
     );
     // A JS value that is not a plain object.
     let bad: consentkit_wasm::issuer::OfferInputJs = JsValue::from(3).unchecked_into();
-    let issuer = Controller::new(&JsKey::generate(None).unwrap());
-    let e = issuer.makeOffer(bad).err().unwrap();
+    let issuer = Issuer::new(&JsKey::generate(None).unwrap());
+    let e = issuer.offer(bad).err().unwrap();
     assert_eq!(js_code(e), "INVALID_INPUT");
 }
 
@@ -174,18 +171,16 @@ fn a_wallet_accepts_shares_withdraws_and_flags_a_late_receipt() {
         )
         .unwrap();
     assert_eq!(len(&w.receive(&grant, T0 + 60.0).unwrap()), 0);
-    let grant_id = get(&decodeArtifact(&grant).unwrap(), "id")
-        .as_string()
-        .unwrap();
+    let grant_id = get(&decode(&grant).unwrap(), "id").as_string().unwrap();
     let r = d
         .issuer
-        .issueReceipt(receipt_input(&grant_id, T0 + 120.0), &grant)
+        .receipt(receipt_input(&grant_id, T0 + 120.0), &grant)
         .unwrap();
     assert_eq!(len(&w.receive(&r, T0 + 200.0).unwrap()), 0);
     w.withdraw(&grant_id, T0 + 300.0).unwrap();
     let late = d
         .issuer
-        .issueReceipt(receipt_input(&grant_id, T0 + 400.0), &grant)
+        .receipt(receipt_input(&grant_id, T0 + 400.0), &grant)
         .unwrap();
     let v = w.receive(&late, T0 + 500.0).unwrap();
     assert_eq!(len(&v), 1);
@@ -220,8 +215,8 @@ fn a_javascript_callback_signs_and_its_failures_are_signer_errors() {
         .unwrap();
     // The callback key signs as a controller (wallets take one key per
     // controller through `bindKey` and `prepare…`/`complete`).
-    let offer = Controller::from_external(&ext)
-        .makeOffer(offer_input(CONTROLLER, T0))
+    let offer = Issuer::from_external(&ext)
+        .offer(offer_input(CONTROLLER, T0))
         .unwrap();
     let mut w = JsWallet::create(JsValue::UNDEFINED).unwrap();
     w.trust_key(&ext.public_key(), "controller", CONTROLLER)
@@ -229,16 +224,16 @@ fn a_javascript_callback_signs_and_its_failures_are_signer_errors() {
     assert_eq!(len(&w.receive(&offer, T0).unwrap()), 0);
 
     let throwing = ExternalKey::from_callback(throwing_signer(&public)).unwrap();
-    let e = Controller::from_external(&throwing)
-        .makeOffer(offer_input(CONTROLLER, T0))
+    let e = Issuer::from_external(&throwing)
+        .offer(offer_input(CONTROLLER, T0))
         .err()
         .unwrap();
     assert!(e.message.contains("token unplugged"), "{}", e.message);
     assert_eq!(js_code(e), "SIGNER");
 
     let promising = ExternalKey::from_callback(promise_signer(&public)).unwrap();
-    let e = Controller::from_external(&promising)
-        .makeOffer(offer_input(CONTROLLER, T0))
+    let e = Issuer::from_external(&promising)
+        .offer(offer_input(CONTROLLER, T0))
         .err()
         .unwrap();
     assert!(e.message.contains("Promise"), "{}", e.message);
@@ -303,9 +298,7 @@ async fn a_non_extractable_webcrypto_key_signs_a_grant_in_two_steps() {
     assert_eq!(get(&person, "by").as_string().unwrap(), "subject");
     assert_eq!(get(&person, "kid").as_string().unwrap(), public.kid());
     // Withdraw in two steps too, then reopen the wallet with the same key.
-    let grant_id = get(&decodeArtifact(&grant).unwrap(), "id")
-        .as_string()
-        .unwrap();
+    let grant_id = get(&decode(&grant).unwrap(), "id").as_string().unwrap();
     let p = w.prepare_withdraw(&grant_id, T0 + 120.0).unwrap();
     let sig: Uint8Array = webcrypto_sign(&pair, &p.message()).await.unchecked_into();
     w.complete(&p, &sig.to_vec()).unwrap();

@@ -150,8 +150,8 @@ impl DataReceipt {
         Grant::from_artifact(grant)?;
         Ok(DataReceipt {
             grant: grant.id(),
-            category,
-            purpose,
+            category: category.into(),
+            purpose: purpose.into(),
             recipient: None,
             used_at: at.into_time()?,
             quantity: 1,

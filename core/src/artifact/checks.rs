@@ -196,6 +196,9 @@ pub enum Mistake {
         /// The grant given.
         given: ArtifactId,
     },
+    /// The receipt names an item by index that its grant does not list.
+    #[error(transparent)]
+    Reference(#[from] super::ReferenceError),
     /// The use the receipt records is not covered by its grant.
     #[error("grant {grant} does not cover this use: {denial}")]
     NotCovered {
@@ -334,15 +337,13 @@ pub(crate) fn receipt_fits_grant(
             given: grant.id(),
         });
     }
-    let recipient = receipt
-        .recipient
-        .clone()
-        .unwrap_or_else(|| g.controller.clone());
+    let named = receipt.resolve(g).map_err(Mistake::Reference)?;
+    let recipient = named.recipient.unwrap_or_else(|| g.controller.clone());
     let record = GrantRecord::new(grant.id(), g.clone());
     record
         .permits(&DataUse {
-            category: receipt.category.clone(),
-            purpose: receipt.purpose.clone(),
+            category: named.category,
+            purpose: named.purpose,
             recipient,
             signer: g.controller.clone(),
             at: receipt.used_at,

@@ -1,6 +1,7 @@
 //! Strict reading of payload maps: every key an integer, every field of the
 //! expected type, no field left unread.
 
+use crate::artifact::refs::{PartyRef, TermRef, MAX_INDEX};
 use crate::artifact::{ArtifactError, ArtifactKind};
 use crate::cbor::Value;
 use crate::keys::{parse_cose_key, PublicKey};
@@ -51,6 +52,10 @@ impl Fields {
     fn take(&mut self, key: i64) -> Option<Value> {
         let pos = self.entries.iter().position(|(k, _)| *k == key)?;
         Some(self.entries.swap_remove(pos).1)
+    }
+
+    fn put_back(&mut self, key: i64, v: Value) {
+        self.entries.push((key, v));
     }
 
     fn missing(&self, field: &'static str) -> ArtifactError {
@@ -208,6 +213,48 @@ impl Fields {
     pub(crate) fn term(&mut self, key: i64, field: &'static str) -> Result<Term, ArtifactError> {
         let v = self.value(key, field)?;
         self.term_of(&v, field)
+    }
+
+    /// A data receipt's purpose or category: a term, or (a negative
+    /// integer `-1 - i`) item `i` of the grant's list.
+    pub(crate) fn term_ref(
+        &mut self,
+        key: i64,
+        field: &'static str,
+    ) -> Result<TermRef, ArtifactError> {
+        match self.value(key, field)? {
+            Value::Negative(n) => Ok(TermRef::Granted(self.index(n, MAX_INDEX - 1, field)?)),
+            v => Ok(TermRef::Term(self.term_of(&v, field)?)),
+        }
+    }
+
+    /// A data receipt's recipient: a party id, or (a negative integer
+    /// `-1 - i`) party `i` of the grant (0: its controller).
+    pub(crate) fn opt_party_ref(
+        &mut self,
+        key: i64,
+        field: &'static str,
+    ) -> Result<Option<PartyRef>, ArtifactError> {
+        match self.opt_value(key) {
+            Some(Value::Negative(n)) => {
+                Ok(Some(PartyRef::Granted(self.index(n, MAX_INDEX, field)?)))
+            }
+            Some(v) => {
+                self.put_back(key, v);
+                Ok(self.opt_text(key, field)?.map(PartyRef::Party))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// An index `n` (written `-1 - n`) of at most `max`.
+    fn index(&self, n: u64, max: u64, field: &'static str) -> Result<u16, ArtifactError> {
+        u16::try_from(n).ok().filter(|_| n <= max).ok_or_else(|| {
+            self.invalid(
+                field,
+                format!("index {n} is past the end of any grant's list (at most {max})"),
+            )
+        })
     }
 
     pub(crate) fn term_of(&self, v: &Value, field: &'static str) -> Result<Term, ArtifactError> {

@@ -19,7 +19,9 @@ use crate::cose::{
     self, CoseError, Headers, Sign, Sign1, Tagging, HDR_ALG, HDR_CRIT, HDR_KID, HDR_TYP, TAG_SIGN,
     TAG_SIGN1,
 };
-use crate::keys::{check_signature, Algorithm, KeyError, KeyId, PublicKey, Role, Signer, TrustSet};
+use crate::keys::{
+    check_signature, Algorithm, HeaderKid, KeyError, KeyId, PublicKey, Role, Signer, TrustSet,
+};
 use crate::time::IntoTime;
 use crate::vocab::Term;
 
@@ -27,6 +29,7 @@ mod build;
 mod checks;
 mod fields;
 mod payload;
+mod refs;
 
 use checks::Slot;
 pub use checks::{offer_mismatches, KnownViolation, Mistake, OfferMismatch};
@@ -36,6 +39,7 @@ pub use payload::{
     Benefit, BenefitKind, CollectionMethod, DataReceipt, Grant, Limits, Notice, Offer, Pseudonym,
     Recipient, Refusal, Time, ValueEstimate, ValueRecord, Withdrawal, WithdrawnBy,
 };
+pub use refs::{PartyRef, ReferenceError, ResolvedReceipt, TermRef};
 
 /// Largest encoded artifact accepted, in bytes (64 KiB).
 pub const MAX_ARTIFACT_SIZE: usize = 64 * 1024;
@@ -270,8 +274,9 @@ pub enum ArtifactError {
 pub struct SignatureSlot {
     /// The header algorithm.
     pub alg: Algorithm,
-    /// The header key id.
-    pub kid: KeyId,
+    /// The header key id: the whole thumbprint, or (data receipts) its
+    /// first 8 bytes; [`Artifact::verify`] names the key that signed.
+    pub kid: HeaderKid,
     /// The signature bytes.
     pub signature: Vec<u8>,
     /// The protected header bytes of this signature (COSE_Sign) or the message (COSE_Sign1).
@@ -574,9 +579,11 @@ impl From<crate::time::TimeError> for Error {
 }
 
 fn protected_sign1(kind: ArtifactKind, alg: Algorithm, kid: &KeyId) -> Vec<u8> {
+    // A data receipt names its signer by the thumbprint's first 8 bytes (FORMAT.md §3.2).
+    let kid = HeaderKid::of(kid, kind == ArtifactKind::DataReceipt);
     Value::Map(vec![
         (Value::int(HDR_ALG), Value::int(alg.cose_id())),
-        (Value::int(HDR_KID), Value::bytes(kid.0.to_vec())),
+        (Value::int(HDR_KID), Value::bytes(kid.as_bytes().to_vec())),
         (Value::int(HDR_TYP), Value::Unsigned(kind.typ())),
     ])
     .to_vec()
@@ -634,8 +641,9 @@ impl Artifact {
         &self.signatures
     }
 
-    /// The key ids that signed, in order.
-    pub fn signer_kids(&self) -> Vec<KeyId> {
+    /// The key ids the signatures' headers name, in order (a data
+    /// receipt's is the first 8 bytes of the thumbprint).
+    pub fn signer_kids(&self) -> Vec<HeaderKid> {
         self.signatures.iter().map(|s| s.kid).collect()
     }
 
@@ -780,12 +788,12 @@ impl Artifact {
                 artifact: label.clone(),
                 reason: "no signature".into(),
             })?;
-        if slot.kid != key.kid() {
+        if !slot.kid.matches(&key.kid()) {
             return Err(VerifyError::SubjectKeyMismatch { artifact: label });
         }
         self.check_slot(slot, key, crypto)?;
         Ok(VerifiedSigner {
-            kid: slot.kid,
+            kid: key.kid(),
             signatory: Signatory::Subject,
         })
     }
@@ -821,13 +829,27 @@ impl Artifact {
         party: Option<&str>,
         crypto: bool,
     ) -> Result<VerifiedSigner, VerifyError> {
-        let t = trust
-            .get(&slot.kid)
-            .ok_or_else(|| VerifyError::UntrustedKey {
-                artifact: self.label_str(),
-                kid: slot.kid.to_string(),
-            })?;
-        self.check_slot(slot, &t.key, crypto)?;
+        // A kid is a hint (RFC 9052 §3.1): a short one may match several
+        // trusted keys; the one whose signature verifies signed.
+        let t = match trust.matching(&slot.kid).as_slice() {
+            [] => {
+                return Err(VerifyError::UntrustedKey {
+                    artifact: self.label_str(),
+                    kid: slot.kid.to_string(),
+                })
+            }
+            [one] => {
+                self.check_slot(slot, &one.key, crypto)?;
+                *one
+            }
+            many => many
+                .iter()
+                .copied()
+                .find(|t| self.check_slot(slot, &t.key, true).is_ok())
+                .ok_or_else(|| VerifyError::SignatureInvalid {
+                    artifact: self.label_str(),
+                })?,
+        };
         if !roles.contains(&t.role) {
             return Err(VerifyError::WrongRole {
                 artifact: self.label_str(),
@@ -846,7 +868,7 @@ impl Artifact {
             }
         }
         Ok(VerifiedSigner {
-            kid: slot.kid,
+            kid: t.key.kid(),
             signatory: Signatory::Trusted {
                 role: t.role,
                 party: t.party.clone(),
@@ -1062,7 +1084,7 @@ impl Artifact {
         }
         #[derive(Serialize)]
         struct SignerView {
-            kid: KeyId,
+            kid: HeaderKid,
             alg: Algorithm,
         }
         let view = View {
@@ -1283,15 +1305,19 @@ fn slot_of(
 ) -> Result<SignatureSlot, ArtifactError> {
     let alg = cose::algorithm_of(h.get_protected(HDR_ALG))?;
     let kid = match h.get_protected(HDR_KID) {
-        Some(Value::Bytes(b)) => KeyId::from_slice(b).ok_or_else(|| {
-            header_err(
-                kind,
-                format!(
-                    "kid must be a 32-byte key thumbprint, found {} bytes",
-                    b.len()
-                ),
-            )
-        })?,
+        Some(Value::Bytes(b)) => {
+            let receipt = kind == ArtifactKind::DataReceipt;
+            HeaderKid::from_slice(b, receipt).ok_or_else(|| {
+                header_err(
+                    kind,
+                    format!(
+                        "kid must be a 32-byte key thumbprint{}, found {} bytes",
+                        if receipt { " or its first 8 bytes" } else { "" },
+                        b.len()
+                    ),
+                )
+            })?
+        }
         Some(other) => {
             return Err(header_err(
                 kind,
@@ -1551,7 +1577,9 @@ impl DataReceipt {
     /// was given until it expires). A use the grant does not cover is
     /// refused ([`Mistake::NotCovered`]), and so is a receipt citing
     /// another artifact's id. To record a use the grant does not cover,
-    /// say so: [`DataReceipt::sign_known_violation`].
+    /// say so: [`DataReceipt::sign_known_violation`]. The purpose, category
+    /// and recipient are written as their index in the grant's lists
+    /// ([`DataReceipt::compact`]), which keeps the receipt small.
     pub fn sign(&self, grant: &Artifact, signer: &dyn Signer) -> Result<Artifact, Error> {
         self.prepare(grant, &signer.public_key())?.sign_with(signer)
     }
@@ -1562,7 +1590,9 @@ impl DataReceipt {
         // An instant in the wrong unit is named as such, before it reads as out of the grant.
         checks::check_times(&Body::DataReceipt(self.clone()))?;
         checks::receipt_fits_grant(self, grant)?;
-        self.prepare_unchecked(signer)
+        // The grant is known here: name what it lists by index (FORMAT.md §4.7.1).
+        self.compact(Grant::from_artifact(grant)?)
+            .prepare_unchecked(signer)
     }
 
     /// Signs a receipt the caller knows its grant does not cover (a

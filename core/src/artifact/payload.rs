@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::fields::{canonical_set, check_sorted_unique, map, Fields};
+use super::refs::{PartyRef, TermRef};
 use super::{ArtifactError, ArtifactId, ArtifactKind, Digest};
 use crate::cbor::Value;
 use crate::keys::PublicKey;
@@ -953,13 +954,15 @@ impl Withdrawal {
 pub struct DataReceipt {
     /// The grant used.
     pub grant: ArtifactId,
-    /// The data category used.
-    pub category: Term,
-    /// The purpose of the use.
-    pub purpose: Term,
-    /// Who received the data: a partner, or the controller itself. `None`
-    /// means the signer's own party (a partner recording its own use).
-    pub recipient: Option<String>,
+    /// The data category used: a term, or its index in the grant's
+    /// categories ([`DataReceipt::resolve`] reads it).
+    pub category: TermRef,
+    /// The purpose of the use: a term, or its index in the grant's purposes.
+    pub purpose: TermRef,
+    /// Who received the data: a partner, or the controller itself (a party
+    /// id, or its index among the grant's parties). `None` means the
+    /// signer's own party (a partner recording its own use).
+    pub recipient: Option<PartyRef>,
     /// When (CWT `iat`).
     pub used_at: Time,
     /// How many data points (default 1).
@@ -977,7 +980,7 @@ impl DataReceipt {
             (IAT, Some(Value::Unsigned(self.used_at))),
             (PURPOSES, Some(self.purpose.to_value())),
             (CATEGORIES, Some(self.category.to_value())),
-            (RECIPIENTS, self.recipient.clone().map(Value::Text)),
+            (RECIPIENTS, self.recipient.as_ref().map(PartyRef::to_value)),
             (GRANT, Some(Value::bytes(self.grant.0.to_vec()))),
             (
                 QUANTITY,
@@ -999,9 +1002,9 @@ impl DataReceipt {
         };
         let r = DataReceipt {
             grant: ArtifactId(f.bytes_n::<16>(GRANT, "grant")?),
-            category: f.term(CATEGORIES, "category")?,
-            purpose: f.term(PURPOSES, "purpose")?,
-            recipient: f.opt_text(RECIPIENTS, "recipient")?,
+            category: f.term_ref(CATEGORIES, "category")?,
+            purpose: f.term_ref(PURPOSES, "purpose")?,
+            recipient: f.opt_party_ref(RECIPIENTS, "recipient")?,
             used_at: f.uint(IAT, "used_at")?,
             quantity,
             precision: f.opt_u32(PRECISION, "precision")?,

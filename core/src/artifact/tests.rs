@@ -708,7 +708,7 @@ mod prop {
             let offer = sample::signed_offer(&p).unwrap();
             let grant = sample::signed_grant(&p, &offer).unwrap();
             let mut r = sample::receipt(&grant).unwrap();
-            r.quantity = qty; r.precision = prec; r.used_at = at; r.commitment = c; r.recipient = Some(recipient);
+            r.quantity = qty; r.precision = prec; r.used_at = at; r.commitment = c; r.recipient = Some(recipient.into());
             // Any recipient: not necessarily one the grant names.
             let a = r.sign_known_violation(&p.controller, &KnownViolation::new("round trip")).unwrap();
             let back = Artifact::decode(a.as_bytes()).unwrap();

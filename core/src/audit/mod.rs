@@ -30,7 +30,7 @@ use crate::artifact::{
 };
 use crate::cbor::seq::{Framed, SeqReader};
 use crate::cbor::{self, Value};
-use crate::keys::{KeyId, PublicKey, TrustSet};
+use crate::keys::{HeaderKid, PublicKey, TrustSet};
 use crate::lifecycle::{grant_exceeds_offer, ConsentState, DataUse, Denial, GrantRecord, DAY};
 
 mod identify;
@@ -132,6 +132,10 @@ pub enum FindingKind {
     /// `ttl` before the list's `iat`: partners were told a withdrawn grant
     /// stands. A finding against the controller.
     StaleStatus,
+    /// A data receipt names its purpose, category or recipient by an index
+    /// into its grant's lists (docs/FORMAT.md §4.7.1) that the grant does
+    /// not have: the use cannot be read, so it is covered by nothing.
+    GrantIndexOutOfRange,
 }
 
 impl FindingKind {
@@ -167,6 +171,7 @@ impl FindingKind {
             FindingKind::NotWitnessed => "not_witnessed",
             FindingKind::WitnessedBackdated => "witnessed_backdated",
             FindingKind::StaleStatus => "stale_status",
+            FindingKind::GrantIndexOutOfRange => "grant_index_out_of_range",
         }
     }
 }
@@ -530,7 +535,7 @@ struct More {
     /// however many copies an id has).
     other_hashes: HashSet<(ArtifactId, [u8; 16])>,
     /// Trusted signers seen on copies, by key id: index into `signer_names`.
-    signer_codes: HashMap<KeyId, u16>,
+    signer_codes: HashMap<HeaderKid, u16>,
     signer_names: Vec<String>,
     /// The smallest findings, at most [`MAX_FINDINGS`].
     findings: BinaryHeap<Ranked>,
@@ -690,7 +695,7 @@ impl<'t> State<'t> {
         if let Some(&c) = self.more.signer_codes.get(&slot.kid) {
             return c;
         }
-        match self.trust.get(&slot.kid) {
+        match self.trust.find(&slot.kid) {
             Some(_) if self.more.signer_names.len() >= usize::from(SIGNER_OTHER_TRUSTED) => {
                 SIGNER_OTHER_TRUSTED
             }
@@ -707,7 +712,7 @@ impl<'t> State<'t> {
                 .signatures()
                 .first()
                 .zip(subject_key_of(a))
-                .is_some_and(|(s, k)| s.kid == k.kid()) =>
+                .is_some_and(|(s, k)| s.kid.matches(&k.kid())) =>
             {
                 SIGNER_SUBJECT
             }
@@ -1237,10 +1242,30 @@ impl<'t> State<'t> {
                     );
                     return;
                 }
+                // Indexes into the grant's lists are read against the grant the receipt cites.
+                let named = match r.resolve(&rec.grant) {
+                    Ok(named) => named,
+                    Err(e) => {
+                        if self.first_valid(a.id()) {
+                            self.controller(&controller).receipts += 1;
+                            self.day(used_at).receipts += 1;
+                            self.future(&a, used_at, offset, Some(controller.clone()));
+                        }
+                        self.finding(
+                            FindingKind::GrantIndexOutOfRange,
+                            Some(a.id()),
+                            Some(a.kind()),
+                            Some(controller),
+                            offset,
+                            format!("receipt {} by {signer}: {e}", a.id()),
+                        );
+                        return;
+                    }
+                };
                 let u = DataUse {
-                    category: r.category.clone(),
-                    purpose: r.purpose.clone(),
-                    recipient: r.recipient.clone().unwrap_or_else(|| signer.clone()),
+                    category: named.category,
+                    purpose: named.purpose,
+                    recipient: named.recipient.unwrap_or_else(|| signer.clone()),
                     signer: signer.clone(),
                     at: r.used_at,
                     precision: r.precision,

@@ -51,7 +51,9 @@ fn a_valid_history_gives_no_finding() {
     let r2 = {
         let mut r = sample::receipt(&w.grant).unwrap();
         r.recipient = None;
-        r.purpose = Term::new("https://city.example/purpose#UrbanPlanning").unwrap();
+        r.purpose = Term::new("https://city.example/purpose#UrbanPlanning")
+            .unwrap()
+            .into();
         r.sign(&w.grant, &w.p.partner).unwrap()
     };
     let v = sample::signed_value_record(&w.p, &w.grant).unwrap();
@@ -127,12 +129,12 @@ fn each_finding_kind_from_a_minimal_history() {
     // unknown_offer
     cases.push((FindingKind::UnknownOffer, seq(&[&w.grant])));
     // purpose / category / recipient not granted
-    let r = receipt(&w, |r| r.purpose = t("dpv:Marketing"));
+    let r = receipt(&w, |r| r.purpose = t("dpv:Marketing").into());
     cases.push((
         FindingKind::PurposeNotGranted,
         seq(&[&w.offer, &w.grant, &r]),
     ));
-    let r = receipt(&w, |r| r.category = t("pd:Health"));
+    let r = receipt(&w, |r| r.category = t("pd:Health").into());
     cases.push((
         FindingKind::CategoryNotGranted,
         seq(&[&w.offer, &w.grant, &r]),
@@ -296,7 +298,9 @@ fn a_broken_tail_is_reported_and_the_rest_audited() {
 #[test]
 fn reports_render() {
     let w = world();
-    let r = receipt(&w, |r| r.purpose = Term::new("dpv:Marketing").unwrap());
+    let r = receipt(&w, |r| {
+        r.purpose = Term::new("dpv:Marketing").unwrap().into()
+    });
     let rep = run(&w, &[&r]);
     let text = render_text(&rep);
     assert!(text.contains("purpose_not_granted"), "{text}");
@@ -368,7 +372,7 @@ mod prop {
                 let a = if *to_partner {
                     let mut r = sample::receipt(&w.grant).unwrap();
                     r.recipient = None;
-                    r.purpose = Term::new("https://city.example/purpose#UrbanPlanning").unwrap();
+                    r.purpose = Term::new("https://city.example/purpose#UrbanPlanning").unwrap().into();
                     r.used_at = at; r.precision = Some(*prec); r.quantity = *qty;
                     r.sign_known_violation(&w.p.partner, &known()).unwrap()
                 } else {

@@ -72,6 +72,8 @@ pub struct TrustedKey {
 pub struct TrustSet {
     keys: HashMap<KeyId, TrustedKey>,
     order: Vec<KeyId>,
+    /// The keys by the first 8 bytes of their id (short `kid` headers).
+    pub(super) by_prefix: HashMap<[u8; super::hint::SHORT_KID_LEN], Vec<KeyId>>,
 }
 
 const ROLE_LABEL: &str = "role";
@@ -88,6 +90,10 @@ impl TrustSet {
         let kid = key.kid();
         if !self.keys.contains_key(&kid) {
             self.order.push(kid);
+            self.by_prefix
+                .entry(super::hint::prefix(&kid))
+                .or_default()
+                .push(kid);
         }
         self.keys.insert(
             kid,

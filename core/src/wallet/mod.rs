@@ -1500,22 +1500,26 @@ impl Wallet {
                     let signer = a
                         .signatures()
                         .first()
-                        .and_then(|s| self.trust.get(&s.kid))
+                        .and_then(|s| self.trust.find(&s.kid))
                         .map(|t| t.party.clone())
                         .unwrap_or_default();
-                    let recipient = r.recipient.clone().unwrap_or(signer);
+                    // A receipt whose indexes its grant does not have shows nothing.
+                    let Ok(named) = r.resolve(&g.grant) else {
+                        continue;
+                    };
+                    let recipient = named.recipient.unwrap_or(signer);
                     let key = (
                         g.grant.controller.clone(),
                         recipient.clone(),
-                        r.category.to_string(),
-                        r.purpose.to_string(),
+                        named.category.to_string(),
+                        named.purpose.to_string(),
                         r.grant,
                     );
                     let e = shared.entry(key).or_insert(Shared {
                         controller: g.grant.controller.clone(),
                         recipient,
-                        category: r.category.to_string(),
-                        purpose: r.purpose.to_string(),
+                        category: named.category.to_string(),
+                        purpose: named.purpose.to_string(),
                         grant: r.grant,
                         uses: 0,
                         first: r.used_at,

@@ -1148,7 +1148,7 @@ fn withdraw_purpose_withdraws_the_grant_and_regrants_the_other_purposes() {
     let rest_cs = out[1].countersign(&offer, &p.controller).unwrap();
     w.receive(rest_cs.as_bytes(), T0 + 1_100).unwrap();
     let mut planning = sample::receipt(&rest_cs).unwrap();
-    planning.purpose = term(PLANNING);
+    planning.purpose = term(PLANNING).into();
     planning.recipient = Some(PARTNER.into());
     planning.used_at = T0 + 2_000;
     let (_, v) = w
