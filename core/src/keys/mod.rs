@@ -20,11 +20,11 @@ mod hint;
 mod p256;
 mod sig_encoding;
 mod trust;
+pub use hint::{HeaderKid, SHORT_KID_LEN};
 pub use sig_encoding::{
     ecdsa_der_to_raw, normalize_signature, SignatureEncodingError, SignatureInteger,
     RAW_SIGNATURE_LEN,
 };
-pub use hint::{HeaderKid, SHORT_KID_LEN};
 pub use trust::{KeyMaterial, Role, TrustSet, TrustedKey};
 
 /// COSE_Key label: key type.
