@@ -624,6 +624,306 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 
 
 /**
+ * A signing key held outside Rust that answers asynchronously: Android
+ * Keystore / StrongBox or the Secure Enclave behind a biometric prompt, a
+ * cloud KMS, an HSM. The private key never enters consentkit.
+ *
+ * consentkit only ever asks it to sign bytes consentkit built itself (a
+ * COSE `Sig_structure` naming the artifact type), and verifies every
+ * signature before it is used, so a misbehaving signer is caught at once.
+ */
+public protocol AsyncExternalSigner: AnyObject, Sendable {
+    
+    /**
+     * The public key that verifies this signer's signatures (read once,
+     * when the signer is handed to consentkit). Throw
+     * `ConsentKitError.Signer` if it cannot be had.
+     */
+    func publicKey() throws  -> RawPublicKey
+    
+    /**
+     * Signs `message`. Ed25519: the 64-byte signature. ES256 (ECDSA P-256
+     * with SHA-256 over `message`): the 64-byte `r || s` form or the ASN.1
+     * DER form that Android Keystore (`SHA256withECDSA`) and Apple's
+     * Security framework produce. Throw `ConsentKitError.Signer` on failure
+     * (e.g. the user cancelled authentication).
+     */
+    func sign(message: Data) async throws  -> Data
+    
+}
+/**
+ * A signing key held outside Rust that answers asynchronously: Android
+ * Keystore / StrongBox or the Secure Enclave behind a biometric prompt, a
+ * cloud KMS, an HSM. The private key never enters consentkit.
+ *
+ * consentkit only ever asks it to sign bytes consentkit built itself (a
+ * COSE `Sig_structure` naming the artifact type), and verifies every
+ * signature before it is used, so a misbehaving signer is caught at once.
+ */
+open class AsyncExternalSignerImpl: AsyncExternalSigner, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_consentkit_ffi_fn_clone_asyncexternalsigner(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_consentkit_ffi_fn_free_asyncexternalsigner(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The public key that verifies this signer's signatures (read once,
+     * when the signer is handed to consentkit). Throw
+     * `ConsentKitError.Signer` if it cannot be had.
+     */
+open func publicKey()throws  -> RawPublicKey  {
+    return try  FfiConverterTypeRawPublicKey_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_asyncexternalsigner_public_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Signs `message`. Ed25519: the 64-byte signature. ES256 (ECDSA P-256
+     * with SHA-256 over `message`): the 64-byte `r || s` form or the ASN.1
+     * DER form that Android Keystore (`SHA256withECDSA`) and Apple's
+     * Security framework produce. Throw `ConsentKitError.Signer` on failure
+     * (e.g. the user cancelled authentication).
+     */
+open func sign(message: Data)async throws  -> Data  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_consentkit_ffi_fn_method_asyncexternalsigner_sign(
+                        self.uniffiCloneHandle(),FfiConverterData.lower(message)
+                )
+            },
+            pollFunc: ffi_consentkit_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_consentkit_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_consentkit_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterData.lift,
+            errorHandler: FfiConverterTypeConsentKitError_lift
+        )
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceAsyncExternalSigner {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceAsyncExternalSigner = UniffiVTableCallbackInterfaceAsyncExternalSigner(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeAsyncExternalSigner.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface AsyncExternalSigner: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeAsyncExternalSigner.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface AsyncExternalSigner: handle missing in uniffiClone")
+            }
+        },
+        publicKey: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> RawPublicKey in
+                guard let uniffiObj = try? FfiConverterTypeAsyncExternalSigner.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.publicKey(
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeRawPublicKey_lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeConsentKitError_lower
+            )
+        },
+        sign: { (
+            uniffiHandle: UInt64,
+            message: RustBuffer,
+            uniffiFutureCallback: @escaping UniffiForeignFutureCompleteRustBuffer,
+            uniffiCallbackData: UInt64,
+            uniffiOutDroppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+        ) in
+            let makeCall = {
+                () async throws -> Data in
+                guard let uniffiObj = try? FfiConverterTypeAsyncExternalSigner.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try await uniffiObj.sign(
+                     message: try FfiConverterData.lift(message)
+                )
+            }
+
+            let uniffiHandleSuccess = { (returnValue: Data) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultRustBuffer(
+                        returnValue: FfiConverterData.lower(returnValue),
+                        callStatus: RustCallStatus()
+                    )
+                )
+            }
+            let uniffiHandleError = { (statusCode, errorBuf) in
+                uniffiFutureCallback(
+                    uniffiCallbackData,
+                    UniffiForeignFutureResultRustBuffer(
+                        returnValue: RustBuffer.empty(),
+                        callStatus: RustCallStatus(code: statusCode, errorBuf: errorBuf)
+                    )
+                )
+            }
+            uniffiTraitInterfaceCallAsyncWithError(
+                makeCall: makeCall,
+                handleSuccess: uniffiHandleSuccess,
+                handleError: uniffiHandleError,
+                lowerError: FfiConverterTypeConsentKitError_lower,
+                droppedCallback: uniffiOutDroppedCallback
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceAsyncExternalSigner> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceAsyncExternalSigner>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitAsyncExternalSigner() {
+    uniffi_consentkit_ffi_fn_init_callback_vtable_asyncexternalsigner(UniffiCallbackInterfaceAsyncExternalSigner.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAsyncExternalSigner: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<AsyncExternalSigner>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = AsyncExternalSigner
+
+    public static func lift(_ handle: UInt64) throws -> AsyncExternalSigner {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return AsyncExternalSignerImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: AsyncExternalSigner) -> UInt64 {
+         if let rustImpl = value as? AsyncExternalSignerImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AsyncExternalSigner {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: AsyncExternalSigner, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAsyncExternalSigner_lift(_ handle: UInt64) throws -> AsyncExternalSigner {
+    return try FfiConverterTypeAsyncExternalSigner.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAsyncExternalSigner_lower(_ value: AsyncExternalSigner) -> UInt64 {
+    return FfiConverterTypeAsyncExternalSigner.lower(value)
+}
+
+
+
+
+
+
+/**
  * A controller's (or a partner's) signing identity. Every method returns
  * the signed artifact's bytes; the library builds every byte that gets signed.
  */
@@ -678,6 +978,63 @@ public protocol ControllerProtocol: AnyObject, Sendable {
      * Revokes a grant (by id) at time `at`, with a reason.
      */
     func revoke(grant: String, at: Timestamp, reason: String) throws  -> Data
+    
+    /**
+     * Second step: hands over the signature of `pending.message` (ES256:
+     * `r || s` or DER). The core checks it with this controller's key and
+     * returns the signed artifact's bytes.
+     */
+    func complete(pending: PendingSignature, signature: Data) throws  -> Data
+    
+    /**
+     * Whether this controller's key signs asynchronously (`withAsyncSigner`).
+     */
+    func isAsync()  -> Bool
+    
+    /**
+     * First step of `countersign`: the grant or refusal is checked (the
+     * person's signature, and a grant against `offer`) before anything is prepared.
+     */
+    func prepareCountersign(decision: Data, offer: Data) throws  -> PendingSignature
+    
+    /**
+     * First step of `countersignKnownViolation`.
+     */
+    func prepareCountersignKnownViolation(decision: Data, reason: String) throws  -> PendingSignature
+    
+    /**
+     * First step of `makeOffer` for a key that signs elsewhere: the offer,
+     * checked and in canonical order, waiting for the controller's signature.
+     */
+    func prepareOffer(offer: Offer) throws  -> PendingSignature
+    
+    /**
+     * First step of `issueReceipt`: the receipt is checked against `grant` first.
+     */
+    func prepareReceipt(receipt: DataReceipt, grant: Data) throws  -> PendingSignature
+    
+    /**
+     * First step of `issueReceiptKnownViolation`.
+     */
+    func prepareReceiptKnownViolation(receipt: DataReceipt, reason: String) throws  -> PendingSignature
+    
+    /**
+     * First step of `revoke`.
+     */
+    func prepareRevoke(grant: String, at: Timestamp, reason: String) throws  -> PendingSignature
+    
+    /**
+     * First step of `issueValueRecord`.
+     */
+    func prepareValueRecord(record: ValueRecord) throws  -> PendingSignature
+    
+    /**
+     * Signs a prepared artifact with this controller's key, awaiting its
+     * async signer (`withAsyncSigner`; an in-process key signs at once),
+     * and returns the signed artifact's bytes: `prepareOffer`, then
+     * `signAsync`. The signature is checked as `complete` checks it.
+     */
+    func signAsync(pending: PendingSignature) async throws  -> Data
     
     /**
      * Imports a TC string as an imported grant under `offer` (artifact
@@ -763,6 +1120,21 @@ public static func withSigner(signer: ExternalSigner)throws  -> Controller  {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_constructor_controller_with_signer(
         FfiConverterTypeExternalSigner_lower(signer),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A controller whose key signs asynchronously (a cloud KMS, an HSM, a
+     * platform key behind a prompt). Sign with `prepare…` then `signAsync`
+     * (or `complete` with a signature made by hand); the one-step methods
+     * (`makeOffer`, …) throw `ConsentKitError.Signer` saying so.
+     */
+public static func withAsyncSigner(signer: AsyncExternalSigner)throws  -> Controller  {
+    return try  FfiConverterTypeController_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_constructor_controller_with_async_signer(
+        FfiConverterTypeAsyncExternalSigner_lower(signer),uniffiCallStatus
     )
 })
 }
@@ -886,6 +1258,155 @@ open func revoke(grant: String, at: Timestamp, reason: String)throws  -> Data  {
         FfiConverterString.lower(reason),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Second step: hands over the signature of `pending.message` (ES256:
+     * `r || s` or DER). The core checks it with this controller's key and
+     * returns the signed artifact's bytes.
+     */
+open func complete(pending: PendingSignature, signature: Data)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_controller_complete(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePendingSignature_lower(pending),
+        FfiConverterData.lower(signature),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Whether this controller's key signs asynchronously (`withAsyncSigner`).
+     */
+open func isAsync() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_controller_is_async(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * First step of `countersign`: the grant or refusal is checked (the
+     * person's signature, and a grant against `offer`) before anything is prepared.
+     */
+open func prepareCountersign(decision: Data, offer: Data)throws  -> PendingSignature  {
+    return try  FfiConverterTypePendingSignature_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_controller_prepare_countersign(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(decision),
+        FfiConverterData.lower(offer),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * First step of `countersignKnownViolation`.
+     */
+open func prepareCountersignKnownViolation(decision: Data, reason: String)throws  -> PendingSignature  {
+    return try  FfiConverterTypePendingSignature_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_controller_prepare_countersign_known_violation(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(decision),
+        FfiConverterString.lower(reason),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * First step of `makeOffer` for a key that signs elsewhere: the offer,
+     * checked and in canonical order, waiting for the controller's signature.
+     */
+open func prepareOffer(offer: Offer)throws  -> PendingSignature  {
+    return try  FfiConverterTypePendingSignature_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_controller_prepare_offer(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeOffer_lower(offer),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * First step of `issueReceipt`: the receipt is checked against `grant` first.
+     */
+open func prepareReceipt(receipt: DataReceipt, grant: Data)throws  -> PendingSignature  {
+    return try  FfiConverterTypePendingSignature_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_controller_prepare_receipt(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDataReceipt_lower(receipt),
+        FfiConverterData.lower(grant),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * First step of `issueReceiptKnownViolation`.
+     */
+open func prepareReceiptKnownViolation(receipt: DataReceipt, reason: String)throws  -> PendingSignature  {
+    return try  FfiConverterTypePendingSignature_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_controller_prepare_receipt_known_violation(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDataReceipt_lower(receipt),
+        FfiConverterString.lower(reason),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * First step of `revoke`.
+     */
+open func prepareRevoke(grant: String, at: Timestamp, reason: String)throws  -> PendingSignature  {
+    return try  FfiConverterTypePendingSignature_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_controller_prepare_revoke(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(grant),
+        FfiConverterTypeTimestamp_lower(at),
+        FfiConverterString.lower(reason),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * First step of `issueValueRecord`.
+     */
+open func prepareValueRecord(record: ValueRecord)throws  -> PendingSignature  {
+    return try  FfiConverterTypePendingSignature_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_controller_prepare_value_record(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeValueRecord_lower(record),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Signs a prepared artifact with this controller's key, awaiting its
+     * async signer (`withAsyncSigner`; an in-process key signs at once),
+     * and returns the signed artifact's bytes: `prepareOffer`, then
+     * `signAsync`. The signature is checked as `complete` checks it.
+     */
+open func signAsync(pending: PendingSignature)async throws  -> Data  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_consentkit_ffi_fn_method_controller_sign_async(
+                        self.uniffiCloneHandle(),FfiConverterTypePendingSignature_lower(pending)
+                )
+            },
+            pollFunc: ffi_consentkit_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_consentkit_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_consentkit_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterData.lift,
+            errorHandler: FfiConverterTypeConsentKitError_lift
+        )
 }
     
     /**
@@ -1232,6 +1753,10 @@ public func FfiConverterTypeExternalKeyProvider_lower(_ value: ExternalKeyProvid
  * consentkit only ever asks it to sign bytes consentkit built itself (a
  * COSE `Sig_structure` naming the artifact type), and verifies every
  * signature it is handed, so a misbehaving signer is caught at once.
+ *
+ * `sign` is synchronous: it blocks the calling thread until the key
+ * answers. For a key behind a biometric prompt, implement
+ * `AsyncExternalSigner` and use the `…Async` methods instead.
  */
 public protocol ExternalSigner: AnyObject, Sendable {
     
@@ -1258,6 +1783,10 @@ public protocol ExternalSigner: AnyObject, Sendable {
  * consentkit only ever asks it to sign bytes consentkit built itself (a
  * COSE `Sig_structure` naming the artifact type), and verifies every
  * signature it is handed, so a misbehaving signer is caught at once.
+ *
+ * `sign` is synchronous: it blocks the calling thread until the key
+ * answers. For a key behind a biometric prompt, implement
+ * `AsyncExternalSigner` and use the `…Async` methods instead.
  */
 open class ExternalSignerImpl: ExternalSigner, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1500,7 +2029,8 @@ public func FfiConverterTypeExternalSigner_lower(_ value: ExternalSigner) -> UIn
 /**
  * A private key held in this process (Ed25519 or P-256), with its public key.
  *
- * For a key that must never enter the process, implement `ExternalSigner` instead.
+ * For a key that must never enter the process, implement `ExternalSigner`
+ * (or `AsyncExternalSigner`, for a key that signs asynchronously) instead.
  */
 public protocol KeyPairProtocol: AnyObject, Sendable {
     
@@ -1533,7 +2063,8 @@ public protocol KeyPairProtocol: AnyObject, Sendable {
 /**
  * A private key held in this process (Ed25519 or P-256), with its public key.
  *
- * For a key that must never enter the process, implement `ExternalSigner` instead.
+ * For a key that must never enter the process, implement `ExternalSigner`
+ * (or `AsyncExternalSigner`, for a key that signs asynchronously) instead.
  */
 open class KeyPair: KeyPairProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1728,6 +2259,213 @@ public func FfiConverterTypeKeyPair_lift(_ handle: UInt64) throws -> KeyPair {
 #endif
 public func FfiConverterTypeKeyPair_lower(_ value: KeyPair) -> UInt64 {
     return FfiConverterTypeKeyPair.lower(value)
+}
+
+
+
+
+
+
+/**
+ * An artifact built by consentkit and waiting for one signature made
+ * elsewhere. Sign `message` with the key named by `publicKey` / `kid`
+ * (e.g. Kotlin `Signature.getInstance("SHA256withECDSA")`, Swift
+ * `SecKeyCreateSignature(key, .ecdsaSignatureMessageX962SHA256, …)`) and
+ * hand the signature to `complete` on the object that prepared it.
+ */
+public protocol PendingSignatureProtocol: AnyObject, Sendable {
+    
+    /**
+     * The algorithm the signature must use.
+     */
+    func algorithm()  -> Algorithm
+    
+    /**
+     * The key id (RFC 9679 thumbprint, hex) of the key that must sign.
+     */
+    func kid()  -> String
+    
+    /**
+     * The artifact being signed.
+     */
+    func kind()  -> ArtifactKind
+    
+    /**
+     * The exact bytes to sign: the COSE `Sig_structure` the library built
+     * (it names the artifact type, so it cannot be replayed as another).
+     */
+    func message()  -> Data
+    
+    /**
+     * The key that must sign.
+     */
+    func publicKey()  -> PublicKeyInfo
+    
+}
+/**
+ * An artifact built by consentkit and waiting for one signature made
+ * elsewhere. Sign `message` with the key named by `publicKey` / `kid`
+ * (e.g. Kotlin `Signature.getInstance("SHA256withECDSA")`, Swift
+ * `SecKeyCreateSignature(key, .ecdsaSignatureMessageX962SHA256, …)`) and
+ * hand the signature to `complete` on the object that prepared it.
+ */
+open class PendingSignature: PendingSignatureProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_consentkit_ffi_fn_clone_pendingsignature(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_consentkit_ffi_fn_free_pendingsignature(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The algorithm the signature must use.
+     */
+open func algorithm() -> Algorithm  {
+    return try!  FfiConverterTypeAlgorithm_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_pendingsignature_algorithm(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The key id (RFC 9679 thumbprint, hex) of the key that must sign.
+     */
+open func kid() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_pendingsignature_kid(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The artifact being signed.
+     */
+open func kind() -> ArtifactKind  {
+    return try!  FfiConverterTypeArtifactKind_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_pendingsignature_kind(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The exact bytes to sign: the COSE `Sig_structure` the library built
+     * (it names the artifact type, so it cannot be replayed as another).
+     */
+open func message() -> Data  {
+    return try!  FfiConverterData.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_pendingsignature_message(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The key that must sign.
+     */
+open func publicKey() -> PublicKeyInfo  {
+    return try!  FfiConverterTypePublicKeyInfo_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_pendingsignature_public_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePendingSignature: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = PendingSignature
+
+    public static func lift(_ handle: UInt64) throws -> PendingSignature {
+        return PendingSignature(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: PendingSignature) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PendingSignature {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: PendingSignature, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePendingSignature_lift(_ handle: UInt64) throws -> PendingSignature {
+    return try FfiConverterTypePendingSignature.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePendingSignature_lower(_ value: PendingSignature) -> UInt64 {
+    return FfiConverterTypePendingSignature.lower(value)
 }
 
 
@@ -2439,6 +3177,82 @@ public func FfiConverterTypeVerifier_lower(_ value: Verifier) -> UInt64 {
 public protocol WalletProtocol: AnyObject, Sendable {
     
     /**
+     * Grants one more purpose of an offer (by id or digest) at `at`,
+     * without UI: a grant of that purpose alone, or one that supersedes the
+     * grant in force with the purpose added. Returns the grant signed by
+     * the person, for the controller to countersign.
+     */
+    func grantPurpose(offer: String, purpose: String, at: Timestamp) throws  -> Data
+    
+    /**
+     * Whether the app should ask the person about an offer (by id or
+     * digest) at `now`: false while a grant of it (or of a re-issue with
+     * the same terms) is in force, or if the person's latest decision on it
+     * is a refusal or a withdrawal; true if they never decided on these
+     * terms, or their grant expired, was revoked or was superseded by a
+     * grant of an offer with other terms.
+     */
+    func needsDecision(offer: String, now: Timestamp) throws  -> Bool
+    
+    /**
+     * Subscribes `listener` to the wallet's changes: it is told at once of
+     * the state at `now` (`replay` true, every grant in `changed`), then of
+     * each call that keeps artifacts. Returns the id for `unsubscribe`.
+     */
+    func subscribe(listener: WalletListener, now: Timestamp) throws  -> UInt64
+    
+    /**
+     * Ends a subscription; false if there was none with that id.
+     */
+    func unsubscribe(id: UInt64)  -> Bool
+    
+    /**
+     * Withdraws one purpose of the grant of an offer (by id or digest) in
+     * force at `at`, without UI. Returns, in order, the person's
+     * withdrawal of that grant and (unless it was its last purpose) a new
+     * grant of its other purposes, for the controller to countersign.
+     */
+    func withdrawPurpose(offer: String, purpose: String, at: Timestamp) throws  -> [Data]
+    
+    /**
+     * Binds the person's key at `controller` to `publicKey` (a key held
+     * outside the wallet). A key already bound there must be the same.
+     */
+    func bindKey(controller: String, publicKey: RawPublicKey) throws 
+    
+    /**
+     * Second step: hands over the signature of `pending.message` (ES256:
+     * `r || s` or DER). The core checks it with the person's key, keeps the
+     * artifact, and returns its bytes (to send to the controller).
+     */
+    func complete(pending: PendingSignature, signature: Data) throws  -> Data
+    
+    /**
+     * First step of `accept` for a key that signs elsewhere: the grant,
+     * waiting for the signature of the person's key at the offer's
+     * controller (`pending.publicKey`; bind it first with `bindKey`).
+     */
+    func prepareAccept(offer: String, choice: Choice, at: Timestamp) throws  -> PendingSignature
+    
+    /**
+     * First step of `refuse` for a key that signs elsewhere.
+     */
+    func prepareRefuse(offer: String, at: Timestamp) throws  -> PendingSignature
+    
+    /**
+     * First step of `withdraw` for a key that signs elsewhere.
+     */
+    func prepareWithdraw(grant: String, at: Timestamp) throws  -> PendingSignature
+    
+    /**
+     * Signs a prepared grant, refusal or withdrawal with `signer` (the
+     * person's key that `pending.publicKey` names; another key is refused
+     * before it is asked), awaiting its signature, then completes it as
+     * `complete` does: `prepareAccept`, then `signAsync`.
+     */
+    func signAsync(pending: PendingSignature, signer: AsyncExternalSigner) async throws  -> Data
+    
+    /**
      * Accepts an offer (by id or digest), whole or granular, at time `at`.
      * Returns the grant signed by the person, to send to the controller for
      * countersigning; the countersigned grant comes back through `receive`.
@@ -2656,6 +3470,20 @@ open class Wallet: WalletProtocol, @unchecked Sendable {
 
     
     /**
+     * A wallet in memory whose keys are all held outside it and sign
+     * asynchronously (one per controller): bind each with `bindKey`, then
+     * `prepare…` and `signAsync` (or `complete`). Only public keys are
+     * kept (`toBytes`, `fromBytes`).
+     */
+public static func inMemoryExternal()throws  -> Wallet  {
+    return try  FfiConverterTypeWallet_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_constructor_wallet_in_memory_external(uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Creates a wallet file at `path` (which must not exist; mode 0600 on
      * Unix) whose keys are held in it, one per controller: Ed25519 keys
      * derived from the wallet secret, or ES256 keys generated and stored.
@@ -2754,6 +3582,187 @@ public static func `open`(path: String, provider: ExternalKeyProvider? = nil)thr
 }
     
 
+    
+    /**
+     * Grants one more purpose of an offer (by id or digest) at `at`,
+     * without UI: a grant of that purpose alone, or one that supersedes the
+     * grant in force with the purpose added. Returns the grant signed by
+     * the person, for the controller to countersign.
+     */
+open func grantPurpose(offer: String, purpose: String, at: Timestamp)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_wallet_grant_purpose(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(offer),
+        FfiConverterString.lower(purpose),
+        FfiConverterTypeTimestamp_lower(at),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Whether the app should ask the person about an offer (by id or
+     * digest) at `now`: false while a grant of it (or of a re-issue with
+     * the same terms) is in force, or if the person's latest decision on it
+     * is a refusal or a withdrawal; true if they never decided on these
+     * terms, or their grant expired, was revoked or was superseded by a
+     * grant of an offer with other terms.
+     */
+open func needsDecision(offer: String, now: Timestamp)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_wallet_needs_decision(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(offer),
+        FfiConverterTypeTimestamp_lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Subscribes `listener` to the wallet's changes: it is told at once of
+     * the state at `now` (`replay` true, every grant in `changed`), then of
+     * each call that keeps artifacts. Returns the id for `unsubscribe`.
+     */
+open func subscribe(listener: WalletListener, now: Timestamp)throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_wallet_subscribe(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeWalletListener_lower(listener),
+        FfiConverterTypeTimestamp_lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Ends a subscription; false if there was none with that id.
+     */
+open func unsubscribe(id: UInt64) -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_wallet_unsubscribe(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Withdraws one purpose of the grant of an offer (by id or digest) in
+     * force at `at`, without UI. Returns, in order, the person's
+     * withdrawal of that grant and (unless it was its last purpose) a new
+     * grant of its other purposes, for the controller to countersign.
+     */
+open func withdrawPurpose(offer: String, purpose: String, at: Timestamp)throws  -> [Data]  {
+    return try  FfiConverterSequenceData.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_wallet_withdraw_purpose(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(offer),
+        FfiConverterString.lower(purpose),
+        FfiConverterTypeTimestamp_lower(at),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Binds the person's key at `controller` to `publicKey` (a key held
+     * outside the wallet). A key already bound there must be the same.
+     */
+open func bindKey(controller: String, publicKey: RawPublicKey)throws   {try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_wallet_bind_key(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(controller),
+        FfiConverterTypeRawPublicKey_lower(publicKey),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Second step: hands over the signature of `pending.message` (ES256:
+     * `r || s` or DER). The core checks it with the person's key, keeps the
+     * artifact, and returns its bytes (to send to the controller).
+     */
+open func complete(pending: PendingSignature, signature: Data)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_wallet_complete(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePendingSignature_lower(pending),
+        FfiConverterData.lower(signature),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * First step of `accept` for a key that signs elsewhere: the grant,
+     * waiting for the signature of the person's key at the offer's
+     * controller (`pending.publicKey`; bind it first with `bindKey`).
+     */
+open func prepareAccept(offer: String, choice: Choice, at: Timestamp)throws  -> PendingSignature  {
+    return try  FfiConverterTypePendingSignature_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_wallet_prepare_accept(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(offer),
+        FfiConverterTypeChoice_lower(choice),
+        FfiConverterTypeTimestamp_lower(at),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * First step of `refuse` for a key that signs elsewhere.
+     */
+open func prepareRefuse(offer: String, at: Timestamp)throws  -> PendingSignature  {
+    return try  FfiConverterTypePendingSignature_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_wallet_prepare_refuse(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(offer),
+        FfiConverterTypeTimestamp_lower(at),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * First step of `withdraw` for a key that signs elsewhere.
+     */
+open func prepareWithdraw(grant: String, at: Timestamp)throws  -> PendingSignature  {
+    return try  FfiConverterTypePendingSignature_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_wallet_prepare_withdraw(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(grant),
+        FfiConverterTypeTimestamp_lower(at),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Signs a prepared grant, refusal or withdrawal with `signer` (the
+     * person's key that `pending.publicKey` names; another key is refused
+     * before it is asked), awaiting its signature, then completes it as
+     * `complete` does: `prepareAccept`, then `signAsync`.
+     */
+open func signAsync(pending: PendingSignature, signer: AsyncExternalSigner)async throws  -> Data  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_consentkit_ffi_fn_method_wallet_sign_async(
+                        self.uniffiCloneHandle(),FfiConverterTypePendingSignature_lower(pending),FfiConverterTypeAsyncExternalSigner_lower(signer)
+                )
+            },
+            pollFunc: ffi_consentkit_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_consentkit_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_consentkit_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterData.lift,
+            errorHandler: FfiConverterTypeConsentKitError_lift
+        )
+}
     
     /**
      * Accepts an offer (by id or digest), whole or granular, at time `at`.
@@ -3168,6 +4177,302 @@ public func FfiConverterTypeWallet_lower(_ value: Wallet) -> UInt64 {
 
 
 
+
+
+/**
+ * Told of every change to a wallet's artifacts (`Wallet.subscribe`).
+ * Implemented by the app (Kotlin, Swift, Python).
+ *
+ * `onChange` is called once at subscription with the current state
+ * (`replay` true), then once per wallet call that kept artifacts
+ * (`receive`, `accept`, `refuse`, `withdraw`, `grantPurpose`,
+ * `withdrawPurpose`), after the call has released the wallet: the listener
+ * may call the wallet. It runs on the thread that made the call. What it
+ * throws is ignored (the change is already stored).
+ */
+public protocol WalletListener: AnyObject, Sendable {
+    
+    /**
+     * One change (or, first, the state at subscription).
+     */
+    func onChange(event: WalletEvent) throws 
+    
+}
+/**
+ * Told of every change to a wallet's artifacts (`Wallet.subscribe`).
+ * Implemented by the app (Kotlin, Swift, Python).
+ *
+ * `onChange` is called once at subscription with the current state
+ * (`replay` true), then once per wallet call that kept artifacts
+ * (`receive`, `accept`, `refuse`, `withdraw`, `grantPurpose`,
+ * `withdrawPurpose`), after the call has released the wallet: the listener
+ * may call the wallet. It runs on the thread that made the call. What it
+ * throws is ignored (the change is already stored).
+ */
+open class WalletListenerImpl: WalletListener, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_consentkit_ffi_fn_clone_walletlistener(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_consentkit_ffi_fn_free_walletlistener(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * One change (or, first, the state at subscription).
+     */
+open func onChange(event: WalletEvent)throws   {try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_walletlistener_on_change(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeWalletEvent_lower(event),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceWalletListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceWalletListener = UniffiVTableCallbackInterfaceWalletListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeWalletListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface WalletListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeWalletListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface WalletListener: handle missing in uniffiClone")
+            }
+        },
+        onChange: { (
+            uniffiHandle: UInt64,
+            event: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeWalletListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.onChange(
+                     event: try FfiConverterTypeWalletEvent_lift(event)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeConsentKitError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceWalletListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceWalletListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitWalletListener() {
+    uniffi_consentkit_ffi_fn_init_callback_vtable_walletlistener(UniffiCallbackInterfaceWalletListener.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWalletListener: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<WalletListener>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = WalletListener
+
+    public static func lift(_ handle: UInt64) throws -> WalletListener {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return WalletListenerImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: WalletListener) -> UInt64 {
+         if let rustImpl = value as? WalletListenerImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WalletListener {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: WalletListener, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletListener_lift(_ handle: UInt64) throws -> WalletListener {
+    return try FfiConverterTypeWalletListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletListener_lower(_ value: WalletListener) -> UInt64 {
+    return FfiConverterTypeWalletListener.lower(value)
+}
+
+
+
+
+/**
+ * An artifact a change added to the wallet.
+ */
+public struct AddedArtifact: Equatable, Hashable {
+    /**
+     * Its id (32 hex digits).
+     */
+    public let id: String
+    /**
+     * Its kind.
+     */
+    public let kind: ArtifactKind
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its id (32 hex digits).
+         */id: String, 
+        /**
+         * Its kind.
+         */kind: ArtifactKind) {
+        self.id = id
+        self.kind = kind
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AddedArtifact: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAddedArtifact: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AddedArtifact {
+        return
+            try AddedArtifact(
+                id: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeArtifactKind.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AddedArtifact, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeArtifactKind.write(value.kind, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAddedArtifact_lift(_ buf: RustBuffer) throws -> AddedArtifact {
+    return try FfiConverterTypeAddedArtifact.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAddedArtifact_lower(_ value: AddedArtifact) -> RustBuffer {
+    return FfiConverterTypeAddedArtifact.lower(value)
+}
+
+
 /**
  * A decoded artifact: what it is, and its exact bytes. Decoding checks the
  * encoding, not the signatures (see `Verifier.verify`).
@@ -3186,7 +4491,8 @@ public struct ArtifactInfo: Equatable, Hashable {
      */
     public let digest: String
     /**
-     * The key ids (hex RFC 9679 thumbprints) of its signatures, in order.
+     * The key ids of its signatures as their headers carry them, in order: hex RFC 9679
+     * thumbprints (a data receipt's: the first 8 bytes, 16 hex digits).
      */
     public let signerKids: [String]
     /**
@@ -3211,7 +4517,8 @@ public struct ArtifactInfo: Equatable, Hashable {
          * The digest (64 hex digits): what a grant uses to reference its offer.
          */digest: String, 
         /**
-         * The key ids (hex RFC 9679 thumbprints) of its signatures, in order.
+         * The key ids of its signatures as their headers carry them, in order: hex RFC 9679
+         * thumbprints (a data receipt's: the first 8 bytes, 16 hex digits).
          */signerKids: [String], 
         /**
          * The artifact as JSON (a human-readable view, as `consentkit inspect`).
@@ -7547,6 +8854,111 @@ public func FfiConverterTypeVerifiedSigner_lower(_ value: VerifiedSigner) -> Rus
 
 
 /**
+ * What a `WalletListener` is told.
+ */
+public struct WalletEvent: Equatable, Hashable {
+    /**
+     * True for the event `subscribe` sends at once (the state as it is,
+     * nothing added); false for every change after it.
+     */
+    public let replay: Bool
+    /**
+     * The instant the states are computed at: `now` of `subscribe` or
+     * `receive`, `at` of `accept`, `refuse`, `withdraw`, `grantPurpose`, `withdrawPurpose`.
+     */
+    public let at: Timestamp
+    /**
+     * The artifacts the change added, in the order kept (empty in the replay).
+     */
+    public let added: [AddedArtifact]
+    /**
+     * Every grant and its state at `at` (as `grants(at)`).
+     */
+    public let grants: [GrantView]
+    /**
+     * The grants that are new, or whose state or countersignature changed,
+     * since the previous event this listener was sent (in the replay: all).
+     */
+    public let changed: [GrantView]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * True for the event `subscribe` sends at once (the state as it is,
+         * nothing added); false for every change after it.
+         */replay: Bool, 
+        /**
+         * The instant the states are computed at: `now` of `subscribe` or
+         * `receive`, `at` of `accept`, `refuse`, `withdraw`, `grantPurpose`, `withdrawPurpose`.
+         */at: Timestamp, 
+        /**
+         * The artifacts the change added, in the order kept (empty in the replay).
+         */added: [AddedArtifact], 
+        /**
+         * Every grant and its state at `at` (as `grants(at)`).
+         */grants: [GrantView], 
+        /**
+         * The grants that are new, or whose state or countersignature changed,
+         * since the previous event this listener was sent (in the replay: all).
+         */changed: [GrantView]) {
+        self.replay = replay
+        self.at = at
+        self.added = added
+        self.grants = grants
+        self.changed = changed
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WalletEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWalletEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WalletEvent {
+        return
+            try WalletEvent(
+                replay: FfiConverterBool.read(from: &buf), 
+                at: FfiConverterTypeTimestamp.read(from: &buf), 
+                added: FfiConverterSequenceTypeAddedArtifact.read(from: &buf), 
+                grants: FfiConverterSequenceTypeGrantView.read(from: &buf), 
+                changed: FfiConverterSequenceTypeGrantView.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WalletEvent, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.replay, into: &buf)
+        FfiConverterTypeTimestamp.write(value.at, into: &buf)
+        FfiConverterSequenceTypeAddedArtifact.write(value.added, into: &buf)
+        FfiConverterSequenceTypeGrantView.write(value.grants, into: &buf)
+        FfiConverterSequenceTypeGrantView.write(value.changed, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletEvent_lift(_ buf: RustBuffer) throws -> WalletEvent {
+    return try FfiConverterTypeWalletEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletEvent_lower(_ value: WalletEvent) -> RustBuffer {
+    return FfiConverterTypeWalletEvent.lower(value)
+}
+
+
+/**
  * A part of a wallet or backup that could not be read (skipped; the rest was read).
  */
 public struct WalletProblem: Equatable, Hashable {
@@ -8188,7 +9600,8 @@ enum ConsentKitError: Swift.Error, Equatable, Hashable {
          */reason: String
     )
     /**
-     * A backup cannot be opened (wrong key, altered, or not a backup), or the backup key is unusable.
+     * A backup cannot be opened (wrong key, altered, or not a backup), what
+     * it holds does not verify, or the backup key is unusable.
      */
     case Backup(
         /**
@@ -9648,6 +11061,31 @@ fileprivate struct FfiConverterSequenceData: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeAddedArtifact: FfiConverterRustBuffer {
+    typealias SwiftType = [AddedArtifact]
+
+    public static func write(_ value: [AddedArtifact], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAddedArtifact.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AddedArtifact] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AddedArtifact]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAddedArtifact.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeArtifactInfo: FfiConverterRustBuffer {
     typealias SwiftType = [ArtifactInfo]
 
@@ -10235,6 +11673,144 @@ public func FfiConverterTypeTimestamp_lower(_ value: Timestamp) -> UInt64 {
     return FfiConverterTypeTimestamp.lower(value)
 }
 
+private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
+private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
+
+fileprivate let uniffiContinuationHandleMap = UniffiHandleMap<UnsafeContinuation<Int8, Never>>()
+
+fileprivate func uniffiRustCallAsync<F, T>(
+    rustFutureFunc: () -> UInt64,
+    pollFunc: (UInt64, @escaping UniffiRustFutureContinuationCallback, UInt64) -> (),
+    completeFunc: (UInt64, UnsafeMutablePointer<RustCallStatus>) -> F,
+    freeFunc: (UInt64) -> (),
+    liftFunc: (F) throws -> T,
+    errorHandler: ((RustBuffer) throws -> Swift.Error)?
+) async throws -> T {
+    // Make sure to call the ensure init function since future creation doesn't have a
+    // RustCallStatus param, so doesn't use makeRustCall()
+    uniffiEnsureConsentkitFfiInitialized()
+    let rustFuture = rustFutureFunc()
+    defer {
+        freeFunc(rustFuture)
+    }
+    var pollResult: Int8;
+    repeat {
+        pollResult = await withUnsafeContinuation {
+            pollFunc(
+                rustFuture,
+                { handle, pollResult in
+                    uniffiFutureContinuationCallback(handle: handle, pollResult: pollResult)
+                },
+                uniffiContinuationHandleMap.insert(obj: $0)
+            )
+        }
+    } while pollResult != UNIFFI_RUST_FUTURE_POLL_READY
+
+    return try liftFunc(makeRustCall(
+        { completeFunc(rustFuture, $0) },
+        errorHandler: errorHandler
+    ))
+}
+
+// Callback handlers for an async calls.  These are invoked by Rust when the future is ready.  They
+// lift the return value or error and resume the suspended function.
+fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: Int8) {
+    if let continuation = try? uniffiContinuationHandleMap.remove(handle: handle) {
+        continuation.resume(returning: pollResult)
+    } else {
+        print("uniffiFutureContinuationCallback invalid handle")
+    }
+}
+private func uniffiTraitInterfaceCallAsync<T>(
+    makeCall: @escaping () async throws -> T,
+    handleSuccess: @escaping (T) -> (),
+    handleError: @escaping (Int8, RustBuffer) -> (),
+    droppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+) {
+    let task = Task {
+        // Note: it's important we call either `handleSuccess` or `handleError` exactly once.  Each
+        // call consumes an Arc reference, which means there should be no possibility of a double
+        // call.  The following code is structured so that will will never call both `handleSuccess`
+        // and `handleError`, even in the face of weird errors.
+        //
+        // On platforms that need extra machinery to make C-ABI calls, like JNA or ctypes, it's
+        // possible that we fail to make either call.  However, it doesn't seem like this is
+        // possible on Swift since swift can just make the C call directly.
+        var callResult: T
+        do {
+            callResult = try await makeCall()
+        } catch {
+            handleError(CALL_UNEXPECTED_ERROR, FfiConverterString.lower(String(describing: error)))
+            return
+        }
+        handleSuccess(callResult)
+    }
+    let handle = UNIFFI_FOREIGN_FUTURE_HANDLE_MAP.insert(obj: task)
+    droppedCallback.pointee = UniffiForeignFutureDroppedCallbackStruct(
+        handle: handle,
+        free: uniffiForeignFutureDroppedCallback
+    )
+}
+
+private func uniffiTraitInterfaceCallAsyncWithError<T, E>(
+    makeCall: @escaping () async throws -> T,
+    handleSuccess: @escaping (T) -> (),
+    handleError: @escaping (Int8, RustBuffer) -> (),
+    lowerError: @escaping (E) -> RustBuffer,
+    droppedCallback: UnsafeMutablePointer<UniffiForeignFutureDroppedCallbackStruct>
+) {
+    let task = Task {
+        // See the note in uniffiTraitInterfaceCallAsync for details on `handleSuccess` and
+        // `handleError`.
+        var callResult: T
+        do {
+            callResult = try await makeCall()
+        } catch let error as E {
+            handleError(CALL_ERROR, lowerError(error))
+            return
+        } catch {
+            handleError(CALL_UNEXPECTED_ERROR, FfiConverterString.lower(String(describing: error)))
+            return
+        }
+        handleSuccess(callResult)
+    }
+    let handle = UNIFFI_FOREIGN_FUTURE_HANDLE_MAP.insert(obj: task)
+    droppedCallback.pointee = UniffiForeignFutureDroppedCallbackStruct(
+        handle: handle,
+        free: uniffiForeignFutureDroppedCallback
+    )
+}
+
+// Borrow the callback handle map implementation to store foreign future handles
+// TODO: consolidate the handle-map code (https://github.com/mozilla/uniffi-rs/pull/1823)
+fileprivate let UNIFFI_FOREIGN_FUTURE_HANDLE_MAP = UniffiHandleMap<UniffiForeignFutureTask>()
+
+// Protocol for tasks that handle foreign futures.
+//
+// Defining a protocol allows all tasks to be stored in the same handle map.  This can't be done
+// with the task object itself, since has generic parameters.
+fileprivate protocol UniffiForeignFutureTask {
+    func cancel()
+}
+
+extension Task: UniffiForeignFutureTask {}
+
+private func uniffiForeignFutureDroppedCallback(handle: UInt64) {
+    do {
+        let task = try UNIFFI_FOREIGN_FUTURE_HANDLE_MAP.remove(handle: handle)
+        // Set the cancellation flag on the task.  If it's still running, the code can check the
+        // cancellation flag or call `Task.checkCancellation()`.  If the task has completed, this is
+        // a no-op.
+        task.cancel()
+    } catch {
+        print("uniffiForeignFutureDroppedCallback: handle missing from handlemap")
+    }
+}
+
+// For testing
+public func uniffiForeignFutureHandleCountConsentkit() -> Int {
+    UNIFFI_FOREIGN_FUTURE_HANDLE_MAP.count
+}
 /**
  * Reads the offer inside an offer artifact (decoded strictly, signatures not checked).
  */
@@ -10510,6 +12086,36 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_controller_revoke() != 28639) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_consentkit_ffi_checksum_method_controller_complete() != 41591) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_controller_is_async() != 56775) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_countersign() != 42799) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_countersign_known_violation() != 62984) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_offer() != 39198) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_receipt() != 22) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_receipt_known_violation() != 2348) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_revoke() != 39483) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_value_record() != 30139) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_controller_sign_async() != 63824) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_consentkit_ffi_checksum_method_controller_import_tc_string() != 58450) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -10555,6 +12161,30 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_trustset_to_cose_key_set() != 14808) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_consentkit_ffi_checksum_method_walletlistener_on_change() != 26178) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_asyncexternalsigner_public_key() != 47058) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_asyncexternalsigner_sign() != 61930) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_pendingsignature_algorithm() != 61831) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_pendingsignature_kid() != 7190) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_pendingsignature_kind() != 5436) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_pendingsignature_message() != 36297) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_pendingsignature_public_key() != 38443) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_consentkit_ffi_checksum_method_statusregistry_add_decoys() != 14480) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -10583,6 +12213,39 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_verifier_verify() != 2914) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_wallet_grant_purpose() != 16549) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_wallet_needs_decision() != 30093) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_wallet_subscribe() != 58870) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_wallet_unsubscribe() != 65515) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_wallet_withdraw_purpose() != 30795) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_wallet_bind_key() != 36026) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_wallet_complete() != 19544) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_wallet_prepare_accept() != 58053) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_wallet_prepare_refuse() != 37561) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_wallet_prepare_withdraw() != 51617) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_wallet_sign_async() != 13063) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_accept() != 64324) {
@@ -10672,6 +12335,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_constructor_controller_with_signer() != 10573) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_consentkit_ffi_checksum_constructor_controller_with_async_signer() != 34419) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_consentkit_ffi_checksum_constructor_keypair_from_cose_key() != 60618) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -10691,6 +12357,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_constructor_verifier_new() != 62459) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_constructor_wallet_in_memory_external() != 7973) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_constructor_wallet_create() != 44131) {
@@ -10715,8 +12384,10 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiCallbackInitAsyncExternalSigner()
     uniffiCallbackInitExternalKeyProvider()
     uniffiCallbackInitExternalSigner()
+    uniffiCallbackInitWalletListener()
     return InitializationResult.ok
 }()
 
