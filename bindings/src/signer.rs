@@ -3,7 +3,7 @@
 //! the user's fingerprint, a cloud KMS, an HSM behind a network call.
 //!
 //! Two ways, both ending in the core's prepared signatures
-//! ([`consentkit::Prepared`]), so every byte that gets signed is built by
+//! ([`consentkit::PendingSignature`]), so every byte that gets signed is built by
 //! the core and every signature is checked by it before anything is kept:
 //!
 //! - **An `AsyncExternalSigner`** (Kotlin `suspend fun sign`, Swift
@@ -77,7 +77,7 @@ impl AsyncSigner {
     }
 
     /// Awaits the foreign signer's signature over what `prepared` asks for.
-    async fn sign(&self, prepared: &ck::Prepared) -> Result<Vec<u8>> {
+    async fn sign(&self, prepared: &ck::PendingSignature) -> Result<Vec<u8>> {
         self.inner.sign(prepared.to_be_signed().to_vec()).await
     }
 }
@@ -109,11 +109,11 @@ impl ck::Signer for AsyncOnly {
 /// hand the signature to `complete` on the object that prepared it.
 #[derive(Debug, uniffi::Object)]
 pub struct PendingSignature {
-    pub(crate) prepared: ck::Prepared,
+    pub(crate) prepared: ck::PendingSignature,
 }
 
 impl PendingSignature {
-    pub(crate) fn wrap(prepared: ck::Prepared) -> Arc<PendingSignature> {
+    pub(crate) fn wrap(prepared: ck::PendingSignature) -> Arc<PendingSignature> {
         Arc::new(PendingSignature { prepared })
     }
 }

@@ -22,8 +22,8 @@ pub mod wallet;
 pub use artifact::{
     term, Artifact, ArtifactError, ArtifactId, ArtifactKind, Benefit, BenefitKind, Body,
     CollectionMethod, DataReceipt, Digest, Error, Grant, KnownViolation, Limits, Mistake, Notice,
-    Offer, OfferMismatch, Prepared, Recipient, Refusal, Signatory, ValueEstimate, ValueRecord,
-    VerifiedSigner, VerifyError, Withdrawal, WithdrawnBy,
+    Offer, OfferMismatch, PendingSignature, Recipient, Refusal, Signatory, ValueEstimate,
+    ValueRecord, VerifiedSigner, VerifyError, Withdrawal, WithdrawnBy,
 };
 pub use artifact::{PartyRef, ReferenceError, ResolvedReceipt, TermRef};
 pub use keys::HeaderKid;

@@ -139,7 +139,7 @@ async function setup() {
   if (bytes) {
     state.wallet = Wallet.fromBytes(bytes);
   } else {
-    state.wallet = Wallet.createExternal();
+    state.wallet = Wallet.inMemoryExternal();
     for (const [party, issuer] of Object.entries(state.companies)) {
       state.wallet.trustKey(issuer.publicKey(), party === "city.example" ? "partner" : "controller", party);
     }

@@ -12,7 +12,7 @@
 //!   wallet with a deferred key signs in two steps, with the core's own
 //!   prepared signatures: `prepareAccept` (or `prepareRefuse`,
 //!   `prepareWithdraw`) returns the exact bytes the core built to be signed
-//!   (the COSE `Sig_structure`, [`consentkit::Prepared`]); the host signs
+//!   (the COSE `Sig_structure`, [`consentkit::PendingSignature`]); the host signs
 //!   them however it likes; `complete` hands the signature back, and the
 //!   core checks it against the public key before the artifact is kept.
 //!   Asked to sign in one step, a deferred key refuses with a `SIGNER`
@@ -157,7 +157,7 @@ impl Signer for DeferredSigner {
 
 /// A key held outside wasm memory: a synchronous JavaScript signer, or a
 /// deferred key (such as a non-extractable WebCrypto key) that signs in two
-/// steps. Hand it to `Wallet.createExternal`, `Wallet.fromBytes` or `Controller.fromExternal`.
+/// steps. Hand it to `Wallet.inMemoryExternal`, `Wallet.fromBytes` or `Controller.fromExternal`.
 #[wasm_bindgen]
 pub struct ExternalKey {
     pub(crate) signer: Arc<dyn Signer>,

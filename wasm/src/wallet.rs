@@ -8,12 +8,12 @@
 //! A key that signs asynchronously (a non-extractable WebCrypto key) uses
 //! the core's prepared signatures: `prepareAccept`/`prepareRefuse`/
 //! `prepareWithdraw` return a `PendingSignature` (the core's
-//! [`consentkit::Prepared`]), and `complete` hands back the signature.
+//! [`consentkit::PendingSignature`]), and `complete` hands back the signature.
 
 use consentkit::artifact::{Artifact, ArtifactKind};
 use consentkit::log::{ConsistencyProof, InclusionProof};
 use consentkit::wallet::{Choice, Wallet, WalletKey};
-use consentkit::Prepared;
+use consentkit::PendingSignature as Prepared;
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{absent, artifact_id, artifact_json, bytes32, digest, time, to_js_as, Obj};
@@ -150,7 +150,7 @@ impl JsWallet {
     /// A new wallet whose keys are held outside it (e.g. non-extractable
     /// WebCrypto keys), one per controller: give each controller's public
     /// key with `bindKey`, sign with `prepare…` and `complete`. The bytes hold only public keys.
-    #[wasm_bindgen(js_name = createExternal)]
+    #[wasm_bindgen(js_name = inMemoryExternal)]
     pub fn create_external() -> Result<JsWallet, CkError> {
         Ok(JsWallet {
             inner: Wallet::new(WalletKey::PublicOnly)?,

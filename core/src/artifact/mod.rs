@@ -663,14 +663,14 @@ impl Artifact {
 
     /// Prepares the controller's countersignature of a grant or refusal
     /// carrying only the person's signature (checked first), for a key
-    /// that signs elsewhere; see [`Prepared`]. `offer` is the offer the
+    /// that signs elsewhere; see [`PendingSignature`]. `offer` is the offer the
     /// grant or refusal answers: a grant that accepts anything the offer
     /// does not ask for is refused ([`Mistake::ExceedsOffer`], naming it).
     pub fn prepare_countersign(
         &self,
         offer: &Artifact,
         controller: &PublicKey,
-    ) -> Result<Prepared, Error> {
+    ) -> Result<PendingSignature, Error> {
         match &self.body {
             Body::Grant(g) => checks::grant_fits_offer(g, offer)?,
             Body::Refusal(r)
@@ -694,11 +694,14 @@ impl Artifact {
         &self,
         controller: &PublicKey,
         _known: &KnownViolation,
-    ) -> Result<Prepared, Error> {
+    ) -> Result<PendingSignature, Error> {
         self.prepare_countersign_unchecked(controller)
     }
 
-    fn prepare_countersign_unchecked(&self, controller: &PublicKey) -> Result<Prepared, Error> {
+    fn prepare_countersign_unchecked(
+        &self,
+        controller: &PublicKey,
+    ) -> Result<PendingSignature, Error> {
         if !self.kind().is_multi_signed() {
             return Err(Error::Usage(format!(
                 "a {} is not countersigned",
@@ -714,7 +717,7 @@ impl Artifact {
         self.verify_subject_signature()?;
         let protected = protected_signer(controller.algorithm(), &controller.kid());
         let tbs = cose::sig_structure(&self.body_protected, &protected, &[], &self.payload);
-        Ok(Prepared {
+        Ok(PendingSignature {
             kind: self.kind(),
             payload: self.payload.clone(),
             body_protected: self.body_protected.clone(),
@@ -1106,12 +1109,12 @@ impl Artifact {
 
 /// An artifact built by the library and waiting for one signature made
 /// elsewhere: by an asynchronous signer such as a non-extractable WebCrypto
-/// key, or a remote HSM. The host signs [`Prepared::to_be_signed`] (the
+/// key, or a remote HSM. The host signs [`PendingSignature::to_be_signed`] (the
 /// COSE `Sig_structure`, domain-separated by the artifact type) and hands
-/// the signature to [`Prepared::complete`], which checks it before
+/// the signature to [`PendingSignature::complete`], which checks it before
 /// assembling the artifact. ES256 signatures may be DER or `r || s`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Prepared {
+pub struct PendingSignature {
     kind: ArtifactKind,
     payload: Vec<u8>,
     /// COSE_Sign body header (empty for COSE_Sign1).
@@ -1126,14 +1129,14 @@ pub struct Prepared {
     slot: Slot,
 }
 
-impl Prepared {
+impl PendingSignature {
     /// Checks the payload's instants, then prepares it.
-    fn checked(body: Body, public: &PublicKey) -> Result<Prepared, Error> {
+    fn checked(body: Body, public: &PublicKey) -> Result<PendingSignature, Error> {
         checks::check_times(&body)?;
-        Ok(Prepared::new(body, public))
+        Ok(PendingSignature::new(body, public))
     }
 
-    fn new(body: Body, public: &PublicKey) -> Prepared {
+    fn new(body: Body, public: &PublicKey) -> PendingSignature {
         let kind = body.kind();
         let slot = Slot::for_body(&body);
         let payload = body.to_value().to_vec();
@@ -1141,7 +1144,7 @@ impl Prepared {
             let body_protected = protected_body(kind);
             let protected = protected_signer(public.algorithm(), &public.kid());
             let tbs = cose::sig_structure(&body_protected, &protected, &[], &payload);
-            Prepared {
+            PendingSignature {
                 kind,
                 payload,
                 body_protected,
@@ -1154,7 +1157,7 @@ impl Prepared {
         } else {
             let protected = protected_sign1(kind, public.algorithm(), &public.kid());
             let tbs = cose::sig_structure1(&protected, &[], &payload);
-            Prepared {
+            PendingSignature {
                 kind,
                 payload,
                 body_protected: Vec::new(),
@@ -1188,7 +1191,7 @@ impl Prepared {
         self.complete(&sig)
     }
 
-    /// Checks `signature` over [`Prepared::to_be_signed`] with the expected
+    /// Checks `signature` over [`PendingSignature::to_be_signed`] with the expected
     /// key and assembles the signed artifact.
     pub fn complete(&self, signature: &[u8]) -> Result<Artifact, Error> {
         let signature = check_signature(&self.public, &self.tbs, signature.to_vec())?;
@@ -1358,12 +1361,12 @@ impl Offer {
             .sign_with(controller)
     }
 
-    /// Prepares the offer for a controller key that signs elsewhere; see [`Prepared`].
-    pub fn prepare(&self, controller: &PublicKey) -> Result<Prepared, Error> {
+    /// Prepares the offer for a controller key that signs elsewhere; see [`PendingSignature`].
+    pub fn prepare(&self, controller: &PublicKey) -> Result<PendingSignature, Error> {
         let mut o = self.clone();
         o.normalise();
         o.validate()?;
-        Prepared::checked(Body::Offer(o), controller)
+        PendingSignature::checked(Body::Offer(o), controller)
     }
 
     /// The offer inside an artifact.
@@ -1386,8 +1389,8 @@ impl Grant {
     }
 
     /// Prepares the person's signature for a key that signs elsewhere
-    /// (e.g. a non-extractable WebCrypto key); see [`Prepared`].
-    pub fn prepare_as_person(&self, person: &PublicKey) -> Result<Prepared, Error> {
+    /// (e.g. a non-extractable WebCrypto key); see [`PendingSignature`].
+    pub fn prepare_as_person(&self, person: &PublicKey) -> Result<PendingSignature, Error> {
         let mut g = self.clone();
         g.normalise();
         match &g.subject_key {
@@ -1400,7 +1403,7 @@ impl Grant {
             }
         }
         g.validate()?;
-        Prepared::checked(Body::Grant(g), person)
+        PendingSignature::checked(Body::Grant(g), person)
     }
 
     /// Signs an imported grant (no person signature) as the controller.
@@ -1414,7 +1417,7 @@ impl Grant {
                 "only a grant marked imported may lack the person's signature".into(),
             ));
         }
-        Prepared::checked(Body::Grant(g), &controller.public_key())?.sign_with(controller)
+        PendingSignature::checked(Body::Grant(g), &controller.public_key())?.sign_with(controller)
     }
 
     /// Signs as the person and countersigns as the controller in one step
@@ -1462,8 +1465,8 @@ impl Refusal {
             .sign_with(person)
     }
 
-    /// Prepares the person's signature for a key that signs elsewhere; see [`Prepared`].
-    pub fn prepare_as_person(&self, person: &PublicKey) -> Result<Prepared, Error> {
+    /// Prepares the person's signature for a key that signs elsewhere; see [`PendingSignature`].
+    pub fn prepare_as_person(&self, person: &PublicKey) -> Result<PendingSignature, Error> {
         if self.method == CollectionMethod::Imported {
             return Err(Error::Usage(
                 "a refusal is always signed by the person; it cannot be imported".into(),
@@ -1479,7 +1482,7 @@ impl Refusal {
                 ))
             }
         }
-        Prepared::checked(Body::Refusal(r), person)
+        PendingSignature::checked(Body::Refusal(r), person)
     }
 
     /// Signs as the person and countersigns as the controller; `offer` is
@@ -1519,7 +1522,7 @@ impl Withdrawal {
         grant: ArtifactId,
         at: impl IntoTime,
         person: &PublicKey,
-    ) -> Result<Prepared, Error> {
+    ) -> Result<PendingSignature, Error> {
         let at = at.into_time()?;
         Withdrawal {
             grant,
@@ -1556,8 +1559,8 @@ impl Withdrawal {
         self.prepare(&signer.public_key())?.sign_with(signer)
     }
 
-    /// Prepares the withdrawal for a key that signs elsewhere; see [`Prepared`].
-    pub fn prepare(&self, signer: &PublicKey) -> Result<Prepared, Error> {
+    /// Prepares the withdrawal for a key that signs elsewhere; see [`PendingSignature`].
+    pub fn prepare(&self, signer: &PublicKey) -> Result<PendingSignature, Error> {
         self.validate()?;
         if let Some(k) = &self.subject_key {
             if k != signer {
@@ -1566,7 +1569,7 @@ impl Withdrawal {
                 ));
             }
         }
-        Prepared::checked(Body::Withdrawal(self.clone()), signer)
+        PendingSignature::checked(Body::Withdrawal(self.clone()), signer)
     }
 }
 
@@ -1585,8 +1588,8 @@ impl DataReceipt {
     }
 
     /// Prepares the receipt for a key that signs elsewhere, checked against
-    /// `grant` as [`DataReceipt::sign`] does; see [`Prepared`].
-    pub fn prepare(&self, grant: &Artifact, signer: &PublicKey) -> Result<Prepared, Error> {
+    /// `grant` as [`DataReceipt::sign`] does; see [`PendingSignature`].
+    pub fn prepare(&self, grant: &Artifact, signer: &PublicKey) -> Result<PendingSignature, Error> {
         // An instant in the wrong unit is named as such, before it reads as out of the grant.
         checks::check_times(&Body::DataReceipt(self.clone()))?;
         checks::receipt_fits_grant(self, grant)?;
@@ -1613,11 +1616,11 @@ impl DataReceipt {
         &self,
         signer: &PublicKey,
         _known: &KnownViolation,
-    ) -> Result<Prepared, Error> {
+    ) -> Result<PendingSignature, Error> {
         self.prepare_unchecked(signer)
     }
 
-    fn prepare_unchecked(&self, signer: &PublicKey) -> Result<Prepared, Error> {
+    fn prepare_unchecked(&self, signer: &PublicKey) -> Result<PendingSignature, Error> {
         if self.quantity == 0 {
             return Err(ArtifactError::InvalidField {
                 kind: ArtifactKind::DataReceipt,
@@ -1626,7 +1629,7 @@ impl DataReceipt {
             }
             .into());
         }
-        Prepared::checked(Body::DataReceipt(self.clone()), signer)
+        PendingSignature::checked(Body::DataReceipt(self.clone()), signer)
     }
 }
 
@@ -1637,9 +1640,9 @@ impl ValueRecord {
             .sign_with(controller)
     }
 
-    /// Prepares the value record for a key that signs elsewhere; see [`Prepared`].
-    pub fn prepare(&self, controller: &PublicKey) -> Result<Prepared, Error> {
-        Prepared::checked(Body::ValueRecord(self.clone()), controller)
+    /// Prepares the value record for a key that signs elsewhere; see [`PendingSignature`].
+    pub fn prepare(&self, controller: &PublicKey) -> Result<PendingSignature, Error> {
+        PendingSignature::checked(Body::ValueRecord(self.clone()), controller)
     }
 }
 

@@ -1201,7 +1201,7 @@ impl Wallet {
 
     fn sign_and_keep(
         &mut self,
-        p: &crate::artifact::Prepared,
+        p: &crate::artifact::PendingSignature,
         controller: &str,
     ) -> Result<Artifact, WalletError> {
         let k = self
@@ -1237,7 +1237,7 @@ impl Wallet {
     /// key), checks it, and keeps the artifact.
     pub fn complete(
         &mut self,
-        prepared: &crate::artifact::Prepared,
+        prepared: &crate::artifact::PendingSignature,
         signature: &[u8],
     ) -> Result<Artifact, WalletError> {
         if !self.is_any_person_key(prepared.public_key()) {
@@ -1259,7 +1259,7 @@ impl Wallet {
         offer: &Digest,
         choice: &Choice,
         at: Time,
-    ) -> Result<crate::artifact::Prepared, WalletError> {
+    ) -> Result<crate::artifact::PendingSignature, WalletError> {
         let o = self.offer(offer)?.clone();
         let pick = |want: &Option<Vec<Term>>,
                     have: &[Term],
@@ -1323,7 +1323,7 @@ impl Wallet {
         &self,
         offer: &Digest,
         at: Time,
-    ) -> Result<crate::artifact::Prepared, WalletError> {
+    ) -> Result<crate::artifact::PendingSignature, WalletError> {
         let o = self.offer(offer)?.clone();
         let r = Refusal {
             subject: self.pseudonym(&o.controller),
@@ -1373,7 +1373,7 @@ impl Wallet {
         &self,
         grant: ArtifactId,
         at: Time,
-    ) -> Result<crate::artifact::Prepared, WalletError> {
+    ) -> Result<crate::artifact::PendingSignature, WalletError> {
         let g = self.held_grant(grant)?;
         let key = match &g.subject_key {
             Some(k) if self.is_person_key(k, &g.controller) => k.clone(),

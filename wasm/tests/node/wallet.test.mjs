@@ -96,7 +96,7 @@ test("a host key per controller (node:crypto, DER ECDSA) signs in two steps; the
     const raw = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, "base64url"), Buffer.from(jwk.y, "base64url")]);
     return { privateKey, pub: ck.PublicKey.fromRaw("ES256", new Uint8Array(raw)) };
   };
-  const wallet = ck.Wallet.createExternal();
+  const wallet = ck.Wallet.inMemoryExternal();
   const { issuer, digest, trust, offer } = setup(wallet);
   assert.equal(wallet.publicKeyFor(CONTROLLER), undefined);
   throwsCode(assert, () => wallet.prepareAccept(digest, null, T0 + 1), "SIGNER");
@@ -128,7 +128,7 @@ test("a non-extractable WebCrypto key signs in two steps (prepare, then complete
   assert.equal(pair.privateKey.extractable, false);
   const raw = new Uint8Array(await webcrypto.subtle.exportKey("raw", pair.publicKey));
   const ext = ck.ExternalKey.deferred(ck.PublicKey.fromRaw("ES256", raw));
-  const wallet = ck.Wallet.createExternal();
+  const wallet = ck.Wallet.inMemoryExternal();
   assert.equal(wallet.isDeferred, true);
   const { issuer, digest, trust, offer } = setup(wallet);
   throwsCode(assert, () => wallet.accept(digest, null, T0), "SIGNER");

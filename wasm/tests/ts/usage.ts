@@ -112,7 +112,7 @@ export function callback(sign: (m: Uint8Array) => Uint8Array, raw: Uint8Array): 
   void deferred.isDeferred;
   void ext.kid;
   // Wallets take one key per controller: the host binds each controller's public key.
-  const wallet = Wallet.createExternal();
+  const wallet = Wallet.inMemoryExternal();
   wallet.bindKey("traffic.example", PublicKey.fromRaw("ES256", raw));
   return wallet;
 }
