@@ -145,7 +145,7 @@ async function setup() {
     }
     const t = tick(0) - 86400;
     for (const [party, c] of Object.entries(COMPANIES)) {
-      const offer = state.companies[party].makeOffer(c.makeOffer(t));
+      const offer = state.companies[party].makeOffer(c.offer(t));
       state.offers[decodeArtifact(offer).digest] = offer;
       state.wallet.receive(offer, tick());
     }
