@@ -226,17 +226,12 @@ impl Writer {
                 return Ok(());
             }
         }
-        let parent = path.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(parent).map_err(|e| LogError::io(parent, e))?;
-        let mut tmp = path.as_os_str().to_owned();
-        tmp.push(".tmp");
-        let tmp = PathBuf::from(tmp);
-        let mut f = File::create(&tmp).map_err(|e| LogError::io(&tmp, e))?;
-        f.write_all(bytes).map_err(|e| LogError::io(&tmp, e))?;
+        let (tmp, f) = write_tmp(path, bytes)?;
         f.sync_all().map_err(|e| LogError::io(&tmp, e))?;
         drop(f);
         fs::rename(&tmp, path).map_err(|e| LogError::io(path, e))?;
-        self.dirs.insert(parent.to_path_buf());
+        self.dirs
+            .insert(path.parent().unwrap_or(Path::new(".")).to_path_buf());
         Ok(())
     }
 
@@ -257,14 +252,7 @@ impl Writer {
         for chunk in todo.chunks(SYNC_CHUNK) {
             let mut open = Vec::with_capacity(chunk.len());
             for (path, bytes) in chunk {
-                let parent = path.parent().unwrap_or(Path::new("."));
-                fs::create_dir_all(parent).map_err(|e| LogError::io(parent, e))?;
-                let mut tmp = path.as_os_str().to_owned();
-                tmp.push(".tmp");
-                let tmp = PathBuf::from(tmp);
-                let mut f = File::create(&tmp).map_err(|e| LogError::io(&tmp, e))?;
-                f.write_all(bytes).map_err(|e| LogError::io(&tmp, e))?;
-                open.push((tmp, f));
+                open.push(write_tmp(path, bytes)?);
             }
             sync_files(&open)?;
             for ((tmp, f), (path, _)) in open.into_iter().zip(chunk) {
@@ -323,6 +311,19 @@ fn sync_files(files: &[(PathBuf, File)]) -> Result<(), LogError> {
         }
         Ok(())
     })
+}
+
+/// Writes `bytes` to `path` + ".tmp" (creating the directory), not yet
+/// synced or renamed: the first half of every durable write.
+fn write_tmp(path: &Path, bytes: &[u8]) -> Result<(PathBuf, File), LogError> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(|e| LogError::io(parent, e))?;
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    let mut f = File::create(&tmp).map_err(|e| LogError::io(&tmp, e))?;
+    f.write_all(bytes).map_err(|e| LogError::io(&tmp, e))?;
+    Ok((tmp, f))
 }
 
 #[cfg(unix)]
