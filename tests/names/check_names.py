@@ -150,10 +150,6 @@ class Apis:
             return re.search(rf"^(open |public |final )*(class|struct|protocol|enum|typealias) {name}\b", self.swift, re.M) is not None
         return re.search(rf"^(public )?func {name}\(", self.swift, re.M) is not None
 
-    def swift_has_method(self, cls, fn):
-        # uniffi generates constructors as `init` or `static func name`
-        return self.swift_has(f"{cls}.{fn}")
-
     def ts_has(self, name):
         if "." in name:
             cls, fn = name.split(".")
