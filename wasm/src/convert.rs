@@ -15,6 +15,48 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::{CkError, Code};
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// Bytes from JavaScript: a `Uint8Array` (a Node `Buffer` is one), an
+    /// `ArrayBuffer`, or any other `ArrayBufferView` (`DataView`, typed
+    /// arrays). Read with [`bytes`], which refuses anything else by name.
+    #[wasm_bindgen(typescript_type = "BytesLike")]
+    pub type BytesJs;
+}
+
+/// The bytes of a JavaScript bytes argument (see [`BytesJs`]), copied.
+/// A `Uint8Array` is read as it is; an `ArrayBuffer` whole; another view as
+/// the bytes it covers. Anything else is an `INVALID_INPUT` error naming
+/// `what` (before this, an `ArrayBuffer` read as empty bytes).
+pub fn bytes(v: &BytesJs, what: &str) -> Result<Vec<u8>, CkError> {
+    let v: &JsValue = v.as_ref();
+    if let Some(a) = v.dyn_ref::<js_sys::Uint8Array>() {
+        return Ok(a.to_vec());
+    }
+    if let Some(b) = v.dyn_ref::<js_sys::ArrayBuffer>() {
+        return Ok(js_sys::Uint8Array::new(b).to_vec());
+    }
+    if js_sys::ArrayBuffer::is_view(v) {
+        // Every ArrayBufferView has `buffer`, `byteOffset` and `byteLength`.
+        let view = v.unchecked_ref::<js_sys::DataView>();
+        return Ok(js_sys::Uint8Array::new_with_byte_offset_and_length(
+            &view.buffer(),
+            view.byte_offset() as u32,
+            view.byte_length() as u32,
+        )
+        .to_vec());
+    }
+    Err(CkError::invalid(format!(
+        "{what} must be bytes (a Uint8Array, an ArrayBuffer or another ArrayBufferView such as a DataView or a Buffer), found {}",
+        type_name(v)
+    )))
+}
+
+/// A bytes argument for Rust callers (tests): a `Uint8Array` copy of `b`.
+pub fn to_bytes_js(b: &[u8]) -> BytesJs {
+    js_sys::Uint8Array::from(b).unchecked_into()
+}
+
 /// The largest integer a JavaScript number holds exactly.
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 

@@ -6,6 +6,8 @@ use consentkit::export::{controller_infos_from_json, ExportFormat};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::convert::BytesJs;
+
 use crate::convert::{artifact_id, time, to_js_as};
 use crate::error::{CkError, Code};
 
@@ -38,12 +40,13 @@ struct ExportView<'a> {
 /// verified: verify or audit the bundle first.
 #[wasm_bindgen(js_name = exportConsents)]
 pub fn export_consents(
-    bundle: &[u8],
+    bundle: BytesJs,
     format: &str,
     #[wasm_bindgen(js_name = grantIds)] grant_ids: Vec<String>,
     at: f64,
     #[wasm_bindgen(js_name = controllersJson)] controllers_json: &str,
 ) -> Result<ConsentExportJs, CkError> {
+    let bundle: &[u8] = &crate::convert::bytes(&bundle, "bundle")?;
     let format = ExportFormat::from_name(format).ok_or_else(|| {
         CkError::new(
             Code::Usage,

@@ -13,6 +13,8 @@ use consentkit::keys::Signer;
 use consentkit::Artifact;
 use wasm_bindgen::prelude::*;
 
+use crate::convert::BytesJs;
+
 use crate::convert::{absent, artifact_id, hex32, time, Obj};
 use crate::error::CkError;
 use crate::keys::{JsKey, JsPublicKey};
@@ -254,7 +256,9 @@ impl Issuer {
     /// is the signed offer it answers: a grant accepting a purpose,
     /// category or recipient the offer does not ask for is refused
     /// (`USAGE`, naming it).
-    pub fn countersign(&self, artifact: &[u8], offer: &[u8]) -> Result<Vec<u8>, CkError> {
+    pub fn countersign(&self, artifact: BytesJs, offer: BytesJs) -> Result<Vec<u8>, CkError> {
+        let artifact: &[u8] = &crate::convert::bytes(&artifact, "artifact")?;
+        let offer: &[u8] = &crate::convert::bytes(&offer, "offer")?;
         let a = Artifact::decode(artifact)?;
         let o = Artifact::decode(offer)?;
         signed(a.countersign(&o, self.signer.as_ref()))
@@ -265,9 +269,10 @@ impl Issuer {
     #[wasm_bindgen(js_name = countersignKnownViolation)]
     pub fn countersign_known_violation(
         &self,
-        artifact: &[u8],
+        artifact: BytesJs,
         reason: &str,
     ) -> Result<Vec<u8>, CkError> {
+        let artifact: &[u8] = &crate::convert::bytes(&artifact, "artifact")?;
         let a = Artifact::decode(artifact)?;
         let known = consentkit::KnownViolation::new(reason);
         signed(a.countersign_known_violation(self.signer.as_ref(), &known))
@@ -277,7 +282,8 @@ impl Issuer {
     /// `grant` (the signed grant it cites). A use the grant does not cover
     /// (purpose, category, recipient, time) is refused (`USAGE`, naming it).
     #[wasm_bindgen(js_name = issueReceipt)]
-    pub fn receipt(&self, receipt: ReceiptInputJs, grant: &[u8]) -> Result<Vec<u8>, CkError> {
+    pub fn receipt(&self, receipt: ReceiptInputJs, grant: BytesJs) -> Result<Vec<u8>, CkError> {
+        let grant: &[u8] = &crate::convert::bytes(&grant, "grant")?;
         let r = receipt_input(&receipt)?;
         let g = Artifact::decode(grant)?;
         signed(r.sign(&g, self.signer.as_ref()))

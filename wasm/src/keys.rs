@@ -8,6 +8,8 @@ use consentkit::keys::{Algorithm, KeyPair, PublicKey, Role, Signer, TrustSet};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::convert::BytesJs;
+
 use crate::convert::to_js_as;
 use crate::error::CkError;
 
@@ -69,7 +71,8 @@ impl JsKey {
 
     /// Reads a private COSE_Key (with parameter `d`).
     #[wasm_bindgen(js_name = fromCoseKey)]
-    pub fn from_cose_key(bytes: &[u8]) -> Result<JsKey, CkError> {
+    pub fn from_cose_key(bytes: BytesJs) -> Result<JsKey, CkError> {
+        let bytes: &[u8] = &crate::convert::bytes(&bytes, "bytes")?;
         Ok(JsKey {
             inner: Arc::new(KeyPair::from_cose_key(bytes)?),
         })
@@ -113,7 +116,8 @@ pub struct JsPublicKey {
 impl JsPublicKey {
     /// Reads a public COSE_Key (a private part, if present, is ignored).
     #[wasm_bindgen(js_name = fromCoseKey)]
-    pub fn from_cose_key(bytes: &[u8]) -> Result<JsPublicKey, CkError> {
+    pub fn from_cose_key(bytes: BytesJs) -> Result<JsPublicKey, CkError> {
+        let bytes: &[u8] = &crate::convert::bytes(&bytes, "bytes")?;
         Ok(JsPublicKey {
             inner: PublicKey::from_cose_key(bytes)?,
         })
@@ -124,8 +128,9 @@ impl JsPublicKey {
     #[wasm_bindgen(js_name = fromRaw)]
     pub fn from_raw(
         #[wasm_bindgen(unchecked_param_type = "Algorithm")] alg: &str,
-        raw: &[u8],
+        raw: BytesJs,
     ) -> Result<JsPublicKey, CkError> {
+        let raw: &[u8] = &crate::convert::bytes(&raw, "raw")?;
         Ok(JsPublicKey {
             inner: public_from_raw(alg, raw)?,
         })
@@ -206,7 +211,8 @@ impl JsTrustSet {
 
     /// Reads a COSE_KeySet whose keys carry `"role"` and `"party"`.
     #[wasm_bindgen(js_name = fromCoseKeySet)]
-    pub fn from_cose_key_set(bytes: &[u8]) -> Result<JsTrustSet, CkError> {
+    pub fn from_cose_key_set(bytes: BytesJs) -> Result<JsTrustSet, CkError> {
+        let bytes: &[u8] = &crate::convert::bytes(&bytes, "bytes")?;
         Ok(JsTrustSet {
             inner: TrustSet::from_cose_key_set(bytes)?,
         })

@@ -58,20 +58,16 @@ fn js_message(e: &JsValue) -> String {
     }
 }
 
-/// Bytes returned by JavaScript: a `Uint8Array` (or an `ArrayBuffer`).
+/// Bytes returned by JavaScript: a `Uint8Array`, an `ArrayBuffer` (what
+/// `crypto.subtle.sign` resolves to) or another `ArrayBufferView`.
 fn js_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, String> {
-    if let Some(a) = v.dyn_ref::<js_sys::Uint8Array>() {
-        Ok(a.to_vec())
-    } else if let Some(b) = v.dyn_ref::<js_sys::ArrayBuffer>() {
-        Ok(js_sys::Uint8Array::new(b).to_vec())
-    } else if v.has_type::<js_sys::Promise>() {
-        Err(format!(
+    if v.has_type::<js_sys::Promise>() {
+        return Err(format!(
             "{what} returned a Promise: an asynchronous signer (such as crypto.subtle.sign) \
-             needs ExternalKey.deferred with prepareAccept/complete"
-        ))
-    } else {
-        Err(format!("{what} must return a Uint8Array"))
+             needs Controller.withAsyncSigner or Wallet.signAsync (or prepare…/complete)"
+        ));
     }
+    crate::convert::bytes(v.unchecked_ref(), what).map_err(|e| e.message)
 }
 
 /// A [`Signer`] that calls a JavaScript object's `sign`.
@@ -115,7 +111,10 @@ impl Drop for CallbackSigner {
 /// Reads what `publicKeyCose()` returned: COSE_Key bytes, or `{ alg, raw }`.
 fn callback_public_key(v: &JsValue) -> Result<PublicKey, CkError> {
     let signer_err = |m: String| CkError::new(Code::Signer, m);
-    if v.is_instance_of::<js_sys::Uint8Array>() || v.is_instance_of::<js_sys::ArrayBuffer>() {
+    if v.is_instance_of::<js_sys::Uint8Array>()
+        || v.is_instance_of::<js_sys::ArrayBuffer>()
+        || js_sys::ArrayBuffer::is_view(v)
+    {
         let bytes = js_bytes(v, "publicKeyCose()").map_err(signer_err)?;
         return Ok(PublicKey::from_cose_key(&bytes)?);
     }

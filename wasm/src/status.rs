@@ -7,6 +7,8 @@ use consentkit::audit::{audit_source_with_status, AuditOptions};
 use consentkit::status::{self as ck_status, StatusError};
 use wasm_bindgen::prelude::*;
 
+use crate::convert::BytesJs;
+
 use crate::convert::{absent, time, to_js_as, Obj};
 use crate::error::{CkError, Code};
 use crate::issuer::Issuer;
@@ -27,8 +29,8 @@ extern "C" {
     /// `ReceiptCheck`.
     #[wasm_bindgen(typescript_type = "ReceiptCheck")]
     pub type ReceiptCheckJs;
-    /// `Uint8Array[]`.
-    #[wasm_bindgen(typescript_type = "Uint8Array[]")]
+    /// `BytesLike[]`.
+    #[wasm_bindgen(typescript_type = "BytesLike[]")]
     pub type BytesList;
 }
 
@@ -167,11 +169,13 @@ impl StatusRegistry {
 /// anything that prevents a statement throws.
 #[wasm_bindgen(js_name = checkGrantStatus)]
 pub fn check_grant_status(
-    grant: &[u8],
-    token: &[u8],
+    grant: BytesJs,
+    token: BytesJs,
     trust: &JsTrustSet,
     at: Option<f64>,
 ) -> Result<StatusAnswerJs, CkError> {
+    let grant: &[u8] = &crate::convert::bytes(&grant, "grant")?;
+    let token: &[u8] = &crate::convert::bytes(&token, "token")?;
     let g = Artifact::decode(grant)?;
     let a = ck_status::check_grant_status(&g, token, &trust.inner, now_or(at)?)?;
     to_js_as(&a)
@@ -182,20 +186,22 @@ pub fn check_grant_status(
 /// issued is a `stale_status` finding.
 #[wasm_bindgen(js_name = auditWithStatusLists)]
 pub fn audit_with_status_lists(
-    bundle: &[u8],
+    bundle: BytesJs,
     #[wasm_bindgen(js_name = statusLists)] status_lists: BytesList,
     trust: &JsTrustSet,
     at: Option<f64>,
 ) -> Result<AuditReport, CkError> {
+    let bundle: &[u8] = &crate::convert::bytes(&bundle, "bundle")?;
     let arr: &js_sys::Array = status_lists.unchecked_ref();
+    if !js_sys::Array::is_array(arr) {
+        return Err(CkError::invalid("statusLists must be an array of bytes"));
+    }
     let mut lists = Vec::new();
-    for v in arr.iter() {
-        if !v.is_instance_of::<js_sys::Uint8Array>() {
-            return Err(CkError::invalid(
-                "statusLists must be an array of Uint8Array",
-            ));
-        }
-        lists.push(js_sys::Uint8Array::from(v).to_vec());
+    for (i, v) in arr.iter().enumerate() {
+        lists.push(crate::convert::bytes(
+            v.unchecked_ref(),
+            &format!("statusLists[{i}]"),
+        )?);
     }
     let at = now_or(at)?;
     let r = audit_source_with_status(

@@ -5,6 +5,8 @@ use consentkit::tcf::{self as ck, TcString, TcfError, TcfExport, TcfImport};
 use consentkit::{Artifact, Grant, Offer};
 use wasm_bindgen::prelude::*;
 
+use crate::convert::BytesJs;
+
 use crate::convert::{dpv_list, to_js_as, Obj};
 use crate::error::{CkError, Code};
 use crate::issuer::Issuer;
@@ -161,7 +163,11 @@ fn small(v: &JsValue, what: &str, max: u32) -> Result<u32, CkError> {
 /// The TC string a grant (artifact bytes) amounts to for a CMP and
 /// vendors, in its three forms.
 #[wasm_bindgen(js_name = tcStringForGrant)]
-pub fn tc_string_for_grant(grant: &[u8], export: TcfExportInputJs) -> Result<TcfFormsJs, CkError> {
+pub fn tc_string_for_grant(
+    grant: BytesJs,
+    export: TcfExportInputJs,
+) -> Result<TcfFormsJs, CkError> {
+    let grant: &[u8] = &crate::convert::bytes(&grant, "grant")?;
     const FIELDS: &[&str] = &[
         "cmp_id",
         "cmp_version",
@@ -223,10 +229,12 @@ impl Issuer {
     pub fn import_tc_string(
         &self,
         #[wasm_bindgen(js_name = tcString)] tc_string: &str,
-        offer: &[u8],
-        subject: &[u8],
+        offer: BytesJs,
+        subject: BytesJs,
         categories: Option<Vec<String>>,
     ) -> Result<Vec<u8>, CkError> {
+        let offer: &[u8] = &crate::convert::bytes(&offer, "offer")?;
+        let subject: &[u8] = &crate::convert::bytes(&subject, "subject")?;
         let tc = TcString::decode(tc_string)?;
         let a = Artifact::decode(offer)?;
         let o = Offer::from_artifact(&a)?;

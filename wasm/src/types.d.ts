@@ -27,6 +27,14 @@ export interface ConsentKitError extends Error {
   code: ErrorCode;
 }
 
+/**
+ * Bytes, as every bytes parameter takes them: a `Uint8Array` (a Node
+ * `Buffer` is one), an `ArrayBuffer`, or any other `ArrayBufferView`
+ * (`DataView`, another typed array: the bytes it covers). Anything else is
+ * refused with an `INVALID_INPUT` error naming the parameter.
+ */
+export type BytesLike = Uint8Array | ArrayBuffer | ArrayBufferView;
+
 /** Signature algorithms: Ed25519 (`"EdDSA"`) and ECDSA P-256 with SHA-256 (`"ES256"`). */
 export type Algorithm = "EdDSA" | "ES256";
 
@@ -63,9 +71,9 @@ export type FindingKind =
  */
 export interface ExternalSigner {
   /** The public key: COSE_Key bytes, or the raw key (Ed25519: 32 bytes; P-256: 65-byte uncompressed point). */
-  publicKeyCose(): Uint8Array | { alg: Algorithm; raw: Uint8Array };
+  publicKeyCose(): BytesLike | { alg: Algorithm; raw: BytesLike };
   /** Signs exactly `message` (built by the library). ES256: raw `r || s` (64 bytes) or DER. */
-  sign(message: Uint8Array): Uint8Array;
+  sign(message: Uint8Array): BytesLike;
 }
 
 /** A benefit: offered in return for data, or delivered. Money: `unit` is an ISO 4217 code, `amount` in minor units. */

@@ -9,6 +9,8 @@ use consentkit::privacy::{commit as core_commit, verify_commitment as core_verif
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::convert::BytesJs;
+
 use crate::convert::{artifact_json, hex32, time, to_js_as};
 use crate::error::CkError;
 use crate::keys::JsTrustSet;
@@ -168,14 +170,16 @@ pub fn verify_items(bundle: &[u8], trust: &consentkit::TrustSet) -> Vec<BundleIt
 /// profile, payload schema) and returns its JSON view. Signatures are not
 /// checked: see `verify`.
 #[wasm_bindgen(js_name = decodeArtifact)]
-pub fn decode(bytes: &[u8]) -> Result<ArtifactJsonJs, CkError> {
+pub fn decode(bytes: BytesJs) -> Result<ArtifactJsonJs, CkError> {
+    let bytes: &[u8] = &crate::convert::bytes(&bytes, "bytes")?;
     to_js_as(&artifact_json(&Artifact::decode(bytes)?))
 }
 
 /// Decodes an artifact or a bundle (CBOR sequence) into JSON views, one per
 /// item; an item that does not decode gives `{ offset, error }`.
 #[wasm_bindgen]
-pub fn inspect(bytes: &[u8]) -> Result<InspectItemList, CkError> {
+pub fn inspect(bytes: BytesJs) -> Result<InspectItemList, CkError> {
+    let bytes: &[u8] = &crate::convert::bytes(&bytes, "bytes")?;
     let items: Vec<serde_json::Value> = split(bytes)
         .into_iter()
         .map(|item| match item {
@@ -205,7 +209,8 @@ pub fn inspect(bytes: &[u8]) -> Result<InspectItemList, CkError> {
 /// sign it. Returns who signed; throws `VERIFICATION_FAILED`,
 /// `UNTRUSTED_KEY` or `INVALID_INPUT`.
 #[wasm_bindgen]
-pub fn verify(artifact: &[u8], trust: &JsTrustSet) -> Result<VerifiedSignerList, CkError> {
+pub fn verify(artifact: BytesJs, trust: &JsTrustSet) -> Result<VerifiedSignerList, CkError> {
+    let artifact: &[u8] = &crate::convert::bytes(&artifact, "artifact")?;
     let a = Artifact::decode(artifact)?;
     let signers = a.verify(&trust.inner)?;
     to_js_as(&signer_views(&signers))
@@ -214,7 +219,8 @@ pub fn verify(artifact: &[u8], trust: &JsTrustSet) -> Result<VerifiedSignerList,
 /// Verifies every item of a bundle; never throws for a bad item (its
 /// `error` says what is wrong).
 #[wasm_bindgen(js_name = verifyBundle)]
-pub fn verify_bundle(bundle: &[u8], trust: &JsTrustSet) -> Result<BundleItemList, CkError> {
+pub fn verify_bundle(bundle: BytesJs, trust: &JsTrustSet) -> Result<BundleItemList, CkError> {
+    let bundle: &[u8] = &crate::convert::bytes(&bundle, "bundle")?;
     to_js_as(&verify_items(bundle, &trust.inner))
 }
 
@@ -280,7 +286,8 @@ impl AuditReport {
 /// time `at` (seconds since 1970; default: now): every signature, each
 /// grant's lifecycle, every data use against its grant.
 #[wasm_bindgen]
-pub fn audit(bundle: &[u8], trust: &JsTrustSet, at: Option<f64>) -> Result<AuditReport, CkError> {
+pub fn audit(bundle: BytesJs, trust: &JsTrustSet, at: Option<f64>) -> Result<AuditReport, CkError> {
+    let bundle: &[u8] = &crate::convert::bytes(&bundle, "bundle")?;
     let at = match at {
         Some(t) => time(t, "at")?,
         None => time((js_sys::Date::now() / 1000.0).floor(), "now")?,
@@ -299,7 +306,8 @@ struct CommitmentView {
 /// Commits to data with a fresh random salt: put `commitment` in a data
 /// receipt, keep `salt` (and the data) to open it later.
 #[wasm_bindgen]
-pub fn commit(data: &[u8]) -> Result<CommitmentJs, CkError> {
+pub fn commit(data: BytesJs) -> Result<CommitmentJs, CkError> {
+    let data: &[u8] = &crate::convert::bytes(&data, "data")?;
     let c = core_commit(data)?;
     to_js_as(&CommitmentView {
         commitment: hex::encode(c.value),
@@ -309,7 +317,8 @@ pub fn commit(data: &[u8]) -> Result<CommitmentJs, CkError> {
 
 /// Whether `commitment` (64 hex digits) opens to `data` with `salt` (32 hex digits).
 #[wasm_bindgen(js_name = verifyCommitment)]
-pub fn verify_commitment(commitment: &str, salt: &str, data: &[u8]) -> Result<bool, CkError> {
+pub fn verify_commitment(commitment: &str, salt: &str, data: BytesJs) -> Result<bool, CkError> {
+    let data: &[u8] = &crate::convert::bytes(&data, "data")?;
     let c = hex32(commitment, "commitment")?;
     let s = hex::decode(salt)
         .ok()

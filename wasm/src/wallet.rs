@@ -16,6 +16,8 @@ use consentkit::wallet::{Choice, Wallet, WalletKey};
 use consentkit::PendingSignature as Prepared;
 use wasm_bindgen::prelude::*;
 
+use crate::convert::BytesJs;
+
 use crate::convert::{absent, artifact_id, artifact_json, bytes32, digest, time, to_js_as, Obj};
 use crate::error::CkError;
 use crate::keys::{alg_name, parse_role, trusted_keys, JsPublicKey, JsTrustSet, TrustedKeyList};
@@ -162,7 +164,8 @@ impl JsWallet {
     /// skipped and listed by `problems()`. A wallet whose keys are held
     /// outside it signs with `prepare…` and `complete`.
     #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8]) -> Result<JsWallet, CkError> {
+    pub fn from_bytes(bytes: BytesJs) -> Result<JsWallet, CkError> {
+        let bytes: &[u8] = &crate::convert::bytes(&bytes, "bytes")?;
         let inner = Wallet::from_bytes(bytes, None)?;
         Ok(JsWallet {
             deferred: inner.is_external(),
@@ -179,16 +182,19 @@ impl JsWallet {
     /// Exports the whole wallet as one encrypted backup (ChaCha20-Poly1305)
     /// under a 32-byte key supplied by the host.
     #[wasm_bindgen(js_name = exportBackup)]
-    pub fn export_backup(&self, key: &[u8]) -> Result<Vec<u8>, CkError> {
+    pub fn export_backup(&self, key: BytesJs) -> Result<Vec<u8>, CkError> {
+        let key: &[u8] = &crate::convert::bytes(&key, "key")?;
         Ok(self.inner.export_backup(&bytes32(key, "backup key")?)?)
     }
 
     /// Restores a wallet from an encrypted backup.
     #[wasm_bindgen(js_name = importBackup)]
     pub fn import_backup(
-        backup: &[u8],
-        #[wasm_bindgen(js_name = backupKey)] backup_key: &[u8],
+        backup: BytesJs,
+        #[wasm_bindgen(js_name = backupKey)] backup_key: BytesJs,
     ) -> Result<JsWallet, CkError> {
+        let backup: &[u8] = &crate::convert::bytes(&backup, "backup")?;
+        let backup_key: &[u8] = &crate::convert::bytes(&backup_key, "backupKey")?;
         let key = zeroize::Zeroizing::new(bytes32(backup_key, "backup key")?);
         let inner = Wallet::import_backup(backup, &key, None)?;
         Ok(JsWallet {
@@ -269,7 +275,8 @@ impl JsWallet {
     /// Takes in an artifact (offer, countersigned grant, revocation, receipt,
     /// value record), verifies it against the trusted keys, keeps it, and
     /// returns the violations it shows at `now` (seconds since 1970).
-    pub fn receive(&mut self, bytes: &[u8], now: f64) -> Result<FindingList, CkError> {
+    pub fn receive(&mut self, bytes: BytesJs, now: f64) -> Result<FindingList, CkError> {
+        let bytes: &[u8] = &crate::convert::bytes(&bytes, "bytes")?;
         let (_, findings) = self.inner.receive(bytes, time(now, "now")?)?;
         to_js_as(&findings)
     }
@@ -330,8 +337,9 @@ impl JsWallet {
     pub fn verify_cose_receipt(
         &self,
         #[wasm_bindgen(js_name = artifactId)] artifact_id_hex: &str,
-        receipt: &[u8],
+        receipt: BytesJs,
     ) -> Result<crate::status::ReceiptCheckJs, CkError> {
+        let receipt: &[u8] = &crate::convert::bytes(&receipt, "receipt")?;
         let id = artifact_id(artifact_id_hex, "artifact id")?;
         let c = self.inner.verify_cose_receipt(id, receipt)?;
         crate::convert::to_js_as(&serde_json::json!({
@@ -391,8 +399,9 @@ impl JsWallet {
     pub fn complete(
         &mut self,
         pending: &PendingSignature,
-        signature: &[u8],
+        signature: BytesJs,
     ) -> Result<Vec<u8>, CkError> {
+        let signature: &[u8] = &crate::convert::bytes(&signature, "signature")?;
         let a = self.inner.complete(&pending.prepared, signature)?;
         Ok(bytes_of(&a))
     }
@@ -468,8 +477,9 @@ impl JsWallet {
     pub fn add_inclusion_proof(
         &mut self,
         #[wasm_bindgen(js_name = artifactId)] artifact_id_: &str,
-        proof: &[u8],
+        proof: BytesJs,
     ) -> Result<(), CkError> {
+        let proof: &[u8] = &crate::convert::bytes(&proof, "proof")?;
         let id = artifact_id(artifact_id_, "artifact id")?;
         let proof = InclusionProof::from_cbor(proof)?;
         Ok(self.inner.add_inclusion_proof(id, &proof)?)
@@ -477,7 +487,8 @@ impl JsWallet {
 
     /// Keeps a consistency proof (its CBOR encoding) between two checkpoints.
     #[wasm_bindgen(js_name = addConsistencyProof)]
-    pub fn add_consistency_proof(&mut self, proof: &[u8]) -> Result<(), CkError> {
+    pub fn add_consistency_proof(&mut self, proof: BytesJs) -> Result<(), CkError> {
+        let proof: &[u8] = &crate::convert::bytes(&proof, "proof")?;
         let proof = ConsistencyProof::from_cbor(proof)?;
         Ok(self.inner.add_consistency_proof(&proof)?)
     }

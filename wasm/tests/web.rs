@@ -102,6 +102,11 @@ fn js_code(e: CkError) -> String {
         .unwrap()
 }
 
+/// Bytes as a JavaScript `Uint8Array` argument.
+fn b(x: &[u8]) -> consentkit_wasm::convert::BytesJs {
+    consentkit_wasm::convert::to_bytes_js(x)
+}
+
 struct Deal {
     controller: JsKey,
     issuer: Issuer,
@@ -116,9 +121,9 @@ fn deal(wallet: &mut JsWallet) -> Deal {
     wallet
         .trust_key(&controller.public_key(), "controller", CONTROLLER)
         .unwrap();
-    let found = wallet.receive(&offer, T0).unwrap();
+    let found = wallet.receive(b(&offer), T0).unwrap();
     assert_eq!(len(&found), 0);
-    let view = decode(&offer).unwrap();
+    let view = decode(b(&offer)).unwrap();
     let digest = get(&view, "digest").as_string().unwrap();
     Deal {
         controller,
@@ -130,25 +135,31 @@ fn deal(wallet: &mut JsWallet) -> Deal {
 
 #[wasm_bindgen_test]
 fn errors_are_consentkit_errors_with_stable_codes() {
-    assert_eq!(js_code(decode(&[0xff]).err().unwrap()), "INVALID_INPUT");
+    assert_eq!(js_code(decode(b(&[0xff])).err().unwrap()), "INVALID_INPUT");
     assert_eq!(
-        js_code(JsKey::from_cose_key(b"garbage").err().unwrap()),
+        js_code(JsKey::from_cose_key(b(b"garbage")).err().unwrap()),
         "INVALID_INPUT"
     );
     assert_eq!(
-        js_code(JsWallet::from_bytes(b"not a wallet").err().unwrap()),
+        js_code(JsWallet::from_bytes(b(b"not a wallet")).err().unwrap()),
         "CORRUPT"
     );
     let mut w = JsWallet::create(JsValue::from("ES256")).unwrap();
     let e = w.withdraw(&"00".repeat(16), T0).err().unwrap();
     assert_eq!(js_code(e), "NOT_FOUND");
-    let backup = w.export_backup(&[7; 32]).unwrap();
-    let e = JsWallet::import_backup(&backup, &[8; 32]).err().unwrap();
+    let backup = w.export_backup(b(&[7; 32])).unwrap();
+    let e = JsWallet::import_backup(b(&backup), b(&[8; 32]))
+        .err()
+        .unwrap();
     assert_eq!(js_code(e), "BACKUP");
-    let back = JsWallet::import_backup(&backup, &[7; 32]).unwrap();
+    let back = JsWallet::import_backup(b(&backup), b(&[7; 32])).unwrap();
     assert_eq!(back.to_bytes(), w.to_bytes());
     assert_eq!(
-        js_code(JsWallet::import_backup(&backup, &[7; 31]).err().unwrap()),
+        js_code(
+            JsWallet::import_backup(b(&backup), b(&[7; 31]))
+                .err()
+                .unwrap()
+        ),
         "INVALID_INPUT"
     );
     // A JS value that is not a plain object.
@@ -165,41 +176,46 @@ fn a_wallet_accepts_shares_withdraws_and_flags_a_late_receipt() {
     let grant = d
         .issuer
         .countersign(
-            &w.accept(&d.digest, JsValue::NULL.unchecked_into(), T0 + 60.0)
-                .unwrap(),
-            &d.offer,
+            b(
+                &w.accept(&d.digest, JsValue::NULL.unchecked_into(), T0 + 60.0)
+                    .unwrap(),
+            ),
+            b(&d.offer),
         )
         .unwrap();
-    assert_eq!(len(&w.receive(&grant, T0 + 60.0).unwrap()), 0);
-    let grant_id = get(&decode(&grant).unwrap(), "id").as_string().unwrap();
+    assert_eq!(len(&w.receive(b(&grant), T0 + 60.0).unwrap()), 0);
+    let grant_id = get(&decode(b(&grant)).unwrap(), "id").as_string().unwrap();
     let r = d
         .issuer
-        .receipt(receipt_input(&grant_id, T0 + 120.0), &grant)
+        .receipt(receipt_input(&grant_id, T0 + 120.0), b(&grant))
         .unwrap();
-    assert_eq!(len(&w.receive(&r, T0 + 200.0).unwrap()), 0);
+    assert_eq!(len(&w.receive(b(&r), T0 + 200.0).unwrap()), 0);
     w.withdraw(&grant_id, T0 + 300.0).unwrap();
     let late = d
         .issuer
-        .receipt(receipt_input(&grant_id, T0 + 400.0), &grant)
+        .receipt(receipt_input(&grant_id, T0 + 400.0), b(&grant))
         .unwrap();
-    let v = w.receive(&late, T0 + 500.0).unwrap();
+    let v = w.receive(b(&late), T0 + 500.0).unwrap();
     assert_eq!(len(&v), 1);
     let first = js_sys::Array::from(&v).get(0);
     assert_eq!(get(&first, "kind").as_string().unwrap(), "after_withdrawal");
     // Persisted bytes round-trip; the bundle audits with the same finding.
-    let again = JsWallet::from_bytes(&w.to_bytes()).unwrap();
+    let again = JsWallet::from_bytes(b(&w.to_bytes())).unwrap();
     assert_eq!(again.to_bytes(), w.to_bytes());
     let mut trust = JsTrustSet::new();
     trust
         .add(&d.controller.public_key(), "controller", CONTROLLER)
         .unwrap();
-    let report = audit(&w.export_bundle(), &trust, Some(T0 + 600.0)).unwrap();
+    let report = audit(b(&w.export_bundle()), &trust, Some(T0 + 600.0)).unwrap();
     assert_eq!(report.finding_count(), 1);
     assert!(report.render_html().contains("after_withdrawal"));
     assert!(report.render_text().contains("after_withdrawal"));
-    assert_eq!(len(&inspect(&w.export_bundle()).unwrap()), 5);
-    assert_eq!(len(&verify(&d.offer, &trust).unwrap()), 1);
-    assert_eq!(len(&verify_bundle(&w.export_bundle(), &trust).unwrap()), 5);
+    assert_eq!(len(&inspect(b(&w.export_bundle())).unwrap()), 5);
+    assert_eq!(len(&verify(b(&d.offer), &trust).unwrap()), 1);
+    assert_eq!(
+        len(&verify_bundle(b(&w.export_bundle()), &trust).unwrap()),
+        5
+    );
 }
 
 #[wasm_bindgen_test]
@@ -221,7 +237,7 @@ fn a_javascript_callback_signs_and_its_failures_are_signer_errors() {
     let mut w = JsWallet::create(JsValue::UNDEFINED).unwrap();
     w.trust_key(&ext.public_key(), "controller", CONTROLLER)
         .unwrap();
-    assert_eq!(len(&w.receive(&offer, T0).unwrap()), 0);
+    assert_eq!(len(&w.receive(b(&offer), T0).unwrap()), 0);
 
     let throwing = ExternalKey::from_callback(throwing_signer(&public)).unwrap();
     let e = Issuer::from_external(&throwing)
@@ -248,7 +264,7 @@ async fn a_non_extractable_webcrypto_key_signs_a_grant_in_two_steps() {
         "the private key must be non-extractable"
     );
     let raw: Uint8Array = raw_public(&pair).await.unchecked_into();
-    let public = JsPublicKey::from_raw("ES256", &raw.to_vec()).unwrap();
+    let public = JsPublicKey::from_raw("ES256", raw.clone().unchecked_into()).unwrap();
     let mut w = JsWallet::create_external().unwrap();
     let d = deal(&mut w);
     // One-step calls are refused with a message that says what to do.
@@ -281,28 +297,28 @@ async fn a_non_extractable_webcrypto_key_signs_a_grant_in_two_steps() {
     assert_eq!(sig.length(), 64);
     // A wrong signature is refused.
     assert_eq!(
-        js_code(w.complete(&pending, &[0u8; 64]).err().unwrap()),
+        js_code(w.complete(&pending, b(&[0u8; 64])).err().unwrap()),
         "SIGNER"
     );
     // Step 2: the grant is assembled, checked and kept.
-    let grant = w.complete(&pending, &sig.to_vec()).unwrap();
-    let grant = d.issuer.countersign(&grant, &d.offer).unwrap();
-    assert_eq!(len(&w.receive(&grant, T0 + 60.0).unwrap()), 0);
+    let grant = w.complete(&pending, sig.unchecked_into()).unwrap();
+    let grant = d.issuer.countersign(b(&grant), b(&d.offer)).unwrap();
+    assert_eq!(len(&w.receive(b(&grant), T0 + 60.0).unwrap()), 0);
     let mut trust = JsTrustSet::new();
     trust
         .add(&d.controller.public_key(), "controller", CONTROLLER)
         .unwrap();
-    let signers = verify(&grant, &trust).unwrap();
+    let signers = verify(b(&grant), &trust).unwrap();
     assert_eq!(len(&signers), 2);
     let person = js_sys::Array::from(&signers).get(0);
     assert_eq!(get(&person, "by").as_string().unwrap(), "subject");
     assert_eq!(get(&person, "kid").as_string().unwrap(), public.kid());
     // Withdraw in two steps too, then reopen the wallet with the same key.
-    let grant_id = get(&decode(&grant).unwrap(), "id").as_string().unwrap();
+    let grant_id = get(&decode(b(&grant)).unwrap(), "id").as_string().unwrap();
     let p = w.prepare_withdraw(&grant_id, T0 + 120.0).unwrap();
     let sig: Uint8Array = webcrypto_sign(&pair, &p.message()).await.unchecked_into();
-    w.complete(&p, &sig.to_vec()).unwrap();
-    let reopened = JsWallet::from_bytes(&w.to_bytes()).unwrap();
+    w.complete(&p, sig.unchecked_into()).unwrap();
+    let reopened = JsWallet::from_bytes(b(&w.to_bytes())).unwrap();
     assert!(reopened.is_deferred());
     let state = reopened.grant_state(&grant_id, T0 + 200.0).unwrap();
     assert_eq!(state.as_string().unwrap(), "withdrawn");
