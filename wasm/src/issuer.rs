@@ -211,6 +211,9 @@ pub(crate) fn value_record_input(v: &JsValue) -> Result<ValueRecord, CkError> {
 #[wasm_bindgen(js_name = Controller)]
 pub struct Issuer {
     pub(crate) signer: Arc<dyn Signer>,
+    /// The async signer, if the controller was made `withAsyncSigner`
+    /// (`signer` then refuses one-step calls, saying what to call).
+    pub(crate) asynchronous: Option<crate::async_signer::AsyncSigner>,
 }
 
 fn signed(a: Result<Artifact, consentkit::Error>) -> Result<Vec<u8>, CkError> {
@@ -224,6 +227,7 @@ impl Issuer {
     pub fn new(key: &JsKey) -> Issuer {
         Issuer {
             signer: key.inner.clone(),
+            asynchronous: None,
         }
     }
 
@@ -233,6 +237,7 @@ impl Issuer {
     pub fn from_external(key: &ExternalKey) -> Issuer {
         Issuer {
             signer: key.signer.clone(),
+            asynchronous: None,
         }
     }
 

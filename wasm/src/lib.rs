@@ -8,6 +8,8 @@
 //! - [`convert`]: JSON views, times, hex ids, input records.
 //! - [`keys`]: `Key`, `PublicKey`, `TrustSet`.
 //! - [`signer`]: `ExternalKey` (a JS callback signer, or a deferred key signing in two steps).
+//! - [`async_signer`]: `AsyncExternalSigner` (a signer answering with a `Promise`),
+//!   `Controller.withAsyncSigner`, `prepare…`/`complete`/`signAsync` on `Controller` and `Wallet`.
 //! - [`wallet`]: the person's `Wallet`.
 //! - [`wallet_lifecycle`]: `Wallet.subscribe`, `needsDecision`, `grantPurpose`, `withdrawPurpose`.
 //! - [`issuer`]: the controller's `Controller`.
@@ -19,6 +21,7 @@
 
 use wasm_bindgen::prelude::*;
 
+pub mod async_signer;
 pub mod convert;
 pub mod error;
 pub mod export;

@@ -66,14 +66,38 @@ export type FindingKind =
 
 /**
  * A synchronous signer implemented in JavaScript (`ExternalKey.fromCallback`).
- * For an asynchronous one (`crypto.subtle.sign`), use `ExternalKey.deferred`
- * and the wallet's `prepare…`/`complete`.
+ * For an asynchronous one (`crypto.subtle.sign`), use an
+ * {@link AsyncExternalSigner} (`Controller.withAsyncSigner`,
+ * `Wallet.signAsync`), or `prepare…`/`complete` by hand.
  */
 export interface ExternalSigner {
   /** The public key: COSE_Key bytes, or the raw key (Ed25519: 32 bytes; P-256: 65-byte uncompressed point). */
   publicKeyCose(): BytesLike | { alg: Algorithm; raw: BytesLike };
   /** Signs exactly `message` (built by the library). ES256: raw `r || s` (64 bytes) or DER. */
   sign(message: Uint8Array): BytesLike;
+}
+
+/** A raw public key: Ed25519, the 32-byte key; ES256, the 65-byte uncompressed point (`04 || x || y`, WebCrypto `exportKey("raw")`). */
+export interface RawPublicKey {
+  algorithm: Algorithm;
+  bytes: BytesLike;
+}
+
+/**
+ * A signer implemented in JavaScript that answers with a `Promise`, above
+ * all a non-extractable WebCrypto key (`crypto.subtle.sign`). Hand it to
+ * `Controller.withAsyncSigner` or `Wallet.signAsync`. The library signs
+ * only bytes it built itself and checks every signature before use.
+ */
+export interface AsyncExternalSigner {
+  /** The public key that verifies this signer's signatures (read once). */
+  publicKey(): RawPublicKey;
+  /**
+   * Signs exactly `message`. Ed25519: the 64-byte signature. ES256 (ECDSA
+   * P-256, SHA-256): raw `r || s` (what WebCrypto returns) or DER. Reject
+   * (e.g. the user cancelled) and the call rejects with a `SIGNER` error.
+   */
+  sign(message: Uint8Array): Promise<BytesLike> | BytesLike;
 }
 
 /** A benefit: offered in return for data, or delivered. Money: `unit` is an ISO 4217 code, `amount` in minor units. */

@@ -10,6 +10,9 @@
 //! `prepareWithdraw` return a `PendingSignature` (the core's
 //! [`consentkit::PendingSignature`]), and `complete` hands back the signature.
 
+use std::cell::{Ref, RefCell, RefMut};
+use std::rc::Rc;
+
 use consentkit::artifact::{Artifact, ArtifactKind};
 use consentkit::log::{ConsistencyProof, InclusionProof};
 use consentkit::wallet::{Choice, Wallet, WalletKey};
@@ -69,12 +72,13 @@ fn choice(v: &JsValue) -> Result<Choice, CkError> {
     })
 }
 
-/// A wallet request waiting for the signature of a key held elsewhere: sign
+/// An artifact waiting for the signature of a key held elsewhere: sign
 /// `message` (e.g. `crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, key, message)`)
-/// and pass the signature to `wallet.complete(pending, signature)`.
+/// and pass the signature to `complete(pending, signature)` on the `Wallet`
+/// or `Controller` that prepared it (or let `signAsync` do both).
 #[wasm_bindgen]
 pub struct PendingSignature {
-    prepared: Prepared,
+    pub(crate) prepared: Prepared,
 }
 
 #[wasm_bindgen]
@@ -85,7 +89,7 @@ impl PendingSignature {
         self.prepared.to_be_signed().to_vec()
     }
 
-    /// The artifact being signed: `"grant"`, `"refusal"` or `"withdrawal"`.
+    /// The kind of artifact being signed (`"offer"`, `"grant"`, …).
     #[wasm_bindgen(getter, unchecked_return_type = "ArtifactKind")]
     pub fn kind(&self) -> String {
         self.prepared.kind().name().to_owned()
@@ -116,8 +120,32 @@ impl PendingSignature {
 /// secret for pairwise pseudonyms, and every artifact of their deals.
 #[wasm_bindgen(js_name = Wallet)]
 pub struct JsWallet {
-    pub(crate) inner: Wallet,
+    /// Shared so that `signAsync` can complete after its signer's
+    /// `Promise` settles without borrowing this object meanwhile (the
+    /// wallet stays usable while a signer waits for the user). Borrowed
+    /// only inside one call; JS listeners run later, in microtasks.
+    pub(crate) shared: Rc<RefCell<Wallet>>,
     deferred: bool,
+}
+
+impl JsWallet {
+    pub(crate) fn wrap(w: Wallet, deferred: bool) -> JsWallet {
+        JsWallet {
+            shared: Rc::new(RefCell::new(w)),
+            deferred,
+        }
+    }
+
+    /// The wallet, for a call that reads it.
+    pub(crate) fn w(&self) -> Ref<'_, Wallet> {
+        self.shared.borrow()
+    }
+
+    /// The wallet, for a call that changes it (`&mut self` in the export,
+    /// so wasm-bindgen already holds this object exclusively).
+    pub(crate) fn w_mut(&self) -> RefMut<'_, Wallet> {
+        self.shared.borrow_mut()
+    }
 }
 
 fn bytes_of(a: &Artifact) -> Vec<u8> {
@@ -143,10 +171,7 @@ impl JsWallet {
                 ))
             }
         };
-        Ok(JsWallet {
-            inner: Wallet::new(key)?,
-            deferred: false,
-        })
+        Ok(JsWallet::wrap(Wallet::new(key)?, false))
     }
 
     /// A new wallet whose keys are held outside it (e.g. non-extractable
@@ -154,10 +179,7 @@ impl JsWallet {
     /// key with `bindKey`, sign with `prepare…` and `complete`. The bytes hold only public keys.
     #[wasm_bindgen(js_name = inMemoryExternal)]
     pub fn create_external() -> Result<JsWallet, CkError> {
-        Ok(JsWallet {
-            inner: Wallet::new(WalletKey::PublicOnly)?,
-            deferred: true,
-        })
+        Ok(JsWallet::wrap(Wallet::new(WalletKey::PublicOnly)?, true))
     }
 
     /// A wallet from bytes returned by `toBytes`. Damaged records are
@@ -167,16 +189,14 @@ impl JsWallet {
     pub fn from_bytes(bytes: BytesJs) -> Result<JsWallet, CkError> {
         let bytes: &[u8] = &crate::convert::bytes(&bytes, "bytes")?;
         let inner = Wallet::from_bytes(bytes, None)?;
-        Ok(JsWallet {
-            deferred: inner.is_external(),
-            inner,
-        })
+        let deferred = inner.is_external();
+        Ok(JsWallet::wrap(inner, deferred))
     }
 
     /// The wallet as bytes, for the host to store (e.g. in IndexedDB).
     #[wasm_bindgen(js_name = toBytes)]
     pub fn to_bytes(&self) -> Vec<u8> {
-        self.inner.to_bytes()
+        self.w().to_bytes()
     }
 
     /// Exports the whole wallet as one encrypted backup (ChaCha20-Poly1305)
@@ -184,7 +204,7 @@ impl JsWallet {
     #[wasm_bindgen(js_name = exportBackup)]
     pub fn export_backup(&self, key: BytesJs) -> Result<Vec<u8>, CkError> {
         let key: &[u8] = &crate::convert::bytes(&key, "key")?;
-        Ok(self.inner.export_backup(&bytes32(key, "backup key")?)?)
+        Ok(self.w().export_backup(&bytes32(key, "backup key")?)?)
     }
 
     /// Restores a wallet from an encrypted backup.
@@ -197,28 +217,26 @@ impl JsWallet {
         let backup_key: &[u8] = &crate::convert::bytes(&backup_key, "backupKey")?;
         let key = zeroize::Zeroizing::new(bytes32(backup_key, "backup key")?);
         let inner = Wallet::import_backup(backup, &key, None)?;
-        Ok(JsWallet {
-            deferred: inner.is_external(),
-            inner,
-        })
+        let deferred = inner.is_external();
+        Ok(JsWallet::wrap(inner, deferred))
     }
 
     /// The wallet format version (1: one key for every controller, from
     /// before wallets had a key per controller; 2: a key per controller).
     pub fn version(&self) -> f64 {
-        self.inner.version() as f64
+        self.w().version() as f64
     }
 
     /// What could not be read (damaged records, skipped): `{ offset, record, message }[]`.
     #[wasm_bindgen(unchecked_return_type = "WalletProblem[]")]
     pub fn problems(&self) -> Result<JsValue, CkError> {
-        crate::convert::to_js(&self.inner.problems())
+        crate::convert::to_js(&self.w().problems())
     }
 
     /// The person's public key at `controller`, or `undefined` if the wallet has none there yet.
     #[wasm_bindgen(js_name = publicKeyFor)]
     pub fn public_key_for(&self, controller: &str) -> Option<JsPublicKey> {
-        self.inner
+        self.w()
             .public_key_for(controller)
             .map(|inner| JsPublicKey { inner })
     }
@@ -227,7 +245,7 @@ impl JsWallet {
     /// (one key per controller; a key already bound elsewhere is refused).
     #[wasm_bindgen(js_name = bindKey)]
     pub fn bind_key(&mut self, controller: &str, key: &JsPublicKey) -> Result<(), CkError> {
-        Ok(self.inner.bind_key(controller, key.inner.clone())?)
+        Ok(self.w_mut().bind_key(controller, key.inner.clone())?)
     }
 
     /// Trusts a controller's or partner's key (the app pins them).
@@ -239,7 +257,7 @@ impl JsWallet {
         party: &str,
     ) -> Result<(), CkError> {
         Ok(self
-            .inner
+            .w_mut()
             .trust_key(key.inner.clone(), parse_role(role)?, party)?)
     }
 
@@ -247,7 +265,7 @@ impl JsWallet {
     #[wasm_bindgen(js_name = trustAll)]
     pub fn trust_all(&mut self, trust: &JsTrustSet) -> Result<(), CkError> {
         for k in trust.inner.iter() {
-            self.inner
+            self.w_mut()
                 .trust_key(k.key.clone(), k.role, k.party.as_str())?;
         }
         Ok(())
@@ -256,20 +274,20 @@ impl JsWallet {
     /// The keys this wallet trusts.
     #[wasm_bindgen(js_name = trustedKeys)]
     pub fn trusted_keys(&self) -> Result<TrustedKeyList, CkError> {
-        to_js_as(&trusted_keys(self.inner.trust()))
+        to_js_as(&trusted_keys(self.w().trust()))
     }
 
     /// The wallet's trust set.
     #[wasm_bindgen(js_name = trustSet)]
     pub fn trust_set(&self) -> JsTrustSet {
         JsTrustSet {
-            inner: self.inner.trust().clone(),
+            inner: self.w().trust().clone(),
         }
     }
 
     /// The person's pairwise pseudonym at a controller (32 hex digits).
     pub fn pseudonym(&self, controller: &str) -> String {
-        hex::encode(self.inner.pseudonym(controller))
+        hex::encode(self.w().pseudonym(controller))
     }
 
     /// Takes in an artifact (offer, countersigned grant, revocation, receipt,
@@ -277,7 +295,7 @@ impl JsWallet {
     /// returns the violations it shows at `now` (seconds since 1970).
     pub fn receive(&mut self, bytes: BytesJs, now: f64) -> Result<FindingList, CkError> {
         let bytes: &[u8] = &crate::convert::bytes(&bytes, "bytes")?;
-        let (_, findings) = self.inner.receive(bytes, time(now, "now")?)?;
+        let (_, findings) = self.w_mut().receive(bytes, time(now, "now")?)?;
         to_js_as(&findings)
     }
 
@@ -292,7 +310,7 @@ impl JsWallet {
     ) -> Result<Vec<u8>, CkError> {
         let offer = digest(offer_digest, "offer digest")?;
         let choice = choice(&choice_)?;
-        let a = self.inner.accept(&offer, &choice, time(at, "at")?)?;
+        let a = self.w_mut().accept(&offer, &choice, time(at, "at")?)?;
         Ok(bytes_of(&a))
     }
 
@@ -303,7 +321,7 @@ impl JsWallet {
         at: f64,
     ) -> Result<Vec<u8>, CkError> {
         let offer = digest(offer_digest, "offer digest")?;
-        let a = self.inner.refuse(&offer, time(at, "at")?)?;
+        let a = self.w_mut().refuse(&offer, time(at, "at")?)?;
         Ok(bytes_of(&a))
     }
 
@@ -315,7 +333,7 @@ impl JsWallet {
         at: f64,
     ) -> Result<Vec<u8>, CkError> {
         let grant = artifact_id(grant_id, "grant id")?;
-        let a = self.inner.withdraw(grant, time(at, "at")?)?;
+        let a = self.w_mut().withdraw(grant, time(at, "at")?)?;
         Ok(bytes_of(&a))
     }
 
@@ -327,7 +345,7 @@ impl JsWallet {
         #[wasm_bindgen(js_name = artifactId)] artifact_id_hex: &str,
     ) -> Result<String, CkError> {
         let id = artifact_id(artifact_id_hex, "artifact id")?;
-        Ok(self.inner.export_tlog_proof(id)?)
+        Ok(self.w().export_tlog_proof(id)?)
     }
 
     /// Checks an RFC 9942 COSE Receipt the log issued for one of the
@@ -341,7 +359,7 @@ impl JsWallet {
     ) -> Result<crate::status::ReceiptCheckJs, CkError> {
         let receipt: &[u8] = &crate::convert::bytes(&receipt, "receipt")?;
         let id = artifact_id(artifact_id_hex, "artifact id")?;
-        let c = self.inner.verify_cose_receipt(id, receipt)?;
+        let c = self.w().verify_cose_receipt(id, receipt)?;
         crate::convert::to_js_as(&serde_json::json!({
             "tree_size": c.tree_size,
             "leaf_index": c.leaf_index,
@@ -362,9 +380,7 @@ impl JsWallet {
     ) -> Result<PendingSignature, CkError> {
         let offer = digest(offer_digest, "offer digest")?;
         let choice = choice(&choice_)?;
-        let prepared = self
-            .inner
-            .prepare_accept(&offer, &choice, time(at, "at")?)?;
+        let prepared = self.w().prepare_accept(&offer, &choice, time(at, "at")?)?;
         Ok(PendingSignature { prepared })
     }
 
@@ -377,7 +393,7 @@ impl JsWallet {
         at: f64,
     ) -> Result<PendingSignature, CkError> {
         let offer = digest(offer_digest, "offer digest")?;
-        let prepared = self.inner.prepare_refuse(&offer, time(at, "at")?)?;
+        let prepared = self.w().prepare_refuse(&offer, time(at, "at")?)?;
         Ok(PendingSignature { prepared })
     }
 
@@ -389,7 +405,7 @@ impl JsWallet {
         at: f64,
     ) -> Result<PendingSignature, CkError> {
         let grant = artifact_id(grant_id, "grant id")?;
-        let prepared = self.inner.prepare_withdraw(grant, time(at, "at")?)?;
+        let prepared = self.w().prepare_withdraw(grant, time(at, "at")?)?;
         Ok(PendingSignature { prepared })
     }
 
@@ -402,24 +418,24 @@ impl JsWallet {
         signature: BytesJs,
     ) -> Result<Vec<u8>, CkError> {
         let signature: &[u8] = &crate::convert::bytes(&signature, "signature")?;
-        let a = self.inner.complete(&pending.prepared, signature)?;
+        let a = self.w_mut().complete(&pending.prepared, signature)?;
         Ok(bytes_of(&a))
     }
 
     /// The grants and their states at `now`.
     pub fn grants(&self, now: f64) -> Result<GrantViewList, CkError> {
-        to_js_as(&self.inner.grants(time(now, "now")?))
+        to_js_as(&self.w().grants(time(now, "now")?))
     }
 
     /// What the person shared (with whom, for what, under which grant), what
     /// they received, refusals, and violations, at `now`.
     pub fn summary(&self, now: f64) -> Result<SummaryJs, CkError> {
-        to_js_as(&self.inner.summary(time(now, "now")?))
+        to_js_as(&self.w().summary(time(now, "now")?))
     }
 
     /// Every violation in the wallet's records at `now`.
     pub fn violations(&self, now: f64) -> Result<FindingList, CkError> {
-        to_js_as(&self.inner.violations(time(now, "now")?))
+        to_js_as(&self.w().violations(time(now, "now")?))
     }
 
     /// A grant's state at `now` (`"given"`, `"withdrawn"`, ...), or `undefined`.
@@ -430,7 +446,7 @@ impl JsWallet {
         now: f64,
     ) -> Result<JsValue, CkError> {
         let id = artifact_id(grant_id, "grant id")?;
-        match self.inner.grant_state(id, time(now, "now")?) {
+        match self.w().grant_state(id, time(now, "now")?) {
             Some(s) => crate::convert::to_js(&s),
             None => Ok(JsValue::UNDEFINED),
         }
@@ -438,14 +454,14 @@ impl JsWallet {
 
     /// Every artifact in the wallet, as JSON views, in the order received.
     pub fn artifacts(&self) -> Result<ArtifactJsonList, CkError> {
-        let v: Vec<_> = self.inner.artifacts().iter().map(artifact_json).collect();
+        let v: Vec<_> = self.w().artifacts().iter().map(artifact_json).collect();
         to_js_as(&v)
     }
 
     /// The offers in the wallet, as JSON views (`digest` names an offer in `accept`).
     pub fn offers(&self) -> Result<ArtifactJsonList, CkError> {
         let v: Vec<_> = self
-            .inner
+            .w()
             .artifacts()
             .iter()
             .filter(|a| a.kind() == ArtifactKind::Offer)
@@ -457,18 +473,18 @@ impl JsWallet {
     /// The wallet's artifacts as one bundle (a CBOR sequence), e.g. for an auditor.
     #[wasm_bindgen(js_name = exportBundle)]
     pub fn export_bundle(&self) -> Vec<u8> {
-        self.inner.export_bundle()
+        self.w().export_bundle()
     }
 
     /// Records a transparency-log checkpoint note the wallet has seen.
     #[wasm_bindgen(js_name = addCheckpoint)]
     pub fn add_checkpoint(&mut self, note: &str) -> Result<(), CkError> {
-        Ok(self.inner.add_checkpoint(note)?)
+        Ok(self.w_mut().add_checkpoint(note)?)
     }
 
     /// The checkpoint notes recorded.
     pub fn checkpoints(&self) -> Vec<String> {
-        self.inner.checkpoints().to_vec()
+        self.w().checkpoints().to_vec()
     }
 
     /// Keeps an inclusion proof (its CBOR encoding, as the log serves it)
@@ -482,7 +498,7 @@ impl JsWallet {
         let proof: &[u8] = &crate::convert::bytes(&proof, "proof")?;
         let id = artifact_id(artifact_id_, "artifact id")?;
         let proof = InclusionProof::from_cbor(proof)?;
-        Ok(self.inner.add_inclusion_proof(id, &proof)?)
+        Ok(self.w_mut().add_inclusion_proof(id, &proof)?)
     }
 
     /// Keeps a consistency proof (its CBOR encoding) between two checkpoints.
@@ -490,7 +506,7 @@ impl JsWallet {
     pub fn add_consistency_proof(&mut self, proof: BytesJs) -> Result<(), CkError> {
         let proof: &[u8] = &crate::convert::bytes(&proof, "proof")?;
         let proof = ConsistencyProof::from_cbor(proof)?;
-        Ok(self.inner.add_consistency_proof(&proof)?)
+        Ok(self.w_mut().add_consistency_proof(&proof)?)
     }
 
     /// Checks every transparency log the wallet trusts (role `log`): the
@@ -498,7 +514,7 @@ impl JsWallet {
     /// caught), and inclusion proofs of the person's own artifacts.
     #[wasm_bindgen(js_name = checkLogs)]
     pub fn check_logs(&self) -> Result<LogCheckList, CkError> {
-        to_js_as(&self.inner.check_logs())
+        to_js_as(&self.w().check_logs())
     }
 
     /// Whether this wallet's key signs only in two steps (`prepare…`, then `complete`).

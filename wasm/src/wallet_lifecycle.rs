@@ -85,13 +85,13 @@ impl JsWallet {
     ) -> Result<f64, CkError> {
         let now = time(now, "now")?;
         Ok(self
-            .inner
+            .w_mut()
             .subscribe(Arc::new(JsListener::new(listener)), now) as f64)
     }
 
     /// Ends a subscription; `false` if there was none with that id.
     pub fn unsubscribe(&mut self, id: f64) -> bool {
-        id >= 0.0 && id.fract() == 0.0 && self.inner.unsubscribe(id as u64)
+        id >= 0.0 && id.fract() == 0.0 && self.w_mut().unsubscribe(id as u64)
     }
 
     /// Whether the app should ask the person about an offer (by its digest,
@@ -107,7 +107,7 @@ impl JsWallet {
         now: f64,
     ) -> Result<bool, CkError> {
         let offer = digest(offer_digest, "offer digest")?;
-        Ok(self.inner.needs_decision(&offer, time(now, "now")?)?)
+        Ok(self.w().needs_decision(&offer, time(now, "now")?)?)
     }
 
     /// Grants one more purpose of an offer (by its digest) at `at`, without
@@ -124,7 +124,7 @@ impl JsWallet {
         let offer = digest(offer_digest, "offer digest")?;
         let purpose = dpv(purpose, "purpose")?;
         let a = self
-            .inner
+            .w_mut()
             .grant_purpose(&offer, &purpose, time(at, "at")?)?;
         Ok(a.as_bytes().to_vec())
     }
@@ -143,7 +143,7 @@ impl JsWallet {
         let offer = digest(offer_digest, "offer digest")?;
         let purpose = dpv(purpose, "purpose")?;
         let out = self
-            .inner
+            .w_mut()
             .withdraw_purpose(&offer, &purpose, time(at, "at")?)?;
         Ok(out
             .iter()
