@@ -57,27 +57,27 @@ const COMPANIES = {
   "traffic.example": {
     partner: "city.example",
     offer: (t) => ({
-      controller: "traffic.example", name: "Live routing", issued_at: t, valid_from: t, valid_until: t + 365 * 86400,
+      controller: "traffic.example", name: "Live routing", issuedAt: t, validFrom: t, validUntil: t + 365 * 86400,
       purposes: ["dpv:ServiceProvision", "https://city.example/purpose#UrbanPlanning"], categories: ["pd:Location"],
       recipients: [{ party: "city.example", purposes: ["https://city.example/purpose#UrbanPlanning"], categories: ["pd:Location"] }],
-      retention_secs: 30 * 86400, limits: { uses_per_day: 1000, finest_precision: 10 },
-      legal_basis: "dpv:Consent", jurisdiction: "EU", language: "en",
+      retentionSecs: 30 * 86400, limits: { usesPerDay: 1000, finestPrecision: 10 },
+      legalBasis: "dpv:Consent", jurisdiction: "EU", language: "en",
       notice: { url: "https://traffic.example/notice/v3", text: "We use your location to route you around traffic." },
-      value_offered: [{ kind: "service", amount: 1, unit: "month", condition: "for each month of sharing", description: "live traffic routing" }],
-      value_estimate: { amount: 1200, currency: "EUR", method: "average revenue per active user from location data" },
-      service_without_consent: true,
+      valueOffered: [{ kind: "service", amount: 1, unit: "month", condition: "for each month of sharing", description: "live traffic routing" }],
+      valueEstimate: { amount: 1200, currency: "EUR", method: "average revenue per active user from location data" },
+      serviceWithoutConsent: true,
     }),
     use: { category: "pd:Location", purpose: "dpv:ServiceProvision", data: "52.5200,13.4050", precision: 10 },
     value: { kind: "service", amount: 1, unit: "month", description: "live traffic routing" },
   },
   "music.example": {
     offer: (t) => ({
-      controller: "music.example", name: "Taste for points", issued_at: t, valid_from: t, valid_until: t + 365 * 86400,
+      controller: "music.example", name: "Taste for points", issuedAt: t, validFrom: t, validUntil: t + 365 * 86400,
       purposes: ["dpv:Personalisation"], categories: ["pd:Preference"], recipients: [],
-      retention_secs: 365 * 86400, legal_basis: "dpv:Consent", jurisdiction: "EU", language: "en",
+      retentionSecs: 365 * 86400, legalBasis: "dpv:Consent", jurisdiction: "EU", language: "en",
       notice: { url: "https://music.example/privacy", text: "Your listening taste trains our recommendations." },
-      value_offered: [{ kind: "points", amount: 100, unit: "points", condition: "per month" }],
-      service_without_consent: true,
+      valueOffered: [{ kind: "points", amount: 100, unit: "points", condition: "per month" }],
+      serviceWithoutConsent: true,
     }),
     use: { category: "pd:Preference", purpose: "dpv:Personalisation", data: "jazz,afrobeat", precision: null },
     value: { kind: "points", amount: 100, unit: "points" },
@@ -227,7 +227,7 @@ async function simulateUse(party, count) {
   let flagged = [];
   for (let i = 0; i < count; i++) {
     const input = {
-      grant: g.id, category: use.category, purpose: use.purpose, recipient: party, used_at: tick(),
+      grant: g.id, category: use.category, purpose: use.purpose, recipient: party, usedAt: tick(),
       quantity: 1, precision: use.precision, commitment: commit(new TextEncoder().encode(use.data)).commitment,
     };
     // consentkit refuses to sign a receipt its grant does not cover; this simulated
@@ -249,7 +249,7 @@ async function simulateUse(party, count) {
 async function simulateValue(party) {
   const g = grantOf(party);
   if (!g) return status(`${party} has no grant from you.`, true);
-  state.wallet.receive(state.companies[party].issueValueRecord({ grant: g.id, issued_at: tick(), benefit: COMPANIES[party].value }), tick(1));
+  state.wallet.receive(state.companies[party].issueValueRecord({ grant: g.id, issuedAt: tick(), benefit: COMPANIES[party].value }), tick(1));
   await persist();
   status(`${party} recorded the value you received.`);
 }
@@ -282,9 +282,9 @@ function render() {
             b.categories.map((c) => el("li", {}, el("strong", {}, label(c)), " for ", b.purposes.map(label).join(", "))),
             b.recipients.map((r) => el("li", {}, "shared with ", el("strong", {}, r.party), " for ", r.purposes.map(label).join(", "))))),
         el("div", {}, el("div", { class: "label" }, "You get"),
-          el("ul", { class: "get" }, b.value_offered.map((v) => el("li", {}, benefit(v)))))),
-      el("div", { class: "meta" }, `Kept ${Math.round(b.retention_secs / 86400)} days · ${b.service_without_consent ? "the service works without consent" : "consent required for the service"}`
-        + (b.value_estimate ? ` · your data is worth about ${amount({ kind: "money", amount: b.value_estimate.amount, unit: b.value_estimate.currency })} a year to them` : "")),
+          el("ul", { class: "get" }, b.valueOffered.map((v) => el("li", {}, benefit(v)))))),
+      el("div", { class: "meta" }, `Kept ${Math.round(b.retentionSecs / 86400)} days · ${b.serviceWithoutConsent ? "the service works without consent" : "consent required for the service"}`
+        + (b.valueEstimate ? ` · your data is worth about ${amount({ kind: "money", amount: b.valueEstimate.amount, unit: b.valueEstimate.currency })} a year to them` : "")),
     );
     if (!answer) {
       card.append(
@@ -307,7 +307,7 @@ function render() {
       el("td", {}, g.purposes.map(label).join(", ")),
       el("td", {}, g.categories.map(label).join(", ")),
       el("td", {}, g.recipients.length ? g.recipients.join(", ") : "—"),
-      el("td", {}, day(g.issued_at)),
+      el("td", {}, day(g.issuedAt)),
       el("td", {}, el("span", { class: `badge ${g.state}` }, g.state), g.countersigned ? "" : el("span", { class: "badge pending" }, "awaiting countersignature")),
       el("td", {}, g.state === "given"
         ? el("button", { class: "danger", "data-action": "withdraw", onclick: () => guard(() => withdraw(g)) }, "Withdraw") : "")));
@@ -371,7 +371,7 @@ async function runAudit(ev) {
     const trust = TrustSet.fromCoseKeySet(await readFile($("#trust-file")));
     const result = audit(bundle, trust, parseAt($("#audit-at").value));
     const r = result.report;
-    const total = Object.values(r.finding_counts).reduce((a, b) => a + b, 0);
+    const total = Object.values(r.findingCounts).reduce((a, b) => a + b, 0);
     const verdict = $("#verdict");
     verdict.className = `verdict ${total ? "bad" : "ok"}`;
     verdict.textContent = total
@@ -382,7 +382,7 @@ async function runAudit(ev) {
     const fb = $("#findings tbody");
     fb.replaceChildren(...r.findings.map((f) => el("tr", { "data-kind": f.kind, "data-artifact": f.artifact ?? "" },
       el("td", {}, el("span", { class: "kindtag" }, f.kind)),
-      el("td", { class: "mono" }, f.artifact_kind ? `${f.artifact_kind} ${(f.artifact ?? "").slice(0, 8)}` : "—"),
+      el("td", { class: "mono" }, f.artifactKind ? `${f.artifactKind} ${(f.artifact ?? "").slice(0, 8)}` : "—"),
       el("td", {}, f.controller ?? "—"), el("td", { class: "msg" }, f.message))));
     if (!r.findings.length) fb.append(el("tr", {}, el("td", { class: "empty", colspan: 4 }, "No findings.")));
     const cb = $("#controllers tbody");

@@ -1,9 +1,13 @@
 //! Translating values between JavaScript and the core: JSON views, times,
 //! hex ids and the input records callers build artifacts from.
 //!
-//! Data objects keep the core's snake_case field names, so that what
-//! `inspect` returns for an artifact has the same shape as what the
-//! issuing calls take.
+//! JavaScript sees camelCase field names (`issuedAt`), made from the core's
+//! snake_case names by one rule, [`camel`], in both directions: returned
+//! objects are the core's JSON views with their keys renamed
+//! ([`camel_json`]; the keys of maps keyed by data, such as counts by
+//! artifact kind, stay as they are), and input objects are read by the
+//! camelCase of the core's field names. So what `inspect` returns for an
+//! artifact has the same shape as what the issuing calls take.
 //!
 //! Input objects are read field by field ([`Obj`]) rather than through
 //! serde: serde's deserializers would add about 23 KB (gzipped) to the module.
@@ -60,8 +64,151 @@ pub fn to_bytes_js(b: &[u8]) -> BytesJs {
 /// The largest integer a JavaScript number holds exactly.
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 
-/// A Rust value as a plain JavaScript object, through its JSON form.
+/// The camelCase of a snake_case name: `issued_at` → `issuedAt`,
+/// `value_offered` → `valueOffered` (the rule of serde's and ts-rs's
+/// `rename_all = "camelCase"`). A name without `_` is unchanged.
+pub fn camel(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Keys whose object is a map keyed by data (artifact kinds, finding kinds,
+/// grant states, controllers, units, day numbers, `IABTCF_*` names): its keys are kept as
+/// they are; the objects it maps to have their fields renamed as usual.
+const DATA_MAPS: &[&str] = &[
+    "counts",
+    "controllers",
+    "days",
+    "finding_counts",
+    "value_delivered",
+    "grant_states",
+    "in_app",
+];
+
+/// Keys whose object maps data to maps keyed by data (`received`:
+/// controller → unit → amount): both levels kept.
+const DATA_OF_DATA: &[&str] = &["received"];
+
+/// Keys whose value is a document in another format (a Kantara or ISO/IEC
+/// TS 27560 record): kept exactly.
+const DOCUMENTS: &[&str] = &["documents"];
+
+/// What the keys of an object are (or, for an array, of the objects in it).
+#[derive(Clone, Copy, PartialEq)]
+enum Keys {
+    /// Field names: renamed.
+    Fields,
+    /// Data (kept); the values are objects with fields.
+    Data,
+    /// Data (kept); the values are maps keyed by data.
+    DataOfData,
+    /// A document in another format: nothing in it renamed.
+    Verbatim,
+}
+
+impl Keys {
+    /// What the keys of the value under `key` are, in an object of `self`.
+    fn child(self, key: &str) -> Keys {
+        match self {
+            Keys::Fields if DOCUMENTS.contains(&key) => Keys::Verbatim,
+            Keys::Fields if DATA_MAPS.contains(&key) => Keys::Data,
+            Keys::Fields if DATA_OF_DATA.contains(&key) => Keys::DataOfData,
+            Keys::Fields | Keys::Data => Keys::Fields,
+            Keys::DataOfData => Keys::Data,
+            Keys::Verbatim => Keys::Verbatim,
+        }
+    }
+}
+
+/// JSON text (as serde_json writes it) with every field name in camelCase
+/// ([`camel`]); see [`DATA_MAPS`], [`DATA_OF_DATA`] and [`DOCUMENTS`] for
+/// what is kept. Done on the text, in one pass: going through
+/// `serde_json::Value` would instantiate a second serializer for every
+/// type returned to JavaScript (kilobytes of module).
+pub fn camel_json(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    // Open objects and arrays: (is an object, what its keys / items are).
+    let mut stack: Vec<(bool, Keys)> = Vec::new();
+    // What the next value opened is.
+    let mut next = Keys::Fields;
+    let mut key_next = false;
+    let mut copied = 0;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'{' => {
+                stack.push((true, next));
+                key_next = true;
+            }
+            b'[' => {
+                let items = if next == Keys::Verbatim {
+                    Keys::Verbatim
+                } else {
+                    Keys::Fields
+                };
+                stack.push((false, items));
+                next = items;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                key_next = false;
+            }
+            b',' => match stack.last() {
+                Some((true, _)) => key_next = true,
+                Some((false, items)) => next = *items,
+                None => {}
+            },
+            b'"' => {
+                let mut j = i + 1;
+                while j < b.len() && b[j] != b'"' {
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                let end = j.min(b.len());
+                if key_next {
+                    if let (Some((true, keys)), Some(key)) = (stack.last(), text.get(i + 1..end)) {
+                        next = keys.child(key);
+                        if *keys == Keys::Fields && key.contains('_') && !key.contains('\\') {
+                            out.push_str(&text[copied..=i]);
+                            out.push_str(&camel(key));
+                            copied = end;
+                        }
+                    }
+                    key_next = false;
+                }
+                i = end;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    out
+}
+
+/// A Rust value as a plain JavaScript object, through its JSON form, with
+/// camelCase field names ([`camel_json`]).
 pub fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, CkError> {
+    let text = serde_json::to_string(v)
+        .map_err(|e| CkError::new(Code::InvalidInput, format!("cannot convert to JSON: {e}")))?;
+    js_sys::JSON::parse(&camel_json(&text))
+        .map_err(|_| CkError::invalid("cannot read JSON in JavaScript"))
+}
+
+/// A Rust value as a plain JavaScript object with its JSON field names
+/// unchanged (a documented document format, such as the audit report).
+pub fn to_js_exact<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, CkError> {
     let text = serde_json::to_string(v)
         .map_err(|e| CkError::new(Code::InvalidInput, format!("cannot convert to JSON: {e}")))?;
     js_sys::JSON::parse(&text)
@@ -172,9 +319,10 @@ impl<'a> Obj<'a> {
                 type_name(v)
             )));
         }
+        let fields: Vec<String> = fields.iter().map(|f| camel(f)).collect();
         for k in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter() {
             let k = k.as_string().unwrap_or_default();
-            if !fields.contains(&k.as_str()) {
+            if !fields.contains(&k) {
                 return Err(CkError::invalid(format!(
                     "{what}: unknown field `{k}`, expected one of: {}",
                     fields.join(", ")
@@ -187,8 +335,9 @@ impl<'a> Obj<'a> {
         })
     }
 
+    /// `what.field`, the field in camelCase as JavaScript spells it.
     fn name(&self, k: &str) -> String {
-        format!("{}.{k}", self.what)
+        format!("{}.{}", self.what, camel(k))
     }
 
     fn wrong(&self, k: &str, expected: &str, v: &JsValue) -> CkError {
@@ -199,9 +348,10 @@ impl<'a> Obj<'a> {
         ))
     }
 
-    /// The raw field (`undefined` if missing).
+    /// The raw field (`undefined` if missing): `k` is the core's
+    /// snake_case name, read as its camelCase.
     pub fn get(&self, k: &str) -> JsValue {
-        js_sys::Reflect::get(self.v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+        js_sys::Reflect::get(self.v, &JsValue::from_str(&camel(k))).unwrap_or(JsValue::UNDEFINED)
     }
 
     fn required<T>(&self, k: &str, v: Option<T>) -> Result<T, CkError> {
@@ -362,6 +512,46 @@ mod tests {
             .unwrap_err()
             .message
             .contains("microseconds"));
+    }
+
+    #[test]
+    fn names_are_camel_cased_by_one_rule() {
+        assert_eq!(camel("issued_at"), "issuedAt");
+        assert_eq!(camel("service_without_consent"), "serviceWithoutConsent");
+        assert_eq!(camel("kid"), "kid");
+        assert_eq!(camel("finding_counts"), "findingCounts");
+    }
+
+    #[test]
+    fn returned_fields_are_camel_cased_and_data_keys_kept() {
+        let v = serde_json::json!({
+            "issued_at": 1,
+            "body": { "value_offered": [{ "data_kind": "x" }] },
+            "counts": { "data_receipt": 2 },
+            "controllers": { "acme_corp": { "value_records": 1, "grant_states": { "given": 1 },
+                                            "value_delivered": { "loyalty_points": 3 } } },
+            "finding_counts": { "after_withdrawal": 1 },
+            "received": { "acme_corp": { "loyalty_points": 5 } },
+            "documents": [{ "consent_receipt_id": "x" }],
+            "findings": [{ "artifact_kind": "data_receipt", "message": "a \\\"quoted\\\" x_y: {[" }],
+            "tcf": { "in_app": { "IABTCF_gdprApplies": 1 }, "tc_string": "x" },
+        });
+        let got: serde_json::Value = serde_json::from_str(&camel_json(&v.to_string())).unwrap();
+        assert_eq!(
+            got,
+            serde_json::json!({
+                "issuedAt": 1,
+                "body": { "valueOffered": [{ "dataKind": "x" }] },
+                "counts": { "data_receipt": 2 },
+                "controllers": { "acme_corp": { "valueRecords": 1, "grantStates": { "given": 1 },
+                                                "valueDelivered": { "loyalty_points": 3 } } },
+                "findingCounts": { "after_withdrawal": 1 },
+                "received": { "acme_corp": { "loyalty_points": 5 } },
+                "documents": [{ "consent_receipt_id": "x" }],
+                "findings": [{ "artifactKind": "data_receipt", "message": "a \\\"quoted\\\" x_y: {[" }],
+                "tcf": { "inApp": { "IABTCF_gdprApplies": 1 }, "tcString": "x" },
+            })
+        );
     }
 
     #[test]

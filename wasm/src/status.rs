@@ -156,10 +156,10 @@ impl StatusRegistry {
         ttl: f64,
         #[wasm_bindgen(js_name = expiresAt)] expires_at: Option<f64>,
     ) -> Result<Vec<u8>, CkError> {
-        let exp = expires_at.map(|e| time(e, "expires_at")).transpose()?;
+        let exp = expires_at.map(|e| time(e, "expiresAt")).transpose()?;
         let token = self
             .inner
-            .token(time(issued_at, "issued_at")?, uint(ttl, "ttl")?, exp);
+            .token(time(issued_at, "issuedAt")?, uint(ttl, "ttl")?, exp);
         Ok(token.sign(issuer.signer.as_ref())?)
     }
 }

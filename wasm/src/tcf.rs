@@ -15,18 +15,18 @@ use crate::issuer::Issuer;
 const TCF_TS: &str = r#"
 /** A publisher restriction of a TC string. */
 export interface PublisherRestriction {
-  purpose_id: number;
+  purposeId: number;
   /** 0 not allowed, 1 require consent, 2 require legitimate interest. */
-  restriction_type: number;
+  restrictionType: number;
   vendors: number[];
 }
 /** The Publisher TC segment of a TC string. */
 export interface PublisherTc {
-  purpose_consents: number[];
-  purpose_legitimate_interests: number[];
-  num_custom_purposes: number;
-  custom_purpose_consents: number[];
-  custom_purpose_legitimate_interests: number[];
+  purposeConsents: number[];
+  purposeLegitimateInterests: number[];
+  numCustomPurposes: number;
+  customPurposeConsents: number[];
+  customPurposeLegitimateInterests: number[];
 }
 /** A decoded IAB TCF v2.3 TC string (docs/TCF.md). Id lists are ascending. */
 export interface TcString {
@@ -34,59 +34,59 @@ export interface TcString {
   /** Deciseconds since the epoch. */
   created: number;
   /** Deciseconds since the epoch. */
-  last_updated: number;
-  cmp_id: number;
-  cmp_version: number;
-  consent_screen: number;
-  consent_language: string;
-  vendor_list_version: number;
-  policy_version: number;
-  is_service_specific: boolean;
-  use_non_standard_texts: boolean;
-  special_feature_optins: number[];
-  purpose_consents: number[];
-  purpose_legitimate_interests: number[];
-  purpose_one_treatment: boolean;
-  publisher_cc: string;
-  vendor_consents: number[];
-  vendor_legitimate_interests: number[];
-  publisher_restrictions: PublisherRestriction[];
-  disclosed_vendors: number[];
-  publisher_tc: PublisherTc | null;
+  lastUpdated: number;
+  cmpId: number;
+  cmpVersion: number;
+  consentScreen: number;
+  consentLanguage: string;
+  vendorListVersion: number;
+  policyVersion: number;
+  isServiceSpecific: boolean;
+  useNonStandardTexts: boolean;
+  specialFeatureOptins: number[];
+  purposeConsents: number[];
+  purposeLegitimateInterests: number[];
+  purposeOneTreatment: boolean;
+  publisherCc: string;
+  vendorConsents: number[];
+  vendorLegitimateInterests: number[];
+  publisherRestrictions: PublisherRestriction[];
+  disclosedVendors: number[];
+  publisherTc: PublisherTc | null;
 }
 /** A decoded GPP string. */
 export interface GppString {
-  section_ids: number[];
+  sectionIds: number[];
   /** Section 2 (TCF EU v2), decoded, if present. */
-  tcf_eu_v2: TcString | null;
+  tcfEuV2: TcString | null;
 }
 /** The CMP and vendors a grant is signalled under (`tcStringForGrant`). */
 export interface TcfExportInput {
-  cmp_id: number;
+  cmpId: number;
   /** Default 1. */
-  cmp_version?: number;
+  cmpVersion?: number;
   /** Default 0. */
-  consent_screen?: number;
+  consentScreen?: number;
   /** Two letters; default "EN". */
-  consent_language?: string;
-  vendor_list_version: number;
+  consentLanguage?: string;
+  vendorListVersion: number;
   /** Default 5 (TCF v2.3). */
-  policy_version?: number;
+  policyVersion?: number;
   /** Default "AA" (unknown). */
-  publisher_cc?: string;
+  publisherCc?: string;
   /** The vendors that get consent (and are disclosed). */
   vendors: number[];
   /** IABTCF_gdprApplies; default true. */
-  gdpr_applies?: boolean;
+  gdprApplies?: boolean;
 }
 /** A TC string in its three forms. */
 export interface TcfForms {
   tc: TcString;
-  tc_string: string;
+  tcString: string;
   /** GPP header + section 2 (TCF EU v2). */
-  gpp_string: string;
+  gppString: string;
   /** The IABTCF_* in-app values (numbers and strings). */
-  in_app: Record<string, number | string>;
+  inApp: Record<string, number | string>;
 }
 "#;
 
@@ -184,7 +184,7 @@ pub fn tc_string_for_grant(
         let v = o.get(k);
         match default {
             Some(d) if crate::convert::absent(&v) => Ok(d),
-            _ => small(&v, &format!("export.{k}"), max),
+            _ => small(&v, &o.field(k), max),
         }
     };
     let vendors = o

@@ -1,7 +1,11 @@
 // ---- consentkit: data types (hand-written; the classes and functions are generated) ----
 //
-// Data objects use the core's snake_case field names, so what `inspect`
-// returns for an artifact has the shape the issuing calls take. Times are
+// Data objects use camelCase field names (`issuedAt`): the core's snake_case
+// names by one rule, in both directions, so what `inspect` returns for an
+// artifact has the shape the issuing calls take. Values stay as the core
+// names them (`"data_receipt"`, `"after_withdrawal"`), and so do the keys of
+// maps keyed by such values (`counts.data_receipt`, `findingCounts`). The
+// audit report's `toJSON()` is the snake_case document of docs/AUDIT-REPORT.md. Times are
 // whole seconds since 1970-01-01T00:00:00Z. Ids are hex: an artifact id is
 // 32 hex digits, a digest (which a grant uses to name its offer) and a key
 // id 64.
@@ -118,9 +122,9 @@ export interface Recipient {
 
 /** Usage limits of an offer. */
 export interface Limits {
-  uses_per_day?: number | null;
-  finest_precision?: number | null;
-  use_by?: number | null;
+  usesPerDay?: number | null;
+  finestPrecision?: number | null;
+  useBy?: number | null;
 }
 
 /** An estimate of what the data is worth. */
@@ -134,22 +138,22 @@ export interface ValueEstimate {
 export interface OfferInput {
   controller: string;
   name: string;
-  issued_at: number;
-  valid_from?: number | null;
-  valid_until?: number | null;
+  issuedAt: number;
+  validFrom?: number | null;
+  validUntil?: number | null;
   purposes: string[];
   categories: string[];
   recipients?: Recipient[];
-  retention_secs: number;
+  retentionSecs: number;
   limits?: Limits;
-  legal_basis: string;
+  legalBasis: string;
   jurisdiction: string;
   language: string;
   /** The notice shown: its URL and either the SHA-256 (hex) of the exact bytes shown, or the text itself. */
   notice: { url: string; sha256: string; text?: undefined } | { url: string; text: string; sha256?: undefined };
-  value_offered: Benefit[];
-  value_estimate?: ValueEstimate | null;
-  service_without_consent: boolean;
+  valueOffered: Benefit[];
+  valueEstimate?: ValueEstimate | null;
+  serviceWithoutConsent: boolean;
 }
 
 /** What `Controller.receipt` signs: one data use under a grant. */
@@ -159,7 +163,7 @@ export interface ReceiptInput {
   category: string;
   purpose: string;
   recipient?: string | null;
-  used_at: number;
+  usedAt: number;
   quantity: number;
   precision?: number | null;
   /** A salted commitment to the data (64 hex digits), from `commit()`. */
@@ -169,7 +173,7 @@ export interface ReceiptInput {
 /** What `Controller.valueRecord` signs: value the person actually received. */
 export interface ValueRecordInput {
   grant: string;
-  issued_at: number;
+  issuedAt: number;
   benefit: Benefit;
 }
 
@@ -178,7 +182,7 @@ export interface Choice {
   purposes?: string[] | null;
   categories?: string[] | null;
   recipients?: string[] | null;
-  expires_at?: number | null;
+  expiresAt?: number | null;
   /** The status list entry the controller assigned (`StatusRegistry.assign()`). */
   status?: StatusReference | null;
 }
@@ -194,8 +198,8 @@ export interface StatusReference {
 
 /** What a verified COSE Receipt proves (`wallet.verifyCoseReceipt`). */
 export interface ReceiptCheck {
-  tree_size: number;
-  leaf_index: number;
+  treeSize: number;
+  leafIndex: number;
   /** The Merkle tree root the log signed, hex. */
   root: string;
 }
@@ -204,9 +208,9 @@ export interface ReceiptCheck {
 export interface StatusAnswer {
   status: GrantStatus;
   /** How long, in seconds from the check time, the answer may be cached. */
-  max_age: number;
+  maxAge: number;
   /** The list's issue time: the answer describes the grant then. */
-  list_issued_at: number;
+  listIssuedAt: number;
   index: number;
   uri: string;
 }
@@ -226,36 +230,36 @@ export interface TrustedKey {
 }
 
 export interface OfferBody {
-  controller: string; name: string; issued_at: number;
-  valid_from: number | null; valid_until: number | null;
+  controller: string; name: string; issuedAt: number;
+  validFrom: number | null; validUntil: number | null;
   purposes: string[]; categories: string[]; recipients: Recipient[];
-  retention_secs: number;
-  limits: { uses_per_day: number | null; finest_precision: number | null; use_by: number | null };
-  legal_basis: string; jurisdiction: string; language: string;
+  retentionSecs: number;
+  limits: { usesPerDay: number | null; finestPrecision: number | null; useBy: number | null };
+  legalBasis: string; jurisdiction: string; language: string;
   notice: { url: string; sha256: string };
-  value_offered: Array<Required<Benefit>>;
-  value_estimate: ValueEstimate | null;
-  service_without_consent: boolean;
+  valueOffered: Array<Required<Benefit>>;
+  valueEstimate: ValueEstimate | null;
+  serviceWithoutConsent: boolean;
 }
 export interface GrantBody {
-  subject: string; controller: string; issued_at: number; expires_at: number | null;
+  subject: string; controller: string; issuedAt: number; expiresAt: number | null;
   /** The offer's digest. */
   offer: string;
   purposes: string[]; categories: string[]; recipients: string[];
   method: CollectionMethod; supersedes: string | null;
   /** The key id of the person's key. */
-  subject_key: string | null;
+  subjectKey: string | null;
   imported: boolean;
   /** Where its live status is published (status claim 65535), if anywhere. */
   status: StatusReference | null;
 }
 export interface RefusalBody {
-  subject: string; controller: string; issued_at: number; offer: string;
-  method: CollectionMethod; subject_key: string | null;
+  subject: string; controller: string; issuedAt: number; offer: string;
+  method: CollectionMethod; subjectKey: string | null;
 }
 export interface WithdrawalBody {
-  grant: string; issued_at: number; effective_at: number; by: "person" | "controller";
-  reason: string | null; subject_key: string | null;
+  grant: string; issuedAt: number; effectiveAt: number; by: "person" | "controller";
+  reason: string | null; subjectKey: string | null;
 }
 /**
  * A data receipt's purpose, category or recipient named by its index in the
@@ -266,9 +270,9 @@ export interface GrantIndex { granted: number }
 export interface DataReceiptBody {
   grant: string; category: string | GrantIndex; purpose: string | GrantIndex;
   recipient: string | GrantIndex | null;
-  used_at: number; quantity: number; precision: number | null; commitment: string;
+  usedAt: number; quantity: number; precision: number | null; commitment: string;
 }
-export interface ValueRecordBody { grant: string; issued_at: number; benefit: Required<Benefit> }
+export interface ValueRecordBody { grant: string; issuedAt: number; benefit: Required<Benefit> }
 
 interface ArtifactCommon {
   /** The artifact id (32 hex digits). */
@@ -324,7 +328,7 @@ export interface BundleItem {
 export interface Finding {
   kind: FindingKind;
   artifact: string | null;
-  artifact_kind: ArtifactKind | null;
+  artifactKind: ArtifactKind | null;
   controller: string | null;
   offset: number;
   message: string;
@@ -333,15 +337,15 @@ export interface Finding {
 /** Per-controller counts of an audit. */
 export interface ControllerStats {
   offers: number; grants: number; refusals: number; withdrawals: number; revocations: number;
-  receipts: number; value_records: number; findings: number;
-  value_delivered: Record<string, number>;
-  grant_states: Partial<Record<ConsentState, number>>;
+  receipts: number; valueRecords: number; findings: number;
+  valueDelivered: Record<string, number>;
+  grantStates: Partial<Record<ConsentState, number>>;
 }
 
 /** The audit report, as in docs/AUDIT-REPORT.md. */
 export interface AuditReportJson {
   at: number;
-  bundle_bytes: number;
+  bundleBytes: number;
   items: number;
   counts: Partial<Record<ArtifactKind, number>>;
   unreadable: number;
@@ -351,9 +355,9 @@ export interface AuditReportJson {
   /** Sorted by kind, artifact and message; at most 100,000 entries. */
   findings: Finding[];
   /** Every finding, listed or not. */
-  finding_counts: Partial<Record<FindingKind, number>>;
+  findingCounts: Partial<Record<FindingKind, number>>;
   /** Findings beyond the first 100,000, counted but not listed. */
-  findings_omitted: number;
+  findingsOmitted: number;
   /** The verdict: `"empty"` when the bundle holds no artifact (not clean). */
   outcome: AuditOutcome;
   /** What the audit rests on (docs/AUDIT-REPORT.md). */
@@ -368,7 +372,7 @@ export interface AuditProvenance {
   tool: string;
   version: string;
   /** SHA-256 (hex) of every byte of the bundle. */
-  bundle_sha256: string;
+  bundleSha256: string;
   trust: {
     /** SHA-256 (hex) of the trust set's canonical COSE_KeySet (keys sorted by kid). */
     sha256: string;
@@ -378,11 +382,11 @@ export interface AuditProvenance {
     origin: string;
     size: number;
     /** Base64, as in the checkpoint note. */
-    root_hash: string;
-    trust_admission: boolean;
-    archived_consistent: number;
-    archived_problems: number;
-    checkpoints: { source: "auditor"; size: number; root_hash: string; consistent: boolean }[];
+    rootHash: string;
+    trustAdmission: boolean;
+    archivedConsistent: number;
+    archivedProblems: number;
+    checkpoints: { source: "auditor"; size: number; rootHash: string; consistent: boolean }[];
   } | null;
   /** Signatures checked against the trust set, and admitted through the log unchecked. */
   signatures: { checked: number; admitted: number };
@@ -397,7 +401,7 @@ export interface GrantView {
   purposes: string[];
   categories: string[];
   recipients: string[];
-  issued_at: number;
+  issuedAt: number;
 }
 
 /** An artifact a change added to the wallet. */
@@ -453,7 +457,7 @@ export interface LogCheck {
   /** The person's own artifacts proven to be in the log (ids). */
   proven: string[];
   /** The person's own artifacts with no valid inclusion proof (ids). */
-  not_proven: string[];
+  notProven: string[];
   /** What failed (a checkpoint signature, consistency: a rewritten log, an inclusion proof). */
   problems: string[];
 }

@@ -238,16 +238,19 @@ impl AuditReport {
 
 #[wasm_bindgen]
 impl AuditReport {
-    /// The report as a plain object, in the JSON schema of docs/AUDIT-REPORT.md.
+    /// The report as a plain object: the report of docs/AUDIT-REPORT.md
+    /// with camelCase field names, as every object of this package.
     #[wasm_bindgen(getter)]
     pub fn report(&self) -> Result<AuditReportJsonJs, CkError> {
         to_js_as(&self.inner.to_json())
     }
 
-    /// The same object (so that `JSON.stringify(auditReport)` gives the JSON report).
-    #[wasm_bindgen(js_name = toJSON)]
-    pub fn to_json(&self) -> Result<AuditReportJsonJs, CkError> {
-        self.report()
+    /// The report document exactly as docs/AUDIT-REPORT.md and its JSON
+    /// schema define it (snake_case keys, as the CLI writes it), so that
+    /// `JSON.stringify(auditReport)` gives the JSON report.
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "Record<string, unknown>")]
+    pub fn to_json(&self) -> Result<JsValue, CkError> {
+        crate::convert::to_js_exact(&self.inner.to_json())
     }
 
     /// The verdict: `"clean"`, `"findings"`, or `"empty"` (the bundle

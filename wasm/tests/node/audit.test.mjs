@@ -33,11 +33,11 @@ test("audit returns the report of docs/AUDIT-REPORT.md, and renders it", () => {
   const bundle = Buffer.concat([late, r1, w, grant, offer]); // any order
   const audit = ck.audit(bundle, trust, T0 + 3 * DAY);
   const report = audit.report;
-  assert.deepEqual(Object.keys(report).sort(), ["at", "bundle_bytes", "controllers", "counts", "days", "finding_counts", "findings", "findings_omitted", "items", "outcome", "provenance", "unreadable"]);
+  assert.deepEqual(Object.keys(report).sort(), ["at", "bundleBytes", "controllers", "counts", "days", "findingCounts", "findings", "findingsOmitted", "items", "outcome", "provenance", "unreadable"]);
   assert.equal(report.outcome, "findings");
   assert.equal(audit.outcome, "findings");
   assert.equal(audit.isClean, false);
-  assert.match(report.provenance.bundle_sha256, /^[0-9a-f]{64}$/);
+  assert.match(report.provenance.bundleSha256, /^[0-9a-f]{64}$/);
   assert.equal(report.provenance.signatures.checked, 6);
   assert.equal(report.provenance.log, null);
   assert.equal(report.at, T0 + 3 * DAY);
@@ -45,9 +45,15 @@ test("audit returns the report of docs/AUDIT-REPORT.md, and renders it", () => {
   assert.deepEqual(report.counts, { offer: 1, grant: 1, withdrawal: 1, data_receipt: 2 });
   assert.equal(audit.findingCount, 1);
   assert.equal(report.findings[0].kind, "after_withdrawal");
-  assert.deepEqual(report.finding_counts, { after_withdrawal: 1 });
-  assert.equal(report.controllers["traffic.example"].grant_states.withdrawn, 1);
-  assert.deepEqual(JSON.parse(JSON.stringify(audit)), report);
+  assert.deepEqual(report.findingCounts, { after_withdrawal: 1 });
+  assert.equal(report.controllers["traffic.example"].grantStates.withdrawn, 1);
+  // JSON.stringify gives the document of docs/AUDIT-REPORT.md (snake_case,
+  // as the CLI writes it); the object has the same content in camelCase.
+  const doc = JSON.parse(JSON.stringify(audit));
+  assert.deepEqual(Object.keys(doc).sort(), ["at", "bundle_bytes", "controllers", "counts", "days", "finding_counts", "findings", "findings_omitted", "items", "outcome", "provenance", "unreadable"]);
+  assert.equal(doc.provenance.bundle_sha256, report.provenance.bundleSha256);
+  assert.equal(doc.findings[0].artifact_kind, report.findings[0].artifactKind);
+  assert.deepEqual(doc.finding_counts, report.findingCounts);
   assert.match(audit.renderHtml(), /^<!DOCTYPE html>/);
   assert.match(audit.renderHtml(), /after_withdrawal/);
   assert.match(audit.renderText(), /after_withdrawal/);

@@ -59,11 +59,11 @@ test("wrong JavaScript values are INVALID_INPUT, naming the field", () => {
   }
   let e = throwsCode(assert, () => issuer.makeOffer(offerInput({ retention: 5 })), "INVALID_INPUT");
   assert.match(e.message, /unknown field `retention`/);
-  e = throwsCode(assert, () => issuer.makeOffer(offerInput({ issued_at: -1 })), "INVALID_INPUT");
-  assert.match(e.message, /offer\.issued_at/);
+  e = throwsCode(assert, () => issuer.makeOffer(offerInput({ issuedAt: -1 })), "INVALID_INPUT");
+  assert.match(e.message, /offer\.issuedAt/);
   e = throwsCode(assert, () => issuer.makeOffer(offerInput({ purposes: ["not a term"] })), "INVALID_INPUT");
   assert.match(e.message, /purposes/);
-  e = throwsCode(assert, () => issuer.makeOffer(offerInput({ value_offered: [{ kind: "gift", amount: 1, unit: "x" }] })), "INVALID_INPUT");
+  e = throwsCode(assert, () => issuer.makeOffer(offerInput({ valueOffered: [{ kind: "gift", amount: 1, unit: "x" }] })), "INVALID_INPUT");
   assert.match(e.message, /gift/);
   throwsCode(assert, () => issuer.makeOffer(offerInput({ notice: { url: "u" } })), "INVALID_INPUT");
   throwsCode(assert, () => issuer.revoke("xyz", T0, "r"), "INVALID_INPUT");

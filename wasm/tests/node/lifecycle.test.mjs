@@ -89,11 +89,11 @@ test("needsDecision: never decided, decided, changed terms, expired", () => {
   const wallet = ck.Wallet.inMemory();
   const { issuer, digest } = setup(wallet);
   assert.equal(wallet.needsDecision(digest, T0 + 1), true);
-  wallet.accept(digest, { expires_at: T0 + DAY }, T0 + 10);
+  wallet.accept(digest, { expiresAt: T0 + DAY }, T0 + 10);
   assert.equal(wallet.needsDecision(digest, T0 + 11), false);
   assert.equal(wallet.needsDecision(digest, T0 + DAY), true, "the grant expired");
   // Re-issued with new dates only: the decision holds. A new notice: ask again.
-  const reissued = issuer.makeOffer(offerInput({ issued_at: T0 + 100, valid_from: T0 + 100 }));
+  const reissued = issuer.makeOffer(offerInput({ issuedAt: T0 + 100, validFrom: T0 + 100 }));
   const changed = issuer.makeOffer(offerInput({ notice: { url: "https://traffic.example/notice/v4", text: "New terms." } }));
   wallet.receive(reissued, T0 + 100);
   wallet.receive(changed, T0 + 100);

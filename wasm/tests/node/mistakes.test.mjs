@@ -22,7 +22,7 @@ test("Date.now() milliseconds and a Date are read as the same instant as seconds
   assert.deepEqual(wallet.grants(secs * 1000 + 999), wallet.grants(secs));
   const nowMs = Date.now();
   const w = wallet.withdraw(id, nowMs);
-  assert.equal(ck.decodeArtifact(w).body.issued_at, Math.floor(nowMs / 1000));
+  assert.equal(ck.decodeArtifact(w).body.issuedAt, Math.floor(nowMs / 1000));
   assert.equal(wallet.grantState(id, nowMs + 1000), "withdrawn");
 });
 

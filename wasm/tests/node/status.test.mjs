@@ -23,7 +23,7 @@ test("checkGrantStatus answers valid, invalid, suspended and how long to cache",
     registry.setStatus(ref.idx, status);
     const token = registry.signToken(issuer, at - 60, 3600, at + DAY);
     assert.deepEqual(ck.checkGrantStatus(grant, token, trust, at), {
-      status, max_age: 3600, list_issued_at: at - 60, index: ref.idx, uri: URI,
+      status, maxAge: 3600, listIssuedAt: at - 60, index: ref.idx, uri: URI,
     });
   }
 });

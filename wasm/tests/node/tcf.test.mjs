@@ -11,21 +11,21 @@ const IAB_TC_STRING =
 
 test("decodeTcString, tcfForms and decodeGpp", () => {
   const tc = ck.decodeTcString(IAB_TC_STRING);
-  assert.deepEqual(tc.purpose_consents, [1, 2, 3, 4, 7, 9, 10]);
-  assert.deepEqual(tc.vendor_consents, [1, 3, 755]);
-  assert.deepEqual(tc.disclosed_vendors, [1, 2, 3, 8, 755, 756]);
-  assert.equal(tc.policy_version, 5);
+  assert.deepEqual(tc.purposeConsents, [1, 2, 3, 4, 7, 9, 10]);
+  assert.deepEqual(tc.vendorConsents, [1, 3, 755]);
+  assert.deepEqual(tc.disclosedVendors, [1, 2, 3, 8, 755, 756]);
+  assert.equal(tc.policyVersion, 5);
   const f = ck.tcfForms(IAB_TC_STRING, true);
   assert.deepEqual(f.tc, tc);
-  assert.equal(f.gpp_string, `DBABMA~${f.tc_string}`);
-  assert.equal(f.in_app.IABTCF_CmpSdkID, 300);
-  assert.equal(f.in_app.IABTCF_gdprApplies, 1);
-  assert.equal(f.in_app.IABTCF_TCString, f.tc_string);
-  assert.equal(f.in_app.IABTCF_PurposeConsents, "11110010110");
-  assert.equal(ck.tcfForms(IAB_TC_STRING, false).in_app.IABTCF_gdprApplies, 0);
-  const g = ck.decodeGpp(f.gpp_string);
-  assert.deepEqual(g.section_ids, [2]);
-  assert.deepEqual(g.tcf_eu_v2, tc);
+  assert.equal(f.gppString, `DBABMA~${f.tcString}`);
+  assert.equal(f.inApp.IABTCF_CmpSdkID, 300);
+  assert.equal(f.inApp.IABTCF_gdprApplies, 1);
+  assert.equal(f.inApp.IABTCF_TCString, f.tcString);
+  assert.equal(f.inApp.IABTCF_PurposeConsents, "11110010110");
+  assert.equal(ck.tcfForms(IAB_TC_STRING, false).inApp.IABTCF_gdprApplies, 0);
+  const g = ck.decodeGpp(f.gppString);
+  assert.deepEqual(g.sectionIds, [2]);
+  assert.deepEqual(g.tcfEuV2, tc);
 });
 
 test("bad strings and inputs are INVALID_INPUT; nothing to grant is USAGE", () => {
@@ -38,8 +38,8 @@ test("bad strings and inputs are INVALID_INPUT; nothing to grant is USAGE", () =
   const issuer = new ck.Controller(ck.KeyPair.generate());
   const offer = issuer.makeOffer(offerInput());
   throwsCode(assert, () => issuer.importTcString(IAB_TC_STRING, offer, new Uint8Array(3)), "INVALID_INPUT");
-  throwsCode(assert, () => ck.tcStringForGrant(offer, { cmp_id: 1, vendor_list_version: 1, vendors: [1] }), "USAGE");
-  throwsCode(assert, () => ck.tcStringForGrant(offer, { cmp_id: 1, vendor_list_version: 1, vendors: [1], colour: 1 }), "INVALID_INPUT");
+  throwsCode(assert, () => ck.tcStringForGrant(offer, { cmpId: 1, vendorListVersion: 1, vendors: [1] }), "USAGE");
+  throwsCode(assert, () => ck.tcStringForGrant(offer, { cmpId: 1, vendorListVersion: 1, vendors: [1], colour: 1 }), "INVALID_INPUT");
 });
 
 test("Controller.importTcString then tcStringForGrant gives back the same choices", () => {
@@ -49,10 +49,10 @@ test("Controller.importTcString then tcStringForGrant gives back the same choice
   const view = ck.decodeArtifact(grant);
   assert.equal(view.type, "grant");
   const f = ck.tcStringForGrant(grant, {
-    cmp_id: 300, vendor_list_version: 120, publisher_cc: "FR", vendors: [755, 1, 3],
+    cmpId: 300, vendorListVersion: 120, publisherCc: "FR", vendors: [755, 1, 3],
   });
-  assert.deepEqual(f.tc.purpose_consents, [1, 2, 3, 4, 7, 9, 10]);
-  assert.deepEqual(f.tc.special_feature_optins, [1]);
-  assert.deepEqual(f.tc.vendor_consents, [1, 3, 755]);
-  assert.deepEqual(ck.decodeTcString(f.tc_string), f.tc);
+  assert.deepEqual(f.tc.purposeConsents, [1, 2, 3, 4, 7, 9, 10]);
+  assert.deepEqual(f.tc.specialFeatureOptins, [1]);
+  assert.deepEqual(f.tc.vendorConsents, [1, 3, 755]);
+  assert.deepEqual(ck.decodeTcString(f.tcString), f.tc);
 });

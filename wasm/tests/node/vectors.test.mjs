@@ -35,5 +35,5 @@ test("FORMAT.md's examples decode, keep their ids and verify", () => {
   const bundle = Buffer.concat(kinds.map((k) => examples[k].bytes));
   const report = ck.audit(bundle, trust, T0 + 90 * DAY).report;
   assert.equal(report.items, 6);
-  assert.equal(report.findings.filter((f) => f.artifact_kind === "data_receipt").length, 0, JSON.stringify(report.findings));
+  assert.equal(report.findings.filter((f) => f.artifactKind === "data_receipt").length, 0, JSON.stringify(report.findings));
 });

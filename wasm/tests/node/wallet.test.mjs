@@ -10,7 +10,7 @@ test("a driver accepts granularly, shares, is paid, withdraws, and a late receip
   const { issuer, partner, digest, trust, violations, offer } = setup(wallet);
   assert.deepEqual(violations, []);
   assert.equal(wallet.offers().length, 1);
-  assert.equal(wallet.offers()[0].body.value_offered[0].unit, "month");
+  assert.equal(wallet.offers()[0].body.valueOffered[0].unit, "month");
 
   // Granular: live routing only, no urban planning, no partner.
   const pending = wallet.accept(digest, { purposes: ["dpv:ServiceProvision"], recipients: [] }, T0 + 60);
@@ -33,7 +33,7 @@ test("a driver accepts granularly, shares, is paid, withdraws, and a late receip
   const partnerUse = wallet.receive(partner.issueReceiptKnownViolation(receiptInput(grantId, T0 + 4100, { recipient: PARTNER }), "misuse for the wallet to flag"), T0 + 7200);
   assert.ok(partnerUse.some((f) => f.kind === "recipient_not_granted"), JSON.stringify(partnerUse));
 
-  wallet.receive(issuer.issueValueRecord({ grant: grantId, issued_at: T0 + 30 * DAY, benefit: { kind: "service", amount: 1, unit: "month" } }), T0 + 30 * DAY);
+  wallet.receive(issuer.issueValueRecord({ grant: grantId, issuedAt: T0 + 30 * DAY, benefit: { kind: "service", amount: 1, unit: "month" } }), T0 + 30 * DAY);
   const summary = wallet.summary(T0 + 30 * DAY);
   assert.deepEqual(summary.received, { [CONTROLLER]: { month: 1 } });
   const shared = summary.shared.find((s) => s.purpose === "dpv:ServiceProvision" && s.recipient === CONTROLLER);
@@ -46,7 +46,7 @@ test("a driver accepts granularly, shares, is paid, withdraws, and a late receip
   assert.equal(wallet.grantState(grantId, T0 + 32 * DAY), "withdrawn");
   const late = wallet.receive(issuer.issueReceipt(receiptInput(grantId, T0 + 32 * DAY), grant), T0 + 32 * DAY);
   assert.deepEqual(late.map((f) => f.kind), ["after_withdrawal"]);
-  assert.equal(late[0].artifact_kind, "data_receipt");
+  assert.equal(late[0].artifactKind, "data_receipt");
 
   // The wallet's bundle audits to the same violations.
   const report = ck.audit(wallet.exportBundle(), trust, T0 + 33 * DAY);

@@ -18,12 +18,12 @@ export function flow(): WalletSummary {
   const controller: KeyPair = KeyPair.generate(alg);
   const issuer = new Controller(controller);
   const offerInput: OfferInput = {
-    controller: "traffic.example", name: "live-routing-2026", issued_at: T0,
+    controller: "traffic.example", name: "live-routing-2026", issuedAt: T0,
     purposes: ["dpv:ServiceProvision"], categories: ["pd:Location"],
-    retention_secs: 30 * 86400, legal_basis: "dpv:Consent", jurisdiction: "EU", language: "en",
+    retentionSecs: 30 * 86400, legalBasis: "dpv:Consent", jurisdiction: "EU", language: "en",
     notice: { url: "https://traffic.example/notice/v3", text: "We use your location." },
-    value_offered: [{ kind: "points", amount: 100, unit: "points" }],
-    service_without_consent: true,
+    valueOffered: [{ kind: "points", amount: 100, unit: "points" }],
+    serviceWithoutConsent: true,
   };
   const offer: Uint8Array = issuer.makeOffer(offerInput);
 
@@ -32,7 +32,7 @@ export function flow(): WalletSummary {
   const found: Finding[] = wallet.receive(offer, T0);
   const view: ArtifactJson = decodeArtifact(offer);
   if (view.type === "offer") {
-    const units: string[] = view.body.value_offered.map((b) => b.unit);
+    const units: string[] = view.body.valueOffered.map((b) => b.unit);
     void units;
   }
   const choice: Choice = { purposes: ["dpv:ServiceProvision"] };
@@ -41,10 +41,10 @@ export function flow(): WalletSummary {
   const grants: GrantView[] = wallet.grants(T0 + 2);
   const receipt: ReceiptInput = {
     grant: grants[0].id, category: "pd:Location", purpose: "dpv:ServiceProvision",
-    used_at: T0 + 3, quantity: 1, commitment: commit(new Uint8Array([1, 2])).commitment,
+    usedAt: T0 + 3, quantity: 1, commitment: commit(new Uint8Array([1, 2])).commitment,
   };
   wallet.receive(issuer.issueReceipt(receipt, grant), T0 + 4);
-  const value: ValueRecordInput = { grant: grants[0].id, issued_at: T0 + 5, benefit: { kind: "points", amount: 100, unit: "points" } };
+  const value: ValueRecordInput = { grant: grants[0].id, issuedAt: T0 + 5, benefit: { kind: "points", amount: 100, unit: "points" } };
   wallet.receive(issuer.issueValueRecord(value), T0 + 6);
   // The app lifecycle: a listener, needsDecision, one purpose at a time.
   const sub: number = wallet.subscribe((e: WalletEvent) => {
@@ -124,14 +124,14 @@ import type { GppString, TcString, TcfExportInput, TcfForms } from "consentkit";
 export function tcf(tcString: string, offer: Uint8Array): number[] {
   const tc: TcString = decodeTcString(tcString);
   const forms: TcfForms = tcfForms(tcString, true);
-  const gpp: GppString = decodeGpp(forms.gpp_string);
+  const gpp: GppString = decodeGpp(forms.gppString);
   const issuer = new Controller(KeyPair.generate("EdDSA"));
   const grant: Uint8Array = issuer.importTcString(tcString, offer, new Uint8Array(16));
-  const exportInput: TcfExportInput = { cmp_id: 300, vendor_list_version: 120, vendors: [1, 3, 755] };
+  const exportInput: TcfExportInput = { cmpId: 300, vendorListVersion: 120, vendors: [1, 3, 755] };
   const out: TcfForms = tcStringForGrant(grant, exportInput);
-  const inApp: number | string | undefined = out.in_app["IABTCF_TCString"];
+  const inApp: number | string | undefined = out.inApp["IABTCF_TCString"];
   // @ts-expect-error vendors is required
-  const missing: TcfExportInput = { cmp_id: 300, vendor_list_version: 120 };
+  const missing: TcfExportInput = { cmpId: 300, vendorListVersion: 120 };
   void missing; void inApp; void gpp;
-  return tc.purpose_consents.concat(out.tc.vendor_consents);
+  return tc.purposeConsents.concat(out.tc.vendorConsents);
 }
