@@ -44,8 +44,13 @@ extern "C" {
     #[wasm_bindgen(method, catch, js_name = publicKey)]
     fn public_key_js(this: &AsyncExternalSignerJs) -> Result<JsValue, JsValue>;
 
+    // The message is a copy in its own buffer, not a view of wasm memory:
+    // the signer may keep it across awaits (and memory may grow meanwhile).
     #[wasm_bindgen(method, catch, js_name = sign)]
-    fn sign_js(this: &AsyncExternalSignerJs, message: &[u8]) -> Result<JsValue, JsValue>;
+    fn sign_js(
+        this: &AsyncExternalSignerJs,
+        message: &js_sys::Uint8Array,
+    ) -> Result<JsValue, JsValue>;
 }
 
 /// The message of a JavaScript exception or rejection, for error reports.
@@ -103,7 +108,7 @@ impl AsyncSigner {
     async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, CkError> {
         let out = self
             .js
-            .sign_js(message)
+            .sign_js(&js_sys::Uint8Array::from(message))
             .map_err(|e| signer_error(format!("sign() threw: {}", js_message(&e))))?;
         let out = match out.dyn_into::<js_sys::Promise>() {
             Ok(p) => wasm_bindgen_futures::JsFuture::from(p)
@@ -142,12 +147,13 @@ fn pending(
     Ok(PendingSignature { prepared: p? })
 }
 
+/// What a `signAsync` awaits: one boxed type, so that the `Promise` glue is
+/// instantiated once for every caller (module size).
+type SignFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Vec<u8>, CkError>>>>;
+
 /// A `Promise` settled by `f`: resolved with the artifact's bytes, or
 /// rejected with the `ConsentKitError` (never thrown synchronously).
-fn promise<F>(f: F) -> js_sys::Promise
-where
-    F: std::future::Future<Output = Result<Vec<u8>, CkError>> + 'static,
-{
+fn promise(f: SignFuture) -> js_sys::Promise {
     wasm_bindgen_futures::future_to_promise(async move {
         match f.await {
             Ok(b) => Ok(js_sys::Uint8Array::from(b.as_slice()).into()),
@@ -298,7 +304,7 @@ impl Issuer {
         let public = self.signer.public_key();
         let asynchronous = self.asynchronous.clone();
         let signer = self.signer.clone();
-        promise(async move {
+        promise(Box::pin(async move {
             if *prepared.public_key() != public {
                 return Err(other_key());
             }
@@ -307,7 +313,7 @@ impl Issuer {
                 None => signer.sign(prepared.to_be_signed())?,
             };
             Ok(prepared.complete(&sig)?.as_bytes().to_vec())
-        })
+        }))
     }
 }
 
@@ -328,7 +334,7 @@ impl JsWallet {
     ) -> js_sys::Promise {
         let prepared = pending.prepared.clone();
         let wallet = self.shared.clone();
-        promise(async move {
+        promise(Box::pin(async move {
             let signer = AsyncSigner::adapt(signer)?;
             if *prepared.public_key() != signer.public {
                 return Err(CkError::new(
@@ -343,6 +349,6 @@ impl JsWallet {
             let sig = signer.sign(prepared.to_be_signed()).await?;
             let a = wallet.borrow_mut().complete(&prepared, &sig)?;
             Ok(a.as_bytes().to_vec())
-        })
+        }))
     }
 }

@@ -1,0 +1,119 @@
+// The .d.ts says what the objects really are (issue 12: "types that match
+// runtime"). Every kind of data object the package returns is made here by
+// real calls, written as a TypeScript object literal declared with its
+// type, and checked by tsc --strict: a field the runtime has and the type
+// lacks is an excess property, a required field the runtime lacks is
+// missing, a wrong value type or a snake_case key fails. tsc compiles against
+// the built package's declarations (wasm/pkg/web/consentkit.d.ts).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ck, T0, DAY, CONTROLLER, setup, receiptInput } from "./helpers.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const tsc = join(here, "../../node_modules/.bin/tsc");
+const dts = join(here, "../../pkg/web/consentkit.d.ts");
+const IAB_TC_STRING =
+  "CQuf10AQuf10AEsACBENB4FoAPLAAAAAAAqIF5wAwAAgADAXmAAAAAAA.IF6QA4AAgAGAAiBeYF6A.YAAAAAAAAAAA";
+
+/** [type, value] for every kind of returned data object, from real calls. */
+async function samples() {
+  const out = [];
+  const add = (type, value) => out.push([type, value]);
+  const wallet = ck.Wallet.inMemory();
+  const events = [];
+  wallet.subscribe((e) => events.push(e), T0);
+  const registry = new ck.StatusRegistry("https://traffic.example/status/1", 1, 16);
+  const { issuer, digest, trust, offer } = setup(wallet);
+  const ref = registry.assign();
+  add("StatusReference", ref);
+  const grant = issuer.countersign(wallet.accept(digest, { status: ref }, T0 + 60), offer);
+  wallet.receive(grant, T0 + 60);
+  const id = ck.decodeArtifact(grant).id;
+  const r1 = issuer.issueReceipt(receiptInput(id, T0 + 120), grant);
+  wallet.receive(r1, T0 + 120);
+  const value = issuer.issueValueRecord({ grant: id, issuedAt: T0 + 130, benefit: { kind: "money", amount: 150, unit: "EUR" } });
+  wallet.receive(value, T0 + 130);
+  const w = wallet.withdraw(id, T0 + DAY);
+  const late = issuer.issueReceipt(receiptInput(id, T0 + 2 * DAY), grant);
+  add("Finding[]", wallet.receive(late, T0 + 2 * DAY));
+  const refusal = wallet.refuse(digest, T0 + 3 * DAY);
+  const bundle = Buffer.concat([offer, grant, r1, value, w, late, refusal, new Uint8Array([0xff])]);
+  for (const a of [offer, grant, r1, value, w, refusal]) add("ArtifactJson", ck.decodeArtifact(a));
+  add("InspectItem[]", ck.inspect(bundle));
+  add("VerifiedSigner[]", ck.verify(grant, trust));
+  add("BundleItem[]", ck.verifyBundle(bundle, trust));
+  const audit = ck.audit(bundle, trust, T0 + 4 * DAY);
+  assert.ok(audit.findingCount > 0, "the sample audit has findings");
+  add("AuditReportJson", audit.report);
+  add("GrantView[]", wallet.grants(T0 + 4 * DAY));
+  add("WalletSummary", wallet.summary(T0 + 4 * DAY));
+  add("Finding[]", wallet.violations(T0 + 4 * DAY));
+  add("ArtifactJson[]", wallet.artifacts());
+  add("ArtifactJson[]", wallet.offers());
+  add("TrustedKey[]", wallet.trustedKeys());
+  // A well-framed record the wallet does not know: skipped and listed.
+  const payload = Buffer.from([0x81, 0x18, 0x63]);
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(payload.length);
+  const record = Buffer.concat([len, createHash("sha256").update(payload).digest().subarray(0, 4), payload]);
+  const problems = ck.Wallet.fromBytes(Buffer.concat([wallet.toBytes(), record])).problems();
+  assert.equal(problems.length, 1);
+  add("WalletProblem[]", problems);
+  add("LogCheck[]", wallet.checkLogs());
+  add("Commitment", ck.commit(new Uint8Array([1, 2, 3])));
+  const token = registry.signToken(issuer, T0 + DAY, 3600, T0 + 2 * DAY);
+  add("StatusAnswer", ck.checkGrantStatus(grant, token, trust, T0 + DAY));
+  add("TcString", ck.decodeTcString(IAB_TC_STRING));
+  const forms = ck.tcfForms(IAB_TC_STRING, true);
+  add("TcfForms", forms);
+  add("GppString", ck.decodeGpp(forms.gppString));
+  add("ConsentExport", ck.exportConsents(bundle.subarray(0, bundle.length - 1), "kantara", [], T0 + DAY, JSON.stringify({
+    controllers: [{ party: CONTROLLER, name: "Traffic Example GmbH", contact: "DPO", address: { street_address: "1 Example Street", country: "DE" },
+      email: "privacy@traffic.example", phone: "+49 30 000000", policy_url: "https://traffic.example/privacy", storage_locations: ["DE"],
+      recipients: [{ party: "city.example", name: "City of Example", contact: "Mobility", address: { street_address: "2 Square", country: "DE" },
+        email: "m@city.example", phone: "+49 30 1" }],
+      kantara_purposes: { "https://city.example/purpose#UrbanPlanning": 11 } }],
+  })));
+  await new Promise((r) => setImmediate(r));
+  assert.ok(events.length > 2, "listener events");
+  for (const e of events) add("WalletEvent", e);
+  return out;
+}
+
+test("every returned data object matches its declared type (tsc --strict over real values)", async () => {
+  assert.ok(existsSync(tsc), `${tsc} is missing: run scripts/build-wasm (npm ci in wasm/)`);
+  assert.ok(existsSync(dts), `${dts} is missing: run scripts/build-wasm`);
+  const all = await samples();
+  const types = [...new Set(all.map(([t]) => t.replace("[]", "")))].sort();
+  const lines = [`import type { ${types.join(", ")} } from ${JSON.stringify(dts.replace(/\.d\.ts$/, ""))};`];
+  all.forEach(([type, value], i) => {
+    lines.push(`export const v${i}: ${type} = ${JSON.stringify(value)};`);
+  });
+  // A deliberately wrong object, to prove that the check can fail.
+  const dir = mkdtempSync(join(tmpdir(), "ck-types-"));
+  const run = (body) => {
+    writeFileSync(join(dir, "check.ts"), body);
+    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({
+      compilerOptions: {
+        strict: true, noEmit: true, target: "ES2022", module: "ES2022", moduleResolution: "Bundler",
+        lib: ["ES2022", "ESNext.Disposable", "DOM"], types: [], skipLibCheck: false,
+      },
+      files: ["check.ts"],
+    }));
+    return spawnSync(tsc, ["-p", dir], { encoding: "utf8" });
+  };
+  const ok = run(lines.join("\n") + "\n");
+  assert.equal(ok.status, 0, `the declarations do not match the runtime objects:\n${ok.stdout}${ok.stderr}`);
+  const snake = JSON.stringify({ ...all.find(([t]) => t === "ArtifactJson")[1], issued_at: T0 });
+  const bad = run(`${lines[0]}\nexport const x: ArtifactJson = ${snake};\n`);
+  assert.notEqual(bad.status, 0, "a snake_case field must fail the check");
+  assert.match(bad.stdout, /issued_at/);
+  assert.ok(all.length > 30, `${all.length} samples`);
+  assert.equal(CONTROLLER, "traffic.example");
+});
