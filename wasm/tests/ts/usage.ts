@@ -135,3 +135,24 @@ export function tcf(tcString: string, offer: Uint8Array): number[] {
   void missing; void inApp; void gpp;
   return tc.purposeConsents.concat(out.tc.vendorConsents);
 }
+
+// Bytes in every shape (BytesLike), and Promise-based signers (AsyncExternalSigner).
+import type { AsyncExternalSigner, BytesLike } from "consentkit";
+
+export async function asyncSigners(pair: CryptoKeyPair, raw: ArrayBuffer, wallet: Wallet, digest: string): Promise<Uint8Array> {
+  const signer: AsyncExternalSigner = {
+    publicKey: () => ({ algorithm: "ES256", bytes: raw }),
+    sign: (message) => crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, pair.privateKey, message as Uint8Array<ArrayBuffer>),
+  };
+  const c: Controller = Controller.withAsyncSigner(signer);
+  const isAsync: boolean = c.isAsync;
+  const offerBytes: Uint8Array = await c.signAsync(c.prepareOffer({} as OfferInput));
+  const view: BytesLike = new DataView(offerBytes.buffer);
+  void decodeArtifact(view); void decodeArtifact(offerBytes.slice().buffer); void isAsync;
+  // @ts-expect-error: a string is not bytes
+  decodeArtifact("a0");
+  // @ts-expect-error: an async signer's public key is { algorithm, bytes }
+  const wrong: AsyncExternalSigner = { publicKey: () => ({ alg: "ES256", raw }), sign: signer.sign };
+  void wrong;
+  return wallet.signAsync(wallet.prepareAccept(digest, null, T0), signer);
+}
