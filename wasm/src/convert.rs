@@ -132,7 +132,7 @@ impl Keys {
 }
 
 /// JSON text (as serde_json writes it) with every field name in camelCase
-/// ([`camel`]); see [`DATA_MAPS`], [`DATA_OF_DATA`] and [`DOCUMENTS`] for
+/// ([`camel`]); see `DATA_MAPS`, `DATA_OF_DATA` and `DOCUMENTS` for
 /// what is kept. Done on the text, in one pass: going through
 /// `serde_json::Value` would instantiate a second serializer for every
 /// type returned to JavaScript (kilobytes of module).

@@ -1,6 +1,6 @@
 //! The controller's (or a partner's) side: offers, countersignatures,
 //! data receipts, value records and revocations. Input records mirror the
-//! JSON views that `inspect` gives (snake_case fields); the core validates
+//! JSON views that `inspect` gives (camelCase fields, see `convert`); the core validates
 //! and signs.
 
 use std::sync::Arc;

@@ -1,5 +1,5 @@
 //! IAB TCF v2.3 TC strings and GPP strings for JavaScript: the core's
-//! `consentkit::tcf`, with JSON views in its snake_case field names.
+//! `consentkit::tcf`, with JSON views in camelCase (see `convert`).
 
 use consentkit::tcf::{self as ck, TcString, TcfError, TcfExport, TcfImport};
 use consentkit::{Artifact, Grant, Offer};

@@ -117,3 +117,16 @@ test("every returned data object matches its declared type (tsc --strict over re
   assert.ok(all.length > 30, `${all.length} samples`);
   assert.equal(CONTROLLER, "traffic.example");
 });
+
+test("the declarations name every field and parameter in camelCase", async () => {
+  const { readFileSync } = await import("node:fs");
+  for (const target of ["web", "node"]) {
+    const text = readFileSync(join(here, `../../pkg/${target}/consentkit.d.ts`), "utf8")
+      // wasm-bindgen's own loader (web target) takes { module_or_path }.
+      .split("\n").filter((l) => !/__wbg_init|InitInput|initSync|module_or_path/.test(l)).join("\n")
+      // comments may quote snake_case values and documents
+      .replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+    const snake = [...text.matchAll(/[({,;]\s*([a-z]+_[a-z0-9_]+)\??\s*:/g)].map((m) => m[1]);
+    assert.deepEqual(snake, [], `${target}: snake_case names in the declarations`);
+  }
+});
