@@ -1,7 +1,8 @@
 //! The glue, tested inside headless Chromium (wasm-bindgen-test): errors
 //! arrive as JS `ConsentKitError`s, JS objects are read and produced, a
 //! JavaScript callback signs, and a real non-extractable WebCrypto P-256 key
-//! signs a grant through the two-step API.
+//! signs a grant through the two-step API and an offer through
+//! `Controller.withAsyncSigner` / `signAsync`; an `ArrayBuffer` is read.
 //!
 //! Run with `cargo test -p consentkit-wasm --target wasm32-unknown-unknown`
 //! (the runner is set in `.cargo/config.toml`; `scripts/test-wasm` sets it all up).
@@ -25,20 +26,20 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen(inline_js = r#"
 export function offerInput(controller, at) {
   return {
-    controller, name: "live-routing-2026", issued_at: at, valid_until: at + 365 * 86400,
+    controller, name: "live-routing-2026", issuedAt: at, validUntil: at + 365 * 86400,
     purposes: ["dpv:ServiceProvision", "https://city.example/purpose#UrbanPlanning"],
     categories: ["pd:Location"],
     recipients: [{ party: "city.example", purposes: ["https://city.example/purpose#UrbanPlanning"], categories: ["pd:Location"] }],
-    retention_secs: 30 * 86400, limits: { uses_per_day: 1000, finest_precision: 10 },
-    legal_basis: "dpv:Consent", jurisdiction: "EU", language: "en",
+    retentionSecs: 30 * 86400, limits: { usesPerDay: 1000, finestPrecision: 10 },
+    legalBasis: "dpv:Consent", jurisdiction: "EU", language: "en",
     notice: { url: "https://traffic.example/notice/v3", text: "We use your location to route you around traffic." },
-    value_offered: [{ kind: "service", amount: 1, unit: "month", description: "Live traffic routing" }],
-    service_without_consent: true,
+    valueOffered: [{ kind: "service", amount: 1, unit: "month", description: "Live traffic routing" }],
+    serviceWithoutConsent: true,
   };
 }
 export function receiptInput(grant, at) {
   return { grant, category: "pd:Location", purpose: "dpv:ServiceProvision", recipient: "traffic.example",
-           used_at: at, quantity: 1, precision: 10, commitment: "00".repeat(32) };
+           usedAt: at, quantity: 1, precision: 10, commitment: "00".repeat(32) };
 }
 export function get(o, k) { return o[k]; }
 export function len(a) { return a.length; }
@@ -61,6 +62,15 @@ export function throwingSigner(coseKey) {
 export function promiseSigner(coseKey) {
   return { publicKeyCose: () => coseKey, sign: async () => new Uint8Array(64) };
 }
+export async function webcryptoAsyncSigner() {
+  const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
+  const bytes = await crypto.subtle.exportKey("raw", pair.publicKey);
+  return {
+    publicKey: () => ({ algorithm: "ES256", bytes }),
+    sign: (m) => crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, pair.privateKey, m),
+  };
+}
+export function bufferOf(bytes) { return bytes.slice().buffer; }
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = offerInput)]
@@ -85,6 +95,10 @@ extern "C" {
     fn throwing_signer(cose_key: &[u8]) -> consentkit_wasm::signer::ExternalSignerJs;
     #[wasm_bindgen(js_name = promiseSigner)]
     fn promise_signer(cose_key: &[u8]) -> consentkit_wasm::signer::ExternalSignerJs;
+    #[wasm_bindgen(js_name = webcryptoAsyncSigner)]
+    async fn webcrypto_async_signer() -> JsValue;
+    #[wasm_bindgen(js_name = bufferOf)]
+    fn buffer_of(bytes: &[u8]) -> JsValue;
 }
 
 const T0: f64 = 1_793_491_200.0;
@@ -322,4 +336,30 @@ async fn a_non_extractable_webcrypto_key_signs_a_grant_in_two_steps() {
     assert!(reopened.is_deferred());
     let state = reopened.grant_state(&grant_id, T0 + 200.0).unwrap();
     assert_eq!(state.as_string().unwrap(), "withdrawn");
+}
+
+#[wasm_bindgen_test]
+async fn a_webcrypto_async_signer_signs_an_offer_and_an_array_buffer_is_read_in_chromium() {
+    let signer: consentkit_wasm::async_signer::AsyncExternalSignerJs =
+        webcrypto_async_signer().await.unchecked_into();
+    let c = Issuer::with_async_signer(signer).unwrap();
+    assert!(c.is_async());
+    // One step is refused, saying what to do.
+    let e = c.offer(offer_input(CONTROLLER, T0)).err().unwrap();
+    assert!(e.message.contains("signAsync"), "{}", e.message);
+    let pending = c.prepare_offer(offer_input(CONTROLLER, T0)).unwrap();
+    let offer: Uint8Array = wasm_bindgen_futures::JsFuture::from(c.sign_async(&pending))
+        .await
+        .unwrap()
+        .unchecked_into();
+    let offer = offer.to_vec();
+    let mut trust = JsTrustSet::new();
+    trust
+        .add(&c.public_key(), "controller", CONTROLLER)
+        .unwrap();
+    assert_eq!(len(&verify(b(&offer), &trust).unwrap()), 1);
+    // The same bytes as an ArrayBuffer (what fetch().arrayBuffer() gives).
+    let view = decode(buffer_of(&offer).unchecked_into()).unwrap();
+    assert_eq!(get(&view, "type").as_string().unwrap(), "offer");
+    assert!(get(&get(&view, "body"), "issuedAt").as_f64().is_some());
 }
