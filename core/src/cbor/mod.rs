@@ -15,6 +15,7 @@
 
 use std::fmt;
 
+pub mod reader;
 pub mod seq;
 
 /// How deeply arrays, maps and tags may nest. The consentkit format needs 5;
@@ -166,7 +167,7 @@ impl Value {
 }
 
 /// Writes a CBOR head (major type and argument) in its shortest form.
-fn head(out: &mut Vec<u8>, major: u8, arg: u64) {
+pub(crate) fn head(out: &mut Vec<u8>, major: u8, arg: u64) {
     let mt = major << 5;
     if arg < 24 {
         out.push(mt | arg as u8);
