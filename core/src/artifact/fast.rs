@@ -49,21 +49,19 @@ impl Map {
     }
 
     /// Whether the next key is `key` (then consumed); keys must be asked
-    /// for in canonical order.
+    /// for in canonical order. The key's one encoding is compared with the
+    /// input: any other encoding of it is not deterministic CBOR, is not
+    /// consumed, and so ends the fast path.
     fn has(&mut self, r: &mut Reader<'_>, key: i64) -> Option<bool> {
         if self.left == 0 {
             return Some(false);
         }
-        let save = r.clone();
-        match r.int().ok()? {
-            Some(k) if k == key => {
-                self.left -= 1;
-                Some(true)
-            }
-            _ => {
-                *r = save;
-                Some(false)
-            }
+        let (enc, len) = key_encoding(key);
+        if r.eat(enc.get(..len)?) {
+            self.left -= 1;
+            Some(true)
+        } else {
+            Some(false)
         }
     }
 
@@ -74,6 +72,22 @@ impl Map {
     /// The map read to its end: no key left over (unknown, out of order or repeated).
     fn end(self) -> Option<()> {
         (self.left == 0).then_some(())
+    }
+}
+
+/// The deterministic encoding of a map key (at most 3 bytes for the keys
+/// consentkit uses; length 0, matching nothing, for others).
+fn key_encoding(key: i64) -> ([u8; 3], usize) {
+    let (major, n) = if key >= 0 {
+        (0x00, key.unsigned_abs())
+    } else {
+        (0x20, (-1 - key).unsigned_abs())
+    };
+    match n {
+        0..=23 => ([major | n as u8, 0, 0], 1),
+        24..=0xff => ([major | 24, n as u8, 0], 2),
+        0x100..=0xffff => ([major | 25, (n >> 8) as u8, n as u8], 3),
+        _ => ([0; 3], 0),
     }
 }
 

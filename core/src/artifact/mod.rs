@@ -132,9 +132,13 @@ impl Digest {
     /// The digest of a payload of a given kind.
     pub fn of(kind: ArtifactKind, payload: &[u8]) -> Digest {
         let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
-        ctx.update(b"consentkit/");
-        ctx.update(kind.name().as_bytes());
-        ctx.update(&[0]);
+        // The prefix in one update (at most 11 + 12 + 1 bytes).
+        let mut prefix = [0u8; 32];
+        let name = kind.name().as_bytes();
+        let n = 11 + name.len();
+        prefix[..11].copy_from_slice(b"consentkit/");
+        prefix[11..n].copy_from_slice(name);
+        ctx.update(&prefix[..=n]);
         ctx.update(payload);
         let mut out = [0u8; 32];
         out.copy_from_slice(ctx.finish().as_ref());

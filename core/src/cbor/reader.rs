@@ -66,6 +66,7 @@ impl<'a> Reader<'a> {
 
     /// Reads a head in its shortest form (no indefinite length, no float,
     /// no reserved value).
+    #[inline]
     pub fn head(&mut self) -> Result<Head, CborError> {
         let at = self.pos;
         let b = *self
@@ -74,6 +75,19 @@ impl<'a> Reader<'a> {
             .ok_or(Reader::err(at, CborErrorKind::Truncated))?;
         self.pos = at + 1;
         let (major, info) = (b >> 5, b & 0x1f);
+        // The argument in the first byte: always the shortest form.
+        if info < 24 {
+            return Ok(Head {
+                major,
+                info,
+                arg: u64::from(info),
+            });
+        }
+        self.long_head(at, major, info)
+    }
+
+    /// The rest of [`Reader::head`]: an argument in the following bytes.
+    fn long_head(&mut self, at: usize, major: u8, info: u8) -> Result<Head, CborError> {
         if major == 7 && (25..=27).contains(&info) {
             return Err(Reader::err(at, CborErrorKind::Float));
         }
@@ -116,6 +130,19 @@ impl<'a> Reader<'a> {
         } else {
             self.pos = at;
             Ok(None)
+        }
+    }
+
+    /// Consumes `expected` if the input continues with exactly those bytes.
+    /// With the encoding of a map key, this asks whether the next key is
+    /// that one: deterministic encoding gives each key one encoding.
+    pub fn eat(&mut self, expected: &[u8]) -> bool {
+        let end = self.pos + expected.len();
+        if self.input.get(self.pos..end) == Some(expected) {
+            self.pos = end;
+            true
+        } else {
+            false
         }
     }
 
