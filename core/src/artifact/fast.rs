@@ -480,13 +480,16 @@ pub(super) fn body(kind: ArtifactKind, payload: &[u8]) -> Option<(Body, Option<K
     Some(out)
 }
 
+/// A signer's algorithm and `kid` header bytes.
+type Signer<'a> = (Algorithm, &'a [u8]);
+
 /// A protected header in the consentkit profile: `{1: alg, 4: kid, 16:
 /// typ}` (`with_kid`, `with_typ`), or the parts asked for.
 fn header(
     bytes: &[u8],
     with_kid: bool,
     with_typ: bool,
-) -> Option<(Option<(Algorithm, &[u8])>, Option<ArtifactKind>)> {
+) -> Option<(Option<Signer<'_>>, Option<ArtifactKind>)> {
     let r = &mut Reader::new(bytes);
     let mut m = Map::open(r)?;
     let signer = if with_kid {
