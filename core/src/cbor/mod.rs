@@ -1,5 +1,6 @@
 //! Deterministic CBOR (RFC 8949 §4.2.1): a small value model, a canonical
-//! encoder and a strict decoder.
+//! encoder and a strict decoder, and a streaming [`reader`] that checks
+//! the same rules without building values.
 //!
 //! The decoder accepts exactly one encoding of each value: the one the
 //! encoder produces. It rejects, each with its own [`CborErrorKind`]:
