@@ -27,6 +27,7 @@ use crate::vocab::Term;
 
 mod build;
 mod checks;
+mod fast;
 mod fields;
 mod payload;
 mod refs;
@@ -131,9 +132,13 @@ impl Digest {
     /// The digest of a payload of a given kind.
     pub fn of(kind: ArtifactKind, payload: &[u8]) -> Digest {
         let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
-        ctx.update(b"consentkit/");
-        ctx.update(kind.name().as_bytes());
-        ctx.update(&[0]);
+        // The prefix in one update (at most 11 + 12 + 1 bytes).
+        let mut prefix = [0u8; 32];
+        let name = kind.name().as_bytes();
+        let n = 11 + name.len();
+        prefix[..11].copy_from_slice(b"consentkit/");
+        prefix[11..n].copy_from_slice(name);
+        ctx.update(&prefix[..=n]);
         ctx.update(payload);
         let mut out = [0u8; 32];
         out.copy_from_slice(ctx.finish().as_ref());
@@ -351,6 +356,9 @@ pub struct Artifact {
     /// COSE_Sign body protected header (empty for COSE_Sign1).
     body_protected: Vec<u8>,
     signatures: Vec<SignatureSlot>,
+    /// The thumbprint of the subject key the payload carries (grant,
+    /// refusal, person's withdrawal), computed once when decoding.
+    subject_kid: Option<KeyId>,
 }
 
 /// Who made a signature, as established by [`Artifact::verify`].
@@ -778,25 +786,25 @@ impl Artifact {
     }
 
     fn subject_signer(&self, crypto: bool) -> Result<VerifiedSigner, VerifyError> {
-        let label = self.label_str();
-        let key = self
-            .subject_key()
-            .ok_or_else(|| VerifyError::SubjectKeyMismatch {
-                artifact: label.clone(),
-            })?;
+        // Formatted only for an error.
+        let label = || self.label_str();
+        let (key, kid) = match (self.subject_key(), self.subject_kid) {
+            (Some(key), Some(kid)) => (key, kid),
+            _ => return Err(VerifyError::SubjectKeyMismatch { artifact: label() }),
+        };
         let slot = self
             .signatures
             .first()
             .ok_or_else(|| VerifyError::SignatureCount {
-                artifact: label.clone(),
+                artifact: label(),
                 reason: "no signature".into(),
             })?;
-        if !slot.kid.matches(&key.kid()) {
-            return Err(VerifyError::SubjectKeyMismatch { artifact: label });
+        if !slot.kid.matches(&kid) {
+            return Err(VerifyError::SubjectKeyMismatch { artifact: label() });
         }
         self.check_slot(slot, key, crypto)?;
         Ok(VerifiedSigner {
-            kid: key.kid(),
+            kid,
             signatory: Signatory::Subject,
         })
     }
@@ -832,6 +840,17 @@ impl Artifact {
         party: Option<&str>,
         crypto: bool,
     ) -> Result<VerifiedSigner, VerifyError> {
+        // A whole thumbprint names at most one trusted key, by that id.
+        if let Some(kid) = slot.kid.full() {
+            let Some(t) = trust.get(&kid) else {
+                return Err(VerifyError::UntrustedKey {
+                    artifact: self.label_str(),
+                    kid: slot.kid.to_string(),
+                });
+            };
+            self.check_slot(slot, &t.key, crypto)?;
+            return self.trusted_signer(slot, kid, t, roles, party);
+        }
         // A kid is a hint (RFC 9052 §3.1): a short one may match several
         // trusted keys; the one whose signature verifies signed.
         let t = match trust.matching(&slot.kid).as_slice() {
@@ -853,6 +872,18 @@ impl Artifact {
                     artifact: self.label_str(),
                 })?,
         };
+        self.trusted_signer(slot, t.key.kid(), t, roles, party)
+    }
+
+    /// The signer `t` (whose thumbprint is `kid`), if its role and party fit.
+    fn trusted_signer(
+        &self,
+        slot: &SignatureSlot,
+        kid: KeyId,
+        t: &crate::keys::TrustedKey,
+        roles: &[Role],
+        party: Option<&str>,
+    ) -> Result<VerifiedSigner, VerifyError> {
         if !roles.contains(&t.role) {
             return Err(VerifyError::WrongRole {
                 artifact: self.label_str(),
@@ -871,7 +902,7 @@ impl Artifact {
             }
         }
         Ok(VerifiedSigner {
-            kid: t.key.kid(),
+            kid,
             signatory: Signatory::Trusted {
                 role: t.role,
                 party: t.party.clone(),
@@ -1000,6 +1031,19 @@ impl Artifact {
                 max: MAX_ARTIFACT_SIZE,
             });
         }
+        // An artifact in its one canonical form is read straight into the
+        // typed artifact; anything else gets the general strict decoder
+        // below, which accepts it as the same artifact or names what is wrong.
+        if let Some(a) = fast::decode(bytes) {
+            return Ok(a);
+        }
+        Artifact::decode_general(bytes)
+    }
+
+    /// [`Artifact::decode`] through the generic CBOR and COSE layers: a
+    /// [`Value`] tree, then the typed artifact, then its re-encoding
+    /// compared with the payload.
+    fn decode_general(bytes: &[u8]) -> Result<Artifact, ArtifactError> {
         let v = cbor::decode(bytes)?;
         let tag = match &v {
             Value::Tag(t, _) => *t,
@@ -1065,6 +1109,14 @@ impl Artifact {
                 ));
             }
         }
+        let subject_kid = match &body {
+            Body::Grant(Grant { subject_key, .. })
+            | Body::Refusal(Refusal { subject_key, .. })
+            | Body::Withdrawal(Withdrawal { subject_key, .. }) => {
+                subject_key.as_ref().map(PublicKey::kid)
+            }
+            _ => None,
+        };
         Ok(Artifact {
             digest: Digest::of(kind, &payload),
             body,
@@ -1072,6 +1124,7 @@ impl Artifact {
             payload,
             body_protected,
             signatures,
+            subject_kid,
         })
     }
 

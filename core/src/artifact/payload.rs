@@ -114,7 +114,7 @@ pub struct Limits {
 }
 
 impl Limits {
-    fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.uses_per_day.is_none() && self.finest_precision.is_none() && self.use_by.is_none()
     }
 }
@@ -174,7 +174,7 @@ impl BenefitKind {
         self as u64
     }
 
-    fn from_code(c: u64) -> Option<BenefitKind> {
+    pub(super) fn from_code(c: u64) -> Option<BenefitKind> {
         BenefitKind::ALL.get(usize::try_from(c).ok()?).copied()
     }
 
@@ -243,7 +243,7 @@ impl Benefit {
         Ok(b)
     }
 
-    fn validate(&self) -> Result<(), String> {
+    pub(super) fn validate(&self) -> Result<(), String> {
         if matches!(self.kind, BenefitKind::Money | BenefitKind::DataDividend)
             && !is_currency(&self.unit)
         {
@@ -599,7 +599,7 @@ impl CollectionMethod {
     fn code(self) -> u64 {
         self as u64
     }
-    fn from_code(c: u64) -> Option<CollectionMethod> {
+    pub(super) fn from_code(c: u64) -> Option<CollectionMethod> {
         [
             CollectionMethod::AppUi,
             CollectionMethod::WebForm,

@@ -998,3 +998,204 @@ fn esp256_artifact_verifies_with_a_p256_key() {
         })
     ));
 }
+
+/// The artifacts the canonical-form reader must take: every sample kind
+/// with both algorithms, and the variants each kind has (a revocation, an
+/// imported grant, a grant with a status reference and a renewal, a
+/// receipt naming its terms and recipient in full, with a quantity).
+fn fast_path_artifacts() -> Vec<Artifact> {
+    let mut out = Vec::new();
+    for alg in [Algorithm::EdDSA, Algorithm::ES256] {
+        let p = match alg {
+            Algorithm::EdDSA => parties(),
+            Algorithm::ES256 => Parties {
+                controller: KeyPair::generate(alg).unwrap(),
+                partner: KeyPair::generate(alg).unwrap(),
+                person: KeyPair::generate(alg).unwrap(),
+                wallet_secret: [4; 32],
+            },
+        };
+        let offer = sample::signed_offer(&p).unwrap();
+        let grant = sample::signed_grant(&p, &offer).unwrap();
+        out.extend(sample::all(&p).unwrap());
+        out.push(
+            Withdrawal::revoke(grant.id(), sample::T0, "account closed", &p.controller).unwrap(),
+        );
+        let mut imported = sample::grant_body(&p, &offer);
+        imported.imported = true;
+        imported.method = CollectionMethod::Imported;
+        imported.subject_key = None;
+        out.push(imported.sign_imported(&p.controller).unwrap());
+        let mut renewal = sample::grant_body(&p, &offer);
+        renewal.supersedes = Some(grant.id());
+        renewal.recipients = vec![sample::PARTNER.into()];
+        renewal.status = Some(crate::status::StatusReference {
+            idx: 70_000,
+            uri: "https://traffic.example/status/1".into(),
+        });
+        out.push(renewal.sign_both(&offer, &p.person, &p.controller).unwrap());
+        let mut r = sample::receipt(&grant).unwrap();
+        r.quantity = 7;
+        r.precision = Some(100_000);
+        r.recipient = Some("elsewhere.example".into());
+        let known = KnownViolation::new("in full");
+        out.push(r.sign_known_violation(&p.partner, &known).unwrap());
+    }
+    out
+}
+
+/// Decodes `bytes` with the canonical-form reader and with the general
+/// decoder: whatever the reader accepts, the general decoder accepts as the
+/// same artifact. Returns whether the reader accepted it.
+fn fast_agrees(bytes: &[u8]) -> bool {
+    let Some(a) = fast::decode(bytes) else {
+        return false;
+    };
+    match Artifact::decode_general(bytes) {
+        Ok(g) => assert_eq!(a, g, "the two decoders differ on {}", hex::encode(bytes)),
+        Err(e) => panic!(
+            "only the canonical-form reader accepts {}: {e}",
+            hex::encode(bytes)
+        ),
+    }
+    true
+}
+
+#[test]
+fn fast_decode_agrees_with_the_general_decoder_on_every_kind_and_variant() {
+    let all = fast_path_artifacts();
+    assert_eq!(all.len(), 2 * 10);
+    for a in &all {
+        assert!(
+            fast_agrees(a.as_bytes()),
+            "{} {:?} is not read by the canonical-form reader",
+            a.kind(),
+            a.signatures()[0].alg
+        );
+        assert_eq!(&Artifact::decode(a.as_bytes()).unwrap(), a);
+    }
+}
+
+/// Every byte of every artifact changed four ways, every truncation and one
+/// byte appended: whatever the canonical-form reader accepts, the general
+/// decoder accepts as the same artifact.
+#[test]
+fn fast_decode_agrees_with_the_general_decoder_on_every_byte_mutation() {
+    let (mut tried, mut taken) = (0, 0);
+    for a in fast_path_artifacts() {
+        let b = a.as_bytes();
+        let mut inputs = Vec::new();
+        for i in 0..b.len() {
+            for m in [
+                |x: u8| x ^ 0x01,
+                |x: u8| x ^ 0x20,
+                |x: u8| x.wrapping_add(1),
+                |_| 0xff,
+            ] {
+                let mut c = b.to_vec();
+                c[i] = m(c[i]);
+                inputs.push(c);
+            }
+            inputs.push(b[..i].to_vec());
+        }
+        inputs.push([b, &[0][..]].concat());
+        for c in inputs {
+            tried += 1;
+            taken += usize::from(fast_agrees(&c));
+        }
+    }
+    // Changing a signature, a hash or a byte of text keeps an artifact
+    // decodable: the reader must take those too.
+    assert!(taken > tried / 10, "reader took {taken} of {tried}");
+}
+
+/// The fuzz corpora and the old artifacts in tests/vectors (receipts-v1:
+/// 32-byte kids, terms and recipients in full): the reader takes the old
+/// artifacts and agrees with the general decoder on every input.
+#[test]
+fn fast_decode_agrees_on_the_fuzz_corpora_and_old_vectors() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut n = 0;
+    for dir in [
+        "fuzz/corpus/artifact",
+        "fuzz/corpus/cose",
+        "fuzz/corpus/bundle",
+    ] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        for e in entries {
+            let bytes = std::fs::read(e.unwrap().path()).unwrap();
+            fast_agrees(&bytes);
+            n += 1;
+        }
+    }
+    assert!(n > 500, "fuzz corpora not found ({n} inputs)");
+    for name in ["offer", "grant", "data_receipt"] {
+        let path = root.join(format!("tests/vectors/receipts-v1/{name}.hex"));
+        let text = std::fs::read_to_string(path).unwrap();
+        let bytes = hex::decode(text.split_whitespace().collect::<String>()).unwrap();
+        assert!(
+            fast_agrees(&bytes),
+            "receipts-v1 {name} is not read by the reader"
+        );
+    }
+}
+
+/// Encodes a map with its entries in the order given (unsorted or repeated).
+fn raw_map(entries: &[(Value, Value)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    crate::cbor::head(&mut out, 5, entries.len() as u64);
+    for (k, v) in entries {
+        k.encode_into(&mut out);
+        v.encode_into(&mut out);
+    }
+    out
+}
+
+/// A payload not in deterministic CBOR is refused with the CBOR error that
+/// names what is wrong, whichever decoder reads it.
+#[test]
+fn payload_not_in_deterministic_cbor_is_refused_with_its_cbor_error() {
+    use crate::cbor::CborErrorKind as K;
+    let p = parties();
+    let k = &p.controller;
+    let offer = sample::signed_offer(&p).unwrap();
+    let grant = sample::signed_grant(&p, &offer).unwrap();
+    let receipt = sample::signed_receipt(&p, &grant).unwrap();
+    let rp = receipt.payload().to_vec();
+    let Value::Map(entries) = cbor::decode(&rp).unwrap() else {
+        unreachable!()
+    };
+    // The first entry is iat (key 6) with a 4-byte argument.
+    assert_eq!(&rp[1..3], &[0x06, 0x1a]);
+    let long_iat = [&rp[..2], &[0x1b, 0, 0, 0, 0], &rp[3..]].concat();
+    let mut swapped = entries.clone();
+    swapped.swap(0, 1);
+    let mut repeated = entries.clone();
+    repeated.insert(1, entries[0].clone());
+    let indefinite = [&[0xbf][..], &rp[1..], &[0xff]].concat();
+    let cases = [
+        ("non-canonical head", long_iat, K::NonCanonicalHead),
+        ("unsorted keys", raw_map(&swapped), K::UnsortedMapKeys),
+        ("duplicate key", raw_map(&repeated), K::DuplicateMapKey),
+        ("indefinite length", indefinite, K::IndefiniteLength),
+        ("trailing bytes", [&rp[..], &[0]].concat(), K::TrailingBytes),
+    ];
+    for (what, payload, kind) in cases {
+        let bytes = resign1(
+            std_protected(ArtifactKind::DataReceipt, k),
+            vec![],
+            payload,
+            k,
+        );
+        assert!(fast::decode(&bytes).is_none(), "{what}: the reader took it");
+        match Artifact::decode(&bytes) {
+            Err(ArtifactError::Cbor(e)) => assert_eq!(e.kind, kind, "{what}"),
+            other => panic!("{what}: {other:?}"),
+        }
+    }
+    // The same payload in its canonical form decodes.
+    let fine = resign1(std_protected(ArtifactKind::DataReceipt, k), vec![], rp, k);
+    assert!(fast_agrees(&fine));
+}

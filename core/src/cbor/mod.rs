@@ -1,5 +1,6 @@
 //! Deterministic CBOR (RFC 8949 §4.2.1): a small value model, a canonical
-//! encoder and a strict decoder.
+//! encoder and a strict decoder, and a streaming [`reader`] that checks
+//! the same rules without building values.
 //!
 //! The decoder accepts exactly one encoding of each value: the one the
 //! encoder produces. It rejects, each with its own [`CborErrorKind`]:
@@ -15,6 +16,7 @@
 
 use std::fmt;
 
+pub mod reader;
 pub mod seq;
 
 /// How deeply arrays, maps and tags may nest. The consentkit format needs 5;
@@ -166,7 +168,7 @@ impl Value {
 }
 
 /// Writes a CBOR head (major type and argument) in its shortest form.
-fn head(out: &mut Vec<u8>, major: u8, arg: u64) {
+pub(crate) fn head(out: &mut Vec<u8>, major: u8, arg: u64) {
     let mt = major << 5;
     if arg < 24 {
         out.push(mt | arg as u8);

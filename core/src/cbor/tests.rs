@@ -250,3 +250,150 @@ fn integer_keyed_maps_sort_as_their_encodings() {
     ]);
     assert_eq!(mixed.to_vec(), h("a2 01 f6 61 61 f6"));
 }
+
+/// What the streaming reader says of one whole item: `Ok` or the error
+/// kind, reading with [`reader::Reader::skip`] then [`reader::Reader::end`].
+fn read_whole(input: &[u8]) -> Result<(), CborErrorKind> {
+    let mut r = reader::Reader::new(input);
+    r.skip().map_err(|e| e.kind)?;
+    r.end().map_err(|e| e.kind)
+}
+
+#[test]
+fn reader_refuses_non_canonical_heads() {
+    for (input, at) in [
+        ("1817", 0),               // 23 in a 1-byte argument
+        ("1900ff", 0),             // 255 in a 2-byte argument
+        ("1a0000ffff", 0),         // 65535 in a 4-byte argument
+        ("1b00000000ffffffff", 0), // 2^32 - 1 in an 8-byte argument
+        ("820058020102", 2),       // a byte string's length, inside an array
+        ("a1017800", 2),           // an empty text's length, as a map value
+    ] {
+        let bytes = h(input);
+        let mut r = reader::Reader::new(&bytes);
+        let e = r.skip().unwrap_err();
+        assert_eq!(e.kind, CborErrorKind::NonCanonicalHead, "{input}");
+        assert_eq!(e.offset, at, "{input}");
+        assert_eq!(
+            decode(&h(input)).unwrap_err().kind,
+            CborErrorKind::NonCanonicalHead
+        );
+    }
+    // The head alone, as the typed readers use it.
+    assert_eq!(
+        reader::Reader::new(&h("1817")).head().unwrap_err().kind,
+        CborErrorKind::NonCanonicalHead
+    );
+    assert_eq!(read_whole(&h("1818")), Ok(()));
+}
+
+#[test]
+fn reader_refuses_unsorted_map_keys() {
+    // {2: 0, 1: 0}; {-1: 0, 1: 0} (0x20 sorts after 0x01); {"b": 0, "a": 0}
+    for input in ["a202000100", "a2200001 00", "a2616200616100"] {
+        assert_eq!(
+            read_whole(&h(input)),
+            Err(CborErrorKind::UnsortedMapKeys),
+            "{input}"
+        );
+        assert_eq!(
+            decode(&h(input)).unwrap_err().kind,
+            CborErrorKind::UnsortedMapKeys
+        );
+    }
+    // Shorter encodings first: 10 (0a) before 100 (1864).
+    assert_eq!(read_whole(&h("a20a001864 00")), Ok(()));
+}
+
+#[test]
+fn reader_refuses_duplicate_map_keys() {
+    for input in ["a201000100", "a2616100616101", "a1 01 a2 0000 0000"] {
+        assert_eq!(
+            read_whole(&h(input)),
+            Err(CborErrorKind::DuplicateMapKey),
+            "{input}"
+        );
+        assert_eq!(
+            decode(&h(input)).unwrap_err().kind,
+            CborErrorKind::DuplicateMapKey
+        );
+    }
+    let mut keys = reader::MapKeys::new();
+    keys.check(0, &[0x01]).unwrap();
+    assert_eq!(keys.check(3, &[0x01]).unwrap_err().offset, 3);
+}
+
+#[test]
+fn reader_refuses_indefinite_lengths() {
+    // Byte string, text, array, map; and an indefinite array nested in a map.
+    for input in ["5f4101ff", "7f6161ff", "9f01ff", "bf0101ff", "a1019fff"] {
+        assert_eq!(
+            read_whole(&h(input)),
+            Err(CborErrorKind::IndefiniteLength),
+            "{input}"
+        );
+        assert_eq!(
+            decode(&h(input)).unwrap_err().kind,
+            CborErrorKind::IndefiniteLength
+        );
+        // The typed reads refuse an indefinite head as well.
+        if input.starts_with("a1") {
+            continue;
+        }
+        let bytes = h(input);
+        let r = || reader::Reader::new(&bytes);
+        assert!(r().bytes().is_err() && r().text().is_err());
+        assert!(r().array().is_err() && r().map().is_err() && r().int().is_err());
+    }
+}
+
+#[test]
+fn reader_refuses_trailing_bytes() {
+    for input in ["0000", "a10101f6", "4101 01"] {
+        let bytes = h(input);
+        let mut r = reader::Reader::new(&bytes);
+        let item = r.skip().unwrap();
+        let e = r.end().unwrap_err();
+        assert_eq!(e.kind, CborErrorKind::TrailingBytes, "{input}");
+        assert_eq!(e.offset, item.len());
+        assert_eq!(decode(&bytes).unwrap_err(), e);
+    }
+}
+
+/// The reader refuses what [`decode`] refuses, with the same kind, and
+/// reads to the same end what it accepts: truncations, floats, reserved and
+/// simple values, bad UTF-8, lengths past the input, nesting too deep.
+#[test]
+fn reader_and_decode_agree_on_every_rule() {
+    let deep = "81".repeat(MAX_DEPTH + 1) + "00";
+    let inputs = [
+        "",
+        "18",
+        "1901",
+        "43 0102",
+        "f93c00",
+        "fa3f800000",
+        "fb3ff0000000000000",
+        "fc",
+        "f0",
+        "f818",
+        "f7",
+        "62c328",
+        "5a ffffffff",
+        "9a ffffffff",
+        "c1 00",
+        "c1",
+        "a1 00",
+        "d8 12 80",
+        "f4",
+        "f5",
+        "f6",
+        &deep,
+        "83 01 a1 6161 f5 c2 4101",
+    ];
+    for input in inputs {
+        let bytes = h(input);
+        let expected = decode(&bytes).map(|_| ()).map_err(|e| e.kind);
+        assert_eq!(read_whole(&bytes), expected, "{input}");
+    }
+}

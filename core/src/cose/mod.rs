@@ -373,15 +373,26 @@ impl Sign1 {
     }
 }
 
+/// Encodes the array `[context, byte strings...]` deterministically, into
+/// one buffer of its exact size (what [`Value::to_vec`] of the same array
+/// gives, without building it).
+fn tbs_array(context: &str, parts: &[&[u8]]) -> Vec<u8> {
+    // A head is at most 9 bytes.
+    let size = 9 * (2 + parts.len()) + context.len() + parts.iter().map(|p| p.len()).sum::<usize>();
+    let mut out = Vec::with_capacity(size);
+    cbor::head(&mut out, 4, 1 + parts.len() as u64);
+    cbor::head(&mut out, 3, context.len() as u64);
+    out.extend_from_slice(context.as_bytes());
+    for p in parts {
+        cbor::head(&mut out, 2, p.len() as u64);
+        out.extend_from_slice(p);
+    }
+    out
+}
+
 /// Builds `["Signature1", protected, external_aad, payload]`.
 pub fn sig_structure1(protected: &[u8], external_aad: &[u8], payload: &[u8]) -> Vec<u8> {
-    Value::Array(vec![
-        Value::text("Signature1"),
-        Value::bytes(protected),
-        Value::bytes(external_aad),
-        Value::bytes(payload),
-    ])
-    .to_vec()
+    tbs_array("Signature1", &[protected, external_aad, payload])
 }
 
 /// Builds `["Signature", body_protected, sign_protected, external_aad, payload]`.
@@ -391,14 +402,10 @@ pub fn sig_structure(
     external_aad: &[u8],
     payload: &[u8],
 ) -> Vec<u8> {
-    Value::Array(vec![
-        Value::text("Signature"),
-        Value::bytes(body_protected),
-        Value::bytes(sign_protected),
-        Value::bytes(external_aad),
-        Value::bytes(payload),
-    ])
-    .to_vec()
+    tbs_array(
+        "Signature",
+        &[body_protected, sign_protected, external_aad, payload],
+    )
 }
 
 /// One COSE_Signature inside a COSE_Sign.
