@@ -8,6 +8,7 @@ use consentkit::{Artifact, Grant, Offer};
 
 use crate::controller::Controller;
 use crate::error::{ConsentKitError, Result};
+use crate::time::Timestamp;
 use crate::types::{fixed, terms};
 
 impl From<ck::TcfError> for ConsentKitError {
@@ -329,7 +330,7 @@ impl Controller {
         offer: Vec<u8>,
         subject: Vec<u8>,
         categories: Vec<String>,
-        expires_at: Option<u64>,
+        expires_at: Option<Timestamp>,
     ) -> Result<Vec<u8>> {
         let tc = ck::TcString::decode(&tc_string)?;
         let a = Artifact::decode(&offer)?;
@@ -343,7 +344,7 @@ impl Controller {
             } else {
                 terms(&categories)?
             },
-            expires_at,
+            expires_at: expires_at.map(|t| t.0),
         };
         let g = ck::import_tc_string(&tc, &ctx)?;
         Ok(g.sign_imported(self.signer())?.as_bytes().to_vec())

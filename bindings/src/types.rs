@@ -426,7 +426,7 @@ pub struct Limits {
     pub finest_precision: Option<u32>,
     /// No use after this time (seconds since the epoch).
     #[uniffi(default = None)]
-    pub use_by: Option<u64>,
+    pub use_by: Option<Timestamp>,
 }
 
 /// The notice shown to the person: where it is, and the SHA-256 of the exact bytes shown.
@@ -556,7 +556,7 @@ impl TryFrom<Offer> for ck::Offer {
             limits: ck::Limits {
                 uses_per_day: o.limits.uses_per_day,
                 finest_precision: o.limits.finest_precision,
-                use_by: o.limits.use_by,
+                use_by: o.limits.use_by.map(|t| t.0),
             },
             legal_basis: term(&o.legal_basis)?,
             jurisdiction: o.jurisdiction,
@@ -599,7 +599,7 @@ impl From<&ck::Offer> for Offer {
             limits: Limits {
                 uses_per_day: o.limits.uses_per_day,
                 finest_precision: o.limits.finest_precision,
-                use_by: o.limits.use_by,
+                use_by: o.limits.use_by.map(Timestamp),
             },
             legal_basis: o.legal_basis.to_string(),
             jurisdiction: o.jurisdiction.clone(),
@@ -791,7 +791,7 @@ pub struct GrantView {
     /// Recipients granted.
     pub recipients: Vec<String>,
     /// When given.
-    pub issued_at: u64,
+    pub issued_at: Timestamp,
 }
 
 impl From<&ck_wallet::GrantView> for GrantView {
@@ -804,7 +804,7 @@ impl From<&ck_wallet::GrantView> for GrantView {
             purposes: g.purposes.clone(),
             categories: g.categories.clone(),
             recipients: g.recipients.clone(),
-            issued_at: g.issued_at,
+            issued_at: Timestamp(g.issued_at),
         }
     }
 }
@@ -825,9 +825,9 @@ pub struct Shared {
     /// How many data points.
     pub uses: u64,
     /// First use.
-    pub first: u64,
+    pub first: Timestamp,
     /// Last use.
-    pub last: u64,
+    pub last: Timestamp,
 }
 
 /// A total received from one controller, in one unit.
@@ -902,8 +902,8 @@ impl From<&ck_wallet::Summary> for WalletSummary {
                     purpose: x.purpose.clone(),
                     grant: x.grant.to_string(),
                     uses: x.uses,
-                    first: x.first,
-                    last: x.last,
+                    first: Timestamp(x.first),
+                    last: Timestamp(x.last),
                 })
                 .collect(),
             received: s
@@ -996,8 +996,8 @@ pub struct DayActivity {
 /// An audit's result: the same content as `consentkit audit --format json`.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct AuditReport {
-    /// The audit time (seconds since the epoch).
-    pub at: u64,
+    /// The audit time.
+    pub at: Timestamp,
     /// Bytes read.
     pub bundle_bytes: u64,
     /// Items read.
@@ -1174,7 +1174,7 @@ fn counted<K: Copy, T>(m: &BTreeMap<K, u64>, f: impl Fn(K, u64) -> T) -> Vec<T> 
 impl From<&ck_audit::Report> for AuditReport {
     fn from(r: &ck_audit::Report) -> Self {
         AuditReport {
-            at: r.at,
+            at: Timestamp(r.at),
             bundle_bytes: r.bundle_bytes,
             items: r.items,
             counts: counted(&r.counts, |k, count| KindCount {
