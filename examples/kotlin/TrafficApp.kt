@@ -9,6 +9,7 @@
 package dev.consentkit.examples
 
 import dev.consentkit.*
+import dev.consentkit.core.*
 import java.io.File
 import java.math.BigInteger
 import java.nio.file.Files

@@ -7,6 +7,7 @@
 package dev.consentkit.tests
 
 import dev.consentkit.*
+import dev.consentkit.core.*
 import java.security.KeyPairGenerator
 import java.security.Signature
 import java.security.interfaces.ECPublicKey

@@ -7,6 +7,7 @@
 package dev.consentkit.tests
 
 import dev.consentkit.*
+import dev.consentkit.core.*
 import java.io.File
 import java.math.BigInteger
 import java.nio.file.Files
@@ -578,6 +579,21 @@ fun instantsAreNative() = Parties().use { p ->
     }
 }
 
+/**
+ * One definition per type (issue 12 item 1): the core's own records and enums
+ * are generated from the Rust types (package dev.consentkit.core) and cross
+ * inside the bindings' records both ways.
+ */
+fun coreTypesComeFromTheCore() = Parties().use { p ->
+    for (c in listOf(ArtifactKind::class, Role::class, ConsentState::class, BenefitKind::class, Benefit::class,
+                     ValueEstimate::class, PublisherRestriction::class, TcfExport::class)) {
+        checkEq("dev.consentkit.core", c.java.packageName, "package of ${c.simpleName}")
+    }
+    val money = Benefit(BenefitKind.MONEY, 150uL, "EUR")
+    val read = readOffer(p.controller.makeOffer(offer().copy(valueOffered = listOf(money))))
+    checkEq(listOf(money), read.valueOffered, "a core record through the bindings' Offer")
+}
+
 fun main(args: Array<String>) {
     repo = File(args.firstOrNull() ?: ".").absoluteFile
     val tests = listOf(
@@ -590,6 +606,7 @@ fun main(args: Array<String>) {
         "lifetimesAndThreads" to ::lifetimesAndThreads,
         "exportConsentsBothFormats" to ::exportConsentsBothFormats,
         "instantsAreNative" to ::instantsAreNative,
+        "coreTypesComeFromTheCore" to ::coreTypesComeFromTheCore,
         "errorMessageIsTheReason" to ::errorMessageIsTheReason,
         // AsyncSignerTests.kt (issue 12 item 3).
         "asyncSignersSignAnOfferAndAGrant" to ::asyncSignersSignAnOfferAndAGrant,
