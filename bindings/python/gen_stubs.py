@@ -2,8 +2,10 @@
 """Writes the type stubs (``__init__.pyi``) of the ``consentkit`` package from
 the uniffi-generated Python module, so that the stubs cannot drift from it.
 
-    python3 bindings/python/gen_stubs.py target/bindings/python/consentkit.py \
-        bindings/python/src/consentkit/__init__.pyi
+    python3 bindings/python/gen_stubs.py target/bindings/python/consentkit_core.py \
+        target/bindings/python/consentkit.py bindings/python/src/consentkit/__init__.pyi
+
+(the generated modules in order: the core's own types, then the bindings').
 
 Run by scripts/build-bindings before the wheel is built; the output is not
 committed (.gitignore). It reads the generated module as source (ast), it does
@@ -75,6 +77,14 @@ class Annotations(ast.NodeTransformer):
         if node.id == "bytes":
             # builtins.bytes: a record may have a field named `bytes`.
             return ast.Name("Buffer" if self.accepted else "builtins.bytes")
+        return node
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+        # A core type in the bindings' module: `consentkit_core.Benefit` is
+        # `Benefit` in the package (both modules are re-exported there).
+        if isinstance(node.value, ast.Name) and node.value.id == "consentkit_core":
+            return self.visit_Name(ast.Name(node.attr))
+        self.generic_visit(node)
         return node
 
     def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
@@ -204,14 +214,22 @@ def class_def(cls: ast.ClassDef, indent: str, bases: "list[str] | None" = None, 
     return [f"{indent}{head}"] + body
 
 
-def main(source: str, target: str, allowlist: "str | None") -> None:
-    tree = ast.parse(open(source, encoding="utf-8").read())
-    public = None
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
-            public = [ast.literal_eval(e) for e in node.value.elts]
-    if public is None:
-        sys.exit(f"{source}: no __all__")
+def main(sources: "list[str]", target: str, allowlist: "str | None") -> None:
+    body: "list[ast.stmt]" = []
+    public: "list[str]" = []
+    for source in sources:
+        tree = ast.parse(open(source, encoding="utf-8").read())
+        names = None
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
+                names = [ast.literal_eval(e) for e in node.value.elts]
+        if names is None:
+            sys.exit(f"{source}: no __all__")
+        # A name both modules define (uniffi's InternalError) is stubbed once.
+        public += [n for n in names if n not in public]
+        body += tree.body
+    source = " + ".join(sources)
+    tree = ast.Module(body=body, type_ignores=[])
     out = [HEADER]
     seen = set()
     classes = {}
@@ -248,6 +266,9 @@ def main(source: str, target: str, allowlist: "str | None") -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) not in (3, 4):
-        sys.exit("usage: gen_stubs.py <generated consentkit.py> <__init__.pyi> [<stubtest allowlist>]")
-    main(sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) == 4 else None)
+    args = sys.argv[1:]
+    modules = [a for a in args if a.endswith(".py")]
+    rest = [a for a in args if not a.endswith(".py")]
+    if not modules or not rest or not rest[0].endswith(".pyi") or len(rest) > 2:
+        sys.exit("usage: gen_stubs.py <generated module.py>... <__init__.pyi> [<stubtest allowlist>]")
+    main(modules, rest[0], rest[1] if len(rest) == 2 else None)

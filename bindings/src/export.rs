@@ -4,6 +4,7 @@
 use consentkit::export::{controller_infos_from_json, ExportFormat};
 
 use crate::error::{ConsentKitError, Result};
+use crate::time::Timestamp;
 use crate::types::artifact_id;
 
 /// A grant or refusal that could not be exported because of what it is
@@ -46,7 +47,7 @@ pub fn export_consents(
     bundle: Vec<u8>,
     format: String,
     grant_ids: Vec<String>,
-    at: u64,
+    at: Timestamp,
     controllers_json: String,
 ) -> Result<ConsentExport> {
     let format = ExportFormat::from_name(&format).ok_or_else(|| ConsentKitError::Usage {
@@ -57,7 +58,7 @@ pub fn export_consents(
         .map(|g| artifact_id(g))
         .collect::<Result<Vec<_>>>()?;
     let infos = controller_infos_from_json(&controllers_json)?;
-    let out = consentkit::export::export_consents(&bundle, format, &ids, at, &infos)?;
+    let out = consentkit::export::export_consents(&bundle, format, &ids, at.0, &infos)?;
     Ok(ConsentExport {
         documents: out.documents.iter().map(|d| d.to_string()).collect(),
         refused: out

@@ -257,7 +257,7 @@ impl TrustSet {
     /// Trusts a public COSE_Key in a role, for a party. A key already present is replaced.
     pub fn add(&self, public_key: Vec<u8>, role: Role, party: String) -> Result<()> {
         let key = ck::PublicKey::from_cose_key(&public_key)?;
-        self.get().insert(key, role.into(), party);
+        self.get().insert(key, role, party);
         Ok(())
     }
 
@@ -272,7 +272,7 @@ impl TrustSet {
             .iter()
             .map(|t| TrustedKey {
                 key: (&t.key).into(),
-                role: t.role.into(),
+                role: t.role,
                 party: t.party.clone(),
             })
             .collect()

@@ -67,7 +67,7 @@ impl From<&ck_wallet::WalletEvent> for WalletEvent {
                 .iter()
                 .map(|a| AddedArtifact {
                     id: a.id.to_string(),
-                    kind: a.kind.into(),
+                    kind: a.kind,
                 })
                 .collect(),
             grants: e.grants.iter().map(Into::into).collect(),

@@ -128,7 +128,7 @@ impl PendingSignature {
 
     /// The artifact being signed.
     pub fn kind(&self) -> ArtifactKind {
-        self.prepared.kind().into()
+        self.prepared.kind()
     }
 
     /// The algorithm the signature must use.

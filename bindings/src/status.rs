@@ -9,6 +9,7 @@ use consentkit::status as ck_status;
 
 use crate::controller::Controller;
 use crate::error::{ConsentKitError, Result};
+use crate::time::Timestamp;
 
 /// A grant's status as a status list states it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
@@ -77,7 +78,7 @@ pub struct StatusAnswer {
     /// How long, in seconds from the check time, the answer may be cached.
     pub max_age: u64,
     /// The list's issue time: the answer describes the grant then.
-    pub list_issued_at: u64,
+    pub list_issued_at: Timestamp,
     /// The grant's index in the list.
     pub index: u64,
     /// The list's URI.
@@ -89,7 +90,7 @@ impl From<ck_status::StatusAnswer> for StatusAnswer {
         StatusAnswer {
             status: a.status.into(),
             max_age: a.max_age,
-            list_issued_at: a.list_issued_at,
+            list_issued_at: Timestamp(a.list_issued_at),
             index: a.index,
             uri: a.uri,
         }
@@ -166,11 +167,11 @@ impl StatusRegistry {
     pub fn sign_token(
         &self,
         controller: Arc<Controller>,
-        issued_at: u64,
+        issued_at: Timestamp,
         ttl: u64,
-        expires_at: Option<u64>,
+        expires_at: Option<Timestamp>,
     ) -> Result<Vec<u8>> {
-        let token = self.with(|r| r.token(issued_at, ttl, expires_at));
+        let token = self.with(|r| r.token(issued_at.0, ttl, expires_at.map(|t| t.0)));
         Ok(token.sign(controller.signer.as_ref())?)
     }
 }

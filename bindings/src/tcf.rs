@@ -8,7 +8,12 @@ use consentkit::{Artifact, Grant, Offer};
 
 use crate::controller::Controller;
 use crate::error::{ConsentKitError, Result};
+use crate::time::Timestamp;
 use crate::types::{fixed, terms};
+
+// The core's own TCF records, exported as they are (uniffi derives in core/,
+// feature `uniffi`).
+pub use consentkit::tcf::{PublisherRestriction, TcfExport};
 
 impl From<ck::TcfError> for ConsentKitError {
     fn from(e: ck::TcfError) -> Self {
@@ -18,17 +23,6 @@ impl From<ck::TcfError> for ConsentKitError {
             _ => ConsentKitError::InvalidInput { reason },
         }
     }
-}
-
-/// A publisher restriction of a TC string.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct PublisherRestriction {
-    /// The purpose (1-63).
-    pub purpose_id: u8,
-    /// 0 not allowed, 1 require consent, 2 require legitimate interest.
-    pub restriction_type: u8,
-    /// The vendors it applies to, ascending.
-    pub vendors: Vec<u16>,
 }
 
 /// The Publisher TC segment of a TC string.
@@ -116,15 +110,7 @@ impl From<ck::TcString> for TcString {
             publisher_cc: t.publisher_cc,
             vendor_consents: t.vendor_consents,
             vendor_legitimate_interests: t.vendor_legitimate_interests,
-            publisher_restrictions: t
-                .publisher_restrictions
-                .into_iter()
-                .map(|r| PublisherRestriction {
-                    purpose_id: r.purpose_id,
-                    restriction_type: r.restriction_type,
-                    vendors: r.vendors,
-                })
-                .collect(),
+            publisher_restrictions: t.publisher_restrictions,
             disclosed_vendors: t.disclosed_vendors,
             publisher_tc: t.publisher_tc.map(|p| PublisherTc {
                 purpose_consents: wide(p.purpose_consents),
@@ -162,15 +148,7 @@ impl TryFrom<TcString> for ck::TcString {
             publisher_cc: t.publisher_cc,
             vendor_consents: t.vendor_consents,
             vendor_legitimate_interests: t.vendor_legitimate_interests,
-            publisher_restrictions: t
-                .publisher_restrictions
-                .into_iter()
-                .map(|r| ck::PublisherRestriction {
-                    purpose_id: r.purpose_id,
-                    restriction_type: r.restriction_type,
-                    vendors: r.vendors,
-                })
-                .collect(),
+            publisher_restrictions: t.publisher_restrictions,
             disclosed_vendors: t.disclosed_vendors,
             publisher_tc: match t.publisher_tc {
                 None => None,
@@ -223,27 +201,6 @@ pub enum InAppValue {
         /// The value.
         value: String,
     },
-}
-
-/// The CMP and vendors a TC string made from a grant is signalled under.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct TcfExport {
-    /// The CMP's id.
-    pub cmp_id: u16,
-    /// The CMP's version.
-    pub cmp_version: u16,
-    /// The consent screen number.
-    pub consent_screen: u8,
-    /// Two upper-case letters, e.g. `EN`.
-    pub consent_language: String,
-    /// Global Vendor List version.
-    pub vendor_list_version: u16,
-    /// TCF policy version (5 for TCF v2.3).
-    pub policy_version: u8,
-    /// Publisher country code (`AA` = unknown).
-    pub publisher_cc: String,
-    /// The vendors that get consent (and are disclosed).
-    pub vendors: Vec<u16>,
 }
 
 /// A decoded GPP string: its section ids and the TCF EU v2 section.
@@ -304,17 +261,7 @@ pub fn decode_gpp(gpp_string: String) -> Result<GppString> {
 pub fn tc_string_for_grant(grant: Vec<u8>, export: TcfExport) -> Result<TcString> {
     let a = Artifact::decode(&grant)?;
     let g = Grant::from_artifact(&a)?;
-    let opts = ck::TcfExport {
-        cmp_id: export.cmp_id,
-        cmp_version: export.cmp_version,
-        consent_screen: export.consent_screen,
-        consent_language: export.consent_language,
-        vendor_list_version: export.vendor_list_version,
-        policy_version: export.policy_version,
-        publisher_cc: export.publisher_cc,
-        vendors: export.vendors,
-    };
-    Ok(ck::tc_string_for_grant(g, &opts)?.into())
+    Ok(ck::tc_string_for_grant(g, &export)?.into())
 }
 
 #[uniffi::export]
@@ -329,7 +276,7 @@ impl Controller {
         offer: Vec<u8>,
         subject: Vec<u8>,
         categories: Vec<String>,
-        expires_at: Option<u64>,
+        expires_at: Option<Timestamp>,
     ) -> Result<Vec<u8>> {
         let tc = ck::TcString::decode(&tc_string)?;
         let a = Artifact::decode(&offer)?;
@@ -343,7 +290,7 @@ impl Controller {
             } else {
                 terms(&categories)?
             },
-            expires_at,
+            expires_at: expires_at.map(|t| t.0),
         };
         let g = ck::import_tc_string(&tc, &ctx)?;
         Ok(g.sign_imported(self.signer())?.as_bytes().to_vec())

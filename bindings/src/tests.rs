@@ -80,7 +80,7 @@ fn flow_through_the_skin() {
     trust
         .add(ck.public_key(), Role::Controller, "traffic.example".into())
         .unwrap();
-    let report = Verifier::new(trust).audit(wallet.export_bundle(), Some(T0 + 60));
+    let report = Verifier::new(trust).audit(wallet.export_bundle(), Some(Timestamp(T0 + 60)));
     assert!(report.findings.is_empty(), "{:?}", report.findings);
     assert_eq!(report.items, 3);
 }
@@ -314,16 +314,21 @@ fn status_check_through_the_skin() {
         .set_status(reference.idx, Status::Suspended)
         .unwrap();
     let token = registry
-        .sign_token(controller.clone(), T0 + 100, 600, Some(T0 + 86_400))
+        .sign_token(
+            controller.clone(),
+            Timestamp(T0 + 100),
+            600,
+            Some(Timestamp(T0 + 86_400)),
+        )
         .unwrap();
     let a = verifier
-        .check_grant_status(grant.clone(), token.clone(), Some(T0 + 200))
+        .check_grant_status(grant.clone(), token.clone(), Some(Timestamp(T0 + 200)))
         .unwrap();
     assert_eq!(a.status, Status::Suspended);
     assert_eq!(a.max_age, 600);
     assert_eq!(a.index, reference.idx);
     assert!(matches!(
-        verifier.check_grant_status(grant, token, Some(T0 + 86_400)),
+        verifier.check_grant_status(grant, token, Some(Timestamp(T0 + 86_400))),
         Err(ConsentKitError::VerificationFailed { .. })
     ));
     assert!(matches!(
@@ -441,7 +446,7 @@ fn export_consents_through_the_skin() {
         bundle.clone(),
         "kantara".into(),
         vec![],
-        T0 + 60,
+        Timestamp(T0 + 60),
         CONTROLLERS_JSON.into(),
     )
     .unwrap();
@@ -460,7 +465,7 @@ fn export_consents_through_the_skin() {
         wallet.export_bundle(),
         "iso27560".into(),
         vec![g.id.clone()],
-        T0 + 200,
+        Timestamp(T0 + 200),
         CONTROLLERS_JSON.into(),
     )
     .unwrap();
@@ -476,7 +481,7 @@ fn export_consents_through_the_skin() {
             bundle.clone(),
             "pdf".into(),
             vec![],
-            T0,
+            Timestamp(T0),
             CONTROLLERS_JSON.into()
         ),
         Err(ConsentKitError::Usage { .. })
@@ -486,7 +491,7 @@ fn export_consents_through_the_skin() {
             bundle.clone(),
             "kantara".into(),
             vec!["xyz".into()],
-            T0,
+            Timestamp(T0),
             CONTROLLERS_JSON.into()
         ),
         Err(ConsentKitError::InvalidInput { .. })
@@ -496,7 +501,7 @@ fn export_consents_through_the_skin() {
             bundle.clone(),
             "kantara".into(),
             vec![],
-            T0 + 60,
+            Timestamp(T0 + 60),
             "{}".into()
         ),
         Err(ConsentKitError::InvalidInput { .. })
@@ -506,7 +511,7 @@ fn export_consents_through_the_skin() {
             vec![0xff, 0xff],
             "kantara".into(),
             vec![],
-            T0,
+            Timestamp(T0),
             CONTROLLERS_JSON.into()
         ),
         Err(ConsentKitError::InvalidInput { .. })
@@ -516,7 +521,7 @@ fn export_consents_through_the_skin() {
             bundle,
             "kantara".into(),
             vec![],
-            T0 + 60,
+            Timestamp(T0 + 60),
             r#"{"controllers": []}"#.into()
         ),
         Err(ConsentKitError::Usage { .. })

@@ -1,15 +1,17 @@
 //! Instants at the boundary: seconds since the epoch, checked by the core's
 //! rule ([`consentkit::time::check`]: 2000..2100, and a wrong unit named).
 //!
-//! `Timestamp` is a uniffi custom type over `u64`: Kotlin and Swift see
-//! `ULong` / `UInt64` (`typealias Timestamp`); Python also takes a `float`
-//! (`time.time()`) or a `datetime`, turned into whole seconds by the
-//! conversion in `uniffi.toml` (rounded down) before the core checks them.
+//! `Timestamp` is a uniffi custom type over `u64`, native in each language
+//! through the conversions in `uniffi.toml` (whole seconds, rounded down,
+//! before the core checks them): Kotlin `java.time.Instant`, Swift `Date`,
+//! Python an `int` (seconds), a `float` (`time.time()`) or a `datetime`
+//! (given back as an `int`). Every instant the skin takes or gives is one.
 
 use crate::error::{ConsentKitError, Result};
 
-/// Seconds since 1970-01-01T00:00:00Z. In Python also a `float`
-/// (`time.time()`) or a `datetime` (an aware one; a naive one is local time).
+/// An instant: seconds since 1970-01-01T00:00:00Z. Kotlin `java.time.Instant`,
+/// Swift `Date`; in Python an `int`, a `float` (`time.time()`) or a
+/// `datetime` (an aware one; a naive one is local time).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Timestamp(pub u64);
 

@@ -6,44 +6,20 @@ use std::collections::BTreeMap;
 
 use consentkit::artifact::{ArtifactId, Digest};
 use consentkit::audit as ck_audit;
-use consentkit::lifecycle::ConsentState as CkState;
 use consentkit::wallet as ck_wallet;
 use consentkit::{self as ck, Artifact, Term};
 
 use crate::error::{ConsentKitError, Result};
 use crate::Timestamp;
 
+// The core's own types, exported as they are (their uniffi derives are in
+// core/, feature `uniffi`; generated as the module `consentkit_core`).
+pub use consentkit::artifact::ArtifactKind;
+pub use consentkit::keys::Role;
+pub use consentkit::lifecycle::ConsentState;
+pub use consentkit::{Benefit, BenefitKind, ValueEstimate};
+
 // --- enums ----------------------------------------------------------------
-
-/// The kind of an artifact (its `typ` header).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum ArtifactKind {
-    /// A controller's offer.
-    Offer,
-    /// A person's grant (signed by the person, countersigned by the controller).
-    Grant,
-    /// A person's refusal.
-    Refusal,
-    /// A withdrawal by the person, or a revocation by the controller.
-    Withdrawal,
-    /// A data receipt: a use of data under a grant.
-    DataReceipt,
-    /// A value record: what the person received.
-    ValueRecord,
-}
-
-impl From<ck::ArtifactKind> for ArtifactKind {
-    fn from(k: ck::ArtifactKind) -> Self {
-        match k {
-            ck::ArtifactKind::Offer => ArtifactKind::Offer,
-            ck::ArtifactKind::Grant => ArtifactKind::Grant,
-            ck::ArtifactKind::Refusal => ArtifactKind::Refusal,
-            ck::ArtifactKind::Withdrawal => ArtifactKind::Withdrawal,
-            ck::ArtifactKind::DataReceipt => ArtifactKind::DataReceipt,
-            ck::ArtifactKind::ValueRecord => ArtifactKind::ValueRecord,
-        }
-    }
-}
 
 /// A signature algorithm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, uniffi::Enum)]
@@ -69,74 +45,6 @@ impl From<Algorithm> for ck::Algorithm {
         match a {
             Algorithm::Ed25519 => ck::Algorithm::EdDSA,
             Algorithm::Es256 => ck::Algorithm::ES256,
-        }
-    }
-}
-
-/// The role a trusted key signs in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum Role {
-    /// A data controller: offers, countersignatures, revocations, receipts, value records.
-    Controller,
-    /// A partner that receives data and issues receipts for its use.
-    Partner,
-    /// A person.
-    Person,
-    /// A transparency log.
-    Log,
-}
-
-impl From<ck::Role> for Role {
-    fn from(r: ck::Role) -> Self {
-        match r {
-            ck::Role::Controller => Role::Controller,
-            ck::Role::Partner => Role::Partner,
-            ck::Role::Person => Role::Person,
-            ck::Role::Log => Role::Log,
-        }
-    }
-}
-
-impl From<Role> for ck::Role {
-    fn from(r: Role) -> Self {
-        match r {
-            Role::Controller => ck::Role::Controller,
-            Role::Partner => ck::Role::Partner,
-            Role::Person => ck::Role::Person,
-            Role::Log => ck::Role::Log,
-        }
-    }
-}
-
-/// A grant's state (W3C DPV consent status).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum ConsentState {
-    /// Before the grant was given (`dpv:ConsentRequested`).
-    Requested,
-    /// Given and in force (`dpv:ConsentGiven`).
-    Given,
-    /// Refused (`dpv:ConsentRefused`).
-    Refused,
-    /// Withdrawn by the person (`dpv:ConsentWithdrawn`).
-    Withdrawn,
-    /// Revoked by the controller (`dpv:ConsentRevoked`).
-    Revoked,
-    /// Expired (`dpv:ConsentExpired`).
-    Expired,
-    /// Replaced by a newer grant.
-    Superseded,
-}
-
-impl From<CkState> for ConsentState {
-    fn from(s: CkState) -> Self {
-        match s {
-            CkState::Requested => ConsentState::Requested,
-            CkState::Given => ConsentState::Given,
-            CkState::Refused => ConsentState::Refused,
-            CkState::Withdrawn => ConsentState::Withdrawn,
-            CkState::Revoked => ConsentState::Revoked,
-            CkState::Expired => ConsentState::Expired,
-            CkState::Superseded => ConsentState::Superseded,
         }
     }
 }
@@ -213,53 +121,6 @@ impl From<ck_audit::FindingKind> for FindingKind {
             K::FutureDated => FindingKind::FutureDated,
             K::StaleStatus => FindingKind::StaleStatus,
             _ => FindingKind::Other,
-        }
-    }
-}
-
-/// The kind of value a person receives.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum BenefitKind {
-    /// A service (e.g. live routing).
-    Service,
-    /// A feature of a service.
-    Feature,
-    /// Money: `unit` is an ISO 4217 currency, `amount` in minor units.
-    Money,
-    /// Loyalty points.
-    Points,
-    /// A discount: `unit` is `"percent"` or a currency.
-    Discount,
-    /// A data dividend (a share of revenue from the data).
-    DataDividend,
-    /// Anything else, described in `description`.
-    Other,
-}
-
-impl From<ck::BenefitKind> for BenefitKind {
-    fn from(k: ck::BenefitKind) -> Self {
-        match k {
-            ck::BenefitKind::Service => BenefitKind::Service,
-            ck::BenefitKind::Feature => BenefitKind::Feature,
-            ck::BenefitKind::Money => BenefitKind::Money,
-            ck::BenefitKind::Points => BenefitKind::Points,
-            ck::BenefitKind::Discount => BenefitKind::Discount,
-            ck::BenefitKind::DataDividend => BenefitKind::DataDividend,
-            ck::BenefitKind::Other => BenefitKind::Other,
-        }
-    }
-}
-
-impl From<BenefitKind> for ck::BenefitKind {
-    fn from(k: BenefitKind) -> Self {
-        match k {
-            BenefitKind::Service => ck::BenefitKind::Service,
-            BenefitKind::Feature => ck::BenefitKind::Feature,
-            BenefitKind::Money => ck::BenefitKind::Money,
-            BenefitKind::Points => ck::BenefitKind::Points,
-            BenefitKind::Discount => ck::BenefitKind::Discount,
-            BenefitKind::DataDividend => ck::BenefitKind::DataDividend,
-            BenefitKind::Other => ck::BenefitKind::Other,
         }
     }
 }
@@ -345,7 +206,7 @@ pub struct ArtifactInfo {
 impl From<&Artifact> for ArtifactInfo {
     fn from(a: &Artifact) -> Self {
         ArtifactInfo {
-            kind: a.kind().into(),
+            kind: a.kind(),
             id: a.id().to_string(),
             digest: hex::encode(a.digest().0),
             signer_kids: a.signer_kids().iter().map(|k| k.to_string()).collect(),
@@ -384,7 +245,7 @@ impl From<&ck::VerifiedSigner> for VerifiedSigner {
             kid: v.kid.to_string(),
             signatory: match &v.signatory {
                 ck::Signatory::Trusted { role, party } => Signatory::Trusted {
-                    role: (*role).into(),
+                    role: (*role),
                     party: party.clone(),
                 },
                 ck::Signatory::Subject => Signatory::Subject,
@@ -426,7 +287,7 @@ pub struct Limits {
     pub finest_precision: Option<u32>,
     /// No use after this time (seconds since the epoch).
     #[uniffi(default = None)]
-    pub use_by: Option<u64>,
+    pub use_by: Option<Timestamp>,
 }
 
 /// The notice shown to the person: where it is, and the SHA-256 of the exact bytes shown.
@@ -436,34 +297,6 @@ pub struct Notice {
     pub url: String,
     /// SHA-256 of the exact notice bytes shown (32 bytes). See `noticeForText`.
     pub sha256: Vec<u8>,
-}
-
-/// A benefit: offered in return for data (in an offer), or delivered (in a value record).
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Benefit {
-    /// What kind of value.
-    pub kind: BenefitKind,
-    /// How much, in `unit` (money: minor units).
-    pub amount: u64,
-    /// The unit: an ISO 4217 code for money, or e.g. `"points"`, `"month"`.
-    pub unit: String,
-    /// A condition attached.
-    #[uniffi(default = None)]
-    pub condition: Option<String>,
-    /// A description a person can read.
-    #[uniffi(default = None)]
-    pub description: Option<String>,
-}
-
-/// An estimate of what the data is worth, and how it was reached.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct ValueEstimate {
-    /// The estimate, in minor units of `currency`.
-    pub amount: u64,
-    /// ISO 4217 currency code.
-    pub currency: String,
-    /// How it was calculated.
-    pub method: String,
 }
 
 /// A controller's offer, before signing. Terms are DPV CURIEs
@@ -506,30 +339,6 @@ pub struct Offer {
     pub service_without_consent: bool,
 }
 
-impl From<&ck::Benefit> for Benefit {
-    fn from(b: &ck::Benefit) -> Self {
-        Benefit {
-            kind: b.kind.into(),
-            amount: b.amount,
-            unit: b.unit.clone(),
-            condition: b.condition.clone(),
-            description: b.description.clone(),
-        }
-    }
-}
-
-impl From<Benefit> for ck::Benefit {
-    fn from(b: Benefit) -> Self {
-        ck::Benefit {
-            kind: b.kind.into(),
-            amount: b.amount,
-            unit: b.unit,
-            condition: b.condition,
-            description: b.description,
-        }
-    }
-}
-
 impl TryFrom<Offer> for ck::Offer {
     type Error = ConsentKitError;
     fn try_from(o: Offer) -> Result<ck::Offer> {
@@ -556,7 +365,7 @@ impl TryFrom<Offer> for ck::Offer {
             limits: ck::Limits {
                 uses_per_day: o.limits.uses_per_day,
                 finest_precision: o.limits.finest_precision,
-                use_by: o.limits.use_by,
+                use_by: o.limits.use_by.map(|t| t.0),
             },
             legal_basis: term(&o.legal_basis)?,
             jurisdiction: o.jurisdiction,
@@ -565,12 +374,8 @@ impl TryFrom<Offer> for ck::Offer {
                 url: o.notice.url,
                 sha256: fixed::<32>(&o.notice.sha256, "notice.sha256")?,
             },
-            value_offered: o.value_offered.into_iter().map(Into::into).collect(),
-            value_estimate: o.value_estimate.map(|e| ck::ValueEstimate {
-                amount: e.amount,
-                currency: e.currency,
-                method: e.method,
-            }),
+            value_offered: o.value_offered,
+            value_estimate: o.value_estimate,
             service_without_consent: o.service_without_consent,
         })
     }
@@ -599,7 +404,7 @@ impl From<&ck::Offer> for Offer {
             limits: Limits {
                 uses_per_day: o.limits.uses_per_day,
                 finest_precision: o.limits.finest_precision,
-                use_by: o.limits.use_by,
+                use_by: o.limits.use_by.map(Timestamp),
             },
             legal_basis: o.legal_basis.to_string(),
             jurisdiction: o.jurisdiction.clone(),
@@ -608,12 +413,8 @@ impl From<&ck::Offer> for Offer {
                 url: o.notice.url.clone(),
                 sha256: o.notice.sha256.to_vec(),
             },
-            value_offered: o.value_offered.iter().map(Into::into).collect(),
-            value_estimate: o.value_estimate.as_ref().map(|e| ValueEstimate {
-                amount: e.amount,
-                currency: e.currency.clone(),
-                method: e.method.clone(),
-            }),
+            value_offered: o.value_offered.clone(),
+            value_estimate: o.value_estimate.clone(),
             service_without_consent: o.service_without_consent,
         }
     }
@@ -676,7 +477,7 @@ impl TryFrom<ValueRecord> for ck::ValueRecord {
         Ok(ck::ValueRecord {
             grant: artifact_id(&v.grant)?,
             issued_at: v.issued_at.0,
-            benefit: v.benefit.into(),
+            benefit: v.benefit,
         })
     }
 }
@@ -752,7 +553,7 @@ impl From<&ck_audit::Finding> for Finding {
             kind: f.kind.into(),
             kind_name: f.kind.name().to_owned(),
             artifact: f.artifact.map(|a| a.to_string()),
-            artifact_kind: f.artifact_kind.map(Into::into),
+            artifact_kind: f.artifact_kind,
             controller: f.controller.clone(),
             offset: f.offset,
             message: f.message.clone(),
@@ -791,7 +592,7 @@ pub struct GrantView {
     /// Recipients granted.
     pub recipients: Vec<String>,
     /// When given.
-    pub issued_at: u64,
+    pub issued_at: Timestamp,
 }
 
 impl From<&ck_wallet::GrantView> for GrantView {
@@ -799,12 +600,12 @@ impl From<&ck_wallet::GrantView> for GrantView {
         GrantView {
             id: g.id.to_string(),
             controller: g.controller.clone(),
-            state: g.state.into(),
+            state: g.state,
             countersigned: g.countersigned,
             purposes: g.purposes.clone(),
             categories: g.categories.clone(),
             recipients: g.recipients.clone(),
-            issued_at: g.issued_at,
+            issued_at: Timestamp(g.issued_at),
         }
     }
 }
@@ -825,9 +626,9 @@ pub struct Shared {
     /// How many data points.
     pub uses: u64,
     /// First use.
-    pub first: u64,
+    pub first: Timestamp,
     /// Last use.
-    pub last: u64,
+    pub last: Timestamp,
 }
 
 /// A total received from one controller, in one unit.
@@ -902,8 +703,8 @@ impl From<&ck_wallet::Summary> for WalletSummary {
                     purpose: x.purpose.clone(),
                     grant: x.grant.to_string(),
                     uses: x.uses,
-                    first: x.first,
-                    last: x.last,
+                    first: Timestamp(x.first),
+                    last: Timestamp(x.last),
                 })
                 .collect(),
             received: s
@@ -996,8 +797,8 @@ pub struct DayActivity {
 /// An audit's result: the same content as `consentkit audit --format json`.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct AuditReport {
-    /// The audit time (seconds since the epoch).
-    pub at: u64,
+    /// The audit time.
+    pub at: Timestamp,
     /// Bytes read.
     pub bundle_bytes: u64,
     /// Items read.
@@ -1174,13 +975,10 @@ fn counted<K: Copy, T>(m: &BTreeMap<K, u64>, f: impl Fn(K, u64) -> T) -> Vec<T> 
 impl From<&ck_audit::Report> for AuditReport {
     fn from(r: &ck_audit::Report) -> Self {
         AuditReport {
-            at: r.at,
+            at: Timestamp(r.at),
             bundle_bytes: r.bundle_bytes,
             items: r.items,
-            counts: counted(&r.counts, |k, count| KindCount {
-                kind: k.into(),
-                count,
-            }),
+            counts: counted(&r.counts, |k, count| KindCount { kind: k, count }),
             unreadable: r.unreadable,
             controllers: r
                 .controllers
@@ -1204,7 +1002,7 @@ impl From<&ck_audit::Report> for AuditReport {
                         })
                         .collect(),
                     grant_states: counted(&c.grant_states, |s, count| StateCount {
-                        state: s.into(),
+                        state: s,
                         count,
                     }),
                 })

@@ -9,6 +9,7 @@ use consentkit::{self as ck, Artifact};
 
 use crate::error::Result;
 use crate::keys::TrustSet;
+use crate::time::Timestamp;
 use crate::types::{ArtifactInfo, AuditReport, Commitment, Notice, ReportFormat, VerifiedArtifact};
 
 /// Decodes an artifact strictly (size limit, deterministic CBOR, the
@@ -87,8 +88,15 @@ impl Verifier {
     /// (seconds since the epoch; `null`: now). Unreadable or invalid items
     /// become findings, never errors.
     #[uniffi::method(default(at = None))]
-    pub fn audit(&self, bundle: Vec<u8>, at: Option<u64>) -> AuditReport {
-        (&ck_audit::audit_bytes(&bundle, &self.trust.get(), &AuditOptions { at })).into()
+    pub fn audit(&self, bundle: Vec<u8>, at: Option<Timestamp>) -> AuditReport {
+        (&ck_audit::audit_bytes(
+            &bundle,
+            &self.trust.get(),
+            &AuditOptions {
+                at: at.map(|t| t.0),
+            },
+        ))
+            .into()
     }
 
     /// Checks a grant against a (cached) Status List Token at time `at`
@@ -101,10 +109,10 @@ impl Verifier {
         &self,
         grant: Vec<u8>,
         status_list_token: Vec<u8>,
-        at: Option<u64>,
+        at: Option<Timestamp>,
     ) -> Result<crate::status::StatusAnswer> {
         let g = Artifact::decode(&grant)?;
-        let at = at.unwrap_or_else(ck_audit::now);
+        let at = at.map_or_else(ck_audit::now, |t| t.0);
         Ok(
             consentkit::status::check_grant_status(&g, &status_list_token, &self.trust.get(), at)?
                 .into(),
@@ -119,12 +127,14 @@ impl Verifier {
         &self,
         bundle: Vec<u8>,
         status_lists: Vec<Vec<u8>>,
-        at: Option<u64>,
+        at: Option<Timestamp>,
     ) -> Result<AuditReport> {
         let r = ck_audit::audit_source_with_status(
             || Ok::<_, std::io::Error>(&bundle[..]),
             &self.trust.get(),
-            &AuditOptions { at },
+            &AuditOptions {
+                at: at.map(|t| t.0),
+            },
             None,
             &status_lists,
             None,
@@ -134,11 +144,13 @@ impl Verifier {
 
     /// Audits a bundle file, streaming it (read twice, never held in memory).
     #[uniffi::method(default(at = None))]
-    pub fn audit_file(&self, path: String, at: Option<u64>) -> Result<AuditReport> {
+    pub fn audit_file(&self, path: String, at: Option<Timestamp>) -> Result<AuditReport> {
         let report = ck_audit::audit_source(
             || File::open(&path).map(BufReader::new),
             &self.trust.get(),
-            &AuditOptions { at },
+            &AuditOptions {
+                at: at.map(|t| t.0),
+            },
             None,
         )?;
         Ok((&report).into())
@@ -147,8 +159,19 @@ impl Verifier {
     /// Audits a bundle held in memory and renders the report as
     /// `consentkit audit --format text|json|html` does.
     #[uniffi::method(default(at = None))]
-    pub fn audit_rendered(&self, bundle: Vec<u8>, format: ReportFormat, at: Option<u64>) -> String {
-        let r = ck_audit::audit_bytes(&bundle, &self.trust.get(), &AuditOptions { at });
+    pub fn audit_rendered(
+        &self,
+        bundle: Vec<u8>,
+        format: ReportFormat,
+        at: Option<Timestamp>,
+    ) -> String {
+        let r = ck_audit::audit_bytes(
+            &bundle,
+            &self.trust.get(),
+            &AuditOptions {
+                at: at.map(|t| t.0),
+            },
+        );
         match format {
             ReportFormat::Text => ck_audit::render_text(&r),
             ReportFormat::Json => {

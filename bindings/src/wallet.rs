@@ -211,7 +211,7 @@ impl Wallet {
     /// Trusts a controller's or partner's public COSE_Key (the app pins them).
     pub fn trust_key(&self, public_key: Vec<u8>, role: Role, party: String) -> Result<()> {
         let key = ck::PublicKey::from_cose_key(&public_key)?;
-        Ok(self.get().trust_key(key, role.into(), &party)?)
+        Ok(self.get().trust_key(key, role, &party)?)
     }
 
     /// Trusts every key of a trust set.
@@ -304,7 +304,7 @@ impl Wallet {
     pub fn grant_state(&self, grant: String, now: Timestamp) -> Result<Option<ConsentState>> {
         let now = now.check("now")?;
         let id = artifact_id(&grant)?;
-        Ok(self.get().grant_state(id, now).map(Into::into))
+        Ok(self.get().grant_state(id, now))
     }
 
     /// What the person shared, with whom, for which purpose, under which

@@ -28,7 +28,7 @@ rm -rf "$work" ConsentKitFFI.xcframework
 mkdir -p "$work/ios-sim" "$work/macos" "$work/headers"
 lipo -create "$(lib aarch64-apple-ios-sim)" "$(lib x86_64-apple-ios)" -output "$work/ios-sim/libconsentkit_ffi.a"
 lipo -create "$(lib aarch64-apple-darwin)" "$(lib x86_64-apple-darwin)" -output "$work/macos/libconsentkit_ffi.a"
-cp Sources/ConsentKitFFI/include/ConsentKitFFI.h Sources/ConsentKitFFI/include/module.modulemap "$work/headers/"
+cp Sources/ConsentKitFFI/include/ConsentKitFFI.h Sources/ConsentKitFFI/include/ConsentKitCoreFFI.h Sources/ConsentKitFFI/include/module.modulemap "$work/headers/"
 
 xcodebuild -create-xcframework \
   -library "$(lib aarch64-apple-ios)" -headers "$work/headers" \

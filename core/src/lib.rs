@@ -19,6 +19,12 @@ pub mod time;
 pub mod vocab;
 pub mod wallet;
 
+// The uniffi component of the core's own types (feature `uniffi`, enabled
+// only by bindings/): records and enums derived where the types are defined,
+// generated as the module `consentkit_core` beside the bindings' `consentkit`.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("consentkit_core");
+
 pub use artifact::{
     term, Artifact, ArtifactError, ArtifactId, ArtifactKind, Benefit, BenefitKind, Body,
     CollectionMethod, DataReceipt, Digest, Error, Grant, KnownViolation, Limits, Mistake, Notice,

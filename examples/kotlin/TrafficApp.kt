@@ -9,6 +9,7 @@
 package dev.consentkit.examples
 
 import dev.consentkit.*
+import dev.consentkit.core.*
 import java.io.File
 import java.math.BigInteger
 import java.nio.file.Files
@@ -16,6 +17,8 @@ import java.security.KeyPairGenerator
 import java.security.Signature
 import java.security.interfaces.ECPublicKey
 import java.security.spec.ECGenParameterSpec
+import java.time.Duration
+import java.time.Instant
 
 /** The phone's key: P-256, private key never handed to consentkit. */
 class PhoneKey : ExternalSigner {
@@ -47,8 +50,8 @@ class PhoneKeys : ExternalKeyProvider {
 }
 
 fun main(args: Array<String>) {
-    val t0: ULong = 1_793_491_200uL // 2026-11-01
-    val day: ULong = 86_400uL
+    val t0: Instant = Instant.parse("2026-11-01T00:00:00Z")
+    val day: Duration = Duration.ofDays(1)
     val dir = args.firstOrNull()?.let { File(it).apply { mkdirs() } } ?: Files.createTempDirectory("traffic").toFile()
 
     // The traffic app (server side) and the city, its partner.
@@ -68,10 +71,10 @@ fun main(args: Array<String>) {
     val offer = app.makeOffer(
         Offer(
             controller = "traffic.example", name = "live-routing-2026", issuedAt = t0,
-            validFrom = t0, validUntil = t0 + 365uL * day,
+            validFrom = t0, validUntil = t0 + day.multipliedBy(365),
             purposes = listOf("dpv:ServiceProvision", urban), categories = listOf("pd:Location"),
             recipients = listOf(Recipient("city.example", listOf(urban), listOf("pd:Location"))),
-            retentionSecs = 30uL * day, limits = Limits(usesPerDay = 1000u, finestPrecision = 10u),
+            retentionSecs = 30uL * 86_400uL, limits = Limits(usesPerDay = 1000u, finestPrecision = 10u),
             legalBasis = "dpv:Consent", jurisdiction = "EU", language = "en",
             notice = noticeForText("https://traffic.example/notice/v3", "We use your location to route you.".toByteArray()),
             valueOffered = listOf(Benefit(BenefitKind.SERVICE, 1uL, "month", description = "Live traffic routing")),
@@ -82,37 +85,37 @@ fun main(args: Array<String>) {
     println("offer   $offerId (${offer.size} bytes)")
 
     // 2. The driver accepts routing only, not the city's share: the phone's key signs.
-    val grant = wallet.accept(offerId, Choice(purposes = listOf("dpv:ServiceProvision"), recipients = listOf()), t0 + 60uL)
+    val grant = wallet.accept(offerId, Choice(purposes = listOf("dpv:ServiceProvision"), recipients = listOf()), t0.plusSeconds(60))
     // 3. The app countersigns and sends it back.
     val signedGrant = app.countersign(grant, offer)
-    val grantId = wallet.receive(signedGrant, t0 + 61uL).artifact.id
-    println("grant   $grantId, countersigned: ${wallet.grants(t0 + 61uL).single().countersigned}")
+    val grantId = wallet.receive(signedGrant, t0.plusSeconds(61)).artifact.id
+    println("grant   $grantId, countersigned: ${wallet.grants(t0.plusSeconds(61)).single().countersigned}")
 
     // 4. Data uses, each with a receipt that commits to the data without revealing it.
     for (h in 1..3) {
         val receipt = app.issueReceipt(
-            DataReceipt(grantId, "pd:Location", "dpv:ServiceProvision", null, t0 + h.toULong() * 3600uL, 1u, 25u,
+            DataReceipt(grantId, "pd:Location", "dpv:ServiceProvision", null, t0.plusSeconds(h * 3600L), 1u, 25u,
                 commit("52.37,4.89@$h".toByteArray()).value),
             signedGrant,
         )
         wallet.receive(receipt, t0 + day)
     }
-    wallet.receive(app.issueValueRecord(ValueRecord(grantId, t0 + 30uL * day, Benefit(BenefitKind.SERVICE, 1uL, "month"))), t0 + 30uL * day)
+    wallet.receive(app.issueValueRecord(ValueRecord(grantId, t0 + day.multipliedBy(30), Benefit(BenefitKind.SERVICE, 1uL, "month"))), t0 + day.multipliedBy(30))
 
     // 5. The city uses the data although the driver did not grant it: the wallet sees it.
     // (consentkit refuses to sign such a receipt unless the signer says it is a known violation.)
     val cityUse = city.issueReceiptKnownViolation(
-        DataReceipt(grantId, "pd:Location", urban, null, t0 + 2uL * day, 1u, 100u, commit("x".toByteArray()).value),
+        DataReceipt(grantId, "pd:Location", urban, null, t0 + day.multipliedBy(2), 1u, 100u, commit("x".toByteArray()).value),
         "the example's misuse, for the wallet to see",
     )
-    wallet.receive(cityUse, t0 + 2uL * day).violations.forEach { println("violation: ${it.kindName}: ${it.message}") }
+    wallet.receive(cityUse, t0 + day.multipliedBy(2)).violations.forEach { println("violation: ${it.kindName}: ${it.message}") }
 
     // 6. The driver withdraws: one call.
-    wallet.withdraw(grantId, t0 + 31uL * day)
-    val late = app.issueReceipt(DataReceipt(grantId, "pd:Location", "dpv:ServiceProvision", null, t0 + 32uL * day, 1u, 25u, commit("y".toByteArray()).value), signedGrant)
-    wallet.receive(late, t0 + 32uL * day).violations.forEach { println("violation: ${it.kindName}: ${it.message}") }
+    wallet.withdraw(grantId, t0 + day.multipliedBy(31))
+    val late = app.issueReceipt(DataReceipt(grantId, "pd:Location", "dpv:ServiceProvision", null, t0 + day.multipliedBy(32), 1u, 25u, commit("y".toByteArray()).value), signedGrant)
+    wallet.receive(late, t0 + day.multipliedBy(32)).violations.forEach { println("violation: ${it.kindName}: ${it.message}") }
 
-    val s = wallet.summary(t0 + 33uL * day)
+    val s = wallet.summary(t0 + day.multipliedBy(33))
     println("grant state: ${s.grants.single().state}")
     s.shared.forEach { println("shared ${it.category} with ${it.recipient} for ${it.purpose}: ${it.uses} uses") }
     s.received.forEach { println("received ${it.amount} ${it.unit} from ${it.controller}") }

@@ -75,7 +75,9 @@ class Apis:
     def __init__(self, cli):
         self.cli = cli
         self.rust = "\n".join(read(p) for p in glob.glob(f"{ROOT}/core/src/**/*.rs", recursive=True))
-        py = glob.glob(f"{ROOT}/target/bindings/python/consentkit.py")
+        # The generated modules: the bindings' (consentkit.py) and the core's
+        # own types (consentkit_core.py, uniffi derives under core's feature `uniffi`).
+        py = sorted(glob.glob(f"{ROOT}/target/bindings/python/consentkit*.py"))
         kt = glob.glob(f"{ROOT}/target/bindings/kotlin/**/*.kt", recursive=True)
         sw = glob.glob(f"{ROOT}/bindings/swift/Sources/**/*.swift", recursive=True)
         ts = f"{ROOT}/wasm/pkg/web/consentkit.d.ts"
@@ -83,7 +85,7 @@ class Apis:
                             ("the Swift sources", sw), ("the npm package's .d.ts", glob.glob(ts))):
             if not found:
                 die(f"{what} not found (build the bindings and the npm package first)")
-        self.py = read(py[0])
+        self.py = "\n".join(read(p) for p in py)
         self.kt = "\n".join(read(p) for p in kt)
         self.swift = "\n".join(read(p) for p in sw)
         self.ts = read(ts)

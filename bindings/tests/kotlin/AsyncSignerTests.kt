@@ -7,6 +7,7 @@
 package dev.consentkit.tests
 
 import dev.consentkit.*
+import dev.consentkit.core.*
 import java.security.KeyPairGenerator
 import java.security.Signature
 import java.security.interfaces.ECPublicKey
@@ -68,13 +69,13 @@ fun asyncSignersSignAnOfferAndAGrant() = runBlocking {
     wallet.trustKey(controller.publicKey().coseKey, Role.CONTROLLER, CONTROLLER)
     val got = wallet.receive(offerBytes, T0)
     wallet.bindKey(CONTROLLER, phone.publicKey())
-    val grant = wallet.signAsync(wallet.prepareAccept(got.artifact.id, Choice(), T0 + 10uL), phone)
+    val grant = wallet.signAsync(wallet.prepareAccept(got.artifact.id, Choice(), T0 + secs(10)), phone)
     val signed = controller.signAsync(controller.prepareCountersign(grant, offerBytes))
     val checked = verifier.verify(signed)
     checkEq(ArtifactKind.GRANT, checked.artifact.kind, "grant kind")
     checkEq(2, checked.signers.size, "grant signatures")
-    val g = wallet.receive(signed, T0 + 20uL).artifact
-    val w = wallet.signAsync(wallet.prepareWithdraw(g.id, T0 + 30uL), phone)
+    val g = wallet.receive(signed, T0 + secs(20)).artifact
+    val w = wallet.signAsync(wallet.prepareWithdraw(g.id, T0 + secs(30)), phone)
     checkEq(ArtifactKind.WITHDRAWAL, verifier.verify(w).artifact.kind, "withdrawal kind")
     checkEq(2, kms.calls.get(), "controller signatures")
     checkEq(2, phone.calls.get(), "person signatures")
@@ -150,7 +151,7 @@ fun prepareAndCompleteByHand() {
     wallet.trustKey(controller.publicKey().coseKey, Role.CONTROLLER, CONTROLLER)
     val o = wallet.receive(offerBytes, T0).artifact
     wallet.bindKey(CONTROLLER, phone.publicKey())
-    val p = wallet.prepareAccept(o.id, Choice(), T0 + 10uL)
+    val p = wallet.prepareAccept(o.id, Choice(), T0 + secs(10))
     checkEq(ArtifactKind.GRANT, p.kind(), "pending grant kind")
     expectError<ConsentKitException.Signer>("another key's signature") {
         wallet.complete(p, AsyncJcaSigner().der(p.message()))
@@ -164,7 +165,7 @@ fun prepareAndCompleteByHand() {
     val other = AsyncJcaSigner()
     runBlocking {
         try {
-            wallet.signAsync(wallet.prepareRefuse(o.id, T0 + 20uL), other)
+            wallet.signAsync(wallet.prepareRefuse(o.id, T0 + secs(20)), other)
             throw Failure("another key's async signer was accepted")
         } catch (x: ConsentKitException.Usage) {
             checkEq(0, other.calls.get(), "the other signer was asked")

@@ -7,6 +7,7 @@
 package dev.consentkit.tests
 
 import dev.consentkit.*
+import dev.consentkit.core.*
 import java.io.File
 import java.math.BigInteger
 import java.nio.file.Files
@@ -14,11 +15,16 @@ import java.security.KeyPairGenerator
 import java.security.Signature
 import java.security.interfaces.ECPublicKey
 import java.security.spec.ECGenParameterSpec
+import java.time.Duration
+import java.time.Instant
 import java.util.concurrent.atomic.AtomicInteger
 import kotlin.random.Random
 
-const val T0: ULong = 1_793_491_200uL // 2026-11-01T00:00:00Z
-const val DAY: ULong = 86_400uL
+// Instants are java.time.Instant (the Timestamp custom type, bindings/uniffi.toml).
+val T0: Instant = Instant.parse("2026-11-01T00:00:00Z")
+const val DAY_SECS: ULong = 86_400uL
+fun secs(n: Long): Duration = Duration.ofSeconds(n)
+fun days(n: Long): Duration = Duration.ofDays(n)
 const val CONTROLLER = "traffic.example"
 const val PARTNER = "city.example"
 const val URBAN = "https://city.example/purpose#UrbanPlanning"
@@ -89,11 +95,11 @@ fun offer(): Offer = Offer(
     name = "live-routing-2026",
     issuedAt = T0,
     validFrom = T0,
-    validUntil = T0 + 365uL * DAY,
+    validUntil = T0 + days(365),
     purposes = listOf("dpv:ServiceProvision", URBAN),
     categories = listOf("pd:Location"),
     recipients = listOf(Recipient(PARTNER, listOf(URBAN), listOf("pd:Location"))),
-    retentionSecs = 30uL * DAY,
+    retentionSecs = 30uL * DAY_SECS,
     limits = Limits(usesPerDay = 1000u, finestPrecision = 10u),
     legalBasis = "dpv:Consent",
     jurisdiction = "EU",
@@ -104,7 +110,7 @@ fun offer(): Offer = Offer(
     serviceWithoutConsent = true,
 )
 
-fun receipt(grant: String, at: ULong, purpose: String = "dpv:ServiceProvision", recipient: String? = null) = DataReceipt(
+fun receipt(grant: String, at: Instant, purpose: String = "dpv:ServiceProvision", recipient: String? = null) = DataReceipt(
     grant = grant,
     category = "pd:Location",
     purpose = purpose,
@@ -164,13 +170,13 @@ fun trafficAppFlow() = Parties().use { p ->
     checkEq("live-routing-2026", readOffer(offerBytes).name, "offer name")
 
     // Accept: the person's signature comes from the foreign key.
-    val grant = wallet.accept(got.artifact.id, Choice(), T0 + 60uL)
+    val grant = wallet.accept(got.artifact.id, Choice(), T0 + secs(60))
     checkEq(setOf(CONTROLLER), provider.asked.toSet(), "the provider is told the controller")
     val signer = provider.keys.getValue(CONTROLLER) as JcaSigner
     check(signer.calls.get() > 0) { "the external signer was not called" }
     checkEq(Algorithm.ES256, wallet.publicKeyFor(CONTROLLER)!!.algorithm, "wallet key algorithm")
     val countersigned = p.controller.countersign(grant, offerBytes)
-    val g = wallet.receive(countersigned, T0 + 120uL).artifact
+    val g = wallet.receive(countersigned, T0 + secs(120)).artifact
     checkEq(ArtifactKind.GRANT, g.kind, "grant kind")
 
     // The resulting grant verifies: the person's key (subject), then the controller.
@@ -182,27 +188,27 @@ fun trafficAppFlow() = Parties().use { p ->
 
     // Receipts by the controller and the partner, and a value record: no violations.
     for (r in listOf(
-        p.controller.issueReceipt(receipt(g.id, T0 + 3600uL), countersigned),
-        p.partner.issueReceipt(receipt(g.id, T0 + 7200uL, purpose = URBAN), countersigned),
-        p.controller.issueValueRecord(ValueRecord(g.id, T0 + 30uL * DAY, Benefit(BenefitKind.SERVICE, 1uL, "month"))),
+        p.controller.issueReceipt(receipt(g.id, T0 + secs(3600)), countersigned),
+        p.partner.issueReceipt(receipt(g.id, T0 + secs(7200), purpose = URBAN), countersigned),
+        p.controller.issueValueRecord(ValueRecord(g.id, T0 + days(30), Benefit(BenefitKind.SERVICE, 1uL, "month"))),
     )) {
-        val v = wallet.receive(r, T0 + 30uL * DAY).violations
+        val v = wallet.receive(r, T0 + days(30)).violations
         check(v.isEmpty()) { "unexpected violations: $v" }
     }
 
     // Withdraw: one call, signed by the foreign key.
-    val withdrawal = wallet.withdraw(g.id, T0 + 31uL * DAY)
+    val withdrawal = wallet.withdraw(g.id, T0 + days(31))
     checkEq(ArtifactKind.WITHDRAWAL, decodeArtifact(withdrawal).kind, "withdrawal kind")
-    checkEq(ConsentState.WITHDRAWN, wallet.grantState(g.id, T0 + 32uL * DAY), "state after withdrawal")
+    checkEq(ConsentState.WITHDRAWN, wallet.grantState(g.id, T0 + days(32)), "state after withdrawal")
 
     // A receipt after the withdrawal is flagged.
-    val late = p.controller.issueReceipt(receipt(g.id, T0 + 32uL * DAY), countersigned)
-    val flagged = wallet.receive(late, T0 + 33uL * DAY).violations
+    val late = p.controller.issueReceipt(receipt(g.id, T0 + days(32)), countersigned)
+    val flagged = wallet.receive(late, T0 + days(33)).violations
     check(flagged.any { it.kind == FindingKind.AFTER_WITHDRAWAL && it.kindName == "after_withdrawal" }) {
         "the late receipt was not flagged: $flagged"
     }
 
-    val summary = wallet.summary(T0 + 33uL * DAY)
+    val summary = wallet.summary(T0 + days(33))
     checkEq(1, summary.grants.size, "grants in summary")
     checkEq(ConsentState.WITHDRAWN, summary.grants[0].state, "summary state")
     check(summary.grants[0].countersigned) { "grant not countersigned" }
@@ -212,7 +218,7 @@ fun trafficAppFlow() = Parties().use { p ->
     check(summary.logs.isEmpty() && wallet.checkLogs().isEmpty()) { "no log is trusted, yet: ${summary.logs}" }
 
     // The auditor sees the same, from the wallet's bundle.
-    val report = Verifier(p.trust).audit(wallet.exportBundle(), T0 + 33uL * DAY)
+    val report = Verifier(p.trust).audit(wallet.exportBundle(), T0 + days(33))
     checkEq(7uL, report.items, "bundle items")
     checkEq(1uL, report.findingCounts.single { it.kind == FindingKind.AFTER_WITHDRAWAL }.count, "finding count")
     checkEq(0uL, report.findingsOmitted, "findings omitted")
@@ -227,7 +233,7 @@ fun trafficAppFlow() = Parties().use { p ->
     Wallet.open(path, provider).use { checkEq(count, it.artifacts().size, "artifacts after reopen") }
     Wallet.open(path).use { ro ->
         check(ro.problems().isEmpty()) { "problems: ${ro.problems()}" }
-        expectError<ConsentKitException.Signer>("sign without the provider") { ro.withdraw(g.id, T0 + 34uL * DAY) }
+        expectError<ConsentKitException.Signer>("sign without the provider") { ro.withdraw(g.id, T0 + days(34)) }
     }
 }
 
@@ -282,20 +288,20 @@ fun granularRefusalRevocation() = Parties().use { p ->
         }
         expectError<ConsentKitException.InvalidInput>("bad term") { w.accept(o.id, Choice(purposes = listOf("")), T0) }
         expectError<ConsentKitException.NotFound>("unknown offer") { w.accept("00".repeat(16), Choice(), T0) }
-        val grant = w.accept(o.digest, Choice(purposes = listOf("dpv:ServiceProvision"), recipients = listOf()), T0 + 1uL)
-        val g = w.receive(p.controller.countersign(grant, ob), T0 + 2uL).artifact
-        checkEq(listOf("dpv:ServiceProvision"), w.grants(T0 + 3uL).single().purposes, "granted purposes")
+        val grant = w.accept(o.digest, Choice(purposes = listOf("dpv:ServiceProvision"), recipients = listOf()), T0 + secs(1))
+        val g = w.receive(p.controller.countersign(grant, ob), T0 + secs(2)).artifact
+        checkEq(listOf("dpv:ServiceProvision"), w.grants(T0 + secs(3)).single().purposes, "granted purposes")
         // A revocation by the controller ends the grant...
-        w.receive(p.controller.revoke(g.id, T0 + DAY, "service closed"), T0 + DAY)
-        checkEq(ConsentState.REVOKED, w.grantState(g.id, T0 + 2uL * DAY), "revoked")
+        w.receive(p.controller.revoke(g.id, T0 + days(1), "service closed"), T0 + days(1))
+        checkEq(ConsentState.REVOKED, w.grantState(g.id, T0 + days(2)), "revoked")
         // ...and a later refusal of the same offer ends it from the refusal on
         // (docs/FORMAT.md §11.1), so from T0 + 4 s the person's "no" comes first.
-        val refusal = p.controller.countersign(w.refuse(o.id, T0 + 4uL), ob)
-        checkEq(ArtifactKind.REFUSAL, w.receive(refusal, T0 + 5uL).artifact.kind, "refusal")
-        checkEq(ConsentState.GIVEN, w.grantState(g.id, T0 + 3uL), "given before the refusal")
-        checkEq(ConsentState.WITHDRAWN, w.grantState(g.id, T0 + 4uL), "ended at the refusal")
-        checkEq(ConsentState.WITHDRAWN, w.grantState(g.id, T0 + 2uL * DAY), "the refusal came before the revocation")
-        checkEq(1uL, w.summary(T0 + 2uL * DAY).refusals, "refusals")
+        val refusal = p.controller.countersign(w.refuse(o.id, T0 + secs(4)), ob)
+        checkEq(ArtifactKind.REFUSAL, w.receive(refusal, T0 + secs(5)).artifact.kind, "refusal")
+        checkEq(ConsentState.GIVEN, w.grantState(g.id, T0 + secs(3)), "given before the refusal")
+        checkEq(ConsentState.WITHDRAWN, w.grantState(g.id, T0 + secs(4)), "ended at the refusal")
+        checkEq(ConsentState.WITHDRAWN, w.grantState(g.id, T0 + days(2)), "the refusal came before the revocation")
+        checkEq(1uL, w.summary(T0 + days(2)).refusals, "refusals")
     }
 }
 
@@ -410,12 +416,12 @@ fun lifetimesAndThreads() = Parties().use { p ->
     val id = w.receive(ob, T0).artifact.id
     val threads = (1..4).map { t ->
         Thread {
-            repeat(25) { i -> w.receive(p.controller.countersign(w.accept(id, Choice(), T0 + (t * 100 + i).toULong()), ob), T0 + DAY) }
+            repeat(25) { i -> w.receive(p.controller.countersign(w.accept(id, Choice(), T0 + secs((t * 100 + i).toLong())), ob), T0 + days(1)) }
         }
     }
     threads.forEach { it.start() }
     threads.forEach { it.join() }
-    checkEq(100, w.grants(T0 + DAY).size, "grants from 4 threads")
+    checkEq(100, w.grants(T0 + days(1)).size, "grants from 4 threads")
     val bytes = w.toBytes()
     Wallet.fromBytes(bytes).use { checkEq(101, it.artifacts().size, "artifacts from bytes") }
     w.close()
@@ -446,9 +452,9 @@ fun exportConsentsBothFormats() = Parties().use { p ->
         w.trustAll(p.trust)
         val signedOffer = p.controller.makeOffer(offer())
         val oid = w.receive(signedOffer, T0).artifact.id
-        val g = w.receive(p.controller.countersign(w.accept(oid, Choice(), T0 + 60uL), signedOffer), T0 + 120uL).artifact
+        val g = w.receive(p.controller.countersign(w.accept(oid, Choice(), T0 + secs(60)), signedOffer), T0 + secs(120)).artifact
 
-        val k = exportConsents(w.exportBundle(), "kantara", listOf(), T0 + DAY, CONTROLLERS_JSON)
+        val k = exportConsents(w.exportBundle(), "kantara", listOf(), T0 + days(1), CONTROLLERS_JSON)
         checkEq(1, k.documents.size, "one receipt")
         check(k.refused.isEmpty()) { "refused: ${k.refused}" }
         val receipt = k.documents[0]
@@ -457,8 +463,8 @@ fun exportConsentsBothFormats() = Parties().use { p ->
         check(receipt.contains("\"11 - 3rd Party Sharing for ...\"")) { receipt }
         check(receipt.contains("\"thirdPartyName\":\"City of Example\"")) { receipt }
 
-        w.withdraw(g.id, T0 + 2uL * DAY)
-        val iso = exportConsents(w.exportBundle(), "iso27560", listOf(g.id), T0 + 3uL * DAY, CONTROLLERS_JSON)
+        w.withdraw(g.id, T0 + days(2))
+        val iso = exportConsents(w.exportBundle(), "iso27560", listOf(g.id), T0 + days(3), CONTROLLERS_JSON)
         check(iso.documents[0].contains("\"dpv:ConsentWithdrawn\"")) { iso.documents[0] }
 
         expectError<ConsentKitException.Usage>("unknown format") {
@@ -492,29 +498,29 @@ fun appLifecycle() = Parties().use { p ->
     val o = w.receive(ob, T0).artifact
     var current: Wallet? = w
     val l = RecordingListener { current }
-    val sub = w.subscribe(l, T0 + 1uL)
+    val sub = w.subscribe(l, T0 + secs(1))
     checkEq(1, l.events.size, "the replay arrives before subscribe returns")
     check(l.events[0].replay && l.events[0].added.isEmpty()) { "replay: ${l.events[0]}" }
-    check(w.needsDecision(o.id, T0 + 1uL)) { "never decided: needs a decision" }
+    check(w.needsDecision(o.id, T0 + secs(1))) { "never decided: needs a decision" }
 
     // One purpose, no UI: a grant of it alone; then a second one supersedes it.
-    val g1 = w.grantPurpose(o.digest, "dpv:ServiceProvision", T0 + 10uL)
+    val g1 = w.grantPurpose(o.digest, "dpv:ServiceProvision", T0 + secs(10))
     checkEq(2, l.events.size, "one event per call")
     checkEq(listOf(ArtifactKind.GRANT), l.events[1].added.map { it.kind }, "added")
     checkEq(decodeArtifact(g1).id, l.events[1].added[0].id, "added id")
     checkEq(1, l.grantsSeen[1], "the listener read the wallet after the change")
-    check(!w.needsDecision(o.id, T0 + 11uL)) { "decided" }
-    w.receive(p.controller.countersign(g1, ob), T0 + 20uL)
+    check(!w.needsDecision(o.id, T0 + secs(11))) { "decided" }
+    w.receive(p.controller.countersign(g1, ob), T0 + secs(20))
     check(l.events[2].changed.single().countersigned) { "countersigned: ${l.events[2]}" }
-    val g2 = w.grantPurpose(o.id, URBAN, T0 + 30uL)
-    checkEq(listOf("dpv:ServiceProvision", URBAN), w.grants(T0 + 30uL).single { it.state == ConsentState.GIVEN }.purposes, "both purposes")
-    w.receive(p.controller.countersign(g2, ob), T0 + 31uL)
-    expectError<ConsentKitException.Usage>("already granted") { w.grantPurpose(o.id, URBAN, T0 + 32uL) }
-    expectError<ConsentKitException.InvalidInput>("bad term") { w.grantPurpose(o.id, "", T0 + 32uL) }
+    val g2 = w.grantPurpose(o.id, URBAN, T0 + secs(30))
+    checkEq(listOf("dpv:ServiceProvision", URBAN), w.grants(T0 + secs(30)).single { it.state == ConsentState.GIVEN }.purposes, "both purposes")
+    w.receive(p.controller.countersign(g2, ob), T0 + secs(31))
+    expectError<ConsentKitException.Usage>("already granted") { w.grantPurpose(o.id, URBAN, T0 + secs(32)) }
+    expectError<ConsentKitException.InvalidInput>("bad term") { w.grantPurpose(o.id, "", T0 + secs(32)) }
     expectError<ConsentKitException.NotFound>("unknown offer") { w.needsDecision("00".repeat(16), T0) }
 
     // Withdraw one purpose: the withdrawal, then a grant of the other.
-    val out = w.withdrawPurpose(o.id, URBAN, T0 + 40uL)
+    val out = w.withdrawPurpose(o.id, URBAN, T0 + secs(40))
     checkEq(listOf(ArtifactKind.WITHDRAWAL, ArtifactKind.GRANT), out.map { decodeArtifact(it).kind }, "withdrawPurpose")
     checkEq(listOf(ArtifactKind.WITHDRAWAL, ArtifactKind.GRANT), l.events.last().added.map { it.kind }, "one event for both")
     checkEq(ConsentState.WITHDRAWN, l.events.last().changed.first { it.purposes.size == 2 }.state, "the old grant")
@@ -524,8 +530,8 @@ fun appLifecycle() = Parties().use { p ->
     val backup = w.exportBackup(key)
     Wallet.importBackup(backup, key).use { r ->
         check(r.toBytes().contentEquals(w.toBytes())) { "restored bytes" }
-        check(!r.needsDecision(o.id, T0 + 50uL)) { "restored decisions" }
-        checkEq(1, r.withdrawPurpose(o.id, "dpv:ServiceProvision", T0 + 50uL).size, "a restored wallet signs")
+        check(!r.needsDecision(o.id, T0 + secs(50))) { "restored decisions" }
+        checkEq(1, r.withdrawPurpose(o.id, "dpv:ServiceProvision", T0 + secs(50)).size, "a restored wallet signs")
     }
     val altered = backup.copyOf().also { it[it.size - 1] = (it[it.size - 1].toInt() xor 1).toByte() }
     expectError<ConsentKitException.Backup>("altered backup") { Wallet.importBackup(altered, key) }
@@ -541,11 +547,51 @@ fun appLifecycle() = Parties().use { p ->
     val thrower = object : WalletListener {
         override fun onChange(event: WalletEvent) = throw IllegalStateException("an app bug")
     }
-    w.subscribe(thrower, T0 + 60uL)
-    checkEq(1, w.withdrawPurpose(o.id, "dpv:ServiceProvision", T0 + 70uL).size, "the call stands")
+    w.subscribe(thrower, T0 + secs(60))
+    checkEq(1, w.withdrawPurpose(o.id, "dpv:ServiceProvision", T0 + secs(70)).size, "the call stands")
     checkEq(before, l.events.size, "unsubscribed")
     current = null
     w.close()
+}
+
+/**
+ * Instants are java.time.Instant both ways (issue 12 item 2): taken in whole
+ * seconds (rounded down), given back as Instant; a millisecond count or an
+ * instant before 1970 is refused by the core's range check.
+ */
+fun instantsAreNative() = Parties().use { p ->
+    Wallet.inMemory(Algorithm.ED25519).use { w ->
+        w.trustAll(p.trust)
+        val ob = p.controller.makeOffer(offer())
+        checkEq(T0, readOffer(ob).issuedAt, "offer issuedAt read back as an Instant")
+        val o = w.receive(ob, T0).artifact
+        // 60.999 s after T0: signed as T0 + 60 s.
+        val g = w.receive(p.controller.countersign(w.accept(o.id, Choice(), T0.plusMillis(60_999)), ob), T0 + secs(61)).artifact
+        val view = w.grants(T0 + secs(62)).single()
+        checkEq(T0 + secs(60), view.issuedAt, "grant issuedAt (rounded down)")
+        checkEq(g.id, view.id, "the grant")
+        checkEq(T0 + secs(62), Verifier(p.trust).audit(w.exportBundle(), T0 + secs(62)).at, "audit time")
+        val millis = Instant.ofEpochSecond(T0.toEpochMilli())
+        val e = expectError<ConsentKitException.InvalidInput>("milliseconds as seconds") { w.withdraw(g.id, millis) }
+        check(e.message!!.contains("milliseconds")) { "message names the unit: ${e.message}" }
+        expectError<ConsentKitException.InvalidInput>("before 1970") { w.withdraw(g.id, Instant.ofEpochSecond(-5)) }
+        checkEq(ConsentState.GIVEN, w.grantState(g.id, T0 + days(1)), "nothing signed")
+    }
+}
+
+/**
+ * One definition per type (issue 12 item 1): the core's own records and enums
+ * are generated from the Rust types (package dev.consentkit.core) and cross
+ * inside the bindings' records both ways.
+ */
+fun coreTypesComeFromTheCore() = Parties().use { p ->
+    for (c in listOf(ArtifactKind::class, Role::class, ConsentState::class, BenefitKind::class, Benefit::class,
+                     ValueEstimate::class, PublisherRestriction::class, TcfExport::class)) {
+        checkEq("dev.consentkit.core", c.java.packageName, "package of ${c.simpleName}")
+    }
+    val money = Benefit(BenefitKind.MONEY, 150uL, "EUR")
+    val read = readOffer(p.controller.makeOffer(offer().copy(valueOffered = listOf(money))))
+    checkEq(listOf(money), read.valueOffered, "a core record through the bindings' Offer")
 }
 
 fun main(args: Array<String>) {
@@ -559,6 +605,8 @@ fun main(args: Array<String>) {
         "garbageInput" to ::garbageInput,
         "lifetimesAndThreads" to ::lifetimesAndThreads,
         "exportConsentsBothFormats" to ::exportConsentsBothFormats,
+        "instantsAreNative" to ::instantsAreNative,
+        "coreTypesComeFromTheCore" to ::coreTypesComeFromTheCore,
         "errorMessageIsTheReason" to ::errorMessageIsTheReason,
         // AsyncSignerTests.kt (issue 12 item 3).
         "asyncSignersSignAnOfferAndAGrant" to ::asyncSignersSignAnOfferAndAGrant,

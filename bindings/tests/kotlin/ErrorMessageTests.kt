@@ -3,6 +3,7 @@
 package dev.consentkit.tests
 
 import dev.consentkit.*
+import dev.consentkit.core.*
 
 /** `e.message` is the core's sentence, the same text as `e.reason`. */
 fun errorMessageIsTheReason() {

@@ -176,3 +176,22 @@ def test_the_stubs_name_methods_in_python():
     # Every public name has a stub.
     assert all(f"class {n}(" in stubs or f"class {n}:" in stubs or f"def {n}(" in stubs
                for n in ck.__all__ if n != "__version__")
+
+
+def test_core_types_are_exported_from_the_core_and_re_exported():
+    # One definition per type (issue 12 item 1): these records and enums are
+    # the core's own Rust types (uniffi derives under core's feature `uniffi`),
+    # generated as consentkit._uniffi.consentkit_core and re-exported here.
+    core = ("ArtifactKind", "Role", "ConsentState", "BenefitKind", "Benefit", "ValueEstimate",
+            "PublisherRestriction", "TcfExport")
+    for name in core:
+        assert getattr(ck, name).__module__ == "consentkit._uniffi.consentkit_core", name
+        assert name in ck.__all__, name
+    assert len(ck.__all__) == len(set(ck.__all__))
+    # They cross the boundary inside the bindings' records, both ways.
+    b = ck.Benefit(kind=ck.BenefitKind.MONEY, amount=150, unit="EUR")
+    assert repr(b) == "Benefit(kind=<BenefitKind.MONEY: 2>, amount=150, unit='EUR', condition=None, description=None)"
+    offer = make_offer()
+    offer.value_offered = [b]
+    c = ck.Controller(ck.KeyPair.generate(ck.Algorithm.ED25519))
+    assert ck.read_offer(c.make_offer(offer)).value_offered == [b]

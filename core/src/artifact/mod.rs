@@ -48,6 +48,7 @@ pub const MAX_ARTIFACT_SIZE: usize = 64 * 1024;
 /// The kind of an artifact, carried in the protected `typ` header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ArtifactKind {
     /// A controller's offer.
     Offer,

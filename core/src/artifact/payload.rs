@@ -142,6 +142,7 @@ impl Notice {
 /// The kind of value a person receives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum BenefitKind {
     /// A service (e.g. live routing).
     Service,
@@ -194,6 +195,7 @@ impl BenefitKind {
 
 /// A benefit: offered in return for data (in an offer) or delivered (in a value record).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Benefit {
     /// What kind of value.
     pub kind: BenefitKind,
@@ -202,8 +204,10 @@ pub struct Benefit {
     /// The unit: an ISO 4217 code for money and data dividends, or e.g. `"points"`, `"percent"`, `"month"`.
     pub unit: String,
     /// A condition attached (e.g. "per month of sharing").
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub condition: Option<String>,
     /// A description a person can read.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub description: Option<String>,
 }
 
@@ -263,6 +267,7 @@ impl Benefit {
 /// An estimate of what the data is worth, and how it was reached
 /// (in the spirit of CCPA regulations §7081).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ValueEstimate {
     /// The estimate, in minor units of `currency`.
     pub amount: u64,

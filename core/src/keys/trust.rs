@@ -15,6 +15,7 @@ use crate::cbor::{self, Value};
 /// The role a trusted key signs in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Role {
     /// A data controller: signs offers, countersigns grants, revokes,
     /// issues receipts and value records.

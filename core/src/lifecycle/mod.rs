@@ -16,6 +16,7 @@ pub const DAY: u64 = 86_400;
 /// A grant's state (W3C DPV consent status).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ConsentState {
     /// Only the offer exists (`dpv:ConsentRequested`); before the grant was given.
     Requested,

@@ -202,6 +202,7 @@ pub enum TcfError {
 /// legitimate interest).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PublisherRestriction {
     /// The purpose (1-63).
     pub purpose_id: u8,
@@ -974,6 +975,7 @@ pub fn import_tc_string(tc: &TcString, ctx: &TcfImport) -> Result<Grant, TcfErro
 /// under. JSON keys are the snake_case field names.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TcfExport {
     /// The CMP's id.
     pub cmp_id: u16,

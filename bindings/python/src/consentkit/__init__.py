@@ -1,7 +1,9 @@
 """consentkit: signed, verifiable proof of data-sharing deals (COSE/CBOR).
 
-The API is the uniffi-generated module (``consentkit._uniffi``), re-exported
-here unchanged. This file is glue only, no rules: it makes the generated
+The API is the uniffi-generated modules, re-exported here unchanged:
+``consentkit._uniffi.consentkit_core`` (the core's own records and enums,
+derived on the Rust types) and ``consentkit._uniffi.consentkit`` (the
+bindings' objects, functions, errors and records). This file is glue only, no rules: it makes the generated
 classes behave as Python code expects.
 
 - ``str(e)`` of a ``ConsentKitError`` is the core's message (``e.reason``);
@@ -22,11 +24,14 @@ import importlib.metadata as _metadata
 from typing import Any as _Any
 
 from ._uniffi import consentkit as _generated
+from ._uniffi import consentkit_core as _core
+from ._uniffi.consentkit_core import *  # noqa: F401,F403  (the core's types)
 from ._uniffi.consentkit import *  # noqa: F401,F403  (the generated API)
 
 __version__: str = _metadata.version("consentkit")
 
-__all__ = [*_generated.__all__, "__version__"]
+# uniffi's InternalError is in both modules: listed once (the bindings' one is exported).
+__all__ = list(dict.fromkeys([*_core.__all__, *_generated.__all__, "__version__"]))
 
 
 # --- errors: str(e) is the message ---------------------------------------------
@@ -71,8 +76,8 @@ def _variant_repr(self: _Any) -> str:
     return _record_repr(self)
 
 
-for _name in _generated.__all__:
-    _cls = getattr(_generated, _name)
+for _name in __all__[:-1]:
+    _cls = globals()[_name]
     if not isinstance(_cls, type) or issubclass(_cls, BaseException):
         continue
     # uniffi declares records (and the variants of enums with data) as
@@ -96,7 +101,9 @@ def _bytes_write(value: _Any, buf: _Any) -> None:
     buf.write(data)
 
 
-_generated._UniffiFfiConverterBytes.write = staticmethod(_bytes_write)  # type: ignore[attr-defined]
+for _module in (_core, _generated):
+    if hasattr(_module, "_UniffiFfiConverterBytes"):
+        _module._UniffiFfiConverterBytes.write = staticmethod(_bytes_write)
 
 
 # --- context managers: release a wallet's file and keys ------------------------------
@@ -137,5 +144,5 @@ _closable(_generated.Wallet)
 _closable(_generated.Controller)
 _closable(_generated.KeyPair)
 
-for _n in ("_name", "_cls", "_variant", "_nested", "_n"):
+for _n in ("_name", "_cls", "_variant", "_nested", "_module", "_n"):
     globals().pop(_n, None)
