@@ -86,6 +86,7 @@ use crate::artifact::{
 use crate::vocab::Term;
 
 mod bundle;
+mod json;
 pub mod kantara;
 
 pub use bundle::{controller_infos_from_json, export_consents, ConsentExport, ExportFormat};
