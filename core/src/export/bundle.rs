@@ -213,7 +213,7 @@ pub fn export_consents(
             issued(a) <= at
                 && (format == ExportFormat::Iso27560 || matches!(a.body(), Body::Grant(_)))
         }));
-        chosen.sort_unstable_by_key(|a| (issued(a), a.id()));
+        crate::sort::sort_by_key(&mut chosen, |a| (issued(a), a.id()));
     } else {
         for id in decisions {
             let a = b

@@ -336,7 +336,7 @@ fn ranges(r: &mut BitReader<'_>, max: u64, field: &'static str) -> Result<Vec<u1
         }
         spans.push((start, end));
     }
-    spans.sort_unstable();
+    crate::sort::sort(&mut spans);
     let mut ids: Vec<u16> = Vec::new();
     let mut next = 1u64; // the lowest id not yet listed
     for (start, end) in spans {
@@ -1026,7 +1026,7 @@ pub fn tc_string_for_grant(grant: &Grant, opts: &TcfExport) -> Result<TcString, 
         .map(|(i, _, _)| *i)
         .collect();
     let mut vendors = opts.vendors.clone();
-    vendors.sort_unstable();
+    crate::sort::sort(&mut vendors);
     vendors.dedup();
     let day = grant.issued_at / 86_400 * 86_400 * 10;
     let tc = TcString {

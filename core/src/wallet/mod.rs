@@ -1438,7 +1438,7 @@ impl Wallet {
                 issued_at: r.grant.issued_at,
             })
             .collect();
-        out.sort_by_key(|g| (g.issued_at, g.id));
+        crate::sort::sort_by_key(&mut out, |g| (g.issued_at, g.id));
         out
     }
 
