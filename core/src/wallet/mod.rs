@@ -602,10 +602,12 @@ impl Wallet {
         if report.dropped.is_empty() {
             return Ok(report);
         }
-        let bad: BTreeSet<u64> = w.problems.iter().filter_map(|p| p.record).collect();
+        // A handful of problems at most: a scan, not a set (one `BTreeSet`
+        // type less in the npm module).
+        let bad = |i: usize| w.problems.iter().any(|p| p.record == Some(i as u64));
         let mut out = Zeroizing::new(store::MAGIC.to_vec());
         for (i, f) in image.frames.iter().enumerate() {
-            if !bad.contains(&(i as u64)) {
+            if !bad(i) {
                 out.extend_from_slice(&f.bytes);
             }
         }
@@ -1762,10 +1764,10 @@ impl Wallet {
 
     /// The wallet image without the records it could not read.
     fn sound_bytes(&self) -> Vec<u8> {
-        let bad: BTreeSet<u64> = self.problems.iter().filter_map(|p| p.record).collect();
+        let bad = |i: usize| self.problems.iter().any(|p| p.record == Some(i as u64));
         let mut out = store::MAGIC.to_vec();
         for (i, f) in self.frames.iter().enumerate() {
-            if !bad.contains(&(i as u64)) {
+            if !bad(i) {
                 out.extend_from_slice(f);
             }
         }
