@@ -1018,7 +1018,7 @@ impl Wallet {
         {
             return true;
         }
-        let controllers: BTreeSet<&str> = self
+        let mut controllers: Vec<&str> = self
             .artifacts
             .iter()
             .filter_map(|a| match a.body() {
@@ -1028,6 +1028,8 @@ impl Wallet {
                 _ => None,
             })
             .collect();
+        crate::sort::sort(&mut controllers);
+        controllers.dedup();
         controllers
             .into_iter()
             .any(|c| self.key_for(c).is_some_and(|k| k.public == *key))
@@ -1489,8 +1491,7 @@ impl Wallet {
     /// What the person shared, with whom, for which purpose, under which grant; what they received; and violations.
     pub fn summary(&self, now: Time) -> Summary {
         let recs = self.grant_records();
-        let mut shared: BTreeMap<(String, String, String, String, ArtifactId), Shared> =
-            BTreeMap::new();
+        let mut shared: Vec<Shared> = Vec::new();
         let mut received: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
         let mut refusals = 0;
         for a in &self.artifacts {
@@ -1510,23 +1511,49 @@ impl Wallet {
                         continue;
                     };
                     let recipient = named.recipient.unwrap_or(signer);
+                    let category = named.category.to_string();
+                    let purpose = named.purpose.to_string();
+                    // Sorted by (controller, recipient, category, purpose,
+                    // grant), as the `BTreeMap` this was sorted them (a
+                    // list: one `BTreeMap` type less in the npm module).
                     let key = (
-                        g.grant.controller.clone(),
-                        recipient.clone(),
-                        named.category.to_string(),
-                        named.purpose.to_string(),
+                        g.grant.controller.as_str(),
+                        recipient.as_str(),
+                        category.as_str(),
+                        purpose.as_str(),
                         r.grant,
                     );
-                    let e = shared.entry(key).or_insert(Shared {
-                        controller: g.grant.controller.clone(),
-                        recipient,
-                        category: named.category.to_string(),
-                        purpose: named.purpose.to_string(),
-                        grant: r.grant,
-                        uses: 0,
-                        first: r.used_at,
-                        last: r.used_at,
-                    });
+                    let at = match shared.binary_search_by(|s| {
+                        (
+                            s.controller.as_str(),
+                            s.recipient.as_str(),
+                            s.category.as_str(),
+                            s.purpose.as_str(),
+                            s.grant,
+                        )
+                            .cmp(&key)
+                    }) {
+                        Ok(at) => at,
+                        Err(at) => {
+                            shared.insert(
+                                at,
+                                Shared {
+                                    controller: g.grant.controller.clone(),
+                                    recipient,
+                                    category,
+                                    purpose,
+                                    grant: r.grant,
+                                    uses: 0,
+                                    first: r.used_at,
+                                    last: r.used_at,
+                                },
+                            );
+                            at
+                        }
+                    };
+                    let Some(e) = shared.get_mut(at) else {
+                        continue;
+                    };
                     e.uses += u64::from(r.quantity);
                     e.first = e.first.min(r.used_at);
                     e.last = e.last.max(r.used_at);
@@ -1547,7 +1574,7 @@ impl Wallet {
         }
         Summary {
             grants: self.grants(now),
-            shared: shared.into_values().collect(),
+            shared,
             received,
             refusals,
             violations: self.violations(now),
