@@ -1632,23 +1632,35 @@ impl Wallet {
                     continue;
                 }
             };
-            let mut cps: BTreeMap<u64, Checkpoint> = BTreeMap::new();
+            // Sorted by tree size, one per size (a list: one `BTreeMap`
+            // type less in the npm module).
+            let mut cps: Vec<Checkpoint> = Vec::new();
             for note in &self.checkpoints {
                 match Checkpoint::open(note.as_bytes(), std::slice::from_ref(&verifier)) {
                     Ok(cp) if cp.origin == t.party => {
-                        if let Some(prev) = cps.get(&cp.size) {
-                            if prev.root != cp.root {
-                                check.problems.push(format!("two checkpoints of size {} with different roots: the log shows different histories", cp.size));
+                        match cps.binary_search_by_key(&cp.size, |c| c.size) {
+                            Ok(at) => {
+                                if cps.get(at).is_some_and(|prev| prev.root != cp.root) {
+                                    check.problems.push(format!("two checkpoints of size {} with different roots: the log shows different histories", cp.size));
+                                }
+                                if let Some(slot) = cps.get_mut(at) {
+                                    *slot = cp;
+                                }
                             }
+                            Err(at) => cps.insert(at, cp),
                         }
-                        cps.insert(cp.size, cp);
                     }
                     // Another log's checkpoint, or not signed by this key.
                     _ => {}
                 }
             }
-            check.checkpoints = cps.keys().copied().collect();
-            let sizes: Vec<&Checkpoint> = cps.values().collect();
+            let cp_of = |size: u64| {
+                cps.binary_search_by_key(&size, |c| c.size)
+                    .ok()
+                    .and_then(|at| cps.get(at))
+            };
+            check.checkpoints = cps.iter().map(|c| c.size).collect();
+            let sizes: Vec<&Checkpoint> = cps.iter().collect();
             for pair in sizes.windows(2) {
                 let (old, new) = (pair[0], pair[1]);
                 match self
@@ -1673,14 +1685,13 @@ impl Wallet {
                     ArtifactKind::Grant | ArtifactKind::Refusal | ArtifactKind::Withdrawal
                 )
             }) {
-                let ok = self
-                    .inclusion
-                    .iter()
-                    .filter(|(id, _)| *id == a.id())
-                    .any(|(_, p)| match cps.get(&p.tree_size) {
-                        Some(cp) => p.verify(a.as_bytes(), &cp.root).is_ok(),
-                        None => false,
-                    });
+                let ok =
+                    self.inclusion.iter().filter(|(id, _)| *id == a.id()).any(
+                        |(_, p)| match cp_of(p.tree_size) {
+                            Some(cp) => p.verify(a.as_bytes(), &cp.root).is_ok(),
+                            None => false,
+                        },
+                    );
                 if ok {
                     check.proven.push(a.id());
                 } else {
@@ -1688,7 +1699,7 @@ impl Wallet {
                 }
             }
             for (id, p) in &self.inclusion {
-                if let (Some(&i), Some(cp)) = (self.by_id.get(id), cps.get(&p.tree_size)) {
+                if let (Some(&i), Some(cp)) = (self.by_id.get(id), cp_of(p.tree_size)) {
                     if p.verify(self.artifacts[i].as_bytes(), &cp.root).is_err() {
                         check.problems.push(format!(
                             "the inclusion proof of {} does not verify",
