@@ -9,7 +9,7 @@ proptest! {
     fn the_index_sort_is_the_standard_stable_sort(keys in proptest::collection::vec(0u8..8, 0..200)) {
         let v: Vec<(u8, usize)> = keys.iter().copied().zip(0..).collect();
         let mut expected = v.clone();
-        expected.sort_by(|a, b| a.0.cmp(&b.0));
+        expected.sort_by_key(|a| a.0);
         let mut got = v.clone();
         by_indices(&mut got, &|a: &(u8, usize), b: &(u8, usize)| a.0.cmp(&b.0));
         prop_assert_eq!(got, expected);
