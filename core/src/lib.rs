@@ -13,6 +13,7 @@ pub mod lifecycle;
 pub mod log;
 pub mod privacy;
 pub mod sample;
+mod sort;
 pub mod status;
 pub mod tcf;
 pub mod time;

@@ -353,7 +353,7 @@ pub(crate) fn check_sorted_unique(items: &[Value], _field: &str) -> Result<(), S
 
 /// Encodes a set of values sorted by encoding, without repeats.
 pub(crate) fn canonical_set(mut items: Vec<Value>) -> Value {
-    items.sort_by_key(Value::to_vec);
+    crate::sort::sort_by_key(&mut items, Value::to_vec);
     items.dedup();
     Value::Array(items)
 }

@@ -59,14 +59,14 @@ fn texts_value(t: &[String]) -> Option<Value> {
 
 fn sorted_terms(t: &[Term]) -> Vec<Term> {
     let mut v: Vec<Term> = t.to_vec();
-    v.sort_by_key(|t| t.to_value().to_vec());
+    crate::sort::sort_by_key(&mut v, |t| t.to_value().to_vec());
     v.dedup();
     v
 }
 
 fn sorted_texts(t: &[String]) -> Vec<String> {
     let mut v: Vec<String> = t.to_vec();
-    v.sort_by_key(|s| Value::text(s.clone()).to_vec());
+    crate::sort::sort_by_key(&mut v, |s| Value::text(s.clone()).to_vec());
     v.dedup();
     v
 }
@@ -567,7 +567,7 @@ impl Offer {
             r.purposes = sorted_terms(&r.purposes);
             r.categories = sorted_terms(&r.categories);
         }
-        self.recipients.sort_by_key(|r| {
+        crate::sort::sort_by_key(&mut self.recipients, |r| {
             map(vec![
                 (1, Some(Value::text(r.party.clone()))),
                 (2, terms_value(&r.purposes)),

@@ -937,7 +937,7 @@ impl<'t> State<'t> {
     /// refusals.
     fn link(&mut self) {
         let mut ids: Vec<ArtifactId> = self.grants.keys().copied().collect();
-        ids.sort();
+        crate::sort::sort(&mut ids);
         let mut unknown_offer = Vec::new();
         let mut exceeds = Vec::new();
         let mut supersede = Vec::new();
@@ -1392,7 +1392,7 @@ impl<'t> State<'t> {
                 .chain(others.signers.iter().copied())
                 .map(|c| self.signer_name(c))
                 .collect();
-            names.sort_unstable();
+            crate::sort::sort(&mut names);
             names.dedup();
             let msg = format!(
                 "{} {id}: {} distinct copies in the bundle, with the same payload and different signatures (signing keys: {}); each copy was checked on its own",

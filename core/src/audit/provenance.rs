@@ -138,7 +138,7 @@ impl SignatureCounts {
 /// SHA-256 (hex) of the trust set's canonical encoding, and its keys, both by kid.
 pub fn trust_provenance(trust: &TrustSet) -> TrustProvenance {
     let mut keys: Vec<_> = trust.iter().collect();
-    keys.sort_by_key(|t| t.key.kid());
+    crate::sort::sort_by_key(&mut keys, |t| t.key.kid());
     let canonical = Value::Array(
         keys.iter()
             .map(|t| {

@@ -17,7 +17,7 @@ use crate::status::{Status, StatusError, StatusListToken};
 impl State<'_> {
     pub(super) fn status_lists(&mut self, tokens: &[Vec<u8>]) {
         let mut ids: Vec<_> = self.grants.keys().copied().collect();
-        ids.sort();
+        crate::sort::sort(&mut ids);
         for (n, bytes) in tokens.iter().enumerate() {
             let n = n + 1;
             let decoded = match StatusListToken::decode(bytes) {

@@ -139,7 +139,7 @@ impl Value {
                 // encodings sort bytewise exactly as (major type, argument),
                 // so no key is encoded twice.
                 let mut order: Vec<&(Value, Value)> = entries.iter().collect();
-                order.sort_by_key(|(k, _)| k.int_key());
+                crate::sort::sort_by_key(&mut order, |(k, _)| k.int_key());
                 head(out, 5, order.len() as u64);
                 for (k, v) in order {
                     k.encode_into(out);
@@ -149,7 +149,7 @@ impl Value {
             Value::Map(entries) => {
                 let mut encoded: Vec<(Vec<u8>, &Value)> =
                     entries.iter().map(|(k, v)| (k.to_vec(), v)).collect();
-                encoded.sort_by(|a, b| a.0.cmp(&b.0));
+                crate::sort::sort_by(&mut encoded, |a, b| a.0.cmp(&b.0));
                 head(out, 5, encoded.len() as u64);
                 for (k, v) in encoded {
                     out.extend_from_slice(&k);

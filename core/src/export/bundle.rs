@@ -3,9 +3,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::Deserialize;
 use serde_json::Value;
 
+use super::json::{self, Json, Members};
 use super::{
     iso27560_record, kantara_receipt, ControllerInfo, ExportError, ExportStatus, PartyInfo,
     PostalAddress,
@@ -213,7 +213,7 @@ pub fn export_consents(
             issued(a) <= at
                 && (format == ExportFormat::Iso27560 || matches!(a.body(), Body::Grant(_)))
         }));
-        chosen.sort_unstable_by_key(|a| (issued(a), a.id()));
+        crate::sort::sort_by_key(&mut chosen, |a| (issued(a), a.id()));
     } else {
         for id in decisions {
             let a = b
@@ -309,81 +309,32 @@ fn export_one(
 
 // ------------------------------------------------------------------ JSON
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct InfoFile {
-    controllers: Vec<InfoJson>,
+fn address(path: &str, v: Json) -> Result<PostalAddress, String> {
+    let mut m = Members::of(path, v)?;
+    let a = PostalAddress {
+        street_address: m.string("street_address")?,
+        locality: m.opt_string("locality")?,
+        region: m.opt_string("region")?,
+        postal_code: m.opt_string("postal_code")?,
+        country: m.string("country")?,
+    };
+    m.finish()?;
+    Ok(a)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AddressJson {
-    street_address: String,
-    #[serde(default)]
-    locality: Option<String>,
-    #[serde(default)]
-    region: Option<String>,
-    #[serde(default)]
-    postal_code: Option<String>,
-    country: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PartyJson {
-    party: String,
-    name: String,
-    contact: String,
-    address: AddressJson,
-    email: String,
-    phone: String,
-    #[serde(default)]
-    url: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct InfoJson {
-    party: String,
-    name: String,
-    #[serde(default)]
-    on_behalf: bool,
-    contact: String,
-    address: AddressJson,
-    email: String,
-    phone: String,
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(default)]
-    policy_url: Option<String>,
-    #[serde(default)]
-    withdrawal_url: Option<String>,
-    #[serde(default)]
-    rights_url: Option<String>,
-    #[serde(default)]
-    storage_locations: Vec<String>,
-    #[serde(default)]
-    recipients: Vec<PartyJson>,
-    #[serde(default)]
-    primary_purposes: Vec<String>,
-    #[serde(default)]
-    sensitive_categories: Vec<String>,
-    #[serde(default)]
-    kantara_purposes: BTreeMap<String, u8>,
-    #[serde(default)]
-    kantara_pii_categories: BTreeMap<String, u8>,
-    #[serde(default)]
-    imported_consent_type: Option<String>,
-}
-
-fn address(a: AddressJson) -> PostalAddress {
-    PostalAddress {
-        street_address: a.street_address,
-        locality: a.locality,
-        region: a.region,
-        postal_code: a.postal_code,
-        country: a.country,
-    }
+fn recipient(path: &str, v: Json) -> Result<PartyInfo, String> {
+    let mut m = Members::of(path, v)?;
+    let r = PartyInfo {
+        party: m.string("party")?,
+        name: m.string("name")?,
+        contact: m.string("contact")?,
+        address: address(&format!("{path}.address"), m.required("address")?)?,
+        email: m.string("email")?,
+        phone: m.string("phone")?,
+        url: m.opt_string("url")?,
+    };
+    m.finish()?;
+    Ok(r)
 }
 
 fn terms(party: &str, field: &str, v: Vec<String>) -> Result<Vec<Term>, ExportError> {
@@ -399,7 +350,7 @@ fn terms(party: &str, field: &str, v: Vec<String>) -> Result<Vec<Term>, ExportEr
 fn term_map(
     party: &str,
     field: &str,
-    m: BTreeMap<String, u8>,
+    m: Vec<(String, u8)>,
 ) -> Result<Vec<(Term, u8)>, ExportError> {
     m.into_iter()
         .map(|(t, n)| {
@@ -411,6 +362,88 @@ fn term_map(
         .collect()
 }
 
+/// One entry of `controllers`, field by field (docs/EXPORTS.md); the DPV
+/// terms are checked by the caller.
+struct InfoJson {
+    info: ControllerInfo,
+    primary_purposes: Vec<String>,
+    sensitive_categories: Vec<String>,
+    kantara_purposes: Vec<(String, u8)>,
+    kantara_pii_categories: Vec<(String, u8)>,
+}
+
+fn controller(path: &str, v: Json) -> Result<InfoJson, String> {
+    let mut m = Members::of(path, v)?;
+    let party = m.string("party")?;
+    let name = m.string("name")?;
+    let on_behalf = m.bool_or_false("on_behalf")?;
+    let contact = m.string("contact")?;
+    let address = address(&format!("{path}.address"), m.required("address")?)?;
+    let email = m.string("email")?;
+    let phone = m.string("phone")?;
+    let url = m.opt_string("url")?;
+    let policy_url = m.opt_string("policy_url")?;
+    let withdrawal_url = m.opt_string("withdrawal_url")?;
+    let rights_url = m.opt_string("rights_url")?;
+    let storage_locations = m.strings("storage_locations")?;
+    let mut recipients = Vec::new();
+    for (i, r) in m.array("recipients")?.into_iter().enumerate() {
+        recipients.push(recipient(&format!("{path}.recipients[{i}]"), r)?);
+    }
+    let primary_purposes = m.strings("primary_purposes")?;
+    let sensitive_categories = m.strings("sensitive_categories")?;
+    let kantara_purposes = m.byte_map("kantara_purposes")?;
+    let kantara_pii_categories = m.byte_map("kantara_pii_categories")?;
+    let imported_consent_type = m.opt_string("imported_consent_type")?;
+    m.finish()?;
+    Ok(InfoJson {
+        info: ControllerInfo {
+            party,
+            name,
+            on_behalf,
+            contact,
+            address,
+            email,
+            phone,
+            url,
+            policy_url,
+            withdrawal_url,
+            rights_url,
+            storage_locations,
+            recipients,
+            primary_purposes: Vec::new(),
+            sensitive_categories: Vec::new(),
+            kantara_purposes: Vec::new(),
+            kantara_pii_categories: Vec::new(),
+            imported_consent_type,
+        },
+        primary_purposes,
+        sensitive_categories,
+        kantara_purposes,
+        kantara_pii_categories,
+    })
+}
+
+/// The `controllers` entries of a controller info file, read strictly.
+fn info_file(text: &str) -> Result<Vec<InfoJson>, String> {
+    let mut file = Members::of("", json::parse(text)?)?;
+    let list = match file.required("controllers")? {
+        Json::Array(a) => a,
+        other => {
+            return Err(format!(
+                "controllers: expected an array, found {}",
+                other.kind()
+            ))
+        }
+    };
+    file.finish()?;
+    let mut out = Vec::with_capacity(list.len());
+    for (i, c) in list.into_iter().enumerate() {
+        out.push(controller(&format!("controllers[{i}]"), c)?);
+    }
+    Ok(out)
+}
+
 /// Reads controller info from JSON (docs/EXPORTS.md, "Controller info"):
 /// `{"controllers": [{"party": …, "name": …, "contact": …, "address":
 /// {"street_address": …, "country": …}, "email": …, "phone": …,
@@ -420,53 +453,21 @@ fn term_map(
 /// term, two entries for one controller, or a Kantara category number
 /// outside 1..=16 are refused.
 pub fn controller_infos_from_json(json: &str) -> Result<Vec<ControllerInfo>, ExportError> {
-    let file: InfoFile =
-        serde_json::from_str(json).map_err(|e| ExportError::BadControllerInfo {
-            reason: e.to_string(),
-        })?;
-    let mut out: Vec<ControllerInfo> = Vec::with_capacity(file.controllers.len());
-    for c in file.controllers {
-        if out.iter().any(|o| o.party == c.party) {
+    let file = info_file(json).map_err(|reason| ExportError::BadControllerInfo { reason })?;
+    let mut out: Vec<ControllerInfo> = Vec::with_capacity(file.len());
+    for c in file {
+        let mut info = c.info;
+        if out.iter().any(|o| o.party == info.party) {
             return Err(ExportError::BadControllerInfo {
-                reason: format!("controller {} is listed twice", c.party),
+                reason: format!("controller {} is listed twice", info.party),
             });
         }
-        let info = ControllerInfo {
-            primary_purposes: terms(&c.party, "primary_purposes", c.primary_purposes)?,
-            sensitive_categories: terms(&c.party, "sensitive_categories", c.sensitive_categories)?,
-            kantara_purposes: term_map(&c.party, "kantara_purposes", c.kantara_purposes)?,
-            kantara_pii_categories: term_map(
-                &c.party,
-                "kantara_pii_categories",
-                c.kantara_pii_categories,
-            )?,
-            party: c.party,
-            name: c.name,
-            on_behalf: c.on_behalf,
-            contact: c.contact,
-            address: address(c.address),
-            email: c.email,
-            phone: c.phone,
-            url: c.url,
-            policy_url: c.policy_url,
-            withdrawal_url: c.withdrawal_url,
-            rights_url: c.rights_url,
-            storage_locations: c.storage_locations,
-            recipients: c
-                .recipients
-                .into_iter()
-                .map(|r| PartyInfo {
-                    party: r.party,
-                    name: r.name,
-                    contact: r.contact,
-                    address: address(r.address),
-                    email: r.email,
-                    phone: r.phone,
-                    url: r.url,
-                })
-                .collect(),
-            imported_consent_type: c.imported_consent_type,
-        };
+        let party = info.party.as_str();
+        info.primary_purposes = terms(party, "primary_purposes", c.primary_purposes)?;
+        info.sensitive_categories = terms(party, "sensitive_categories", c.sensitive_categories)?;
+        info.kantara_purposes = term_map(party, "kantara_purposes", c.kantara_purposes)?;
+        info.kantara_pii_categories =
+            term_map(party, "kantara_pii_categories", c.kantara_pii_categories)?;
         for (map, pairs, ok) in [
             (
                 "kantara_purposes",

@@ -86,6 +86,7 @@ use crate::artifact::{
 use crate::vocab::Term;
 
 mod bundle;
+mod json;
 pub mod kantara;
 
 pub use bundle::{controller_infos_from_json, export_consents, ConsentExport, ExportFormat};
@@ -922,7 +923,7 @@ fn kantara_address(a: &PostalAddress) -> Value {
 /// Sorted by category number, without repeats.
 fn sorted_categories(mut v: Vec<String>) -> Vec<Value> {
     let num = |c: &String| c.split(' ').next().and_then(|n| n.parse::<u8>().ok());
-    v.sort_unstable_by_key(num);
+    crate::sort::sort_by_key(&mut v, num);
     v.dedup();
     v.into_iter().map(Value::String).collect()
 }

@@ -1758,3 +1758,137 @@ fn controller_info_example_in_the_docs_is_valid() {
     let r = kantara_receipt(&f.offer, &f.grant, ExportStatus::Given, i).unwrap();
     assert_eq!(r["policyUrl"], "https://traffic.example/privacy");
 }
+
+// ------------------------------------------- the controller info JSON reader
+
+fn info_error(json: &str) -> String {
+    match controller_infos_from_json(json) {
+        Err(ExportError::BadControllerInfo { reason }) => reason,
+        other => panic!("expected BadControllerInfo, got {other:?}"),
+    }
+}
+
+#[test]
+fn controller_info_json_refuses_a_member_named_twice() {
+    // A field of a controller, of an address, and a key of a Kantara map
+    // (serde kept the last of two map keys silently).
+    for (from, to) in [
+        ("\"phone\": \"+49 30 000000\",", "\"phone\": \"+49 30 000000\", \"phone\": \"x\","),
+        ("\"country\": \"DE\"}", "\"country\": \"DE\", \"country\": \"FR\"}"),
+        (
+            "\"https://city.example/purpose#UrbanPlanning\": 11",
+            "\"https://city.example/purpose#UrbanPlanning\": 11, \"https://city.example/purpose#UrbanPlanning\": 12",
+        ),
+    ] {
+        let json = INFO_JSON.replacen(from, to, 1);
+        assert_ne!(json, INFO_JSON);
+        let e = info_error(&json);
+        assert!(e.starts_with("duplicate member name at line "), "{e}");
+    }
+}
+
+#[test]
+fn controller_info_json_refuses_what_rfc_8259_does_not_allow() {
+    let cases = [
+        // trailing comma
+        (
+            "\"storage_locations\": [\"DE\"]",
+            "\"storage_locations\": [\"DE\",]",
+        ),
+        // comment
+        ("{\"controllers\"", "/* c */ {\"controllers\""),
+        // single quotes
+        (
+            "\"storage_locations\": [\"DE\"]",
+            "\"storage_locations\": ['DE']",
+        ),
+        // an unescaped control character in a string
+        ("\"name\": \"Traffic", "\"name\": \"\tTraffic"),
+        // a lone surrogate
+        ("\"name\": \"Traffic", "\"name\": \"\\ud800Traffic"),
+        // an unknown escape
+        ("\"name\": \"Traffic", "\"name\": \"\\xTraffic"),
+        // leading zero, fraction, exponent, sign, out of range for a category
+        ("UrbanPlanning\": 11", "UrbanPlanning\": 011"),
+        ("UrbanPlanning\": 11", "UrbanPlanning\": 11.0"),
+        ("UrbanPlanning\": 11", "UrbanPlanning\": 1e1"),
+        ("UrbanPlanning\": 11", "UrbanPlanning\": -11"),
+        ("UrbanPlanning\": 11", "UrbanPlanning\": 256"),
+        ("UrbanPlanning\": 11", "UrbanPlanning\": \"11\""),
+        // wrong types
+        (
+            "\"name\": \"Traffic Example GmbH\",",
+            "\"name\": \"Traffic Example GmbH\", \"on_behalf\": 0,",
+        ),
+        (
+            "\"storage_locations\": [\"DE\"]",
+            "\"storage_locations\": null",
+        ),
+        (
+            "\"storage_locations\": [\"DE\"]",
+            "\"storage_locations\": [1]",
+        ),
+        ("\"url\": \"https://traffic.example/\"", "\"url\": 1"),
+        // a nested unknown field
+        (
+            "\"country\": \"DE\"}",
+            "\"country\": \"DE\", \"city\": \"x\"}",
+        ),
+    ];
+    for (from, to) in cases {
+        let json = INFO_JSON.replacen(from, to, 1);
+        assert_ne!(json, INFO_JSON, "{to}");
+        info_error(&json);
+    }
+    // Trailing characters, truncation, an empty file, the wrong top level.
+    info_error(&format!("{INFO_JSON} x"));
+    info_error(&INFO_JSON[..INFO_JSON.len() - 1]);
+    info_error("");
+    info_error("[]");
+    info_error("{}");
+    assert!(info_error("{\"controllers\": []").contains("line 1 column 19"));
+}
+
+#[test]
+fn controller_info_json_refuses_deep_nesting_without_overflowing() {
+    let deep = format!(
+        "{{\"controllers\": {}{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let e = info_error(&deep);
+    assert!(e.starts_with("nested too deeply"), "{e}");
+    // 128 levels are read (and then refused for their shape, not depth).
+    let ok_depth = format!("{{\"x\": {}{}}}", "[".repeat(127), "]".repeat(127));
+    assert!(info_error(&ok_depth).contains("controllers"));
+}
+
+#[test]
+fn controller_info_json_reads_escapes_nulls_and_sorts_kantara_maps() {
+    let json = INFO_JSON
+        .replacen(
+            "\"Traffic Example GmbH\"",
+            "\"Traffic \\u00c9xample \\ud83d\\ude97 \\\"GmbH\\\"\\/\"",
+            1,
+        )
+        .replacen(
+            "\"url\": \"https://traffic.example/\",",
+            "\"url\": null, \"on_behalf\": true,",
+            1,
+        )
+        .replacen(
+            "{\"https://city.example/purpose#UrbanPlanning\": 11}",
+            "{\"https://city.example/purpose#UrbanPlanning\": 11, \"dpv:Marketing\": 6}",
+            1,
+        );
+    let infos = controller_infos_from_json(&json).unwrap();
+    let i = &infos[0];
+    assert_eq!(i.name, "Traffic \u{c9}xample \u{1f697} \"GmbH\"/");
+    assert_eq!(i.url, None);
+    assert!(i.on_behalf);
+    // Sorted by term text, as the BTreeMap serde read into sorted them.
+    assert_eq!(
+        i.kantara_purposes,
+        vec![(t("dpv:Marketing"), 6), (t(URBAN), 11)]
+    );
+}

@@ -387,7 +387,7 @@ impl Policy {
                 }
             }
         }
-        out.sort_by_key(|(i, _)| *i);
+        crate::sort::sort_by_key(&mut out, |(i, _)| *i);
         Ok(out)
     }
 

@@ -337,7 +337,7 @@ fn ranges(r: &mut BitReader<'_>, max: u64, field: &'static str) -> Result<Vec<u1
         }
         spans.push((start, end));
     }
-    spans.sort_unstable();
+    crate::sort::sort(&mut spans);
     let mut ids: Vec<u16> = Vec::new();
     let mut next = 1u64; // the lowest id not yet listed
     for (start, end) in spans {
@@ -719,9 +719,19 @@ impl TcString {
             ),
         );
         // Per purpose: the restriction type per vendor, `_` for none.
-        let mut by_purpose: BTreeMap<u8, Vec<u8>> = BTreeMap::new();
+        // Sorted by purpose id (a list: one `BTreeMap` type less in the npm module).
+        let mut by_purpose: Vec<(u8, Vec<u8>)> = Vec::new();
         for pr in &self.publisher_restrictions {
-            let e = by_purpose.entry(pr.purpose_id).or_default();
+            let at = match by_purpose.binary_search_by_key(&pr.purpose_id, |(p, _)| *p) {
+                Ok(at) => at,
+                Err(at) => {
+                    by_purpose.insert(at, (pr.purpose_id, Vec::new()));
+                    at
+                }
+            };
+            let Some((_, e)) = by_purpose.get_mut(at) else {
+                continue;
+            };
             for &v in &pr.vendors {
                 let i = usize::from(v).saturating_sub(1); // validated ids are >= 1
                 if e.len() <= i {
@@ -1028,7 +1038,7 @@ pub fn tc_string_for_grant(grant: &Grant, opts: &TcfExport) -> Result<TcString, 
         .map(|(i, _, _)| *i)
         .collect();
     let mut vendors = opts.vendors.clone();
-    vendors.sort_unstable();
+    crate::sort::sort(&mut vendors);
     vendors.dedup();
     let day = grant.issued_at / 86_400 * 86_400 * 10;
     let tc = TcString {

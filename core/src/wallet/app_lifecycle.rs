@@ -8,7 +8,6 @@
 //! person's key at the controller signs it, and the signing rules of
 //! [`crate::artifact`] apply.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -203,12 +202,12 @@ impl Wallet {
     /// (held in the wallet) at its controller, made at or before `t`.
     fn decisions(&self, offer: &Digest, t: Time) -> Result<Decisions, WalletError> {
         let o = self.offer(offer)?.clone();
-        let mut same: BTreeSet<Digest> = BTreeSet::new();
-        same.insert(*offer);
+        // The offers with the same terms: a few at most, so a list.
+        let mut same: Vec<Digest> = vec![*offer];
         for a in &self.artifacts {
             if let Body::Offer(other) = a.body() {
                 if same_terms(&o, other) {
-                    same.insert(a.digest());
+                    same.push(a.digest());
                 }
             }
         }

@@ -602,10 +602,12 @@ impl Wallet {
         if report.dropped.is_empty() {
             return Ok(report);
         }
-        let bad: BTreeSet<u64> = w.problems.iter().filter_map(|p| p.record).collect();
+        // A handful of problems at most: a scan, not a set (one `BTreeSet`
+        // type less in the npm module).
+        let bad = |i: usize| w.problems.iter().any(|p| p.record == Some(i as u64));
         let mut out = Zeroizing::new(store::MAGIC.to_vec());
         for (i, f) in image.frames.iter().enumerate() {
-            if !bad.contains(&(i as u64)) {
+            if !bad(i) {
                 out.extend_from_slice(&f.bytes);
             }
         }
@@ -1016,7 +1018,7 @@ impl Wallet {
         {
             return true;
         }
-        let controllers: BTreeSet<&str> = self
+        let mut controllers: Vec<&str> = self
             .artifacts
             .iter()
             .filter_map(|a| match a.body() {
@@ -1026,6 +1028,8 @@ impl Wallet {
                 _ => None,
             })
             .collect();
+        crate::sort::sort(&mut controllers);
+        controllers.dedup();
         controllers
             .into_iter()
             .any(|c| self.key_for(c).is_some_and(|k| k.public == *key))
@@ -1438,7 +1442,7 @@ impl Wallet {
                 issued_at: r.grant.issued_at,
             })
             .collect();
-        out.sort_by_key(|g| (g.issued_at, g.id));
+        crate::sort::sort_by_key(&mut out, |g| (g.issued_at, g.id));
         out
     }
 
@@ -1487,8 +1491,7 @@ impl Wallet {
     /// What the person shared, with whom, for which purpose, under which grant; what they received; and violations.
     pub fn summary(&self, now: Time) -> Summary {
         let recs = self.grant_records();
-        let mut shared: BTreeMap<(String, String, String, String, ArtifactId), Shared> =
-            BTreeMap::new();
+        let mut shared: Vec<Shared> = Vec::new();
         let mut received: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
         let mut refusals = 0;
         for a in &self.artifacts {
@@ -1508,23 +1511,49 @@ impl Wallet {
                         continue;
                     };
                     let recipient = named.recipient.unwrap_or(signer);
+                    let category = named.category.to_string();
+                    let purpose = named.purpose.to_string();
+                    // Sorted by (controller, recipient, category, purpose,
+                    // grant), as the `BTreeMap` this was sorted them (a
+                    // list: one `BTreeMap` type less in the npm module).
                     let key = (
-                        g.grant.controller.clone(),
-                        recipient.clone(),
-                        named.category.to_string(),
-                        named.purpose.to_string(),
+                        g.grant.controller.as_str(),
+                        recipient.as_str(),
+                        category.as_str(),
+                        purpose.as_str(),
                         r.grant,
                     );
-                    let e = shared.entry(key).or_insert(Shared {
-                        controller: g.grant.controller.clone(),
-                        recipient,
-                        category: named.category.to_string(),
-                        purpose: named.purpose.to_string(),
-                        grant: r.grant,
-                        uses: 0,
-                        first: r.used_at,
-                        last: r.used_at,
-                    });
+                    let at = match shared.binary_search_by(|s| {
+                        (
+                            s.controller.as_str(),
+                            s.recipient.as_str(),
+                            s.category.as_str(),
+                            s.purpose.as_str(),
+                            s.grant,
+                        )
+                            .cmp(&key)
+                    }) {
+                        Ok(at) => at,
+                        Err(at) => {
+                            shared.insert(
+                                at,
+                                Shared {
+                                    controller: g.grant.controller.clone(),
+                                    recipient,
+                                    category,
+                                    purpose,
+                                    grant: r.grant,
+                                    uses: 0,
+                                    first: r.used_at,
+                                    last: r.used_at,
+                                },
+                            );
+                            at
+                        }
+                    };
+                    let Some(e) = shared.get_mut(at) else {
+                        continue;
+                    };
                     e.uses += u64::from(r.quantity);
                     e.first = e.first.min(r.used_at);
                     e.last = e.last.max(r.used_at);
@@ -1545,7 +1574,7 @@ impl Wallet {
         }
         Summary {
             grants: self.grants(now),
-            shared: shared.into_values().collect(),
+            shared,
             received,
             refusals,
             violations: self.violations(now),
@@ -1603,23 +1632,35 @@ impl Wallet {
                     continue;
                 }
             };
-            let mut cps: BTreeMap<u64, Checkpoint> = BTreeMap::new();
+            // Sorted by tree size, one per size (a list: one `BTreeMap`
+            // type less in the npm module).
+            let mut cps: Vec<Checkpoint> = Vec::new();
             for note in &self.checkpoints {
                 match Checkpoint::open(note.as_bytes(), std::slice::from_ref(&verifier)) {
                     Ok(cp) if cp.origin == t.party => {
-                        if let Some(prev) = cps.get(&cp.size) {
-                            if prev.root != cp.root {
-                                check.problems.push(format!("two checkpoints of size {} with different roots: the log shows different histories", cp.size));
+                        match cps.binary_search_by_key(&cp.size, |c| c.size) {
+                            Ok(at) => {
+                                if cps.get(at).is_some_and(|prev| prev.root != cp.root) {
+                                    check.problems.push(format!("two checkpoints of size {} with different roots: the log shows different histories", cp.size));
+                                }
+                                if let Some(slot) = cps.get_mut(at) {
+                                    *slot = cp;
+                                }
                             }
+                            Err(at) => cps.insert(at, cp),
                         }
-                        cps.insert(cp.size, cp);
                     }
                     // Another log's checkpoint, or not signed by this key.
                     _ => {}
                 }
             }
-            check.checkpoints = cps.keys().copied().collect();
-            let sizes: Vec<&Checkpoint> = cps.values().collect();
+            let cp_of = |size: u64| {
+                cps.binary_search_by_key(&size, |c| c.size)
+                    .ok()
+                    .and_then(|at| cps.get(at))
+            };
+            check.checkpoints = cps.iter().map(|c| c.size).collect();
+            let sizes: Vec<&Checkpoint> = cps.iter().collect();
             for pair in sizes.windows(2) {
                 let (old, new) = (pair[0], pair[1]);
                 match self
@@ -1644,14 +1685,13 @@ impl Wallet {
                     ArtifactKind::Grant | ArtifactKind::Refusal | ArtifactKind::Withdrawal
                 )
             }) {
-                let ok = self
-                    .inclusion
-                    .iter()
-                    .filter(|(id, _)| *id == a.id())
-                    .any(|(_, p)| match cps.get(&p.tree_size) {
-                        Some(cp) => p.verify(a.as_bytes(), &cp.root).is_ok(),
-                        None => false,
-                    });
+                let ok =
+                    self.inclusion.iter().filter(|(id, _)| *id == a.id()).any(
+                        |(_, p)| match cp_of(p.tree_size) {
+                            Some(cp) => p.verify(a.as_bytes(), &cp.root).is_ok(),
+                            None => false,
+                        },
+                    );
                 if ok {
                     check.proven.push(a.id());
                 } else {
@@ -1659,7 +1699,7 @@ impl Wallet {
                 }
             }
             for (id, p) in &self.inclusion {
-                if let (Some(&i), Some(cp)) = (self.by_id.get(id), cps.get(&p.tree_size)) {
+                if let (Some(&i), Some(cp)) = (self.by_id.get(id), cp_of(p.tree_size)) {
                     if p.verify(self.artifacts[i].as_bytes(), &cp.root).is_err() {
                         check.problems.push(format!(
                             "the inclusion proof of {} does not verify",
@@ -1762,10 +1802,10 @@ impl Wallet {
 
     /// The wallet image without the records it could not read.
     fn sound_bytes(&self) -> Vec<u8> {
-        let bad: BTreeSet<u64> = self.problems.iter().filter_map(|p| p.record).collect();
+        let bad = |i: usize| self.problems.iter().any(|p| p.record == Some(i as u64));
         let mut out = store::MAGIC.to_vec();
         for (i, f) in self.frames.iter().enumerate() {
-            if !bad.contains(&(i as u64)) {
+            if !bad(i) {
                 out.extend_from_slice(f);
             }
         }

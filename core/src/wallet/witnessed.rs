@@ -53,7 +53,7 @@ impl Wallet {
     /// `tolerance` seconds after the artifact's own time is backdated.
     pub fn check_logs_witnessed(&self, policy: &Policy, tolerance: u64) -> Vec<WitnessedLogCheck> {
         let mut origins: Vec<&str> = policy.logs().iter().map(|l| l.verifier.name()).collect();
-        origins.sort_unstable();
+        crate::sort::sort(&mut origins);
         origins.dedup();
         let mut out = Vec::new();
         for origin in origins {
@@ -103,7 +103,7 @@ impl Wallet {
                 }
             }
             check.witnessed = good.keys().copied().collect();
-            check.not_witnessed.sort_unstable();
+            crate::sort::sort(&mut check.not_witnessed);
             check.not_witnessed.dedup();
             for (id, p) in &self.inclusion {
                 let (Some(&i), Some((cp, _))) = (self.by_id.get(id), good.get(&p.tree_size)) else {
