@@ -335,6 +335,71 @@ pub struct AuditOptions {
 /// Reads the artifact type from the protected header without decoding
 /// the whole item. `None` if it cannot be determined.
 pub fn peek_kind(bytes: &[u8]) -> Option<ArtifactKind> {
+    match peek_kind_fast(bytes) {
+        Some(found) => found,
+        None => peek_kind_slow(bytes),
+    }
+}
+
+/// [`peek_kind`] without allocating, for the shapes consentkit writes:
+/// the tag, a four-element array, and a protected header map (in a short
+/// byte string) of one-byte keys whose values are small integers or byte
+/// strings (one to three bytes of head), all in shortest form. `Some(answer)` when it could read the
+/// header to its end; `None` (let the general decoder judge) otherwise.
+fn peek_kind_fast(bytes: &[u8]) -> Option<Option<ArtifactKind>> {
+    let rest = match bytes {
+        [0xd2, rest @ ..] | [0xd8, 0x62, rest @ ..] => rest,
+        _ => return None,
+    };
+    let (&0x84, rest) = rest.split_first()? else {
+        return None;
+    };
+    // The protected header: a byte string of 1 to 255 bytes, shortest form.
+    let (p, _) = match *rest.first()? {
+        h @ 0x41..=0x57 => rest.get(1..)?.split_at_checked(usize::from(h - 0x40))?,
+        0x58 if *rest.get(1)? >= 24 => rest.get(2..)?.split_at_checked(usize::from(rest[1]))?,
+        _ => return None,
+    };
+    let (&m, mut p) = p.split_first()?;
+    if !(0xa1..=0xa7).contains(&m) {
+        return None;
+    }
+    let mut typ = None;
+    let mut last_key: Option<u8> = None;
+    for _ in 0..(m - 0xa0) {
+        // Keys: 0..=23 or -1..=-24, one byte, in the deterministic order
+        // (the shorter encoding and then the smaller byte first).
+        let (&k, r) = p.split_first()?;
+        if !(k <= 0x17 || (0x20..=0x37).contains(&k)) || last_key.is_some_and(|l| l >= k) {
+            return None;
+        }
+        last_key = Some(k);
+        let (&v, r) = r.split_first()?;
+        p = match v {
+            0x00..=0x17 | 0x20..=0x37 => r,
+            0x18 if *r.first()? >= 24 => r.get(1..)?,
+            0x19 if *r.first()? >= 1 => r.get(2..)?,
+            0x40..=0x57 => r.get(usize::from(v - 0x40)..)?,
+            0x58 if *r.first()? >= 24 => r.get(1 + usize::from(r[0])..)?,
+            _ => return None,
+        };
+        if k == 0x10 {
+            typ = match v {
+                0x00..=0x17 => Some(u64::from(v)),
+                0x18 => Some(u64::from(r[0])),
+                0x19 => Some(u64::from(u16::from_be_bytes([r[0], r[1]]))),
+                // A typ that is not an unsigned integer names no kind.
+                _ => return Some(None),
+            };
+        }
+    }
+    if !p.is_empty() {
+        return None;
+    }
+    Some(typ.and_then(ArtifactKind::from_typ))
+}
+
+fn peek_kind_slow(bytes: &[u8]) -> Option<ArtifactKind> {
     let (tag_len, expect_tag) = match bytes.first()? {
         0xd2 => (1, 18u64),
         0xd8 => (2, *bytes.get(1)? as u64),
