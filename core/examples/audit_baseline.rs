@@ -24,6 +24,9 @@ use ring::signature::{UnparsedPublicKey, ECDSA_P256_SHA256_FIXED, ED25519};
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
+/// One prepared signature: (alg, key, signature, to-be-signed bytes).
+type Prepared<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
+
 /// One record of the prepared file: alg (0 Ed25519, 1 ES256), key length,
 /// key, signature length, signature, tbs length (u32 LE), tbs.
 fn prepare(bundle: &str, trust: &str, out: &str) -> Res<()> {
@@ -38,8 +41,8 @@ fn prepare(bundle: &str, trust: &str, out: &str) -> Res<()> {
         let Ok(a) = Artifact::decode(&bytes) else {
             continue;
         };
-        // Artifacts that do not verify are not part of the limit.
-        let Ok(signers) = a.verify(&trust) else {
+        // Who signed (roles and parties; `verify` below checks the cryptography).
+        let Ok(signers) = a.verify_admitted(&trust) else {
             continue;
         };
         let tbs: Vec<(Vec<u8>, Vec<u8>)> = if a.kind().is_multi_signed() {
@@ -96,7 +99,7 @@ fn cpu_seconds() -> Res<f64> {
 
 fn verify(path: &str) -> Res<()> {
     let file = std::fs::read(path)?;
-    let mut sigs: Vec<(u8, &[u8], &[u8], &[u8])> = Vec::new();
+    let mut sigs: Vec<Prepared<'_>> = Vec::new();
     let mut at = 0usize;
     let mut take = |n: usize| -> Res<&[u8]> {
         let s = file.get(at..at + n).ok_or("truncated")?;

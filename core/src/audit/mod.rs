@@ -14,10 +14,11 @@
 //!   and the person may withdraw an imported grant (docs/FORMAT.md §11.1).
 //! - **Streaming.** Neither pass holds the bundle: memory grows with the
 //!   number of grants (plus 36 bytes per artifact id: the id, 128 bits of
-//!   the SHA-256 of its first copy, who signed it), not with the bundle's
+//!   the leaf hash of its first copy, who signed it), not with the bundle's
 //!   size.
-//! - **Parallel.** Receipts are decoded and verified in batches across all
-//!   cores (feature `parallel`, on by default).
+//! - **Parallel.** Both passes decode and verify in batches across all
+//!   cores (feature `parallel`, on by default), pipelined: while batch k is
+//!   checked, batch k + 1 is read and batch k − 1 evaluated in order.
 
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet};
 use std::io::{self, Read};
@@ -543,7 +544,7 @@ const SIGNER_OTHER_TRUSTED: u16 = u16::MAX - 2;
 
 /// The first copy of an id seen in the bundle.
 struct Sight {
-    /// The first 128 bits of the SHA-256 of the copy's bytes.
+    /// The first 128 bits of the copy's leaf hash ([`Item::hash`]).
     hash: [u8; 16],
     /// Who made its last signature (a signer code).
     signer: u16,
