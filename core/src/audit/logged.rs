@@ -2,6 +2,7 @@
 //! did the log only ever grow?
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
 use std::path::Path;
 
 use super::provenance::CheckpointCheck;
@@ -15,7 +16,7 @@ use crate::log::{leaf_hash, Checkpoint, Hash, LogError, NoteVerifier, Policy, Ti
 #[derive(Debug, Clone)]
 pub struct LogView {
     /// Leaf hash → index in the log.
-    leaves: HashMap<Hash, u64>,
+    leaves: HashMap<Hash, u64, DigestKeys>,
     /// The log's latest checkpoint (signature verified with the trusted key).
     pub checkpoint: Checkpoint,
     /// Problems with the log's history: archived checkpoints that do not
@@ -187,12 +188,12 @@ impl LogView {
         };
         Ok(LogView {
             witnesses,
-            leaves: tlog
-                .leaf_hashes()
-                .iter()
-                .enumerate()
-                .map(|(i, h)| (*h, i as u64))
-                .collect(),
+            leaves: {
+                let hashes = tlog.leaf_hashes();
+                let mut m = HashMap::with_capacity_and_hasher(hashes.len(), DigestKeys::new());
+                m.extend(hashes.iter().enumerate().map(|(i, h)| (*h, i as u64)));
+                m
+            },
             checkpoint,
             problems,
             archived_consistent: history.consistent.len() as u64,
@@ -210,7 +211,13 @@ impl LogView {
     /// The index of an artifact's exact bytes in the log, if present: the
     /// order in which the log received them.
     pub fn index_of(&self, artifact_bytes: &[u8]) -> Option<u64> {
-        self.leaves.get(&leaf_hash(artifact_bytes)).copied()
+        self.index_of_leaf(&leaf_hash(artifact_bytes))
+    }
+
+    /// The index of a leaf hash (`SHA-256(0x00 ‖ bytes)`,
+    /// [`crate::log::leaf_hash`]) in the log, if present.
+    pub fn index_of_leaf(&self, leaf: &Hash) -> Option<u64> {
+        self.leaves.get(leaf).copied()
     }
 
     /// Number of leaves.
@@ -221,5 +228,74 @@ impl LogView {
     /// Whether the log is empty.
     pub fn is_empty(&self) -> bool {
         self.leaves.is_empty()
+    }
+}
+
+/// Hashes keys that are already SHA-256 digests (leaf hashes, artifact
+/// ids) for a `HashMap`: a per-process random key mixed into the digest's
+/// first 16 bytes, instead of SipHash over all of it. Nobody can choose
+/// digests that collide in 64 bits, and the key keeps which of them share
+/// a bucket unpredictable.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DigestKeys(u64, u64);
+
+impl DigestKeys {
+    pub(crate) fn new() -> DigestKeys {
+        let r = std::collections::hash_map::RandomState::new();
+        DigestKeys(r.hash_one(0x636b_u64) | 1, r.hash_one(0x6b63_u64))
+    }
+}
+
+impl Default for DigestKeys {
+    fn default() -> DigestKeys {
+        DigestKeys::new()
+    }
+}
+
+impl BuildHasher for DigestKeys {
+    type Hasher = DigestHasher;
+    fn build_hasher(&self) -> DigestHasher {
+        DigestHasher {
+            keys: (self.0, self.1),
+            state: 0,
+        }
+    }
+}
+
+/// The hasher of [`DigestKeys`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DigestHasher {
+    keys: (u64, u64),
+    state: u64,
+}
+
+impl Hasher for DigestHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // The first 16 bytes only: the keys are digests, uniform in every byte.
+        let head = bytes.get(..16).unwrap_or(bytes);
+        let mut words = head.chunks_exact(8);
+        for c in words.by_ref() {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.mix(u64::from_le_bytes(w));
+        }
+        for &b in words.remainder() {
+            self.mix(u64::from(b));
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.mix(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.state
+    }
+}
+
+impl DigestHasher {
+    fn mix(&mut self, w: u64) {
+        // A multiply-rotate step (as in FxHash), keyed.
+        self.state = (self.state.rotate_left(23) ^ w ^ self.keys.1).wrapping_mul(self.keys.0);
     }
 }

@@ -14,10 +14,11 @@
 //!   and the person may withdraw an imported grant (docs/FORMAT.md §11.1).
 //! - **Streaming.** Neither pass holds the bundle: memory grows with the
 //!   number of grants (plus 36 bytes per artifact id: the id, 128 bits of
-//!   the SHA-256 of its first copy, who signed it), not with the bundle's
+//!   the leaf hash of its first copy, who signed it), not with the bundle's
 //!   size.
-//! - **Parallel.** Receipts are decoded and verified in batches across all
-//!   cores (feature `parallel`, on by default).
+//! - **Parallel.** Both passes decode and verify in batches across all
+//!   cores (feature `parallel`, on by default), pipelined: while batch k is
+//!   checked, batch k + 1 is read and batch k − 1 evaluated in order.
 
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet};
 use std::io::{self, Read};
@@ -40,6 +41,7 @@ mod provenance;
 mod report;
 mod status;
 pub mod witnessed;
+use logged::DigestKeys;
 pub use logged::{LogView, LogViewError};
 pub use provenance::{
     log_provenance, trust_provenance, CheckpointCheck, LogProvenance, Outcome, Provenance,
@@ -334,6 +336,71 @@ pub struct AuditOptions {
 /// Reads the artifact type from the protected header without decoding
 /// the whole item. `None` if it cannot be determined.
 pub fn peek_kind(bytes: &[u8]) -> Option<ArtifactKind> {
+    match peek_kind_fast(bytes) {
+        Some(found) => found,
+        None => peek_kind_slow(bytes),
+    }
+}
+
+/// [`peek_kind`] without allocating, for the shapes consentkit writes:
+/// the tag, a four-element array, and a protected header map (in a short
+/// byte string) of one-byte keys whose values are small integers or byte
+/// strings (one to three bytes of head), all in shortest form. `Some(answer)` when it could read the
+/// header to its end; `None` (let the general decoder judge) otherwise.
+fn peek_kind_fast(bytes: &[u8]) -> Option<Option<ArtifactKind>> {
+    let rest = match bytes {
+        [0xd2, rest @ ..] | [0xd8, 0x62, rest @ ..] => rest,
+        _ => return None,
+    };
+    let (&0x84, rest) = rest.split_first()? else {
+        return None;
+    };
+    // The protected header: a byte string of 1 to 255 bytes, shortest form.
+    let (p, _) = match *rest.first()? {
+        h @ 0x41..=0x57 => rest.get(1..)?.split_at_checked(usize::from(h - 0x40))?,
+        0x58 if *rest.get(1)? >= 24 => rest.get(2..)?.split_at_checked(usize::from(rest[1]))?,
+        _ => return None,
+    };
+    let (&m, mut p) = p.split_first()?;
+    if !(0xa1..=0xa7).contains(&m) {
+        return None;
+    }
+    let mut typ = None;
+    let mut last_key: Option<u8> = None;
+    for _ in 0..(m - 0xa0) {
+        // Keys: 0..=23 or -1..=-24, one byte, in the deterministic order
+        // (the shorter encoding and then the smaller byte first).
+        let (&k, r) = p.split_first()?;
+        if !(k <= 0x17 || (0x20..=0x37).contains(&k)) || last_key.is_some_and(|l| l >= k) {
+            return None;
+        }
+        last_key = Some(k);
+        let (&v, r) = r.split_first()?;
+        p = match v {
+            0x00..=0x17 | 0x20..=0x37 => r,
+            0x18 if *r.first()? >= 24 => r.get(1..)?,
+            0x19 if *r.first()? >= 1 => r.get(2..)?,
+            0x40..=0x57 => r.get(usize::from(v - 0x40)..)?,
+            0x58 if *r.first()? >= 24 => r.get(1 + usize::from(r[0])..)?,
+            _ => return None,
+        };
+        if k == 0x10 {
+            typ = match v {
+                0x00..=0x17 => Some(u64::from(v)),
+                0x18 => Some(u64::from(r[0])),
+                0x19 => Some(u64::from(u16::from_be_bytes([r[0], r[1]]))),
+                // A typ that is not an unsigned integer names no kind.
+                _ => return Some(None),
+            };
+        }
+    }
+    if !p.is_empty() {
+        return None;
+    }
+    Some(typ.and_then(ArtifactKind::from_typ))
+}
+
+fn peek_kind_slow(bytes: &[u8]) -> Option<ArtifactKind> {
     let (tag_len, expect_tag) = match bytes.first()? {
         0xd2 => (1, 18u64),
         0xd8 => (2, *bytes.get(1)? as u64),
@@ -387,20 +454,47 @@ enum Checked {
     },
 }
 
-fn check(bytes: &[u8], trust: &TrustSet, log: Option<&LogView>) -> Checked {
-    match Artifact::decode(bytes) {
+/// One item after a worker's part of the audit: decoded, checked, and
+/// what the serial part would otherwise compute again.
+struct Item {
+    /// Byte offset in the bundle.
+    offset: u64,
+    checked: Checked,
+    /// The first 128 bits of its leaf hash (`SHA-256(0x00 ‖ bytes)`): tells
+    /// byte-identical copies of an id from copies with other bytes.
+    hash: [u8; 16],
+    /// Its index in the transparency log, when auditing with one and its
+    /// exact bytes are a leaf of the checkpointed tree.
+    log_index: Option<u64>,
+}
+
+/// Decodes and checks one item: hashes its bytes once (the leaf hash,
+/// which both finds it in the log and tells its copies apart), then, unless
+/// a log trusted for admission holds those bytes, verifies its signatures.
+fn check(offset: u64, bytes: &[u8], trust: &TrustSet, log: Option<&LogView>) -> Item {
+    let leaf = crate::log::leaf_hash(bytes);
+    let log_index = log.and_then(|l| l.index_of_leaf(&leaf));
+    let mut hash = [0u8; 16];
+    hash.copy_from_slice(&leaf[..16]);
+    let checked = match Artifact::decode(bytes) {
         Err(error) => {
             let (kind, id) = identify::identify(bytes);
             Checked::Malformed { kind, id, error }
         }
         Ok(artifact) => match match log {
             // The log verified it on entry: check roles and parties, not the cryptography.
-            Some(l) if l.trust_admission && l.contains(bytes) => artifact.verify_admitted(trust),
+            Some(l) if l.trust_admission && log_index.is_some() => artifact.verify_admitted(trust),
             _ => artifact.verify(trust),
         } {
             Ok(signers) => Checked::Valid { artifact, signers },
             Err(error) => Checked::Unverified { artifact, error },
         },
+    };
+    Item {
+        offset,
+        checked,
+        hash,
+        log_index,
     }
 }
 
@@ -450,7 +544,7 @@ const SIGNER_OTHER_TRUSTED: u16 = u16::MAX - 2;
 
 /// The first copy of an id seen in the bundle.
 struct Sight {
-    /// The first 128 bits of the SHA-256 of the copy's bytes.
+    /// The first 128 bits of the copy's leaf hash ([`Item::hash`]).
     hash: [u8; 16],
     /// Who made its last signature (a signer code).
     signer: u16,
@@ -528,12 +622,12 @@ type Pair = (String, Pseudonym);
 #[derive(Default)]
 struct More {
     /// The first copy of every id.
-    copies: HashMap<ArtifactId, Sight>,
+    copies: HashMap<ArtifactId, Sight, DigestKeys>,
     /// Further copies with other bytes, per id.
     other_copies: HashMap<ArtifactId, OtherCopies>,
     /// The hashes of those further copies (constant-time repeat detection,
     /// however many copies an id has).
-    other_hashes: HashSet<(ArtifactId, [u8; 16])>,
+    other_hashes: HashSet<(ArtifactId, [u8; 16]), DigestKeys>,
     /// Trusted signers seen on copies, by key id: index into `signer_names`.
     signer_codes: HashMap<HeaderKid, u16>,
     signer_names: Vec<String>,
@@ -551,7 +645,7 @@ struct State<'t> {
     at: Time,
     report: Report,
     offers: HashMap<Digest, (Offer, u64)>,
-    grants: HashMap<ArtifactId, GrantRecord>,
+    grants: HashMap<ArtifactId, GrantRecord, DigestKeys>,
     grant_offsets: HashMap<ArtifactId, u64>,
     /// Grants that were present but failed their own checks (the smallest
     /// message when several copies failed).
@@ -561,13 +655,15 @@ struct State<'t> {
     withdrawals: Vec<WithdrawalCopy>,
     /// Withdrawals whose statistics were counted.
     seen: HashSet<ArtifactId>,
-    uses: HashMap<(ArtifactId, u64), u64>,
+    uses: HashMap<(ArtifactId, u64), u64, DigestKeys>,
     /// Withdrawals' positions in the transparency log, when auditing with
     /// one (the earliest authorised copy).
     withdrawal_log_index: HashMap<ArtifactId, u64>,
     more: More,
     /// Signatures checked and admitted so far (every decoded copy).
     sigs: SignatureCounts,
+    /// The log index of the item being evaluated ([`Item::log_index`]).
+    log_index: Option<u64>,
 }
 
 type WithdrawalCopy = (
@@ -642,7 +738,7 @@ impl<'t> State<'t> {
     /// checkpoint that does not contain it (see [`witnessed`]).
     fn witnessed_clock(&mut self, a: &Artifact, t: Time, offset: u64, controller: Option<String>) {
         let Some(l) = self.log else { return };
-        let (Some(w), Some(index)) = (&l.witnesses, l.index_of(a.as_bytes())) else {
+        let (Some(w), Some(index)) = (&l.witnesses, self.log_index) else {
             return;
         };
         if let Some((witnessed_at, size)) = w.backdated(index, t) {
@@ -668,7 +764,7 @@ impl<'t> State<'t> {
     /// Flags an artifact that is not in the transparency log.
     fn in_log(&mut self, a: &Artifact, offset: u64) {
         if let Some(l) = self.log {
-            if !l.contains(a.as_bytes()) {
+            if self.log_index.is_none() {
                 let msg = format!(
                     "{} is not in log {} (checkpoint of size {})",
                     a.label_str(),
@@ -738,13 +834,12 @@ impl<'t> State<'t> {
     /// already seen is counted, reported `duplicate_id` and not evaluated
     /// again (returns false); a copy with other bytes (other signatures)
     /// is recorded for `conflicting_copies` and evaluated on its own.
-    fn sight(&mut self, checked: &Checked, offset: u64) -> bool {
-        let a = match checked {
+    fn sight(&mut self, item: &Item) -> bool {
+        let (offset, hash) = (item.offset, item.hash);
+        let a = match &item.checked {
             Checked::Valid { artifact, .. } | Checked::Unverified { artifact, .. } => artifact,
             _ => return true,
         };
-        let mut hash = [0u8; 16];
-        hash.copy_from_slice(&crate::artifact::sha256(a.as_bytes())[..16]);
         let signer = self.signer_code(a);
         let id = a.id();
         let repeat = match self.more.copies.get(&id) {
@@ -865,18 +960,22 @@ impl<'t> State<'t> {
     /// Pass 1: offers, grants, refusals, withdrawals.
     /// Counts the signatures of a decoded item as checked or admitted
     /// (every copy, duplicates included), for the report's provenance.
-    fn count_signatures(&mut self, checked: &Checked) {
-        if let Checked::Valid { artifact, .. } | Checked::Unverified { artifact, .. } = checked {
-            self.sigs.add(signature_counts(artifact, self.log));
+    fn count_signatures(&mut self, item: &Item) {
+        if let Checked::Valid { artifact, .. } | Checked::Unverified { artifact, .. } =
+            &item.checked
+        {
+            self.sigs
+                .add(signature_counts(artifact, self.log, item.log_index));
         }
     }
 
-    fn context(&mut self, offset: u64, bytes: &[u8]) {
-        let checked = check(bytes, self.trust, self.log);
-        self.count_signatures(&checked);
-        if !self.sight(&checked, offset) {
+    fn context(&mut self, item: Item) {
+        self.count_signatures(&item);
+        if !self.sight(&item) {
             return;
         }
+        self.log_index = item.log_index;
+        let (offset, checked) = (item.offset, item.checked);
         let Some((a, signers)) = self.bad_item(offset, checked) else {
             return;
         };
@@ -911,7 +1010,7 @@ impl<'t> State<'t> {
                 if first {
                     self.future(&a, w.issued_at, offset, None);
                 }
-                let log_index = self.log.and_then(|l| l.index_of(a.as_bytes()));
+                let log_index = self.log_index;
                 self.withdrawals
                     .push((a.id(), w, signers, offset, log_index));
             }
@@ -1204,10 +1303,13 @@ impl<'t> State<'t> {
     }
 
     /// Pass 2: one decoded-and-verified receipt or value record.
-    fn usage(&mut self, offset: u64, checked: Checked) {
-        if !self.sight(&checked, offset) {
+    fn usage(&mut self, item: Item) {
+        self.count_signatures(&item);
+        if !self.sight(&item) {
             return;
         }
+        self.log_index = item.log_index;
+        let (offset, checked) = (item.offset, item.checked);
         let Some((a, signers)) = self.bad_item(offset, checked) else {
             return;
         };
@@ -1283,10 +1385,7 @@ impl<'t> State<'t> {
                     // the withdrawal was backdated, not the use late.
                     let backdated = match &d {
                         Denial::AfterWithdrawal { by_artifact, .. } => {
-                            match (
-                                self.log.and_then(|l| l.index_of(a.as_bytes())),
-                                self.withdrawal_log_index.get(by_artifact),
-                            ) {
+                            match (self.log_index, self.withdrawal_log_index.get(by_artifact)) {
                                 (Some(ri), Some(wi)) => ri < *wi,
                                 _ => false,
                             }
@@ -1515,15 +1614,16 @@ pub fn audit_source_with_status<R: Read, F: FnMut() -> io::Result<R>>(
             ..Report::default()
         },
         offers: HashMap::new(),
-        grants: HashMap::new(),
+        grants: HashMap::default(),
         grant_offsets: HashMap::new(),
         bad_grants: HashMap::new(),
         withdrawals: Vec::new(),
         seen: HashSet::new(),
-        uses: HashMap::new(),
+        uses: HashMap::default(),
         withdrawal_log_index: HashMap::new(),
         more: More::default(),
         sigs: SignatureCounts::default(),
+        log_index: None,
     };
     if let Some(l) = st.log {
         for p in &l.problems {
@@ -1538,79 +1638,96 @@ pub fn audit_source_with_status<R: Read, F: FnMut() -> io::Result<R>>(
             st.finding(FindingKind::NotWitnessed, None, None, None, 0, msg);
         }
     }
-    // Pass 1: the context artifacts.
+    // Pass 1: the context artifacts, checked in parallel batches and
+    // evaluated in the bundle's order.
     let mut r = SeqReader::new(open()?);
-    while let Some(item) = r.next_item()? {
-        if let Framed::Item { offset, bytes } = item {
-            if is_context(peek_kind(&bytes)) {
-                st.context(offset, &bytes);
-            }
-            if let Some(p) = progress {
-                p(offset + bytes.len() as u64, 1);
-            }
-        }
-    }
-    let first = r.finish()?;
-    st.link();
-    // Pass 2: receipts, value records and anything unreadable, in parallel batches.
-    let mut r = SeqReader::new(open()?);
-    let mut batch: Vec<(u64, Vec<u8>)> = Vec::with_capacity(BATCH);
-    let mut end = false;
-    while !end {
-        batch.clear();
-        let mut batch_bytes = 0usize;
-        while batch.len() < BATCH && batch_bytes < BATCH_BYTES {
-            match r.next_item()? {
-                None => {
-                    end = true;
-                    break;
-                }
-                Some(Framed::Item { offset, bytes }) => {
-                    st.report.items += 1;
-                    if !is_context(peek_kind(&bytes)) {
+    pipeline(
+        &mut st,
+        |_, batch| {
+            let mut batch_bytes = 0usize;
+            while batch.len() < BATCH && batch_bytes < BATCH_BYTES {
+                let Some(item) = r.next_item()? else {
+                    return Ok(false);
+                };
+                if let Framed::Item { offset, bytes } = item {
+                    if let Some(p) = progress {
+                        p(offset + bytes.len() as u64, 1);
+                    }
+                    if is_context(peek_kind(&bytes)) {
                         batch_bytes += bytes.len();
                         batch.push((offset, bytes));
                     }
                 }
-                Some(Framed::Oversize { offset, len }) => {
-                    st.report.items += 1;
-                    st.report.unreadable += 1;
-                    st.finding(
-                        FindingKind::Malformed,
-                        None,
-                        None,
-                        None,
-                        offset,
-                        format!(
-                            "item at byte {offset}: {len} bytes, over the {}-byte artifact limit (skipped; the rest of the bundle was read)",
-                            crate::artifact::MAX_ARTIFACT_SIZE
-                        ),
-                    );
-                }
-                Some(Framed::NotCbor(e)) => {
-                    st.report.unreadable += 1;
-                    st.finding(
-                        FindingKind::Malformed,
-                        None,
-                        None,
-                        None,
-                        e.item_offset,
-                        format!(
-                            "bundle unreadable at byte {}: {}; the bytes from byte {} on are not a CBOR sequence and were not audited",
-                            e.offset, e.kind, e.item_offset
-                        ),
-                    );
+            }
+            Ok(true)
+        },
+        trust,
+        log,
+        State::context,
+    )?;
+    let first = r.finish()?;
+    st.link();
+    // Pass 2: receipts, value records and anything unreadable, checked in
+    // parallel batches while the next batch is read and the last one evaluated.
+    let mut r = SeqReader::new(open()?);
+    pipeline(
+        &mut st,
+        |st, batch| {
+            let mut batch_bytes = 0usize;
+            let mut more = true;
+            while batch.len() < BATCH && batch_bytes < BATCH_BYTES {
+                match r.next_item()? {
+                    None => {
+                        more = false;
+                        break;
+                    }
+                    Some(Framed::Item { offset, bytes }) => {
+                        st.report.items += 1;
+                        if !is_context(peek_kind(&bytes)) {
+                            batch_bytes += bytes.len();
+                            batch.push((offset, bytes));
+                        }
+                    }
+                    Some(Framed::Oversize { offset, len }) => {
+                        st.report.items += 1;
+                        st.report.unreadable += 1;
+                        st.finding(
+                            FindingKind::Malformed,
+                            None,
+                            None,
+                            None,
+                            offset,
+                            format!(
+                                "item at byte {offset}: {len} bytes, over the {}-byte artifact limit (skipped; the rest of the bundle was read)",
+                                crate::artifact::MAX_ARTIFACT_SIZE
+                            ),
+                        );
+                    }
+                    Some(Framed::NotCbor(e)) => {
+                        st.report.unreadable += 1;
+                        st.finding(
+                            FindingKind::Malformed,
+                            None,
+                            None,
+                            None,
+                            e.item_offset,
+                            format!(
+                                "bundle unreadable at byte {}: {}; the bytes from byte {} on are not a CBOR sequence and were not audited",
+                                e.offset, e.kind, e.item_offset
+                            ),
+                        );
+                    }
                 }
             }
-        }
-        for (offset, checked) in check_batch(&batch, trust, st.log) {
-            st.count_signatures(&checked);
-            st.usage(offset, checked);
-        }
-        if let Some(p) = progress {
-            p(r.offset(), 2);
-        }
-    }
+            if let Some(p) = progress {
+                p(r.offset(), 2);
+            }
+            Ok(more)
+        },
+        trust,
+        log,
+        State::usage,
+    )?;
     let second = r.finish()?;
     if first != second {
         return Err(AuditError::BundleChanged {
@@ -1639,10 +1756,10 @@ pub fn audit_source_with_status<R: Read, F: FnMut() -> io::Result<R>>(
 /// How an artifact's signatures are accepted: checked, or admitted
 /// because its exact bytes are in a log trusted for admission (the same
 /// condition as in `check`).
-fn signature_counts(a: &Artifact, log: Option<&LogView>) -> SignatureCounts {
+fn signature_counts(a: &Artifact, log: Option<&LogView>, index: Option<u64>) -> SignatureCounts {
     let n = a.signatures().len() as u64;
     match log {
-        Some(l) if l.trust_admission && l.contains(a.as_bytes()) => SignatureCounts {
+        Some(l) if l.trust_admission && index.is_some() => SignatureCounts {
             checked: 0,
             admitted: n,
         },
@@ -1653,29 +1770,92 @@ fn signature_counts(a: &Artifact, log: Option<&LogView>) -> SignatureCounts {
     }
 }
 
-#[cfg(feature = "parallel")]
-fn check_batch(
-    batch: &[(u64, Vec<u8>)],
-    trust: &TrustSet,
-    log: Option<&LogView>,
-) -> Vec<(u64, Checked)> {
-    use rayon::prelude::*;
+/// Items read for one parallel batch: (offset, bytes).
+type Batch = Vec<(u64, Vec<u8>)>;
+
+fn check_batch(batch: &Batch, trust: &TrustSet, log: Option<&LogView>) -> Vec<Item> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        batch
+            .par_iter()
+            .map(|(o, b)| check(*o, b, trust, log))
+            .collect()
+    }
+    #[cfg(not(feature = "parallel"))]
     batch
-        .par_iter()
-        .map(|(o, b)| (*o, check(b, trust, log)))
+        .iter()
+        .map(|(o, b)| check(*o, b, trust, log))
         .collect()
 }
 
-#[cfg(not(feature = "parallel"))]
-fn check_batch(
-    batch: &[(u64, Vec<u8>)],
+/// Runs one pass: `fill` reads the next batch (on this thread; false once
+/// the input is exhausted), the batch is decoded and checked on all cores
+/// ([`check`]), and `eval` evaluates its items one by one in the bundle's
+/// order (on this thread). With the `parallel` feature the three overlap:
+/// batch k is checked while batch k + 1 is read and batch k − 1 evaluated,
+/// so no core waits for the serial parts.
+fn pipeline<'t>(
+    st: &mut State<'t>,
+    mut fill: impl FnMut(&mut State<'t>, &mut Batch) -> io::Result<bool>,
     trust: &TrustSet,
     log: Option<&LogView>,
-) -> Vec<(u64, Checked)> {
-    batch
-        .iter()
-        .map(|(o, b)| (*o, check(b, trust, log)))
-        .collect()
+    eval: fn(&mut State<'t>, Item),
+) -> io::Result<()> {
+    #[cfg(feature = "parallel")]
+    {
+        use std::sync::mpsc::sync_channel;
+        let (to_check, batches) = sync_channel::<Batch>(1);
+        let (to_eval, checked) = sync_channel::<Vec<Item>>(1);
+        std::thread::scope(|s| {
+            // Owned here, so that leaving early (a read error) closes both
+            // channels and the checking thread ends before the scope joins it.
+            let (to_check, checked) = (to_check, checked);
+            s.spawn(move || {
+                for batch in batches {
+                    if to_eval.send(check_batch(&batch, trust, log)).is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut in_flight = 0usize;
+            let mut more = true;
+            while more || in_flight > 0 {
+                if more {
+                    let mut batch = Vec::with_capacity(BATCH);
+                    more = fill(st, &mut batch)?;
+                    if !batch.is_empty() {
+                        if to_check.send(batch).is_err() {
+                            break;
+                        }
+                        in_flight += 1;
+                    }
+                }
+                // Keep one batch in the workers while evaluating the last.
+                if in_flight > 1 || (!more && in_flight > 0) {
+                    let Ok(items) = checked.recv() else { break };
+                    in_flight -= 1;
+                    for item in items {
+                        eval(st, item);
+                    }
+                }
+            }
+            drop(to_check);
+            Ok(())
+        })
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        let mut more = true;
+        while more {
+            let mut batch = Vec::with_capacity(BATCH);
+            more = fill(st, &mut batch)?;
+            for item in check_batch(&batch, trust, log) {
+                eval(st, item);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Audits a bundle held in memory.

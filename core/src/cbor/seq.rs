@@ -234,7 +234,8 @@ impl<R: Read> SeqReader<R> {
                 Ok(Some(if self.collecting {
                     Framed::Item {
                         offset: start,
-                        bytes: std::mem::take(&mut self.item),
+                        // The next item is likely as long: one allocation, not a doubling series.
+                        bytes: std::mem::replace(&mut self.item, Vec::with_capacity(len as usize)),
                     }
                 } else {
                     Framed::Oversize { offset: start, len }
