@@ -613,6 +613,10 @@ fun main(args: Array<String>) {
         "asyncSignerFailures" to ::asyncSignerFailures,
         "prepareAndCompleteByHand" to ::prepareAndCompleteByHand,
         "appLifecycle" to ::appLifecycle,
+        // MistakeTests.kt (issue 12 item 2).
+        "instantsInTheWrongUnitAreRefused" to ::instantsInTheWrongUnitAreRefused,
+        "countersignRefusesAnotherOffer" to ::countersignRefusesAnotherOffer,
+        "receiptsAreCheckedAgainstTheirGrant" to ::receiptsAreCheckedAgainstTheirGrant,
     )
     var passed = 0
     var failed = 0
