@@ -565,6 +565,9 @@ fun main(args: Array<String>) {
         "asyncSignerFailures" to ::asyncSignerFailures,
         "prepareAndCompleteByHand" to ::prepareAndCompleteByHand,
         "appLifecycle" to ::appLifecycle,
+        // WitnessTests.kt (issue 14).
+        "walletChecksWitnessedLogs" to ::walletChecksWitnessedLogs,
+        "proofsThatTravel" to ::proofsThatTravel,
     )
     var passed = 0
     var failed = 0

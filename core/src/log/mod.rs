@@ -71,6 +71,7 @@ pub mod note;
 pub mod policy;
 mod proof;
 pub mod receipt;
+mod status_entry;
 mod store;
 pub mod tiles;
 pub mod witness;
@@ -133,6 +134,10 @@ pub enum LogError {
     /// The artifact did not verify against the log's trust set.
     #[error("artifact rejected: {0}")]
     Verify(#[from] VerifyError),
+    /// The Status List Token did not verify against the log's trust set
+    /// ([`TileLog::append_status_list`]).
+    #[error("status list token rejected: {0}")]
+    StatusList(#[from] crate::status::StatusError),
     /// The entry is already in the log.
     #[error("already in the log at index {index}")]
     Duplicate {
