@@ -89,6 +89,7 @@ pub use note::{
 };
 pub use policy::{Policy, PolicyError, PolicyLog, PolicyWitness, WitnessedCheckpoint};
 pub use proof::{ConsistencyProof, InclusionProof, MAX_PROOF_ENCODING};
+pub use status_entry::check_status_list;
 pub use store::{
     HistoryProblem, HistoryProblemKind, HistoryReport, TileLog, ARCHIVE_DIR, CHECKPOINT_FILE,
     LOCK_FILE, VKEY_FILE,

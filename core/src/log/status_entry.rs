@@ -44,24 +44,31 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
+/// Checks that `token` is a Status List Token signed by a key in `trust`
+/// with role `controller` (found by the token's `kid`;
+/// [`StatusListToken::verify_trusted`]): what [`TileLog::append_status_list`]
+/// checks before appending. Returns the token's claims.
+pub fn check_status_list(token: &[u8], trust: &TrustSet) -> Result<StatusListToken, LogError> {
+    let decoded = StatusListToken::decode(token)?;
+    let party = decoded
+        .kid
+        .as_deref()
+        .and_then(KeyId::from_slice)
+        .and_then(|k| trust.get(&k))
+        .filter(|t| t.role == Role::Controller)
+        .map(|t| t.party.clone())
+        .ok_or_else(|| StatusError::UntrustedKey(decoded.token.subject.clone()))?;
+    Ok(StatusListToken::verify_trusted(token, trust, &party)?)
+}
+
 impl TileLog {
     /// Appends a controller's Status List Token (its exact bytes) after
     /// checking that a key in `trust` with role `controller` signed it
-    /// ([`StatusListToken::verify_trusted`], the signer found by the
-    /// token's `kid`), and that it is not already in the log. Returns its
-    /// leaf index. Nothing is written until [`TileLog::commit`] or
-    /// [`TileLog::publish`].
+    /// ([`check_status_list`]), and that it is not already in the log.
+    /// Returns its leaf index. Nothing is written until
+    /// [`TileLog::commit`] or [`TileLog::publish`].
     pub fn append_status_list(&mut self, token: &[u8], trust: &TrustSet) -> Result<u64, LogError> {
-        let decoded = StatusListToken::decode(token)?;
-        let party = decoded
-            .kid
-            .as_deref()
-            .and_then(KeyId::from_slice)
-            .and_then(|k| trust.get(&k))
-            .filter(|t| t.role == Role::Controller)
-            .map(|t| t.party.clone())
-            .ok_or_else(|| StatusError::UntrustedKey(decoded.token.subject.clone()))?;
-        StatusListToken::verify_trusted(token, trust, &party)?;
+        check_status_list(token, trust)?;
         let index = self.append_entry(token)?;
         self.status_lists.push((index, token.to_vec()));
         Ok(index)
