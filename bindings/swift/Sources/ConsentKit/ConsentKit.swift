@@ -3288,16 +3288,6 @@ public protocol WalletProtocol: AnyObject, Sendable {
     func checkLogs()  -> [LogCheck]
     
     /**
-     * Checks the wallet's checkpoints and inclusion proofs against a
-     * witness policy (C2SP tlog-policy text), for each log it names:
-     * checkpoints count only with the policy's quorum of cosignatures; an
-     * artifact is proven only in a witnessed checkpoint; one dated more
-     * than `tolerance` seconds before the earliest cosignature of a
-     * witnessed checkpoint that does not contain it is backdated.
-     */
-    func checkLogsWitnessed(policy: String, tolerance: UInt64) throws  -> [WitnessedLogCheck]
-    
-    /**
      * The checkpoint notes recorded.
      */
     func checkpoints()  -> [String]
@@ -3397,13 +3387,6 @@ public protocol WalletProtocol: AnyObject, Sendable {
      * wallet's artifacts (by id) against the log keys the wallet trusts.
      */
     func verifyCoseReceipt(artifact: String, receipt: Data) throws  -> ReceiptCheck
-    
-    /**
-     * Checks a C2SP `tlog-proof@v1` of one of the wallet's artifacts (by
-     * id) against the log keys the wallet trusts (role `log`): its
-     * checkpoint's signature, and the proof from the artifact to its root.
-     */
-    func verifyTlogProof(artifact: String, proof: String) throws  -> ReceiptCheck
     
     /**
      * The wallet format version of its header (1: written before wallets
@@ -3863,25 +3846,6 @@ open func checkLogs() -> [LogCheck]  {
 }
     
     /**
-     * Checks the wallet's checkpoints and inclusion proofs against a
-     * witness policy (C2SP tlog-policy text), for each log it names:
-     * checkpoints count only with the policy's quorum of cosignatures; an
-     * artifact is proven only in a witnessed checkpoint; one dated more
-     * than `tolerance` seconds before the earliest cosignature of a
-     * witnessed checkpoint that does not contain it is backdated.
-     */
-open func checkLogsWitnessed(policy: String, tolerance: UInt64)throws  -> [WitnessedLogCheck]  {
-    return try  FfiConverterSequenceTypeWitnessedLogCheck.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
-        uniffiCallStatus in
-    uniffi_consentkit_ffi_fn_method_wallet_check_logs_witnessed(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(policy),
-        FfiConverterUInt64.lower(tolerance),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * The checkpoint notes recorded.
      */
 open func checkpoints() -> [String]  {
@@ -4120,22 +4084,6 @@ open func verifyCoseReceipt(artifact: String, receipt: Data)throws  -> ReceiptCh
             self.uniffiCloneHandle(),
         FfiConverterString.lower(artifact),
         FfiConverterData.lower(receipt),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Checks a C2SP `tlog-proof@v1` of one of the wallet's artifacts (by
-     * id) against the log keys the wallet trusts (role `log`): its
-     * checkpoint's signature, and the proof from the artifact to its root.
-     */
-open func verifyTlogProof(artifact: String, proof: String)throws  -> ReceiptCheck  {
-    return try  FfiConverterTypeReceiptCheck_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
-        uniffiCallStatus in
-    uniffi_consentkit_ffi_fn_method_wallet_verify_tlog_proof(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(artifact),
-        FfiConverterString.lower(proof),uniffiCallStatus
     )
 })
 }
@@ -9199,133 +9147,6 @@ public func FfiConverterTypeWalletSummary_lower(_ value: WalletSummary) -> RustB
 
 
 /**
- * What one witnessed log proves to the wallet (`checkLogsWitnessed`).
- */
-public struct WitnessedLogCheck: Equatable, Hashable {
-    /**
-     * The log's origin.
-     */
-    public let origin: String
-    /**
-     * Tree sizes of the wallet's checkpoints of this log that carry the
-     * policy's quorum (the only ones accepted).
-     */
-    public let witnessed: [UInt64]
-    /**
-     * Tree sizes of the wallet's checkpoints of this log without the
-     * quorum (not accepted).
-     */
-    public let notWitnessed: [UInt64]
-    /**
-     * The policy names of the witnesses whose cosignatures count towards
-     * a witnessed checkpoint's quorum.
-     */
-    public let cosignedBy: [String]
-    /**
-     * The wallet's artifacts (ids) proven in a witnessed checkpoint.
-     */
-    public let proven: [String]
-    /**
-     * Artifacts (ids) dated more than the tolerance before a witnessed
-     * checkpoint that does not contain them (backdated).
-     */
-    public let backdated: [String]
-    /**
-     * What failed, in words.
-     */
-    public let problems: [String]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The log's origin.
-         */origin: String, 
-        /**
-         * Tree sizes of the wallet's checkpoints of this log that carry the
-         * policy's quorum (the only ones accepted).
-         */witnessed: [UInt64], 
-        /**
-         * Tree sizes of the wallet's checkpoints of this log without the
-         * quorum (not accepted).
-         */notWitnessed: [UInt64], 
-        /**
-         * The policy names of the witnesses whose cosignatures count towards
-         * a witnessed checkpoint's quorum.
-         */cosignedBy: [String], 
-        /**
-         * The wallet's artifacts (ids) proven in a witnessed checkpoint.
-         */proven: [String], 
-        /**
-         * Artifacts (ids) dated more than the tolerance before a witnessed
-         * checkpoint that does not contain them (backdated).
-         */backdated: [String], 
-        /**
-         * What failed, in words.
-         */problems: [String]) {
-        self.origin = origin
-        self.witnessed = witnessed
-        self.notWitnessed = notWitnessed
-        self.cosignedBy = cosignedBy
-        self.proven = proven
-        self.backdated = backdated
-        self.problems = problems
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension WitnessedLogCheck: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeWitnessedLogCheck: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WitnessedLogCheck {
-        return
-            try WitnessedLogCheck(
-                origin: FfiConverterString.read(from: &buf), 
-                witnessed: FfiConverterSequenceUInt64.read(from: &buf), 
-                notWitnessed: FfiConverterSequenceUInt64.read(from: &buf), 
-                cosignedBy: FfiConverterSequenceString.read(from: &buf), 
-                proven: FfiConverterSequenceString.read(from: &buf), 
-                backdated: FfiConverterSequenceString.read(from: &buf), 
-                problems: FfiConverterSequenceString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: WitnessedLogCheck, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.origin, into: &buf)
-        FfiConverterSequenceUInt64.write(value.witnessed, into: &buf)
-        FfiConverterSequenceUInt64.write(value.notWitnessed, into: &buf)
-        FfiConverterSequenceString.write(value.cosignedBy, into: &buf)
-        FfiConverterSequenceString.write(value.proven, into: &buf)
-        FfiConverterSequenceString.write(value.backdated, into: &buf)
-        FfiConverterSequenceString.write(value.problems, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWitnessedLogCheck_lift(_ buf: RustBuffer) throws -> WitnessedLogCheck {
-    return try FfiConverterTypeWitnessedLogCheck.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWitnessedLogCheck_lower(_ value: WitnessedLogCheck) -> RustBuffer {
-    return FfiConverterTypeWitnessedLogCheck.lower(value)
-}
-
-
-/**
  * A signature algorithm.
  */
 
@@ -11790,31 +11611,6 @@ fileprivate struct FfiConverterSequenceTypeWalletProblem: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeWitnessedLogCheck: FfiConverterRustBuffer {
-    typealias SwiftType = [WitnessedLogCheck]
-
-    public static func write(_ value: [WitnessedLogCheck], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeWitnessedLogCheck.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [WitnessedLogCheck] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [WitnessedLogCheck]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeWitnessedLogCheck.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterDictionaryStringTypeInAppValue: FfiConverterRustBuffer {
     public static func write(_ value: [String: InAppValue], into buf: inout [UInt8]) {
         let len = Int32(value.count)
@@ -12470,9 +12266,6 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_check_logs() != 369) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_check_logs_witnessed() != 55877) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_consentkit_ffi_checksum_method_wallet_checkpoints() != 57805) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -12525,9 +12318,6 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_verify_cose_receipt() != 28900) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_verify_tlog_proof() != 4115) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_version() != 20656) {
