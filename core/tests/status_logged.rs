@@ -6,7 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use consentkit::audit::{
     audit_source_with_status, to_sequence, AuditOptions, FindingKind, LogView, Report,
@@ -72,7 +72,7 @@ enum Entry<'a> {
     Token(&'a [u8]),
 }
 
-fn log_with(w: &World, dir: &PathBuf, entries: &[Entry<'_>]) {
+fn log_with(w: &World, dir: &Path, entries: &[Entry<'_>]) {
     let mut log = TileLog::create(dir, ORIGIN, &w.log_key).unwrap();
     for e in entries {
         match e {
@@ -83,7 +83,7 @@ fn log_with(w: &World, dir: &PathBuf, entries: &[Entry<'_>]) {
     log.publish(&w.log_key).unwrap();
 }
 
-fn audit(w: &World, order: &[usize], dir: &PathBuf, tokens: &[Vec<u8>]) -> Report {
+fn audit(w: &World, order: &[usize], dir: &Path, tokens: &[Vec<u8>]) -> Report {
     let bundle = to_sequence(order.iter().map(|&i| &w.arts[i]));
     let view = LogView::open(dir, &w.trust, &[], true).unwrap();
     audit_source_with_status(
