@@ -289,6 +289,43 @@ impl Wallet {
         })
     }
 
+    /// Checks a C2SP `tlog-proof@v1` of one of the wallet's artifacts (by
+    /// id) against the log keys the wallet trusts (role `log`): its
+    /// checkpoint's signature, and the proof from the artifact to its root.
+    pub fn verify_tlog_proof(&self, artifact: String, proof: String) -> Result<ReceiptCheck> {
+        let id = artifact_id(&artifact)?;
+        let c = self.get().verify_tlog_proof(id, &proof)?;
+        Ok(ReceiptCheck {
+            tree_size: c.tree_size,
+            leaf_index: c.leaf_index,
+            root: hex::encode(c.root),
+        })
+    }
+
+    /// Checks the wallet's checkpoints and inclusion proofs against a
+    /// witness policy (C2SP tlog-policy text), for each log it names:
+    /// checkpoints count only with the policy's quorum of cosignatures; an
+    /// artifact is proven only in a witnessed checkpoint; one dated more
+    /// than `tolerance` seconds before the earliest cosignature of a
+    /// witnessed checkpoint that does not contain it is backdated.
+    pub fn check_logs_witnessed(
+        &self,
+        policy: String,
+        tolerance: u64,
+    ) -> Result<Vec<WitnessedLogCheck>> {
+        let policy = consentkit::log::Policy::parse(policy.as_bytes()).map_err(|e| {
+            ConsentKitError::InvalidInput {
+                reason: format!("witness policy: {e}"),
+            }
+        })?;
+        Ok(self
+            .get()
+            .check_logs_witnessed(&policy, tolerance)
+            .into_iter()
+            .map(WitnessedLogCheck::from)
+            .collect())
+    }
+
     /// Every artifact, in the order received.
     pub fn artifacts(&self) -> Vec<ArtifactInfo> {
         self.get().artifacts().iter().map(Into::into).collect()
@@ -421,4 +458,41 @@ pub struct ReceiptCheck {
     pub leaf_index: u64,
     /// The Merkle tree root the log signed (hex).
     pub root: String,
+}
+
+/// What one witnessed log proves to the wallet (`checkLogsWitnessed`).
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct WitnessedLogCheck {
+    /// The log's origin.
+    pub origin: String,
+    /// Tree sizes of the wallet's checkpoints of this log that carry the
+    /// policy's quorum (the only ones accepted).
+    pub witnessed: Vec<u64>,
+    /// Tree sizes of the wallet's checkpoints of this log without the
+    /// quorum (not accepted).
+    pub not_witnessed: Vec<u64>,
+    /// The policy names of the witnesses whose cosignatures count towards
+    /// a witnessed checkpoint's quorum.
+    pub cosigned_by: Vec<String>,
+    /// The wallet's artifacts (ids) proven in a witnessed checkpoint.
+    pub proven: Vec<String>,
+    /// Artifacts (ids) dated more than the tolerance before a witnessed
+    /// checkpoint that does not contain them (backdated).
+    pub backdated: Vec<String>,
+    /// What failed, in words.
+    pub problems: Vec<String>,
+}
+
+impl From<ck_wallet::WitnessedLogCheck> for WitnessedLogCheck {
+    fn from(c: ck_wallet::WitnessedLogCheck) -> Self {
+        WitnessedLogCheck {
+            origin: c.origin,
+            witnessed: c.witnessed,
+            not_witnessed: c.not_witnessed,
+            cosigned_by: c.cosigned_by,
+            proven: c.proven.iter().map(ToString::to_string).collect(),
+            backdated: c.backdated.iter().map(ToString::to_string).collect(),
+            problems: c.problems,
+        }
+    }
 }

@@ -266,6 +266,10 @@ pub struct World {
     /// Each controller's Status List Token at the end of the simulation
     /// (IETF Token Status List, CWT form): (controller, token bytes).
     pub status_lists: Vec<(String, Vec<u8>)>,
+    /// Every Status List Token the controllers log (one per controller per
+    /// week, and the final one above), with its `iat`, in time order: the
+    /// transparency log takes each in at its time.
+    pub logged_status_lists: Vec<(u64, Vec<u8>)>,
 }
 
 /// Entries in each controller's demo status list (1 bit each: 2 KiB raw).
@@ -552,17 +556,41 @@ pub fn simulate(args: &DemoArgs) -> Result<World, CliError> {
     }
     // Each controller publishes its list at the end, with decoys.
     let mut status_lists = Vec::new();
-    for (s, r) in svcs.iter().zip(registries.iter_mut()) {
+    // ... and one list per week (epoch), each logged at its time: the list
+    // as it stood then (grants withdrawn later still VALID).
+    let mut logged_status_lists = Vec::new();
+    for (si, (s, r)) in svcs.iter().zip(registries.iter_mut()).enumerate() {
         r.add_decoys_with(STATUS_DECOYS, &mut || status_rng.next_u64())
             .map_err(|e| CliError(e.to_string()))?;
+        let mut week = START + 7 * DAY;
+        while week < end {
+            let mut then = r.clone();
+            for g in grants.iter().filter(|g| g.service == si) {
+                if let (Some(w), Some(st)) = (g.withdrawn_at, &g.grant.status) {
+                    if w >= week {
+                        then.set(st.idx, Status::Valid)
+                            .map_err(|e| CliError(e.to_string()))?;
+                    }
+                }
+            }
+            let token = then
+                .token(week, STATUS_TTL, Some(week + 8 * DAY))
+                .sign(&s.key)
+                .map_err(|e| CliError(e.to_string()))?;
+            logged_status_lists.push((week, token));
+            week += 7 * DAY;
+        }
         let token = r
             .token(end, STATUS_TTL, Some(end + DAY))
             .sign(&s.key)
             .map_err(|e| CliError(e.to_string()))?;
+        logged_status_lists.push((end, token.clone()));
         status_lists.push((s.controller.to_owned(), token));
     }
+    logged_status_lists.sort_by_key(|(t, _)| *t);
     let mut world = World {
         status_lists,
+        logged_status_lists,
         artifacts: arts,
         trust,
         expected: Vec::new(),
@@ -797,7 +825,8 @@ fn inject(
 /// Writes the transparency log (C2SP tiles and checkpoints) in `dir/log`:
 /// every artifact the log admits (valid signatures, once each), with a
 /// checkpoint published at the end of every simulated week and cosigned by
-/// the demo's witness (see [`DemoWitness`]) at that simulated time.
+/// the demo's witness (see [`DemoWitness`]) at that simulated time; and
+/// each controller's Status List Token of every week at its `iat`.
 fn write_log(dir: &Path, w: &World) -> Result<TileLog, CliError> {
     let ldir = dir.join("log");
     let _ = std::fs::remove_dir_all(&ldir);
@@ -806,17 +835,25 @@ fn write_log(dir: &Path, w: &World) -> Result<TileLog, CliError> {
     let mut tlog = TileLog::create(&ldir, LOG_ORIGIN, &key).map_err(err)?;
     let mut witness = DemoWitness::open(dir, &key, &tlog)?;
     let mut next = START + 7 * DAY;
+    let mut lists = w.logged_status_lists.iter().peekable();
     for (t, a) in &w.artifacts {
         while *t >= next {
             tlog.publish(&key).map_err(err)?;
             witness.cosign(&mut tlog, next)?;
             next += 7 * DAY;
         }
+        // The controllers' status lists go in at their time.
+        while let Some((_, token)) = lists.next_if(|(iat, _)| iat <= t) {
+            tlog.append_status_list(token, &w.trust).map_err(err)?;
+        }
         match tlog.append_artifact(a, &w.trust) {
             // The log admits only valid artifacts, once: forged and duplicated ones stay out.
             Ok(_) | Err(LogError::Verify(_)) | Err(LogError::Duplicate { .. }) => {}
             Err(e) => return Err(err(e)),
         }
+    }
+    for (_, token) in lists {
+        tlog.append_status_list(token, &w.trust).map_err(err)?;
     }
     tlog.publish(&key).map_err(err)?;
     // The last checkpoint is cosigned when the simulation ends: at its last

@@ -36,8 +36,14 @@ pub enum LogCmd {
         /// The log directory.
         logdir: PathBuf,
         /// Artifact or bundle files (CBOR sequences of artifacts).
-        #[arg(required = true)]
+        #[arg(required_unless_present = "status_lists")]
         files: Vec<PathBuf>,
+        /// A controller's Status List Token (CWT) to log after the
+        /// artifacts: it must be signed by a key with role `controller` in
+        /// the trust file. Repeatable. An audit with `--log` holds every
+        /// logged list against the withdrawals.
+        #[arg(long = "status-list")]
+        status_lists: Vec<PathBuf>,
         /// The trust file (a COSE_KeySet with roles) artifacts must verify against.
         #[arg(long)]
         trust: PathBuf,
@@ -122,7 +128,8 @@ pub fn run(cmd: &LogCmd) -> Result<ExitCode, CliError> {
             trust,
             key,
             origin,
-        } => append(logdir, files, trust, key, origin.as_deref()),
+            status_lists,
+        } => append(logdir, files, status_lists, trust, key, origin.as_deref()),
         LogCmd::Checkpoint { logdir } => checkpoint(logdir),
         LogCmd::Prove {
             logdir,
@@ -174,6 +181,7 @@ fn read_artifacts(files: &[PathBuf]) -> Result<Vec<(String, Artifact)>, CliError
 fn append(
     logdir: &Path,
     files: &[PathBuf],
+    status_lists: &[PathBuf],
     trust: &Path,
     key: &Path,
     origin: Option<&str>,
@@ -198,8 +206,21 @@ fn append(
             rejected += 1;
         }
     }
+    let mut tokens = Vec::new();
+    for f in status_lists {
+        let bytes = read(f)?;
+        match consentkit::log::check_status_list(&bytes, &trust) {
+            Ok(t) => tokens.push((f, t.subject, bytes)),
+            Err(e) => {
+                eprintln!("rejected {}: {e}", f.display());
+                rejected += 1;
+            }
+        }
+    }
     if rejected > 0 {
-        eprintln!("consentkit: {rejected} artifact(s) rejected; nothing appended");
+        eprintln!(
+            "consentkit: {rejected} artifact(s) or status list(s) rejected; nothing appended"
+        );
         return Ok(ExitCode::from(1));
     }
 
@@ -242,6 +263,22 @@ fn append(
                 );
             }
             Err(e) => return Err(CliError(format!("{at}: {e}"))),
+        }
+    }
+    for (f, subject, bytes) in &tokens {
+        match log.append_status_list(bytes, &trust) {
+            Ok(index) => {
+                appended += 1;
+                println!("appended status list {subject} at index {index}");
+            }
+            Err(LogError::Duplicate { index }) => {
+                skipped += 1;
+                eprintln!(
+                    "skipped {}: already in the log at index {index}",
+                    f.display()
+                );
+            }
+            Err(e) => return Err(CliError(format!("{}: {e}", f.display()))),
         }
     }
     let cp = log.publish(&key).map_err(|e| log_err(logdir, e))?;

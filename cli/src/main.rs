@@ -171,7 +171,9 @@ enum Cmd {
         witness_tolerance: Option<u64>,
         /// A controller's Status List Token (IETF Token Status List, CWT):
         /// a list still VALID for a grant withdrawn more than its `ttl` before
-        /// the list was issued is a `stale_status` finding. Repeatable.
+        /// the list was issued is a `stale_status` finding. Repeatable. With
+        /// --log, the lists logged in it are held the same way (a list both
+        /// given and logged counts once).
         #[arg(long = "status-list")]
         status_lists: Vec<PathBuf>,
     },

@@ -332,6 +332,14 @@ fn wallet_exports_a_tlog_proof_and_checks_cose_receipts() {
     w.add_inclusion_proof(grant.id(), &proof).unwrap();
     let text = w.export_tlog_proof(grant.id()).unwrap();
     verify_tlog_proof(&text, grant.as_bytes(), log.verifier()).unwrap();
+    // The wallet checks it too (Wallet::verify_tlog_proof), and refuses a
+    // bent one and one for another artifact.
+    let c = w.verify_tlog_proof(grant.id(), &text).unwrap();
+    assert_eq!((c.leaf_index, c.tree_size), (1, 2));
+    assert_eq!(c.root, log.root_at(2).unwrap());
+    let bent = text.replacen("index 1", "index 0", 1);
+    assert!(w.verify_tlog_proof(grant.id(), &bent).is_err());
+    assert!(w.verify_tlog_proof(offer.id(), &text).is_err());
     // A COSE receipt from the log checks in the wallet; one for the offer does not fit the grant.
     let r = cose_receipt(
         grant.as_bytes(),

@@ -92,7 +92,7 @@ fn status_named(s: &str) -> Result<ck_status::Status, CkError> {
 }
 
 /// A count or index from a JavaScript number: a whole number 0 to 2^53-1.
-fn uint(v: f64, what: &str) -> Result<u64, CkError> {
+pub(crate) fn uint(v: f64, what: &str) -> Result<u64, CkError> {
     const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
     if (0.0..=MAX_SAFE).contains(&v) && v.fract() == 0.0 {
         Ok(v as u64)

@@ -45,7 +45,31 @@ extern "C" {
     /// `LogCheck[]`.
     #[wasm_bindgen(typescript_type = "LogCheck[]")]
     pub type LogCheckList;
+    /// `WitnessedLogCheck[]`.
+    #[wasm_bindgen(typescript_type = "WitnessedLogCheck[]")]
+    pub type WitnessedLogCheckList;
 }
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_WITNESSED: &str = r#"
+/** What one witnessed log proves to the wallet (`Wallet.checkLogsWitnessed`). */
+export interface WitnessedLogCheck {
+  /** The log's origin. */
+  origin: string;
+  /** Tree sizes of the wallet's checkpoints of this log that carry the policy's quorum (the only ones accepted). */
+  witnessed: number[];
+  /** Tree sizes of the wallet's checkpoints of this log without the quorum (not accepted). */
+  not_witnessed: number[];
+  /** The policy names of the witnesses whose cosignatures count towards a witnessed checkpoint's quorum. */
+  cosigned_by: string[];
+  /** The wallet's artifacts (ids) proven in a witnessed checkpoint. */
+  proven: string[];
+  /** Artifacts (ids) dated more than the tolerance before a witnessed checkpoint that does not contain them (backdated). */
+  backdated: string[];
+  /** What failed, in words. */
+  problems: string[];
+}
+"#;
 
 /// The person's choice: omitted (`null`, `undefined`) accepts the whole offer.
 fn choice(v: &JsValue) -> Result<Choice, CkError> {
@@ -367,6 +391,24 @@ impl JsWallet {
         }))
     }
 
+    /// Checks a C2SP `tlog-proof@v1` of one of the wallet's artifacts (by
+    /// id) against the log keys the wallet trusts. Returns
+    /// `{ tree_size, leaf_index, root }` (root in hex).
+    #[wasm_bindgen(js_name = verifyTlogProof)]
+    pub fn verify_tlog_proof(
+        &self,
+        #[wasm_bindgen(js_name = artifactId)] artifact_id_hex: &str,
+        proof: &str,
+    ) -> Result<crate::status::ReceiptCheckJs, CkError> {
+        let id = artifact_id(artifact_id_hex, "artifact id")?;
+        let c = self.inner.verify_tlog_proof(id, proof)?;
+        crate::convert::to_js_as(&serde_json::json!({
+            "tree_size": c.tree_size,
+            "leaf_index": c.leaf_index,
+            "root": hex::encode(c.root),
+        }))
+    }
+
     /// First step of `accept` for a key that signs elsewhere: returns what
     /// to sign, and (`pending.publicKey`) the person's key at the offer's
     /// controller that must sign it. Bind that key first with `bindKey`
@@ -515,6 +557,24 @@ impl JsWallet {
     #[wasm_bindgen(js_name = checkLogs)]
     pub fn check_logs(&self) -> Result<LogCheckList, CkError> {
         to_js_as(&self.w().check_logs())
+    }
+
+    /// Checks the wallet's checkpoints and inclusion proofs against a
+    /// witness policy (C2SP tlog-policy text), for each log it names:
+    /// checkpoints count only with the policy's quorum of cosignatures; an
+    /// artifact is proven only in a witnessed checkpoint; one dated more
+    /// than `tolerance` seconds before the earliest cosignature of a
+    /// witnessed checkpoint that does not contain it is backdated.
+    #[wasm_bindgen(js_name = checkLogsWitnessed)]
+    pub fn check_logs_witnessed(
+        &self,
+        policy: &str,
+        tolerance: f64,
+    ) -> Result<WitnessedLogCheckList, CkError> {
+        let policy = consentkit::log::Policy::parse(policy.as_bytes())
+            .map_err(|e| CkError::invalid(format!("witness policy: {e}")))?;
+        let tolerance = crate::status::uint(tolerance, "tolerance")?;
+        to_js_as(&self.inner.check_logs_witnessed(&policy, tolerance))
     }
 
     /// Whether this wallet's key signs only in two steps (`prepare…`, then `complete`).

@@ -617,6 +617,9 @@ fun main(args: Array<String>) {
         "instantsInTheWrongUnitAreRefused" to ::instantsInTheWrongUnitAreRefused,
         "countersignRefusesAnotherOffer" to ::countersignRefusesAnotherOffer,
         "receiptsAreCheckedAgainstTheirGrant" to ::receiptsAreCheckedAgainstTheirGrant,
+        // WitnessTests.kt (issue 14).
+        "walletChecksWitnessedLogs" to ::walletChecksWitnessedLogs,
+        "proofsThatTravel" to ::proofsThatTravel,
     )
     var passed = 0
     var failed = 0

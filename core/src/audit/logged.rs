@@ -37,6 +37,10 @@ pub struct LogView {
     /// The witness policy's view of the log, when audited with one
     /// ([`LogView::open_witnessed`]).
     pub witnesses: Option<WitnessView>,
+    /// The Status List Tokens logged ([`TileLog::append_status_list`]),
+    /// with their leaf indices, in log order: the audit holds them against
+    /// the withdrawals as it holds the lists it is given (`stale_status`).
+    pub status_lists: Vec<(u64, Vec<u8>)>,
 }
 
 /// Why a log could not be used for an audit.
@@ -188,6 +192,7 @@ impl LogView {
         };
         Ok(LogView {
             witnesses,
+            status_lists: tlog.status_lists().to_vec(),
             leaves: {
                 let hashes = tlog.leaf_hashes();
                 let mut m = HashMap::with_capacity_and_hasher(hashes.len(), DigestKeys::new());

@@ -18,8 +18,24 @@ impl State<'_> {
     pub(super) fn status_lists(&mut self, tokens: &[Vec<u8>]) {
         let mut ids: Vec<_> = self.grants.keys().copied().collect();
         crate::sort::sort(&mut ids);
-        for (n, bytes) in tokens.iter().enumerate() {
-            let n = n + 1;
+        // The lists given (numbered from 1, in the order given), then those
+        // logged that were not given (named by their log index): each
+        // distinct token is held against the withdrawals once.
+        let mut all: Vec<(String, &[u8])> = tokens
+            .iter()
+            .enumerate()
+            .map(|(n, t)| (format!("status list token {}", n + 1), t.as_slice()))
+            .collect();
+        let log = self.log;
+        for (index, t) in log.iter().flat_map(|l| l.status_lists.iter()) {
+            if !all.iter().any(|(_, b)| *b == t.as_slice()) {
+                all.push((
+                    format!("status list token at log index {index}"),
+                    t.as_slice(),
+                ));
+            }
+        }
+        for (n, bytes) in all {
             let decoded = match StatusListToken::decode(bytes) {
                 Ok(d) => d,
                 Err(e) => {
@@ -29,7 +45,7 @@ impl State<'_> {
                         None,
                         None,
                         0,
-                        format!("status list token {n}: {e}"),
+                        format!("{n}: {e}"),
                     );
                     continue;
                 }
@@ -49,7 +65,7 @@ impl State<'_> {
                     None,
                     0,
                     format!(
-                        "status list token {n} ({}): not signed by a trusted controller key",
+                        "{n} ({}): not signed by a trusted controller key",
                         decoded.token.subject
                     ),
                 );
@@ -68,7 +84,7 @@ impl State<'_> {
                         None,
                         Some(key.party.clone()),
                         0,
-                        format!("status list token {n} ({}): {e}", decoded.token.subject),
+                        format!("{n} ({}): {e}", decoded.token.subject),
                     );
                     continue;
                 }

@@ -71,6 +71,7 @@ pub mod note;
 pub mod policy;
 mod proof;
 pub mod receipt;
+mod status_entry;
 mod store;
 pub mod tiles;
 pub mod witness;
@@ -88,6 +89,7 @@ pub use note::{
 };
 pub use policy::{Policy, PolicyError, PolicyLog, PolicyWitness, WitnessedCheckpoint};
 pub use proof::{ConsistencyProof, InclusionProof, MAX_PROOF_ENCODING};
+pub use status_entry::check_status_list;
 pub use store::{
     HistoryProblem, HistoryProblemKind, HistoryReport, TileLog, ARCHIVE_DIR, CHECKPOINT_FILE,
     LOCK_FILE, VKEY_FILE,
@@ -133,6 +135,10 @@ pub enum LogError {
     /// The artifact did not verify against the log's trust set.
     #[error("artifact rejected: {0}")]
     Verify(#[from] VerifyError),
+    /// The Status List Token did not verify against the log's trust set
+    /// ([`TileLog::append_status_list`]).
+    #[error("status list token rejected: {0}")]
+    StatusList(#[from] crate::status::StatusError),
     /// The entry is already in the log.
     #[error("already in the log at index {index}")]
     Duplicate {

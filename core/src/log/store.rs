@@ -17,6 +17,7 @@ use super::note::{
     is_valid_key_name, Checkpoint, NoteError, NoteVerifier, SignedNote, MAX_NOTE_SIZE,
 };
 use super::proof::{ConsistencyProof, InclusionProof};
+use super::status_entry::is_status_list_entry;
 use super::tiles::{
     bundle_path, encode_bundle, level_count, read_bounded, tile_path, tile_width, TileHashes,
     TileReader, MAX_ENTRY_SIZE, TILE_WIDTH,
@@ -86,6 +87,9 @@ pub struct TileLog {
     journal_at_open: Option<JournalMark>,
     /// When this handle last published ([`TileLog::publish_if_due`]).
     last_publish: Option<u64>,
+    /// The Status List Tokens among the entries, by leaf index
+    /// ([`TileLog::append_status_list`], [`super::status_entry`]).
+    pub(super) status_lists: Vec<(u64, Vec<u8>)>,
 }
 
 /// What a journal held when read: enough to tell whether it changed since.
@@ -399,6 +403,7 @@ impl TileLog {
             journal: None,
             journal_at_open: None,
             last_publish: None,
+            status_lists: Vec::new(),
         })
     }
 
@@ -451,6 +456,7 @@ impl TileLog {
         let mut tree = TileHashes::default();
         let mut index = HashMap::new();
         let mut tail = Vec::new();
+        let mut status_lists = Vec::new();
         let bundles = size.div_ceil(TILE_WIDTH);
         for n in 0..bundles {
             let entries = reader.read_bundle(n)?;
@@ -458,6 +464,9 @@ impl TileLog {
             for (i, e) in entries.iter().enumerate() {
                 let leaf = leaf_hash(e);
                 let at = n * TILE_WIDTH + i as u64;
+                if is_status_list_entry(e) {
+                    status_lists.push((at, e.clone()));
+                }
                 if let Some(prev) = index.insert(leaf, at) {
                     return Err(LogError::Corrupt {
                         path: dir.join(bundle_path(n, entries.len() as u64)),
@@ -495,6 +504,9 @@ impl TileLog {
             for e in journal::entries_beyond(&journal_path, contents, tree.leaves())? {
                 let leaf = leaf_hash(&e);
                 let at = tree.leaves().len() as u64;
+                if is_status_list_entry(&e) {
+                    status_lists.push((at, e.clone()));
+                }
                 if let Some(prev) = index.insert(leaf, at) {
                     return Err(LogError::Corrupt {
                         path: journal_path,
@@ -519,6 +531,7 @@ impl TileLog {
             journal: None,
             journal_at_open,
             last_publish: None,
+            status_lists,
         })
     }
 

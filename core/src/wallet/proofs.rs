@@ -9,7 +9,7 @@
 use super::{Wallet, WalletError};
 use crate::artifact::ArtifactId;
 use crate::keys::Role;
-use crate::log::receipt::{tlog_proof, verify_cose_receipt, ReceiptClaims};
+use crate::log::receipt::{self, tlog_proof, verify_cose_receipt, ReceiptClaims};
 use crate::log::{Checkpoint, InclusionProof, NoteVerifier};
 
 impl Wallet {
@@ -75,6 +75,44 @@ impl Wallet {
         Err(WalletError::Invalid(match last {
             Some(e) => format!("COSE receipt for {id}: {e}"),
             None => "no trusted log key (role log) to check a COSE receipt with".into(),
+        }))
+    }
+    /// Checks a C2SP `tlog-proof@v1` of the artifact `id` (as
+    /// [`Wallet::export_tlog_proof`] writes it, or as a log serves it): its
+    /// checkpoint must be signed by a log key the wallet trusts (role
+    /// `log`, origin = the key's party) and the proof must lead from the
+    /// artifact to that checkpoint's root. Returns what it proves.
+    pub fn verify_tlog_proof(
+        &self,
+        id: ArtifactId,
+        proof: &str,
+    ) -> Result<ReceiptClaims, WalletError> {
+        let &i = self
+            .by_id
+            .get(&id)
+            .ok_or_else(|| WalletError::NotFound(format!("artifact {id}")))?;
+        let entry = self.artifacts[i].as_bytes();
+        let mut last = None;
+        for t in self.trust.iter().filter(|t| t.role == Role::Log) {
+            let Ok(v) = NoteVerifier::ed25519(&t.party, &t.key) else {
+                continue;
+            };
+            match receipt::verify_tlog_proof(proof, entry, &v) {
+                Ok(cp) => {
+                    let p = receipt::parse_tlog_proof(proof)
+                        .map_err(|e| WalletError::Invalid(e.to_string()))?;
+                    return Ok(ReceiptClaims {
+                        tree_size: cp.size,
+                        leaf_index: p.proof.leaf_index,
+                        root: cp.root,
+                    });
+                }
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(WalletError::Invalid(match last {
+            Some(e) => format!("tlog-proof for {id}: {e}"),
+            None => "no trusted Ed25519 log key (role log) to check a tlog-proof with".into(),
         }))
     }
 }

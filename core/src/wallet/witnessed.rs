@@ -21,6 +21,9 @@ pub struct WitnessedLogCheck {
     /// Tree sizes of the wallet's checkpoints of this log without the
     /// quorum (not accepted; each is also a problem).
     pub not_witnessed: Vec<u64>,
+    /// The policy names of the witnesses whose cosignatures count towards
+    /// the quorum of at least one witnessed checkpoint (sorted, once each).
+    pub cosigned_by: Vec<String>,
     /// The wallet's artifacts with an inclusion proof that verifies against
     /// a witnessed checkpoint.
     pub proven: Vec<ArtifactId>,
@@ -61,6 +64,7 @@ impl Wallet {
                 origin: origin.to_owned(),
                 witnessed: Vec::new(),
                 not_witnessed: Vec::new(),
+                cosigned_by: Vec::new(),
                 proven: Vec::new(),
                 backdated: Vec::new(),
                 problems: Vec::new(),
@@ -88,6 +92,9 @@ impl Wallet {
                             }
                         }
                         let t = w.earliest_cosignature_time();
+                        check
+                            .cosigned_by
+                            .extend(w.cosignatures.iter().map(|(name, _)| name.clone()));
                         let e = good.entry(cp.size).or_insert((w.checkpoint, t));
                         e.1 = match (e.1, t) {
                             (Some(a), Some(b)) => Some(a.min(b)),
@@ -103,6 +110,8 @@ impl Wallet {
                 }
             }
             check.witnessed = good.keys().copied().collect();
+            crate::sort::sort(&mut check.cosigned_by);
+            check.cosigned_by.dedup();
             crate::sort::sort(&mut check.not_witnessed);
             check.not_witnessed.dedup();
             for (id, p) in &self.inclusion {
@@ -234,7 +243,7 @@ mod tests {
         w.add_checkpoint(log.checkpoint_note()).unwrap();
         let c = &w.check_logs_witnessed(&policy, DAY)[0];
         assert_eq!(c.not_witnessed, vec![2]);
-        assert!(c.witnessed.is_empty() && c.proven.is_empty());
+        assert!(c.witnessed.is_empty() && c.proven.is_empty() && c.cosigned_by.is_empty());
         // Cosigned on day 30.
         cosign_at(&mut log, &policy, &witness, T0 + 30 * DAY);
         w.add_checkpoint(log.checkpoint_note()).unwrap();
@@ -250,6 +259,7 @@ mod tests {
             .unwrap();
         let c = &w.check_logs_witnessed(&policy, DAY)[0];
         assert_eq!(c.witnessed, vec![2, 3]);
+        assert_eq!(c.cosigned_by, vec!["W".to_owned()]);
         assert_eq!(c.proven.len(), 2, "{c:?}");
         assert_eq!(c.backdated, vec![wd.id()], "{c:?}");
         // With a tolerance of 25 days it is not.
