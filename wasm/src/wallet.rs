@@ -59,9 +59,9 @@ export interface WitnessedLogCheck {
   /** Tree sizes of the wallet's checkpoints of this log that carry the policy's quorum (the only ones accepted). */
   witnessed: number[];
   /** Tree sizes of the wallet's checkpoints of this log without the quorum (not accepted). */
-  not_witnessed: number[];
+  notWitnessed: number[];
   /** The policy names of the witnesses whose cosignatures count towards a witnessed checkpoint's quorum. */
-  cosigned_by: string[];
+  cosignedBy: string[];
   /** The wallet's artifacts (ids) proven in a witnessed checkpoint. */
   proven: string[];
   /** Artifacts (ids) dated more than the tolerance before a witnessed checkpoint that does not contain them (backdated). */
@@ -374,7 +374,7 @@ impl JsWallet {
 
     /// Checks an RFC 9942 COSE Receipt the log issued for one of the
     /// wallet's artifacts (by id) against the log keys the wallet trusts.
-    /// Returns `{ tree_size, leaf_index, root }` (root in hex).
+    /// Returns `{ treeSize, leafIndex, root }` (root in hex).
     #[wasm_bindgen(js_name = verifyCoseReceipt)]
     pub fn verify_cose_receipt(
         &self,
@@ -393,7 +393,7 @@ impl JsWallet {
 
     /// Checks a C2SP `tlog-proof@v1` of one of the wallet's artifacts (by
     /// id) against the log keys the wallet trusts. Returns
-    /// `{ tree_size, leaf_index, root }` (root in hex).
+    /// `{ treeSize, leafIndex, root }` (root in hex).
     #[wasm_bindgen(js_name = verifyTlogProof)]
     pub fn verify_tlog_proof(
         &self,
@@ -401,7 +401,7 @@ impl JsWallet {
         proof: &str,
     ) -> Result<crate::status::ReceiptCheckJs, CkError> {
         let id = artifact_id(artifact_id_hex, "artifact id")?;
-        let c = self.inner.verify_tlog_proof(id, proof)?;
+        let c = self.w().verify_tlog_proof(id, proof)?;
         crate::convert::to_js_as(&serde_json::json!({
             "tree_size": c.tree_size,
             "leaf_index": c.leaf_index,
@@ -574,7 +574,7 @@ impl JsWallet {
         let policy = consentkit::log::Policy::parse(policy.as_bytes())
             .map_err(|e| CkError::invalid(format!("witness policy: {e}")))?;
         let tolerance = crate::status::uint(tolerance, "tolerance")?;
-        to_js_as(&self.inner.check_logs_witnessed(&policy, tolerance))
+        to_js_as(&self.w().check_logs_witnessed(&policy, tolerance))
     }
 
     /// Whether this wallet's key signs only in two steps (`prepare…`, then `complete`).

@@ -33,8 +33,8 @@ test("a witnessed checkpoint passes under the right policy; the backdated withdr
   const c = checks[0];
   assert.equal(c.origin, exp.origin);
   assert.deepEqual(c.witnessed, [2, 3]);
-  assert.deepEqual(c.not_witnessed, []);
-  assert.deepEqual(c.cosigned_by, [exp.witness]);
+  assert.deepEqual(c.notWitnessed, []);
+  assert.deepEqual(c.cosignedBy, [exp.witness]);
   assert.deepEqual([...c.proven].sort(), [exp.grant, exp.withdrawal].sort());
   assert.deepEqual(c.backdated, [exp.withdrawal]);
   assert.ok(c.problems.some((p) => p.includes("backdated")), c.problems.join("; "));
@@ -45,8 +45,8 @@ test("a witnessed checkpoint passes under the right policy; the backdated withdr
 test("a witnessed checkpoint fails under a stranger's policy", () => {
   const exp = fixture();
   const c = wallet().checkLogsWitnessed(text("stranger-policy.txt"), exp.tolerance)[0];
-  assert.deepEqual([c.witnessed, c.cosigned_by, c.proven, c.backdated], [[], [], [], []]);
-  assert.deepEqual(c.not_witnessed, [2, 3]);
+  assert.deepEqual([c.witnessed, c.cosignedBy, c.proven, c.backdated], [[], [], [], []]);
+  assert.deepEqual(c.notWitnessed, [2, 3]);
   assert.ok(c.problems.length > 0 && c.problems.every((p) => p.includes("not accepted")));
 });
 
@@ -63,8 +63,8 @@ test("a tlog-proof exported by the wallet verifies; a bent one is refused", () =
   const proof = w.exportTlogProof(exp.grant);
   assert.ok(proof.startsWith("c2sp.org/tlog-proof@v1\nindex 1\n"), proof);
   const t = w.verifyTlogProof(exp.grant, proof);
-  assert.equal(t.leaf_index, 1);
-  assert.ok(t.tree_size >= 2);
+  assert.equal(t.leafIndex, 1);
+  assert.ok(t.treeSize >= 2);
   assert.match(t.root, /^[0-9a-f]{64}$/);
   throwsCode(assert, () => w.verifyTlogProof(exp.grant, proof.replace("index 1", "index 0")), "INVALID_INPUT");
   throwsCode(assert, () => w.verifyTlogProof(exp.withdrawal, proof), "INVALID_INPUT");
@@ -75,7 +75,7 @@ test("the log's COSE receipt verifies in the wallet; a bent one is refused", () 
   const w = wallet();
   const receipt = new Uint8Array(readFileSync(join(dir, "grant.receipt.cose")));
   const r = w.verifyCoseReceipt(exp.grant, receipt);
-  assert.deepEqual([r.leaf_index, r.tree_size], [1, 2]);
+  assert.deepEqual([r.leafIndex, r.treeSize], [1, 2]);
   const bent = receipt.slice();
   bent[bent.length - 1] ^= 1;
   throwsCode(assert, () => w.verifyCoseReceipt(exp.grant, bent), "INVALID_INPUT");
