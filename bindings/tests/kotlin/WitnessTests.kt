@@ -31,7 +31,7 @@ fun walletChecksWitnessedLogs() {
     val grant = expected(dir, "grant")
     // The right policy: both checkpoints carry W's cosignature; the withdrawal
     // dated day 10 but logged after the day-30 checkpoint is backdated.
-    val right = wallet.checkLogsWitnessed(File(dir, "witness-policy.txt").readText(), DAY)
+    val right = wallet.checkLogsWitnessed(File(dir, "witness-policy.txt").readText(), DAY_SECS)
     checkEq(1, right.size, "one log in the policy")
     val c = right[0]
     checkEq(origin, c.origin, "origin")
@@ -42,13 +42,13 @@ fun walletChecksWitnessedLogs() {
     checkEq(listOf(withdrawal), c.backdated, "backdated")
     check(c.problems.any { it.contains("backdated") }) { "problems: ${c.problems}" }
     // With 25 days of tolerance it is not backdated.
-    checkEq(emptyList<String>(), wallet.checkLogsWitnessed(File(dir, "witness-policy.txt").readText(), 25uL * DAY)[0].backdated, "tolerance")
+    checkEq(emptyList<String>(), wallet.checkLogsWitnessed(File(dir, "witness-policy.txt").readText(), 25uL * DAY_SECS)[0].backdated, "tolerance")
     // A stranger's policy: its witness never cosigned, nothing is accepted.
-    val s = wallet.checkLogsWitnessed(File(dir, "stranger-policy.txt").readText(), DAY)[0]
+    val s = wallet.checkLogsWitnessed(File(dir, "stranger-policy.txt").readText(), DAY_SECS)[0]
     check(s.witnessed.isEmpty() && s.cosignedBy.isEmpty() && s.proven.isEmpty() && s.backdated.isEmpty()) { "stranger: $s" }
     checkEq(listOf(2uL, 3uL), s.notWitnessed, "stranger: not witnessed")
     // Not a policy: a typed error.
-    expectError<ConsentKitException.InvalidInput>("garbage policy") { wallet.checkLogsWitnessed("quorum nobody\n", DAY) }
+    expectError<ConsentKitException.InvalidInput>("garbage policy") { wallet.checkLogsWitnessed("quorum nobody\n", DAY_SECS) }
 }
 
 fun proofsThatTravel() {
