@@ -3,6 +3,7 @@
 
 // swiftlint:disable all
 import Foundation
+import Foundation
 
 // Depending on the consumer's build setup, the low-level FFI code
 // might be in a separate module, or it might be compiled inline into
@@ -1042,7 +1043,7 @@ public protocol ControllerProtocol: AnyObject, Sendable {
      * this controller only. `categories` empty = the offer's categories.
      * Returns the grant's bytes.
      */
-    func importTcString(tcString: String, offer: Data, subject: Data, categories: [String], expiresAt: UInt64?) throws  -> Data
+    func importTcString(tcString: String, offer: Data, subject: Data, categories: [String], expiresAt: Timestamp?) throws  -> Data
     
 }
 /**
@@ -1415,7 +1416,7 @@ open func signAsync(pending: PendingSignature)async throws  -> Data  {
      * this controller only. `categories` empty = the offer's categories.
      * Returns the grant's bytes.
      */
-open func importTcString(tcString: String, offer: Data, subject: Data, categories: [String], expiresAt: UInt64?)throws  -> Data  {
+open func importTcString(tcString: String, offer: Data, subject: Data, categories: [String], expiresAt: Timestamp?)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_controller_import_tc_string(
@@ -1424,7 +1425,7 @@ open func importTcString(tcString: String, offer: Data, subject: Data, categorie
         FfiConverterData.lower(offer),
         FfiConverterData.lower(subject),
         FfiConverterSequenceString.lower(categories),
-        FfiConverterOptionUInt64.lower(expiresAt),uniffiCallStatus
+        FfiConverterOptionTypeTimestamp.lower(expiresAt),uniffiCallStatus
     )
 })
 }
@@ -2497,7 +2498,7 @@ public protocol StatusRegistryProtocol: AnyObject, Sendable {
     /**
      * The Status List Token for this epoch, signed by `controller`.
      */
-    func signToken(controller: Controller, issuedAt: UInt64, ttl: UInt64, expiresAt: UInt64?) throws  -> Data
+    func signToken(controller: Controller, issuedAt: Timestamp, ttl: UInt64, expiresAt: Timestamp?) throws  -> Data
     
 }
 /**
@@ -2611,15 +2612,15 @@ open func setStatus(idx: UInt64, status: Status)throws   {try rustCallWithError(
     /**
      * The Status List Token for this epoch, signed by `controller`.
      */
-open func signToken(controller: Controller, issuedAt: UInt64, ttl: UInt64, expiresAt: UInt64? = nil)throws  -> Data  {
+open func signToken(controller: Controller, issuedAt: Timestamp, ttl: UInt64, expiresAt: Timestamp? = nil)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_statusregistry_sign_token(
             self.uniffiCloneHandle(),
         FfiConverterTypeController_lower(controller),
-        FfiConverterUInt64.lower(issuedAt),
+        FfiConverterTypeTimestamp_lower(issuedAt),
         FfiConverterUInt64.lower(ttl),
-        FfiConverterOptionUInt64.lower(expiresAt),uniffiCallStatus
+        FfiConverterOptionTypeTimestamp.lower(expiresAt),uniffiCallStatus
     )
 })
 }
@@ -2910,25 +2911,25 @@ public protocol VerifierProtocol: AnyObject, Sendable {
      * (seconds since the epoch; `null`: now). Unreadable or invalid items
      * become findings, never errors.
      */
-    func audit(bundle: Data, at: UInt64?)  -> AuditReport
+    func audit(bundle: Data, at: Timestamp?)  -> AuditReport
     
     /**
      * Audits a bundle file, streaming it (read twice, never held in memory).
      */
-    func auditFile(path: String, at: UInt64?) throws  -> AuditReport
+    func auditFile(path: String, at: Timestamp?) throws  -> AuditReport
     
     /**
      * Audits a bundle held in memory and renders the report as
      * `consentkit audit --format text|json|html` does.
      */
-    func auditRendered(bundle: Data, format: ReportFormat, at: UInt64?)  -> String
+    func auditRendered(bundle: Data, format: ReportFormat, at: Timestamp?)  -> String
     
     /**
      * Audits a bundle held in memory together with the controllers' Status
      * List Tokens: a list still VALID for a grant ended more than its `ttl`
      * before the list was issued is a `StaleStatus` finding.
      */
-    func auditWithStatusLists(bundle: Data, statusLists: [Data], at: UInt64?) throws  -> AuditReport
+    func auditWithStatusLists(bundle: Data, statusLists: [Data], at: Timestamp?) throws  -> AuditReport
     
     /**
      * Checks a grant against a (cached) Status List Token at time `at`
@@ -2937,7 +2938,7 @@ public protocol VerifierProtocol: AnyObject, Sendable {
      * and for the grant's list. Returns the status and how long the answer
      * may be cached; anything that prevents a statement is an error.
      */
-    func checkGrantStatus(grant: Data, statusListToken: Data, at: UInt64?) throws  -> StatusAnswer
+    func checkGrantStatus(grant: Data, statusListToken: Data, at: Timestamp?) throws  -> StatusAnswer
     
     /**
      * Decodes an artifact and verifies every signature and who made it
@@ -3021,13 +3022,13 @@ public convenience init(trust: TrustSet) {
      * (seconds since the epoch; `null`: now). Unreadable or invalid items
      * become findings, never errors.
      */
-open func audit(bundle: Data, at: UInt64? = nil) -> AuditReport  {
+open func audit(bundle: Data, at: Timestamp? = nil) -> AuditReport  {
     return try!  FfiConverterTypeAuditReport_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_verifier_audit(
             self.uniffiCloneHandle(),
         FfiConverterData.lower(bundle),
-        FfiConverterOptionUInt64.lower(at),uniffiCallStatus
+        FfiConverterOptionTypeTimestamp.lower(at),uniffiCallStatus
     )
 })
 }
@@ -3035,13 +3036,13 @@ open func audit(bundle: Data, at: UInt64? = nil) -> AuditReport  {
     /**
      * Audits a bundle file, streaming it (read twice, never held in memory).
      */
-open func auditFile(path: String, at: UInt64? = nil)throws  -> AuditReport  {
+open func auditFile(path: String, at: Timestamp? = nil)throws  -> AuditReport  {
     return try  FfiConverterTypeAuditReport_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_verifier_audit_file(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(path),
-        FfiConverterOptionUInt64.lower(at),uniffiCallStatus
+        FfiConverterOptionTypeTimestamp.lower(at),uniffiCallStatus
     )
 })
 }
@@ -3050,14 +3051,14 @@ open func auditFile(path: String, at: UInt64? = nil)throws  -> AuditReport  {
      * Audits a bundle held in memory and renders the report as
      * `consentkit audit --format text|json|html` does.
      */
-open func auditRendered(bundle: Data, format: ReportFormat, at: UInt64? = nil) -> String  {
+open func auditRendered(bundle: Data, format: ReportFormat, at: Timestamp? = nil) -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_verifier_audit_rendered(
             self.uniffiCloneHandle(),
         FfiConverterData.lower(bundle),
         FfiConverterTypeReportFormat_lower(format),
-        FfiConverterOptionUInt64.lower(at),uniffiCallStatus
+        FfiConverterOptionTypeTimestamp.lower(at),uniffiCallStatus
     )
 })
 }
@@ -3067,14 +3068,14 @@ open func auditRendered(bundle: Data, format: ReportFormat, at: UInt64? = nil) -
      * List Tokens: a list still VALID for a grant ended more than its `ttl`
      * before the list was issued is a `StaleStatus` finding.
      */
-open func auditWithStatusLists(bundle: Data, statusLists: [Data], at: UInt64? = nil)throws  -> AuditReport  {
+open func auditWithStatusLists(bundle: Data, statusLists: [Data], at: Timestamp? = nil)throws  -> AuditReport  {
     return try  FfiConverterTypeAuditReport_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_verifier_audit_with_status_lists(
             self.uniffiCloneHandle(),
         FfiConverterData.lower(bundle),
         FfiConverterSequenceData.lower(statusLists),
-        FfiConverterOptionUInt64.lower(at),uniffiCallStatus
+        FfiConverterOptionTypeTimestamp.lower(at),uniffiCallStatus
     )
 })
 }
@@ -3086,14 +3087,14 @@ open func auditWithStatusLists(bundle: Data, statusLists: [Data], at: UInt64? = 
      * and for the grant's list. Returns the status and how long the answer
      * may be cached; anything that prevents a statement is an error.
      */
-open func checkGrantStatus(grant: Data, statusListToken: Data, at: UInt64? = nil)throws  -> StatusAnswer  {
+open func checkGrantStatus(grant: Data, statusListToken: Data, at: Timestamp? = nil)throws  -> StatusAnswer  {
     return try  FfiConverterTypeStatusAnswer_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_verifier_check_grant_status(
             self.uniffiCloneHandle(),
         FfiConverterData.lower(grant),
         FfiConverterData.lower(statusListToken),
-        FfiConverterOptionUInt64.lower(at),uniffiCallStatus
+        FfiConverterOptionTypeTimestamp.lower(at),uniffiCallStatus
     )
 })
 }
@@ -3288,6 +3289,16 @@ public protocol WalletProtocol: AnyObject, Sendable {
     func checkLogs()  -> [LogCheck]
     
     /**
+     * Checks the wallet's checkpoints and inclusion proofs against a
+     * witness policy (C2SP tlog-policy text), for each log it names:
+     * checkpoints count only with the policy's quorum of cosignatures; an
+     * artifact is proven only in a witnessed checkpoint; one dated more
+     * than `tolerance` seconds before the earliest cosignature of a
+     * witnessed checkpoint that does not contain it is backdated.
+     */
+    func checkLogsWitnessed(policy: String, tolerance: UInt64) throws  -> [WitnessedLogCheck]
+    
+    /**
      * The checkpoint notes recorded.
      */
     func checkpoints()  -> [String]
@@ -3387,6 +3398,13 @@ public protocol WalletProtocol: AnyObject, Sendable {
      * wallet's artifacts (by id) against the log keys the wallet trusts.
      */
     func verifyCoseReceipt(artifact: String, receipt: Data) throws  -> ReceiptCheck
+    
+    /**
+     * Checks a C2SP `tlog-proof@v1` of one of the wallet's artifacts (by
+     * id) against the log keys the wallet trusts (role `log`): its
+     * checkpoint's signature, and the proof from the artifact to its root.
+     */
+    func verifyTlogProof(artifact: String, proof: String) throws  -> ReceiptCheck
     
     /**
      * The wallet format version of its header (1: written before wallets
@@ -3846,6 +3864,25 @@ open func checkLogs() -> [LogCheck]  {
 }
     
     /**
+     * Checks the wallet's checkpoints and inclusion proofs against a
+     * witness policy (C2SP tlog-policy text), for each log it names:
+     * checkpoints count only with the policy's quorum of cosignatures; an
+     * artifact is proven only in a witnessed checkpoint; one dated more
+     * than `tolerance` seconds before the earliest cosignature of a
+     * witnessed checkpoint that does not contain it is backdated.
+     */
+open func checkLogsWitnessed(policy: String, tolerance: UInt64)throws  -> [WitnessedLogCheck]  {
+    return try  FfiConverterSequenceTypeWitnessedLogCheck.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_wallet_check_logs_witnessed(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(policy),
+        FfiConverterUInt64.lower(tolerance),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The checkpoint notes recorded.
      */
 open func checkpoints() -> [String]  {
@@ -4084,6 +4121,22 @@ open func verifyCoseReceipt(artifact: String, receipt: Data)throws  -> ReceiptCh
             self.uniffiCloneHandle(),
         FfiConverterString.lower(artifact),
         FfiConverterData.lower(receipt),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Checks a C2SP `tlog-proof@v1` of one of the wallet's artifacts (by
+     * id) against the log keys the wallet trusts (role `log`): its
+     * checkpoint's signature, and the proof from the artifact to its root.
+     */
+open func verifyTlogProof(artifact: String, proof: String)throws  -> ReceiptCheck  {
+    return try  FfiConverterTypeReceiptCheck_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_wallet_verify_tlog_proof(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(artifact),
+        FfiConverterString.lower(proof),uniffiCallStatus
     )
 })
 }
@@ -4927,9 +4980,9 @@ public func FfiConverterTypeAuditProvenance_lower(_ value: AuditProvenance) -> R
  */
 public struct AuditReport: Equatable, Hashable {
     /**
-     * The audit time (seconds since the epoch).
+     * The audit time.
      */
-    public let at: UInt64
+    public let at: Timestamp
     /**
      * Bytes read.
      */
@@ -4988,8 +5041,8 @@ public struct AuditReport: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * The audit time (seconds since the epoch).
-         */at: UInt64, 
+         * The audit time.
+         */at: Timestamp, 
         /**
          * Bytes read.
          */bundleBytes: UInt64, 
@@ -5062,7 +5115,7 @@ public struct FfiConverterTypeAuditReport: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditReport {
         return
             try AuditReport(
-                at: FfiConverterUInt64.read(from: &buf), 
+                at: FfiConverterTypeTimestamp.read(from: &buf), 
                 bundleBytes: FfiConverterUInt64.read(from: &buf), 
                 items: FfiConverterUInt64.read(from: &buf), 
                 counts: FfiConverterSequenceTypeKindCount.read(from: &buf), 
@@ -5080,7 +5133,7 @@ public struct FfiConverterTypeAuditReport: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: AuditReport, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.at, into: &buf)
+        FfiConverterTypeTimestamp.write(value.at, into: &buf)
         FfiConverterUInt64.write(value.bundleBytes, into: &buf)
         FfiConverterUInt64.write(value.items, into: &buf)
         FfiConverterSequenceTypeKindCount.write(value.counts, into: &buf)
@@ -5199,105 +5252,6 @@ public func FfiConverterTypeAuditTrustedKey_lift(_ buf: RustBuffer) throws -> Au
 #endif
 public func FfiConverterTypeAuditTrustedKey_lower(_ value: AuditTrustedKey) -> RustBuffer {
     return FfiConverterTypeAuditTrustedKey.lower(value)
-}
-
-
-/**
- * A benefit: offered in return for data (in an offer), or delivered (in a value record).
- */
-public struct Benefit: Equatable, Hashable {
-    /**
-     * What kind of value.
-     */
-    public let kind: BenefitKind
-    /**
-     * How much, in `unit` (money: minor units).
-     */
-    public let amount: UInt64
-    /**
-     * The unit: an ISO 4217 code for money, or e.g. `"points"`, `"month"`.
-     */
-    public let unit: String
-    /**
-     * A condition attached.
-     */
-    public let condition: String?
-    /**
-     * A description a person can read.
-     */
-    public let description: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * What kind of value.
-         */kind: BenefitKind, 
-        /**
-         * How much, in `unit` (money: minor units).
-         */amount: UInt64, 
-        /**
-         * The unit: an ISO 4217 code for money, or e.g. `"points"`, `"month"`.
-         */unit: String, 
-        /**
-         * A condition attached.
-         */condition: String? = nil, 
-        /**
-         * A description a person can read.
-         */description: String? = nil) {
-        self.kind = kind
-        self.amount = amount
-        self.unit = unit
-        self.condition = condition
-        self.description = description
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Benefit: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeBenefit: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Benefit {
-        return
-            try Benefit(
-                kind: FfiConverterTypeBenefitKind.read(from: &buf), 
-                amount: FfiConverterUInt64.read(from: &buf), 
-                unit: FfiConverterString.read(from: &buf), 
-                condition: FfiConverterOptionString.read(from: &buf), 
-                description: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Benefit, into buf: inout [UInt8]) {
-        FfiConverterTypeBenefitKind.write(value.kind, into: &buf)
-        FfiConverterUInt64.write(value.amount, into: &buf)
-        FfiConverterString.write(value.unit, into: &buf)
-        FfiConverterOptionString.write(value.condition, into: &buf)
-        FfiConverterOptionString.write(value.description, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBenefit_lift(_ buf: RustBuffer) throws -> Benefit {
-    return try FfiConverterTypeBenefit.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBenefit_lower(_ value: Benefit) -> RustBuffer {
-    return FfiConverterTypeBenefit.lower(value)
 }
 
 
@@ -6222,7 +6176,7 @@ public struct GrantView: Equatable, Hashable {
     /**
      * When given.
      */
-    public let issuedAt: UInt64
+    public let issuedAt: Timestamp
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6250,7 +6204,7 @@ public struct GrantView: Equatable, Hashable {
          */recipients: [String], 
         /**
          * When given.
-         */issuedAt: UInt64) {
+         */issuedAt: Timestamp) {
         self.id = id
         self.controller = controller
         self.state = state
@@ -6284,7 +6238,7 @@ public struct FfiConverterTypeGrantView: FfiConverterRustBuffer {
                 purposes: FfiConverterSequenceString.read(from: &buf), 
                 categories: FfiConverterSequenceString.read(from: &buf), 
                 recipients: FfiConverterSequenceString.read(from: &buf), 
-                issuedAt: FfiConverterUInt64.read(from: &buf)
+                issuedAt: FfiConverterTypeTimestamp.read(from: &buf)
         )
     }
 
@@ -6296,7 +6250,7 @@ public struct FfiConverterTypeGrantView: FfiConverterRustBuffer {
         FfiConverterSequenceString.write(value.purposes, into: &buf)
         FfiConverterSequenceString.write(value.categories, into: &buf)
         FfiConverterSequenceString.write(value.recipients, into: &buf)
-        FfiConverterUInt64.write(value.issuedAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.issuedAt, into: &buf)
     }
 }
 
@@ -6400,7 +6354,7 @@ public struct Limits: Equatable, Hashable {
     /**
      * No use after this time (seconds since the epoch).
      */
-    public let useBy: UInt64?
+    public let useBy: Timestamp?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6413,7 +6367,7 @@ public struct Limits: Equatable, Hashable {
          */finestPrecision: UInt32? = nil, 
         /**
          * No use after this time (seconds since the epoch).
-         */useBy: UInt64? = nil) {
+         */useBy: Timestamp? = nil) {
         self.usesPerDay = usesPerDay
         self.finestPrecision = finestPrecision
         self.useBy = useBy
@@ -6437,14 +6391,14 @@ public struct FfiConverterTypeLimits: FfiConverterRustBuffer {
             try Limits(
                 usesPerDay: FfiConverterOptionUInt32.read(from: &buf), 
                 finestPrecision: FfiConverterOptionUInt32.read(from: &buf), 
-                useBy: FfiConverterOptionUInt64.read(from: &buf)
+                useBy: FfiConverterOptionTypeTimestamp.read(from: &buf)
         )
     }
 
     public static func write(_ value: Limits, into buf: inout [UInt8]) {
         FfiConverterOptionUInt32.write(value.usesPerDay, into: &buf)
         FfiConverterOptionUInt32.write(value.finestPrecision, into: &buf)
-        FfiConverterOptionUInt64.write(value.useBy, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.useBy, into: &buf)
     }
 }
 
@@ -6942,85 +6896,6 @@ public func FfiConverterTypePublicKeyInfo_lift(_ buf: RustBuffer) throws -> Publ
 #endif
 public func FfiConverterTypePublicKeyInfo_lower(_ value: PublicKeyInfo) -> RustBuffer {
     return FfiConverterTypePublicKeyInfo.lower(value)
-}
-
-
-/**
- * A publisher restriction of a TC string.
- */
-public struct PublisherRestriction: Equatable, Hashable {
-    /**
-     * The purpose (1-63).
-     */
-    public let purposeId: UInt8
-    /**
-     * 0 not allowed, 1 require consent, 2 require legitimate interest.
-     */
-    public let restrictionType: UInt8
-    /**
-     * The vendors it applies to, ascending.
-     */
-    public let vendors: [UInt16]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The purpose (1-63).
-         */purposeId: UInt8, 
-        /**
-         * 0 not allowed, 1 require consent, 2 require legitimate interest.
-         */restrictionType: UInt8, 
-        /**
-         * The vendors it applies to, ascending.
-         */vendors: [UInt16]) {
-        self.purposeId = purposeId
-        self.restrictionType = restrictionType
-        self.vendors = vendors
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension PublisherRestriction: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypePublisherRestriction: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PublisherRestriction {
-        return
-            try PublisherRestriction(
-                purposeId: FfiConverterUInt8.read(from: &buf), 
-                restrictionType: FfiConverterUInt8.read(from: &buf), 
-                vendors: FfiConverterSequenceUInt16.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: PublisherRestriction, into buf: inout [UInt8]) {
-        FfiConverterUInt8.write(value.purposeId, into: &buf)
-        FfiConverterUInt8.write(value.restrictionType, into: &buf)
-        FfiConverterSequenceUInt16.write(value.vendors, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePublisherRestriction_lift(_ buf: RustBuffer) throws -> PublisherRestriction {
-    return try FfiConverterTypePublisherRestriction.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePublisherRestriction_lower(_ value: PublisherRestriction) -> RustBuffer {
-    return FfiConverterTypePublisherRestriction.lower(value)
 }
 
 
@@ -7604,11 +7479,11 @@ public struct Shared: Equatable, Hashable {
     /**
      * First use.
      */
-    public let first: UInt64
+    public let first: Timestamp
     /**
      * Last use.
      */
-    public let last: UInt64
+    public let last: Timestamp
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7633,10 +7508,10 @@ public struct Shared: Equatable, Hashable {
          */uses: UInt64, 
         /**
          * First use.
-         */first: UInt64, 
+         */first: Timestamp, 
         /**
          * Last use.
-         */last: UInt64) {
+         */last: Timestamp) {
         self.controller = controller
         self.recipient = recipient
         self.category = category
@@ -7669,8 +7544,8 @@ public struct FfiConverterTypeShared: FfiConverterRustBuffer {
                 purpose: FfiConverterString.read(from: &buf), 
                 grant: FfiConverterString.read(from: &buf), 
                 uses: FfiConverterUInt64.read(from: &buf), 
-                first: FfiConverterUInt64.read(from: &buf), 
-                last: FfiConverterUInt64.read(from: &buf)
+                first: FfiConverterTypeTimestamp.read(from: &buf), 
+                last: FfiConverterTypeTimestamp.read(from: &buf)
         )
     }
 
@@ -7681,8 +7556,8 @@ public struct FfiConverterTypeShared: FfiConverterRustBuffer {
         FfiConverterString.write(value.purpose, into: &buf)
         FfiConverterString.write(value.grant, into: &buf)
         FfiConverterUInt64.write(value.uses, into: &buf)
-        FfiConverterUInt64.write(value.first, into: &buf)
-        FfiConverterUInt64.write(value.last, into: &buf)
+        FfiConverterTypeTimestamp.write(value.first, into: &buf)
+        FfiConverterTypeTimestamp.write(value.last, into: &buf)
     }
 }
 
@@ -7786,7 +7661,7 @@ public struct StatusAnswer: Equatable, Hashable {
     /**
      * The list's issue time: the answer describes the grant then.
      */
-    public let listIssuedAt: UInt64
+    public let listIssuedAt: Timestamp
     /**
      * The grant's index in the list.
      */
@@ -7807,7 +7682,7 @@ public struct StatusAnswer: Equatable, Hashable {
          */maxAge: UInt64, 
         /**
          * The list's issue time: the answer describes the grant then.
-         */listIssuedAt: UInt64, 
+         */listIssuedAt: Timestamp, 
         /**
          * The grant's index in the list.
          */index: UInt64, 
@@ -7839,7 +7714,7 @@ public struct FfiConverterTypeStatusAnswer: FfiConverterRustBuffer {
             try StatusAnswer(
                 status: FfiConverterTypeStatus.read(from: &buf), 
                 maxAge: FfiConverterUInt64.read(from: &buf), 
-                listIssuedAt: FfiConverterUInt64.read(from: &buf), 
+                listIssuedAt: FfiConverterTypeTimestamp.read(from: &buf), 
                 index: FfiConverterUInt64.read(from: &buf), 
                 uri: FfiConverterString.read(from: &buf)
         )
@@ -7848,7 +7723,7 @@ public struct FfiConverterTypeStatusAnswer: FfiConverterRustBuffer {
     public static func write(_ value: StatusAnswer, into buf: inout [UInt8]) {
         FfiConverterTypeStatus.write(value.status, into: &buf)
         FfiConverterUInt64.write(value.maxAge, into: &buf)
-        FfiConverterUInt64.write(value.listIssuedAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.listIssuedAt, into: &buf)
         FfiConverterUInt64.write(value.index, into: &buf)
         FfiConverterString.write(value.uri, into: &buf)
     }
@@ -8202,135 +8077,6 @@ public func FfiConverterTypeTcString_lower(_ value: TcString) -> RustBuffer {
 
 
 /**
- * The CMP and vendors a TC string made from a grant is signalled under.
- */
-public struct TcfExport: Equatable, Hashable {
-    /**
-     * The CMP's id.
-     */
-    public let cmpId: UInt16
-    /**
-     * The CMP's version.
-     */
-    public let cmpVersion: UInt16
-    /**
-     * The consent screen number.
-     */
-    public let consentScreen: UInt8
-    /**
-     * Two upper-case letters, e.g. `EN`.
-     */
-    public let consentLanguage: String
-    /**
-     * Global Vendor List version.
-     */
-    public let vendorListVersion: UInt16
-    /**
-     * TCF policy version (5 for TCF v2.3).
-     */
-    public let policyVersion: UInt8
-    /**
-     * Publisher country code (`AA` = unknown).
-     */
-    public let publisherCc: String
-    /**
-     * The vendors that get consent (and are disclosed).
-     */
-    public let vendors: [UInt16]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The CMP's id.
-         */cmpId: UInt16, 
-        /**
-         * The CMP's version.
-         */cmpVersion: UInt16, 
-        /**
-         * The consent screen number.
-         */consentScreen: UInt8, 
-        /**
-         * Two upper-case letters, e.g. `EN`.
-         */consentLanguage: String, 
-        /**
-         * Global Vendor List version.
-         */vendorListVersion: UInt16, 
-        /**
-         * TCF policy version (5 for TCF v2.3).
-         */policyVersion: UInt8, 
-        /**
-         * Publisher country code (`AA` = unknown).
-         */publisherCc: String, 
-        /**
-         * The vendors that get consent (and are disclosed).
-         */vendors: [UInt16]) {
-        self.cmpId = cmpId
-        self.cmpVersion = cmpVersion
-        self.consentScreen = consentScreen
-        self.consentLanguage = consentLanguage
-        self.vendorListVersion = vendorListVersion
-        self.policyVersion = policyVersion
-        self.publisherCc = publisherCc
-        self.vendors = vendors
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TcfExport: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTcfExport: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TcfExport {
-        return
-            try TcfExport(
-                cmpId: FfiConverterUInt16.read(from: &buf), 
-                cmpVersion: FfiConverterUInt16.read(from: &buf), 
-                consentScreen: FfiConverterUInt8.read(from: &buf), 
-                consentLanguage: FfiConverterString.read(from: &buf), 
-                vendorListVersion: FfiConverterUInt16.read(from: &buf), 
-                policyVersion: FfiConverterUInt8.read(from: &buf), 
-                publisherCc: FfiConverterString.read(from: &buf), 
-                vendors: FfiConverterSequenceUInt16.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TcfExport, into buf: inout [UInt8]) {
-        FfiConverterUInt16.write(value.cmpId, into: &buf)
-        FfiConverterUInt16.write(value.cmpVersion, into: &buf)
-        FfiConverterUInt8.write(value.consentScreen, into: &buf)
-        FfiConverterString.write(value.consentLanguage, into: &buf)
-        FfiConverterUInt16.write(value.vendorListVersion, into: &buf)
-        FfiConverterUInt8.write(value.policyVersion, into: &buf)
-        FfiConverterString.write(value.publisherCc, into: &buf)
-        FfiConverterSequenceUInt16.write(value.vendors, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTcfExport_lift(_ buf: RustBuffer) throws -> TcfExport {
-    return try FfiConverterTypeTcfExport.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTcfExport_lower(_ value: TcfExport) -> RustBuffer {
-    return FfiConverterTypeTcfExport.lower(value)
-}
-
-
-/**
  * One trusted key.
  */
 public struct TrustedKey: Equatable, Hashable {
@@ -8475,85 +8221,6 @@ public func FfiConverterTypeUnitAmount_lift(_ buf: RustBuffer) throws -> UnitAmo
 #endif
 public func FfiConverterTypeUnitAmount_lower(_ value: UnitAmount) -> RustBuffer {
     return FfiConverterTypeUnitAmount.lower(value)
-}
-
-
-/**
- * An estimate of what the data is worth, and how it was reached.
- */
-public struct ValueEstimate: Equatable, Hashable {
-    /**
-     * The estimate, in minor units of `currency`.
-     */
-    public let amount: UInt64
-    /**
-     * ISO 4217 currency code.
-     */
-    public let currency: String
-    /**
-     * How it was calculated.
-     */
-    public let method: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The estimate, in minor units of `currency`.
-         */amount: UInt64, 
-        /**
-         * ISO 4217 currency code.
-         */currency: String, 
-        /**
-         * How it was calculated.
-         */method: String) {
-        self.amount = amount
-        self.currency = currency
-        self.method = method
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ValueEstimate: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeValueEstimate: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ValueEstimate {
-        return
-            try ValueEstimate(
-                amount: FfiConverterUInt64.read(from: &buf), 
-                currency: FfiConverterString.read(from: &buf), 
-                method: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ValueEstimate, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.amount, into: &buf)
-        FfiConverterString.write(value.currency, into: &buf)
-        FfiConverterString.write(value.method, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeValueEstimate_lift(_ buf: RustBuffer) throws -> ValueEstimate {
-    return try FfiConverterTypeValueEstimate.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeValueEstimate_lower(_ value: ValueEstimate) -> RustBuffer {
-    return FfiConverterTypeValueEstimate.lower(value)
 }
 
 
@@ -9147,6 +8814,133 @@ public func FfiConverterTypeWalletSummary_lower(_ value: WalletSummary) -> RustB
 
 
 /**
+ * What one witnessed log proves to the wallet (`checkLogsWitnessed`).
+ */
+public struct WitnessedLogCheck: Equatable, Hashable {
+    /**
+     * The log's origin.
+     */
+    public let origin: String
+    /**
+     * Tree sizes of the wallet's checkpoints of this log that carry the
+     * policy's quorum (the only ones accepted).
+     */
+    public let witnessed: [UInt64]
+    /**
+     * Tree sizes of the wallet's checkpoints of this log without the
+     * quorum (not accepted).
+     */
+    public let notWitnessed: [UInt64]
+    /**
+     * The policy names of the witnesses whose cosignatures count towards
+     * a witnessed checkpoint's quorum.
+     */
+    public let cosignedBy: [String]
+    /**
+     * The wallet's artifacts (ids) proven in a witnessed checkpoint.
+     */
+    public let proven: [String]
+    /**
+     * Artifacts (ids) dated more than the tolerance before a witnessed
+     * checkpoint that does not contain them (backdated).
+     */
+    public let backdated: [String]
+    /**
+     * What failed, in words.
+     */
+    public let problems: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The log's origin.
+         */origin: String, 
+        /**
+         * Tree sizes of the wallet's checkpoints of this log that carry the
+         * policy's quorum (the only ones accepted).
+         */witnessed: [UInt64], 
+        /**
+         * Tree sizes of the wallet's checkpoints of this log without the
+         * quorum (not accepted).
+         */notWitnessed: [UInt64], 
+        /**
+         * The policy names of the witnesses whose cosignatures count towards
+         * a witnessed checkpoint's quorum.
+         */cosignedBy: [String], 
+        /**
+         * The wallet's artifacts (ids) proven in a witnessed checkpoint.
+         */proven: [String], 
+        /**
+         * Artifacts (ids) dated more than the tolerance before a witnessed
+         * checkpoint that does not contain them (backdated).
+         */backdated: [String], 
+        /**
+         * What failed, in words.
+         */problems: [String]) {
+        self.origin = origin
+        self.witnessed = witnessed
+        self.notWitnessed = notWitnessed
+        self.cosignedBy = cosignedBy
+        self.proven = proven
+        self.backdated = backdated
+        self.problems = problems
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WitnessedLogCheck: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWitnessedLogCheck: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WitnessedLogCheck {
+        return
+            try WitnessedLogCheck(
+                origin: FfiConverterString.read(from: &buf), 
+                witnessed: FfiConverterSequenceUInt64.read(from: &buf), 
+                notWitnessed: FfiConverterSequenceUInt64.read(from: &buf), 
+                cosignedBy: FfiConverterSequenceString.read(from: &buf), 
+                proven: FfiConverterSequenceString.read(from: &buf), 
+                backdated: FfiConverterSequenceString.read(from: &buf), 
+                problems: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WitnessedLogCheck, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.origin, into: &buf)
+        FfiConverterSequenceUInt64.write(value.witnessed, into: &buf)
+        FfiConverterSequenceUInt64.write(value.notWitnessed, into: &buf)
+        FfiConverterSequenceString.write(value.cosignedBy, into: &buf)
+        FfiConverterSequenceString.write(value.proven, into: &buf)
+        FfiConverterSequenceString.write(value.backdated, into: &buf)
+        FfiConverterSequenceString.write(value.problems, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWitnessedLogCheck_lift(_ buf: RustBuffer) throws -> WitnessedLogCheck {
+    return try FfiConverterTypeWitnessedLogCheck.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWitnessedLogCheck_lower(_ value: WitnessedLogCheck) -> RustBuffer {
+    return FfiConverterTypeWitnessedLogCheck.lower(value)
+}
+
+
+/**
  * A signature algorithm.
  */
 
@@ -9218,121 +9012,6 @@ public func FfiConverterTypeAlgorithm_lift(_ buf: RustBuffer) throws -> Algorith
 #endif
 public func FfiConverterTypeAlgorithm_lower(_ value: Algorithm) -> RustBuffer {
     return FfiConverterTypeAlgorithm.lower(value)
-}
-
-
-
-/**
- * The kind of an artifact (its `typ` header).
- */
-
-public enum ArtifactKind: Equatable, Hashable {
-    
-    /**
-     * A controller's offer.
-     */
-    case offer
-    /**
-     * A person's grant (signed by the person, countersigned by the controller).
-     */
-    case grant
-    /**
-     * A person's refusal.
-     */
-    case refusal
-    /**
-     * A withdrawal by the person, or a revocation by the controller.
-     */
-    case withdrawal
-    /**
-     * A data receipt: a use of data under a grant.
-     */
-    case dataReceipt
-    /**
-     * A value record: what the person received.
-     */
-    case valueRecord
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension ArtifactKind: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeArtifactKind: FfiConverterRustBuffer {
-    typealias SwiftType = ArtifactKind
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ArtifactKind {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .offer
-        
-        case 2: return .grant
-        
-        case 3: return .refusal
-        
-        case 4: return .withdrawal
-        
-        case 5: return .dataReceipt
-        
-        case 6: return .valueRecord
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: ArtifactKind, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .offer:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .grant:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .refusal:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .withdrawal:
-            writeInt(&buf, Int32(4))
-        
-        
-        case .dataReceipt:
-            writeInt(&buf, Int32(5))
-        
-        
-        case .valueRecord:
-            writeInt(&buf, Int32(6))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeArtifactKind_lift(_ buf: RustBuffer) throws -> ArtifactKind {
-    return try FfiConverterTypeArtifactKind.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeArtifactKind_lower(_ value: ArtifactKind) -> RustBuffer {
-    return FfiConverterTypeArtifactKind.lower(value)
 }
 
 
@@ -9418,131 +9097,6 @@ public func FfiConverterTypeAuditOutcome_lift(_ buf: RustBuffer) throws -> Audit
 #endif
 public func FfiConverterTypeAuditOutcome_lower(_ value: AuditOutcome) -> RustBuffer {
     return FfiConverterTypeAuditOutcome.lower(value)
-}
-
-
-
-/**
- * The kind of value a person receives.
- */
-
-public enum BenefitKind: Equatable, Hashable {
-    
-    /**
-     * A service (e.g. live routing).
-     */
-    case service
-    /**
-     * A feature of a service.
-     */
-    case feature
-    /**
-     * Money: `unit` is an ISO 4217 currency, `amount` in minor units.
-     */
-    case money
-    /**
-     * Loyalty points.
-     */
-    case points
-    /**
-     * A discount: `unit` is `"percent"` or a currency.
-     */
-    case discount
-    /**
-     * A data dividend (a share of revenue from the data).
-     */
-    case dataDividend
-    /**
-     * Anything else, described in `description`.
-     */
-    case other
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension BenefitKind: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeBenefitKind: FfiConverterRustBuffer {
-    typealias SwiftType = BenefitKind
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BenefitKind {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .service
-        
-        case 2: return .feature
-        
-        case 3: return .money
-        
-        case 4: return .points
-        
-        case 5: return .discount
-        
-        case 6: return .dataDividend
-        
-        case 7: return .other
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: BenefitKind, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .service:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .feature:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .money:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .points:
-            writeInt(&buf, Int32(4))
-        
-        
-        case .discount:
-            writeInt(&buf, Int32(5))
-        
-        
-        case .dataDividend:
-            writeInt(&buf, Int32(6))
-        
-        
-        case .other:
-            writeInt(&buf, Int32(7))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBenefitKind_lift(_ buf: RustBuffer) throws -> BenefitKind {
-    return try FfiConverterTypeBenefitKind.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBenefitKind_lower(_ value: BenefitKind) -> RustBuffer {
-    return FfiConverterTypeBenefitKind.lower(value)
 }
 
 
@@ -9745,131 +9299,6 @@ public func FfiConverterTypeConsentKitError_lift(_ buf: RustBuffer) throws -> Co
 public func FfiConverterTypeConsentKitError_lower(_ value: ConsentKitError) -> RustBuffer {
     return FfiConverterTypeConsentKitError.lower(value)
 }
-
-
-/**
- * A grant's state (W3C DPV consent status).
- */
-
-public enum ConsentState: Equatable, Hashable {
-    
-    /**
-     * Before the grant was given (`dpv:ConsentRequested`).
-     */
-    case requested
-    /**
-     * Given and in force (`dpv:ConsentGiven`).
-     */
-    case given
-    /**
-     * Refused (`dpv:ConsentRefused`).
-     */
-    case refused
-    /**
-     * Withdrawn by the person (`dpv:ConsentWithdrawn`).
-     */
-    case withdrawn
-    /**
-     * Revoked by the controller (`dpv:ConsentRevoked`).
-     */
-    case revoked
-    /**
-     * Expired (`dpv:ConsentExpired`).
-     */
-    case expired
-    /**
-     * Replaced by a newer grant.
-     */
-    case superseded
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension ConsentState: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeConsentState: FfiConverterRustBuffer {
-    typealias SwiftType = ConsentState
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConsentState {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .requested
-        
-        case 2: return .given
-        
-        case 3: return .refused
-        
-        case 4: return .withdrawn
-        
-        case 5: return .revoked
-        
-        case 6: return .expired
-        
-        case 7: return .superseded
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: ConsentState, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .requested:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .given:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .refused:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .withdrawn:
-            writeInt(&buf, Int32(4))
-        
-        
-        case .revoked:
-            writeInt(&buf, Int32(5))
-        
-        
-        case .expired:
-            writeInt(&buf, Int32(6))
-        
-        
-        case .superseded:
-            writeInt(&buf, Int32(7))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeConsentState_lift(_ buf: RustBuffer) throws -> ConsentState {
-    return try FfiConverterTypeConsentState.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeConsentState_lower(_ value: ConsentState) -> RustBuffer {
-    return FfiConverterTypeConsentState.lower(value)
-}
-
 
 
 /**
@@ -10310,101 +9739,6 @@ public func FfiConverterTypeReportFormat_lower(_ value: ReportFormat) -> RustBuf
 
 
 /**
- * The role a trusted key signs in.
- */
-
-public enum Role: Equatable, Hashable {
-    
-    /**
-     * A data controller: offers, countersignatures, revocations, receipts, value records.
-     */
-    case controller
-    /**
-     * A partner that receives data and issues receipts for its use.
-     */
-    case partner
-    /**
-     * A person.
-     */
-    case person
-    /**
-     * A transparency log.
-     */
-    case log
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension Role: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeRole: FfiConverterRustBuffer {
-    typealias SwiftType = Role
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Role {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .controller
-        
-        case 2: return .partner
-        
-        case 3: return .person
-        
-        case 4: return .log
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Role, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .controller:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .partner:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .person:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .log:
-            writeInt(&buf, Int32(4))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeRole_lift(_ buf: RustBuffer) throws -> Role {
-    return try FfiConverterTypeRole.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeRole_lower(_ value: Role) -> RustBuffer {
-    return FfiConverterTypeRole.lower(value)
-}
-
-
-
-/**
  * Who made a verified signature.
  */
 
@@ -10696,6 +10030,30 @@ fileprivate struct FfiConverterOptionTypeExternalSigner: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeValueEstimate: FfiConverterRustBuffer {
+    typealias SwiftType = ValueEstimate?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeValueEstimate.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeValueEstimate.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeAuditLog: FfiConverterRustBuffer {
     typealias SwiftType = AuditLog?
 
@@ -10808,30 +10166,6 @@ fileprivate struct FfiConverterOptionTypeTcString: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeTcString.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeValueEstimate: FfiConverterRustBuffer {
-    typealias SwiftType = ValueEstimate?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeValueEstimate.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeValueEstimate.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -11061,6 +10395,56 @@ fileprivate struct FfiConverterSequenceData: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeBenefit: FfiConverterRustBuffer {
+    typealias SwiftType = [Benefit]
+
+    public static func write(_ value: [Benefit], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeBenefit.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Benefit] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Benefit]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeBenefit.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePublisherRestriction: FfiConverterRustBuffer {
+    typealias SwiftType = [PublisherRestriction]
+
+    public static func write(_ value: [PublisherRestriction], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePublisherRestriction.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PublisherRestriction] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PublisherRestriction]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePublisherRestriction.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeAddedArtifact: FfiConverterRustBuffer {
     typealias SwiftType = [AddedArtifact]
 
@@ -11153,31 +10537,6 @@ fileprivate struct FfiConverterSequenceTypeAuditTrustedKey: FfiConverterRustBuff
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeAuditTrustedKey.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeBenefit: FfiConverterRustBuffer {
-    typealias SwiftType = [Benefit]
-
-    public static func write(_ value: [Benefit], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeBenefit.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Benefit] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [Benefit]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeBenefit.read(from: &buf))
         }
         return seq
     }
@@ -11353,31 +10712,6 @@ fileprivate struct FfiConverterSequenceTypeLogCheck: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeLogCheck.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypePublisherRestriction: FfiConverterRustBuffer {
-    typealias SwiftType = [PublisherRestriction]
-
-    public static func write(_ value: [PublisherRestriction], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypePublisherRestriction.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PublisherRestriction] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [PublisherRestriction]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypePublisherRestriction.read(from: &buf))
         }
         return seq
     }
@@ -11611,6 +10945,31 @@ fileprivate struct FfiConverterSequenceTypeWalletProblem: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeWitnessedLogCheck: FfiConverterRustBuffer {
+    typealias SwiftType = [WitnessedLogCheck]
+
+    public static func write(_ value: [WitnessedLogCheck], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeWitnessedLogCheck.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [WitnessedLogCheck] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [WitnessedLogCheck]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeWitnessedLogCheck.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterDictionaryStringTypeInAppValue: FfiConverterRustBuffer {
     public static func write(_ value: [String: InAppValue], into buf: inout [UInt8]) {
         let len = Int32(value.count)
@@ -11635,26 +10994,34 @@ fileprivate struct FfiConverterDictionaryStringTypeInAppValue: FfiConverterRustB
 }
 
 
-public typealias Timestamp = UInt64
+
+
+public typealias Timestamp = Date
+
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
 public struct FfiConverterTypeTimestamp: FfiConverter {
+
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Timestamp {
-        return try FfiConverterUInt64.read(from: &buf)
+        let builtinValue = try FfiConverterUInt64.read(from: &buf)
+        return Date(timeIntervalSince1970: TimeInterval(builtinValue))
     }
 
     public static func write(_ value: Timestamp, into buf: inout [UInt8]) {
-        return FfiConverterUInt64.write(value, into: &buf)
+        let builtinValue = UInt64(exactly: value.timeIntervalSince1970.rounded(.down)) ?? 0
+        return FfiConverterUInt64.write(builtinValue, into: &buf)
     }
 
     public static func lift(_ value: UInt64) throws -> Timestamp {
-        return try FfiConverterUInt64.lift(value)
+        let builtinValue = try FfiConverterUInt64.lift(value)
+        return Date(timeIntervalSince1970: TimeInterval(builtinValue))
     }
 
     public static func lower(_ value: Timestamp) -> UInt64 {
-        return FfiConverterUInt64.lower(value)
+        let builtinValue = UInt64(exactly: value.timeIntervalSince1970.rounded(.down)) ?? 0
+        return FfiConverterUInt64.lower(builtinValue)
     }
 }
 
@@ -11838,14 +11205,14 @@ public func readOffer(bytes: Data)throws  -> Offer  {
  * or refusal in the bundle, or controller info missing what the format
  * requires.
  */
-public func exportConsents(bundle: Data, format: String, grantIds: [String], at: UInt64, controllersJson: String)throws  -> ConsentExport  {
+public func exportConsents(bundle: Data, format: String, grantIds: [String], at: Timestamp, controllersJson: String)throws  -> ConsentExport  {
     return try  FfiConverterTypeConsentExport_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_func_export_consents(
         FfiConverterData.lower(bundle),
         FfiConverterString.lower(format),
         FfiConverterSequenceString.lower(grantIds),
-        FfiConverterUInt64.lower(at),
+        FfiConverterTypeTimestamp_lower(at),
         FfiConverterString.lower(controllersJson),uniffiCallStatus
     )
 })
@@ -12020,7 +11387,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_func_read_offer() != 17693) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_export_consents() != 14966) {
+    if (uniffi_consentkit_ffi_checksum_func_export_consents() != 53519) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_func_public_key_info() != 39855) {
@@ -12041,7 +11408,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_func_in_app_values() != 36206) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_tc_string_for_grant() != 38814) {
+    if (uniffi_consentkit_ffi_checksum_func_tc_string_for_grant() != 50686) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_func_commit() != 35970) {
@@ -12116,7 +11483,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_controller_sign_async() != 63824) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_import_tc_string() != 58450) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_import_tc_string() != 44136) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_externalkeyprovider_signer_for() != 46535) {
@@ -12146,7 +11513,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_keypair_to_cose_key() != 37734) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_trustset_add() != 8451) {
+    if (uniffi_consentkit_ffi_checksum_method_trustset_add() != 8111) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_trustset_is_empty() != 33141) {
@@ -12176,7 +11543,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_pendingsignature_kid() != 7190) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_pendingsignature_kind() != 5436) {
+    if (uniffi_consentkit_ffi_checksum_method_pendingsignature_kind() != 56615) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_pendingsignature_message() != 36297) {
@@ -12194,22 +11561,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_statusregistry_set_status() != 40370) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_statusregistry_sign_token() != 3330) {
+    if (uniffi_consentkit_ffi_checksum_method_statusregistry_sign_token() != 4917) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_verifier_audit() != 23119) {
+    if (uniffi_consentkit_ffi_checksum_method_verifier_audit() != 14247) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_verifier_audit_file() != 17008) {
+    if (uniffi_consentkit_ffi_checksum_method_verifier_audit_file() != 34259) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_verifier_audit_rendered() != 8562) {
+    if (uniffi_consentkit_ffi_checksum_method_verifier_audit_rendered() != 7920) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_verifier_audit_with_status_lists() != 60544) {
+    if (uniffi_consentkit_ffi_checksum_method_verifier_audit_with_status_lists() != 62171) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_verifier_check_grant_status() != 23521) {
+    if (uniffi_consentkit_ffi_checksum_method_verifier_check_grant_status() != 27022) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_verifier_verify() != 2914) {
@@ -12266,6 +11633,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_check_logs() != 369) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_consentkit_ffi_checksum_method_wallet_check_logs_witnessed() != 55877) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_consentkit_ffi_checksum_method_wallet_checkpoints() != 57805) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -12278,7 +11648,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_export_tlog_proof() != 60486) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_grant_state() != 22159) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_grant_state() != 40668) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_grants() != 22906) {
@@ -12314,10 +11684,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_trust_all() != 34996) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_trust_key() != 36671) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_trust_key() != 65067) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_verify_cose_receipt() != 28900) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_wallet_verify_tlog_proof() != 4115) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_version() != 20656) {
@@ -12388,6 +11761,7 @@ private let initializationResult: InitializationResult = {
     uniffiCallbackInitExternalKeyProvider()
     uniffiCallbackInitExternalSigner()
     uniffiCallbackInitWalletListener()
+    uniffiEnsureConsentkitInitialized()
     return InitializationResult.ok
 }()
 

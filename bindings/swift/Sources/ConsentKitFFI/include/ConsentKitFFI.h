@@ -892,6 +892,11 @@ RustBuffer uniffi_consentkit_ffi_fn_method_wallet_artifacts(uint64_t ptr, RustCa
 RustBuffer uniffi_consentkit_ffi_fn_method_wallet_check_logs(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_CHECK_LOGS_WITNESSED
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_CHECK_LOGS_WITNESSED
+RustBuffer uniffi_consentkit_ffi_fn_method_wallet_check_logs_witnessed(uint64_t ptr, RustBuffer policy, uint64_t tolerance, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_CHECKPOINTS
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_CHECKPOINTS
 RustBuffer uniffi_consentkit_ffi_fn_method_wallet_checkpoints(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -980,6 +985,11 @@ void uniffi_consentkit_ffi_fn_method_wallet_trust_key(uint64_t ptr, RustBuffer p
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_VERIFY_COSE_RECEIPT
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_VERIFY_COSE_RECEIPT
 RustBuffer uniffi_consentkit_ffi_fn_method_wallet_verify_cose_receipt(uint64_t ptr, RustBuffer artifact, RustBuffer receipt, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_VERIFY_TLOG_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_VERIFY_TLOG_PROOF
+RustBuffer uniffi_consentkit_ffi_fn_method_wallet_verify_tlog_proof(uint64_t ptr, RustBuffer artifact, RustBuffer proof, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_VERSION
@@ -1830,6 +1840,12 @@ uint16_t uniffi_consentkit_ffi_checksum_method_wallet_check_logs(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_CHECK_LOGS_WITNESSED
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_CHECK_LOGS_WITNESSED
+uint16_t uniffi_consentkit_ffi_checksum_method_wallet_check_logs_witnessed(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_CHECKPOINTS
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_CHECKPOINTS
 uint16_t uniffi_consentkit_ffi_checksum_method_wallet_checkpoints(void
@@ -1935,6 +1951,12 @@ uint16_t uniffi_consentkit_ffi_checksum_method_wallet_trust_key(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_VERIFY_COSE_RECEIPT
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_VERIFY_COSE_RECEIPT
 uint16_t uniffi_consentkit_ffi_checksum_method_wallet_verify_cose_receipt(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_VERIFY_TLOG_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_VERIFY_TLOG_PROOF
+uint16_t uniffi_consentkit_ffi_checksum_method_wallet_verify_tlog_proof(void
     
 );
 #endif
