@@ -119,11 +119,11 @@ class Apis:
             body = self._class_body(self.py, cls, r"^class {cls}\b.*:\n")
             if body is None:
                 return False
-            body = re.split(r"^(class|def) ", body, maxsplit=1, flags=re.M)[0]
-            return re.search(rf"^    def {fn}\(", body, re.M) is not None
+            body = re.split(r"^(class|def|async def) ", body, maxsplit=1, flags=re.M)[0]
+            return re.search(rf"^    (async )?def {fn}\(", body, re.M) is not None
         if name[:1].isupper():
             return re.search(rf"^class {name}\b", self.py, re.M) is not None
-        return re.search(rf"^def {name}\(", self.py, re.M) is not None
+        return re.search(rf"^(async )?def {name}\(", self.py, re.M) is not None
 
     def kt_has(self, name):
         if name.endswith("Error") and "." not in name:
