@@ -137,7 +137,17 @@ fn main() -> Res<()> {
     w.add_checkpoint(log.checkpoint_note())?;
     w.add_inclusion_proof(wd.id(), &log.inclusion_proof(wi, 3)?)?;
 
-    write(&out, "wallet.ckw", &w.to_bytes())?;
+    // The wallet file holds the person's keys: written as a secret (0600),
+    // replacing the one an earlier run left.
+    let wallet_path = out.join("wallet.ckw");
+    match std::fs::remove_file(&wallet_path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(format!("wallet.ckw: {e}").into())
+        }
+        _ => {}
+    }
+    consentkit::wallet::store::write_secret_file(&wallet_path, &w.to_bytes())
+        .map_err(|e| format!("wallet.ckw: {e}"))?;
     write(&out, "witness-policy.txt", policy_text.as_bytes())?;
     write(&out, "stranger-policy.txt", stranger_text.as_bytes())?;
     write(&out, "grant.receipt.cose", &receipt)?;
