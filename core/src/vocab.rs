@@ -166,40 +166,29 @@ impl Term {
     /// ([`TermError::Deprecated`], naming the replacement). Any other CURIE or
     /// IRI is accepted as it is.
     pub fn new(s: &str) -> Result<Term, TermError> {
-        if let Some(t) = built_in(s)? {
-            return Ok(t);
-        }
-        if s.is_empty()
-            || s.len() > 512
-            || s.chars().any(|c| c.is_whitespace() || c.is_control())
-            || !s.contains(':')
-        {
-            return Err(TermError::Invalid(s.to_owned()));
-        }
-        let Some((section, prefix, local)) = dpv_split(s) else {
-            return Ok(Term(TermRepr::Other(s.to_owned())));
-        };
-        let curie = format!("{prefix}{local}");
-        if let Some(t) = built_in(&curie).map_err(|e| match e {
-            TermError::Deprecated {
-                code, replacement, ..
-            } => TermError::Deprecated {
-                term: s.to_owned(),
-                code,
-                replacement,
-            },
-            other => other,
-        })? {
-            return Ok(t);
-        }
-        let names = dpv_names(section);
-        if names.binary_search(&local).is_ok() {
-            Ok(Term(TermRepr::Other(curie)))
+        Ok(match parse(s)? {
+            Parsed::BuiltIn(code) => Term(TermRepr::BuiltIn(code)),
+            Parsed::AsWritten => Term(TermRepr::Other(s.to_owned())),
+            Parsed::Curie(prefix, local) => Term(TermRepr::Other(format!("{prefix}{local}"))),
+        })
+    }
+
+    /// A built-in term from its code.
+    pub fn from_code(code: u64) -> Result<Term, TermError> {
+        if is_built_in_code(code) {
+            Ok(Term(TermRepr::BuiltIn(code)))
         } else {
-            Err(TermError::UnknownDpvTerm {
-                term: s.to_owned(),
-                suggestion: format!("{prefix}{}", closest(local, names)),
-            })
+            Err(TermError::UnknownCode(code))
+        }
+    }
+
+    /// Reads a term written as text on the wire, strictly: what
+    /// [`Term::from_value`] gives for [`Value::Text`], with the same errors,
+    /// allocating only the term's own string.
+    pub fn from_text(s: &str) -> Result<Term, TermError> {
+        match parse(s)? {
+            Parsed::AsWritten => Ok(Term(TermRepr::Other(s.to_owned()))),
+            Parsed::BuiltIn(_) | Parsed::Curie(..) => Err(TermError::NotCanonical(s.to_owned())),
         }
     }
 
@@ -273,50 +262,119 @@ impl Term {
     /// not a term DPV does not define).
     pub fn from_value(v: &Value) -> Result<Term, TermError> {
         match v {
-            Value::Unsigned(c) => {
-                if BUILT_IN.iter().any(|(code, _)| code == c) {
-                    Ok(Term(TermRepr::BuiltIn(*c)))
-                } else {
-                    Err(TermError::UnknownCode(*c))
-                }
-            }
-            Value::Text(s) => {
-                let t = Term::new(s)?;
-                match &t.0 {
-                    TermRepr::Other(o) if o == s => Ok(t),
-                    _ => Err(TermError::NotCanonical(s.clone())),
-                }
-            }
+            Value::Unsigned(c) => Term::from_code(*c),
+            Value::Text(s) => Term::from_text(s),
             other => Err(TermError::WrongType(other.type_name())),
         }
     }
 }
 
-/// The built-in term named by a CURIE; refuses a deprecated one.
-fn built_in(s: &str) -> Result<Option<Term>, TermError> {
-    let Some((code, _)) = BUILT_IN.iter().find(|(_, n)| *n == s) else {
+/// What [`Term::new`] reads a CURIE or IRI as.
+enum Parsed<'a> {
+    /// A built-in term (code).
+    BuiltIn(u64),
+    /// The text as written: a CURIE or IRI outside the DPV namespaces, or
+    /// the CURIE of a term DPV defines.
+    AsWritten,
+    /// The full IRI of a term DPV defines, read as its CURIE (prefix, local name).
+    Curie(&'static str, &'a str),
+}
+
+/// The rules of [`Term::new`], without allocating for them: the syntax
+/// (not empty, at most 512 bytes, a colon, no whitespace or control
+/// character), then, in a DPV namespace, the built-in codes (a deprecated
+/// one refused) and the names DPV defines. Every built-in term is in a DPV
+/// namespace (tested), so a term outside them is taken as written.
+fn parse(s: &str) -> Result<Parsed<'_>, TermError> {
+    if !is_term_syntax(s) {
+        return Err(TermError::Invalid(s.to_owned()));
+    }
+    let Some(split) = dpv_split(s) else {
+        return Ok(Parsed::AsWritten);
+    };
+    if let Some(code) = built_in_code(split.prefix, split.local, s)? {
+        return Ok(Parsed::BuiltIn(code));
+    }
+    let names = dpv_names(split.section);
+    if names.binary_search(&split.local).is_err() {
+        return Err(TermError::UnknownDpvTerm {
+            term: s.to_owned(),
+            suggestion: format!("{}{}", split.prefix, closest(split.local, names)),
+        });
+    }
+    Ok(if split.is_curie {
+        Parsed::AsWritten
+    } else {
+        Parsed::Curie(split.prefix, split.local)
+    })
+}
+
+/// Not empty, at most 512 bytes, with a colon and no whitespace or control
+/// character. Printable ASCII (0x21 to 0x7e: no whitespace, no control
+/// character) is checked over all bytes at once, without a branch per byte;
+/// other text char by char.
+fn is_term_syntax(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 512 || !b.contains(&b':') {
+        return false;
+    }
+    b.iter()
+        .fold(true, |ok, &c| ok & (c.wrapping_sub(0x21) < 0x5e))
+        || !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// Whether `code` is a built-in code ([`BUILT_IN`] is sorted by code, tested).
+fn is_built_in_code(code: u64) -> bool {
+    BUILT_IN.binary_search_by_key(&code, |(c, _)| *c).is_ok()
+}
+
+/// The built-in code of the CURIE `prefix` + `local`, if it has one;
+/// refuses a deprecated one, naming the term as written (`written`).
+fn built_in_code(prefix: &str, local: &str, written: &str) -> Result<Option<u64>, TermError> {
+    let Some((code, _)) = BUILT_IN
+        .iter()
+        .find(|(_, n)| n.strip_prefix(prefix) == Some(local))
+    else {
         return Ok(None);
     };
     if let Some((_, replacement)) = DEPRECATED.iter().find(|(c, _)| c == code) {
         return Err(TermError::Deprecated {
-            term: s.to_owned(),
+            term: written.to_owned(),
             code: *code,
             replacement: replacement.map(str::to_owned),
         });
     }
-    Ok(Some(Term(TermRepr::BuiltIn(*code))))
+    Ok(Some(*code))
 }
 
-/// Splits a term in a DPV namespace into (index in [`DPV_NAMESPACES`],
-/// CURIE prefix, local name).
-fn dpv_split(s: &str) -> Option<(usize, &'static str, &str)> {
+/// A term in a DPV namespace, split.
+struct DpvSplit<'a> {
+    /// Its index in [`DPV_NAMESPACES`].
+    section: usize,
+    /// The namespace's CURIE prefix (`dpv:`, `pd:`).
+    prefix: &'static str,
+    /// The local name.
+    local: &'a str,
+    /// Whether the term was written as the CURIE (not as the full IRI).
+    is_curie: bool,
+}
+
+/// Splits a term in a DPV namespace, written as a CURIE or a full IRI.
+fn dpv_split(s: &str) -> Option<DpvSplit<'_>> {
     DPV_NAMESPACES
         .iter()
         .enumerate()
-        .find_map(|(i, (prefix, ns))| {
-            s.strip_prefix(prefix)
-                .or_else(|| s.strip_prefix(ns))
-                .map(|local| (i, *prefix, local))
+        .find_map(|(section, (prefix, ns))| {
+            let (local, is_curie) = match s.strip_prefix(prefix) {
+                Some(local) => (local, true),
+                None => (s.strip_prefix(ns)?, false),
+            };
+            Some(DpvSplit {
+                section,
+                prefix,
+                local,
+                is_curie,
+            })
         })
 }
 

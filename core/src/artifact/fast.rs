@@ -2,7 +2,7 @@
 //!
 //! [`decode`] reads the COSE envelope and the payload with the streaming
 //! [`Reader`], borrowing strings and byte strings from the input, into the
-//! typed artifact: no [`Value`] tree is built and nothing is re-encoded.
+//! typed artifact: no [`Value`](crate::cbor::Value) tree is built and nothing is re-encoded.
 //! It accepts only the exact shape consentkit writes: the protected headers
 //! `{1: alg, 4: kid, 16: typ}` (COSE_Sign1), `{16: typ}` and `{1: alg, 4:
 //! kid}` (COSE_Sign), empty unprotected headers, and every payload map's
@@ -26,8 +26,8 @@ use super::{
     Artifact, ArtifactId, ArtifactKind, Benefit, BenefitKind, Body, Digest, SignatureSlot,
     TAG_SIGN, TAG_SIGN1,
 };
+use crate::cbor;
 use crate::cbor::reader::Reader;
-use crate::cbor::{self, Value};
 use crate::keys::{Algorithm, HeaderKid, KeyId, PublicKey};
 use crate::vocab::Term;
 
@@ -141,14 +141,13 @@ fn boolean(r: &mut Reader<'_>) -> Option<bool> {
 }
 
 /// A term in its one encoding: a built-in code, or text that
-/// [`Term::new`] reads unchanged (as [`Term::from_value`] requires).
+/// [`Term::new`] reads unchanged ([`Term::from_text`], as
+/// [`Term::from_value`] requires).
 fn term(r: &mut Reader<'_>) -> Option<Term> {
     if let Some(c) = got(r.head_of(0)) {
-        return Term::from_value(&Value::Unsigned(c)).ok();
+        return Term::from_code(c).ok();
     }
-    let s = got(r.text())?;
-    let t = Term::new(s).ok()?;
-    (t.code().is_none() && t.as_str() == s).then_some(t)
+    Term::from_text(got(r.text())?).ok()
 }
 
 /// A non-empty array of at most [`MAX_LIST_LEN`] items in strictly

@@ -312,3 +312,185 @@ fn artifact_term_refuses_with_the_typed_error() {
         t("pd:Location")
     );
 }
+
+#[test]
+fn built_in_codes_are_sorted_and_every_built_in_is_in_a_dpv_namespace() {
+    // `is_built_in_code` binary-searches, and `parse` takes a term outside
+    // the DPV namespaces as written without looking at the built-ins.
+    assert!(BUILT_IN.windows(2).all(|w| w[0].0 < w[1].0));
+    for (code, curie) in BUILT_IN {
+        assert!(
+            DPV_NAMESPACES.iter().any(|(p, _)| curie.starts_with(p)),
+            "built-in {code} {curie} is outside the DPV namespaces"
+        );
+        assert!(is_built_in_code(*code));
+    }
+    for code in [0, 16, 31, 51, 63, 68, 999, u64::MAX] {
+        assert!(!is_built_in_code(code), "{code}");
+    }
+}
+
+/// `Term::new` and `Term::from_value` as they were written before `parse`
+/// (allocating the CURIE, scanning the built-ins by text): the reference
+/// the single-pass reading must agree with, result and error alike.
+mod reference {
+    use super::super::*;
+
+    fn built_in(s: &str) -> Result<Option<Term>, TermError> {
+        let Some((code, _)) = BUILT_IN.iter().find(|(_, n)| *n == s) else {
+            return Ok(None);
+        };
+        if let Some((_, replacement)) = DEPRECATED.iter().find(|(c, _)| c == code) {
+            return Err(TermError::Deprecated {
+                term: s.to_owned(),
+                code: *code,
+                replacement: replacement.map(str::to_owned),
+            });
+        }
+        Ok(Some(Term(TermRepr::BuiltIn(*code))))
+    }
+
+    fn dpv_split(s: &str) -> Option<(usize, &'static str, &str)> {
+        DPV_NAMESPACES
+            .iter()
+            .enumerate()
+            .find_map(|(i, (prefix, ns))| {
+                s.strip_prefix(prefix)
+                    .or_else(|| s.strip_prefix(ns))
+                    .map(|local| (i, *prefix, local))
+            })
+    }
+
+    pub fn new(s: &str) -> Result<Term, TermError> {
+        if let Some(t) = built_in(s)? {
+            return Ok(t);
+        }
+        if s.is_empty()
+            || s.len() > 512
+            || s.chars().any(|c| c.is_whitespace() || c.is_control())
+            || !s.contains(':')
+        {
+            return Err(TermError::Invalid(s.to_owned()));
+        }
+        let Some((section, prefix, local)) = dpv_split(s) else {
+            return Ok(Term(TermRepr::Other(s.to_owned())));
+        };
+        let curie = format!("{prefix}{local}");
+        if let Some(t) = built_in(&curie).map_err(|e| match e {
+            TermError::Deprecated {
+                code, replacement, ..
+            } => TermError::Deprecated {
+                term: s.to_owned(),
+                code,
+                replacement,
+            },
+            other => other,
+        })? {
+            return Ok(t);
+        }
+        let names = dpv_names(section);
+        if names.binary_search(&local).is_ok() {
+            Ok(Term(TermRepr::Other(curie)))
+        } else {
+            Err(TermError::UnknownDpvTerm {
+                term: s.to_owned(),
+                suggestion: format!("{prefix}{}", closest(local, names)),
+            })
+        }
+    }
+
+    pub fn from_text(s: &str) -> Result<Term, TermError> {
+        let t = new(s)?;
+        match &t.0 {
+            TermRepr::Other(o) if o == s => Ok(t),
+            _ => Err(TermError::NotCanonical(s.to_owned())),
+        }
+    }
+}
+
+/// Terms that reach every branch of `parse`: built-in, deprecated and
+/// defined CURIEs and their IRIs, unknown DPV names, other CURIEs and IRIs,
+/// and text that is not a term (ASCII and non-ASCII whitespace and control
+/// characters, no colon, empty, too long).
+fn parse_cases() -> Vec<String> {
+    let mut cases: Vec<String> = [
+        "pd:Location",
+        "https://w3id.org/dpv/pd#Location",
+        "dpv:Consent",
+        "https://w3id.org/dpv#Consent",
+        "pd:BrowsingBehavior",
+        "https://w3id.org/dpv/pd#BrowsingBehavior",
+        "pd:Schedule",
+        "https://w3id.org/dpv/pd#Schedule",
+        "dpv:hasPurpose",
+        "https://w3id.org/dpv#hasPurpose",
+        "pd:Preferences",
+        "https://w3id.org/dpv/pd#Preferences",
+        "dpv:",
+        "pd:",
+        "https://w3id.org/dpv#",
+        "https://city.example/purpose#UrbanPlanning",
+        "urn:x:y",
+        "x:",
+        ":",
+        "dpv:Marketing ",
+        "dpv:Mark\teting",
+        "https://a.example/\u{7f}",
+        "https://a.example/\u{1c}",
+        "https://a.example/\u{85}",
+        "https://a.example/\u{a0}x",
+        "https://a.example/\u{2003}x",
+        "https://a.example/caf\u{e9}",
+        "https://a.example/\u{1F600}",
+        "\u{e9}:x",
+        "no colon",
+        "nocolon",
+        "caf\u{e9}",
+        "",
+        "DPV:Consent",
+        "pd:location",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    cases.push(format!("urn:{}", "a".repeat(508)));
+    cases.push(format!("urn:{}", "a".repeat(509)));
+    cases.push(format!("urn:{}\u{e9}", "a".repeat(506)));
+    cases.push(format!("urn:{}\u{e9}", "a".repeat(507)));
+    for (_, curie) in BUILT_IN {
+        cases.push(curie.to_string());
+        for (prefix, ns) in DPV_NAMESPACES {
+            if let Some(local) = curie.strip_prefix(prefix) {
+                cases.push(format!("{ns}{local}"));
+            }
+        }
+    }
+    cases
+}
+
+#[test]
+fn single_pass_term_reading_agrees_with_the_reference() {
+    for s in parse_cases() {
+        assert_eq!(Term::new(&s), reference::new(&s), "Term::new({s:?})");
+        assert_eq!(
+            Term::from_text(&s),
+            reference::from_text(&s),
+            "Term::from_text({s:?})"
+        );
+        assert_eq!(
+            Term::from_value(&Value::text(s.as_str())),
+            reference::from_text(&s),
+            "Term::from_value({s:?})"
+        );
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn single_pass_term_reading_agrees_with_the_reference_on_any_text(
+        s in "(dpv:|pd:|https://w3id.org/dpv#|https://w3id.org/dpv/pd#|urn:)?[A-Za-z:#/ \\t\\x7f\\u{85}\\u{a0}\\u{e9}]{0,12}"
+    ) {
+        proptest::prop_assert_eq!(Term::new(&s), reference::new(&s));
+        proptest::prop_assert_eq!(Term::from_text(&s), reference::from_text(&s));
+    }
+}
