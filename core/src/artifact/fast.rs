@@ -23,7 +23,7 @@ use super::fields::{MAX_LIST_LEN, MAX_TEXT_LEN};
 use super::payload::*;
 use super::refs::{PartyRef, TermRef, MAX_INDEX};
 use super::{
-    Artifact, ArtifactId, ArtifactKind, Benefit, BenefitKind, Body, Digest, SignatureSlot,
+    Artifact, ArtifactId, ArtifactKind, Benefit, BenefitKind, Body, Digest, SignatureSlot, Span,
     TAG_SIGN, TAG_SIGN1,
 };
 use crate::cbor;
@@ -517,7 +517,7 @@ fn slot(
     kind: ArtifactKind,
     alg: Algorithm,
     kid: &[u8],
-    protected: &[u8],
+    protected: Span,
     signature: &[u8],
 ) -> Option<SignatureSlot> {
     let kid = HeaderKid::from_slice(kid, kind == ArtifactKind::DataReceipt)?;
@@ -525,8 +525,14 @@ fn slot(
         alg,
         kid,
         signature: signature.to_vec(),
-        protected: protected.to_vec(),
+        protected,
     })
+}
+
+/// A byte string, and where its contents lie in the input.
+fn bytes_at<'a>(r: &mut Reader<'a>) -> Option<(&'a [u8], Span)> {
+    let b = got(r.bytes())?;
+    Some((b, Span::ending_at(r.position(), b.len())))
 }
 
 /// Decodes an artifact in its canonical form; `None` for anything else
@@ -537,26 +543,26 @@ pub(super) fn decode(bytes: &[u8]) -> Option<Artifact> {
     if got(r.array())? != 4 {
         return None;
     }
-    let (kind, payload, body_protected, signatures) = if tag == TAG_SIGN1 {
-        let protected = got(r.bytes())?;
+    let (kind, (payload, payload_span), body_protected, signatures) = if tag == TAG_SIGN1 {
+        let (protected, at) = bytes_at(r)?;
         let (Some((alg, kid)), Some(kind)) = header(protected, true, true)? else {
             return None;
         };
         empty_map(r)?;
-        let payload = got(r.bytes())?;
+        let payload = bytes_at(r)?;
         let signature = got(r.bytes())?;
         if kind.is_multi_signed() {
             return None;
         }
-        let s = slot(kind, alg, kid, protected, signature)?;
-        (kind, payload, Vec::new(), vec![s])
+        let s = slot(kind, alg, kid, at, signature)?;
+        (kind, payload, Span::default(), vec![s])
     } else if tag == TAG_SIGN {
-        let body_protected = got(r.bytes())?;
+        let (body_protected, body_at) = bytes_at(r)?;
         let (None, Some(kind)) = header(body_protected, false, true)? else {
             return None;
         };
         empty_map(r)?;
-        let payload = got(r.bytes())?;
+        let payload = bytes_at(r)?;
         let n = got(r.array())?;
         if !kind.is_multi_signed() || n == 0 || n > 2 {
             return None;
@@ -566,15 +572,15 @@ pub(super) fn decode(bytes: &[u8]) -> Option<Artifact> {
             if got(r.array())? != 3 {
                 return None;
             }
-            let protected = got(r.bytes())?;
+            let (protected, at) = bytes_at(r)?;
             let (Some((alg, kid)), None) = header(protected, true, false)? else {
                 return None;
             };
             empty_map(r)?;
             let signature = got(r.bytes())?;
-            slots.push(slot(kind, alg, kid, protected, signature)?);
+            slots.push(slot(kind, alg, kid, at, signature)?);
         }
-        (kind, payload, body_protected.to_vec(), slots)
+        (kind, payload, body_at, slots)
     } else {
         return None;
     };
@@ -586,8 +592,10 @@ pub(super) fn decode(bytes: &[u8]) -> Option<Artifact> {
     Some(Artifact {
         digest: Digest::of(kind, payload),
         body,
-        bytes: bytes.to_vec(),
-        payload: payload.to_vec(),
+        // The payload and protected headers are found in it, not copied.
+        buf: bytes.to_vec(),
+        len: bytes.len(),
+        payload: payload_span,
         body_protected,
         signatures,
         subject_kid,

@@ -285,8 +285,43 @@ pub struct SignatureSlot {
     pub kid: HeaderKid,
     /// The signature bytes.
     pub signature: Vec<u8>,
-    /// The protected header bytes of this signature (COSE_Sign) or the message (COSE_Sign1).
-    protected: Vec<u8>,
+    /// Where the protected header bytes of this signature (COSE_Sign) or
+    /// the message (COSE_Sign1) lie in the artifact's buffer.
+    protected: Span,
+}
+
+/// Where a part of an artifact (its payload, a protected header) lies in
+/// the artifact's buffer: the part is kept where it is, not copied.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+impl Span {
+    /// The `len` bytes that end at `end`.
+    fn ending_at(end: usize, len: usize) -> Span {
+        Span {
+            start: end.saturating_sub(len),
+            end,
+        }
+    }
+
+    /// Appends `part` to `buf` and says where it is.
+    fn push(buf: &mut Vec<u8>, part: &[u8]) -> Span {
+        let start = buf.len();
+        buf.extend_from_slice(part);
+        Span {
+            start,
+            end: buf.len(),
+        }
+    }
+
+    /// The part in `buf` (empty if it is not there, which never happens:
+    /// every span is made for its buffer).
+    fn of(self, buf: &[u8]) -> &[u8] {
+        buf.get(self.start..self.end).unwrap_or_default()
+    }
 }
 
 /// The decoded content of an artifact.
@@ -348,19 +383,53 @@ impl Body {
 /// Obtain one by signing a payload struct (e.g. [`Offer::sign`]) or by
 /// [`Artifact::decode`]. Decoding checks structure and canonical form, not
 /// signatures: call [`Artifact::verify`] for that.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Artifact {
     body: Body,
-    bytes: Vec<u8>,
-    payload: Vec<u8>,
+    /// The exact encoded bytes, `buf[..len]`, where the payload and the
+    /// protected headers are found; after them, for an artifact read by the
+    /// general decoder only, copies of those parts.
+    buf: Vec<u8>,
+    len: usize,
+    payload: Span,
     digest: Digest,
     /// COSE_Sign body protected header (empty for COSE_Sign1).
-    body_protected: Vec<u8>,
+    body_protected: Span,
     signatures: Vec<SignatureSlot>,
     /// The thumbprint of the subject key the payload carries (grant,
     /// refusal, person's withdrawal), computed once when decoding.
     subject_kid: Option<KeyId>,
 }
+
+/// Equal artifacts have the same bytes, and everything read from them is
+/// the same: body, digest, payload, protected headers and signatures
+/// (whichever decoder read them, and wherever the parts are kept).
+impl PartialEq for Artifact {
+    fn eq(&self, other: &Artifact) -> bool {
+        let slots = |a: &Artifact| {
+            a.signatures
+                .iter()
+                .map(|s| {
+                    (
+                        s.alg,
+                        s.kid,
+                        s.signature.clone(),
+                        s.protected.of(&a.buf).to_vec(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        self.as_bytes() == other.as_bytes()
+            && self.body == other.body
+            && self.digest == other.digest
+            && self.payload() == other.payload()
+            && self.body_protected() == other.body_protected()
+            && self.subject_kid == other.subject_kid
+            && slots(self) == slots(other)
+    }
+}
+
+impl Eq for Artifact {}
 
 /// Who made a signature, as established by [`Artifact::verify`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -637,12 +706,17 @@ impl Artifact {
 
     /// The exact encoded bytes.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
+        self.buf.get(..self.len).unwrap_or_default()
     }
 
     /// The payload bytes.
     pub fn payload(&self) -> &[u8] {
-        &self.payload
+        self.payload.of(&self.buf)
+    }
+
+    /// The COSE_Sign body protected header (empty for COSE_Sign1).
+    fn body_protected(&self) -> &[u8] {
+        self.body_protected.of(&self.buf)
     }
 
     /// The signatures, in order.
@@ -663,10 +737,11 @@ impl Artifact {
 
     /// The message a signature covers.
     fn tbs(&self, slot: &SignatureSlot) -> Vec<u8> {
+        let protected = slot.protected.of(&self.buf);
         if self.kind().is_multi_signed() {
-            cose::sig_structure(&self.body_protected, &slot.protected, &[], &self.payload)
+            cose::sig_structure(self.body_protected(), protected, &[], self.payload())
         } else {
-            cose::sig_structure1(&slot.protected, &[], &self.payload)
+            cose::sig_structure1(protected, &[], self.payload())
         }
     }
 
@@ -725,15 +800,15 @@ impl Artifact {
         }
         self.verify_subject_signature()?;
         let protected = protected_signer(controller.algorithm(), &controller.kid());
-        let tbs = cose::sig_structure(&self.body_protected, &protected, &[], &self.payload);
+        let tbs = cose::sig_structure(self.body_protected(), &protected, &[], self.payload());
         Ok(PendingSignature {
             kind: self.kind(),
-            payload: self.payload.clone(),
-            body_protected: self.body_protected.clone(),
+            payload: self.payload().to_vec(),
+            body_protected: self.body_protected().to_vec(),
             protected,
             public: controller.clone(),
             tbs,
-            base: Some(self.bytes.clone()),
+            base: Some(self.as_bytes().to_vec()),
             slot: Slot::Controller("a countersignature"),
         })
     }
@@ -1055,7 +1130,7 @@ impl Artifact {
                 .into())
             }
         };
-        let (kind, payload, body_protected, signatures) = match tag {
+        let (kind, payload, body_protected, mut signatures, protected) = match tag {
             TAG_SIGN1 => {
                 let m = Sign1::from_value(v, Tagging::Required)?;
                 let kind = profile_sign1(&m.headers)?;
@@ -1065,7 +1140,8 @@ impl Artifact {
                     )));
                 }
                 let slot = slot_of(kind, &m.headers, m.signature)?;
-                (kind, m.payload, Vec::new(), vec![slot])
+                let protected = vec![m.headers.protected_bytes];
+                (kind, m.payload, Vec::new(), vec![slot], protected)
             }
             TAG_SIGN => {
                 let m = Sign::from_value(v, Tagging::Required)?;
@@ -1082,11 +1158,14 @@ impl Artifact {
                     )));
                 }
                 let mut slots = Vec::new();
+                let mut protected = Vec::new();
                 for s in m.signatures {
                     profile_signer(kind, &s.headers)?;
                     slots.push(slot_of(kind, &s.headers, s.signature)?);
+                    protected.push(s.headers.protected_bytes);
                 }
-                (kind, m.payload, m.headers.protected_bytes, slots)
+                let body_protected = m.headers.protected_bytes;
+                (kind, m.payload, body_protected, slots, protected)
             }
             other => {
                 return Err(CoseError::WrongTag {
@@ -1118,11 +1197,23 @@ impl Artifact {
             }
             _ => None,
         };
+        // The parts after the artifact's bytes (the general decoder reads
+        // them into values, not where they lie in the bytes).
+        let parts =
+            payload.len() + body_protected.len() + protected.iter().map(Vec::len).sum::<usize>();
+        let mut buf = Vec::with_capacity(bytes.len() + parts);
+        buf.extend_from_slice(bytes);
+        let payload_span = Span::push(&mut buf, &payload);
+        let body_protected = Span::push(&mut buf, &body_protected);
+        for (slot, p) in signatures.iter_mut().zip(&protected) {
+            slot.protected = Span::push(&mut buf, p);
+        }
         Ok(Artifact {
             digest: Digest::of(kind, &payload),
             body,
-            bytes: bytes.to_vec(),
-            payload,
+            buf,
+            len: bytes.len(),
+            payload: payload_span,
             body_protected,
             signatures,
             subject_kid,
@@ -1155,7 +1246,7 @@ impl Artifact {
                     alg: s.alg,
                 })
                 .collect(),
-            size: self.bytes.len(),
+            size: self.len,
         };
         serde_json::to_value(view).unwrap_or(serde_json::Value::Null)
     }
@@ -1397,7 +1488,8 @@ fn slot_of(
         alg,
         kid,
         signature,
-        protected: h.protected_bytes.clone(),
+        // Set by the caller, which keeps the bytes.
+        protected: Span::default(),
     })
 }
 

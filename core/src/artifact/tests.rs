@@ -1199,3 +1199,27 @@ fn payload_not_in_deterministic_cbor_is_refused_with_its_cbor_error() {
     let fine = resign1(std_protected(ArtifactKind::DataReceipt, k), vec![], rp, k);
     assert!(fast_agrees(&fine));
 }
+
+/// The parts of an artifact are kept where they lie in its bytes (the
+/// canonical-form reader) or copied after them (the general decoder): either
+/// way the artifact shows the same bytes, payload and signatures, and its
+/// signatures verify over the same Sig_structures.
+#[test]
+fn an_artifact_read_by_either_decoder_verifies_from_its_kept_parts() {
+    let p = parties();
+    let trust = p.trust();
+    for a in sample::all(&p).unwrap() {
+        let fast = fast::decode(a.as_bytes()).unwrap();
+        let general = Artifact::decode_general(a.as_bytes()).unwrap();
+        for d in [&fast, &general] {
+            assert_eq!(d.as_bytes(), a.as_bytes());
+            assert_eq!(d.payload(), a.payload());
+            assert!(!d.payload().is_empty());
+            assert_eq!(d.verify(&trust).unwrap(), a.verify(&trust).unwrap());
+            for (i, s) in d.signatures().iter().enumerate() {
+                assert_eq!(d.tbs(s), a.tbs(&a.signatures()[i]), "{}", a.kind());
+            }
+        }
+        assert_eq!(fast, general);
+    }
+}
