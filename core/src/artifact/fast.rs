@@ -23,8 +23,8 @@ use super::fields::{MAX_LIST_LEN, MAX_TEXT_LEN};
 use super::payload::*;
 use super::refs::{PartyRef, TermRef, MAX_INDEX};
 use super::{
-    Artifact, ArtifactId, ArtifactKind, Benefit, BenefitKind, Body, Digest, SignatureSlot, Span,
-    TAG_SIGN, TAG_SIGN1,
+    Artifact, ArtifactId, ArtifactKind, Benefit, BenefitKind, Body, Digest, SignatureSlot, Slots,
+    Span, TAG_SIGN, TAG_SIGN1,
 };
 use crate::cbor;
 use crate::cbor::reader::Reader;
@@ -32,6 +32,7 @@ use crate::keys::{Algorithm, HeaderKid, KeyId, PublicKey};
 use crate::vocab::Term;
 
 /// `Ok(Some(x))` as `Some(x)`; an error or another type as `None`.
+#[inline]
 fn got<T, E>(r: Result<Option<T>, E>) -> Option<T> {
     r.ok().flatten()
 }
@@ -52,6 +53,7 @@ impl Map {
     /// for in canonical order. The key's one encoding is compared with the
     /// input: any other encoding of it is not deterministic CBOR, is not
     /// consumed, and so ends the fast path.
+    #[inline]
     fn has(&mut self, r: &mut Reader<'_>, key: i64) -> Option<bool> {
         if self.left == 0 {
             return Some(false);
@@ -65,6 +67,7 @@ impl Map {
         }
     }
 
+    #[inline]
     fn req(&mut self, r: &mut Reader<'_>, key: i64) -> Option<()> {
         self.has(r, key)?.then_some(())
     }
@@ -77,6 +80,7 @@ impl Map {
 
 /// The deterministic encoding of a map key (at most 3 bytes for the keys
 /// consentkit uses; length 0, matching nothing, for others).
+#[inline]
 fn key_encoding(key: i64) -> ([u8; 3], usize) {
     let (major, n) = if key >= 0 {
         (0x00, key.unsigned_abs())
@@ -91,6 +95,7 @@ fn key_encoding(key: i64) -> ([u8; 3], usize) {
     }
 }
 
+#[inline]
 fn uint(r: &mut Reader<'_>) -> Option<u64> {
     got(r.head_of(0))
 }
@@ -99,6 +104,7 @@ fn u32_(r: &mut Reader<'_>) -> Option<u32> {
     u32::try_from(uint(r)?).ok()
 }
 
+#[inline]
 fn opt<'a, T>(
     m: &mut Map,
     r: &mut Reader<'a>,
@@ -112,6 +118,7 @@ fn opt<'a, T>(
     }
 }
 
+#[inline]
 fn req<'a, T>(
     m: &mut Map,
     r: &mut Reader<'a>,
@@ -555,7 +562,7 @@ pub(super) fn decode(bytes: &[u8]) -> Option<Artifact> {
             return None;
         }
         let s = slot(kind, alg, kid, at, signature)?;
-        (kind, payload, Span::default(), vec![s])
+        (kind, payload, Span::default(), Slots::One([s]))
     } else if tag == TAG_SIGN {
         let (body_protected, body_at) = bytes_at(r)?;
         let (None, Some(kind)) = header(body_protected, false, true)? else {
@@ -567,7 +574,7 @@ pub(super) fn decode(bytes: &[u8]) -> Option<Artifact> {
         if !kind.is_multi_signed() || n == 0 || n > 2 {
             return None;
         }
-        let mut slots = Vec::with_capacity(n);
+        let mut slots = Slots::None;
         for _ in 0..n {
             if got(r.array())? != 3 {
                 return None;
@@ -578,7 +585,7 @@ pub(super) fn decode(bytes: &[u8]) -> Option<Artifact> {
             };
             empty_map(r)?;
             let signature = got(r.bytes())?;
-            slots.push(slot(kind, alg, kid, at, signature)?);
+            slots = slots.push(slot(kind, alg, kid, at, signature)?)?;
         }
         (kind, payload, body_at, slots)
     } else {

@@ -290,6 +290,48 @@ pub struct SignatureSlot {
     protected: Span,
 }
 
+/// An artifact's signatures, kept inline: a consentkit artifact carries one
+/// or two (both decoders refuse more), so they need no allocation of their own.
+#[derive(Clone, Debug, Default)]
+enum Slots {
+    #[default]
+    None,
+    One([SignatureSlot; 1]),
+    Two([SignatureSlot; 2]),
+}
+
+impl Slots {
+    /// These signatures and `s` after them; `None` past two.
+    fn push(self, s: SignatureSlot) -> Option<Slots> {
+        match self {
+            Slots::None => Some(Slots::One([s])),
+            Slots::One([a]) => Some(Slots::Two([a, s])),
+            Slots::Two(_) => None,
+        }
+    }
+}
+
+impl std::ops::Deref for Slots {
+    type Target = [SignatureSlot];
+    fn deref(&self) -> &[SignatureSlot] {
+        match self {
+            Slots::None => &[],
+            Slots::One(s) => s,
+            Slots::Two(s) => s,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Slots {
+    fn deref_mut(&mut self) -> &mut [SignatureSlot] {
+        match self {
+            Slots::None => &mut [],
+            Slots::One(s) => s,
+            Slots::Two(s) => s,
+        }
+    }
+}
+
 /// Where a part of an artifact (its payload, a protected header) lies in
 /// the artifact's buffer: the part is kept where it is, not copied.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -395,7 +437,7 @@ pub struct Artifact {
     digest: Digest,
     /// COSE_Sign body protected header (empty for COSE_Sign1).
     body_protected: Span,
-    signatures: Vec<SignatureSlot>,
+    signatures: Slots,
     /// The thumbprint of the subject key the payload carries (grant,
     /// refusal, person's withdrawal), computed once when decoding.
     subject_kid: Option<KeyId>,
@@ -1141,7 +1183,7 @@ impl Artifact {
                 }
                 let slot = slot_of(kind, &m.headers, m.signature)?;
                 let protected = vec![m.headers.protected_bytes];
-                (kind, m.payload, Vec::new(), vec![slot], protected)
+                (kind, m.payload, Vec::new(), Slots::One([slot]), protected)
             }
             TAG_SIGN => {
                 let m = Sign::from_value(v, Tagging::Required)?;
@@ -1157,11 +1199,15 @@ impl Artifact {
                         m.signatures.len()
                     )));
                 }
-                let mut slots = Vec::new();
+                let mut slots = Slots::None;
                 let mut protected = Vec::new();
                 for s in m.signatures {
                     profile_signer(kind, &s.headers)?;
-                    slots.push(slot_of(kind, &s.headers, s.signature)?);
+                    let slot = slot_of(kind, &s.headers, s.signature)?;
+                    // At most two, checked above.
+                    slots = slots.push(slot).ok_or_else(|| {
+                        ArtifactError::Profile(format!("{kind}: at most 2 signatures allowed"))
+                    })?;
                     protected.push(s.headers.protected_bytes);
                 }
                 let body_protected = m.headers.protected_bytes;

@@ -54,6 +54,7 @@ impl<'a> Reader<'a> {
         CborError { offset: at, kind }
     }
 
+    #[inline]
     fn take(&mut self, n: usize) -> Result<&'a [u8], CborError> {
         let start = self.pos;
         let bytes = start
@@ -87,6 +88,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The rest of [`Reader::head`]: an argument in the following bytes.
+    #[inline]
     fn long_head(&mut self, at: usize, major: u8, info: u8) -> Result<Head, CborError> {
         if major == 7 && (25..=27).contains(&info) {
             return Err(Reader::err(at, CborErrorKind::Float));
@@ -122,6 +124,7 @@ impl<'a> Reader<'a> {
 
     /// Reads a head of major type `major` and returns its argument; `None`
     /// (nothing consumed) for another major type.
+    #[inline]
     pub fn head_of(&mut self, major: u8) -> Result<Option<u64>, CborError> {
         let at = self.pos;
         let h = self.head()?;
@@ -136,6 +139,7 @@ impl<'a> Reader<'a> {
     /// Consumes `expected` if the input continues with exactly those bytes.
     /// With the encoding of a map key, this asks whether the next key is
     /// that one: deterministic encoding gives each key one encoding.
+    #[inline]
     pub fn eat(&mut self, expected: &[u8]) -> bool {
         let end = self.pos + expected.len();
         if self.input.get(self.pos..end) == Some(expected) {
@@ -151,6 +155,7 @@ impl<'a> Reader<'a> {
         self.clone().head()
     }
 
+    #[inline]
     fn len(&self, at: usize, arg: u64) -> Result<usize, CborError> {
         usize::try_from(arg)
             .ok()
@@ -159,6 +164,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The contents of a string (byte or text) whose head was just read.
+    #[inline]
     fn string(&mut self, at: usize, arg: u64) -> Result<&'a [u8], CborError> {
         let n = self.len(at, arg)?;
         self.take(n)
@@ -166,6 +172,7 @@ impl<'a> Reader<'a> {
 
     /// Reads a byte string, borrowed from the input; `None` (nothing
     /// consumed) for another type.
+    #[inline]
     pub fn bytes(&mut self) -> Result<Option<&'a [u8]>, CborError> {
         let at = self.pos;
         match self.head_of(2)? {
@@ -176,6 +183,7 @@ impl<'a> Reader<'a> {
 
     /// Reads a text string, borrowed from the input and checked to be
     /// UTF-8; `None` (nothing consumed) for another type.
+    #[inline]
     pub fn text(&mut self) -> Result<Option<&'a str>, CborError> {
         let at = self.pos;
         match self.head_of(3)? {
@@ -191,6 +199,7 @@ impl<'a> Reader<'a> {
 
     /// Reads an array head and returns its length (checked against the
     /// input left: every item takes at least one byte).
+    #[inline]
     pub fn array(&mut self) -> Result<Option<usize>, CborError> {
         let at = self.pos;
         match self.head_of(4)? {
@@ -201,6 +210,7 @@ impl<'a> Reader<'a> {
 
     /// Reads a map head and returns its number of entries (checked against
     /// the input left).
+    #[inline]
     pub fn map(&mut self) -> Result<Option<usize>, CborError> {
         let at = self.pos;
         match self.head_of(5)? {
