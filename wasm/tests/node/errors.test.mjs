@@ -72,7 +72,26 @@ test("wrong JavaScript values are INVALID_INPUT, naming the field", () => {
   throwsCode(assert, () => ck.PublicKey.fromRaw("ES256", new Uint8Array(65)), "INVALID_INPUT");
   throwsCode(assert, () => new ck.TrustSet().add(ck.KeyPair.generate().publicKey(), "boss", "x"), "INVALID_INPUT");
   throwsCode(assert, () => ck.ExternalKey.fromCallback({}), "SIGNER");
-  throwsCode(assert, () => ck.ExternalKey.fromCallback({ publicKeyCose: () => 42, sign: () => null }), "SIGNER");
+  throwsCode(assert, () => ck.ExternalKey.fromCallback({ publicKey: () => 42, sign: () => null }), "SIGNER");
+});
+
+test("a public key has one shape, { algorithm, bytes }, for both kinds of signer (a PublicKey is one)", () => {
+  const held = ck.KeyPair.generate("ES256");
+  const pub = held.publicKey();
+  // The class has the fields of the shape: a PublicKey is a RawPublicKey.
+  assert.equal(pub.algorithm, "ES256");
+  assert.equal(pub.bytes.length, 65);
+  assert.deepEqual(pub.raw, pub.bytes, "raw: the former name, deprecated");
+  const kidOf = (k) => ck.ExternalKey.fromCallback({ publicKey: () => k, sign: () => new Uint8Array(64) }).kid;
+  assert.equal(kidOf(pub), held.kid);
+  assert.equal(kidOf({ algorithm: "ES256", bytes: pub.bytes.buffer.slice(0) }), held.kid);
+  // The former sync shape is refused, saying what to return instead.
+  let e = throwsCode(assert, () => ck.ExternalKey.fromCallback({ publicKeyCose: () => pub.toCoseKey(), sign: () => null }), "SIGNER");
+  assert.match(e.message, /publicKey\(\)/);
+  assert.match(e.message, /algorithm/);
+  assert.match(e.message, /bytes/);
+  e = throwsCode(assert, () => ck.ExternalKey.fromCallback({ publicKey: () => ({ alg: "ES256", raw: pub.bytes }), sign: () => null }), "SIGNER");
+  assert.match(e.message, /\{ algorithm: "EdDSA" \| "ES256", bytes: BytesLike \}/);
 });
 
 test("isConsentKitError tells package errors from others", () => {
