@@ -32,7 +32,6 @@ pub mod keys;
 pub mod signer;
 pub mod status;
 pub mod tcf;
-/// The generator of the TypeScript declarations (feature `ts` only).
 #[cfg(feature = "ts")]
 pub mod ts;
 pub mod verify;

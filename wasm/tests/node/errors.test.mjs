@@ -99,3 +99,20 @@ test("isConsentKitError tells package errors from others", () => {
   assert.equal(ck.isConsentKitError("ConsentKitError"), false);
   assert.equal(ck.isConsentKitError(undefined), false);
 });
+
+test("Controller.withSigner takes a synchronous ExternalSigner ({ publicKey(), sign }), as withAsyncSigner takes an async one", async () => {
+  const { generateKeyPairSync, sign } = await import("node:crypto");
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  const bytes = Buffer.from(publicKey.export({ format: "jwk" }).x, "base64url");
+  const signer = { publicKey: () => ({ algorithm: "EdDSA", bytes }), sign: (m) => sign(null, m, privateKey) };
+  const controller = ck.Controller.withSigner(signer);
+  const pub = ck.PublicKey.fromRaw("EdDSA", bytes);
+  assert.equal(controller.publicKey().kid, pub.kid);
+  const trust = new ck.TrustSet();
+  trust.add(pub, "controller", "traffic.example");
+  const offer = controller.makeOffer(offerInput());
+  assert.equal(ck.verify(offer, trust)[0].kid, pub.kid);
+  // The former shape is refused here too, naming what to return.
+  const e = throwsCode(assert, () => ck.Controller.withSigner({ publicKeyCose: () => pub.toCoseKey(), sign: () => null }), "SIGNER");
+  assert.match(e.message, /publicKey\(\)/);
+});

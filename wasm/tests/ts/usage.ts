@@ -115,6 +115,8 @@ export function callback(sign: (m: Uint8Array) => Uint8Array, raw: Uint8Array): 
   // A PublicKey is a RawPublicKey: the one shape of a public key.
   const same: ExternalSigner = { publicKey: () => PublicKey.fromRaw("ES256", raw), sign };
   void ExternalKey.fromCallback(same).kid;
+  const viaSigner: Controller = Controller.withSigner(same);
+  void viaSigner;
   const deferred = ExternalKey.deferred(PublicKey.fromRaw("ES256", raw));
   void deferred.isDeferred;
   void ext.kid;
