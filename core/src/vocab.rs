@@ -95,6 +95,8 @@ const DPV_TERMS: &str = include_str!("vocab/dpv-2.3-terms.txt");
 
 /// A DPV term: built-in (small code on the wire) or any CURIE/IRI.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(type = "string"))]
 pub struct Term(TermRepr);
 
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

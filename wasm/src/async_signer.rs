@@ -31,7 +31,7 @@ use crate::issuer::{
     offer_input, receipt_input, value_record_input, Issuer, OfferInputJs, ReceiptInputJs,
     ValueRecordInputJs,
 };
-use crate::keys::public_from_raw;
+use crate::keys::raw_public_key;
 use crate::wallet::{JsWallet, PendingSignature};
 
 #[wasm_bindgen]
@@ -66,27 +66,6 @@ fn signer_error(m: String) -> CkError {
     CkError::new(Code::Signer, m)
 }
 
-/// Reads what `publicKey()` returned: `{ algorithm, bytes }` (uniffi's
-/// `RawPublicKey`: Ed25519 32 bytes, P-256 the 65-byte uncompressed point).
-fn raw_public_key(v: &JsValue) -> Result<PublicKey, CkError> {
-    let wrong = || {
-        signer_error(
-            "publicKey() must return { algorithm: \"EdDSA\" | \"ES256\", bytes: BytesLike }".into(),
-        )
-    };
-    if !v.is_object() {
-        return Err(wrong());
-    }
-    let alg = js_sys::Reflect::get(v, &"algorithm".into())
-        .ok()
-        .and_then(|a| a.as_string())
-        .ok_or_else(wrong)?;
-    let raw = js_sys::Reflect::get(v, &"bytes".into()).map_err(|_| wrong())?;
-    let raw =
-        bytes(raw.unchecked_ref(), "publicKey().bytes").map_err(|e| signer_error(e.message))?;
-    public_from_raw(&alg, &raw)
-}
-
 /// An async signer with the public key it reported (read once).
 #[derive(Clone)]
 pub(crate) struct AsyncSigner {
@@ -99,7 +78,7 @@ impl AsyncSigner {
         let pk = js
             .public_key_js()
             .map_err(|e| signer_error(format!("publicKey() threw: {}", js_message(&e))))?;
-        let public = raw_public_key(&pk)?;
+        let public = raw_public_key(&pk, "publicKey()")?;
         Ok(AsyncSigner { js, public })
     }
 

@@ -12,6 +12,7 @@
 //! Input objects are read field by field ([`Obj`]) rather than through
 //! serde: serde's deserializers would add about 23 KB (gzipped) to the module.
 
+use consentkit::artifact::ArtifactView;
 use consentkit::artifact::{term, Time};
 use consentkit::{Artifact, ArtifactId, Digest, Term};
 use serde::Serialize;
@@ -264,17 +265,31 @@ pub fn dpv_list(v: &[String], what: &str) -> Result<Vec<Term>, CkError> {
     v.iter().map(|s| dpv(s, what)).collect()
 }
 
-/// The JSON view of an artifact: the core's `to_json` (id, type, body,
-/// signers, size) plus its full `digest`, which a grant uses to name its offer.
-pub fn artifact_json(a: &Artifact) -> serde_json::Value {
-    let mut j = a.to_json();
-    if let serde_json::Value::Object(m) = &mut j {
-        m.insert(
-            "digest".into(),
-            serde_json::Value::String(hex::encode(a.digest().0)),
-        );
+/// The JSON view of an artifact as JavaScript sees it: the core's
+/// [`ArtifactView`] (id, type, body, signers, size) plus the full `digest`,
+/// which a grant uses to name its offer, and in `inspect` the byte offset.
+#[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ArtifactJson"))]
+pub struct ArtifactJson<'a> {
+    /// The core's view: `id`, `type`, `body`, `signers`, `size`.
+    #[serde(flatten)]
+    pub view: ArtifactView<'a>,
+    /// The full digest (64 hex digits): what a grant names its offer by.
+    pub digest: String,
+    /// Byte offset in the bundle (from `inspect`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub offset: Option<usize>,
+}
+
+/// The JSON view of an artifact ([`ArtifactJson`], no offset).
+pub fn artifact_json(a: &Artifact) -> ArtifactJson<'_> {
+    ArtifactJson {
+        view: a.view(),
+        digest: hex::encode(a.digest().0),
+        offset: None,
     }
-    j
 }
 
 /// A JavaScript input object, read field by field. Unknown fields are

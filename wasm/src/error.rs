@@ -18,6 +18,11 @@ pub const ERROR_NAME: &str = "ConsentKitError";
 
 /// What a caller can do about an error: the stable `code` of a `ConsentKitError`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(
+    feature = "ts",
+    ts(rename = "ErrorCode", rename_all = "SCREAMING_SNAKE_CASE")
+)]
 pub enum Code {
     /// The input is not what was expected: bad bytes, a malformed key, a
     /// wrong argument type, a term or choice that does not fit.

@@ -19,13 +19,18 @@ extern "C" {
 }
 
 #[derive(Serialize)]
-struct RefusedView {
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RefusedExport"))]
+pub(crate) struct RefusedView {
     id: String,
     reason: String,
 }
 
 #[derive(Serialize)]
-struct ExportView<'a> {
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ConsentExport"))]
+pub(crate) struct ExportView<'a> {
+    #[cfg_attr(feature = "ts", ts(type = "Array<Record<string, unknown>>"))]
     documents: &'a [serde_json::Value],
     refused: Vec<RefusedView>,
 }

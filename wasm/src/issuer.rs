@@ -18,7 +18,7 @@ use crate::convert::BytesJs;
 use crate::convert::{absent, artifact_id, hex32, time, Obj};
 use crate::error::CkError;
 use crate::keys::{JsKey, JsPublicKey};
-use crate::signer::ExternalKey;
+use crate::signer::{ExternalKey, ExternalSignerJs};
 
 #[wasm_bindgen]
 extern "C" {
@@ -239,6 +239,15 @@ impl Issuer {
             signer: key.signer.clone(),
             asynchronous: None,
         }
+    }
+
+    /// A controller whose key signs elsewhere, synchronously: an
+    /// `ExternalSigner` (`{ publicKey(), sign(message) }`), as
+    /// `withAsyncSigner` takes an `AsyncExternalSigner` (the uniffi skin's
+    /// `Controller.withSigner`). Every signature is checked before use.
+    #[wasm_bindgen(js_name = withSigner)]
+    pub fn with_signer(signer: ExternalSignerJs) -> Result<Issuer, CkError> {
+        Ok(Issuer::from_external(&ExternalKey::from_callback(signer)?))
     }
 
     /// The issuer's public key.

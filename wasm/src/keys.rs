@@ -7,11 +7,12 @@ use std::sync::Arc;
 use consentkit::keys::{Algorithm, KeyPair, PublicKey, Role, Signer, TrustSet};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::convert::BytesJs;
 
 use crate::convert::to_js_as;
-use crate::error::CkError;
+use crate::error::{CkError, Code};
 
 /// The name of an algorithm as JavaScript sees it.
 pub(crate) fn alg_name(a: Algorithm) -> &'static str {
@@ -105,6 +106,35 @@ impl JsKey {
     }
 }
 
+/// Reads a public key as a JavaScript signer reports it: a
+/// `RawPublicKey` `{ algorithm, bytes }` (a `PublicKey` is one), the one
+/// shape of a public key in this package; `what` names the call
+/// (`publicKey()`). Anything else is a `SIGNER` error naming the fields.
+pub(crate) fn raw_public_key(v: &JsValue, what: &str) -> Result<PublicKey, CkError> {
+    let wrong = || {
+        CkError::new(
+            Code::Signer,
+            format!(
+                "{what} must return {{ algorithm: \"EdDSA\" | \"ES256\", bytes: BytesLike }} (a RawPublicKey, e.g. a PublicKey)"
+            ),
+        )
+    };
+    if !v.is_object() {
+        return Err(wrong());
+    }
+    let alg = js_sys::Reflect::get(v, &"algorithm".into())
+        .ok()
+        .and_then(|a| a.as_string())
+        .ok_or_else(wrong)?;
+    let raw = js_sys::Reflect::get(v, &"bytes".into()).map_err(|_| wrong())?;
+    if crate::convert::absent(&raw) {
+        return Err(wrong());
+    }
+    let raw = crate::convert::bytes(raw.unchecked_ref(), &format!("{what}.bytes"))
+        .map_err(|e| CkError::new(Code::Signer, e.message))?;
+    public_from_raw(&alg, &raw)
+}
+
 /// A public key (Ed25519 or P-256).
 #[wasm_bindgen(js_name = PublicKey)]
 #[derive(Clone)]
@@ -142,10 +172,20 @@ impl JsPublicKey {
         self.inner.to_cose_key()
     }
 
+    /// The raw key bytes (Ed25519: 32 bytes; ES256: the 65-byte
+    /// uncompressed point). With `algorithm`, a `PublicKey` is a
+    /// `RawPublicKey`: what a signer's `publicKey()` returns.
+    #[wasm_bindgen(getter)]
+    pub fn bytes(&self) -> Vec<u8> {
+        self.inner.raw().to_vec()
+    }
+
     /// The raw key bytes.
+    ///
+    /// @deprecated Use `bytes` (the field of every public key, `RawPublicKey`).
     #[wasm_bindgen(getter)]
     pub fn raw(&self) -> Vec<u8> {
-        self.inner.raw().to_vec()
+        self.bytes()
     }
 
     /// The key id: the RFC 9679 COSE Key Thumbprint, 64 hex digits.
@@ -168,8 +208,11 @@ impl JsPublicKey {
 
 /// One trusted key, as listed by `TrustSet.keys()`.
 #[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "TrustedKey"))]
 pub(crate) struct TrustedKeyView {
     kid: String,
+    #[cfg_attr(feature = "ts", ts(type = "Algorithm"))]
     algorithm: &'static str,
     role: Role,
     party: String,

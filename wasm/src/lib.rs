@@ -18,6 +18,8 @@
 //! - [`status`]: `StatusRegistry`, `checkGrantStatus`, `auditWithStatusLists` (Token Status List).
 //! - [`verify`]: `decode`, `inspect`, `verify`, `verifyBundle`, `audit`, `commit`.
 //! - [`export`]: `exportConsents` (Kantara Consent Receipt 1.1, ISO/IEC TS 27560).
+//! - `ts` (feature `ts`, never in the module): the generator of the data
+//!   types' TypeScript declarations, `types.generated.d.ts`.
 
 use wasm_bindgen::prelude::*;
 
@@ -30,11 +32,19 @@ pub mod keys;
 pub mod signer;
 pub mod status;
 pub mod tcf;
+#[cfg(feature = "ts")]
+pub mod ts;
 pub mod verify;
 pub mod wallet;
 pub mod wallet_lifecycle;
 
 pub use error::{CkError, Code};
 
+/// The hand-written declarations: what has no Rust definition.
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = include_str!("types.d.ts");
+
+/// The data types, generated from their Rust definitions (`ts`,
+/// `scripts/gen-ts-types`).
+#[wasm_bindgen(typescript_custom_section)]
+const TS_GENERATED: &str = include_str!("types.generated.d.ts");

@@ -3,7 +3,7 @@
 //! Two kinds, because JavaScript signs in two ways:
 //!
 //! - **A synchronous callback** (`ExternalKey.fromCallback`): an object with
-//!   `publicKeyCose()` and `sign(message)` returning the signature at once,
+//!   `publicKey()` (`{ algorithm, bytes }`) and `sign(message)` returning the signature at once,
 //!   e.g. Node's `crypto.sign`, or a hardware token with a synchronous API.
 //!   The core's [`Signer`] calls it directly.
 //! - **A deferred key** (`ExternalKey.deferred`): for signers that answer
@@ -27,7 +27,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::error::{CkError, Code};
-use crate::keys::{alg_name, public_from_raw, JsPublicKey};
+use crate::keys::{alg_name, raw_public_key, JsPublicKey};
 
 #[wasm_bindgen]
 extern "C" {
@@ -35,8 +35,8 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "ExternalSigner")]
     pub type ExternalSignerJs;
 
-    #[wasm_bindgen(method, catch, js_name = publicKeyCose)]
-    fn public_key_cose(this: &ExternalSignerJs) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = publicKey)]
+    fn public_key_js(this: &ExternalSignerJs) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(method, catch)]
     fn sign(this: &ExternalSignerJs, message: &[u8]) -> Result<JsValue, JsValue>;
@@ -108,30 +108,31 @@ impl Drop for CallbackSigner {
     }
 }
 
-/// Reads what `publicKeyCose()` returned: COSE_Key bytes, or `{ alg, raw }`.
-fn callback_public_key(v: &JsValue) -> Result<PublicKey, CkError> {
-    let signer_err = |m: String| CkError::new(Code::Signer, m);
-    if v.is_instance_of::<js_sys::Uint8Array>()
-        || v.is_instance_of::<js_sys::ArrayBuffer>()
-        || js_sys::ArrayBuffer::is_view(v)
-    {
-        let bytes = js_bytes(v, "publicKeyCose()").map_err(signer_err)?;
-        return Ok(PublicKey::from_cose_key(&bytes)?);
+/// Why a signer with the former `publicKeyCose()` (and no `publicKey()`) is refused.
+const PUBLIC_KEY_COSE: &str = "ExternalSigner.publicKeyCose() was replaced by publicKey(), which returns \
+     { algorithm: \"EdDSA\" | \"ES256\", bytes: BytesLike } (a RawPublicKey, as AsyncExternalSigner.publicKey() \
+     does; PublicKey.fromCoseKey(bytes) or PublicKey.fromRaw(alg, raw) makes one)";
+
+/// Reads the signer's `publicKey()` (a `RawPublicKey`), once.
+fn callback_public_key(signer: &ExternalSignerJs) -> Result<PublicKey, CkError> {
+    let has =
+        |name: &str| js_sys::Reflect::get(signer, &name.into()).is_ok_and(|f| f.is_function());
+    if !has("publicKey") {
+        let m = if has("publicKeyCose") {
+            PUBLIC_KEY_COSE.to_owned()
+        } else {
+            "an ExternalSigner needs publicKey() (returning { algorithm, bytes }) and sign(message)"
+                .to_owned()
+        };
+        return Err(CkError::new(Code::Signer, m));
     }
-    if v.is_object() {
-        let alg = js_sys::Reflect::get(v, &"alg".into())
-            .ok()
-            .and_then(|a| a.as_string());
-        let raw = js_sys::Reflect::get(v, &"raw".into()).ok();
-        if let (Some(alg), Some(raw)) = (alg, raw) {
-            let raw = js_bytes(&raw, "publicKeyCose().raw").map_err(signer_err)?;
-            return public_from_raw(&alg, &raw);
-        }
-    }
-    Err(signer_err(
-        "publicKeyCose() must return COSE_Key bytes or { alg: \"EdDSA\" | \"ES256\", raw: Uint8Array }"
-            .into(),
-    ))
+    let pk = signer.public_key_js().map_err(|e| {
+        CkError::new(
+            Code::Signer,
+            format!("publicKey() threw: {}", js_message(&e)),
+        )
+    })?;
+    raw_public_key(&pk, "publicKey()")
 }
 
 /// The signer of a deferred key: it knows the public key and refuses to
@@ -165,18 +166,13 @@ pub struct ExternalKey {
 
 #[wasm_bindgen]
 impl ExternalKey {
-    /// A synchronous JavaScript signer: `{ publicKeyCose(), sign(message) }`.
-    /// `publicKeyCose()` is read once, here; `sign` is called for every
+    /// A synchronous JavaScript signer: `{ publicKey(), sign(message) }`,
+    /// `publicKey()` returning `{ algorithm, bytes }` (a `RawPublicKey`, as
+    /// for an `AsyncExternalSigner`). `publicKey()` is read once, here; `sign` is called for every
     /// signature, and each signature is checked before it is used.
     #[wasm_bindgen(js_name = fromCallback)]
     pub fn from_callback(signer: ExternalSignerJs) -> Result<ExternalKey, CkError> {
-        let pk = signer.public_key_cose().map_err(|e| {
-            CkError::new(
-                Code::Signer,
-                format!("publicKeyCose() threw: {}", js_message(&e)),
-            )
-        })?;
-        let public = callback_public_key(&pk)?;
+        let public = callback_public_key(&signer)?;
         let slot = CALLBACKS.with(|c| {
             let mut c = c.borrow_mut();
             c.0 = c.0.wrapping_add(1);

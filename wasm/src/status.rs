@@ -34,6 +34,19 @@ extern "C" {
     pub type BytesList;
 }
 
+/// What a verified COSE Receipt or tlog-proof proves (`Wallet.verifyCoseReceipt`,
+/// `Wallet.verifyTlogProof`).
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub(crate) struct ReceiptCheck {
+    /// The size of the tree the log signed.
+    pub tree_size: u64,
+    /// The artifact's leaf index in it.
+    pub leaf_index: u64,
+    /// The Merkle tree root the log signed, hex.
+    pub root: String,
+}
+
 impl From<StatusError> for CkError {
     fn from(e: StatusError) -> CkError {
         let code = match &e {

@@ -11,85 +11,6 @@ use crate::convert::{dpv_list, to_js_as, Obj};
 use crate::error::{CkError, Code};
 use crate::issuer::Issuer;
 
-#[wasm_bindgen(typescript_custom_section)]
-const TCF_TS: &str = r#"
-/** A publisher restriction of a TC string. */
-export interface PublisherRestriction {
-  purposeId: number;
-  /** 0 not allowed, 1 require consent, 2 require legitimate interest. */
-  restrictionType: number;
-  vendors: number[];
-}
-/** The Publisher TC segment of a TC string. */
-export interface PublisherTc {
-  purposeConsents: number[];
-  purposeLegitimateInterests: number[];
-  numCustomPurposes: number;
-  customPurposeConsents: number[];
-  customPurposeLegitimateInterests: number[];
-}
-/** A decoded IAB TCF v2.3 TC string (docs/TCF.md). Id lists are ascending. */
-export interface TcString {
-  version: number;
-  /** Deciseconds since the epoch. */
-  created: number;
-  /** Deciseconds since the epoch. */
-  lastUpdated: number;
-  cmpId: number;
-  cmpVersion: number;
-  consentScreen: number;
-  consentLanguage: string;
-  vendorListVersion: number;
-  policyVersion: number;
-  isServiceSpecific: boolean;
-  useNonStandardTexts: boolean;
-  specialFeatureOptins: number[];
-  purposeConsents: number[];
-  purposeLegitimateInterests: number[];
-  purposeOneTreatment: boolean;
-  publisherCc: string;
-  vendorConsents: number[];
-  vendorLegitimateInterests: number[];
-  publisherRestrictions: PublisherRestriction[];
-  disclosedVendors: number[];
-  publisherTc: PublisherTc | null;
-}
-/** A decoded GPP string. */
-export interface GppString {
-  sectionIds: number[];
-  /** Section 2 (TCF EU v2), decoded, if present. */
-  tcfEuV2: TcString | null;
-}
-/** The CMP and vendors a grant is signalled under (`tcStringForGrant`). */
-export interface TcfExportInput {
-  cmpId: number;
-  /** Default 1. */
-  cmpVersion?: number;
-  /** Default 0. */
-  consentScreen?: number;
-  /** Two letters; default "EN". */
-  consentLanguage?: string;
-  vendorListVersion: number;
-  /** Default 5 (TCF v2.3). */
-  policyVersion?: number;
-  /** Default "AA" (unknown). */
-  publisherCc?: string;
-  /** The vendors that get consent (and are disclosed). */
-  vendors: number[];
-  /** IABTCF_gdprApplies; default true. */
-  gdprApplies?: boolean;
-}
-/** A TC string in its three forms. */
-export interface TcfForms {
-  tc: TcString;
-  tcString: string;
-  /** GPP header + section 2 (TCF EU v2). */
-  gppString: string;
-  /** The IABTCF_* in-app values (numbers and strings). */
-  inApp: Record<string, number | string>;
-}
-"#;
-
 #[wasm_bindgen]
 extern "C" {
     /// `TcString`.
@@ -132,13 +53,27 @@ pub fn decode_gpp(
     to_js_as(&ck::decode_gpp(gpp_string)?)
 }
 
+/// A TC string in its three forms.
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub(crate) struct TcfForms<'a> {
+    /// The decoded string.
+    tc: &'a TcString,
+    /// The TC string, re-encoded.
+    tc_string: String,
+    /// GPP header + section 2 (TCF EU v2).
+    gpp_string: String,
+    /// The IABTCF_* in-app values (numbers and strings).
+    in_app: std::collections::BTreeMap<String, ck::InAppValue>,
+}
+
 fn forms(tc: &TcString, gdpr_applies: bool) -> Result<TcfFormsJs, CkError> {
-    to_js_as(&serde_json::json!({
-        "tc": tc,
-        "tc_string": tc.encode()?,
-        "gpp_string": ck::gpp_string(tc)?,
-        "in_app": tc.in_app_values(gdpr_applies)?,
-    }))
+    to_js_as(&TcfForms {
+        tc,
+        tc_string: tc.encode()?,
+        gpp_string: ck::gpp_string(tc)?,
+        in_app: tc.in_app_values(gdpr_applies)?,
+    })
 }
 
 /// A TC string in its three forms: re-encoded, as a GPP string, and as

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::convert::BytesJs;
 
-use crate::convert::{artifact_json, hex32, time, to_js_as};
+use crate::convert::{artifact_json, hex32, time, to_js_as, ArtifactJson};
 use crate::error::CkError;
 use crate::keys::JsTrustSet;
 
@@ -64,9 +64,12 @@ pub(crate) fn split(bytes: &[u8]) -> Vec<SeqItem> {
 
 /// One verified signature, as JavaScript sees it.
 #[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "VerifiedSigner"))]
 pub(crate) struct SignerView {
     kid: String,
     /// `"trusted"` (a key of the trust set) or `"subject"` (the person's key in the artifact).
+    #[cfg_attr(feature = "ts", ts(type = "\"trusted\" | \"subject\""))]
     by: &'static str,
     role: Option<consentkit::Role>,
     party: Option<String>,
@@ -93,7 +96,10 @@ pub(crate) fn signer_views(v: &[VerifiedSigner]) -> Vec<SignerView> {
 
 /// An error reported inside a result rather than thrown.
 #[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ErrorInfo"))]
 pub(crate) struct ErrorView {
+    #[cfg_attr(feature = "ts", ts(type = "ErrorCode"))]
     code: &'static str,
     message: String,
 }
@@ -109,12 +115,14 @@ impl From<CkError> for ErrorView {
 
 /// One item of `verifyBundle`.
 #[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BundleItem {
     /// Byte offset in the bundle.
     pub offset: usize,
     /// Whether the item decoded and verified.
     pub ok: bool,
     #[serde(rename = "type")]
+    #[cfg_attr(feature = "ts", ts(type = "ArtifactKind | null"))]
     kind: Option<&'static str>,
     id: Option<String>,
     signers: Vec<SignerView>,
@@ -180,29 +188,43 @@ pub fn decode(bytes: BytesJs) -> Result<ArtifactJsonJs, CkError> {
 #[wasm_bindgen]
 pub fn inspect(bytes: BytesJs) -> Result<InspectItemList, CkError> {
     let bytes: &[u8] = &crate::convert::bytes(&bytes, "bytes")?;
-    let items: Vec<serde_json::Value> = split(bytes)
+    let decoded: Vec<(usize, Result<Artifact, CkError>)> = split(bytes)
         .into_iter()
         .map(|item| match item {
-            Ok((offset, b)) => match Artifact::decode(&b) {
-                Ok(a) => {
-                    let mut j = artifact_json(&a);
-                    if let serde_json::Value::Object(m) = &mut j {
-                        m.insert("offset".into(), offset.into());
-                    }
-                    j
-                }
-                Err(e) => serde_json::json!({
-                    "offset": offset,
-                    "error": ErrorView::from(CkError::from(e)),
-                }),
-            },
-            Err((offset, message)) => serde_json::json!({
-                "offset": offset,
-                "error": ErrorView::from(CkError::invalid(message)),
+            Ok((offset, b)) => (offset, Artifact::decode(&b).map_err(CkError::from)),
+            Err((offset, message)) => (offset, Err(CkError::invalid(message))),
+        })
+        .collect();
+    let items: Vec<InspectItem> = decoded
+        .iter()
+        .map(|(offset, a)| match a {
+            Ok(a) => InspectItem::Artifact(ArtifactJson {
+                offset: Some(*offset),
+                ..artifact_json(a)
             }),
+            Err(e) => InspectItem::Unreadable {
+                offset: *offset,
+                error: e.clone().into(),
+            },
         })
         .collect();
     to_js_as(&items)
+}
+
+/// One item of `inspect`: an artifact's view, or why it could not be decoded.
+#[derive(Serialize)]
+#[serde(untagged)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub(crate) enum InspectItem<'a> {
+    /// A decoded artifact, with its offset.
+    Artifact(ArtifactJson<'a>),
+    /// An item that is not an artifact.
+    Unreadable {
+        /// Byte offset of the item in the bundle.
+        offset: usize,
+        /// Why it could not be decoded.
+        error: ErrorView,
+    },
 }
 
 /// Verifies one artifact against a trust set: every signature, and who may
@@ -248,7 +270,7 @@ impl AuditReport {
     /// The report document exactly as docs/AUDIT-REPORT.md and its JSON
     /// schema define it (snake_case keys, as the CLI writes it), so that
     /// `JSON.stringify(auditReport)` gives the JSON report.
-    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "Record<string, unknown>")]
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "AuditReportDocument")]
     pub fn to_json(&self) -> Result<JsValue, CkError> {
         crate::convert::to_js_exact(&self.inner.to_json())
     }
@@ -301,7 +323,9 @@ pub fn audit(bundle: BytesJs, trust: &JsTrustSet, at: Option<f64>) -> Result<Aud
 }
 
 #[derive(Serialize)]
-struct CommitmentView {
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "Commitment"))]
+pub(crate) struct CommitmentView {
     commitment: String,
     salt: String,
 }

@@ -50,27 +50,6 @@ extern "C" {
     pub type WitnessedLogCheckList;
 }
 
-#[wasm_bindgen(typescript_custom_section)]
-const TS_WITNESSED: &str = r#"
-/** What one witnessed log proves to the wallet (`Wallet.checkLogsWitnessed`). */
-export interface WitnessedLogCheck {
-  /** The log's origin. */
-  origin: string;
-  /** Tree sizes of the wallet's checkpoints of this log that carry the policy's quorum (the only ones accepted). */
-  witnessed: number[];
-  /** Tree sizes of the wallet's checkpoints of this log without the quorum (not accepted). */
-  notWitnessed: number[];
-  /** The policy names of the witnesses whose cosignatures count towards a witnessed checkpoint's quorum. */
-  cosignedBy: string[];
-  /** The wallet's artifacts (ids) proven in a witnessed checkpoint. */
-  proven: string[];
-  /** Artifacts (ids) dated more than the tolerance before a witnessed checkpoint that does not contain them (backdated). */
-  backdated: string[];
-  /** What failed, in words. */
-  problems: string[];
-}
-"#;
-
 /// The person's choice: omitted (`null`, `undefined`) accepts the whole offer.
 fn choice(v: &JsValue) -> Result<Choice, CkError> {
     if absent(v) {
@@ -384,11 +363,11 @@ impl JsWallet {
         let receipt: &[u8] = &crate::convert::bytes(&receipt, "receipt")?;
         let id = artifact_id(artifact_id_hex, "artifact id")?;
         let c = self.w().verify_cose_receipt(id, receipt)?;
-        crate::convert::to_js_as(&serde_json::json!({
-            "tree_size": c.tree_size,
-            "leaf_index": c.leaf_index,
-            "root": hex::encode(c.root),
-        }))
+        crate::convert::to_js_as(&crate::status::ReceiptCheck {
+            tree_size: c.tree_size,
+            leaf_index: c.leaf_index,
+            root: hex::encode(c.root),
+        })
     }
 
     /// Checks a C2SP `tlog-proof@v1` of one of the wallet's artifacts (by
@@ -402,11 +381,11 @@ impl JsWallet {
     ) -> Result<crate::status::ReceiptCheckJs, CkError> {
         let id = artifact_id(artifact_id_hex, "artifact id")?;
         let c = self.w().verify_tlog_proof(id, proof)?;
-        crate::convert::to_js_as(&serde_json::json!({
-            "tree_size": c.tree_size,
-            "leaf_index": c.leaf_index,
-            "root": hex::encode(c.root),
-        }))
+        crate::convert::to_js_as(&crate::status::ReceiptCheck {
+            tree_size: c.tree_size,
+            leaf_index: c.leaf_index,
+            root: hex::encode(c.root),
+        })
     }
 
     /// First step of `accept` for a key that signs elsewhere: returns what
@@ -496,14 +475,15 @@ impl JsWallet {
 
     /// Every artifact in the wallet, as JSON views, in the order received.
     pub fn artifacts(&self) -> Result<ArtifactJsonList, CkError> {
-        let v: Vec<_> = self.w().artifacts().iter().map(artifact_json).collect();
+        let w = self.w();
+        let v: Vec<_> = w.artifacts().iter().map(artifact_json).collect();
         to_js_as(&v)
     }
 
     /// The offers in the wallet, as JSON views (`digest` names an offer in `accept`).
     pub fn offers(&self) -> Result<ArtifactJsonList, CkError> {
-        let v: Vec<_> = self
-            .w()
+        let w = self.w();
+        let v: Vec<_> = w
             .artifacts()
             .iter()
             .filter(|a| a.kind() == ArtifactKind::Offer)

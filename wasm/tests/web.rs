@@ -53,14 +53,14 @@ export async function webcryptoSign(pair, message) {
   return new Uint8Array(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, pair.privateKey, message));
 }
 export function extractable(pair) { return pair.privateKey.extractable; }
-export function callbackSigner(coseKey, signFn) {
-  return { publicKeyCose: () => coseKey, sign: (m) => signFn(m) };
+export function callbackSigner(raw, signFn) {
+  return { publicKey: () => ({ algorithm: "ES256", bytes: raw }), sign: (m) => signFn(m) };
 }
-export function throwingSigner(coseKey) {
-  return { publicKeyCose: () => coseKey, sign: () => { throw new Error("token unplugged"); } };
+export function throwingSigner(raw) {
+  return { publicKey: () => ({ algorithm: "ES256", bytes: raw }), sign: () => { throw new Error("token unplugged"); } };
 }
-export function promiseSigner(coseKey) {
-  return { publicKeyCose: () => coseKey, sign: async () => new Uint8Array(64) };
+export function promiseSigner(raw) {
+  return { publicKey: () => ({ algorithm: "ES256", bytes: raw }), sign: async () => new Uint8Array(64) };
 }
 export async function webcryptoAsyncSigner() {
   const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
@@ -88,13 +88,13 @@ extern "C" {
     fn extractable(pair: &JsValue) -> bool;
     #[wasm_bindgen(js_name = callbackSigner)]
     fn callback_signer(
-        cose_key: &[u8],
+        raw: &[u8],
         sign: &js_sys::Function,
     ) -> consentkit_wasm::signer::ExternalSignerJs;
     #[wasm_bindgen(js_name = throwingSigner)]
-    fn throwing_signer(cose_key: &[u8]) -> consentkit_wasm::signer::ExternalSignerJs;
+    fn throwing_signer(raw: &[u8]) -> consentkit_wasm::signer::ExternalSignerJs;
     #[wasm_bindgen(js_name = promiseSigner)]
-    fn promise_signer(cose_key: &[u8]) -> consentkit_wasm::signer::ExternalSignerJs;
+    fn promise_signer(raw: &[u8]) -> consentkit_wasm::signer::ExternalSignerJs;
     #[wasm_bindgen(js_name = webcryptoAsyncSigner)]
     async fn webcrypto_async_signer() -> JsValue;
     #[wasm_bindgen(js_name = bufferOf)]
@@ -237,7 +237,8 @@ fn a_javascript_callback_signs_and_its_failures_are_signer_errors() {
     use consentkit::Signer as _;
     // The "foreign" side holds its own key: JS calls back into it to sign.
     let held = consentkit::KeyPair::generate(consentkit::Algorithm::ES256).unwrap();
-    let public = held.public_key().to_cose_key();
+    // The one shape of a public key: { algorithm, bytes } (the raw key).
+    let public = held.public_key().raw().to_vec();
     let sign = Closure::<dyn Fn(Uint8Array) -> Uint8Array>::new(move |m: Uint8Array| {
         Uint8Array::from(held.sign(&m.to_vec()).unwrap().as_slice())
     });

@@ -31,6 +31,7 @@ mod fast;
 mod fields;
 mod payload;
 mod refs;
+mod view;
 
 use checks::Slot;
 pub use checks::{offer_mismatches, KnownViolation, Mistake, OfferMismatch};
@@ -41,6 +42,7 @@ pub use payload::{
     Recipient, Refusal, Time, ValueEstimate, ValueRecord, Withdrawal, WithdrawnBy,
 };
 pub use refs::{PartyRef, ReferenceError, ResolvedReceipt, TermRef};
+pub use view::{ArtifactView, SignerView};
 
 /// Largest encoded artifact accepted, in bytes (64 KiB).
 pub const MAX_ARTIFACT_SIZE: usize = 64 * 1024;
@@ -49,6 +51,7 @@ pub const MAX_ARTIFACT_SIZE: usize = 64 * 1024;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ArtifactKind {
     /// A controller's offer.
     Offer,
@@ -163,6 +166,8 @@ impl fmt::Debug for Digest {
 /// An artifact id: the first 16 bytes of its [`Digest`]. References between
 /// artifacts (receipt → grant, withdrawal → grant) use it.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(type = "string"))]
 pub struct ArtifactId(pub [u8; 16]);
 
 impl ArtifactId {
@@ -369,6 +374,7 @@ impl Span {
 /// The decoded content of an artifact.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", content = "body", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Body {
     /// An offer.
     Offer(Offer),
@@ -1266,35 +1272,10 @@ impl Artifact {
         })
     }
 
-    /// The body as JSON (a human-readable view; not a wire format).
+    /// The body as JSON (a human-readable view; not a wire format): the
+    /// [`ArtifactView`] of [`Artifact::view`].
     pub fn to_json(&self) -> serde_json::Value {
-        #[derive(Serialize)]
-        struct View<'a> {
-            id: ArtifactId,
-            #[serde(flatten)]
-            body: &'a Body,
-            signers: Vec<SignerView>,
-            size: usize,
-        }
-        #[derive(Serialize)]
-        struct SignerView {
-            kid: HeaderKid,
-            alg: Algorithm,
-        }
-        let view = View {
-            id: self.id(),
-            body: &self.body,
-            signers: self
-                .signatures
-                .iter()
-                .map(|s| SignerView {
-                    kid: s.kid,
-                    alg: s.alg,
-                })
-                .collect(),
-            size: self.len,
-        };
-        serde_json::to_value(view).unwrap_or(serde_json::Value::Null)
+        serde_json::to_value(self.view()).unwrap_or(serde_json::Value::Null)
     }
 }
 

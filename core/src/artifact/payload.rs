@@ -92,6 +92,7 @@ fn ser_key<S: serde::Serializer>(k: &Option<PublicKey>, s: S) -> Result<S::Ok, S
 
 /// A recipient (partner) named in an offer, and what it receives.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Recipient {
     /// The recipient's party id.
     pub party: String,
@@ -103,6 +104,7 @@ pub struct Recipient {
 
 /// Usage limits attached to an offer.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Limits {
     /// Most data uses (receipts) per UTC day under one grant.
     pub uses_per_day: Option<u32>,
@@ -121,11 +123,13 @@ impl Limits {
 
 /// The notice shown to the person: where it is, and a hash of the exact bytes shown.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Notice {
     /// Where the notice is published.
     pub url: String,
     /// SHA-256 of the exact notice bytes shown.
     #[serde(with = "hex32")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub sha256: [u8; 32],
 }
 
@@ -143,6 +147,7 @@ impl Notice {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum BenefitKind {
     /// A service (e.g. live routing).
     Service,
@@ -196,6 +201,7 @@ impl BenefitKind {
 /// A benefit: offered in return for data (in an offer) or delivered (in a value record).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Benefit {
     /// What kind of value.
     pub kind: BenefitKind,
@@ -268,6 +274,7 @@ impl Benefit {
 /// (in the spirit of CCPA regulations §7081).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ValueEstimate {
     /// The estimate, in minor units of `currency`.
     pub amount: u64,
@@ -279,6 +286,7 @@ pub struct ValueEstimate {
 
 /// The controller's signed proposal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Offer {
     /// The controller's party id (CWT `iss`).
     pub controller: String,
@@ -587,6 +595,7 @@ impl Offer {
 /// How a decision was collected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum CollectionMethod {
     /// A control in an app's interface.
     AppUi,
@@ -622,9 +631,11 @@ pub type Pseudonym = [u8; 16];
 
 /// The person's decision to accept an offer, whole or in part.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Grant {
     /// Pairwise pseudonym of the person for this controller (CWT `sub`).
     #[serde(with = "hex16")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub subject: Pseudonym,
     /// The controller (CWT `aud`).
     pub controller: String,
@@ -634,6 +645,7 @@ pub struct Grant {
     pub expires_at: Option<Time>,
     /// Digest of the offer accepted.
     #[serde(serialize_with = "ser_digest")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub offer: Digest,
     /// Purposes granted (a subset of the offer's).
     pub purposes: Vec<Term>,
@@ -647,6 +659,7 @@ pub struct Grant {
     pub supersedes: Option<ArtifactId>,
     /// The person's public key; `None` only for an imported grant.
     #[serde(serialize_with = "ser_key")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub subject_key: Option<PublicKey>,
     /// Imported from elsewhere, without the person's signature.
     pub imported: bool,
@@ -777,9 +790,11 @@ impl Grant {
 
 /// The person's signed "no" to an offer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Refusal {
     /// Pairwise pseudonym (CWT `sub`).
     #[serde(with = "hex16")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub subject: Pseudonym,
     /// The controller (CWT `aud`).
     pub controller: String,
@@ -787,11 +802,13 @@ pub struct Refusal {
     pub issued_at: Time,
     /// Digest of the offer refused.
     #[serde(serialize_with = "ser_digest")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub offer: Digest,
     /// How the decision was collected.
     pub method: CollectionMethod,
     /// The person's public key.
     #[serde(serialize_with = "ser_key")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub subject_key: Option<PublicKey>,
 }
 
@@ -851,6 +868,7 @@ fn f_invalid_refusal_method() -> ArtifactError {
 /// Who ended a grant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum WithdrawnBy {
     /// The person withdrew consent.
     Person,
@@ -860,6 +878,7 @@ pub enum WithdrawnBy {
 
 /// The end of a grant: withdrawn by the person or revoked by the controller.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Withdrawal {
     /// The grant ended.
     pub grant: ArtifactId,
@@ -874,6 +893,7 @@ pub struct Withdrawal {
     pub reason: Option<String>,
     /// The person's key (required when the person withdraws: it must be the grant's subject key).
     #[serde(serialize_with = "ser_key")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub subject_key: Option<PublicKey>,
 }
 
@@ -956,6 +976,7 @@ impl Withdrawal {
 
 /// A record that data was used or passed on under a grant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DataReceipt {
     /// The grant used.
     pub grant: ArtifactId,
@@ -976,6 +997,7 @@ pub struct DataReceipt {
     pub precision: Option<u32>,
     /// Salted SHA-256 commitment to the data; see [`crate::commit`].
     #[serde(with = "hex32")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub commitment: [u8; 32],
 }
 
@@ -1022,6 +1044,7 @@ impl DataReceipt {
 
 /// What the person actually received under a grant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ValueRecord {
     /// The grant.
     pub grant: ArtifactId,

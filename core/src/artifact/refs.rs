@@ -24,6 +24,8 @@ pub(crate) const MAX_INDEX: u64 = super::MAX_LIST_LEN as u64;
 
 /// A data receipt's purpose or category.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(type = "string | { granted: number }"))]
 pub enum TermRef {
     /// The term itself (built-in code, CURIE or IRI).
     Term(Term),
@@ -35,6 +37,8 @@ pub enum TermRef {
 
 /// A data receipt's recipient.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(type = "string | { granted: number }"))]
 pub enum PartyRef {
     /// The party id itself.
     Party(String),

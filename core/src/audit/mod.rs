@@ -64,6 +64,7 @@ pub const CLOCK_SKEW: u64 = 300;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum FindingKind {
     /// A signature does not verify (or the header alg does not fit the key).
     SignatureInvalid,
@@ -186,6 +187,7 @@ impl std::fmt::Display for FindingKind {
 
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Finding {
     /// What kind.
     pub kind: FindingKind,
@@ -205,6 +207,7 @@ pub struct Finding {
 
 /// Counts for one controller.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ControllerStats {
     /// Offers.
     pub offers: u64,
@@ -230,6 +233,7 @@ pub struct ControllerStats {
 
 /// Activity on one UTC day, for the report's chart.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DayActivity {
     /// Grants given.
     pub grants: u64,
@@ -241,6 +245,8 @@ pub struct DayActivity {
 
 /// The audit's result.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "AuditReportJson"))]
 pub struct Report {
     /// The audit time (seconds since the epoch).
     pub at: Time,

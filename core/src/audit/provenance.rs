@@ -9,6 +9,8 @@ use crate::keys::{Algorithm, KeyId, Role, TrustSet};
 /// The verdict of an audit, in one word.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "AuditOutcome"))]
 pub enum Outcome {
     /// Artifacts were read and nothing was found.
     Clean,
@@ -40,6 +42,8 @@ impl std::fmt::Display for Outcome {
 
 /// Where a report comes from and what it rests on.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "AuditProvenance"))]
 pub struct Provenance {
     /// The tool that wrote the report (`"consentkit"`).
     pub tool: String,
@@ -57,6 +61,7 @@ pub struct Provenance {
 
 /// The trust set, as the audit used it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TrustProvenance {
     /// SHA-256 (hex) of the trust set's canonical encoding: the COSE_KeySet
     /// with `role` and `party` of docs/FORMAT.md, keys sorted by kid, so the
@@ -68,6 +73,7 @@ pub struct TrustProvenance {
 
 /// One trusted key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TrustedKeyInfo {
     /// The key id (RFC 9679 thumbprint, hex).
     pub kid: KeyId,
@@ -81,6 +87,7 @@ pub struct TrustedKeyInfo {
 
 /// The transparency log, as the audit used it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LogProvenance {
     /// The log's origin (its name).
     pub origin: String,
@@ -100,11 +107,13 @@ pub struct LogProvenance {
     /// The witness policy's view of the log (audits with a policy only):
     /// its quorum, whether the checkpoint meets it, which witnesses cosigned.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub witnesses: Option<super::witnessed::WitnessView>,
 }
 
 /// A checkpoint held against the log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CheckpointCheck {
     /// Who supplied it: `"auditor"`.
     pub source: String,
@@ -118,6 +127,7 @@ pub struct CheckpointCheck {
 
 /// How many signatures were checked and how many were taken on the log's word.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SignatureCounts {
     /// Signatures checked cryptographically against the trust set (valid
     /// or not: failures are findings).

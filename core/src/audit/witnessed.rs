@@ -27,6 +27,7 @@ pub const WITNESS_CLOCK_TOLERANCE: u64 = 86_400;
 
 /// A witness that cosigned the log's checkpoint.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CosignerInfo {
     /// The witness's name in the policy.
     pub witness: String,
@@ -38,6 +39,7 @@ pub struct CosignerInfo {
 
 /// The witness policy's view of a log, for an audit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WitnessView {
     /// The policy's quorum (`none`, a witness or a group name).
     pub quorum: String,

@@ -15,6 +15,8 @@ pub const SHORT_KID_LEN: usize = 8;
 
 /// A `kid` header value.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(type = "string"))]
 pub enum HeaderKid {
     /// The whole 32-byte thumbprint.
     Full(KeyId),

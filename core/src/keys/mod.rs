@@ -53,6 +53,7 @@ pub const ESP256: i64 = -9;
 
 /// A signature algorithm that consentkit signs and verifies with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Algorithm {
     /// EdDSA with Ed25519 (COSE -8).
     EdDSA,
@@ -101,6 +102,8 @@ impl fmt::Display for Algorithm {
 
 /// A key id: the RFC 9679 COSE Key Thumbprint (SHA-256) of the public key.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(type = "string"))]
 pub struct KeyId(pub [u8; 32]);
 
 impl KeyId {

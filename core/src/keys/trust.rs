@@ -16,6 +16,7 @@ use crate::cbor::{self, Value};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Role {
     /// A data controller: signs offers, countersigns grants, revokes,
     /// issues receipts and value records.

@@ -17,6 +17,7 @@ pub const DAY: u64 = 86_400;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ConsentState {
     /// Only the offer exists (`dpv:ConsentRequested`); before the grant was given.
     Requested,

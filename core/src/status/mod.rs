@@ -186,6 +186,8 @@ fn malformed(what: &'static str, reason: impl Into<String>) -> StatusError {
 /// A grant's status, as a status list states it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "GrantStatus"))]
 pub enum Status {
     /// 0x00: the grant stands.
     Valid,
@@ -496,6 +498,7 @@ fn check_uri(u: &str, what: &'static str) -> Result<(), StatusError> {
 /// The status claim a grant carries (CWT claim 65535):
 /// `{"status_list": {"idx": idx, "uri": uri}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StatusReference {
     /// The grant's index in the list.
     pub idx: u64,
@@ -801,6 +804,7 @@ impl StatusListToken {
 
 /// A partner's answer about one grant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StatusAnswer {
     /// Valid, invalid (withdrawn or revoked) or suspended.
     pub status: Status,

@@ -203,6 +203,7 @@ pub enum TcfError {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PublisherRestriction {
     /// The purpose (1-63).
     pub purpose_id: u8,
@@ -215,6 +216,7 @@ pub struct PublisherRestriction {
 /// The optional Publisher TC segment (segment type 3).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PublisherTc {
     /// Purposes (1-24) the publisher has consent for.
     pub purpose_consents: Vec<u8>,
@@ -233,6 +235,7 @@ pub struct PublisherTc {
 /// ascending and without repeats. JSON keys are the snake_case field names.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TcString {
     /// Encoding version (always 2).
     pub version: u8,
@@ -774,6 +777,7 @@ impl TcString {
 /// (`getString`). In JSON, a number or a string.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum InAppValue {
     /// A number (`IABTCF_CmpSdkID`, `IABTCF_gdprApplies`, ...).
     Int(u64),
@@ -986,6 +990,7 @@ pub fn import_tc_string(tc: &TcString, ctx: &TcfImport) -> Result<Grant, TcfErro
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TcfExport {
     /// The CMP's id.
     pub cmp_id: u16,
@@ -1090,6 +1095,7 @@ pub fn gpp_string(tc: &TcString) -> Result<String, TcfError> {
 /// is among them, the TC string it carries. Other sections are listed but
 /// not decoded.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GppString {
     /// Section ids in the header, ascending.
     pub section_ids: Vec<u16>,

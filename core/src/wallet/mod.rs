@@ -193,6 +193,8 @@ pub const WALLET_VERSION: u64 = 2;
 
 /// The person's choice when accepting an offer: `None` accepts the offer's whole list.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct Choice {
     /// Purposes to grant (a subset of the offer's).
     pub purposes: Option<Vec<Term>>,
@@ -210,6 +212,7 @@ pub struct Choice {
 
 /// One line of "what have I shared".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Shared {
     /// The controller.
     pub controller: String,
@@ -231,6 +234,7 @@ pub struct Shared {
 
 /// A grant as the person sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GrantView {
     /// The grant's id.
     pub id: ArtifactId,
@@ -252,6 +256,8 @@ pub struct GrantView {
 
 /// A summary for the person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "WalletSummary"))]
 pub struct Summary {
     /// Grants and their states.
     pub grants: Vec<GrantView>,
@@ -269,6 +275,7 @@ pub struct Summary {
 
 /// What one transparency log proves to the wallet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LogCheck {
     /// The log's origin.
     pub origin: String,
@@ -289,6 +296,7 @@ pub type Refused = Vec<(usize, WalletError)>;
 
 /// A part of a wallet (or backup) that could not be read: skipped, the rest was read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WalletProblem {
     /// Byte offset of the record's frame in the wallet image (`None` for a
     /// wallet built in memory).

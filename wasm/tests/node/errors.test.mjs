@@ -72,11 +72,47 @@ test("wrong JavaScript values are INVALID_INPUT, naming the field", () => {
   throwsCode(assert, () => ck.PublicKey.fromRaw("ES256", new Uint8Array(65)), "INVALID_INPUT");
   throwsCode(assert, () => new ck.TrustSet().add(ck.KeyPair.generate().publicKey(), "boss", "x"), "INVALID_INPUT");
   throwsCode(assert, () => ck.ExternalKey.fromCallback({}), "SIGNER");
-  throwsCode(assert, () => ck.ExternalKey.fromCallback({ publicKeyCose: () => 42, sign: () => null }), "SIGNER");
+  throwsCode(assert, () => ck.ExternalKey.fromCallback({ publicKey: () => 42, sign: () => null }), "SIGNER");
+});
+
+test("a public key has one shape, { algorithm, bytes }, for both kinds of signer (a PublicKey is one)", () => {
+  const held = ck.KeyPair.generate("ES256");
+  const pub = held.publicKey();
+  // The class has the fields of the shape: a PublicKey is a RawPublicKey.
+  assert.equal(pub.algorithm, "ES256");
+  assert.equal(pub.bytes.length, 65);
+  assert.deepEqual(pub.raw, pub.bytes, "raw: the former name, deprecated");
+  const kidOf = (k) => ck.ExternalKey.fromCallback({ publicKey: () => k, sign: () => new Uint8Array(64) }).kid;
+  assert.equal(kidOf(pub), held.kid);
+  assert.equal(kidOf({ algorithm: "ES256", bytes: pub.bytes.buffer.slice(0) }), held.kid);
+  // The former sync shape is refused, saying what to return instead.
+  let e = throwsCode(assert, () => ck.ExternalKey.fromCallback({ publicKeyCose: () => pub.toCoseKey(), sign: () => null }), "SIGNER");
+  assert.match(e.message, /publicKey\(\)/);
+  assert.match(e.message, /algorithm/);
+  assert.match(e.message, /bytes/);
+  e = throwsCode(assert, () => ck.ExternalKey.fromCallback({ publicKey: () => ({ alg: "ES256", raw: pub.bytes }), sign: () => null }), "SIGNER");
+  assert.match(e.message, /\{ algorithm: "EdDSA" \| "ES256", bytes: BytesLike \}/);
 });
 
 test("isConsentKitError tells package errors from others", () => {
   assert.equal(ck.isConsentKitError(new Error("x")), false);
   assert.equal(ck.isConsentKitError("ConsentKitError"), false);
   assert.equal(ck.isConsentKitError(undefined), false);
+});
+
+test("Controller.withSigner takes a synchronous ExternalSigner ({ publicKey(), sign }), as withAsyncSigner takes an async one", async () => {
+  const { generateKeyPairSync, sign } = await import("node:crypto");
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  const bytes = Buffer.from(publicKey.export({ format: "jwk" }).x, "base64url");
+  const signer = { publicKey: () => ({ algorithm: "EdDSA", bytes }), sign: (m) => sign(null, m, privateKey) };
+  const controller = ck.Controller.withSigner(signer);
+  const pub = ck.PublicKey.fromRaw("EdDSA", bytes);
+  assert.equal(controller.publicKey().kid, pub.kid);
+  const trust = new ck.TrustSet();
+  trust.add(pub, "controller", "traffic.example");
+  const offer = controller.makeOffer(offerInput());
+  assert.equal(ck.verify(offer, trust)[0].kid, pub.kid);
+  // The former shape is refused here too, naming what to return.
+  const e = throwsCode(assert, () => ck.Controller.withSigner({ publicKeyCose: () => pub.toCoseKey(), sign: () => null }), "SIGNER");
+  assert.match(e.message, /publicKey\(\)/);
 });

@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, writeFileSync, existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -51,6 +51,8 @@ async function samples() {
   const audit = ck.audit(bundle, trust, T0 + 4 * DAY);
   assert.ok(audit.findingCount > 0, "the sample audit has findings");
   add("AuditReportJson", audit.report);
+  // toJSON(): the snake_case document of docs/AUDIT-REPORT.md.
+  add("AuditReportDocument", audit.toJSON());
   add("GrantView[]", wallet.grants(T0 + 4 * DAY));
   add("WalletSummary", wallet.summary(T0 + 4 * DAY));
   add("Finding[]", wallet.violations(T0 + 4 * DAY));
@@ -110,6 +112,21 @@ test("every returned data object matches its declared type (tsc --strict over re
   };
   const ok = run(lines.join("\n") + "\n");
   assert.equal(ok.status, 0, `the declarations do not match the runtime objects:\n${ok.stdout}${ok.stderr}`);
+  // The same objects against a deliberately wrong generated type (an
+  // offer's issuedAt declared a string) must fail: the check reads the
+  // generated declarations, not something laxer.
+  const text = readFileSync(dts, "utf8");
+  const offerDecl = /export type Offer = \{[\s\S]*?\n\};?/.exec(text)?.[0] ?? /export type Offer = \{[^;]*?issuedAt: number/.exec(text)?.[0];
+  assert.ok(offerDecl && offerDecl.includes("issuedAt: number"), "the generated Offer declares issuedAt: number");
+  const wrongDts = join(dir, "wrong.d.ts");
+  writeFileSync(wrongDts, text.replace(offerDecl, offerDecl.replace("issuedAt: number", "issuedAt: string")));
+  const wrong = run([lines[0].replace(JSON.stringify(dts.replace(/\.d\.ts$/, "")), JSON.stringify(wrongDts.replace(/\.d\.ts$/, ""))), ...lines.slice(1)].join("\n") + "\n");
+  assert.notEqual(wrong.status, 0, "a wrong generated type must fail the check");
+  assert.match(wrong.stdout, /issuedAt|number.*not assignable to type 'string'/);
+  // The snake_case report document against the camelCase type fails too.
+  const report = all.find(([t]) => t === "AuditReportDocument")[1];
+  const mixed = run(`${lines[0]}\nexport const x: AuditReportJson = ${JSON.stringify(report)};\n`);
+  assert.notEqual(mixed.status, 0, "the snake_case document is not the camelCase report");
   const snake = JSON.stringify({ ...all.find(([t]) => t === "ArtifactJson")[1], issued_at: T0 });
   const bad = run(`${lines[0]}\nexport const x: ArtifactJson = ${snake};\n`);
   assert.notEqual(bad.status, 0, "a snake_case field must fail the check");
@@ -119,11 +136,12 @@ test("every returned data object matches its declared type (tsc --strict over re
 });
 
 test("the declarations name every field and parameter in camelCase", async () => {
-  const { readFileSync } = await import("node:fs");
   for (const target of ["web", "node"]) {
     const text = readFileSync(join(here, `../../pkg/${target}/consentkit.d.ts`), "utf8")
       // wasm-bindgen's own loader (web target) takes { module_or_path }.
       .split("\n").filter((l) => !/__wbg_init|InitInput|initSync|module_or_path/.test(l)).join("\n")
+      // the audit report document (toJSON) keeps docs/AUDIT-REPORT.md's snake_case keys
+      .replace(/export declare namespace AuditReportDocument \{[\s\S]*?\n\}\n/, "")
       // comments may quote snake_case values and documents
       .replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
     const snake = [...text.matchAll(/[({,;]\s*([a-z]+_[a-z0-9_]+)\??\s*:/g)].map((m) => m[1]);

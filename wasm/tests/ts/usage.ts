@@ -6,7 +6,7 @@ import {
   audit, commit, decodeArtifact, inspect, isConsentKitError, verify, verifyBundle, verifyCommitment, version,
 } from "consentkit";
 import type {
-  Algorithm, ArtifactJson, AuditReportJson, BundleItem, Choice, ErrorCode, ExternalSigner, Finding,
+  Algorithm, ArtifactJson, AuditReportDocument, AuditReportJson, BundleItem, Choice, ErrorCode, ExternalSigner, Finding,
   GrantView, InspectItem, LogCheck, OfferInput, ReceiptInput, TrustedKey, ValueRecordInput,
   VerifiedSigner, WalletEvent, WalletSummary,
 } from "consentkit";
@@ -72,6 +72,10 @@ export function flow(): WalletSummary {
   const inspected: InspectItem[] = inspect(wallet.exportBundle());
   const report: AuditReport = audit(wallet.exportBundle(), trust, T0 + 9);
   const json: AuditReportJson = report.report;
+  // toJSON(): the snake_case document of docs/AUDIT-REPORT.md, typed.
+  const doc: AuditReportDocument = report.toJSON();
+  const bytes: number = doc.bundle_bytes + json.bundleBytes;
+  void bytes;
   const html: string = report.renderHtml();
   const logs: LogCheck[] = wallet.checkLogs();
   const ok: boolean = verifyCommitment("00".repeat(32), "00".repeat(16), new Uint8Array());
@@ -106,8 +110,13 @@ export async function webcrypto(wallet: Wallet, digest: string, key: CryptoKey):
 }
 
 export function callback(sign: (m: Uint8Array) => Uint8Array, raw: Uint8Array): Wallet {
-  const signer: ExternalSigner = { publicKeyCose: () => ({ alg: "ES256", raw }), sign };
+  const signer: ExternalSigner = { publicKey: () => ({ algorithm: "ES256", bytes: raw }), sign };
   const ext = ExternalKey.fromCallback(signer);
+  // A PublicKey is a RawPublicKey: the one shape of a public key.
+  const same: ExternalSigner = { publicKey: () => PublicKey.fromRaw("ES256", raw), sign };
+  void ExternalKey.fromCallback(same).kid;
+  const viaSigner: Controller = Controller.withSigner(same);
+  void viaSigner;
   const deferred = ExternalKey.deferred(PublicKey.fromRaw("ES256", raw));
   void deferred.isDeferred;
   void ext.kid;
