@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use consentkit::status as ck_status;
 
 use crate::controller::Controller;
-use crate::error::{ConsentKitError, Result};
+use crate::error::Result;
 use crate::time::Timestamp;
 
 /// A grant's status as a status list states it.
@@ -93,29 +93,6 @@ impl From<ck_status::StatusAnswer> for StatusAnswer {
             list_issued_at: Timestamp(a.list_issued_at),
             index: a.index,
             uri: a.uri,
-        }
-    }
-}
-
-impl From<ck_status::StatusError> for ConsentKitError {
-    fn from(e: ck_status::StatusError) -> Self {
-        use ck_status::StatusError as E;
-        let reason = e.to_string();
-        match e {
-            E::UntrustedKey(_) => ConsentKitError::UntrustedKey { reason },
-            E::SignatureInvalid
-            | E::GrantInvalid(_)
-            | E::GrantExpired { .. }
-            | E::TokenExpired { .. }
-            | E::TokenFromFuture { .. }
-            | E::SubjectMismatch { .. }
-            | E::IndexOutOfRange { .. }
-            | E::UnknownStatus { .. } => ConsentKitError::VerificationFailed { reason },
-            E::NotAGrant(_) | E::NoStatusReference | E::ListFull(_) | E::ValueTooWide { .. } => {
-                ConsentKitError::Usage { reason }
-            }
-            E::Key(k) => k.into(),
-            _ => ConsentKitError::InvalidInput { reason },
         }
     }
 }

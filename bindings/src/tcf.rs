@@ -15,16 +15,6 @@ use crate::types::{fixed, terms};
 // feature `uniffi`).
 pub use consentkit::tcf::{PublisherRestriction, TcfExport};
 
-impl From<ck::TcfError> for ConsentKitError {
-    fn from(e: ck::TcfError) -> Self {
-        let reason = e.to_string();
-        match e {
-            ck::TcfError::Mapping(_) => ConsentKitError::Usage { reason },
-            _ => ConsentKitError::InvalidInput { reason },
-        }
-    }
-}
-
 /// The Publisher TC segment of a TC string.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct PublisherTc {

@@ -8,6 +8,8 @@ pub mod audit;
 pub mod cbor;
 pub mod cose;
 pub mod export;
+#[cfg(feature = "uniffi")]
+pub mod ffi;
 pub mod keys;
 pub mod lifecycle;
 pub mod log;
@@ -38,6 +40,9 @@ pub use keys::{Algorithm, KeyError, KeyId, KeyPair, PublicKey, Role, Signer, Tru
 pub use privacy::{commit, pseudonym, Commitment};
 pub use time::{IntoTime, Time, TimeError, TimeUnit};
 pub use vocab::{Term, TermError};
+
+#[cfg(feature = "uniffi")]
+pub use ffi::ConsentKitError;
 
 /// The workspace README's code examples, compiled and run as doctests.
 #[cfg(doctest)]

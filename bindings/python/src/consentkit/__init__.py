@@ -44,7 +44,7 @@ def _error_str(self: BaseException) -> str:
 
 def _error_repr(self: BaseException) -> str:
     return "{}.{}(reason={!r})".format(
-        _generated.ConsentKitError.__name__, type(self).__name__, getattr(self, "reason", None)
+        _core.ConsentKitError.__name__, type(self).__name__, getattr(self, "reason", None)
     )
 
 
@@ -54,8 +54,8 @@ def _error_variants(base: type) -> "list[type]":
     ]
 
 
-_generated.ConsentKitError.__str__ = _error_str  # type: ignore[method-assign]
-for _variant in _error_variants(_generated.ConsentKitError):
+_core.ConsentKitError.__str__ = _error_str  # type: ignore[method-assign]
+for _variant in _error_variants(_core.ConsentKitError):
     _variant.__str__ = _error_str  # type: ignore[method-assign]
     _variant.__repr__ = _error_repr  # type: ignore[method-assign]
 
