@@ -9,7 +9,7 @@ use consentkit::status as ck_status;
 
 use crate::controller::Controller;
 use crate::error::Result;
-use crate::time::Timestamp;
+use consentkit::Timestamp;
 
 /// A grant's status as a status list states it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
@@ -90,7 +90,7 @@ impl From<ck_status::StatusAnswer> for StatusAnswer {
         StatusAnswer {
             status: a.status.into(),
             max_age: a.max_age,
-            list_issued_at: Timestamp(a.list_issued_at),
+            list_issued_at: a.list_issued_at,
             index: a.index,
             uri: a.uri,
         }
@@ -148,7 +148,7 @@ impl StatusRegistry {
         ttl: u64,
         expires_at: Option<Timestamp>,
     ) -> Result<Vec<u8>> {
-        let token = self.with(|r| r.token(issued_at.0, ttl, expires_at.map(|t| t.0)));
+        let token = self.with(|r| r.token(issued_at, ttl, expires_at));
         Ok(token.sign(controller.signer.as_ref())?)
     }
 }

@@ -8,8 +8,8 @@ use consentkit::{Artifact, Grant, Offer};
 
 use crate::controller::Controller;
 use crate::error::{ConsentKitError, Result};
-use crate::time::Timestamp;
 use crate::types::{fixed, terms};
+use consentkit::Timestamp;
 
 // The core's own TCF records, exported as they are (uniffi derives in core/,
 // feature `uniffi`).
@@ -280,7 +280,7 @@ impl Controller {
             } else {
                 terms(&categories)?
             },
-            expires_at: expires_at.map(|t| t.0),
+            expires_at: expires_at,
         };
         let g = ck::import_tc_string(&tc, &ctx)?;
         Ok(g.sign_imported(self.signer())?.as_bytes().to_vec())

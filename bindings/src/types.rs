@@ -10,7 +10,7 @@ use consentkit::wallet as ck_wallet;
 use consentkit::{self as ck, Artifact, Term};
 
 use crate::error::{ConsentKitError, Result};
-use crate::Timestamp;
+use consentkit::Timestamp;
 
 // The core's own types, exported as they are (their uniffi derives are in
 // core/, feature `uniffi`; generated as the module `consentkit_core`).
@@ -345,9 +345,9 @@ impl TryFrom<Offer> for ck::Offer {
         Ok(ck::Offer {
             controller: o.controller,
             name: o.name,
-            issued_at: o.issued_at.0,
-            valid_from: o.valid_from.map(|t| t.0),
-            valid_until: o.valid_until.map(|t| t.0),
+            issued_at: o.issued_at,
+            valid_from: o.valid_from,
+            valid_until: o.valid_until,
             purposes: terms(&o.purposes)?,
             categories: terms(&o.categories)?,
             recipients: o
@@ -365,7 +365,7 @@ impl TryFrom<Offer> for ck::Offer {
             limits: ck::Limits {
                 uses_per_day: o.limits.uses_per_day,
                 finest_precision: o.limits.finest_precision,
-                use_by: o.limits.use_by.map(|t| t.0),
+                use_by: o.limits.use_by,
             },
             legal_basis: term(&o.legal_basis)?,
             jurisdiction: o.jurisdiction,
@@ -386,9 +386,9 @@ impl From<&ck::Offer> for Offer {
         Offer {
             controller: o.controller.clone(),
             name: o.name.clone(),
-            issued_at: Timestamp(o.issued_at),
-            valid_from: o.valid_from.map(Timestamp),
-            valid_until: o.valid_until.map(Timestamp),
+            issued_at: o.issued_at,
+            valid_from: o.valid_from,
+            valid_until: o.valid_until,
             purposes: names(&o.purposes),
             categories: names(&o.categories),
             recipients: o
@@ -404,7 +404,7 @@ impl From<&ck::Offer> for Offer {
             limits: Limits {
                 uses_per_day: o.limits.uses_per_day,
                 finest_precision: o.limits.finest_precision,
-                use_by: o.limits.use_by.map(Timestamp),
+                use_by: o.limits.use_by,
             },
             legal_basis: o.legal_basis.to_string(),
             jurisdiction: o.jurisdiction.clone(),
@@ -452,7 +452,7 @@ impl TryFrom<DataReceipt> for ck::DataReceipt {
             category: term(&r.category)?.into(),
             purpose: term(&r.purpose)?.into(),
             recipient: r.recipient.map(Into::into),
-            used_at: r.used_at.0,
+            used_at: r.used_at,
             quantity: r.quantity,
             precision: r.precision,
             commitment: fixed::<32>(&r.commitment, "commitment")?,
@@ -476,7 +476,7 @@ impl TryFrom<ValueRecord> for ck::ValueRecord {
     fn try_from(v: ValueRecord) -> Result<ck::ValueRecord> {
         Ok(ck::ValueRecord {
             grant: artifact_id(&v.grant)?,
-            issued_at: v.issued_at.0,
+            issued_at: v.issued_at,
             benefit: v.benefit,
         })
     }
@@ -522,7 +522,7 @@ impl TryFrom<Choice> for ck_wallet::Choice {
             purposes: c.purposes.as_deref().map(terms).transpose()?,
             categories: c.categories.as_deref().map(terms).transpose()?,
             recipients: c.recipients,
-            expires_at: c.expires_at.map(|t| t.0),
+            expires_at: c.expires_at,
             status: c.status.map(Into::into),
         })
     }
@@ -605,7 +605,7 @@ impl From<&ck_wallet::GrantView> for GrantView {
             purposes: g.purposes.clone(),
             categories: g.categories.clone(),
             recipients: g.recipients.clone(),
-            issued_at: Timestamp(g.issued_at),
+            issued_at: g.issued_at,
         }
     }
 }
@@ -703,8 +703,8 @@ impl From<&ck_wallet::Summary> for WalletSummary {
                     purpose: x.purpose.clone(),
                     grant: x.grant.to_string(),
                     uses: x.uses,
-                    first: Timestamp(x.first),
-                    last: Timestamp(x.last),
+                    first: x.first,
+                    last: x.last,
                 })
                 .collect(),
             received: s
@@ -975,7 +975,7 @@ fn counted<K: Copy, T>(m: &BTreeMap<K, u64>, f: impl Fn(K, u64) -> T) -> Vec<T> 
 impl From<&ck_audit::Report> for AuditReport {
     fn from(r: &ck_audit::Report) -> Self {
         AuditReport {
-            at: Timestamp(r.at),
+            at: r.at,
             bundle_bytes: r.bundle_bytes,
             items: r.items,
             counts: counted(&r.counts, |k, count| KindCount { kind: k, count }),

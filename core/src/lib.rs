@@ -38,7 +38,7 @@ pub use artifact::{PartyRef, ReferenceError, ResolvedReceipt, TermRef};
 pub use keys::HeaderKid;
 pub use keys::{Algorithm, KeyError, KeyId, KeyPair, PublicKey, Role, Signer, TrustSet};
 pub use privacy::{commit, pseudonym, Commitment};
-pub use time::{IntoTime, Time, TimeError, TimeUnit};
+pub use time::{IntoTime, TimeError, TimeUnit, Timestamp};
 pub use vocab::{Term, TermError};
 
 #[cfg(feature = "uniffi")]

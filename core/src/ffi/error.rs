@@ -27,6 +27,7 @@ use crate::export::ExportError;
 use crate::log::LogError;
 use crate::status::StatusError;
 use crate::tcf::TcfError;
+use crate::time::TimeError;
 use crate::vocab::TermError;
 use crate::wallet::WalletError;
 use crate::{ArtifactError, Error, KeyError, VerifyError};
@@ -256,5 +257,11 @@ impl From<TcfError> for ConsentKitError {
             TcfError::Mapping(_) => ConsentKitError::Usage { reason },
             _ => ConsentKitError::InvalidInput { reason },
         }
+    }
+}
+
+impl From<TimeError> for ConsentKitError {
+    fn from(e: TimeError) -> Self {
+        ConsentKitError::invalid(e.to_string())
     }
 }
