@@ -234,7 +234,7 @@ impl Controller {
         &self,
         record: crate::types::ValueRecord,
     ) -> Result<Arc<PendingSignature>> {
-        let v: ck::ValueRecord = record.try_into()?;
+        let v = record;
         Ok(PendingSignature::wrap(v.prepare(&self.public())?))
     }
 

@@ -280,7 +280,7 @@ impl Controller {
             } else {
                 terms(&categories)?
             },
-            expires_at: expires_at,
+            expires_at,
         };
         let g = ck::import_tc_string(&tc, &ctx)?;
         Ok(g.sign_imported(self.signer())?.as_bytes().to_vec())

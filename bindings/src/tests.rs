@@ -18,8 +18,8 @@ fn sample_offer(controller: &str, partner: &str) -> Offer {
         categories: vec!["pd:Location".into()],
         recipients: vec![Recipient {
             party: partner.into(),
-            purposes: vec!["dpv:ServiceProvision".into()],
-            categories: vec!["pd:Location".into()],
+            purposes: vec![consentkit::term("dpv:ServiceProvision").unwrap()],
+            categories: vec![consentkit::term("pd:Location").unwrap()],
         }],
         retention_secs: 86_400,
         limits: Limits::default(),
@@ -576,4 +576,54 @@ fn a_listener_may_call_the_wallet_and_per_purpose_calls_work_through_the_skin() 
     assert_eq!(seen[3].0.changed[0].state, ConsentState::Withdrawn);
     assert!(wallet.unsubscribe(sub));
     *listener.wallet.lock().unwrap() = None;
+}
+
+/// A core record with a bad term fails its lift with the core's
+/// `ConsentKitError::InvalidInput` naming the term: uniffi hands that error
+/// to the function's own error type (not an internal error), because the
+/// error type lives in the core with the custom type `Term`.
+#[test]
+fn a_bad_term_in_a_core_record_fails_its_lift_as_invalid_input() {
+    use uniffi::{Lift, Lower};
+    type Tag = consentkit::UniFfiTag;
+    let mut buf = Vec::new();
+    <String as Lower<Tag>>::write("city.example".to_owned(), &mut buf);
+    <Vec<String> as Lower<Tag>>::write(vec!["not a term".to_owned()], &mut buf);
+    <Vec<String> as Lower<Tag>>::write(vec!["pd:Location".to_owned()], &mut buf);
+    let err = <Recipient as Lift<Tag>>::try_read(&mut buf.as_slice()).unwrap_err();
+    match err.downcast::<ConsentKitError>() {
+        Ok(ConsentKitError::InvalidInput { reason }) => {
+            assert!(reason.contains("not a term"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    // A good one lifts to the core's own type.
+    let mut buf = Vec::new();
+    <String as Lower<Tag>>::write("city.example".to_owned(), &mut buf);
+    <Vec<String> as Lower<Tag>>::write(vec!["dpv:Marketing".to_owned()], &mut buf);
+    <Vec<String> as Lower<Tag>>::write(vec![], &mut buf);
+    let r = <Recipient as Lift<Tag>>::try_read(&mut buf.as_slice()).unwrap();
+    assert_eq!(r.purposes, vec![consentkit::term("dpv:Marketing").unwrap()]);
+}
+
+/// An artifact id and a digest cross as hex; a wrong length is InvalidInput.
+#[test]
+fn ids_and_digests_lift_from_hex_or_fail_as_invalid_input() {
+    use consentkit::artifact::{ArtifactId, Digest};
+    use uniffi::{FfiConverter, Lift};
+    type Tag = consentkit::UniFfiTag;
+    let id =
+        <ArtifactId as Lift<Tag>>::try_lift(<String as FfiConverter<Tag>>::lower("ab".repeat(16)));
+    assert_eq!(id.unwrap(), ArtifactId([0xab; 16]));
+    let d = <Digest as Lift<Tag>>::try_lift(<String as FfiConverter<Tag>>::lower("cd".repeat(32)));
+    assert_eq!(d.unwrap(), Digest([0xcd; 32]));
+    for bad in ["ab".repeat(15), "zz".repeat(16)] {
+        let e =
+            <ArtifactId as Lift<Tag>>::try_lift(<String as FfiConverter<Tag>>::lower(bad.clone()))
+                .unwrap_err();
+        assert!(matches!(
+            e.downcast::<ConsentKitError>(),
+            Ok(ConsentKitError::InvalidInput { reason }) if reason.contains(&bad)
+        ));
+    }
 }

@@ -17,7 +17,7 @@ use consentkit::Timestamp;
 pub use consentkit::artifact::ArtifactKind;
 pub use consentkit::keys::Role;
 pub use consentkit::lifecycle::ConsentState;
-pub use consentkit::{Benefit, BenefitKind, ValueEstimate};
+pub use consentkit::{Benefit, BenefitKind, Limits, Recipient, ValueEstimate, ValueRecord};
 
 // --- enums ----------------------------------------------------------------
 
@@ -265,31 +265,6 @@ pub struct VerifiedArtifact {
 
 // --- payloads (controller side) ----------------------------------------------
 
-/// A recipient (partner) named in an offer, and what it receives.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Recipient {
-    /// The recipient's party id.
-    pub party: String,
-    /// The purposes it may use the data for (DPV terms; a subset of the offer's).
-    pub purposes: Vec<String>,
-    /// The data categories it receives (a subset of the offer's).
-    pub categories: Vec<String>,
-}
-
-/// Usage limits attached to an offer.
-#[derive(Clone, Debug, Default, PartialEq, Eq, uniffi::Record)]
-pub struct Limits {
-    /// Most data uses per UTC day under one grant.
-    #[uniffi(default = None)]
-    pub uses_per_day: Option<u32>,
-    /// The finest precision allowed, in the category's unit (location: metres).
-    #[uniffi(default = None)]
-    pub finest_precision: Option<u32>,
-    /// No use after this time (seconds since the epoch).
-    #[uniffi(default = None)]
-    pub use_by: Option<Timestamp>,
-}
-
 /// The notice shown to the person: where it is, and the SHA-256 of the exact bytes shown.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct Notice {
@@ -350,23 +325,9 @@ impl TryFrom<Offer> for ck::Offer {
             valid_until: o.valid_until,
             purposes: terms(&o.purposes)?,
             categories: terms(&o.categories)?,
-            recipients: o
-                .recipients
-                .into_iter()
-                .map(|r| {
-                    Ok(ck::Recipient {
-                        party: r.party,
-                        purposes: terms(&r.purposes)?,
-                        categories: terms(&r.categories)?,
-                    })
-                })
-                .collect::<Result<_>>()?,
+            recipients: o.recipients,
             retention_secs: o.retention_secs,
-            limits: ck::Limits {
-                uses_per_day: o.limits.uses_per_day,
-                finest_precision: o.limits.finest_precision,
-                use_by: o.limits.use_by,
-            },
+            limits: o.limits,
             legal_basis: term(&o.legal_basis)?,
             jurisdiction: o.jurisdiction,
             language: o.language,
@@ -391,21 +352,9 @@ impl From<&ck::Offer> for Offer {
             valid_until: o.valid_until,
             purposes: names(&o.purposes),
             categories: names(&o.categories),
-            recipients: o
-                .recipients
-                .iter()
-                .map(|r| Recipient {
-                    party: r.party.clone(),
-                    purposes: names(&r.purposes),
-                    categories: names(&r.categories),
-                })
-                .collect(),
+            recipients: o.recipients.clone(),
             retention_secs: o.retention_secs,
-            limits: Limits {
-                uses_per_day: o.limits.uses_per_day,
-                finest_precision: o.limits.finest_precision,
-                use_by: o.limits.use_by,
-            },
+            limits: o.limits.clone(),
             legal_basis: o.legal_basis.to_string(),
             jurisdiction: o.jurisdiction.clone(),
             language: o.language.clone(),
@@ -456,28 +405,6 @@ impl TryFrom<DataReceipt> for ck::DataReceipt {
             quantity: r.quantity,
             precision: r.precision,
             commitment: fixed::<32>(&r.commitment, "commitment")?,
-        })
-    }
-}
-
-/// A value record, before signing: what the person received under a grant.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct ValueRecord {
-    /// The grant (artifact id, 32 hex digits).
-    pub grant: String,
-    /// When the value was delivered.
-    pub issued_at: Timestamp,
-    /// What was delivered.
-    pub benefit: Benefit,
-}
-
-impl TryFrom<ValueRecord> for ck::ValueRecord {
-    type Error = ConsentKitError;
-    fn try_from(v: ValueRecord) -> Result<ck::ValueRecord> {
-        Ok(ck::ValueRecord {
-            grant: artifact_id(&v.grant)?,
-            issued_at: v.issued_at,
-            benefit: v.benefit,
         })
     }
 }

@@ -89,7 +89,7 @@ impl Verifier {
     /// become findings, never errors.
     #[uniffi::method(default(at = None))]
     pub fn audit(&self, bundle: Vec<u8>, at: Option<Timestamp>) -> AuditReport {
-        (&ck_audit::audit_bytes(&bundle, &self.trust.get(), &AuditOptions { at: at })).into()
+        (&ck_audit::audit_bytes(&bundle, &self.trust.get(), &AuditOptions { at })).into()
     }
 
     /// Checks a grant against a (cached) Status List Token at time `at`
@@ -125,7 +125,7 @@ impl Verifier {
         let r = ck_audit::audit_source_with_status(
             || Ok::<_, std::io::Error>(&bundle[..]),
             &self.trust.get(),
-            &AuditOptions { at: at },
+            &AuditOptions { at },
             None,
             &status_lists,
             None,
@@ -139,7 +139,7 @@ impl Verifier {
         let report = ck_audit::audit_source(
             || File::open(&path).map(BufReader::new),
             &self.trust.get(),
-            &AuditOptions { at: at },
+            &AuditOptions { at },
             None,
         )?;
         Ok((&report).into())
@@ -154,7 +154,7 @@ impl Verifier {
         format: ReportFormat,
         at: Option<Timestamp>,
     ) -> String {
-        let r = ck_audit::audit_bytes(&bundle, &self.trust.get(), &AuditOptions { at: at });
+        let r = ck_audit::audit_bytes(&bundle, &self.trust.get(), &AuditOptions { at });
         match format {
             ReportFormat::Text => ck_audit::render_text(&r),
             ReportFormat::Json => {

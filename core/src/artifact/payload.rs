@@ -92,6 +92,7 @@ fn ser_key<S: serde::Serializer>(k: &Option<PublicKey>, s: S) -> Result<S::Ok, S
 
 /// A recipient (partner) named in an offer, and what it receives.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Recipient {
     /// The recipient's party id.
     pub party: String,
@@ -103,13 +104,17 @@ pub struct Recipient {
 
 /// Usage limits attached to an offer.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Limits {
     /// Most data uses (receipts) per UTC day under one grant.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub uses_per_day: Option<u32>,
     /// The finest precision allowed, in the category's unit (for location: metres).
     /// A use with a smaller precision value is finer than allowed.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub finest_precision: Option<u32>,
     /// No use after this time, whatever the grant's expiry.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub use_by: Option<Timestamp>,
 }
 
@@ -1022,6 +1027,7 @@ impl DataReceipt {
 
 /// What the person actually received under a grant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ValueRecord {
     /// The grant.
     pub grant: ArtifactId,
