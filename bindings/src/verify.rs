@@ -105,7 +105,7 @@ impl Verifier {
         at: Option<Timestamp>,
     ) -> Result<crate::status::StatusAnswer> {
         let g = Artifact::decode(&grant)?;
-        let at = at.map_or_else(ck_audit::now, |t| t);
+        let at = at.unwrap_or_else(ck_audit::now);
         Ok(
             consentkit::status::check_grant_status(&g, &status_list_token, &self.trust.get(), at)?
                 .into(),
