@@ -74,6 +74,9 @@ class Annotations(ast.NodeTransformer):
     def visit_Name(self, node: ast.Name) -> ast.AST:
         if node.id == "Timestamp":
             return ast.Name("_TimestampIn" if self.accepted else "int")
+        if node.id in ("Term", "ArtifactId", "Digest"):
+            # The core's custom types over strings (a term, 32 or 64 hex digits).
+            return ast.Name("str")
         if node.id == "bytes":
             # builtins.bytes: a record may have a field named `bytes`.
             return ast.Name("Buffer" if self.accepted else "builtins.bytes")

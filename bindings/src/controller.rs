@@ -10,8 +10,8 @@ use consentkit::{self as ck, Artifact};
 use crate::error::Result;
 use crate::keys::{ExternalSigner, ForeignSigner, KeyPair, PublicKeyInfo};
 use crate::signer::AsyncSigner;
-use crate::time::Timestamp;
 use crate::types::{artifact_id, DataReceipt, Offer, ValueRecord};
+use consentkit::Timestamp;
 
 /// A controller's (or a partner's) signing identity. Every method returns
 /// the signed artifact's bytes; the library builds every byte that gets signed.
@@ -119,7 +119,7 @@ impl Controller {
 
     /// Signs a value record: what the person received under a grant.
     pub fn issue_value_record(&self, record: ValueRecord) -> Result<Vec<u8>> {
-        let v: ck::ValueRecord = record.try_into()?;
+        let v = record;
         Ok(v.sign(self.signer.as_ref())?.as_bytes().to_vec())
     }
 

@@ -4,8 +4,8 @@
 use consentkit::export::{controller_infos_from_json, ExportFormat};
 
 use crate::error::{ConsentKitError, Result};
-use crate::time::Timestamp;
 use crate::types::artifact_id;
+use consentkit::Timestamp;
 
 /// A grant or refusal that could not be exported because of what it is
 /// (e.g. it takes more than its offer offered, or its offer is not in the
@@ -58,7 +58,7 @@ pub fn export_consents(
         .map(|g| artifact_id(g))
         .collect::<Result<Vec<_>>>()?;
     let infos = controller_infos_from_json(&controllers_json)?;
-    let out = consentkit::export::export_consents(&bundle, format, &ids, at.0, &infos)?;
+    let out = consentkit::export::export_consents(&bundle, format, &ids, at, &infos)?;
     Ok(ConsentExport {
         documents: out.documents.iter().map(|d| d.to_string()).collect(),
         refused: out

@@ -10,11 +10,11 @@ mod listener;
 mod signer;
 mod status;
 mod tcf;
-mod time;
 mod types;
 mod verify;
 mod wallet;
 
+pub use consentkit::Timestamp;
 pub use controller::{read_offer, Controller};
 pub use error::ConsentKitError;
 pub use export::{export_consents, ConsentExport, RefusedExport};
@@ -29,7 +29,6 @@ pub use tcf::{
     decode_gpp, decode_tc_string, encode_tc_string, gpp_string, in_app_values, tc_string_for_grant,
     GppString, InAppValue, PublisherRestriction, PublisherTc, TcString, TcfExport,
 };
-pub use time::Timestamp;
 pub use types::*;
 pub use verify::{commit, decode_artifact, inspect, make_bundle, notice_for_text, Verifier};
 pub use wallet::{repair_wallet, ReceiptCheck, RepairReport, Wallet, WalletProblem};

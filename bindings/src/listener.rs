@@ -11,9 +11,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use consentkit::wallet::{self as ck_wallet};
 
 use crate::error::Result;
-use crate::time::Timestamp;
 use crate::types::{term, ArtifactKind, GrantView};
 use crate::wallet::Wallet;
+use consentkit::Timestamp;
 
 /// Told of every change to a wallet's artifacts (`Wallet.subscribe`).
 /// Implemented by the app (Kotlin, Swift, Python).
@@ -61,7 +61,7 @@ impl From<&ck_wallet::WalletEvent> for WalletEvent {
     fn from(e: &ck_wallet::WalletEvent) -> Self {
         WalletEvent {
             replay: e.replay,
-            at: Timestamp(e.at),
+            at: e.at,
             added: e
                 .added
                 .iter()

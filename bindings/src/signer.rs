@@ -32,9 +32,9 @@ use consentkit::{self as ck, wallet::WalletKey};
 use crate::controller::Controller;
 use crate::error::{ConsentKitError, Result};
 use crate::keys::{public_key_of, PublicKeyInfo, RawPublicKey};
-use crate::time::Timestamp;
 use crate::types::{artifact_id, Algorithm, ArtifactKind, Choice};
 use crate::wallet::Wallet;
+use consentkit::Timestamp;
 
 /// A signing key held outside Rust that answers asynchronously: Android
 /// Keystore / StrongBox or the Secure Enclave behind a biometric prompt, a
@@ -234,7 +234,7 @@ impl Controller {
         &self,
         record: crate::types::ValueRecord,
     ) -> Result<Arc<PendingSignature>> {
-        let v: ck::ValueRecord = record.try_into()?;
+        let v = record;
         Ok(PendingSignature::wrap(v.prepare(&self.public())?))
     }
 

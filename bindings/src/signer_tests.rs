@@ -12,7 +12,7 @@ use consentkit::Signer as _;
 
 use crate::*;
 
-const T0: u64 = consentkit::sample::T0;
+const T0: Timestamp = consentkit::sample::T0;
 
 /// Runs a future to completion on this thread (the foreign side's
 /// executor does this in Kotlin, Swift and Python).
@@ -142,9 +142,9 @@ fn offer(controller: &str) -> Offer {
     Offer {
         controller: controller.into(),
         name: "live-routing".into(),
-        issued_at: crate::Timestamp(T0),
-        valid_from: Some(crate::Timestamp(T0)),
-        valid_until: Some(crate::Timestamp(T0 + 365 * 86_400)),
+        issued_at: T0,
+        valid_from: Some(T0),
+        valid_until: Some(T0 + 365 * 86_400),
         purposes: vec!["dpv:ServiceProvision".into()],
         categories: vec!["pd:Location".into()],
         recipients: vec![],
@@ -193,12 +193,12 @@ fn an_async_controller_signs_an_offer_and_countersigns_a_grant_from_an_async_wal
     wallet
         .trust_key(kms.cose_key(), Role::Controller, "traffic.example".into())
         .unwrap();
-    let got = wallet.receive(offer_bytes.clone(), Timestamp(T0)).unwrap();
+    let got = wallet.receive(offer_bytes.clone(), T0).unwrap();
     wallet
         .bind_key("traffic.example".into(), phone.public_key().unwrap())
         .unwrap();
     let pending = wallet
-        .prepare_accept(got.artifact.id, Choice::default(), Timestamp(T0 + 10))
+        .prepare_accept(got.artifact.id, Choice::default(), T0 + 10)
         .unwrap();
     let grant = block_on(wallet.sign_async(pending, phone.clone())).unwrap();
     let signed = block_on(
@@ -207,18 +207,16 @@ fn an_async_controller_signs_an_offer_and_countersigns_a_grant_from_an_async_wal
     .unwrap();
     let checked = v.verify(signed.clone()).unwrap();
     assert_eq!(checked.artifact.kind, ArtifactKind::Grant);
-    let g = wallet.receive(signed, Timestamp(T0 + 20)).unwrap().artifact;
+    let g = wallet.receive(signed, T0 + 20).unwrap().artifact;
     // The person withdraws with the same key, asynchronously.
-    let pending = wallet
-        .prepare_withdraw(g.id.clone(), Timestamp(T0 + 30))
-        .unwrap();
+    let pending = wallet.prepare_withdraw(g.id.clone(), T0 + 30).unwrap();
     let w = block_on(wallet.sign_async(pending, phone.clone())).unwrap();
     assert_eq!(v.verify(w).unwrap().artifact.kind, ArtifactKind::Withdrawal);
     assert_eq!(kms.calls.load(Ordering::SeqCst), 2);
     assert_eq!(phone.calls.load(Ordering::SeqCst), 2);
     // The controller revokes asynchronously too.
     let pending = controller
-        .prepare_revoke(g.id, Timestamp(T0 + 40), "closed".into())
+        .prepare_revoke(g.id, T0 + 40, "closed".into())
         .unwrap();
     let r = block_on(controller.sign_async(pending)).unwrap();
     assert_eq!(v.verify(r).unwrap().artifact.kind, ArtifactKind::Withdrawal);
@@ -270,18 +268,16 @@ fn prepare_and_complete_by_hand_with_a_der_signature() {
     wallet
         .trust_key(hsm.cose_key(), Role::Controller, "traffic.example".into())
         .unwrap();
-    let o = wallet.receive(bytes, Timestamp(T0)).unwrap().artifact;
+    let o = wallet.receive(bytes, T0).unwrap().artifact;
     // Without a bound key there is nothing to prepare for.
     assert!(matches!(
-        wallet.prepare_accept(o.id.clone(), Choice::default(), Timestamp(T0 + 1)),
+        wallet.prepare_accept(o.id.clone(), Choice::default(), T0 + 1),
         Err(ConsentKitError::Signer { .. })
     ));
     wallet
         .bind_key("traffic.example".into(), phone.public_key().unwrap())
         .unwrap();
-    let p = wallet
-        .prepare_refuse(o.id.clone(), Timestamp(T0 + 1))
-        .unwrap();
+    let p = wallet.prepare_refuse(o.id.clone(), T0 + 1).unwrap();
     assert_eq!(p.kind(), ArtifactKind::Refusal);
     let sig = der_of(&phone.key.sign(&p.message()).unwrap());
     let refusal = wallet.complete(p, sig).unwrap();
@@ -336,14 +332,14 @@ fn a_malformed_signature_from_an_async_signer_is_a_signer_error_naming_it() {
     wallet
         .trust_key(kms.cose_key(), Role::Controller, "traffic.example".into())
         .unwrap();
-    let o = wallet.receive(offer_bytes, Timestamp(T0)).unwrap().artifact;
+    let o = wallet.receive(offer_bytes, T0).unwrap().artifact;
     let before = wallet.artifacts().len();
     let short = Platform::new(Answer::Short);
     wallet
         .bind_key("traffic.example".into(), short.public_key().unwrap())
         .unwrap();
     let pending = wallet
-        .prepare_accept(o.id, Choice::default(), Timestamp(T0 + 1))
+        .prepare_accept(o.id, Choice::default(), T0 + 1)
         .unwrap();
     assert!(matches!(
         block_on(wallet.sign_async(pending, short)),
@@ -362,7 +358,7 @@ fn an_async_signer_with_another_key_than_the_prepared_one_is_refused_before_sign
     wallet
         .trust_key(kms.cose_key(), Role::Controller, "traffic.example".into())
         .unwrap();
-    let o = wallet.receive(offer_bytes, Timestamp(T0)).unwrap().artifact;
+    let o = wallet.receive(offer_bytes, T0).unwrap().artifact;
     let phone = Platform::new(Answer::Raw);
     wallet
         .bind_key("traffic.example".into(), phone.public_key().unwrap())
@@ -373,7 +369,7 @@ fn an_async_signer_with_another_key_than_the_prepared_one_is_refused_before_sign
         .bind_key("traffic.example".into(), other.public_key().unwrap())
         .is_err());
     let pending = wallet
-        .prepare_accept(o.id, Choice::default(), Timestamp(T0 + 1))
+        .prepare_accept(o.id, Choice::default(), T0 + 1)
         .unwrap();
     assert!(matches!(
         block_on(wallet.sign_async(pending.clone(), other.clone())),

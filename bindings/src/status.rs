@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use consentkit::status as ck_status;
 
 use crate::controller::Controller;
-use crate::error::{ConsentKitError, Result};
-use crate::time::Timestamp;
+use crate::error::Result;
+use consentkit::Timestamp;
 
 /// A grant's status as a status list states it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
@@ -90,32 +90,9 @@ impl From<ck_status::StatusAnswer> for StatusAnswer {
         StatusAnswer {
             status: a.status.into(),
             max_age: a.max_age,
-            list_issued_at: Timestamp(a.list_issued_at),
+            list_issued_at: a.list_issued_at,
             index: a.index,
             uri: a.uri,
-        }
-    }
-}
-
-impl From<ck_status::StatusError> for ConsentKitError {
-    fn from(e: ck_status::StatusError) -> Self {
-        use ck_status::StatusError as E;
-        let reason = e.to_string();
-        match e {
-            E::UntrustedKey(_) => ConsentKitError::UntrustedKey { reason },
-            E::SignatureInvalid
-            | E::GrantInvalid(_)
-            | E::GrantExpired { .. }
-            | E::TokenExpired { .. }
-            | E::TokenFromFuture { .. }
-            | E::SubjectMismatch { .. }
-            | E::IndexOutOfRange { .. }
-            | E::UnknownStatus { .. } => ConsentKitError::VerificationFailed { reason },
-            E::NotAGrant(_) | E::NoStatusReference | E::ListFull(_) | E::ValueTooWide { .. } => {
-                ConsentKitError::Usage { reason }
-            }
-            E::Key(k) => k.into(),
-            _ => ConsentKitError::InvalidInput { reason },
         }
     }
 }
@@ -171,7 +148,7 @@ impl StatusRegistry {
         ttl: u64,
         expires_at: Option<Timestamp>,
     ) -> Result<Vec<u8>> {
-        let token = self.with(|r| r.token(issued_at.0, ttl, expires_at.map(|t| t.0)));
+        let token = self.with(|r| r.token(issued_at, ttl, expires_at));
         Ok(token.sign(controller.signer.as_ref())?)
     }
 }

@@ -8,22 +8,12 @@ use consentkit::{Artifact, Grant, Offer};
 
 use crate::controller::Controller;
 use crate::error::{ConsentKitError, Result};
-use crate::time::Timestamp;
 use crate::types::{fixed, terms};
+use consentkit::Timestamp;
 
 // The core's own TCF records, exported as they are (uniffi derives in core/,
 // feature `uniffi`).
 pub use consentkit::tcf::{PublisherRestriction, TcfExport};
-
-impl From<ck::TcfError> for ConsentKitError {
-    fn from(e: ck::TcfError) -> Self {
-        let reason = e.to_string();
-        match e {
-            ck::TcfError::Mapping(_) => ConsentKitError::Usage { reason },
-            _ => ConsentKitError::InvalidInput { reason },
-        }
-    }
-}
 
 /// The Publisher TC segment of a TC string.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
@@ -290,7 +280,7 @@ impl Controller {
             } else {
                 terms(&categories)?
             },
-            expires_at: expires_at.map(|t| t.0),
+            expires_at,
         };
         let g = ck::import_tc_string(&tc, &ctx)?;
         Ok(g.sign_imported(self.signer())?.as_bytes().to_vec())

@@ -5,21 +5,21 @@ use std::sync::Arc;
 
 use super::*;
 
-const T0: u64 = consentkit::sample::T0;
+const T0: Timestamp = consentkit::sample::T0;
 
 fn sample_offer(controller: &str, partner: &str) -> Offer {
     Offer {
         controller: controller.into(),
         name: "live-routing".into(),
-        issued_at: crate::Timestamp(T0),
-        valid_from: Some(crate::Timestamp(T0)),
-        valid_until: Some(crate::Timestamp(T0 + 365 * 86_400)),
+        issued_at: T0,
+        valid_from: Some(T0),
+        valid_until: Some(T0 + 365 * 86_400),
         purposes: vec!["dpv:ServiceProvision".into()],
         categories: vec!["pd:Location".into()],
         recipients: vec![Recipient {
             party: partner.into(),
-            purposes: vec!["dpv:ServiceProvision".into()],
-            categories: vec!["pd:Location".into()],
+            purposes: vec![consentkit::term("dpv:ServiceProvision").unwrap()],
+            categories: vec![consentkit::term("pd:Location").unwrap()],
         }],
         retention_secs: 86_400,
         limits: Limits::default(),
@@ -44,16 +44,13 @@ fn flow_through_the_skin() {
     let offer = controller
         .make_offer(sample_offer("traffic.example", "city.example"))
         .unwrap();
-    let got = wallet.receive(offer.clone(), Timestamp(T0)).unwrap();
+    let got = wallet.receive(offer.clone(), T0).unwrap();
     assert_eq!(got.artifact.kind, ArtifactKind::Offer);
     let grant = wallet
-        .accept(got.artifact.id, Choice::default(), Timestamp(T0 + 10))
+        .accept(got.artifact.id, Choice::default(), T0 + 10)
         .unwrap();
     let signed = controller.countersign(grant, offer.clone()).unwrap();
-    let g = wallet
-        .receive(signed.clone(), Timestamp(T0 + 20))
-        .unwrap()
-        .artifact;
+    let g = wallet.receive(signed.clone(), T0 + 20).unwrap().artifact;
     let receipt = controller
         .issue_receipt(
             DataReceipt {
@@ -61,7 +58,7 @@ fn flow_through_the_skin() {
                 category: "pd:Location".into(),
                 purpose: "dpv:ServiceProvision".into(),
                 recipient: None,
-                used_at: crate::Timestamp(T0 + 30),
+                used_at: T0 + 30,
                 quantity: 1,
                 precision: None,
                 commitment: commit(b"52.1,4.3".to_vec()).unwrap().value,
@@ -70,17 +67,17 @@ fn flow_through_the_skin() {
         )
         .unwrap();
     assert!(wallet
-        .receive(receipt, Timestamp(T0 + 40))
+        .receive(receipt, T0 + 40)
         .unwrap()
         .violations
         .is_empty());
-    let views = wallet.grants(Timestamp(T0 + 50)).unwrap();
+    let views = wallet.grants(T0 + 50).unwrap();
     assert_eq!(views[0].state, ConsentState::Given);
     let trust = TrustSet::new();
     trust
         .add(ck.public_key(), Role::Controller, "traffic.example".into())
         .unwrap();
-    let report = Verifier::new(trust).audit(wallet.export_bundle(), Some(Timestamp(T0 + 60)));
+    let report = Verifier::new(trust).audit(wallet.export_bundle(), Some(T0 + 60));
     assert!(report.findings.is_empty(), "{:?}", report.findings);
     assert_eq!(report.items, 3);
 }
@@ -106,7 +103,7 @@ fn errors_map_to_the_variant_a_caller_acts_on() {
     ));
     let w = Wallet::in_memory(Algorithm::Ed25519).unwrap();
     assert!(matches!(
-        w.withdraw("00".repeat(16), Timestamp(T0)),
+        w.withdraw("00".repeat(16), T0),
         Err(ConsentKitError::NotFound { .. })
     ));
     assert!(matches!(
@@ -191,10 +188,10 @@ fn a_foreign_provider_gives_one_key_per_controller() {
         let offer = Controller::new(ck)
             .make_offer(sample_offer(c, "city.example"))
             .unwrap();
-        let got = wallet.receive(offer, Timestamp(T0)).unwrap();
+        let got = wallet.receive(offer, T0).unwrap();
         assert!(wallet.public_key_for(c.into()).is_none());
         wallet
-            .accept(got.artifact.id, Choice::default(), Timestamp(T0 + 10))
+            .accept(got.artifact.id, Choice::default(), T0 + 10)
             .unwrap();
         let info = wallet.public_key_for(c.into()).unwrap();
         assert_eq!(info.kid, {
@@ -288,11 +285,7 @@ fn status_check_through_the_skin() {
     let offer = controller
         .make_offer(sample_offer("traffic.example", "city.example"))
         .unwrap();
-    let oid = wallet
-        .receive(offer.clone(), Timestamp(T0))
-        .unwrap()
-        .artifact
-        .id;
+    let oid = wallet.receive(offer.clone(), T0).unwrap().artifact.id;
     let registry = StatusRegistry::new("https://traffic.example/status/1".into(), 2, 256).unwrap();
     let reference = registry.assign().unwrap();
     let choice = Choice {
@@ -300,10 +293,7 @@ fn status_check_through_the_skin() {
         ..Choice::default()
     };
     let grant = controller
-        .countersign(
-            wallet.accept(oid, choice, Timestamp(T0 + 10)).unwrap(),
-            offer,
-        )
+        .countersign(wallet.accept(oid, choice, T0 + 10).unwrap(), offer)
         .unwrap();
     let trust = TrustSet::new();
     trust
@@ -314,21 +304,16 @@ fn status_check_through_the_skin() {
         .set_status(reference.idx, Status::Suspended)
         .unwrap();
     let token = registry
-        .sign_token(
-            controller.clone(),
-            Timestamp(T0 + 100),
-            600,
-            Some(Timestamp(T0 + 86_400)),
-        )
+        .sign_token(controller.clone(), T0 + 100, 600, Some(T0 + 86_400))
         .unwrap();
     let a = verifier
-        .check_grant_status(grant.clone(), token.clone(), Some(Timestamp(T0 + 200)))
+        .check_grant_status(grant.clone(), token.clone(), Some(T0 + 200))
         .unwrap();
     assert_eq!(a.status, Status::Suspended);
     assert_eq!(a.max_age, 600);
     assert_eq!(a.index, reference.idx);
     assert!(matches!(
-        verifier.check_grant_status(grant, token, Some(Timestamp(T0 + 86_400))),
+        verifier.check_grant_status(grant, token, Some(T0 + 86_400)),
         Err(ConsentKitError::VerificationFailed { .. })
     ));
     assert!(matches!(
@@ -351,24 +336,14 @@ fn wallet_proofs_that_travel_through_the_skin() {
     let offer = controller
         .make_offer(sample_offer("traffic.example", "city.example"))
         .unwrap();
-    let oid = wallet
-        .receive(offer.clone(), Timestamp(T0))
-        .unwrap()
-        .artifact
-        .id;
+    let oid = wallet.receive(offer.clone(), T0).unwrap().artifact.id;
     let grant = controller
         .countersign(
-            wallet
-                .accept(oid, Choice::default(), Timestamp(T0 + 10))
-                .unwrap(),
+            wallet.accept(oid, Choice::default(), T0 + 10).unwrap(),
             offer,
         )
         .unwrap();
-    let gid = wallet
-        .receive(grant.clone(), Timestamp(T0 + 20))
-        .unwrap()
-        .artifact
-        .id;
+    let gid = wallet.receive(grant.clone(), T0 + 20).unwrap().artifact.id;
     let dir = std::env::temp_dir().join(format!("ckffi-receipts-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let log_key = consentkit::KeyPair::ed25519_from_seed(&[8; 32]).unwrap();
@@ -434,19 +409,19 @@ fn export_consents_through_the_skin() {
     let offer = controller
         .make_offer(sample_offer("traffic.example", "city.example"))
         .unwrap();
-    let got = wallet.receive(offer.clone(), Timestamp(T0)).unwrap();
+    let got = wallet.receive(offer.clone(), T0).unwrap();
     let grant = wallet
-        .accept(got.artifact.id, Choice::default(), Timestamp(T0 + 10))
+        .accept(got.artifact.id, Choice::default(), T0 + 10)
         .unwrap();
     let signed = controller.countersign(grant, offer).unwrap();
-    let g = wallet.receive(signed, Timestamp(T0 + 20)).unwrap().artifact;
+    let g = wallet.receive(signed, T0 + 20).unwrap().artifact;
     let bundle = wallet.export_bundle();
 
     let k = export_consents(
         bundle.clone(),
         "kantara".into(),
         vec![],
-        Timestamp(T0 + 60),
+        T0 + 60,
         CONTROLLERS_JSON.into(),
     )
     .unwrap();
@@ -460,12 +435,12 @@ fn export_consents_through_the_skin() {
         "City of Example"
     );
 
-    wallet.withdraw(g.id.clone(), Timestamp(T0 + 100)).unwrap();
+    wallet.withdraw(g.id.clone(), T0 + 100).unwrap();
     let iso = export_consents(
         wallet.export_bundle(),
         "iso27560".into(),
         vec![g.id.clone()],
-        Timestamp(T0 + 200),
+        T0 + 200,
         CONTROLLERS_JSON.into(),
     )
     .unwrap();
@@ -481,7 +456,7 @@ fn export_consents_through_the_skin() {
             bundle.clone(),
             "pdf".into(),
             vec![],
-            Timestamp(T0),
+            T0,
             CONTROLLERS_JSON.into()
         ),
         Err(ConsentKitError::Usage { .. })
@@ -491,7 +466,7 @@ fn export_consents_through_the_skin() {
             bundle.clone(),
             "kantara".into(),
             vec!["xyz".into()],
-            Timestamp(T0),
+            T0,
             CONTROLLERS_JSON.into()
         ),
         Err(ConsentKitError::InvalidInput { .. })
@@ -501,7 +476,7 @@ fn export_consents_through_the_skin() {
             bundle.clone(),
             "kantara".into(),
             vec![],
-            Timestamp(T0 + 60),
+            T0 + 60,
             "{}".into()
         ),
         Err(ConsentKitError::InvalidInput { .. })
@@ -511,7 +486,7 @@ fn export_consents_through_the_skin() {
             vec![0xff, 0xff],
             "kantara".into(),
             vec![],
-            Timestamp(T0),
+            T0,
             CONTROLLERS_JSON.into()
         ),
         Err(ConsentKitError::InvalidInput { .. })
@@ -521,7 +496,7 @@ fn export_consents_through_the_skin() {
             bundle,
             "kantara".into(),
             vec![],
-            Timestamp(T0 + 60),
+            T0 + 60,
             r#"{"controllers": []}"#.into()
         ),
         Err(ConsentKitError::Usage { .. })
@@ -560,39 +535,33 @@ fn a_listener_may_call_the_wallet_and_per_purpose_calls_work_through_the_skin() 
     let mut o = sample_offer("traffic.example", "city.example");
     o.purposes.push("dpv:Marketing".into());
     let offer = controller.make_offer(o).unwrap();
-    let id = wallet
-        .receive(offer.clone(), Timestamp(T0))
-        .unwrap()
-        .artifact
-        .id;
+    let id = wallet.receive(offer.clone(), T0).unwrap().artifact.id;
     let listener = Arc::new(Reentrant {
         wallet: std::sync::Mutex::new(Some(wallet.clone())),
         seen: Default::default(),
     });
-    let sub = wallet
-        .subscribe(listener.clone(), Timestamp(T0 + 1))
-        .unwrap();
-    assert!(wallet
-        .needs_decision(id.clone(), Timestamp(T0 + 1))
-        .unwrap());
+    let sub = wallet.subscribe(listener.clone(), T0 + 1).unwrap();
+    assert!(wallet.needs_decision(id.clone(), T0 + 1).unwrap());
     let g = wallet
-        .grant_purpose(id.clone(), "dpv:Marketing".into(), Timestamp(T0 + 10))
+        .grant_purpose(id.clone(), "dpv:Marketing".into(), T0 + 10)
         .unwrap();
-    assert!(!wallet
-        .needs_decision(id.clone(), Timestamp(T0 + 11))
-        .unwrap());
+    assert!(!wallet.needs_decision(id.clone(), T0 + 11).unwrap());
     let cs = controller.countersign(g, offer.clone()).unwrap();
-    wallet.receive(cs, Timestamp(T0 + 20)).unwrap();
+    wallet.receive(cs, T0 + 20).unwrap();
     let out = wallet
-        .withdraw_purpose(id.clone(), "dpv:Marketing".into(), Timestamp(T0 + 30))
+        .withdraw_purpose(id.clone(), "dpv:Marketing".into(), T0 + 30)
         .unwrap();
     assert_eq!(out.len(), 1, "the last purpose: a withdrawal alone");
     assert!(matches!(
-        wallet.grant_purpose(id.clone(), "not a term".into(), Timestamp(T0 + 40)),
+        wallet.grant_purpose(id.clone(), "not a term".into(), T0 + 40),
         Err(ConsentKitError::InvalidInput { .. })
     ));
     assert!(matches!(
-        wallet.grant_purpose(id.clone(), "dpv:Marketing".into(), Timestamp(T0 * 1000)),
+        wallet.grant_purpose(
+            id.clone(),
+            "dpv:Marketing".into(),
+            Timestamp::from_secs(T0.secs() * 1000)
+        ),
         Err(ConsentKitError::InvalidInput { .. })
     ));
     let seen = listener.seen.lock().unwrap().clone();
@@ -607,4 +576,54 @@ fn a_listener_may_call_the_wallet_and_per_purpose_calls_work_through_the_skin() 
     assert_eq!(seen[3].0.changed[0].state, ConsentState::Withdrawn);
     assert!(wallet.unsubscribe(sub));
     *listener.wallet.lock().unwrap() = None;
+}
+
+/// A core record with a bad term fails its lift with the core's
+/// `ConsentKitError::InvalidInput` naming the term: uniffi hands that error
+/// to the function's own error type (not an internal error), because the
+/// error type lives in the core with the custom type `Term`.
+#[test]
+fn a_bad_term_in_a_core_record_fails_its_lift_as_invalid_input() {
+    use uniffi::{Lift, Lower};
+    type Tag = consentkit::UniFfiTag;
+    let mut buf = Vec::new();
+    <String as Lower<Tag>>::write("city.example".to_owned(), &mut buf);
+    <Vec<String> as Lower<Tag>>::write(vec!["not a term".to_owned()], &mut buf);
+    <Vec<String> as Lower<Tag>>::write(vec!["pd:Location".to_owned()], &mut buf);
+    let err = <Recipient as Lift<Tag>>::try_read(&mut buf.as_slice()).unwrap_err();
+    match err.downcast::<ConsentKitError>() {
+        Ok(ConsentKitError::InvalidInput { reason }) => {
+            assert!(reason.contains("not a term"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    // A good one lifts to the core's own type.
+    let mut buf = Vec::new();
+    <String as Lower<Tag>>::write("city.example".to_owned(), &mut buf);
+    <Vec<String> as Lower<Tag>>::write(vec!["dpv:Marketing".to_owned()], &mut buf);
+    <Vec<String> as Lower<Tag>>::write(vec![], &mut buf);
+    let r = <Recipient as Lift<Tag>>::try_read(&mut buf.as_slice()).unwrap();
+    assert_eq!(r.purposes, vec![consentkit::term("dpv:Marketing").unwrap()]);
+}
+
+/// An artifact id and a digest cross as hex; a wrong length is InvalidInput.
+#[test]
+fn ids_and_digests_lift_from_hex_or_fail_as_invalid_input() {
+    use consentkit::artifact::{ArtifactId, Digest};
+    use uniffi::{FfiConverter, Lift};
+    type Tag = consentkit::UniFfiTag;
+    let id =
+        <ArtifactId as Lift<Tag>>::try_lift(<String as FfiConverter<Tag>>::lower("ab".repeat(16)));
+    assert_eq!(id.unwrap(), ArtifactId([0xab; 16]));
+    let d = <Digest as Lift<Tag>>::try_lift(<String as FfiConverter<Tag>>::lower("cd".repeat(32)));
+    assert_eq!(d.unwrap(), Digest([0xcd; 32]));
+    for bad in ["ab".repeat(15), "zz".repeat(16)] {
+        let e =
+            <ArtifactId as Lift<Tag>>::try_lift(<String as FfiConverter<Tag>>::lower(bad.clone()))
+                .unwrap_err();
+        assert!(matches!(
+            e.downcast::<ConsentKitError>(),
+            Ok(ConsentKitError::InvalidInput { reason }) if reason.contains(&bad)
+        ));
+    }
 }

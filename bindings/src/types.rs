@@ -10,14 +10,14 @@ use consentkit::wallet as ck_wallet;
 use consentkit::{self as ck, Artifact, Term};
 
 use crate::error::{ConsentKitError, Result};
-use crate::Timestamp;
+use consentkit::Timestamp;
 
 // The core's own types, exported as they are (their uniffi derives are in
 // core/, feature `uniffi`; generated as the module `consentkit_core`).
 pub use consentkit::artifact::ArtifactKind;
 pub use consentkit::keys::Role;
 pub use consentkit::lifecycle::ConsentState;
-pub use consentkit::{Benefit, BenefitKind, ValueEstimate};
+pub use consentkit::{Benefit, BenefitKind, Limits, Recipient, ValueEstimate, ValueRecord};
 
 // --- enums ----------------------------------------------------------------
 
@@ -265,31 +265,6 @@ pub struct VerifiedArtifact {
 
 // --- payloads (controller side) ----------------------------------------------
 
-/// A recipient (partner) named in an offer, and what it receives.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Recipient {
-    /// The recipient's party id.
-    pub party: String,
-    /// The purposes it may use the data for (DPV terms; a subset of the offer's).
-    pub purposes: Vec<String>,
-    /// The data categories it receives (a subset of the offer's).
-    pub categories: Vec<String>,
-}
-
-/// Usage limits attached to an offer.
-#[derive(Clone, Debug, Default, PartialEq, Eq, uniffi::Record)]
-pub struct Limits {
-    /// Most data uses per UTC day under one grant.
-    #[uniffi(default = None)]
-    pub uses_per_day: Option<u32>,
-    /// The finest precision allowed, in the category's unit (location: metres).
-    #[uniffi(default = None)]
-    pub finest_precision: Option<u32>,
-    /// No use after this time (seconds since the epoch).
-    #[uniffi(default = None)]
-    pub use_by: Option<Timestamp>,
-}
-
 /// The notice shown to the person: where it is, and the SHA-256 of the exact bytes shown.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct Notice {
@@ -345,28 +320,14 @@ impl TryFrom<Offer> for ck::Offer {
         Ok(ck::Offer {
             controller: o.controller,
             name: o.name,
-            issued_at: o.issued_at.0,
-            valid_from: o.valid_from.map(|t| t.0),
-            valid_until: o.valid_until.map(|t| t.0),
+            issued_at: o.issued_at,
+            valid_from: o.valid_from,
+            valid_until: o.valid_until,
             purposes: terms(&o.purposes)?,
             categories: terms(&o.categories)?,
-            recipients: o
-                .recipients
-                .into_iter()
-                .map(|r| {
-                    Ok(ck::Recipient {
-                        party: r.party,
-                        purposes: terms(&r.purposes)?,
-                        categories: terms(&r.categories)?,
-                    })
-                })
-                .collect::<Result<_>>()?,
+            recipients: o.recipients,
             retention_secs: o.retention_secs,
-            limits: ck::Limits {
-                uses_per_day: o.limits.uses_per_day,
-                finest_precision: o.limits.finest_precision,
-                use_by: o.limits.use_by.map(|t| t.0),
-            },
+            limits: o.limits,
             legal_basis: term(&o.legal_basis)?,
             jurisdiction: o.jurisdiction,
             language: o.language,
@@ -386,26 +347,14 @@ impl From<&ck::Offer> for Offer {
         Offer {
             controller: o.controller.clone(),
             name: o.name.clone(),
-            issued_at: Timestamp(o.issued_at),
-            valid_from: o.valid_from.map(Timestamp),
-            valid_until: o.valid_until.map(Timestamp),
+            issued_at: o.issued_at,
+            valid_from: o.valid_from,
+            valid_until: o.valid_until,
             purposes: names(&o.purposes),
             categories: names(&o.categories),
-            recipients: o
-                .recipients
-                .iter()
-                .map(|r| Recipient {
-                    party: r.party.clone(),
-                    purposes: names(&r.purposes),
-                    categories: names(&r.categories),
-                })
-                .collect(),
+            recipients: o.recipients.clone(),
             retention_secs: o.retention_secs,
-            limits: Limits {
-                uses_per_day: o.limits.uses_per_day,
-                finest_precision: o.limits.finest_precision,
-                use_by: o.limits.use_by.map(Timestamp),
-            },
+            limits: o.limits.clone(),
             legal_basis: o.legal_basis.to_string(),
             jurisdiction: o.jurisdiction.clone(),
             language: o.language.clone(),
@@ -452,32 +401,10 @@ impl TryFrom<DataReceipt> for ck::DataReceipt {
             category: term(&r.category)?.into(),
             purpose: term(&r.purpose)?.into(),
             recipient: r.recipient.map(Into::into),
-            used_at: r.used_at.0,
+            used_at: r.used_at,
             quantity: r.quantity,
             precision: r.precision,
             commitment: fixed::<32>(&r.commitment, "commitment")?,
-        })
-    }
-}
-
-/// A value record, before signing: what the person received under a grant.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct ValueRecord {
-    /// The grant (artifact id, 32 hex digits).
-    pub grant: String,
-    /// When the value was delivered.
-    pub issued_at: Timestamp,
-    /// What was delivered.
-    pub benefit: Benefit,
-}
-
-impl TryFrom<ValueRecord> for ck::ValueRecord {
-    type Error = ConsentKitError;
-    fn try_from(v: ValueRecord) -> Result<ck::ValueRecord> {
-        Ok(ck::ValueRecord {
-            grant: artifact_id(&v.grant)?,
-            issued_at: v.issued_at.0,
-            benefit: v.benefit,
         })
     }
 }
@@ -522,7 +449,7 @@ impl TryFrom<Choice> for ck_wallet::Choice {
             purposes: c.purposes.as_deref().map(terms).transpose()?,
             categories: c.categories.as_deref().map(terms).transpose()?,
             recipients: c.recipients,
-            expires_at: c.expires_at.map(|t| t.0),
+            expires_at: c.expires_at,
             status: c.status.map(Into::into),
         })
     }
@@ -605,7 +532,7 @@ impl From<&ck_wallet::GrantView> for GrantView {
             purposes: g.purposes.clone(),
             categories: g.categories.clone(),
             recipients: g.recipients.clone(),
-            issued_at: Timestamp(g.issued_at),
+            issued_at: g.issued_at,
         }
     }
 }
@@ -703,8 +630,8 @@ impl From<&ck_wallet::Summary> for WalletSummary {
                     purpose: x.purpose.clone(),
                     grant: x.grant.to_string(),
                     uses: x.uses,
-                    first: Timestamp(x.first),
-                    last: Timestamp(x.last),
+                    first: x.first,
+                    last: x.last,
                 })
                 .collect(),
             received: s
@@ -975,7 +902,7 @@ fn counted<K: Copy, T>(m: &BTreeMap<K, u64>, f: impl Fn(K, u64) -> T) -> Vec<T> 
 impl From<&ck_audit::Report> for AuditReport {
     fn from(r: &ck_audit::Report) -> Self {
         AuditReport {
-            at: Timestamp(r.at),
+            at: r.at,
             bundle_bytes: r.bundle_bytes,
             items: r.items,
             counts: counted(&r.counts, |k, count| KindCount { kind: k, count }),

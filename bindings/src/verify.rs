@@ -9,8 +9,8 @@ use consentkit::{self as ck, Artifact};
 
 use crate::error::Result;
 use crate::keys::TrustSet;
-use crate::time::Timestamp;
 use crate::types::{ArtifactInfo, AuditReport, Commitment, Notice, ReportFormat, VerifiedArtifact};
+use consentkit::Timestamp;
 
 /// Decodes an artifact strictly (size limit, deterministic CBOR, the
 /// consentkit header profile, the payload schema). Signatures are not
@@ -89,14 +89,7 @@ impl Verifier {
     /// become findings, never errors.
     #[uniffi::method(default(at = None))]
     pub fn audit(&self, bundle: Vec<u8>, at: Option<Timestamp>) -> AuditReport {
-        (&ck_audit::audit_bytes(
-            &bundle,
-            &self.trust.get(),
-            &AuditOptions {
-                at: at.map(|t| t.0),
-            },
-        ))
-            .into()
+        (&ck_audit::audit_bytes(&bundle, &self.trust.get(), &AuditOptions { at })).into()
     }
 
     /// Checks a grant against a (cached) Status List Token at time `at`
@@ -112,7 +105,7 @@ impl Verifier {
         at: Option<Timestamp>,
     ) -> Result<crate::status::StatusAnswer> {
         let g = Artifact::decode(&grant)?;
-        let at = at.map_or_else(ck_audit::now, |t| t.0);
+        let at = at.unwrap_or_else(ck_audit::now);
         Ok(
             consentkit::status::check_grant_status(&g, &status_list_token, &self.trust.get(), at)?
                 .into(),
@@ -132,9 +125,7 @@ impl Verifier {
         let r = ck_audit::audit_source_with_status(
             || Ok::<_, std::io::Error>(&bundle[..]),
             &self.trust.get(),
-            &AuditOptions {
-                at: at.map(|t| t.0),
-            },
+            &AuditOptions { at },
             None,
             &status_lists,
             None,
@@ -148,9 +139,7 @@ impl Verifier {
         let report = ck_audit::audit_source(
             || File::open(&path).map(BufReader::new),
             &self.trust.get(),
-            &AuditOptions {
-                at: at.map(|t| t.0),
-            },
+            &AuditOptions { at },
             None,
         )?;
         Ok((&report).into())
@@ -165,13 +154,7 @@ impl Verifier {
         format: ReportFormat,
         at: Option<Timestamp>,
     ) -> String {
-        let r = ck_audit::audit_bytes(
-            &bundle,
-            &self.trust.get(),
-            &AuditOptions {
-                at: at.map(|t| t.0),
-            },
-        );
+        let r = ck_audit::audit_bytes(&bundle, &self.trust.get(), &AuditOptions { at });
         match format {
             ReportFormat::Text => ck_audit::render_text(&r),
             ReportFormat::Json => {

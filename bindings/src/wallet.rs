@@ -12,11 +12,11 @@ use consentkit::{self as ck, ArtifactKind as CkKind};
 use crate::error::{ConsentKitError, Result};
 use crate::keys::{ExternalKeyProvider, ForeignProvider, PublicKeyInfo, TrustSet};
 use crate::listener::{Locked, Outbox};
-use crate::time::Timestamp;
 use crate::types::{
     artifact_id, digest, findings, fixed, Algorithm, ArtifactInfo, Choice, ConsentState, Finding,
     GrantView, LogCheck, ReceiveOutcome, Role, WalletSummary,
 };
+use consentkit::Timestamp;
 
 /// The person's wallet: their keys, their wallet secret (for pairwise
 /// pseudonyms) and every artifact of their deals.

@@ -17,17 +17,17 @@ const PROGRESS_MIN_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Earliest time accepted on the command line: 2000-01-01T00:00:00Z, the
 /// core's rule for instants ([`consentkit::time::MIN_TIME`]).
-pub const MIN_TIME: u64 = consentkit::time::MIN_TIME;
+pub const MIN_TIME: u64 = consentkit::time::MIN_TIME.secs();
 /// Latest time accepted on the command line (exclusive): 2100-01-01T00:00:00Z
 /// ([`consentkit::time::MAX_TIME`]). Milliseconds (13 digits) and
 /// microseconds since the epoch are far beyond it.
-pub const MAX_TIME: u64 = consentkit::time::MAX_TIME;
+pub const MAX_TIME: u64 = consentkit::time::MAX_TIME.secs();
 
 /// Parses `--at`: seconds since the epoch, or RFC 3339 UTC
 /// `YYYY-MM-DDTHH:MM:SSZ`, between 2000-01-01 (inclusive) and 2100-01-01
 /// (exclusive). Anything else, milliseconds or microseconds since the
 /// epoch included, is an error naming the value.
-pub fn parse_time(s: &str) -> Result<u64, CliError> {
+pub fn parse_time(s: &str) -> Result<consentkit::Timestamp, CliError> {
     let t = parse_time_any(s)?;
     if !(MIN_TIME..MAX_TIME).contains(&t) {
         let hint = if t >= MAX_TIME * 100 {
@@ -39,7 +39,7 @@ pub fn parse_time(s: &str) -> Result<u64, CliError> {
             "--at {s:?}: {t} is not a time between 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z in seconds since the epoch{hint}"
         )));
     }
-    Ok(t)
+    Ok(t.into())
 }
 
 fn parse_time_any(s: &str) -> Result<u64, CliError> {
@@ -89,7 +89,7 @@ fn parse_time_any(s: &str) -> Result<u64, CliError> {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
     let t = days * 86_400 + hh * 3600 + mm * 60 + ss;
-    if consentkit::audit::fmt_time(t as u64) != s {
+    if consentkit::audit::fmt_time((t as u64).into()) != s {
         return Err(bad());
     }
     Ok(t as u64)

@@ -25,6 +25,7 @@ use std::sync::Arc;
 use consentkit::privacy::{commit_with_salt, pseudonym};
 use consentkit::status::{Status, StatusRegistry};
 use consentkit::wallet::Wallet;
+use consentkit::Timestamp;
 use consentkit::{
     Artifact, ArtifactId, ArtifactKind, Benefit, BenefitKind, Body, CollectionMethod, DataReceipt,
     Grant, KeyPair, KnownViolation, Limits, Notice, Offer, Recipient, Refusal, Role, Signer, Term,
@@ -38,7 +39,7 @@ use crate::{write, CliError};
 pub const LOG_ORIGIN: &str = "log.consentkit.example/demo";
 
 /// 2026-09-01T00:00:00Z: the simulation's first day.
-pub const START: u64 = 1_788_220_800;
+pub const START: Timestamp = Timestamp::from_secs(1_788_220_800);
 const DAY: u64 = 86_400;
 
 /// Arguments of `consentkit demo`.
@@ -235,10 +236,10 @@ struct SimGrant {
     art: Artifact,
     grant: Grant,
     /// Covered from `start` until `end` (exclusive).
-    start: u64,
-    end: u64,
-    withdrawn_at: Option<u64>,
-    expires_at: Option<u64>,
+    start: Timestamp,
+    end: Timestamp,
+    withdrawn_at: Option<Timestamp>,
+    expires_at: Option<Timestamp>,
 }
 
 struct Person {
@@ -249,13 +250,13 @@ struct Person {
 /// The simulated world.
 pub struct World {
     /// Every artifact, in time order.
-    pub artifacts: Vec<(u64, Artifact)>,
+    pub artifacts: Vec<(Timestamp, Artifact)>,
     /// The trust set.
     pub trust: TrustSet,
     /// Expected findings: (kind, artifact id).
     pub expected: Vec<(FindingKind, ArtifactId)>,
     /// End of the simulation (the audit time).
-    pub end: u64,
+    pub end: Timestamp,
     keys: Vec<(String, Vec<u8>)>,
     /// Each person's key (private COSE_Key) and wallet secret.
     people: Vec<(Vec<u8>, [u8; 32])>,
@@ -269,7 +270,7 @@ pub struct World {
     /// Every Status List Token the controllers log (one per controller per
     /// week, and the final one above), with its `iat`, in time order: the
     /// transparency log takes each in at its time.
-    pub logged_status_lists: Vec<(u64, Vec<u8>)>,
+    pub logged_status_lists: Vec<(Timestamp, Vec<u8>)>,
 }
 
 /// Entries in each controller's demo status list (1 bit each: 2 KiB raw).
@@ -288,7 +289,7 @@ fn receipt(
     g: &SimGrant,
     s: &Service,
     rng: &mut Rng,
-    at: u64,
+    at: Timestamp,
     to_partner: bool,
 ) -> Result<Artifact, CliError> {
     let data = format!("{}:{}:{}", g.person, at, rng.next_u64());
@@ -352,7 +353,7 @@ pub fn simulate(args: &DemoArgs) -> Result<World, CliError> {
             s.partner_key.to_cose_key(),
         ));
     }
-    let mut arts: Vec<(u64, Artifact)> = svcs
+    let mut arts: Vec<(Timestamp, Artifact)> = svcs
         .iter()
         .map(|s| (s.offer.issued_at, s.offer_art.clone()))
         .collect();
@@ -493,7 +494,7 @@ pub fn simulate(args: &DemoArgs) -> Result<World, CliError> {
     // Daily uses and value.
     for g in &grants {
         let s = &svcs[g.service];
-        let mut day = g.start / DAY * DAY;
+        let mut day = Timestamp::from_secs(g.start.secs() / DAY * DAY);
         let mut since_value = g.start;
         while day < g.end {
             let lo = day.max(g.start);
@@ -626,7 +627,7 @@ pub fn simulate(args: &DemoArgs) -> Result<World, CliError> {
 }
 
 /// When an artifact happened, by its own dates: it orders the bundle and the log.
-fn time_of(a: &Artifact) -> u64 {
+fn time_of(a: &Artifact) -> Timestamp {
     match a.body() {
         Body::Offer(o) => o.issued_at,
         Body::Grant(g) => g.issued_at,
@@ -839,7 +840,7 @@ fn write_log(dir: &Path, w: &World) -> Result<TileLog, CliError> {
     for (t, a) in &w.artifacts {
         while *t >= next {
             tlog.publish(&key).map_err(err)?;
-            witness.cosign(&mut tlog, next)?;
+            witness.cosign(&mut tlog, next.secs())?;
             next += 7 * DAY;
         }
         // The controllers' status lists go in at their time.
@@ -859,7 +860,7 @@ fn write_log(dir: &Path, w: &World) -> Result<TileLog, CliError> {
     // The last checkpoint is cosigned when the simulation ends: at its last
     // artifact's time (never before the previous weekly checkpoint).
     let last = w.artifacts.iter().map(|(t, _)| *t).max().unwrap_or(START);
-    witness.cosign(&mut tlog, last.max(next - 7 * DAY))?;
+    witness.cosign(&mut tlog, last.max(next - 7 * DAY).secs())?;
     Ok(tlog)
 }
 

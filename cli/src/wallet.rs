@@ -14,7 +14,7 @@ fn pad(s: &str, n: usize) -> String {
 }
 
 /// Renders a wallet summary for a terminal.
-pub fn render_summary(s: &Summary, at: u64) -> String {
+pub fn render_summary(s: &Summary, at: consentkit::Timestamp) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "My data deals at {}", fmt_time(at));
     let _ = writeln!(o);

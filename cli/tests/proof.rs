@@ -188,15 +188,16 @@ fn audit_status_list_flags_a_stale_list_and_not_the_demos() {
         .unwrap();
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    let at: u64 = stdout
+    let at: consentkit::Timestamp = stdout
         .lines()
         .find(|l| l.starts_with("reproduce:"))
         .unwrap()
         .rsplit(' ')
         .next()
         .unwrap()
-        .parse()
-        .unwrap();
+        .parse::<u64>()
+        .unwrap()
+        .into();
     let audit = |lists: &[PathBuf]| {
         let mut c = bin();
         c.arg("audit")

@@ -118,7 +118,7 @@ fn main() -> Res<()> {
     let policy = Policy::parse(policy_text.as_bytes())?;
 
     // Size 2 (offer, grant), cosigned on day 30.
-    cosign_at(&mut log, &policy, &witness, T0 + 30 * DAY)?;
+    cosign_at(&mut log, &policy, &witness, (T0 + 30 * DAY).secs())?;
     w.add_checkpoint(log.checkpoint_note())?;
     let grant_proof = log.inclusion_proof(gi, 2)?;
     w.add_inclusion_proof(grant.id(), &grant_proof)?;
@@ -133,7 +133,7 @@ fn main() -> Res<()> {
     let wd = w.withdraw(grant.id(), T0 + 10 * DAY)?;
     let wi = log.append_artifact(&wd, &p.trust())?;
     log.publish(&log_key)?;
-    cosign_at(&mut log, &policy, &witness, T0 + 31 * DAY)?;
+    cosign_at(&mut log, &policy, &witness, (T0 + 31 * DAY).secs())?;
     w.add_checkpoint(log.checkpoint_note())?;
     w.add_inclusion_proof(wd.id(), &log.inclusion_proof(wi, 3)?)?;
 

@@ -8,6 +8,8 @@ pub mod audit;
 pub mod cbor;
 pub mod cose;
 pub mod export;
+#[cfg(feature = "uniffi")]
+pub mod ffi;
 pub mod keys;
 pub mod lifecycle;
 pub mod log;
@@ -36,8 +38,11 @@ pub use artifact::{PartyRef, ReferenceError, ResolvedReceipt, TermRef};
 pub use keys::HeaderKid;
 pub use keys::{Algorithm, KeyError, KeyId, KeyPair, PublicKey, Role, Signer, TrustSet};
 pub use privacy::{commit, pseudonym, Commitment};
-pub use time::{IntoTime, Time, TimeError, TimeUnit};
+pub use time::{IntoTime, TimeError, TimeUnit, Timestamp};
 pub use vocab::{Term, TermError};
+
+#[cfg(feature = "uniffi")]
+pub use ffi::ConsentKitError;
 
 /// The workspace README's code examples, compiled and run as doctests.
 #[cfg(doctest)]

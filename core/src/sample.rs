@@ -10,6 +10,7 @@ use crate::artifact::{
 };
 use crate::keys::{KeyPair, Role, TrustSet};
 use crate::privacy::{commit_with_salt, pseudonym};
+use crate::time::Timestamp;
 use crate::vocab::Term;
 
 /// The sample controller's party id.
@@ -17,7 +18,7 @@ pub const CONTROLLER: &str = "traffic.example";
 /// The sample partner's party id.
 pub const PARTNER: &str = "city.example";
 /// 2026-11-01T00:00:00Z.
-pub const T0: u64 = 1_793_491_200;
+pub const T0: Timestamp = Timestamp::from_secs(1_793_491_200);
 
 fn seeded(tag: u8) -> Result<KeyPair, Error> {
     Ok(KeyPair::ed25519_from_seed(&[tag; 32])?)

@@ -9,15 +9,136 @@
 //! same range. Decoding does not apply it: an auditor reads what was signed.
 
 use std::fmt;
+use std::ops::{Add, AddAssign, Sub, SubAssign};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Seconds since 1970-01-01T00:00:00Z, as a CWT NumericDate (integer only).
-pub type Time = u64;
+use serde::{Deserialize, Serialize};
+
+/// An instant: whole seconds since 1970-01-01T00:00:00Z, as a CWT
+/// NumericDate (integer only).
+///
+/// It is encoded as the bare integer everywhere: in CBOR (docs/FORMAT.md),
+/// in JSON views, reports and exports (serde, transparent), and printed by
+/// `Display` and `Debug` as the number. Arithmetic is in seconds: `t + 60`,
+/// `t - 86_400`, and `later - earlier` is the seconds between them. Kotlin
+/// sees it as `java.time.Instant`, Swift as `Date`, Python as an `int` (it
+/// takes an `int`, a `float` or a `datetime`; feature `uniffi`).
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(type = "number"))]
+pub struct Timestamp(u64);
+
+impl Timestamp {
+    /// The instant `secs` seconds after 1970-01-01T00:00:00Z (unchecked:
+    /// [`check`] applies the range rule).
+    pub const fn from_secs(secs: u64) -> Timestamp {
+        Timestamp(secs)
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub const fn secs(self) -> u64 {
+        self.0
+    }
+
+    /// This instant, if it is one consentkit signs ([`check`]); `field` names it in the error.
+    pub fn check(self, field: &str) -> Result<Timestamp, TimeError> {
+        check(field, self)
+    }
+
+    /// `self + secs`, or `None` on overflow.
+    pub fn checked_add(self, secs: u64) -> Option<Timestamp> {
+        self.0.checked_add(secs).map(Timestamp)
+    }
+
+    /// `self - secs`, or `None` before the epoch.
+    pub fn checked_sub(self, secs: u64) -> Option<Timestamp> {
+        self.0.checked_sub(secs).map(Timestamp)
+    }
+
+    /// `self + secs`, at most the largest instant.
+    pub fn saturating_add(self, secs: u64) -> Timestamp {
+        Timestamp(self.0.saturating_add(secs))
+    }
+
+    /// `self - secs`, at least the epoch.
+    pub fn saturating_sub(self, secs: u64) -> Timestamp {
+        Timestamp(self.0.saturating_sub(secs))
+    }
+
+    /// Seconds from `earlier` to `self`, or `None` if `earlier` is later.
+    pub fn checked_since(self, earlier: Timestamp) -> Option<u64> {
+        self.0.checked_sub(earlier.0)
+    }
+
+    /// Seconds from `earlier` to `self`, 0 if `earlier` is later.
+    pub fn saturating_since(self, earlier: Timestamp) -> u64 {
+        self.0.saturating_sub(earlier.0)
+    }
+}
+
+impl From<u64> for Timestamp {
+    fn from(secs: u64) -> Timestamp {
+        Timestamp(secs)
+    }
+}
+
+impl From<Timestamp> for u64 {
+    fn from(t: Timestamp) -> u64 {
+        t.0
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl Add<u64> for Timestamp {
+    type Output = Timestamp;
+    fn add(self, secs: u64) -> Timestamp {
+        Timestamp(self.0 + secs)
+    }
+}
+
+impl AddAssign<u64> for Timestamp {
+    fn add_assign(&mut self, secs: u64) {
+        self.0 += secs;
+    }
+}
+
+impl Sub<u64> for Timestamp {
+    type Output = Timestamp;
+    fn sub(self, secs: u64) -> Timestamp {
+        Timestamp(self.0 - secs)
+    }
+}
+
+impl SubAssign<u64> for Timestamp {
+    fn sub_assign(&mut self, secs: u64) {
+        self.0 -= secs;
+    }
+}
+
+/// The seconds between two instants.
+impl Sub<Timestamp> for Timestamp {
+    type Output = u64;
+    fn sub(self, earlier: Timestamp) -> u64 {
+        self.0 - earlier.0
+    }
+}
 
 /// Earliest instant signed: 2000-01-01T00:00:00Z.
-pub const MIN_TIME: Time = 946_684_800;
+pub const MIN_TIME: Timestamp = Timestamp(946_684_800);
 /// Latest instant signed (exclusive): 2100-01-01T00:00:00Z.
-pub const MAX_TIME: Time = 4_102_444_800;
+pub const MAX_TIME: Timestamp = Timestamp(4_102_444_800);
 
 /// What an out-of-range number most likely is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -38,7 +159,7 @@ pub enum TimeUnit {
 impl TimeUnit {
     /// What a value outside [`MIN_TIME`]..[`MAX_TIME`] looks like.
     pub fn guess(t: u128) -> TimeUnit {
-        let (min, max) = (u128::from(MIN_TIME), u128::from(MAX_TIME));
+        let (min, max) = (u128::from(MIN_TIME.0), u128::from(MAX_TIME.0));
         if t < min {
             TimeUnit::BeforeYear2000
         } else if (min * 1_000..max * 1_000).contains(&t) {
@@ -105,35 +226,35 @@ pub enum TimeError {
 }
 
 /// Checks that `value` is an instant consentkit signs; `field` names it in the error.
-pub fn check(field: &str, value: Time) -> Result<Time, TimeError> {
+pub fn check(field: &str, value: Timestamp) -> Result<Timestamp, TimeError> {
     if (MIN_TIME..MAX_TIME).contains(&value) {
         Ok(value)
     } else {
         Err(TimeError::OutOfRange {
             field: field.to_owned(),
-            value: u128::from(value),
-            looks_like: TimeUnit::guess(u128::from(value)),
+            value: u128::from(value.0),
+            looks_like: TimeUnit::guess(u128::from(value.0)),
         })
     }
 }
 
 /// Seconds since the epoch of a [`SystemTime`] (rounded down), checked by [`check`].
-pub fn from_system_time(t: SystemTime) -> Result<Time, TimeError> {
+pub fn from_system_time(t: SystemTime) -> Result<Timestamp, TimeError> {
     let secs = t
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    check("time", secs)
+    check("time", Timestamp(secs))
 }
 
 /// The [`SystemTime`] of an instant.
-pub fn to_system_time(t: Time) -> SystemTime {
-    UNIX_EPOCH + Duration::from_secs(t)
+pub fn to_system_time(t: Timestamp) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(t.0)
 }
 
 /// Seconds since the epoch from a host language's floating-point seconds
 /// (Python `time.time()`, `datetime.timestamp()`), rounded down and checked.
-pub fn from_float_seconds(field: &str, secs: f64) -> Result<Time, TimeError> {
+pub fn from_float_seconds(field: &str, secs: f64) -> Result<Timestamp, TimeError> {
     not_a_number(field, secs)?;
     let whole = secs.floor();
     if whole >= 1e30 {
@@ -147,7 +268,7 @@ pub fn from_float_seconds(field: &str, secs: f64) -> Result<Time, TimeError> {
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let n = whole as u128;
     match u64::try_from(n) {
-        Ok(v) => check(field, v),
+        Ok(v) => check(field, Timestamp(v)),
         Err(_) => Err(TimeError::OutOfRange {
             field: field.to_owned(),
             value: n,
@@ -158,7 +279,7 @@ pub fn from_float_seconds(field: &str, secs: f64) -> Result<Time, TimeError> {
 
 /// Seconds since the epoch from JavaScript's milliseconds (`Date.now()`,
 /// `date.getTime()`), rounded down and checked.
-pub fn from_millis(field: &str, millis: f64) -> Result<Time, TimeError> {
+pub fn from_millis(field: &str, millis: f64) -> Result<Timestamp, TimeError> {
     not_a_number(field, millis)?;
     from_float_seconds(field, (millis / 1000.0).floor())
 }
@@ -169,10 +290,10 @@ pub fn from_millis(field: &str, millis: f64) -> Result<Time, TimeError> {
 /// seconds is 9.5e8..4.1e9; in milliseconds 9.5e11..4.1e12), so a value in
 /// the milliseconds range is read as milliseconds; anything else must be
 /// seconds in range ([`check`]), and is refused naming the unit it looks like.
-pub fn from_seconds_or_millis(field: &str, t: f64) -> Result<Time, TimeError> {
+pub fn from_seconds_or_millis(field: &str, t: f64) -> Result<Timestamp, TimeError> {
     not_a_number(field, t)?;
     #[allow(clippy::cast_precision_loss)] // safe: both bounds are below 2^53
-    let millis = (MIN_TIME as f64 * 1000.0)..(MAX_TIME as f64 * 1000.0);
+    let millis = (MIN_TIME.0 as f64 * 1000.0)..(MAX_TIME.0 as f64 * 1000.0);
     if millis.contains(&t) {
         from_millis(field, t)
     } else {
@@ -196,21 +317,28 @@ fn not_a_number(field: &str, t: f64) -> Result<(), TimeError> {
     })
 }
 
-/// An instant a caller may hand to consentkit: `u64` seconds since the
-/// epoch, or a [`SystemTime`]. Either way the range rule of [`check`] applies.
+/// An instant a caller may hand to consentkit: a [`Timestamp`], `u64`
+/// seconds since the epoch, or a [`SystemTime`]. Either way the range rule
+/// of [`check`] applies.
 pub trait IntoTime {
-    /// The instant in seconds since the epoch, checked.
-    fn into_time(self) -> Result<Time, TimeError>;
+    /// The instant, checked.
+    fn into_time(self) -> Result<Timestamp, TimeError>;
 }
 
-impl IntoTime for Time {
-    fn into_time(self) -> Result<Time, TimeError> {
+impl IntoTime for Timestamp {
+    fn into_time(self) -> Result<Timestamp, TimeError> {
         check("time", self)
     }
 }
 
+impl IntoTime for u64 {
+    fn into_time(self) -> Result<Timestamp, TimeError> {
+        check("time", Timestamp(self))
+    }
+}
+
 impl IntoTime for SystemTime {
-    fn into_time(self) -> Result<Time, TimeError> {
+    fn into_time(self) -> Result<Timestamp, TimeError> {
         from_system_time(self)
     }
 }
@@ -219,11 +347,12 @@ impl IntoTime for SystemTime {
 mod tests {
     use super::*;
 
-    const T: Time = 1_793_491_200; // 2026-11-01
+    const T: Timestamp = Timestamp(1_793_491_200); // 2026-11-01
+    const TS: u64 = T.0;
 
     #[test]
     fn milliseconds_are_named() {
-        let e = check("offer.issued_at", T * 1000).unwrap_err();
+        let e = check("offer.issued_at", Timestamp(TS * 1000)).unwrap_err();
         assert!(matches!(
             e,
             TimeError::OutOfRange {
@@ -238,14 +367,14 @@ mod tests {
 
     #[test]
     fn microseconds_are_named() {
-        let e = check("t", T * 1_000_000).unwrap_err();
+        let e = check("t", Timestamp(TS * 1_000_000)).unwrap_err();
         assert!(e.to_string().contains("microseconds"), "{e}");
     }
 
     #[test]
     fn before_2000_is_named() {
-        for t in [0, 3_600, MIN_TIME - 1] {
-            let e = check("t", t).unwrap_err();
+        for t in [0, 3_600, MIN_TIME.0 - 1] {
+            let e = check("t", Timestamp(t)).unwrap_err();
             assert!(e.to_string().contains("before 2000"), "{e}");
         }
     }
@@ -268,10 +397,10 @@ mod tests {
 
     #[test]
     fn float_seconds_and_millis_convert() {
-        assert_eq!(from_float_seconds("t", T as f64 + 0.75), Ok(T));
-        assert_eq!(from_millis("t", (T * 1000 + 999) as f64), Ok(T));
+        assert_eq!(from_float_seconds("t", TS as f64 + 0.75), Ok(T));
+        assert_eq!(from_millis("t", (TS * 1000 + 999) as f64), Ok(T));
         assert!(matches!(
-            from_float_seconds("t", (T * 1000) as f64),
+            from_float_seconds("t", (TS * 1000) as f64),
             Err(TimeError::OutOfRange {
                 looks_like: TimeUnit::Milliseconds,
                 ..
@@ -287,7 +416,7 @@ mod tests {
 
     #[test]
     fn a_javascript_number_is_read_as_seconds_or_milliseconds() {
-        let t = T as f64;
+        let t = TS as f64;
         assert_eq!(from_seconds_or_millis("t", t), Ok(T));
         assert_eq!(from_seconds_or_millis("t", t * 1000.0 + 999.0), Ok(T));
         // Microseconds and small numbers are refused, naming the unit.

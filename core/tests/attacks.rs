@@ -425,7 +425,7 @@ fn clock_skew_at_the_edges_of_expiry() {
     let offer = sample::signed_offer(&p).unwrap();
     let grant = sample::signed_grant(&p, &offer).unwrap();
     let expires = Grant::from_artifact(&grant).unwrap().expires_at.unwrap();
-    let at = |t: u64| {
+    let at = |t: consentkit::Timestamp| {
         let mut r = sample::receipt(&grant).unwrap();
         r.used_at = t;
         r.sign_known_violation(
@@ -434,7 +434,7 @@ fn clock_skew_at_the_edges_of_expiry() {
         )
         .unwrap()
     };
-    let kinds = |items: &[&Artifact], audit_at: u64| {
+    let kinds = |items: &[&Artifact], audit_at: consentkit::Timestamp| {
         audit_bytes(
             &to_sequence(items.iter().copied()),
             &p.trust(),

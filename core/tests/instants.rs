@@ -6,7 +6,7 @@
 use consentkit::audit::{audit_bytes, to_sequence, AuditOptions, FindingKind, Report};
 use consentkit::lifecycle::ConsentState;
 use consentkit::sample::{self, Parties, T0};
-use consentkit::{Artifact, Body, Grant, Offer, Refusal, Withdrawal, WithdrawnBy};
+use consentkit::{Artifact, Body, Grant, Offer, Refusal, Timestamp, Withdrawal, WithdrawnBy};
 
 const DAY: u64 = 86_400;
 
@@ -14,7 +14,7 @@ fn parties() -> Parties {
     Parties::new().unwrap()
 }
 
-fn report(items: &[&Artifact], at: u64) -> Report {
+fn report(items: &[&Artifact], at: Timestamp) -> Report {
     audit_bytes(
         &to_sequence(items.iter().copied()),
         &parties().trust(),
@@ -22,11 +22,11 @@ fn report(items: &[&Artifact], at: u64) -> Report {
     )
 }
 
-fn kinds(items: &[&Artifact], at: u64) -> Vec<FindingKind> {
+fn kinds(items: &[&Artifact], at: Timestamp) -> Vec<FindingKind> {
     report(items, at).findings.iter().map(|f| f.kind).collect()
 }
 
-fn receipt_at(p: &Parties, grant: &Artifact, t: u64) -> Artifact {
+fn receipt_at(p: &Parties, grant: &Artifact, t: Timestamp) -> Artifact {
     let mut r = sample::receipt(grant).unwrap();
     r.used_at = t;
     // At the edges of what the grant covers: some are findings, by design.
@@ -37,7 +37,7 @@ fn receipt_at(p: &Parties, grant: &Artifact, t: u64) -> Artifact {
     .unwrap()
 }
 
-fn grant_at(p: &Parties, offer: &Artifact, t: u64) -> Artifact {
+fn grant_at(p: &Parties, offer: &Artifact, t: Timestamp) -> Artifact {
     let mut g = sample::grant_body(p, offer);
     g.issued_at = t;
     g.expires_at = Some(t + 30 * DAY);
@@ -50,7 +50,7 @@ fn grant_at(p: &Parties, offer: &Artifact, t: u64) -> Artifact {
     .unwrap()
 }
 
-const LATE: u64 = T0 + 400 * DAY;
+const LATE: Timestamp = Timestamp::from_secs(T0.secs() + 400 * DAY);
 
 #[test]
 fn offer_validity_is_inclusive_at_both_ends() {
@@ -204,7 +204,7 @@ fn usage_limits_count_per_utc_day() {
     let offer = o.sign(&p.controller).unwrap();
     let grant = sample::signed_grant(&p, &offer).unwrap();
     // A UTC midnight inside the grant's life.
-    let midnight = (T0 / DAY + 3) * DAY;
+    let midnight = Timestamp::from_secs((T0.secs() / DAY + 3) * DAY);
     let a = receipt_at(&p, &grant, midnight - 2);
     let b = receipt_at(&p, &grant, midnight - 1);
     let c = receipt_at(&p, &grant, midnight);

@@ -10,6 +10,7 @@ use consentkit::audit::{audit_bytes, to_sequence, AuditOptions, FindingKind};
 use consentkit::lifecycle::Denial;
 use consentkit::sample::{self, Parties, T0};
 use consentkit::wallet::{Wallet, WalletKey};
+use consentkit::Timestamp;
 use consentkit::{
     pseudonym, term, Algorithm, Artifact, DataReceipt, Error, Grant, KeyPair, KnownViolation,
     Mistake, Notice, Offer, OfferMismatch, Role, Signer, Term, TimeError, TimeUnit, TrustSet,
@@ -47,7 +48,7 @@ fn plain() -> (KeyPair, KeyPair, KeyPair) {
 fn an_offer_grant_receipt_and_withdrawal_are_built_without_sample() -> Result<(), Error> {
     let shop = KeyPair::generate(Algorithm::EdDSA)?.with_role(Role::Controller);
     let me = KeyPair::generate(Algorithm::ES256)?.with_role(Role::Person);
-    let now = UNIX_EPOCH + Duration::from_secs(T0);
+    let now = UNIX_EPOCH + Duration::from_secs(T0.secs());
 
     let offer = Offer {
         purposes: vec![term("dpv:Marketing")?],
@@ -476,14 +477,14 @@ fn unit_of(r: Result<Artifact, Error>) -> (TimeUnit, String) {
 fn an_offer_dated_in_milliseconds_is_refused_naming_the_unit() {
     let p = Parties::new().unwrap();
     let mut o = sample::offer().unwrap();
-    o.issued_at = T0 * 1000;
+    o.issued_at = Timestamp::from_secs(T0.secs() * 1000);
     let (unit, msg) = unit_of(o.sign(&p.controller));
     assert_eq!(unit, TimeUnit::Milliseconds);
     assert!(msg.contains("offer.issued_at"), "{msg}");
     assert!(msg.contains("milliseconds"), "{msg}");
     // The builder refuses it before there is anything to sign.
     assert!(matches!(
-        Offer::new("shop.example", "n", T0 * 1000),
+        Offer::new("shop.example", "n", T0.secs() * 1000),
         Err(Error::Mistake(Mistake::Time(_)))
     ));
 }
@@ -492,7 +493,7 @@ fn an_offer_dated_in_milliseconds_is_refused_naming_the_unit() {
 fn a_receipt_dated_in_microseconds_is_refused_naming_the_unit() {
     let (p, _, grant) = receipt_world();
     let mut r = sample::receipt(&grant).unwrap();
-    r.used_at = (T0 + 7_200) * 1_000_000;
+    r.used_at = Timestamp::from_secs((T0.secs() + 7_200) * 1_000_000);
     let (unit, msg) = unit_of(r.sign(&grant, &p.controller));
     assert_eq!(unit, TimeUnit::Microseconds);
     assert!(msg.contains("data_receipt.used_at"), "{msg}");
@@ -507,8 +508,8 @@ fn a_grant_dated_before_2000_is_refused() {
     let p = Parties::new().unwrap();
     let offer = sample::signed_offer(&p).unwrap();
     let mut g = sample::grant_body(&p, &offer);
-    g.expires_at = Some(3_600); // seconds from now, not since the epoch
-    g.issued_at = 60;
+    g.expires_at = Some(3_600.into()); // seconds from now, not since the epoch
+    g.issued_at = 60.into();
     let (unit, msg) = unit_of(g.sign_as_person(&p.person));
     assert_eq!(unit, TimeUnit::BeforeYear2000);
     assert!(msg.contains("grant.issued_at"), "{msg}");
@@ -524,7 +525,7 @@ fn a_withdrawal_dated_after_2100_or_in_milliseconds_is_refused() {
         &p.person,
     ));
     assert_eq!(unit, TimeUnit::AfterYear2100);
-    let (unit, _) = unit_of(Withdrawal::by_person(id, T0 * 1000, &p.person));
+    let (unit, _) = unit_of(Withdrawal::by_person(id, T0.secs() * 1000, &p.person));
     assert_eq!(unit, TimeUnit::Milliseconds);
 }
 
@@ -532,7 +533,7 @@ fn a_withdrawal_dated_after_2100_or_in_milliseconds_is_refused() {
 fn system_time_is_accepted_alongside_seconds() {
     let p = Parties::new().unwrap();
     let id = consentkit::ArtifactId([1; 16]);
-    let st = UNIX_EPOCH + Duration::from_millis(T0 * 1000 + 999);
+    let st = UNIX_EPOCH + Duration::from_millis(T0.secs() * 1000 + 999);
     let a = Withdrawal::by_person(id, st, &p.person).unwrap();
     let b = Withdrawal::by_person(id, T0, &p.person).unwrap();
     assert_eq!(a.as_bytes(), b.as_bytes());

@@ -5,9 +5,9 @@
 use consentkit::audit::{audit_source_with_status, to_sequence, AuditOptions, FindingKind, Report};
 use consentkit::sample::{self, Parties, T0};
 use consentkit::status::{Status, StatusRegistry};
-use consentkit::{Artifact, KeyPair};
+use consentkit::{Artifact, KeyPair, Timestamp};
 
-const WITHDRAWN_AT: u64 = T0 + 10 * 86_400; // sample::signed_withdrawal
+const WITHDRAWN_AT: Timestamp = Timestamp::from_secs(T0.secs() + 10 * 86_400); // sample::signed_withdrawal
 const TTL: u64 = 3_600;
 
 struct World {
@@ -54,7 +54,7 @@ fn count(r: &Report, k: FindingKind) -> u64 {
     r.finding_counts.get(&k).copied().unwrap_or(0)
 }
 
-fn token_at(w: &World, iat: u64, signer: &KeyPair) -> Vec<u8> {
+fn token_at(w: &World, iat: Timestamp, signer: &KeyPair) -> Vec<u8> {
     w.registry
         .token(iat, TTL, Some(iat + 86_400))
         .sign(signer)

@@ -14,9 +14,9 @@ use consentkit::audit::{
 use consentkit::log::{LogError, TileLog};
 use consentkit::sample::{self, Parties, T0};
 use consentkit::status::{StatusError, StatusRegistry};
-use consentkit::{Artifact, KeyPair, Role, Signer, TrustSet};
+use consentkit::{Artifact, KeyPair, Role, Signer, Timestamp, TrustSet};
 
-const WITHDRAWN_AT: u64 = T0 + 10 * 86_400; // sample::signed_withdrawal
+const WITHDRAWN_AT: Timestamp = Timestamp::from_secs(T0.secs() + 10 * 86_400); // sample::signed_withdrawal
 const TTL: u64 = 3_600;
 const ORIGIN: &str = "log.example/status";
 
@@ -49,7 +49,7 @@ fn world() -> World {
     }
 }
 
-fn token_at(w: &World, iat: u64, signer: &KeyPair) -> Vec<u8> {
+fn token_at(w: &World, iat: Timestamp, signer: &KeyPair) -> Vec<u8> {
     w.registry
         .token(iat, TTL, Some(iat + 86_400))
         .sign(signer)

@@ -14,7 +14,7 @@ use consentkit::lifecycle::ConsentState;
 use consentkit::sample::{self, Parties, CONTROLLER, PARTNER, T0};
 use consentkit::{
     pseudonym, Algorithm, Artifact, CollectionMethod, Grant, KeyPair, Offer, Refusal, Role, Signer,
-    Term, TrustSet, ValueRecord, Withdrawal, WithdrawnBy,
+    Term, Timestamp, TrustSet, ValueRecord, Withdrawal, WithdrawnBy,
 };
 use proptest::prelude::*;
 
@@ -75,7 +75,7 @@ impl World {
     }
 
     /// An imported grant (controller-signed only) of `offer` for the sample person.
-    fn imported(&self, offer: &Artifact, at: u64, supersedes: Option<&Artifact>) -> Artifact {
+    fn imported(&self, offer: &Artifact, at: Timestamp, supersedes: Option<&Artifact>) -> Artifact {
         Grant {
             issued_at: at,
             method: CollectionMethod::Imported,
@@ -90,7 +90,7 @@ impl World {
     }
 
     /// The sample person's refusal of `offer` at `at`.
-    fn refusal(&self, offer: &Artifact, at: u64) -> Artifact {
+    fn refusal(&self, offer: &Artifact, at: Timestamp) -> Artifact {
         Refusal {
             subject: self.subject(),
             controller: CONTROLLER.into(),
@@ -104,7 +104,7 @@ impl World {
     }
 
     /// A controller-signed receipt under `grant` at `at`.
-    fn receipt(&self, grant: &Artifact, at: u64) -> Artifact {
+    fn receipt(&self, grant: &Artifact, at: Timestamp) -> Artifact {
         let mut r = sample::receipt(grant).unwrap();
         r.used_at = at;
         // Some are findings, by design.

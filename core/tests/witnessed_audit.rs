@@ -118,7 +118,10 @@ fn kinds(r: &Report) -> Vec<FindingKind> {
 
 /// A log of offer, grant and receipt, cosigned on day 30; then a
 /// withdrawal dated `withdrawn_at` appended and cosigned on day 31.
-fn logged_withdrawal(name: &str, withdrawn_at: u64) -> (World, PathBuf, Policy, Artifact) {
+fn logged_withdrawal(
+    name: &str,
+    withdrawn_at: consentkit::Timestamp,
+) -> (World, PathBuf, Policy, Artifact) {
     let w = world();
     let d = dir(name);
     let mut log = TileLog::create(&d.join("log"), ORIGIN, &w.log_key).unwrap();
@@ -127,11 +130,11 @@ fn logged_withdrawal(name: &str, withdrawn_at: u64) -> (World, PathBuf, Policy, 
     }
     log.publish(&w.log_key).unwrap();
     let wit = witness(&d.join("witness"), &log);
-    witness_now(&mut log, &wit, 0, T0 + 30 * DAY);
+    witness_now(&mut log, &wit, 0, (T0 + 30 * DAY).secs());
     let withdrawal = Withdrawal::by_person(w.grant.id(), withdrawn_at, &w.p.person).unwrap();
     log.append_artifact(&withdrawal, &w.p.trust()).unwrap();
     log.publish(&w.log_key).unwrap();
-    witness_now(&mut log, &wit, 3, T0 + 31 * DAY);
+    witness_now(&mut log, &wit, 3, (T0 + 31 * DAY).secs());
     let p = policy(&log, &wit);
     (w, d.join("log"), p, withdrawal)
 }
@@ -215,7 +218,7 @@ fn audit_names_the_witnesses_and_requires_the_quorum() {
     assert_eq!(wv.cosigners.len(), 1);
     assert_eq!(wv.cosigners[0].witness, "W");
     assert_eq!(wv.cosigners[0].key_name, "witness.example/w1");
-    assert_eq!(wv.cosigners[0].timestamp, T0 + 31 * DAY);
+    assert_eq!(wv.cosigners[0].timestamp, (T0 + 31 * DAY).secs());
     assert_eq!(wv.witnessed_checkpoints, 3); // latest, and the archive's 3 and 4
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(
@@ -272,7 +275,7 @@ fn split_view_cosigned_checkpoint_that_disagrees_with_the_log_is_a_finding() {
     person_view.publish(&w.log_key).unwrap();
     auditor_view.publish(&w.log_key).unwrap();
     let wit = witness(&d.join("witness"), &person_view);
-    witness_now(&mut person_view, &wit, 0, T0 + 30 * DAY);
+    witness_now(&mut person_view, &wit, 0, (T0 + 30 * DAY).secs());
     // The witness refuses the auditor's view: 409 (it is at 4), then 422.
     let body = |old: u64| {
         AddCheckpointRequest {
@@ -283,13 +286,13 @@ fn split_view_cosigned_checkpoint_that_disagrees_with_the_log_is_a_finding() {
         .to_body()
     };
     assert_eq!(
-        wit.add_checkpoint(body(0).as_bytes(), T0 + 30 * DAY)
+        wit.add_checkpoint(body(0).as_bytes(), (T0 + 30 * DAY).secs())
             .unwrap_err()
             .status(),
         409
     );
     assert_eq!(
-        wit.add_checkpoint(body(4).as_bytes(), T0 + 30 * DAY)
+        wit.add_checkpoint(body(4).as_bytes(), (T0 + 30 * DAY).secs())
             .unwrap_err()
             .status(),
         422

@@ -21,14 +21,14 @@ use consentkit::log::{
 };
 use consentkit::sample::{self, Parties, T0};
 use consentkit::wallet::{store, Wallet};
-use consentkit::{Artifact, KeyPair, PublicKey, Signer, TrustSet};
+use consentkit::{Artifact, KeyPair, PublicKey, Signer, Timestamp, TrustSet};
 
 /// The key the `wallet` target opens backups with.
 pub const BACKUP_KEY: [u8; 32] = [7; 32];
 
 /// The audit time of `consentkit demo` (the demo seeds' artifacts are
 /// dated just before it).
-pub const DEMO_AT: u64 = 1_788_480_000;
+pub const DEMO_AT: Timestamp = Timestamp::from_secs(1_788_480_000);
 
 /// The trust set of `consentkit demo --seed 1` (its `trust.cbor`), so that
 /// the demo bundles in the corpora verify and reach the lifecycle checks.
@@ -213,7 +213,7 @@ pub fn bundle(data: &[u8]) {
         0 => T0 + 86_400,
         1 => DEMO_AT,
         2 => T0 + 400 * 86_400,
-        _ => 0,
+        _ => Timestamp::default(),
     };
     // `..default()` keeps working as `AuditOptions` gains fields.
     #[allow(clippy::needless_update)]

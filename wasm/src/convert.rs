@@ -13,7 +13,7 @@
 //! serde: serde's deserializers would add about 23 KB (gzipped) to the module.
 
 use consentkit::artifact::ArtifactView;
-use consentkit::artifact::{term, Time};
+use consentkit::artifact::{term, Timestamp};
 use consentkit::{Artifact, ArtifactId, Digest, Term};
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
@@ -226,7 +226,7 @@ pub fn to_js_as<T: Serialize + ?Sized, J: JsCast>(v: &T) -> Result<J, CkError> {
 /// its milliseconds), read by the core's rule
 /// ([`consentkit::time::from_seconds_or_millis`]); anything outside
 /// 2000..2100 is refused naming the unit it looks like.
-pub fn time(t: f64, what: &str) -> Result<Time, CkError> {
+pub fn time(t: f64, what: &str) -> Result<Timestamp, CkError> {
     consentkit::time::from_seconds_or_millis(what, t).map_err(|e| CkError::invalid(e.to_string()))
 }
 
@@ -509,9 +509,12 @@ mod tests {
 
     #[test]
     fn times_are_seconds_or_milliseconds_from_2000_to_2100() {
-        assert_eq!(time(1_793_491_200.0, "at").unwrap(), 1_793_491_200);
+        assert_eq!(time(1_793_491_200.0, "at").unwrap().secs(), 1_793_491_200);
         // Date.now(): milliseconds, read as such.
-        assert_eq!(time(1_793_491_200_999.0, "at").unwrap(), 1_793_491_200);
+        assert_eq!(
+            time(1_793_491_200_999.0, "at").unwrap().secs(),
+            1_793_491_200
+        );
         for bad in [
             0.0,
             -1.0,

@@ -84,7 +84,7 @@ fn limits(v: &JsValue, what: &str) -> Result<Limits, CkError> {
     Ok(Limits {
         uses_per_day: o.opt_u32("uses_per_day")?,
         finest_precision: o.opt_u32("finest_precision")?,
-        use_by: o.opt_u64("use_by")?,
+        use_by: o.opt_u64("use_by")?.map(Into::into),
     })
 }
 
@@ -141,9 +141,9 @@ pub(crate) fn offer_input(v: &JsValue) -> Result<Offer, CkError> {
     Ok(Offer {
         controller: o.str("controller")?,
         name: o.str("name")?,
-        issued_at: o.u64("issued_at")?,
-        valid_from: o.opt_u64("valid_from")?,
-        valid_until: o.opt_u64("valid_until")?,
+        issued_at: o.u64("issued_at")?.into(),
+        valid_from: o.opt_u64("valid_from")?.map(Into::into),
+        valid_until: o.opt_u64("valid_until")?.map(Into::into),
         purposes: o.terms("purposes")?,
         categories: o.terms("categories")?,
         recipients: o
@@ -189,7 +189,7 @@ pub(crate) fn receipt_input(v: &JsValue) -> Result<DataReceipt, CkError> {
         category: o.term("category")?.into(),
         purpose: o.term("purpose")?.into(),
         recipient: o.opt_str("recipient")?.map(Into::into),
-        used_at: o.u64("used_at")?,
+        used_at: o.u64("used_at")?.into(),
         quantity: o.u32("quantity")?,
         precision: o.opt_u32("precision")?,
         commitment: hex32(&o.str("commitment")?, "receipt.commitment")?,
@@ -201,7 +201,7 @@ pub(crate) fn value_record_input(v: &JsValue) -> Result<ValueRecord, CkError> {
     let o = Obj::new(v, "value record", &["grant", "issued_at", "benefit"])?;
     Ok(ValueRecord {
         grant: artifact_id(&o.str("grant")?, "value record.grant")?,
-        issued_at: o.u64("issued_at")?,
+        issued_at: o.u64("issued_at")?.into(),
         benefit: benefit(&o.get("benefit"), &o.field("benefit"))?,
     })
 }

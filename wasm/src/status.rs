@@ -116,7 +116,7 @@ pub(crate) fn uint(v: f64, what: &str) -> Result<u64, CkError> {
     }
 }
 
-fn now_or(at: Option<f64>) -> Result<u64, CkError> {
+fn now_or(at: Option<f64>) -> Result<consentkit::Timestamp, CkError> {
     match at {
         Some(t) => time(t, "at"),
         None => time((js_sys::Date::now() / 1000.0).floor(), "now"),

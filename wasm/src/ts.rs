@@ -79,6 +79,7 @@ pub fn decls() -> Vec<Decl> {
         decl::<Role>(c),
         decl::<KeyId>(c),
         decl::<HeaderKid>(c),
+        decl::<consentkit::Timestamp>(c),
         decl::<ArtifactId>(c),
         decl::<Term>(c),
         decl::<ArtifactKind>(c),

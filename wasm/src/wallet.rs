@@ -70,7 +70,7 @@ fn choice(v: &JsValue) -> Result<Choice, CkError> {
         purposes: o.opt_terms("purposes")?,
         categories: o.opt_terms("categories")?,
         recipients: o.opt_strings("recipients")?,
-        expires_at: o.opt_u64("expires_at")?,
+        expires_at: o.opt_u64("expires_at")?.map(Into::into),
         status: crate::status::opt_reference(&o, "status")?,
     })
 }

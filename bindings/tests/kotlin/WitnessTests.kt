@@ -7,6 +7,7 @@
 package dev.consentkit.tests
 
 import dev.consentkit.*
+import dev.consentkit.core.*
 import java.io.File
 
 /** The fixture directory (scripts/test-bindings writes it). */

@@ -306,6 +306,22 @@ def test_error_variants_are_distinct(parties):
     assert err is not None and err.reason
 
 
+def test_a_bad_term_in_a_record_is_invalid_input_naming_it(parties):
+    # Recipient is the core's own record (consentkit_core): its terms cross
+    # as the core's custom type Term, whose lift refuses a bad one with the
+    # core's ConsentKitError (not uniffi's InternalError), naming the term.
+    offer = make_offer()
+    offer.recipients = [ck.Recipient(party=PARTNER, purposes=["not a term"], categories=["pd:Location"])]
+    with pytest.raises(ck.ConsentKitError.InvalidInput) as e:
+        parties.controller.make_offer(offer)
+    assert "not a term" in str(e.value)
+    # The same for an artifact id in a core record (ValueRecord.grant).
+    record = ck.ValueRecord(grant="xyz", issued_at=T0, benefit=make_offer().value_offered[0])
+    with pytest.raises(ck.ConsentKitError.InvalidInput) as e:
+        parties.controller.issue_value_record(record)
+    assert "artifact id must be 32 hex digits" in str(e.value) and "xyz" in str(e.value)
+
+
 def test_threads_share_a_wallet(parties):
     w = ck.Wallet.in_memory(ck.Algorithm.ED25519)
     w.trust_all(parties.trust)

@@ -183,7 +183,7 @@ def test_core_types_are_exported_from_the_core_and_re_exported():
     # the core's own Rust types (uniffi derives under core's feature `uniffi`),
     # generated as consentkit._uniffi.consentkit_core and re-exported here.
     core = ("ArtifactKind", "Role", "ConsentState", "BenefitKind", "Benefit", "ValueEstimate",
-            "PublisherRestriction", "TcfExport")
+            "PublisherRestriction", "TcfExport", "Recipient", "Limits", "ValueRecord", "ConsentKitError")
     for name in core:
         assert getattr(ck, name).__module__ == "consentkit._uniffi.consentkit_core", name
         assert name in ck.__all__, name

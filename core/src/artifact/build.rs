@@ -29,7 +29,7 @@ use super::{
     Artifact, ArtifactId, Benefit, BenefitKind, CollectionMethod, DataReceipt, Error, Grant,
     Limits, Notice, Offer, Pseudonym, Refusal, ValueRecord,
 };
-use crate::time::IntoTime;
+use crate::time::{IntoTime, Timestamp};
 use crate::vocab::Term;
 
 impl Default for Notice {
@@ -53,7 +53,7 @@ impl Default for Offer {
         Offer {
             controller: String::new(),
             name: String::new(),
-            issued_at: 0,
+            issued_at: Timestamp::default(),
             valid_from: None,
             valid_until: None,
             purposes: Vec::new(),

@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use super::{ArtifactId, ArtifactKind, Body, DataReceipt, Grant, Offer, Time};
+use super::{ArtifactId, ArtifactKind, Body, DataReceipt, Grant, Offer, Timestamp};
 use crate::keys::Role;
 use crate::lifecycle::{DataUse, Denial, GrantRecord};
 use crate::time::{self, TimeError};
@@ -60,16 +60,16 @@ pub enum OfferMismatch {
     /// Given after the offer's validity ended.
     AfterValidity {
         /// When the grant was given.
-        at: Time,
+        at: Timestamp,
         /// The offer's `valid_until`.
-        until: Time,
+        until: Timestamp,
     },
     /// Given before the offer was valid.
     BeforeValidity {
         /// When the grant was given.
-        at: Time,
+        at: Timestamp,
         /// The offer's `valid_from`.
-        from: Time,
+        from: Timestamp,
     },
 }
 
@@ -257,11 +257,11 @@ impl Slot {
     }
 }
 
-fn at(kind: ArtifactKind, field: &str, t: Time) -> Result<(), TimeError> {
+fn at(kind: ArtifactKind, field: &str, t: Timestamp) -> Result<(), TimeError> {
     time::check(&format!("{kind}.{field}"), t).map(|_| ())
 }
 
-fn opt(kind: ArtifactKind, field: &str, t: Option<Time>) -> Result<(), TimeError> {
+fn opt(kind: ArtifactKind, field: &str, t: Option<Timestamp>) -> Result<(), TimeError> {
     t.map_or(Ok(()), |t| at(kind, field, t))
 }
 

@@ -29,6 +29,7 @@ use super::{
 use crate::cbor;
 use crate::cbor::reader::Reader;
 use crate::keys::{Algorithm, HeaderKid, KeyId, PublicKey};
+use crate::time::Timestamp;
 use crate::vocab::Term;
 
 /// `Ok(Some(x))` as `Some(x)`; an error or another type as `None`.
@@ -93,6 +94,11 @@ fn key_encoding(key: i64) -> ([u8; 3], usize) {
         0x100..=0xffff => ([major | 25, (n >> 8) as u8, n as u8], 3),
         _ => ([0; 3], 0),
     }
+}
+
+/// An instant (a CWT NumericDate): an unsigned integer, seconds.
+fn time(r: &mut Reader<'_>) -> Option<Timestamp> {
+    uint(r).map(Timestamp::from)
 }
 
 #[inline]
@@ -231,9 +237,9 @@ fn benefit(r: &mut Reader<'_>) -> Option<Benefit> {
 fn offer(r: &mut Reader<'_>) -> Option<Offer> {
     let mut m = Map::open(r)?;
     let controller = req(&mut m, r, ISS, text)?;
-    let valid_until = opt(&mut m, r, EXP, uint)?;
-    let valid_from = opt(&mut m, r, NBF, uint)?;
-    let issued_at = req(&mut m, r, IAT, uint)?;
+    let valid_until = opt(&mut m, r, EXP, time)?;
+    let valid_from = opt(&mut m, r, NBF, time)?;
+    let issued_at = req(&mut m, r, IAT, time)?;
     let purposes = req(&mut m, r, PURPOSES, terms)?;
     let categories = req(&mut m, r, CATEGORIES, terms)?;
     let recipients = opt(&mut m, r, RECIPIENTS, |r| {
@@ -255,7 +261,7 @@ fn offer(r: &mut Reader<'_>) -> Option<Offer> {
         let l = Limits {
             uses_per_day: opt(&mut lm, r, 1, u32_)?,
             finest_precision: opt(&mut lm, r, 2, u32_)?,
-            use_by: opt(&mut lm, r, 3, uint)?,
+            use_by: opt(&mut lm, r, 3, time)?,
         };
         lm.end()?;
         (!l.is_empty()).then_some(l)
@@ -334,8 +340,8 @@ fn grant(r: &mut Reader<'_>) -> Option<(Grant, Option<KeyId>)> {
     let mut m = Map::open(r)?;
     let subject = req(&mut m, r, SUB, bytes_n::<16>)?;
     let controller = req(&mut m, r, AUD, text)?;
-    let expires_at = opt(&mut m, r, EXP, uint)?;
-    let issued_at = req(&mut m, r, IAT, uint)?;
+    let expires_at = opt(&mut m, r, EXP, time)?;
+    let issued_at = req(&mut m, r, IAT, time)?;
     let status = opt(&mut m, r, STATUS, status)?;
     let purposes = req(&mut m, r, PURPOSES, terms)?;
     let categories = req(&mut m, r, CATEGORIES, terms)?;
@@ -371,7 +377,7 @@ fn refusal(r: &mut Reader<'_>) -> Option<(Refusal, Option<KeyId>)> {
     let mut m = Map::open(r)?;
     let subject = req(&mut m, r, SUB, bytes_n::<16>)?;
     let controller = req(&mut m, r, AUD, text)?;
-    let issued_at = req(&mut m, r, IAT, uint)?;
+    let issued_at = req(&mut m, r, IAT, time)?;
     let offer = Digest(req(&mut m, r, OFFER_DIGEST, bytes_n::<32>)?);
     let method = req(&mut m, r, METHOD, method)?;
     let (key, kid) = req(&mut m, r, SUBJECT_KEY, subject_key)?;
@@ -392,10 +398,10 @@ fn refusal(r: &mut Reader<'_>) -> Option<(Refusal, Option<KeyId>)> {
 
 fn withdrawal(r: &mut Reader<'_>) -> Option<(Withdrawal, Option<KeyId>)> {
     let mut m = Map::open(r)?;
-    let issued_at = req(&mut m, r, IAT, uint)?;
+    let issued_at = req(&mut m, r, IAT, time)?;
     let key = opt(&mut m, r, SUBJECT_KEY, subject_key)?;
     let grant = ArtifactId(req(&mut m, r, GRANT, bytes_n::<16>)?);
-    let effective_at = req(&mut m, r, EFFECTIVE, uint)?;
+    let effective_at = req(&mut m, r, EFFECTIVE, time)?;
     let by = match req(&mut m, r, BY, uint)? {
         0 => WithdrawnBy::Person,
         1 => WithdrawnBy::Controller,
@@ -436,7 +442,7 @@ fn party_ref(r: &mut Reader<'_>) -> Option<PartyRef> {
 
 fn data_receipt(r: &mut Reader<'_>) -> Option<DataReceipt> {
     let mut m = Map::open(r)?;
-    let used_at = req(&mut m, r, IAT, uint)?;
+    let used_at = req(&mut m, r, IAT, time)?;
     let purpose = req(&mut m, r, PURPOSES, term_ref)?;
     let category = req(&mut m, r, CATEGORIES, term_ref)?;
     let recipient = opt(&mut m, r, RECIPIENTS, party_ref)?;
@@ -460,7 +466,7 @@ fn data_receipt(r: &mut Reader<'_>) -> Option<DataReceipt> {
 
 fn value_record(r: &mut Reader<'_>) -> Option<ValueRecord> {
     let mut m = Map::open(r)?;
-    let issued_at = req(&mut m, r, IAT, uint)?;
+    let issued_at = req(&mut m, r, IAT, time)?;
     let grant = ArtifactId(req(&mut m, r, GRANT, bytes_n::<16>)?);
     let benefit = req(&mut m, r, BENEFIT, benefit)?;
     m.end()?;

@@ -39,7 +39,7 @@ pub use checks::{offer_mismatches, KnownViolation, Mistake, OfferMismatch};
 pub use fields::{MAX_LIST_LEN, MAX_TEXT_LEN};
 pub use payload::{
     Benefit, BenefitKind, CollectionMethod, DataReceipt, Grant, Limits, Notice, Offer, Pseudonym,
-    Recipient, Refusal, Time, ValueEstimate, ValueRecord, Withdrawal, WithdrawnBy,
+    Recipient, Refusal, Timestamp, ValueEstimate, ValueRecord, Withdrawal, WithdrawnBy,
 };
 pub use refs::{PartyRef, ReferenceError, ResolvedReceipt, TermRef};
 pub use view::{ArtifactView, SignerView};

@@ -47,7 +47,7 @@ pub(crate) const BENEFIT: i64 = -50;
 // The IETF Token Status List's status claim (CWT claim 65535).
 pub(crate) const STATUS: i64 = 65535;
 
-pub use crate::time::Time;
+pub use crate::time::Timestamp;
 
 fn terms_value(t: &[Term]) -> Option<Value> {
     (!t.is_empty()).then(|| canonical_set(t.iter().map(Term::to_value).collect()))
@@ -93,6 +93,7 @@ fn ser_key<S: serde::Serializer>(k: &Option<PublicKey>, s: S) -> Result<S::Ok, S
 /// A recipient (partner) named in an offer, and what it receives.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Recipient {
     /// The recipient's party id.
     pub party: String,
@@ -105,14 +106,18 @@ pub struct Recipient {
 /// Usage limits attached to an offer.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Limits {
     /// Most data uses (receipts) per UTC day under one grant.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub uses_per_day: Option<u32>,
     /// The finest precision allowed, in the category's unit (for location: metres).
     /// A use with a smaller precision value is finer than allowed.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub finest_precision: Option<u32>,
     /// No use after this time, whatever the grant's expiry.
-    pub use_by: Option<Time>,
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub use_by: Option<Timestamp>,
 }
 
 impl Limits {
@@ -293,11 +298,11 @@ pub struct Offer {
     /// A short name for the offer, e.g. `"live-routing-2026"`.
     pub name: String,
     /// When the offer was made (CWT `iat`).
-    pub issued_at: Time,
+    pub issued_at: Timestamp,
     /// Not valid before (CWT `nbf`).
-    pub valid_from: Option<Time>,
+    pub valid_from: Option<Timestamp>,
     /// Not valid after (CWT `exp`).
-    pub valid_until: Option<Time>,
+    pub valid_until: Option<Timestamp>,
     /// Purposes the data is requested for.
     pub purposes: Vec<Term>,
     /// Data categories requested.
@@ -340,9 +345,9 @@ impl Offer {
         let limits = &self.limits;
         map(vec![
             (ISS, Some(Value::text(self.controller.clone()))),
-            (EXP, self.valid_until.map(Value::Unsigned)),
-            (NBF, self.valid_from.map(Value::Unsigned)),
-            (IAT, Some(Value::Unsigned(self.issued_at))),
+            (EXP, self.valid_until.map(|t| Value::Unsigned(t.secs()))),
+            (NBF, self.valid_from.map(|t| Value::Unsigned(t.secs()))),
+            (IAT, Some(Value::Unsigned(self.issued_at.secs()))),
             (PURPOSES, terms_value(&self.purposes)),
             (CATEGORIES, terms_value(&self.categories)),
             (
@@ -359,7 +364,7 @@ impl Offer {
                             2,
                             limits.finest_precision.map(|u| Value::Unsigned(u.into())),
                         ),
-                        (3, limits.use_by.map(Value::Unsigned)),
+                        (3, limits.use_by.map(|t| Value::Unsigned(t.secs()))),
                     ])
                 }),
             ),
@@ -420,7 +425,7 @@ impl Offer {
                 let l = Limits {
                     uses_per_day: lf.opt_u32(1, "limits.uses_per_day")?,
                     finest_precision: lf.opt_u32(2, "limits.finest_precision")?,
-                    use_by: lf.opt_uint(3, "limits.use_by")?,
+                    use_by: lf.opt_uint(3, "limits.use_by")?.map(Timestamp::from),
                 };
                 lf.finish()?;
                 if l.is_empty() {
@@ -464,9 +469,9 @@ impl Offer {
         let offer = Offer {
             controller: f.text(ISS, "controller")?,
             name: f.text(OFFER_NAME, "name")?,
-            issued_at: f.uint(IAT, "issued_at")?,
-            valid_from: f.opt_uint(NBF, "valid_from")?,
-            valid_until: f.opt_uint(EXP, "valid_until")?,
+            issued_at: f.uint(IAT, "issued_at")?.into(),
+            valid_from: f.opt_uint(NBF, "valid_from")?.map(Timestamp::from),
+            valid_until: f.opt_uint(EXP, "valid_until")?.map(Timestamp::from),
             purposes: f.terms(PURPOSES, "purposes")?,
             categories: f.terms(CATEGORIES, "categories")?,
             recipients,
@@ -640,9 +645,9 @@ pub struct Grant {
     /// The controller (CWT `aud`).
     pub controller: String,
     /// When the grant was given (CWT `iat`).
-    pub issued_at: Time,
+    pub issued_at: Timestamp,
     /// When it expires (CWT `exp`).
-    pub expires_at: Option<Time>,
+    pub expires_at: Option<Timestamp>,
     /// Digest of the offer accepted.
     #[serde(serialize_with = "ser_digest")]
     #[cfg_attr(feature = "ts", ts(type = "string"))]
@@ -678,8 +683,8 @@ impl Grant {
         map(vec![
             (SUB, Some(Value::bytes(self.subject.to_vec()))),
             (AUD, Some(Value::text(self.controller.clone()))),
-            (EXP, self.expires_at.map(Value::Unsigned)),
-            (IAT, Some(Value::Unsigned(self.issued_at))),
+            (EXP, self.expires_at.map(|t| Value::Unsigned(t.secs()))),
+            (IAT, Some(Value::Unsigned(self.issued_at.secs()))),
             (PURPOSES, terms_value(&self.purposes)),
             (CATEGORIES, terms_value(&self.categories)),
             (RECIPIENTS, texts_value(&self.recipients)),
@@ -712,8 +717,8 @@ impl Grant {
         let g = Grant {
             subject: f.bytes_n::<16>(SUB, "subject")?,
             controller: f.text(AUD, "controller")?,
-            issued_at: f.uint(IAT, "issued_at")?,
-            expires_at: f.opt_uint(EXP, "expires_at")?,
+            issued_at: f.uint(IAT, "issued_at")?.into(),
+            expires_at: f.opt_uint(EXP, "expires_at")?.map(Timestamp::from),
             offer: Digest(f.bytes_n::<32>(OFFER_DIGEST, "offer")?),
             purposes: f.terms(PURPOSES, "purposes")?,
             categories: f.terms(CATEGORIES, "categories")?,
@@ -799,7 +804,7 @@ pub struct Refusal {
     /// The controller (CWT `aud`).
     pub controller: String,
     /// When (CWT `iat`).
-    pub issued_at: Time,
+    pub issued_at: Timestamp,
     /// Digest of the offer refused.
     #[serde(serialize_with = "ser_digest")]
     #[cfg_attr(feature = "ts", ts(type = "string"))]
@@ -817,7 +822,7 @@ impl Refusal {
         map(vec![
             (SUB, Some(Value::bytes(self.subject.to_vec()))),
             (AUD, Some(Value::text(self.controller.clone()))),
-            (IAT, Some(Value::Unsigned(self.issued_at))),
+            (IAT, Some(Value::Unsigned(self.issued_at.secs()))),
             (OFFER_DIGEST, Some(Value::bytes(self.offer.0.to_vec()))),
             (METHOD, Some(Value::Unsigned(self.method.code()))),
             (
@@ -836,7 +841,7 @@ impl Refusal {
         let r = Refusal {
             subject: f.bytes_n::<16>(SUB, "subject")?,
             controller: f.text(AUD, "controller")?,
-            issued_at: f.uint(IAT, "issued_at")?,
+            issued_at: f.uint(IAT, "issued_at")?.into(),
             offer: Digest(f.bytes_n::<32>(OFFER_DIGEST, "offer")?),
             method: CollectionMethod::from_code(method_code).ok_or_else(|| {
                 f.invalid("method", format!("unknown collection method {method_code}"))
@@ -883,10 +888,10 @@ pub struct Withdrawal {
     /// The grant ended.
     pub grant: ArtifactId,
     /// When the withdrawal was signed (CWT `iat`).
-    pub issued_at: Time,
+    pub issued_at: Timestamp,
     /// From when it is meant to take effect. A withdrawal is never
     /// retroactive: see [`Withdrawal::takes_effect`].
-    pub effective_at: Time,
+    pub effective_at: Timestamp,
     /// Who ended it.
     pub by: WithdrawnBy,
     /// Why (required for a revocation).
@@ -903,13 +908,13 @@ impl Withdrawal {
     /// is withdrawn for the future (GDPR Art. 7(3)); a withdrawal dated to
     /// take effect before it was made cannot turn earlier uses into
     /// violations (docs/FORMAT.md §4.9).
-    pub fn takes_effect(&self) -> Time {
+    pub fn takes_effect(&self) -> Timestamp {
         self.effective_at.max(self.issued_at)
     }
 
     pub(crate) fn to_value(&self) -> Value {
         map(vec![
-            (IAT, Some(Value::Unsigned(self.issued_at))),
+            (IAT, Some(Value::Unsigned(self.issued_at.secs()))),
             (
                 SUBJECT_KEY,
                 self.subject_key
@@ -917,7 +922,7 @@ impl Withdrawal {
                     .map(|k| k.to_cose_key_value(Vec::new())),
             ),
             (GRANT, Some(Value::bytes(self.grant.0.to_vec()))),
-            (EFFECTIVE, Some(Value::Unsigned(self.effective_at))),
+            (EFFECTIVE, Some(Value::Unsigned(self.effective_at.secs()))),
             (
                 BY,
                 Some(Value::Unsigned(match self.by {
@@ -939,8 +944,8 @@ impl Withdrawal {
         };
         let w = Withdrawal {
             grant: ArtifactId(f.bytes_n::<16>(GRANT, "grant")?),
-            issued_at: f.uint(IAT, "issued_at")?,
-            effective_at: f.uint(EFFECTIVE, "effective_at")?,
+            issued_at: f.uint(IAT, "issued_at")?.into(),
+            effective_at: f.uint(EFFECTIVE, "effective_at")?.into(),
             by,
             reason: f.opt_text(REASON, "reason")?,
             subject_key: f.key(SUBJECT_KEY, "subject_key")?,
@@ -990,7 +995,7 @@ pub struct DataReceipt {
     /// signer's own party (a partner recording its own use).
     pub recipient: Option<PartyRef>,
     /// When (CWT `iat`).
-    pub used_at: Time,
+    pub used_at: Timestamp,
     /// How many data points (default 1).
     pub quantity: u32,
     /// Precision of the data, in the category's unit (for location: metres).
@@ -1004,7 +1009,7 @@ pub struct DataReceipt {
 impl DataReceipt {
     pub(crate) fn to_value(&self) -> Value {
         map(vec![
-            (IAT, Some(Value::Unsigned(self.used_at))),
+            (IAT, Some(Value::Unsigned(self.used_at.secs()))),
             (PURPOSES, Some(self.purpose.to_value())),
             (CATEGORIES, Some(self.category.to_value())),
             (RECIPIENTS, self.recipient.as_ref().map(PartyRef::to_value)),
@@ -1032,7 +1037,7 @@ impl DataReceipt {
             category: f.term_ref(CATEGORIES, "category")?,
             purpose: f.term_ref(PURPOSES, "purpose")?,
             recipient: f.opt_party_ref(RECIPIENTS, "recipient")?,
-            used_at: f.uint(IAT, "used_at")?,
+            used_at: f.uint(IAT, "used_at")?.into(),
             quantity,
             precision: f.opt_u32(PRECISION, "precision")?,
             commitment: f.bytes_n::<32>(COMMITMENT, "commitment")?,
@@ -1045,11 +1050,12 @@ impl DataReceipt {
 /// What the person actually received under a grant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ValueRecord {
     /// The grant.
     pub grant: ArtifactId,
     /// When the value was delivered (CWT `iat`).
-    pub issued_at: Time,
+    pub issued_at: Timestamp,
     /// What was delivered.
     pub benefit: Benefit,
 }
@@ -1057,7 +1063,7 @@ pub struct ValueRecord {
 impl ValueRecord {
     pub(crate) fn to_value(&self) -> Value {
         map(vec![
-            (IAT, Some(Value::Unsigned(self.issued_at))),
+            (IAT, Some(Value::Unsigned(self.issued_at.secs()))),
             (GRANT, Some(Value::bytes(self.grant.0.to_vec()))),
             (BENEFIT, Some(self.benefit.to_value())),
         ])
@@ -1068,7 +1074,7 @@ impl ValueRecord {
         let mut f = Fields::new(K, v)?;
         let r = ValueRecord {
             grant: ArtifactId(f.bytes_n::<16>(GRANT, "grant")?),
-            issued_at: f.uint(IAT, "issued_at")?,
+            issued_at: f.uint(IAT, "issued_at")?.into(),
             benefit: Benefit::from_value(K, f.value(BENEFIT, "benefit")?)?,
         };
         f.finish()?;

@@ -703,7 +703,7 @@ mod prop {
 
         /// Receipts with arbitrary field values round-trip byte for byte.
         #[test]
-        fn receipts_round_trip(qty in 1u32.., prec in proptest::option::of(any::<u32>()), at in crate::time::MIN_TIME..crate::time::MAX_TIME, c in any::<[u8; 32]>(), recipient in "[a-z]{1,20}\\.example") {
+        fn receipts_round_trip(qty in 1u32.., prec in proptest::option::of(any::<u32>()), at in (crate::time::MIN_TIME.secs()..crate::time::MAX_TIME.secs()).prop_map(crate::time::Timestamp::from), c in any::<[u8; 32]>(), recipient in "[a-z]{1,20}\\.example") {
             let p = parties();
             let offer = sample::signed_offer(&p).unwrap();
             let grant = sample::signed_grant(&p, &offer).unwrap();
@@ -804,9 +804,9 @@ mod prop_all_kinds {
         fn every_kind_round_trips(
             purposes in proptest::collection::btree_set(iri(), 1..6),
             name in "[ -~]{1,40}",
-            times in (crate::time::MIN_TIME..crate::time::MAX_TIME - 20_000_000, 0u64..1_000_000, 1_000_000u64..10_000_000),
+            times in ((crate::time::MIN_TIME.secs()..crate::time::MAX_TIME.secs() - 20_000_000).prop_map(crate::time::Timestamp::from), 0u64..1_000_000, 1_000_000u64..10_000_000),
             amount in any::<u64>(),
-            limits in (proptest::option::of(any::<u32>()), proptest::option::of(any::<u32>()), proptest::option::of(crate::time::MIN_TIME..crate::time::MAX_TIME)),
+            limits in (proptest::option::of(any::<u32>()), proptest::option::of(any::<u32>()), proptest::option::of((crate::time::MIN_TIME.secs()..crate::time::MAX_TIME.secs()).prop_map(crate::time::Timestamp::from))),
             reason in "[ -~]{1,60}",
         ) {
             let p = parties();

@@ -27,7 +27,7 @@ use serde::Serialize;
 
 use crate::artifact::{
     Artifact, ArtifactError, ArtifactId, ArtifactKind, Body, Digest, Offer, Pseudonym, Signatory,
-    Time, VerifiedSigner, VerifyError, WithdrawnBy,
+    Timestamp, VerifiedSigner, VerifyError, WithdrawnBy,
 };
 use crate::cbor::seq::{Framed, SeqReader};
 use crate::cbor::{self, Value};
@@ -249,7 +249,7 @@ pub struct DayActivity {
 #[cfg_attr(feature = "ts", ts(rename = "AuditReportJson"))]
 pub struct Report {
     /// The audit time (seconds since the epoch).
-    pub at: Time,
+    pub at: Timestamp,
     /// Bytes read.
     pub bundle_bytes: u64,
     /// Items read.
@@ -336,7 +336,7 @@ pub enum AuditError {
 pub struct AuditOptions {
     /// The audit time: grant states are computed at it, and artifacts dated
     /// after it (plus [`CLOCK_SKEW`]) are flagged. Default: now.
-    pub at: Option<Time>,
+    pub at: Option<Timestamp>,
 }
 
 /// Reads the artifact type from the protected header without decoding
@@ -534,11 +534,12 @@ fn trusted_party(signers: &[VerifiedSigner]) -> Option<&str> {
 }
 
 /// Current time in seconds since the epoch.
-pub fn now() -> Time {
+pub fn now() -> Timestamp {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
+        .into()
 }
 
 /// A copy's signer, as a small code (two bytes per id: the audit keeps one
@@ -610,7 +611,7 @@ struct RefusalInfo {
     controller: String,
     subject: Pseudonym,
     offer: Digest,
-    issued_at: Time,
+    issued_at: Timestamp,
     subject_key: Option<PublicKey>,
 }
 
@@ -648,7 +649,7 @@ struct More {
 struct State<'t> {
     trust: &'t TrustSet,
     log: Option<&'t LogView>,
-    at: Time,
+    at: Timestamp,
     report: Report,
     offers: HashMap<Digest, (Offer, u64)>,
     grants: HashMap<ArtifactId, GrantRecord, DigestKeys>,
@@ -716,11 +717,11 @@ impl<'t> State<'t> {
         self.report.controllers.entry(c.to_owned()).or_default()
     }
 
-    fn day(&mut self, t: Time) -> &mut DayActivity {
-        self.report.days.entry(t / DAY).or_default()
+    fn day(&mut self, t: Timestamp) -> &mut DayActivity {
+        self.report.days.entry(t.secs() / DAY).or_default()
     }
 
-    fn future(&mut self, a: &Artifact, t: Time, offset: u64, controller: Option<String>) {
+    fn future(&mut self, a: &Artifact, t: Timestamp, offset: u64, controller: Option<String>) {
         self.witnessed_clock(a, t, offset, controller.clone());
         if t > self.at.saturating_add(CLOCK_SKEW) {
             let msg = format!(
@@ -742,18 +743,24 @@ impl<'t> State<'t> {
 
     /// Flags an artifact dated more than the tolerance before a witnessed
     /// checkpoint that does not contain it (see [`witnessed`]).
-    fn witnessed_clock(&mut self, a: &Artifact, t: Time, offset: u64, controller: Option<String>) {
+    fn witnessed_clock(
+        &mut self,
+        a: &Artifact,
+        t: Timestamp,
+        offset: u64,
+        controller: Option<String>,
+    ) {
         let Some(l) = self.log else { return };
         let (Some(w), Some(index)) = (&l.witnesses, self.log_index) else {
             return;
         };
-        if let Some((witnessed_at, size)) = w.backdated(index, t) {
+        if let Some((witnessed_at, size)) = w.backdated(index, t.secs()) {
             let msg = format!(
                 "{} is dated {} but is at index {index} of log {}, not in its checkpoint of size {size} that witnesses cosigned at {} (more than the {} s tolerance later)",
                 a.label_str(),
                 fmt_time(t),
                 l.checkpoint.origin,
-                fmt_time(witnessed_at),
+                fmt_time(witnessed_at.into()),
                 w.tolerance
             );
             self.finding(
@@ -1107,10 +1114,10 @@ impl<'t> State<'t> {
         // The person's own signed decisions per (controller, subject): the
         // keys they bind, and the earliest (time, id, kind).
         let mut bound: HashMap<Pair, Vec<PublicKey>> = HashMap::new();
-        let mut first: HashMap<Pair, (Time, ArtifactId, ArtifactKind)> = HashMap::new();
-        let decide = |first: &mut HashMap<Pair, (Time, ArtifactId, ArtifactKind)>,
+        let mut first: HashMap<Pair, (Timestamp, ArtifactId, ArtifactKind)> = HashMap::new();
+        let decide = |first: &mut HashMap<Pair, (Timestamp, ArtifactId, ArtifactKind)>,
                       pair: Pair,
-                      d: (Time, ArtifactId, ArtifactKind)| {
+                      d: (Timestamp, ArtifactId, ArtifactKind)| {
             let e = first.entry(pair).or_insert(d);
             if (d.0, d.1) < (e.0, e.1) {
                 *e = d;
@@ -1383,8 +1390,10 @@ impl<'t> State<'t> {
                     self.controller(&controller).receipts += 1;
                     self.day(used_at).receipts += 1;
                     self.future(&a, used_at, offset, Some(controller.clone()));
-                    *self.uses.entry((r.grant, used_at / DAY)).or_insert(0) +=
-                        u64::from(r.quantity);
+                    *self
+                        .uses
+                        .entry((r.grant, used_at.secs() / DAY))
+                        .or_insert(0) += u64::from(r.quantity);
                 }
                 if let Err(d) = verdict {
                     // A use the log received before the withdrawal that claims to precede it:
@@ -1536,9 +1545,9 @@ impl<'t> State<'t> {
 }
 
 /// Formats seconds since the epoch as an RFC 3339 UTC time.
-pub fn fmt_time(t: Time) -> String {
-    let (y, m, d) = civil(t / DAY);
-    let s = t % DAY;
+pub fn fmt_time(t: Timestamp) -> String {
+    let (y, m, d) = civil(t.secs() / DAY);
+    let s = t.secs() % DAY;
     format!(
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
         s / 3600,

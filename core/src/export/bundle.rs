@@ -10,7 +10,7 @@ use super::{
     iso27560_record, kantara_receipt, ControllerInfo, ExportError, ExportStatus, PartyInfo,
     PostalAddress,
 };
-use crate::artifact::{Artifact, ArtifactId, Body, Digest, Time, WithdrawnBy};
+use crate::artifact::{Artifact, ArtifactId, Body, Digest, Timestamp, WithdrawnBy};
 use crate::cbor::seq::{Framed, SeqReader};
 use crate::lifecycle::{ConsentState, GrantRecord};
 use crate::vocab::Term;
@@ -135,7 +135,7 @@ fn read_bundle(bytes: &[u8]) -> Result<Bundle, ExportError> {
 
 /// The status of a grant at `at`, as the lifecycle computes it; `None`
 /// before the grant was given.
-fn status_at(rec: &GrantRecord, at: Time) -> Option<ExportStatus> {
+fn status_at(rec: &GrantRecord, at: Timestamp) -> Option<ExportStatus> {
     Some(match rec.state_at(at) {
         ConsentState::Requested => return None,
         ConsentState::Given => ExportStatus::Given,
@@ -198,14 +198,14 @@ pub fn export_consents(
     bundle: &[u8],
     format: ExportFormat,
     decisions: &[ArtifactId],
-    at: Time,
+    at: Timestamp,
     controllers: &[ControllerInfo],
 ) -> Result<ConsentExport, ExportError> {
     let b = read_bundle(bundle)?;
     let issued = |a: &Artifact| match a.body() {
         Body::Grant(g) => g.issued_at,
         Body::Refusal(r) => r.issued_at,
-        _ => 0,
+        _ => Timestamp::default(),
     };
     let mut chosen: Vec<&Artifact> = Vec::new();
     if decisions.is_empty() {
@@ -266,7 +266,7 @@ fn export_one(
     b: &Bundle,
     a: &Artifact,
     format: ExportFormat,
-    at: Time,
+    at: Timestamp,
     controllers: &[ControllerInfo],
 ) -> Result<Option<Value>, ExportError> {
     {

@@ -68,7 +68,7 @@
 //! };
 //! let receipt = export::kantara_receipt(&offer, &grant, ExportStatus::Given, &info)?;
 //! assert_eq!(receipt["version"], "KI-CR-v1.1.0");
-//! assert_eq!(receipt["consentTimestamp"], sample::T0 + 3_600);
+//! assert_eq!(receipt["consentTimestamp"], (sample::T0 + 3_600).secs());
 //!
 //! let record = export::iso27560_record(&offer, &grant, ExportStatus::Given, &info)?;
 //! assert_eq!(record["@type"], "dpv:ConsentRecord");
@@ -81,7 +81,7 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value};
 
 use crate::artifact::{
-    Artifact, ArtifactId, ArtifactKind, Body, CollectionMethod, Grant, Offer, Refusal, Time,
+    Artifact, ArtifactId, ArtifactKind, Body, CollectionMethod, Grant, Offer, Refusal, Timestamp,
 };
 use crate::vocab::Term;
 
@@ -579,27 +579,27 @@ pub enum ExportStatus {
     /// subject).
     Withdrawn {
         /// When the withdrawal takes effect.
-        at: Time,
+        at: Timestamp,
     },
     /// The controller revoked the grant, effective at `at`
     /// (`dpv:ConsentRevoked`, indicated by the controller).
     Revoked {
         /// When the revocation takes effect.
-        at: Time,
+        at: Timestamp,
     },
     /// The grant expired at `at` (`dpv:ConsentExpired`): its own
     /// `expires_at` (indicated by the data subject, who signed it) or the
     /// offer's use-by date (indicated by the controller).
     Expired {
         /// When it expired.
-        at: Time,
+        at: Timestamp,
     },
     /// A newer grant by the same person replaced this one at `at`
     /// (`dpv:RenewedConsentGiven`, with `dct:isReplacedBy` naming the new
     /// record).
     Superseded {
         /// When the newer grant was given.
-        at: Time,
+        at: Timestamp,
         /// The newer grant.
         by: ArtifactId,
     },
@@ -637,7 +637,7 @@ impl ExportStatus {
     }
 
     /// When the status took effect (`None` for `Given` and `Refused`).
-    pub fn since(self) -> Option<Time> {
+    pub fn since(self) -> Option<Timestamp> {
         match self {
             ExportStatus::Withdrawn { at }
             | ExportStatus::Revoked { at }
@@ -810,9 +810,9 @@ fn label(t: &Term) -> String {
 /// Formats seconds since 1970-01-01T00:00:00Z as an `xsd:dateTime` /
 /// RFC 3339 UTC timestamp, e.g. `1793491200` → `"2026-11-01T00:00:00Z"`.
 /// Years after 9999 are written with more digits, as `xsd:dateTime` allows.
-pub fn utc_datetime(t: Time) -> String {
-    let (y, m, d) = civil_from_days(t / 86_400);
-    let secs = t % 86_400;
+pub fn utc_datetime(t: Timestamp) -> String {
+    let (y, m, d) = civil_from_days(t.secs() / 86_400);
+    let secs = t.secs() % 86_400;
     format!(
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
         secs / 3_600,
@@ -1050,7 +1050,7 @@ pub fn kantara_receipt(
     let mut receipt = obj([
         ("version", s(KANTARA_VERSION)),
         ("jurisdiction", s(o.jurisdiction.clone())),
-        ("consentTimestamp", Value::from(g.issued_at)),
+        ("consentTimestamp", Value::from(g.issued_at.secs())),
         ("collectionMethod", s(method_text(g.method))),
         ("consentReceiptID", s(grant.id().to_string())),
         ("language", s(o.language.clone())),
@@ -1072,7 +1072,7 @@ pub fn kantara_receipt(
         ("consentStatus", s(status.name())),
     ]);
     if let Some(since) = status.since() {
-        receipt.insert("consentStatusSince".to_owned(), Value::from(since));
+        receipt.insert("consentStatusSince".to_owned(), Value::from(since.secs()));
     }
     Ok(Value::Object(receipt))
 }
@@ -1147,7 +1147,7 @@ fn term_refs<'a>(terms: impl IntoIterator<Item = &'a Term>) -> Result<Value, Exp
     ))
 }
 
-fn date_time(t: Time) -> Value {
+fn date_time(t: Timestamp) -> Value {
     Value::Object(obj([
         ("@value", s(utc_datetime(t))),
         ("@type", s("xsd:dateTime")),
@@ -1169,7 +1169,7 @@ fn duration(kind: &str, value: Option<Value>) -> Value {
 
 /// One consent event (a `dpv:hasConsentStatus` entry): every field of the
 /// guide's §8.5 (state, time, duration, entity, method).
-fn event(types: &[&str], at: Time, by: &str, method: &str, duration: Value) -> Value {
+fn event(types: &[&str], at: Timestamp, by: &str, method: &str, duration: Value) -> Value {
     Value::Object(obj([
         ("@type", typed(types)),
         ("dpv:isIndicatedAtTime", date_time(at)),
@@ -1301,7 +1301,7 @@ fn grant_scope<'a>(
         status: status.name(),
         reason,
     };
-    let not_before = |at: Time| {
+    let not_before = |at: Timestamp| {
         if at < g.issued_at {
             Err(mismatch(format!(
                 "effective at {}, before the grant was given at {}",

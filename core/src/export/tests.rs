@@ -109,7 +109,7 @@ fn utc_datetime_known_values() {
         (2_147_483_648, "2038-01-19T03:14:08Z"), // past i32 seconds
         (253_402_300_799, "9999-12-31T23:59:59Z"),
     ] {
-        assert_eq!(utc_datetime(secs), want, "{secs}");
+        assert_eq!(utc_datetime(secs.into()), want, "{secs}");
     }
 }
 
@@ -121,7 +121,7 @@ fn utc_datetime_agrees_with_a_day_by_day_calendar() {
     let mut day = 0u64;
     while y < 2400 {
         assert_eq!(
-            utc_datetime(day * DAY + 12 * 3_600),
+            utc_datetime((day * DAY + 12 * 3_600).into()),
             format!("{y:04}-{m:02}-{d:02}T12:00:00Z")
         );
         let len = match m {
@@ -145,7 +145,7 @@ fn utc_datetime_agrees_with_a_day_by_day_calendar() {
 
 #[test]
 fn utc_datetime_never_overflows() {
-    let s = utc_datetime(u64::MAX);
+    let s = utc_datetime(u64::MAX.into());
     assert!(s.ends_with("T07:00:15Z"), "{s}"); // u64::MAX % 86400 = 25215
     assert!(s.len() > "9999-12-31T00:00:00Z".len());
 }
@@ -209,7 +209,7 @@ fn kantara_receipt_of_the_sample() {
     assert_eq!(r["consentStatus"], "given");
     assert_eq!(r["version"], "KI-CR-v1.1.0");
     assert_eq!(r["jurisdiction"], "EU");
-    assert_eq!(r["consentTimestamp"], T0 + 3_600);
+    assert_eq!(r["consentTimestamp"], (T0 + 3_600).secs());
     assert!(r["consentTimestamp"].is_u64());
     assert_eq!(
         r["collectionMethod"],
@@ -965,7 +965,7 @@ fn statuses_that_do_not_fit_are_refused() {
         status_of(iso27560_record(
             &f.offer,
             &f.grant,
-            ExportStatus::Revoked { at: 0 },
+            ExportStatus::Revoked { at: 0.into() },
             &i
         )),
         "revoked"
@@ -1125,20 +1125,20 @@ fn errors_display_what_and_where() {
 fn status_terms() {
     assert_eq!(ExportStatus::Given.dpv_term(), "dpv:ConsentGiven");
     assert_eq!(
-        ExportStatus::Withdrawn { at: 0 }.dpv_term(),
+        ExportStatus::Withdrawn { at: 0.into() }.dpv_term(),
         "dpv:ConsentWithdrawn"
     );
     assert_eq!(
-        ExportStatus::Revoked { at: 0 }.dpv_term(),
+        ExportStatus::Revoked { at: 0.into() }.dpv_term(),
         "dpv:ConsentRevoked"
     );
     assert_eq!(
-        ExportStatus::Expired { at: 0 }.dpv_term(),
+        ExportStatus::Expired { at: 0.into() }.dpv_term(),
         "dpv:ConsentExpired"
     );
     assert_eq!(
         ExportStatus::Superseded {
-            at: 0,
+            at: 0.into(),
             by: ArtifactId([0; 16])
         }
         .dpv_term(),
@@ -1198,7 +1198,7 @@ fn kantara_reports_the_status_at_export_time() {
     ] {
         let r = kantara_receipt(&f.offer, &f.grant, status, &i).unwrap();
         assert_eq!(r["consentStatus"], name);
-        assert_eq!(r["consentStatusSince"], at);
+        assert_eq!(r["consentStatusSince"], at.secs());
         let term = r["services"][0]["purposes"][0]["termination"]
             .as_str()
             .unwrap();
@@ -1523,7 +1523,10 @@ fn export_consents_reports_the_lifecycle_status_at_the_time_given() {
     assert_eq!(given.documents[0]["consentStatus"], "given");
     let withdrawn = at(T0 + 11 * DAY);
     assert_eq!(withdrawn.documents[0]["consentStatus"], "withdrawn");
-    assert_eq!(withdrawn.documents[0]["consentStatusSince"], T0 + 10 * DAY);
+    assert_eq!(
+        withdrawn.documents[0]["consentStatusSince"],
+        (T0 + 10 * DAY).secs()
+    );
 
     // Without the withdrawal, the grant expires.
     let bundle = bundle_of(&all[..5]);

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::artifact::{ArtifactId, Digest, Grant, Offer, Time, WithdrawnBy};
+use crate::artifact::{ArtifactId, Digest, Grant, Offer, Timestamp, WithdrawnBy};
 use crate::vocab::Term;
 
 /// Seconds in a day; usage limits count per UTC day.
@@ -74,13 +74,13 @@ pub struct GrantRecord {
     /// The offer it accepts, if known.
     pub offer: Option<Offer>,
     /// The earliest withdrawal or revocation: (effective time, by whom, withdrawal id).
-    pub ended: Option<(Time, WithdrawnBy, ArtifactId)>,
+    pub ended: Option<(Timestamp, WithdrawnBy, ArtifactId)>,
     /// The earliest grant superseding this one: (its issue time, its id).
-    pub superseded: Option<(Time, ArtifactId)>,
+    pub superseded: Option<(Timestamp, ArtifactId)>,
     /// The earliest refusal by the person, at the same controller, of the
     /// same offer, issued after this grant was given: (its issue time, its
     /// id). It ends the grant like the person's withdrawal effective then.
-    pub refused: Option<(Time, ArtifactId)>,
+    pub refused: Option<(Timestamp, ArtifactId)>,
 }
 
 /// One data use to check against a grant.
@@ -95,7 +95,7 @@ pub struct DataUse {
     /// Who signed the receipt (controller or partner party id).
     pub signer: String,
     /// When.
-    pub at: Time,
+    pub at: Timestamp,
     /// Precision of the data, if given.
     pub precision: Option<u32>,
 }
@@ -108,17 +108,17 @@ pub enum Denial {
     #[error("used at {}, before the grant was given at {}", t(*at), t(*given))]
     BeforeGrant {
         /// Use time.
-        at: Time,
+        at: Timestamp,
         /// Grant time.
-        given: Time,
+        given: Timestamp,
     },
     /// Used at or after the grant was withdrawn or revoked.
     #[error("used at {}, at or after the grant was {} at {} (withdrawal {by_artifact})", t(*at), if *by == WithdrawnBy::Person { "withdrawn" } else { "revoked" }, t(*ended))]
     AfterWithdrawal {
         /// Use time.
-        at: Time,
+        at: Timestamp,
         /// When the withdrawal took effect.
-        ended: Time,
+        ended: Timestamp,
         /// Who ended it.
         by: WithdrawnBy,
         /// The withdrawal's id.
@@ -129,9 +129,9 @@ pub enum Denial {
     #[error("used at {}, at or after the person refused the offer at {} (refusal {by_artifact}), which ended the grant", t(*at), t(*refused))]
     AfterRefusal {
         /// Use time.
-        at: Time,
+        at: Timestamp,
         /// When the refusal was issued.
-        refused: Time,
+        refused: Timestamp,
         /// The refusal's id.
         by_artifact: ArtifactId,
     },
@@ -139,17 +139,17 @@ pub enum Denial {
     #[error("used at {}, at or after the grant expired at {}", t(*at), t(*expired))]
     AfterExpiry {
         /// Use time.
-        at: Time,
+        at: Timestamp,
         /// Expiry.
-        expired: Time,
+        expired: Timestamp,
     },
     /// Used under a grant already replaced by a newer one.
     #[error("used at {}, at or after the grant was superseded by grant {by} at {}", t(*at), t(*since))]
     Superseded {
         /// Use time.
-        at: Time,
+        at: Timestamp,
         /// When the newer grant was given.
-        since: Time,
+        since: Timestamp,
         /// The newer grant.
         by: ArtifactId,
     },
@@ -185,7 +185,7 @@ pub enum Denial {
     },
 }
 
-fn t(secs: Time) -> String {
+fn t(secs: Timestamp) -> String {
     crate::audit::fmt_time(secs)
 }
 
@@ -218,7 +218,7 @@ impl GrantRecord {
         controller: &str,
         subject: &crate::artifact::Pseudonym,
         offer: &Digest,
-        refused_at: Time,
+        refused_at: Timestamp,
     ) -> bool {
         self.grant.controller == controller
             && &self.grant.subject == subject
@@ -227,14 +227,14 @@ impl GrantRecord {
     }
 
     /// Records a refusal that ends the grant; the earliest counts.
-    pub fn add_refusal(&mut self, at: Time, by: ArtifactId) {
+    pub fn add_refusal(&mut self, at: Timestamp, by: ArtifactId) {
         if self.refused.is_none_or(|(t, b)| (at, by) < (t, b)) {
             self.refused = Some((at, by));
         }
     }
 
     /// Records a withdrawal; the earliest effective one counts.
-    pub fn add_withdrawal(&mut self, effective: Time, by: WithdrawnBy, id: ArtifactId) {
+    pub fn add_withdrawal(&mut self, effective: Timestamp, by: WithdrawnBy, id: ArtifactId) {
         if self
             .ended
             .is_none_or(|(t, _, wid)| (effective, id) < (t, wid))
@@ -244,7 +244,7 @@ impl GrantRecord {
     }
 
     /// Records a superseding grant; the earliest counts.
-    pub fn add_superseded(&mut self, at: Time, by: ArtifactId) {
+    pub fn add_superseded(&mut self, at: Timestamp, by: ArtifactId) {
         if self.superseded.is_none_or(|(t, b)| (at, by) < (t, b)) {
             self.superseded = Some((at, by));
         }
@@ -252,7 +252,7 @@ impl GrantRecord {
 
     /// When the grant stops covering uses by expiry: its own expiry or the
     /// offer's use-by date, whichever is earlier.
-    pub fn expiry(&self) -> Option<Time> {
+    pub fn expiry(&self) -> Option<Timestamp> {
         let use_by = self.offer.as_ref().and_then(|o| o.limits.use_by);
         match (self.grant.expires_at, use_by) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -261,7 +261,7 @@ impl GrantRecord {
     }
 
     /// The state at instant `t`.
-    pub fn state_at(&self, t: Time) -> ConsentState {
+    pub fn state_at(&self, t: Timestamp) -> ConsentState {
         if t < self.grant.issued_at {
             return ConsentState::Requested;
         }

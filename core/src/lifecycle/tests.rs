@@ -13,7 +13,7 @@ fn record() -> GrantRecord {
     r
 }
 
-fn use_at(at: Time) -> DataUse {
+fn use_at(at: Timestamp) -> DataUse {
     DataUse {
         category: Term::new("pd:Location").unwrap(),
         purpose: Term::new("dpv:ServiceProvision").unwrap(),

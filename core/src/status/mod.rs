@@ -39,8 +39,7 @@ use crate::cbor::{self, Value};
 use crate::cose::{self, CoseError, Headers, Sign1, Tagging};
 use crate::keys::{check_signature, KeyError, KeyId, PublicKey, Role, Signer, TrustSet};
 
-/// Seconds since 1970-01-01T00:00:00Z.
-pub type Time = u64;
+use crate::time::Timestamp;
 
 /// The `typ` (COSE header 16) of a Status List Token in CWT form.
 pub const TYP: &str = "application/statuslist+cwt";
@@ -68,7 +67,7 @@ pub const MAX_TOKEN_SIZE: usize = 1 << 22;
 pub const MAX_URI_LEN: usize = 2048;
 /// How far in the future a token's `iat` (or `nbf`) may lie and still be
 /// accepted, in seconds (the audit's clock skew).
-pub const CLOCK_SKEW: Time = crate::audit::CLOCK_SKEW;
+pub const CLOCK_SKEW: u64 = crate::audit::CLOCK_SKEW;
 
 /// What was wrong with a status list, a Status List Token, a status
 /// reference or a status check.
@@ -137,17 +136,17 @@ pub enum StatusError {
     #[error("status list token expired at {exp} (checked at {at}): fetch a fresh one")]
     TokenExpired {
         /// The token's `exp`.
-        exp: Time,
+        exp: Timestamp,
         /// The check time.
-        at: Time,
+        at: Timestamp,
     },
     /// The token is dated (`iat` or `nbf`) after the check time, beyond [`CLOCK_SKEW`].
     #[error("status list token is dated {iat}, after the check time {at}")]
     TokenFromFuture {
         /// The token's `iat` or `nbf`.
-        iat: Time,
+        iat: Timestamp,
         /// The check time.
-        at: Time,
+        at: Timestamp,
     },
     /// The artifact checked is not a grant.
     #[error("a status check needs a grant, this is a {0}")]
@@ -160,9 +159,9 @@ pub enum StatusError {
     #[error("grant expired at {exp} (checked at {at})")]
     GrantExpired {
         /// The grant's `exp`.
-        exp: Time,
+        exp: Timestamp,
         /// The check time.
-        at: Time,
+        at: Timestamp,
     },
     /// The grant carries no status claim.
     #[error("grant carries no status claim (65535): its withdrawal status cannot be looked up")]
@@ -574,12 +573,12 @@ pub struct StatusListToken {
     /// `sub` (2): the list's URI, the `uri` grants refer to.
     pub subject: String,
     /// `iat` (6): when the list was issued; it states each grant's status at this time.
-    pub issued_at: Time,
+    pub issued_at: Timestamp,
     /// `exp` (4): after this the list must not be relied on.
-    pub expires_at: Option<Time>,
+    pub expires_at: Option<Timestamp>,
     /// `nbf` (5): not to be used before (consentkit never writes it; a
     /// token carrying it is checked against it).
-    pub not_before: Option<Time>,
+    pub not_before: Option<Timestamp>,
     /// `ttl` (65534): how long, in seconds, a copy may be cached.
     pub ttl: Option<u64>,
     /// `status_list` (65533).
@@ -608,14 +607,20 @@ impl StatusListToken {
             ),
             (
                 Value::Unsigned(CLAIM_IAT),
-                Value::Unsigned(self.issued_at).to_vec(),
+                Value::Unsigned(self.issued_at.secs()).to_vec(),
             ),
         ];
         if let Some(e) = self.expires_at {
-            entries.push((Value::Unsigned(CLAIM_EXP), Value::Unsigned(e).to_vec()));
+            entries.push((
+                Value::Unsigned(CLAIM_EXP),
+                Value::Unsigned(e.secs()).to_vec(),
+            ));
         }
         if let Some(n) = self.not_before {
-            entries.push((Value::Unsigned(CLAIM_NBF), Value::Unsigned(n).to_vec()));
+            entries.push((
+                Value::Unsigned(CLAIM_NBF),
+                Value::Unsigned(n.secs()).to_vec(),
+            ));
         }
         if let Some(t) = self.ttl {
             entries.push((Value::Unsigned(CLAIM_TTL), Value::Unsigned(t).to_vec()));
@@ -662,9 +667,9 @@ impl StatusListToken {
         check_uri(&subject, "status list token sub")?;
         Ok(StatusListToken {
             subject,
-            issued_at: iat.ok_or_else(|| malformed(W, "no iat (6)"))?,
-            expires_at: exp,
-            not_before: nbf,
+            issued_at: iat.ok_or_else(|| malformed(W, "no iat (6)"))?.into(),
+            expires_at: exp.map(Timestamp::from),
+            not_before: nbf.map(Timestamp::from),
             ttl,
             list: list.ok_or_else(|| malformed(W, "no status_list (65533)"))?,
         })
@@ -776,13 +781,13 @@ impl StatusListToken {
     }
 
     /// Checks the token's times at `at`: not expired, not dated in the future.
-    pub fn check_time(&self, at: Time) -> Result<(), StatusError> {
+    pub fn check_time(&self, at: Timestamp) -> Result<(), StatusError> {
         if let Some(exp) = self.expires_at {
             if exp <= at {
                 return Err(StatusError::TokenExpired { exp, at });
             }
         }
-        let dated = self.issued_at.max(self.not_before.unwrap_or(0));
+        let dated = self.issued_at.max(self.not_before.unwrap_or_default());
         if dated > at.saturating_add(CLOCK_SKEW) {
             return Err(StatusError::TokenFromFuture { iat: dated, at });
         }
@@ -791,8 +796,8 @@ impl StatusListToken {
 
     /// How long, from `at`, an answer drawn from this token may be cached:
     /// `ttl`, but never past `exp`; 0 when the token has neither.
-    pub fn max_age(&self, at: Time) -> u64 {
-        let to_exp = self.expires_at.map(|e| e.saturating_sub(at));
+    pub fn max_age(&self, at: Timestamp) -> u64 {
+        let to_exp = self.expires_at.map(|e| e.saturating_since(at));
         match (self.ttl, to_exp) {
             (Some(t), Some(e)) => t.min(e),
             (Some(t), None) => t,
@@ -812,7 +817,7 @@ pub struct StatusAnswer {
     /// ([`StatusListToken::max_age`]).
     pub max_age: u64,
     /// The list's `iat`: the answer describes the grant at this time.
-    pub list_issued_at: Time,
+    pub list_issued_at: Timestamp,
     /// The grant's index in the list.
     pub index: u64,
     /// The list's URI.
@@ -831,7 +836,7 @@ pub fn check_grant_status(
     grant: &Artifact,
     token: &[u8],
     trust: &TrustSet,
-    at: Time,
+    at: Timestamp,
 ) -> Result<StatusAnswer, StatusError> {
     if grant.kind() != ArtifactKind::Grant {
         return Err(StatusError::NotAGrant(grant.kind()));
@@ -1009,7 +1014,12 @@ impl StatusRegistry {
     }
 
     /// The token for this epoch (to be signed with [`StatusListToken::sign`]).
-    pub fn token(&self, issued_at: Time, ttl: u64, expires_at: Option<Time>) -> StatusListToken {
+    pub fn token(
+        &self,
+        issued_at: Timestamp,
+        ttl: u64,
+        expires_at: Option<Timestamp>,
+    ) -> StatusListToken {
         StatusListToken {
             subject: self.uri.clone(),
             issued_at,

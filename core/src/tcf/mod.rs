@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::artifact::{CollectionMethod, Digest, Grant, Pseudonym, Time};
+use crate::artifact::{CollectionMethod, Digest, Grant, Pseudonym, Timestamp};
 use crate::vocab::Term;
 
 mod bits;
@@ -899,7 +899,7 @@ pub struct TcfImport {
     /// feature opt-in supplies one).
     pub categories: Vec<Term>,
     /// When the grant expires, if it does.
-    pub expires_at: Option<Time>,
+    pub expires_at: Option<Timestamp>,
 }
 
 fn purpose_term(id: u8) -> Option<Term> {
@@ -963,7 +963,7 @@ pub fn import_tc_string(tc: &TcString, ctx: &TcfImport) -> Result<Grant, TcfErro
     let mut g = Grant {
         subject: ctx.subject,
         controller: ctx.controller.clone(),
-        issued_at: tc.last_updated / 10,
+        issued_at: Timestamp::from_secs(tc.last_updated / 10),
         expires_at: ctx.expires_at,
         offer: ctx.offer,
         purposes,
@@ -1045,7 +1045,7 @@ pub fn tc_string_for_grant(grant: &Grant, opts: &TcfExport) -> Result<TcString, 
     let mut vendors = opts.vendors.clone();
     crate::sort::sort(&mut vendors);
     vendors.dedup();
-    let day = grant.issued_at / 86_400 * 86_400 * 10;
+    let day = grant.issued_at.secs() / 86_400 * 86_400 * 10;
     let tc = TcString {
         version: TC_STRING_VERSION,
         created: day,

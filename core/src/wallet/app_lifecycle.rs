@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::{GrantView, Wallet, WalletError};
 use crate::artifact::{
-    Artifact, ArtifactId, ArtifactKind, Body, CollectionMethod, Digest, Grant, Offer, Time,
+    Artifact, ArtifactId, ArtifactKind, Body, CollectionMethod, Digest, Grant, Offer, Timestamp,
 };
 use crate::lifecycle::{ConsentState, GrantRecord};
 use crate::vocab::Term;
@@ -54,7 +54,7 @@ pub struct WalletEvent {
     /// [`Wallet::accept`], [`Wallet::refuse`], [`Wallet::withdraw`],
     /// [`Wallet::grant_purpose`] and [`Wallet::withdraw_purpose`], and the
     /// artifact's own `iat` for [`Wallet::complete`].
-    pub at: Time,
+    pub at: Timestamp,
     /// The artifacts the change added, in the order kept (empty in the replay).
     pub added: Vec<AddedArtifact>,
     /// Every grant and its state at `at`, as [`Wallet::grants`] gives them.
@@ -90,7 +90,7 @@ impl Announcer {
 
 /// The instant a person's decision was made (its `iat`); `None` for the
 /// controller's artifacts.
-pub(super) fn decision_time(a: &Artifact) -> Option<Time> {
+pub(super) fn decision_time(a: &Artifact) -> Option<Timestamp> {
     match a.body() {
         Body::Grant(g) => Some(g.issued_at),
         Body::Refusal(r) => Some(r.issued_at),
@@ -107,7 +107,7 @@ pub(super) fn decision_time(a: &Artifact) -> Option<Time> {
 /// offered or estimated, the name, service without consent) does.
 pub fn same_terms(a: &Offer, b: &Offer) -> bool {
     let undated = |o: &Offer| Offer {
-        issued_at: 0,
+        issued_at: Timestamp::default(),
         valid_from: None,
         valid_until: None,
         ..o.clone()
@@ -122,12 +122,12 @@ struct Decisions {
     /// Grants of an offer with the same terms, issued at or before the instant.
     grants: Vec<GrantRecord>,
     /// Refusals of such offers: (issue time, id).
-    refusals: Vec<(Time, ArtifactId)>,
+    refusals: Vec<(Timestamp, ArtifactId)>,
 }
 
 impl Decisions {
     /// The latest grant in force (state `given`) at `t`.
-    fn in_force(&self, t: Time) -> Option<&GrantRecord> {
+    fn in_force(&self, t: Timestamp) -> Option<&GrantRecord> {
         self.grants
             .iter()
             .filter(|r| r.state_at(t) == ConsentState::Given)
@@ -147,7 +147,7 @@ impl Wallet {
     /// nothing (trusting a key, a checkpoint, a proof, a refused artifact,
     /// one already held) send none. Returns the subscription's id, for
     /// [`Wallet::unsubscribe`].
-    pub fn subscribe(&mut self, listener: Arc<dyn WalletListener>, now: Time) -> u64 {
+    pub fn subscribe(&mut self, listener: Arc<dyn WalletListener>, now: Timestamp) -> u64 {
         let id = self.announcer.next_id;
         self.announcer.next_id += 1;
         let grants = self.grants(now);
@@ -176,7 +176,7 @@ impl Wallet {
 
     /// Tells every listener of the artifacts kept since the last
     /// announcement, with the grants' states at `at`.
-    pub(super) fn announce(&mut self, at: Time) {
+    pub(super) fn announce(&mut self, at: Timestamp) {
         let added = std::mem::take(&mut self.announcer.pending);
         if added.is_empty() || self.listeners.is_empty() {
             return;
@@ -202,7 +202,7 @@ impl Wallet {
 
     /// The person's decisions on the terms of the offer with digest `offer`
     /// (held in the wallet) at its controller, made at or before `t`.
-    fn decisions(&self, offer: &Digest, t: Time) -> Result<Decisions, WalletError> {
+    fn decisions(&self, offer: &Digest, t: Timestamp) -> Result<Decisions, WalletError> {
         let o = self.offer(offer)?.clone();
         // The offers with the same terms: a few at most, so a list.
         let mut same: Vec<Digest> = vec![*offer];
@@ -269,7 +269,7 @@ impl Wallet {
     /// use-by date), was revoked by the controller, or was superseded by a
     /// grant of an offer with other terms. Whether the offer itself may
     /// still be accepted (its `nbf` and `exp`) is not considered.
-    pub fn needs_decision(&self, offer: &Digest, now: Time) -> Result<bool, WalletError> {
+    pub fn needs_decision(&self, offer: &Digest, now: Timestamp) -> Result<bool, WalletError> {
         let d = self.decisions(offer, now)?;
         if d.in_force(now).is_some() {
             return Ok(false);
@@ -301,7 +301,7 @@ impl Wallet {
         &mut self,
         offer: &Digest,
         purpose: &Term,
-        at: Time,
+        at: Timestamp,
     ) -> Result<Artifact, WalletError> {
         let a = self.grant_purpose_quietly(offer, purpose, at);
         self.announce(at);
@@ -312,7 +312,7 @@ impl Wallet {
         &mut self,
         offer: &Digest,
         purpose: &Term,
-        at: Time,
+        at: Timestamp,
     ) -> Result<Artifact, WalletError> {
         let d = self.decisions(offer, at)?;
         let o = &d.offer;
@@ -371,7 +371,7 @@ impl Wallet {
         &mut self,
         offer: &Digest,
         purpose: &Term,
-        at: Time,
+        at: Timestamp,
     ) -> Result<Vec<Artifact>, WalletError> {
         let a = self.withdraw_purpose_quietly(offer, purpose, at);
         self.announce(at);
@@ -382,7 +382,7 @@ impl Wallet {
         &mut self,
         offer: &Digest,
         purpose: &Term,
-        at: Time,
+        at: Timestamp,
     ) -> Result<Vec<Artifact>, WalletError> {
         let d = self.decisions(offer, at)?;
         let r = d.in_force(at).ok_or_else(|| {
@@ -420,7 +420,7 @@ impl Wallet {
         old: &GrantRecord,
         offer: Digest,
         purposes: Vec<Term>,
-        at: Time,
+        at: Timestamp,
     ) -> Grant {
         Grant {
             subject: old.grant.subject,

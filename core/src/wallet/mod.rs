@@ -28,7 +28,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::artifact::{
     Artifact, ArtifactId, ArtifactKind, Body, CollectionMethod, Digest, Error, Grant, Offer,
-    Refusal, Time, Withdrawal,
+    Refusal, Timestamp, Withdrawal,
 };
 use crate::audit::{audit_bytes, AuditOptions, Finding};
 use crate::cbor::{self, Value};
@@ -203,7 +203,7 @@ pub struct Choice {
     /// Recipients to grant (a subset of the offer's).
     pub recipients: Option<Vec<String>>,
     /// When the grant expires (default: the offer's `valid_until`, if any).
-    pub expires_at: Option<Time>,
+    pub expires_at: Option<Timestamp>,
     /// The status list entry the controller assigned to this grant
     /// ([`crate::status::StatusRegistry::assign`]); the grant carries it as
     /// its status claim (65535) so partners can check it live.
@@ -227,9 +227,9 @@ pub struct Shared {
     /// How many data points (sum of receipt quantities).
     pub uses: u64,
     /// First use.
-    pub first: Time,
+    pub first: Timestamp,
     /// Last use.
-    pub last: Time,
+    pub last: Timestamp,
 }
 
 /// A grant as the person sees it.
@@ -251,7 +251,7 @@ pub struct GrantView {
     /// Recipients granted.
     pub recipients: Vec<String>,
     /// When given.
-    pub issued_at: Time,
+    pub issued_at: Timestamp,
 }
 
 /// A summary for the person.
@@ -1096,7 +1096,7 @@ impl Wallet {
     pub fn receive(
         &mut self,
         bytes: &[u8],
-        now: Time,
+        now: Timestamp,
     ) -> Result<(Artifact, Vec<Finding>), WalletError> {
         let Some(a) = self.check_incoming(bytes)? else {
             return Ok((Artifact::decode(bytes)?, Vec::new()));
@@ -1126,7 +1126,7 @@ impl Wallet {
     pub fn receive_batch(
         &mut self,
         items: &[Vec<u8>],
-        now: Time,
+        now: Timestamp,
     ) -> Result<(Refused, Vec<Finding>), WalletError> {
         let mut refused = Vec::new();
         let mut keep = Vec::new();
@@ -1201,7 +1201,7 @@ impl Wallet {
         &mut self,
         offer: &Digest,
         choice: &Choice,
-        at: Time,
+        at: Timestamp,
     ) -> Result<Artifact, WalletError> {
         let controller = self.offer(offer)?.controller.clone();
         self.ensure_key(&controller)?;
@@ -1270,7 +1270,7 @@ impl Wallet {
         &self,
         offer: &Digest,
         choice: &Choice,
-        at: Time,
+        at: Timestamp,
     ) -> Result<crate::artifact::PendingSignature, WalletError> {
         let o = self.offer(offer)?.clone();
         let pick = |want: &Option<Vec<Term>>,
@@ -1321,7 +1321,7 @@ impl Wallet {
     }
 
     /// Refuses an offer at time `at`; returns the refusal for the controller to countersign.
-    pub fn refuse(&mut self, offer: &Digest, at: Time) -> Result<Artifact, WalletError> {
+    pub fn refuse(&mut self, offer: &Digest, at: Timestamp) -> Result<Artifact, WalletError> {
         let controller = self.offer(offer)?.controller.clone();
         self.ensure_key(&controller)?;
         let p = self.prepare_refuse(offer, at)?;
@@ -1334,7 +1334,7 @@ impl Wallet {
     pub fn prepare_refuse(
         &self,
         offer: &Digest,
-        at: Time,
+        at: Timestamp,
     ) -> Result<crate::artifact::PendingSignature, WalletError> {
         let o = self.offer(offer)?.clone();
         let r = Refusal {
@@ -1352,14 +1352,18 @@ impl Wallet {
     /// to the controller. The withdrawal is signed with the key that signed
     /// the grant or, for an imported grant (no subject key) naming the
     /// person's pseudonym, with the person's key at that controller.
-    pub fn withdraw(&mut self, grant: ArtifactId, at: Time) -> Result<Artifact, WalletError> {
+    pub fn withdraw(&mut self, grant: ArtifactId, at: Timestamp) -> Result<Artifact, WalletError> {
         let a = self.withdraw_quietly(grant, at);
         self.announce(at);
         a
     }
 
     /// [`Wallet::withdraw`] without telling the listeners (the caller does).
-    fn withdraw_quietly(&mut self, grant: ArtifactId, at: Time) -> Result<Artifact, WalletError> {
+    fn withdraw_quietly(
+        &mut self,
+        grant: ArtifactId,
+        at: Timestamp,
+    ) -> Result<Artifact, WalletError> {
         let g = self.held_grant(grant)?;
         let controller = g.controller.clone();
         if g.subject_key.is_none() {
@@ -1384,7 +1388,7 @@ impl Wallet {
     pub fn prepare_withdraw(
         &self,
         grant: ArtifactId,
-        at: Time,
+        at: Timestamp,
     ) -> Result<crate::artifact::PendingSignature, WalletError> {
         let g = self.held_grant(grant)?;
         let key = match &g.subject_key {
@@ -1413,7 +1417,7 @@ impl Wallet {
 
     /// Every violation in the wallet's records at time `now`, found by the audit engine.
     /// Grants still waiting for the controller's countersignature are not findings.
-    pub fn violations(&self, now: Time) -> Vec<Finding> {
+    pub fn violations(&self, now: Timestamp) -> Vec<Finding> {
         let complete: Vec<&Artifact> = self
             .artifacts
             .iter()
@@ -1432,7 +1436,7 @@ impl Wallet {
     }
 
     /// The grants and their states at `now`.
-    pub fn grants(&self, now: Time) -> Vec<GrantView> {
+    pub fn grants(&self, now: Timestamp) -> Vec<GrantView> {
         let records = self.grant_records();
         let mut out: Vec<GrantView> = records
             .values()
@@ -1497,7 +1501,7 @@ impl Wallet {
     }
 
     /// What the person shared, with whom, for which purpose, under which grant; what they received; and violations.
-    pub fn summary(&self, now: Time) -> Summary {
+    pub fn summary(&self, now: Timestamp) -> Summary {
         let recs = self.grant_records();
         let mut shared: Vec<Shared> = Vec::new();
         let mut received: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
@@ -1836,7 +1840,7 @@ impl Wallet {
     }
 
     /// The ids of grants by state at `now`.
-    pub fn grant_state(&self, grant: ArtifactId, now: Time) -> Option<ConsentState> {
+    pub fn grant_state(&self, grant: ArtifactId, now: Timestamp) -> Option<ConsentState> {
         self.grant_records().get(&grant).map(|r| r.state_at(now))
     }
 

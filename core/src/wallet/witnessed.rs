@@ -38,14 +38,15 @@ pub struct WitnessedLogCheck {
 
 /// An artifact's own time: a receipt's time of use, otherwise its issue time.
 pub(crate) fn own_time(a: &Artifact) -> u64 {
-    match a.body() {
+    let t = match a.body() {
         Body::Offer(o) => o.issued_at,
         Body::Grant(g) => g.issued_at,
         Body::Refusal(r) => r.issued_at,
         Body::Withdrawal(w) => w.issued_at,
         Body::DataReceipt(r) => r.used_at,
         Body::ValueRecord(v) => v.issued_at,
-    }
+    };
+    t.secs()
 }
 
 impl Wallet {
@@ -246,7 +247,7 @@ mod tests {
         assert_eq!(c.not_witnessed, vec![2]);
         assert!(c.witnessed.is_empty() && c.proven.is_empty() && c.cosigned_by.is_empty());
         // Cosigned on day 30.
-        cosign_at(&mut log, &policy, &witness, T0 + 30 * DAY);
+        cosign_at(&mut log, &policy, &witness, (T0 + 30 * DAY).secs());
         w.add_checkpoint(log.checkpoint_note()).unwrap();
         w.add_inclusion_proof(grant.id(), &log.inclusion_proof(gi, 2).unwrap())
             .unwrap();
@@ -254,7 +255,7 @@ mod tests {
         let wd = w.withdraw(grant.id(), T0 + 10 * DAY).unwrap();
         let wi = log.append_artifact(&wd, &p.trust()).unwrap();
         log.publish(&log_key).unwrap();
-        cosign_at(&mut log, &policy, &witness, T0 + 31 * DAY);
+        cosign_at(&mut log, &policy, &witness, (T0 + 31 * DAY).secs());
         w.add_checkpoint(log.checkpoint_note()).unwrap();
         w.add_inclusion_proof(wd.id(), &log.inclusion_proof(wi, 3).unwrap())
             .unwrap();

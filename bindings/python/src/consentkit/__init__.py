@@ -44,7 +44,7 @@ def _error_str(self: BaseException) -> str:
 
 def _error_repr(self: BaseException) -> str:
     return "{}.{}(reason={!r})".format(
-        _generated.ConsentKitError.__name__, type(self).__name__, getattr(self, "reason", None)
+        _core.ConsentKitError.__name__, type(self).__name__, getattr(self, "reason", None)
     )
 
 
@@ -54,10 +54,26 @@ def _error_variants(base: type) -> "list[type]":
     ]
 
 
-_generated.ConsentKitError.__str__ = _error_str  # type: ignore[method-assign]
-for _variant in _error_variants(_generated.ConsentKitError):
+_core.ConsentKitError.__str__ = _error_str  # type: ignore[method-assign]
+for _variant in _error_variants(_core.ConsentKitError):
     _variant.__str__ = _error_str  # type: ignore[method-assign]
     _variant.__repr__ = _error_repr  # type: ignore[method-assign]
+
+
+# A foreign trait (an async signer) that raises ConsentKitError: the error is
+# the core's type, lowered by the core module into its own _UniffiRustBuffer
+# class, while the bindings' callback builds its call status from the
+# bindings' class (ctypes: "incompatible types"). Both are the same C struct
+# over the same library's allocator: the lowered buffer is re-typed.
+_core_error_lower = _core._UniffiFfiConverterTypeConsentKitError.lower
+
+
+def _error_lower(value: _Any) -> _Any:
+    b = _core_error_lower(value)
+    return _generated._UniffiRustBuffer(b.capacity, b.len, b.data)
+
+
+_core._UniffiFfiConverterTypeConsentKitError.lower = staticmethod(_error_lower)  # type: ignore[method-assign]
 
 
 # --- records: a repr that shows the fields ------------------------------------------

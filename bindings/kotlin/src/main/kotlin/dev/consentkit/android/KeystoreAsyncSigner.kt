@@ -5,7 +5,7 @@ import android.security.keystore.KeyGenParameterSpec
 import android.security.keystore.KeyProperties
 import dev.consentkit.Algorithm
 import dev.consentkit.AsyncExternalSigner
-import dev.consentkit.ConsentKitException
+import dev.consentkit.core.ConsentKitException
 import dev.consentkit.RawPublicKey
 import java.security.KeyPairGenerator
 import java.security.KeyStore

@@ -3,7 +3,7 @@ package dev.consentkit.android
 import android.security.keystore.KeyGenParameterSpec
 import android.security.keystore.KeyProperties
 import dev.consentkit.Algorithm
-import dev.consentkit.ConsentKitException
+import dev.consentkit.core.ConsentKitException
 import dev.consentkit.ExternalSigner
 import dev.consentkit.RawPublicKey
 import java.security.KeyPairGenerator
