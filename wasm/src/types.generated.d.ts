@@ -33,6 +33,19 @@ export type KeyId = string;
 export type HeaderKid = string;
 
 /**
+ * An instant: whole seconds since 1970-01-01T00:00:00Z, as a CWT
+ * NumericDate (integer only).
+ *
+ * It is encoded as the bare integer everywhere: in CBOR (docs/FORMAT.md),
+ * in JSON views, reports and exports (serde, transparent), and printed by
+ * `Display` and `Debug` as the number. Arithmetic is in seconds: `t + 60`,
+ * `t - 86_400`, and `later - earlier` is the seconds between them. Kotlin
+ * sees it as `java.time.Instant`, Swift as `Date`, Python as an `int` (it
+ * takes an `int`, a `float` or a `datetime`; feature `uniffi`).
+ */
+export type Timestamp = number;
+
+/**
  * An artifact id: the first 16 bytes of its [`Digest`]. References between
  * artifacts (receipt → grant, withdrawal → grant) use it.
  */
@@ -138,7 +151,7 @@ export type Limits = {
   /**
    * No use after this time, whatever the grant's expiry.
    */
-  useBy: number | null
+  useBy: Timestamp | null
 };
 
 /**
@@ -214,15 +227,15 @@ export type Offer = {
   /**
    * When the offer was made (CWT `iat`).
    */
-  issuedAt: number,
+  issuedAt: Timestamp,
   /**
    * Not valid before (CWT `nbf`).
    */
-  validFrom: number | null,
+  validFrom: Timestamp | null,
   /**
    * Not valid after (CWT `exp`).
    */
-  validUntil: number | null,
+  validUntil: Timestamp | null,
   /**
    * Purposes the data is requested for.
    */
@@ -288,11 +301,11 @@ export type Grant = {
   /**
    * When the grant was given (CWT `iat`).
    */
-  issuedAt: number,
+  issuedAt: Timestamp,
   /**
    * When it expires (CWT `exp`).
    */
-  expiresAt: number | null,
+  expiresAt: Timestamp | null,
   /**
    * Digest of the offer accepted.
    */
@@ -348,7 +361,7 @@ export type Refusal = {
   /**
    * When (CWT `iat`).
    */
-  issuedAt: number,
+  issuedAt: Timestamp,
   /**
    * Digest of the offer refused.
    */
@@ -374,12 +387,12 @@ export type Withdrawal = {
   /**
    * When the withdrawal was signed (CWT `iat`).
    */
-  issuedAt: number,
+  issuedAt: Timestamp,
   /**
    * From when it is meant to take effect. A withdrawal is never
    * retroactive: see [`Withdrawal::takes_effect`].
    */
-  effectiveAt: number,
+  effectiveAt: Timestamp,
   /**
    * Who ended it.
    */
@@ -420,7 +433,7 @@ export type DataReceipt = {
   /**
    * When (CWT `iat`).
    */
-  usedAt: number,
+  usedAt: Timestamp,
   /**
    * How many data points (default 1).
    */
@@ -446,7 +459,7 @@ export type ValueRecord = {
   /**
    * When the value was delivered (CWT `iat`).
    */
-  issuedAt: number,
+  issuedAt: Timestamp,
   /**
    * What was delivered.
    */
@@ -872,7 +885,7 @@ export type AuditReportJson = {
   /**
    * The audit time (seconds since the epoch).
    */
-  at: number,
+  at: Timestamp,
   /**
    * Bytes read.
    */
@@ -940,7 +953,7 @@ export type Choice = {
   /**
    * When the grant expires (default: the offer's `valid_until`, if any).
    */
-  expiresAt?: number | null,
+  expiresAt?: Timestamp | null,
   /**
    * The status list entry the controller assigned to this grant
    * ([`crate::status::StatusRegistry::assign`]); the grant carries it as
@@ -984,7 +997,7 @@ export type GrantView = {
   /**
    * When given.
    */
-  issuedAt: number
+  issuedAt: Timestamp
 };
 
 /**
@@ -1018,11 +1031,11 @@ export type Shared = {
   /**
    * First use.
    */
-  first: number,
+  first: Timestamp,
   /**
    * Last use.
    */
-  last: number
+  last: Timestamp
 };
 
 /**
@@ -1172,7 +1185,7 @@ export type WalletEvent = {
    * [`Wallet::grant_purpose`] and [`Wallet::withdraw_purpose`], and the
    * artifact's own `iat` for [`Wallet::complete`].
    */
-  at: number,
+  at: Timestamp,
   /**
    * The artifacts the change added, in the order kept (empty in the replay).
    */
@@ -1223,7 +1236,7 @@ export type StatusAnswer = {
   /**
    * The list's `iat`: the answer describes the grant at this time.
    */
-  listIssuedAt: number,
+  listIssuedAt: Timestamp,
   /**
    * The grant's index in the list.
    */
@@ -1749,7 +1762,7 @@ export declare namespace AuditReportDocument {
     /**
      * The audit time (seconds since the epoch).
      */
-    at: number,
+    at: Timestamp,
     /**
      * Bytes read.
      */
