@@ -629,7 +629,7 @@ struct More {
     /// however many copies an id has).
     other_hashes: HashSet<(ArtifactId, [u8; 16]), DigestKeys>,
     /// Trusted signers seen on copies, by key id: index into `signer_names`.
-    signer_codes: HashMap<HeaderKid, u16>,
+    signer_codes: HashMap<HeaderKid, u16, DigestKeys>,
     signer_names: Vec<String>,
     /// The smallest findings, at most [`MAX_FINDINGS`].
     findings: BinaryHeap<Ranked>,
@@ -897,18 +897,19 @@ impl<'t> State<'t> {
         }
     }
 
-    fn bad_item(
+    fn bad_item<'i>(
         &mut self,
         offset: u64,
-        checked: Checked,
-    ) -> Option<(Artifact, Vec<VerifiedSigner>)> {
+        checked: &'i Checked,
+    ) -> Option<(&'i Artifact, &'i [VerifiedSigner])> {
         match checked {
             Checked::Valid { artifact, signers } => {
                 *self.report.counts.entry(artifact.kind()).or_insert(0) += 1;
-                self.in_log(&artifact, offset);
+                self.in_log(artifact, offset);
                 Some((artifact, signers))
             }
             Checked::Malformed { kind, id, error } => {
+                let (kind, id) = (*kind, *id);
                 match kind {
                     Some(k) => *self.report.counts.entry(k).or_insert(0) += 1,
                     None => self.report.unreadable += 1,
@@ -937,7 +938,7 @@ impl<'t> State<'t> {
                         }
                     }
                 }
-                let k = verify_finding_kind(&error);
+                let k = verify_finding_kind(error);
                 let controller = match artifact.body() {
                     Body::Offer(o) => Some(o.controller.clone()),
                     Body::Grant(g) => Some(g.controller.clone()),
@@ -969,14 +970,14 @@ impl<'t> State<'t> {
         }
     }
 
-    fn context(&mut self, item: Item) {
-        self.count_signatures(&item);
-        if !self.sight(&item) {
+    fn context(&mut self, item: &Item) {
+        self.count_signatures(item);
+        if !self.sight(item) {
             return;
         }
         self.log_index = item.log_index;
-        let (offset, checked) = (item.offset, item.checked);
-        let Some((a, signers)) = self.bad_item(offset, checked) else {
+        let offset = item.offset;
+        let Some((a, signers)) = self.bad_item(offset, &item.checked) else {
             return;
         };
         // Every valid copy is evaluated; an id's statistics count once.
@@ -984,19 +985,19 @@ impl<'t> State<'t> {
         match a.body().clone() {
             Body::Offer(o) if first => {
                 self.controller(&o.controller).offers += 1;
-                self.future(&a, o.issued_at, offset, Some(o.controller.clone()));
+                self.future(a, o.issued_at, offset, Some(o.controller.clone()));
                 self.offers.insert(a.digest(), (o, offset));
             }
             Body::Grant(g) if first => {
                 self.controller(&g.controller).grants += 1;
-                self.future(&a, g.issued_at, offset, Some(g.controller.clone()));
+                self.future(a, g.issued_at, offset, Some(g.controller.clone()));
                 self.day(g.issued_at).grants += 1;
                 self.grant_offsets.insert(a.id(), offset);
                 self.grants.insert(a.id(), GrantRecord::new(a.id(), g));
             }
             Body::Refusal(r) if first => {
                 self.controller(&r.controller).refusals += 1;
-                self.future(&a, r.issued_at, offset, Some(r.controller.clone()));
+                self.future(a, r.issued_at, offset, Some(r.controller.clone()));
                 self.more.refusals.push(RefusalInfo {
                     id: a.id(),
                     controller: r.controller,
@@ -1008,11 +1009,11 @@ impl<'t> State<'t> {
             }
             Body::Withdrawal(w) => {
                 if first {
-                    self.future(&a, w.issued_at, offset, None);
+                    self.future(a, w.issued_at, offset, None);
                 }
                 let log_index = self.log_index;
                 self.withdrawals
-                    .push((a.id(), w, signers, offset, log_index));
+                    .push((a.id(), w, signers.to_vec(), offset, log_index));
             }
             _ => {}
         }
@@ -1303,17 +1304,17 @@ impl<'t> State<'t> {
     }
 
     /// Pass 2: one decoded-and-verified receipt or value record.
-    fn usage(&mut self, item: Item) {
-        self.count_signatures(&item);
-        if !self.sight(&item) {
+    fn usage(&mut self, item: &Item) {
+        self.count_signatures(item);
+        if !self.sight(item) {
             return;
         }
         self.log_index = item.log_index;
-        let (offset, checked) = (item.offset, item.checked);
-        let Some((a, signers)) = self.bad_item(offset, checked) else {
+        let offset = item.offset;
+        let Some((a, signers)) = self.bad_item(offset, &item.checked) else {
             return;
         };
-        let signer = trusted_party(&signers).unwrap_or("?").to_owned();
+        let signer = trusted_party(signers).unwrap_or("?").to_owned();
         match a.body() {
             Body::DataReceipt(r) => {
                 let Some(rec) = self.grants.get(&r.grant) else {
@@ -1323,7 +1324,11 @@ impl<'t> State<'t> {
                 };
                 let controller = rec.grant.controller.clone();
                 let used_at = r.used_at;
-                if let Some(why) = self.more.void.get(&r.grant) {
+                // (Most audits have no void grant: no hashing then.)
+                let void = (!self.more.void.is_empty())
+                    .then(|| self.more.void.get(&r.grant))
+                    .flatten();
+                if let Some(why) = void {
                     let msg = format!(
                         "receipt {} by {signer} under grant {}, which is void: {why}",
                         a.id(),
@@ -1332,7 +1337,7 @@ impl<'t> State<'t> {
                     if self.first_valid(a.id()) {
                         self.controller(&controller).receipts += 1;
                         self.day(used_at).receipts += 1;
-                        self.future(&a, used_at, offset, Some(controller.clone()));
+                        self.future(a, used_at, offset, Some(controller.clone()));
                     }
                     self.finding(
                         FindingKind::VoidGrantUsed,
@@ -1351,7 +1356,7 @@ impl<'t> State<'t> {
                         if self.first_valid(a.id()) {
                             self.controller(&controller).receipts += 1;
                             self.day(used_at).receipts += 1;
-                            self.future(&a, used_at, offset, Some(controller.clone()));
+                            self.future(a, used_at, offset, Some(controller.clone()));
                         }
                         self.finding(
                             FindingKind::GrantIndexOutOfRange,
@@ -1368,7 +1373,7 @@ impl<'t> State<'t> {
                     category: named.category,
                     purpose: named.purpose,
                     recipient: named.recipient.unwrap_or_else(|| signer.clone()),
-                    signer: signer.clone(),
+                    signer,
                     at: r.used_at,
                     precision: r.precision,
                 };
@@ -1376,7 +1381,7 @@ impl<'t> State<'t> {
                 if self.first_valid(a.id()) {
                     self.controller(&controller).receipts += 1;
                     self.day(used_at).receipts += 1;
-                    self.future(&a, used_at, offset, Some(controller.clone()));
+                    self.future(a, used_at, offset, Some(controller.clone()));
                     *self.uses.entry((r.grant, used_at / DAY)).or_insert(0) +=
                         u64::from(r.quantity);
                 }
@@ -1414,8 +1419,9 @@ impl<'t> State<'t> {
                         Some(controller),
                         offset,
                         format!(
-                            "receipt {} by {signer} under grant {}: {d}",
+                            "receipt {} by {} under grant {}: {d}",
                             a.id(),
+                            u.signer,
                             r.grant
                         ),
                     );
@@ -1449,7 +1455,7 @@ impl<'t> State<'t> {
                 stats.value_records += 1;
                 let total = stats.value_delivered.entry(unit).or_insert(0);
                 *total = total.saturating_add(amount);
-                self.future(&a, at, offset, Some(controller));
+                self.future(a, at, offset, Some(controller));
             }
             _ => {}
         }
@@ -1800,32 +1806,43 @@ fn pipeline<'t>(
     mut fill: impl FnMut(&mut State<'t>, &mut Batch) -> io::Result<bool>,
     trust: &TrustSet,
     log: Option<&LogView>,
-    eval: fn(&mut State<'t>, Item),
+    eval: fn(&mut State<'t>, &Item),
 ) -> io::Result<()> {
     #[cfg(feature = "parallel")]
     {
         use std::sync::mpsc::sync_channel;
-        let (to_check, batches) = sync_channel::<Batch>(1);
+        // A batch to check, with the items of an evaluated batch to free.
+        let (to_check, batches) = sync_channel::<(Batch, Vec<Item>)>(1);
         let (to_eval, checked) = sync_channel::<Vec<Item>>(1);
         std::thread::scope(|s| {
             // Owned here, so that leaving early (a read error) closes both
             // channels and the checking thread ends before the scope joins it.
             let (to_check, checked) = (to_check, checked);
             s.spawn(move || {
-                for batch in batches {
-                    if to_eval.send(check_batch(&batch, trust, log)).is_err() {
+                for (batch, done) in batches {
+                    // The workers free the items they decoded (not this
+                    // pipeline's serial thread) while checking the next batch.
+                    let (_, items) = rayon::join(
+                        || {
+                            use rayon::prelude::*;
+                            done.into_par_iter().for_each(drop);
+                        },
+                        || check_batch(&batch, trust, log),
+                    );
+                    if to_eval.send(items).is_err() {
                         break;
                     }
                 }
             });
             let mut in_flight = 0usize;
             let mut more = true;
+            let mut done = Vec::new();
             while more || in_flight > 0 {
                 if more {
                     let mut batch = Vec::with_capacity(BATCH);
                     more = fill(st, &mut batch)?;
                     if !batch.is_empty() {
-                        if to_check.send(batch).is_err() {
+                        if to_check.send((batch, std::mem::take(&mut done))).is_err() {
                             break;
                         }
                         in_flight += 1;
@@ -1835,9 +1852,10 @@ fn pipeline<'t>(
                 if in_flight > 1 || (!more && in_flight > 0) {
                     let Ok(items) = checked.recv() else { break };
                     in_flight -= 1;
-                    for item in items {
+                    for item in &items {
                         eval(st, item);
                     }
+                    done = items;
                 }
             }
             drop(to_check);
@@ -1850,7 +1868,7 @@ fn pipeline<'t>(
         while more {
             let mut batch = Vec::with_capacity(BATCH);
             more = fill(st, &mut batch)?;
-            for item in check_batch(&batch, trust, log) {
+            for item in &check_batch(&batch, trust, log) {
                 eval(st, item);
             }
         }
