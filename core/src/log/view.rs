@@ -1,16 +1,18 @@
 //! A log's published tree, read for verification without its entries: what
 //! an auditor needs ([`crate::audit::LogView`]).
 //!
-//! [`TileLog::open`](super::TileLog::open) reads every entry bundle, hashes
-//! every entry and checks that the tiles hold those hashes: what a log's
-//! writer and `consentkit log verify` need. An auditor holding the bundle
-//! needs only the leaf hashes and proof that they are the signed tree's:
-//! [`PublishedLog::open`] reads the hash tiles of level 0 (the leaf hashes),
-//! computes the tree from them on all cores and checks it against every
-//! tile of the higher levels and against the checkpoint's root. One tree's
-//! hashing, not one hash per entry on top of it. The entry bundles are read
-//! only for the Status List Tokens they hold, each of which must be the
-//! leaf its tile names.
+//! [`TileLog::open`](super::TileLog::open) builds what a log's writer
+//! needs, one entry at a time on one core: an index of every entry, the
+//! tree pushed leaf by leaf, the last partial bundle and the journal. An
+//! auditor needs the leaf hashes and proof that they are the signed
+//! tree's: [`PublishedLog::open`] reads the hash tiles of level 0 (the
+//! leaf hashes), computes the tree from them on all cores and checks it
+//! against every tile of the higher levels and against the checkpoint's
+//! root; then it reads the entry bundles on all cores, checks that each
+//! entry hashes to the leaf its tile holds (as `TileLog::open` does: no
+//! entry can be altered, e.g. to hide a logged Status List Token) and
+//! keeps the tokens. Entries committed after the checkpoint (the journal)
+//! are not part of the signed tree and are not read.
 
 use std::path::{Path, PathBuf};
 
@@ -189,9 +191,8 @@ fn bundle_status_lists(
     })?;
     let mut out = Vec::new();
     for (i, e) in entries.into_iter().enumerate() {
-        if !is_status_list_entry(e) {
-            continue;
-        }
+        // Every entry, not only the tokens: an entry altered so that it no
+        // longer reads as a token would otherwise hide a logged list.
         let at = n * TILE_WIDTH + i as u64;
         if usize::try_from(at)
             .ok()
@@ -203,7 +204,9 @@ fn bundle_status_lists(
                 reason: format!("entry {at} is not the leaf its hash tile holds"),
             });
         }
-        out.push((at, e.to_vec()));
+        if is_status_list_entry(e) {
+            out.push((at, e.to_vec()));
+        }
     }
     Ok(out)
 }
