@@ -1779,20 +1779,60 @@ fn signature_counts(a: &Artifact, log: Option<&LogView>, index: Option<u64>) -> 
 /// Items read for one parallel batch: (offset, bytes).
 type Batch = Vec<(u64, Vec<u8>)>;
 
-fn check_batch(batch: &Batch, trust: &TrustSet, log: Option<&LogView>) -> Vec<Item> {
+/// Items checked by one thread, in the bundle's order: the index of the
+/// rayon thread that decoded them (which frees them, see [`free_on_makers`]).
+type CheckedChunk = (Option<usize>, Vec<Item>);
+
+/// Items per chunk a worker checks (and later frees) on its own.
+#[cfg(feature = "parallel")]
+const CHUNK: usize = 64;
+
+fn check_batch(batch: &Batch, trust: &TrustSet, log: Option<&LogView>) -> Vec<CheckedChunk> {
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
         batch
-            .par_iter()
-            .map(|(o, b)| check(*o, b, trust, log))
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let items = chunk.iter().map(|(o, b)| check(*o, b, trust, log));
+                (rayon::current_thread_index(), items.collect())
+            })
             .collect()
     }
     #[cfg(not(feature = "parallel"))]
-    batch
-        .iter()
-        .map(|(o, b)| check(*o, b, trust, log))
-        .collect()
+    vec![(
+        None,
+        batch
+            .iter()
+            .map(|(o, b)| check(*o, b, trust, log))
+            .collect(),
+    )]
+}
+
+/// Frees evaluated items on the threads that decoded them: the allocator
+/// then reuses their memory there, without taking another thread's arena.
+#[cfg(feature = "parallel")]
+fn free_on_makers(done: Vec<CheckedChunk>) {
+    use std::sync::Mutex;
+    if done.is_empty() {
+        return;
+    }
+    let threads = rayon::current_num_threads();
+    let mut own: Vec<Vec<Vec<Item>>> = (0..threads).map(|_| Vec::new()).collect();
+    let mut rest = Vec::new();
+    for (thread, items) in done {
+        match thread.and_then(|t| own.get_mut(t)) {
+            Some(mine) => mine.push(items),
+            None => rest.push(items),
+        }
+    }
+    let own: Vec<Mutex<Vec<Vec<Item>>>> = own.into_iter().map(Mutex::new).collect();
+    rayon::broadcast(|ctx| {
+        if let Some(Ok(mut mine)) = own.get(ctx.index()).map(Mutex::lock) {
+            drop(std::mem::take(&mut *mine));
+        }
+    });
+    drop(rest);
 }
 
 /// Runs one pass: `fill` reads the next batch (on this thread; false once
@@ -1811,38 +1851,27 @@ fn pipeline<'t>(
     #[cfg(feature = "parallel")]
     {
         use std::sync::mpsc::sync_channel;
-        // A batch to check, with the items of an evaluated batch to free.
-        let (to_check, batches) = sync_channel::<(Batch, Vec<Item>)>(1);
-        let (to_eval, checked) = sync_channel::<Vec<Item>>(1);
+        let (to_check, batches) = sync_channel::<Batch>(1);
+        let (to_eval, checked) = sync_channel::<Vec<CheckedChunk>>(1);
         std::thread::scope(|s| {
             // Owned here, so that leaving early (a read error) closes both
             // channels and the checking thread ends before the scope joins it.
             let (to_check, checked) = (to_check, checked);
             s.spawn(move || {
-                for (batch, done) in batches {
-                    // The workers free the items they decoded (not this
-                    // pipeline's serial thread) while checking the next batch.
-                    let (_, items) = rayon::join(
-                        || {
-                            use rayon::prelude::*;
-                            done.into_par_iter().for_each(drop);
-                        },
-                        || check_batch(&batch, trust, log),
-                    );
-                    if to_eval.send(items).is_err() {
+                for batch in batches {
+                    if to_eval.send(check_batch(&batch, trust, log)).is_err() {
                         break;
                     }
                 }
             });
             let mut in_flight = 0usize;
             let mut more = true;
-            let mut done = Vec::new();
             while more || in_flight > 0 {
                 if more {
                     let mut batch = Vec::with_capacity(BATCH);
                     more = fill(st, &mut batch)?;
                     if !batch.is_empty() {
-                        if to_check.send((batch, std::mem::take(&mut done))).is_err() {
+                        if to_check.send(batch).is_err() {
                             break;
                         }
                         in_flight += 1;
@@ -1852,10 +1881,12 @@ fn pipeline<'t>(
                 if in_flight > 1 || (!more && in_flight > 0) {
                     let Ok(items) = checked.recv() else { break };
                     in_flight -= 1;
-                    for item in &items {
+                    for item in items.iter().flat_map(|(_, chunk)| chunk) {
                         eval(st, item);
                     }
-                    done = items;
+                    // The workers free what they decoded, each its own,
+                    // now (not this thread: the pipeline's serial part).
+                    free_on_makers(items);
                 }
             }
             drop(to_check);
@@ -1868,7 +1899,10 @@ fn pipeline<'t>(
         while more {
             let mut batch = Vec::with_capacity(BATCH);
             more = fill(st, &mut batch)?;
-            for item in &check_batch(&batch, trust, log) {
+            for item in check_batch(&batch, trust, log)
+                .iter()
+                .flat_map(|(_, chunk)| chunk)
+            {
                 eval(st, item);
             }
         }
