@@ -32,13 +32,13 @@ pub struct LogView {
     /// log extends it.
     pub supplied: Vec<CheckpointCheck>,
     /// Skip the signature check of artifacts that are in the log: the log
-    /// verified them on entry ([`TileLog::append_artifact`]). Roles,
+    /// verified them on entry ([`TileLog::append_artifact`](crate::log::TileLog::append_artifact)). Roles,
     /// parties and algorithms are still checked.
     pub trust_admission: bool,
     /// The witness policy's view of the log, when audited with one
     /// ([`LogView::open_witnessed`]).
     pub witnesses: Option<WitnessView>,
-    /// The Status List Tokens logged ([`TileLog::append_status_list`]),
+    /// The Status List Tokens logged ([`TileLog::append_status_list`](crate::log::TileLog::append_status_list)),
     /// with their leaf indices, in log order: the audit holds them against
     /// the withdrawals as it holds the lists it is given (`stale_status`).
     pub status_lists: Vec<(u64, Vec<u8>)>,
