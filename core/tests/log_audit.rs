@@ -260,3 +260,98 @@ fn a_withdrawal_backdated_after_the_log_checkpoint_is_caught() {
     );
     assert_eq!(kinds(&rep), vec![FindingKind::AfterWithdrawal]);
 }
+
+/// The audit's view of a log reads the leaf hashes from the hash tiles
+/// (core/src/log/view.rs), and still checks every entry of the entry
+/// bundles against them: an artifact's bytes altered in its bundle make
+/// the log unusable, as `TileLog::open` (`consentkit log verify`) has it.
+#[test]
+fn an_entry_altered_in_its_bundle_makes_the_log_unusable() {
+    let w = world();
+    let d = make_log(&w, "entries", &[&w.offer, &w.grant, &w.receipt]);
+    let view = LogView::open(&d, &w.trust, &[], true).unwrap();
+    let rep = audit(&w, &[&w.offer, &w.grant, &w.receipt], &view);
+    assert!(rep.findings.is_empty(), "{:?}", rep.findings);
+    assert_eq!(rep.provenance.signatures.admitted, 4);
+    let bundle = d.join("tile/entries/000.p/3");
+    let mut b = std::fs::read(&bundle).unwrap();
+    let n = b.len();
+    b[n - 1] ^= 1;
+    std::fs::write(&bundle, &b).unwrap();
+    assert!(TileLog::open(&d).is_err());
+    let err = LogView::open(&d, &w.trust, &[], true).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("entry 2 is not the leaf its hash tile holds"),
+        "{err}"
+    );
+}
+
+/// A leaf hash changed in its tile gives another tree: the signed
+/// checkpoint's root no longer matches, and the log is not used.
+#[test]
+fn a_leaf_hash_changed_in_its_tile_makes_the_log_unusable() {
+    let w = world();
+    let d = make_log(&w, "leaf-tile", &[&w.offer, &w.grant, &w.receipt]);
+    let tile = d.join("tile/0/000.p/3");
+    let mut b = std::fs::read(&tile).unwrap();
+    b[40] ^= 1;
+    std::fs::write(&tile, &b).unwrap();
+    let err = LogView::open(&d, &w.trust, &[], true).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            LogViewError::Log(consentkit::log::LogError::RootMismatch { size: 3 })
+        ),
+        "{err}"
+    );
+    // A truncated tile is not a tile.
+    std::fs::write(&tile, &b[..50]).unwrap();
+    let err = LogView::open(&d, &w.trust, &[], true).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            LogViewError::Log(consentkit::log::LogError::Corrupt { .. })
+        ),
+        "{err}"
+    );
+}
+
+/// A checkpoint signed over leaves that repeat one entry: an entry is
+/// logged once, so the log is refused, as `TileLog::open` refuses it.
+#[test]
+fn a_signed_tree_that_repeats_a_leaf_makes_the_log_unusable() {
+    use consentkit::log::{leaf_hash, Checkpoint, MemoryTree};
+    let w = world();
+    let d = make_log(&w, "repeat", &[&w.offer, &w.grant, &w.receipt]);
+    let leaves = [
+        leaf_hash(w.offer.as_bytes()),
+        leaf_hash(w.grant.as_bytes()),
+        leaf_hash(w.offer.as_bytes()),
+    ];
+    std::fs::write(d.join("tile/0/000.p/3"), leaves.concat()).unwrap();
+    let entries = [w.offer.as_bytes(), w.grant.as_bytes(), w.offer.as_bytes()];
+    std::fs::write(
+        d.join("tile/entries/000.p/3"),
+        consentkit::log::tiles::encode_bundle(&entries).unwrap(),
+    )
+    .unwrap();
+    let mut tree = MemoryTree::new();
+    for l in leaves {
+        tree.push_leaf_hash(l);
+    }
+    let note = Checkpoint {
+        origin: ORIGIN.into(),
+        size: 3,
+        root: tree.root(),
+        extensions: Vec::new(),
+    }
+    .sign(&w.log_key)
+    .unwrap();
+    std::fs::write(d.join("checkpoint"), note).unwrap();
+    let err = LogView::open(&d, &w.trust, &[], true).unwrap_err();
+    assert!(
+        err.to_string().contains("leaf 2 duplicates leaf 0"),
+        "{err}"
+    );
+}

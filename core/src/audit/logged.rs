@@ -9,7 +9,8 @@ use super::provenance::CheckpointCheck;
 use super::witnessed::WitnessView;
 use crate::keys::{Role, TrustSet};
 use crate::log::note::b64_encode;
-use crate::log::{leaf_hash, Checkpoint, Hash, LogError, NoteVerifier, Policy, TileLog};
+use crate::log::tiles::tile_path;
+use crate::log::{leaf_hash, Checkpoint, Hash, LogError, NoteVerifier, Policy, PublishedLog};
 
 /// What a transparency log says about a bundle, checked against the log's
 /// trusted key.
@@ -31,13 +32,13 @@ pub struct LogView {
     /// log extends it.
     pub supplied: Vec<CheckpointCheck>,
     /// Skip the signature check of artifacts that are in the log: the log
-    /// verified them on entry ([`TileLog::append_artifact`]). Roles,
+    /// verified them on entry ([`TileLog::append_artifact`](crate::log::TileLog::append_artifact)). Roles,
     /// parties and algorithms are still checked.
     pub trust_admission: bool,
     /// The witness policy's view of the log, when audited with one
     /// ([`LogView::open_witnessed`]).
     pub witnesses: Option<WitnessView>,
-    /// The Status List Tokens logged ([`TileLog::append_status_list`]),
+    /// The Status List Tokens logged ([`TileLog::append_status_list`](crate::log::TileLog::append_status_list)),
     /// with their leaf indices, in log order: the audit holds them against
     /// the withdrawals as it holds the lists it is given (`stale_status`).
     pub status_lists: Vec<(u64, Vec<u8>)>,
@@ -122,7 +123,7 @@ impl LogView {
         trust_admission: bool,
         policy: Option<(&Policy, u64)>,
     ) -> Result<LogView, LogViewError> {
-        let tlog = TileLog::open(dir)?;
+        let tlog = PublishedLog::open(dir)?;
         let origin = tlog.origin().to_owned();
         let key = trust
             .iter()
@@ -193,12 +194,7 @@ impl LogView {
         Ok(LogView {
             witnesses,
             status_lists: tlog.status_lists().to_vec(),
-            leaves: {
-                let hashes = tlog.leaf_hashes();
-                let mut m = HashMap::with_capacity_and_hasher(hashes.len(), DigestKeys::new());
-                m.extend(hashes.iter().enumerate().map(|(i, h)| (*h, i as u64)));
-                m
-            },
+            leaves: leaf_index(dir, tlog.leaf_hashes())?,
             checkpoint,
             problems,
             archived_consistent: history.consistent.len() as u64,
@@ -234,6 +230,24 @@ impl LogView {
     pub fn is_empty(&self) -> bool {
         self.leaves.is_empty()
     }
+}
+
+/// Leaf hash → index. Two equal leaves make the log unusable, as
+/// [`crate::log::TileLog::open`] has it: an entry is logged once.
+fn leaf_index(dir: &Path, hashes: &[Hash]) -> Result<HashMap<Hash, u64, DigestKeys>, LogError> {
+    let mut m = HashMap::with_capacity_and_hasher(hashes.len(), DigestKeys::new());
+    for (i, h) in hashes.iter().enumerate() {
+        let at = i as u64;
+        if let Some(prev) = m.insert(*h, at) {
+            let tile = at / crate::log::tiles::TILE_WIDTH;
+            let width = crate::log::tiles::tile_width(hashes.len() as u64, 0, tile).unwrap_or(0);
+            return Err(LogError::Corrupt {
+                path: dir.join(tile_path(0, tile, width)),
+                reason: format!("leaf {at} duplicates leaf {prev}"),
+            });
+        }
+    }
+    Ok(m)
 }
 
 /// Hashes keys that are already SHA-256 digests (leaf hashes, artifact

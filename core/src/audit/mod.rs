@@ -636,7 +636,7 @@ struct More {
     /// however many copies an id has).
     other_hashes: HashSet<(ArtifactId, [u8; 16]), DigestKeys>,
     /// Trusted signers seen on copies, by key id: index into `signer_names`.
-    signer_codes: HashMap<HeaderKid, u16>,
+    signer_codes: HashMap<HeaderKid, u16, DigestKeys>,
     signer_names: Vec<String>,
     /// The smallest findings, at most [`MAX_FINDINGS`].
     findings: BinaryHeap<Ranked>,
@@ -910,18 +910,19 @@ impl<'t> State<'t> {
         }
     }
 
-    fn bad_item(
+    fn bad_item<'i>(
         &mut self,
         offset: u64,
-        checked: Checked,
-    ) -> Option<(Artifact, Vec<VerifiedSigner>)> {
+        checked: &'i Checked,
+    ) -> Option<(&'i Artifact, &'i [VerifiedSigner])> {
         match checked {
             Checked::Valid { artifact, signers } => {
                 *self.report.counts.entry(artifact.kind()).or_insert(0) += 1;
-                self.in_log(&artifact, offset);
+                self.in_log(artifact, offset);
                 Some((artifact, signers))
             }
             Checked::Malformed { kind, id, error } => {
+                let (kind, id) = (*kind, *id);
                 match kind {
                     Some(k) => *self.report.counts.entry(k).or_insert(0) += 1,
                     None => self.report.unreadable += 1,
@@ -950,7 +951,7 @@ impl<'t> State<'t> {
                         }
                     }
                 }
-                let k = verify_finding_kind(&error);
+                let k = verify_finding_kind(error);
                 let controller = match artifact.body() {
                     Body::Offer(o) => Some(o.controller.clone()),
                     Body::Grant(g) => Some(g.controller.clone()),
@@ -982,14 +983,14 @@ impl<'t> State<'t> {
         }
     }
 
-    fn context(&mut self, item: Item) {
-        self.count_signatures(&item);
-        if !self.sight(&item) {
+    fn context(&mut self, item: &Item) {
+        self.count_signatures(item);
+        if !self.sight(item) {
             return;
         }
         self.log_index = item.log_index;
-        let (offset, checked) = (item.offset, item.checked);
-        let Some((a, signers)) = self.bad_item(offset, checked) else {
+        let offset = item.offset;
+        let Some((a, signers)) = self.bad_item(offset, &item.checked) else {
             return;
         };
         // Every valid copy is evaluated; an id's statistics count once.
@@ -997,19 +998,19 @@ impl<'t> State<'t> {
         match a.body().clone() {
             Body::Offer(o) if first => {
                 self.controller(&o.controller).offers += 1;
-                self.future(&a, o.issued_at, offset, Some(o.controller.clone()));
+                self.future(a, o.issued_at, offset, Some(o.controller.clone()));
                 self.offers.insert(a.digest(), (o, offset));
             }
             Body::Grant(g) if first => {
                 self.controller(&g.controller).grants += 1;
-                self.future(&a, g.issued_at, offset, Some(g.controller.clone()));
+                self.future(a, g.issued_at, offset, Some(g.controller.clone()));
                 self.day(g.issued_at).grants += 1;
                 self.grant_offsets.insert(a.id(), offset);
                 self.grants.insert(a.id(), GrantRecord::new(a.id(), g));
             }
             Body::Refusal(r) if first => {
                 self.controller(&r.controller).refusals += 1;
-                self.future(&a, r.issued_at, offset, Some(r.controller.clone()));
+                self.future(a, r.issued_at, offset, Some(r.controller.clone()));
                 self.more.refusals.push(RefusalInfo {
                     id: a.id(),
                     controller: r.controller,
@@ -1021,11 +1022,11 @@ impl<'t> State<'t> {
             }
             Body::Withdrawal(w) => {
                 if first {
-                    self.future(&a, w.issued_at, offset, None);
+                    self.future(a, w.issued_at, offset, None);
                 }
                 let log_index = self.log_index;
                 self.withdrawals
-                    .push((a.id(), w, signers, offset, log_index));
+                    .push((a.id(), w, signers.to_vec(), offset, log_index));
             }
             _ => {}
         }
@@ -1316,17 +1317,17 @@ impl<'t> State<'t> {
     }
 
     /// Pass 2: one decoded-and-verified receipt or value record.
-    fn usage(&mut self, item: Item) {
-        self.count_signatures(&item);
-        if !self.sight(&item) {
+    fn usage(&mut self, item: &Item) {
+        self.count_signatures(item);
+        if !self.sight(item) {
             return;
         }
         self.log_index = item.log_index;
-        let (offset, checked) = (item.offset, item.checked);
-        let Some((a, signers)) = self.bad_item(offset, checked) else {
+        let offset = item.offset;
+        let Some((a, signers)) = self.bad_item(offset, &item.checked) else {
             return;
         };
-        let signer = trusted_party(&signers).unwrap_or("?").to_owned();
+        let signer = trusted_party(signers).unwrap_or("?").to_owned();
         match a.body() {
             Body::DataReceipt(r) => {
                 let Some(rec) = self.grants.get(&r.grant) else {
@@ -1336,7 +1337,11 @@ impl<'t> State<'t> {
                 };
                 let controller = rec.grant.controller.clone();
                 let used_at = r.used_at;
-                if let Some(why) = self.more.void.get(&r.grant) {
+                // (Most audits have no void grant: no hashing then.)
+                let void = (!self.more.void.is_empty())
+                    .then(|| self.more.void.get(&r.grant))
+                    .flatten();
+                if let Some(why) = void {
                     let msg = format!(
                         "receipt {} by {signer} under grant {}, which is void: {why}",
                         a.id(),
@@ -1345,7 +1350,7 @@ impl<'t> State<'t> {
                     if self.first_valid(a.id()) {
                         self.controller(&controller).receipts += 1;
                         self.day(used_at).receipts += 1;
-                        self.future(&a, used_at, offset, Some(controller.clone()));
+                        self.future(a, used_at, offset, Some(controller.clone()));
                     }
                     self.finding(
                         FindingKind::VoidGrantUsed,
@@ -1364,7 +1369,7 @@ impl<'t> State<'t> {
                         if self.first_valid(a.id()) {
                             self.controller(&controller).receipts += 1;
                             self.day(used_at).receipts += 1;
-                            self.future(&a, used_at, offset, Some(controller.clone()));
+                            self.future(a, used_at, offset, Some(controller.clone()));
                         }
                         self.finding(
                             FindingKind::GrantIndexOutOfRange,
@@ -1381,7 +1386,7 @@ impl<'t> State<'t> {
                     category: named.category,
                     purpose: named.purpose,
                     recipient: named.recipient.unwrap_or_else(|| signer.clone()),
-                    signer: signer.clone(),
+                    signer,
                     at: r.used_at,
                     precision: r.precision,
                 };
@@ -1389,7 +1394,7 @@ impl<'t> State<'t> {
                 if self.first_valid(a.id()) {
                     self.controller(&controller).receipts += 1;
                     self.day(used_at).receipts += 1;
-                    self.future(&a, used_at, offset, Some(controller.clone()));
+                    self.future(a, used_at, offset, Some(controller.clone()));
                     *self
                         .uses
                         .entry((r.grant, used_at.secs() / DAY))
@@ -1429,8 +1434,9 @@ impl<'t> State<'t> {
                         Some(controller),
                         offset,
                         format!(
-                            "receipt {} by {signer} under grant {}: {d}",
+                            "receipt {} by {} under grant {}: {d}",
                             a.id(),
+                            u.signer,
                             r.grant
                         ),
                     );
@@ -1464,7 +1470,7 @@ impl<'t> State<'t> {
                 stats.value_records += 1;
                 let total = stats.value_delivered.entry(unit).or_insert(0);
                 *total = total.saturating_add(amount);
-                self.future(&a, at, offset, Some(controller));
+                self.future(a, at, offset, Some(controller));
             }
             _ => {}
         }
@@ -1788,20 +1794,60 @@ fn signature_counts(a: &Artifact, log: Option<&LogView>, index: Option<u64>) -> 
 /// Items read for one parallel batch: (offset, bytes).
 type Batch = Vec<(u64, Vec<u8>)>;
 
-fn check_batch(batch: &Batch, trust: &TrustSet, log: Option<&LogView>) -> Vec<Item> {
+/// Items checked by one thread, in the bundle's order: the index of the
+/// rayon thread that decoded them (which frees them, see [`free_on_makers`]).
+type CheckedChunk = (Option<usize>, Vec<Item>);
+
+/// Items per chunk a worker checks (and later frees) on its own.
+#[cfg(feature = "parallel")]
+const CHUNK: usize = 64;
+
+fn check_batch(batch: &Batch, trust: &TrustSet, log: Option<&LogView>) -> Vec<CheckedChunk> {
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
         batch
-            .par_iter()
-            .map(|(o, b)| check(*o, b, trust, log))
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let items = chunk.iter().map(|(o, b)| check(*o, b, trust, log));
+                (rayon::current_thread_index(), items.collect())
+            })
             .collect()
     }
     #[cfg(not(feature = "parallel"))]
-    batch
-        .iter()
-        .map(|(o, b)| check(*o, b, trust, log))
-        .collect()
+    vec![(
+        None,
+        batch
+            .iter()
+            .map(|(o, b)| check(*o, b, trust, log))
+            .collect(),
+    )]
+}
+
+/// Frees evaluated items on the threads that decoded them: the allocator
+/// then reuses their memory there, without taking another thread's arena.
+#[cfg(feature = "parallel")]
+fn free_on_makers(done: Vec<CheckedChunk>) {
+    use std::sync::Mutex;
+    if done.is_empty() {
+        return;
+    }
+    let threads = rayon::current_num_threads();
+    let mut own: Vec<Vec<Vec<Item>>> = (0..threads).map(|_| Vec::new()).collect();
+    let mut rest = Vec::new();
+    for (thread, items) in done {
+        match thread.and_then(|t| own.get_mut(t)) {
+            Some(mine) => mine.push(items),
+            None => rest.push(items),
+        }
+    }
+    let own: Vec<Mutex<Vec<Vec<Item>>>> = own.into_iter().map(Mutex::new).collect();
+    rayon::broadcast(|ctx| {
+        if let Some(Ok(mut mine)) = own.get(ctx.index()).map(Mutex::lock) {
+            drop(std::mem::take(&mut *mine));
+        }
+    });
+    drop(rest);
 }
 
 /// Runs one pass: `fill` reads the next batch (on this thread; false once
@@ -1815,13 +1861,13 @@ fn pipeline<'t>(
     mut fill: impl FnMut(&mut State<'t>, &mut Batch) -> io::Result<bool>,
     trust: &TrustSet,
     log: Option<&LogView>,
-    eval: fn(&mut State<'t>, Item),
+    eval: fn(&mut State<'t>, &Item),
 ) -> io::Result<()> {
     #[cfg(feature = "parallel")]
     {
         use std::sync::mpsc::sync_channel;
         let (to_check, batches) = sync_channel::<Batch>(1);
-        let (to_eval, checked) = sync_channel::<Vec<Item>>(1);
+        let (to_eval, checked) = sync_channel::<Vec<CheckedChunk>>(1);
         std::thread::scope(|s| {
             // Owned here, so that leaving early (a read error) closes both
             // channels and the checking thread ends before the scope joins it.
@@ -1850,9 +1896,12 @@ fn pipeline<'t>(
                 if in_flight > 1 || (!more && in_flight > 0) {
                     let Ok(items) = checked.recv() else { break };
                     in_flight -= 1;
-                    for item in items {
+                    for item in items.iter().flat_map(|(_, chunk)| chunk) {
                         eval(st, item);
                     }
+                    // The workers free what they decoded, each its own,
+                    // now (not this thread: the pipeline's serial part).
+                    free_on_makers(items);
                 }
             }
             drop(to_check);
@@ -1865,7 +1914,10 @@ fn pipeline<'t>(
         while more {
             let mut batch = Vec::with_capacity(BATCH);
             more = fill(st, &mut batch)?;
-            for item in check_batch(&batch, trust, log) {
+            for item in check_batch(&batch, trust, log)
+                .iter()
+                .flat_map(|(_, chunk)| chunk)
+            {
                 eval(st, item);
             }
         }

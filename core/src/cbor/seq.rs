@@ -168,6 +168,10 @@ pub struct SeqReader<R: Read> {
     max_item: usize,
     item: Vec<u8>,
     collecting: bool,
+    /// Where in `buf` the current item's bytes not yet copied to `item`
+    /// start: they are copied once, when the buffer is refilled or the
+    /// item ends, not byte by byte.
+    span: usize,
     stack: Vec<Frame>,
 }
 
@@ -205,6 +209,7 @@ impl<R: Read> SeqReader<R> {
             max_item,
             item: Vec::new(),
             collecting: true,
+            span: 0,
             stack: Vec::new(),
         }
     }
@@ -223,6 +228,7 @@ impl<R: Read> SeqReader<R> {
         let start = self.at;
         self.item.clear();
         self.collecting = true;
+        self.span = self.pos;
         self.stack.clear();
         match self.frame(start)? {
             Ok(false) => {
@@ -230,6 +236,7 @@ impl<R: Read> SeqReader<R> {
                 Ok(None)
             }
             Ok(true) => {
+                self.keep(self.pos);
                 let len = self.at - start;
                 Ok(Some(if self.collecting {
                     Framed::Item {
@@ -303,29 +310,38 @@ impl<R: Read> SeqReader<R> {
         Ok(())
     }
 
-    fn keep(&mut self, bytes_from: usize, n: usize) {
-        if !self.collecting {
-            return;
+    /// Copies the current item's bytes `buf[span..end]` to `item` (while
+    /// it is within the size limit; beyond it, the item is no longer held).
+    fn keep(&mut self, end: usize) {
+        if self.collecting {
+            let part = self.buf.get(self.span..end).unwrap_or_default();
+            if self.item.len() + part.len() > self.max_item {
+                self.collecting = false;
+                self.item = Vec::new();
+            } else {
+                self.item.extend_from_slice(part);
+            }
         }
-        if self.item.len() + n > self.max_item {
-            self.collecting = false;
-            self.item = Vec::new();
-        } else {
-            self.item
-                .extend_from_slice(&self.buf[bytes_from..bytes_from + n]);
-        }
+        self.span = end;
+    }
+
+    /// Refills the buffer during an item, keeping its bytes read so far.
+    fn refill(&mut self) -> io::Result<()> {
+        self.keep(self.len);
+        self.fill()?;
+        self.span = 0;
+        Ok(())
     }
 
     /// One byte, or `None` at the end of the input.
     fn byte(&mut self) -> io::Result<Option<u8>> {
         if self.pos == self.len {
-            self.fill()?;
+            self.refill()?;
             if self.len == 0 {
                 return Ok(None);
             }
         }
         let b = self.buf[self.pos];
-        self.keep(self.pos, 1);
         self.pos += 1;
         self.at += 1;
         Ok(Some(b))
@@ -335,13 +351,12 @@ impl<R: Read> SeqReader<R> {
     fn skip(&mut self, mut n: u64) -> io::Result<bool> {
         while n > 0 {
             if self.pos == self.len {
-                self.fill()?;
+                self.refill()?;
                 if self.len == 0 {
                     return Ok(false);
                 }
             }
             let k = ((self.len - self.pos) as u64).min(n) as usize;
-            self.keep(self.pos, k);
             self.pos += k;
             self.at += k as u64;
             n -= k as u64;

@@ -74,6 +74,7 @@ pub mod receipt;
 mod status_entry;
 mod store;
 pub mod tiles;
+mod view;
 pub mod witness;
 
 pub use admit::{admit_all, Admitted};
@@ -95,6 +96,7 @@ pub use store::{
     LOCK_FILE, VKEY_FILE,
 };
 pub use tiles::{TileReader, MAX_ENTRY_SIZE};
+pub(crate) use view::PublishedLog;
 pub use witness::{AddCheckpointRequest, Witness, WitnessRefusal};
 
 /// A SHA-256 hash: a leaf, a node or a root.

@@ -355,6 +355,48 @@ fn archive_path(size: u64) -> String {
     format!("{ARCHIVE_DIR}/{size}")
 }
 
+/// Reads a log directory's verifier key and latest checkpoint, whose
+/// signature must verify with that key and whose origin must be the key's
+/// name: (verifier, checkpoint, note text).
+pub(super) fn read_head(dir: &Path) -> Result<(NoteVerifier, Checkpoint, String), LogError> {
+    let vkey_path = dir.join(VKEY_FILE);
+    let cp_path = dir.join(CHECKPOINT_FILE);
+    if !vkey_path.is_file() || !cp_path.is_file() {
+        return Err(LogError::NotALog {
+            path: dir.to_path_buf(),
+        });
+    }
+    let vkey = read_bounded(&vkey_path, MAX_VKEY_FILE)?;
+    let vkey = std::str::from_utf8(&vkey)
+        .ok()
+        .map(|s| s.strip_suffix('\n').unwrap_or(s))
+        .ok_or_else(|| LogError::Corrupt {
+            path: vkey_path.clone(),
+            reason: "not UTF-8".into(),
+        })?;
+    let verifier = NoteVerifier::from_vkey(vkey).map_err(|source| LogError::BadNote {
+        path: vkey_path.clone(),
+        source,
+    })?;
+    let note_bytes = read_bounded(&cp_path, MAX_NOTE_SIZE)?;
+    let checkpoint =
+        Checkpoint::open(&note_bytes, std::slice::from_ref(&verifier)).map_err(|source| {
+            LogError::BadNote {
+                path: cp_path.clone(),
+                source,
+            }
+        })?;
+    if checkpoint.origin != verifier.name() {
+        return Err(LogError::WrongOrigin {
+            expected: verifier.name().to_owned(),
+            found: checkpoint.origin,
+        });
+    }
+    // Checked by Checkpoint::open: UTF-8.
+    let note = String::from_utf8_lossy(&note_bytes).into_owned();
+    Ok((verifier, checkpoint, note))
+}
+
 impl TileLog {
     /// Creates a log in `dir` (which must not exist or be empty) for the
     /// origin `origin`, signed by `signer` (an Ed25519 key whose note key
@@ -415,41 +457,7 @@ impl TileLog {
     /// check the history against a key obtained elsewhere with
     /// [`TileLog::verify_checkpoint_history`].
     pub fn open(dir: &Path) -> Result<TileLog, LogError> {
-        let vkey_path = dir.join(VKEY_FILE);
-        let cp_path = dir.join(CHECKPOINT_FILE);
-        if !vkey_path.is_file() || !cp_path.is_file() {
-            return Err(LogError::NotALog {
-                path: dir.to_path_buf(),
-            });
-        }
-        let vkey = read_bounded(&vkey_path, MAX_VKEY_FILE)?;
-        let vkey = std::str::from_utf8(&vkey)
-            .ok()
-            .map(|s| s.strip_suffix('\n').unwrap_or(s))
-            .ok_or_else(|| LogError::Corrupt {
-                path: vkey_path.clone(),
-                reason: "not UTF-8".into(),
-            })?;
-        let verifier = NoteVerifier::from_vkey(vkey).map_err(|source| LogError::BadNote {
-            path: vkey_path.clone(),
-            source,
-        })?;
-        let note_bytes = read_bounded(&cp_path, MAX_NOTE_SIZE)?;
-        let checkpoint =
-            Checkpoint::open(&note_bytes, std::slice::from_ref(&verifier)).map_err(|source| {
-                LogError::BadNote {
-                    path: cp_path.clone(),
-                    source,
-                }
-            })?;
-        if checkpoint.origin != verifier.name() {
-            return Err(LogError::WrongOrigin {
-                expected: verifier.name().to_owned(),
-                found: checkpoint.origin,
-            });
-        }
-        // Checked by Checkpoint::open: UTF-8.
-        let note = String::from_utf8_lossy(&note_bytes).into_owned();
+        let (verifier, checkpoint, note) = read_head(dir)?;
         let size = checkpoint.size;
         let reader = TileReader::new(dir, size);
 
@@ -904,23 +912,78 @@ impl TileLog {
     /// one a wallet kept) is a prefix of the published log: same origin,
     /// not larger, and consistent by a consistency proof.
     pub fn verify_older_checkpoint(&self, old: &Checkpoint) -> Result<(), LogError> {
+        self.published_tree().verify_older_checkpoint(old)
+    }
+
+    /// The archived checkpoints as (tree size, signed note), by size.
+    /// Fails on the first file that is not one.
+    pub fn checkpoint_history(&self) -> Result<Vec<(u64, String)>, LogError> {
+        self.published_tree().checkpoint_history()
+    }
+
+    /// Verifies the latest checkpoint and every archived checkpoint with
+    /// `verifier` (the log's key, obtained from a trusted source), and that
+    /// each archived checkpoint is consistent with the latest one: the log
+    /// only grew. Each failing file is reported; `Err` only when the
+    /// archive cannot be listed.
+    pub fn verify_checkpoint_history(
+        &self,
+        verifier: &NoteVerifier,
+    ) -> Result<HistoryReport, LogError> {
+        self.published_tree().verify_checkpoint_history(verifier)
+    }
+
+    fn published_tree(&self) -> Published<'_> {
+        Published {
+            dir: &self.dir,
+            size: self.published,
+            checkpoint: &self.checkpoint,
+            note: &self.note,
+            tree: &self.tree,
+        }
+    }
+}
+
+/// A published tree as the history checks see it: the log directory (for
+/// its archive), the latest checkpoint and its note, and the tree's tile
+/// hashes (verified against the checkpoint's root).
+pub(super) struct Published<'a> {
+    pub(super) dir: &'a Path,
+    pub(super) size: u64,
+    pub(super) checkpoint: &'a Checkpoint,
+    pub(super) note: &'a str,
+    pub(super) tree: &'a TileHashes,
+}
+
+fn check_size(size: u64, available: u64) -> Result<(), LogError> {
+    if size > available {
+        return Err(ProofError::SizeUnavailable { size, available }.into());
+    }
+    Ok(())
+}
+
+impl Published<'_> {
+    /// Checks that a checkpoint (already verified with the log's key, e.g.
+    /// one a wallet kept) is a prefix of the published log: same origin,
+    /// not larger, and consistent by a consistency proof.
+    pub(super) fn verify_older_checkpoint(&self, old: &Checkpoint) -> Result<(), LogError> {
         if old.origin != self.checkpoint.origin {
             return Err(LogError::WrongOrigin {
                 expected: self.checkpoint.origin.clone(),
                 found: old.origin.clone(),
             });
         }
-        self.check_published(old.size)?;
+        check_size(old.size, self.size)?;
         if old.size == 0 {
             return match old.root == EMPTY_ROOT {
                 true => Ok(()),
                 false => Err(ProofError::RootMismatch.into()),
             };
         }
-        let proof = merkle::consistency_proof(&self.tree, old.size, self.published)?;
+        let proof = merkle::consistency_proof(self.tree, old.size, self.size)?;
         verify_consistency(
             old.size,
-            self.published,
+            self.size,
             &old.root,
             &self.checkpoint.root,
             &proof,
@@ -930,7 +993,7 @@ impl TileLog {
 
     /// The archived checkpoints as (tree size, signed note), by size.
     /// Fails on the first file that is not one.
-    pub fn checkpoint_history(&self) -> Result<Vec<(u64, String)>, LogError> {
+    pub(super) fn checkpoint_history(&self) -> Result<Vec<(u64, String)>, LogError> {
         let mut out = Vec::new();
         for (file, size, note) in self.archive_files()? {
             let path = self.dir.join(&file);
@@ -978,14 +1041,14 @@ impl TileLog {
     /// each archived checkpoint is consistent with the latest one: the log
     /// only grew. Each failing file is reported; `Err` only when the
     /// archive cannot be listed.
-    pub fn verify_checkpoint_history(
+    pub(super) fn verify_checkpoint_history(
         &self,
         verifier: &NoteVerifier,
     ) -> Result<HistoryReport, LogError> {
         let verifiers = std::slice::from_ref(verifier);
         let mut problems = Vec::new();
         let mut consistent = Vec::new();
-        let latest = self.published;
+        let latest = self.size;
         let origin = self.checkpoint.origin.clone();
         let check_origin = |cp: &Checkpoint| {
             (cp.origin != origin).then(|| HistoryProblemKind::WrongOrigin {

@@ -1421,3 +1421,57 @@ mod props {
         }
     }
 }
+
+/// The audit's reading of a log (core/src/log/view.rs) gives the tree,
+/// history and checkpoints that opening the whole log gives, from the hash
+/// tiles alone; a changed hash at any tile level is caught.
+#[test]
+fn published_log_reads_the_tree_tile_log_reads_from_the_tiles_alone() {
+    let dir = TempDir::new("published");
+    let (_log, _) = build_log(dir.path(), &[1, 300, 65_400, 17]);
+    let d = dir.path();
+    let full = TileLog::open(d).unwrap();
+    let view = PublishedLog::open(d).unwrap();
+    assert_eq!(view.leaf_hashes(), full.leaf_hashes());
+    assert_eq!(view.origin(), full.origin());
+    assert_eq!(view.checkpoint_note(), full.checkpoint_note());
+    assert_eq!(view.status_lists(), full.status_lists());
+    let key = log_key();
+    let v = NoteVerifier::ed25519(ORIGIN, &key.public_key()).unwrap();
+    assert_eq!(
+        view.verify_checkpoint_history(&v).unwrap(),
+        full.verify_checkpoint_history(&v).unwrap()
+    );
+    assert!(view.verify_checkpoint_history(&v).unwrap().is_ok());
+    assert_eq!(
+        view.checkpoint_history().unwrap(),
+        full.checkpoint_history().unwrap()
+    );
+    for (size, note) in full.checkpoint_history().unwrap() {
+        let cp = Checkpoint::open(note.as_bytes(), std::slice::from_ref(&v)).unwrap();
+        assert_eq!(cp.size, size);
+        assert!(view.verify_older_checkpoint(&cp).is_ok());
+    }
+    // A hash changed at level 0, 1 or 2: the level-1 or level-2 tile then
+    // differs from the one computed from below, or (the last, partial
+    // leaf tile, under no full tile) the checkpoint's root does not match.
+    for (tile, caught) in [
+        ("tile/0/017", Some("tile/1/000")),
+        ("tile/1/000", Some("tile/1/000")),
+        ("tile/2/000.p/1", Some("tile/2/000.p/1")),
+        ("tile/0/256.p/182", None),
+    ] {
+        let p = d.join(tile);
+        let mut b = std::fs::read(&p).unwrap();
+        *b.last_mut().unwrap() ^= 1;
+        std::fs::write(&p, &b).unwrap();
+        match (PublishedLog::open(d), caught) {
+            (Err(LogError::Corrupt { path, .. }), Some(a)) => assert_eq!(path, d.join(a)),
+            (Err(LogError::RootMismatch { size: 65_718 }), None) => {}
+            (other, _) => panic!("{tile}: {other:?}"),
+        }
+        *b.last_mut().unwrap() ^= 1;
+        std::fs::write(&p, &b).unwrap();
+    }
+    assert!(PublishedLog::open(d).is_ok());
+}

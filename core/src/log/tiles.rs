@@ -110,6 +110,14 @@ pub fn encode_bundle<E: AsRef<[u8]>>(entries: &[E]) -> Result<Vec<u8>, LogError>
 
 /// Decodes an entry bundle that must hold exactly `count` entries.
 pub fn decode_bundle(bytes: &[u8], count: u64) -> Result<Vec<Vec<u8>>, String> {
+    Ok(bundle_entries(bytes, count)?
+        .into_iter()
+        .map(<[u8]>::to_vec)
+        .collect())
+}
+
+/// [`decode_bundle`] without copying: the entries as slices of `bytes`.
+pub(crate) fn bundle_entries(bytes: &[u8], count: u64) -> Result<Vec<&[u8]>, String> {
     let mut out = Vec::new();
     let mut rest = bytes;
     while !rest.is_empty() {
@@ -123,7 +131,7 @@ pub fn decode_bundle(bytes: &[u8], count: u64) -> Result<Vec<Vec<u8>>, String> {
         if tail.len() < len {
             return Err(format!("entry {} is truncated", out.len()));
         }
-        out.push(tail[..len].to_vec());
+        out.push(&tail[..len]);
         rest = &tail[len..];
     }
     if out.len() as u64 != count {
@@ -221,6 +229,34 @@ impl TileHashes {
             }
             level += 1;
         }
+    }
+
+    /// The tile levels of a tree whose leaf hashes are `leaves`, as
+    /// [`TileHashes::push_leaf`] would make them one by one: every complete
+    /// tile's root, the tiles of a level hashed on all cores (feature
+    /// `parallel`).
+    pub(crate) fn from_leaves(leaves: Vec<Hash>) -> TileHashes {
+        if leaves.is_empty() {
+            return TileHashes::default();
+        }
+        let mut levels = vec![leaves];
+        while let Some(below) = levels.last().filter(|l| l.len() >= TILE_WIDTH as usize) {
+            #[cfg(feature = "parallel")]
+            let roots: Vec<Hash> = {
+                use rayon::prelude::*;
+                below
+                    .par_chunks_exact(TILE_WIDTH as usize)
+                    .filter_map(complete_root)
+                    .collect()
+            };
+            #[cfg(not(feature = "parallel"))]
+            let roots: Vec<Hash> = below
+                .chunks_exact(TILE_WIDTH as usize)
+                .filter_map(complete_root)
+                .collect();
+            levels.push(roots);
+        }
+        TileHashes { levels }
     }
 
     /// The leaf hashes.
