@@ -2,8 +2,6 @@
 //! and to the core's types. Nothing here decides anything: every check is
 //! the core's (terms, ids and lengths are parsed by the core's own parsers).
 
-use std::collections::BTreeMap;
-
 use consentkit::artifact::{ArtifactId, Digest};
 use consentkit::audit as ck_audit;
 use consentkit::wallet as ck_wallet;
@@ -895,23 +893,26 @@ pub struct FindingCount {
     pub count: u64,
 }
 
-fn counted<K: Copy, T>(m: &BTreeMap<K, u64>, f: impl Fn(K, u64) -> T) -> Vec<T> {
-    m.iter().map(|(k, n)| f(*k, *n)).collect()
-}
-
 impl From<&ck_audit::Report> for AuditReport {
     fn from(r: &ck_audit::Report) -> Self {
         AuditReport {
             at: r.at,
             bundle_bytes: r.bundle_bytes,
             items: r.items,
-            counts: counted(&r.counts, |k, count| KindCount { kind: k, count }),
+            counts: r
+                .counts
+                .iter()
+                .map(|c| KindCount {
+                    kind: c.kind,
+                    count: c.count,
+                })
+                .collect(),
             unreadable: r.unreadable,
             controllers: r
                 .controllers
                 .iter()
-                .map(|(name, c)| ControllerStats {
-                    controller: name.clone(),
+                .map(|c| ControllerStats {
+                    controller: c.controller.clone(),
                     offers: c.offers,
                     grants: c.grants,
                     refusals: c.refusals,
@@ -923,33 +924,41 @@ impl From<&ck_audit::Report> for AuditReport {
                     value_delivered: c
                         .value_delivered
                         .iter()
-                        .map(|(unit, amount)| UnitAmount {
-                            unit: unit.clone(),
-                            amount: *amount,
+                        .map(|u| UnitAmount {
+                            unit: u.unit.clone(),
+                            amount: u.amount,
                         })
                         .collect(),
-                    grant_states: counted(&c.grant_states, |s, count| StateCount {
-                        state: s,
-                        count,
-                    }),
+                    grant_states: c
+                        .grant_states
+                        .iter()
+                        .map(|s| StateCount {
+                            state: s.state,
+                            count: s.count,
+                        })
+                        .collect(),
                 })
                 .collect(),
             days: r
                 .days
                 .iter()
-                .map(|(day, d)| DayActivity {
-                    day: *day,
+                .map(|d| DayActivity {
+                    day: d.day,
                     grants: d.grants,
                     withdrawals: d.withdrawals,
                     receipts: d.receipts,
                 })
                 .collect(),
             findings: findings(&r.findings),
-            finding_counts: counted(&r.finding_counts, |k, count| FindingCount {
-                kind: k.into(),
-                kind_name: k.name().to_owned(),
-                count,
-            }),
+            finding_counts: r
+                .finding_counts
+                .iter()
+                .map(|c| FindingCount {
+                    kind: c.kind.into(),
+                    kind_name: c.kind.name().to_owned(),
+                    count: c.count,
+                })
+                .collect(),
             findings_omitted: r.findings_omitted,
             outcome: r.outcome.into(),
             outcome_name: r.outcome.name().to_owned(),

@@ -381,14 +381,10 @@ fn audit(path: &str) -> Res<()> {
     let serial = main1 - main0;
     let parallel = cpu - serial;
     let others = (busy1 - busy0 - cpu) / secs;
-    let receipts = report
-        .counts
-        .get(&ArtifactKind::DataReceipt)
-        .copied()
-        .unwrap_or(0);
+    let receipts = report.count(ArtifactKind::DataReceipt);
     let n = receipts as f64;
     let rate = n / secs;
-    let count = |k| report.counts.get(&k).copied().unwrap_or(0);
+    let count = |k| report.count(k);
     println!(
         "bundle:            {path}, {} bytes, {} items",
         report.bundle_bytes, report.items
@@ -399,8 +395,8 @@ fn audit(path: &str) -> Res<()> {
         count(ArtifactKind::Offer)
     );
     println!("findings:          {}", report.total_findings());
-    for (kind, n) in &report.finding_counts {
-        println!("  {kind}: {n}");
+    for c in &report.finding_counts {
+        println!("  {}: {}", c.kind, c.count);
     }
     println!("audit wall time:   {secs:.2} s (both passes, from the file)");
     println!("receipts/second:   {rate:.0} (wall clock)");

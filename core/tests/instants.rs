@@ -100,12 +100,13 @@ fn grant_expiry_is_exclusive() {
     );
     // The grant's state at the audit time follows the same window.
     let states = |at| {
-        report(&[&offer, &grant], at).controllers[sample::CONTROLLER]
-            .grant_states
+        report(&[&offer, &grant], at)
+            .controller(sample::CONTROLLER)
+            .unwrap()
             .clone()
     };
-    assert_eq!(states(exp - 1).get(&ConsentState::Given), Some(&1));
-    assert_eq!(states(exp).get(&ConsentState::Expired), Some(&1));
+    assert_eq!(states(exp - 1).grants_in(ConsentState::Given), 1);
+    assert_eq!(states(exp).grants_in(ConsentState::Expired), 1);
 }
 
 #[test]
@@ -188,12 +189,13 @@ fn a_withdrawal_is_effective_at_its_effective_time() {
         );
     }
     let states = |at| {
-        report(&[&offer, &grant, &person], at).controllers[sample::CONTROLLER]
-            .grant_states
+        report(&[&offer, &grant, &person], at)
+            .controller(sample::CONTROLLER)
+            .unwrap()
             .clone()
     };
-    assert_eq!(states(effective - 1).get(&ConsentState::Given), Some(&1));
-    assert_eq!(states(effective).get(&ConsentState::Withdrawn), Some(&1));
+    assert_eq!(states(effective - 1).grants_in(ConsentState::Given), 1);
+    assert_eq!(states(effective).grants_in(ConsentState::Withdrawn), 1);
 }
 
 #[test]

@@ -51,7 +51,7 @@ fn audit(w: &World, tokens: &[Vec<u8>]) -> Report {
 }
 
 fn count(r: &Report, k: FindingKind) -> u64 {
-    r.finding_counts.get(&k).copied().unwrap_or(0)
+    r.finding_count(k)
 }
 
 fn token_at(w: &World, iat: Timestamp, signer: &KeyPair) -> Vec<u8> {

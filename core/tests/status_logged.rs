@@ -100,7 +100,7 @@ fn audit(w: &World, order: &[usize], dir: &Path, tokens: &[Vec<u8>]) -> Report {
 }
 
 fn count(r: &Report, k: FindingKind) -> u64 {
-    r.finding_counts.get(&k).copied().unwrap_or(0)
+    r.finding_count(k)
 }
 
 fn stale(r: &Report) -> Vec<(Option<String>, String)> {

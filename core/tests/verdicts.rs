@@ -184,7 +184,7 @@ fn imported_grant_after_the_persons_refusal_is_void_and_its_receipts_flagged() {
         );
     }
     // A void grant gave no consent: it has no state.
-    assert!(rep.controllers[CONTROLLER].grant_states.is_empty());
+    assert!(rep.controller(CONTROLLER).unwrap().grant_states.is_empty());
 }
 
 #[test]
@@ -250,9 +250,10 @@ fn imported_grant_cannot_supersede_or_widen_a_persons_grant() {
     );
     assert!(rep.findings[0].message.contains(&partial.id().to_string()));
     // At the audit time the person's grant has expired, not been superseded.
-    let states = &rep.controllers[CONTROLLER].grant_states;
-    assert_eq!(states.get(&ConsentState::Expired), Some(&1));
-    assert_eq!(states.get(&ConsentState::Superseded), None);
+    let c = rep.controller(CONTROLLER).unwrap();
+    assert_eq!(c.grants_in(ConsentState::Expired), 1);
+    assert_eq!(c.grants_in(ConsentState::Superseded), 0);
+    assert_eq!(c.grant_states.len(), 1);
 }
 
 #[test]
@@ -288,10 +289,10 @@ fn a_refusal_after_a_grant_ends_it_at_the_refusal() {
         );
     }
     assert_eq!(
-        rep.controllers[CONTROLLER]
-            .grant_states
-            .get(&ConsentState::Withdrawn),
-        Some(&1)
+        rep.controller(CONTROLLER)
+            .unwrap()
+            .grants_in(ConsentState::Withdrawn),
+        1
     );
 }
 
@@ -333,7 +334,7 @@ fn the_person_withdraws_an_imported_grant_with_a_bound_key() {
         consentkit::audit::render_text(&rep)
     );
     assert_eq!(rep.findings[0].artifact, Some(late.id()));
-    assert_eq!(rep.controllers[CONTROLLER].withdrawals, 1);
+    assert_eq!(rep.controller(CONTROLLER).unwrap().withdrawals, 1);
 }
 
 #[test]
@@ -488,7 +489,7 @@ fn a_partners_violating_receipt_keeps_its_finding_beside_the_controllers_copy() 
             m.contains("2 distinct copies") && m.contains(CONTROLLER) && m.contains(PARTNER),
             "{m}"
         );
-        assert_eq!(rep.controllers[CONTROLLER].receipts, 1);
+        assert_eq!(rep.controller(CONTROLLER).unwrap().receipts, 1);
     }
 }
 
@@ -534,7 +535,7 @@ fn a_revocation_signed_by_another_controller_does_not_cancel_the_genuine_copy() 
             "{}",
             consentkit::audit::render_text(&rep)
         );
-        assert_eq!(rep.controllers[CONTROLLER].revocations, 1);
+        assert_eq!(rep.controller(CONTROLLER).unwrap().revocations, 1);
     }
 }
 
@@ -550,9 +551,9 @@ fn a_genuine_value_record_is_counted_beside_a_wrong_copy() {
     ] {
         let rep = w.audit(&items);
         assert_eq!(kinds(&rep), vec!["wrong_signer", "conflicting_copies"]);
-        let c = &rep.controllers[CONTROLLER];
+        let c = &rep.controller(CONTROLLER).unwrap();
         assert_eq!(c.value_records, 1);
-        assert_eq!(c.value_delivered.get("month"), Some(&1));
+        assert_eq!(c.delivered("month"), 1);
     }
 }
 
@@ -562,7 +563,7 @@ fn byte_identical_repeats_are_duplicate_id_and_counted_once() {
     let r = w.receipt(&w.grant, T0 + DAY);
     let rep = w.audit(&[&w.offer, &w.grant, &r, &r, &w.grant]);
     assert_eq!(kinds(&rep), vec!["duplicate_id", "duplicate_id"]);
-    let c = &rep.controllers[CONTROLLER];
+    let c = &rep.controller(CONTROLLER).unwrap();
     assert_eq!((c.grants, c.receipts), (1, 1));
 }
 
@@ -589,7 +590,7 @@ fn every_valid_copy_counts_once_per_id() {
         consentkit::audit::render_text(&rep)
     );
     assert!(rep.findings[0].message.contains("1200 uses"));
-    assert_eq!(rep.controllers[CONTROLLER].receipts, 2);
+    assert_eq!(rep.controller(CONTROLLER).unwrap().receipts, 2);
 }
 
 /// Past MAX_FINDINGS, the listed findings are the smallest by the report's
@@ -736,12 +737,12 @@ fn many_distinct_copies_of_one_id_give_one_conflicting_copies_finding() {
     let counts: Vec<(&str, u64)> = rep
         .finding_counts
         .iter()
-        .map(|(k, v)| (k.name(), *v))
+        .map(|c| (c.kind.name(), c.count))
         .collect();
     assert!(counts.contains(&("signature_invalid", n as u64)));
     assert!(counts.contains(&("duplicate_id", 4)));
     assert!(counts.contains(&("conflicting_copies", 1)));
     let m = &messages(&rep, "conflicting_copies")[0];
     assert!(m.contains(&format!("{} distinct copies", n + 1)), "{m}");
-    assert_eq!(rep.controllers[CONTROLLER].receipts, 1);
+    assert_eq!(rep.controller(CONTROLLER).unwrap().receipts, 1);
 }

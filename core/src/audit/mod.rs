@@ -20,7 +20,7 @@
 //!   cores (feature `parallel`, on by default), pipelined: while batch k is
 //!   checked, batch k + 1 is read and batch k − 1 evaluated in order.
 
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet};
+use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
 use std::io::{self, Read};
 
 use serde::Serialize;
@@ -47,7 +47,11 @@ pub use provenance::{
     log_provenance, trust_provenance, CheckpointCheck, LogProvenance, Outcome, Provenance,
     SignatureCounts, TrustProvenance, TrustedKeyInfo,
 };
-pub use report::{fmt_amount, render_html, render_text, signature_sentence};
+pub use report::{
+    fmt_amount, render_html, render_text, signature_sentence, ControllerStats, DayActivity,
+    FindingCount, KindCount, Report, StateCount, UnitAmount,
+};
+use report::{ControllerTally, ReportBuilder};
 pub use witnessed::{CosignerInfo, WitnessView, WITNESS_CLOCK_TOLERANCE};
 
 /// Most items decoded and verified per parallel batch.
@@ -203,110 +207,6 @@ pub struct Finding {
     pub offset: u64,
     /// What is wrong, for a person.
     pub message: String,
-}
-
-/// Counts for one controller.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct ControllerStats {
-    /// Offers.
-    pub offers: u64,
-    /// Grants.
-    pub grants: u64,
-    /// Refusals.
-    pub refusals: u64,
-    /// Withdrawals by people.
-    pub withdrawals: u64,
-    /// Revocations by the controller.
-    pub revocations: u64,
-    /// Data receipts under its grants.
-    pub receipts: u64,
-    /// Value records.
-    pub value_records: u64,
-    /// Findings concerning it.
-    pub findings: u64,
-    /// Value delivered, summed per unit (currency, "points", "month", ...).
-    pub value_delivered: BTreeMap<String, u64>,
-    /// Grants per state at the audit time.
-    pub grant_states: BTreeMap<ConsentState, u64>,
-}
-
-/// Activity on one UTC day, for the report's chart.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct DayActivity {
-    /// Grants given.
-    pub grants: u64,
-    /// Withdrawals and revocations taking effect.
-    pub withdrawals: u64,
-    /// Data receipts.
-    pub receipts: u64,
-}
-
-/// The audit's result.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(feature = "ts", ts(rename = "AuditReportJson"))]
-pub struct Report {
-    /// The audit time (seconds since the epoch).
-    pub at: Timestamp,
-    /// Bytes read.
-    pub bundle_bytes: u64,
-    /// Items read.
-    pub items: u64,
-    /// Artifacts per type (valid or not, as far as their type is known).
-    pub counts: BTreeMap<ArtifactKind, u64>,
-    /// Items whose type could not be determined.
-    pub unreadable: u64,
-    /// Per controller.
-    pub controllers: BTreeMap<String, ControllerStats>,
-    /// Activity per UTC day (key: day number since the epoch).
-    pub days: BTreeMap<u64, DayActivity>,
-    /// The findings, sorted by kind, artifact and message (at most
-    /// [`MAX_FINDINGS`]; the rest are counted in `findings_omitted`).
-    pub findings: Vec<Finding>,
-    /// Findings per kind, all of them (including omitted ones).
-    pub finding_counts: BTreeMap<FindingKind, u64>,
-    /// Findings counted but not listed, beyond [`MAX_FINDINGS`].
-    pub findings_omitted: u64,
-    /// The verdict: clean, findings, or empty (nothing to audit). Set by
-    /// the audit from the findings and counts ([`Report::compute_outcome`]).
-    pub outcome: Outcome,
-    /// What the audit rests on: tool, bundle hash, trust set, log, signatures.
-    pub provenance: Provenance,
-}
-
-impl Report {
-    /// Whether the audit read artifacts and found nothing. An empty bundle
-    /// is not clean: see [`Outcome::Empty`].
-    pub fn is_clean(&self) -> bool {
-        self.outcome == Outcome::Clean
-    }
-
-    /// The outcome the report's findings and counts imply: any finding
-    /// makes it [`Outcome::Findings`]; otherwise no artifact at all makes
-    /// it [`Outcome::Empty`] (every item that is not an artifact is a
-    /// `malformed` finding, so this is a bundle with no item); otherwise
-    /// [`Outcome::Clean`].
-    pub fn compute_outcome(&self) -> Outcome {
-        if !self.finding_counts.is_empty() {
-            Outcome::Findings
-        } else if self.counts.values().sum::<u64>() == 0 && self.unreadable == 0 {
-            Outcome::Empty
-        } else {
-            Outcome::Clean
-        }
-    }
-
-    /// The total number of findings, listed or omitted.
-    pub fn total_findings(&self) -> u64 {
-        self.finding_counts.values().sum()
-    }
-
-    /// The report as JSON (schema: docs/AUDIT-REPORT.md).
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
-    }
 }
 
 /// Errors that stop an audit (input that cannot be read at all).
@@ -650,7 +550,7 @@ struct State<'t> {
     trust: &'t TrustSet,
     log: Option<&'t LogView>,
     at: Timestamp,
-    report: Report,
+    report: ReportBuilder,
     offers: HashMap<Digest, (Offer, u64)>,
     grants: HashMap<ArtifactId, GrantRecord, DigestKeys>,
     grant_offsets: HashMap<ArtifactId, u64>,
@@ -713,7 +613,7 @@ impl<'t> State<'t> {
         }
     }
 
-    fn controller(&mut self, c: &str) -> &mut ControllerStats {
+    fn controller(&mut self, c: &str) -> &mut ControllerTally {
         self.report.controllers.entry(c.to_owned()).or_default()
     }
 
@@ -1546,7 +1446,7 @@ impl<'t> State<'t> {
             .into_iter()
             .map(|r| r.0)
             .collect();
-        self.report
+        self.report.build()
     }
 }
 
@@ -1630,10 +1530,7 @@ pub fn audit_source_with_status<R: Read, F: FnMut() -> io::Result<R>>(
         trust,
         log,
         at,
-        report: Report {
-            at,
-            ..Report::default()
-        },
+        report: ReportBuilder::new(at),
         offers: HashMap::new(),
         grants: HashMap::default(),
         grant_offsets: HashMap::new(),

@@ -61,8 +61,8 @@ fn a_valid_history_gives_no_finding() {
     let refusal = sample::signed_refusal(&w.p, &w.offer).unwrap();
     let report = run(&w, &[&r1, &r2, &v, &wd, &refusal]);
     assert_eq!(report.findings, vec![], "{}", render_text(&report));
-    assert_eq!(report.counts.get(&ArtifactKind::DataReceipt), Some(&2));
-    let c = &report.controllers[CONTROLLER];
+    assert_eq!(report.count(ArtifactKind::DataReceipt), 2);
+    let c = &report.controller(CONTROLLER).unwrap();
     assert_eq!(
         (
             c.offers,
@@ -74,8 +74,8 @@ fn a_valid_history_gives_no_finding() {
         ),
         (1, 1, 1, 1, 2, 1)
     );
-    assert_eq!(c.value_delivered.get("month"), Some(&1));
-    assert_eq!(c.grant_states.get(&ConsentState::Withdrawn), Some(&1));
+    assert_eq!(c.delivered("month"), 1);
+    assert_eq!(c.grants_in(ConsentState::Withdrawn), 1);
 }
 
 /// Each finding kind, from a minimal history.
@@ -287,7 +287,7 @@ fn a_broken_tail_is_reported_and_the_rest_audited() {
     b.extend([0x5f, 0x41]); // indefinite-length bstr: the sequence cannot be split further
     let rep = audit_bytes(&b, &w.p.trust(), &opts());
     assert_eq!(kinds(&rep), vec![FindingKind::Malformed]);
-    assert_eq!(rep.counts.get(&ArtifactKind::DataReceipt), Some(&1));
+    assert_eq!(rep.count(ArtifactKind::DataReceipt), 1);
     // Truncated last item.
     let mut t = to_sequence([&w.offer, &w.grant, &r]);
     t.truncate(t.len() - 3);
@@ -325,7 +325,7 @@ fn findings_are_capped_but_counted() {
     assert_eq!(rep.findings.len(), MAX_FINDINGS);
     assert_eq!(rep.findings_omitted, 5);
     assert_eq!(
-        rep.finding_counts[&FindingKind::Malformed],
+        rep.finding_count(FindingKind::Malformed),
         MAX_FINDINGS as u64 + 5
     );
     assert_eq!(rep.total_findings(), MAX_FINDINGS as u64 + 5);
@@ -391,7 +391,7 @@ mod prop {
             }
             let rep = audit_bytes(&to_sequence(items.iter()), &w.p.trust(), &opts());
             prop_assert!(rep.findings.is_empty(), "{}", render_text(&rep));
-            prop_assert_eq!(rep.counts.get(&ArtifactKind::DataReceipt).copied().unwrap_or(0), uses.len() as u64);
+            prop_assert_eq!(rep.count(ArtifactKind::DataReceipt), uses.len() as u64);
         }
     }
 }
@@ -544,7 +544,7 @@ fn audit_across_many_batches_is_order_independent() {
     assert_eq!(forward.items, 2 * BATCH as u64 + 20);
     assert_eq!(strip(&forward), strip(&backward));
     assert_eq!(
-        forward.counts[&ArtifactKind::DataReceipt],
+        forward.count(ArtifactKind::DataReceipt),
         2 * BATCH as u64 + 17
     );
 }

@@ -1,7 +1,7 @@
 //! Exporting the grants and refusals of a whole bundle, each with its
 //! status at a given time, and reading the controller info from JSON.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde_json::Value;
 
@@ -47,14 +47,15 @@ impl ExportFormat {
 /// The artifacts of a bundle that bear on exports.
 struct Bundle {
     offers: HashMap<Digest, Artifact>,
-    decisions: BTreeMap<ArtifactId, Artifact>,
+    /// Grants and refusals, sorted by id, one per id.
+    decisions: Vec<Artifact>,
     records: HashMap<ArtifactId, GrantRecord>,
 }
 
 fn read_bundle(bytes: &[u8]) -> Result<Bundle, ExportError> {
     let bad = |reason: String| ExportError::Bundle { reason };
     let mut reader = SeqReader::new(bytes);
-    let mut artifacts: BTreeMap<ArtifactId, Artifact> = BTreeMap::new();
+    let mut read: Vec<Artifact> = Vec::new();
     while let Some(step) = reader
         .next_item()
         .map_err(|e| bad(format!("cannot be read: {e}")))?
@@ -63,7 +64,7 @@ fn read_bundle(bytes: &[u8]) -> Result<Bundle, ExportError> {
             Framed::Item { offset, bytes } => {
                 let a = Artifact::decode(&bytes)
                     .map_err(|e| bad(format!("item at byte {offset}: {e}")))?;
-                artifacts.insert(a.id(), a);
+                read.push(a);
             }
             Framed::Oversize { offset, len } => {
                 return Err(bad(format!(
@@ -73,17 +74,19 @@ fn read_bundle(bytes: &[u8]) -> Result<Bundle, ExportError> {
             Framed::NotCbor(e) => return Err(bad(e.to_string())),
         }
     }
+    let artifacts = one_per_id(read);
     let mut b = Bundle {
         offers: HashMap::new(),
-        decisions: BTreeMap::new(),
+        decisions: Vec::new(),
         records: HashMap::new(),
     };
-    for a in artifacts.values() {
+    for a in &artifacts {
         if let Body::Offer(_) = a.body() {
             b.offers.insert(a.digest(), a.clone());
         }
     }
-    for (id, a) in &artifacts {
+    for a in &artifacts {
+        let id = &a.id();
         match a.body() {
             Body::Grant(g) => {
                 let mut rec = GrantRecord::new(*id, g.clone());
@@ -92,17 +95,18 @@ fn read_bundle(bytes: &[u8]) -> Result<Bundle, ExportError> {
                     _ => None,
                 });
                 b.records.insert(*id, rec);
-                b.decisions.insert(*id, a.clone());
+                b.decisions.push(a.clone());
             }
             Body::Refusal(_) => {
-                b.decisions.insert(*id, a.clone());
+                b.decisions.push(a.clone());
             }
             _ => {}
         }
     }
     // What ends or replaces a grant: the same rules as the audit's and the
     // wallet's (the lifecycle decides the state).
-    for (id, a) in &artifacts {
+    for a in &artifacts {
+        let id = &a.id();
         match a.body() {
             Body::Withdrawal(w) => {
                 if let Some(r) = b.records.get_mut(&w.grant) {
@@ -131,6 +135,20 @@ fn read_bundle(bytes: &[u8]) -> Result<Bundle, ExportError> {
         }
     }
     Ok(b)
+}
+
+/// The artifacts sorted by id, one per id: of copies with the same id, the
+/// last one read (what the map keyed by id that this replaces kept).
+fn one_per_id(mut read: Vec<Artifact>) -> Vec<Artifact> {
+    crate::sort::sort_by_key(&mut read, Artifact::id);
+    let mut out: Vec<Artifact> = Vec::with_capacity(read.len());
+    for a in read {
+        if out.last().is_some_and(|l| l.id() == a.id()) {
+            out.pop();
+        }
+        out.push(a);
+    }
+    out
 }
 
 /// The status of a grant at `at`, as the lifecycle computes it; `None`
@@ -209,7 +227,7 @@ pub fn export_consents(
     };
     let mut chosen: Vec<&Artifact> = Vec::new();
     if decisions.is_empty() {
-        chosen.extend(b.decisions.values().filter(|a| {
+        chosen.extend(b.decisions.iter().filter(|a| {
             issued(a) <= at
                 && (format == ExportFormat::Iso27560 || matches!(a.body(), Body::Grant(_)))
         }));
@@ -218,7 +236,9 @@ pub fn export_consents(
         for id in decisions {
             let a = b
                 .decisions
-                .get(id)
+                .binary_search_by_key(id, Artifact::id)
+                .ok()
+                .and_then(|i| b.decisions.get(i))
                 .ok_or_else(|| ExportError::NotInBundle {
                     what: format!("{id}: no grant or refusal with this id in the bundle"),
                 })?;
