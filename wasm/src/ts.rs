@@ -161,7 +161,14 @@ pub fn decls() -> Vec<Decl> {
 /// same in both forms).
 fn report_closure(decls: &[Decl]) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
-    let mut todo = vec![<Report as TS>::ident(&config())];
+    // The report's keyed lists are written as objects whose value types are
+    // named in a `ts(type = ...)` string, which ts-rs does not follow: they
+    // are roots too.
+    let mut todo = vec![
+        <Report as TS>::ident(&config()),
+        <ControllerStats as TS>::ident(&config()),
+        <DayActivity as TS>::ident(&config()),
+    ];
     while let Some(n) = todo.pop() {
         if let Some(d) = decls.iter().find(|d| d.name == n) {
             if d.text.contains('{') && names.insert(n) {

@@ -654,11 +654,12 @@ export type ControllerStats = {
    */
   findings: number,
   /**
-   * Value delivered, summed per unit (currency, "points", "month", ...).
+   * Value delivered, summed per unit (currency, "points", "month", ...),
+   * sorted by unit.
    */
   valueDelivered: { [key in string]: number },
   /**
-   * Grants per state at the audit time.
+   * Grants per state at the audit time, in the order of [`ConsentState`].
    */
   grantStates: { [key in ConsentState]?: number }
 };
@@ -880,6 +881,10 @@ export type AuditProvenance = {
 
 /**
  * The audit's result.
+ *
+ * Its lists are sorted by their key (kind, party id, day, unit, state),
+ * each key once; the JSON report writes each as an object keyed the
+ * same way (docs/AUDIT-REPORT.md).
  */
 export type AuditReportJson = {
   /**
@@ -895,7 +900,8 @@ export type AuditReportJson = {
    */
   items: number,
   /**
-   * Artifacts per type (valid or not, as far as their type is known).
+   * Artifacts per type (valid or not, as far as their type is known),
+   * in the order of [`ArtifactKind`].
    */
   counts: { [key in ArtifactKind]?: number },
   /**
@@ -903,24 +909,27 @@ export type AuditReportJson = {
    */
   unreadable: number,
   /**
-   * Per controller.
+   * Per controller, sorted by party id.
    */
   controllers: { [key in string]: ControllerStats },
   /**
-   * Activity per UTC day (key: day number since the epoch).
+   * Activity per UTC day, in day order.
    */
   days: { [key in number]: DayActivity },
   /**
    * The findings, sorted by kind, artifact and message (at most
-   * [`MAX_FINDINGS`]; the rest are counted in `findings_omitted`).
+   * [`MAX_FINDINGS`](super::MAX_FINDINGS); the rest are counted in
+   * `findings_omitted`).
    */
   findings: Array<Finding>,
   /**
-   * Findings per kind, all of them (including omitted ones).
+   * Findings per kind, all of them (including omitted ones), in the
+   * order of [`FindingKind`].
    */
   findingCounts: { [key in FindingKind]?: number },
   /**
-   * Findings counted but not listed, beyond [`MAX_FINDINGS`].
+   * Findings counted but not listed, beyond
+   * [`MAX_FINDINGS`](super::MAX_FINDINGS).
    */
   findingsOmitted: number,
   /**
@@ -1546,11 +1555,12 @@ export declare namespace AuditReportDocument {
      */
     findings: number,
     /**
-     * Value delivered, summed per unit (currency, "points", "month", ...).
+     * Value delivered, summed per unit (currency, "points", "month", ...),
+     * sorted by unit.
      */
     value_delivered: { [key in string]: number },
     /**
-     * Grants per state at the audit time.
+     * Grants per state at the audit time, in the order of [`ConsentState`].
      */
     grant_states: { [key in ConsentState]?: number }
   };
@@ -1757,6 +1767,10 @@ export declare namespace AuditReportDocument {
   };
   /**
    * The audit's result.
+   *
+   * Its lists are sorted by their key (kind, party id, day, unit, state),
+   * each key once; the JSON report writes each as an object keyed the
+   * same way (docs/AUDIT-REPORT.md).
    */
   export type AuditReportJson = {
     /**
@@ -1772,7 +1786,8 @@ export declare namespace AuditReportDocument {
      */
     items: number,
     /**
-     * Artifacts per type (valid or not, as far as their type is known).
+     * Artifacts per type (valid or not, as far as their type is known),
+     * in the order of [`ArtifactKind`].
      */
     counts: { [key in ArtifactKind]?: number },
     /**
@@ -1780,24 +1795,27 @@ export declare namespace AuditReportDocument {
      */
     unreadable: number,
     /**
-     * Per controller.
+     * Per controller, sorted by party id.
      */
     controllers: { [key in string]: ControllerStats },
     /**
-     * Activity per UTC day (key: day number since the epoch).
+     * Activity per UTC day, in day order.
      */
     days: { [key in number]: DayActivity },
     /**
      * The findings, sorted by kind, artifact and message (at most
-     * [`MAX_FINDINGS`]; the rest are counted in `findings_omitted`).
+     * [`MAX_FINDINGS`](super::MAX_FINDINGS); the rest are counted in
+     * `findings_omitted`).
      */
     findings: Array<Finding>,
     /**
-     * Findings per kind, all of them (including omitted ones).
+     * Findings per kind, all of them (including omitted ones), in the
+     * order of [`FindingKind`].
      */
     finding_counts: { [key in FindingKind]?: number },
     /**
-     * Findings counted but not listed, beyond [`MAX_FINDINGS`].
+     * Findings counted but not listed, beyond
+     * [`MAX_FINDINGS`](super::MAX_FINDINGS).
      */
     findings_omitted: number,
     /**
