@@ -3,7 +3,6 @@
 
 // swiftlint:disable all
 import Foundation
-import Foundation
 
 // Depending on the consumer's build setup, the low-level FFI code
 // might be in a separate module, or it might be compiled inline into
@@ -6340,85 +6339,6 @@ public func FfiConverterTypeKindCount_lower(_ value: KindCount) -> RustBuffer {
 
 
 /**
- * Usage limits attached to an offer.
- */
-public struct Limits: Equatable, Hashable {
-    /**
-     * Most data uses per UTC day under one grant.
-     */
-    public let usesPerDay: UInt32?
-    /**
-     * The finest precision allowed, in the category's unit (location: metres).
-     */
-    public let finestPrecision: UInt32?
-    /**
-     * No use after this time (seconds since the epoch).
-     */
-    public let useBy: Timestamp?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Most data uses per UTC day under one grant.
-         */usesPerDay: UInt32? = nil, 
-        /**
-         * The finest precision allowed, in the category's unit (location: metres).
-         */finestPrecision: UInt32? = nil, 
-        /**
-         * No use after this time (seconds since the epoch).
-         */useBy: Timestamp? = nil) {
-        self.usesPerDay = usesPerDay
-        self.finestPrecision = finestPrecision
-        self.useBy = useBy
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Limits: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeLimits: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Limits {
-        return
-            try Limits(
-                usesPerDay: FfiConverterOptionUInt32.read(from: &buf), 
-                finestPrecision: FfiConverterOptionUInt32.read(from: &buf), 
-                useBy: FfiConverterOptionTypeTimestamp.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Limits, into buf: inout [UInt8]) {
-        FfiConverterOptionUInt32.write(value.usesPerDay, into: &buf)
-        FfiConverterOptionUInt32.write(value.finestPrecision, into: &buf)
-        FfiConverterOptionTypeTimestamp.write(value.useBy, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLimits_lift(_ buf: RustBuffer) throws -> Limits {
-    return try FfiConverterTypeLimits.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLimits_lower(_ value: Limits) -> RustBuffer {
-    return FfiConverterTypeLimits.lower(value)
-}
-
-
-/**
  * What a wallet checked of one transparency log it trusts (role `log`):
  * the checkpoints it has seen, their consistency, and the inclusion of the
  * person's own grants, refusals and withdrawals.
@@ -7216,85 +7136,6 @@ public func FfiConverterTypeReceiveOutcome_lift(_ buf: RustBuffer) throws -> Rec
 #endif
 public func FfiConverterTypeReceiveOutcome_lower(_ value: ReceiveOutcome) -> RustBuffer {
     return FfiConverterTypeReceiveOutcome.lower(value)
-}
-
-
-/**
- * A recipient (partner) named in an offer, and what it receives.
- */
-public struct Recipient: Equatable, Hashable {
-    /**
-     * The recipient's party id.
-     */
-    public let party: String
-    /**
-     * The purposes it may use the data for (DPV terms; a subset of the offer's).
-     */
-    public let purposes: [String]
-    /**
-     * The data categories it receives (a subset of the offer's).
-     */
-    public let categories: [String]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The recipient's party id.
-         */party: String, 
-        /**
-         * The purposes it may use the data for (DPV terms; a subset of the offer's).
-         */purposes: [String], 
-        /**
-         * The data categories it receives (a subset of the offer's).
-         */categories: [String]) {
-        self.party = party
-        self.purposes = purposes
-        self.categories = categories
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Recipient: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeRecipient: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Recipient {
-        return
-            try Recipient(
-                party: FfiConverterString.read(from: &buf), 
-                purposes: FfiConverterSequenceString.read(from: &buf), 
-                categories: FfiConverterSequenceString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Recipient, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.party, into: &buf)
-        FfiConverterSequenceString.write(value.purposes, into: &buf)
-        FfiConverterSequenceString.write(value.categories, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeRecipient_lift(_ buf: RustBuffer) throws -> Recipient {
-    return try FfiConverterTypeRecipient.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeRecipient_lower(_ value: Recipient) -> RustBuffer {
-    return FfiConverterTypeRecipient.lower(value)
 }
 
 
@@ -8304,85 +8145,6 @@ public func FfiConverterTypeValueReceived_lower(_ value: ValueReceived) -> RustB
 
 
 /**
- * A value record, before signing: what the person received under a grant.
- */
-public struct ValueRecord: Equatable, Hashable {
-    /**
-     * The grant (artifact id, 32 hex digits).
-     */
-    public let grant: String
-    /**
-     * When the value was delivered.
-     */
-    public let issuedAt: Timestamp
-    /**
-     * What was delivered.
-     */
-    public let benefit: Benefit
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The grant (artifact id, 32 hex digits).
-         */grant: String, 
-        /**
-         * When the value was delivered.
-         */issuedAt: Timestamp, 
-        /**
-         * What was delivered.
-         */benefit: Benefit) {
-        self.grant = grant
-        self.issuedAt = issuedAt
-        self.benefit = benefit
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ValueRecord: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeValueRecord: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ValueRecord {
-        return
-            try ValueRecord(
-                grant: FfiConverterString.read(from: &buf), 
-                issuedAt: FfiConverterTypeTimestamp.read(from: &buf), 
-                benefit: FfiConverterTypeBenefit.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ValueRecord, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.grant, into: &buf)
-        FfiConverterTypeTimestamp.write(value.issuedAt, into: &buf)
-        FfiConverterTypeBenefit.write(value.benefit, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeValueRecord_lift(_ buf: RustBuffer) throws -> ValueRecord {
-    return try FfiConverterTypeValueRecord.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeValueRecord_lower(_ value: ValueRecord) -> RustBuffer {
-    return FfiConverterTypeValueRecord.lower(value)
-}
-
-
-/**
  * An artifact whose every signature verified against a trust set.
  */
 public struct VerifiedArtifact: Equatable, Hashable {
@@ -9099,206 +8861,6 @@ public func FfiConverterTypeAuditOutcome_lower(_ value: AuditOutcome) -> RustBuf
     return FfiConverterTypeAuditOutcome.lower(value)
 }
 
-
-
-/**
- * Everything that can go wrong in a consentkit call.
- */
-public 
-enum ConsentKitError: Swift.Error, Equatable, Hashable {
-
-    
-    
-    /**
-     * The bytes (or a value) are not valid input: malformed, truncated,
-     * oversized or non-canonical CBOR/COSE, an unknown artifact type, a bad
-     * COSE_Key or term, a wrong-length id or key. Do not retry with the same input.
-     */
-    case InvalidInput(
-        /**
-         * What was wrong, and where.
-         */reason: String
-    )
-    /**
-     * A signature is invalid, or was made by a key that may not sign this
-     * artifact (wrong role, wrong party, missing countersignature).
-     */
-    case VerificationFailed(
-        /**
-         * What did not verify.
-         */reason: String
-    )
-    /**
-     * The artifact is signed by a key that is not in the trust set: pin the
-     * party's key (`trustKey`) if you trust it.
-     */
-    case UntrustedKey(
-        /**
-         * Which artifact and key id.
-         */reason: String
-    )
-    /**
-     * No such offer or grant (in the wallet).
-     */
-    case NotFound(
-        /**
-         * What was looked for.
-         */reason: String
-    )
-    /**
-     * Reading or writing the wallet file failed, or the wallet is corrupt.
-     */
-    case Storage(
-        /**
-         * The I/O error or the damage found.
-         */reason: String
-    )
-    /**
-     * A backup cannot be opened (wrong key, altered, or not a backup), what
-     * it holds does not verify, or the backup key is unusable.
-     */
-    case Backup(
-        /**
-         * What was wrong.
-         */reason: String
-    )
-    /**
-     * The signer failed or is missing: an external signer threw, returned a
-     * signature that does not verify, or the wallet needs its external signer.
-     * An external signer throws this variant to report its own failure.
-     */
-    case Signer(
-        /**
-         * What went wrong.
-         */reason: String
-    )
-    /**
-     * The call does not fit the data: e.g. countersigning an offer, a
-     * purpose that is not in the offer, a grant that is not the person's.
-     */
-    case Usage(
-        /**
-         * What did not fit.
-         */reason: String
-    )
-
-    
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ConsentKitError: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeConsentKitError: FfiConverterRustBuffer {
-    typealias SwiftType = ConsentKitError
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConsentKitError {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-
-        
-
-        
-        case 1: return .InvalidInput(
-            reason: try FfiConverterString.read(from: &buf)
-            )
-        case 2: return .VerificationFailed(
-            reason: try FfiConverterString.read(from: &buf)
-            )
-        case 3: return .UntrustedKey(
-            reason: try FfiConverterString.read(from: &buf)
-            )
-        case 4: return .NotFound(
-            reason: try FfiConverterString.read(from: &buf)
-            )
-        case 5: return .Storage(
-            reason: try FfiConverterString.read(from: &buf)
-            )
-        case 6: return .Backup(
-            reason: try FfiConverterString.read(from: &buf)
-            )
-        case 7: return .Signer(
-            reason: try FfiConverterString.read(from: &buf)
-            )
-        case 8: return .Usage(
-            reason: try FfiConverterString.read(from: &buf)
-            )
-
-         default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: ConsentKitError, into buf: inout [UInt8]) {
-        switch value {
-
-        
-
-        
-        
-        case let .InvalidInput(reason):
-            writeInt(&buf, Int32(1))
-            FfiConverterString.write(reason, into: &buf)
-            
-        
-        case let .VerificationFailed(reason):
-            writeInt(&buf, Int32(2))
-            FfiConverterString.write(reason, into: &buf)
-            
-        
-        case let .UntrustedKey(reason):
-            writeInt(&buf, Int32(3))
-            FfiConverterString.write(reason, into: &buf)
-            
-        
-        case let .NotFound(reason):
-            writeInt(&buf, Int32(4))
-            FfiConverterString.write(reason, into: &buf)
-            
-        
-        case let .Storage(reason):
-            writeInt(&buf, Int32(5))
-            FfiConverterString.write(reason, into: &buf)
-            
-        
-        case let .Backup(reason):
-            writeInt(&buf, Int32(6))
-            FfiConverterString.write(reason, into: &buf)
-            
-        
-        case let .Signer(reason):
-            writeInt(&buf, Int32(7))
-            FfiConverterString.write(reason, into: &buf)
-            
-        
-        case let .Usage(reason):
-            writeInt(&buf, Int32(8))
-            FfiConverterString.write(reason, into: &buf)
-            
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeConsentKitError_lift(_ buf: RustBuffer) throws -> ConsentKitError {
-    return try FfiConverterTypeConsentKitError.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeConsentKitError_lower(_ value: ConsentKitError) -> RustBuffer {
-    return FfiConverterTypeConsentKitError.lower(value)
-}
 
 
 /**
@@ -10445,6 +10007,31 @@ fileprivate struct FfiConverterSequenceTypePublisherRestriction: FfiConverterRus
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeRecipient: FfiConverterRustBuffer {
+    typealias SwiftType = [Recipient]
+
+    public static func write(_ value: [Recipient], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRecipient.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Recipient] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Recipient]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRecipient.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeAddedArtifact: FfiConverterRustBuffer {
     typealias SwiftType = [AddedArtifact]
 
@@ -10720,31 +10307,6 @@ fileprivate struct FfiConverterSequenceTypeLogCheck: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeRecipient: FfiConverterRustBuffer {
-    typealias SwiftType = [Recipient]
-
-    public static func write(_ value: [Recipient], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeRecipient.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Recipient] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [Recipient]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeRecipient.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeRefusedExport: FfiConverterRustBuffer {
     typealias SwiftType = [RefusedExport]
 
@@ -10992,54 +10554,6 @@ fileprivate struct FfiConverterDictionaryStringTypeInAppValue: FfiConverterRustB
         return dict
     }
 }
-
-
-
-
-public typealias Timestamp = Date
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTimestamp: FfiConverter {
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Timestamp {
-        let builtinValue = try FfiConverterUInt64.read(from: &buf)
-        return Date(timeIntervalSince1970: TimeInterval(builtinValue))
-    }
-
-    public static func write(_ value: Timestamp, into buf: inout [UInt8]) {
-        let builtinValue = UInt64(exactly: value.timeIntervalSince1970.rounded(.down)) ?? 0
-        return FfiConverterUInt64.write(builtinValue, into: &buf)
-    }
-
-    public static func lift(_ value: UInt64) throws -> Timestamp {
-        let builtinValue = try FfiConverterUInt64.lift(value)
-        return Date(timeIntervalSince1970: TimeInterval(builtinValue))
-    }
-
-    public static func lower(_ value: Timestamp) -> UInt64 {
-        let builtinValue = UInt64(exactly: value.timeIntervalSince1970.rounded(.down)) ?? 0
-        return FfiConverterUInt64.lower(builtinValue)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTimestamp_lift(_ value: UInt64) throws -> Timestamp {
-    return try FfiConverterTypeTimestamp.lift(value)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTimestamp_lower(_ value: Timestamp) -> UInt64 {
-    return FfiConverterTypeTimestamp.lower(value)
-}
-
 private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
 private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
 
@@ -11384,118 +10898,118 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_read_offer() != 17693) {
+    if (uniffi_consentkit_ffi_checksum_func_read_offer() != 17878) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_export_consents() != 53519) {
+    if (uniffi_consentkit_ffi_checksum_func_export_consents() != 28265) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_public_key_info() != 39855) {
+    if (uniffi_consentkit_ffi_checksum_func_public_key_info() != 65116) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_decode_gpp() != 44485) {
+    if (uniffi_consentkit_ffi_checksum_func_decode_gpp() != 16754) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_decode_tc_string() != 47125) {
+    if (uniffi_consentkit_ffi_checksum_func_decode_tc_string() != 6302) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_encode_tc_string() != 36860) {
+    if (uniffi_consentkit_ffi_checksum_func_encode_tc_string() != 40838) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_gpp_string() != 17501) {
+    if (uniffi_consentkit_ffi_checksum_func_gpp_string() != 19241) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_in_app_values() != 36206) {
+    if (uniffi_consentkit_ffi_checksum_func_in_app_values() != 58687) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_tc_string_for_grant() != 50686) {
+    if (uniffi_consentkit_ffi_checksum_func_tc_string_for_grant() != 55495) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_commit() != 35970) {
+    if (uniffi_consentkit_ffi_checksum_func_commit() != 49928) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_decode_artifact() != 24207) {
+    if (uniffi_consentkit_ffi_checksum_func_decode_artifact() != 47449) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_inspect() != 2861) {
+    if (uniffi_consentkit_ffi_checksum_func_inspect() != 40357) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_make_bundle() != 14504) {
+    if (uniffi_consentkit_ffi_checksum_func_make_bundle() != 41102) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_func_notice_for_text() != 6093) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_repair_wallet() != 12434) {
+    if (uniffi_consentkit_ffi_checksum_func_repair_wallet() != 36757) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_countersign() != 30359) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_countersign() != 50169) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_countersign_known_violation() != 18139) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_countersign_known_violation() != 43464) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_issue_receipt() != 9661) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_issue_receipt() != 39745) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_issue_receipt_known_violation() != 61682) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_issue_receipt_known_violation() != 23916) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_issue_value_record() != 32524) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_issue_value_record() != 21933) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_make_offer() != 13944) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_make_offer() != 12154) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_controller_public_key() != 52063) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_revoke() != 28639) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_revoke() != 56327) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_complete() != 41591) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_complete() != 59389) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_controller_is_async() != 56775) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_countersign() != 42799) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_countersign() != 6459) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_countersign_known_violation() != 62984) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_countersign_known_violation() != 50892) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_offer() != 39198) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_offer() != 3011) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_receipt() != 22) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_receipt() != 14287) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_receipt_known_violation() != 2348) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_receipt_known_violation() != 13940) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_revoke() != 39483) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_revoke() != 16966) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_value_record() != 30139) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_value_record() != 29020) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_sign_async() != 63824) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_sign_async() != 60851) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_import_tc_string() != 44136) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_import_tc_string() != 29683) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_externalkeyprovider_signer_for() != 46535) {
+    if (uniffi_consentkit_ffi_checksum_method_externalkeyprovider_signer_for() != 56652) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_externalkeyprovider_legacy_signer() != 3547) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_externalsigner_public_key() != 65157) {
+    if (uniffi_consentkit_ffi_checksum_method_externalsigner_public_key() != 65239) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_externalsigner_sign() != 35324) {
+    if (uniffi_consentkit_ffi_checksum_method_externalsigner_sign() != 6305) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_keypair_algorithm() != 64089) {
@@ -11513,7 +11027,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_keypair_to_cose_key() != 37734) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_trustset_add() != 8111) {
+    if (uniffi_consentkit_ffi_checksum_method_trustset_add() != 13655) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_trustset_is_empty() != 33141) {
@@ -11528,13 +11042,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_trustset_to_cose_key_set() != 14808) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_walletlistener_on_change() != 26178) {
+    if (uniffi_consentkit_ffi_checksum_method_walletlistener_on_change() != 32481) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_asyncexternalsigner_public_key() != 47058) {
+    if (uniffi_consentkit_ffi_checksum_method_asyncexternalsigner_public_key() != 42832) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_asyncexternalsigner_sign() != 61930) {
+    if (uniffi_consentkit_ffi_checksum_method_asyncexternalsigner_sign() != 38363) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_pendingsignature_algorithm() != 61831) {
@@ -11552,79 +11066,79 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_pendingsignature_public_key() != 38443) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_statusregistry_add_decoys() != 14480) {
+    if (uniffi_consentkit_ffi_checksum_method_statusregistry_add_decoys() != 46606) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_statusregistry_assign() != 14174) {
+    if (uniffi_consentkit_ffi_checksum_method_statusregistry_assign() != 29581) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_statusregistry_set_status() != 40370) {
+    if (uniffi_consentkit_ffi_checksum_method_statusregistry_set_status() != 11609) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_statusregistry_sign_token() != 4917) {
+    if (uniffi_consentkit_ffi_checksum_method_statusregistry_sign_token() != 15293) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_verifier_audit() != 14247) {
+    if (uniffi_consentkit_ffi_checksum_method_verifier_audit() != 29175) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_verifier_audit_file() != 34259) {
+    if (uniffi_consentkit_ffi_checksum_method_verifier_audit_file() != 4618) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_verifier_audit_rendered() != 7920) {
+    if (uniffi_consentkit_ffi_checksum_method_verifier_audit_rendered() != 47375) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_verifier_audit_with_status_lists() != 62171) {
+    if (uniffi_consentkit_ffi_checksum_method_verifier_audit_with_status_lists() != 63822) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_verifier_check_grant_status() != 27022) {
+    if (uniffi_consentkit_ffi_checksum_method_verifier_check_grant_status() != 16809) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_verifier_verify() != 2914) {
+    if (uniffi_consentkit_ffi_checksum_method_verifier_verify() != 27613) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_grant_purpose() != 16549) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_grant_purpose() != 49693) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_needs_decision() != 30093) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_needs_decision() != 48067) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_subscribe() != 58870) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_subscribe() != 28608) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_unsubscribe() != 65515) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_withdraw_purpose() != 30795) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_withdraw_purpose() != 6049) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_bind_key() != 36026) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_bind_key() != 31719) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_complete() != 19544) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_complete() != 11870) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_prepare_accept() != 58053) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_prepare_accept() != 30422) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_prepare_refuse() != 37561) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_prepare_refuse() != 36568) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_prepare_withdraw() != 51617) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_prepare_withdraw() != 38626) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_sign_async() != 13063) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_sign_async() != 3799) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_accept() != 64324) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_accept() != 7640) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_add_checkpoint() != 56081) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_add_checkpoint() != 6860) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_add_consistency_proof() != 12319) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_add_consistency_proof() != 10811) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_add_inclusion_proof() != 12166) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_add_inclusion_proof() != 23943) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_artifacts() != 28869) {
@@ -11633,25 +11147,25 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_check_logs() != 369) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_check_logs_witnessed() != 55877) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_check_logs_witnessed() != 38269) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_checkpoints() != 57805) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_export_backup() != 42652) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_export_backup() != 33792) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_export_bundle() != 26127) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_export_tlog_proof() != 60486) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_export_tlog_proof() != 48622) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_grant_state() != 40668) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_grant_state() != 50169) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_grants() != 22906) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_grants() != 23380) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_problems() != 14372) {
@@ -11663,97 +11177,97 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_public_key_for() != 63588) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_receive() != 15619) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_receive() != 62124) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_refuse() != 63339) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_refuse() != 30882) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_save_as() != 9785) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_save_as() != 19364) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_summary() != 45064) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_summary() != 50004) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_to_bytes() != 59132) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_trust() != 61484) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_trust() != 7650) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_trust_all() != 34996) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_trust_all() != 50025) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_trust_key() != 65067) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_trust_key() != 13169) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_verify_cose_receipt() != 28900) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_verify_cose_receipt() != 43108) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_verify_tlog_proof() != 4115) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_verify_tlog_proof() != 1256) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_version() != 20656) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_violations() != 23412) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_violations() != 44594) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_withdraw() != 47240) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_withdraw() != 20498) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_constructor_controller_new() != 43803) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_controller_with_signer() != 10573) {
+    if (uniffi_consentkit_ffi_checksum_constructor_controller_with_signer() != 6828) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_controller_with_async_signer() != 34419) {
+    if (uniffi_consentkit_ffi_checksum_constructor_controller_with_async_signer() != 52852) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_keypair_from_cose_key() != 60618) {
+    if (uniffi_consentkit_ffi_checksum_constructor_keypair_from_cose_key() != 47148) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_keypair_from_ed25519_seed() != 1606) {
+    if (uniffi_consentkit_ffi_checksum_constructor_keypair_from_ed25519_seed() != 43596) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_keypair_generate() != 63962) {
+    if (uniffi_consentkit_ffi_checksum_constructor_keypair_generate() != 11310) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_trustset_from_cose_key_set() != 64589) {
+    if (uniffi_consentkit_ffi_checksum_constructor_trustset_from_cose_key_set() != 53617) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_constructor_trustset_new() != 35000) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_statusregistry_new() != 6246) {
+    if (uniffi_consentkit_ffi_checksum_constructor_statusregistry_new() != 11950) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_constructor_verifier_new() != 62459) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_wallet_in_memory_external() != 7973) {
+    if (uniffi_consentkit_ffi_checksum_constructor_wallet_in_memory_external() != 32338) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_wallet_create() != 44131) {
+    if (uniffi_consentkit_ffi_checksum_constructor_wallet_create() != 55597) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_wallet_create_with_provider() != 56540) {
+    if (uniffi_consentkit_ffi_checksum_constructor_wallet_create_with_provider() != 39860) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_wallet_from_bytes() != 18409) {
+    if (uniffi_consentkit_ffi_checksum_constructor_wallet_from_bytes() != 36953) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_wallet_import_backup() != 47244) {
+    if (uniffi_consentkit_ffi_checksum_constructor_wallet_import_backup() != 56420) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_wallet_in_memory() != 10501) {
+    if (uniffi_consentkit_ffi_checksum_constructor_wallet_in_memory() != 17045) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_wallet_in_memory_with_provider() != 63374) {
+    if (uniffi_consentkit_ffi_checksum_constructor_wallet_in_memory_with_provider() != 7238) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_wallet_open() != 10949) {
+    if (uniffi_consentkit_ffi_checksum_constructor_wallet_open() != 15428) {
         return InitializationResult.apiChecksumMismatch
     }
 

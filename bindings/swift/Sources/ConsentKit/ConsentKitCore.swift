@@ -3,6 +3,7 @@
 
 // swiftlint:disable all
 import Foundation
+import Foundation
 
 // Depending on the consumer's build setup, the low-level FFI code
 // might be in a separate module, or it might be compiled inline into
@@ -497,6 +498,22 @@ fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
+    typealias FfiType = UInt32
+    typealias SwiftType = UInt32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
     typealias FfiType = UInt64
     typealias SwiftType = UInt64
@@ -657,6 +674,87 @@ public func FfiConverterTypeBenefit_lower(_ value: Benefit) -> RustBuffer {
 
 
 /**
+ * Usage limits attached to an offer.
+ */
+public struct Limits: Equatable, Hashable {
+    /**
+     * Most data uses (receipts) per UTC day under one grant.
+     */
+    public let usesPerDay: UInt32?
+    /**
+     * The finest precision allowed, in the category's unit (for location: metres).
+     * A use with a smaller precision value is finer than allowed.
+     */
+    public let finestPrecision: UInt32?
+    /**
+     * No use after this time, whatever the grant's expiry.
+     */
+    public let useBy: Timestamp?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Most data uses (receipts) per UTC day under one grant.
+         */usesPerDay: UInt32? = nil, 
+        /**
+         * The finest precision allowed, in the category's unit (for location: metres).
+         * A use with a smaller precision value is finer than allowed.
+         */finestPrecision: UInt32? = nil, 
+        /**
+         * No use after this time, whatever the grant's expiry.
+         */useBy: Timestamp? = nil) {
+        self.usesPerDay = usesPerDay
+        self.finestPrecision = finestPrecision
+        self.useBy = useBy
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Limits: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLimits: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Limits {
+        return
+            try Limits(
+                usesPerDay: FfiConverterOptionUInt32.read(from: &buf), 
+                finestPrecision: FfiConverterOptionUInt32.read(from: &buf), 
+                useBy: FfiConverterOptionTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Limits, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt32.write(value.usesPerDay, into: &buf)
+        FfiConverterOptionUInt32.write(value.finestPrecision, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.useBy, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLimits_lift(_ buf: RustBuffer) throws -> Limits {
+    return try FfiConverterTypeLimits.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLimits_lower(_ value: Limits) -> RustBuffer {
+    return FfiConverterTypeLimits.lower(value)
+}
+
+
+/**
  * A publisher restriction: for `purpose_id`, the vendors listed get
  * `restriction_type` (0 not allowed, 1 require consent, 2 require
  * legitimate interest).
@@ -734,6 +832,85 @@ public func FfiConverterTypePublisherRestriction_lift(_ buf: RustBuffer) throws 
 #endif
 public func FfiConverterTypePublisherRestriction_lower(_ value: PublisherRestriction) -> RustBuffer {
     return FfiConverterTypePublisherRestriction.lower(value)
+}
+
+
+/**
+ * A recipient (partner) named in an offer, and what it receives.
+ */
+public struct Recipient: Equatable, Hashable {
+    /**
+     * The recipient's party id.
+     */
+    public let party: String
+    /**
+     * The purposes it may use the data for (a subset of the offer's).
+     */
+    public let purposes: [Term]
+    /**
+     * The data categories it receives (a subset of the offer's).
+     */
+    public let categories: [Term]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The recipient's party id.
+         */party: String, 
+        /**
+         * The purposes it may use the data for (a subset of the offer's).
+         */purposes: [Term], 
+        /**
+         * The data categories it receives (a subset of the offer's).
+         */categories: [Term]) {
+        self.party = party
+        self.purposes = purposes
+        self.categories = categories
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Recipient: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRecipient: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Recipient {
+        return
+            try Recipient(
+                party: FfiConverterString.read(from: &buf), 
+                purposes: FfiConverterSequenceTypeTerm.read(from: &buf), 
+                categories: FfiConverterSequenceTypeTerm.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Recipient, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.party, into: &buf)
+        FfiConverterSequenceTypeTerm.write(value.purposes, into: &buf)
+        FfiConverterSequenceTypeTerm.write(value.categories, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecipient_lift(_ buf: RustBuffer) throws -> Recipient {
+    return try FfiConverterTypeRecipient.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecipient_lower(_ value: Recipient) -> RustBuffer {
+    return FfiConverterTypeRecipient.lower(value)
 }
 
 
@@ -944,6 +1121,85 @@ public func FfiConverterTypeValueEstimate_lift(_ buf: RustBuffer) throws -> Valu
 #endif
 public func FfiConverterTypeValueEstimate_lower(_ value: ValueEstimate) -> RustBuffer {
     return FfiConverterTypeValueEstimate.lower(value)
+}
+
+
+/**
+ * What the person actually received under a grant.
+ */
+public struct ValueRecord: Equatable, Hashable {
+    /**
+     * The grant.
+     */
+    public let grant: ArtifactId
+    /**
+     * When the value was delivered (CWT `iat`).
+     */
+    public let issuedAt: Timestamp
+    /**
+     * What was delivered.
+     */
+    public let benefit: Benefit
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The grant.
+         */grant: ArtifactId, 
+        /**
+         * When the value was delivered (CWT `iat`).
+         */issuedAt: Timestamp, 
+        /**
+         * What was delivered.
+         */benefit: Benefit) {
+        self.grant = grant
+        self.issuedAt = issuedAt
+        self.benefit = benefit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ValueRecord: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeValueRecord: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ValueRecord {
+        return
+            try ValueRecord(
+                grant: FfiConverterTypeArtifactId.read(from: &buf), 
+                issuedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                benefit: FfiConverterTypeBenefit.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ValueRecord, into buf: inout [UInt8]) {
+        FfiConverterTypeArtifactId.write(value.grant, into: &buf)
+        FfiConverterTypeTimestamp.write(value.issuedAt, into: &buf)
+        FfiConverterTypeBenefit.write(value.benefit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeValueRecord_lift(_ buf: RustBuffer) throws -> ValueRecord {
+    return try FfiConverterTypeValueRecord.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeValueRecord_lower(_ value: ValueRecord) -> RustBuffer {
+    return FfiConverterTypeValueRecord.lower(value)
 }
 
 
@@ -1188,6 +1444,206 @@ public func FfiConverterTypeBenefitKind_lower(_ value: BenefitKind) -> RustBuffe
 
 
 /**
+ * Everything that can go wrong in a consentkit call. in a consentkit call.
+ */
+public 
+enum ConsentKitError: Swift.Error, Equatable, Hashable {
+
+    
+    
+    /**
+     * The bytes (or a value) are not valid input: malformed, truncated,
+     * oversized or non-canonical CBOR/COSE, an unknown artifact type, a bad
+     * COSE_Key or term, a wrong-length id or key. Do not retry with the same input.
+     */
+    case InvalidInput(
+        /**
+         * What was wrong, and where.
+         */reason: String
+    )
+    /**
+     * A signature is invalid, or was made by a key that may not sign this
+     * artifact (wrong role, wrong party, missing countersignature).
+     */
+    case VerificationFailed(
+        /**
+         * What did not verify.
+         */reason: String
+    )
+    /**
+     * The artifact is signed by a key that is not in the trust set: pin the
+     * party's key (`trustKey`) if you trust it.
+     */
+    case UntrustedKey(
+        /**
+         * Which artifact and key id.
+         */reason: String
+    )
+    /**
+     * No such offer or grant (in the wallet).
+     */
+    case NotFound(
+        /**
+         * What was looked for.
+         */reason: String
+    )
+    /**
+     * Reading or writing the wallet file failed, or the wallet is corrupt.
+     */
+    case Storage(
+        /**
+         * The I/O error or the damage found.
+         */reason: String
+    )
+    /**
+     * A backup cannot be opened (wrong key, altered, or not a backup), what
+     * it holds does not verify, or the backup key is unusable.
+     */
+    case Backup(
+        /**
+         * What was wrong.
+         */reason: String
+    )
+    /**
+     * The signer failed or is missing: an external signer threw, returned a
+     * signature that does not verify, or the wallet needs its external signer.
+     * An external signer throws this variant to report its own failure.
+     */
+    case Signer(
+        /**
+         * What went wrong.
+         */reason: String
+    )
+    /**
+     * The call does not fit the data: e.g. countersigning an offer, a
+     * purpose that is not in the offer, a grant that is not the person's.
+     */
+    case Usage(
+        /**
+         * What did not fit.
+         */reason: String
+    )
+
+    
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ConsentKitError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConsentKitError: FfiConverterRustBuffer {
+    typealias SwiftType = ConsentKitError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConsentKitError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .InvalidInput(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 2: return .VerificationFailed(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 3: return .UntrustedKey(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 4: return .NotFound(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 5: return .Storage(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 6: return .Backup(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 7: return .Signer(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 8: return .Usage(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ConsentKitError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case let .InvalidInput(reason):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .VerificationFailed(reason):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .UntrustedKey(reason):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .NotFound(reason):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Storage(reason):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Backup(reason):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Signer(reason):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Usage(reason):
+            writeInt(&buf, Int32(8))
+            FfiConverterString.write(reason, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsentKitError_lift(_ buf: RustBuffer) throws -> ConsentKitError {
+    return try FfiConverterTypeConsentKitError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsentKitError_lower(_ value: ConsentKitError) -> RustBuffer {
+    return FfiConverterTypeConsentKitError.lower(value)
+}
+
+
+/**
  * A grant's state (W3C DPV consent status).
  */
 
@@ -1410,6 +1866,30 @@ public func FfiConverterTypeRole_lower(_ value: Role) -> RustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -1426,6 +1906,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Timestamp?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTimestamp.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTimestamp.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -1455,6 +1959,199 @@ fileprivate struct FfiConverterSequenceUInt16: FfiConverterRustBuffer {
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTerm: FfiConverterRustBuffer {
+    typealias SwiftType = [Term]
+
+    public static func write(_ value: [Term], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTerm.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Term] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Term]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTerm.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+
+public typealias ArtifactId = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeArtifactId: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ArtifactId {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: ArtifactId, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> ArtifactId {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: ArtifactId) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeArtifactId_lift(_ value: RustBuffer) throws -> ArtifactId {
+    return try FfiConverterTypeArtifactId.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeArtifactId_lower(_ value: ArtifactId) -> RustBuffer {
+    return FfiConverterTypeArtifactId.lower(value)
+}
+
+
+
+public typealias Digest = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDigest: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Digest {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: Digest, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> Digest {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: Digest) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDigest_lift(_ value: RustBuffer) throws -> Digest {
+    return try FfiConverterTypeDigest.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDigest_lower(_ value: Digest) -> RustBuffer {
+    return FfiConverterTypeDigest.lower(value)
+}
+
+
+
+public typealias Term = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTerm: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Term {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: Term, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> Term {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: Term) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerm_lift(_ value: RustBuffer) throws -> Term {
+    return try FfiConverterTypeTerm.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerm_lower(_ value: Term) -> RustBuffer {
+    return FfiConverterTypeTerm.lower(value)
+}
+
+
+
+
+
+public typealias Timestamp = Date
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimestamp: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Timestamp {
+        let builtinValue = try FfiConverterUInt64.read(from: &buf)
+        return Date(timeIntervalSince1970: TimeInterval(builtinValue))
+    }
+
+    public static func write(_ value: Timestamp, into buf: inout [UInt8]) {
+        let builtinValue = UInt64(exactly: value.timeIntervalSince1970.rounded(.down)) ?? 0
+        return FfiConverterUInt64.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: UInt64) throws -> Timestamp {
+        let builtinValue = try FfiConverterUInt64.lift(value)
+        return Date(timeIntervalSince1970: TimeInterval(builtinValue))
+    }
+
+    public static func lower(_ value: Timestamp) -> UInt64 {
+        let builtinValue = UInt64(exactly: value.timeIntervalSince1970.rounded(.down)) ?? 0
+        return FfiConverterUInt64.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestamp_lift(_ value: UInt64) throws -> Timestamp {
+    return try FfiConverterTypeTimestamp.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestamp_lower(_ value: Timestamp) -> UInt64 {
+    return FfiConverterTypeTimestamp.lower(value)
+}
+
 
 private enum InitializationResult {
     case ok
