@@ -116,10 +116,12 @@ test("every returned data object matches its declared type (tsc --strict over re
   // offer's issuedAt declared a string) must fail: the check reads the
   // generated declarations, not something laxer.
   const text = readFileSync(dts, "utf8");
-  const offerDecl = /export type Offer = \{[\s\S]*?\n\};?/.exec(text)?.[0] ?? /export type Offer = \{[^;]*?issuedAt: number/.exec(text)?.[0];
-  assert.ok(offerDecl && offerDecl.includes("issuedAt: number"), "the generated Offer declares issuedAt: number");
+  // An instant is declared `Timestamp` (`export type Timestamp = number`).
+  const offerDecl = /export type Offer = \{[\s\S]*?\n\};?/.exec(text)?.[0];
+  assert.ok(offerDecl && offerDecl.includes("issuedAt: Timestamp,"), "the generated Offer declares issuedAt: Timestamp");
+  assert.match(text, /export type Timestamp = number;/, "a Timestamp is a number");
   const wrongDts = join(dir, "wrong.d.ts");
-  writeFileSync(wrongDts, text.replace(offerDecl, offerDecl.replace("issuedAt: number", "issuedAt: string")));
+  writeFileSync(wrongDts, text.replace(offerDecl, offerDecl.replace("issuedAt: Timestamp,", "issuedAt: string,")));
   const wrong = run([lines[0].replace(JSON.stringify(dts.replace(/\.d\.ts$/, "")), JSON.stringify(wrongDts.replace(/\.d\.ts$/, ""))), ...lines.slice(1)].join("\n") + "\n");
   assert.notEqual(wrong.status, 0, "a wrong generated type must fail the check");
   assert.match(wrong.stdout, /issuedAt|number.*not assignable to type 'string'/);
