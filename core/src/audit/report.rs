@@ -9,8 +9,8 @@ use serde::{Serialize, Serializer};
 
 use super::{fmt_day, fmt_time, Finding, FindingKind, Outcome, Provenance};
 use crate::artifact::ArtifactKind;
-use crate::time::Timestamp;
 use crate::lifecycle::ConsentState;
+use crate::time::Timestamp;
 
 /// A count of artifacts of one kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
