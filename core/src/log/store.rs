@@ -487,22 +487,14 @@ impl TileLog {
                 tail = entries;
             }
         }
-        for level in 0..=TileHashes::top_level(size) {
-            let tiles = level_count(size, level).div_ceil(TILE_WIDTH);
-            for n in 0..tiles {
-                let on_disk = reader.read_tile(level, n)?;
-                if tree.tile(size, level, n) != Some(on_disk.as_slice()) {
-                    let width = tile_width(size, level, n).unwrap_or(0);
-                    return Err(LogError::Corrupt {
-                        path: dir.join(tile_path(level, n, width)),
-                        reason: "hashes differ from those of the entry bundles".into(),
-                    });
-                }
-            }
-        }
-        if merkle::root(&tree, size)? != checkpoint.root {
-            return Err(LogError::RootMismatch { size });
-        }
+        check_tiles_and_root(
+            dir,
+            &reader,
+            &tree,
+            (size, checkpoint.root),
+            0,
+            "hashes differ from those of the entry bundles",
+        )?;
         // Entries committed after the checkpoint (read only: a torn last
         // record is left for the next writer to cut off).
         let journal_path = dir.join(JOURNAL_FILE);
@@ -1141,4 +1133,35 @@ impl Published<'_> {
             problems,
         })
     }
+}
+
+/// Checks every hash tile on disk from `first_level` up against the tree
+/// computed for the first `size` leaves, then the tree's root against the
+/// checkpoint's `root`: a tile that differs is [`LogError::Corrupt`] with
+/// `reason`, a root that differs [`LogError::RootMismatch`].
+pub(super) fn check_tiles_and_root(
+    dir: &Path,
+    reader: &TileReader,
+    tree: &TileHashes,
+    (size, root): (u64, Hash),
+    first_level: u8,
+    reason: &str,
+) -> Result<(), LogError> {
+    for level in first_level..=TileHashes::top_level(size) {
+        let tiles = level_count(size, level).div_ceil(TILE_WIDTH);
+        for n in 0..tiles {
+            let on_disk = reader.read_tile(level, n)?;
+            if tree.tile(size, level, n) != Some(on_disk.as_slice()) {
+                let width = tile_width(size, level, n).unwrap_or(0);
+                return Err(LogError::Corrupt {
+                    path: dir.join(tile_path(level, n, width)),
+                    reason: reason.into(),
+                });
+            }
+        }
+    }
+    if merkle::root(tree, size)? != root {
+        return Err(LogError::RootMismatch { size });
+    }
+    Ok(())
 }

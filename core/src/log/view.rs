@@ -16,13 +16,13 @@
 
 use std::path::{Path, PathBuf};
 
-use super::merkle::{self, leaf_hash};
+use super::merkle::leaf_hash;
 use super::note::{Checkpoint, NoteVerifier};
 use super::status_entry::is_status_list_entry;
-use super::store::{read_head, HistoryReport, Published};
+use super::store::{check_tiles_and_root, read_head, HistoryReport, Published};
 use super::tiles::{
-    bundle_entries, bundle_path, level_count, read_bounded, tile_path, tile_width, TileHashes,
-    TileReader, MAX_BUNDLE_SIZE, TILE_WIDTH,
+    bundle_entries, bundle_path, read_bounded, tile_width, TileHashes, TileReader, MAX_BUNDLE_SIZE,
+    TILE_WIDTH,
 };
 use super::{Hash, LogError};
 
@@ -51,22 +51,14 @@ impl PublishedLog {
         let size = checkpoint.size;
         let reader = TileReader::new(dir, size);
         let tree = TileHashes::from_leaves(read_leaves(&reader, size)?);
-        for level in 1..=TileHashes::top_level(size) {
-            let tiles = level_count(size, level).div_ceil(TILE_WIDTH);
-            for n in 0..tiles {
-                let on_disk = reader.read_tile(level, n)?;
-                if tree.tile(size, level, n) != Some(on_disk.as_slice()) {
-                    let width = tile_width(size, level, n).unwrap_or(0);
-                    return Err(LogError::Corrupt {
-                        path: dir.join(tile_path(level, n, width)),
-                        reason: "hashes differ from those computed from the tiles below".into(),
-                    });
-                }
-            }
-        }
-        if merkle::root(&tree, size)? != checkpoint.root {
-            return Err(LogError::RootMismatch { size });
-        }
+        check_tiles_and_root(
+            dir,
+            &reader,
+            &tree,
+            (size, checkpoint.root),
+            1,
+            "hashes differ from those computed from the tiles below",
+        )?;
         let status_lists = status_lists(dir, size, tree.leaves())?;
         Ok(PublishedLog {
             dir: dir.to_path_buf(),
