@@ -127,7 +127,11 @@ fn map_range<T: Send>(
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        range.into_par_iter().map(f).collect()
+        // Every result first, then the first error by index: rayon's
+        // `collect` into a `Result` returns whichever error a thread met
+        // first, so the message would depend on scheduling.
+        let all: Vec<Result<T, LogError>> = range.into_par_iter().map(f).collect();
+        all.into_iter().collect()
     }
     #[cfg(not(feature = "parallel"))]
     range.map(f).collect()
@@ -201,4 +205,34 @@ fn bundle_status_lists(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With several failures, the error is always the one with the lowest
+    /// index, however the work was scheduled.
+    #[test]
+    fn map_range_gives_the_first_error_by_index() {
+        for _ in 0..20 {
+            // The lower failure is slow, so that another thread meets a
+            // higher one first whenever there is another thread.
+            let got = map_range(0..4096, |i| {
+                if i == 17 {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                if i == 17 || i % 512 == 511 {
+                    Err(LogError::RootMismatch { size: i })
+                } else {
+                    Ok(i)
+                }
+            });
+            assert!(
+                matches!(got, Err(LogError::RootMismatch { size: 17 })),
+                "{got:?}"
+            );
+        }
+        assert_eq!(map_range(0..5, Ok).ok(), Some(vec![0, 1, 2, 3, 4]));
+    }
 }
