@@ -317,18 +317,40 @@ fn parse(s: &str) -> Result<Parsed<'_>, TermError> {
 /// other text char by char.
 fn is_term_syntax(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.is_empty() || b.len() > 512 || !b.contains(&b':') {
+    if b.is_empty() || b.len() > 512 {
         return false;
     }
-    b.iter()
-        .fold(true, |ok, &c| ok & (c.wrapping_sub(0x21) < 0x5e))
-        || !s.chars().any(|c| c.is_whitespace() || c.is_control())
+    // One pass for both: the colon and printable ASCII.
+    let (printable, colon) = b.iter().fold((true, false), |(ok, colon), &c| {
+        (ok & (c.wrapping_sub(0x21) < 0x5e), colon | (c == b':'))
+    });
+    colon && (printable || !s.chars().any(|c| c.is_whitespace() || c.is_control()))
 }
 
-/// Whether `code` is a built-in code ([`BUILT_IN`] is sorted by code, tested).
+/// Whether `code` is a built-in code: one bit test for a code below 128
+/// (every built-in code is, [`BUILT_IN_MASK`]), a search of [`BUILT_IN`]
+/// (sorted by code, tested) for any other.
+#[inline]
 fn is_built_in_code(code: u64) -> bool {
-    BUILT_IN.binary_search_by_key(&code, |(c, _)| *c).is_ok()
+    match u32::try_from(code) {
+        Ok(c) if c < 128 => BUILT_IN_MASK >> c & 1 == 1,
+        _ => BUILT_IN.binary_search_by_key(&code, |(c, _)| *c).is_ok(),
+    }
 }
+
+/// Bit `c` set for each built-in code `c` below 128 (all of them today).
+const BUILT_IN_MASK: u128 = {
+    let mut mask = 0u128;
+    let mut i = 0;
+    while i < BUILT_IN.len() {
+        let c = BUILT_IN[i].0;
+        if c < 128 {
+            mask |= 1 << c;
+        }
+        i += 1;
+    }
+    mask
+};
 
 /// The built-in code of the CURIE `prefix` + `local`, if it has one;
 /// refuses a deprecated one, naming the term as written (`written`).

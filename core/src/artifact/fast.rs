@@ -284,7 +284,11 @@ fn offer(r: &mut Reader<'_>) -> Option<Offer> {
         if n == 0 || n > MAX_LIST_LEN {
             return None;
         }
-        (0..n).map(|_| benefit(r)).collect::<Option<Vec<_>>>()
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            out.push(benefit(r)?);
+        }
+        Some(out)
     })?
     .unwrap_or_default();
     let value_estimate = opt(&mut m, r, VALUE_ESTIMATE, |r| {
@@ -534,10 +538,13 @@ fn slot(
     signature: &[u8],
 ) -> Option<SignatureSlot> {
     let kid = HeaderKid::from_slice(kid, kind == ArtifactKind::DataReceipt)?;
-    (signature.len() == alg.signature_len()).then(|| SignatureSlot {
+    if signature.len() != alg.signature_len() {
+        return None;
+    }
+    Some(SignatureSlot {
         alg,
         kid,
-        signature: signature.to_vec(),
+        signature: signature.try_into().ok()?,
         protected,
     })
 }
@@ -549,7 +556,9 @@ fn bytes_at<'a>(r: &mut Reader<'a>) -> Option<(&'a [u8], Span)> {
 }
 
 /// Decodes an artifact in its canonical form; `None` for anything else
-/// (the caller then runs the general decoder).
+/// (the caller then runs the general decoder). Inlined into its one
+/// caller, so that the artifact is built where it is returned, not moved.
+#[inline]
 pub(super) fn decode(bytes: &[u8]) -> Option<Artifact> {
     let r = &mut Reader::new(bytes);
     let tag = got(r.head_of(6))?;

@@ -288,8 +288,10 @@ pub struct SignatureSlot {
     /// The header key id: the whole thumbprint, or (data receipts) its
     /// first 8 bytes; [`Artifact::verify`] names the key that signed.
     pub kid: HeaderKid,
-    /// The signature bytes.
-    pub signature: Vec<u8>,
+    /// The signature bytes: 64 for both algorithms
+    /// ([`Algorithm::signature_len`]; both decoders refuse any other
+    /// length), kept inline.
+    pub signature: [u8; SIGNATURE_LEN],
     /// Where the protected header bytes of this signature (COSE_Sign) or
     /// the message (COSE_Sign1) lie in the artifact's buffer.
     protected: Span,
@@ -364,6 +366,10 @@ impl Span {
         }
     }
 
+    fn len(self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
     /// The part in `buf` (empty if it is not there, which never happens:
     /// every span is made for its buffer).
     fn of(self, buf: &[u8]) -> &[u8] {
@@ -426,6 +432,22 @@ impl Body {
     }
 }
 
+/// The length of every artifact signature (Ed25519, and ES256 as r || s).
+const SIGNATURE_LEN: usize = 64;
+
+/// `["Signature1", ` as a COSE_Sign1 `Sig_structure` begins (RFC 9052 §4.4).
+const SIG1_PREFIX: &[u8] = b"\x84\x6aSignature1";
+
+thread_local! {
+    /// The `Sig_structure` being verified on this thread, kept between
+    /// verifications so that none allocates one ([`Artifact::verify`]).
+    static TBS_SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The largest scratch buffer kept between verifications (a larger one,
+/// for a rare large artifact, is freed after use).
+const TBS_SCRATCH_KEEP: usize = 16 * 1024;
+
 /// A signed artifact: its decoded body, its exact bytes and its signatures.
 ///
 /// Obtain one by signing a payload struct (e.g. [`Offer::sign`]) or by
@@ -457,14 +479,7 @@ impl PartialEq for Artifact {
         let slots = |a: &Artifact| {
             a.signatures
                 .iter()
-                .map(|s| {
-                    (
-                        s.alg,
-                        s.kid,
-                        s.signature.clone(),
-                        s.protected.of(&a.buf).to_vec(),
-                    )
-                })
+                .map(|s| (s.alg, s.kid, s.signature, s.protected.of(&a.buf).to_vec()))
                 .collect::<Vec<_>>()
         };
         self.as_bytes() == other.as_bytes()
@@ -784,13 +799,59 @@ impl Artifact {
     }
 
     /// The message a signature covers.
+    #[cfg(test)]
     fn tbs(&self, slot: &SignatureSlot) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.tbs_into(slot, &mut out);
+        out
+    }
+
+    /// [`Artifact::tbs`] appended to `out`.
+    fn tbs_into(&self, slot: &SignatureSlot, out: &mut Vec<u8>) {
         let protected = slot.protected.of(&self.buf);
         if self.kind().is_multi_signed() {
-            cose::sig_structure(self.body_protected(), protected, &[], self.payload())
-        } else {
-            cose::sig_structure1(protected, &[], self.payload())
+            cose::sig_structure_into(out, self.body_protected(), protected, &[], self.payload())
+        } else if !self.sig_structure1_in_place(slot.protected, out) {
+            cose::sig_structure1_into(out, protected, &[], self.payload())
         }
+    }
+
+    /// The COSE_Sign1 `Sig_structure` (`["Signature1", protected, h'',
+    /// payload]`, RFC 9052 §4.4) in one copy from the artifact's bytes,
+    /// where the protected header and the payload, each after its
+    /// byte-string head, are one byte apart: the empty unprotected map
+    /// (`0xa0`), which becomes the empty external_aad (`0x40`). `None` if
+    /// the buffer is not laid out so (the general decoder's copies); every
+    /// byte taken is checked, so the result is the `Sig_structure` exactly
+    /// (test `sig_structure1_in_place_is_the_sig_structure`). Appends it
+    /// to `out` and says whether it did.
+    fn sig_structure1_in_place(&self, protected: Span, out: &mut Vec<u8>) -> bool {
+        self.sig_structure1_region(protected)
+            .is_some_and(|(region, gap)| {
+                let at = out.len() + SIG1_PREFIX.len() + gap;
+                out.reserve(SIG1_PREFIX.len() + region.len());
+                out.extend_from_slice(SIG1_PREFIX);
+                out.extend_from_slice(region);
+                out.get_mut(at).map(|b| *b = 0x40).is_some()
+            })
+    }
+
+    /// The bytes from the protected header's head to the payload's end,
+    /// and where in them the unprotected map's byte is; see
+    /// [`Artifact::sig_structure1_in_place`].
+    fn sig_structure1_region(&self, protected: Span) -> Option<(&[u8], usize)> {
+        // Where the byte string whose contents are `s` begins (its head checked).
+        let bstr_at = |s: Span| -> Option<usize> {
+            let (head, n) = cbor::head_bytes(2, s.len() as u64);
+            let start = s.start.checked_sub(n)?;
+            (self.buf.get(start..s.start)? == head.get(..n)?).then_some(start)
+        };
+        let from = bstr_at(protected)?;
+        let gap = protected.end;
+        if self.buf.get(gap) != Some(&0xa0) || bstr_at(self.payload)? != gap + 1 {
+            return None;
+        }
+        Some((self.buf.get(from..self.payload.end)?, gap - from))
     }
 
     /// Prepares the controller's countersignature of a grant or refusal
@@ -950,7 +1011,25 @@ impl Artifact {
         if !crypto {
             return Ok(());
         }
-        key.verify(&self.tbs(slot), &slot.signature)
+        let verify = |tbs: &mut Vec<u8>| {
+            tbs.clear();
+            self.tbs_into(slot, tbs);
+            key.verify(tbs, &slot.signature)
+        };
+        // The Sig_structure is written into this thread's scratch buffer:
+        // no allocation per verification (a fresh one if it is in use,
+        // which nothing here does).
+        TBS_SCRATCH
+            .with(|cell| match cell.try_borrow_mut() {
+                Ok(mut tbs) => {
+                    let r = verify(&mut tbs);
+                    if tbs.capacity() > TBS_SCRATCH_KEEP {
+                        *tbs = Vec::new();
+                    }
+                    r
+                }
+                Err(_) => verify(&mut Vec::new()),
+            })
             .map_err(|_| VerifyError::SignatureInvalid {
                 artifact: self.label_str(),
             })
@@ -977,26 +1056,28 @@ impl Artifact {
         }
         // A kid is a hint (RFC 9052 §3.1): a short one may match several
         // trusted keys; the one whose signature verifies signed.
-        let t = match trust.matching(&slot.kid).as_slice() {
-            [] => {
-                return Err(VerifyError::UntrustedKey {
-                    artifact: self.label_str(),
-                    kid: slot.kid.to_string(),
-                })
+        // The set holds each key's id: no thumbprint is recomputed here.
+        let mut matching = trust.matching_ids(&slot.kid);
+        let Some(first) = matching.next() else {
+            return Err(VerifyError::UntrustedKey {
+                artifact: self.label_str(),
+                kid: slot.kid.to_string(),
+            });
+        };
+        let (kid, t) = match matching.next() {
+            None => {
+                self.check_slot(slot, &first.1.key, crypto)?;
+                first
             }
-            [one] => {
-                self.check_slot(slot, &one.key, crypto)?;
-                *one
-            }
-            many => many
-                .iter()
-                .copied()
-                .find(|t| self.check_slot(slot, &t.key, true).is_ok())
+            Some(second) => [first, second]
+                .into_iter()
+                .chain(matching)
+                .find(|(_, t)| self.check_slot(slot, &t.key, true).is_ok())
                 .ok_or_else(|| VerifyError::SignatureInvalid {
                     artifact: self.label_str(),
                 })?,
         };
-        self.trusted_signer(slot, t.key.kid(), t, roles, party)
+        self.trusted_signer(slot, *kid, t, roles, party)
     }
 
     /// The signer `t` (whose thumbprint is `kid`), if its role and party fit.
@@ -1511,6 +1592,9 @@ fn slot_of(
             ),
         ));
     }
+    // The length was checked just above.
+    let signature = <[u8; SIGNATURE_LEN]>::try_from(signature.as_slice())
+        .map_err(|_| header_err(kind, "signature length"))?;
     Ok(SignatureSlot {
         alg,
         kid,

@@ -1223,3 +1223,38 @@ fn an_artifact_read_by_either_decoder_verifies_from_its_kept_parts() {
         assert_eq!(fast, general);
     }
 }
+
+/// The Sig_structure of a COSE_Sign1 taken in one copy from the artifact's
+/// bytes is, byte for byte, the one encoded part by part; the general
+/// decoder's buffer (parts copied after the bytes) is not taken in place,
+/// and both give the same `tbs`.
+#[test]
+fn sig_structure1_in_place_is_the_sig_structure() {
+    let mut in_place = 0;
+    for a in fast_path_artifacts() {
+        if a.kind().is_multi_signed() {
+            continue;
+        }
+        let fast = Artifact::decode(a.as_bytes()).unwrap();
+        let general = Artifact::decode_general(a.as_bytes()).unwrap();
+        let slot = &fast.signatures()[0];
+        let expected =
+            crate::cose::sig_structure1(slot.protected.of(&fast.buf), &[], fast.payload());
+        let mut out = vec![7];
+        assert!(
+            fast.sig_structure1_in_place(slot.protected, &mut out),
+            "{}",
+            a.kind()
+        );
+        assert_eq!(out[0], 7, "appended, not overwritten");
+        assert_eq!(&out[1..], &expected[..], "{}", a.kind());
+        in_place += 1;
+        let g = &general.signatures()[0];
+        let mut none = Vec::new();
+        assert!(!general.sig_structure1_in_place(g.protected, &mut none));
+        assert!(none.is_empty());
+        assert_eq!(general.tbs(g), expected);
+        assert_eq!(fast.tbs(slot), expected);
+    }
+    assert!(in_place >= 8, "{in_place} Sign1 artifacts");
+}

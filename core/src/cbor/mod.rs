@@ -187,6 +187,33 @@ pub(crate) fn head(out: &mut Vec<u8>, major: u8, arg: u64) {
     }
 }
 
+/// The head [`head`] writes, in a fixed array: the bytes and their number.
+pub(crate) fn head_bytes(major: u8, arg: u64) -> ([u8; 9], usize) {
+    let mut out = [0u8; 9];
+    let mt = major << 5;
+    let n = if arg < 24 {
+        out[0] = mt | arg as u8;
+        1
+    } else if arg <= u8::MAX as u64 {
+        out[0] = mt | 24;
+        out[1] = arg as u8;
+        2
+    } else if arg <= u16::MAX as u64 {
+        out[0] = mt | 25;
+        out[1..3].copy_from_slice(&(arg as u16).to_be_bytes());
+        3
+    } else if arg <= u32::MAX as u64 {
+        out[0] = mt | 26;
+        out[1..5].copy_from_slice(&(arg as u32).to_be_bytes());
+        5
+    } else {
+        out[0] = mt | 27;
+        out[1..9].copy_from_slice(&arg.to_be_bytes());
+        9
+    };
+    (out, n)
+}
+
 /// What was wrong with a CBOR encoding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]

@@ -377,22 +377,53 @@ impl Sign1 {
 /// one buffer of its exact size (what [`Value::to_vec`] of the same array
 /// gives, without building it).
 fn tbs_array(context: &str, parts: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::new();
+    tbs_array_into(&mut out, context, parts);
+    out
+}
+
+/// [`tbs_array`] appended to `out` (reserving what it needs first).
+fn tbs_array_into(out: &mut Vec<u8>, context: &str, parts: &[&[u8]]) {
     // A head is at most 9 bytes.
     let size = 9 * (2 + parts.len()) + context.len() + parts.iter().map(|p| p.len()).sum::<usize>();
-    let mut out = Vec::with_capacity(size);
-    cbor::head(&mut out, 4, 1 + parts.len() as u64);
-    cbor::head(&mut out, 3, context.len() as u64);
+    out.reserve(size);
+    cbor::head(out, 4, 1 + parts.len() as u64);
+    cbor::head(out, 3, context.len() as u64);
     out.extend_from_slice(context.as_bytes());
     for p in parts {
-        cbor::head(&mut out, 2, p.len() as u64);
+        cbor::head(out, 2, p.len() as u64);
         out.extend_from_slice(p);
     }
-    out
 }
 
 /// Builds `["Signature1", protected, external_aad, payload]`.
 pub fn sig_structure1(protected: &[u8], external_aad: &[u8], payload: &[u8]) -> Vec<u8> {
     tbs_array("Signature1", &[protected, external_aad, payload])
+}
+
+/// [`sig_structure1`] appended to `out`.
+pub(crate) fn sig_structure1_into(
+    out: &mut Vec<u8>,
+    protected: &[u8],
+    external_aad: &[u8],
+    payload: &[u8],
+) {
+    tbs_array_into(out, "Signature1", &[protected, external_aad, payload]);
+}
+
+/// [`sig_structure`] appended to `out`.
+pub(crate) fn sig_structure_into(
+    out: &mut Vec<u8>,
+    body_protected: &[u8],
+    sign_protected: &[u8],
+    external_aad: &[u8],
+    payload: &[u8],
+) {
+    tbs_array_into(
+        out,
+        "Signature",
+        &[body_protected, sign_protected, external_aad, payload],
+    );
 }
 
 /// Builds `["Signature", body_protected, sign_protected, external_aad, payload]`.

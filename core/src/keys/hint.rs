@@ -113,14 +113,23 @@ impl TrustSet {
     /// with that thumbprint, or every key whose thumbprint begins with a
     /// short kid (almost always one).
     pub fn matching(&self, kid: &HeaderKid) -> Vec<&TrustedKey> {
-        match kid {
-            HeaderKid::Full(k) => self.get(k).into_iter().collect(),
-            HeaderKid::Short(s) => self
-                .by_prefix
-                .get(s)
-                .map(|ks| ks.iter().filter_map(|k| self.get(k)).collect())
-                .unwrap_or_default(),
-        }
+        self.matching_ids(kid).map(|(_, t)| t).collect()
+    }
+
+    /// [`TrustSet::matching`] with each key's id (its thumbprint, as the
+    /// set holds it: not recomputed), allocating nothing.
+    pub(crate) fn matching_ids<'a>(
+        &'a self,
+        kid: &HeaderKid,
+    ) -> impl Iterator<Item = (&'a KeyId, &'a TrustedKey)> + 'a {
+        let ids: &'a [KeyId] = match kid {
+            HeaderKid::Full(k) => self
+                .keys
+                .get_key_value(k)
+                .map_or(&[], |(k, _)| std::slice::from_ref(k)),
+            HeaderKid::Short(s) => self.by_prefix.get(s).map_or(&[], Vec::as_slice),
+        };
+        ids.iter().filter_map(|k| self.keys.get_key_value(k))
     }
 
     /// The first trusted key a header `kid` names (for labels; to know who

@@ -17,6 +17,7 @@ use zeroize::{Zeroize, Zeroizing};
 use crate::cbor::{self, Value};
 
 mod hint;
+mod kid_hash;
 mod p256;
 mod sig_encoding;
 mod trust;

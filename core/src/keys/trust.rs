@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use super::kid_hash::KidHashing;
 use super::{parse_cose_key, zeroize_value, KeyError, KeyId, PublicKey};
 use crate::cbor::{self, Value};
 
@@ -72,10 +73,11 @@ pub struct TrustedKey {
 /// A set of trusted keys, looked up by key id.
 #[derive(Clone, Debug, Default)]
 pub struct TrustSet {
-    keys: HashMap<KeyId, TrustedKey>,
+    /// By id, hashed with [`KidHashing`] (ids are thumbprints: uniformly random).
+    pub(super) keys: HashMap<KeyId, TrustedKey, KidHashing>,
     order: Vec<KeyId>,
     /// The keys by the first 8 bytes of their id (short `kid` headers).
-    pub(super) by_prefix: HashMap<[u8; super::hint::SHORT_KID_LEN], Vec<KeyId>>,
+    pub(super) by_prefix: HashMap<[u8; super::hint::SHORT_KID_LEN], Vec<KeyId>, KidHashing>,
 }
 
 const ROLE_LABEL: &str = "role";

@@ -330,6 +330,17 @@ fn built_in_codes_are_sorted_and_every_built_in_is_in_a_dpv_namespace() {
     }
 }
 
+#[test]
+fn built_in_code_bit_test_agrees_with_the_table() {
+    // `is_built_in_code` tests a bit of `BUILT_IN_MASK` below 128: the
+    // same answer as a search of `BUILT_IN` for every code, in range or not.
+    let in_table = |c: u64| BUILT_IN.iter().any(|(b, _)| *b == c);
+    for code in (0..=300).chain([127, 128, 129, u64::from(u32::MAX), 1 << 32, u64::MAX]) {
+        assert_eq!(is_built_in_code(code), in_table(code), "{code}");
+    }
+    assert_eq!(BUILT_IN_MASK.count_ones() as usize, BUILT_IN.len());
+}
+
 /// `Term::new` and `Term::from_value` as they were written before `parse`
 /// (allocating the CURIE, scanning the built-ins by text): the reference
 /// the single-pass reading must agree with, result and error alike.
