@@ -13,15 +13,20 @@ use crate::log::receipt::{self, tlog_proof, verify_cose_receipt, ReceiptClaims};
 use crate::log::{Checkpoint, InclusionProof, NoteVerifier};
 
 impl Wallet {
-    /// A C2SP `tlog-proof@v1` for the artifact `id`: its inclusion proof
-    /// under the largest checkpoint the wallet holds that is signed by a
-    /// log key it trusts (role `log`) and under which the proof verifies.
-    pub fn export_tlog_proof(&self, id: ArtifactId) -> Result<String, WalletError> {
+    /// The bytes of the artifact `id` the wallet holds, or `NotFound`.
+    fn artifact_bytes(&self, id: ArtifactId) -> Result<&[u8], WalletError> {
         let &i = self
             .by_id
             .get(&id)
             .ok_or_else(|| WalletError::NotFound(format!("artifact {id}")))?;
-        let entry = self.artifacts[i].as_bytes();
+        Ok(self.artifacts[i].as_bytes())
+    }
+
+    /// A C2SP `tlog-proof@v1` for the artifact `id`: its inclusion proof
+    /// under the largest checkpoint the wallet holds that is signed by a
+    /// log key it trusts (role `log`) and under which the proof verifies.
+    pub fn export_tlog_proof(&self, id: ArtifactId) -> Result<String, WalletError> {
+        let entry = self.artifact_bytes(id)?;
         let verifiers: Vec<NoteVerifier> = self
             .trust
             .iter()
@@ -60,11 +65,7 @@ impl Wallet {
         id: ArtifactId,
         receipt: &[u8],
     ) -> Result<ReceiptClaims, WalletError> {
-        let &i = self
-            .by_id
-            .get(&id)
-            .ok_or_else(|| WalletError::NotFound(format!("artifact {id}")))?;
-        let entry = self.artifacts[i].as_bytes();
+        let entry = self.artifact_bytes(id)?;
         let mut last = None;
         for t in self.trust.iter().filter(|t| t.role == Role::Log) {
             match verify_cose_receipt(receipt, entry, &t.key) {
@@ -87,11 +88,7 @@ impl Wallet {
         id: ArtifactId,
         proof: &str,
     ) -> Result<ReceiptClaims, WalletError> {
-        let &i = self
-            .by_id
-            .get(&id)
-            .ok_or_else(|| WalletError::NotFound(format!("artifact {id}")))?;
-        let entry = self.artifacts[i].as_bytes();
+        let entry = self.artifact_bytes(id)?;
         let mut last = None;
         for t in self.trust.iter().filter(|t| t.role == Role::Log) {
             let Ok(v) = NoteVerifier::ed25519(&t.party, &t.key) else {
