@@ -194,16 +194,23 @@ fn block(f: &mut impl FnMut(), n: u64) -> u64 {
         .saturating_sub(start)
 }
 
-/// Calls per block so that one block takes about [`BLOCK_NS`].
+/// Calls per block so that one block takes about [`BLOCK_NS`] of this
+/// thread's CPU time. Calibrated on thread CPU time, not wall time: on a
+/// loaded machine a wall-clock calibration counts the time other processes
+/// hold the core, makes blocks a fraction of [`BLOCK_NS`], and blocks that
+/// short can read as no CPU time at all (the clock advances by scheduler
+/// ticks), which gave ratios of 0 and `inf`. Batches double until one
+/// takes at least 20 ms of CPU time.
 fn calibrate(f: &mut impl FnMut()) -> u64 {
-    let start = std::time::Instant::now();
-    let mut n = 0u64;
-    while start.elapsed().as_nanos() < 20_000_000 {
-        f();
-        n += 1;
+    let mut batch = 1u64;
+    loop {
+        let spent = block(f, batch);
+        if spent >= 20_000_000 {
+            let n = u128::from(BLOCK_NS) * u128::from(batch) / u128::from(spent);
+            return u64::try_from(n).unwrap_or(u64::MAX).max(1);
+        }
+        batch *= 2;
     }
-    let per = start.elapsed().as_nanos() as u64 / n.max(1);
-    (BLOCK_NS / per.max(1)).max(1)
 }
 
 /// Compares the CPU time of `a` and `b` on this thread in alternating

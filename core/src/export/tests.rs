@@ -1076,7 +1076,7 @@ fn pseudonym_appears_and_no_key_material_does() {
         ("wallet secret", hex::encode(f.p.wallet_secret)),
         (
             "grant signature",
-            hex::encode(&f.grant.signatures()[0].signature),
+            hex::encode(f.grant.signatures()[0].signature),
         ),
         ("grant bytes", hex::encode(f.grant.as_bytes())),
     ];
