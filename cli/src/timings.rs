@@ -1,7 +1,8 @@
 //! `CK_AUDIT_TIMINGS=1`: per-phase wall and CPU time of `consentkit audit`
 //! on stderr (BENCHMARKS.md, "Audit of the demo bundle"). CPU time is read
 //! from `/proc` (Linux; 10 ms ticks): the whole process's (all threads) and
-//! the calling thread's, whose work is the audit's serial part. Off (the
+//! the calling thread's, whose work is the audit's serial part, and the
+//! peak resident memory so far (`VmHWM`). Off (the
 //! default), nothing is read or printed.
 
 use std::sync::Mutex;
@@ -34,6 +35,18 @@ fn stat_cpu(path: &str) -> f64 {
     let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
     // utime and stime are fields 14 and 15 (11 and 12 here), in 1/100 s.
     (ticks(11) + ticks(12)) / 100.0
+}
+
+/// The process's peak resident memory so far (`VmHWM`), in MiB, or 0.
+fn peak_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 impl Timings {
@@ -75,9 +88,10 @@ impl Timings {
             let wall = now.wall.duration_since(p.wall).as_secs_f64();
             let cpu = now.cpu - p.cpu;
             eprintln!(
-                "timing {name:<12} wall {wall:7.3} s  cpu {cpu:7.2} s  main thread {:7.2} s  cpu/wall {:4.2}  (at {:.3} s)",
+                "timing {name:<12} wall {wall:7.3} s  cpu {cpu:7.2} s  main thread {:7.2} s  cpu/wall {:4.2}  peak {:6.1} MiB  (at {:.3} s)",
                 now.thread - p.thread,
                 if wall > 0.0 { cpu / wall } else { 0.0 },
+                peak_mib(),
                 now.wall.duration_since(self.start).as_secs_f64()
             );
         }
