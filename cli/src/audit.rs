@@ -131,6 +131,7 @@ pub struct AuditArgs<'a> {
 }
 
 pub fn run(a: &AuditArgs<'_>) -> Result<ExitCode, CliError> {
+    let timings = crate::timings::Timings::from_env();
     let (bundle, format, out) = (a.bundle, a.format, a.out);
     let trust = read_trust(a.trust)?;
     let at = a.at.map(parse_time).transpose()?;
@@ -169,11 +170,16 @@ pub fn run(a: &AuditArgs<'_>) -> Result<ExitCode, CliError> {
             )
         }
     };
+    timings.phase(if log.is_some() { "log open" } else { "start" });
     let size = std::fs::metadata(bundle)
         .map_err(|e| CliError(format!("{}: {e}", bundle.display())))?
         .len();
     let show = std::io::stderr().is_terminal() && size >= PROGRESS_MIN_BYTES;
-    let bar = move |done: u64, pass: u8| {
+    let second = std::sync::atomic::AtomicBool::new(false);
+    let bar = |done: u64, pass: u8| {
+        if pass == 2 && !second.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            timings.phase("pass 1");
+        }
         if show {
             let pct = done.saturating_mul(100) / size.max(1);
             let filled = (pct / 4) as usize;
@@ -199,6 +205,7 @@ pub fn run(a: &AuditArgs<'_>) -> Result<ExitCode, CliError> {
         Some(&bar),
     )
     .map_err(|e| CliError(format!("{}: {e}", bundle.display())))?;
+    timings.phase("pass 2");
     if show {
         eprintln!();
     }
@@ -207,6 +214,7 @@ pub fn run(a: &AuditArgs<'_>) -> Result<ExitCode, CliError> {
         Some(p) => write(p, text.as_bytes())?,
         None => print!("{text}"),
     }
+    timings.phase("report");
     Ok(match report.outcome {
         Outcome::Clean => ExitCode::SUCCESS,
         Outcome::Findings => ExitCode::from(1),

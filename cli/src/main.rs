@@ -17,6 +17,7 @@ mod log;
 mod proof;
 mod rng;
 mod tcf;
+mod timings;
 mod tools;
 mod trust;
 mod wallet;

@@ -1,15 +1,14 @@
 //! Auditing against a transparency log: is every artifact in the log, and
 //! did the log only ever grow?
 
-use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
 use std::path::Path;
 
+use super::leaves::LeafIndex;
 use super::provenance::CheckpointCheck;
 use super::witnessed::WitnessView;
 use crate::keys::{Role, TrustSet};
 use crate::log::note::b64_encode;
-use crate::log::tiles::tile_path;
 use crate::log::{leaf_hash, Checkpoint, Hash, LogError, NoteVerifier, Policy, PublishedLog};
 
 /// What a transparency log says about a bundle, checked against the log's
@@ -17,7 +16,7 @@ use crate::log::{leaf_hash, Checkpoint, Hash, LogError, NoteVerifier, Policy, Pu
 #[derive(Debug, Clone)]
 pub struct LogView {
     /// Leaf hash → index in the log.
-    leaves: HashMap<Hash, u64, DigestKeys>,
+    leaves: LeafIndex,
     /// The log's latest checkpoint (signature verified with the trusted key).
     pub checkpoint: Checkpoint,
     /// Problems with the log's history: archived checkpoints that do not
@@ -191,10 +190,11 @@ impl LogView {
                 ))
             }
         };
+        let status_lists = tlog.status_lists().to_vec();
         Ok(LogView {
             witnesses,
-            status_lists: tlog.status_lists().to_vec(),
-            leaves: leaf_index(dir, tlog.leaf_hashes())?,
+            status_lists,
+            leaves: LeafIndex::new(dir, tlog.into_leaf_hashes())?,
             checkpoint,
             problems,
             archived_consistent: history.consistent.len() as u64,
@@ -206,7 +206,7 @@ impl LogView {
 
     /// Whether an artifact's exact bytes are a leaf of the checkpointed tree.
     pub fn contains(&self, artifact_bytes: &[u8]) -> bool {
-        self.leaves.contains_key(&leaf_hash(artifact_bytes))
+        self.index_of(artifact_bytes).is_some()
     }
 
     /// The index of an artifact's exact bytes in the log, if present: the
@@ -218,7 +218,14 @@ impl LogView {
     /// The index of a leaf hash (`SHA-256(0x00 ‖ bytes)`,
     /// [`crate::log::leaf_hash`]) in the log, if present.
     pub fn index_of_leaf(&self, leaf: &Hash) -> Option<u64> {
-        self.leaves.get(leaf).copied()
+        self.leaves.find(leaf)
+    }
+
+    /// [`LogView::index_of_leaf`], looking first just after `near` (the
+    /// index of the bundle's previous item): bundles are mostly in log
+    /// order. The answer is the same whatever `near` is.
+    pub(crate) fn index_of_leaf_near(&self, leaf: &Hash, near: Option<u64>) -> Option<u64> {
+        self.leaves.find_near(leaf, near)
     }
 
     /// Number of leaves.
@@ -228,26 +235,8 @@ impl LogView {
 
     /// Whether the log is empty.
     pub fn is_empty(&self) -> bool {
-        self.leaves.is_empty()
+        self.leaves.len() == 0
     }
-}
-
-/// Leaf hash → index. Two equal leaves make the log unusable, as
-/// [`crate::log::TileLog::open`] has it: an entry is logged once.
-fn leaf_index(dir: &Path, hashes: &[Hash]) -> Result<HashMap<Hash, u64, DigestKeys>, LogError> {
-    let mut m = HashMap::with_capacity_and_hasher(hashes.len(), DigestKeys::new());
-    for (i, h) in hashes.iter().enumerate() {
-        let at = i as u64;
-        if let Some(prev) = m.insert(*h, at) {
-            let tile = at / crate::log::tiles::TILE_WIDTH;
-            let width = crate::log::tiles::tile_width(hashes.len() as u64, 0, tile).unwrap_or(0);
-            return Err(LogError::Corrupt {
-                path: dir.join(tile_path(0, tile, width)),
-                reason: format!("leaf {at} duplicates leaf {prev}"),
-            });
-        }
-    }
-    Ok(m)
 }
 
 /// Hashes keys that are already SHA-256 digests (leaf hashes, artifact
@@ -262,6 +251,11 @@ impl DigestKeys {
     pub(crate) fn new() -> DigestKeys {
         let r = std::collections::hash_map::RandomState::new();
         DigestKeys(r.hash_one(0x636b_u64) | 1, r.hash_one(0x6b63_u64))
+    }
+
+    /// The two key words: an odd multiplier and a mask.
+    pub(crate) fn words(self) -> (u64, u64) {
+        (self.0, self.1)
     }
 }
 

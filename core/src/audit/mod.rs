@@ -36,6 +36,7 @@ use crate::lifecycle::{grant_exceeds_offer, ConsentState, DataUse, Denial, Grant
 
 mod identify;
 pub use identify::identify;
+mod leaves;
 mod logged;
 mod provenance;
 mod report;
@@ -58,6 +59,9 @@ pub use witnessed::{CosignerInfo, WitnessView, WITNESS_CLOCK_TOLERANCE};
 pub const BATCH: usize = 4096;
 /// Most bytes of items held per batch (bounds memory whatever the item sizes).
 pub const BATCH_BYTES: usize = 4 * 1024 * 1024;
+/// Most artifact ids the audit sizes its map of ids for before pass 2
+/// (7/8 of 2^20 buckets, about 38 MB); a larger bundle grows it as it goes.
+const MAX_RESERVED_IDS: usize = 917_504;
 /// Most findings listed in a report; beyond it findings are only counted
 /// (a hostile bundle cannot grow the report without bound).
 pub const MAX_FINDINGS: usize = 100_000;
@@ -377,9 +381,18 @@ struct Item {
 /// Decodes and checks one item: hashes its bytes once (the leaf hash,
 /// which both finds it in the log and tells its copies apart), then, unless
 /// a log trusted for admission holds those bytes, verifies its signatures.
-fn check(offset: u64, bytes: &[u8], trust: &TrustSet, log: Option<&LogView>) -> Item {
+///
+/// `near` is the log index of the item checked just before this one, if
+/// any: the log is searched there first (the answer does not depend on it).
+fn check(
+    offset: u64,
+    bytes: &[u8],
+    trust: &TrustSet,
+    log: Option<&LogView>,
+    near: Option<u64>,
+) -> Item {
     let leaf = crate::log::leaf_hash(bytes);
-    let log_index = log.and_then(|l| l.index_of_leaf(&leaf));
+    let log_index = log.and_then(|l| l.index_of_leaf_near(&leaf, near));
     let mut hash = [0u8; 16];
     hash.copy_from_slice(&leaf[..16]);
     let checked = match Artifact::decode(bytes) {
@@ -592,11 +605,7 @@ impl<'t> State<'t> {
         message: String,
     ) {
         if let Some(c) = &controller {
-            self.report
-                .controllers
-                .entry(c.clone())
-                .or_default()
-                .findings += 1;
+            self.tally(c, |t| t.findings += 1);
         }
         *self.report.finding_counts.entry(kind).or_insert(0) += 1;
         self.more.findings.push(Ranked(Finding {
@@ -617,12 +626,21 @@ impl<'t> State<'t> {
         self.report.controllers.entry(c.to_owned()).or_default()
     }
 
+    /// [`State::controller`] without allocating the name when the
+    /// controller is known (once per receipt).
+    fn tally(&mut self, c: &str, f: impl FnOnce(&mut ControllerTally)) {
+        match self.report.controllers.get_mut(c) {
+            Some(t) => f(t),
+            None => f(self.controller(c)),
+        }
+    }
+
     fn day(&mut self, t: Timestamp) -> &mut DayActivity {
         self.report.days.entry(t.secs() / DAY).or_default()
     }
 
-    fn future(&mut self, a: &Artifact, t: Timestamp, offset: u64, controller: Option<String>) {
-        self.witnessed_clock(a, t, offset, controller.clone());
+    fn future(&mut self, a: &Artifact, t: Timestamp, offset: u64, controller: Option<&str>) {
+        self.witnessed_clock(a, t, offset, controller);
         if t > self.at.saturating_add(CLOCK_SKEW) {
             let msg = format!(
                 "{} is dated {}, more than {CLOCK_SKEW} s after the audit time {}",
@@ -634,7 +652,7 @@ impl<'t> State<'t> {
                 FindingKind::FutureDated,
                 Some(a.id()),
                 Some(a.kind()),
-                controller,
+                controller.map(str::to_owned),
                 offset,
                 msg,
             );
@@ -648,7 +666,7 @@ impl<'t> State<'t> {
         a: &Artifact,
         t: Timestamp,
         offset: u64,
-        controller: Option<String>,
+        controller: Option<&str>,
     ) {
         let Some(l) = self.log else { return };
         let (Some(w), Some(index)) = (&l.witnesses, self.log_index) else {
@@ -667,7 +685,7 @@ impl<'t> State<'t> {
                 FindingKind::WitnessedBackdated,
                 Some(a.id()),
                 Some(a.kind()),
-                controller,
+                controller.map(str::to_owned),
                 offset,
                 msg,
             );
@@ -898,19 +916,19 @@ impl<'t> State<'t> {
         match a.body().clone() {
             Body::Offer(o) if first => {
                 self.controller(&o.controller).offers += 1;
-                self.future(a, o.issued_at, offset, Some(o.controller.clone()));
+                self.future(a, o.issued_at, offset, Some(&o.controller));
                 self.offers.insert(a.digest(), (o, offset));
             }
             Body::Grant(g) if first => {
                 self.controller(&g.controller).grants += 1;
-                self.future(a, g.issued_at, offset, Some(g.controller.clone()));
+                self.future(a, g.issued_at, offset, Some(&g.controller));
                 self.day(g.issued_at).grants += 1;
                 self.grant_offsets.insert(a.id(), offset);
                 self.grants.insert(a.id(), GrantRecord::new(a.id(), g));
             }
             Body::Refusal(r) if first => {
                 self.controller(&r.controller).refusals += 1;
-                self.future(a, r.issued_at, offset, Some(r.controller.clone()));
+                self.future(a, r.issued_at, offset, Some(&r.controller));
                 self.more.refusals.push(RefusalInfo {
                     id: a.id(),
                     controller: r.controller,
@@ -1248,9 +1266,9 @@ impl<'t> State<'t> {
                         r.grant
                     );
                     if self.first_valid(a.id()) {
-                        self.controller(&controller).receipts += 1;
+                        self.tally(&controller, |t| t.receipts += 1);
                         self.day(used_at).receipts += 1;
-                        self.future(a, used_at, offset, Some(controller.clone()));
+                        self.future(a, used_at, offset, Some(&controller));
                     }
                     self.finding(
                         FindingKind::VoidGrantUsed,
@@ -1267,9 +1285,9 @@ impl<'t> State<'t> {
                     Ok(named) => named,
                     Err(e) => {
                         if self.first_valid(a.id()) {
-                            self.controller(&controller).receipts += 1;
+                            self.tally(&controller, |t| t.receipts += 1);
                             self.day(used_at).receipts += 1;
-                            self.future(a, used_at, offset, Some(controller.clone()));
+                            self.future(a, used_at, offset, Some(&controller));
                         }
                         self.finding(
                             FindingKind::GrantIndexOutOfRange,
@@ -1292,9 +1310,9 @@ impl<'t> State<'t> {
                 };
                 let verdict = rec.permits(&u);
                 if self.first_valid(a.id()) {
-                    self.controller(&controller).receipts += 1;
+                    self.tally(&controller, |t| t.receipts += 1);
                     self.day(used_at).receipts += 1;
-                    self.future(a, used_at, offset, Some(controller.clone()));
+                    self.future(a, used_at, offset, Some(&controller));
                     *self
                         .uses
                         .entry((r.grant, used_at.secs() / DAY))
@@ -1370,7 +1388,7 @@ impl<'t> State<'t> {
                 stats.value_records += 1;
                 let total = stats.value_delivered.entry(unit).or_insert(0);
                 *total = total.saturating_add(amount);
-                self.future(a, at, offset, Some(controller));
+                self.future(a, at, offset, Some(&controller));
             }
             _ => {}
         }
@@ -1559,6 +1577,9 @@ pub fn audit_source_with_status<R: Read, F: FnMut() -> io::Result<R>>(
     // Pass 1: the context artifacts, checked in parallel batches and
     // evaluated in the bundle's order.
     let mut r = SeqReader::new(open()?);
+    // Items that name an artifact kind: pass 2 records the ids of those it
+    // reads, so the map of ids is sized once (not rehashed while it grows).
+    let mut artifacts = 0usize;
     pipeline(
         &mut st,
         |_, batch| {
@@ -1571,7 +1592,9 @@ pub fn audit_source_with_status<R: Read, F: FnMut() -> io::Result<R>>(
                     if let Some(p) = progress {
                         p(offset + bytes.len() as u64, 1);
                     }
-                    if is_context(peek_kind(&bytes)) {
+                    let kind = peek_kind(&bytes);
+                    artifacts += usize::from(kind.is_some());
+                    if is_context(kind) {
                         batch_bytes += bytes.len();
                         batch.push((offset, bytes));
                     }
@@ -1585,6 +1608,8 @@ pub fn audit_source_with_status<R: Read, F: FnMut() -> io::Result<R>>(
     )?;
     let first = r.finish()?;
     st.link();
+    let copies = &mut st.more.copies;
+    copies.reserve(artifacts.min(MAX_RESERVED_IDS).saturating_sub(copies.len()));
     // Pass 2: receipts, value records and anything unreadable, checked in
     // parallel batches while the next batch is read and the last one evaluated.
     let mut r = SeqReader::new(open()?);
@@ -1705,27 +1730,35 @@ fn check_batch(batch: &Batch, trust: &TrustSet, log: Option<&LogView>) -> Vec<Ch
         use rayon::prelude::*;
         batch
             .par_chunks(CHUNK)
-            .map(|chunk| {
-                let items = chunk.iter().map(|(o, b)| check(*o, b, trust, log));
-                (rayon::current_thread_index(), items.collect())
-            })
+            .map(|chunk| (rayon::current_thread_index(), check_run(chunk, trust, log)))
             .collect()
     }
     #[cfg(not(feature = "parallel"))]
-    vec![(
-        None,
-        batch
-            .iter()
-            .map(|(o, b)| check(*o, b, trust, log))
-            .collect(),
-    )]
+    vec![(None, check_run(batch, trust, log))]
+}
+
+/// [`check`] of consecutive items, each searched in the log first just
+/// after the one before it.
+fn check_run(items: &[(u64, Vec<u8>)], trust: &TrustSet, log: Option<&LogView>) -> Vec<Item> {
+    let mut near = None;
+    items
+        .iter()
+        .map(|(o, b)| {
+            let item = check(*o, b, trust, log, near);
+            near = item.log_index.or(near);
+            item
+        })
+        .collect()
 }
 
 /// Frees evaluated items on the threads that decoded them: the allocator
 /// then reuses their memory there, without taking another thread's arena.
+/// Asynchronous: each worker frees its part when it next looks for work,
+/// and the reading thread goes on reading meanwhile (waiting for every
+/// worker here kept the workers idle while it read the next batch).
 #[cfg(feature = "parallel")]
 fn free_on_makers(done: Vec<CheckedChunk>) {
-    use std::sync::Mutex;
+    use std::sync::{Arc, Mutex};
     if done.is_empty() {
         return;
     }
@@ -1738,8 +1771,8 @@ fn free_on_makers(done: Vec<CheckedChunk>) {
             None => rest.push(items),
         }
     }
-    let own: Vec<Mutex<Vec<Vec<Item>>>> = own.into_iter().map(Mutex::new).collect();
-    rayon::broadcast(|ctx| {
+    let own: Arc<Vec<Mutex<Vec<Vec<Item>>>>> = Arc::new(own.into_iter().map(Mutex::new).collect());
+    rayon::spawn_broadcast(move |ctx| {
         if let Some(Ok(mut mine)) = own.get(ctx.index()).map(Mutex::lock) {
             drop(std::mem::take(&mut *mine));
         }

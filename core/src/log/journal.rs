@@ -134,12 +134,14 @@ impl JournalWriter {
     pub(crate) fn create(dir: &Path, base: u64) -> Result<JournalWriter, LogError> {
         let path = dir.join(JOURNAL_FILE);
         let tmp = dir.join(format!("{JOURNAL_FILE}.tmp"));
-        let mut f = File::create(&tmp).map_err(|e| LogError::io(&tmp, e))?;
-        let mut header = MAGIC.to_vec();
-        header.extend_from_slice(&base.to_be_bytes());
-        f.write_all(&header).map_err(|e| LogError::io(&tmp, e))?;
-        f.sync_all().map_err(|e| LogError::io(&tmp, e))?;
-        drop(f);
+        {
+            // Written and synced, then closed (at the end of this block) before the rename.
+            let mut f = File::create(&tmp).map_err(|e| LogError::io(&tmp, e))?;
+            let mut header = MAGIC.to_vec();
+            header.extend_from_slice(&base.to_be_bytes());
+            f.write_all(&header).map_err(|e| LogError::io(&tmp, e))?;
+            f.sync_all().map_err(|e| LogError::io(&tmp, e))?;
+        }
         std::fs::rename(&tmp, &path).map_err(|e| LogError::io(&path, e))?;
         super::store::sync_dir(dir)?;
         let file = OpenOptions::new()

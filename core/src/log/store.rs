@@ -230,9 +230,12 @@ impl Writer {
                 return Ok(());
             }
         }
-        let (tmp, f) = write_tmp(path, bytes)?;
-        f.sync_all().map_err(|e| LogError::io(&tmp, e))?;
-        drop(f);
+        let tmp = {
+            // Synced, then closed (at the end of this block) before the rename.
+            let (tmp, f) = write_tmp(path, bytes)?;
+            f.sync_all().map_err(|e| LogError::io(&tmp, e))?;
+            tmp
+        };
         fs::rename(&tmp, path).map_err(|e| LogError::io(path, e))?;
         self.dirs
             .insert(path.parent().unwrap_or(Path::new(".")).to_path_buf());
@@ -259,8 +262,10 @@ impl Writer {
                 open.push(write_tmp(path, bytes)?);
             }
             sync_files(&open)?;
-            for ((tmp, f), (path, _)) in open.into_iter().zip(chunk) {
-                drop(f);
+            // Each file is closed (its handle dropped, after its sync
+            // above) before its rename.
+            let synced: Vec<PathBuf> = open.into_iter().map(|(tmp, _closed)| tmp).collect();
+            for (tmp, (path, _)) in synced.into_iter().zip(chunk) {
                 fs::rename(&tmp, path).map_err(|e| LogError::io(path, e))?;
                 if let Some(parent) = path.parent() {
                     self.dirs.insert(parent.to_path_buf());

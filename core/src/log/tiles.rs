@@ -264,6 +264,11 @@ impl TileHashes {
         self.levels.first().map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// The leaf hashes, without the levels above.
+    pub(crate) fn into_leaves(self) -> Vec<Hash> {
+        self.levels.into_iter().next().unwrap_or_default()
+    }
+
     /// The hashes of tile `index` at `level` for a tree of `size` leaves
     /// (`size` at most the number of leaves held).
     pub(crate) fn tile(&self, size: u64, level: u8, index: u64) -> Option<&[Hash]> {

@@ -80,8 +80,14 @@ impl PublishedLog {
     }
 
     /// The leaf hashes of the published tree, in order.
+    #[cfg(test)]
     pub(crate) fn leaf_hashes(&self) -> &[Hash] {
         self.tree.leaves()
+    }
+
+    /// The leaf hashes of the published tree, in order, without the rest of the tree.
+    pub(crate) fn into_leaf_hashes(self) -> Vec<Hash> {
+        self.tree.into_leaves()
     }
 
     /// The Status List Tokens among the entries, with their leaf indices.
