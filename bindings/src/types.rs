@@ -15,7 +15,9 @@ use consentkit::Timestamp;
 pub use consentkit::artifact::ArtifactKind;
 pub use consentkit::keys::Role;
 pub use consentkit::lifecycle::ConsentState;
+pub use consentkit::Commitment;
 pub use consentkit::{Benefit, BenefitKind, Limits, Recipient, ValueEstimate, ValueRecord};
+pub use consentkit::{DataReceipt, Notice, Offer, Signatory, VerifiedSigner};
 
 // --- enums ----------------------------------------------------------------
 
@@ -176,10 +178,6 @@ pub(crate) fn terms(list: &[String]) -> Result<Vec<Term>> {
     list.iter().map(|s| term(s)).collect()
 }
 
-fn names(list: &[Term]) -> Vec<String> {
-    list.iter().map(|t| t.to_string()).collect()
-}
-
 // --- artifacts ---------------------------------------------------------------
 
 /// A decoded artifact: what it is, and its exact bytes. Decoding checks the
@@ -214,44 +212,6 @@ impl From<&Artifact> for ArtifactInfo {
     }
 }
 
-/// Who made a verified signature.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
-pub enum Signatory {
-    /// A key in the trust set.
-    Trusted {
-        /// Its role.
-        role: Role,
-        /// Its party, e.g. `"traffic.example"`.
-        party: String,
-    },
-    /// The person's own key, carried in the artifact (grant, refusal, person's withdrawal).
-    Subject,
-}
-
-/// One verified signature.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct VerifiedSigner {
-    /// The key id (hex).
-    pub kid: String,
-    /// Who signed.
-    pub signatory: Signatory,
-}
-
-impl From<&ck::VerifiedSigner> for VerifiedSigner {
-    fn from(v: &ck::VerifiedSigner) -> Self {
-        VerifiedSigner {
-            kid: v.kid.to_string(),
-            signatory: match &v.signatory {
-                ck::Signatory::Trusted { role, party } => Signatory::Trusted {
-                    role: (*role),
-                    party: party.clone(),
-                },
-                ck::Signatory::Subject => Signatory::Subject,
-            },
-        }
-    }
-}
-
 /// An artifact whose every signature verified against a trust set.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct VerifiedArtifact {
@@ -259,162 +219,6 @@ pub struct VerifiedArtifact {
     pub artifact: ArtifactInfo,
     /// Its signatures and who made them, in order.
     pub signers: Vec<VerifiedSigner>,
-}
-
-// --- payloads (controller side) ----------------------------------------------
-
-/// The notice shown to the person: where it is, and the SHA-256 of the exact bytes shown.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Notice {
-    /// Where the notice is published.
-    pub url: String,
-    /// SHA-256 of the exact notice bytes shown (32 bytes). See `noticeForText`.
-    pub sha256: Vec<u8>,
-}
-
-/// A controller's offer, before signing. Terms are DPV CURIEs
-/// (`"dpv:ServiceProvision"`, `"pd:Location"`) or IRIs; times are seconds since the epoch.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Offer {
-    /// The controller's party id.
-    pub controller: String,
-    /// A short name, e.g. `"live-routing-2026"`.
-    pub name: String,
-    /// When the offer was made.
-    pub issued_at: Timestamp,
-    /// Not valid before.
-    pub valid_from: Option<Timestamp>,
-    /// Not valid after.
-    pub valid_until: Option<Timestamp>,
-    /// Purposes the data is requested for.
-    pub purposes: Vec<String>,
-    /// Data categories requested.
-    pub categories: Vec<String>,
-    /// Recipients (partners) and what each receives.
-    pub recipients: Vec<Recipient>,
-    /// How long data is kept, in seconds.
-    pub retention_secs: u64,
-    /// Usage limits.
-    pub limits: Limits,
-    /// The legal basis, normally `"dpv:Consent"`.
-    pub legal_basis: String,
-    /// Jurisdiction, e.g. `"EU"`.
-    pub jurisdiction: String,
-    /// Language of the notice (BCP 47), e.g. `"en"`.
-    pub language: String,
-    /// The notice shown.
-    pub notice: Notice,
-    /// The value offered in return.
-    pub value_offered: Vec<Benefit>,
-    /// An estimate of the data's value, and its method.
-    pub value_estimate: Option<ValueEstimate>,
-    /// Whether the service stays available without consent.
-    pub service_without_consent: bool,
-}
-
-impl TryFrom<Offer> for ck::Offer {
-    type Error = ConsentKitError;
-    fn try_from(o: Offer) -> Result<ck::Offer> {
-        Ok(ck::Offer {
-            controller: o.controller,
-            name: o.name,
-            issued_at: o.issued_at,
-            valid_from: o.valid_from,
-            valid_until: o.valid_until,
-            purposes: terms(&o.purposes)?,
-            categories: terms(&o.categories)?,
-            recipients: o.recipients,
-            retention_secs: o.retention_secs,
-            limits: o.limits,
-            legal_basis: term(&o.legal_basis)?,
-            jurisdiction: o.jurisdiction,
-            language: o.language,
-            notice: ck::Notice {
-                url: o.notice.url,
-                sha256: fixed::<32>(&o.notice.sha256, "notice.sha256")?,
-            },
-            value_offered: o.value_offered,
-            value_estimate: o.value_estimate,
-            service_without_consent: o.service_without_consent,
-        })
-    }
-}
-
-impl From<&ck::Offer> for Offer {
-    fn from(o: &ck::Offer) -> Self {
-        Offer {
-            controller: o.controller.clone(),
-            name: o.name.clone(),
-            issued_at: o.issued_at,
-            valid_from: o.valid_from,
-            valid_until: o.valid_until,
-            purposes: names(&o.purposes),
-            categories: names(&o.categories),
-            recipients: o.recipients.clone(),
-            retention_secs: o.retention_secs,
-            limits: o.limits.clone(),
-            legal_basis: o.legal_basis.to_string(),
-            jurisdiction: o.jurisdiction.clone(),
-            language: o.language.clone(),
-            notice: Notice {
-                url: o.notice.url.clone(),
-                sha256: o.notice.sha256.to_vec(),
-            },
-            value_offered: o.value_offered.clone(),
-            value_estimate: o.value_estimate.clone(),
-            service_without_consent: o.service_without_consent,
-        }
-    }
-}
-
-/// A data receipt, before signing: one use of data under a grant.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct DataReceipt {
-    /// The grant used (artifact id, 32 hex digits).
-    pub grant: String,
-    /// The data category used (DPV term).
-    pub category: String,
-    /// The purpose of the use (DPV term).
-    pub purpose: String,
-    /// Who received the data; `null` means the signer's own party.
-    #[uniffi(default = None)]
-    pub recipient: Option<String>,
-    /// When (seconds since the epoch).
-    pub used_at: Timestamp,
-    /// How many data points (at least 1).
-    #[uniffi(default = 1)]
-    pub quantity: u32,
-    /// Precision of the data, in the category's unit (location: metres).
-    #[uniffi(default = None)]
-    pub precision: Option<u32>,
-    /// Salted SHA-256 commitment to the data (32 bytes): see `commit`.
-    pub commitment: Vec<u8>,
-}
-
-impl TryFrom<DataReceipt> for ck::DataReceipt {
-    type Error = ConsentKitError;
-    fn try_from(r: DataReceipt) -> Result<ck::DataReceipt> {
-        Ok(ck::DataReceipt {
-            grant: artifact_id(&r.grant)?,
-            category: term(&r.category)?.into(),
-            purpose: term(&r.purpose)?.into(),
-            recipient: r.recipient.map(Into::into),
-            used_at: r.used_at,
-            quantity: r.quantity,
-            precision: r.precision,
-            commitment: fixed::<32>(&r.commitment, "commitment")?,
-        })
-    }
-}
-
-/// A salted commitment to some data: put `value` in a receipt, keep `salt`
-/// (and the data) to open it later.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Commitment {
-    /// `SHA-256(salt || data)` (32 bytes).
-    pub value: Vec<u8>,
-    /// The salt.
-    pub salt: Vec<u8>,
 }
 
 // --- wallet views ------------------------------------------------------------
