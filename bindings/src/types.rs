@@ -13,6 +13,7 @@ use consentkit::Timestamp;
 // The core's own types, exported as they are (their uniffi derives are in
 // core/, feature `uniffi`; generated as the module `consentkit_core`).
 pub use consentkit::artifact::ArtifactKind;
+pub use consentkit::audit::{Finding, FindingCount, FindingKind};
 pub use consentkit::keys::Role;
 pub use consentkit::lifecycle::ConsentState;
 pub use consentkit::Commitment;
@@ -45,82 +46,6 @@ impl From<Algorithm> for ck::Algorithm {
         match a {
             Algorithm::Ed25519 => ck::Algorithm::EdDSA,
             Algorithm::Es256 => ck::Algorithm::ES256,
-        }
-    }
-}
-
-/// What an audit finding is about (names as in the JSON report).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum FindingKind {
-    /// A signature does not verify.
-    SignatureInvalid,
-    /// Signed by a key not in the trust set.
-    UntrustedKey,
-    /// Signed by a trusted key that may not sign this artifact.
-    WrongSigner,
-    /// Not a valid artifact.
-    Malformed,
-    /// Refers to a grant not in the bundle.
-    UnknownGrant,
-    /// A grant refers to an offer not in the bundle.
-    UnknownOffer,
-    /// A purpose not granted.
-    PurposeNotGranted,
-    /// A data category not granted.
-    CategoryNotGranted,
-    /// A recipient not granted.
-    RecipientNotGranted,
-    /// Used before the grant was given.
-    BeforeGrant,
-    /// Used after withdrawal or revocation.
-    AfterWithdrawal,
-    /// Used after expiry.
-    AfterExpiry,
-    /// Used under a superseded grant.
-    AfterSupersession,
-    /// More uses in a day than the offer allows.
-    LimitExceeded,
-    /// Data finer than the offer allows.
-    PrecisionExceeded,
-    /// The same artifact id twice.
-    DuplicateId,
-    /// A value record for a grant not in the bundle.
-    ValueForUnknownGrant,
-    /// A grant accepts more than its offer offered.
-    GrantExceedsOffer,
-    /// Dated after the audit time.
-    FutureDated,
-    /// A controller's status list still said VALID for a grant ended more than its `ttl` before.
-    StaleStatus,
-    /// A kind added to the core after these bindings were built; see `Finding.kindName`.
-    Other,
-}
-
-impl From<ck_audit::FindingKind> for FindingKind {
-    fn from(k: ck_audit::FindingKind) -> Self {
-        use ck_audit::FindingKind as K;
-        match k {
-            K::SignatureInvalid => FindingKind::SignatureInvalid,
-            K::UntrustedKey => FindingKind::UntrustedKey,
-            K::WrongSigner => FindingKind::WrongSigner,
-            K::Malformed => FindingKind::Malformed,
-            K::UnknownGrant => FindingKind::UnknownGrant,
-            K::UnknownOffer => FindingKind::UnknownOffer,
-            K::PurposeNotGranted => FindingKind::PurposeNotGranted,
-            K::CategoryNotGranted => FindingKind::CategoryNotGranted,
-            K::RecipientNotGranted => FindingKind::RecipientNotGranted,
-            K::BeforeGrant => FindingKind::BeforeGrant,
-            K::AfterWithdrawal => FindingKind::AfterWithdrawal,
-            K::AfterExpiry => FindingKind::AfterExpiry,
-            K::AfterSupersession => FindingKind::AfterSupersession,
-            K::LimitExceeded => FindingKind::LimitExceeded,
-            K::PrecisionExceeded => FindingKind::PrecisionExceeded,
-            K::DuplicateId => FindingKind::DuplicateId,
-            K::ValueForUnknownGrant => FindingKind::ValueForUnknownGrant,
-            K::GrantExceedsOffer => FindingKind::GrantExceedsOffer,
-            K::FutureDated => FindingKind::FutureDated,
-            K::StaleStatus => FindingKind::StaleStatus,
-            _ => FindingKind::Other,
         }
     }
 }
@@ -257,41 +182,8 @@ impl TryFrom<Choice> for ck_wallet::Choice {
     }
 }
 
-/// One audit finding.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Finding {
-    /// What kind.
-    pub kind: FindingKind,
-    /// The kind's stable name, as in the JSON report (e.g. `"after_withdrawal"`).
-    pub kind_name: String,
-    /// The artifact concerned (id), if it could be identified.
-    pub artifact: Option<String>,
-    /// The artifact's type, if known.
-    pub artifact_kind: Option<ArtifactKind>,
-    /// The controller concerned, if known.
-    pub controller: Option<String>,
-    /// Byte offset of the artifact in the bundle.
-    pub offset: u64,
-    /// What is wrong, for a person.
-    pub message: String,
-}
-
-impl From<&ck_audit::Finding> for Finding {
-    fn from(f: &ck_audit::Finding) -> Self {
-        Finding {
-            kind: f.kind.into(),
-            kind_name: f.kind.name().to_owned(),
-            artifact: f.artifact.map(|a| a.to_string()),
-            artifact_kind: f.artifact_kind,
-            controller: f.controller.clone(),
-            offset: f.offset,
-            message: f.message.clone(),
-        }
-    }
-}
-
 pub(crate) fn findings(list: &[ck_audit::Finding]) -> Vec<Finding> {
-    list.iter().map(Into::into).collect()
+    list.to_vec()
 }
 
 /// What `Wallet.receive` took in, and the violations that now concern it.
@@ -686,17 +578,6 @@ impl From<&ck_audit::Provenance> for AuditProvenance {
     }
 }
 
-/// A count of findings of one kind.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct FindingCount {
-    /// The kind.
-    pub kind: FindingKind,
-    /// Its stable name, as in the JSON report.
-    pub kind_name: String,
-    /// How many.
-    pub count: u64,
-}
-
 impl From<&ck_audit::Report> for AuditReport {
     fn from(r: &ck_audit::Report) -> Self {
         AuditReport {
@@ -754,15 +635,7 @@ impl From<&ck_audit::Report> for AuditReport {
                 })
                 .collect(),
             findings: findings(&r.findings),
-            finding_counts: r
-                .finding_counts
-                .iter()
-                .map(|c| FindingCount {
-                    kind: c.kind.into(),
-                    kind_name: c.kind.name().to_owned(),
-                    count: c.count,
-                })
-                .collect(),
+            finding_counts: r.finding_counts.clone(),
             findings_omitted: r.findings_omitted,
             outcome: r.outcome.into(),
             outcome_name: r.outcome.name().to_owned(),

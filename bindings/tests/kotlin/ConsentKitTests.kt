@@ -204,7 +204,7 @@ fun trafficAppFlow() = Parties().use { p ->
     // A receipt after the withdrawal is flagged.
     val late = p.controller.issueReceipt(receipt(g.id, T0 + days(32)), countersigned)
     val flagged = wallet.receive(late, T0 + days(33)).violations
-    check(flagged.any { it.kind == FindingKind.AFTER_WITHDRAWAL && it.kindName == "after_withdrawal" }) {
+    check(flagged.any { it.kind == FindingKind.AFTER_WITHDRAWAL && it.kind.toString() == "after_withdrawal" }) {
         "the late receipt was not flagged: $flagged"
     }
 
@@ -607,6 +607,7 @@ fun main(args: Array<String>) {
         "exportConsentsBothFormats" to ::exportConsentsBothFormats,
         "instantsAreNative" to ::instantsAreNative,
         "coreTypesComeFromTheCore" to ::coreTypesComeFromTheCore,
+        "artifactRecordsComeFromTheCore" to ::artifactRecordsComeFromTheCore,
         "errorMessageIsTheReason" to ::errorMessageIsTheReason,
         // AsyncSignerTests.kt (issue 12 item 3).
         "asyncSignersSignAnOfferAndAGrant" to ::asyncSignersSignAnOfferAndAGrant,

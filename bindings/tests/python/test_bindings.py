@@ -101,7 +101,7 @@ def test_traffic_app_flow_with_external_signer(parties, tmp_path):
     late = parties.controller.issue_receipt(make_receipt(g.id, T0 + 32 * DAY), countersigned)
     flagged = wallet.receive(late, T0 + 33 * DAY).violations
     assert [f.kind for f in flagged] == [ck.FindingKind.AFTER_WITHDRAWAL]
-    assert flagged[0].kind_name == "after_withdrawal"
+    assert str(flagged[0].kind) == "after_withdrawal"  # the kind's JSON name
 
     summary = wallet.summary(T0 + 33 * DAY)
     assert [v.state for v in summary.grants] == [ck.ConsentState.WITHDRAWN]
@@ -111,7 +111,7 @@ def test_traffic_app_flow_with_external_signer(parties, tmp_path):
 
     report = ck.Verifier(parties.trust).audit(wallet.export_bundle(), T0 + 33 * DAY)
     assert report.items == 7
-    assert [(c.kind_name, c.count) for c in report.finding_counts] == [("after_withdrawal", 1)]
+    assert [(str(c.kind), c.count) for c in report.finding_counts] == [("after_withdrawal", 1)]
     assert report.findings_omitted == 0
     assert ck.FindingKind.AFTER_WITHDRAWAL in [f.kind for f in report.findings]
 
