@@ -8,7 +8,7 @@ use std::sync::Arc;
 use consentkit::{self as ck, Artifact};
 
 use crate::error::Result;
-use crate::keys::{ExternalSigner, ForeignSigner, KeyPair, PublicKeyInfo};
+use crate::keys::{ExternalSigner, ForeignSigner, KeyPair, RawPublicKey};
 use crate::signer::AsyncSigner;
 use crate::types::{artifact_id, DataReceipt, Offer, ValueRecord};
 use consentkit::Timestamp;
@@ -56,8 +56,8 @@ impl Controller {
         }))
     }
 
-    /// The signing key (details and public COSE_Key).
-    pub fn public_key(&self) -> PublicKeyInfo {
+    /// The signing key.
+    pub fn public_key(&self) -> RawPublicKey {
         (&self.signer.public_key()).into()
     }
 

@@ -31,7 +31,7 @@ use consentkit::{self as ck, wallet::WalletKey};
 
 use crate::controller::Controller;
 use crate::error::{ConsentKitError, Result};
-use crate::keys::{public_key_of, PublicKeyInfo, RawPublicKey};
+use crate::keys::{public_key_of, RawPublicKey};
 use crate::types::{artifact_id, Algorithm, ArtifactKind, Choice};
 use crate::wallet::Wallet;
 use consentkit::Timestamp;
@@ -142,7 +142,7 @@ impl PendingSignature {
     }
 
     /// The key that must sign.
-    pub fn public_key(&self) -> PublicKeyInfo {
+    pub fn public_key(&self) -> RawPublicKey {
         self.prepared.public_key().into()
     }
 }

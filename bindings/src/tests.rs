@@ -194,11 +194,11 @@ fn a_foreign_provider_gives_one_key_per_controller() {
             .accept(got.artifact.id, Choice::default(), T0 + 10)
             .unwrap();
         let info = wallet.public_key_for(c.into()).unwrap();
-        assert_eq!(info.kid, {
+        assert_eq!(info.kid().unwrap(), {
             let m = provider.0.lock().unwrap();
             consentkit::Signer::public_key(&m[c].0).kid().to_string()
         });
-        kids.push(info.kid);
+        kids.push(info.kid().unwrap());
     }
     assert_ne!(kids[0], kids[1]);
     assert_eq!(wallet.version(), 2);
@@ -206,7 +206,10 @@ fn a_foreign_provider_gives_one_key_per_controller() {
     // Without the provider the wallet still reads, and knows its keys.
     let back = Wallet::from_bytes(wallet.to_bytes(), None).unwrap();
     assert_eq!(
-        back.public_key_for("music.example".into()).unwrap().kid,
+        back.public_key_for("music.example".into())
+            .unwrap()
+            .kid()
+            .unwrap(),
         kids[1]
     );
 }
@@ -359,7 +362,7 @@ fn wallet_proofs_that_travel_through_the_skin() {
     log.publish(&log_key).unwrap();
     wallet
         .trust_key(
-            log_key.public_key().to_cose_key(),
+            (&log_key.public_key()).into(),
             Role::Log,
             "log.example/consent".into(),
         )
@@ -725,4 +728,42 @@ fn key_ids_cross_as_64_hex_digits() {
             Ok(ConsentKitError::InvalidInput { reason }) if reason.contains(&bad)
         ));
     }
+}
+
+/// A public key is one shape (`RawPublicKey`, as in JavaScript): what a key
+/// pair, a controller and a wallet report, what a trust set and a wallet
+/// take, with its kid and COSE_Key; bytes that are not a key are InvalidInput.
+#[test]
+fn a_public_key_is_a_raw_public_key_everywhere() {
+    let key = KeyPair::generate(Algorithm::Es256).unwrap();
+    let public = key.public_key();
+    assert_eq!(public.algorithm, Algorithm::Es256);
+    assert_eq!(public.bytes, key.public_key_raw());
+    assert_eq!(public.kid().unwrap(), key.kid());
+    assert_eq!(
+        public_key_from_cose_key(public.to_cose_key().unwrap()).unwrap(),
+        public
+    );
+    assert_eq!(Controller::new(key.clone()).public_key(), public);
+    let trust = TrustSet::new();
+    trust
+        .add(public.clone(), Role::Controller, "traffic.example".into())
+        .unwrap();
+    assert_eq!(trust.keys()[0].key.raw, public.bytes);
+    let wallet = Wallet::in_memory(Algorithm::Ed25519).unwrap();
+    wallet
+        .trust_key(public.clone(), Role::Controller, "traffic.example".into())
+        .unwrap();
+    let bad = RawPublicKey {
+        algorithm: Algorithm::Ed25519,
+        bytes: vec![1; 31],
+    };
+    assert!(matches!(
+        trust.add(bad.clone(), Role::Partner, "x".into()),
+        Err(ConsentKitError::InvalidInput { .. })
+    ));
+    assert!(matches!(
+        bad.kid(),
+        Err(ConsentKitError::InvalidInput { .. })
+    ));
 }
