@@ -28,3 +28,19 @@ fun artifactRecordsComeFromTheCore() = Parties().use { p ->
     checkEq("not_in_log", FindingKind.NOT_IN_LOG.toString(), "FindingKind.toString")
     check(FindingKind.values().none { it.toString() == "other" }) { "an OTHER kind" }
 }
+
+/** A public key is one shape, RawPublicKey, as in JavaScript: reported by keys, controllers and wallets, taken by trust sets. */
+fun aPublicKeyIsOneShape() = Parties().use { p ->
+    val public: RawPublicKey = p.partnerKey.publicKey()
+    checkEq(Algorithm.ES256, public.algorithm, "algorithm")
+    check(public.bytes.contentEquals(p.partnerKey.publicKeyRaw())) { "bytes" }
+    checkEq(p.partnerKey.kid(), public.kid(), "kid")
+    // (a record holding a ByteArray: Kotlin's data class equality compares the array by reference)
+    check(publicKeyFromCoseKey(public.toCoseKey()).bytes.contentEquals(public.bytes)) { "COSE_Key round trip" }
+    check(p.partner.publicKey().bytes.contentEquals(public.bytes)) { "Controller.publicKey" }
+    Wallet.inMemory(Algorithm.ED25519).use { w ->
+        w.trustKey(public, Role.PARTNER, PARTNER)
+        val mine: RawPublicKey? = w.publicKeyFor(CONTROLLER)
+        checkEq(Algorithm.ED25519, mine!!.algorithm, "wallet key")
+    }
+}

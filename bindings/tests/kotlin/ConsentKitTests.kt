@@ -609,6 +609,7 @@ fun main(args: Array<String>) {
         "instantsAreNative" to ::instantsAreNative,
         "coreTypesComeFromTheCore" to ::coreTypesComeFromTheCore,
         "artifactRecordsComeFromTheCore" to ::artifactRecordsComeFromTheCore,
+        "aPublicKeyIsOneShape" to ::aPublicKeyIsOneShape,
         "errorMessageIsTheReason" to ::errorMessageIsTheReason,
         // AsyncSignerTests.kt (issue 12 item 3).
         "asyncSignersSignAnOfferAndAGrant" to ::asyncSignersSignAnOfferAndAGrant,

@@ -62,3 +62,18 @@ def test_finding_kinds_are_the_cores_and_print_their_json_name():
     assert {"after_withdrawal", "not_in_log", "stale_status", "grant_index_out_of_range"} <= names
     assert "other" not in names and len(names) == len(list(ck.FindingKind))
     assert str(ck.FindingKind.WITHDRAWAL_BACKDATED) == "withdrawal_backdated"
+
+
+def test_a_public_key_is_one_shape_raw_public_key(parties):
+    key = parties.partner_key
+    public = key.public_key()
+    assert isinstance(public, ck.RawPublicKey)
+    assert (public.algorithm, public.bytes) == (ck.Algorithm.ES256, key.public_key_raw())
+    assert public.kid() == key.kid()
+    assert ck.public_key_from_cose_key(public.to_cose_key()) == public
+    assert parties.partner.public_key() == public
+    w = ck.Wallet.in_memory(ck.Algorithm.ED25519)
+    w.trust_key(public, ck.Role.PARTNER, "city.example")
+    assert isinstance(w.public_key_for(CONTROLLER), ck.RawPublicKey)
+    with pytest.raises(ck.ConsentKitError.InvalidInput):
+        ck.RawPublicKey(algorithm=ck.Algorithm.ED25519, bytes=bytes(31)).kid()
