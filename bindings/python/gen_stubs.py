@@ -74,10 +74,12 @@ class Annotations(ast.NodeTransformer):
     def visit_Name(self, node: ast.Name) -> ast.AST:
         if node.id == "Timestamp":
             return ast.Name("_TimestampIn" if self.accepted else "int")
-        if node.id in ("Term", "ArtifactId", "Digest"):
-            # The core's custom types over strings (a term, 32 or 64 hex digits).
+        if node.id in ("Term", "ArtifactId", "Digest", "KeyId", "TermRef", "PartyRef"):
+            # The core's custom types over strings (a term, 32 or 64 hex
+            # digits, a receipt's term or party, or `#i`).
             return ast.Name("str")
-        if node.id == "bytes":
+        if node.id in ("bytes", "Bytes32", "Bytes16"):
+            # Bytes32/Bytes16: the core's fixed-length bytes (a SHA-256, a salt).
             # builtins.bytes: a record may have a field named `bytes`.
             return ast.Name("Buffer" if self.accepted else "builtins.bytes")
         return node

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use consentkit::{self as ck, Artifact};
 
 use crate::error::Result;
-use crate::keys::{ExternalSigner, ForeignSigner, KeyPair, PublicKeyInfo};
+use crate::keys::{ExternalSigner, ForeignSigner, KeyPair, RawPublicKey};
 use crate::signer::AsyncSigner;
 use crate::types::{artifact_id, DataReceipt, Offer, ValueRecord};
 use consentkit::Timestamp;
@@ -56,15 +56,14 @@ impl Controller {
         }))
     }
 
-    /// The signing key (details and public COSE_Key).
-    pub fn public_key(&self) -> PublicKeyInfo {
+    /// The signing key.
+    pub fn public_key(&self) -> RawPublicKey {
         (&self.signer.public_key()).into()
     }
 
     /// Signs an offer. Sets are put in canonical order; the offer is checked first.
     pub fn make_offer(&self, offer: Offer) -> Result<Vec<u8>> {
-        let o: ck::Offer = offer.try_into()?;
-        Ok(o.sign(self.signer.as_ref())?.as_bytes().to_vec())
+        Ok(offer.sign(self.signer.as_ref())?.as_bytes().to_vec())
     }
 
     /// Countersigns a grant or refusal that carries only the person's
@@ -97,9 +96,8 @@ impl Controller {
     /// it cites). A use the grant does not cover (purpose, category,
     /// recipient, time) is refused (`Usage`, naming it).
     pub fn issue_receipt(&self, receipt: DataReceipt, grant: Vec<u8>) -> Result<Vec<u8>> {
-        let r: ck::DataReceipt = receipt.try_into()?;
         let g = Artifact::decode(&grant)?;
-        Ok(r.sign(&g, self.signer.as_ref())?.as_bytes().to_vec())
+        Ok(receipt.sign(&g, self.signer.as_ref())?.as_bytes().to_vec())
     }
 
     /// Signs a data receipt the caller knows its grant does not cover,
@@ -110,9 +108,9 @@ impl Controller {
         receipt: DataReceipt,
         reason: String,
     ) -> Result<Vec<u8>> {
-        let r: ck::DataReceipt = receipt.try_into()?;
         let known = ck::KnownViolation::new(reason);
-        Ok(r.sign_known_violation(self.signer.as_ref(), &known)?
+        Ok(receipt
+            .sign_known_violation(self.signer.as_ref(), &known)?
             .as_bytes()
             .to_vec())
     }
@@ -139,5 +137,5 @@ impl Controller {
 #[uniffi::export]
 pub fn read_offer(bytes: Vec<u8>) -> Result<Offer> {
     let a = Artifact::decode(&bytes)?;
-    Ok(ck::Offer::from_artifact(&a)?.into())
+    Ok(ck::Offer::from_artifact(&a)?.clone())
 }

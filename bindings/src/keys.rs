@@ -50,12 +50,14 @@ impl KeyPair {
         self.inner.to_cose_key()
     }
 
-    /// The public key as a COSE_Key (no private part): what others put in their trust sets.
-    pub fn public_key(&self) -> Vec<u8> {
-        self.inner.public_key().to_cose_key()
+    /// The public key: its algorithm and raw bytes, what others put in their
+    /// trust sets (`TrustSet.add`, `Wallet.trustKey`); `toCoseKey` gives its COSE_Key.
+    pub fn public_key(&self) -> RawPublicKey {
+        (&self.inner.public_key()).into()
     }
 
-    /// The public key's raw bytes (Ed25519: 32 bytes; P-256: `04 || x || y`).
+    /// The public key's raw bytes (Ed25519: 32 bytes; P-256: `04 || x || y`),
+    /// as `publicKey().bytes`.
     pub fn public_key_raw(&self) -> Vec<u8> {
         self.inner.public_key().raw().to_vec()
     }
@@ -71,7 +73,10 @@ impl KeyPair {
     }
 }
 
-/// A public key as an external signer reports it.
+/// A public key: its algorithm and raw bytes. What `KeyPair.publicKey`,
+/// `Controller.publicKey` and `Wallet.publicKeyFor` return, what an external
+/// signer reports, and what `TrustSet.add` and `Wallet.trustKey` take (the
+/// JavaScript package's `RawPublicKey`, which its `PublicKey` is).
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct RawPublicKey {
     /// The algorithm the key signs with.
@@ -80,6 +85,36 @@ pub struct RawPublicKey {
     /// (65 bytes; the last 65 bytes of a P-256 X.509 SubjectPublicKeyInfo,
     /// or iOS `SecKeyCopyExternalRepresentation`).
     pub bytes: Vec<u8>,
+}
+
+impl From<&ck::PublicKey> for RawPublicKey {
+    fn from(k: &ck::PublicKey) -> Self {
+        RawPublicKey {
+            algorithm: k.algorithm().into(),
+            bytes: k.raw().to_vec(),
+        }
+    }
+}
+
+#[uniffi::export]
+impl RawPublicKey {
+    /// The key id: the RFC 9679 COSE Key Thumbprint, in hex. Bytes that
+    /// are not a key of the algorithm are `InvalidInput`.
+    pub fn kid(&self) -> Result<String> {
+        Ok(public_key_of(self.clone())?.kid().to_string())
+    }
+
+    /// The key as a public COSE_Key (what `publicKeyInfo` reads).
+    pub fn to_cose_key(&self) -> Result<Vec<u8>> {
+        Ok(public_key_of(self.clone())?.to_cose_key())
+    }
+}
+
+/// Reads a public COSE_Key as a `RawPublicKey` (a private part, if
+/// present, is ignored): a key published by a controller, for `TrustSet.add`.
+#[uniffi::export]
+pub fn public_key_from_cose_key(cose_key: Vec<u8>) -> Result<RawPublicKey> {
+    Ok((&ck::PublicKey::from_cose_key(&cose_key)?).into())
 }
 
 /// A signing key held outside Rust: Android Keystore / StrongBox, the
@@ -254,9 +289,9 @@ impl TrustSet {
         }))
     }
 
-    /// Trusts a public COSE_Key in a role, for a party. A key already present is replaced.
-    pub fn add(&self, public_key: Vec<u8>, role: Role, party: String) -> Result<()> {
-        let key = ck::PublicKey::from_cose_key(&public_key)?;
+    /// Trusts a public key in a role, for a party. A key already present is replaced.
+    pub fn add(&self, public_key: RawPublicKey, role: Role, party: String) -> Result<()> {
+        let key = public_key_of(public_key)?;
         self.get().insert(key, role, party);
         Ok(())
     }

@@ -31,7 +31,7 @@ use consentkit::{self as ck, wallet::WalletKey};
 
 use crate::controller::Controller;
 use crate::error::{ConsentKitError, Result};
-use crate::keys::{public_key_of, PublicKeyInfo, RawPublicKey};
+use crate::keys::{public_key_of, RawPublicKey};
 use crate::types::{artifact_id, Algorithm, ArtifactKind, Choice};
 use crate::wallet::Wallet;
 use consentkit::Timestamp;
@@ -142,7 +142,7 @@ impl PendingSignature {
     }
 
     /// The key that must sign.
-    pub fn public_key(&self) -> PublicKeyInfo {
+    pub fn public_key(&self) -> RawPublicKey {
         self.prepared.public_key().into()
     }
 }
@@ -174,8 +174,7 @@ impl Controller {
     /// First step of `makeOffer` for a key that signs elsewhere: the offer,
     /// checked and in canonical order, waiting for the controller's signature.
     pub fn prepare_offer(&self, offer: crate::types::Offer) -> Result<Arc<PendingSignature>> {
-        let o: ck::Offer = offer.try_into()?;
-        Ok(PendingSignature::wrap(o.prepare(&self.public())?))
+        Ok(PendingSignature::wrap(offer.prepare(&self.public())?))
     }
 
     /// First step of `countersign`: the grant or refusal is checked (the
@@ -211,9 +210,8 @@ impl Controller {
         receipt: crate::types::DataReceipt,
         grant: Vec<u8>,
     ) -> Result<Arc<PendingSignature>> {
-        let r: ck::DataReceipt = receipt.try_into()?;
         let g = ck::Artifact::decode(&grant)?;
-        Ok(PendingSignature::wrap(r.prepare(&g, &self.public())?))
+        Ok(PendingSignature::wrap(receipt.prepare(&g, &self.public())?))
     }
 
     /// First step of `issueReceiptKnownViolation`.
@@ -222,10 +220,9 @@ impl Controller {
         receipt: crate::types::DataReceipt,
         reason: String,
     ) -> Result<Arc<PendingSignature>> {
-        let r: ck::DataReceipt = receipt.try_into()?;
         let known = ck::KnownViolation::new(reason);
         Ok(PendingSignature::wrap(
-            r.prepare_known_violation(&self.public(), &known)?,
+            receipt.prepare_known_violation(&self.public(), &known)?,
         ))
     }
 

@@ -81,8 +81,8 @@ impl Platform {
             calls: AtomicUsize::new(0),
         })
     }
-    fn cose_key(&self) -> Vec<u8> {
-        self.key.public_key().to_cose_key()
+    fn raw_key(&self) -> RawPublicKey {
+        (&self.key.public_key()).into()
     }
 }
 
@@ -145,12 +145,12 @@ fn offer(controller: &str) -> Offer {
         issued_at: T0,
         valid_from: Some(T0),
         valid_until: Some(T0 + 365 * 86_400),
-        purposes: vec!["dpv:ServiceProvision".into()],
-        categories: vec!["pd:Location".into()],
+        purposes: vec![consentkit::term("dpv:ServiceProvision").unwrap()],
+        categories: vec![consentkit::term("pd:Location").unwrap()],
         recipients: vec![],
         retention_secs: 86_400,
         limits: Limits::default(),
-        legal_basis: "dpv:Consent".into(),
+        legal_basis: consentkit::term("dpv:Consent").unwrap(),
         jurisdiction: "EU".into(),
         language: "en".into(),
         notice: notice_for_text("https://traffic.example/n".into(), b"notice".to_vec()),
@@ -164,7 +164,7 @@ fn verifier(controller: &Platform) -> Arc<Verifier> {
     let trust = TrustSet::new();
     trust
         .add(
-            controller.cose_key(),
+            controller.raw_key(),
             Role::Controller,
             "traffic.example".into(),
         )
@@ -191,7 +191,7 @@ fn an_async_controller_signs_an_offer_and_countersigns_a_grant_from_an_async_wal
     let phone = Platform::new(Answer::Raw);
     let wallet = Wallet::in_memory_external().unwrap();
     wallet
-        .trust_key(kms.cose_key(), Role::Controller, "traffic.example".into())
+        .trust_key(kms.raw_key(), Role::Controller, "traffic.example".into())
         .unwrap();
     let got = wallet.receive(offer_bytes.clone(), T0).unwrap();
     wallet
@@ -257,7 +257,7 @@ fn prepare_and_complete_by_hand_with_a_der_signature() {
     assert_eq!(pending.kind(), ArtifactKind::Offer);
     assert_eq!(pending.algorithm(), Algorithm::Es256);
     assert_eq!(pending.kid(), hsm.key.kid().to_string());
-    assert_eq!(pending.public_key().raw, hsm.key.public_key().raw());
+    assert_eq!(pending.public_key().bytes, hsm.key.public_key().raw());
     let sig = der_of(&hsm.key.sign(&pending.message()).unwrap());
     let bytes = controller.complete(pending, sig).unwrap();
     verifier(&hsm).verify(bytes.clone()).unwrap();
@@ -266,7 +266,7 @@ fn prepare_and_complete_by_hand_with_a_der_signature() {
     let phone = Platform::new(Answer::Raw);
     let wallet = Wallet::in_memory_external().unwrap();
     wallet
-        .trust_key(hsm.cose_key(), Role::Controller, "traffic.example".into())
+        .trust_key(hsm.raw_key(), Role::Controller, "traffic.example".into())
         .unwrap();
     let o = wallet.receive(bytes, T0).unwrap().artifact;
     // Without a bound key there is nothing to prepare for.
@@ -330,7 +330,7 @@ fn a_malformed_signature_from_an_async_signer_is_a_signer_error_naming_it() {
     .unwrap();
     let wallet = Wallet::in_memory_external().unwrap();
     wallet
-        .trust_key(kms.cose_key(), Role::Controller, "traffic.example".into())
+        .trust_key(kms.raw_key(), Role::Controller, "traffic.example".into())
         .unwrap();
     let o = wallet.receive(offer_bytes, T0).unwrap().artifact;
     let before = wallet.artifacts().len();
@@ -356,7 +356,7 @@ fn an_async_signer_with_another_key_than_the_prepared_one_is_refused_before_sign
     let offer_bytes = block_on(controller.sign_async(pending)).unwrap();
     let wallet = Wallet::in_memory_external().unwrap();
     wallet
-        .trust_key(kms.cose_key(), Role::Controller, "traffic.example".into())
+        .trust_key(kms.raw_key(), Role::Controller, "traffic.example".into())
         .unwrap();
     let o = wallet.receive(offer_bytes, T0).unwrap().artifact;
     let phone = Platform::new(Answer::Raw);

@@ -14,8 +14,8 @@ fn sample_offer(controller: &str, partner: &str) -> Offer {
         issued_at: T0,
         valid_from: Some(T0),
         valid_until: Some(T0 + 365 * 86_400),
-        purposes: vec!["dpv:ServiceProvision".into()],
-        categories: vec!["pd:Location".into()],
+        purposes: vec![consentkit::term("dpv:ServiceProvision").unwrap()],
+        categories: vec![consentkit::term("pd:Location").unwrap()],
         recipients: vec![Recipient {
             party: partner.into(),
             purposes: vec![consentkit::term("dpv:ServiceProvision").unwrap()],
@@ -23,7 +23,7 @@ fn sample_offer(controller: &str, partner: &str) -> Offer {
         }],
         retention_secs: 86_400,
         limits: Limits::default(),
-        legal_basis: "dpv:Consent".into(),
+        legal_basis: consentkit::term("dpv:Consent").unwrap(),
         jurisdiction: "EU".into(),
         language: "en".into(),
         notice: notice_for_text("https://traffic.example/n".into(), b"notice".to_vec()),
@@ -54,9 +54,9 @@ fn flow_through_the_skin() {
     let receipt = controller
         .issue_receipt(
             DataReceipt {
-                grant: g.id.clone(),
-                category: "pd:Location".into(),
-                purpose: "dpv:ServiceProvision".into(),
+                grant: artifact_id(&g.id).unwrap(),
+                category: consentkit::term("pd:Location").unwrap().into(),
+                purpose: consentkit::term("dpv:ServiceProvision").unwrap().into(),
                 recipient: None,
                 used_at: T0 + 30,
                 quantity: 1,
@@ -194,11 +194,11 @@ fn a_foreign_provider_gives_one_key_per_controller() {
             .accept(got.artifact.id, Choice::default(), T0 + 10)
             .unwrap();
         let info = wallet.public_key_for(c.into()).unwrap();
-        assert_eq!(info.kid, {
+        assert_eq!(info.kid().unwrap(), {
             let m = provider.0.lock().unwrap();
             consentkit::Signer::public_key(&m[c].0).kid().to_string()
         });
-        kids.push(info.kid);
+        kids.push(info.kid().unwrap());
     }
     assert_ne!(kids[0], kids[1]);
     assert_eq!(wallet.version(), 2);
@@ -206,7 +206,10 @@ fn a_foreign_provider_gives_one_key_per_controller() {
     // Without the provider the wallet still reads, and knows its keys.
     let back = Wallet::from_bytes(wallet.to_bytes(), None).unwrap();
     assert_eq!(
-        back.public_key_for("music.example".into()).unwrap().kid,
+        back.public_key_for("music.example".into())
+            .unwrap()
+            .kid()
+            .unwrap(),
         kids[1]
     );
 }
@@ -359,7 +362,7 @@ fn wallet_proofs_that_travel_through_the_skin() {
     log.publish(&log_key).unwrap();
     wallet
         .trust_key(
-            log_key.public_key().to_cose_key(),
+            (&log_key.public_key()).into(),
             Role::Log,
             "log.example/consent".into(),
         )
@@ -533,7 +536,7 @@ fn a_listener_may_call_the_wallet_and_per_purpose_calls_work_through_the_skin() 
         .trust_key(ck.public_key(), Role::Controller, "traffic.example".into())
         .unwrap();
     let mut o = sample_offer("traffic.example", "city.example");
-    o.purposes.push("dpv:Marketing".into());
+    o.purposes.push(consentkit::term("dpv:Marketing").unwrap());
     let offer = controller.make_offer(o).unwrap();
     let id = wallet.receive(offer.clone(), T0).unwrap().artifact.id;
     let listener = Arc::new(Reentrant {
@@ -626,4 +629,141 @@ fn ids_and_digests_lift_from_hex_or_fail_as_invalid_input() {
             Ok(ConsentKitError::InvalidInput { reason }) if reason.contains(&bad)
         ));
     }
+}
+
+/// Fixed-length bytes cross as bytes: a notice's SHA-256 of the wrong
+/// length fails its lift as InvalidInput naming the length expected, the
+/// right length lifts to the core's array.
+#[test]
+fn a_notice_hash_of_the_wrong_length_fails_its_lift_naming_32_bytes() {
+    use uniffi::{Lift, Lower};
+    type Tag = consentkit::UniFfiTag;
+    let notice = |len: usize| {
+        let mut buf = Vec::new();
+        <String as Lower<Tag>>::write("https://traffic.example/n".to_owned(), &mut buf);
+        <Vec<u8> as Lower<Tag>>::write(vec![7; len], &mut buf);
+        <Notice as Lift<Tag>>::try_read(&mut buf.as_slice())
+    };
+    for len in [0, 31, 33] {
+        match notice(len).unwrap_err().downcast::<ConsentKitError>() {
+            Ok(ConsentKitError::InvalidInput { reason }) => assert!(
+                reason.contains("must be 32 bytes") && reason.contains(&format!("found {len}")),
+                "{reason}"
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(notice(32).unwrap().sha256, [7; 32]);
+    // A commitment's salt is 16 bytes.
+    let mut buf = Vec::new();
+    <Vec<u8> as Lower<Tag>>::write(vec![1; 32], &mut buf);
+    <Vec<u8> as Lower<Tag>>::write(vec![2; 15], &mut buf);
+    match <Commitment as Lift<Tag>>::try_read(&mut buf.as_slice())
+        .unwrap_err()
+        .downcast::<ConsentKitError>()
+    {
+        Ok(ConsentKitError::InvalidInput { reason }) => {
+            assert!(reason.contains("must be 16 bytes"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A receipt's purpose, category and recipient cross as strings: a term or
+/// party in full, or `#i` for the grant's item i; both directions agree,
+/// and a bad term is InvalidInput naming it.
+#[test]
+fn receipt_references_cross_as_strings_and_round_trip() {
+    use consentkit::{PartyRef, TermRef};
+    use uniffi::{FfiConverter, Lift, Lower};
+    type Tag = consentkit::UniFfiTag;
+    let term_ref = |s: &str| {
+        <TermRef as Lift<Tag>>::try_lift(<String as FfiConverter<Tag>>::lower(s.to_owned()))
+    };
+    let party_ref = |s: &str| {
+        <PartyRef as Lift<Tag>>::try_lift(<String as FfiConverter<Tag>>::lower(s.to_owned()))
+    };
+    assert_eq!(
+        term_ref("pd:Location").unwrap(),
+        TermRef::Term(consentkit::term("pd:Location").unwrap())
+    );
+    assert_eq!(term_ref("#3").unwrap(), TermRef::Granted(3));
+    assert_eq!(party_ref("#0").unwrap(), PartyRef::Granted(0));
+    assert_eq!(
+        party_ref("city.example").unwrap(),
+        PartyRef::Party("city.example".into())
+    );
+    for r in [TermRef::Granted(7), term_ref("dpv:Marketing").unwrap()] {
+        let s = <String as Lift<Tag>>::try_lift(<TermRef as Lower<Tag>>::lower(r.clone()));
+        assert_eq!(term_ref(&s.unwrap()).unwrap(), r);
+    }
+    for p in [PartyRef::Granted(2), PartyRef::Party("city.example".into())] {
+        let s = <String as Lift<Tag>>::try_lift(<PartyRef as Lower<Tag>>::lower(p.clone()));
+        assert_eq!(party_ref(&s.unwrap()).unwrap(), p);
+    }
+    for bad in ["not a term", "#", "#x", "#70000"] {
+        assert!(
+            matches!(
+                term_ref(bad).unwrap_err().downcast::<ConsentKitError>(),
+                Ok(ConsentKitError::InvalidInput { .. })
+            ),
+            "{bad}"
+        );
+    }
+}
+
+/// A key id crosses as its 64 hex digits; anything else is InvalidInput.
+#[test]
+fn key_ids_cross_as_64_hex_digits() {
+    use consentkit::KeyId;
+    use uniffi::{FfiConverter, Lift, Lower};
+    type Tag = consentkit::UniFfiTag;
+    let lift = |s: String| <KeyId as Lift<Tag>>::try_lift(<String as FfiConverter<Tag>>::lower(s));
+    assert_eq!(lift("ab".repeat(32)).unwrap(), KeyId([0xab; 32]));
+    let s = <String as Lift<Tag>>::try_lift(<KeyId as Lower<Tag>>::lower(KeyId([0xcd; 32])));
+    assert_eq!(s.unwrap(), "cd".repeat(32));
+    for bad in ["ab".repeat(8), "zz".repeat(32)] {
+        assert!(matches!(
+            lift(bad.clone()).unwrap_err().downcast::<ConsentKitError>(),
+            Ok(ConsentKitError::InvalidInput { reason }) if reason.contains(&bad)
+        ));
+    }
+}
+
+/// A public key is one shape (`RawPublicKey`, as in JavaScript): what a key
+/// pair, a controller and a wallet report, what a trust set and a wallet
+/// take, with its kid and COSE_Key; bytes that are not a key are InvalidInput.
+#[test]
+fn a_public_key_is_a_raw_public_key_everywhere() {
+    let key = KeyPair::generate(Algorithm::Es256).unwrap();
+    let public = key.public_key();
+    assert_eq!(public.algorithm, Algorithm::Es256);
+    assert_eq!(public.bytes, key.public_key_raw());
+    assert_eq!(public.kid().unwrap(), key.kid());
+    assert_eq!(
+        public_key_from_cose_key(public.to_cose_key().unwrap()).unwrap(),
+        public
+    );
+    assert_eq!(Controller::new(key.clone()).public_key(), public);
+    let trust = TrustSet::new();
+    trust
+        .add(public.clone(), Role::Controller, "traffic.example".into())
+        .unwrap();
+    assert_eq!(trust.keys()[0].key.raw, public.bytes);
+    let wallet = Wallet::in_memory(Algorithm::Ed25519).unwrap();
+    wallet
+        .trust_key(public.clone(), Role::Controller, "traffic.example".into())
+        .unwrap();
+    let bad = RawPublicKey {
+        algorithm: Algorithm::Ed25519,
+        bytes: vec![1; 31],
+    };
+    assert!(matches!(
+        trust.add(bad.clone(), Role::Partner, "x".into()),
+        Err(ConsentKitError::InvalidInput { .. })
+    ));
+    assert!(matches!(
+        bad.kid(),
+        Err(ConsentKitError::InvalidInput { .. })
+    ));
 }

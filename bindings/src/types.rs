@@ -13,9 +13,12 @@ use consentkit::Timestamp;
 // The core's own types, exported as they are (their uniffi derives are in
 // core/, feature `uniffi`; generated as the module `consentkit_core`).
 pub use consentkit::artifact::ArtifactKind;
+pub use consentkit::audit::{Finding, FindingCount, FindingKind};
 pub use consentkit::keys::Role;
 pub use consentkit::lifecycle::ConsentState;
+pub use consentkit::Commitment;
 pub use consentkit::{Benefit, BenefitKind, Limits, Recipient, ValueEstimate, ValueRecord};
+pub use consentkit::{DataReceipt, Notice, Offer, Signatory, VerifiedSigner};
 
 // --- enums ----------------------------------------------------------------
 
@@ -43,82 +46,6 @@ impl From<Algorithm> for ck::Algorithm {
         match a {
             Algorithm::Ed25519 => ck::Algorithm::EdDSA,
             Algorithm::Es256 => ck::Algorithm::ES256,
-        }
-    }
-}
-
-/// What an audit finding is about (names as in the JSON report).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum FindingKind {
-    /// A signature does not verify.
-    SignatureInvalid,
-    /// Signed by a key not in the trust set.
-    UntrustedKey,
-    /// Signed by a trusted key that may not sign this artifact.
-    WrongSigner,
-    /// Not a valid artifact.
-    Malformed,
-    /// Refers to a grant not in the bundle.
-    UnknownGrant,
-    /// A grant refers to an offer not in the bundle.
-    UnknownOffer,
-    /// A purpose not granted.
-    PurposeNotGranted,
-    /// A data category not granted.
-    CategoryNotGranted,
-    /// A recipient not granted.
-    RecipientNotGranted,
-    /// Used before the grant was given.
-    BeforeGrant,
-    /// Used after withdrawal or revocation.
-    AfterWithdrawal,
-    /// Used after expiry.
-    AfterExpiry,
-    /// Used under a superseded grant.
-    AfterSupersession,
-    /// More uses in a day than the offer allows.
-    LimitExceeded,
-    /// Data finer than the offer allows.
-    PrecisionExceeded,
-    /// The same artifact id twice.
-    DuplicateId,
-    /// A value record for a grant not in the bundle.
-    ValueForUnknownGrant,
-    /// A grant accepts more than its offer offered.
-    GrantExceedsOffer,
-    /// Dated after the audit time.
-    FutureDated,
-    /// A controller's status list still said VALID for a grant ended more than its `ttl` before.
-    StaleStatus,
-    /// A kind added to the core after these bindings were built; see `Finding.kindName`.
-    Other,
-}
-
-impl From<ck_audit::FindingKind> for FindingKind {
-    fn from(k: ck_audit::FindingKind) -> Self {
-        use ck_audit::FindingKind as K;
-        match k {
-            K::SignatureInvalid => FindingKind::SignatureInvalid,
-            K::UntrustedKey => FindingKind::UntrustedKey,
-            K::WrongSigner => FindingKind::WrongSigner,
-            K::Malformed => FindingKind::Malformed,
-            K::UnknownGrant => FindingKind::UnknownGrant,
-            K::UnknownOffer => FindingKind::UnknownOffer,
-            K::PurposeNotGranted => FindingKind::PurposeNotGranted,
-            K::CategoryNotGranted => FindingKind::CategoryNotGranted,
-            K::RecipientNotGranted => FindingKind::RecipientNotGranted,
-            K::BeforeGrant => FindingKind::BeforeGrant,
-            K::AfterWithdrawal => FindingKind::AfterWithdrawal,
-            K::AfterExpiry => FindingKind::AfterExpiry,
-            K::AfterSupersession => FindingKind::AfterSupersession,
-            K::LimitExceeded => FindingKind::LimitExceeded,
-            K::PrecisionExceeded => FindingKind::PrecisionExceeded,
-            K::DuplicateId => FindingKind::DuplicateId,
-            K::ValueForUnknownGrant => FindingKind::ValueForUnknownGrant,
-            K::GrantExceedsOffer => FindingKind::GrantExceedsOffer,
-            K::FutureDated => FindingKind::FutureDated,
-            K::StaleStatus => FindingKind::StaleStatus,
-            _ => FindingKind::Other,
         }
     }
 }
@@ -176,10 +103,6 @@ pub(crate) fn terms(list: &[String]) -> Result<Vec<Term>> {
     list.iter().map(|s| term(s)).collect()
 }
 
-fn names(list: &[Term]) -> Vec<String> {
-    list.iter().map(|t| t.to_string()).collect()
-}
-
 // --- artifacts ---------------------------------------------------------------
 
 /// A decoded artifact: what it is, and its exact bytes. Decoding checks the
@@ -214,44 +137,6 @@ impl From<&Artifact> for ArtifactInfo {
     }
 }
 
-/// Who made a verified signature.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
-pub enum Signatory {
-    /// A key in the trust set.
-    Trusted {
-        /// Its role.
-        role: Role,
-        /// Its party, e.g. `"traffic.example"`.
-        party: String,
-    },
-    /// The person's own key, carried in the artifact (grant, refusal, person's withdrawal).
-    Subject,
-}
-
-/// One verified signature.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct VerifiedSigner {
-    /// The key id (hex).
-    pub kid: String,
-    /// Who signed.
-    pub signatory: Signatory,
-}
-
-impl From<&ck::VerifiedSigner> for VerifiedSigner {
-    fn from(v: &ck::VerifiedSigner) -> Self {
-        VerifiedSigner {
-            kid: v.kid.to_string(),
-            signatory: match &v.signatory {
-                ck::Signatory::Trusted { role, party } => Signatory::Trusted {
-                    role: (*role),
-                    party: party.clone(),
-                },
-                ck::Signatory::Subject => Signatory::Subject,
-            },
-        }
-    }
-}
-
 /// An artifact whose every signature verified against a trust set.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct VerifiedArtifact {
@@ -259,162 +144,6 @@ pub struct VerifiedArtifact {
     pub artifact: ArtifactInfo,
     /// Its signatures and who made them, in order.
     pub signers: Vec<VerifiedSigner>,
-}
-
-// --- payloads (controller side) ----------------------------------------------
-
-/// The notice shown to the person: where it is, and the SHA-256 of the exact bytes shown.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Notice {
-    /// Where the notice is published.
-    pub url: String,
-    /// SHA-256 of the exact notice bytes shown (32 bytes). See `noticeForText`.
-    pub sha256: Vec<u8>,
-}
-
-/// A controller's offer, before signing. Terms are DPV CURIEs
-/// (`"dpv:ServiceProvision"`, `"pd:Location"`) or IRIs; times are seconds since the epoch.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Offer {
-    /// The controller's party id.
-    pub controller: String,
-    /// A short name, e.g. `"live-routing-2026"`.
-    pub name: String,
-    /// When the offer was made.
-    pub issued_at: Timestamp,
-    /// Not valid before.
-    pub valid_from: Option<Timestamp>,
-    /// Not valid after.
-    pub valid_until: Option<Timestamp>,
-    /// Purposes the data is requested for.
-    pub purposes: Vec<String>,
-    /// Data categories requested.
-    pub categories: Vec<String>,
-    /// Recipients (partners) and what each receives.
-    pub recipients: Vec<Recipient>,
-    /// How long data is kept, in seconds.
-    pub retention_secs: u64,
-    /// Usage limits.
-    pub limits: Limits,
-    /// The legal basis, normally `"dpv:Consent"`.
-    pub legal_basis: String,
-    /// Jurisdiction, e.g. `"EU"`.
-    pub jurisdiction: String,
-    /// Language of the notice (BCP 47), e.g. `"en"`.
-    pub language: String,
-    /// The notice shown.
-    pub notice: Notice,
-    /// The value offered in return.
-    pub value_offered: Vec<Benefit>,
-    /// An estimate of the data's value, and its method.
-    pub value_estimate: Option<ValueEstimate>,
-    /// Whether the service stays available without consent.
-    pub service_without_consent: bool,
-}
-
-impl TryFrom<Offer> for ck::Offer {
-    type Error = ConsentKitError;
-    fn try_from(o: Offer) -> Result<ck::Offer> {
-        Ok(ck::Offer {
-            controller: o.controller,
-            name: o.name,
-            issued_at: o.issued_at,
-            valid_from: o.valid_from,
-            valid_until: o.valid_until,
-            purposes: terms(&o.purposes)?,
-            categories: terms(&o.categories)?,
-            recipients: o.recipients,
-            retention_secs: o.retention_secs,
-            limits: o.limits,
-            legal_basis: term(&o.legal_basis)?,
-            jurisdiction: o.jurisdiction,
-            language: o.language,
-            notice: ck::Notice {
-                url: o.notice.url,
-                sha256: fixed::<32>(&o.notice.sha256, "notice.sha256")?,
-            },
-            value_offered: o.value_offered,
-            value_estimate: o.value_estimate,
-            service_without_consent: o.service_without_consent,
-        })
-    }
-}
-
-impl From<&ck::Offer> for Offer {
-    fn from(o: &ck::Offer) -> Self {
-        Offer {
-            controller: o.controller.clone(),
-            name: o.name.clone(),
-            issued_at: o.issued_at,
-            valid_from: o.valid_from,
-            valid_until: o.valid_until,
-            purposes: names(&o.purposes),
-            categories: names(&o.categories),
-            recipients: o.recipients.clone(),
-            retention_secs: o.retention_secs,
-            limits: o.limits.clone(),
-            legal_basis: o.legal_basis.to_string(),
-            jurisdiction: o.jurisdiction.clone(),
-            language: o.language.clone(),
-            notice: Notice {
-                url: o.notice.url.clone(),
-                sha256: o.notice.sha256.to_vec(),
-            },
-            value_offered: o.value_offered.clone(),
-            value_estimate: o.value_estimate.clone(),
-            service_without_consent: o.service_without_consent,
-        }
-    }
-}
-
-/// A data receipt, before signing: one use of data under a grant.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct DataReceipt {
-    /// The grant used (artifact id, 32 hex digits).
-    pub grant: String,
-    /// The data category used (DPV term).
-    pub category: String,
-    /// The purpose of the use (DPV term).
-    pub purpose: String,
-    /// Who received the data; `null` means the signer's own party.
-    #[uniffi(default = None)]
-    pub recipient: Option<String>,
-    /// When (seconds since the epoch).
-    pub used_at: Timestamp,
-    /// How many data points (at least 1).
-    #[uniffi(default = 1)]
-    pub quantity: u32,
-    /// Precision of the data, in the category's unit (location: metres).
-    #[uniffi(default = None)]
-    pub precision: Option<u32>,
-    /// Salted SHA-256 commitment to the data (32 bytes): see `commit`.
-    pub commitment: Vec<u8>,
-}
-
-impl TryFrom<DataReceipt> for ck::DataReceipt {
-    type Error = ConsentKitError;
-    fn try_from(r: DataReceipt) -> Result<ck::DataReceipt> {
-        Ok(ck::DataReceipt {
-            grant: artifact_id(&r.grant)?,
-            category: term(&r.category)?.into(),
-            purpose: term(&r.purpose)?.into(),
-            recipient: r.recipient.map(Into::into),
-            used_at: r.used_at,
-            quantity: r.quantity,
-            precision: r.precision,
-            commitment: fixed::<32>(&r.commitment, "commitment")?,
-        })
-    }
-}
-
-/// A salted commitment to some data: put `value` in a receipt, keep `salt`
-/// (and the data) to open it later.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Commitment {
-    /// `SHA-256(salt || data)` (32 bytes).
-    pub value: Vec<u8>,
-    /// The salt.
-    pub salt: Vec<u8>,
 }
 
 // --- wallet views ------------------------------------------------------------
@@ -453,41 +182,8 @@ impl TryFrom<Choice> for ck_wallet::Choice {
     }
 }
 
-/// One audit finding.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Finding {
-    /// What kind.
-    pub kind: FindingKind,
-    /// The kind's stable name, as in the JSON report (e.g. `"after_withdrawal"`).
-    pub kind_name: String,
-    /// The artifact concerned (id), if it could be identified.
-    pub artifact: Option<String>,
-    /// The artifact's type, if known.
-    pub artifact_kind: Option<ArtifactKind>,
-    /// The controller concerned, if known.
-    pub controller: Option<String>,
-    /// Byte offset of the artifact in the bundle.
-    pub offset: u64,
-    /// What is wrong, for a person.
-    pub message: String,
-}
-
-impl From<&ck_audit::Finding> for Finding {
-    fn from(f: &ck_audit::Finding) -> Self {
-        Finding {
-            kind: f.kind.into(),
-            kind_name: f.kind.name().to_owned(),
-            artifact: f.artifact.map(|a| a.to_string()),
-            artifact_kind: f.artifact_kind,
-            controller: f.controller.clone(),
-            offset: f.offset,
-            message: f.message.clone(),
-        }
-    }
-}
-
 pub(crate) fn findings(list: &[ck_audit::Finding]) -> Vec<Finding> {
-    list.iter().map(Into::into).collect()
+    list.to_vec()
 }
 
 /// What `Wallet.receive` took in, and the violations that now concern it.
@@ -882,17 +578,6 @@ impl From<&ck_audit::Provenance> for AuditProvenance {
     }
 }
 
-/// A count of findings of one kind.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct FindingCount {
-    /// The kind.
-    pub kind: FindingKind,
-    /// Its stable name, as in the JSON report.
-    pub kind_name: String,
-    /// How many.
-    pub count: u64,
-}
-
 impl From<&ck_audit::Report> for AuditReport {
     fn from(r: &ck_audit::Report) -> Self {
         AuditReport {
@@ -950,15 +635,7 @@ impl From<&ck_audit::Report> for AuditReport {
                 })
                 .collect(),
             findings: findings(&r.findings),
-            finding_counts: r
-                .finding_counts
-                .iter()
-                .map(|c| FindingCount {
-                    kind: c.kind.into(),
-                    kind_name: c.kind.name().to_owned(),
-                    count: c.count,
-                })
-                .collect(),
+            finding_counts: r.finding_counts.clone(),
             findings_omitted: r.findings_omitted,
             outcome: r.outcome.into(),
             outcome_name: r.outcome.name().to_owned(),

@@ -40,21 +40,13 @@ pub fn make_bundle(artifacts: Vec<Vec<u8>>) -> Result<Vec<u8>> {
 /// receipt carries the commitment, never the data.
 #[uniffi::export]
 pub fn commit(data: Vec<u8>) -> Result<Commitment> {
-    let c = ck::commit(&data)?;
-    Ok(Commitment {
-        value: c.value.to_vec(),
-        salt: c.salt.to_vec(),
-    })
+    Ok(ck::commit(&data)?)
 }
 
 /// The notice entry for an offer: `url`, and the SHA-256 of the exact bytes shown.
 #[uniffi::export]
 pub fn notice_for_text(url: String, text: Vec<u8>) -> Notice {
-    let n = ck::Notice::for_text(url, &text);
-    Notice {
-        url: n.url,
-        sha256: n.sha256.to_vec(),
-    }
+    Notice::for_text(url, &text)
 }
 
 /// Verifies artifacts and audits bundles against a trust set.
@@ -80,7 +72,7 @@ impl Verifier {
         let signers = a.verify(&self.trust.get())?;
         Ok(VerifiedArtifact {
             artifact: (&a).into(),
-            signers: signers.iter().map(Into::into).collect(),
+            signers,
         })
     }
 

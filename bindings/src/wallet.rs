@@ -10,7 +10,7 @@ use consentkit::wallet::{self as ck_wallet, WalletKey};
 use consentkit::{self as ck, ArtifactKind as CkKind};
 
 use crate::error::{ConsentKitError, Result};
-use crate::keys::{ExternalKeyProvider, ForeignProvider, PublicKeyInfo, TrustSet};
+use crate::keys::{public_key_of, ExternalKeyProvider, ForeignProvider, RawPublicKey, TrustSet};
 use crate::listener::{Locked, Outbox};
 use crate::types::{
     artifact_id, digest, findings, fixed, Algorithm, ArtifactInfo, Choice, ConsentState, Finding,
@@ -196,10 +196,10 @@ impl Wallet {
         Ok(self.get().export_backup(&key)?)
     }
 
-    /// The person's public key at `controller` (details and COSE_Key), or
-    /// null if the wallet has none there yet (a platform key is made on
-    /// first signing; in-process Ed25519 keys always exist: they are derived).
-    pub fn public_key_for(&self, controller: String) -> Option<PublicKeyInfo> {
+    /// The person's public key at `controller`, or null if the wallet has
+    /// none there yet (a platform key is made on first signing; in-process
+    /// Ed25519 keys always exist: they are derived).
+    pub fn public_key_for(&self, controller: String) -> Option<RawPublicKey> {
         self.get().public_key_for(&controller).map(|k| (&k).into())
     }
 
@@ -208,9 +208,9 @@ impl Wallet {
         self.get().pseudonym(&controller).to_vec()
     }
 
-    /// Trusts a controller's or partner's public COSE_Key (the app pins them).
-    pub fn trust_key(&self, public_key: Vec<u8>, role: Role, party: String) -> Result<()> {
-        let key = ck::PublicKey::from_cose_key(&public_key)?;
+    /// Trusts a controller's or partner's public key (the app pins them).
+    pub fn trust_key(&self, public_key: RawPublicKey, role: Role, party: String) -> Result<()> {
+        let key = public_key_of(public_key)?;
         Ok(self.get().trust_key(key, role, &party)?)
     }
 

@@ -108,18 +108,18 @@ fun main(args: Array<String>) {
         DataReceipt(grantId, "pd:Location", urban, null, t0 + day.multipliedBy(2), 1u, 100u, commit("x".toByteArray()).value),
         "the example's misuse, for the wallet to see",
     )
-    wallet.receive(cityUse, t0 + day.multipliedBy(2)).violations.forEach { println("violation: ${it.kindName}: ${it.message}") }
+    wallet.receive(cityUse, t0 + day.multipliedBy(2)).violations.forEach { println("violation: ${it.kind}: ${it.message}") }
 
     // 6. The driver withdraws: one call.
     wallet.withdraw(grantId, t0 + day.multipliedBy(31))
     val late = app.issueReceipt(DataReceipt(grantId, "pd:Location", "dpv:ServiceProvision", null, t0 + day.multipliedBy(32), 1u, 25u, commit("y".toByteArray()).value), signedGrant)
-    wallet.receive(late, t0 + day.multipliedBy(32)).violations.forEach { println("violation: ${it.kindName}: ${it.message}") }
+    wallet.receive(late, t0 + day.multipliedBy(32)).violations.forEach { println("violation: ${it.kind}: ${it.message}") }
 
     val s = wallet.summary(t0 + day.multipliedBy(33))
     println("grant state: ${s.grants.single().state}")
     s.shared.forEach { println("shared ${it.category} with ${it.recipient} for ${it.purpose}: ${it.uses} uses") }
     s.received.forEach { println("received ${it.amount} ${it.unit} from ${it.controller}") }
     println("${s.violations.size} violations in the wallet; bundle for an auditor: ${wallet.exportBundle().size} bytes in ${walletFile.name}")
-    check(s.violations.map { it.kindName }.sorted() == listOf("after_withdrawal", "recipient_not_granted")) { "unexpected: ${s.violations}" }
+    check(s.violations.map { it.kind.toString() }.sorted() == listOf("after_withdrawal", "recipient_not_granted")) { "unexpected: ${s.violations}" }
     wallet.close()
 }

@@ -53,7 +53,7 @@ def main() -> int:
               f"{c.receipts} receipts, value delivered: {value}")
     print(f"{len(report.findings)} findings")
     for f in report.findings:
-        print(f"  {f.kind_name:<22} {f.artifact or '-':<32} {f.message}")
+        print(f"  {str(f.kind):<22} {f.artifact or '-':<32} {f.message}")
 
     if args.json:
         with open(args.bundle, "rb") as f:
@@ -79,7 +79,7 @@ def main() -> int:
     if args.expected:
         with open(args.expected) as f:
             expected = {(e["kind"], e["artifact"]) for e in json.load(f)}
-        found = {(f.kind_name, f.artifact) for f in report.findings}
+        found = {(str(f.kind), f.artifact) for f in report.findings}
         if found == expected:
             print(f"found exactly the {len(expected)} expected findings")
             return 0

@@ -53,7 +53,7 @@ fun rawOf(der: ByteArray): ByteArray {
     return fixed32(r) + fixed32(s)
 }
 
-fun trustFor(c: Controller) = TrustSet().apply { add(c.publicKey().coseKey, Role.CONTROLLER, CONTROLLER) }
+fun trustFor(c: Controller) = TrustSet().apply { add(c.publicKey(), Role.CONTROLLER, CONTROLLER) }
 
 /** An offer and a grant signed by async signers (controller: DER; person: r || s), verified by the core. */
 fun asyncSignersSignAnOfferAndAGrant() = runBlocking {
@@ -66,7 +66,7 @@ fun asyncSignersSignAnOfferAndAGrant() = runBlocking {
 
     val phone = AsyncJcaSigner(::rawOf)
     val wallet = Wallet.inMemoryExternal()
-    wallet.trustKey(controller.publicKey().coseKey, Role.CONTROLLER, CONTROLLER)
+    wallet.trustKey(controller.publicKey(), Role.CONTROLLER, CONTROLLER)
     val got = wallet.receive(offerBytes, T0)
     wallet.bindKey(CONTROLLER, phone.publicKey())
     val grant = wallet.signAsync(wallet.prepareAccept(got.artifact.id, Choice(), T0 + secs(10)), phone)
@@ -142,13 +142,13 @@ fun prepareAndCompleteByHand() {
     val pending = controller.prepareOffer(offer())
     checkEq(ArtifactKind.OFFER, pending.kind(), "pending kind")
     checkEq(Algorithm.ES256, pending.algorithm(), "pending algorithm")
-    checkEq(controller.publicKey().kid, pending.kid(), "pending kid")
+    checkEq(controller.publicKey().kid(), pending.kid(), "pending kid")
     val offerBytes = controller.complete(pending, hsm.der(pending.message()))
     Verifier(trustFor(controller)).verify(offerBytes)
 
     val phone = AsyncJcaSigner()
     val wallet = Wallet.inMemoryExternal()
-    wallet.trustKey(controller.publicKey().coseKey, Role.CONTROLLER, CONTROLLER)
+    wallet.trustKey(controller.publicKey(), Role.CONTROLLER, CONTROLLER)
     val o = wallet.receive(offerBytes, T0).artifact
     wallet.bindKey(CONTROLLER, phone.publicKey())
     val p = wallet.prepareAccept(o.id, Choice(), T0 + secs(10))

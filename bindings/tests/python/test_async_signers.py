@@ -53,7 +53,7 @@ class AsyncPlatformSigner(ck.AsyncExternalSigner):
 
 def trust_for(controller: ck.Controller) -> ck.TrustSet:
     trust = ck.TrustSet()
-    trust.add(controller.public_key().cose_key, ck.Role.CONTROLLER, CONTROLLER)
+    trust.add(controller.public_key(), ck.Role.CONTROLLER, CONTROLLER)
     return trust
 
 
@@ -68,7 +68,7 @@ def test_async_signers_sign_an_offer_and_a_grant_that_the_core_verifies():
 
         phone = AsyncPlatformSigner(answer=raw_of)  # r || s, as WebCrypto would
         wallet = ck.Wallet.in_memory_external()
-        wallet.trust_key(controller.public_key().cose_key, ck.Role.CONTROLLER, CONTROLLER)
+        wallet.trust_key(controller.public_key(), ck.Role.CONTROLLER, CONTROLLER)
         got = wallet.receive(offer, T0)
         wallet.bind_key(CONTROLLER, phone.public_key())
         grant = await wallet.sign_async(wallet.prepare_accept(got.artifact.id, ck.Choice(), T0 + 10), phone)
@@ -148,13 +148,13 @@ def test_prepare_and_complete_by_hand_with_a_der_signature():
     pending = controller.prepare_offer(make_offer())
     assert pending.kind() == ck.ArtifactKind.OFFER
     assert pending.algorithm() == ck.Algorithm.ES256
-    assert pending.kid() == controller.public_key().kid
+    assert pending.kid() == controller.public_key().kid()
     offer = controller.complete(pending, hsm.der(pending.message()))
     ck.Verifier(trust_for(controller)).verify(offer)
 
     phone = AsyncPlatformSigner()
     wallet = ck.Wallet.in_memory_external()
-    wallet.trust_key(controller.public_key().cose_key, ck.Role.CONTROLLER, CONTROLLER)
+    wallet.trust_key(controller.public_key(), ck.Role.CONTROLLER, CONTROLLER)
     o = wallet.receive(offer, T0).artifact
     wallet.bind_key(CONTROLLER, phone.public_key())
     p = wallet.prepare_accept(o.id, ck.Choice(), T0 + 10)

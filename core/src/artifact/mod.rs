@@ -497,6 +497,7 @@ impl Eq for Artifact {}
 /// Who made a signature, as established by [`Artifact::verify`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "by", rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Signatory {
     /// A key in the trust set.
     Trusted {
@@ -511,6 +512,7 @@ pub enum Signatory {
 
 /// One verified signature.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct VerifiedSigner {
     /// The key id.
     pub kid: KeyId,

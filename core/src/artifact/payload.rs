@@ -129,6 +129,7 @@ impl Limits {
 /// The notice shown to the person: where it is, and a hash of the exact bytes shown.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Notice {
     /// Where the notice is published.
     pub url: String,
@@ -292,6 +293,7 @@ pub struct ValueEstimate {
 /// The controller's signed proposal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Offer {
     /// The controller's party id (CWT `iss`).
     pub controller: String,
@@ -982,6 +984,7 @@ impl Withdrawal {
 /// A record that data was used or passed on under a grant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DataReceipt {
     /// The grant used.
     pub grant: ArtifactId,
@@ -993,12 +996,15 @@ pub struct DataReceipt {
     /// Who received the data: a partner, or the controller itself (a party
     /// id, or its index among the grant's parties). `None` means the
     /// signer's own party (a partner recording its own use).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub recipient: Option<PartyRef>,
     /// When (CWT `iat`).
     pub used_at: Timestamp,
     /// How many data points (default 1).
+    #[cfg_attr(feature = "uniffi", uniffi(default = 1))]
     pub quantity: u32,
     /// Precision of the data, in the category's unit (for location: metres).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub precision: Option<u32>,
     /// Salted SHA-256 commitment to the data; see [`crate::commit`].
     #[serde(with = "hex32")]

@@ -73,6 +73,8 @@ pub const CLOCK_SKEW: u64 = 300;
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Display))]
 pub enum FindingKind {
     /// A signature does not verify (or the header alg does not fit the key).
     SignatureInvalid,
@@ -196,6 +198,7 @@ impl std::fmt::Display for FindingKind {
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Finding {
     /// What kind.
     pub kind: FindingKind,

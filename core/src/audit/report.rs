@@ -41,6 +41,7 @@ pub struct UnitAmount {
 
 /// A count of findings of one kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FindingCount {
     /// The kind.
     pub kind: FindingKind,

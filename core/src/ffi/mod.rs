@@ -8,7 +8,8 @@ mod error;
 
 pub use error::ConsentKitError;
 
-use crate::artifact::{ArtifactId, Digest};
+use crate::artifact::{ArtifactId, Digest, PartyRef, TermRef};
+use crate::keys::KeyId;
 use crate::time::Timestamp;
 use crate::vocab::Term;
 
@@ -55,4 +56,92 @@ uniffi::custom_type!(Digest, String, {
                     .into()
             })
     },
+});
+
+// Fixed-length bytes (a SHA-256, a commitment, a salt) cross as bytes: the
+// core's fields stay plain arrays (`Notice::sha256: [u8; 32]`,
+// `DataReceipt::commitment`, `Commitment::{value, salt}`), and these
+// aliases name the arrays for uniffi (a `remote` custom type: the impl is
+// for the core's own tag, so it is allowed on a foreign type). Kotlin
+// `ByteArray`, Swift `Data`, Python `bytes`. A wrong length is refused
+// while it is lifted, as `InvalidInput` naming the length expected.
+
+/// 32 bytes (a SHA-256 or a commitment): bytes in every language.
+pub type Bytes32 = [u8; 32];
+
+/// 16 bytes (a commitment's salt): bytes in every language.
+pub type Bytes16 = [u8; 16];
+
+fn fixed<const N: usize>(b: Vec<u8>) -> uniffi::Result<[u8; N]> {
+    let found = b.len();
+    <[u8; N]>::try_from(b).map_err(|_| {
+        ConsentKitError::invalid(format!("must be {N} bytes, found {found} bytes")).into()
+    })
+}
+
+uniffi::custom_type!(Bytes32, Vec<u8>, {
+    remote,
+    lower: |b| b.to_vec(),
+    try_lift: |v| fixed::<32>(v),
+});
+
+uniffi::custom_type!(Bytes16, Vec<u8>, {
+    remote,
+    lower: |b| b.to_vec(),
+    try_lift: |v| fixed::<16>(v),
+});
+
+// A key id (an RFC 9679 thumbprint) crosses as its 64 hex digits.
+uniffi::custom_type!(KeyId, String, {
+    lower: |k| k.to_string(),
+    try_lift: |s| {
+        let bytes = hex::decode(&s).ok();
+        bytes
+            .as_deref()
+            .and_then(KeyId::from_slice)
+            .ok_or_else(|| {
+                ConsentKitError::invalid(format!("key id must be 64 hex digits, found {s:?}"))
+                    .into()
+            })
+    },
+});
+
+/// How a receipt's index into its grant's list is written as a string:
+/// `#` and the index (`"#0"`), which is never a term or a party id the core
+/// accepts in a receipt (a term is a CURIE or IRI). A receipt built by the
+/// caller names terms in full; the core writes the index itself when it signs.
+fn granted_index(s: &str) -> Option<u16> {
+    let digits = s.strip_prefix('#')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+// A receipt's purpose or category crosses as a string: the term's CURIE or
+// IRI, or `#i` for item i of the grant's list.
+uniffi::custom_type!(TermRef, String, {
+    lower: |t| match t {
+        TermRef::Term(t) => t.to_string(),
+        TermRef::Granted(i) => format!("#{i}"),
+    },
+    try_lift: |s| match granted_index(&s) {
+        Some(i) => Ok(TermRef::Granted(i)),
+        None => Term::new(&s)
+            .map(TermRef::Term)
+            .map_err(|e| ConsentKitError::from(e).into()),
+    },
+});
+
+// A receipt's recipient crosses as a string: the party id, or `#i` for the
+// grant's party i (0: its controller).
+uniffi::custom_type!(PartyRef, String, {
+    lower: |p| match p {
+        PartyRef::Party(p) => p,
+        PartyRef::Granted(i) => format!("#{i}"),
+    },
+    try_lift: |s| Ok(match granted_index(&s) {
+        Some(i) => PartyRef::Granted(i),
+        None => PartyRef::Party(s),
+    }),
 });

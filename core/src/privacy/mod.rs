@@ -71,6 +71,7 @@ pub fn new_wallet_secret() -> Result<[u8; WALLET_SECRET_LEN], KeyError> {
 
 /// A salted commitment to some data: keep `salt` (and the data) to open it later.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Commitment {
     /// `SHA-256(salt || data)`, what goes in a receipt.
     pub value: [u8; 32],

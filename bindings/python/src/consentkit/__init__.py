@@ -7,6 +7,7 @@ bindings' objects, functions, errors and records). This file is glue only, no ru
 classes behave as Python code expects.
 
 - ``str(e)`` of a ``ConsentKitError`` is the core's message (``e.reason``);
+  ``str(kind)`` of a ``FindingKind`` is its JSON name (``after_withdrawal``);
   ``repr(e)`` is ``ConsentKitError.Usage(reason='…')``.
 - ``repr`` of a record shows its fields: ``Benefit(kind='…', …)``.
 - Bytes parameters take any bytes-like object (``bytes``, ``bytearray``,
@@ -104,6 +105,25 @@ for _name in __all__[:-1]:
     for _nested in vars(_cls).values():
         if isinstance(_nested, type) and _dataclasses.is_dataclass(_nested):
             _nested.__repr__ = _variant_repr  # type: ignore[method-assign]
+
+
+# --- FindingKind: str() is the core's Display, the kind's JSON name ---------------------
+# uniffi 0.32 exports an enum's Display (#[uniffi::export(Display)]) to Kotlin
+# (toString) and Swift (description), but its Python template leaves it out
+# of a data-less enum's `enum.Enum` class: the same FFI function is called here.
+
+
+def _finding_kind_str(self: _Any) -> str:
+    return _core._UniffiFfiConverterString.lift(
+        _core._uniffi_rust_call(
+            _core._UniffiLib.uniffi_consentkit_fn_method_findingkind_uniffi_trait_display,
+            _core._UniffiFfiConverterTypeFindingKind.lower(self),
+        )
+    )
+
+
+_core.FindingKind.__str__ = _finding_kind_str  # type: ignore[method-assign]
+_core.FindingKind.__format__ = lambda self, spec: format(str(self), spec)  # type: ignore[method-assign]
 
 
 # --- bytes-like inputs ------------------------------------------------------------------
