@@ -627,3 +627,37 @@ fn ids_and_digests_lift_from_hex_or_fail_as_invalid_input() {
         ));
     }
 }
+
+/// One definition per type (issue 12 item 1): the audit report's counts,
+/// per-controller and per-day records, its outcome and the checkpoints held
+/// against its log are the core's own types (uniffi derives in core/), not
+/// mirrors: the skin's report holds exactly what the core computed.
+#[test]
+fn the_report_records_are_the_cores() {
+    use consentkit::audit::{self as ck_audit, AuditOptions};
+    let p = consentkit::sample::Parties::new().unwrap();
+    let bundle: Vec<u8> = consentkit::sample::all(&p)
+        .unwrap()
+        .iter()
+        .flat_map(|a| a.as_bytes().to_vec())
+        .collect();
+    let core = ck_audit::audit_bytes(
+        &bundle,
+        &p.trust(),
+        &AuditOptions {
+            at: Some(T0 + 30 * 86_400),
+        },
+    );
+    let skin = AuditReport::from(&core);
+    let counts: &Vec<ck_audit::KindCount> = &skin.counts;
+    assert_eq!(*counts, core.counts);
+    let controllers: &Vec<ck_audit::ControllerStats> = &skin.controllers;
+    assert_eq!(*controllers, core.controllers);
+    assert_eq!(controllers[0].controller, consentkit::sample::CONTROLLER);
+    assert_eq!(controllers[0].receipts, 1);
+    let days: &Vec<ck_audit::DayActivity> = &skin.days;
+    assert_eq!(*days, core.days);
+    let outcome: ck_audit::Outcome = skin.outcome;
+    assert_eq!(outcome, core.outcome);
+    assert_eq!(skin.outcome_name, core.outcome.name());
+}

@@ -16,6 +16,12 @@ pub use consentkit::artifact::ArtifactKind;
 pub use consentkit::keys::Role;
 pub use consentkit::lifecycle::ConsentState;
 pub use consentkit::{Benefit, BenefitKind, Limits, Recipient, ValueEstimate, ValueRecord};
+// The audit report's small records; `audit::Outcome` is `AuditOutcome` and
+// `audit::CheckpointCheck` is `AuditCheckpoint` in the skins (uniffi `name`).
+pub use consentkit::audit::{
+    CheckpointCheck as AuditCheckpoint, ControllerStats, DayActivity, KindCount,
+    Outcome as AuditOutcome, StateCount, UnitAmount,
+};
 
 // --- enums ----------------------------------------------------------------
 
@@ -652,73 +658,6 @@ impl From<&ck_wallet::Summary> for WalletSummary {
 
 // --- audit report --------------------------------------------------------------
 
-/// A count of artifacts of one kind.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct KindCount {
-    /// The kind.
-    pub kind: ArtifactKind,
-    /// How many.
-    pub count: u64,
-}
-
-/// A count of grants in one state.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct StateCount {
-    /// The state.
-    pub state: ConsentState,
-    /// How many grants.
-    pub count: u64,
-}
-
-/// An amount in one unit.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct UnitAmount {
-    /// The unit.
-    pub unit: String,
-    /// The amount.
-    pub amount: u64,
-}
-
-/// Counts for one controller.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct ControllerStats {
-    /// The controller's party id.
-    pub controller: String,
-    /// Offers.
-    pub offers: u64,
-    /// Grants.
-    pub grants: u64,
-    /// Refusals.
-    pub refusals: u64,
-    /// Withdrawals by people.
-    pub withdrawals: u64,
-    /// Revocations by the controller.
-    pub revocations: u64,
-    /// Data receipts under its grants.
-    pub receipts: u64,
-    /// Value records.
-    pub value_records: u64,
-    /// Findings concerning it.
-    pub findings: u64,
-    /// Value delivered, per unit.
-    pub value_delivered: Vec<UnitAmount>,
-    /// Grants per state at the audit time.
-    pub grant_states: Vec<StateCount>,
-}
-
-/// Activity on one UTC day.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct DayActivity {
-    /// Day number since the epoch.
-    pub day: u64,
-    /// Grants given.
-    pub grants: u64,
-    /// Withdrawals and revocations taking effect.
-    pub withdrawals: u64,
-    /// Data receipts.
-    pub receipts: u64,
-}
-
 /// An audit's result: the same content as `consentkit audit --format json`.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct AuditReport {
@@ -753,27 +692,6 @@ pub struct AuditReport {
     pub provenance: AuditProvenance,
 }
 
-/// The verdict of an audit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
-pub enum AuditOutcome {
-    /// Artifacts were read and nothing was found.
-    Clean,
-    /// At least one finding.
-    Findings,
-    /// Nothing to audit: the bundle holds no artifact. Not clean.
-    Empty,
-}
-
-impl From<ck_audit::Outcome> for AuditOutcome {
-    fn from(o: ck_audit::Outcome) -> Self {
-        match o {
-            ck_audit::Outcome::Clean => AuditOutcome::Clean,
-            ck_audit::Outcome::Findings => AuditOutcome::Findings,
-            ck_audit::Outcome::Empty => AuditOutcome::Empty,
-        }
-    }
-}
-
 /// One key of the trust set an audit used.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct AuditTrustedKey {
@@ -785,19 +703,6 @@ pub struct AuditTrustedKey {
     pub role: String,
     /// The party it belongs to.
     pub party: String,
-}
-
-/// A checkpoint held against the log during an audit.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct AuditCheckpoint {
-    /// Who supplied it (`"auditor"`).
-    pub source: String,
-    /// Its tree size.
-    pub size: u64,
-    /// Its root hash, base64.
-    pub root_hash: String,
-    /// Whether the log extends it.
-    pub consistent: bool,
 }
 
 /// The transparency log an audit used.
@@ -865,16 +770,7 @@ impl From<&ck_audit::Provenance> for AuditProvenance {
                 trust_admission: l.trust_admission,
                 archived_consistent: l.archived_consistent,
                 archived_problems: l.archived_problems,
-                checkpoints: l
-                    .checkpoints
-                    .iter()
-                    .map(|c| AuditCheckpoint {
-                        source: c.source.clone(),
-                        size: c.size,
-                        root_hash: c.root_hash.clone(),
-                        consistent: c.consistent,
-                    })
-                    .collect(),
+                checkpoints: l.checkpoints.clone(),
             }),
             signatures_checked: p.signatures.checked,
             signatures_admitted: p.signatures.admitted,
@@ -899,56 +795,10 @@ impl From<&ck_audit::Report> for AuditReport {
             at: r.at,
             bundle_bytes: r.bundle_bytes,
             items: r.items,
-            counts: r
-                .counts
-                .iter()
-                .map(|c| KindCount {
-                    kind: c.kind,
-                    count: c.count,
-                })
-                .collect(),
+            counts: r.counts.clone(),
             unreadable: r.unreadable,
-            controllers: r
-                .controllers
-                .iter()
-                .map(|c| ControllerStats {
-                    controller: c.controller.clone(),
-                    offers: c.offers,
-                    grants: c.grants,
-                    refusals: c.refusals,
-                    withdrawals: c.withdrawals,
-                    revocations: c.revocations,
-                    receipts: c.receipts,
-                    value_records: c.value_records,
-                    findings: c.findings,
-                    value_delivered: c
-                        .value_delivered
-                        .iter()
-                        .map(|u| UnitAmount {
-                            unit: u.unit.clone(),
-                            amount: u.amount,
-                        })
-                        .collect(),
-                    grant_states: c
-                        .grant_states
-                        .iter()
-                        .map(|s| StateCount {
-                            state: s.state,
-                            count: s.count,
-                        })
-                        .collect(),
-                })
-                .collect(),
-            days: r
-                .days
-                .iter()
-                .map(|d| DayActivity {
-                    day: d.day,
-                    grants: d.grants,
-                    withdrawals: d.withdrawals,
-                    receipts: d.receipts,
-                })
-                .collect(),
+            controllers: r.controllers.clone(),
+            days: r.days.clone(),
             findings: findings(&r.findings),
             finding_counts: r
                 .finding_counts
@@ -960,7 +810,7 @@ impl From<&ck_audit::Report> for AuditReport {
                 })
                 .collect(),
             findings_omitted: r.findings_omitted,
-            outcome: r.outcome.into(),
+            outcome: r.outcome,
             outcome_name: r.outcome.name().to_owned(),
             is_clean: r.is_clean(),
             provenance: (&r.provenance).into(),

@@ -594,6 +594,17 @@ fun coreTypesComeFromTheCore() = Parties().use { p ->
     checkEq(listOf(money), read.valueOffered, "a core record through the bindings' Offer")
 }
 
+/**
+ * One definition per type (issue 12 item 1): the audit report's, the wallet's
+ * and the status records are the core's Rust types (package dev.consentkit.core).
+ */
+fun reportWalletStatusRecordsComeFromTheCore() {
+    for (c in listOf(KindCount::class, StateCount::class, UnitAmount::class, ControllerStats::class,
+                     DayActivity::class, AuditOutcome::class, AuditCheckpoint::class)) {
+        checkEq("dev.consentkit.core", c.java.packageName, "package of ${c.simpleName}")
+    }
+}
+
 fun main(args: Array<String>) {
     repo = File(args.firstOrNull() ?: ".").absoluteFile
     val tests = listOf(
@@ -607,6 +618,7 @@ fun main(args: Array<String>) {
         "exportConsentsBothFormats" to ::exportConsentsBothFormats,
         "instantsAreNative" to ::instantsAreNative,
         "coreTypesComeFromTheCore" to ::coreTypesComeFromTheCore,
+        "reportWalletStatusRecordsComeFromTheCore" to ::reportWalletStatusRecordsComeFromTheCore,
         "errorMessageIsTheReason" to ::errorMessageIsTheReason,
         // AsyncSignerTests.kt (issue 12 item 3).
         "asyncSignersSignAnOfferAndAGrant" to ::asyncSignersSignAnOfferAndAGrant,
