@@ -661,3 +661,25 @@ fn the_report_records_are_the_cores() {
     assert_eq!(outcome, core.outcome);
     assert_eq!(skin.outcome_name, core.outcome.name());
 }
+
+/// One definition per type (issue 12 item 1): `Status`, `StatusReference` and
+/// `StatusAnswer` are the core's own types (uniffi derives in core/).
+#[test]
+fn the_status_records_are_the_cores() {
+    use consentkit::status as ck_status;
+    let registry = StatusRegistry::new("https://traffic.example/status/1".into(), 2, 256).unwrap();
+    let reference: ck_status::StatusReference = registry.assign().unwrap();
+    assert_eq!(reference.uri, "https://traffic.example/status/1");
+    let status: ck_status::Status = Status::Suspended;
+    registry.set_status(reference.idx, status).unwrap();
+    let check: fn(
+        &Verifier,
+        Vec<u8>,
+        Vec<u8>,
+        Option<Timestamp>,
+    ) -> Result<ck_status::StatusAnswer, ConsentKitError> = Verifier::check_grant_status;
+    assert!(matches!(
+        check(&Verifier::new(TrustSet::new()), vec![0xff], vec![], None),
+        Err(ConsentKitError::InvalidInput { .. })
+    ));
+}

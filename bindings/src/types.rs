@@ -454,7 +454,7 @@ impl TryFrom<Choice> for ck_wallet::Choice {
             categories: c.categories.as_deref().map(terms).transpose()?,
             recipients: c.recipients,
             expires_at: c.expires_at,
-            status: c.status.map(Into::into),
+            status: c.status,
         })
     }
 }

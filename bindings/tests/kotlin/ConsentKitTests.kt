@@ -600,7 +600,8 @@ fun coreTypesComeFromTheCore() = Parties().use { p ->
  */
 fun reportWalletStatusRecordsComeFromTheCore() {
     for (c in listOf(KindCount::class, StateCount::class, UnitAmount::class, ControllerStats::class,
-                     DayActivity::class, AuditOutcome::class, AuditCheckpoint::class)) {
+                     DayActivity::class, AuditOutcome::class, AuditCheckpoint::class, Status::class,
+                     StatusReference::class, StatusAnswer::class)) {
         checkEq("dev.consentkit.core", c.java.packageName, "package of ${c.simpleName}")
     }
 }

@@ -203,7 +203,7 @@ def test_report_wallet_and_status_records_are_the_cores():
     # the skins' names (audit::Outcome is AuditOutcome, audit::CheckpointCheck
     # is AuditCheckpoint).
     core = ("KindCount", "StateCount", "UnitAmount", "ControllerStats", "DayActivity",
-            "AuditOutcome", "AuditCheckpoint")
+            "AuditOutcome", "AuditCheckpoint", "Status", "StatusReference", "StatusAnswer")
     for name in core:
         assert getattr(ck, name).__module__ == "consentkit._uniffi.consentkit_core", name
         assert name in ck.__all__, name
