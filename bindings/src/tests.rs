@@ -672,14 +672,92 @@ fn the_status_records_are_the_cores() {
     assert_eq!(reference.uri, "https://traffic.example/status/1");
     let status: ck_status::Status = Status::Suspended;
     registry.set_status(reference.idx, status).unwrap();
-    let check: fn(
+    type CheckStatus = fn(
         &Verifier,
         Vec<u8>,
         Vec<u8>,
         Option<Timestamp>,
-    ) -> Result<ck_status::StatusAnswer, ConsentKitError> = Verifier::check_grant_status;
+    ) -> Result<ck_status::StatusAnswer, ConsentKitError>;
+    let check: CheckStatus = Verifier::check_grant_status;
     assert!(matches!(
         check(&Verifier::new(TrustSet::new()), vec![0xff], vec![], None),
         Err(ConsentKitError::InvalidInput { .. })
     ));
+}
+
+/// One definition per type (issue 12 item 1): the wallet's views, its change
+/// events and its repair and log records are the core's own types (uniffi
+/// derives in core/); the skin's summary holds what the core computed.
+#[test]
+fn the_wallet_records_are_the_cores() {
+    use consentkit::wallet as ck_wallet;
+    use std::sync::Mutex;
+    struct Events(Mutex<Vec<ck_wallet::WalletEvent>>);
+    impl WalletListener for Events {
+        fn on_change(&self, event: ck_wallet::WalletEvent) -> Result<(), ConsentKitError> {
+            self.0.lock().unwrap().push(event);
+            Ok(())
+        }
+    }
+    let ck = KeyPair::generate(Algorithm::Ed25519).unwrap();
+    let controller = Controller::new(ck.clone());
+    let wallet = Wallet::in_memory(Algorithm::Ed25519).unwrap();
+    wallet
+        .trust_key(ck.public_key(), Role::Controller, "traffic.example".into())
+        .unwrap();
+    let events = Arc::new(Events(Mutex::new(Vec::new())));
+    wallet.subscribe(events.clone(), T0).unwrap();
+    let offer = controller
+        .make_offer(sample_offer("traffic.example", "city.example"))
+        .unwrap();
+    let id = wallet.receive(offer.clone(), T0).unwrap().artifact.id;
+    let grant = wallet.accept(id, Choice::default(), T0 + 10).unwrap();
+    let signed = controller.countersign(grant, offer).unwrap();
+    let g = wallet.receive(signed, T0 + 20).unwrap().artifact;
+    let value = controller
+        .issue_value_record(ValueRecord {
+            grant: consentkit::artifact::ArtifactId::from_hex(&g.id).unwrap(),
+            issued_at: T0 + 30,
+            benefit: Benefit {
+                kind: BenefitKind::Money,
+                amount: 150,
+                unit: "EUR".into(),
+                condition: None,
+                description: None,
+            },
+        })
+        .unwrap();
+    wallet.receive(value, T0 + 40).unwrap();
+
+    let summary = wallet.summary(T0 + 50).unwrap();
+    let received: &Vec<ck_wallet::ValueReceived> = &summary.received;
+    assert_eq!(
+        *received,
+        [ck_wallet::ValueReceived {
+            controller: "traffic.example".into(),
+            unit: "EUR".into(),
+            amount: 150,
+        }]
+    );
+    let grants: Vec<ck_wallet::GrantView> = wallet.grants(T0 + 50).unwrap();
+    assert_eq!(grants, summary.grants);
+    assert_eq!(grants[0].id.to_string(), g.id);
+    let _: &Vec<ck_wallet::Shared> = &summary.shared;
+    let logs: Vec<ck_wallet::LogCheck> = wallet.check_logs();
+    assert_eq!(logs, summary.logs);
+    let problems: Vec<ck_wallet::WalletProblem> = wallet.problems();
+    assert!(problems.is_empty());
+    let repair: fn(String) -> Result<ck_wallet::RepairReport, ConsentKitError> = repair_wallet;
+    assert!(repair("/nonexistent/consentkit-wallet".into()).is_err());
+    let witnessed: Vec<ck_wallet::WitnessedLogCheck> = wallet
+        .check_logs_witnessed("".into(), 0)
+        .unwrap_or_default();
+    assert!(witnessed.is_empty());
+
+    let events = events.0.lock().unwrap();
+    assert!(events[0].replay);
+    let last = events.last().unwrap();
+    let added: &Vec<ck_wallet::AddedArtifact> = &last.added;
+    assert_eq!(added[0].kind, ArtifactKind::ValueRecord);
+    assert_eq!(last.grants, grants);
 }

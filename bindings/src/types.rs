@@ -22,6 +22,8 @@ pub use consentkit::audit::{
     CheckpointCheck as AuditCheckpoint, ControllerStats, DayActivity, KindCount,
     Outcome as AuditOutcome, StateCount, UnitAmount,
 };
+// The wallet's records.
+pub use consentkit::wallet::{GrantView, LogCheck, Shared, ValueReceived};
 
 // --- enums ----------------------------------------------------------------
 
@@ -505,74 +507,6 @@ pub struct ReceiveOutcome {
     pub violations: Vec<Finding>,
 }
 
-/// A grant as the person sees it.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct GrantView {
-    /// The grant's id.
-    pub id: String,
-    /// The controller.
-    pub controller: String,
-    /// Its state at the time asked.
-    pub state: ConsentState,
-    /// Whether the controller has countersigned it.
-    pub countersigned: bool,
-    /// Purposes granted.
-    pub purposes: Vec<String>,
-    /// Categories granted.
-    pub categories: Vec<String>,
-    /// Recipients granted.
-    pub recipients: Vec<String>,
-    /// When given.
-    pub issued_at: Timestamp,
-}
-
-impl From<&ck_wallet::GrantView> for GrantView {
-    fn from(g: &ck_wallet::GrantView) -> Self {
-        GrantView {
-            id: g.id.to_string(),
-            controller: g.controller.clone(),
-            state: g.state,
-            countersigned: g.countersigned,
-            purposes: g.purposes.clone(),
-            categories: g.categories.clone(),
-            recipients: g.recipients.clone(),
-            issued_at: g.issued_at,
-        }
-    }
-}
-
-/// One line of "what have I shared": with whom, what, for which purpose, under which grant.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Shared {
-    /// The controller.
-    pub controller: String,
-    /// Who received the data (the controller itself or a partner).
-    pub recipient: String,
-    /// The data category.
-    pub category: String,
-    /// The purpose.
-    pub purpose: String,
-    /// Under which grant (id).
-    pub grant: String,
-    /// How many data points.
-    pub uses: u64,
-    /// First use.
-    pub first: Timestamp,
-    /// Last use.
-    pub last: Timestamp,
-}
-
-/// A total received from one controller, in one unit.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct ValueReceived {
-    /// The controller.
-    pub controller: String,
-    /// The unit (currency, `"points"`, `"month"`, ...).
-    pub unit: String,
-    /// The total amount.
-    pub amount: u64,
-}
-
 /// The person's summary: grants, what was shared, what was received, violations.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct WalletSummary {
@@ -590,68 +524,15 @@ pub struct WalletSummary {
     pub logs: Vec<LogCheck>,
 }
 
-/// What a wallet checked of one transparency log it trusts (role `log`):
-/// the checkpoints it has seen, their consistency, and the inclusion of the
-/// person's own grants, refusals and withdrawals.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct LogCheck {
-    /// The log's origin (its party).
-    pub origin: String,
-    /// Tree sizes of the checkpoints seen whose signatures verify.
-    pub checkpoints: Vec<u64>,
-    /// The person's own artifacts proven to be in the log (ids).
-    pub proven: Vec<String>,
-    /// The person's own artifacts without a valid inclusion proof (ids).
-    pub not_proven: Vec<String>,
-    /// What failed: a checkpoint's signature, a missing or failing
-    /// consistency proof (the log was rewritten), a failing inclusion proof.
-    pub problems: Vec<String>,
-}
-
-impl From<&ck_wallet::LogCheck> for LogCheck {
-    fn from(c: &ck_wallet::LogCheck) -> Self {
-        LogCheck {
-            origin: c.origin.clone(),
-            checkpoints: c.checkpoints.clone(),
-            proven: c.proven.iter().map(|a| a.to_string()).collect(),
-            not_proven: c.not_proven.iter().map(|a| a.to_string()).collect(),
-            problems: c.problems.clone(),
-        }
-    }
-}
-
 impl From<&ck_wallet::Summary> for WalletSummary {
     fn from(s: &ck_wallet::Summary) -> Self {
         WalletSummary {
-            grants: s.grants.iter().map(Into::into).collect(),
-            shared: s
-                .shared
-                .iter()
-                .map(|x| Shared {
-                    controller: x.controller.clone(),
-                    recipient: x.recipient.clone(),
-                    category: x.category.clone(),
-                    purpose: x.purpose.clone(),
-                    grant: x.grant.to_string(),
-                    uses: x.uses,
-                    first: x.first,
-                    last: x.last,
-                })
-                .collect(),
-            received: s
-                .received
-                .iter()
-                .flat_map(|(controller, units)| {
-                    units.iter().map(move |(unit, amount)| ValueReceived {
-                        controller: controller.clone(),
-                        unit: unit.clone(),
-                        amount: *amount,
-                    })
-                })
-                .collect(),
+            grants: s.grants.clone(),
+            shared: s.shared.clone(),
+            received: s.received.clone(),
             refusals: s.refusals,
             violations: findings(&s.violations),
-            logs: s.log.iter().map(Into::into).collect(),
+            logs: s.log.clone(),
         }
     }
 }

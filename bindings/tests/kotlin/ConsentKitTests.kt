@@ -601,7 +601,9 @@ fun coreTypesComeFromTheCore() = Parties().use { p ->
 fun reportWalletStatusRecordsComeFromTheCore() {
     for (c in listOf(KindCount::class, StateCount::class, UnitAmount::class, ControllerStats::class,
                      DayActivity::class, AuditOutcome::class, AuditCheckpoint::class, Status::class,
-                     StatusReference::class, StatusAnswer::class)) {
+                     StatusReference::class, StatusAnswer::class, GrantView::class, Shared::class,
+                     ValueReceived::class, LogCheck::class, WalletEvent::class, AddedArtifact::class,
+                     WitnessedLogCheck::class, WalletProblem::class, RepairReport::class)) {
         checkEq("dev.consentkit.core", c.java.packageName, "package of ${c.simpleName}")
     }
 }

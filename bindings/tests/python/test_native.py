@@ -203,7 +203,9 @@ def test_report_wallet_and_status_records_are_the_cores():
     # the skins' names (audit::Outcome is AuditOutcome, audit::CheckpointCheck
     # is AuditCheckpoint).
     core = ("KindCount", "StateCount", "UnitAmount", "ControllerStats", "DayActivity",
-            "AuditOutcome", "AuditCheckpoint", "Status", "StatusReference", "StatusAnswer")
+            "AuditOutcome", "AuditCheckpoint", "Status", "StatusReference", "StatusAnswer",
+            "GrantView", "Shared", "ValueReceived", "LogCheck", "WalletEvent", "AddedArtifact",
+            "WitnessedLogCheck", "WalletProblem", "RepairReport")
     for name in core:
         assert getattr(ck, name).__module__ == "consentkit._uniffi.consentkit_core", name
         assert name in ck.__all__, name
