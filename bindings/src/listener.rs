@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use consentkit::wallet::{self as ck_wallet};
 
 use crate::error::Result;
-use crate::types::{term, ArtifactKind, GrantView};
+use crate::types::term;
 use crate::wallet::Wallet;
 use consentkit::Timestamp;
 
@@ -30,51 +30,9 @@ pub trait WalletListener: Send + Sync {
     fn on_change(&self, event: WalletEvent) -> Result<()>;
 }
 
-/// An artifact a change added to the wallet.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct AddedArtifact {
-    /// Its id (32 hex digits).
-    pub id: String,
-    /// Its kind.
-    pub kind: ArtifactKind,
-}
-
-/// What a `WalletListener` is told.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct WalletEvent {
-    /// True for the event `subscribe` sends at once (the state as it is,
-    /// nothing added); false for every change after it.
-    pub replay: bool,
-    /// The instant the states are computed at: `now` of `subscribe` or
-    /// `receive`, `at` of `accept`, `refuse`, `withdraw`, `grantPurpose`, `withdrawPurpose`.
-    pub at: Timestamp,
-    /// The artifacts the change added, in the order kept (empty in the replay).
-    pub added: Vec<AddedArtifact>,
-    /// Every grant and its state at `at` (as `grants(at)`).
-    pub grants: Vec<GrantView>,
-    /// The grants that are new, or whose state or countersignature changed,
-    /// since the previous event this listener was sent (in the replay: all).
-    pub changed: Vec<GrantView>,
-}
-
-impl From<&ck_wallet::WalletEvent> for WalletEvent {
-    fn from(e: &ck_wallet::WalletEvent) -> Self {
-        WalletEvent {
-            replay: e.replay,
-            at: e.at,
-            added: e
-                .added
-                .iter()
-                .map(|a| AddedArtifact {
-                    id: a.id.to_string(),
-                    kind: a.kind,
-                })
-                .collect(),
-            grants: e.grants.iter().map(Into::into).collect(),
-            changed: e.changed.iter().map(Into::into).collect(),
-        }
-    }
-}
+// The core's event records, exported as they are (uniffi derives in core/,
+// feature `uniffi`).
+pub use consentkit::wallet::{AddedArtifact, WalletEvent};
 
 /// Events the core sent while the wallet was locked, for delivery after.
 #[derive(Default)]
@@ -94,7 +52,7 @@ impl Outbox {
         let events = std::mem::take(&mut *self.queue());
         for (listener, event) in events {
             // What a listener throws is its own business: the change is stored.
-            let _ = listener.on_change((&event).into());
+            let _ = listener.on_change(event);
         }
     }
 }

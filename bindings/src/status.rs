@@ -11,91 +11,9 @@ use crate::controller::Controller;
 use crate::error::Result;
 use consentkit::Timestamp;
 
-/// A grant's status as a status list states it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
-pub enum Status {
-    /// The grant stands.
-    Valid,
-    /// The grant was withdrawn or revoked.
-    Invalid,
-    /// The grant is suspended.
-    Suspended,
-}
-
-impl From<ck_status::Status> for Status {
-    fn from(s: ck_status::Status) -> Self {
-        match s {
-            ck_status::Status::Valid => Status::Valid,
-            ck_status::Status::Invalid => Status::Invalid,
-            ck_status::Status::Suspended => Status::Suspended,
-        }
-    }
-}
-
-impl From<Status> for ck_status::Status {
-    fn from(s: Status) -> Self {
-        match s {
-            Status::Valid => ck_status::Status::Valid,
-            Status::Invalid => ck_status::Status::Invalid,
-            Status::Suspended => ck_status::Status::Suspended,
-        }
-    }
-}
-
-/// Where a grant's live status is published: its index in the list at `uri`
-/// (the grant's status claim, 65535).
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct StatusReference {
-    /// The grant's index in the list.
-    pub idx: u64,
-    /// The Status List Token's URI.
-    pub uri: String,
-}
-
-impl From<ck_status::StatusReference> for StatusReference {
-    fn from(r: ck_status::StatusReference) -> Self {
-        StatusReference {
-            idx: r.idx,
-            uri: r.uri,
-        }
-    }
-}
-
-impl From<StatusReference> for ck_status::StatusReference {
-    fn from(r: StatusReference) -> Self {
-        ck_status::StatusReference {
-            idx: r.idx,
-            uri: r.uri,
-        }
-    }
-}
-
-/// A partner's answer about one grant.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct StatusAnswer {
-    /// Valid, invalid (withdrawn or revoked) or suspended.
-    pub status: Status,
-    /// How long, in seconds from the check time, the answer may be cached.
-    pub max_age: u64,
-    /// The list's issue time: the answer describes the grant then.
-    pub list_issued_at: Timestamp,
-    /// The grant's index in the list.
-    pub index: u64,
-    /// The list's URI.
-    pub uri: String,
-}
-
-impl From<ck_status::StatusAnswer> for StatusAnswer {
-    fn from(a: ck_status::StatusAnswer) -> Self {
-        StatusAnswer {
-            status: a.status.into(),
-            max_age: a.max_age,
-            list_issued_at: a.list_issued_at,
-            index: a.index,
-            uri: a.uri,
-        }
-    }
-}
+// The core's own status records, exported as they are (uniffi derives in
+// core/, feature `uniffi`).
+pub use consentkit::status::{Status, StatusAnswer, StatusReference};
 
 /// The controller's status list: random indices for new grants, decoys,
 /// and a signed Status List Token per epoch.
@@ -126,12 +44,12 @@ impl StatusRegistry {
 
     /// A random free index for a new grant; pass it in `Choice.status`.
     pub fn assign(&self) -> Result<StatusReference> {
-        Ok(self.with(|r| r.assign())?.into())
+        Ok(self.with(|r| r.assign())?)
     }
 
     /// Sets a grant's status (e.g. `INVALID` once it is withdrawn).
     pub fn set_status(&self, idx: u64, status: Status) -> Result<()> {
-        Ok(self.with(|r| r.set(idx, status.into()))?)
+        Ok(self.with(|r| r.set(idx, status))?)
     }
 
     /// Adds `count` decoys: random free indices of no grant, set INVALID.

@@ -766,4 +766,136 @@ fn a_public_key_is_a_raw_public_key_everywhere() {
         bad.kid(),
         Err(ConsentKitError::InvalidInput { .. })
     ));
+/// One definition per type (issue 12 item 1): the audit report's counts,
+/// per-controller and per-day records, its outcome and the checkpoints held
+/// against its log are the core's own types (uniffi derives in core/), not
+/// mirrors: the skin's report holds exactly what the core computed.
+#[test]
+fn the_report_records_are_the_cores() {
+    use consentkit::audit::{self as ck_audit, AuditOptions};
+    let p = consentkit::sample::Parties::new().unwrap();
+    let bundle: Vec<u8> = consentkit::sample::all(&p)
+        .unwrap()
+        .iter()
+        .flat_map(|a| a.as_bytes().to_vec())
+        .collect();
+    let core = ck_audit::audit_bytes(
+        &bundle,
+        &p.trust(),
+        &AuditOptions {
+            at: Some(T0 + 30 * 86_400),
+        },
+    );
+    let skin = AuditReport::from(&core);
+    let counts: &Vec<ck_audit::KindCount> = &skin.counts;
+    assert_eq!(*counts, core.counts);
+    let controllers: &Vec<ck_audit::ControllerStats> = &skin.controllers;
+    assert_eq!(*controllers, core.controllers);
+    assert_eq!(controllers[0].controller, consentkit::sample::CONTROLLER);
+    assert_eq!(controllers[0].receipts, 1);
+    let days: &Vec<ck_audit::DayActivity> = &skin.days;
+    assert_eq!(*days, core.days);
+    let outcome: ck_audit::Outcome = skin.outcome;
+    assert_eq!(outcome, core.outcome);
+    assert_eq!(skin.outcome_name, core.outcome.name());
+}
+
+/// One definition per type (issue 12 item 1): `Status`, `StatusReference` and
+/// `StatusAnswer` are the core's own types (uniffi derives in core/).
+#[test]
+fn the_status_records_are_the_cores() {
+    use consentkit::status as ck_status;
+    let registry = StatusRegistry::new("https://traffic.example/status/1".into(), 2, 256).unwrap();
+    let reference: ck_status::StatusReference = registry.assign().unwrap();
+    assert_eq!(reference.uri, "https://traffic.example/status/1");
+    let status: ck_status::Status = Status::Suspended;
+    registry.set_status(reference.idx, status).unwrap();
+    type CheckStatus = fn(
+        &Verifier,
+        Vec<u8>,
+        Vec<u8>,
+        Option<Timestamp>,
+    ) -> Result<ck_status::StatusAnswer, ConsentKitError>;
+    let check: CheckStatus = Verifier::check_grant_status;
+    assert!(matches!(
+        check(&Verifier::new(TrustSet::new()), vec![0xff], vec![], None),
+        Err(ConsentKitError::InvalidInput { .. })
+    ));
+}
+
+/// One definition per type (issue 12 item 1): the wallet's views, its change
+/// events and its repair and log records are the core's own types (uniffi
+/// derives in core/); the skin's summary holds what the core computed.
+#[test]
+fn the_wallet_records_are_the_cores() {
+    use consentkit::wallet as ck_wallet;
+    use std::sync::Mutex;
+    struct Events(Mutex<Vec<ck_wallet::WalletEvent>>);
+    impl WalletListener for Events {
+        fn on_change(&self, event: ck_wallet::WalletEvent) -> Result<(), ConsentKitError> {
+            self.0.lock().unwrap().push(event);
+            Ok(())
+        }
+    }
+    let ck = KeyPair::generate(Algorithm::Ed25519).unwrap();
+    let controller = Controller::new(ck.clone());
+    let wallet = Wallet::in_memory(Algorithm::Ed25519).unwrap();
+    wallet
+        .trust_key(ck.public_key(), Role::Controller, "traffic.example".into())
+        .unwrap();
+    let events = Arc::new(Events(Mutex::new(Vec::new())));
+    wallet.subscribe(events.clone(), T0).unwrap();
+    let offer = controller
+        .make_offer(sample_offer("traffic.example", "city.example"))
+        .unwrap();
+    let id = wallet.receive(offer.clone(), T0).unwrap().artifact.id;
+    let grant = wallet.accept(id, Choice::default(), T0 + 10).unwrap();
+    let signed = controller.countersign(grant, offer).unwrap();
+    let g = wallet.receive(signed, T0 + 20).unwrap().artifact;
+    let value = controller
+        .issue_value_record(ValueRecord {
+            grant: consentkit::artifact::ArtifactId::from_hex(&g.id).unwrap(),
+            issued_at: T0 + 30,
+            benefit: Benefit {
+                kind: BenefitKind::Money,
+                amount: 150,
+                unit: "EUR".into(),
+                condition: None,
+                description: None,
+            },
+        })
+        .unwrap();
+    wallet.receive(value, T0 + 40).unwrap();
+
+    let summary = wallet.summary(T0 + 50).unwrap();
+    let received: &Vec<ck_wallet::ValueReceived> = &summary.received;
+    assert_eq!(
+        *received,
+        [ck_wallet::ValueReceived {
+            controller: "traffic.example".into(),
+            unit: "EUR".into(),
+            amount: 150,
+        }]
+    );
+    let grants: Vec<ck_wallet::GrantView> = wallet.grants(T0 + 50).unwrap();
+    assert_eq!(grants, summary.grants);
+    assert_eq!(grants[0].id.to_string(), g.id);
+    let _: &Vec<ck_wallet::Shared> = &summary.shared;
+    let logs: Vec<ck_wallet::LogCheck> = wallet.check_logs();
+    assert_eq!(logs, summary.logs);
+    let problems: Vec<ck_wallet::WalletProblem> = wallet.problems();
+    assert!(problems.is_empty());
+    let repair: fn(String) -> Result<ck_wallet::RepairReport, ConsentKitError> = repair_wallet;
+    assert!(repair("/nonexistent/consentkit-wallet".into()).is_err());
+    let witnessed: Vec<ck_wallet::WitnessedLogCheck> = wallet
+        .check_logs_witnessed("".into(), 0)
+        .unwrap_or_default();
+    assert!(witnessed.is_empty());
+
+    let events = events.0.lock().unwrap();
+    assert!(events[0].replay);
+    let last = events.last().unwrap();
+    let added: &Vec<ck_wallet::AddedArtifact> = &last.added;
+    assert_eq!(added[0].kind, ArtifactKind::ValueRecord);
+    assert_eq!(last.grants, grants);
 }

@@ -19,6 +19,14 @@ pub use consentkit::lifecycle::ConsentState;
 pub use consentkit::Commitment;
 pub use consentkit::{Benefit, BenefitKind, Limits, Recipient, ValueEstimate, ValueRecord};
 pub use consentkit::{DataReceipt, Notice, Offer, Signatory, VerifiedSigner};
+// The audit report's small records; `audit::Outcome` is `AuditOutcome` and
+// `audit::CheckpointCheck` is `AuditCheckpoint` in the skins (uniffi `name`).
+pub use consentkit::audit::{
+    CheckpointCheck as AuditCheckpoint, ControllerStats, DayActivity, KindCount,
+    Outcome as AuditOutcome, StateCount, UnitAmount,
+};
+// The wallet's records.
+pub use consentkit::wallet::{GrantView, LogCheck, Shared, ValueReceived};
 
 // --- enums ----------------------------------------------------------------
 
@@ -177,7 +185,7 @@ impl TryFrom<Choice> for ck_wallet::Choice {
             categories: c.categories.as_deref().map(terms).transpose()?,
             recipients: c.recipients,
             expires_at: c.expires_at,
-            status: c.status.map(Into::into),
+            status: c.status,
         })
     }
 }
@@ -193,74 +201,6 @@ pub struct ReceiveOutcome {
     pub artifact: ArtifactInfo,
     /// Violations found concerning it (e.g. a receipt after a withdrawal).
     pub violations: Vec<Finding>,
-}
-
-/// A grant as the person sees it.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct GrantView {
-    /// The grant's id.
-    pub id: String,
-    /// The controller.
-    pub controller: String,
-    /// Its state at the time asked.
-    pub state: ConsentState,
-    /// Whether the controller has countersigned it.
-    pub countersigned: bool,
-    /// Purposes granted.
-    pub purposes: Vec<String>,
-    /// Categories granted.
-    pub categories: Vec<String>,
-    /// Recipients granted.
-    pub recipients: Vec<String>,
-    /// When given.
-    pub issued_at: Timestamp,
-}
-
-impl From<&ck_wallet::GrantView> for GrantView {
-    fn from(g: &ck_wallet::GrantView) -> Self {
-        GrantView {
-            id: g.id.to_string(),
-            controller: g.controller.clone(),
-            state: g.state,
-            countersigned: g.countersigned,
-            purposes: g.purposes.clone(),
-            categories: g.categories.clone(),
-            recipients: g.recipients.clone(),
-            issued_at: g.issued_at,
-        }
-    }
-}
-
-/// One line of "what have I shared": with whom, what, for which purpose, under which grant.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Shared {
-    /// The controller.
-    pub controller: String,
-    /// Who received the data (the controller itself or a partner).
-    pub recipient: String,
-    /// The data category.
-    pub category: String,
-    /// The purpose.
-    pub purpose: String,
-    /// Under which grant (id).
-    pub grant: String,
-    /// How many data points.
-    pub uses: u64,
-    /// First use.
-    pub first: Timestamp,
-    /// Last use.
-    pub last: Timestamp,
-}
-
-/// A total received from one controller, in one unit.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct ValueReceived {
-    /// The controller.
-    pub controller: String,
-    /// The unit (currency, `"points"`, `"month"`, ...).
-    pub unit: String,
-    /// The total amount.
-    pub amount: u64,
 }
 
 /// The person's summary: grants, what was shared, what was received, violations.
@@ -280,140 +220,20 @@ pub struct WalletSummary {
     pub logs: Vec<LogCheck>,
 }
 
-/// What a wallet checked of one transparency log it trusts (role `log`):
-/// the checkpoints it has seen, their consistency, and the inclusion of the
-/// person's own grants, refusals and withdrawals.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct LogCheck {
-    /// The log's origin (its party).
-    pub origin: String,
-    /// Tree sizes of the checkpoints seen whose signatures verify.
-    pub checkpoints: Vec<u64>,
-    /// The person's own artifacts proven to be in the log (ids).
-    pub proven: Vec<String>,
-    /// The person's own artifacts without a valid inclusion proof (ids).
-    pub not_proven: Vec<String>,
-    /// What failed: a checkpoint's signature, a missing or failing
-    /// consistency proof (the log was rewritten), a failing inclusion proof.
-    pub problems: Vec<String>,
-}
-
-impl From<&ck_wallet::LogCheck> for LogCheck {
-    fn from(c: &ck_wallet::LogCheck) -> Self {
-        LogCheck {
-            origin: c.origin.clone(),
-            checkpoints: c.checkpoints.clone(),
-            proven: c.proven.iter().map(|a| a.to_string()).collect(),
-            not_proven: c.not_proven.iter().map(|a| a.to_string()).collect(),
-            problems: c.problems.clone(),
-        }
-    }
-}
-
 impl From<&ck_wallet::Summary> for WalletSummary {
     fn from(s: &ck_wallet::Summary) -> Self {
         WalletSummary {
-            grants: s.grants.iter().map(Into::into).collect(),
-            shared: s
-                .shared
-                .iter()
-                .map(|x| Shared {
-                    controller: x.controller.clone(),
-                    recipient: x.recipient.clone(),
-                    category: x.category.clone(),
-                    purpose: x.purpose.clone(),
-                    grant: x.grant.to_string(),
-                    uses: x.uses,
-                    first: x.first,
-                    last: x.last,
-                })
-                .collect(),
-            received: s
-                .received
-                .iter()
-                .flat_map(|(controller, units)| {
-                    units.iter().map(move |(unit, amount)| ValueReceived {
-                        controller: controller.clone(),
-                        unit: unit.clone(),
-                        amount: *amount,
-                    })
-                })
-                .collect(),
+            grants: s.grants.clone(),
+            shared: s.shared.clone(),
+            received: s.received.clone(),
             refusals: s.refusals,
             violations: findings(&s.violations),
-            logs: s.log.iter().map(Into::into).collect(),
+            logs: s.log.clone(),
         }
     }
 }
 
 // --- audit report --------------------------------------------------------------
-
-/// A count of artifacts of one kind.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct KindCount {
-    /// The kind.
-    pub kind: ArtifactKind,
-    /// How many.
-    pub count: u64,
-}
-
-/// A count of grants in one state.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct StateCount {
-    /// The state.
-    pub state: ConsentState,
-    /// How many grants.
-    pub count: u64,
-}
-
-/// An amount in one unit.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct UnitAmount {
-    /// The unit.
-    pub unit: String,
-    /// The amount.
-    pub amount: u64,
-}
-
-/// Counts for one controller.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct ControllerStats {
-    /// The controller's party id.
-    pub controller: String,
-    /// Offers.
-    pub offers: u64,
-    /// Grants.
-    pub grants: u64,
-    /// Refusals.
-    pub refusals: u64,
-    /// Withdrawals by people.
-    pub withdrawals: u64,
-    /// Revocations by the controller.
-    pub revocations: u64,
-    /// Data receipts under its grants.
-    pub receipts: u64,
-    /// Value records.
-    pub value_records: u64,
-    /// Findings concerning it.
-    pub findings: u64,
-    /// Value delivered, per unit.
-    pub value_delivered: Vec<UnitAmount>,
-    /// Grants per state at the audit time.
-    pub grant_states: Vec<StateCount>,
-}
-
-/// Activity on one UTC day.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct DayActivity {
-    /// Day number since the epoch.
-    pub day: u64,
-    /// Grants given.
-    pub grants: u64,
-    /// Withdrawals and revocations taking effect.
-    pub withdrawals: u64,
-    /// Data receipts.
-    pub receipts: u64,
-}
 
 /// An audit's result: the same content as `consentkit audit --format json`.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
@@ -449,27 +269,6 @@ pub struct AuditReport {
     pub provenance: AuditProvenance,
 }
 
-/// The verdict of an audit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
-pub enum AuditOutcome {
-    /// Artifacts were read and nothing was found.
-    Clean,
-    /// At least one finding.
-    Findings,
-    /// Nothing to audit: the bundle holds no artifact. Not clean.
-    Empty,
-}
-
-impl From<ck_audit::Outcome> for AuditOutcome {
-    fn from(o: ck_audit::Outcome) -> Self {
-        match o {
-            ck_audit::Outcome::Clean => AuditOutcome::Clean,
-            ck_audit::Outcome::Findings => AuditOutcome::Findings,
-            ck_audit::Outcome::Empty => AuditOutcome::Empty,
-        }
-    }
-}
-
 /// One key of the trust set an audit used.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct AuditTrustedKey {
@@ -481,19 +280,6 @@ pub struct AuditTrustedKey {
     pub role: String,
     /// The party it belongs to.
     pub party: String,
-}
-
-/// A checkpoint held against the log during an audit.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct AuditCheckpoint {
-    /// Who supplied it (`"auditor"`).
-    pub source: String,
-    /// Its tree size.
-    pub size: u64,
-    /// Its root hash, base64.
-    pub root_hash: String,
-    /// Whether the log extends it.
-    pub consistent: bool,
 }
 
 /// The transparency log an audit used.
@@ -561,16 +347,7 @@ impl From<&ck_audit::Provenance> for AuditProvenance {
                 trust_admission: l.trust_admission,
                 archived_consistent: l.archived_consistent,
                 archived_problems: l.archived_problems,
-                checkpoints: l
-                    .checkpoints
-                    .iter()
-                    .map(|c| AuditCheckpoint {
-                        source: c.source.clone(),
-                        size: c.size,
-                        root_hash: c.root_hash.clone(),
-                        consistent: c.consistent,
-                    })
-                    .collect(),
+                checkpoints: l.checkpoints.clone(),
             }),
             signatures_checked: p.signatures.checked,
             signatures_admitted: p.signatures.admitted,
@@ -584,60 +361,14 @@ impl From<&ck_audit::Report> for AuditReport {
             at: r.at,
             bundle_bytes: r.bundle_bytes,
             items: r.items,
-            counts: r
-                .counts
-                .iter()
-                .map(|c| KindCount {
-                    kind: c.kind,
-                    count: c.count,
-                })
-                .collect(),
+            counts: r.counts.clone(),
             unreadable: r.unreadable,
-            controllers: r
-                .controllers
-                .iter()
-                .map(|c| ControllerStats {
-                    controller: c.controller.clone(),
-                    offers: c.offers,
-                    grants: c.grants,
-                    refusals: c.refusals,
-                    withdrawals: c.withdrawals,
-                    revocations: c.revocations,
-                    receipts: c.receipts,
-                    value_records: c.value_records,
-                    findings: c.findings,
-                    value_delivered: c
-                        .value_delivered
-                        .iter()
-                        .map(|u| UnitAmount {
-                            unit: u.unit.clone(),
-                            amount: u.amount,
-                        })
-                        .collect(),
-                    grant_states: c
-                        .grant_states
-                        .iter()
-                        .map(|s| StateCount {
-                            state: s.state,
-                            count: s.count,
-                        })
-                        .collect(),
-                })
-                .collect(),
-            days: r
-                .days
-                .iter()
-                .map(|d| DayActivity {
-                    day: d.day,
-                    grants: d.grants,
-                    withdrawals: d.withdrawals,
-                    receipts: d.receipts,
-                })
-                .collect(),
+            controllers: r.controllers.clone(),
+            days: r.days.clone(),
             findings: findings(&r.findings),
             finding_counts: r.finding_counts.clone(),
             findings_omitted: r.findings_omitted,
-            outcome: r.outcome.into(),
+            outcome: r.outcome,
             outcome_name: r.outcome.name().to_owned(),
             is_clean: r.is_clean(),
             provenance: (&r.provenance).into(),

@@ -98,10 +98,12 @@ impl Verifier {
     ) -> Result<crate::status::StatusAnswer> {
         let g = Artifact::decode(&grant)?;
         let at = at.unwrap_or_else(ck_audit::now);
-        Ok(
-            consentkit::status::check_grant_status(&g, &status_list_token, &self.trust.get(), at)?
-                .into(),
-        )
+        Ok(consentkit::status::check_grant_status(
+            &g,
+            &status_list_token,
+            &self.trust.get(),
+            at,
+        )?)
     }
 
     /// Audits a bundle held in memory together with the controllers' Status

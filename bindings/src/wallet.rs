@@ -172,11 +172,7 @@ impl Wallet {
     /// What could not be read when the wallet was opened (damaged records,
     /// a torn end): skipped, the rest was read. Empty for a sound wallet.
     pub fn problems(&self) -> Vec<WalletProblem> {
-        self.get()
-            .problems()
-            .iter()
-            .map(WalletProblem::from)
-            .collect()
+        self.get().problems().to_vec()
     }
 
     /// The wallet as bytes (the file format), for apps that store it themselves.
@@ -318,12 +314,7 @@ impl Wallet {
                 reason: format!("witness policy: {e}"),
             }
         })?;
-        Ok(self
-            .get()
-            .check_logs_witnessed(&policy, tolerance)
-            .into_iter()
-            .map(WitnessedLogCheck::from)
-            .collect())
+        Ok(self.get().check_logs_witnessed(&policy, tolerance))
     }
 
     /// Every artifact, in the order received.
@@ -334,7 +325,7 @@ impl Wallet {
     /// The grants and their states at `now`.
     pub fn grants(&self, now: Timestamp) -> Result<Vec<GrantView>> {
         let now = now.check("now")?;
-        Ok(self.get().grants(now).iter().map(Into::into).collect())
+        Ok(self.get().grants(now))
     }
 
     /// A grant's state at `now`, or `null` if the wallet has no such grant.
@@ -380,7 +371,7 @@ impl Wallet {
     /// checkpoints' signatures, consistency between them (a rewritten log is
     /// caught), and inclusion proofs of the person's own artifacts.
     pub fn check_logs(&self) -> Vec<LogCheck> {
-        self.get().check_logs().iter().map(Into::into).collect()
+        self.get().check_logs()
     }
 
     /// The checkpoint notes recorded.
@@ -399,45 +390,12 @@ impl Wallet {
 /// that rewrites a wallet file; nothing to drop leaves it as it is.
 #[uniffi::export]
 pub fn repair_wallet(path: String) -> Result<RepairReport> {
-    let r = ck_wallet::Wallet::repair(Path::new(&path))?;
-    Ok(RepairReport {
-        bytes_before: r.bytes_before,
-        bytes_after: r.bytes_after,
-        dropped: r.dropped.iter().map(WalletProblem::from).collect(),
-    })
+    Ok(ck_wallet::Wallet::repair(Path::new(&path))?)
 }
 
-/// A part of a wallet or backup that could not be read (skipped; the rest was read).
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct WalletProblem {
-    /// Byte offset of the record in the wallet image, if known.
-    pub offset: Option<u64>,
-    /// Index of the record (0 is the header), or null for a torn end.
-    pub record: Option<u64>,
-    /// What is wrong with it.
-    pub message: String,
-}
-
-impl From<&ck_wallet::WalletProblem> for WalletProblem {
-    fn from(p: &ck_wallet::WalletProblem) -> Self {
-        WalletProblem {
-            offset: p.offset,
-            record: p.record,
-            message: p.message.clone(),
-        }
-    }
-}
-
-/// What `repairWallet` dropped.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct RepairReport {
-    /// Size of the file before.
-    pub bytes_before: u64,
-    /// Size of the file after.
-    pub bytes_after: u64,
-    /// The records (and torn end) dropped, each with why.
-    pub dropped: Vec<WalletProblem>,
-}
+// The core's repair and witnessed-log records, exported as they are (uniffi
+// derives in core/, feature `uniffi`).
+pub use consentkit::wallet::{RepairReport, WalletProblem, WitnessedLogCheck};
 
 /// The backup key as a fixed array; the caller's copy and ours are zeroized when dropped.
 fn backup_key(key: Vec<u8>) -> Result<Zeroizing<[u8; 32]>> {
@@ -458,41 +416,4 @@ pub struct ReceiptCheck {
     pub leaf_index: u64,
     /// The Merkle tree root the log signed (hex).
     pub root: String,
-}
-
-/// What one witnessed log proves to the wallet (`checkLogsWitnessed`).
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct WitnessedLogCheck {
-    /// The log's origin.
-    pub origin: String,
-    /// Tree sizes of the wallet's checkpoints of this log that carry the
-    /// policy's quorum (the only ones accepted).
-    pub witnessed: Vec<u64>,
-    /// Tree sizes of the wallet's checkpoints of this log without the
-    /// quorum (not accepted).
-    pub not_witnessed: Vec<u64>,
-    /// The policy names of the witnesses whose cosignatures count towards
-    /// a witnessed checkpoint's quorum.
-    pub cosigned_by: Vec<String>,
-    /// The wallet's artifacts (ids) proven in a witnessed checkpoint.
-    pub proven: Vec<String>,
-    /// Artifacts (ids) dated more than the tolerance before a witnessed
-    /// checkpoint that does not contain them (backdated).
-    pub backdated: Vec<String>,
-    /// What failed, in words.
-    pub problems: Vec<String>,
-}
-
-impl From<ck_wallet::WitnessedLogCheck> for WitnessedLogCheck {
-    fn from(c: ck_wallet::WitnessedLogCheck) -> Self {
-        WitnessedLogCheck {
-            origin: c.origin,
-            witnessed: c.witnessed,
-            not_witnessed: c.not_witnessed,
-            cosigned_by: c.cosigned_by,
-            proven: c.proven.iter().map(ToString::to_string).collect(),
-            backdated: c.backdated.iter().map(ToString::to_string).collect(),
-            problems: c.problems,
-        }
-    }
 }

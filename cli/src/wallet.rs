@@ -74,8 +74,13 @@ pub fn render_summary(s: &Summary, at: consentkit::Timestamp) -> String {
     if s.received.is_empty() {
         let _ = writeln!(o, "  nothing yet");
     }
-    for (c, units) in &s.received {
-        let v: Vec<String> = units.iter().map(|(u, n)| fmt_amount(*n, u)).collect();
+    // One line per controller: `received` is sorted by controller, then unit.
+    for units in s.received.chunk_by(|a, b| a.controller == b.controller) {
+        let v: Vec<String> = units
+            .iter()
+            .map(|r| fmt_amount(r.amount, &r.unit))
+            .collect();
+        let c = units.first().map_or("", |r| r.controller.as_str());
         let _ = writeln!(o, "  {}{}", pad(c, 18), v.join(", "));
     }
     let _ = writeln!(o);

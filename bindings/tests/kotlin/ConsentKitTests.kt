@@ -595,6 +595,20 @@ fun coreTypesComeFromTheCore() = Parties().use { p ->
     checkEq(listOf(money), read.valueOffered, "a core record through the bindings' Offer")
 }
 
+/**
+ * One definition per type (issue 12 item 1): the audit report's, the wallet's
+ * and the status records are the core's Rust types (package dev.consentkit.core).
+ */
+fun reportWalletStatusRecordsComeFromTheCore() {
+    for (c in listOf(KindCount::class, StateCount::class, UnitAmount::class, ControllerStats::class,
+                     DayActivity::class, AuditOutcome::class, AuditCheckpoint::class, Status::class,
+                     StatusReference::class, StatusAnswer::class, GrantView::class, Shared::class,
+                     ValueReceived::class, LogCheck::class, WalletEvent::class, AddedArtifact::class,
+                     WitnessedLogCheck::class, WalletProblem::class, RepairReport::class)) {
+        checkEq("dev.consentkit.core", c.java.packageName, "package of ${c.simpleName}")
+    }
+}
+
 fun main(args: Array<String>) {
     repo = File(args.firstOrNull() ?: ".").absoluteFile
     val tests = listOf(
@@ -610,6 +624,7 @@ fun main(args: Array<String>) {
         "coreTypesComeFromTheCore" to ::coreTypesComeFromTheCore,
         "artifactRecordsComeFromTheCore" to ::artifactRecordsComeFromTheCore,
         "aPublicKeyIsOneShape" to ::aPublicKeyIsOneShape,
+        "reportWalletStatusRecordsComeFromTheCore" to ::reportWalletStatusRecordsComeFromTheCore,
         "errorMessageIsTheReason" to ::errorMessageIsTheReason,
         // AsyncSignerTests.kt (issue 12 item 3).
         "asyncSignersSignAnOfferAndAGrant" to ::asyncSignersSignAnOfferAndAGrant,

@@ -195,3 +195,17 @@ def test_core_types_are_exported_from_the_core_and_re_exported():
     offer.value_offered = [b]
     c = ck.Controller(ck.KeyPair.generate(ck.Algorithm.ED25519))
     assert ck.read_offer(c.make_offer(offer)).value_offered == [b]
+
+
+def test_report_wallet_and_status_records_are_the_cores():
+    # One definition per type (issue 12 item 1): the audit report's small
+    # records are the core's Rust types, generated in consentkit_core, under
+    # the skins' names (audit::Outcome is AuditOutcome, audit::CheckpointCheck
+    # is AuditCheckpoint).
+    core = ("KindCount", "StateCount", "UnitAmount", "ControllerStats", "DayActivity",
+            "AuditOutcome", "AuditCheckpoint", "Status", "StatusReference", "StatusAnswer",
+            "GrantView", "Shared", "ValueReceived", "LogCheck", "WalletEvent", "AddedArtifact",
+            "WitnessedLogCheck", "WalletProblem", "RepairReport")
+    for name in core:
+        assert getattr(ck, name).__module__ == "consentkit._uniffi.consentkit_core", name
+        assert name in ck.__all__, name

@@ -11,6 +11,8 @@ use crate::keys::{Algorithm, KeyId, Role, TrustSet};
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "ts", ts(rename = "AuditOutcome"))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "AuditOutcome"))]
 pub enum Outcome {
     /// Artifacts were read and nothing was found.
     Clean,
@@ -114,6 +116,8 @@ pub struct LogProvenance {
 /// A checkpoint held against the log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "AuditCheckpoint"))]
 pub struct CheckpointCheck {
     /// Who supplied it: `"auditor"`.
     pub source: String,

@@ -14,6 +14,7 @@ use crate::time::Timestamp;
 
 /// A count of artifacts of one kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct KindCount {
     /// The kind.
     pub kind: ArtifactKind,
@@ -23,6 +24,7 @@ pub struct KindCount {
 
 /// A count of grants in one state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct StateCount {
     /// The state.
     pub state: ConsentState,
@@ -32,6 +34,7 @@ pub struct StateCount {
 
 /// An amount in one unit.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct UnitAmount {
     /// The unit (a currency in minor units, "points", "month", ...).
     pub unit: String,
@@ -52,6 +55,7 @@ pub struct FindingCount {
 /// Counts for one controller.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ControllerStats {
     /// The controller's party id (the key of `controllers` in the JSON report).
     #[serde(skip)]
@@ -104,6 +108,7 @@ impl ControllerStats {
 /// Activity on one UTC day, for the report's chart.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DayActivity {
     /// The day: days since the epoch (the key of `days` in the JSON report).
     #[serde(skip)]

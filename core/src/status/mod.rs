@@ -187,6 +187,7 @@ fn malformed(what: &'static str, reason: impl Into<String>) -> StatusError {
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "ts", ts(rename = "GrantStatus"))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Status {
     /// 0x00: the grant stands.
     Valid,
@@ -498,6 +499,7 @@ fn check_uri(u: &str, what: &'static str) -> Result<(), StatusError> {
 /// `{"status_list": {"idx": idx, "uri": uri}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct StatusReference {
     /// The grant's index in the list.
     pub idx: u64,
@@ -810,6 +812,7 @@ impl StatusListToken {
 /// A partner's answer about one grant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct StatusAnswer {
     /// Valid, invalid (withdrawn or revoked) or suspended.
     pub status: Status,

@@ -35,6 +35,7 @@ pub trait WalletListener: Send + Sync {
 /// An artifact a change added to the wallet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AddedArtifact {
     /// Its id.
     pub id: ArtifactId,
@@ -45,6 +46,7 @@ pub struct AddedArtifact {
 /// What a [`WalletListener`] is told.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct WalletEvent {
     /// `true` for the event [`Wallet::subscribe`] sends at once: the state
     /// as it is, nothing added. `false` for every change after it.

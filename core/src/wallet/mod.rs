@@ -213,6 +213,7 @@ pub struct Choice {
 /// One line of "what have I shared".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Shared {
     /// The controller.
     pub controller: String,
@@ -235,6 +236,7 @@ pub struct Shared {
 /// A grant as the person sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GrantView {
     /// The grant's id.
     pub id: ArtifactId,
@@ -264,7 +266,15 @@ pub struct Summary {
     /// What was shared, with whom, for what.
     pub shared: Vec<Shared>,
     /// What was received: controller → unit → total amount.
-    pub received: BTreeMap<String, BTreeMap<String, u64>>,
+    // A list sorted by controller then unit, each pair once (a record per
+    // total, so that the uniffi skins show the core's own `ValueReceived`);
+    // the JSON view and its TypeScript type are the nested object.
+    #[serde(serialize_with = "received_map")]
+    #[cfg_attr(
+        feature = "ts",
+        ts(type = "{ [key in string]: { [key in string]: number } }")
+    )]
+    pub received: Vec<ValueReceived>,
     /// Offers refused.
     pub refusals: u64,
     /// Violations found in the wallet's own records.
@@ -273,9 +283,47 @@ pub struct Summary {
     pub log: Vec<LogCheck>,
 }
 
+/// A total received from one controller, in one unit (value records under
+/// the person's grants).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct ValueReceived {
+    /// The controller.
+    pub controller: String,
+    /// The unit (a currency in minor units, `"points"`, `"month"`, ...).
+    pub unit: String,
+    /// The total amount.
+    pub amount: u64,
+}
+
+impl Summary {
+    /// The total received from `controller` in `unit` (0 if none).
+    pub fn received_from(&self, controller: &str, unit: &str) -> u64 {
+        self.received
+            .iter()
+            .find(|v| v.controller == controller && v.unit == unit)
+            .map_or(0, |v| v.amount)
+    }
+}
+
+/// `received` as the JSON view writes it: controller → unit → amount.
+fn received_map<S: serde::Serializer>(
+    received: &[ValueReceived],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
+    for v in received {
+        map.entry(v.controller.as_str())
+            .or_default()
+            .insert(v.unit.as_str(), v.amount);
+    }
+    serde::Serialize::serialize(&map, serializer)
+}
+
 /// What one transparency log proves to the wallet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct LogCheck {
     /// The log's origin.
     pub origin: String,
@@ -297,6 +345,7 @@ pub type Refused = Vec<(usize, WalletError)>;
 /// A part of a wallet (or backup) that could not be read: skipped, the rest was read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct WalletProblem {
     /// Byte offset of the record's frame in the wallet image (`None` for a
     /// wallet built in memory).
@@ -309,6 +358,7 @@ pub struct WalletProblem {
 
 /// What [`Wallet::repair`] dropped from a wallet file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RepairReport {
     /// Size of the file before.
     pub bytes_before: u64,
@@ -1584,6 +1634,17 @@ impl Wallet {
                 _ => {}
             }
         }
+        // Sorted by controller then unit: the maps' order.
+        let received = received
+            .into_iter()
+            .flat_map(|(controller, units)| {
+                units.into_iter().map(move |(unit, amount)| ValueReceived {
+                    controller: controller.clone(),
+                    unit,
+                    amount,
+                })
+            })
+            .collect();
         Summary {
             grants: self.grants(now),
             shared,

@@ -76,7 +76,7 @@ fn a_driver_accepts_shares_withdraws_and_catches_a_late_receipt() {
     assert_eq!(s.shared.len(), 1);
     assert_eq!(s.shared[0].uses, 4);
     assert_eq!(s.shared[0].recipient, CONTROLLER);
-    assert_eq!(s.received[CONTROLLER]["month"], 1);
+    assert_eq!(s.received_from(CONTROLLER, "month"), 1);
     assert_eq!(s.violations.len(), 1);
 }
 
@@ -1450,4 +1450,52 @@ fn a_corrupted_or_foreign_backup_is_a_typed_error() {
         content(&image),
         Err(WalletError::BackupContent(m)) if m.contains("signature")
     ));
+}
+
+/// The summary's `received` is a list of named totals sorted by controller
+/// then unit (what the uniffi skins show as `ValueReceived`); its JSON view
+/// is still the object controller → unit → amount.
+#[test]
+fn received_is_sorted_totals_and_a_map_in_json() {
+    let p = Parties::new().unwrap();
+    let mut w = Wallet::new(person_key(&p)).unwrap();
+    let offer = setup(&mut w, &p);
+    let pending = w
+        .accept(&offer.digest(), &Choice::default(), T0 + 100)
+        .unwrap();
+    let grant = pending.countersign(&offer, &p.controller).unwrap();
+    w.receive(grant.as_bytes(), T0 + 200).unwrap();
+    let value = |unit: &str, amount: u64, t: u64| {
+        crate::ValueRecord {
+            grant: grant.id(),
+            issued_at: T0 + t,
+            benefit: crate::Benefit {
+                kind: crate::BenefitKind::Service,
+                amount,
+                unit: unit.into(),
+                condition: None,
+                description: None,
+            },
+        }
+        .sign(&p.controller)
+        .unwrap()
+    };
+    for (unit, amount, t) in [("month", 1, 300), ("EUR", 150, 400), ("month", 2, 500)] {
+        w.receive(value(unit, amount, t).as_bytes(), T0 + 1_000)
+            .unwrap();
+    }
+    let s = w.summary(T0 + 1_000);
+    let totals: Vec<(&str, &str, u64)> = s
+        .received
+        .iter()
+        .map(|v| (v.controller.as_str(), v.unit.as_str(), v.amount))
+        .collect();
+    assert_eq!(totals, [(CONTROLLER, "EUR", 150), (CONTROLLER, "month", 3)]);
+    assert_eq!(s.received_from(CONTROLLER, "month"), 3);
+    assert_eq!(s.received_from(CONTROLLER, "points"), 0);
+    let json = serde_json::to_value(&s).unwrap();
+    assert_eq!(
+        json["received"],
+        serde_json::json!({ CONTROLLER: { "EUR": 150, "month": 3 } })
+    );
 }

@@ -13,6 +13,7 @@ use crate::log::{Checkpoint, Policy, SignedNote};
 /// What one witnessed log proves to the wallet ([`Wallet::check_logs_witnessed`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct WitnessedLogCheck {
     /// The log's origin.
     pub origin: String,
