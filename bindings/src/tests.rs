@@ -766,6 +766,8 @@ fn a_public_key_is_a_raw_public_key_everywhere() {
         bad.kid(),
         Err(ConsentKitError::InvalidInput { .. })
     ));
+}
+
 /// One definition per type (issue 12 item 1): the audit report's counts,
 /// per-controller and per-day records, its outcome and the checkpoints held
 /// against its log are the core's own types (uniffi derives in core/), not
