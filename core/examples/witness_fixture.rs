@@ -42,20 +42,8 @@ type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 /// Cosigns the log's latest checkpoint with the witness, in process, at `now`.
 fn cosign_at(log: &mut TileLog, policy: &Policy, w: &Witness, now: u64) -> Res<()> {
-    let mut post = |_: &str, body: &[u8]| -> Result<WitnessReply, String> {
-        Ok(match w.add_checkpoint(body, now) {
-            Ok(l) => WitnessReply {
-                status: 200,
-                content_type: None,
-                body: l.into_bytes(),
-            },
-            Err(e) => WitnessReply {
-                status: e.status(),
-                content_type: Some(e.body().0.into()),
-                body: e.body().1.into_bytes(),
-            },
-        })
-    };
+    let mut post =
+        |_: &str, body: &[u8]| -> Result<WitnessReply, String> { Ok(w.reply(body, now)) };
     let r = witness_checkpoint(log, policy, &mut HashMap::new(), &mut post)?;
     if r.witnessed.is_none() {
         return Err(format!("the checkpoint was not cosigned: {:?}", r.outcomes).into());

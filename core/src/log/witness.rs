@@ -267,6 +267,29 @@ impl Witness {
             .map(|(_, (_, note))| note.clone())
     }
 
+    /// [`Witness::add_checkpoint`] answered as the HTTP endpoint answers it
+    /// (`consentkit witness serve`): 200 with the cosignature lines as
+    /// `text/plain`, or the refusal's status, content type and body. What
+    /// [`witness_checkpoint`]'s `post` returns when the witness runs in
+    /// process (tests, fixtures).
+    pub fn reply(&self, body: &[u8], now: u64) -> WitnessReply {
+        match self.add_checkpoint(body, now) {
+            Ok(lines) => WitnessReply {
+                status: 200,
+                content_type: Some("text/plain".into()),
+                body: lines.into_bytes(),
+            },
+            Err(e) => {
+                let (content_type, body) = e.body();
+                WitnessReply {
+                    status: e.status(),
+                    content_type: Some(content_type.into()),
+                    body: body.into_bytes(),
+                }
+            }
+        }
+    }
+
     /// Handles an `add-checkpoint` request body at time `now` (POSIX
     /// seconds). Returns the cosignature lines, or why it refused.
     pub fn add_checkpoint(&self, body: &[u8], now: u64) -> Result<String, WitnessRefusal> {

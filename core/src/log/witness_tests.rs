@@ -443,23 +443,8 @@ fn split_view_two_diverging_logs_one_witness_refuses_the_second() {
         .as_bytes(),
     )
     .unwrap();
-    let mut post = |_: &str, body: &[u8]| -> Result<WitnessReply, String> {
-        Ok(match w.add_checkpoint(body, NOW) {
-            Ok(lines) => WitnessReply {
-                status: 200,
-                content_type: Some("text/plain".into()),
-                body: lines.into_bytes(),
-            },
-            Err(e) => {
-                let (ct, b) = e.body();
-                WitnessReply {
-                    status: e.status(),
-                    content_type: Some(ct.into()),
-                    body: b.into_bytes(),
-                }
-            }
-        })
-    };
+    let mut post =
+        |_: &str, body: &[u8]| -> Result<WitnessReply, String> { Ok(w.reply(body, NOW)) };
     let mut sizes = HashMap::new();
     let first = witness_checkpoint(&mut shown_to_person, &policy, &mut sizes, &mut post).unwrap();
     assert!(first.witnessed.is_some(), "{:?}", first.outcomes);
@@ -520,18 +505,7 @@ fn publish_resyncs_on_409_and_writes_the_cosigned_checkpoint_into_the_log() {
                 .next()
                 .map(str::to_owned),
         ));
-        Ok(match w.add_checkpoint(body, NOW + 10) {
-            Ok(lines) => WitnessReply {
-                status: 200,
-                content_type: None,
-                body: lines.into_bytes(),
-            },
-            Err(e) => WitnessReply {
-                status: e.status(),
-                content_type: Some(e.body().0.into()),
-                body: e.body().1.into_bytes(),
-            },
-        })
+        Ok(w.reply(body, NOW + 10))
     };
     let mut sizes = HashMap::new();
     let r = witness_checkpoint(&mut log, &policy, &mut sizes, &mut post).unwrap();
