@@ -317,7 +317,6 @@ impl Wallet {
         at: Timestamp,
     ) -> Result<Arc<PendingSignature>> {
         let at = at.check("at")?;
-        let choice = choice.try_into()?;
         let w = self.get();
         let d = Wallet::offer_digest(&w, &offer)?;
         Ok(PendingSignature::wrap(w.prepare_accept(&d, &choice, at)?))

@@ -156,39 +156,8 @@ pub struct VerifiedArtifact {
 
 // --- wallet views ------------------------------------------------------------
 
-/// The person's choice when accepting an offer: a `null` list accepts the offer's whole list.
-#[derive(Clone, Debug, Default, PartialEq, Eq, uniffi::Record)]
-pub struct Choice {
-    /// Purposes to grant (a subset of the offer's).
-    #[uniffi(default = None)]
-    pub purposes: Option<Vec<String>>,
-    /// Categories to grant (a subset of the offer's).
-    #[uniffi(default = None)]
-    pub categories: Option<Vec<String>>,
-    /// Recipients to grant (a subset of the offer's).
-    #[uniffi(default = None)]
-    pub recipients: Option<Vec<String>>,
-    /// When the grant expires (default: the offer's `validUntil`).
-    #[uniffi(default = None)]
-    pub expires_at: Option<Timestamp>,
-    /// The status list entry the controller assigned to this grant
-    /// (`StatusRegistry.assign`): the grant carries it so partners can check it live.
-    #[uniffi(default = None)]
-    pub status: Option<crate::status::StatusReference>,
-}
-
-impl TryFrom<Choice> for ck_wallet::Choice {
-    type Error = ConsentKitError;
-    fn try_from(c: Choice) -> Result<ck_wallet::Choice> {
-        Ok(ck_wallet::Choice {
-            purposes: c.purposes.as_deref().map(terms).transpose()?,
-            categories: c.categories.as_deref().map(terms).transpose()?,
-            recipients: c.recipients,
-            expires_at: c.expires_at,
-            status: c.status,
-        })
-    }
-}
+/// The person's choice when accepting an offer: the core's own record.
+pub use consentkit::wallet::Choice;
 
 pub(crate) fn findings(list: &[ck_audit::Finding]) -> Vec<Finding> {
     list.to_vec()

@@ -243,7 +243,6 @@ impl Wallet {
     /// countersigning; the countersigned grant comes back through `receive`.
     pub fn accept(&self, offer: String, choice: Choice, at: Timestamp) -> Result<Vec<u8>> {
         let at = at.check("at")?;
-        let choice = choice.try_into()?;
         let mut w = self.get();
         let d = Wallet::offer_digest(&w, &offer)?;
         Ok(w.accept(&d, &choice, at)?.as_bytes().to_vec())

@@ -195,18 +195,24 @@ pub const WALLET_VERSION: u64 = 2;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Choice {
     /// Purposes to grant (a subset of the offer's).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub purposes: Option<Vec<Term>>,
     /// Categories to grant (a subset of the offer's).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub categories: Option<Vec<Term>>,
     /// Recipients to grant (a subset of the offer's).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub recipients: Option<Vec<String>>,
     /// When the grant expires (default: the offer's `valid_until`, if any).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub expires_at: Option<Timestamp>,
     /// The status list entry the controller assigned to this grant
     /// ([`crate::status::StatusRegistry::assign`]); the grant carries it as
     /// its status claim (65535) so partners can check it live.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub status: Option<crate::status::StatusReference>,
 }
 
