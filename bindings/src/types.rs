@@ -13,39 +13,11 @@ use consentkit::Timestamp;
 // The core's own types, exported as they are (their uniffi derives are in
 // core/, feature `uniffi`; generated as the module `consentkit_core`).
 pub use consentkit::artifact::ArtifactKind;
-pub use consentkit::keys::Role;
+pub use consentkit::keys::{Algorithm, Role};
 pub use consentkit::lifecycle::ConsentState;
 pub use consentkit::{Benefit, BenefitKind, Limits, Recipient, ValueEstimate, ValueRecord};
 
 // --- enums ----------------------------------------------------------------
-
-/// A signature algorithm.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum Algorithm {
-    /// EdDSA with Ed25519 (COSE -8). Public key: 32 bytes.
-    Ed25519,
-    /// ECDSA P-256 with SHA-256 (COSE -7): Secure Enclave, StrongBox, WebCrypto.
-    /// Public key: the uncompressed point `04 || x || y` (65 bytes).
-    Es256,
-}
-
-impl From<ck::Algorithm> for Algorithm {
-    fn from(a: ck::Algorithm) -> Self {
-        match a {
-            ck::Algorithm::EdDSA => Algorithm::Ed25519,
-            ck::Algorithm::ES256 => Algorithm::Es256,
-        }
-    }
-}
-
-impl From<Algorithm> for ck::Algorithm {
-    fn from(a: Algorithm) -> Self {
-        match a {
-            Algorithm::Ed25519 => ck::Algorithm::EdDSA,
-            Algorithm::Es256 => ck::Algorithm::ES256,
-        }
-    }
-}
 
 /// What an audit finding is about (names as in the JSON report).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, uniffi::Enum)]
@@ -779,8 +751,8 @@ impl From<ck_audit::Outcome> for AuditOutcome {
 pub struct AuditTrustedKey {
     /// The key id (hex).
     pub kid: String,
-    /// `"EdDSA"` or `"ES256"`.
-    pub alg: String,
+    /// Its algorithm.
+    pub algorithm: Algorithm,
     /// The role it signs in (`"controller"`, `"partner"`, `"person"`, `"log"`).
     pub role: String,
     /// The party it belongs to.
@@ -853,7 +825,7 @@ impl From<&ck_audit::Provenance> for AuditProvenance {
                 .iter()
                 .map(|k| AuditTrustedKey {
                     kid: k.kid.to_string(),
-                    alg: format!("{:?}", k.alg),
+                    algorithm: k.algorithm,
                     role: k.role.as_str().to_owned(),
                     party: k.party.clone(),
                 })
