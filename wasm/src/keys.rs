@@ -55,11 +55,11 @@ pub struct JsKey {
 impl JsKey {
     /// Generates a fresh key: `"Ed25519"` (also when omitted) or `"ES256"` (P-256).
     pub fn generate(
-        #[wasm_bindgen(unchecked_param_type = "Algorithm")] alg: Option<String>,
+        #[wasm_bindgen(unchecked_param_type = "Algorithm")] algorithm: Option<String>,
     ) -> Result<JsKey, CkError> {
-        let alg = parse_alg(alg.as_deref().unwrap_or(Algorithm::Ed25519.name()))?;
+        let algorithm = parse_alg(algorithm.as_deref().unwrap_or(Algorithm::Ed25519.name()))?;
         Ok(JsKey {
-            inner: Arc::new(KeyPair::generate(alg)?),
+            inner: Arc::new(KeyPair::generate(algorithm)?),
         })
     }
 
@@ -150,12 +150,12 @@ impl JsPublicKey {
     /// uncompressed point (`04 || x || y`, WebCrypto `exportKey("raw")`).
     #[wasm_bindgen(js_name = fromRaw)]
     pub fn from_raw(
-        #[wasm_bindgen(unchecked_param_type = "Algorithm")] alg: &str,
-        raw: BytesJs,
+        #[wasm_bindgen(unchecked_param_type = "Algorithm")] algorithm: &str,
+        bytes: BytesJs,
     ) -> Result<JsPublicKey, CkError> {
-        let raw: &[u8] = &crate::convert::bytes(&raw, "raw")?;
+        let bytes: &[u8] = &crate::convert::bytes(&bytes, "bytes")?;
         Ok(JsPublicKey {
-            inner: public_from_raw(alg, raw)?,
+            inner: public_from_raw(algorithm, bytes)?,
         })
     }
 

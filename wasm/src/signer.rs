@@ -111,7 +111,7 @@ impl Drop for CallbackSigner {
 /// Why a signer with the former `publicKeyCose()` (and no `publicKey()`) is refused.
 const PUBLIC_KEY_COSE: &str = "ExternalSigner.publicKeyCose() was replaced by publicKey(), which returns \
      { algorithm: \"Ed25519\" | \"ES256\", bytes: BytesLike } (a RawPublicKey, as AsyncExternalSigner.publicKey() \
-     does; PublicKey.fromCoseKey(bytes) or PublicKey.fromRaw(alg, raw) makes one)";
+     does; PublicKey.fromCoseKey(bytes) or PublicKey.fromRaw(algorithm, bytes) makes one)";
 
 /// Reads the signer's `publicKey()` (a `RawPublicKey`), once.
 fn callback_public_key(signer: &ExternalSignerJs) -> Result<PublicKey, CkError> {
