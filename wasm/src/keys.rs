@@ -14,16 +14,15 @@ use crate::convert::BytesJs;
 use crate::convert::to_js_as;
 use crate::error::{CkError, Code};
 
-/// The algorithm names JavaScript may give, for messages:
-/// `"Ed25519" or "ES256"` (the core's names, [`Algorithm::name`]).
-pub(crate) const ALG_NAMES: &str = "\"Ed25519\" or \"ES256\"";
-
 /// An algorithm from its name (the core's [`Algorithm::parse`]); anything
 /// else, the former `"EdDSA"` included, is `INVALID_INPUT` naming the
 /// expected values.
 pub(crate) fn parse_alg(s: &str) -> Result<Algorithm, CkError> {
-    Algorithm::parse(s)
-        .ok_or_else(|| CkError::invalid(format!("algorithm must be {ALG_NAMES}, found {s:?}")))
+    Algorithm::parse(s).ok_or_else(|| {
+        CkError::invalid(format!(
+            "algorithm must be \"Ed25519\" or \"ES256\", found {s:?}"
+        ))
+    })
 }
 
 /// A role from its wire name.

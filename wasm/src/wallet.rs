@@ -165,16 +165,11 @@ impl JsWallet {
     pub fn create(
         #[wasm_bindgen(unchecked_param_type = "Algorithm | null | undefined")] algorithm: JsValue,
     ) -> Result<JsWallet, CkError> {
+        // A JsValue, not Option<String>: a number must be an error, not a trap.
         let key = if absent(&algorithm) {
             WalletKey::Ed25519
         } else {
-            let name = algorithm.as_string().ok_or_else(|| {
-                CkError::invalid(format!(
-                    "algorithm must be {}, found {algorithm:?}",
-                    crate::keys::ALG_NAMES
-                ))
-            })?;
-            match parse_alg(&name)? {
+            match parse_alg(algorithm.as_string().as_deref().unwrap_or("(not a string)"))? {
                 Algorithm::Ed25519 => WalletKey::Ed25519,
                 Algorithm::ES256 => WalletKey::Es256,
             }
