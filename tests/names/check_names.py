@@ -288,8 +288,15 @@ def enum_values(apis, enum):
     m = re.search(rf"^export type {enum} = (.*);$", apis.ts, re.M)
     out["JavaScript"] = None if m is None else re.findall(r'"([^"]*)"', m.group(1))
     h = apis._help(("keygen",)) or ""
-    m = re.search(r"--alg <ALG>.*?\[possible values: ([^\]]*)\]", h, re.S)
-    out["CLI"] = None if m is None else [v.strip() for v in m.group(1).split(",")]
+    # clap lists the values as "[possible values: a, b]" or, when they are
+    # documented, one "- a: doc" line each under "Possible values:".
+    m = re.search(r"--alg <ALG>(.*?)(?=^\s*-[-\w]|\Z)", h, re.S | re.M)
+    opt = m.group(1) if m else ""
+    listed = re.search(r"\[possible values: ([^\]]*)\]", opt)
+    if listed:
+        out["CLI"] = [v.strip() for v in listed.group(1).split(",")]
+    else:
+        out["CLI"] = re.findall(r"^\s*- ([\w-]+)(?::|$)", opt, re.M) or None
     return out
 
 
