@@ -281,7 +281,7 @@ def enum_values(apis, enum):
     out["Rust"] = None if body is None else re.findall(r"^    ([A-Z]\w*),?$", body, re.M)
     body = _body(apis.kt, rf"^enum class {enum}\b.*\{{\n", r"^\}")
     out["Kotlin"] = None if body is None else re.findall(r"^\s*([A-Z][A-Z0-9_]*)\s*[,;]?\s*$", body, re.M)
-    body = _body(apis.py, rf"^class {enum}\(enum\.Enum\):\n", r"^\S")
+    body = _body(apis.py, rf"^class {enum}\(enum\.Enum\):\n", r"^(class|def) ")
     out["Python"] = None if body is None else re.findall(r"^    ([A-Z][A-Z0-9_]*) = ", body, re.M)
     body = _body(apis.swift, rf"^public enum {enum}\b.*\{{\n", r"^\}")
     out["Swift"] = None if body is None else re.findall(r"^\s*case (\w+)\s*$", body, re.M)
