@@ -24,7 +24,7 @@ impl KeyPair {
     #[uniffi::constructor]
     pub fn generate(algorithm: Algorithm) -> Result<Arc<Self>> {
         Ok(Arc::new(KeyPair {
-            inner: Arc::new(ck::KeyPair::generate(algorithm.into())?),
+            inner: Arc::new(ck::KeyPair::generate(algorithm)?),
         }))
     }
 
@@ -69,7 +69,7 @@ impl KeyPair {
 
     /// The algorithm.
     pub fn algorithm(&self) -> Algorithm {
-        self.inner.algorithm().into()
+        self.inner.algorithm()
     }
 }
 
@@ -160,7 +160,7 @@ impl ForeignSigner {
 pub(crate) fn public_key_of(raw: RawPublicKey) -> Result<ck::PublicKey> {
     Ok(match raw.algorithm {
         Algorithm::Ed25519 => ck::PublicKey::ed25519(&raw.bytes)?,
-        Algorithm::Es256 => ck::PublicKey::p256_uncompressed(&raw.bytes)?,
+        Algorithm::ES256 => ck::PublicKey::p256_uncompressed(&raw.bytes)?,
     })
 }
 
@@ -234,7 +234,7 @@ pub struct PublicKeyInfo {
 impl From<&ck::PublicKey> for PublicKeyInfo {
     fn from(k: &ck::PublicKey) -> Self {
         PublicKeyInfo {
-            algorithm: k.algorithm().into(),
+            algorithm: k.algorithm(),
             kid: k.kid().to_string(),
             raw: k.raw().to_vec(),
             cose_key: k.to_cose_key(),

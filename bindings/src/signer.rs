@@ -133,7 +133,7 @@ impl PendingSignature {
 
     /// The algorithm the signature must use.
     pub fn algorithm(&self) -> Algorithm {
-        self.prepared.public_key().algorithm().into()
+        self.prepared.public_key().algorithm()
     }
 
     /// The key id (RFC 9679 thumbprint, hex) of the key that must sign.

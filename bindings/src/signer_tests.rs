@@ -105,7 +105,7 @@ impl Future for YieldOnce {
 impl AsyncExternalSigner for Platform {
     fn public_key(&self) -> Result<RawPublicKey, ConsentKitError> {
         Ok(RawPublicKey {
-            algorithm: Algorithm::Es256,
+            algorithm: Algorithm::ES256,
             bytes: self.key.public_key().raw().to_vec(),
         })
     }
@@ -255,7 +255,7 @@ fn prepare_and_complete_by_hand_with_a_der_signature() {
     let controller = Controller::with_async_signer(hsm.clone()).unwrap();
     let pending = controller.prepare_offer(offer("traffic.example")).unwrap();
     assert_eq!(pending.kind(), ArtifactKind::Offer);
-    assert_eq!(pending.algorithm(), Algorithm::Es256);
+    assert_eq!(pending.algorithm(), Algorithm::ES256);
     assert_eq!(pending.kid(), hsm.key.kid().to_string());
     assert_eq!(pending.public_key().bytes, hsm.key.public_key().raw());
     let sig = der_of(&hsm.key.sign(&pending.message()).unwrap());
@@ -290,7 +290,7 @@ fn prepare_and_complete_by_hand_with_a_der_signature() {
 #[test]
 fn complete_refuses_a_signature_prepared_for_another_controller() {
     let a = Controller::with_async_signer(Platform::new(Answer::Raw)).unwrap();
-    let b = Controller::new(KeyPair::generate(Algorithm::Es256).unwrap());
+    let b = Controller::new(KeyPair::generate(Algorithm::ES256).unwrap());
     let pending = a.prepare_offer(offer("traffic.example")).unwrap();
     assert!(matches!(
         b.complete(pending, vec![1; 64]),

@@ -37,7 +37,7 @@ fn sample_offer(controller: &str, partner: &str) -> Offer {
 fn flow_through_the_skin() {
     let ck = KeyPair::generate(Algorithm::Ed25519).unwrap();
     let controller = Controller::new(ck.clone());
-    let wallet = Wallet::in_memory(Algorithm::Es256).unwrap();
+    let wallet = Wallet::in_memory(Algorithm::ES256).unwrap();
     wallet
         .trust_key(ck.public_key(), Role::Controller, "traffic.example".into())
         .unwrap();
@@ -119,7 +119,7 @@ fn errors_map_to_the_variant_a_caller_acts_on() {
 struct Failing;
 impl ExternalSigner for Failing {
     fn public_key(&self) -> Result<RawPublicKey, ConsentKitError> {
-        let k = consentkit::KeyPair::generate(consentkit::Algorithm::EdDSA).unwrap();
+        let k = consentkit::KeyPair::generate(consentkit::Algorithm::Ed25519).unwrap();
         Ok(RawPublicKey {
             algorithm: Algorithm::Ed25519,
             bytes: consentkit::Signer::public_key(&k).raw().to_vec(),
@@ -145,7 +145,7 @@ impl ExternalSigner for AppKey {
     fn public_key(&self) -> std::result::Result<RawPublicKey, ConsentKitError> {
         use consentkit::Signer;
         Ok(RawPublicKey {
-            algorithm: Algorithm::Es256,
+            algorithm: Algorithm::ES256,
             bytes: self.0.public_key().raw().to_vec(),
         })
     }
@@ -405,7 +405,7 @@ pub(crate) const CONTROLLERS_JSON: &str = r#"{"controllers": [{
 fn export_consents_through_the_skin() {
     let ck = KeyPair::generate(Algorithm::Ed25519).unwrap();
     let controller = Controller::new(ck.clone());
-    let wallet = Wallet::in_memory(Algorithm::Es256).unwrap();
+    let wallet = Wallet::in_memory(Algorithm::ES256).unwrap();
     wallet
         .trust_key(ck.public_key(), Role::Controller, "traffic.example".into())
         .unwrap();

@@ -14,7 +14,7 @@ use consentkit::Timestamp;
 // core/, feature `uniffi`; generated as the module `consentkit_core`).
 pub use consentkit::artifact::ArtifactKind;
 pub use consentkit::audit::{Finding, FindingCount, FindingKind};
-pub use consentkit::keys::Role;
+pub use consentkit::keys::{Algorithm, Role};
 pub use consentkit::lifecycle::ConsentState;
 pub use consentkit::Commitment;
 pub use consentkit::{Benefit, BenefitKind, Limits, Recipient, ValueEstimate, ValueRecord};
@@ -29,34 +29,6 @@ pub use consentkit::audit::{
 pub use consentkit::wallet::{GrantView, LogCheck, Shared, ValueReceived};
 
 // --- enums ----------------------------------------------------------------
-
-/// A signature algorithm.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum Algorithm {
-    /// EdDSA with Ed25519 (COSE -8). Public key: 32 bytes.
-    Ed25519,
-    /// ECDSA P-256 with SHA-256 (COSE -7): Secure Enclave, StrongBox, WebCrypto.
-    /// Public key: the uncompressed point `04 || x || y` (65 bytes).
-    Es256,
-}
-
-impl From<ck::Algorithm> for Algorithm {
-    fn from(a: ck::Algorithm) -> Self {
-        match a {
-            ck::Algorithm::EdDSA => Algorithm::Ed25519,
-            ck::Algorithm::ES256 => Algorithm::Es256,
-        }
-    }
-}
-
-impl From<Algorithm> for ck::Algorithm {
-    fn from(a: Algorithm) -> Self {
-        match a {
-            Algorithm::Ed25519 => ck::Algorithm::EdDSA,
-            Algorithm::Es256 => ck::Algorithm::ES256,
-        }
-    }
-}
 
 /// The format of a rendered audit report (as `consentkit audit --format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
@@ -243,8 +215,8 @@ pub struct AuditReport {
 pub struct AuditTrustedKey {
     /// The key id (hex).
     pub kid: String,
-    /// `"EdDSA"` or `"ES256"`.
-    pub alg: String,
+    /// Its algorithm.
+    pub algorithm: Algorithm,
     /// The role it signs in (`"controller"`, `"partner"`, `"person"`, `"log"`).
     pub role: String,
     /// The party it belongs to.
@@ -304,7 +276,7 @@ impl From<&ck_audit::Provenance> for AuditProvenance {
                 .iter()
                 .map(|k| AuditTrustedKey {
                     kid: k.kid.to_string(),
-                    alg: format!("{:?}", k.alg),
+                    algorithm: k.algorithm,
                     role: k.role.as_str().to_owned(),
                     party: k.party.clone(),
                 })

@@ -38,7 +38,7 @@ pub struct Wallet {
 fn in_process(algorithm: Algorithm) -> WalletKey {
     match algorithm {
         Algorithm::Ed25519 => WalletKey::Ed25519,
-        Algorithm::Es256 => WalletKey::Es256,
+        Algorithm::ES256 => WalletKey::Es256,
     }
 }
 

@@ -188,7 +188,7 @@ fn append(
 ) -> Result<ExitCode, CliError> {
     let key = KeyPair::from_cose_key(&read(key)?)
         .map_err(|e| CliError(format!("{}: {e}", key.display())))?;
-    if key.algorithm() != Algorithm::EdDSA {
+    if key.algorithm() != Algorithm::Ed25519 {
         return Err(CliError(format!(
             "the log key must be Ed25519 (C2SP checkpoints), not {}",
             key.algorithm()

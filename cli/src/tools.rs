@@ -60,7 +60,7 @@ pub fn keygen(
         }
     }
     let kp = KeyPair::generate(match alg {
-        Alg::Ed25519 => Algorithm::EdDSA,
+        Alg::Ed25519 => Algorithm::Ed25519,
         Alg::Es256 => Algorithm::ES256,
     })?;
     let private = kp.to_cose_key_zeroizing();

@@ -201,13 +201,6 @@ pub fn looks_like_key_material(first: u8) -> bool {
     matches!(first >> 5, 4 | 5) || first.is_ascii_alphanumeric()
 }
 
-fn alg_name(a: Algorithm) -> &'static str {
-    match a {
-        Algorithm::EdDSA => "EdDSA",
-        Algorithm::ES256 => "ES256",
-    }
-}
-
 fn trust_json(set: &TrustSet) -> Result<serde_json::Value, CliError> {
     let p = trust_provenance(set);
     Ok(serde_json::json!({
@@ -227,7 +220,7 @@ pub fn describe(bytes: &[u8]) -> Result<serde_json::Value, CliError> {
             "name": v.name(),
             "note_key_id": format!("{:08x}", v.key_id()),
             "kid": v.public_key().kid(),
-            "alg": alg_name(v.public_key().algorithm()),
+            "algorithm": v.public_key().algorithm(),
             "vkey": v.to_vkey(),
             "trust_as": {"role": "log", "party": v.name()},
         }),
@@ -242,7 +235,7 @@ pub fn describe(bytes: &[u8]) -> Result<serde_json::Value, CliError> {
                 "type": "cose_key",
                 "private": private,
                 "kid": key.kid(),
-                "alg": alg_name(key.algorithm()),
+                "algorithm": key.algorithm(),
             });
             if let Some(r) = role {
                 o["role"] = serde_json::json!(r);
@@ -314,7 +307,7 @@ fn add(
             "--party {party:?}: must be non-empty, without control characters"
         )));
     }
-    if role == Role::Log && key.algorithm() != Algorithm::EdDSA {
+    if role == Role::Log && key.algorithm() != Algorithm::Ed25519 {
         return Err(CliError(format!(
             "a log key must be Ed25519 (C2SP checkpoints), not {}",
             key.algorithm()
@@ -430,9 +423,9 @@ fn list(trustfile: &Path, format: ListFormat) -> Result<ExitCode, CliError> {
             );
             for k in &p.keys {
                 println!(
-                    "{}  {:<6} {:<10} {}",
+                    "{}  {:<7} {:<10} {}",
                     k.kid,
-                    alg_name(k.alg),
+                    k.algorithm,
                     k.role.as_str(),
                     k.party
                 );

@@ -95,7 +95,7 @@ fn serve(
 ) -> Result<ExitCode, CliError> {
     let k = KeyPair::from_cose_key(&read(key)?)
         .map_err(|e| CliError(format!("{}: {e}", key.display())))?;
-    if k.algorithm() != Algorithm::EdDSA {
+    if k.algorithm() != Algorithm::Ed25519 {
         return Err(CliError(format!(
             "{}: a witness key must be Ed25519 (cosignature/v1), not {}",
             key.display(),

@@ -414,7 +414,15 @@ fn trust_list_shows_every_key_and_the_digest() {
             line.contains(t.role.as_str()) && line.contains(&t.party),
             "{line}"
         );
-        assert!(line.contains("EdDSA"), "{line}");
+        // The algorithm's one name (issue 12): `Ed25519`, never `EdDSA`.
+        assert!(
+            line.contains(" Ed25519 ") && !line.contains("EdDSA"),
+            "{line}"
+        );
+    }
+    for key in j["keys"].as_array().unwrap() {
+        assert_eq!(key["algorithm"], "Ed25519", "{key}");
+        assert!(key.get("alg").is_none(), "{key}");
     }
     let roles: Vec<_> = j["keys"]
         .as_array()
@@ -485,6 +493,8 @@ fn trust_inspect_and_inspect_recognise_keys_trust_files_and_vkeys() {
         assert_eq!(j["type"], "cose_key");
         assert_eq!(j["private"], false);
         assert_eq!(j["kid"], k.p.controller.kid().to_string());
+        assert_eq!(j["algorithm"], "Ed25519");
+        assert!(j.get("alg").is_none());
         let j = show(&k.partner_priv);
         assert_eq!(j["type"], "cose_key");
         assert_eq!(j["private"], true);
@@ -495,6 +505,9 @@ fn trust_inspect_and_inspect_recognise_keys_trust_files_and_vkeys() {
         assert_eq!(j["name"], ORIGIN);
         assert_eq!(j["kid"], lk.kid().to_string());
         assert_eq!(j["trust_as"]["role"], "log");
+        assert_eq!(j["algorithm"], "Ed25519");
+        let j = show(&trust);
+        assert_eq!(j["keys"][0]["algorithm"], "Ed25519");
     }
     // `trust inspect` on something else: exit 2, naming the file.
     let junk = write(&k.dir, "junk", b"hello+world");

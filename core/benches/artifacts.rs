@@ -71,7 +71,7 @@ impl RawKey {
         };
         let d = get(-4);
         match kp.algorithm() {
-            Algorithm::EdDSA => {
+            Algorithm::Ed25519 => {
                 RawKey::Ed(Ed25519KeyPair::from_seed_unchecked(&d).expect("Ed25519 seed"))
             }
             Algorithm::ES256 => {
@@ -138,7 +138,7 @@ fn raw_sigs(a: &Artifact, keys: &HashMap<KeyId, &KeyPair>) -> Vec<RawSig> {
                 .expect("signer is a sample party");
             let public = kp.public_key();
             let alg: &'static dyn signature::VerificationAlgorithm = match public.algorithm() {
-                Algorithm::EdDSA => &signature::ED25519,
+                Algorithm::Ed25519 => &signature::ED25519,
                 Algorithm::ES256 => &signature::ECDSA_P256_SHA256_FIXED,
             };
             let r = RawSig {
@@ -176,7 +176,7 @@ fn sign_body(body: &Body, p: &Parties) -> Result<Artifact, Error> {
 
 fn parties(alg: Algorithm) -> Parties {
     match alg {
-        Algorithm::EdDSA => Parties::new().expect("sample parties"),
+        Algorithm::Ed25519 => Parties::new().expect("sample parties"),
         Algorithm::ES256 => Parties {
             controller: KeyPair::generate(Algorithm::ES256).expect("P-256 key"),
             partner: KeyPair::generate(Algorithm::ES256).expect("P-256 key"),
@@ -236,7 +236,7 @@ fn bench_alg<M: Measurement>(c: &mut Criterion<M>, alg: Algorithm, alg_name: &st
         let sigs = raw_sigs(&a, &keys);
         // Same checks the measured closures rely on.
         let again = sign_body(&body, &p).expect("re-sign");
-        if alg == Algorithm::EdDSA {
+        if alg == Algorithm::Ed25519 {
             assert_eq!(
                 again.as_bytes(),
                 &bytes[..],
@@ -311,7 +311,7 @@ fn bench_alg<M: Measurement>(c: &mut Criterion<M>, alg: Algorithm, alg_name: &st
 }
 
 fn artifacts<M: Measurement>(c: &mut Criterion<M>, mode: Mode) {
-    bench_alg(c, Algorithm::EdDSA, "ed25519", mode);
+    bench_alg(c, Algorithm::Ed25519, "ed25519", mode);
     bench_alg(c, Algorithm::ES256, "es256", mode);
 }
 

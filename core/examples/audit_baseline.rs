@@ -69,7 +69,7 @@ fn prepare(bundle: &str, trust: &str, out: &str) -> Res<()> {
                 .ok_or("no subject key")?,
             };
             file.push(match key.algorithm() {
-                Algorithm::EdDSA => 0,
+                Algorithm::Ed25519 => 0,
                 Algorithm::ES256 => 1,
             });
             file.push(key.raw().len() as u8);

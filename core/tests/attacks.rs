@@ -75,7 +75,7 @@ fn algorithm_confusion_es256_header_with_ed25519_key() {
         a.verify(&p.trust()),
         Err(VerifyError::AlgorithmMismatch {
             header: Algorithm::ES256,
-            key: Algorithm::EdDSA,
+            key: Algorithm::Ed25519,
             ..
         })
     ));
@@ -101,7 +101,7 @@ fn algorithm_confusion_ed25519_header_with_es256_key() {
     assert!(matches!(
         a.verify(&trust),
         Err(VerifyError::AlgorithmMismatch {
-            header: Algorithm::EdDSA,
+            header: Algorithm::Ed25519,
             key: Algorithm::ES256,
             ..
         })
@@ -169,7 +169,7 @@ fn a_receipt_replayed_under_a_different_grant() {
     let p = parties();
     let (offer, grant, receipt) = grant_and_receipt(&p);
     // Another person's grant with the same controller.
-    let other_person = KeyPair::generate(Algorithm::EdDSA).unwrap();
+    let other_person = KeyPair::generate(Algorithm::Ed25519).unwrap();
     let mut g2 = sample::grant_body(&p, &offer);
     g2.subject = [9; 16];
     let grant2 = g2.sign_both(&offer, &other_person, &p.controller).unwrap();
@@ -215,7 +215,7 @@ fn a_receipt_replayed_under_a_different_grant() {
 fn a_grant_whose_countersignature_belongs_to_another_controller() {
     let p = parties();
     let offer = sample::signed_offer(&p).unwrap();
-    let music = KeyPair::generate(Algorithm::EdDSA).unwrap();
+    let music = KeyPair::generate(Algorithm::Ed25519).unwrap();
     let mut trust = p.trust();
     trust.insert(music.public_key(), Role::Controller, "music.example");
     let g = sample::grant_body(&p, &offer)

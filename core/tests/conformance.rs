@@ -556,7 +556,7 @@ fn eddsa_01_cose_sign_verifies_and_reencodes() {
     assert_eq!(
         msg.verify(0, &wg_p256, &[]),
         Err(CoseError::AlgorithmMismatch {
-            header: Algorithm::EdDSA,
+            header: Algorithm::Ed25519,
             key: Algorithm::ES256
         })
     );
@@ -662,7 +662,7 @@ fn wycheproof_ed25519() {
     let t = run_wycheproof(
         "wycheproof/testvectors_v1/ed25519_test.json",
         |pk| PublicKey::ed25519(&unhex(s(pk, "/pk"))),
-        Algorithm::EdDSA,
+        Algorithm::Ed25519,
     );
     assert!(
         t.wrong.is_empty(),

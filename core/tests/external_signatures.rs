@@ -123,14 +123,14 @@ fn wrong_lengths_are_refused_with_the_length() {
     assert_eq!(refused(&[0u8; 73]), E::EcdsaLength(73));
     assert_eq!(refused(&[]), E::EcdsaLength(0));
     assert_eq!(
-        normalize_signature(Algorithm::EdDSA, &[0u8; 65]),
+        normalize_signature(Algorithm::Ed25519, &[0u8; 65]),
         Err(E::Ed25519Length(65))
     );
     // A DER signature is never taken for an Ed25519 one.
     let kp = KeyPair::generate(Algorithm::ES256).unwrap();
     let der = der_of(&kp.sign(b"m").unwrap());
     assert_eq!(
-        normalize_signature(Algorithm::EdDSA, &der),
+        normalize_signature(Algorithm::Ed25519, &der),
         Err(E::Ed25519Length(der.len()))
     );
 }

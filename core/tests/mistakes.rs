@@ -46,7 +46,7 @@ fn plain() -> (KeyPair, KeyPair, KeyPair) {
 /// dozen lines (the sample offer alone takes 45), audit clean.
 #[test]
 fn an_offer_grant_receipt_and_withdrawal_are_built_without_sample() -> Result<(), Error> {
-    let shop = KeyPair::generate(Algorithm::EdDSA)?.with_role(Role::Controller);
+    let shop = KeyPair::generate(Algorithm::Ed25519)?.with_role(Role::Controller);
     let me = KeyPair::generate(Algorithm::ES256)?.with_role(Role::Person);
     let now = UNIX_EPOCH + Duration::from_secs(T0.secs());
 
@@ -556,7 +556,7 @@ fn every_question_mark_converts_into_consentkit_error() {
             Role::Controller,
             "traffic.example",
         )?;
-        let log_key = KeyPair::generate(Algorithm::EdDSA)?;
+        let log_key = KeyPair::generate(Algorithm::Ed25519)?;
         let _log = consentkit::log::TileLog::create(dir, "log.example/test", &log_key)?;
         let _ = consentkit::log::TileLog::open(&dir.join("missing"))?;
         Ok(())

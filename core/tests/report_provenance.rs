@@ -204,3 +204,37 @@ fn a_supplied_checkpoint_the_log_does_not_extend_is_a_finding_and_garbage_is_an_
         }
     }
 }
+
+/// Issue 12: the report names each trusted key's algorithm under the one
+/// field name `algorithm`, with the one value name (`"Ed25519"` or
+/// `"ES256"`, never the former `"EdDSA"`), in JSON, text and HTML alike.
+#[test]
+fn a_report_names_each_trusted_keys_algorithm_ed25519_or_es256() {
+    let mut w = world();
+    let p256 = KeyPair::generate(consentkit::Algorithm::ES256).unwrap();
+    w.trust
+        .insert(p256.public_key(), Role::Partner, "p256.example");
+    let bundle = to_sequence(w.items.iter());
+    let rep = audit(&w, &bundle, None);
+    let j = rep.to_json();
+    let keys = j["provenance"]["trust"]["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), w.trust.len());
+    for k in keys {
+        assert!(k.get("alg").is_none(), "{k}");
+        let want = if k["kid"] == p256.kid().to_string().as_str() {
+            "ES256"
+        } else {
+            "Ed25519"
+        };
+        assert_eq!(k["algorithm"], want, "{k}");
+    }
+    let text = render_text(&rep);
+    let html = render_html(&rep);
+    for shown in [&text, &html] {
+        assert!(
+            shown.contains(" Ed25519 ") && shown.contains(" ES256 "),
+            "{shown}"
+        );
+        assert!(!shown.contains("EdDSA"), "{shown}");
+    }
+}

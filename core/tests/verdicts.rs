@@ -371,7 +371,7 @@ fn an_unknown_kid_on_a_persons_withdrawal_is_untrusted_key() {
     let mallory = KeyPair::ed25519_from_seed(&[66; 32]).unwrap();
     let genuine = Withdrawal::by_person(w.grant.id(), T0 + 5 * DAY, &w.p.person).unwrap();
     let protected = Value::Map(vec![
-        (Value::int(1), Value::int(Algorithm::EdDSA.cose_id())),
+        (Value::int(1), Value::int(Algorithm::Ed25519.cose_id())),
         (
             Value::int(4),
             Value::bytes(mallory.public_key().kid().0.to_vec()),

@@ -125,7 +125,7 @@ async function setup() {
   // Company keys (the companies' own, in a real deployment on their servers).
   const stored = (await load("companies")) ?? {};
   for (const party of [...Object.keys(COMPANIES), "city.example"]) {
-    stored[party] ??= KeyPair.generate(party === "city.example" ? "ES256" : "EdDSA").toCoseKey();
+    stored[party] ??= KeyPair.generate(party === "city.example" ? "ES256" : "Ed25519").toCoseKey();
     state.companies[party] = new Controller(KeyPair.fromCoseKey(stored[party]));
   }
   await save("companies", stored);

@@ -33,6 +33,20 @@ def test_demo_report_matches_schema(tmp_path):
     assert prov["signatures"]["admitted"] > 0
     import hashlib
     assert prov["bundle_sha256"] == hashlib.sha256((out / "bundle.cbors").read_bytes()).hexdigest()
+    # Issue 12: each trusted key's algorithm is `algorithm`, "Ed25519" or "ES256";
+    # the former field `alg` and value "EdDSA" no longer fit the schema.
+    keys = prov["trust"]["keys"]
+    assert keys and all(k["algorithm"] in ("Ed25519", "ES256") and "alg" not in k for k in keys)
+    for former in ({"algorithm": "EdDSA"}, {"alg": "Ed25519"}):
+        old = json.loads(json.dumps(report))
+        k = old["provenance"]["trust"]["keys"][0]
+        k.pop("algorithm")
+        k.update(former)
+        try:
+            jsonschema.validate(old, schema, cls=jsonschema.Draft202012Validator)
+        except jsonschema.ValidationError:
+            continue
+        raise AssertionError(f"a trusted key with {former} was accepted")
 
 
 def test_schema_rejects_a_wrong_report(tmp_path):

@@ -18,6 +18,12 @@ each row:
   line's words are a command the `consentkit` binary knows (`--help` exits 0)
   or an option its help shows.
 
+It also reads the table under "### The algorithm's values" (one row per value
+of `Algorithm`) and checks that each generated API has exactly those values,
+spelled by its convention from the Rust variant: Kotlin and Python
+`SHOUTY_SNAKE`, Swift `.lowerCamel`, JavaScript and JSON the Rust name as a
+string, the command line's `--alg` the lowercase name.
+
 Exits 0 when every row holds, 1 with one line per broken cell otherwise, 2
 when an API to check against is missing (build the bindings and the npm
 package first: scripts/test-bindings and scripts/test-wasm do).
@@ -44,7 +50,7 @@ def read(path):
 
 
 def table_rows(text):
-    m = re.search(r"^## One name per concept\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+    m = re.search(r"^## One name per concept\n(.*?)(?=^##|\Z)", text, re.S | re.M)
     if not m:
         die("ARCHITECTURE.md has no '## One name per concept' section")
     rows = []
@@ -230,6 +236,103 @@ def check(rows, apis):
     return errors
 
 
+VALUES_HEADING = "### The algorithm's values"
+
+
+def value_rows(text):
+    m = re.search(r"^" + re.escape(VALUES_HEADING) + r"\n(.*?)(?=^##|\Z)", text, re.S | re.M)
+    if not m:
+        die(f"ARCHITECTURE.md has no '{VALUES_HEADING}' table")
+    rows = []
+    for line in m.group(1).splitlines():
+        if not line.startswith("|") or line.startswith("|---") or line.startswith("| value"):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 6:
+            die(f"value row does not have 6 cells: {line}")
+        rows.append([c.strip("`") for c in cells])
+    if not rows:
+        die("the algorithm's value table is empty")
+    return rows
+
+
+def shouty(name):
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).upper()
+
+
+def lower_camel(name):
+    words = shouty(name).split("_")
+    return words[0].lower() + "".join(w[:1] + w[1:].lower() for w in words[1:])
+
+
+def _body(src, opener, closer):
+    m = re.search(opener, src, re.M)
+    if not m:
+        return None
+    rest = src[m.end():]
+    end = re.search(closer, rest, re.M)
+    return rest[: end.start()] if end else rest
+
+
+def enum_values(apis, enum):
+    """The values of `enum` in each API, by the API's own spelling."""
+    out = {}
+    body = _body(apis.rust, rf"^pub enum {enum} \{{\n", r"^\}")
+    out["Rust"] = None if body is None else re.findall(r"^    ([A-Z]\w*),?$", body, re.M)
+    body = _body(apis.kt, rf"^enum class {enum}\b.*\{{\n", r"^\}")
+    out["Kotlin"] = None if body is None else re.findall(r"^\s*([A-Z][A-Z0-9_]*)\s*[,;]?\s*$", body, re.M)
+    body = _body(apis.py, rf"^class {enum}\(enum\.Enum\):\n", r"^(class|def) ")
+    out["Python"] = None if body is None else re.findall(r"^    ([A-Z][A-Z0-9_]*) = ", body, re.M)
+    body = _body(apis.swift, rf"^public enum {enum}\b.*\{{\n", r"^\}")
+    out["Swift"] = None if body is None else re.findall(r"^\s*case (\w+)\s*$", body, re.M)
+    m = re.search(rf"^export type {enum} = (.*);$", apis.ts, re.M)
+    out["JavaScript"] = None if m is None else re.findall(r'"([^"]*)"', m.group(1))
+    h = apis._help(("keygen",)) or ""
+    # clap lists the values as "[possible values: a, b]" or, when they are
+    # documented, one "- a: doc" line each under "Possible values:".
+    m = re.search(r"--alg <ALG>(.*?)(?=^\s*-[-\w]|\Z)", h, re.S | re.M)
+    opt = m.group(1) if m else ""
+    listed = re.search(r"\[possible values: ([^\]]*)\]", opt)
+    if listed:
+        out["CLI"] = [v.strip() for v in listed.group(1).split(",")]
+    else:
+        out["CLI"] = re.findall(r"^\s*- ([\w-]+)(?::|$)", opt, re.M) or None
+    return out
+
+
+def check_values(values, apis, enum="Algorithm"):
+    errors = []
+    found = enum_values(apis, enum)
+    want = {"Rust": [], "Kotlin": [], "Python": [], "Swift": [], "JavaScript": [], "CLI": []}
+    for value, rust, kt_py, swift, js, cli in values:
+        where = f"'{enum}' value '{value}'"
+        variant = rust.rsplit("::", 1)[-1]
+        if rust != f"{enum}::{variant}":
+            errors.append(f"{where}: Rust {rust} is not {enum}::Variant")
+        conventions = (
+            ("Kotlin, Python", kt_py, f"{enum}.{shouty(variant)}"),
+            ("Swift", swift, f".{lower_camel(variant)}"),
+            ("JavaScript", js, f'"{variant}"'),
+            ("CLI", cli, variant.lower()),
+        )
+        for lang, got, exp in conventions:
+            if got != exp:
+                errors.append(f"{where}: {lang} says {got}, the convention from Rust's {rust} is {exp}")
+        want["Rust"].append(variant)
+        want["Kotlin"].append(kt_py.rsplit(".", 1)[-1])
+        want["Python"].append(kt_py.rsplit(".", 1)[-1])
+        want["Swift"].append(swift.lstrip("."))
+        want["JavaScript"].append(js.strip('"'))
+        want["CLI"].append(cli)
+    for lang, names in want.items():
+        got = found[lang]
+        if got is None:
+            errors.append(f"'{enum}': not found in the {lang} API")
+        elif sorted(got) != sorted(names):
+            errors.append(f"'{enum}': the {lang} API has {sorted(got)}, the table {sorted(names)}")
+    return errors
+
+
 def main():
     args = sys.argv[1:]
     cli = os.environ.get("CONSENTKIT_CLI", f"{ROOT}/target/debug/consentkit")
@@ -247,9 +350,11 @@ def main():
             die(f"unknown argument {a}")
     if not os.access(cli, os.X_OK):
         die(f"the consentkit binary {cli} is not there (cargo build -p consentkit-cli)")
-    rows = table_rows(read(table))
+    text = read(table)
+    rows = table_rows(text)
+    values = value_rows(text)
     apis = Apis(cli)
-    errors = check(rows, apis)
+    errors = check(rows, apis) + check_values(values, apis)
     if self_test:
         if errors:
             die("the table does not hold, so the self-test cannot run:\n" + "\n".join(errors), 1)
@@ -266,13 +371,34 @@ def main():
                 die(f"self-test: no row to mutate for {what}", 1)
             if not check(broken, apis):
                 die(f"self-test: {what} was not caught", 1)
-        print(f"check_names: self-test ok ({len(mutations)} kinds of mistake caught)")
+        # A wrong value of the algorithm, in the table or in one generated
+        # API, must be caught too.
+        value_mutations = {
+            "the former JS name \"EdDSA\" in the value table": lambda r: r[:4] + ['"EdDSA"'] + r[5:] if r[4] == '"Ed25519"' else r,
+            "a Kotlin/Python value that breaks the convention": lambda r: r[:2] + ["Algorithm.ED_25519"] + r[3:] if r[2] == "Algorithm.ED25519" else r,
+            "a value missing from every API": lambda r: [r[0], "Algorithm::Ed448", "Algorithm.ED448", ".ed448", '"Ed448"', "ed448"] if r[1] == "Algorithm::Ed25519" else r,
+        }
+        for what, mutate in value_mutations.items():
+            broken = [mutate(list(r)) for r in values]
+            if broken == values:
+                die(f"self-test: no value row to mutate for {what}", 1)
+            if not check_values(broken, apis):
+                die(f"self-test: {what} was not caught", 1)
+        # The generated TypeScript still saying "EdDSA" is caught.
+        real_ts = apis.ts
+        apis.ts = re.sub(r'"Ed25519"', '"EdDSA"', real_ts)
+        if apis.ts == real_ts or not check_values(values, apis):
+            die("self-test: a generated .d.ts with \"EdDSA\" was not caught", 1)
+        apis.ts = real_ts
+        n = len(mutations) + len(value_mutations) + 1
+        print(f"check_names: self-test ok ({n} kinds of mistake caught)")
         return
     if errors:
         print("\n".join(errors))
         print(f"check_names: {len(errors)} broken name(s) in {len(rows)} rows", file=sys.stderr)
         sys.exit(1)
-    print(f"check_names: {len(rows)} concepts, one name each in Rust, Kotlin, Swift, Python, JavaScript and the CLI")
+    print(f"check_names: {len(rows)} concepts, one name each in Rust, Kotlin, Swift, Python, JavaScript and the CLI; "
+          f"{len(values)} values of Algorithm, the same in each")
 
 
 if __name__ == "__main__":

@@ -14,23 +14,15 @@ use crate::convert::BytesJs;
 use crate::convert::to_js_as;
 use crate::error::{CkError, Code};
 
-/// The name of an algorithm as JavaScript sees it.
-pub(crate) fn alg_name(a: Algorithm) -> &'static str {
-    match a {
-        Algorithm::EdDSA => "EdDSA",
-        Algorithm::ES256 => "ES256",
-    }
-}
-
-/// An algorithm from its JavaScript name.
+/// An algorithm from its name (the core's [`Algorithm::parse`]); anything
+/// else, the former `"EdDSA"` included, is `INVALID_INPUT` naming the
+/// expected values.
 pub(crate) fn parse_alg(s: &str) -> Result<Algorithm, CkError> {
-    match s {
-        "EdDSA" => Ok(Algorithm::EdDSA),
-        "ES256" => Ok(Algorithm::ES256),
-        other => Err(CkError::invalid(format!(
-            "algorithm must be \"EdDSA\" or \"ES256\", found {other:?}"
-        ))),
-    }
+    Algorithm::parse(s).ok_or_else(|| {
+        CkError::invalid(format!(
+            "algorithm must be \"Ed25519\" or \"ES256\", found {s:?}"
+        ))
+    })
 }
 
 /// A role from its wire name.
@@ -46,7 +38,7 @@ pub(crate) fn parse_role(s: &str) -> Result<Role, CkError> {
 /// uncompressed point that WebCrypto's `exportKey("raw")` gives).
 pub(crate) fn public_from_raw(alg: &str, raw: &[u8]) -> Result<PublicKey, CkError> {
     Ok(match parse_alg(alg)? {
-        Algorithm::EdDSA => PublicKey::ed25519(raw)?,
+        Algorithm::Ed25519 => PublicKey::ed25519(raw)?,
         Algorithm::ES256 => PublicKey::p256_uncompressed(raw)?,
     })
 }
@@ -60,13 +52,13 @@ pub struct JsKey {
 
 #[wasm_bindgen(js_class = KeyPair)]
 impl JsKey {
-    /// Generates a fresh key: `"EdDSA"` (Ed25519; also when omitted) or `"ES256"` (P-256).
+    /// Generates a fresh key: `"Ed25519"` (also when omitted) or `"ES256"` (P-256).
     pub fn generate(
-        #[wasm_bindgen(unchecked_param_type = "Algorithm")] alg: Option<String>,
+        #[wasm_bindgen(unchecked_param_type = "Algorithm")] algorithm: Option<String>,
     ) -> Result<JsKey, CkError> {
-        let alg = parse_alg(alg.as_deref().unwrap_or("EdDSA"))?;
+        let algorithm = parse_alg(algorithm.as_deref().unwrap_or(Algorithm::Ed25519.name()))?;
         Ok(JsKey {
-            inner: Arc::new(KeyPair::generate(alg)?),
+            inner: Arc::new(KeyPair::generate(algorithm)?),
         })
     }
 
@@ -99,10 +91,10 @@ impl JsKey {
         self.inner.kid().to_string()
     }
 
-    /// `"EdDSA"` or `"ES256"`.
+    /// `"Ed25519"` or `"ES256"`.
     #[wasm_bindgen(getter, unchecked_return_type = "Algorithm")]
     pub fn algorithm(&self) -> String {
-        alg_name(self.inner.algorithm()).to_owned()
+        self.inner.algorithm().name().to_owned()
     }
 }
 
@@ -115,7 +107,7 @@ pub(crate) fn raw_public_key(v: &JsValue, what: &str) -> Result<PublicKey, CkErr
         CkError::new(
             Code::Signer,
             format!(
-                "{what} must return {{ algorithm: \"EdDSA\" | \"ES256\", bytes: BytesLike }} (a RawPublicKey, e.g. a PublicKey)"
+                "{what} must return {{ algorithm: \"Ed25519\" | \"ES256\", bytes: BytesLike }} (a RawPublicKey, e.g. a PublicKey)"
             ),
         )
     };
@@ -157,12 +149,12 @@ impl JsPublicKey {
     /// uncompressed point (`04 || x || y`, WebCrypto `exportKey("raw")`).
     #[wasm_bindgen(js_name = fromRaw)]
     pub fn from_raw(
-        #[wasm_bindgen(unchecked_param_type = "Algorithm")] alg: &str,
-        raw: BytesJs,
+        #[wasm_bindgen(unchecked_param_type = "Algorithm")] algorithm: &str,
+        bytes: BytesJs,
     ) -> Result<JsPublicKey, CkError> {
-        let raw: &[u8] = &crate::convert::bytes(&raw, "raw")?;
+        let bytes: &[u8] = &crate::convert::bytes(&bytes, "bytes")?;
         Ok(JsPublicKey {
-            inner: public_from_raw(alg, raw)?,
+            inner: public_from_raw(algorithm, bytes)?,
         })
     }
 
@@ -194,10 +186,10 @@ impl JsPublicKey {
         self.inner.kid().to_string()
     }
 
-    /// `"EdDSA"` or `"ES256"`.
+    /// `"Ed25519"` or `"ES256"`.
     #[wasm_bindgen(getter, unchecked_return_type = "Algorithm")]
     pub fn algorithm(&self) -> String {
-        alg_name(self.inner.algorithm()).to_owned()
+        self.inner.algorithm().name().to_owned()
     }
 
     /// Whether both are the same key.
@@ -212,8 +204,7 @@ impl JsPublicKey {
 #[cfg_attr(feature = "ts", ts(rename = "TrustedKey"))]
 pub(crate) struct TrustedKeyView {
     kid: String,
-    #[cfg_attr(feature = "ts", ts(type = "Algorithm"))]
-    algorithm: &'static str,
+    algorithm: Algorithm,
     role: Role,
     party: String,
 }
@@ -222,7 +213,7 @@ pub(crate) fn trusted_keys(t: &TrustSet) -> Vec<TrustedKeyView> {
     t.iter()
         .map(|k| TrustedKeyView {
             kid: k.key.kid().to_string(),
-            algorithm: alg_name(k.key.algorithm()),
+            algorithm: k.key.algorithm(),
             role: k.role,
             party: k.party.clone(),
         })

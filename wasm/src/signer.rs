@@ -27,7 +27,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::error::{CkError, Code};
-use crate::keys::{alg_name, raw_public_key, JsPublicKey};
+use crate::keys::{raw_public_key, JsPublicKey};
 
 #[wasm_bindgen]
 extern "C" {
@@ -110,8 +110,8 @@ impl Drop for CallbackSigner {
 
 /// Why a signer with the former `publicKeyCose()` (and no `publicKey()`) is refused.
 const PUBLIC_KEY_COSE: &str = "ExternalSigner.publicKeyCose() was replaced by publicKey(), which returns \
-     { algorithm: \"EdDSA\" | \"ES256\", bytes: BytesLike } (a RawPublicKey, as AsyncExternalSigner.publicKey() \
-     does; PublicKey.fromCoseKey(bytes) or PublicKey.fromRaw(alg, raw) makes one)";
+     { algorithm: \"Ed25519\" | \"ES256\", bytes: BytesLike } (a RawPublicKey, as AsyncExternalSigner.publicKey() \
+     does; PublicKey.fromCoseKey(bytes) or PublicKey.fromRaw(algorithm, bytes) makes one)";
 
 /// Reads the signer's `publicKey()` (a `RawPublicKey`), once.
 fn callback_public_key(signer: &ExternalSignerJs) -> Result<PublicKey, CkError> {
@@ -212,10 +212,10 @@ impl ExternalKey {
         self.signer.public_key().kid().to_string()
     }
 
-    /// `"EdDSA"` or `"ES256"`.
+    /// `"Ed25519"` or `"ES256"`.
     #[wasm_bindgen(getter, unchecked_return_type = "Algorithm")]
     pub fn algorithm(&self) -> String {
-        alg_name(self.signer.public_key().algorithm()).to_owned()
+        self.signer.public_key().algorithm().name().to_owned()
     }
 
     /// Whether this key signs in two steps (prepare, then complete).

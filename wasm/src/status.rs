@@ -4,6 +4,7 @@
 
 use consentkit::artifact::Artifact;
 use consentkit::audit::{audit_source_with_status, AuditOptions};
+use consentkit::log::receipt::ReceiptClaims;
 use consentkit::status::{self as ck_status, StatusError};
 use wasm_bindgen::prelude::*;
 
@@ -45,6 +46,16 @@ pub(crate) struct ReceiptCheck {
     pub leaf_index: u64,
     /// The Merkle tree root the log signed, hex.
     pub root: String,
+}
+
+/// The JavaScript result of a verified COSE Receipt or tlog-proof: the one
+/// builder for `Wallet.verifyCoseReceipt` and `Wallet.verifyTlogProof`.
+pub(crate) fn receipt_check(c: &ReceiptClaims) -> Result<ReceiptCheckJs, CkError> {
+    to_js_as(&ReceiptCheck {
+        tree_size: c.tree_size,
+        leaf_index: c.leaf_index,
+        root: hex::encode(c.root),
+    })
 }
 
 impl From<StatusError> for CkError {

@@ -13,9 +13,13 @@
 export type ErrorCode = "INVALID_INPUT" | "VERIFICATION_FAILED" | "UNTRUSTED_KEY" | "NOT_FOUND" | "CORRUPT" | "BACKUP" | "SIGNER" | "USAGE" | "IO";
 
 /**
- * A signature algorithm that consentkit signs and verifies with.
+ * A signature algorithm that consentkit signs and verifies with, named by
+ * its key type: the same name in Rust, JSON and JavaScript (`"Ed25519"`,
+ * `"ES256"`), Kotlin and Python (`ED25519`, `ES256`) and Swift
+ * (`.ed25519`, `.es256`). On the wire it is a COSE algorithm identifier
+ * (`cose_id`).
  */
-export type Algorithm = "EdDSA" | "ES256";
+export type Algorithm = "Ed25519" | "ES256";
 
 /**
  * The role a trusted key signs in.
@@ -482,7 +486,7 @@ export type SignerView = {
   /**
    * The signature algorithm.
    */
-  alg: Algorithm
+  algorithm: Algorithm
 };
 
 /**
@@ -696,9 +700,9 @@ export type TrustedKeyInfo = {
    */
   kid: KeyId,
   /**
-   * Its algorithm (`"EdDSA"` or `"ES256"`).
+   * Its algorithm (`"Ed25519"` or `"ES256"`).
    */
-  alg: Algorithm,
+  algorithm: Algorithm,
   /**
    * The role it may sign in.
    */
@@ -1590,9 +1594,9 @@ export declare namespace AuditReportDocument {
      */
     kid: KeyId,
     /**
-     * Its algorithm (`"EdDSA"` or `"ES256"`).
+     * Its algorithm (`"Ed25519"` or `"ES256"`).
      */
-    alg: Algorithm,
+    algorithm: Algorithm,
     /**
      * The role it may sign in.
      */

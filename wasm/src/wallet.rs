@@ -16,6 +16,7 @@ use std::rc::Rc;
 use consentkit::artifact::{Artifact, ArtifactKind};
 use consentkit::log::{ConsistencyProof, InclusionProof};
 use consentkit::wallet::{Choice, Wallet, WalletKey};
+use consentkit::Algorithm;
 use consentkit::PendingSignature as Prepared;
 use wasm_bindgen::prelude::*;
 
@@ -23,7 +24,7 @@ use crate::convert::BytesJs;
 
 use crate::convert::{absent, artifact_id, artifact_json, bytes32, digest, time, to_js_as, Obj};
 use crate::error::CkError;
-use crate::keys::{alg_name, parse_role, trusted_keys, JsPublicKey, JsTrustSet, TrustedKeyList};
+use crate::keys::{parse_alg, parse_role, trusted_keys, JsPublicKey, JsTrustSet, TrustedKeyList};
 
 #[wasm_bindgen]
 extern "C" {
@@ -101,7 +102,7 @@ impl PendingSignature {
     /// The algorithm the signature must use.
     #[wasm_bindgen(getter, unchecked_return_type = "Algorithm")]
     pub fn algorithm(&self) -> String {
-        alg_name(self.prepared.public_key().algorithm()).to_owned()
+        self.prepared.public_key().algorithm().name().to_owned()
     }
 
     /// The key id of the key that must sign.
@@ -158,20 +159,19 @@ fn bytes_of(a: &Artifact) -> Vec<u8> {
 #[wasm_bindgen(js_class = Wallet)]
 impl JsWallet {
     /// A new wallet with a fresh secret and in-process keys, one per
-    /// controller: `"EdDSA"` (default; derived from the wallet secret) or
+    /// controller: `"Ed25519"` (default; derived from the wallet secret) or
     /// `"ES256"` (generated and stored). The wallet's bytes hold secrets.
     #[wasm_bindgen(js_name = inMemory)]
     pub fn create(
         #[wasm_bindgen(unchecked_param_type = "Algorithm | null | undefined")] algorithm: JsValue,
     ) -> Result<JsWallet, CkError> {
-        let key = match algorithm.as_string().as_deref() {
-            None | Some("EdDSA") => WalletKey::Ed25519,
-            Some("ES256") => WalletKey::Es256,
-            Some(other) => {
-                return Err(CkError::new(
-                    crate::error::Code::InvalidInput,
-                    format!("algorithm {other:?}: expected \"EdDSA\" or \"ES256\""),
-                ))
+        // A JsValue, not Option<String>: a number must be an error, not a trap.
+        let key = if absent(&algorithm) {
+            WalletKey::Ed25519
+        } else {
+            match parse_alg(algorithm.as_string().as_deref().unwrap_or("(not a string)"))? {
+                Algorithm::Ed25519 => WalletKey::Ed25519,
+                Algorithm::ES256 => WalletKey::Es256,
             }
         };
         Ok(JsWallet::wrap(Wallet::new(key)?, false))
@@ -362,12 +362,7 @@ impl JsWallet {
     ) -> Result<crate::status::ReceiptCheckJs, CkError> {
         let receipt: &[u8] = &crate::convert::bytes(&receipt, "receipt")?;
         let id = artifact_id(artifact_id_hex, "artifact id")?;
-        let c = self.w().verify_cose_receipt(id, receipt)?;
-        crate::convert::to_js_as(&crate::status::ReceiptCheck {
-            tree_size: c.tree_size,
-            leaf_index: c.leaf_index,
-            root: hex::encode(c.root),
-        })
+        crate::status::receipt_check(&self.w().verify_cose_receipt(id, receipt)?)
     }
 
     /// Checks a C2SP `tlog-proof@v1` of one of the wallet's artifacts (by
@@ -380,12 +375,7 @@ impl JsWallet {
         proof: &str,
     ) -> Result<crate::status::ReceiptCheckJs, CkError> {
         let id = artifact_id(artifact_id_hex, "artifact id")?;
-        let c = self.w().verify_tlog_proof(id, proof)?;
-        crate::convert::to_js_as(&crate::status::ReceiptCheck {
-            tree_size: c.tree_size,
-            leaf_index: c.leaf_index,
-            root: hex::encode(c.root),
-        })
+        crate::status::receipt_check(&self.w().verify_tlog_proof(id, proof)?)
     }
 
     /// First step of `accept` for a key that signs elsewhere: returns what

@@ -4,8 +4,8 @@
 //! ```
 //! use consentkit::{pseudonym, term, DataReceipt, Grant, KeyPair, Notice, Offer, Role, Withdrawal};
 //! # fn main() -> Result<(), consentkit::Error> {
-//! let shop = KeyPair::generate(consentkit::Algorithm::EdDSA)?.with_role(Role::Controller);
-//! let me = KeyPair::generate(consentkit::Algorithm::EdDSA)?.with_role(Role::Person);
+//! let shop = KeyPair::generate(consentkit::Algorithm::Ed25519)?.with_role(Role::Controller);
+//! let me = KeyPair::generate(consentkit::Algorithm::Ed25519)?.with_role(Role::Person);
 //! let now = std::time::SystemTime::now();
 //!
 //! let offer = Offer {

@@ -106,7 +106,7 @@ fn verification_failure_table() {
     let offer = sample::signed_offer(&p).unwrap();
 
     // Untrusted key.
-    let stranger = KeyPair::generate(Algorithm::EdDSA).unwrap();
+    let stranger = KeyPair::generate(Algorithm::Ed25519).unwrap();
     let forged = sample::offer().unwrap().sign(&stranger).unwrap();
     assert!(matches!(
         forged.verify(&trust),
@@ -154,7 +154,7 @@ fn verification_failure_table() {
 
     // A grant countersigned by a controller key that belongs to someone else.
     let mut t2 = trust.clone();
-    let music = KeyPair::generate(Algorithm::EdDSA).unwrap();
+    let music = KeyPair::generate(Algorithm::Ed25519).unwrap();
     t2.insert(music.public_key(), Role::Controller, "music.example");
     let wrong_cs = pending.countersign(&offer, &music).unwrap();
     assert!(matches!(
@@ -188,7 +188,7 @@ fn algorithm_confusion_is_a_typed_error() {
         a.verify(&p.trust()),
         Err(VerifyError::AlgorithmMismatch {
             header: Algorithm::ES256,
-            key: Algorithm::EdDSA,
+            key: Algorithm::Ed25519,
             ..
         })
     ));
@@ -993,7 +993,7 @@ fn esp256_artifact_verifies_with_a_p256_key() {
         ed.verify(&p.trust()),
         Err(VerifyError::AlgorithmMismatch {
             header: Algorithm::ES256,
-            key: Algorithm::EdDSA,
+            key: Algorithm::Ed25519,
             ..
         })
     ));
@@ -1005,9 +1005,9 @@ fn esp256_artifact_verifies_with_a_p256_key() {
 /// receipt naming its terms and recipient in full, with a quantity).
 fn fast_path_artifacts() -> Vec<Artifact> {
     let mut out = Vec::new();
-    for alg in [Algorithm::EdDSA, Algorithm::ES256] {
+    for alg in [Algorithm::Ed25519, Algorithm::ES256] {
         let p = match alg {
-            Algorithm::EdDSA => parties(),
+            Algorithm::Ed25519 => parties(),
             Algorithm::ES256 => Parties {
                 controller: KeyPair::generate(alg).unwrap(),
                 partner: KeyPair::generate(alg).unwrap(),

@@ -31,7 +31,7 @@ pub struct SignerView {
     /// The key id (hex): 64 digits, or 16 for a short kid.
     pub kid: HeaderKid,
     /// The signature algorithm.
-    pub alg: Algorithm,
+    pub algorithm: Algorithm,
 }
 
 impl Artifact {
@@ -45,7 +45,7 @@ impl Artifact {
                 .iter()
                 .map(|s| SignerView {
                     kid: s.kid,
-                    alg: s.alg,
+                    algorithm: s.alg,
                 })
                 .collect(),
             size: self.len,

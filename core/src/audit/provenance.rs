@@ -79,8 +79,8 @@ pub struct TrustProvenance {
 pub struct TrustedKeyInfo {
     /// The key id (RFC 9679 thumbprint, hex).
     pub kid: KeyId,
-    /// Its algorithm (`"EdDSA"` or `"ES256"`).
-    pub alg: Algorithm,
+    /// Its algorithm (`"Ed25519"` or `"ES256"`).
+    pub algorithm: Algorithm,
     /// The role it may sign in.
     pub role: Role,
     /// The party it belongs to.
@@ -170,7 +170,7 @@ pub fn trust_provenance(trust: &TrustSet) -> TrustProvenance {
             .iter()
             .map(|t| TrustedKeyInfo {
                 kid: t.key.kid(),
-                alg: t.key.algorithm(),
+                algorithm: t.key.algorithm(),
                 role: t.role,
                 party: t.party.clone(),
             })

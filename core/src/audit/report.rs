@@ -300,7 +300,7 @@ fn provenance_text(r: &Report, o: &mut String) {
         p.trust.sha256
     );
     for k in &p.trust.keys {
-        let _ = writeln!(o, "  {} {:?} {} {}", k.kid, k.alg, k.role, k.party);
+        let _ = writeln!(o, "  {} {} {} {}", k.kid, k.algorithm, k.role, k.party);
     }
     match &p.log {
         None => {
@@ -788,9 +788,9 @@ fn provenance_html(r: &Report) -> String {
         .iter()
         .map(|k| {
             format!(
-                "<code>{}</code> {:?} {} {}",
+                "<code>{}</code> {} {} {}",
                 k.kid,
-                k.alg,
+                k.algorithm,
                 k.role,
                 esc(&k.party)
             )

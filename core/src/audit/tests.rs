@@ -83,7 +83,7 @@ fn a_valid_history_gives_no_finding() {
 fn each_finding_kind_from_a_minimal_history() {
     let w = world();
     let trust = w.p.trust();
-    let stranger = KeyPair::generate(Algorithm::EdDSA).unwrap();
+    let stranger = KeyPair::generate(Algorithm::Ed25519).unwrap();
     let t = |s: &str| Term::new(s).unwrap();
     let given = Grant::from_artifact(&w.grant).unwrap().issued_at;
 
@@ -221,7 +221,7 @@ fn each_finding_kind_from_a_minimal_history() {
 #[test]
 fn a_withdrawal_signed_by_someone_else_does_not_end_the_grant() {
     let w = world();
-    let mallory = KeyPair::generate(Algorithm::EdDSA).unwrap();
+    let mallory = KeyPair::generate(Algorithm::Ed25519).unwrap();
     let fake = Withdrawal::by_person(w.grant.id(), T0 + 86_400, &mallory).unwrap();
     let r = receipt(&w, |r| r.used_at = T0 + 2 * 86_400);
     let rep = run(&w, &[&fake, &r]);
@@ -231,7 +231,7 @@ fn a_withdrawal_signed_by_someone_else_does_not_end_the_grant() {
 #[test]
 fn a_grant_countersigned_by_another_controller_is_flagged() {
     let w = world();
-    let music = KeyPair::generate(Algorithm::EdDSA).unwrap();
+    let music = KeyPair::generate(Algorithm::Ed25519).unwrap();
     let mut trust = w.p.trust();
     trust.insert(
         crate::keys::Signer::public_key(&music),

@@ -92,7 +92,7 @@ fn sign1_vector_encode_compare_decode() {
     // Decode back.
     let back = Sign1::from_slice(&wire, Tagging::Required).unwrap();
     assert_eq!(back, msg);
-    assert_eq!(back.headers.algorithm(), Ok(Algorithm::EdDSA));
+    assert_eq!(back.headers.algorithm(), Ok(Algorithm::Ed25519));
     assert_eq!(back.verify(&kp.public_key(), &[]), Ok(()));
     assert_eq!(
         back.verify(&kp.public_key(), b"aad"),
@@ -440,7 +440,7 @@ fn sign1_verify_failures() {
             ok.clone(),
             &p256,
             CoseError::AlgorithmMismatch {
-                header: Algorithm::EdDSA,
+                header: Algorithm::Ed25519,
                 key: Algorithm::ES256,
             },
         ),
@@ -649,7 +649,7 @@ fn esp256_sign1_verifies_with_a_p256_key() {
         sign(&ed, crate::keys::ESP256).verify(&ed.public_key(), &[]),
         Err(CoseError::AlgorithmMismatch {
             header: Algorithm::ES256,
-            key: Algorithm::EdDSA
+            key: Algorithm::Ed25519
         })
     );
     // -9 message checked against an Ed25519 key.
@@ -657,14 +657,14 @@ fn esp256_sign1_verifies_with_a_p256_key() {
         esp.verify(&ed.public_key(), &[]),
         Err(CoseError::AlgorithmMismatch {
             header: Algorithm::ES256,
-            key: Algorithm::EdDSA
+            key: Algorithm::Ed25519
         })
     );
     // -8 (EdDSA) header with a P-256 key.
     assert_eq!(
         sign(&p256, -8).verify(&p256.public_key(), &[]),
         Err(CoseError::AlgorithmMismatch {
-            header: Algorithm::EdDSA,
+            header: Algorithm::Ed25519,
             key: Algorithm::ES256
         })
     );

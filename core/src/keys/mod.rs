@@ -52,22 +52,33 @@ const CRV_ED25519: i64 = 6;
 /// SHA-256, fully specified. Accepted wherever ES256 (-7) is.
 pub const ESP256: i64 = -9;
 
-/// A signature algorithm that consentkit signs and verifies with.
+/// A signature algorithm that consentkit signs and verifies with, named by
+/// its key type: the same name in Rust, JSON and JavaScript (`"Ed25519"`,
+/// `"ES256"`), Kotlin and Python (`ED25519`, `ES256`) and Swift
+/// (`.ed25519`, `.es256`). On the wire it is a COSE algorithm identifier
+/// (`cose_id`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Algorithm {
-    /// EdDSA with Ed25519 (COSE -8).
-    EdDSA,
+    /// EdDSA with an Ed25519 key (COSE -8, an OKP Ed25519 key). Public key:
+    /// 32 bytes.
+    Ed25519,
     /// ECDSA with P-256 and SHA-256, signature `r || s` (COSE -7; also
-    /// read from ESP256, -9, RFC 9864).
+    /// read from ESP256, -9, RFC 9864): Secure Enclave, StrongBox,
+    /// WebCrypto. Public key: the uncompressed point `04 || x || y`
+    /// (65 bytes).
     ES256,
 }
 
 impl Algorithm {
+    /// Every algorithm, in the order the names are listed in messages.
+    pub const ALL: [Algorithm; 2] = [Algorithm::Ed25519, Algorithm::ES256];
+
     /// The COSE algorithm identifier.
     pub fn cose_id(self) -> i64 {
         match self {
-            Algorithm::EdDSA => -8,
+            Algorithm::Ed25519 => -8,
             Algorithm::ES256 => -7,
         }
     }
@@ -80,8 +91,27 @@ impl Algorithm {
     /// -7 (the frozen wire format) and verifies either.
     pub fn from_cose_id(id: i64) -> Option<Algorithm> {
         match id {
-            -8 => Some(Algorithm::EdDSA),
+            -8 => Some(Algorithm::Ed25519),
             -7 | ESP256 => Some(Algorithm::ES256),
+            _ => None,
+        }
+    }
+
+    /// The algorithm's name: `"Ed25519"` or `"ES256"`, as in JSON and
+    /// JavaScript.
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::Ed25519 => "Ed25519",
+            Algorithm::ES256 => "ES256",
+        }
+    }
+
+    /// The algorithm for its name ([`Algorithm::name`]); `None` for any
+    /// other string, the former `"EdDSA"` included.
+    pub fn parse(s: &str) -> Option<Algorithm> {
+        match s {
+            "Ed25519" => Some(Algorithm::Ed25519),
+            "ES256" => Some(Algorithm::ES256),
             _ => None,
         }
     }
@@ -94,10 +124,7 @@ impl Algorithm {
 
 impl fmt::Display for Algorithm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Algorithm::EdDSA => "EdDSA (Ed25519)",
-            Algorithm::ES256 => "ES256 (P-256)",
-        })
+        f.write_str(self.name())
     }
 }
 
@@ -214,7 +241,7 @@ impl PublicKey {
             return Err(KeyError::InvalidPublicKey);
         }
         Ok(PublicKey {
-            alg: Algorithm::EdDSA,
+            alg: Algorithm::Ed25519,
             bytes: bytes.to_vec(),
         })
     }
@@ -248,7 +275,7 @@ impl PublicKey {
     /// Verifies `sig` over `msg`. Errors are deliberately opaque.
     pub fn verify(&self, msg: &[u8], sig: &[u8]) -> Result<(), SignatureInvalid> {
         let alg: &dyn signature::VerificationAlgorithm = match self.alg {
-            Algorithm::EdDSA => &signature::ED25519,
+            Algorithm::Ed25519 => &signature::ED25519,
             Algorithm::ES256 => &signature::ECDSA_P256_SHA256_FIXED,
         };
         signature::UnparsedPublicKey::new(alg, &self.bytes)
@@ -268,7 +295,7 @@ impl PublicKey {
 
     fn required_params(&self) -> Vec<(Value, Value)> {
         match self.alg {
-            Algorithm::EdDSA => vec![
+            Algorithm::Ed25519 => vec![
                 (Value::int(KTY), Value::int(KTY_OKP)),
                 (Value::int(CRV), Value::int(CRV_ED25519)),
                 (Value::int(X), Value::bytes(self.bytes.clone())),
@@ -563,7 +590,7 @@ impl KeyPair {
     pub fn generate(alg: Algorithm) -> Result<KeyPair, KeyError> {
         let rng = SystemRandom::new();
         match alg {
-            Algorithm::EdDSA => {
+            Algorithm::Ed25519 => {
                 let mut seed = Zeroizing::new([0u8; 32]);
                 rng.fill(seed.as_mut_slice()).map_err(|_| KeyError::Rng)?;
                 KeyPair::ed25519_from_seed(seed.as_slice())
@@ -638,7 +665,7 @@ impl KeyPair {
         let parsed = parsed?;
         let d = parsed.private.ok_or(KeyError::MissingPrivateKey)?;
         let kp = match parsed.public.alg {
-            Algorithm::EdDSA => KeyPair::ed25519_from_seed(&d)?,
+            Algorithm::Ed25519 => KeyPair::ed25519_from_seed(&d)?,
             Algorithm::ES256 => KeyPair::p256_from_parts(&d, &parsed.public.bytes)?,
         };
         if kp.public != parsed.public {

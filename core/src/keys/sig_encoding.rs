@@ -102,8 +102,8 @@ pub enum SignatureEncodingError {
 /// ```
 pub fn normalize_signature(alg: Algorithm, sig: &[u8]) -> Result<Vec<u8>, SignatureEncodingError> {
     match alg {
-        Algorithm::EdDSA if sig.len() == RAW_SIGNATURE_LEN => Ok(sig.to_vec()),
-        Algorithm::EdDSA => Err(SignatureEncodingError::Ed25519Length(sig.len())),
+        Algorithm::Ed25519 if sig.len() == RAW_SIGNATURE_LEN => Ok(sig.to_vec()),
+        Algorithm::Ed25519 => Err(SignatureEncodingError::Ed25519Length(sig.len())),
         Algorithm::ES256 if sig.len() == RAW_SIGNATURE_LEN => {
             check_range(&sig[..32], SignatureInteger::R)?;
             check_range(&sig[32..], SignatureInteger::S)?;

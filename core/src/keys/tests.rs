@@ -40,7 +40,7 @@ fn rfc8032_test1_sign_and_verify() {
 
 #[test]
 fn cose_key_round_trip_both_algorithms() {
-    for alg in [Algorithm::EdDSA, Algorithm::ES256] {
+    for alg in [Algorithm::Ed25519, Algorithm::ES256] {
         let kp = KeyPair::generate(alg).unwrap();
         let private = kp.to_cose_key();
         let back = KeyPair::from_cose_key(&private).unwrap();
@@ -73,7 +73,7 @@ fn with_param(key: &[u8], label: i64, value: Value) -> Vec<u8> {
 
 #[test]
 fn cose_key_failure_table() {
-    let ed = KeyPair::generate(Algorithm::EdDSA)
+    let ed = KeyPair::generate(Algorithm::Ed25519)
         .unwrap()
         .public_key()
         .to_cose_key();
@@ -144,8 +144,8 @@ fn cose_key_failure_table() {
 
 #[test]
 fn private_key_must_match_public_key() {
-    let a = KeyPair::generate(Algorithm::EdDSA).unwrap();
-    let b = KeyPair::generate(Algorithm::EdDSA).unwrap();
+    let a = KeyPair::generate(Algorithm::Ed25519).unwrap();
+    let b = KeyPair::generate(Algorithm::Ed25519).unwrap();
     let Value::Map(mut m) = cbor::decode(&a.to_cose_key()).unwrap() else {
         unreachable!()
     };
@@ -209,8 +209,8 @@ fn a_signer_that_lies_about_its_key_is_caught() {
             self.0.sign(msg)
         }
     }
-    let other = KeyPair::generate(Algorithm::EdDSA).unwrap().public_key();
-    let liar = Liar(KeyPair::generate(Algorithm::EdDSA).unwrap(), other);
+    let other = KeyPair::generate(Algorithm::Ed25519).unwrap().public_key();
+    let liar = Liar(KeyPair::generate(Algorithm::Ed25519).unwrap(), other);
     assert!(matches!(
         sign_checked(&liar, b"m"),
         Err(KeyError::Signer(_))
@@ -219,7 +219,7 @@ fn a_signer_that_lies_about_its_key_is_caught() {
 
 #[test]
 fn trust_set_round_trip_and_rejections() {
-    let c = KeyPair::generate(Algorithm::EdDSA).unwrap();
+    let c = KeyPair::generate(Algorithm::Ed25519).unwrap();
     let p = KeyPair::generate(Algorithm::ES256).unwrap();
     let mut t = TrustSet::new();
     t.insert(c.public_key(), Role::Controller, "traffic.example");
@@ -301,7 +301,7 @@ fn key_material_tells_keys_and_trust_sets_apart() {
 #[test]
 fn esp256_cose_key_alg_accepted_for_p256_only() {
     let p = KeyPair::generate(Algorithm::ES256).unwrap().public_key();
-    let ed = KeyPair::generate(Algorithm::EdDSA)
+    let ed = KeyPair::generate(Algorithm::Ed25519)
         .unwrap()
         .public_key()
         .to_cose_key();

@@ -78,7 +78,7 @@ impl CosignerVerifier {
         if !is_valid_key_name(name) {
             return Err(NoteError::InvalidKeyName(name.to_owned()));
         }
-        if key.algorithm() != Algorithm::EdDSA {
+        if key.algorithm() != Algorithm::Ed25519 {
             return Err(NoteError::NotEd25519(key.algorithm()));
         }
         Ok(CosignerVerifier {

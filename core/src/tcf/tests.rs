@@ -318,7 +318,7 @@ fn tcf_import_maps_purposes_features_and_vendors_to_an_imported_grant() {
     assert_eq!(g.method, CollectionMethod::Imported);
     assert_eq!(g.issued_at.secs(), NOV30);
     // The grant signs as an imported grant.
-    let controller = crate::keys::KeyPair::generate(crate::keys::Algorithm::EdDSA).unwrap();
+    let controller = crate::keys::KeyPair::generate(crate::keys::Algorithm::Ed25519).unwrap();
     g.sign_imported(&controller).unwrap();
 }
 

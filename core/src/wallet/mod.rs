@@ -484,7 +484,7 @@ fn parse_header_value(v: &Value) -> Result<Header, WalletError> {
                     let kp = KeyPair::from_cose_key(&k.to_vec())
                         .map_err(|e| WalletError::Corrupt(format!("header key: {e}")))?;
                     let source = match kp.algorithm() {
-                        Algorithm::EdDSA => SOURCE_ED25519,
+                        Algorithm::Ed25519 => SOURCE_ED25519,
                         Algorithm::ES256 => SOURCE_ES256,
                     };
                     (source, Some(Arc::new(kp)))
@@ -574,7 +574,7 @@ impl Wallet {
     /// signed with a single key before wallets had a key per controller.
     pub fn with_legacy_key(secret: [u8; WALLET_SECRET_LEN], key: Arc<KeyPair>) -> Wallet {
         let mode = match key.algorithm() {
-            Algorithm::EdDSA => WalletKey::Ed25519,
+            Algorithm::Ed25519 => WalletKey::Ed25519,
             Algorithm::ES256 => WalletKey::Es256,
         };
         let secret = Zeroizing::new(secret);

@@ -123,7 +123,7 @@ fn untrusted_or_foreign_artifacts_are_refused() {
     ));
     setup(&mut w, &p);
     // Someone else's grant.
-    let other = KeyPair::generate(Algorithm::EdDSA).unwrap();
+    let other = KeyPair::generate(Algorithm::Ed25519).unwrap();
     let foreign = sample::grant_body(&p, &offer)
         .sign_both(&offer, &other, &p.controller)
         .unwrap();
@@ -423,7 +423,7 @@ const OTHER: &str = "music.example";
 
 /// A second controller, trusted by `w`, with its own signed offer.
 fn second_controller(w: &mut Wallet) -> (KeyPair, Artifact) {
-    let k = KeyPair::generate(Algorithm::EdDSA).unwrap();
+    let k = KeyPair::generate(Algorithm::Ed25519).unwrap();
     w.trust_key(k.public_key(), Role::Controller, OTHER)
         .unwrap();
     let mut o = sample::offer().unwrap();
@@ -697,7 +697,9 @@ fn one_key_for_two_controllers_is_refused() {
         }
     }
     let p = Parties::new().unwrap();
-    let same = Arc::new(Same(Arc::new(KeyPair::generate(Algorithm::EdDSA).unwrap())));
+    let same = Arc::new(Same(Arc::new(
+        KeyPair::generate(Algorithm::Ed25519).unwrap(),
+    )));
     let mut w = Wallet::new(WalletKey::External(same)).unwrap();
     let offer_a = setup(&mut w, &p);
     let (_, offer_b) = second_controller(&mut w);
@@ -996,7 +998,7 @@ fn subscribe_replays_the_current_state_then_reports_each_change() {
     w.receive(r.as_bytes(), T0 + 7_400).unwrap();
     assert!(w.receive(b"garbage", T0 + 7_400).is_err());
     w.trust_key(
-        KeyPair::generate(Algorithm::EdDSA).unwrap().public_key(),
+        KeyPair::generate(Algorithm::Ed25519).unwrap().public_key(),
         Role::Partner,
         "other.example",
     )
@@ -1418,7 +1420,7 @@ fn a_corrupted_or_foreign_backup_is_a_typed_error() {
         Err(WalletError::BackupContent(m)) if m.contains("unknown record")
     ));
     // An artifact signed by a key the backup does not trust.
-    let stranger = KeyPair::generate(Algorithm::EdDSA).unwrap();
+    let stranger = KeyPair::generate(Algorithm::Ed25519).unwrap();
     let mut o = sample::offer().unwrap();
     o.controller = "stranger.example".into();
     let untrusted = o.sign(&stranger.with_role(Role::Controller)).unwrap();
@@ -1429,7 +1431,7 @@ fn a_corrupted_or_foreign_backup_is_a_typed_error() {
         Err(WalletError::BackupContent(m)) if m.contains("offer")
     ));
     // Another person's grant, countersigned by the trusted controller.
-    let someone = KeyPair::generate(Algorithm::EdDSA).unwrap();
+    let someone = KeyPair::generate(Algorithm::Ed25519).unwrap();
     let theirs = sample::grant_body(&p, &offer)
         .sign_both(&offer, &someone, &p.controller)
         .unwrap();

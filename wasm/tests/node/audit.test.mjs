@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { ck, T0, DAY, setup, receiptInput } from "./helpers.mjs";
 
 test("keys round-trip as COSE_Key; ids are RFC 9679 thumbprints", () => {
-  for (const alg of ["EdDSA", "ES256"]) {
+  for (const alg of ["Ed25519", "ES256"]) {
     const k = ck.KeyPair.generate(alg);
     assert.equal(k.algorithm, alg);
     assert.match(k.kid, /^[0-9a-f]{64}$/);
@@ -54,6 +54,22 @@ test("audit returns the report of docs/AUDIT-REPORT.md, and renders it", () => {
   assert.equal(doc.provenance.bundle_sha256, report.provenance.bundleSha256);
   assert.equal(doc.findings[0].artifact_kind, report.findings[0].artifactKind);
   assert.deepEqual(doc.finding_counts, report.findingCounts);
+  // Issue 12: one field name and one value name for a key's algorithm.
+  const controllerKid = trust.keys().find((k) => k.role === "controller").kid;
+  for (const keys of [report.provenance.trust.keys, doc.provenance.trust.keys]) {
+    assert.ok(keys.length > 0);
+    for (const k of keys) {
+      assert.ok(["Ed25519", "ES256"].includes(k.algorithm), k.algorithm);
+      assert.equal("alg" in k, false);
+    }
+    assert.equal(keys.find((k) => k.kid === controllerKid).algorithm, "Ed25519");
+  }
+  const signers = ck.decodeArtifact(grant).signers;
+  assert.equal(signers.length, 2);
+  for (const s of signers) {
+    assert.ok(["Ed25519", "ES256"].includes(s.algorithm), s.algorithm);
+    assert.equal("alg" in s, false);
+  }
   assert.match(audit.renderHtml(), /^<!DOCTYPE html>/);
   assert.match(audit.renderHtml(), /after_withdrawal/);
   assert.match(audit.renderText(), /after_withdrawal/);
@@ -72,7 +88,7 @@ test("audit returns the report of docs/AUDIT-REPORT.md, and renders it", () => {
 });
 
 test("an empty bundle is empty, not clean", () => {
-  const wallet = ck.Wallet.inMemory(ck.KeyPair.generate());
+  const wallet = ck.Wallet.inMemory();
   const { trust } = setup(wallet);
   const audit = ck.audit(new Uint8Array(), trust, T0);
   assert.equal(audit.outcome, "empty");

@@ -21,7 +21,7 @@ function shapes(bytes) {
 }
 
 test("decodeArtifact reads an ArrayBuffer, a DataView and a Buffer as their bytes", () => {
-  const w = ck.Wallet.inMemory("EdDSA");
+  const w = ck.Wallet.inMemory("Ed25519");
   const { offer } = setup(w);
   const want = ck.decodeArtifact(offer);
   for (const [name, b] of Object.entries(shapes(offer))) {
@@ -30,7 +30,7 @@ test("decodeArtifact reads an ArrayBuffer, a DataView and a Buffer as their byte
 });
 
 test("decodeArtifact(bytes.buffer) no longer reads as empty input", () => {
-  const w = ck.Wallet.inMemory("EdDSA");
+  const w = ck.Wallet.inMemory("Ed25519");
   const { offer } = setup(w);
   // The bug: an ArrayBuffer was copied as zero bytes ("input ends inside an item").
   const view = ck.decodeArtifact(new Uint8Array(offer).buffer);
@@ -43,7 +43,7 @@ test("the wallet, the controller and the audit take every bytes shape", () => {
     DataView: (b) => new DataView(b.slice().buffer),
     Buffer: (b) => Buffer.from(b),
   })) {
-    const w = ck.Wallet.inMemory("EdDSA");
+    const w = ck.Wallet.inMemory("Ed25519");
     const { issuer, offer, digest, trust } = setup(w);
     const asked = w.accept(digest, null, T0 + 60);
     const grant = issuer.countersign(toShape(asked), toShape(offer));
@@ -62,7 +62,7 @@ test("the wallet, the controller and the audit take every bytes shape", () => {
 });
 
 test("anything that is not bytes is INVALID_INPUT naming the parameter", () => {
-  const w = ck.Wallet.inMemory("EdDSA");
+  const w = ck.Wallet.inMemory("Ed25519");
   const { issuer, offer, trust } = setup(w);
   for (const bad of ["a0", [0xa0], 42, null, undefined, { length: 1, 0: 0xa0 }]) {
     const e = throwsCode(assert, () => ck.decodeArtifact(bad), "INVALID_INPUT");

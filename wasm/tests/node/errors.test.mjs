@@ -91,7 +91,7 @@ test("a public key has one shape, { algorithm, bytes }, for both kinds of signer
   assert.match(e.message, /algorithm/);
   assert.match(e.message, /bytes/);
   e = throwsCode(assert, () => ck.ExternalKey.fromCallback({ publicKey: () => ({ alg: "ES256", raw: pub.bytes }), sign: () => null }), "SIGNER");
-  assert.match(e.message, /\{ algorithm: "EdDSA" \| "ES256", bytes: BytesLike \}/);
+  assert.match(e.message, /\{ algorithm: "Ed25519" \| "ES256", bytes: BytesLike \}/);
 });
 
 test("isConsentKitError tells package errors from others", () => {
@@ -104,9 +104,9 @@ test("Controller.withSigner takes a synchronous ExternalSigner ({ publicKey(), s
   const { generateKeyPairSync, sign } = await import("node:crypto");
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
   const bytes = Buffer.from(publicKey.export({ format: "jwk" }).x, "base64url");
-  const signer = { publicKey: () => ({ algorithm: "EdDSA", bytes }), sign: (m) => sign(null, m, privateKey) };
+  const signer = { publicKey: () => ({ algorithm: "Ed25519", bytes }), sign: (m) => sign(null, m, privateKey) };
   const controller = ck.Controller.withSigner(signer);
-  const pub = ck.PublicKey.fromRaw("EdDSA", bytes);
+  const pub = ck.PublicKey.fromRaw("Ed25519", bytes);
   assert.equal(controller.publicKey().kid, pub.kid);
   const trust = new ck.TrustSet();
   trust.add(pub, "controller", "traffic.example");
@@ -115,4 +115,32 @@ test("Controller.withSigner takes a synchronous ExternalSigner ({ publicKey(), s
   // The former shape is refused here too, naming what to return.
   const e = throwsCode(assert, () => ck.Controller.withSigner({ publicKeyCose: () => pub.toCoseKey(), sign: () => null }), "SIGNER");
   assert.match(e.message, /publicKey\(\)/);
+});
+
+test("the former algorithm name \"EdDSA\" is refused everywhere an algorithm is taken, naming \"Ed25519\" or \"ES256\"", () => {
+  const bytes = ck.KeyPair.generate("Ed25519").publicKey().bytes;
+  const named = /"Ed25519" or "ES256", found "EdDSA"/;
+  const refused = [
+    () => ck.KeyPair.generate("EdDSA"),
+    () => ck.PublicKey.fromRaw("EdDSA", bytes),
+    () => ck.Wallet.inMemory("EdDSA"),
+    () => ck.ExternalKey.fromCallback({ publicKey: () => ({ algorithm: "EdDSA", bytes }), sign: () => new Uint8Array(64) }),
+    () => ck.Controller.withAsyncSigner({ publicKey: () => ({ algorithm: "EdDSA", bytes }), sign: async () => new Uint8Array(64) }),
+  ];
+  for (const call of refused) {
+    const e = throwsCode(assert, call, "INVALID_INPUT");
+    assert.match(e.message, named);
+  }
+  // Not a string is refused too (it used to make an Ed25519 wallet).
+  assert.match(throwsCode(assert, () => ck.Wallet.inMemory(5), "INVALID_INPUT").message, /"Ed25519" or "ES256", found "\(not a string\)"/);
+  // The new names work, and every view says them.
+  for (const alg of ["Ed25519", "ES256"]) {
+    const k = ck.KeyPair.generate(alg);
+    assert.equal(k.algorithm, alg);
+    assert.equal(k.publicKey().algorithm, alg);
+    assert.equal(ck.PublicKey.fromRaw(alg, k.publicKey().bytes).algorithm, alg);
+    const t = new ck.TrustSet();
+    t.add(k.publicKey(), "controller", "x.example");
+    assert.equal(t.keys()[0].algorithm, alg);
+  }
 });

@@ -50,7 +50,7 @@ export function receiptInput(grant, usedAt, overrides = {}) {
 
 /** A controller with its key and issuer, and a person's wallet that trusts it and holds its offer. */
 export function setup(wallet) {
-  const controllerKey = ck.KeyPair.generate("EdDSA");
+  const controllerKey = ck.KeyPair.generate("Ed25519");
   const partnerKey = ck.KeyPair.generate("ES256");
   const issuer = new ck.Controller(controllerKey);
   const partner = new ck.Controller(partnerKey);

@@ -44,7 +44,7 @@ test("subscribe replays the current state, then reports each change after the ca
   assert.equal(seenGrants[1], 1);
 
   wallet.receive(issuer.countersign(pending, offer), T0 + 20);
-  wallet.trustKey(ck.KeyPair.generate("EdDSA").publicKey(), "partner", "other.example");
+  wallet.trustKey(ck.KeyPair.generate("Ed25519").publicKey(), "partner", "other.example");
   await settle();
   assert.equal(events.length, 3, "a trusted key keeps no artifact: no event");
   assert.equal(events[2].changed[0].countersigned, true);

@@ -27,7 +27,7 @@ export function flow(): WalletSummary {
   };
   const offer: Uint8Array = issuer.makeOffer(offerInput);
 
-  const wallet: Wallet = Wallet.inMemory("EdDSA");
+  const wallet: Wallet = Wallet.inMemory("Ed25519");
   wallet.trustKey(controller.publicKey(), "controller", "traffic.example");
   const found: Finding[] = wallet.receive(offer, T0);
   const view: ArtifactJson = decodeArtifact(offer);
@@ -134,7 +134,7 @@ export function tcf(tcString: string, offer: Uint8Array): number[] {
   const tc: TcString = decodeTcString(tcString);
   const forms: TcfForms = tcfForms(tcString, true);
   const gpp: GppString = decodeGpp(forms.gppString);
-  const issuer = new Controller(KeyPair.generate("EdDSA"));
+  const issuer = new Controller(KeyPair.generate("Ed25519"));
   const grant: Uint8Array = issuer.importTcString(tcString, offer, new Uint8Array(16));
   const exportInput: TcfExportInput = { cmpId: 300, vendorListVersion: 120, vendors: [1, 3, 755] };
   const out: TcfForms = tcStringForGrant(grant, exportInput);
