@@ -735,9 +735,9 @@ fn key_ids_cross_as_64_hex_digits() {
 /// take, with its kid and COSE_Key; bytes that are not a key are InvalidInput.
 #[test]
 fn a_public_key_is_a_raw_public_key_everywhere() {
-    let key = KeyPair::generate(Algorithm::Es256).unwrap();
+    let key = KeyPair::generate(Algorithm::ES256).unwrap();
     let public = key.public_key();
-    assert_eq!(public.algorithm, Algorithm::Es256);
+    assert_eq!(public.algorithm, Algorithm::ES256);
     assert_eq!(public.bytes, key.public_key_raw());
     assert_eq!(public.kid().unwrap(), key.kid());
     assert_eq!(

@@ -5,7 +5,7 @@
 use consentkit::artifact::{ArtifactId, Digest};
 use consentkit::audit as ck_audit;
 use consentkit::wallet as ck_wallet;
-use consentkit::{self as ck, Artifact, Term};
+use consentkit::{Artifact, Term};
 
 use crate::error::{ConsentKitError, Result};
 use consentkit::Timestamp;

@@ -694,7 +694,7 @@ export type AuditOutcome = "clean" | "findings" | "empty";
 /**
  * One trusted key.
  */
-export type TrustedKeyInfo = {
+export type AuditTrustedKey = {
   /**
    * The key id (RFC 9679 thumbprint, hex).
    */
@@ -726,13 +726,13 @@ export type TrustProvenance = {
   /**
    * Every key, sorted by kid.
    */
-  keys: Array<TrustedKeyInfo>
+  keys: Array<AuditTrustedKey>
 };
 
 /**
  * A checkpoint held against the log.
  */
-export type CheckpointCheck = {
+export type AuditCheckpoint = {
   /**
    * Who supplied it: `"auditor"`.
    */
@@ -800,7 +800,7 @@ export type WitnessView = {
 /**
  * The transparency log, as the audit used it.
  */
-export type LogProvenance = {
+export type AuditLog = {
   /**
    * The log's origin (its name).
    */
@@ -829,7 +829,7 @@ export type LogProvenance = {
   /**
    * The checkpoints given by the auditor (`--checkpoint`), in order.
    */
-  checkpoints: Array<CheckpointCheck>,
+  checkpoints: Array<AuditCheckpoint>,
   /**
    * The witness policy's view of the log (audits with a policy only):
    * its quorum, whether the checkpoint meets it, which witnesses cosigned.
@@ -876,7 +876,7 @@ export type AuditProvenance = {
   /**
    * The transparency log the bundle was checked against, if any.
    */
-  log: LogProvenance | null,
+  log: AuditLog | null,
   /**
    * How the signatures of the artifacts that decoded were accepted.
    */
@@ -1588,7 +1588,7 @@ export declare namespace AuditReportDocument {
   /**
    * One trusted key.
    */
-  export type TrustedKeyInfo = {
+  export type AuditTrustedKey = {
     /**
      * The key id (RFC 9679 thumbprint, hex).
      */
@@ -1619,12 +1619,12 @@ export declare namespace AuditReportDocument {
     /**
      * Every key, sorted by kid.
      */
-    keys: Array<TrustedKeyInfo>
+    keys: Array<AuditTrustedKey>
   };
   /**
    * A checkpoint held against the log.
    */
-  export type CheckpointCheck = {
+  export type AuditCheckpoint = {
     /**
      * Who supplied it: `"auditor"`.
      */
@@ -1689,7 +1689,7 @@ export declare namespace AuditReportDocument {
   /**
    * The transparency log, as the audit used it.
    */
-  export type LogProvenance = {
+  export type AuditLog = {
     /**
      * The log's origin (its name).
      */
@@ -1718,7 +1718,7 @@ export declare namespace AuditReportDocument {
     /**
      * The checkpoints given by the auditor (`--checkpoint`), in order.
      */
-    checkpoints: Array<CheckpointCheck>,
+    checkpoints: Array<AuditCheckpoint>,
     /**
      * The witness policy's view of the log (audits with a policy only):
      * its quorum, whether the checkpoint meets it, which witnesses cosigned.
@@ -1763,7 +1763,7 @@ export declare namespace AuditReportDocument {
     /**
      * The transparency log the bundle was checked against, if any.
      */
-    log: LogProvenance | null,
+    log: AuditLog | null,
     /**
      * How the signatures of the artifacts that decoded were accepted.
      */

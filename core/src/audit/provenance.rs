@@ -76,6 +76,7 @@ pub struct TrustProvenance {
 /// One trusted key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "AuditTrustedKey"))]
 pub struct TrustedKeyInfo {
     /// The key id (RFC 9679 thumbprint, hex).
     pub kid: KeyId,
@@ -90,6 +91,7 @@ pub struct TrustedKeyInfo {
 /// The transparency log, as the audit used it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "AuditLog"))]
 pub struct LogProvenance {
     /// The log's origin (its name).
     pub origin: String,
@@ -116,6 +118,7 @@ pub struct LogProvenance {
 /// A checkpoint held against the log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "AuditCheckpoint"))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(feature = "uniffi", uniffi(name = "AuditCheckpoint"))]
 pub struct CheckpointCheck {
