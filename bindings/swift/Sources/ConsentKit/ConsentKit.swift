@@ -970,9 +970,9 @@ public protocol ControllerProtocol: AnyObject, Sendable {
     func makeOffer(offer: Offer) throws  -> Data
     
     /**
-     * The signing key (details and public COSE_Key).
+     * The signing key.
      */
-    func publicKey()  -> PublicKeyInfo
+    func publicKey()  -> RawPublicKey
     
     /**
      * Revokes a grant (by id) at time `at`, with a reason.
@@ -1234,10 +1234,10 @@ open func makeOffer(offer: Offer)throws  -> Data  {
 }
     
     /**
-     * The signing key (details and public COSE_Key).
+     * The signing key.
      */
-open func publicKey() -> PublicKeyInfo  {
-    return try!  FfiConverterTypePublicKeyInfo_lift(try! rustCall() {
+open func publicKey() -> RawPublicKey  {
+    return try!  FfiConverterTypeRawPublicKey_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_controller_public_key(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -2045,12 +2045,14 @@ public protocol KeyPairProtocol: AnyObject, Sendable {
     func kid()  -> String
     
     /**
-     * The public key as a COSE_Key (no private part): what others put in their trust sets.
+     * The public key: its algorithm and raw bytes, what others put in their
+     * trust sets (`TrustSet.add`, `Wallet.trustKey`); `toCoseKey` gives its COSE_Key.
      */
-    func publicKey()  -> Data
+    func publicKey()  -> RawPublicKey
     
     /**
-     * The public key's raw bytes (Ed25519: 32 bytes; P-256: `04 || x || y`).
+     * The public key's raw bytes (Ed25519: 32 bytes; P-256: `04 || x || y`),
+     * as `publicKey().bytes`.
      */
     func publicKeyRaw()  -> Data
     
@@ -2181,10 +2183,11 @@ open func kid() -> String  {
 }
     
     /**
-     * The public key as a COSE_Key (no private part): what others put in their trust sets.
+     * The public key: its algorithm and raw bytes, what others put in their
+     * trust sets (`TrustSet.add`, `Wallet.trustKey`); `toCoseKey` gives its COSE_Key.
      */
-open func publicKey() -> Data  {
-    return try!  FfiConverterData.lift(try! rustCall() {
+open func publicKey() -> RawPublicKey  {
+    return try!  FfiConverterTypeRawPublicKey_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_keypair_public_key(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -2193,7 +2196,8 @@ open func publicKey() -> Data  {
 }
     
     /**
-     * The public key's raw bytes (Ed25519: 32 bytes; P-256: `04 || x || y`).
+     * The public key's raw bytes (Ed25519: 32 bytes; P-256: `04 || x || y`),
+     * as `publicKey().bytes`.
      */
 open func publicKeyRaw() -> Data  {
     return try!  FfiConverterData.lift(try! rustCall() {
@@ -2299,7 +2303,7 @@ public protocol PendingSignatureProtocol: AnyObject, Sendable {
     /**
      * The key that must sign.
      */
-    func publicKey()  -> PublicKeyInfo
+    func publicKey()  -> RawPublicKey
     
 }
 /**
@@ -2414,8 +2418,8 @@ open func message() -> Data  {
     /**
      * The key that must sign.
      */
-open func publicKey() -> PublicKeyInfo  {
-    return try!  FfiConverterTypePublicKeyInfo_lift(try! rustCall() {
+open func publicKey() -> RawPublicKey  {
+    return try!  FfiConverterTypeRawPublicKey_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_pendingsignature_public_key(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -2681,9 +2685,9 @@ public func FfiConverterTypeStatusRegistry_lower(_ value: StatusRegistry) -> UIn
 public protocol TrustSetProtocol: AnyObject, Sendable {
     
     /**
-     * Trusts a public COSE_Key in a role, for a party. A key already present is replaced.
+     * Trusts a public key in a role, for a party. A key already present is replaced.
      */
-    func add(publicKey: Data, role: Role, party: String) throws 
+    func add(publicKey: RawPublicKey, role: Role, party: String) throws 
     
     /**
      * Whether the set is empty.
@@ -2787,13 +2791,13 @@ public static func fromCoseKeySet(bytes: Data)throws  -> TrustSet  {
 
     
     /**
-     * Trusts a public COSE_Key in a role, for a party. A key already present is replaced.
+     * Trusts a public key in a role, for a party. A key already present is replaced.
      */
-open func add(publicKey: Data, role: Role, party: String)throws   {try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+open func add(publicKey: RawPublicKey, role: Role, party: String)throws   {try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_trustset_add(
             self.uniffiCloneHandle(),
-        FfiConverterData.lower(publicKey),
+        FfiConverterTypeRawPublicKey_lower(publicKey),
         FfiConverterTypeRole_lower(role),
         FfiConverterString.lower(party),uniffiCallStatus
     )
@@ -3341,11 +3345,11 @@ public protocol WalletProtocol: AnyObject, Sendable {
     func pseudonym(controller: String)  -> Data
     
     /**
-     * The person's public key at `controller` (details and COSE_Key), or
-     * null if the wallet has none there yet (a platform key is made on
-     * first signing; in-process Ed25519 keys always exist: they are derived).
+     * The person's public key at `controller`, or null if the wallet has
+     * none there yet (a platform key is made on first signing; in-process
+     * Ed25519 keys always exist: they are derived).
      */
-    func publicKeyFor(controller: String)  -> PublicKeyInfo?
+    func publicKeyFor(controller: String)  -> RawPublicKey?
     
     /**
      * Takes in any artifact (offer, countersigned grant, revocation,
@@ -3388,9 +3392,9 @@ public protocol WalletProtocol: AnyObject, Sendable {
     func trustAll(trust: TrustSet) throws 
     
     /**
-     * Trusts a controller's or partner's public COSE_Key (the app pins them).
+     * Trusts a controller's or partner's public key (the app pins them).
      */
-    func trustKey(publicKey: Data, role: Role, party: String) throws 
+    func trustKey(publicKey: RawPublicKey, role: Role, party: String) throws 
     
     /**
      * Checks an RFC 9942 COSE Receipt the log issued for one of the
@@ -3987,12 +3991,12 @@ open func pseudonym(controller: String) -> Data  {
 }
     
     /**
-     * The person's public key at `controller` (details and COSE_Key), or
-     * null if the wallet has none there yet (a platform key is made on
-     * first signing; in-process Ed25519 keys always exist: they are derived).
+     * The person's public key at `controller`, or null if the wallet has
+     * none there yet (a platform key is made on first signing; in-process
+     * Ed25519 keys always exist: they are derived).
      */
-open func publicKeyFor(controller: String) -> PublicKeyInfo?  {
-    return try!  FfiConverterOptionTypePublicKeyInfo.lift(try! rustCall() {
+open func publicKeyFor(controller: String) -> RawPublicKey?  {
+    return try!  FfiConverterOptionTypeRawPublicKey.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_wallet_public_key_for(
             self.uniffiCloneHandle(),
@@ -4096,13 +4100,13 @@ open func trustAll(trust: TrustSet)throws   {try rustCallWithError(FfiConverterT
 }
     
     /**
-     * Trusts a controller's or partner's public COSE_Key (the app pins them).
+     * Trusts a controller's or partner's public key (the app pins them).
      */
-open func trustKey(publicKey: Data, role: Role, party: String)throws   {try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+open func trustKey(publicKey: RawPublicKey, role: Role, party: String)throws   {try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_wallet_trust_key(
             self.uniffiCloneHandle(),
-        FfiConverterData.lower(publicKey),
+        FfiConverterTypeRawPublicKey_lower(publicKey),
         FfiConverterTypeRole_lower(role),
         FfiConverterString.lower(party),uniffiCallStatus
     )
@@ -4457,75 +4461,6 @@ public func FfiConverterTypeWalletListener_lower(_ value: WalletListener) -> UIn
 
 
 /**
- * An artifact a change added to the wallet.
- */
-public struct AddedArtifact: Equatable, Hashable {
-    /**
-     * Its id (32 hex digits).
-     */
-    public let id: String
-    /**
-     * Its kind.
-     */
-    public let kind: ArtifactKind
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Its id (32 hex digits).
-         */id: String, 
-        /**
-         * Its kind.
-         */kind: ArtifactKind) {
-        self.id = id
-        self.kind = kind
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension AddedArtifact: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAddedArtifact: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AddedArtifact {
-        return
-            try AddedArtifact(
-                id: FfiConverterString.read(from: &buf), 
-                kind: FfiConverterTypeArtifactKind.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: AddedArtifact, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterTypeArtifactKind.write(value.kind, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAddedArtifact_lift(_ buf: RustBuffer) throws -> AddedArtifact {
-    return try FfiConverterTypeAddedArtifact.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAddedArtifact_lower(_ value: AddedArtifact) -> RustBuffer {
-    return FfiConverterTypeAddedArtifact.lower(value)
-}
-
-
-/**
  * A decoded artifact: what it is, and its exact bytes. Decoding checks the
  * encoding, not the signatures (see `Verifier.verify`).
  */
@@ -4634,95 +4569,6 @@ public func FfiConverterTypeArtifactInfo_lift(_ buf: RustBuffer) throws -> Artif
 #endif
 public func FfiConverterTypeArtifactInfo_lower(_ value: ArtifactInfo) -> RustBuffer {
     return FfiConverterTypeArtifactInfo.lower(value)
-}
-
-
-/**
- * A checkpoint held against the log during an audit.
- */
-public struct AuditCheckpoint: Equatable, Hashable {
-    /**
-     * Who supplied it (`"auditor"`).
-     */
-    public let source: String
-    /**
-     * Its tree size.
-     */
-    public let size: UInt64
-    /**
-     * Its root hash, base64.
-     */
-    public let rootHash: String
-    /**
-     * Whether the log extends it.
-     */
-    public let consistent: Bool
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Who supplied it (`"auditor"`).
-         */source: String, 
-        /**
-         * Its tree size.
-         */size: UInt64, 
-        /**
-         * Its root hash, base64.
-         */rootHash: String, 
-        /**
-         * Whether the log extends it.
-         */consistent: Bool) {
-        self.source = source
-        self.size = size
-        self.rootHash = rootHash
-        self.consistent = consistent
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension AuditCheckpoint: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAuditCheckpoint: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditCheckpoint {
-        return
-            try AuditCheckpoint(
-                source: FfiConverterString.read(from: &buf), 
-                size: FfiConverterUInt64.read(from: &buf), 
-                rootHash: FfiConverterString.read(from: &buf), 
-                consistent: FfiConverterBool.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: AuditCheckpoint, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.source, into: &buf)
-        FfiConverterUInt64.write(value.size, into: &buf)
-        FfiConverterString.write(value.rootHash, into: &buf)
-        FfiConverterBool.write(value.consistent, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditCheckpoint_lift(_ buf: RustBuffer) throws -> AuditCheckpoint {
-    return try FfiConverterTypeAuditCheckpoint.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditCheckpoint_lower(_ value: AuditCheckpoint) -> RustBuffer {
-    return FfiConverterTypeAuditCheckpoint.lower(value)
 }
 
 
@@ -5174,9 +5020,9 @@ public struct AuditTrustedKey: Equatable, Hashable {
      */
     public let kid: String
     /**
-     * `"EdDSA"` or `"ES256"`.
+     * Its algorithm.
      */
-    public let alg: String
+    public let algorithm: Algorithm
     /**
      * The role it signs in (`"controller"`, `"partner"`, `"person"`, `"log"`).
      */
@@ -5193,8 +5039,8 @@ public struct AuditTrustedKey: Equatable, Hashable {
          * The key id (hex).
          */kid: String, 
         /**
-         * `"EdDSA"` or `"ES256"`.
-         */alg: String, 
+         * Its algorithm.
+         */algorithm: Algorithm, 
         /**
          * The role it signs in (`"controller"`, `"partner"`, `"person"`, `"log"`).
          */role: String, 
@@ -5202,7 +5048,7 @@ public struct AuditTrustedKey: Equatable, Hashable {
          * The party it belongs to.
          */party: String) {
         self.kid = kid
-        self.alg = alg
+        self.algorithm = algorithm
         self.role = role
         self.party = party
     }
@@ -5224,7 +5070,7 @@ public struct FfiConverterTypeAuditTrustedKey: FfiConverterRustBuffer {
         return
             try AuditTrustedKey(
                 kid: FfiConverterString.read(from: &buf), 
-                alg: FfiConverterString.read(from: &buf), 
+                algorithm: FfiConverterTypeAlgorithm.read(from: &buf), 
                 role: FfiConverterString.read(from: &buf), 
                 party: FfiConverterString.read(from: &buf)
         )
@@ -5232,7 +5078,7 @@ public struct FfiConverterTypeAuditTrustedKey: FfiConverterRustBuffer {
 
     public static func write(_ value: AuditTrustedKey, into buf: inout [UInt8]) {
         FfiConverterString.write(value.kid, into: &buf)
-        FfiConverterString.write(value.alg, into: &buf)
+        FfiConverterTypeAlgorithm.write(value.algorithm, into: &buf)
         FfiConverterString.write(value.role, into: &buf)
         FfiConverterString.write(value.party, into: &buf)
     }
@@ -5251,177 +5097,6 @@ public func FfiConverterTypeAuditTrustedKey_lift(_ buf: RustBuffer) throws -> Au
 #endif
 public func FfiConverterTypeAuditTrustedKey_lower(_ value: AuditTrustedKey) -> RustBuffer {
     return FfiConverterTypeAuditTrustedKey.lower(value)
-}
-
-
-/**
- * The person's choice when accepting an offer: a `null` list accepts the offer's whole list.
- */
-public struct Choice: Equatable, Hashable {
-    /**
-     * Purposes to grant (a subset of the offer's).
-     */
-    public let purposes: [String]?
-    /**
-     * Categories to grant (a subset of the offer's).
-     */
-    public let categories: [String]?
-    /**
-     * Recipients to grant (a subset of the offer's).
-     */
-    public let recipients: [String]?
-    /**
-     * When the grant expires (default: the offer's `validUntil`).
-     */
-    public let expiresAt: Timestamp?
-    /**
-     * The status list entry the controller assigned to this grant
-     * (`StatusRegistry.assign`): the grant carries it so partners can check it live.
-     */
-    public let status: StatusReference?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Purposes to grant (a subset of the offer's).
-         */purposes: [String]? = nil, 
-        /**
-         * Categories to grant (a subset of the offer's).
-         */categories: [String]? = nil, 
-        /**
-         * Recipients to grant (a subset of the offer's).
-         */recipients: [String]? = nil, 
-        /**
-         * When the grant expires (default: the offer's `validUntil`).
-         */expiresAt: Timestamp? = nil, 
-        /**
-         * The status list entry the controller assigned to this grant
-         * (`StatusRegistry.assign`): the grant carries it so partners can check it live.
-         */status: StatusReference? = nil) {
-        self.purposes = purposes
-        self.categories = categories
-        self.recipients = recipients
-        self.expiresAt = expiresAt
-        self.status = status
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Choice: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeChoice: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Choice {
-        return
-            try Choice(
-                purposes: FfiConverterOptionSequenceString.read(from: &buf), 
-                categories: FfiConverterOptionSequenceString.read(from: &buf), 
-                recipients: FfiConverterOptionSequenceString.read(from: &buf), 
-                expiresAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
-                status: FfiConverterOptionTypeStatusReference.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Choice, into buf: inout [UInt8]) {
-        FfiConverterOptionSequenceString.write(value.purposes, into: &buf)
-        FfiConverterOptionSequenceString.write(value.categories, into: &buf)
-        FfiConverterOptionSequenceString.write(value.recipients, into: &buf)
-        FfiConverterOptionTypeTimestamp.write(value.expiresAt, into: &buf)
-        FfiConverterOptionTypeStatusReference.write(value.status, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeChoice_lift(_ buf: RustBuffer) throws -> Choice {
-    return try FfiConverterTypeChoice.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeChoice_lower(_ value: Choice) -> RustBuffer {
-    return FfiConverterTypeChoice.lower(value)
-}
-
-
-/**
- * A salted commitment to some data: put `value` in a receipt, keep `salt`
- * (and the data) to open it later.
- */
-public struct Commitment: Equatable, Hashable {
-    /**
-     * `SHA-256(salt || data)` (32 bytes).
-     */
-    public let value: Data
-    /**
-     * The salt.
-     */
-    public let salt: Data
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * `SHA-256(salt || data)` (32 bytes).
-         */value: Data, 
-        /**
-         * The salt.
-         */salt: Data) {
-        self.value = value
-        self.salt = salt
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Commitment: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCommitment: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Commitment {
-        return
-            try Commitment(
-                value: FfiConverterData.read(from: &buf), 
-                salt: FfiConverterData.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Commitment, into buf: inout [UInt8]) {
-        FfiConverterData.write(value.value, into: &buf)
-        FfiConverterData.write(value.salt, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCommitment_lift(_ buf: RustBuffer) throws -> Commitment {
-    return try FfiConverterTypeCommitment.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCommitment_lower(_ value: Commitment) -> RustBuffer {
-    return FfiConverterTypeCommitment.lower(value)
 }
 
 
@@ -5497,581 +5172,6 @@ public func FfiConverterTypeConsentExport_lower(_ value: ConsentExport) -> RustB
 
 
 /**
- * Counts for one controller.
- */
-public struct ControllerStats: Equatable, Hashable {
-    /**
-     * The controller's party id.
-     */
-    public let controller: String
-    /**
-     * Offers.
-     */
-    public let offers: UInt64
-    /**
-     * Grants.
-     */
-    public let grants: UInt64
-    /**
-     * Refusals.
-     */
-    public let refusals: UInt64
-    /**
-     * Withdrawals by people.
-     */
-    public let withdrawals: UInt64
-    /**
-     * Revocations by the controller.
-     */
-    public let revocations: UInt64
-    /**
-     * Data receipts under its grants.
-     */
-    public let receipts: UInt64
-    /**
-     * Value records.
-     */
-    public let valueRecords: UInt64
-    /**
-     * Findings concerning it.
-     */
-    public let findings: UInt64
-    /**
-     * Value delivered, per unit.
-     */
-    public let valueDelivered: [UnitAmount]
-    /**
-     * Grants per state at the audit time.
-     */
-    public let grantStates: [StateCount]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The controller's party id.
-         */controller: String, 
-        /**
-         * Offers.
-         */offers: UInt64, 
-        /**
-         * Grants.
-         */grants: UInt64, 
-        /**
-         * Refusals.
-         */refusals: UInt64, 
-        /**
-         * Withdrawals by people.
-         */withdrawals: UInt64, 
-        /**
-         * Revocations by the controller.
-         */revocations: UInt64, 
-        /**
-         * Data receipts under its grants.
-         */receipts: UInt64, 
-        /**
-         * Value records.
-         */valueRecords: UInt64, 
-        /**
-         * Findings concerning it.
-         */findings: UInt64, 
-        /**
-         * Value delivered, per unit.
-         */valueDelivered: [UnitAmount], 
-        /**
-         * Grants per state at the audit time.
-         */grantStates: [StateCount]) {
-        self.controller = controller
-        self.offers = offers
-        self.grants = grants
-        self.refusals = refusals
-        self.withdrawals = withdrawals
-        self.revocations = revocations
-        self.receipts = receipts
-        self.valueRecords = valueRecords
-        self.findings = findings
-        self.valueDelivered = valueDelivered
-        self.grantStates = grantStates
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ControllerStats: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeControllerStats: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ControllerStats {
-        return
-            try ControllerStats(
-                controller: FfiConverterString.read(from: &buf), 
-                offers: FfiConverterUInt64.read(from: &buf), 
-                grants: FfiConverterUInt64.read(from: &buf), 
-                refusals: FfiConverterUInt64.read(from: &buf), 
-                withdrawals: FfiConverterUInt64.read(from: &buf), 
-                revocations: FfiConverterUInt64.read(from: &buf), 
-                receipts: FfiConverterUInt64.read(from: &buf), 
-                valueRecords: FfiConverterUInt64.read(from: &buf), 
-                findings: FfiConverterUInt64.read(from: &buf), 
-                valueDelivered: FfiConverterSequenceTypeUnitAmount.read(from: &buf), 
-                grantStates: FfiConverterSequenceTypeStateCount.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ControllerStats, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.controller, into: &buf)
-        FfiConverterUInt64.write(value.offers, into: &buf)
-        FfiConverterUInt64.write(value.grants, into: &buf)
-        FfiConverterUInt64.write(value.refusals, into: &buf)
-        FfiConverterUInt64.write(value.withdrawals, into: &buf)
-        FfiConverterUInt64.write(value.revocations, into: &buf)
-        FfiConverterUInt64.write(value.receipts, into: &buf)
-        FfiConverterUInt64.write(value.valueRecords, into: &buf)
-        FfiConverterUInt64.write(value.findings, into: &buf)
-        FfiConverterSequenceTypeUnitAmount.write(value.valueDelivered, into: &buf)
-        FfiConverterSequenceTypeStateCount.write(value.grantStates, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeControllerStats_lift(_ buf: RustBuffer) throws -> ControllerStats {
-    return try FfiConverterTypeControllerStats.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeControllerStats_lower(_ value: ControllerStats) -> RustBuffer {
-    return FfiConverterTypeControllerStats.lower(value)
-}
-
-
-/**
- * A data receipt, before signing: one use of data under a grant.
- */
-public struct DataReceipt: Equatable, Hashable {
-    /**
-     * The grant used (artifact id, 32 hex digits).
-     */
-    public let grant: String
-    /**
-     * The data category used (DPV term).
-     */
-    public let category: String
-    /**
-     * The purpose of the use (DPV term).
-     */
-    public let purpose: String
-    /**
-     * Who received the data; `null` means the signer's own party.
-     */
-    public let recipient: String?
-    /**
-     * When (seconds since the epoch).
-     */
-    public let usedAt: Timestamp
-    /**
-     * How many data points (at least 1).
-     */
-    public let quantity: UInt32
-    /**
-     * Precision of the data, in the category's unit (location: metres).
-     */
-    public let precision: UInt32?
-    /**
-     * Salted SHA-256 commitment to the data (32 bytes): see `commit`.
-     */
-    public let commitment: Data
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The grant used (artifact id, 32 hex digits).
-         */grant: String, 
-        /**
-         * The data category used (DPV term).
-         */category: String, 
-        /**
-         * The purpose of the use (DPV term).
-         */purpose: String, 
-        /**
-         * Who received the data; `null` means the signer's own party.
-         */recipient: String? = nil, 
-        /**
-         * When (seconds since the epoch).
-         */usedAt: Timestamp, 
-        /**
-         * How many data points (at least 1).
-         */quantity: UInt32 = UInt32(1), 
-        /**
-         * Precision of the data, in the category's unit (location: metres).
-         */precision: UInt32? = nil, 
-        /**
-         * Salted SHA-256 commitment to the data (32 bytes): see `commit`.
-         */commitment: Data) {
-        self.grant = grant
-        self.category = category
-        self.purpose = purpose
-        self.recipient = recipient
-        self.usedAt = usedAt
-        self.quantity = quantity
-        self.precision = precision
-        self.commitment = commitment
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension DataReceipt: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeDataReceipt: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DataReceipt {
-        return
-            try DataReceipt(
-                grant: FfiConverterString.read(from: &buf), 
-                category: FfiConverterString.read(from: &buf), 
-                purpose: FfiConverterString.read(from: &buf), 
-                recipient: FfiConverterOptionString.read(from: &buf), 
-                usedAt: FfiConverterTypeTimestamp.read(from: &buf), 
-                quantity: FfiConverterUInt32.read(from: &buf), 
-                precision: FfiConverterOptionUInt32.read(from: &buf), 
-                commitment: FfiConverterData.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: DataReceipt, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.grant, into: &buf)
-        FfiConverterString.write(value.category, into: &buf)
-        FfiConverterString.write(value.purpose, into: &buf)
-        FfiConverterOptionString.write(value.recipient, into: &buf)
-        FfiConverterTypeTimestamp.write(value.usedAt, into: &buf)
-        FfiConverterUInt32.write(value.quantity, into: &buf)
-        FfiConverterOptionUInt32.write(value.precision, into: &buf)
-        FfiConverterData.write(value.commitment, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeDataReceipt_lift(_ buf: RustBuffer) throws -> DataReceipt {
-    return try FfiConverterTypeDataReceipt.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeDataReceipt_lower(_ value: DataReceipt) -> RustBuffer {
-    return FfiConverterTypeDataReceipt.lower(value)
-}
-
-
-/**
- * Activity on one UTC day.
- */
-public struct DayActivity: Equatable, Hashable {
-    /**
-     * Day number since the epoch.
-     */
-    public let day: UInt64
-    /**
-     * Grants given.
-     */
-    public let grants: UInt64
-    /**
-     * Withdrawals and revocations taking effect.
-     */
-    public let withdrawals: UInt64
-    /**
-     * Data receipts.
-     */
-    public let receipts: UInt64
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Day number since the epoch.
-         */day: UInt64, 
-        /**
-         * Grants given.
-         */grants: UInt64, 
-        /**
-         * Withdrawals and revocations taking effect.
-         */withdrawals: UInt64, 
-        /**
-         * Data receipts.
-         */receipts: UInt64) {
-        self.day = day
-        self.grants = grants
-        self.withdrawals = withdrawals
-        self.receipts = receipts
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension DayActivity: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeDayActivity: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DayActivity {
-        return
-            try DayActivity(
-                day: FfiConverterUInt64.read(from: &buf), 
-                grants: FfiConverterUInt64.read(from: &buf), 
-                withdrawals: FfiConverterUInt64.read(from: &buf), 
-                receipts: FfiConverterUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: DayActivity, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.day, into: &buf)
-        FfiConverterUInt64.write(value.grants, into: &buf)
-        FfiConverterUInt64.write(value.withdrawals, into: &buf)
-        FfiConverterUInt64.write(value.receipts, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeDayActivity_lift(_ buf: RustBuffer) throws -> DayActivity {
-    return try FfiConverterTypeDayActivity.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeDayActivity_lower(_ value: DayActivity) -> RustBuffer {
-    return FfiConverterTypeDayActivity.lower(value)
-}
-
-
-/**
- * One audit finding.
- */
-public struct Finding: Equatable, Hashable {
-    /**
-     * What kind.
-     */
-    public let kind: FindingKind
-    /**
-     * The kind's stable name, as in the JSON report (e.g. `"after_withdrawal"`).
-     */
-    public let kindName: String
-    /**
-     * The artifact concerned (id), if it could be identified.
-     */
-    public let artifact: String?
-    /**
-     * The artifact's type, if known.
-     */
-    public let artifactKind: ArtifactKind?
-    /**
-     * The controller concerned, if known.
-     */
-    public let controller: String?
-    /**
-     * Byte offset of the artifact in the bundle.
-     */
-    public let offset: UInt64
-    /**
-     * What is wrong, for a person.
-     */
-    public let message: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * What kind.
-         */kind: FindingKind, 
-        /**
-         * The kind's stable name, as in the JSON report (e.g. `"after_withdrawal"`).
-         */kindName: String, 
-        /**
-         * The artifact concerned (id), if it could be identified.
-         */artifact: String?, 
-        /**
-         * The artifact's type, if known.
-         */artifactKind: ArtifactKind?, 
-        /**
-         * The controller concerned, if known.
-         */controller: String?, 
-        /**
-         * Byte offset of the artifact in the bundle.
-         */offset: UInt64, 
-        /**
-         * What is wrong, for a person.
-         */message: String) {
-        self.kind = kind
-        self.kindName = kindName
-        self.artifact = artifact
-        self.artifactKind = artifactKind
-        self.controller = controller
-        self.offset = offset
-        self.message = message
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Finding: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeFinding: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Finding {
-        return
-            try Finding(
-                kind: FfiConverterTypeFindingKind.read(from: &buf), 
-                kindName: FfiConverterString.read(from: &buf), 
-                artifact: FfiConverterOptionString.read(from: &buf), 
-                artifactKind: FfiConverterOptionTypeArtifactKind.read(from: &buf), 
-                controller: FfiConverterOptionString.read(from: &buf), 
-                offset: FfiConverterUInt64.read(from: &buf), 
-                message: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Finding, into buf: inout [UInt8]) {
-        FfiConverterTypeFindingKind.write(value.kind, into: &buf)
-        FfiConverterString.write(value.kindName, into: &buf)
-        FfiConverterOptionString.write(value.artifact, into: &buf)
-        FfiConverterOptionTypeArtifactKind.write(value.artifactKind, into: &buf)
-        FfiConverterOptionString.write(value.controller, into: &buf)
-        FfiConverterUInt64.write(value.offset, into: &buf)
-        FfiConverterString.write(value.message, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeFinding_lift(_ buf: RustBuffer) throws -> Finding {
-    return try FfiConverterTypeFinding.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeFinding_lower(_ value: Finding) -> RustBuffer {
-    return FfiConverterTypeFinding.lower(value)
-}
-
-
-/**
- * A count of findings of one kind.
- */
-public struct FindingCount: Equatable, Hashable {
-    /**
-     * The kind.
-     */
-    public let kind: FindingKind
-    /**
-     * Its stable name, as in the JSON report.
-     */
-    public let kindName: String
-    /**
-     * How many.
-     */
-    public let count: UInt64
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The kind.
-         */kind: FindingKind, 
-        /**
-         * Its stable name, as in the JSON report.
-         */kindName: String, 
-        /**
-         * How many.
-         */count: UInt64) {
-        self.kind = kind
-        self.kindName = kindName
-        self.count = count
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension FindingCount: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeFindingCount: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FindingCount {
-        return
-            try FindingCount(
-                kind: FfiConverterTypeFindingKind.read(from: &buf), 
-                kindName: FfiConverterString.read(from: &buf), 
-                count: FfiConverterUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: FindingCount, into buf: inout [UInt8]) {
-        FfiConverterTypeFindingKind.write(value.kind, into: &buf)
-        FfiConverterString.write(value.kindName, into: &buf)
-        FfiConverterUInt64.write(value.count, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeFindingCount_lift(_ buf: RustBuffer) throws -> FindingCount {
-    return try FfiConverterTypeFindingCount.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeFindingCount_lower(_ value: FindingCount) -> RustBuffer {
-    return FfiConverterTypeFindingCount.lower(value)
-}
-
-
-/**
  * A decoded GPP string: its section ids and the TCF EU v2 section.
  */
 public struct GppString: Equatable, Hashable {
@@ -6137,596 +5237,6 @@ public func FfiConverterTypeGppString_lift(_ buf: RustBuffer) throws -> GppStrin
 #endif
 public func FfiConverterTypeGppString_lower(_ value: GppString) -> RustBuffer {
     return FfiConverterTypeGppString.lower(value)
-}
-
-
-/**
- * A grant as the person sees it.
- */
-public struct GrantView: Equatable, Hashable {
-    /**
-     * The grant's id.
-     */
-    public let id: String
-    /**
-     * The controller.
-     */
-    public let controller: String
-    /**
-     * Its state at the time asked.
-     */
-    public let state: ConsentState
-    /**
-     * Whether the controller has countersigned it.
-     */
-    public let countersigned: Bool
-    /**
-     * Purposes granted.
-     */
-    public let purposes: [String]
-    /**
-     * Categories granted.
-     */
-    public let categories: [String]
-    /**
-     * Recipients granted.
-     */
-    public let recipients: [String]
-    /**
-     * When given.
-     */
-    public let issuedAt: Timestamp
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The grant's id.
-         */id: String, 
-        /**
-         * The controller.
-         */controller: String, 
-        /**
-         * Its state at the time asked.
-         */state: ConsentState, 
-        /**
-         * Whether the controller has countersigned it.
-         */countersigned: Bool, 
-        /**
-         * Purposes granted.
-         */purposes: [String], 
-        /**
-         * Categories granted.
-         */categories: [String], 
-        /**
-         * Recipients granted.
-         */recipients: [String], 
-        /**
-         * When given.
-         */issuedAt: Timestamp) {
-        self.id = id
-        self.controller = controller
-        self.state = state
-        self.countersigned = countersigned
-        self.purposes = purposes
-        self.categories = categories
-        self.recipients = recipients
-        self.issuedAt = issuedAt
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension GrantView: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeGrantView: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GrantView {
-        return
-            try GrantView(
-                id: FfiConverterString.read(from: &buf), 
-                controller: FfiConverterString.read(from: &buf), 
-                state: FfiConverterTypeConsentState.read(from: &buf), 
-                countersigned: FfiConverterBool.read(from: &buf), 
-                purposes: FfiConverterSequenceString.read(from: &buf), 
-                categories: FfiConverterSequenceString.read(from: &buf), 
-                recipients: FfiConverterSequenceString.read(from: &buf), 
-                issuedAt: FfiConverterTypeTimestamp.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: GrantView, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.controller, into: &buf)
-        FfiConverterTypeConsentState.write(value.state, into: &buf)
-        FfiConverterBool.write(value.countersigned, into: &buf)
-        FfiConverterSequenceString.write(value.purposes, into: &buf)
-        FfiConverterSequenceString.write(value.categories, into: &buf)
-        FfiConverterSequenceString.write(value.recipients, into: &buf)
-        FfiConverterTypeTimestamp.write(value.issuedAt, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGrantView_lift(_ buf: RustBuffer) throws -> GrantView {
-    return try FfiConverterTypeGrantView.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGrantView_lower(_ value: GrantView) -> RustBuffer {
-    return FfiConverterTypeGrantView.lower(value)
-}
-
-
-/**
- * A count of artifacts of one kind.
- */
-public struct KindCount: Equatable, Hashable {
-    /**
-     * The kind.
-     */
-    public let kind: ArtifactKind
-    /**
-     * How many.
-     */
-    public let count: UInt64
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The kind.
-         */kind: ArtifactKind, 
-        /**
-         * How many.
-         */count: UInt64) {
-        self.kind = kind
-        self.count = count
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension KindCount: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeKindCount: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KindCount {
-        return
-            try KindCount(
-                kind: FfiConverterTypeArtifactKind.read(from: &buf), 
-                count: FfiConverterUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: KindCount, into buf: inout [UInt8]) {
-        FfiConverterTypeArtifactKind.write(value.kind, into: &buf)
-        FfiConverterUInt64.write(value.count, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeKindCount_lift(_ buf: RustBuffer) throws -> KindCount {
-    return try FfiConverterTypeKindCount.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeKindCount_lower(_ value: KindCount) -> RustBuffer {
-    return FfiConverterTypeKindCount.lower(value)
-}
-
-
-/**
- * What a wallet checked of one transparency log it trusts (role `log`):
- * the checkpoints it has seen, their consistency, and the inclusion of the
- * person's own grants, refusals and withdrawals.
- */
-public struct LogCheck: Equatable, Hashable {
-    /**
-     * The log's origin (its party).
-     */
-    public let origin: String
-    /**
-     * Tree sizes of the checkpoints seen whose signatures verify.
-     */
-    public let checkpoints: [UInt64]
-    /**
-     * The person's own artifacts proven to be in the log (ids).
-     */
-    public let proven: [String]
-    /**
-     * The person's own artifacts without a valid inclusion proof (ids).
-     */
-    public let notProven: [String]
-    /**
-     * What failed: a checkpoint's signature, a missing or failing
-     * consistency proof (the log was rewritten), a failing inclusion proof.
-     */
-    public let problems: [String]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The log's origin (its party).
-         */origin: String, 
-        /**
-         * Tree sizes of the checkpoints seen whose signatures verify.
-         */checkpoints: [UInt64], 
-        /**
-         * The person's own artifacts proven to be in the log (ids).
-         */proven: [String], 
-        /**
-         * The person's own artifacts without a valid inclusion proof (ids).
-         */notProven: [String], 
-        /**
-         * What failed: a checkpoint's signature, a missing or failing
-         * consistency proof (the log was rewritten), a failing inclusion proof.
-         */problems: [String]) {
-        self.origin = origin
-        self.checkpoints = checkpoints
-        self.proven = proven
-        self.notProven = notProven
-        self.problems = problems
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension LogCheck: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeLogCheck: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LogCheck {
-        return
-            try LogCheck(
-                origin: FfiConverterString.read(from: &buf), 
-                checkpoints: FfiConverterSequenceUInt64.read(from: &buf), 
-                proven: FfiConverterSequenceString.read(from: &buf), 
-                notProven: FfiConverterSequenceString.read(from: &buf), 
-                problems: FfiConverterSequenceString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: LogCheck, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.origin, into: &buf)
-        FfiConverterSequenceUInt64.write(value.checkpoints, into: &buf)
-        FfiConverterSequenceString.write(value.proven, into: &buf)
-        FfiConverterSequenceString.write(value.notProven, into: &buf)
-        FfiConverterSequenceString.write(value.problems, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLogCheck_lift(_ buf: RustBuffer) throws -> LogCheck {
-    return try FfiConverterTypeLogCheck.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLogCheck_lower(_ value: LogCheck) -> RustBuffer {
-    return FfiConverterTypeLogCheck.lower(value)
-}
-
-
-/**
- * The notice shown to the person: where it is, and the SHA-256 of the exact bytes shown.
- */
-public struct Notice: Equatable, Hashable {
-    /**
-     * Where the notice is published.
-     */
-    public let url: String
-    /**
-     * SHA-256 of the exact notice bytes shown (32 bytes). See `noticeForText`.
-     */
-    public let sha256: Data
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Where the notice is published.
-         */url: String, 
-        /**
-         * SHA-256 of the exact notice bytes shown (32 bytes). See `noticeForText`.
-         */sha256: Data) {
-        self.url = url
-        self.sha256 = sha256
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Notice: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeNotice: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Notice {
-        return
-            try Notice(
-                url: FfiConverterString.read(from: &buf), 
-                sha256: FfiConverterData.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Notice, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.url, into: &buf)
-        FfiConverterData.write(value.sha256, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeNotice_lift(_ buf: RustBuffer) throws -> Notice {
-    return try FfiConverterTypeNotice.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeNotice_lower(_ value: Notice) -> RustBuffer {
-    return FfiConverterTypeNotice.lower(value)
-}
-
-
-/**
- * A controller's offer, before signing. Terms are DPV CURIEs
- * (`"dpv:ServiceProvision"`, `"pd:Location"`) or IRIs; times are seconds since the epoch.
- */
-public struct Offer: Equatable, Hashable {
-    /**
-     * The controller's party id.
-     */
-    public let controller: String
-    /**
-     * A short name, e.g. `"live-routing-2026"`.
-     */
-    public let name: String
-    /**
-     * When the offer was made.
-     */
-    public let issuedAt: Timestamp
-    /**
-     * Not valid before.
-     */
-    public let validFrom: Timestamp?
-    /**
-     * Not valid after.
-     */
-    public let validUntil: Timestamp?
-    /**
-     * Purposes the data is requested for.
-     */
-    public let purposes: [String]
-    /**
-     * Data categories requested.
-     */
-    public let categories: [String]
-    /**
-     * Recipients (partners) and what each receives.
-     */
-    public let recipients: [Recipient]
-    /**
-     * How long data is kept, in seconds.
-     */
-    public let retentionSecs: UInt64
-    /**
-     * Usage limits.
-     */
-    public let limits: Limits
-    /**
-     * The legal basis, normally `"dpv:Consent"`.
-     */
-    public let legalBasis: String
-    /**
-     * Jurisdiction, e.g. `"EU"`.
-     */
-    public let jurisdiction: String
-    /**
-     * Language of the notice (BCP 47), e.g. `"en"`.
-     */
-    public let language: String
-    /**
-     * The notice shown.
-     */
-    public let notice: Notice
-    /**
-     * The value offered in return.
-     */
-    public let valueOffered: [Benefit]
-    /**
-     * An estimate of the data's value, and its method.
-     */
-    public let valueEstimate: ValueEstimate?
-    /**
-     * Whether the service stays available without consent.
-     */
-    public let serviceWithoutConsent: Bool
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The controller's party id.
-         */controller: String, 
-        /**
-         * A short name, e.g. `"live-routing-2026"`.
-         */name: String, 
-        /**
-         * When the offer was made.
-         */issuedAt: Timestamp, 
-        /**
-         * Not valid before.
-         */validFrom: Timestamp?, 
-        /**
-         * Not valid after.
-         */validUntil: Timestamp?, 
-        /**
-         * Purposes the data is requested for.
-         */purposes: [String], 
-        /**
-         * Data categories requested.
-         */categories: [String], 
-        /**
-         * Recipients (partners) and what each receives.
-         */recipients: [Recipient], 
-        /**
-         * How long data is kept, in seconds.
-         */retentionSecs: UInt64, 
-        /**
-         * Usage limits.
-         */limits: Limits, 
-        /**
-         * The legal basis, normally `"dpv:Consent"`.
-         */legalBasis: String, 
-        /**
-         * Jurisdiction, e.g. `"EU"`.
-         */jurisdiction: String, 
-        /**
-         * Language of the notice (BCP 47), e.g. `"en"`.
-         */language: String, 
-        /**
-         * The notice shown.
-         */notice: Notice, 
-        /**
-         * The value offered in return.
-         */valueOffered: [Benefit], 
-        /**
-         * An estimate of the data's value, and its method.
-         */valueEstimate: ValueEstimate?, 
-        /**
-         * Whether the service stays available without consent.
-         */serviceWithoutConsent: Bool) {
-        self.controller = controller
-        self.name = name
-        self.issuedAt = issuedAt
-        self.validFrom = validFrom
-        self.validUntil = validUntil
-        self.purposes = purposes
-        self.categories = categories
-        self.recipients = recipients
-        self.retentionSecs = retentionSecs
-        self.limits = limits
-        self.legalBasis = legalBasis
-        self.jurisdiction = jurisdiction
-        self.language = language
-        self.notice = notice
-        self.valueOffered = valueOffered
-        self.valueEstimate = valueEstimate
-        self.serviceWithoutConsent = serviceWithoutConsent
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Offer: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeOffer: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Offer {
-        return
-            try Offer(
-                controller: FfiConverterString.read(from: &buf), 
-                name: FfiConverterString.read(from: &buf), 
-                issuedAt: FfiConverterTypeTimestamp.read(from: &buf), 
-                validFrom: FfiConverterOptionTypeTimestamp.read(from: &buf), 
-                validUntil: FfiConverterOptionTypeTimestamp.read(from: &buf), 
-                purposes: FfiConverterSequenceString.read(from: &buf), 
-                categories: FfiConverterSequenceString.read(from: &buf), 
-                recipients: FfiConverterSequenceTypeRecipient.read(from: &buf), 
-                retentionSecs: FfiConverterUInt64.read(from: &buf), 
-                limits: FfiConverterTypeLimits.read(from: &buf), 
-                legalBasis: FfiConverterString.read(from: &buf), 
-                jurisdiction: FfiConverterString.read(from: &buf), 
-                language: FfiConverterString.read(from: &buf), 
-                notice: FfiConverterTypeNotice.read(from: &buf), 
-                valueOffered: FfiConverterSequenceTypeBenefit.read(from: &buf), 
-                valueEstimate: FfiConverterOptionTypeValueEstimate.read(from: &buf), 
-                serviceWithoutConsent: FfiConverterBool.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Offer, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.controller, into: &buf)
-        FfiConverterString.write(value.name, into: &buf)
-        FfiConverterTypeTimestamp.write(value.issuedAt, into: &buf)
-        FfiConverterOptionTypeTimestamp.write(value.validFrom, into: &buf)
-        FfiConverterOptionTypeTimestamp.write(value.validUntil, into: &buf)
-        FfiConverterSequenceString.write(value.purposes, into: &buf)
-        FfiConverterSequenceString.write(value.categories, into: &buf)
-        FfiConverterSequenceTypeRecipient.write(value.recipients, into: &buf)
-        FfiConverterUInt64.write(value.retentionSecs, into: &buf)
-        FfiConverterTypeLimits.write(value.limits, into: &buf)
-        FfiConverterString.write(value.legalBasis, into: &buf)
-        FfiConverterString.write(value.jurisdiction, into: &buf)
-        FfiConverterString.write(value.language, into: &buf)
-        FfiConverterTypeNotice.write(value.notice, into: &buf)
-        FfiConverterSequenceTypeBenefit.write(value.valueOffered, into: &buf)
-        FfiConverterOptionTypeValueEstimate.write(value.valueEstimate, into: &buf)
-        FfiConverterBool.write(value.serviceWithoutConsent, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeOffer_lift(_ buf: RustBuffer) throws -> Offer {
-    return try FfiConverterTypeOffer.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeOffer_lower(_ value: Offer) -> RustBuffer {
-    return FfiConverterTypeOffer.lower(value)
 }
 
 
@@ -6919,7 +5429,10 @@ public func FfiConverterTypePublisherTc_lower(_ value: PublisherTc) -> RustBuffe
 
 
 /**
- * A public key as an external signer reports it.
+ * A public key: its algorithm and raw bytes. What `KeyPair.publicKey`,
+ * `Controller.publicKey` and `Wallet.publicKeyFor` return, what an external
+ * signer reports, and what `TrustSet.add` and `Wallet.trustKey` take (the
+ * JavaScript package's `RawPublicKey`, which its `PublicKey` is).
  */
 public struct RawPublicKey: Equatable, Hashable {
     /**
@@ -6948,6 +5461,31 @@ public struct RawPublicKey: Equatable, Hashable {
         self.bytes = bytes
     }
 
+    
+    /**
+     * The key id: the RFC 9679 COSE Key Thumbprint, in hex. Bytes that
+     * are not a key of the algorithm are `InvalidInput`.
+     */
+public func kid()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_rawpublickey_kid(
+            FfiConverterTypeRawPublicKey_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The key as a public COSE_Key (what `publicKeyInfo` reads).
+     */
+public func toCoseKey()throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_rawpublickey_to_cose_key(
+            FfiConverterTypeRawPublicKey_lower(self),uniffiCallStatus
+    )
+})
+}
     
 
     
@@ -7207,452 +5745,6 @@ public func FfiConverterTypeRefusedExport_lift(_ buf: RustBuffer) throws -> Refu
 #endif
 public func FfiConverterTypeRefusedExport_lower(_ value: RefusedExport) -> RustBuffer {
     return FfiConverterTypeRefusedExport.lower(value)
-}
-
-
-/**
- * What `repairWallet` dropped.
- */
-public struct RepairReport: Equatable, Hashable {
-    /**
-     * Size of the file before.
-     */
-    public let bytesBefore: UInt64
-    /**
-     * Size of the file after.
-     */
-    public let bytesAfter: UInt64
-    /**
-     * The records (and torn end) dropped, each with why.
-     */
-    public let dropped: [WalletProblem]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Size of the file before.
-         */bytesBefore: UInt64, 
-        /**
-         * Size of the file after.
-         */bytesAfter: UInt64, 
-        /**
-         * The records (and torn end) dropped, each with why.
-         */dropped: [WalletProblem]) {
-        self.bytesBefore = bytesBefore
-        self.bytesAfter = bytesAfter
-        self.dropped = dropped
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension RepairReport: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeRepairReport: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RepairReport {
-        return
-            try RepairReport(
-                bytesBefore: FfiConverterUInt64.read(from: &buf), 
-                bytesAfter: FfiConverterUInt64.read(from: &buf), 
-                dropped: FfiConverterSequenceTypeWalletProblem.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: RepairReport, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.bytesBefore, into: &buf)
-        FfiConverterUInt64.write(value.bytesAfter, into: &buf)
-        FfiConverterSequenceTypeWalletProblem.write(value.dropped, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeRepairReport_lift(_ buf: RustBuffer) throws -> RepairReport {
-    return try FfiConverterTypeRepairReport.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeRepairReport_lower(_ value: RepairReport) -> RustBuffer {
-    return FfiConverterTypeRepairReport.lower(value)
-}
-
-
-/**
- * One line of "what have I shared": with whom, what, for which purpose, under which grant.
- */
-public struct Shared: Equatable, Hashable {
-    /**
-     * The controller.
-     */
-    public let controller: String
-    /**
-     * Who received the data (the controller itself or a partner).
-     */
-    public let recipient: String
-    /**
-     * The data category.
-     */
-    public let category: String
-    /**
-     * The purpose.
-     */
-    public let purpose: String
-    /**
-     * Under which grant (id).
-     */
-    public let grant: String
-    /**
-     * How many data points.
-     */
-    public let uses: UInt64
-    /**
-     * First use.
-     */
-    public let first: Timestamp
-    /**
-     * Last use.
-     */
-    public let last: Timestamp
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The controller.
-         */controller: String, 
-        /**
-         * Who received the data (the controller itself or a partner).
-         */recipient: String, 
-        /**
-         * The data category.
-         */category: String, 
-        /**
-         * The purpose.
-         */purpose: String, 
-        /**
-         * Under which grant (id).
-         */grant: String, 
-        /**
-         * How many data points.
-         */uses: UInt64, 
-        /**
-         * First use.
-         */first: Timestamp, 
-        /**
-         * Last use.
-         */last: Timestamp) {
-        self.controller = controller
-        self.recipient = recipient
-        self.category = category
-        self.purpose = purpose
-        self.grant = grant
-        self.uses = uses
-        self.first = first
-        self.last = last
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Shared: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeShared: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Shared {
-        return
-            try Shared(
-                controller: FfiConverterString.read(from: &buf), 
-                recipient: FfiConverterString.read(from: &buf), 
-                category: FfiConverterString.read(from: &buf), 
-                purpose: FfiConverterString.read(from: &buf), 
-                grant: FfiConverterString.read(from: &buf), 
-                uses: FfiConverterUInt64.read(from: &buf), 
-                first: FfiConverterTypeTimestamp.read(from: &buf), 
-                last: FfiConverterTypeTimestamp.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Shared, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.controller, into: &buf)
-        FfiConverterString.write(value.recipient, into: &buf)
-        FfiConverterString.write(value.category, into: &buf)
-        FfiConverterString.write(value.purpose, into: &buf)
-        FfiConverterString.write(value.grant, into: &buf)
-        FfiConverterUInt64.write(value.uses, into: &buf)
-        FfiConverterTypeTimestamp.write(value.first, into: &buf)
-        FfiConverterTypeTimestamp.write(value.last, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeShared_lift(_ buf: RustBuffer) throws -> Shared {
-    return try FfiConverterTypeShared.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeShared_lower(_ value: Shared) -> RustBuffer {
-    return FfiConverterTypeShared.lower(value)
-}
-
-
-/**
- * A count of grants in one state.
- */
-public struct StateCount: Equatable, Hashable {
-    /**
-     * The state.
-     */
-    public let state: ConsentState
-    /**
-     * How many grants.
-     */
-    public let count: UInt64
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The state.
-         */state: ConsentState, 
-        /**
-         * How many grants.
-         */count: UInt64) {
-        self.state = state
-        self.count = count
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension StateCount: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeStateCount: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StateCount {
-        return
-            try StateCount(
-                state: FfiConverterTypeConsentState.read(from: &buf), 
-                count: FfiConverterUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: StateCount, into buf: inout [UInt8]) {
-        FfiConverterTypeConsentState.write(value.state, into: &buf)
-        FfiConverterUInt64.write(value.count, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStateCount_lift(_ buf: RustBuffer) throws -> StateCount {
-    return try FfiConverterTypeStateCount.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStateCount_lower(_ value: StateCount) -> RustBuffer {
-    return FfiConverterTypeStateCount.lower(value)
-}
-
-
-/**
- * A partner's answer about one grant.
- */
-public struct StatusAnswer: Equatable, Hashable {
-    /**
-     * Valid, invalid (withdrawn or revoked) or suspended.
-     */
-    public let status: Status
-    /**
-     * How long, in seconds from the check time, the answer may be cached.
-     */
-    public let maxAge: UInt64
-    /**
-     * The list's issue time: the answer describes the grant then.
-     */
-    public let listIssuedAt: Timestamp
-    /**
-     * The grant's index in the list.
-     */
-    public let index: UInt64
-    /**
-     * The list's URI.
-     */
-    public let uri: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Valid, invalid (withdrawn or revoked) or suspended.
-         */status: Status, 
-        /**
-         * How long, in seconds from the check time, the answer may be cached.
-         */maxAge: UInt64, 
-        /**
-         * The list's issue time: the answer describes the grant then.
-         */listIssuedAt: Timestamp, 
-        /**
-         * The grant's index in the list.
-         */index: UInt64, 
-        /**
-         * The list's URI.
-         */uri: String) {
-        self.status = status
-        self.maxAge = maxAge
-        self.listIssuedAt = listIssuedAt
-        self.index = index
-        self.uri = uri
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension StatusAnswer: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeStatusAnswer: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StatusAnswer {
-        return
-            try StatusAnswer(
-                status: FfiConverterTypeStatus.read(from: &buf), 
-                maxAge: FfiConverterUInt64.read(from: &buf), 
-                listIssuedAt: FfiConverterTypeTimestamp.read(from: &buf), 
-                index: FfiConverterUInt64.read(from: &buf), 
-                uri: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: StatusAnswer, into buf: inout [UInt8]) {
-        FfiConverterTypeStatus.write(value.status, into: &buf)
-        FfiConverterUInt64.write(value.maxAge, into: &buf)
-        FfiConverterTypeTimestamp.write(value.listIssuedAt, into: &buf)
-        FfiConverterUInt64.write(value.index, into: &buf)
-        FfiConverterString.write(value.uri, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStatusAnswer_lift(_ buf: RustBuffer) throws -> StatusAnswer {
-    return try FfiConverterTypeStatusAnswer.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStatusAnswer_lower(_ value: StatusAnswer) -> RustBuffer {
-    return FfiConverterTypeStatusAnswer.lower(value)
-}
-
-
-/**
- * Where a grant's live status is published: its index in the list at `uri`
- * (the grant's status claim, 65535).
- */
-public struct StatusReference: Equatable, Hashable {
-    /**
-     * The grant's index in the list.
-     */
-    public let idx: UInt64
-    /**
-     * The Status List Token's URI.
-     */
-    public let uri: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The grant's index in the list.
-         */idx: UInt64, 
-        /**
-         * The Status List Token's URI.
-         */uri: String) {
-        self.idx = idx
-        self.uri = uri
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension StatusReference: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeStatusReference: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StatusReference {
-        return
-            try StatusReference(
-                idx: FfiConverterUInt64.read(from: &buf), 
-                uri: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: StatusReference, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.idx, into: &buf)
-        FfiConverterString.write(value.uri, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStatusReference_lift(_ buf: RustBuffer) throws -> StatusReference {
-    return try FfiConverterTypeStatusReference.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStatusReference_lower(_ value: StatusReference) -> RustBuffer {
-    return FfiConverterTypeStatusReference.lower(value)
 }
 
 
@@ -7997,154 +6089,6 @@ public func FfiConverterTypeTrustedKey_lower(_ value: TrustedKey) -> RustBuffer 
 
 
 /**
- * An amount in one unit.
- */
-public struct UnitAmount: Equatable, Hashable {
-    /**
-     * The unit.
-     */
-    public let unit: String
-    /**
-     * The amount.
-     */
-    public let amount: UInt64
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The unit.
-         */unit: String, 
-        /**
-         * The amount.
-         */amount: UInt64) {
-        self.unit = unit
-        self.amount = amount
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension UnitAmount: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeUnitAmount: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UnitAmount {
-        return
-            try UnitAmount(
-                unit: FfiConverterString.read(from: &buf), 
-                amount: FfiConverterUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: UnitAmount, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.unit, into: &buf)
-        FfiConverterUInt64.write(value.amount, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeUnitAmount_lift(_ buf: RustBuffer) throws -> UnitAmount {
-    return try FfiConverterTypeUnitAmount.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeUnitAmount_lower(_ value: UnitAmount) -> RustBuffer {
-    return FfiConverterTypeUnitAmount.lower(value)
-}
-
-
-/**
- * A total received from one controller, in one unit.
- */
-public struct ValueReceived: Equatable, Hashable {
-    /**
-     * The controller.
-     */
-    public let controller: String
-    /**
-     * The unit (currency, `"points"`, `"month"`, ...).
-     */
-    public let unit: String
-    /**
-     * The total amount.
-     */
-    public let amount: UInt64
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The controller.
-         */controller: String, 
-        /**
-         * The unit (currency, `"points"`, `"month"`, ...).
-         */unit: String, 
-        /**
-         * The total amount.
-         */amount: UInt64) {
-        self.controller = controller
-        self.unit = unit
-        self.amount = amount
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ValueReceived: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeValueReceived: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ValueReceived {
-        return
-            try ValueReceived(
-                controller: FfiConverterString.read(from: &buf), 
-                unit: FfiConverterString.read(from: &buf), 
-                amount: FfiConverterUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ValueReceived, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.controller, into: &buf)
-        FfiConverterString.write(value.unit, into: &buf)
-        FfiConverterUInt64.write(value.amount, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeValueReceived_lift(_ buf: RustBuffer) throws -> ValueReceived {
-    return try FfiConverterTypeValueReceived.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeValueReceived_lower(_ value: ValueReceived) -> RustBuffer {
-    return FfiConverterTypeValueReceived.lower(value)
-}
-
-
-/**
  * An artifact whose every signature verified against a trust set.
  */
 public struct VerifiedArtifact: Equatable, Hashable {
@@ -8210,259 +6154,6 @@ public func FfiConverterTypeVerifiedArtifact_lift(_ buf: RustBuffer) throws -> V
 #endif
 public func FfiConverterTypeVerifiedArtifact_lower(_ value: VerifiedArtifact) -> RustBuffer {
     return FfiConverterTypeVerifiedArtifact.lower(value)
-}
-
-
-/**
- * One verified signature.
- */
-public struct VerifiedSigner: Equatable, Hashable {
-    /**
-     * The key id (hex).
-     */
-    public let kid: String
-    /**
-     * Who signed.
-     */
-    public let signatory: Signatory
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The key id (hex).
-         */kid: String, 
-        /**
-         * Who signed.
-         */signatory: Signatory) {
-        self.kid = kid
-        self.signatory = signatory
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension VerifiedSigner: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeVerifiedSigner: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VerifiedSigner {
-        return
-            try VerifiedSigner(
-                kid: FfiConverterString.read(from: &buf), 
-                signatory: FfiConverterTypeSignatory.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: VerifiedSigner, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.kid, into: &buf)
-        FfiConverterTypeSignatory.write(value.signatory, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVerifiedSigner_lift(_ buf: RustBuffer) throws -> VerifiedSigner {
-    return try FfiConverterTypeVerifiedSigner.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVerifiedSigner_lower(_ value: VerifiedSigner) -> RustBuffer {
-    return FfiConverterTypeVerifiedSigner.lower(value)
-}
-
-
-/**
- * What a `WalletListener` is told.
- */
-public struct WalletEvent: Equatable, Hashable {
-    /**
-     * True for the event `subscribe` sends at once (the state as it is,
-     * nothing added); false for every change after it.
-     */
-    public let replay: Bool
-    /**
-     * The instant the states are computed at: `now` of `subscribe` or
-     * `receive`, `at` of `accept`, `refuse`, `withdraw`, `grantPurpose`, `withdrawPurpose`.
-     */
-    public let at: Timestamp
-    /**
-     * The artifacts the change added, in the order kept (empty in the replay).
-     */
-    public let added: [AddedArtifact]
-    /**
-     * Every grant and its state at `at` (as `grants(at)`).
-     */
-    public let grants: [GrantView]
-    /**
-     * The grants that are new, or whose state or countersignature changed,
-     * since the previous event this listener was sent (in the replay: all).
-     */
-    public let changed: [GrantView]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * True for the event `subscribe` sends at once (the state as it is,
-         * nothing added); false for every change after it.
-         */replay: Bool, 
-        /**
-         * The instant the states are computed at: `now` of `subscribe` or
-         * `receive`, `at` of `accept`, `refuse`, `withdraw`, `grantPurpose`, `withdrawPurpose`.
-         */at: Timestamp, 
-        /**
-         * The artifacts the change added, in the order kept (empty in the replay).
-         */added: [AddedArtifact], 
-        /**
-         * Every grant and its state at `at` (as `grants(at)`).
-         */grants: [GrantView], 
-        /**
-         * The grants that are new, or whose state or countersignature changed,
-         * since the previous event this listener was sent (in the replay: all).
-         */changed: [GrantView]) {
-        self.replay = replay
-        self.at = at
-        self.added = added
-        self.grants = grants
-        self.changed = changed
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension WalletEvent: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeWalletEvent: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WalletEvent {
-        return
-            try WalletEvent(
-                replay: FfiConverterBool.read(from: &buf), 
-                at: FfiConverterTypeTimestamp.read(from: &buf), 
-                added: FfiConverterSequenceTypeAddedArtifact.read(from: &buf), 
-                grants: FfiConverterSequenceTypeGrantView.read(from: &buf), 
-                changed: FfiConverterSequenceTypeGrantView.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: WalletEvent, into buf: inout [UInt8]) {
-        FfiConverterBool.write(value.replay, into: &buf)
-        FfiConverterTypeTimestamp.write(value.at, into: &buf)
-        FfiConverterSequenceTypeAddedArtifact.write(value.added, into: &buf)
-        FfiConverterSequenceTypeGrantView.write(value.grants, into: &buf)
-        FfiConverterSequenceTypeGrantView.write(value.changed, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWalletEvent_lift(_ buf: RustBuffer) throws -> WalletEvent {
-    return try FfiConverterTypeWalletEvent.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWalletEvent_lower(_ value: WalletEvent) -> RustBuffer {
-    return FfiConverterTypeWalletEvent.lower(value)
-}
-
-
-/**
- * A part of a wallet or backup that could not be read (skipped; the rest was read).
- */
-public struct WalletProblem: Equatable, Hashable {
-    /**
-     * Byte offset of the record in the wallet image, if known.
-     */
-    public let offset: UInt64?
-    /**
-     * Index of the record (0 is the header), or null for a torn end.
-     */
-    public let record: UInt64?
-    /**
-     * What is wrong with it.
-     */
-    public let message: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Byte offset of the record in the wallet image, if known.
-         */offset: UInt64?, 
-        /**
-         * Index of the record (0 is the header), or null for a torn end.
-         */record: UInt64?, 
-        /**
-         * What is wrong with it.
-         */message: String) {
-        self.offset = offset
-        self.record = record
-        self.message = message
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension WalletProblem: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeWalletProblem: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WalletProblem {
-        return
-            try WalletProblem(
-                offset: FfiConverterOptionUInt64.read(from: &buf), 
-                record: FfiConverterOptionUInt64.read(from: &buf), 
-                message: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: WalletProblem, into buf: inout [UInt8]) {
-        FfiConverterOptionUInt64.write(value.offset, into: &buf)
-        FfiConverterOptionUInt64.write(value.record, into: &buf)
-        FfiConverterString.write(value.message, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWalletProblem_lift(_ buf: RustBuffer) throws -> WalletProblem {
-    return try FfiConverterTypeWalletProblem.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWalletProblem_lower(_ value: WalletProblem) -> RustBuffer {
-    return FfiConverterTypeWalletProblem.lower(value)
 }
 
 
@@ -8573,559 +6264,6 @@ public func FfiConverterTypeWalletSummary_lift(_ buf: RustBuffer) throws -> Wall
 public func FfiConverterTypeWalletSummary_lower(_ value: WalletSummary) -> RustBuffer {
     return FfiConverterTypeWalletSummary.lower(value)
 }
-
-
-/**
- * What one witnessed log proves to the wallet (`checkLogsWitnessed`).
- */
-public struct WitnessedLogCheck: Equatable, Hashable {
-    /**
-     * The log's origin.
-     */
-    public let origin: String
-    /**
-     * Tree sizes of the wallet's checkpoints of this log that carry the
-     * policy's quorum (the only ones accepted).
-     */
-    public let witnessed: [UInt64]
-    /**
-     * Tree sizes of the wallet's checkpoints of this log without the
-     * quorum (not accepted).
-     */
-    public let notWitnessed: [UInt64]
-    /**
-     * The policy names of the witnesses whose cosignatures count towards
-     * a witnessed checkpoint's quorum.
-     */
-    public let cosignedBy: [String]
-    /**
-     * The wallet's artifacts (ids) proven in a witnessed checkpoint.
-     */
-    public let proven: [String]
-    /**
-     * Artifacts (ids) dated more than the tolerance before a witnessed
-     * checkpoint that does not contain them (backdated).
-     */
-    public let backdated: [String]
-    /**
-     * What failed, in words.
-     */
-    public let problems: [String]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The log's origin.
-         */origin: String, 
-        /**
-         * Tree sizes of the wallet's checkpoints of this log that carry the
-         * policy's quorum (the only ones accepted).
-         */witnessed: [UInt64], 
-        /**
-         * Tree sizes of the wallet's checkpoints of this log without the
-         * quorum (not accepted).
-         */notWitnessed: [UInt64], 
-        /**
-         * The policy names of the witnesses whose cosignatures count towards
-         * a witnessed checkpoint's quorum.
-         */cosignedBy: [String], 
-        /**
-         * The wallet's artifacts (ids) proven in a witnessed checkpoint.
-         */proven: [String], 
-        /**
-         * Artifacts (ids) dated more than the tolerance before a witnessed
-         * checkpoint that does not contain them (backdated).
-         */backdated: [String], 
-        /**
-         * What failed, in words.
-         */problems: [String]) {
-        self.origin = origin
-        self.witnessed = witnessed
-        self.notWitnessed = notWitnessed
-        self.cosignedBy = cosignedBy
-        self.proven = proven
-        self.backdated = backdated
-        self.problems = problems
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension WitnessedLogCheck: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeWitnessedLogCheck: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WitnessedLogCheck {
-        return
-            try WitnessedLogCheck(
-                origin: FfiConverterString.read(from: &buf), 
-                witnessed: FfiConverterSequenceUInt64.read(from: &buf), 
-                notWitnessed: FfiConverterSequenceUInt64.read(from: &buf), 
-                cosignedBy: FfiConverterSequenceString.read(from: &buf), 
-                proven: FfiConverterSequenceString.read(from: &buf), 
-                backdated: FfiConverterSequenceString.read(from: &buf), 
-                problems: FfiConverterSequenceString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: WitnessedLogCheck, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.origin, into: &buf)
-        FfiConverterSequenceUInt64.write(value.witnessed, into: &buf)
-        FfiConverterSequenceUInt64.write(value.notWitnessed, into: &buf)
-        FfiConverterSequenceString.write(value.cosignedBy, into: &buf)
-        FfiConverterSequenceString.write(value.proven, into: &buf)
-        FfiConverterSequenceString.write(value.backdated, into: &buf)
-        FfiConverterSequenceString.write(value.problems, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWitnessedLogCheck_lift(_ buf: RustBuffer) throws -> WitnessedLogCheck {
-    return try FfiConverterTypeWitnessedLogCheck.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWitnessedLogCheck_lower(_ value: WitnessedLogCheck) -> RustBuffer {
-    return FfiConverterTypeWitnessedLogCheck.lower(value)
-}
-
-
-/**
- * A signature algorithm.
- */
-
-public enum Algorithm: Equatable, Hashable {
-    
-    /**
-     * EdDSA with Ed25519 (COSE -8). Public key: 32 bytes.
-     */
-    case ed25519
-    /**
-     * ECDSA P-256 with SHA-256 (COSE -7): Secure Enclave, StrongBox, WebCrypto.
-     * Public key: the uncompressed point `04 || x || y` (65 bytes).
-     */
-    case es256
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension Algorithm: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAlgorithm: FfiConverterRustBuffer {
-    typealias SwiftType = Algorithm
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Algorithm {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .ed25519
-        
-        case 2: return .es256
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Algorithm, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .ed25519:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .es256:
-            writeInt(&buf, Int32(2))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAlgorithm_lift(_ buf: RustBuffer) throws -> Algorithm {
-    return try FfiConverterTypeAlgorithm.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAlgorithm_lower(_ value: Algorithm) -> RustBuffer {
-    return FfiConverterTypeAlgorithm.lower(value)
-}
-
-
-
-/**
- * The verdict of an audit.
- */
-
-public enum AuditOutcome: Equatable, Hashable {
-    
-    /**
-     * Artifacts were read and nothing was found.
-     */
-    case clean
-    /**
-     * At least one finding.
-     */
-    case findings
-    /**
-     * Nothing to audit: the bundle holds no artifact. Not clean.
-     */
-    case empty
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension AuditOutcome: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAuditOutcome: FfiConverterRustBuffer {
-    typealias SwiftType = AuditOutcome
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditOutcome {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .clean
-        
-        case 2: return .findings
-        
-        case 3: return .empty
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: AuditOutcome, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .clean:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .findings:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .empty:
-            writeInt(&buf, Int32(3))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditOutcome_lift(_ buf: RustBuffer) throws -> AuditOutcome {
-    return try FfiConverterTypeAuditOutcome.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditOutcome_lower(_ value: AuditOutcome) -> RustBuffer {
-    return FfiConverterTypeAuditOutcome.lower(value)
-}
-
-
-
-/**
- * What an audit finding is about (names as in the JSON report).
- */
-
-public enum FindingKind: Equatable, Hashable {
-    
-    /**
-     * A signature does not verify.
-     */
-    case signatureInvalid
-    /**
-     * Signed by a key not in the trust set.
-     */
-    case untrustedKey
-    /**
-     * Signed by a trusted key that may not sign this artifact.
-     */
-    case wrongSigner
-    /**
-     * Not a valid artifact.
-     */
-    case malformed
-    /**
-     * Refers to a grant not in the bundle.
-     */
-    case unknownGrant
-    /**
-     * A grant refers to an offer not in the bundle.
-     */
-    case unknownOffer
-    /**
-     * A purpose not granted.
-     */
-    case purposeNotGranted
-    /**
-     * A data category not granted.
-     */
-    case categoryNotGranted
-    /**
-     * A recipient not granted.
-     */
-    case recipientNotGranted
-    /**
-     * Used before the grant was given.
-     */
-    case beforeGrant
-    /**
-     * Used after withdrawal or revocation.
-     */
-    case afterWithdrawal
-    /**
-     * Used after expiry.
-     */
-    case afterExpiry
-    /**
-     * Used under a superseded grant.
-     */
-    case afterSupersession
-    /**
-     * More uses in a day than the offer allows.
-     */
-    case limitExceeded
-    /**
-     * Data finer than the offer allows.
-     */
-    case precisionExceeded
-    /**
-     * The same artifact id twice.
-     */
-    case duplicateId
-    /**
-     * A value record for a grant not in the bundle.
-     */
-    case valueForUnknownGrant
-    /**
-     * A grant accepts more than its offer offered.
-     */
-    case grantExceedsOffer
-    /**
-     * Dated after the audit time.
-     */
-    case futureDated
-    /**
-     * A controller's status list still said VALID for a grant ended more than its `ttl` before.
-     */
-    case staleStatus
-    /**
-     * A kind added to the core after these bindings were built; see `Finding.kindName`.
-     */
-    case other
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension FindingKind: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeFindingKind: FfiConverterRustBuffer {
-    typealias SwiftType = FindingKind
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FindingKind {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .signatureInvalid
-        
-        case 2: return .untrustedKey
-        
-        case 3: return .wrongSigner
-        
-        case 4: return .malformed
-        
-        case 5: return .unknownGrant
-        
-        case 6: return .unknownOffer
-        
-        case 7: return .purposeNotGranted
-        
-        case 8: return .categoryNotGranted
-        
-        case 9: return .recipientNotGranted
-        
-        case 10: return .beforeGrant
-        
-        case 11: return .afterWithdrawal
-        
-        case 12: return .afterExpiry
-        
-        case 13: return .afterSupersession
-        
-        case 14: return .limitExceeded
-        
-        case 15: return .precisionExceeded
-        
-        case 16: return .duplicateId
-        
-        case 17: return .valueForUnknownGrant
-        
-        case 18: return .grantExceedsOffer
-        
-        case 19: return .futureDated
-        
-        case 20: return .staleStatus
-        
-        case 21: return .other
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: FindingKind, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .signatureInvalid:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .untrustedKey:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .wrongSigner:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .malformed:
-            writeInt(&buf, Int32(4))
-        
-        
-        case .unknownGrant:
-            writeInt(&buf, Int32(5))
-        
-        
-        case .unknownOffer:
-            writeInt(&buf, Int32(6))
-        
-        
-        case .purposeNotGranted:
-            writeInt(&buf, Int32(7))
-        
-        
-        case .categoryNotGranted:
-            writeInt(&buf, Int32(8))
-        
-        
-        case .recipientNotGranted:
-            writeInt(&buf, Int32(9))
-        
-        
-        case .beforeGrant:
-            writeInt(&buf, Int32(10))
-        
-        
-        case .afterWithdrawal:
-            writeInt(&buf, Int32(11))
-        
-        
-        case .afterExpiry:
-            writeInt(&buf, Int32(12))
-        
-        
-        case .afterSupersession:
-            writeInt(&buf, Int32(13))
-        
-        
-        case .limitExceeded:
-            writeInt(&buf, Int32(14))
-        
-        
-        case .precisionExceeded:
-            writeInt(&buf, Int32(15))
-        
-        
-        case .duplicateId:
-            writeInt(&buf, Int32(16))
-        
-        
-        case .valueForUnknownGrant:
-            writeInt(&buf, Int32(17))
-        
-        
-        case .grantExceedsOffer:
-            writeInt(&buf, Int32(18))
-        
-        
-        case .futureDated:
-            writeInt(&buf, Int32(19))
-        
-        
-        case .staleStatus:
-            writeInt(&buf, Int32(20))
-        
-        
-        case .other:
-            writeInt(&buf, Int32(21))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeFindingKind_lift(_ buf: RustBuffer) throws -> FindingKind {
-    return try FfiConverterTypeFindingKind.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeFindingKind_lower(_ value: FindingKind) -> RustBuffer {
-    return FfiConverterTypeFindingKind.lower(value)
-}
-
 
 
 /**
@@ -9299,248 +6437,6 @@ public func FfiConverterTypeReportFormat_lower(_ value: ReportFormat) -> RustBuf
 }
 
 
-
-/**
- * Who made a verified signature.
- */
-
-public enum Signatory: Equatable, Hashable {
-    
-    /**
-     * A key in the trust set.
-     */
-    case trusted(
-        /**
-         * Its role.
-         */role: Role, 
-        /**
-         * Its party, e.g. `"traffic.example"`.
-         */party: String
-    )
-    /**
-     * The person's own key, carried in the artifact (grant, refusal, person's withdrawal).
-     */
-    case subject
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension Signatory: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSignatory: FfiConverterRustBuffer {
-    typealias SwiftType = Signatory
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Signatory {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .trusted(role: try FfiConverterTypeRole.read(from: &buf), party: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 2: return .subject
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Signatory, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case let .trusted(role,party):
-            writeInt(&buf, Int32(1))
-            FfiConverterTypeRole.write(role, into: &buf)
-            FfiConverterString.write(party, into: &buf)
-            
-        
-        case .subject:
-            writeInt(&buf, Int32(2))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSignatory_lift(_ buf: RustBuffer) throws -> Signatory {
-    return try FfiConverterTypeSignatory.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSignatory_lower(_ value: Signatory) -> RustBuffer {
-    return FfiConverterTypeSignatory.lower(value)
-}
-
-
-
-/**
- * A grant's status as a status list states it.
- */
-
-public enum Status: Equatable, Hashable {
-    
-    /**
-     * The grant stands.
-     */
-    case valid
-    /**
-     * The grant was withdrawn or revoked.
-     */
-    case invalid
-    /**
-     * The grant is suspended.
-     */
-    case suspended
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension Status: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeStatus: FfiConverterRustBuffer {
-    typealias SwiftType = Status
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Status {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .valid
-        
-        case 2: return .invalid
-        
-        case 3: return .suspended
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Status, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .valid:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .invalid:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .suspended:
-            writeInt(&buf, Int32(3))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStatus_lift(_ buf: RustBuffer) throws -> Status {
-    return try FfiConverterTypeStatus.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStatus_lower(_ value: Status) -> RustBuffer {
-    return FfiConverterTypeStatus.lower(value)
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
-    typealias SwiftType = UInt32?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt32.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt32.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
-    typealias SwiftType = UInt64?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt64.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt64.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
-    typealias SwiftType = String?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterString.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterString.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -9592,30 +6488,6 @@ fileprivate struct FfiConverterOptionTypeExternalSigner: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeValueEstimate: FfiConverterRustBuffer {
-    typealias SwiftType = ValueEstimate?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeValueEstimate.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeValueEstimate.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeAuditLog: FfiConverterRustBuffer {
     typealias SwiftType = AuditLog?
 
@@ -9632,30 +6504,6 @@ fileprivate struct FfiConverterOptionTypeAuditLog: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeAuditLog.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypePublicKeyInfo: FfiConverterRustBuffer {
-    typealias SwiftType = PublicKeyInfo?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypePublicKeyInfo.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypePublicKeyInfo.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -9688,8 +6536,8 @@ fileprivate struct FfiConverterOptionTypePublisherTc: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeStatusReference: FfiConverterRustBuffer {
-    typealias SwiftType = StatusReference?
+fileprivate struct FfiConverterOptionTypeRawPublicKey: FfiConverterRustBuffer {
+    typealias SwiftType = RawPublicKey?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -9697,13 +6545,13 @@ fileprivate struct FfiConverterOptionTypeStatusReference: FfiConverterRustBuffer
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterTypeStatusReference.write(value, into: &buf)
+        FfiConverterTypeRawPublicKey.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterTypeStatusReference.read(from: &buf)
+        case 1: return try FfiConverterTypeRawPublicKey.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -9736,30 +6584,6 @@ fileprivate struct FfiConverterOptionTypeTcString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeArtifactKind: FfiConverterRustBuffer {
-    typealias SwiftType = ArtifactKind?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeArtifactKind.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeArtifactKind.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeConsentState: FfiConverterRustBuffer {
     typealias SwiftType = ConsentState?
 
@@ -9776,30 +6600,6 @@ fileprivate struct FfiConverterOptionTypeConsentState: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeConsentState.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
-    typealias SwiftType = [String]?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterSequenceString.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterSequenceString.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -9882,31 +6682,6 @@ fileprivate struct FfiConverterSequenceUInt32: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceUInt64: FfiConverterRustBuffer {
-    typealias SwiftType = [UInt64]
-
-    public static func write(_ value: [UInt64], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterUInt64.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt64] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [UInt64]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterUInt64.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -9957,131 +6732,6 @@ fileprivate struct FfiConverterSequenceData: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeBenefit: FfiConverterRustBuffer {
-    typealias SwiftType = [Benefit]
-
-    public static func write(_ value: [Benefit], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeBenefit.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Benefit] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [Benefit]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeBenefit.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypePublisherRestriction: FfiConverterRustBuffer {
-    typealias SwiftType = [PublisherRestriction]
-
-    public static func write(_ value: [PublisherRestriction], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypePublisherRestriction.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PublisherRestriction] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [PublisherRestriction]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypePublisherRestriction.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeRecipient: FfiConverterRustBuffer {
-    typealias SwiftType = [Recipient]
-
-    public static func write(_ value: [Recipient], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeRecipient.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Recipient] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [Recipient]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeRecipient.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeAddedArtifact: FfiConverterRustBuffer {
-    typealias SwiftType = [AddedArtifact]
-
-    public static func write(_ value: [AddedArtifact], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeAddedArtifact.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AddedArtifact] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [AddedArtifact]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeAddedArtifact.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeArtifactInfo: FfiConverterRustBuffer {
-    typealias SwiftType = [ArtifactInfo]
-
-    public static func write(_ value: [ArtifactInfo], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeArtifactInfo.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ArtifactInfo] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ArtifactInfo]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeArtifactInfo.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeAuditCheckpoint: FfiConverterRustBuffer {
     typealias SwiftType = [AuditCheckpoint]
 
@@ -10099,31 +6749,6 @@ fileprivate struct FfiConverterSequenceTypeAuditCheckpoint: FfiConverterRustBuff
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeAuditCheckpoint.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeAuditTrustedKey: FfiConverterRustBuffer {
-    typealias SwiftType = [AuditTrustedKey]
-
-    public static func write(_ value: [AuditTrustedKey], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeAuditTrustedKey.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AuditTrustedKey] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [AuditTrustedKey]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeAuditTrustedKey.read(from: &buf))
         }
         return seq
     }
@@ -10307,23 +6932,23 @@ fileprivate struct FfiConverterSequenceTypeLogCheck: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeRefusedExport: FfiConverterRustBuffer {
-    typealias SwiftType = [RefusedExport]
+fileprivate struct FfiConverterSequenceTypePublisherRestriction: FfiConverterRustBuffer {
+    typealias SwiftType = [PublisherRestriction]
 
-    public static func write(_ value: [RefusedExport], into buf: inout [UInt8]) {
+    public static func write(_ value: [PublisherRestriction], into buf: inout [UInt8]) {
         let len = Int32(value.count)
         writeInt(&buf, len)
         for item in value {
-            FfiConverterTypeRefusedExport.write(item, into: &buf)
+            FfiConverterTypePublisherRestriction.write(item, into: &buf)
         }
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RefusedExport] {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PublisherRestriction] {
         let len: Int32 = try readInt(&buf)
-        var seq = [RefusedExport]()
+        var seq = [PublisherRestriction]()
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeRefusedExport.read(from: &buf))
+            seq.append(try FfiConverterTypePublisherRestriction.read(from: &buf))
         }
         return seq
     }
@@ -10349,81 +6974,6 @@ fileprivate struct FfiConverterSequenceTypeShared: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeShared.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeStateCount: FfiConverterRustBuffer {
-    typealias SwiftType = [StateCount]
-
-    public static func write(_ value: [StateCount], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeStateCount.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StateCount] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [StateCount]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeStateCount.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeTrustedKey: FfiConverterRustBuffer {
-    typealias SwiftType = [TrustedKey]
-
-    public static func write(_ value: [TrustedKey], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeTrustedKey.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TrustedKey] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [TrustedKey]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeTrustedKey.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeUnitAmount: FfiConverterRustBuffer {
-    typealias SwiftType = [UnitAmount]
-
-    public static func write(_ value: [UnitAmount], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeUnitAmount.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UnitAmount] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [UnitAmount]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeUnitAmount.read(from: &buf))
         }
         return seq
     }
@@ -10524,6 +7074,106 @@ fileprivate struct FfiConverterSequenceTypeWitnessedLogCheck: FfiConverterRustBu
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeWitnessedLogCheck.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeArtifactInfo: FfiConverterRustBuffer {
+    typealias SwiftType = [ArtifactInfo]
+
+    public static func write(_ value: [ArtifactInfo], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeArtifactInfo.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ArtifactInfo] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ArtifactInfo]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeArtifactInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeAuditTrustedKey: FfiConverterRustBuffer {
+    typealias SwiftType = [AuditTrustedKey]
+
+    public static func write(_ value: [AuditTrustedKey], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAuditTrustedKey.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AuditTrustedKey] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AuditTrustedKey]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAuditTrustedKey.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeRefusedExport: FfiConverterRustBuffer {
+    typealias SwiftType = [RefusedExport]
+
+    public static func write(_ value: [RefusedExport], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRefusedExport.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RefusedExport] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RefusedExport]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRefusedExport.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTrustedKey: FfiConverterRustBuffer {
+    typealias SwiftType = [TrustedKey]
+
+    public static func write(_ value: [TrustedKey], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTrustedKey.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TrustedKey] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TrustedKey]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTrustedKey.read(from: &buf))
         }
         return seq
     }
@@ -10732,6 +7382,18 @@ public func exportConsents(bundle: Data, format: String, grantIds: [String], at:
 })
 }
 /**
+ * Reads a public COSE_Key as a `RawPublicKey` (a private part, if
+ * present, is ignored): a key published by a controller, for `TrustSet.add`.
+ */
+public func publicKeyFromCoseKey(coseKey: Data)throws  -> RawPublicKey  {
+    return try  FfiConverterTypeRawPublicKey_lift(try rustCallWithError(FfiConverterTypeConsentKitError_lift) {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_func_public_key_from_cose_key(
+        FfiConverterData.lower(coseKey),uniffiCallStatus
+    )
+})
+}
+/**
  * Reads a public COSE_Key (a private part, if present, is ignored).
  */
 public func publicKeyInfo(coseKey: Data)throws  -> PublicKeyInfo  {
@@ -10898,10 +7560,13 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_read_offer() != 17878) {
+    if (uniffi_consentkit_ffi_checksum_func_read_offer() != 8590) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_func_export_consents() != 28265) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_func_public_key_from_cose_key() != 3267) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_func_public_key_info() != 65116) {
@@ -10925,7 +7590,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_func_tc_string_for_grant() != 55495) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_commit() != 49928) {
+    if (uniffi_consentkit_ffi_checksum_func_commit() != 25678) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_func_decode_artifact() != 47449) {
@@ -10937,10 +7602,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_func_make_bundle() != 41102) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_notice_for_text() != 6093) {
+    if (uniffi_consentkit_ffi_checksum_func_notice_for_text() != 15140) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_repair_wallet() != 36757) {
+    if (uniffi_consentkit_ffi_checksum_func_repair_wallet() != 7505) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_controller_countersign() != 50169) {
@@ -10949,19 +7614,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_controller_countersign_known_violation() != 43464) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_issue_receipt() != 39745) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_issue_receipt() != 47647) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_issue_receipt_known_violation() != 23916) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_issue_receipt_known_violation() != 36665) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_controller_issue_value_record() != 21933) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_make_offer() != 12154) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_make_offer() != 44282) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_public_key() != 52063) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_public_key() != 3137) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_controller_revoke() != 56327) {
@@ -10979,13 +7644,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_controller_prepare_countersign_known_violation() != 50892) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_offer() != 3011) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_offer() != 60689) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_receipt() != 14287) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_receipt() != 59760) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_receipt_known_violation() != 13940) {
+    if (uniffi_consentkit_ffi_checksum_method_controller_prepare_receipt_known_violation() != 15014) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_controller_prepare_revoke() != 16966) {
@@ -11012,22 +7677,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_externalsigner_sign() != 6305) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_keypair_algorithm() != 64089) {
+    if (uniffi_consentkit_ffi_checksum_method_keypair_algorithm() != 54410) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_keypair_kid() != 55376) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_keypair_public_key() != 31892) {
+    if (uniffi_consentkit_ffi_checksum_method_keypair_public_key() != 22085) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_keypair_public_key_raw() != 24175) {
+    if (uniffi_consentkit_ffi_checksum_method_keypair_public_key_raw() != 831) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_keypair_to_cose_key() != 37734) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_trustset_add() != 13655) {
+    if (uniffi_consentkit_ffi_checksum_method_trustset_add() != 47737) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_trustset_is_empty() != 33141) {
@@ -11042,7 +7707,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_trustset_to_cose_key_set() != 14808) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_walletlistener_on_change() != 32481) {
+    if (uniffi_consentkit_ffi_checksum_method_walletlistener_on_change() != 57906) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_asyncexternalsigner_public_key() != 42832) {
@@ -11051,7 +7716,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_asyncexternalsigner_sign() != 38363) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_pendingsignature_algorithm() != 61831) {
+    if (uniffi_consentkit_ffi_checksum_method_pendingsignature_algorithm() != 24002) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_pendingsignature_kid() != 7190) {
@@ -11063,16 +7728,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_pendingsignature_message() != 36297) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_pendingsignature_public_key() != 38443) {
+    if (uniffi_consentkit_ffi_checksum_method_pendingsignature_public_key() != 59924) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_statusregistry_add_decoys() != 46606) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_statusregistry_assign() != 29581) {
+    if (uniffi_consentkit_ffi_checksum_method_statusregistry_assign() != 44820) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_statusregistry_set_status() != 11609) {
+    if (uniffi_consentkit_ffi_checksum_method_statusregistry_set_status() != 41766) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_statusregistry_sign_token() != 15293) {
@@ -11090,7 +7755,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_verifier_audit_with_status_lists() != 63822) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_verifier_check_grant_status() != 16809) {
+    if (uniffi_consentkit_ffi_checksum_method_verifier_check_grant_status() != 50513) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_verifier_verify() != 27613) {
@@ -11117,7 +7782,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_complete() != 11870) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_prepare_accept() != 30422) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_prepare_accept() != 29692) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_prepare_refuse() != 36568) {
@@ -11129,7 +7794,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_sign_async() != 3799) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_accept() != 7640) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_accept() != 2077) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_add_checkpoint() != 6860) {
@@ -11144,10 +7809,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_artifacts() != 28869) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_check_logs() != 369) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_check_logs() != 19799) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_check_logs_witnessed() != 38269) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_check_logs_witnessed() != 33191) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_checkpoints() != 57805) {
@@ -11165,16 +7830,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_grant_state() != 50169) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_grants() != 23380) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_grants() != 27239) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_problems() != 14372) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_problems() != 1598) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_pseudonym() != 62366) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_public_key_for() != 63588) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_public_key_for() != 29455) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_receive() != 62124) {
@@ -11198,7 +7863,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_trust_all() != 50025) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_trust_key() != 13169) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_trust_key() != 59135) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_verify_cose_receipt() != 43108) {
@@ -11210,7 +7875,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_version() != 20656) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_violations() != 44594) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_violations() != 15361) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_withdraw() != 20498) {
@@ -11231,7 +7896,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_constructor_keypair_from_ed25519_seed() != 43596) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_keypair_generate() != 11310) {
+    if (uniffi_consentkit_ffi_checksum_constructor_keypair_generate() != 25043) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_constructor_trustset_from_cose_key_set() != 53617) {
@@ -11249,7 +7914,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_constructor_wallet_in_memory_external() != 32338) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_wallet_create() != 55597) {
+    if (uniffi_consentkit_ffi_checksum_constructor_wallet_create() != 47127) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_constructor_wallet_create_with_provider() != 39860) {
@@ -11261,7 +7926,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_constructor_wallet_import_backup() != 56420) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_constructor_wallet_in_memory() != 17045) {
+    if (uniffi_consentkit_ffi_checksum_constructor_wallet_in_memory() != 64334) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_constructor_wallet_in_memory_with_provider() != 7238) {

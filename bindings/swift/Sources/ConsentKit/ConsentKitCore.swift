@@ -530,6 +530,30 @@ fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterBool : FfiConverter {
+    typealias FfiType = Int8
+    typealias SwiftType = Bool
+
+    public static func lift(_ value: Int8) throws -> Bool {
+        return value != 0
+    }
+
+    public static func lower(_ value: Bool) -> Int8 {
+        return value ? 1 : 0
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Bool {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Bool, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterString: FfiConverter {
     typealias SwiftType = String
     typealias FfiType = RustBuffer
@@ -571,6 +595,182 @@ fileprivate struct FfiConverterString: FfiConverter {
         writeInt(&buf, len)
         writeBytes(&buf, value.utf8)
     }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterData: FfiConverterRustBuffer {
+    typealias SwiftType = Data
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
+        let len: Int32 = try readInt(&buf)
+        return Data(try readBytes(&buf, count: Int(len)))
+    }
+
+    public static func write(_ value: Data, into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value)
+    }
+}
+
+
+/**
+ * An artifact a change added to the wallet.
+ */
+public struct AddedArtifact: Equatable, Hashable {
+    /**
+     * Its id.
+     */
+    public let id: ArtifactId
+    /**
+     * Its kind.
+     */
+    public let kind: ArtifactKind
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its id.
+         */id: ArtifactId, 
+        /**
+         * Its kind.
+         */kind: ArtifactKind) {
+        self.id = id
+        self.kind = kind
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AddedArtifact: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAddedArtifact: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AddedArtifact {
+        return
+            try AddedArtifact(
+                id: FfiConverterTypeArtifactId.read(from: &buf), 
+                kind: FfiConverterTypeArtifactKind.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AddedArtifact, into buf: inout [UInt8]) {
+        FfiConverterTypeArtifactId.write(value.id, into: &buf)
+        FfiConverterTypeArtifactKind.write(value.kind, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAddedArtifact_lift(_ buf: RustBuffer) throws -> AddedArtifact {
+    return try FfiConverterTypeAddedArtifact.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAddedArtifact_lower(_ value: AddedArtifact) -> RustBuffer {
+    return FfiConverterTypeAddedArtifact.lower(value)
+}
+
+
+/**
+ * A checkpoint held against the log.
+ */
+public struct AuditCheckpoint: Equatable, Hashable {
+    /**
+     * Who supplied it: `"auditor"`.
+     */
+    public let source: String
+    /**
+     * Its tree size.
+     */
+    public let size: UInt64
+    /**
+     * Its root hash, base64.
+     */
+    public let rootHash: String
+    /**
+     * Whether the log's tree extends it (if not: a `log_inconsistent` finding).
+     */
+    public let consistent: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Who supplied it: `"auditor"`.
+         */source: String, 
+        /**
+         * Its tree size.
+         */size: UInt64, 
+        /**
+         * Its root hash, base64.
+         */rootHash: String, 
+        /**
+         * Whether the log's tree extends it (if not: a `log_inconsistent` finding).
+         */consistent: Bool) {
+        self.source = source
+        self.size = size
+        self.rootHash = rootHash
+        self.consistent = consistent
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AuditCheckpoint: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditCheckpoint: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditCheckpoint {
+        return
+            try AuditCheckpoint(
+                source: FfiConverterString.read(from: &buf), 
+                size: FfiConverterUInt64.read(from: &buf), 
+                rootHash: FfiConverterString.read(from: &buf), 
+                consistent: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AuditCheckpoint, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.source, into: &buf)
+        FfiConverterUInt64.write(value.size, into: &buf)
+        FfiConverterString.write(value.rootHash, into: &buf)
+        FfiConverterBool.write(value.consistent, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditCheckpoint_lift(_ buf: RustBuffer) throws -> AuditCheckpoint {
+    return try FfiConverterTypeAuditCheckpoint.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditCheckpoint_lower(_ value: AuditCheckpoint) -> RustBuffer {
+    return FfiConverterTypeAuditCheckpoint.lower(value)
 }
 
 
@@ -674,6 +874,943 @@ public func FfiConverterTypeBenefit_lower(_ value: Benefit) -> RustBuffer {
 
 
 /**
+ * The person's choice when accepting an offer: `None` accepts the offer's whole list.
+ */
+public struct Choice: Equatable, Hashable {
+    /**
+     * Purposes to grant (a subset of the offer's).
+     */
+    public let purposes: [Term]?
+    /**
+     * Categories to grant (a subset of the offer's).
+     */
+    public let categories: [Term]?
+    /**
+     * Recipients to grant (a subset of the offer's).
+     */
+    public let recipients: [String]?
+    /**
+     * When the grant expires (default: the offer's `valid_until`, if any).
+     */
+    public let expiresAt: Timestamp?
+    /**
+     * The status list entry the controller assigned to this grant
+     * ([`crate::status::StatusRegistry::assign`]); the grant carries it as
+     * its status claim (65535) so partners can check it live.
+     */
+    public let status: StatusReference?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Purposes to grant (a subset of the offer's).
+         */purposes: [Term]? = nil, 
+        /**
+         * Categories to grant (a subset of the offer's).
+         */categories: [Term]? = nil, 
+        /**
+         * Recipients to grant (a subset of the offer's).
+         */recipients: [String]? = nil, 
+        /**
+         * When the grant expires (default: the offer's `valid_until`, if any).
+         */expiresAt: Timestamp? = nil, 
+        /**
+         * The status list entry the controller assigned to this grant
+         * ([`crate::status::StatusRegistry::assign`]); the grant carries it as
+         * its status claim (65535) so partners can check it live.
+         */status: StatusReference? = nil) {
+        self.purposes = purposes
+        self.categories = categories
+        self.recipients = recipients
+        self.expiresAt = expiresAt
+        self.status = status
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Choice: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChoice: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Choice {
+        return
+            try Choice(
+                purposes: FfiConverterOptionSequenceTypeTerm.read(from: &buf), 
+                categories: FfiConverterOptionSequenceTypeTerm.read(from: &buf), 
+                recipients: FfiConverterOptionSequenceString.read(from: &buf), 
+                expiresAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                status: FfiConverterOptionTypeStatusReference.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Choice, into buf: inout [UInt8]) {
+        FfiConverterOptionSequenceTypeTerm.write(value.purposes, into: &buf)
+        FfiConverterOptionSequenceTypeTerm.write(value.categories, into: &buf)
+        FfiConverterOptionSequenceString.write(value.recipients, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.expiresAt, into: &buf)
+        FfiConverterOptionTypeStatusReference.write(value.status, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChoice_lift(_ buf: RustBuffer) throws -> Choice {
+    return try FfiConverterTypeChoice.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChoice_lower(_ value: Choice) -> RustBuffer {
+    return FfiConverterTypeChoice.lower(value)
+}
+
+
+/**
+ * A salted commitment to some data: keep `salt` (and the data) to open it later.
+ */
+public struct Commitment: Equatable, Hashable {
+    /**
+     * `SHA-256(salt || data)`, what goes in a receipt.
+     */
+    public let value: Bytes32
+    /**
+     * The salt.
+     */
+    public let salt: Bytes16
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `SHA-256(salt || data)`, what goes in a receipt.
+         */value: Bytes32, 
+        /**
+         * The salt.
+         */salt: Bytes16) {
+        self.value = value
+        self.salt = salt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Commitment: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCommitment: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Commitment {
+        return
+            try Commitment(
+                value: FfiConverterTypeBytes32.read(from: &buf), 
+                salt: FfiConverterTypeBytes16.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Commitment, into buf: inout [UInt8]) {
+        FfiConverterTypeBytes32.write(value.value, into: &buf)
+        FfiConverterTypeBytes16.write(value.salt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCommitment_lift(_ buf: RustBuffer) throws -> Commitment {
+    return try FfiConverterTypeCommitment.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCommitment_lower(_ value: Commitment) -> RustBuffer {
+    return FfiConverterTypeCommitment.lower(value)
+}
+
+
+/**
+ * Counts for one controller.
+ */
+public struct ControllerStats: Equatable, Hashable {
+    /**
+     * The controller's party id (the key of `controllers` in the JSON report).
+     */
+    public let controller: String
+    /**
+     * Offers.
+     */
+    public let offers: UInt64
+    /**
+     * Grants.
+     */
+    public let grants: UInt64
+    /**
+     * Refusals.
+     */
+    public let refusals: UInt64
+    /**
+     * Withdrawals by people.
+     */
+    public let withdrawals: UInt64
+    /**
+     * Revocations by the controller.
+     */
+    public let revocations: UInt64
+    /**
+     * Data receipts under its grants.
+     */
+    public let receipts: UInt64
+    /**
+     * Value records.
+     */
+    public let valueRecords: UInt64
+    /**
+     * Findings concerning it.
+     */
+    public let findings: UInt64
+    /**
+     * Value delivered, summed per unit (currency, "points", "month", ...),
+     * sorted by unit.
+     */
+    public let valueDelivered: [UnitAmount]
+    /**
+     * Grants per state at the audit time, in the order of [`ConsentState`].
+     */
+    public let grantStates: [StateCount]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The controller's party id (the key of `controllers` in the JSON report).
+         */controller: String, 
+        /**
+         * Offers.
+         */offers: UInt64, 
+        /**
+         * Grants.
+         */grants: UInt64, 
+        /**
+         * Refusals.
+         */refusals: UInt64, 
+        /**
+         * Withdrawals by people.
+         */withdrawals: UInt64, 
+        /**
+         * Revocations by the controller.
+         */revocations: UInt64, 
+        /**
+         * Data receipts under its grants.
+         */receipts: UInt64, 
+        /**
+         * Value records.
+         */valueRecords: UInt64, 
+        /**
+         * Findings concerning it.
+         */findings: UInt64, 
+        /**
+         * Value delivered, summed per unit (currency, "points", "month", ...),
+         * sorted by unit.
+         */valueDelivered: [UnitAmount], 
+        /**
+         * Grants per state at the audit time, in the order of [`ConsentState`].
+         */grantStates: [StateCount]) {
+        self.controller = controller
+        self.offers = offers
+        self.grants = grants
+        self.refusals = refusals
+        self.withdrawals = withdrawals
+        self.revocations = revocations
+        self.receipts = receipts
+        self.valueRecords = valueRecords
+        self.findings = findings
+        self.valueDelivered = valueDelivered
+        self.grantStates = grantStates
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ControllerStats: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeControllerStats: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ControllerStats {
+        return
+            try ControllerStats(
+                controller: FfiConverterString.read(from: &buf), 
+                offers: FfiConverterUInt64.read(from: &buf), 
+                grants: FfiConverterUInt64.read(from: &buf), 
+                refusals: FfiConverterUInt64.read(from: &buf), 
+                withdrawals: FfiConverterUInt64.read(from: &buf), 
+                revocations: FfiConverterUInt64.read(from: &buf), 
+                receipts: FfiConverterUInt64.read(from: &buf), 
+                valueRecords: FfiConverterUInt64.read(from: &buf), 
+                findings: FfiConverterUInt64.read(from: &buf), 
+                valueDelivered: FfiConverterSequenceTypeUnitAmount.read(from: &buf), 
+                grantStates: FfiConverterSequenceTypeStateCount.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ControllerStats, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.controller, into: &buf)
+        FfiConverterUInt64.write(value.offers, into: &buf)
+        FfiConverterUInt64.write(value.grants, into: &buf)
+        FfiConverterUInt64.write(value.refusals, into: &buf)
+        FfiConverterUInt64.write(value.withdrawals, into: &buf)
+        FfiConverterUInt64.write(value.revocations, into: &buf)
+        FfiConverterUInt64.write(value.receipts, into: &buf)
+        FfiConverterUInt64.write(value.valueRecords, into: &buf)
+        FfiConverterUInt64.write(value.findings, into: &buf)
+        FfiConverterSequenceTypeUnitAmount.write(value.valueDelivered, into: &buf)
+        FfiConverterSequenceTypeStateCount.write(value.grantStates, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeControllerStats_lift(_ buf: RustBuffer) throws -> ControllerStats {
+    return try FfiConverterTypeControllerStats.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeControllerStats_lower(_ value: ControllerStats) -> RustBuffer {
+    return FfiConverterTypeControllerStats.lower(value)
+}
+
+
+/**
+ * A record that data was used or passed on under a grant.
+ */
+public struct DataReceipt: Equatable, Hashable {
+    /**
+     * The grant used.
+     */
+    public let grant: ArtifactId
+    /**
+     * The data category used: a term, or its index in the grant's
+     * categories ([`DataReceipt::resolve`] reads it).
+     */
+    public let category: TermRef
+    /**
+     * The purpose of the use: a term, or its index in the grant's purposes.
+     */
+    public let purpose: TermRef
+    /**
+     * Who received the data: a partner, or the controller itself (a party
+     * id, or its index among the grant's parties). `None` means the
+     * signer's own party (a partner recording its own use).
+     */
+    public let recipient: PartyRef?
+    /**
+     * When (CWT `iat`).
+     */
+    public let usedAt: Timestamp
+    /**
+     * How many data points (default 1).
+     */
+    public let quantity: UInt32
+    /**
+     * Precision of the data, in the category's unit (for location: metres).
+     */
+    public let precision: UInt32?
+    /**
+     * Salted SHA-256 commitment to the data; see [`crate::commit`].
+     */
+    public let commitment: Bytes32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The grant used.
+         */grant: ArtifactId, 
+        /**
+         * The data category used: a term, or its index in the grant's
+         * categories ([`DataReceipt::resolve`] reads it).
+         */category: TermRef, 
+        /**
+         * The purpose of the use: a term, or its index in the grant's purposes.
+         */purpose: TermRef, 
+        /**
+         * Who received the data: a partner, or the controller itself (a party
+         * id, or its index among the grant's parties). `None` means the
+         * signer's own party (a partner recording its own use).
+         */recipient: PartyRef? = nil, 
+        /**
+         * When (CWT `iat`).
+         */usedAt: Timestamp, 
+        /**
+         * How many data points (default 1).
+         */quantity: UInt32 = UInt32(1), 
+        /**
+         * Precision of the data, in the category's unit (for location: metres).
+         */precision: UInt32? = nil, 
+        /**
+         * Salted SHA-256 commitment to the data; see [`crate::commit`].
+         */commitment: Bytes32) {
+        self.grant = grant
+        self.category = category
+        self.purpose = purpose
+        self.recipient = recipient
+        self.usedAt = usedAt
+        self.quantity = quantity
+        self.precision = precision
+        self.commitment = commitment
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DataReceipt: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDataReceipt: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DataReceipt {
+        return
+            try DataReceipt(
+                grant: FfiConverterTypeArtifactId.read(from: &buf), 
+                category: FfiConverterTypeTermRef.read(from: &buf), 
+                purpose: FfiConverterTypeTermRef.read(from: &buf), 
+                recipient: FfiConverterOptionTypePartyRef.read(from: &buf), 
+                usedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                quantity: FfiConverterUInt32.read(from: &buf), 
+                precision: FfiConverterOptionUInt32.read(from: &buf), 
+                commitment: FfiConverterTypeBytes32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DataReceipt, into buf: inout [UInt8]) {
+        FfiConverterTypeArtifactId.write(value.grant, into: &buf)
+        FfiConverterTypeTermRef.write(value.category, into: &buf)
+        FfiConverterTypeTermRef.write(value.purpose, into: &buf)
+        FfiConverterOptionTypePartyRef.write(value.recipient, into: &buf)
+        FfiConverterTypeTimestamp.write(value.usedAt, into: &buf)
+        FfiConverterUInt32.write(value.quantity, into: &buf)
+        FfiConverterOptionUInt32.write(value.precision, into: &buf)
+        FfiConverterTypeBytes32.write(value.commitment, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDataReceipt_lift(_ buf: RustBuffer) throws -> DataReceipt {
+    return try FfiConverterTypeDataReceipt.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDataReceipt_lower(_ value: DataReceipt) -> RustBuffer {
+    return FfiConverterTypeDataReceipt.lower(value)
+}
+
+
+/**
+ * Activity on one UTC day, for the report's chart.
+ */
+public struct DayActivity: Equatable, Hashable {
+    /**
+     * The day: days since the epoch (the key of `days` in the JSON report).
+     */
+    public let day: UInt64
+    /**
+     * Grants given.
+     */
+    public let grants: UInt64
+    /**
+     * Withdrawals and revocations taking effect.
+     */
+    public let withdrawals: UInt64
+    /**
+     * Data receipts.
+     */
+    public let receipts: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The day: days since the epoch (the key of `days` in the JSON report).
+         */day: UInt64, 
+        /**
+         * Grants given.
+         */grants: UInt64, 
+        /**
+         * Withdrawals and revocations taking effect.
+         */withdrawals: UInt64, 
+        /**
+         * Data receipts.
+         */receipts: UInt64) {
+        self.day = day
+        self.grants = grants
+        self.withdrawals = withdrawals
+        self.receipts = receipts
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DayActivity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDayActivity: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DayActivity {
+        return
+            try DayActivity(
+                day: FfiConverterUInt64.read(from: &buf), 
+                grants: FfiConverterUInt64.read(from: &buf), 
+                withdrawals: FfiConverterUInt64.read(from: &buf), 
+                receipts: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DayActivity, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.day, into: &buf)
+        FfiConverterUInt64.write(value.grants, into: &buf)
+        FfiConverterUInt64.write(value.withdrawals, into: &buf)
+        FfiConverterUInt64.write(value.receipts, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDayActivity_lift(_ buf: RustBuffer) throws -> DayActivity {
+    return try FfiConverterTypeDayActivity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDayActivity_lower(_ value: DayActivity) -> RustBuffer {
+    return FfiConverterTypeDayActivity.lower(value)
+}
+
+
+/**
+ * One finding.
+ */
+public struct Finding: Equatable, Hashable {
+    /**
+     * What kind.
+     */
+    public let kind: FindingKind
+    /**
+     * The artifact concerned (hex id), if it could be identified.
+     */
+    public let artifact: ArtifactId?
+    /**
+     * The artifact's type, if known.
+     */
+    public let artifactKind: ArtifactKind?
+    /**
+     * The controller concerned, if known.
+     */
+    public let controller: String?
+    /**
+     * Byte offset of the item in the bundle (for a finding about an id
+     * rather than one item, e.g. `limit_exceeded`, a copy of it; 0 for
+     * `conflicting_copies`, which is about all its copies).
+     */
+    public let offset: UInt64
+    /**
+     * What is wrong, for a person.
+     */
+    public let message: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind.
+         */kind: FindingKind, 
+        /**
+         * The artifact concerned (hex id), if it could be identified.
+         */artifact: ArtifactId?, 
+        /**
+         * The artifact's type, if known.
+         */artifactKind: ArtifactKind?, 
+        /**
+         * The controller concerned, if known.
+         */controller: String?, 
+        /**
+         * Byte offset of the item in the bundle (for a finding about an id
+         * rather than one item, e.g. `limit_exceeded`, a copy of it; 0 for
+         * `conflicting_copies`, which is about all its copies).
+         */offset: UInt64, 
+        /**
+         * What is wrong, for a person.
+         */message: String) {
+        self.kind = kind
+        self.artifact = artifact
+        self.artifactKind = artifactKind
+        self.controller = controller
+        self.offset = offset
+        self.message = message
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Finding: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFinding: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Finding {
+        return
+            try Finding(
+                kind: FfiConverterTypeFindingKind.read(from: &buf), 
+                artifact: FfiConverterOptionTypeArtifactId.read(from: &buf), 
+                artifactKind: FfiConverterOptionTypeArtifactKind.read(from: &buf), 
+                controller: FfiConverterOptionString.read(from: &buf), 
+                offset: FfiConverterUInt64.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Finding, into buf: inout [UInt8]) {
+        FfiConverterTypeFindingKind.write(value.kind, into: &buf)
+        FfiConverterOptionTypeArtifactId.write(value.artifact, into: &buf)
+        FfiConverterOptionTypeArtifactKind.write(value.artifactKind, into: &buf)
+        FfiConverterOptionString.write(value.controller, into: &buf)
+        FfiConverterUInt64.write(value.offset, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFinding_lift(_ buf: RustBuffer) throws -> Finding {
+    return try FfiConverterTypeFinding.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFinding_lower(_ value: Finding) -> RustBuffer {
+    return FfiConverterTypeFinding.lower(value)
+}
+
+
+/**
+ * A count of findings of one kind.
+ */
+public struct FindingCount: Equatable, Hashable {
+    /**
+     * The kind.
+     */
+    public let kind: FindingKind
+    /**
+     * How many (listed or omitted).
+     */
+    public let count: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The kind.
+         */kind: FindingKind, 
+        /**
+         * How many (listed or omitted).
+         */count: UInt64) {
+        self.kind = kind
+        self.count = count
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FindingCount: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFindingCount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FindingCount {
+        return
+            try FindingCount(
+                kind: FfiConverterTypeFindingKind.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FindingCount, into buf: inout [UInt8]) {
+        FfiConverterTypeFindingKind.write(value.kind, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFindingCount_lift(_ buf: RustBuffer) throws -> FindingCount {
+    return try FfiConverterTypeFindingCount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFindingCount_lower(_ value: FindingCount) -> RustBuffer {
+    return FfiConverterTypeFindingCount.lower(value)
+}
+
+
+/**
+ * A grant as the person sees it.
+ */
+public struct GrantView: Equatable, Hashable {
+    /**
+     * The grant's id.
+     */
+    public let id: ArtifactId
+    /**
+     * The controller.
+     */
+    public let controller: String
+    /**
+     * Its state now.
+     */
+    public let state: ConsentState
+    /**
+     * Whether the controller has countersigned it.
+     */
+    public let countersigned: Bool
+    /**
+     * Purposes granted.
+     */
+    public let purposes: [String]
+    /**
+     * Categories granted.
+     */
+    public let categories: [String]
+    /**
+     * Recipients granted.
+     */
+    public let recipients: [String]
+    /**
+     * When given.
+     */
+    public let issuedAt: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The grant's id.
+         */id: ArtifactId, 
+        /**
+         * The controller.
+         */controller: String, 
+        /**
+         * Its state now.
+         */state: ConsentState, 
+        /**
+         * Whether the controller has countersigned it.
+         */countersigned: Bool, 
+        /**
+         * Purposes granted.
+         */purposes: [String], 
+        /**
+         * Categories granted.
+         */categories: [String], 
+        /**
+         * Recipients granted.
+         */recipients: [String], 
+        /**
+         * When given.
+         */issuedAt: Timestamp) {
+        self.id = id
+        self.controller = controller
+        self.state = state
+        self.countersigned = countersigned
+        self.purposes = purposes
+        self.categories = categories
+        self.recipients = recipients
+        self.issuedAt = issuedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GrantView: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGrantView: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GrantView {
+        return
+            try GrantView(
+                id: FfiConverterTypeArtifactId.read(from: &buf), 
+                controller: FfiConverterString.read(from: &buf), 
+                state: FfiConverterTypeConsentState.read(from: &buf), 
+                countersigned: FfiConverterBool.read(from: &buf), 
+                purposes: FfiConverterSequenceString.read(from: &buf), 
+                categories: FfiConverterSequenceString.read(from: &buf), 
+                recipients: FfiConverterSequenceString.read(from: &buf), 
+                issuedAt: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GrantView, into buf: inout [UInt8]) {
+        FfiConverterTypeArtifactId.write(value.id, into: &buf)
+        FfiConverterString.write(value.controller, into: &buf)
+        FfiConverterTypeConsentState.write(value.state, into: &buf)
+        FfiConverterBool.write(value.countersigned, into: &buf)
+        FfiConverterSequenceString.write(value.purposes, into: &buf)
+        FfiConverterSequenceString.write(value.categories, into: &buf)
+        FfiConverterSequenceString.write(value.recipients, into: &buf)
+        FfiConverterTypeTimestamp.write(value.issuedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGrantView_lift(_ buf: RustBuffer) throws -> GrantView {
+    return try FfiConverterTypeGrantView.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGrantView_lower(_ value: GrantView) -> RustBuffer {
+    return FfiConverterTypeGrantView.lower(value)
+}
+
+
+/**
+ * A count of artifacts of one kind.
+ */
+public struct KindCount: Equatable, Hashable {
+    /**
+     * The kind.
+     */
+    public let kind: ArtifactKind
+    /**
+     * How many.
+     */
+    public let count: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The kind.
+         */kind: ArtifactKind, 
+        /**
+         * How many.
+         */count: UInt64) {
+        self.kind = kind
+        self.count = count
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension KindCount: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKindCount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KindCount {
+        return
+            try KindCount(
+                kind: FfiConverterTypeArtifactKind.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: KindCount, into buf: inout [UInt8]) {
+        FfiConverterTypeArtifactKind.write(value.kind, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKindCount_lift(_ buf: RustBuffer) throws -> KindCount {
+    return try FfiConverterTypeKindCount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKindCount_lower(_ value: KindCount) -> RustBuffer {
+    return FfiConverterTypeKindCount.lower(value)
+}
+
+
+/**
  * Usage limits attached to an offer.
  */
 public struct Limits: Equatable, Hashable {
@@ -751,6 +1888,397 @@ public func FfiConverterTypeLimits_lift(_ buf: RustBuffer) throws -> Limits {
 #endif
 public func FfiConverterTypeLimits_lower(_ value: Limits) -> RustBuffer {
     return FfiConverterTypeLimits.lower(value)
+}
+
+
+/**
+ * What one transparency log proves to the wallet.
+ */
+public struct LogCheck: Equatable, Hashable {
+    /**
+     * The log's origin.
+     */
+    public let origin: String
+    /**
+     * Tree sizes of the checkpoints seen whose signatures verify.
+     */
+    public let checkpoints: [UInt64]
+    /**
+     * The person's own artifacts (grants, refusals, withdrawals) proven to be in the log.
+     */
+    public let proven: [ArtifactId]
+    /**
+     * The person's own artifacts with no valid inclusion proof.
+     */
+    public let notProven: [ArtifactId]
+    /**
+     * What failed: a checkpoint's signature, a missing or failing
+     * consistency proof between two checkpoints (the log was rewritten),
+     * or an inclusion proof that does not verify.
+     */
+    public let problems: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The log's origin.
+         */origin: String, 
+        /**
+         * Tree sizes of the checkpoints seen whose signatures verify.
+         */checkpoints: [UInt64], 
+        /**
+         * The person's own artifacts (grants, refusals, withdrawals) proven to be in the log.
+         */proven: [ArtifactId], 
+        /**
+         * The person's own artifacts with no valid inclusion proof.
+         */notProven: [ArtifactId], 
+        /**
+         * What failed: a checkpoint's signature, a missing or failing
+         * consistency proof between two checkpoints (the log was rewritten),
+         * or an inclusion proof that does not verify.
+         */problems: [String]) {
+        self.origin = origin
+        self.checkpoints = checkpoints
+        self.proven = proven
+        self.notProven = notProven
+        self.problems = problems
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LogCheck: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLogCheck: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LogCheck {
+        return
+            try LogCheck(
+                origin: FfiConverterString.read(from: &buf), 
+                checkpoints: FfiConverterSequenceUInt64.read(from: &buf), 
+                proven: FfiConverterSequenceTypeArtifactId.read(from: &buf), 
+                notProven: FfiConverterSequenceTypeArtifactId.read(from: &buf), 
+                problems: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LogCheck, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.origin, into: &buf)
+        FfiConverterSequenceUInt64.write(value.checkpoints, into: &buf)
+        FfiConverterSequenceTypeArtifactId.write(value.proven, into: &buf)
+        FfiConverterSequenceTypeArtifactId.write(value.notProven, into: &buf)
+        FfiConverterSequenceString.write(value.problems, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogCheck_lift(_ buf: RustBuffer) throws -> LogCheck {
+    return try FfiConverterTypeLogCheck.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogCheck_lower(_ value: LogCheck) -> RustBuffer {
+    return FfiConverterTypeLogCheck.lower(value)
+}
+
+
+/**
+ * The notice shown to the person: where it is, and a hash of the exact bytes shown.
+ */
+public struct Notice: Equatable, Hashable {
+    /**
+     * Where the notice is published.
+     */
+    public let url: String
+    /**
+     * SHA-256 of the exact notice bytes shown.
+     */
+    public let sha256: Bytes32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Where the notice is published.
+         */url: String, 
+        /**
+         * SHA-256 of the exact notice bytes shown.
+         */sha256: Bytes32) {
+        self.url = url
+        self.sha256 = sha256
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Notice: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNotice: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Notice {
+        return
+            try Notice(
+                url: FfiConverterString.read(from: &buf), 
+                sha256: FfiConverterTypeBytes32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Notice, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterTypeBytes32.write(value.sha256, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotice_lift(_ buf: RustBuffer) throws -> Notice {
+    return try FfiConverterTypeNotice.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotice_lower(_ value: Notice) -> RustBuffer {
+    return FfiConverterTypeNotice.lower(value)
+}
+
+
+/**
+ * The controller's signed proposal.
+ */
+public struct Offer: Equatable, Hashable {
+    /**
+     * The controller's party id (CWT `iss`).
+     */
+    public let controller: String
+    /**
+     * A short name for the offer, e.g. `"live-routing-2026"`.
+     */
+    public let name: String
+    /**
+     * When the offer was made (CWT `iat`).
+     */
+    public let issuedAt: Timestamp
+    /**
+     * Not valid before (CWT `nbf`).
+     */
+    public let validFrom: Timestamp?
+    /**
+     * Not valid after (CWT `exp`).
+     */
+    public let validUntil: Timestamp?
+    /**
+     * Purposes the data is requested for.
+     */
+    public let purposes: [Term]
+    /**
+     * Data categories requested.
+     */
+    public let categories: [Term]
+    /**
+     * Recipients (partners) and what each receives.
+     */
+    public let recipients: [Recipient]
+    /**
+     * How long data is kept, in seconds.
+     */
+    public let retentionSecs: UInt64
+    /**
+     * Usage limits.
+     */
+    public let limits: Limits
+    /**
+     * The legal basis (normally `dpv:Consent`).
+     */
+    public let legalBasis: Term
+    /**
+     * Jurisdiction, e.g. `"EU"`, `"US-CA"`.
+     */
+    public let jurisdiction: String
+    /**
+     * Language of the notice (BCP 47), e.g. `"en"`.
+     */
+    public let language: String
+    /**
+     * The notice shown.
+     */
+    public let notice: Notice
+    /**
+     * The value offered in return. May be empty only if the offer says so honestly.
+     */
+    public let valueOffered: [Benefit]
+    /**
+     * An estimate of the data's value, and its method.
+     */
+    public let valueEstimate: ValueEstimate?
+    /**
+     * Whether the service stays available without consent (GDPR Art. 7(4)).
+     */
+    public let serviceWithoutConsent: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The controller's party id (CWT `iss`).
+         */controller: String, 
+        /**
+         * A short name for the offer, e.g. `"live-routing-2026"`.
+         */name: String, 
+        /**
+         * When the offer was made (CWT `iat`).
+         */issuedAt: Timestamp, 
+        /**
+         * Not valid before (CWT `nbf`).
+         */validFrom: Timestamp?, 
+        /**
+         * Not valid after (CWT `exp`).
+         */validUntil: Timestamp?, 
+        /**
+         * Purposes the data is requested for.
+         */purposes: [Term], 
+        /**
+         * Data categories requested.
+         */categories: [Term], 
+        /**
+         * Recipients (partners) and what each receives.
+         */recipients: [Recipient], 
+        /**
+         * How long data is kept, in seconds.
+         */retentionSecs: UInt64, 
+        /**
+         * Usage limits.
+         */limits: Limits, 
+        /**
+         * The legal basis (normally `dpv:Consent`).
+         */legalBasis: Term, 
+        /**
+         * Jurisdiction, e.g. `"EU"`, `"US-CA"`.
+         */jurisdiction: String, 
+        /**
+         * Language of the notice (BCP 47), e.g. `"en"`.
+         */language: String, 
+        /**
+         * The notice shown.
+         */notice: Notice, 
+        /**
+         * The value offered in return. May be empty only if the offer says so honestly.
+         */valueOffered: [Benefit], 
+        /**
+         * An estimate of the data's value, and its method.
+         */valueEstimate: ValueEstimate?, 
+        /**
+         * Whether the service stays available without consent (GDPR Art. 7(4)).
+         */serviceWithoutConsent: Bool) {
+        self.controller = controller
+        self.name = name
+        self.issuedAt = issuedAt
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+        self.purposes = purposes
+        self.categories = categories
+        self.recipients = recipients
+        self.retentionSecs = retentionSecs
+        self.limits = limits
+        self.legalBasis = legalBasis
+        self.jurisdiction = jurisdiction
+        self.language = language
+        self.notice = notice
+        self.valueOffered = valueOffered
+        self.valueEstimate = valueEstimate
+        self.serviceWithoutConsent = serviceWithoutConsent
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Offer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOffer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Offer {
+        return
+            try Offer(
+                controller: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                issuedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                validFrom: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                validUntil: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                purposes: FfiConverterSequenceTypeTerm.read(from: &buf), 
+                categories: FfiConverterSequenceTypeTerm.read(from: &buf), 
+                recipients: FfiConverterSequenceTypeRecipient.read(from: &buf), 
+                retentionSecs: FfiConverterUInt64.read(from: &buf), 
+                limits: FfiConverterTypeLimits.read(from: &buf), 
+                legalBasis: FfiConverterTypeTerm.read(from: &buf), 
+                jurisdiction: FfiConverterString.read(from: &buf), 
+                language: FfiConverterString.read(from: &buf), 
+                notice: FfiConverterTypeNotice.read(from: &buf), 
+                valueOffered: FfiConverterSequenceTypeBenefit.read(from: &buf), 
+                valueEstimate: FfiConverterOptionTypeValueEstimate.read(from: &buf), 
+                serviceWithoutConsent: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Offer, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.controller, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypeTimestamp.write(value.issuedAt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.validFrom, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.validUntil, into: &buf)
+        FfiConverterSequenceTypeTerm.write(value.purposes, into: &buf)
+        FfiConverterSequenceTypeTerm.write(value.categories, into: &buf)
+        FfiConverterSequenceTypeRecipient.write(value.recipients, into: &buf)
+        FfiConverterUInt64.write(value.retentionSecs, into: &buf)
+        FfiConverterTypeLimits.write(value.limits, into: &buf)
+        FfiConverterTypeTerm.write(value.legalBasis, into: &buf)
+        FfiConverterString.write(value.jurisdiction, into: &buf)
+        FfiConverterString.write(value.language, into: &buf)
+        FfiConverterTypeNotice.write(value.notice, into: &buf)
+        FfiConverterSequenceTypeBenefit.write(value.valueOffered, into: &buf)
+        FfiConverterOptionTypeValueEstimate.write(value.valueEstimate, into: &buf)
+        FfiConverterBool.write(value.serviceWithoutConsent, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOffer_lift(_ buf: RustBuffer) throws -> Offer {
+    return try FfiConverterTypeOffer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOffer_lower(_ value: Offer) -> RustBuffer {
+    return FfiConverterTypeOffer.lower(value)
 }
 
 
@@ -915,6 +2443,454 @@ public func FfiConverterTypeRecipient_lower(_ value: Recipient) -> RustBuffer {
 
 
 /**
+ * What [`Wallet::repair`] dropped from a wallet file.
+ */
+public struct RepairReport: Equatable, Hashable {
+    /**
+     * Size of the file before.
+     */
+    public let bytesBefore: UInt64
+    /**
+     * Size of the file after.
+     */
+    public let bytesAfter: UInt64
+    /**
+     * The records dropped (unreadable frames, damaged records) and the torn end, each with why.
+     */
+    public let dropped: [WalletProblem]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Size of the file before.
+         */bytesBefore: UInt64, 
+        /**
+         * Size of the file after.
+         */bytesAfter: UInt64, 
+        /**
+         * The records dropped (unreadable frames, damaged records) and the torn end, each with why.
+         */dropped: [WalletProblem]) {
+        self.bytesBefore = bytesBefore
+        self.bytesAfter = bytesAfter
+        self.dropped = dropped
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RepairReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRepairReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RepairReport {
+        return
+            try RepairReport(
+                bytesBefore: FfiConverterUInt64.read(from: &buf), 
+                bytesAfter: FfiConverterUInt64.read(from: &buf), 
+                dropped: FfiConverterSequenceTypeWalletProblem.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RepairReport, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.bytesBefore, into: &buf)
+        FfiConverterUInt64.write(value.bytesAfter, into: &buf)
+        FfiConverterSequenceTypeWalletProblem.write(value.dropped, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRepairReport_lift(_ buf: RustBuffer) throws -> RepairReport {
+    return try FfiConverterTypeRepairReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRepairReport_lower(_ value: RepairReport) -> RustBuffer {
+    return FfiConverterTypeRepairReport.lower(value)
+}
+
+
+/**
+ * One line of "what have I shared".
+ */
+public struct Shared: Equatable, Hashable {
+    /**
+     * The controller.
+     */
+    public let controller: String
+    /**
+     * Who received the data (the controller itself or a partner).
+     */
+    public let recipient: String
+    /**
+     * The data category.
+     */
+    public let category: String
+    /**
+     * The purpose.
+     */
+    public let purpose: String
+    /**
+     * Under which grant.
+     */
+    public let grant: ArtifactId
+    /**
+     * How many data points (sum of receipt quantities).
+     */
+    public let uses: UInt64
+    /**
+     * First use.
+     */
+    public let first: Timestamp
+    /**
+     * Last use.
+     */
+    public let last: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The controller.
+         */controller: String, 
+        /**
+         * Who received the data (the controller itself or a partner).
+         */recipient: String, 
+        /**
+         * The data category.
+         */category: String, 
+        /**
+         * The purpose.
+         */purpose: String, 
+        /**
+         * Under which grant.
+         */grant: ArtifactId, 
+        /**
+         * How many data points (sum of receipt quantities).
+         */uses: UInt64, 
+        /**
+         * First use.
+         */first: Timestamp, 
+        /**
+         * Last use.
+         */last: Timestamp) {
+        self.controller = controller
+        self.recipient = recipient
+        self.category = category
+        self.purpose = purpose
+        self.grant = grant
+        self.uses = uses
+        self.first = first
+        self.last = last
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Shared: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeShared: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Shared {
+        return
+            try Shared(
+                controller: FfiConverterString.read(from: &buf), 
+                recipient: FfiConverterString.read(from: &buf), 
+                category: FfiConverterString.read(from: &buf), 
+                purpose: FfiConverterString.read(from: &buf), 
+                grant: FfiConverterTypeArtifactId.read(from: &buf), 
+                uses: FfiConverterUInt64.read(from: &buf), 
+                first: FfiConverterTypeTimestamp.read(from: &buf), 
+                last: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Shared, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.controller, into: &buf)
+        FfiConverterString.write(value.recipient, into: &buf)
+        FfiConverterString.write(value.category, into: &buf)
+        FfiConverterString.write(value.purpose, into: &buf)
+        FfiConverterTypeArtifactId.write(value.grant, into: &buf)
+        FfiConverterUInt64.write(value.uses, into: &buf)
+        FfiConverterTypeTimestamp.write(value.first, into: &buf)
+        FfiConverterTypeTimestamp.write(value.last, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeShared_lift(_ buf: RustBuffer) throws -> Shared {
+    return try FfiConverterTypeShared.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeShared_lower(_ value: Shared) -> RustBuffer {
+    return FfiConverterTypeShared.lower(value)
+}
+
+
+/**
+ * A count of grants in one state.
+ */
+public struct StateCount: Equatable, Hashable {
+    /**
+     * The state.
+     */
+    public let state: ConsentState
+    /**
+     * How many grants.
+     */
+    public let count: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The state.
+         */state: ConsentState, 
+        /**
+         * How many grants.
+         */count: UInt64) {
+        self.state = state
+        self.count = count
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StateCount: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStateCount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StateCount {
+        return
+            try StateCount(
+                state: FfiConverterTypeConsentState.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StateCount, into buf: inout [UInt8]) {
+        FfiConverterTypeConsentState.write(value.state, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStateCount_lift(_ buf: RustBuffer) throws -> StateCount {
+    return try FfiConverterTypeStateCount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStateCount_lower(_ value: StateCount) -> RustBuffer {
+    return FfiConverterTypeStateCount.lower(value)
+}
+
+
+/**
+ * A partner's answer about one grant.
+ */
+public struct StatusAnswer: Equatable, Hashable {
+    /**
+     * Valid, invalid (withdrawn or revoked) or suspended.
+     */
+    public let status: Status
+    /**
+     * How long, in seconds from the check time, this answer may be cached
+     * ([`StatusListToken::max_age`]).
+     */
+    public let maxAge: UInt64
+    /**
+     * The list's `iat`: the answer describes the grant at this time.
+     */
+    public let listIssuedAt: Timestamp
+    /**
+     * The grant's index in the list.
+     */
+    public let index: UInt64
+    /**
+     * The list's URI.
+     */
+    public let uri: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Valid, invalid (withdrawn or revoked) or suspended.
+         */status: Status, 
+        /**
+         * How long, in seconds from the check time, this answer may be cached
+         * ([`StatusListToken::max_age`]).
+         */maxAge: UInt64, 
+        /**
+         * The list's `iat`: the answer describes the grant at this time.
+         */listIssuedAt: Timestamp, 
+        /**
+         * The grant's index in the list.
+         */index: UInt64, 
+        /**
+         * The list's URI.
+         */uri: String) {
+        self.status = status
+        self.maxAge = maxAge
+        self.listIssuedAt = listIssuedAt
+        self.index = index
+        self.uri = uri
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StatusAnswer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStatusAnswer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StatusAnswer {
+        return
+            try StatusAnswer(
+                status: FfiConverterTypeStatus.read(from: &buf), 
+                maxAge: FfiConverterUInt64.read(from: &buf), 
+                listIssuedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                index: FfiConverterUInt64.read(from: &buf), 
+                uri: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StatusAnswer, into buf: inout [UInt8]) {
+        FfiConverterTypeStatus.write(value.status, into: &buf)
+        FfiConverterUInt64.write(value.maxAge, into: &buf)
+        FfiConverterTypeTimestamp.write(value.listIssuedAt, into: &buf)
+        FfiConverterUInt64.write(value.index, into: &buf)
+        FfiConverterString.write(value.uri, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusAnswer_lift(_ buf: RustBuffer) throws -> StatusAnswer {
+    return try FfiConverterTypeStatusAnswer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusAnswer_lower(_ value: StatusAnswer) -> RustBuffer {
+    return FfiConverterTypeStatusAnswer.lower(value)
+}
+
+
+/**
+ * The status claim a grant carries (CWT claim 65535):
+ * `{"status_list": {"idx": idx, "uri": uri}}`.
+ */
+public struct StatusReference: Equatable, Hashable {
+    /**
+     * The grant's index in the list.
+     */
+    public let idx: UInt64
+    /**
+     * The URI of the Status List Token (its `sub`).
+     */
+    public let uri: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The grant's index in the list.
+         */idx: UInt64, 
+        /**
+         * The URI of the Status List Token (its `sub`).
+         */uri: String) {
+        self.idx = idx
+        self.uri = uri
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StatusReference: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStatusReference: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StatusReference {
+        return
+            try StatusReference(
+                idx: FfiConverterUInt64.read(from: &buf), 
+                uri: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StatusReference, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.idx, into: &buf)
+        FfiConverterString.write(value.uri, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusReference_lift(_ buf: RustBuffer) throws -> StatusReference {
+    return try FfiConverterTypeStatusReference.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusReference_lower(_ value: StatusReference) -> RustBuffer {
+    return FfiConverterTypeStatusReference.lower(value)
+}
+
+
+/**
  * The CMP and vendor list a TC string made from a grant is signalled
  * under. JSON keys are the snake_case field names.
  */
@@ -1045,6 +3021,75 @@ public func FfiConverterTypeTcfExport_lower(_ value: TcfExport) -> RustBuffer {
 
 
 /**
+ * An amount in one unit.
+ */
+public struct UnitAmount: Equatable, Hashable {
+    /**
+     * The unit (a currency in minor units, "points", "month", ...).
+     */
+    public let unit: String
+    /**
+     * The amount, summed.
+     */
+    public let amount: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The unit (a currency in minor units, "points", "month", ...).
+         */unit: String, 
+        /**
+         * The amount, summed.
+         */amount: UInt64) {
+        self.unit = unit
+        self.amount = amount
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UnitAmount: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUnitAmount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UnitAmount {
+        return
+            try UnitAmount(
+                unit: FfiConverterString.read(from: &buf), 
+                amount: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UnitAmount, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.unit, into: &buf)
+        FfiConverterUInt64.write(value.amount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnitAmount_lift(_ buf: RustBuffer) throws -> UnitAmount {
+    return try FfiConverterTypeUnitAmount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnitAmount_lower(_ value: UnitAmount) -> RustBuffer {
+    return FfiConverterTypeUnitAmount.lower(value)
+}
+
+
+/**
  * An estimate of what the data is worth, and how it was reached
  * (in the spirit of CCPA regulations §7081).
  */
@@ -1125,6 +3170,86 @@ public func FfiConverterTypeValueEstimate_lower(_ value: ValueEstimate) -> RustB
 
 
 /**
+ * A total received from one controller, in one unit (value records under
+ * the person's grants).
+ */
+public struct ValueReceived: Equatable, Hashable {
+    /**
+     * The controller.
+     */
+    public let controller: String
+    /**
+     * The unit (a currency in minor units, `"points"`, `"month"`, ...).
+     */
+    public let unit: String
+    /**
+     * The total amount.
+     */
+    public let amount: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The controller.
+         */controller: String, 
+        /**
+         * The unit (a currency in minor units, `"points"`, `"month"`, ...).
+         */unit: String, 
+        /**
+         * The total amount.
+         */amount: UInt64) {
+        self.controller = controller
+        self.unit = unit
+        self.amount = amount
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ValueReceived: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeValueReceived: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ValueReceived {
+        return
+            try ValueReceived(
+                controller: FfiConverterString.read(from: &buf), 
+                unit: FfiConverterString.read(from: &buf), 
+                amount: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ValueReceived, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.controller, into: &buf)
+        FfiConverterString.write(value.unit, into: &buf)
+        FfiConverterUInt64.write(value.amount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeValueReceived_lift(_ buf: RustBuffer) throws -> ValueReceived {
+    return try FfiConverterTypeValueReceived.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeValueReceived_lower(_ value: ValueReceived) -> RustBuffer {
+    return FfiConverterTypeValueReceived.lower(value)
+}
+
+
+/**
  * What the person actually received under a grant.
  */
 public struct ValueRecord: Equatable, Hashable {
@@ -1201,6 +3326,481 @@ public func FfiConverterTypeValueRecord_lift(_ buf: RustBuffer) throws -> ValueR
 public func FfiConverterTypeValueRecord_lower(_ value: ValueRecord) -> RustBuffer {
     return FfiConverterTypeValueRecord.lower(value)
 }
+
+
+/**
+ * One verified signature.
+ */
+public struct VerifiedSigner: Equatable, Hashable {
+    /**
+     * The key id.
+     */
+    public let kid: KeyId
+    /**
+     * Who signed.
+     */
+    public let signatory: Signatory
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The key id.
+         */kid: KeyId, 
+        /**
+         * Who signed.
+         */signatory: Signatory) {
+        self.kid = kid
+        self.signatory = signatory
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VerifiedSigner: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVerifiedSigner: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VerifiedSigner {
+        return
+            try VerifiedSigner(
+                kid: FfiConverterTypeKeyId.read(from: &buf), 
+                signatory: FfiConverterTypeSignatory.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VerifiedSigner, into buf: inout [UInt8]) {
+        FfiConverterTypeKeyId.write(value.kid, into: &buf)
+        FfiConverterTypeSignatory.write(value.signatory, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerifiedSigner_lift(_ buf: RustBuffer) throws -> VerifiedSigner {
+    return try FfiConverterTypeVerifiedSigner.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerifiedSigner_lower(_ value: VerifiedSigner) -> RustBuffer {
+    return FfiConverterTypeVerifiedSigner.lower(value)
+}
+
+
+/**
+ * What a [`WalletListener`] is told.
+ */
+public struct WalletEvent: Equatable, Hashable {
+    /**
+     * `true` for the event [`Wallet::subscribe`] sends at once: the state
+     * as it is, nothing added. `false` for every change after it.
+     */
+    public let replay: Bool
+    /**
+     * The instant the states are computed at: `now` of the subscription or
+     * of [`Wallet::receive`] / [`Wallet::receive_batch`], `at` of
+     * [`Wallet::accept`], [`Wallet::refuse`], [`Wallet::withdraw`],
+     * [`Wallet::grant_purpose`] and [`Wallet::withdraw_purpose`], and the
+     * artifact's own `iat` for [`Wallet::complete`].
+     */
+    public let at: Timestamp
+    /**
+     * The artifacts the change added, in the order kept (empty in the replay).
+     */
+    public let added: [AddedArtifact]
+    /**
+     * Every grant and its state at `at`, as [`Wallet::grants`] gives them.
+     */
+    public let grants: [GrantView]
+    /**
+     * The grants that are new, or whose state or countersignature differs,
+     * since the previous event this listener was sent (in the replay: all of them).
+     */
+    public let changed: [GrantView]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `true` for the event [`Wallet::subscribe`] sends at once: the state
+         * as it is, nothing added. `false` for every change after it.
+         */replay: Bool, 
+        /**
+         * The instant the states are computed at: `now` of the subscription or
+         * of [`Wallet::receive`] / [`Wallet::receive_batch`], `at` of
+         * [`Wallet::accept`], [`Wallet::refuse`], [`Wallet::withdraw`],
+         * [`Wallet::grant_purpose`] and [`Wallet::withdraw_purpose`], and the
+         * artifact's own `iat` for [`Wallet::complete`].
+         */at: Timestamp, 
+        /**
+         * The artifacts the change added, in the order kept (empty in the replay).
+         */added: [AddedArtifact], 
+        /**
+         * Every grant and its state at `at`, as [`Wallet::grants`] gives them.
+         */grants: [GrantView], 
+        /**
+         * The grants that are new, or whose state or countersignature differs,
+         * since the previous event this listener was sent (in the replay: all of them).
+         */changed: [GrantView]) {
+        self.replay = replay
+        self.at = at
+        self.added = added
+        self.grants = grants
+        self.changed = changed
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WalletEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWalletEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WalletEvent {
+        return
+            try WalletEvent(
+                replay: FfiConverterBool.read(from: &buf), 
+                at: FfiConverterTypeTimestamp.read(from: &buf), 
+                added: FfiConverterSequenceTypeAddedArtifact.read(from: &buf), 
+                grants: FfiConverterSequenceTypeGrantView.read(from: &buf), 
+                changed: FfiConverterSequenceTypeGrantView.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WalletEvent, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.replay, into: &buf)
+        FfiConverterTypeTimestamp.write(value.at, into: &buf)
+        FfiConverterSequenceTypeAddedArtifact.write(value.added, into: &buf)
+        FfiConverterSequenceTypeGrantView.write(value.grants, into: &buf)
+        FfiConverterSequenceTypeGrantView.write(value.changed, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletEvent_lift(_ buf: RustBuffer) throws -> WalletEvent {
+    return try FfiConverterTypeWalletEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletEvent_lower(_ value: WalletEvent) -> RustBuffer {
+    return FfiConverterTypeWalletEvent.lower(value)
+}
+
+
+/**
+ * A part of a wallet (or backup) that could not be read: skipped, the rest was read.
+ */
+public struct WalletProblem: Equatable, Hashable {
+    /**
+     * Byte offset of the record's frame in the wallet image (`None` for a
+     * wallet built in memory).
+     */
+    public let offset: UInt64?
+    /**
+     * Index of the record (0 is the header), or `None` for a torn end.
+     */
+    public let record: UInt64?
+    /**
+     * What is wrong with it.
+     */
+    public let message: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Byte offset of the record's frame in the wallet image (`None` for a
+         * wallet built in memory).
+         */offset: UInt64?, 
+        /**
+         * Index of the record (0 is the header), or `None` for a torn end.
+         */record: UInt64?, 
+        /**
+         * What is wrong with it.
+         */message: String) {
+        self.offset = offset
+        self.record = record
+        self.message = message
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WalletProblem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWalletProblem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WalletProblem {
+        return
+            try WalletProblem(
+                offset: FfiConverterOptionUInt64.read(from: &buf), 
+                record: FfiConverterOptionUInt64.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WalletProblem, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt64.write(value.offset, into: &buf)
+        FfiConverterOptionUInt64.write(value.record, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletProblem_lift(_ buf: RustBuffer) throws -> WalletProblem {
+    return try FfiConverterTypeWalletProblem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletProblem_lower(_ value: WalletProblem) -> RustBuffer {
+    return FfiConverterTypeWalletProblem.lower(value)
+}
+
+
+/**
+ * What one witnessed log proves to the wallet ([`Wallet::check_logs_witnessed`]).
+ */
+public struct WitnessedLogCheck: Equatable, Hashable {
+    /**
+     * The log's origin.
+     */
+    public let origin: String
+    /**
+     * Tree sizes of the wallet's checkpoints of this log that carry the
+     * policy's quorum (the only ones accepted).
+     */
+    public let witnessed: [UInt64]
+    /**
+     * Tree sizes of the wallet's checkpoints of this log without the
+     * quorum (not accepted; each is also a problem).
+     */
+    public let notWitnessed: [UInt64]
+    /**
+     * The policy names of the witnesses whose cosignatures count towards
+     * the quorum of at least one witnessed checkpoint (sorted, once each).
+     */
+    public let cosignedBy: [String]
+    /**
+     * The wallet's artifacts with an inclusion proof that verifies against
+     * a witnessed checkpoint.
+     */
+    public let proven: [ArtifactId]
+    /**
+     * Artifacts dated more than the tolerance before the earliest
+     * cosignature of a witnessed checkpoint that does not contain them:
+     * logged long after the time they claim (backdated).
+     */
+    public let backdated: [ArtifactId]
+    /**
+     * What failed, in words.
+     */
+    public let problems: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The log's origin.
+         */origin: String, 
+        /**
+         * Tree sizes of the wallet's checkpoints of this log that carry the
+         * policy's quorum (the only ones accepted).
+         */witnessed: [UInt64], 
+        /**
+         * Tree sizes of the wallet's checkpoints of this log without the
+         * quorum (not accepted; each is also a problem).
+         */notWitnessed: [UInt64], 
+        /**
+         * The policy names of the witnesses whose cosignatures count towards
+         * the quorum of at least one witnessed checkpoint (sorted, once each).
+         */cosignedBy: [String], 
+        /**
+         * The wallet's artifacts with an inclusion proof that verifies against
+         * a witnessed checkpoint.
+         */proven: [ArtifactId], 
+        /**
+         * Artifacts dated more than the tolerance before the earliest
+         * cosignature of a witnessed checkpoint that does not contain them:
+         * logged long after the time they claim (backdated).
+         */backdated: [ArtifactId], 
+        /**
+         * What failed, in words.
+         */problems: [String]) {
+        self.origin = origin
+        self.witnessed = witnessed
+        self.notWitnessed = notWitnessed
+        self.cosignedBy = cosignedBy
+        self.proven = proven
+        self.backdated = backdated
+        self.problems = problems
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WitnessedLogCheck: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWitnessedLogCheck: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WitnessedLogCheck {
+        return
+            try WitnessedLogCheck(
+                origin: FfiConverterString.read(from: &buf), 
+                witnessed: FfiConverterSequenceUInt64.read(from: &buf), 
+                notWitnessed: FfiConverterSequenceUInt64.read(from: &buf), 
+                cosignedBy: FfiConverterSequenceString.read(from: &buf), 
+                proven: FfiConverterSequenceTypeArtifactId.read(from: &buf), 
+                backdated: FfiConverterSequenceTypeArtifactId.read(from: &buf), 
+                problems: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WitnessedLogCheck, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.origin, into: &buf)
+        FfiConverterSequenceUInt64.write(value.witnessed, into: &buf)
+        FfiConverterSequenceUInt64.write(value.notWitnessed, into: &buf)
+        FfiConverterSequenceString.write(value.cosignedBy, into: &buf)
+        FfiConverterSequenceTypeArtifactId.write(value.proven, into: &buf)
+        FfiConverterSequenceTypeArtifactId.write(value.backdated, into: &buf)
+        FfiConverterSequenceString.write(value.problems, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWitnessedLogCheck_lift(_ buf: RustBuffer) throws -> WitnessedLogCheck {
+    return try FfiConverterTypeWitnessedLogCheck.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWitnessedLogCheck_lower(_ value: WitnessedLogCheck) -> RustBuffer {
+    return FfiConverterTypeWitnessedLogCheck.lower(value)
+}
+
+
+/**
+ * A signature algorithm that consentkit signs and verifies with, named by
+ * its key type: the same name in Rust, JSON and JavaScript (`"Ed25519"`,
+ * `"ES256"`), Kotlin and Python (`ED25519`, `ES256`) and Swift
+ * (`.ed25519`, `.es256`). On the wire it is a COSE algorithm identifier
+ * (`cose_id`).
+ */
+
+public enum Algorithm: Equatable, Hashable {
+    
+    /**
+     * EdDSA with an Ed25519 key (COSE -8, an OKP Ed25519 key). Public key:
+     * 32 bytes.
+     */
+    case ed25519
+    /**
+     * ECDSA with P-256 and SHA-256, signature `r || s` (COSE -7; also
+     * read from ESP256, -9, RFC 9864): Secure Enclave, StrongBox,
+     * WebCrypto. Public key: the uncompressed point `04 || x || y`
+     * (65 bytes).
+     */
+    case es256
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Algorithm: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAlgorithm: FfiConverterRustBuffer {
+    typealias SwiftType = Algorithm
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Algorithm {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .ed25519
+        
+        case 2: return .es256
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Algorithm, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .ed25519:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .es256:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlgorithm_lift(_ buf: RustBuffer) throws -> Algorithm {
+    return try FfiConverterTypeAlgorithm.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlgorithm_lower(_ value: Algorithm) -> RustBuffer {
+    return FfiConverterTypeAlgorithm.lower(value)
+}
+
 
 
 /**
@@ -1314,6 +3914,93 @@ public func FfiConverterTypeArtifactKind_lift(_ buf: RustBuffer) throws -> Artif
 #endif
 public func FfiConverterTypeArtifactKind_lower(_ value: ArtifactKind) -> RustBuffer {
     return FfiConverterTypeArtifactKind.lower(value)
+}
+
+
+
+/**
+ * The verdict of an audit, in one word.
+ */
+
+public enum AuditOutcome: Equatable, Hashable {
+    
+    /**
+     * Artifacts were read and nothing was found.
+     */
+    case clean
+    /**
+     * At least one finding (including `malformed` items and a bundle
+     * that cannot be read past some byte).
+     */
+    case findings
+    /**
+     * Nothing to audit: the bundle holds no item at all (no artifact, and
+     * nothing that could be reported). Not clean.
+     */
+    case empty
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AuditOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = AuditOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .clean
+        
+        case 2: return .findings
+        
+        case 3: return .empty
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AuditOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .clean:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .findings:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .empty:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditOutcome_lift(_ buf: RustBuffer) throws -> AuditOutcome {
+    return try FfiConverterTypeAuditOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditOutcome_lower(_ value: AuditOutcome) -> RustBuffer {
+    return FfiConverterTypeAuditOutcome.lower(value)
 }
 
 
@@ -1769,6 +4456,385 @@ public func FfiConverterTypeConsentState_lower(_ value: ConsentState) -> RustBuf
 
 
 /**
+ * What a finding is about. The names are stable: they appear in JSON reports.
+ */
+
+public enum FindingKind: Equatable, Hashable, CustomStringConvertible {
+    
+    /**
+     * A signature does not verify (or the header alg does not fit the key).
+     */
+    case signatureInvalid
+    /**
+     * Signed by a key not in the trust set.
+     */
+    case untrustedKey
+    /**
+     * Signed by a trusted key that may not sign this artifact (wrong role or party).
+     */
+    case wrongSigner
+    /**
+     * Not a valid artifact; the message carries the decode error.
+     */
+    case malformed
+    /**
+     * Refers to a grant not in the bundle (or whose own checks failed).
+     */
+    case unknownGrant
+    /**
+     * A grant refers to an offer not in the bundle.
+     */
+    case unknownOffer
+    /**
+     * A purpose not granted.
+     */
+    case purposeNotGranted
+    /**
+     * A data category not granted.
+     */
+    case categoryNotGranted
+    /**
+     * A recipient not granted.
+     */
+    case recipientNotGranted
+    /**
+     * Used before the grant was given.
+     */
+    case beforeGrant
+    /**
+     * Used after withdrawal or revocation.
+     */
+    case afterWithdrawal
+    /**
+     * Used after expiry.
+     */
+    case afterExpiry
+    /**
+     * Used under a grant already superseded.
+     */
+    case afterSupersession
+    /**
+     * More uses in a day than the offer allows.
+     */
+    case limitExceeded
+    /**
+     * Data finer than the offer allows.
+     */
+    case precisionExceeded
+    /**
+     * The same artifact id twice.
+     */
+    case duplicateId
+    /**
+     * A value record for a grant not in the bundle.
+     */
+    case valueForUnknownGrant
+    /**
+     * A grant accepts more than its offer offered.
+     */
+    case grantExceedsOffer
+    /**
+     * Dated after the audit time (beyond the allowed clock skew).
+     */
+    case futureDated
+    /**
+     * Not in the transparency log the audit was given.
+     */
+    case notInLog
+    /**
+     * The transparency log's history is not consistent: it shrank or was rewritten.
+     */
+    case logInconsistent
+    /**
+     * A withdrawal takes effect before a use that the log received before
+     * the withdrawal: it was backdated after the fact.
+     */
+    case withdrawalBackdated
+    /**
+     * An imported grant (controller-signed only) dated at or after the
+     * person's own first signed decision at the same controller, or
+     * claiming to supersede a grant the person signed: it is void.
+     */
+    case importedOverPerson
+    /**
+     * A data receipt under a void grant (see `imported_over_person`).
+     */
+    case voidGrantUsed
+    /**
+     * A grant claims to supersede a grant of another person or another
+     * controller; the supersession has no effect.
+     */
+    case supersedesOtherPerson
+    /**
+     * Copies of one artifact id (same kind and payload) with different
+     * bytes (other signatures or signers); each copy is checked on its own.
+     */
+    case conflictingCopies
+    /**
+     * The transparency log's checkpoint does not carry the witness
+     * policy's quorum of valid cosignatures (audits with a policy only).
+     */
+    case notWitnessed
+    /**
+     * Dated more than the tolerance before a witnessed checkpoint that
+     * does not contain it: logged long after the time it claims (a
+     * backdated withdrawal, receipt or grant). Audits with a policy only.
+     */
+    case witnessedBackdated
+    /**
+     * A Status List Token signed by the controller still says VALID for a
+     * grant that was withdrawn, revoked or refused more than the list's
+     * `ttl` before the list's `iat`: partners were told a withdrawn grant
+     * stands. A finding against the controller.
+     */
+    case staleStatus
+    /**
+     * A data receipt names its purpose, category or recipient by an index
+     * into its grant's lists (docs/FORMAT.md §4.7.1) that the grant does
+     * not have: the use cannot be read, so it is covered by nothing.
+     */
+    case grantIndexOutOfRange
+
+
+
+
+
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_consentkit_fn_method_findingkind_uniffi_trait_display(
+            FfiConverterTypeFindingKind_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension FindingKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFindingKind: FfiConverterRustBuffer {
+    typealias SwiftType = FindingKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FindingKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .signatureInvalid
+        
+        case 2: return .untrustedKey
+        
+        case 3: return .wrongSigner
+        
+        case 4: return .malformed
+        
+        case 5: return .unknownGrant
+        
+        case 6: return .unknownOffer
+        
+        case 7: return .purposeNotGranted
+        
+        case 8: return .categoryNotGranted
+        
+        case 9: return .recipientNotGranted
+        
+        case 10: return .beforeGrant
+        
+        case 11: return .afterWithdrawal
+        
+        case 12: return .afterExpiry
+        
+        case 13: return .afterSupersession
+        
+        case 14: return .limitExceeded
+        
+        case 15: return .precisionExceeded
+        
+        case 16: return .duplicateId
+        
+        case 17: return .valueForUnknownGrant
+        
+        case 18: return .grantExceedsOffer
+        
+        case 19: return .futureDated
+        
+        case 20: return .notInLog
+        
+        case 21: return .logInconsistent
+        
+        case 22: return .withdrawalBackdated
+        
+        case 23: return .importedOverPerson
+        
+        case 24: return .voidGrantUsed
+        
+        case 25: return .supersedesOtherPerson
+        
+        case 26: return .conflictingCopies
+        
+        case 27: return .notWitnessed
+        
+        case 28: return .witnessedBackdated
+        
+        case 29: return .staleStatus
+        
+        case 30: return .grantIndexOutOfRange
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: FindingKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .signatureInvalid:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .untrustedKey:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .wrongSigner:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .malformed:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .unknownGrant:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .unknownOffer:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .purposeNotGranted:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .categoryNotGranted:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .recipientNotGranted:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .beforeGrant:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .afterWithdrawal:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .afterExpiry:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .afterSupersession:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .limitExceeded:
+            writeInt(&buf, Int32(14))
+        
+        
+        case .precisionExceeded:
+            writeInt(&buf, Int32(15))
+        
+        
+        case .duplicateId:
+            writeInt(&buf, Int32(16))
+        
+        
+        case .valueForUnknownGrant:
+            writeInt(&buf, Int32(17))
+        
+        
+        case .grantExceedsOffer:
+            writeInt(&buf, Int32(18))
+        
+        
+        case .futureDated:
+            writeInt(&buf, Int32(19))
+        
+        
+        case .notInLog:
+            writeInt(&buf, Int32(20))
+        
+        
+        case .logInconsistent:
+            writeInt(&buf, Int32(21))
+        
+        
+        case .withdrawalBackdated:
+            writeInt(&buf, Int32(22))
+        
+        
+        case .importedOverPerson:
+            writeInt(&buf, Int32(23))
+        
+        
+        case .voidGrantUsed:
+            writeInt(&buf, Int32(24))
+        
+        
+        case .supersedesOtherPerson:
+            writeInt(&buf, Int32(25))
+        
+        
+        case .conflictingCopies:
+            writeInt(&buf, Int32(26))
+        
+        
+        case .notWitnessed:
+            writeInt(&buf, Int32(27))
+        
+        
+        case .witnessedBackdated:
+            writeInt(&buf, Int32(28))
+        
+        
+        case .staleStatus:
+            writeInt(&buf, Int32(29))
+        
+        
+        case .grantIndexOutOfRange:
+            writeInt(&buf, Int32(30))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFindingKind_lift(_ buf: RustBuffer) throws -> FindingKind {
+    return try FfiConverterTypeFindingKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFindingKind_lower(_ value: FindingKind) -> RustBuffer {
+    return FfiConverterTypeFindingKind.lower(value)
+}
+
+
+
+/**
  * The role a trusted key signs in.
  */
 
@@ -1863,6 +4929,176 @@ public func FfiConverterTypeRole_lower(_ value: Role) -> RustBuffer {
 }
 
 
+
+/**
+ * Who made a signature, as established by [`Artifact::verify`].
+ */
+
+public enum Signatory: Equatable, Hashable {
+    
+    /**
+     * A key in the trust set.
+     */
+    case trusted(
+        /**
+         * Its role.
+         */role: Role, 
+        /**
+         * Its party.
+         */party: String
+    )
+    /**
+     * The person's own key, carried in the artifact (grant, refusal, person's withdrawal).
+     */
+    case subject
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Signatory: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignatory: FfiConverterRustBuffer {
+    typealias SwiftType = Signatory
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Signatory {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .trusted(role: try FfiConverterTypeRole.read(from: &buf), party: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 2: return .subject
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Signatory, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .trusted(role,party):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeRole.write(role, into: &buf)
+            FfiConverterString.write(party, into: &buf)
+            
+        
+        case .subject:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignatory_lift(_ buf: RustBuffer) throws -> Signatory {
+    return try FfiConverterTypeSignatory.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignatory_lower(_ value: Signatory) -> RustBuffer {
+    return FfiConverterTypeSignatory.lower(value)
+}
+
+
+
+/**
+ * A grant's status, as a status list states it.
+ */
+
+public enum Status: Equatable, Hashable {
+    
+    /**
+     * 0x00: the grant stands.
+     */
+    case valid
+    /**
+     * 0x01: the grant was withdrawn or revoked.
+     */
+    case invalid
+    /**
+     * 0x02: the grant is suspended.
+     */
+    case suspended
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Status: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStatus: FfiConverterRustBuffer {
+    typealias SwiftType = Status
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Status {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .valid
+        
+        case 2: return .invalid
+        
+        case 3: return .suspended
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Status, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .valid:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .invalid:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .suspended:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatus_lift(_ buf: RustBuffer) throws -> Status {
+    return try FfiConverterTypeStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatus_lower(_ value: Status) -> RustBuffer {
+    return FfiConverterTypeStatus.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -1890,6 +5126,30 @@ fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = UInt64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -1906,6 +5166,174 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeStatusReference: FfiConverterRustBuffer {
+    typealias SwiftType = StatusReference?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeStatusReference.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeStatusReference.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeValueEstimate: FfiConverterRustBuffer {
+    typealias SwiftType = ValueEstimate?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeValueEstimate.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeValueEstimate.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeArtifactKind: FfiConverterRustBuffer {
+    typealias SwiftType = ArtifactKind?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeArtifactKind.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeArtifactKind.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceTypeTerm: FfiConverterRustBuffer {
+    typealias SwiftType = [Term]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeTerm.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeTerm.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeArtifactId: FfiConverterRustBuffer {
+    typealias SwiftType = ArtifactId?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeArtifactId.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeArtifactId.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypePartyRef: FfiConverterRustBuffer {
+    typealias SwiftType = PartyRef?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePartyRef.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePartyRef.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -1955,6 +5383,256 @@ fileprivate struct FfiConverterSequenceUInt16: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterUInt16.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = [UInt64]
+
+    public static func write(_ value: [UInt64], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterUInt64.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt64] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UInt64]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterUInt64.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeAddedArtifact: FfiConverterRustBuffer {
+    typealias SwiftType = [AddedArtifact]
+
+    public static func write(_ value: [AddedArtifact], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAddedArtifact.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AddedArtifact] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AddedArtifact]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAddedArtifact.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeBenefit: FfiConverterRustBuffer {
+    typealias SwiftType = [Benefit]
+
+    public static func write(_ value: [Benefit], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeBenefit.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Benefit] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Benefit]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeBenefit.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeGrantView: FfiConverterRustBuffer {
+    typealias SwiftType = [GrantView]
+
+    public static func write(_ value: [GrantView], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeGrantView.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [GrantView] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [GrantView]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeGrantView.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeRecipient: FfiConverterRustBuffer {
+    typealias SwiftType = [Recipient]
+
+    public static func write(_ value: [Recipient], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRecipient.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Recipient] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Recipient]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRecipient.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeStateCount: FfiConverterRustBuffer {
+    typealias SwiftType = [StateCount]
+
+    public static func write(_ value: [StateCount], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStateCount.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StateCount] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StateCount]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStateCount.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeUnitAmount: FfiConverterRustBuffer {
+    typealias SwiftType = [UnitAmount]
+
+    public static func write(_ value: [UnitAmount], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeUnitAmount.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UnitAmount] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UnitAmount]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeUnitAmount.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeWalletProblem: FfiConverterRustBuffer {
+    typealias SwiftType = [WalletProblem]
+
+    public static func write(_ value: [WalletProblem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeWalletProblem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [WalletProblem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [WalletProblem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeWalletProblem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeArtifactId: FfiConverterRustBuffer {
+    typealias SwiftType = [ArtifactId]
+
+    public static func write(_ value: [ArtifactId], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeArtifactId.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ArtifactId] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ArtifactId]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeArtifactId.read(from: &buf))
         }
         return seq
     }
@@ -2026,6 +5704,86 @@ public func FfiConverterTypeArtifactId_lower(_ value: ArtifactId) -> RustBuffer 
 
 
 
+public typealias Bytes16 = Data
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBytes16: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Bytes16 {
+        return try FfiConverterData.read(from: &buf)
+    }
+
+    public static func write(_ value: Bytes16, into buf: inout [UInt8]) {
+        return FfiConverterData.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> Bytes16 {
+        return try FfiConverterData.lift(value)
+    }
+
+    public static func lower(_ value: Bytes16) -> RustBuffer {
+        return FfiConverterData.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBytes16_lift(_ value: RustBuffer) throws -> Bytes16 {
+    return try FfiConverterTypeBytes16.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBytes16_lower(_ value: Bytes16) -> RustBuffer {
+    return FfiConverterTypeBytes16.lower(value)
+}
+
+
+
+public typealias Bytes32 = Data
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBytes32: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Bytes32 {
+        return try FfiConverterData.read(from: &buf)
+    }
+
+    public static func write(_ value: Bytes32, into buf: inout [UInt8]) {
+        return FfiConverterData.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> Bytes32 {
+        return try FfiConverterData.lift(value)
+    }
+
+    public static func lower(_ value: Bytes32) -> RustBuffer {
+        return FfiConverterData.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBytes32_lift(_ value: RustBuffer) throws -> Bytes32 {
+    return try FfiConverterTypeBytes32.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBytes32_lower(_ value: Bytes32) -> RustBuffer {
+    return FfiConverterTypeBytes32.lower(value)
+}
+
+
+
 public typealias Digest = String
 
 #if swift(>=5.8)
@@ -2066,6 +5824,86 @@ public func FfiConverterTypeDigest_lower(_ value: Digest) -> RustBuffer {
 
 
 
+public typealias KeyId = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKeyId: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyId {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: KeyId, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> KeyId {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: KeyId) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyId_lift(_ value: RustBuffer) throws -> KeyId {
+    return try FfiConverterTypeKeyId.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyId_lower(_ value: KeyId) -> RustBuffer {
+    return FfiConverterTypeKeyId.lower(value)
+}
+
+
+
+public typealias PartyRef = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePartyRef: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PartyRef {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: PartyRef, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> PartyRef {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: PartyRef) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePartyRef_lift(_ value: RustBuffer) throws -> PartyRef {
+    return try FfiConverterTypePartyRef.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePartyRef_lower(_ value: PartyRef) -> RustBuffer {
+    return FfiConverterTypePartyRef.lower(value)
+}
+
+
+
 public typealias Term = String
 
 #if swift(>=5.8)
@@ -2102,6 +5940,46 @@ public func FfiConverterTypeTerm_lift(_ value: RustBuffer) throws -> Term {
 #endif
 public func FfiConverterTypeTerm_lower(_ value: Term) -> RustBuffer {
     return FfiConverterTypeTerm.lower(value)
+}
+
+
+
+public typealias TermRef = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTermRef: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TermRef {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: TermRef, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> TermRef {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: TermRef) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTermRef_lift(_ value: RustBuffer) throws -> TermRef {
+    return try FfiConverterTypeTermRef.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTermRef_lower(_ value: TermRef) -> RustBuffer {
+    return FfiConverterTypeTermRef.lower(value)
 }
 
 

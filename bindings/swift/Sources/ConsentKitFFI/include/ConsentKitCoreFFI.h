@@ -243,6 +243,11 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FN_METHOD_FINDINGKIND_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FN_METHOD_FINDINGKIND_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_consentkit_fn_method_findingkind_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_FFI_CONSENTKIT_RUSTBUFFER_ALLOC
 #define UNIFFI_FFIDEF_FFI_CONSENTKIT_RUSTBUFFER_ALLOC
 RustBuffer ffi_consentkit_rustbuffer_alloc(uint64_t size, RustCallStatus *_Nonnull out_status

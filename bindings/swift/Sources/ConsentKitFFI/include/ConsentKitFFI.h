@@ -1007,6 +1007,16 @@ RustBuffer uniffi_consentkit_ffi_fn_method_wallet_violations(uint64_t ptr, uint6
 RustBuffer uniffi_consentkit_ffi_fn_method_wallet_withdraw(uint64_t ptr, RustBuffer grant, uint64_t at, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_RAWPUBLICKEY_KID
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_RAWPUBLICKEY_KID
+RustBuffer uniffi_consentkit_ffi_fn_method_rawpublickey_kid(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_RAWPUBLICKEY_TO_COSE_KEY
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_RAWPUBLICKEY_TO_COSE_KEY
+RustBuffer uniffi_consentkit_ffi_fn_method_rawpublickey_to_cose_key(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_READ_OFFER
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_READ_OFFER
 RustBuffer uniffi_consentkit_ffi_fn_func_read_offer(RustBuffer bytes, RustCallStatus *_Nonnull out_status
@@ -1015,6 +1025,11 @@ RustBuffer uniffi_consentkit_ffi_fn_func_read_offer(RustBuffer bytes, RustCallSt
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_EXPORT_CONSENTS
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_EXPORT_CONSENTS
 RustBuffer uniffi_consentkit_ffi_fn_func_export_consents(RustBuffer bundle, RustBuffer format, RustBuffer grant_ids, uint64_t at, RustBuffer controllers_json, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_PUBLIC_KEY_FROM_COSE_KEY
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_PUBLIC_KEY_FROM_COSE_KEY
+RustBuffer uniffi_consentkit_ffi_fn_func_public_key_from_cose_key(RustBuffer cose_key, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_FUNC_PUBLIC_KEY_INFO
@@ -1351,6 +1366,12 @@ uint16_t uniffi_consentkit_ffi_checksum_func_read_offer(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_EXPORT_CONSENTS
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_EXPORT_CONSENTS
 uint16_t uniffi_consentkit_ffi_checksum_func_export_consents(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_PUBLIC_KEY_FROM_COSE_KEY
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_FUNC_PUBLIC_KEY_FROM_COSE_KEY
+uint16_t uniffi_consentkit_ffi_checksum_func_public_key_from_cose_key(void
     
 );
 #endif
