@@ -25,6 +25,12 @@ pub(crate) fn parse_alg(s: &str) -> Result<Algorithm, CkError> {
     })
 }
 
+/// An algorithm given by JavaScript: its name, or INVALID_INPUT naming what
+/// was given (a number or an object must be an error, not a trap).
+pub(crate) fn alg_from_js(v: &JsValue) -> Result<Algorithm, CkError> {
+    parse_alg(v.as_string().as_deref().unwrap_or("(not a string)"))
+}
+
 /// A role from its wire name.
 pub(crate) fn parse_role(s: &str) -> Result<Role, CkError> {
     Role::parse(s).ok_or_else(|| {
@@ -54,9 +60,14 @@ pub struct JsKey {
 impl JsKey {
     /// Generates a fresh key: `"Ed25519"` (also when omitted) or `"ES256"` (P-256).
     pub fn generate(
-        #[wasm_bindgen(unchecked_param_type = "Algorithm")] algorithm: Option<String>,
+        #[wasm_bindgen(unchecked_param_type = "Algorithm | null | undefined")] algorithm: JsValue,
     ) -> Result<JsKey, CkError> {
-        let algorithm = parse_alg(algorithm.as_deref().unwrap_or(Algorithm::Ed25519.name()))?;
+        // A JsValue, not Option<String>: a number must be an error, not a trap.
+        let algorithm = if crate::convert::absent(&algorithm) {
+            Algorithm::Ed25519
+        } else {
+            alg_from_js(&algorithm)?
+        };
         Ok(JsKey {
             inner: Arc::new(KeyPair::generate(algorithm)?),
         })
@@ -149,12 +160,13 @@ impl JsPublicKey {
     /// uncompressed point (`04 || x || y`, WebCrypto `exportKey("raw")`).
     #[wasm_bindgen(js_name = fromRaw)]
     pub fn from_raw(
-        #[wasm_bindgen(unchecked_param_type = "Algorithm")] algorithm: &str,
+        #[wasm_bindgen(unchecked_param_type = "Algorithm")] algorithm: JsValue,
         bytes: BytesJs,
     ) -> Result<JsPublicKey, CkError> {
         let bytes: &[u8] = &crate::convert::bytes(&bytes, "bytes")?;
+        let algorithm = alg_from_js(&algorithm)?;
         Ok(JsPublicKey {
-            inner: public_from_raw(algorithm, bytes)?,
+            inner: public_from_raw(algorithm.name(), bytes)?,
         })
     }
 

@@ -24,7 +24,7 @@ use crate::convert::BytesJs;
 
 use crate::convert::{absent, artifact_id, artifact_json, bytes32, digest, time, to_js_as, Obj};
 use crate::error::CkError;
-use crate::keys::{parse_alg, parse_role, trusted_keys, JsPublicKey, JsTrustSet, TrustedKeyList};
+use crate::keys::{parse_role, trusted_keys, JsPublicKey, JsTrustSet, TrustedKeyList};
 
 #[wasm_bindgen]
 extern "C" {
@@ -169,7 +169,7 @@ impl JsWallet {
         let key = if absent(&algorithm) {
             WalletKey::Ed25519
         } else {
-            match parse_alg(algorithm.as_string().as_deref().unwrap_or("(not a string)"))? {
+            match crate::keys::alg_from_js(&algorithm)? {
                 Algorithm::Ed25519 => WalletKey::Ed25519,
                 Algorithm::ES256 => WalletKey::Es256,
             }

@@ -132,7 +132,9 @@ test("the former algorithm name \"EdDSA\" is refused everywhere an algorithm is 
     assert.match(e.message, named);
   }
   // Not a string is refused too (it used to make an Ed25519 wallet).
-  assert.match(throwsCode(assert, () => ck.Wallet.inMemory(5), "INVALID_INPUT").message, /"Ed25519" or "ES256", found "\(not a string\)"/);
+  for (const call of [() => ck.Wallet.inMemory(5), () => ck.KeyPair.generate(5), () => ck.KeyPair.generate({}), () => ck.PublicKey.fromRaw(5, bytes)]) {
+    assert.match(throwsCode(assert, call, "INVALID_INPUT").message, /"Ed25519" or "ES256", found "\(not a string\)"/);
+  }
   // The new names work, and every view says them.
   for (const alg of ["Ed25519", "ES256"]) {
     const k = ck.KeyPair.generate(alg);
