@@ -797,6 +797,11 @@ fn the_report_records_are_the_cores() {
     assert_eq!(controllers[0].receipts, 1);
     let days: &Vec<ck_audit::DayActivity> = &skin.days;
     assert_eq!(*days, core.days);
+    let keys: &Vec<ck_audit::TrustedKeyInfo> = &skin.provenance.trust_keys;
+    assert_eq!(*keys, core.provenance.trust.keys);
+    assert!(keys
+        .iter()
+        .any(|k| k.role == consentkit::keys::Role::Controller));
     let outcome: ck_audit::Outcome = skin.outcome;
     assert_eq!(outcome, core.outcome);
     assert_eq!(skin.outcome_name, core.outcome.name());

@@ -23,7 +23,7 @@ pub use consentkit::{DataReceipt, Notice, Offer, Signatory, VerifiedSigner};
 // `audit::CheckpointCheck` is `AuditCheckpoint` in the skins (uniffi `name`).
 pub use consentkit::audit::{
     CheckpointCheck as AuditCheckpoint, ControllerStats, DayActivity, KindCount,
-    Outcome as AuditOutcome, StateCount, UnitAmount,
+    Outcome as AuditOutcome, StateCount, TrustedKeyInfo as AuditTrustedKey, UnitAmount,
 };
 // The wallet's records.
 pub use consentkit::wallet::{GrantView, LogCheck, Shared, ValueReceived};
@@ -210,19 +210,6 @@ pub struct AuditReport {
     pub provenance: AuditProvenance,
 }
 
-/// One key of the trust set an audit used.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct AuditTrustedKey {
-    /// The key id (hex).
-    pub kid: String,
-    /// Its algorithm.
-    pub algorithm: Algorithm,
-    /// The role it signs in (`"controller"`, `"partner"`, `"person"`, `"log"`).
-    pub role: String,
-    /// The party it belongs to.
-    pub party: String,
-}
-
 /// The transparency log an audit used.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct AuditLog {
@@ -270,17 +257,7 @@ impl From<&ck_audit::Provenance> for AuditProvenance {
             version: p.version.clone(),
             bundle_sha256: p.bundle_sha256.clone(),
             trust_sha256: p.trust.sha256.clone(),
-            trust_keys: p
-                .trust
-                .keys
-                .iter()
-                .map(|k| AuditTrustedKey {
-                    kid: k.kid.to_string(),
-                    algorithm: k.algorithm,
-                    role: k.role.as_str().to_owned(),
-                    party: k.party.clone(),
-                })
-                .collect(),
+            trust_keys: p.trust.keys.clone(),
             log: p.log.as_ref().map(|l| AuditLog {
                 origin: l.origin.clone(),
                 size: l.size,

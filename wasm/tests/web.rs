@@ -129,7 +129,7 @@ struct Deal {
 }
 
 fn deal(wallet: &mut JsWallet) -> Deal {
-    let controller = JsKey::generate(None).unwrap();
+    let controller = JsKey::generate(JsValue::UNDEFINED).unwrap();
     let issuer = Issuer::new(&controller);
     let offer = issuer.offer(offer_input(CONTROLLER, T0)).unwrap();
     wallet
@@ -178,7 +178,7 @@ fn errors_are_consentkit_errors_with_stable_codes() {
     );
     // A JS value that is not a plain object.
     let bad: consentkit_wasm::issuer::OfferInputJs = JsValue::from(3).unchecked_into();
-    let issuer = Issuer::new(&JsKey::generate(None).unwrap());
+    let issuer = Issuer::new(&JsKey::generate(JsValue::UNDEFINED).unwrap());
     let e = issuer.offer(bad).err().unwrap();
     assert_eq!(js_code(e), "INVALID_INPUT");
 }
@@ -279,7 +279,8 @@ async fn a_non_extractable_webcrypto_key_signs_a_grant_in_two_steps() {
         "the private key must be non-extractable"
     );
     let raw: Uint8Array = raw_public(&pair).await.unchecked_into();
-    let public = JsPublicKey::from_raw("ES256", raw.clone().unchecked_into()).unwrap();
+    let public =
+        JsPublicKey::from_raw(JsValue::from_str("ES256"), raw.clone().unchecked_into()).unwrap();
     let mut w = JsWallet::create_external().unwrap();
     let d = deal(&mut w);
     // One-step calls are refused with a message that says what to do.

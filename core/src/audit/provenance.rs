@@ -77,6 +77,8 @@ pub struct TrustProvenance {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "ts", ts(rename = "AuditTrustedKey"))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "AuditTrustedKey"))]
 pub struct TrustedKeyInfo {
     /// The key id (RFC 9679 thumbprint, hex).
     pub kid: KeyId,
