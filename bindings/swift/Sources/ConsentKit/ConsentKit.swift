@@ -5012,95 +5012,6 @@ public func FfiConverterTypeAuditReport_lower(_ value: AuditReport) -> RustBuffe
 
 
 /**
- * One key of the trust set an audit used.
- */
-public struct AuditTrustedKey: Equatable, Hashable {
-    /**
-     * The key id (hex).
-     */
-    public let kid: String
-    /**
-     * Its algorithm.
-     */
-    public let algorithm: Algorithm
-    /**
-     * The role it signs in (`"controller"`, `"partner"`, `"person"`, `"log"`).
-     */
-    public let role: String
-    /**
-     * The party it belongs to.
-     */
-    public let party: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The key id (hex).
-         */kid: String, 
-        /**
-         * Its algorithm.
-         */algorithm: Algorithm, 
-        /**
-         * The role it signs in (`"controller"`, `"partner"`, `"person"`, `"log"`).
-         */role: String, 
-        /**
-         * The party it belongs to.
-         */party: String) {
-        self.kid = kid
-        self.algorithm = algorithm
-        self.role = role
-        self.party = party
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension AuditTrustedKey: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAuditTrustedKey: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditTrustedKey {
-        return
-            try AuditTrustedKey(
-                kid: FfiConverterString.read(from: &buf), 
-                algorithm: FfiConverterTypeAlgorithm.read(from: &buf), 
-                role: FfiConverterString.read(from: &buf), 
-                party: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: AuditTrustedKey, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.kid, into: &buf)
-        FfiConverterTypeAlgorithm.write(value.algorithm, into: &buf)
-        FfiConverterString.write(value.role, into: &buf)
-        FfiConverterString.write(value.party, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditTrustedKey_lift(_ buf: RustBuffer) throws -> AuditTrustedKey {
-    return try FfiConverterTypeAuditTrustedKey.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditTrustedKey_lower(_ value: AuditTrustedKey) -> RustBuffer {
-    return FfiConverterTypeAuditTrustedKey.lower(value)
-}
-
-
-/**
  * What `export_consents` produced.
  */
 public struct ConsentExport: Equatable, Hashable {
@@ -6757,6 +6668,31 @@ fileprivate struct FfiConverterSequenceTypeAuditCheckpoint: FfiConverterRustBuff
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeAuditTrustedKey: FfiConverterRustBuffer {
+    typealias SwiftType = [AuditTrustedKey]
+
+    public static func write(_ value: [AuditTrustedKey], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAuditTrustedKey.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AuditTrustedKey] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AuditTrustedKey]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAuditTrustedKey.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeControllerStats: FfiConverterRustBuffer {
     typealias SwiftType = [ControllerStats]
 
@@ -7099,31 +7035,6 @@ fileprivate struct FfiConverterSequenceTypeArtifactInfo: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeArtifactInfo.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeAuditTrustedKey: FfiConverterRustBuffer {
-    typealias SwiftType = [AuditTrustedKey]
-
-    public static func write(_ value: [AuditTrustedKey], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeAuditTrustedKey.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AuditTrustedKey] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [AuditTrustedKey]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeAuditTrustedKey.read(from: &buf))
         }
         return seq
     }

@@ -775,6 +775,95 @@ public func FfiConverterTypeAuditCheckpoint_lower(_ value: AuditCheckpoint) -> R
 
 
 /**
+ * One trusted key.
+ */
+public struct AuditTrustedKey: Equatable, Hashable {
+    /**
+     * The key id (RFC 9679 thumbprint, hex).
+     */
+    public let kid: KeyId
+    /**
+     * Its algorithm (`"Ed25519"` or `"ES256"`).
+     */
+    public let algorithm: Algorithm
+    /**
+     * The role it may sign in.
+     */
+    public let role: Role
+    /**
+     * The party it belongs to.
+     */
+    public let party: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The key id (RFC 9679 thumbprint, hex).
+         */kid: KeyId, 
+        /**
+         * Its algorithm (`"Ed25519"` or `"ES256"`).
+         */algorithm: Algorithm, 
+        /**
+         * The role it may sign in.
+         */role: Role, 
+        /**
+         * The party it belongs to.
+         */party: String) {
+        self.kid = kid
+        self.algorithm = algorithm
+        self.role = role
+        self.party = party
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AuditTrustedKey: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditTrustedKey: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditTrustedKey {
+        return
+            try AuditTrustedKey(
+                kid: FfiConverterTypeKeyId.read(from: &buf), 
+                algorithm: FfiConverterTypeAlgorithm.read(from: &buf), 
+                role: FfiConverterTypeRole.read(from: &buf), 
+                party: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AuditTrustedKey, into buf: inout [UInt8]) {
+        FfiConverterTypeKeyId.write(value.kid, into: &buf)
+        FfiConverterTypeAlgorithm.write(value.algorithm, into: &buf)
+        FfiConverterTypeRole.write(value.role, into: &buf)
+        FfiConverterString.write(value.party, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditTrustedKey_lift(_ buf: RustBuffer) throws -> AuditTrustedKey {
+    return try FfiConverterTypeAuditTrustedKey.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditTrustedKey_lower(_ value: AuditTrustedKey) -> RustBuffer {
+    return FfiConverterTypeAuditTrustedKey.lower(value)
+}
+
+
+/**
  * A benefit: offered in return for data (in an offer) or delivered (in a value record).
  */
 public struct Benefit: Equatable, Hashable {
