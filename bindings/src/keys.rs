@@ -90,7 +90,7 @@ pub struct RawPublicKey {
 impl From<&ck::PublicKey> for RawPublicKey {
     fn from(k: &ck::PublicKey) -> Self {
         RawPublicKey {
-            algorithm: k.algorithm().into(),
+            algorithm: k.algorithm(),
             bytes: k.raw().to_vec(),
         }
     }
