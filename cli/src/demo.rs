@@ -934,21 +934,7 @@ impl DemoWitness {
         use consentkit::log::witness::{witness_checkpoint, WitnessReply};
         let witness = &self.witness;
         let mut post = |_url: &str, body: &[u8]| -> Result<WitnessReply, String> {
-            Ok(match witness.add_checkpoint(body, now) {
-                Ok(lines) => WitnessReply {
-                    status: 200,
-                    content_type: None,
-                    body: lines.into_bytes(),
-                },
-                Err(refusal) => {
-                    let (content_type, body) = refusal.body();
-                    WitnessReply {
-                        status: refusal.status(),
-                        content_type: Some(content_type.to_owned()),
-                        body: body.into_bytes(),
-                    }
-                }
-            })
+            Ok(witness.reply(body, now))
         };
         let report = witness_checkpoint(tlog, &self.policy, &mut self.sizes, &mut post)
             .map_err(|e| CliError(format!("demo witness: {e}")))?;
