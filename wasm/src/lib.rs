@@ -26,11 +26,13 @@ use wasm_bindgen::prelude::*;
 pub mod async_signer;
 pub mod convert;
 pub mod error;
+#[cfg(feature = "auditor")]
 pub mod export;
 pub mod issuer;
 pub mod keys;
 pub mod signer;
 pub mod status;
+#[cfg(feature = "auditor")]
 pub mod tcf;
 #[cfg(feature = "ts")]
 pub mod ts;

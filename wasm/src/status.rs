@@ -3,6 +3,7 @@
 //! `checkGrantStatus`. Glue only: every rule is in `consentkit::status`.
 
 use consentkit::artifact::Artifact;
+#[cfg(feature = "auditor")]
 use consentkit::audit::{audit_source_with_status, AuditOptions};
 use consentkit::log::receipt::ReceiptClaims;
 use consentkit::status::{self as ck_status, StatusError};
@@ -12,8 +13,10 @@ use crate::convert::BytesJs;
 
 use crate::convert::{absent, time, to_js_as, Obj};
 use crate::error::{CkError, Code};
+#[cfg(feature = "auditor")]
 use crate::issuer::Issuer;
 use crate::keys::JsTrustSet;
+#[cfg(feature = "auditor")]
 use crate::verify::AuditReport;
 
 #[wasm_bindgen]
@@ -100,6 +103,7 @@ pub(crate) fn opt_reference(
     Ok(Some(reference))
 }
 
+#[cfg(feature = "auditor")]
 fn status_named(s: &str) -> Result<ck_status::Status, CkError> {
     [
         ck_status::Status::Valid,
@@ -136,11 +140,13 @@ fn now_or(at: Option<f64>) -> Result<consentkit::Timestamp, CkError> {
 
 /// The controller's status list: random indices for new grants, decoys,
 /// and a signed Status List Token per epoch.
+#[cfg(feature = "auditor")]
 #[wasm_bindgen]
 pub struct StatusRegistry {
     inner: ck_status::StatusRegistry,
 }
 
+#[cfg(feature = "auditor")]
 #[wasm_bindgen]
 impl StatusRegistry {
     /// A list at `uri` with `capacity` entries of `bits` (1, 2, 4 or 8) bits, all valid.
@@ -208,6 +214,7 @@ pub fn check_grant_status(
 /// Audits a bundle together with the controllers' Status List Tokens: a
 /// list still valid for a grant ended more than its `ttl` before it was
 /// issued is a `stale_status` finding.
+#[cfg(feature = "auditor")]
 #[wasm_bindgen(js_name = auditWithStatusLists)]
 pub fn audit_with_status_lists(
     bundle: BytesJs,

@@ -3,7 +3,9 @@
 
 use consentkit::artifact::MAX_ARTIFACT_SIZE;
 use consentkit::artifact::{Artifact, Signatory, VerifiedSigner};
-use consentkit::audit::{audit_bytes, identify, render_html, render_text, AuditOptions, Report};
+use consentkit::audit::identify;
+#[cfg(feature = "auditor")]
+use consentkit::audit::{audit_bytes, render_html, render_text, AuditOptions, Report};
 use consentkit::cbor::seq::{self, Framed};
 use consentkit::privacy::{commit as core_commit, verify_commitment as core_verify_commitment};
 use serde::Serialize;
@@ -11,7 +13,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::convert::BytesJs;
 
-use crate::convert::{artifact_json, hex32, time, to_js_as, ArtifactJson};
+#[cfg(feature = "auditor")]
+use crate::convert::time;
+use crate::convert::{artifact_json, hex32, to_js_as, ArtifactJson};
 use crate::error::CkError;
 use crate::keys::JsTrustSet;
 
@@ -247,17 +251,20 @@ pub fn verify_bundle(bundle: BytesJs, trust: &JsTrustSet) -> Result<BundleItemLi
 }
 
 /// The result of an audit: the report (docs/AUDIT-REPORT.md) and its renderings.
+#[cfg(feature = "auditor")]
 #[wasm_bindgen]
 pub struct AuditReport {
     inner: Report,
 }
 
+#[cfg(feature = "auditor")]
 impl AuditReport {
     pub(crate) fn from_report(inner: Report) -> AuditReport {
         AuditReport { inner }
     }
 }
 
+#[cfg(feature = "auditor")]
 #[wasm_bindgen]
 impl AuditReport {
     /// The report as a plain object: the report of docs/AUDIT-REPORT.md
@@ -310,6 +317,7 @@ impl AuditReport {
 /// Audits a bundle (a CBOR sequence, any order) against a trust set at
 /// time `at` (seconds since 1970; default: now): every signature, each
 /// grant's lifecycle, every data use against its grant.
+#[cfg(feature = "auditor")]
 #[wasm_bindgen]
 pub fn audit(bundle: BytesJs, trust: &JsTrustSet, at: Option<f64>) -> Result<AuditReport, CkError> {
     let bundle: &[u8] = &crate::convert::bytes(&bundle, "bundle")?;
