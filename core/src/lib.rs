@@ -16,6 +16,7 @@ pub mod log;
 pub mod privacy;
 pub mod sample;
 mod sort;
+mod sorted;
 pub mod status;
 pub mod tcf;
 pub mod time;

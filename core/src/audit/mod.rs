@@ -20,7 +20,7 @@
 //!   cores (feature `parallel`, on by default), pipelined: while batch k is
 //!   checked, batch k + 1 is read and batch k − 1 evaluated in order.
 
-use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::io::{self, Read};
 
 use serde::Serialize;
@@ -535,7 +535,8 @@ struct RefusalInfo {
 struct OtherCopies {
     kind: ArtifactKind,
     count: u64,
-    signers: BTreeSet<u16>,
+    /// Sorted, each once (a list: no B-tree type in the npm module).
+    signers: Vec<u16>,
 }
 
 /// One person at one controller.
@@ -799,10 +800,12 @@ impl<'t> State<'t> {
                 .or_insert_with(|| OtherCopies {
                     kind: a.kind(),
                     count: 0,
-                    signers: BTreeSet::new(),
+                    signers: Vec::new(),
                 });
             o.count += 1;
-            o.signers.insert(signer);
+            if let Err(at) = o.signers.binary_search(&signer) {
+                o.signers.insert(at, signer);
+            }
             return true;
         }
         *self.report.counts.entry(a.kind()).or_insert(0) += 1;

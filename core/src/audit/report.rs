@@ -636,6 +636,8 @@ impl std::fmt::Display for Tenths {
                 q
             }
         };
+        // q <= 10m < 2^61: printed as a u64 (no u128 printing in the npm module).
+        let q = u64::try_from(q).unwrap_or(u64::MAX);
         write!(f, "{}.{}", q / 10, q % 10)
     }
 }

@@ -12,8 +12,6 @@
 //! witness with a late clock cannot make an honest artifact look
 //! backdated.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use crate::log::{Policy, SignedNote};
@@ -54,9 +52,10 @@ pub struct WitnessView {
     /// The clock tolerance in seconds.
     pub tolerance: u64,
     /// Tree size -> the earliest cosignature time of a witnessed checkpoint
-    /// of that size (the smallest, if several).
+    /// of that size (the smallest, if several): `(size, time)` sorted by
+    /// size, each size once (a list: no B-tree type in the npm module).
     #[serde(skip)]
-    clock: BTreeMap<u64, u64>,
+    clock: Vec<(u64, u64)>,
     /// Why the latest checkpoint does not meet the quorum.
     #[serde(skip)]
     pub problem: Option<String>,
@@ -79,7 +78,7 @@ impl WitnessView {
             cosigners: Vec::new(),
             witnessed_checkpoints: 0,
             tolerance,
-            clock: BTreeMap::new(),
+            clock: Vec::new(),
             problem: None,
         };
         match policy.verify_checkpoint(latest_note) {
@@ -125,8 +124,15 @@ impl WitnessView {
                 continue;
             };
             v.witnessed_checkpoints += 1;
-            let e = v.clock.entry(w.checkpoint.size).or_insert(t);
-            *e = (*e).min(t);
+            let size = w.checkpoint.size;
+            match v.clock.binary_search_by_key(&size, |e| e.0) {
+                Ok(at) => {
+                    if let Some(e) = v.clock.get_mut(at) {
+                        e.1 = e.1.min(t);
+                    }
+                }
+                Err(at) => v.clock.insert(at, (size, t)),
+            }
         }
         v
     }
@@ -137,7 +143,8 @@ impl WitnessView {
     /// witnessed checkpoints of size <= `index`.
     pub fn absent_since(&self, index: u64) -> Option<(u64, u64)> {
         self.clock
-            .range(..=index)
+            .iter()
+            .take_while(|(size, _)| *size <= index)
             .map(|(size, t)| (*t, *size))
             .max()
     }

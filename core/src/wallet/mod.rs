@@ -17,7 +17,7 @@
 //! signer (Secure Enclave, StrongBox, WebCrypto), the file holds only the
 //! public key.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -38,6 +38,7 @@ use crate::keys::{
 use crate::lifecycle::{ConsentState, GrantRecord};
 use crate::log::{Checkpoint, ConsistencyProof, InclusionProof, NoteVerifier};
 use crate::privacy::{pseudonym, WALLET_SECRET_LEN};
+use crate::sorted::TextMap;
 use crate::vocab::Term;
 
 mod app_lifecycle;
@@ -312,18 +313,48 @@ impl Summary {
     }
 }
 
-/// `received` as the JSON view writes it: controller → unit → amount.
+/// `received` as the JSON view writes it: controller → unit → amount, as
+/// a map would hold them (sorted by controller then unit; of a pair given
+/// twice, the last). Written from the list, not through a `BTreeMap`: one
+/// B-tree type less in the npm module.
 fn received_map<S: serde::Serializer>(
     received: &[ValueReceived],
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    let mut map: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
-    for v in received {
-        map.entry(v.controller.as_str())
-            .or_default()
-            .insert(v.unit.as_str(), v.amount);
+    use serde::ser::SerializeMap;
+    let mut sorted: Vec<&ValueReceived> = received.iter().collect();
+    crate::sort::sort_by(&mut sorted, |a, b| {
+        (a.controller.as_str(), a.unit.as_str()).cmp(&(b.controller.as_str(), b.unit.as_str()))
+    });
+    let mut pairs: Vec<&ValueReceived> = Vec::with_capacity(sorted.len());
+    for v in sorted {
+        match pairs.last_mut() {
+            Some(last) if last.controller == v.controller && last.unit == v.unit => *last = v,
+            _ => pairs.push(v),
+        }
     }
-    serde::Serialize::serialize(&map, serializer)
+    let groups = pairs.chunk_by(|a, b| a.controller == b.controller);
+    let mut map = serializer.serialize_map(Some(groups.clone().count()))?;
+    for units in groups {
+        if let Some(first) = units.first() {
+            map.serialize_entry(&first.controller, &Units(units))?;
+        }
+    }
+    map.end()
+}
+
+/// The units and amounts received from one controller, as a JSON object.
+struct Units<'a>(&'a [&'a ValueReceived]);
+
+impl Serialize for Units<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for v in self.0 {
+            map.serialize_entry(&v.unit, &v.amount)?;
+        }
+        map.end()
+    }
 }
 
 /// What one transparency log proves to the wallet.
@@ -382,9 +413,9 @@ pub struct Wallet {
     /// The single key of a version-1 wallet, used at the controllers where it already signed.
     legacy: Option<LegacyKey>,
     /// Controllers where the version-1 key has signed (it stays the person's key there).
-    legacy_controllers: BTreeSet<String>,
+    legacy_controllers: TextMap<()>,
     /// Per-controller keys stored in the file (ES256) or bound to external keys.
-    keys: BTreeMap<String, PersonKey>,
+    keys: TextMap<PersonKey>,
     trust: TrustSet,
     /// Every artifact, in the order received.
     artifacts: Vec<Artifact>,
@@ -534,8 +565,8 @@ impl Wallet {
             secret,
             key,
             legacy,
-            legacy_controllers: BTreeSet::new(),
-            keys: BTreeMap::new(),
+            legacy_controllers: TextMap::new(),
+            keys: TextMap::new(),
             trust: TrustSet::new(),
             artifacts: Vec::new(),
             by_id: HashMap::new(),
@@ -890,7 +921,7 @@ impl Wallet {
                 _ => None,
             };
             if let Some(c) = used_at {
-                self.legacy_controllers.insert(c.clone());
+                self.legacy_controllers.insert(c.clone(), ());
             }
         }
         let i = match self.by_id.get(&a.id()) {
@@ -922,7 +953,7 @@ impl Wallet {
     /// version-1 key where it already signed, else the controller's own key.
     fn key_for(&self, controller: &str) -> Option<PersonKey> {
         if let Some(l) = &self.legacy {
-            if self.legacy_controllers.contains(controller) {
+            if self.legacy_controllers.contains_key(controller) {
                 return Some(PersonKey {
                     public: l.public.clone(),
                     signer: l.signer.clone(),
@@ -1560,7 +1591,9 @@ impl Wallet {
     pub fn summary(&self, now: Timestamp) -> Summary {
         let recs = self.grant_records();
         let mut shared: Vec<Shared> = Vec::new();
-        let mut received: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+        // Sorted by controller then unit, each pair once (a list searched
+        // by binary search: no B-tree type in the npm module).
+        let mut received: Vec<ValueReceived> = Vec::new();
         let mut refusals = 0;
         for a in &self.artifacts {
             match a.body() {
@@ -1628,29 +1661,32 @@ impl Wallet {
                 }
                 Body::ValueRecord(v) => {
                     if let Some(g) = recs.get(&v.grant) {
-                        let t = received
-                            .entry(g.grant.controller.clone())
-                            .or_default()
-                            .entry(v.benefit.unit.clone())
-                            .or_insert(0);
-                        *t = t.saturating_add(v.benefit.amount);
+                        let key = (g.grant.controller.as_str(), v.benefit.unit.as_str());
+                        let at = match received.binary_search_by(|t| {
+                            (t.controller.as_str(), t.unit.as_str()).cmp(&key)
+                        }) {
+                            Ok(at) => at,
+                            Err(at) => {
+                                received.insert(
+                                    at,
+                                    ValueReceived {
+                                        controller: g.grant.controller.clone(),
+                                        unit: v.benefit.unit.clone(),
+                                        amount: 0,
+                                    },
+                                );
+                                at
+                            }
+                        };
+                        if let Some(t) = received.get_mut(at) {
+                            t.amount = t.amount.saturating_add(v.benefit.amount);
+                        }
                     }
                 }
                 Body::Refusal(_) => refusals += 1,
                 _ => {}
             }
         }
-        // Sorted by controller then unit: the maps' order.
-        let received = received
-            .into_iter()
-            .flat_map(|(controller, units)| {
-                units.into_iter().map(move |(unit, amount)| ValueReceived {
-                    controller: controller.clone(),
-                    unit,
-                    amount,
-                })
-            })
-            .collect();
         Summary {
             grants: self.grants(now),
             shared,

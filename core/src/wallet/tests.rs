@@ -2,6 +2,7 @@ use super::*;
 use crate::audit::FindingKind;
 use crate::keys::Algorithm;
 use crate::sample::{self, Parties, CONTROLLER, PARTNER, T0};
+use std::collections::{BTreeMap, BTreeSet};
 
 fn tmp(name: &str) -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("consentkit-wallet-{}-{name}", std::process::id()));
@@ -1499,5 +1500,48 @@ fn received_is_sorted_totals_and_a_map_in_json() {
     assert_eq!(
         json["received"],
         serde_json::json!({ CONTROLLER: { "EUR": 150, "month": 3 } })
+    );
+}
+
+/// The JSON of `received` is the object a map controller → unit → amount
+/// made (it was written through a `BTreeMap`): keys in byte order at both
+/// levels, and of a pair given twice the last amount, even for a summary
+/// built by hand whose list is neither sorted nor unique.
+#[test]
+fn received_json_of_an_unsorted_list_is_the_map_a_btreemap_made() {
+    let entry = |controller: &str, unit: &str, amount: u64| ValueReceived {
+        controller: controller.into(),
+        unit: unit.into(),
+        amount,
+    };
+    let received = vec![
+        entry("zeta", "month", 1),
+        entry("acme", "points", 2),
+        entry("Acme", "EUR", 3),
+        entry("acme", "EUR", 4),
+        entry("zeta", "month", 5),
+        entry("acme", "points", 6),
+        entry("acme", "", 7),
+    ];
+    let mut expected: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    for v in &received {
+        expected
+            .entry(v.controller.clone())
+            .or_default()
+            .insert(v.unit.clone(), v.amount);
+    }
+    let s = Summary {
+        grants: Vec::new(),
+        shared: Vec::new(),
+        received,
+        refusals: 0,
+        violations: Vec::new(),
+        log: Vec::new(),
+    };
+    let text = serde_json::to_string(&s).unwrap();
+    let want = format!("\"received\":{}", serde_json::to_string(&expected).unwrap());
+    assert!(text.contains(&want), "{text}\nwants {want}");
+    assert!(
+        want.contains(r#"{"Acme":{"EUR":3},"acme":{"":7,"EUR":4,"points":6},"zeta":{"month":5}}"#)
     );
 }

@@ -2,8 +2,6 @@
 //! checkpoint only with a witness policy's quorum of cosignatures, and uses
 //! the cosignature times as a clock (see [`crate::audit::witnessed`]).
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::Wallet;
@@ -72,8 +70,9 @@ impl Wallet {
                 backdated: Vec::new(),
                 problems: Vec::new(),
             };
-            // size -> (checkpoint, earliest cosignature time)
-            let mut good: BTreeMap<u64, (Checkpoint, Option<u64>)> = BTreeMap::new();
+            // (size, checkpoint, earliest cosignature time), sorted by size,
+            // each size once (a list: no B-tree type in the npm module).
+            let mut good: Vec<(u64, Checkpoint, Option<u64>)> = Vec::new();
             for note in &self.checkpoints {
                 let Some(cp) = SignedNote::parse(note.as_bytes())
                     .ok()
@@ -86,7 +85,8 @@ impl Wallet {
                 }
                 match policy.verify_checkpoint(note.as_bytes()) {
                     Ok(w) => {
-                        if let Some((prev, _)) = good.get(&cp.size) {
+                        let at = good.binary_search_by_key(&cp.size, |e| e.0);
+                        if let Some((_, prev, _)) = at.ok().and_then(|i| good.get(i)) {
                             if prev.root != cp.root {
                                 check.problems.push(format!(
                                     "two witnessed checkpoints of size {} with different roots: the witnesses were shown different histories",
@@ -98,11 +98,17 @@ impl Wallet {
                         check
                             .cosigned_by
                             .extend(w.cosignatures.iter().map(|(name, _)| name.clone()));
-                        let e = good.entry(cp.size).or_insert((w.checkpoint, t));
-                        e.1 = match (e.1, t) {
-                            (Some(a), Some(b)) => Some(a.min(b)),
-                            (a, b) => a.or(b),
-                        };
+                        match at {
+                            Ok(i) => {
+                                if let Some(e) = good.get_mut(i) {
+                                    e.2 = match (e.2, t) {
+                                        (Some(a), Some(b)) => Some(a.min(b)),
+                                        (a, b) => a.or(b),
+                                    };
+                                }
+                            }
+                            Err(i) => good.insert(i, (cp.size, w.checkpoint, t)),
+                        }
                     }
                     Err(e) => {
                         check.not_witnessed.push(cp.size);
@@ -112,13 +118,16 @@ impl Wallet {
                     }
                 }
             }
-            check.witnessed = good.keys().copied().collect();
+            check.witnessed = good.iter().map(|e| e.0).collect();
             crate::sort::sort(&mut check.cosigned_by);
             check.cosigned_by.dedup();
             crate::sort::sort(&mut check.not_witnessed);
             check.not_witnessed.dedup();
             for (id, p) in &self.inclusion {
-                let (Some(&i), Some((cp, _))) = (self.by_id.get(id), good.get(&p.tree_size)) else {
+                let at = good.binary_search_by_key(&p.tree_size, |e| e.0).ok();
+                let (Some(&i), Some((_, cp, _))) =
+                    (self.by_id.get(id), at.and_then(|j| good.get(j)))
+                else {
                     continue;
                 };
                 let Some(a) = self.artifacts.get(i) else {
@@ -137,8 +146,9 @@ impl Wallet {
                 // The latest witnessed time at which the log held at most
                 // `leaf_index` leaves, so not this artifact.
                 let absent = good
-                    .range(..=p.leaf_index)
-                    .filter_map(|(size, (_, t))| t.map(|t| (t, *size)))
+                    .iter()
+                    .take_while(|e| e.0 <= p.leaf_index)
+                    .filter_map(|(size, _, t)| t.map(|t| (t, *size)))
                     .max();
                 if let Some((t, size)) = absent {
                     if own_time(a).saturating_add(tolerance) < t && !check.backdated.contains(id) {
