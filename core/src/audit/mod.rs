@@ -18,7 +18,8 @@
 //!   size.
 //! - **Parallel.** Both passes decode and verify in batches across all
 //!   cores (feature `parallel`, on by default), pipelined: while batch k is
-//!   checked, batch k + 1 is read and batch k − 1 evaluated in order.
+//!   checked, batch k + 1 is read (on a thread of its own, which also
+//!   hashes the bundle) and batch k − 1 evaluated in order.
 
 use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
 use std::io::{self, Read};
