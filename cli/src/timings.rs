@@ -1,7 +1,7 @@
 //! `CK_AUDIT_TIMINGS=1`: per-phase wall and CPU time of `consentkit audit`
 //! on stderr (BENCHMARKS.md, "Audit of the demo bundle"). CPU time is read
 //! from `/proc` (Linux; 10 ms ticks): the whole process's (all threads) and
-//! the calling thread's, whose work is the audit's serial part, and the
+//! the thread that started the audit's (its evaluating thread), whose work is the audit's serial part, and the
 //! peak resident memory so far (`VmHWM`). Off (the
 //! default), nothing is read or printed.
 
@@ -13,6 +13,9 @@ pub struct Timings {
     on: bool,
     start: Instant,
     last: Mutex<Option<Mark>>,
+    /// The `/proc` stat file of the thread that made the marks (the
+    /// audit's evaluating thread), whichever thread ends a phase.
+    main: String,
 }
 
 #[derive(Clone, Copy)]
@@ -37,6 +40,19 @@ fn stat_cpu(path: &str) -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
+/// The calling thread's `/proc` stat file, by its thread id (a phase may
+/// end on another thread: the audit's progress callback runs on its
+/// reading thread).
+fn main_thread_stat() -> String {
+    std::fs::read_link("/proc/thread-self")
+        .ok()
+        .and_then(|p| p.file_name().map(|t| t.to_string_lossy().into_owned()))
+        .map_or_else(
+            || "/proc/thread-self/stat".to_owned(),
+            |tid| format!("/proc/self/task/{tid}/stat"),
+        )
+}
+
 /// The process's peak resident memory so far (`VmHWM`), in MiB, or 0.
 fn peak_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -53,10 +69,16 @@ impl Timings {
     /// From `CK_AUDIT_TIMINGS` (on if set to anything but `0` or empty).
     pub fn from_env() -> Timings {
         let on = std::env::var("CK_AUDIT_TIMINGS").is_ok_and(|v| !v.is_empty() && v != "0");
+        Timings::new(on)
+    }
+
+    /// Timings on or off, marked from the calling thread.
+    fn new(on: bool) -> Timings {
         let t = Timings {
             on,
             start: Instant::now(),
             last: Mutex::new(None),
+            main: main_thread_stat(),
         };
         if on {
             if let Ok(mut l) = t.last.lock() {
@@ -70,7 +92,7 @@ impl Timings {
         Mark {
             wall: Instant::now(),
             cpu: stat_cpu("/proc/self/stat"),
-            thread: stat_cpu("/proc/thread-self/stat"),
+            thread: stat_cpu(&self.main),
         }
     }
 
@@ -96,5 +118,25 @@ impl Timings {
             );
         }
         *last = Some(now);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_main_thread_is_the_one_that_started_the_timings() {
+        let t = Timings::new(true);
+        // This thread's own stat file, by its id.
+        assert_eq!(t.main, main_thread_stat());
+        assert!(t.main.starts_with("/proc/self/task/"), "{}", t.main);
+        // A phase ended on another thread (the audit's reading thread
+        // calls the progress callback) still reads this thread's file.
+        let other = std::thread::scope(|s| s.spawn(main_thread_stat).join().ok());
+        assert_ne!(other.as_deref(), Some(t.main.as_str()));
+        std::thread::scope(|s| {
+            s.spawn(|| t.phase("elsewhere"));
+        });
     }
 }

@@ -18,7 +18,8 @@
 //!   size.
 //! - **Parallel.** Both passes decode and verify in batches across all
 //!   cores (feature `parallel`, on by default), pipelined: while batch k is
-//!   checked, batch k + 1 is read and batch k − 1 evaluated in order.
+//!   checked, batch k + 1 is read (on a thread of its own, which also
+//!   hashes the bundle) and batch k − 1 evaluated in order.
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::io::{self, Read};
@@ -29,7 +30,7 @@ use crate::artifact::{
     Artifact, ArtifactError, ArtifactId, ArtifactKind, Body, Digest, Offer, Pseudonym, Signatory,
     Timestamp, VerifiedSigner, VerifyError, WithdrawnBy,
 };
-use crate::cbor::seq::{Framed, SeqReader};
+use crate::cbor::seq::{Framed, SeqReader, SeqSummary};
 use crate::cbor::{self, Value};
 use crate::keys::{HeaderKid, PublicKey, TrustSet};
 use crate::lifecycle::{grant_exceeds_offer, ConsentState, DataUse, Denial, GrantRecord, DAY};
@@ -1400,6 +1401,43 @@ impl<'t> State<'t> {
         }
     }
 
+    /// Pass 2: an item the reader could not hand over (over the size
+    /// limit, or where the bundle stops being a CBOR sequence).
+    fn framing_problem(&mut self, problem: Framed) {
+        match problem {
+            Framed::Item { .. } => {}
+            Framed::Oversize { offset, len } => {
+                self.report.items += 1;
+                self.report.unreadable += 1;
+                self.finding(
+                    FindingKind::Malformed,
+                    None,
+                    None,
+                    None,
+                    offset,
+                    format!(
+                        "item at byte {offset}: {len} bytes, over the {}-byte artifact limit (skipped; the rest of the bundle was read)",
+                        crate::artifact::MAX_ARTIFACT_SIZE
+                    ),
+                );
+            }
+            Framed::NotCbor(e) => {
+                self.report.unreadable += 1;
+                self.finding(
+                    FindingKind::Malformed,
+                    None,
+                    None,
+                    None,
+                    e.item_offset,
+                    format!(
+                        "bundle unreadable at byte {}: {}; the bytes from byte {} on are not a CBOR sequence and were not audited",
+                        e.offset, e.kind, e.item_offset
+                    ),
+                );
+            }
+        }
+    }
+
     fn finish(mut self) -> Report {
         let mut over: Vec<(ArtifactId, u64, u64, u32)> = Vec::new();
         for ((gid, day), n) in &self.uses {
@@ -1510,7 +1548,7 @@ fn civil(days: u64) -> (i64, u32, u32) {
 pub type Progress<'a> = &'a (dyn Fn(u64, u8) + Sync);
 
 /// Audits a bundle that can be opened (read from the start) twice, e.g. a file.
-pub fn audit_source<R: Read, F: FnMut() -> io::Result<R>>(
+pub fn audit_source<R: Read + Send, F: FnMut() -> io::Result<R>>(
     open: F,
     trust: &TrustSet,
     opts: &AuditOptions,
@@ -1524,7 +1562,7 @@ pub fn audit_source<R: Read, F: FnMut() -> io::Result<R>>(
 /// log's history must be consistent (`log_inconsistent`). With
 /// [`LogView::trust_admission`], logged artifacts skip their signature
 /// check (the log verified them on entry).
-pub fn audit_source_with_log<R: Read, F: FnMut() -> io::Result<R>>(
+pub fn audit_source_with_log<R: Read + Send, F: FnMut() -> io::Result<R>>(
     open: F,
     trust: &TrustSet,
     opts: &AuditOptions,
@@ -1541,7 +1579,7 @@ pub fn audit_source_with_log<R: Read, F: FnMut() -> io::Result<R>>(
 /// token must be signed by a trusted controller key; one that is not, or
 /// that cannot be read, is a `malformed`, `untrusted_key` or
 /// `signature_invalid` finding naming the token.
-pub fn audit_source_with_status<R: Read, F: FnMut() -> io::Result<R>>(
+pub fn audit_source_with_status<R: Read + Send, F: FnMut() -> io::Result<R>>(
     mut open: F,
     trust: &TrustSet,
     opts: &AuditOptions,
@@ -1582,15 +1620,15 @@ pub fn audit_source_with_status<R: Read, F: FnMut() -> io::Result<R>>(
     }
     // Pass 1: the context artifacts, checked in parallel batches and
     // evaluated in the bundle's order.
-    let mut r = SeqReader::new(open()?);
     // Items that name an artifact kind: pass 2 records the ids of those it
     // reads, so the map of ids is sized once (not rehashed while it grows).
     let mut artifacts = 0usize;
-    pipeline(
+    let first = pipeline(
         &mut st,
-        |_, batch| {
+        SeqReader::new(open()?),
+        move |r, f| {
             let mut batch_bytes = 0usize;
-            while batch.len() < BATCH && batch_bytes < BATCH_BYTES {
+            while f.items.len() < BATCH && batch_bytes < BATCH_BYTES {
                 let Some(item) = r.next_item()? else {
                     return Ok(false);
                 };
@@ -1599,73 +1637,45 @@ pub fn audit_source_with_status<R: Read, F: FnMut() -> io::Result<R>>(
                         p(offset + bytes.len() as u64, 1);
                     }
                     let kind = peek_kind(&bytes);
-                    artifacts += usize::from(kind.is_some());
+                    f.artifacts += usize::from(kind.is_some());
                     if is_context(kind) {
                         batch_bytes += bytes.len();
-                        batch.push((offset, bytes));
+                        f.items.push((offset, bytes));
                     }
                 }
             }
             Ok(true)
         },
+        |_, f| artifacts += f.artifacts,
         trust,
         log,
         State::context,
     )?;
-    let first = r.finish()?;
     st.link();
     let copies = &mut st.more.copies;
     copies.reserve(artifacts.min(MAX_RESERVED_IDS).saturating_sub(copies.len()));
     // Pass 2: receipts, value records and anything unreadable, checked in
     // parallel batches while the next batch is read and the last one evaluated.
-    let mut r = SeqReader::new(open()?);
-    pipeline(
+    let second = pipeline(
         &mut st,
-        |st, batch| {
+        SeqReader::new(open()?),
+        move |r, f| {
             let mut batch_bytes = 0usize;
             let mut more = true;
-            while batch.len() < BATCH && batch_bytes < BATCH_BYTES {
+            while f.items.len() < BATCH && batch_bytes < BATCH_BYTES {
                 match r.next_item()? {
                     None => {
                         more = false;
                         break;
                     }
                     Some(Framed::Item { offset, bytes }) => {
-                        st.report.items += 1;
+                        f.framed += 1;
                         if !is_context(peek_kind(&bytes)) {
                             batch_bytes += bytes.len();
-                            batch.push((offset, bytes));
+                            f.items.push((offset, bytes));
                         }
                     }
-                    Some(Framed::Oversize { offset, len }) => {
-                        st.report.items += 1;
-                        st.report.unreadable += 1;
-                        st.finding(
-                            FindingKind::Malformed,
-                            None,
-                            None,
-                            None,
-                            offset,
-                            format!(
-                                "item at byte {offset}: {len} bytes, over the {}-byte artifact limit (skipped; the rest of the bundle was read)",
-                                crate::artifact::MAX_ARTIFACT_SIZE
-                            ),
-                        );
-                    }
-                    Some(Framed::NotCbor(e)) => {
-                        st.report.unreadable += 1;
-                        st.finding(
-                            FindingKind::Malformed,
-                            None,
-                            None,
-                            None,
-                            e.item_offset,
-                            format!(
-                                "bundle unreadable at byte {}: {}; the bytes from byte {} on are not a CBOR sequence and were not audited",
-                                e.offset, e.kind, e.item_offset
-                            ),
-                        );
-                    }
+                    Some(other) => f.problems.push(other),
                 }
             }
             if let Some(p) = progress {
@@ -1673,11 +1683,16 @@ pub fn audit_source_with_status<R: Read, F: FnMut() -> io::Result<R>>(
             }
             Ok(more)
         },
+        |st, f| {
+            st.report.items += f.framed;
+            for problem in f.problems {
+                st.framing_problem(problem);
+            }
+        },
         trust,
         log,
         State::usage,
     )?;
-    let second = r.finish()?;
     if first != second {
         return Err(AuditError::BundleChanged {
             first_bytes: first.bytes,
@@ -1786,78 +1801,102 @@ fn free_on_makers(done: Vec<CheckedChunk>) {
     drop(rest);
 }
 
-/// Runs one pass: `fill` reads the next batch (on this thread; false once
-/// the input is exhausted), the batch is decoded and checked on all cores
-/// ([`check`]), and `eval` evaluates its items one by one in the bundle's
-/// order (on this thread). With the `parallel` feature the three overlap:
-/// batch k is checked while batch k + 1 is read and batch k − 1 evaluated,
-/// so no core waits for the serial parts.
-fn pipeline<'t>(
+/// What the reading thread framed for one batch.
+#[derive(Default)]
+struct Framing {
+    /// The items to check: (offset, bytes).
+    items: Batch,
+    /// Items framed (pass 2 counts every item of the bundle).
+    framed: u64,
+    /// Items that name an artifact kind (pass 1 counts them).
+    artifacts: usize,
+    /// Items the reader could not hand over ([`Framed::Oversize`],
+    /// [`Framed::NotCbor`]), for the evaluating thread to report.
+    problems: Vec<Framed>,
+}
+
+/// Runs one pass over a bundle and returns its size and SHA-256: `fill`
+/// frames the next batch from `r` (false once the input is exhausted),
+/// the batch is decoded and checked on all cores ([`check`]), then `apply`
+/// takes what the reader counted and `eval` evaluates the items one by
+/// one in the bundle's order (on this thread). With the `parallel`
+/// feature the three overlap, each on a thread of its own: batch k + 1 is
+/// framed and hashed while batch k is checked and batch k − 1 evaluated,
+/// so neither the reading nor the evaluation waits for the other.
+fn pipeline<'t, R: Read + Send>(
     st: &mut State<'t>,
-    mut fill: impl FnMut(&mut State<'t>, &mut Batch) -> io::Result<bool>,
+    mut r: SeqReader<R>,
+    mut fill: impl FnMut(&mut SeqReader<R>, &mut Framing) -> io::Result<bool> + Send,
+    mut apply: impl FnMut(&mut State<'t>, Framing),
     trust: &TrustSet,
     log: Option<&LogView>,
     eval: fn(&mut State<'t>, &Item),
-) -> io::Result<()> {
+) -> io::Result<SeqSummary> {
     #[cfg(feature = "parallel")]
     {
         use std::sync::mpsc::sync_channel;
-        let (to_check, batches) = sync_channel::<Batch>(1);
-        let (to_eval, checked) = sync_channel::<Vec<CheckedChunk>>(1);
+        // Rendezvous channels: a batch is handed over when the next stage
+        // takes it, so at most one batch waits between stages (memory).
+        let (to_check, batches) = sync_channel::<Framing>(0);
+        let (to_eval, checked) = sync_channel::<(Framing, Vec<CheckedChunk>)>(0);
         std::thread::scope(|s| {
-            // Owned here, so that leaving early (a read error) closes both
-            // channels and the checking thread ends before the scope joins it.
-            let (to_check, checked) = (to_check, checked);
+            // The reading thread: framing and the bundle's SHA-256. It ends
+            // (closing the channel) at the end of the input or on a read error.
+            let reader = s.spawn(move || {
+                loop {
+                    let mut f = Framing {
+                        items: Vec::with_capacity(BATCH),
+                        ..Framing::default()
+                    };
+                    let more = fill(&mut r, &mut f)?;
+                    if to_check.send(f).is_err() || !more {
+                        break;
+                    }
+                }
+                drop(to_check);
+                r.finish()
+            });
             s.spawn(move || {
-                for batch in batches {
-                    if to_eval.send(check_batch(&batch, trust, log)).is_err() {
+                for mut f in batches {
+                    let items = std::mem::take(&mut f.items);
+                    let done = check_batch(&items, trust, log);
+                    drop(items);
+                    if to_eval.send((f, done)).is_err() {
                         break;
                     }
                 }
             });
-            let mut in_flight = 0usize;
-            let mut more = true;
-            while more || in_flight > 0 {
-                if more {
-                    let mut batch = Vec::with_capacity(BATCH);
-                    more = fill(st, &mut batch)?;
-                    if !batch.is_empty() {
-                        if to_check.send(batch).is_err() {
-                            break;
-                        }
-                        in_flight += 1;
-                    }
+            for (f, items) in checked {
+                apply(st, f);
+                for item in items.iter().flat_map(|(_, chunk)| chunk) {
+                    eval(st, item);
                 }
-                // Keep one batch in the workers while evaluating the last.
-                if in_flight > 1 || (!more && in_flight > 0) {
-                    let Ok(items) = checked.recv() else { break };
-                    in_flight -= 1;
-                    for item in items.iter().flat_map(|(_, chunk)| chunk) {
-                        eval(st, item);
-                    }
-                    // The workers free what they decoded, each its own,
-                    // now (not this thread: the pipeline's serial part).
-                    free_on_makers(items);
-                }
+                // The workers free what they decoded, each its own,
+                // now (not this thread: the pipeline's serial part).
+                free_on_makers(items);
             }
-            drop(to_check);
-            Ok(())
+            match reader.join() {
+                Ok(summary) => summary,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
         })
     }
     #[cfg(not(feature = "parallel"))]
     {
-        let mut more = true;
-        while more {
-            let mut batch = Vec::with_capacity(BATCH);
-            more = fill(st, &mut batch)?;
-            for item in check_batch(&batch, trust, log)
-                .iter()
-                .flat_map(|(_, chunk)| chunk)
-            {
+        loop {
+            let mut f = Framing::default();
+            let more = fill(&mut r, &mut f)?;
+            let items = std::mem::take(&mut f.items);
+            let done = check_batch(&items, trust, log);
+            apply(st, f);
+            for item in done.iter().flat_map(|(_, chunk)| chunk) {
                 eval(st, item);
             }
+            if !more {
+                break;
+            }
         }
-        Ok(())
+        r.finish()
     }
 }
 

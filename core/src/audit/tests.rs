@@ -548,3 +548,59 @@ fn audit_across_many_batches_is_order_independent() {
         2 * BATCH as u64 + 17
     );
 }
+
+/// A source that yields the first `ok` bytes of `bytes`, then fails.
+struct FailingAfter<'a> {
+    bytes: &'a [u8],
+    ok: usize,
+}
+
+impl Read for FailingAfter<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.ok == 0 {
+            return Err(io::Error::other("disk gone"));
+        }
+        let n = buf.len().min(self.ok).min(self.bytes.len());
+        if n == 0 {
+            return Ok(0);
+        }
+        buf[..n].copy_from_slice(&self.bytes[..n]);
+        self.bytes = &self.bytes[n..];
+        self.ok -= n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_read_error_in_either_pass_ends_the_audit_with_that_error() {
+    // The reading runs on a thread of its own, batches ahead of the
+    // evaluation: its error must end the audit (no hang, no report).
+    let w = world();
+    let mut items: Vec<Artifact> = vec![w.offer.clone(), w.grant.clone()];
+    for i in 0..(3 * BATCH as u64) {
+        items.push(receipt(&w, |r| r.used_at = T0 + 86_400 + i));
+    }
+    let bundle = to_sequence(&items);
+    let half = bundle.len() / 2;
+    for failing_pass in [1, 2] {
+        let mut opened = 0;
+        let r = audit_source(
+            || {
+                opened += 1;
+                let ok = if opened == failing_pass {
+                    half
+                } else {
+                    usize::MAX
+                };
+                Ok::<_, io::Error>(FailingAfter { bytes: &bundle, ok })
+            },
+            &w.p.trust(),
+            &opts(),
+            None,
+        );
+        match r {
+            Err(AuditError::Io(e)) => assert_eq!(e.to_string(), "disk gone"),
+            other => panic!("pass {failing_pass}: {other:?}"),
+        }
+    }
+}
