@@ -329,6 +329,21 @@ fun keysAndSharedVectors() {
     expectError<ConsentKitException.InvalidInput>("COSE WG example") { decodeArtifact(hex(cbor.lowercase())) }
 }
 
+/**
+ * The algorithm's values (ARCHITECTURE.md, "The algorithm's values"): named by
+ * the key type, in Kotlin `ED25519` and `ES256` and nothing else; each key
+ * reports the value it was made with.
+ */
+fun algorithmValues() {
+    checkEq(listOf("ED25519", "ES256"), Algorithm.values().map { it.name }, "Algorithm's values")
+    for (alg in Algorithm.values()) {
+        KeyPair.generate(alg).use { k ->
+            checkEq(alg, k.algorithm(), "KeyPair.algorithm of a $alg key")
+            checkEq(alg, k.publicKey().algorithm, "RawPublicKey.algorithm of a $alg key")
+        }
+    }
+}
+
 /** docs/FORMAT.md's examples decode to the ids the document states. */
 fun formatDocExamples() {
     val doc = File(repo, "docs/FORMAT.md").readText()
@@ -604,7 +619,8 @@ fun reportWalletStatusRecordsComeFromTheCore() {
                      DayActivity::class, AuditOutcome::class, AuditCheckpoint::class, Status::class,
                      StatusReference::class, StatusAnswer::class, GrantView::class, Shared::class,
                      ValueReceived::class, LogCheck::class, WalletEvent::class, AddedArtifact::class,
-                     WitnessedLogCheck::class, WalletProblem::class, RepairReport::class)) {
+                     WitnessedLogCheck::class, WalletProblem::class, RepairReport::class,
+                     WalletSummary::class, ReceiptCheck::class)) {
         checkEq("dev.consentkit.core", c.java.packageName, "package of ${c.simpleName}")
     }
 }
@@ -616,6 +632,7 @@ fun main(args: Array<String>) {
         "externalSignerFailures" to ::externalSignerFailures,
         "granularRefusalRevocation" to ::granularRefusalRevocation,
         "keysAndSharedVectors" to ::keysAndSharedVectors,
+        "algorithmValues" to ::algorithmValues,
         "formatDocExamples" to ::formatDocExamples,
         "garbageInput" to ::garbageInput,
         "lifetimesAndThreads" to ::lifetimesAndThreads,
