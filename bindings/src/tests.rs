@@ -755,7 +755,7 @@ fn a_public_key_is_a_raw_public_key_everywhere() {
     trust
         .add(public.clone(), Role::Controller, "traffic.example".into())
         .unwrap();
-    assert_eq!(trust.keys()[0].key.raw, public.bytes);
+    assert_eq!(trust.keys()[0].key.bytes, public.bytes);
     let wallet = Wallet::in_memory(Algorithm::Ed25519).unwrap();
     wallet
         .trust_key(public.clone(), Role::Controller, "traffic.example".into())

@@ -313,7 +313,7 @@ fun keysAndSharedVectors() {
             val info = publicKeyInfo(k.publicKey().toCoseKey())
             checkEq(k.kid(), info.kid, "public key kid")
             checkEq(alg, info.algorithm, "algorithm")
-            check(info.raw.contentEquals(k.publicKeyRaw())) { "raw public key" }
+            check(info.bytes.contentEquals(k.publicKeyRaw())) { "PublicKeyInfo.bytes: the raw public key" }
         }
     }
     val json = File(repo, "tests/vectors/rfc8032/ed25519-rfc8032-7.1.json").readText()
