@@ -5164,9 +5164,10 @@ public struct PublicKeyInfo: Equatable, Hashable {
      */
     public let kid: String
     /**
-     * The raw key (Ed25519: 32 bytes; P-256: `04 || x || y`).
+     * The raw key (Ed25519: 32 bytes; P-256: `04 || x || y`): the field
+     * `bytes`, as in `RawPublicKey` and JavaScript's `PublicKey`.
      */
-    public let raw: Data
+    public let bytes: Data
     /**
      * The public COSE_Key.
      */
@@ -5182,14 +5183,15 @@ public struct PublicKeyInfo: Equatable, Hashable {
          * The key id (RFC 9679 thumbprint, hex).
          */kid: String, 
         /**
-         * The raw key (Ed25519: 32 bytes; P-256: `04 || x || y`).
-         */raw: Data, 
+         * The raw key (Ed25519: 32 bytes; P-256: `04 || x || y`): the field
+         * `bytes`, as in `RawPublicKey` and JavaScript's `PublicKey`.
+         */bytes: Data, 
         /**
          * The public COSE_Key.
          */coseKey: Data) {
         self.algorithm = algorithm
         self.kid = kid
-        self.raw = raw
+        self.bytes = bytes
         self.coseKey = coseKey
     }
 
@@ -5211,7 +5213,7 @@ public struct FfiConverterTypePublicKeyInfo: FfiConverterRustBuffer {
             try PublicKeyInfo(
                 algorithm: FfiConverterTypeAlgorithm.read(from: &buf), 
                 kid: FfiConverterString.read(from: &buf), 
-                raw: FfiConverterData.read(from: &buf), 
+                bytes: FfiConverterData.read(from: &buf), 
                 coseKey: FfiConverterData.read(from: &buf)
         )
     }
@@ -5219,7 +5221,7 @@ public struct FfiConverterTypePublicKeyInfo: FfiConverterRustBuffer {
     public static func write(_ value: PublicKeyInfo, into buf: inout [UInt8]) {
         FfiConverterTypeAlgorithm.write(value.algorithm, into: &buf)
         FfiConverterString.write(value.kid, into: &buf)
-        FfiConverterData.write(value.raw, into: &buf)
+        FfiConverterData.write(value.bytes, into: &buf)
         FfiConverterData.write(value.coseKey, into: &buf)
     }
 }
@@ -5437,85 +5439,6 @@ public func FfiConverterTypeRawPublicKey_lift(_ buf: RustBuffer) throws -> RawPu
 #endif
 public func FfiConverterTypeRawPublicKey_lower(_ value: RawPublicKey) -> RustBuffer {
     return FfiConverterTypeRawPublicKey.lower(value)
-}
-
-
-/**
- * What a verified COSE Receipt proves.
- */
-public struct ReceiptCheck: Equatable, Hashable {
-    /**
-     * The tree size.
-     */
-    public let treeSize: UInt64
-    /**
-     * The artifact's index in the log.
-     */
-    public let leafIndex: UInt64
-    /**
-     * The Merkle tree root the log signed (hex).
-     */
-    public let root: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The tree size.
-         */treeSize: UInt64, 
-        /**
-         * The artifact's index in the log.
-         */leafIndex: UInt64, 
-        /**
-         * The Merkle tree root the log signed (hex).
-         */root: String) {
-        self.treeSize = treeSize
-        self.leafIndex = leafIndex
-        self.root = root
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ReceiptCheck: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeReceiptCheck: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReceiptCheck {
-        return
-            try ReceiptCheck(
-                treeSize: FfiConverterUInt64.read(from: &buf), 
-                leafIndex: FfiConverterUInt64.read(from: &buf), 
-                root: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ReceiptCheck, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.treeSize, into: &buf)
-        FfiConverterUInt64.write(value.leafIndex, into: &buf)
-        FfiConverterString.write(value.root, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeReceiptCheck_lift(_ buf: RustBuffer) throws -> ReceiptCheck {
-    return try FfiConverterTypeReceiptCheck.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeReceiptCheck_lower(_ value: ReceiptCheck) -> RustBuffer {
-    return FfiConverterTypeReceiptCheck.lower(value)
 }
 
 
@@ -6065,115 +5988,6 @@ public func FfiConverterTypeVerifiedArtifact_lift(_ buf: RustBuffer) throws -> V
 #endif
 public func FfiConverterTypeVerifiedArtifact_lower(_ value: VerifiedArtifact) -> RustBuffer {
     return FfiConverterTypeVerifiedArtifact.lower(value)
-}
-
-
-/**
- * The person's summary: grants, what was shared, what was received, violations.
- */
-public struct WalletSummary: Equatable, Hashable {
-    /**
-     * Grants and their states.
-     */
-    public let grants: [GrantView]
-    /**
-     * What was shared, with whom, for what.
-     */
-    public let shared: [Shared]
-    /**
-     * What was received, per controller and unit.
-     */
-    public let received: [ValueReceived]
-    /**
-     * Offers refused.
-     */
-    public let refusals: UInt64
-    /**
-     * Violations found in the wallet's own records.
-     */
-    public let violations: [Finding]
-    /**
-     * What the wallet checked of each transparency log it trusts.
-     */
-    public let logs: [LogCheck]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Grants and their states.
-         */grants: [GrantView], 
-        /**
-         * What was shared, with whom, for what.
-         */shared: [Shared], 
-        /**
-         * What was received, per controller and unit.
-         */received: [ValueReceived], 
-        /**
-         * Offers refused.
-         */refusals: UInt64, 
-        /**
-         * Violations found in the wallet's own records.
-         */violations: [Finding], 
-        /**
-         * What the wallet checked of each transparency log it trusts.
-         */logs: [LogCheck]) {
-        self.grants = grants
-        self.shared = shared
-        self.received = received
-        self.refusals = refusals
-        self.violations = violations
-        self.logs = logs
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension WalletSummary: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeWalletSummary: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WalletSummary {
-        return
-            try WalletSummary(
-                grants: FfiConverterSequenceTypeGrantView.read(from: &buf), 
-                shared: FfiConverterSequenceTypeShared.read(from: &buf), 
-                received: FfiConverterSequenceTypeValueReceived.read(from: &buf), 
-                refusals: FfiConverterUInt64.read(from: &buf), 
-                violations: FfiConverterSequenceTypeFinding.read(from: &buf), 
-                logs: FfiConverterSequenceTypeLogCheck.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: WalletSummary, into buf: inout [UInt8]) {
-        FfiConverterSequenceTypeGrantView.write(value.grants, into: &buf)
-        FfiConverterSequenceTypeShared.write(value.shared, into: &buf)
-        FfiConverterSequenceTypeValueReceived.write(value.received, into: &buf)
-        FfiConverterUInt64.write(value.refusals, into: &buf)
-        FfiConverterSequenceTypeFinding.write(value.violations, into: &buf)
-        FfiConverterSequenceTypeLogCheck.write(value.logs, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWalletSummary_lift(_ buf: RustBuffer) throws -> WalletSummary {
-    return try FfiConverterTypeWalletSummary.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWalletSummary_lower(_ value: WalletSummary) -> RustBuffer {
-    return FfiConverterTypeWalletSummary.lower(value)
 }
 
 
@@ -6885,56 +6699,6 @@ fileprivate struct FfiConverterSequenceTypePublisherRestriction: FfiConverterRus
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypePublisherRestriction.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeShared: FfiConverterRustBuffer {
-    typealias SwiftType = [Shared]
-
-    public static func write(_ value: [Shared], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeShared.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Shared] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [Shared]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeShared.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeValueReceived: FfiConverterRustBuffer {
-    typealias SwiftType = [ValueReceived]
-
-    public static func write(_ value: [ValueReceived], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeValueReceived.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ValueReceived] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ValueReceived]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeValueReceived.read(from: &buf))
         }
         return seq
     }
@@ -7762,7 +7526,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_save_as() != 19364) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_summary() != 50004) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_summary() != 1660) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_to_bytes() != 59132) {
@@ -7777,10 +7541,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_trust_key() != 59135) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_verify_cose_receipt() != 43108) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_verify_cose_receipt() != 48510) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_verify_tlog_proof() != 1256) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_verify_tlog_proof() != 31448) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_version() != 20656) {

@@ -1067,14 +1067,17 @@ public func FfiConverterTypeChoice_lower(_ value: Choice) -> RustBuffer {
 
 /**
  * A salted commitment to some data: keep `salt` (and the data) to open it later.
+ *
+ * The same record in every skin: bytes in Kotlin, Swift and Python, hex
+ * in JSON and JavaScript (`{ value, salt }`).
  */
 public struct Commitment: Equatable, Hashable {
     /**
-     * `SHA-256(salt || data)`, what goes in a receipt.
+     * `SHA-256(salt || data)`, what goes in a receipt (JSON: 64 hex digits).
      */
     public let value: Bytes32
     /**
-     * The salt.
+     * The salt (JSON: 32 hex digits).
      */
     public let salt: Bytes16
 
@@ -1082,10 +1085,10 @@ public struct Commitment: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * `SHA-256(salt || data)`, what goes in a receipt.
+         * `SHA-256(salt || data)`, what goes in a receipt (JSON: 64 hex digits).
          */value: Bytes32, 
         /**
-         * The salt.
+         * The salt (JSON: 32 hex digits).
          */salt: Bytes16) {
         self.value = value
         self.salt = salt
@@ -2453,6 +2456,86 @@ public func FfiConverterTypePublisherRestriction_lower(_ value: PublisherRestric
 
 
 /**
+ * What a verified COSE Receipt or tlog-proof proves; `ReceiptCheck` in
+ * the skins (bytes in Kotlin, Swift and Python, hex in JSON and JavaScript).
+ */
+public struct ReceiptCheck: Equatable, Hashable {
+    /**
+     * The size of the tree the log signed.
+     */
+    public let treeSize: UInt64
+    /**
+     * The artifact's leaf index in it.
+     */
+    public let leafIndex: UInt64
+    /**
+     * The Merkle tree root the log signed (JSON: 64 hex digits).
+     */
+    public let root: Bytes32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The size of the tree the log signed.
+         */treeSize: UInt64, 
+        /**
+         * The artifact's leaf index in it.
+         */leafIndex: UInt64, 
+        /**
+         * The Merkle tree root the log signed (JSON: 64 hex digits).
+         */root: Bytes32) {
+        self.treeSize = treeSize
+        self.leafIndex = leafIndex
+        self.root = root
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReceiptCheck: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReceiptCheck: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReceiptCheck {
+        return
+            try ReceiptCheck(
+                treeSize: FfiConverterUInt64.read(from: &buf), 
+                leafIndex: FfiConverterUInt64.read(from: &buf), 
+                root: FfiConverterTypeBytes32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReceiptCheck, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.treeSize, into: &buf)
+        FfiConverterUInt64.write(value.leafIndex, into: &buf)
+        FfiConverterTypeBytes32.write(value.root, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceiptCheck_lift(_ buf: RustBuffer) throws -> ReceiptCheck {
+    return try FfiConverterTypeReceiptCheck.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceiptCheck_lower(_ value: ReceiptCheck) -> RustBuffer {
+    return FfiConverterTypeReceiptCheck.lower(value)
+}
+
+
+/**
  * A recipient (partner) named in an offer, and what it receives.
  */
 public struct Recipient: Equatable, Hashable {
@@ -3675,6 +3758,117 @@ public func FfiConverterTypeWalletProblem_lift(_ buf: RustBuffer) throws -> Wall
 #endif
 public func FfiConverterTypeWalletProblem_lower(_ value: WalletProblem) -> RustBuffer {
     return FfiConverterTypeWalletProblem.lower(value)
+}
+
+
+/**
+ * A summary for the person.
+ */
+public struct WalletSummary: Equatable, Hashable {
+    /**
+     * Grants and their states.
+     */
+    public let grants: [GrantView]
+    /**
+     * What was shared, with whom, for what.
+     */
+    public let shared: [Shared]
+    /**
+     * What was received: controller → unit → total amount.
+     */
+    public let received: [ValueReceived]
+    /**
+     * Offers refused.
+     */
+    public let refusals: UInt64
+    /**
+     * Violations found in the wallet's own records.
+     */
+    public let violations: [Finding]
+    /**
+     * What the transparency logs the wallet trusts prove about its
+     * artifacts: one check per log.
+     */
+    public let logs: [LogCheck]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Grants and their states.
+         */grants: [GrantView], 
+        /**
+         * What was shared, with whom, for what.
+         */shared: [Shared], 
+        /**
+         * What was received: controller → unit → total amount.
+         */received: [ValueReceived], 
+        /**
+         * Offers refused.
+         */refusals: UInt64, 
+        /**
+         * Violations found in the wallet's own records.
+         */violations: [Finding], 
+        /**
+         * What the transparency logs the wallet trusts prove about its
+         * artifacts: one check per log.
+         */logs: [LogCheck]) {
+        self.grants = grants
+        self.shared = shared
+        self.received = received
+        self.refusals = refusals
+        self.violations = violations
+        self.logs = logs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WalletSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWalletSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WalletSummary {
+        return
+            try WalletSummary(
+                grants: FfiConverterSequenceTypeGrantView.read(from: &buf), 
+                shared: FfiConverterSequenceTypeShared.read(from: &buf), 
+                received: FfiConverterSequenceTypeValueReceived.read(from: &buf), 
+                refusals: FfiConverterUInt64.read(from: &buf), 
+                violations: FfiConverterSequenceTypeFinding.read(from: &buf), 
+                logs: FfiConverterSequenceTypeLogCheck.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WalletSummary, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeGrantView.write(value.grants, into: &buf)
+        FfiConverterSequenceTypeShared.write(value.shared, into: &buf)
+        FfiConverterSequenceTypeValueReceived.write(value.received, into: &buf)
+        FfiConverterUInt64.write(value.refusals, into: &buf)
+        FfiConverterSequenceTypeFinding.write(value.violations, into: &buf)
+        FfiConverterSequenceTypeLogCheck.write(value.logs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletSummary_lift(_ buf: RustBuffer) throws -> WalletSummary {
+    return try FfiConverterTypeWalletSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletSummary_lower(_ value: WalletSummary) -> RustBuffer {
+    return FfiConverterTypeWalletSummary.lower(value)
 }
 
 
@@ -5580,6 +5774,31 @@ fileprivate struct FfiConverterSequenceTypeBenefit: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeFinding: FfiConverterRustBuffer {
+    typealias SwiftType = [Finding]
+
+    public static func write(_ value: [Finding], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFinding.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Finding] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Finding]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFinding.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeGrantView: FfiConverterRustBuffer {
     typealias SwiftType = [GrantView]
 
@@ -5605,6 +5824,31 @@ fileprivate struct FfiConverterSequenceTypeGrantView: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeLogCheck: FfiConverterRustBuffer {
+    typealias SwiftType = [LogCheck]
+
+    public static func write(_ value: [LogCheck], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLogCheck.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LogCheck] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LogCheck]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLogCheck.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeRecipient: FfiConverterRustBuffer {
     typealias SwiftType = [Recipient]
 
@@ -5622,6 +5866,31 @@ fileprivate struct FfiConverterSequenceTypeRecipient: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeRecipient.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeShared: FfiConverterRustBuffer {
+    typealias SwiftType = [Shared]
+
+    public static func write(_ value: [Shared], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeShared.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Shared] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Shared]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeShared.read(from: &buf))
         }
         return seq
     }
@@ -5672,6 +5941,31 @@ fileprivate struct FfiConverterSequenceTypeUnitAmount: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeUnitAmount.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeValueReceived: FfiConverterRustBuffer {
+    typealias SwiftType = [ValueReceived]
+
+    public static func write(_ value: [ValueReceived], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeValueReceived.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ValueReceived] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ValueReceived]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeValueReceived.read(from: &buf))
         }
         return seq
     }
