@@ -1437,6 +1437,9 @@ export type GppString = {
 /**
  * One in-app value: the CMP API stores numbers (`getInt`) and strings
  * (`getString`). In JSON, a number or a string.
+ *
+ * Each variant's field is `value` in every language; in JSON the value
+ * itself.
  */
 export type InAppValue = number | string;
 

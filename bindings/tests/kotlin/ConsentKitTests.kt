@@ -625,6 +625,28 @@ fun reportWalletStatusRecordsComeFromTheCore() {
     }
 }
 
+/**
+ * One definition per type (issue 12 item 1): the TCF records are the core's
+ * (package dev.consentkit.core); id lists are numbers, an in-app value's field
+ * is `value`, and a purpose id out of range is the core's error.
+ */
+fun tcfRecordsAreTheCores() {
+    for (c in listOf(TcString::class, PublisherTc::class, GppString::class, InAppValue::class)) {
+        checkEq("dev.consentkit.core", c.java.packageName, "package of ${c.simpleName}")
+    }
+    val s = "CQuf10AQuf10AEsACBENB4FoAPLAAAAAAAqIF5wAwAAgADAXmAAAAAAA.IF6QA4AAgAGAAiBeYF6A.YAAAAAAAAAAA"
+    val tc = decodeTcString(s)
+    val purposes: List<UShort> = tc.purposeConsents
+    checkEq(listOf(1, 2, 3, 4, 7, 9, 10), purposes.map { it.toInt() }, "purpose consents")
+    checkEq(listOf(1, 2, 3, 8, 755, 756), tc.disclosedVendors.map { it.toInt() }, "disclosed vendors")
+    checkEq(tc, decodeTcString(encodeTcString(tc)), "TC string round trip")
+    checkEq(InAppValue.Int(300uL), inAppValues(tc, true)["IABTCF_CmpSdkID"], "IABTCF_CmpSdkID")
+    checkEq(listOf(2.toUShort()), decodeGpp(gppString(tc)).sectionIds, "GPP section ids")
+    expectError<ConsentKitException>("purpose 300") {
+        encodeTcString(tc.copy(purposeConsents = listOf(1.toUShort(), 300.toUShort())))
+    }
+}
+
 fun main(args: Array<String>) {
     repo = File(args.firstOrNull() ?: ".").absoluteFile
     val tests = listOf(
@@ -642,6 +664,7 @@ fun main(args: Array<String>) {
         "artifactRecordsComeFromTheCore" to ::artifactRecordsComeFromTheCore,
         "aPublicKeyIsOneShape" to ::aPublicKeyIsOneShape,
         "reportWalletStatusRecordsComeFromTheCore" to ::reportWalletStatusRecordsComeFromTheCore,
+        "tcfRecordsAreTheCores" to ::tcfRecordsAreTheCores,
         "errorMessageIsTheReason" to ::errorMessageIsTheReason,
         // AsyncSignerTests.kt (issue 12 item 3).
         "asyncSignersSignAnOfferAndAGrant" to ::asyncSignersSignAnOfferAndAGrant,
