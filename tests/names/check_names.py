@@ -392,7 +392,7 @@ def record_fields(apis, record):
     """The fields of `record` in each generated API, by the API's own spelling."""
     out = {}
     m = re.search(rf"^class {record}:\n(.*?)^    def __init__\(self, \*, (.*?)\):$", apis.py, re.S | re.M)
-    out["Python"] = None if m is None else re.findall(r"(?:^|, )(\w+): ?(?=[\w.\["'])", m.group(2))
+    out["Python"] = None if m is None else re.findall(r"(?:^|, )(\w+): ?(?=[\w.\[\"'])", m.group(2))
     body = _body(apis.kt, rf"^data class {record} ?\(\n", r"^\)")
     out["Kotlin"] = None if body is None else [n for n in re.findall(r"^\s*(?:val|var) `?(\w+)`?:", body, re.M)]
     body = _body(apis.swift, rf"^public struct {record}\b.*\{{\n", r"^\s*public init\(")
