@@ -495,7 +495,7 @@ def main():
             die("self-test: a generated .d.ts whose WalletSummary says `log` was not caught", 1)
         apis.ts = real_ts
         real_kt = apis.kt
-        apis.kt = re.sub(r"\b(val|var) leafIndex:", r"\1 index:", real_kt)
+        apis.kt = re.sub(r"\b(val|var) `?leafIndex`?:", r"\1 index:", real_kt)
         if apis.kt == real_kt or not check_fields(records, apis):
             die("self-test: a Kotlin ReceiptCheck whose leafIndex is `index` was not caught", 1)
         apis.kt = real_kt
