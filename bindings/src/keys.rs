@@ -225,8 +225,9 @@ pub struct PublicKeyInfo {
     pub algorithm: Algorithm,
     /// The key id (RFC 9679 thumbprint, hex).
     pub kid: String,
-    /// The raw key (Ed25519: 32 bytes; P-256: `04 || x || y`).
-    pub raw: Vec<u8>,
+    /// The raw key (Ed25519: 32 bytes; P-256: `04 || x || y`): the field
+    /// `bytes`, as in `RawPublicKey` and JavaScript's `PublicKey`.
+    pub bytes: Vec<u8>,
     /// The public COSE_Key.
     pub cose_key: Vec<u8>,
 }
@@ -236,7 +237,7 @@ impl From<&ck::PublicKey> for PublicKeyInfo {
         PublicKeyInfo {
             algorithm: k.algorithm(),
             kid: k.kid().to_string(),
-            raw: k.raw().to_vec(),
+            bytes: k.raw().to_vec(),
             cose_key: k.to_cose_key(),
         }
     }

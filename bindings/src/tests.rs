@@ -377,8 +377,14 @@ fn wallet_proofs_that_travel_through_the_skin() {
     let text = wallet.export_tlog_proof(gid.clone()).unwrap();
     assert!(text.starts_with("c2sp.org/tlog-proof@v1\nindex 0\n\n"));
     let r = cose_receipt(&grant, &proof, &log.root_at(1).unwrap(), &log_key, None).unwrap();
-    let check = wallet.verify_cose_receipt(gid.clone(), r.clone()).unwrap();
+    // The core's `ReceiptClaims` itself (`ReceiptCheck`): the root is the
+    // log's 32-byte root (bytes in the uniffi skins, hex in JSON).
+    let check: consentkit::log::receipt::ReceiptClaims =
+        wallet.verify_cose_receipt(gid.clone(), r.clone()).unwrap();
     assert_eq!((check.tree_size, check.leaf_index), (1, 0));
+    assert_eq!(check.root, log.root_at(1).unwrap());
+    let tlog = wallet.verify_tlog_proof(gid.clone(), text.clone()).unwrap();
+    assert_eq!(tlog, check);
     let mut bad = r;
     let n = bad.len();
     bad[n - 1] ^= 1;
@@ -749,7 +755,7 @@ fn a_public_key_is_a_raw_public_key_everywhere() {
     trust
         .add(public.clone(), Role::Controller, "traffic.example".into())
         .unwrap();
-    assert_eq!(trust.keys()[0].key.raw, public.bytes);
+    assert_eq!(trust.keys()[0].key.bytes, public.bytes);
     let wallet = Wallet::in_memory(Algorithm::Ed25519).unwrap();
     wallet
         .trust_key(public.clone(), Role::Controller, "traffic.example".into())
@@ -874,7 +880,9 @@ fn the_wallet_records_are_the_cores() {
         .unwrap();
     wallet.receive(value, T0 + 40).unwrap();
 
-    let summary = wallet.summary(T0 + 50).unwrap();
+    // The summary is the core's `wallet::Summary` itself (`WalletSummary`,
+    // its list of log checks `logs` in every language).
+    let summary: ck_wallet::Summary = wallet.summary(T0 + 50).unwrap();
     let received: &Vec<ck_wallet::ValueReceived> = &summary.received;
     assert_eq!(
         *received,

@@ -4,7 +4,6 @@
 
 use consentkit::artifact::{ArtifactId, Digest};
 use consentkit::audit as ck_audit;
-use consentkit::wallet as ck_wallet;
 use consentkit::{Artifact, Term};
 
 use crate::error::{ConsentKitError, Result};
@@ -25,8 +24,10 @@ pub use consentkit::audit::{
     CheckpointCheck as AuditCheckpoint, ControllerStats, DayActivity, KindCount,
     Outcome as AuditOutcome, StateCount, TrustedKeyInfo as AuditTrustedKey, UnitAmount,
 };
-// The wallet's records.
-pub use consentkit::wallet::{GrantView, LogCheck, Shared, ValueReceived};
+// The wallet's records; `wallet::Summary` is `WalletSummary` in the skins (uniffi `name`).
+pub use consentkit::wallet::{
+    GrantView, LogCheck, Shared, Summary as WalletSummary, ValueReceived,
+};
 
 // --- enums ----------------------------------------------------------------
 
@@ -142,36 +143,6 @@ pub struct ReceiveOutcome {
     pub artifact: ArtifactInfo,
     /// Violations found concerning it (e.g. a receipt after a withdrawal).
     pub violations: Vec<Finding>,
-}
-
-/// The person's summary: grants, what was shared, what was received, violations.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct WalletSummary {
-    /// Grants and their states.
-    pub grants: Vec<GrantView>,
-    /// What was shared, with whom, for what.
-    pub shared: Vec<Shared>,
-    /// What was received, per controller and unit.
-    pub received: Vec<ValueReceived>,
-    /// Offers refused.
-    pub refusals: u64,
-    /// Violations found in the wallet's own records.
-    pub violations: Vec<Finding>,
-    /// What the wallet checked of each transparency log it trusts.
-    pub logs: Vec<LogCheck>,
-}
-
-impl From<&ck_wallet::Summary> for WalletSummary {
-    fn from(s: &ck_wallet::Summary) -> Self {
-        WalletSummary {
-            grants: s.grants.clone(),
-            shared: s.shared.clone(),
-            received: s.received.clone(),
-            refusals: s.refusals,
-            violations: findings(&s.violations),
-            logs: s.log.clone(),
-        }
-    }
 }
 
 // --- audit report --------------------------------------------------------------

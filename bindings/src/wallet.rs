@@ -276,12 +276,7 @@ impl Wallet {
     /// wallet's artifacts (by id) against the log keys the wallet trusts.
     pub fn verify_cose_receipt(&self, artifact: String, receipt: Vec<u8>) -> Result<ReceiptCheck> {
         let id = artifact_id(&artifact)?;
-        let c = self.get().verify_cose_receipt(id, &receipt)?;
-        Ok(ReceiptCheck {
-            tree_size: c.tree_size,
-            leaf_index: c.leaf_index,
-            root: hex::encode(c.root),
-        })
+        Ok(self.get().verify_cose_receipt(id, &receipt)?)
     }
 
     /// Checks a C2SP `tlog-proof@v1` of one of the wallet's artifacts (by
@@ -289,12 +284,7 @@ impl Wallet {
     /// checkpoint's signature, and the proof from the artifact to its root.
     pub fn verify_tlog_proof(&self, artifact: String, proof: String) -> Result<ReceiptCheck> {
         let id = artifact_id(&artifact)?;
-        let c = self.get().verify_tlog_proof(id, &proof)?;
-        Ok(ReceiptCheck {
-            tree_size: c.tree_size,
-            leaf_index: c.leaf_index,
-            root: hex::encode(c.root),
-        })
+        Ok(self.get().verify_tlog_proof(id, &proof)?)
     }
 
     /// Checks the wallet's checkpoints and inclusion proofs against a
@@ -338,7 +328,7 @@ impl Wallet {
     /// grant; what they received; and violations, at `now`.
     pub fn summary(&self, now: Timestamp) -> Result<WalletSummary> {
         let now = now.check("now")?;
-        Ok((&self.get().summary(now)).into())
+        Ok(self.get().summary(now))
     }
 
     /// Every violation in the wallet's records at `now` (the audit engine's findings).
@@ -393,7 +383,9 @@ pub fn repair_wallet(path: String) -> Result<RepairReport> {
 }
 
 // The core's repair and witnessed-log records, exported as they are (uniffi
-// derives in core/, feature `uniffi`).
+// derives in core/, feature `uniffi`); `log::receipt::ReceiptClaims` is
+// `ReceiptCheck` in the skins (uniffi `name`).
+pub use consentkit::log::receipt::ReceiptClaims as ReceiptCheck;
 pub use consentkit::wallet::{RepairReport, WalletProblem, WitnessedLogCheck};
 
 /// The backup key as a fixed array; the caller's copy and ours are zeroized when dropped.
@@ -404,15 +396,4 @@ fn backup_key(key: Vec<u8>) -> Result<Zeroizing<[u8; 32]>> {
             reason: e.to_string(),
         },
     )?))
-}
-
-/// What a verified COSE Receipt proves.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct ReceiptCheck {
-    /// The tree size.
-    pub tree_size: u64,
-    /// The artifact's index in the log.
-    pub leaf_index: u64,
-    /// The Merkle tree root the log signed (hex).
-    pub root: String,
 }

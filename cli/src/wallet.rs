@@ -84,7 +84,7 @@ pub fn render_summary(s: &Summary, at: consentkit::Timestamp) -> String {
         let _ = writeln!(o, "  {}{}", pad(c, 18), v.join(", "));
     }
     let _ = writeln!(o);
-    for l in &s.log {
+    for l in &s.logs {
         let _ = writeln!(
             o,
             "Transparency log {}: {} of my grants, refusals and withdrawals proven in it (checkpoints seen: {})",
@@ -99,7 +99,7 @@ pub fn render_summary(s: &Summary, at: consentkit::Timestamp) -> String {
             let _ = writeln!(o, "  LOG PROBLEM: {p}");
         }
     }
-    if !s.log.is_empty() {
+    if !s.logs.is_empty() {
         let _ = writeln!(o);
     }
     if s.violations.is_empty() {
@@ -197,7 +197,7 @@ pub fn summary(
         }
     }
     let log_ok =
-        s.log
+        s.logs
             .iter()
             .all(|l| l.problems.is_empty() && l.not_proven.is_empty())
             && witnessed.iter().flatten().all(|c| {

@@ -228,7 +228,7 @@ async function simulateUse(party, count) {
   for (let i = 0; i < count; i++) {
     const input = {
       grant: g.id, category: use.category, purpose: use.purpose, recipient: party, usedAt: tick(),
-      quantity: 1, precision: use.precision, commitment: commit(new TextEncoder().encode(use.data)).commitment,
+      quantity: 1, precision: use.precision, commitment: commit(new TextEncoder().encode(use.data)).value,
     };
     // consentkit refuses to sign a receipt its grant does not cover; this simulated
     // company then signs it anyway, saying so, for the wallet to flag.

@@ -24,6 +24,13 @@ spelled by its convention from the Rust variant: Kotlin and Python
 `SHOUTY_SNAKE`, Swift `.lowerCamel`, JavaScript and JSON the Rust name as a
 string, the command line's `--alg` the lowercase name.
 
+And it reads the table under "### The records' fields" (one row per record
+that every language shows, with its Rust field names) and checks that the
+generated Python, Kotlin and Swift records and the npm package's TypeScript
+type have exactly those fields, in that order, each named by its language's
+convention (Python the Rust name, Kotlin, Swift and JavaScript its
+lowerCamel form).
+
 Exits 0 when every row holds, 1 with one line per broken cell otherwise, 2
 when an API to check against is missing (build the bindings and the npm
 package first: scripts/test-bindings and scripts/test-wasm do).
@@ -333,6 +340,93 @@ def check_values(values, apis, enum="Algorithm"):
     return errors
 
 
+FIELDS_HEADING = "### The records' fields"
+
+
+def field_rows(text):
+    m = re.search(r"^" + re.escape(FIELDS_HEADING) + r"\n(.*?)(?=^##|\Z)", text, re.S | re.M)
+    if not m:
+        die(f"ARCHITECTURE.md has no '{FIELDS_HEADING}' table")
+    rows = []
+    for line in m.group(1).splitlines():
+        if not line.startswith("|") or line.startswith("|---") or line.startswith("| record"):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 2:
+            die(f"record row does not have 2 cells: {line}")
+        fields = [f.strip().strip("`") for f in cells[1].split(",") if f.strip()]
+        rows.append((cells[0].strip("`"), fields))
+    if not rows:
+        die("the records' field table is empty")
+    return rows
+
+
+def _top_level_fields(body):
+    """The field names of a TypeScript object type (`{ ... }`), at its top level."""
+    body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
+    body = re.sub(r'"(?:[^"\\]|\\.)*"', '""', body)
+    names, depth, segment = [], 0, ""
+    for ch in body:
+        if ch in "{[(<":
+            depth += 1
+            if depth == 1:
+                segment = ""
+                continue
+        elif ch in "}])>":
+            depth -= 1
+        if depth != 1:
+            if depth > 1:
+                segment += ch
+            continue
+        if ch in ",;":
+            segment = ""
+        elif ch == ":" and re.fullmatch(r"\s*\w+\??\s*", segment):
+            names.append(segment.strip().rstrip("?"))
+            segment += ch
+        else:
+            segment += ch
+    return names
+
+
+def record_fields(apis, record):
+    """The fields of `record` in each generated API, by the API's own spelling."""
+    out = {}
+    m = re.search(rf"^class {record}:\n(.*?)^    def __init__\(self, \*, (.*?)\):$", apis.py, re.S | re.M)
+    out["Python"] = None if m is None else re.findall(r"(?:^|, )(\w+): ?(?=[\w.\[\"'])", m.group(2))
+    body = _body(apis.kt, rf"^data class {record} ?\(\n", r"^\)")
+    out["Kotlin"] = None if body is None else [n for n in re.findall(r"^\s*(?:val|var) `?(\w+)`?:", body, re.M)]
+    body = _body(apis.swift, rf"^public struct {record}\b.*\{{\n", r"^\s*public init\(")
+    out["Swift"] = None if body is None else re.findall(r"^    public (?:let|var) `?(\w+)`?:", body, re.M)
+    m = re.search(rf"^(?:  )?export type {record} = (\{{.*)", apis.ts, re.S | re.M)
+    if m is None:
+        out["JavaScript"] = None
+    else:
+        # The type's own braces: from the first `{` to its match.
+        text, depth = m.group(1), 0
+        for i, ch in enumerate(text):
+            depth += ch == "{"
+            depth -= ch == "}"
+            if depth == 0:
+                text = text[: i + 1]
+                break
+        out["JavaScript"] = _top_level_fields(text)
+    return out
+
+
+def check_fields(rows, apis):
+    errors = []
+    for record, fields in rows:
+        found = record_fields(apis, record)
+        camel = [snake_to_camel(f) for f in fields]
+        for lang, want in (("Python", fields), ("Kotlin", camel), ("Swift", camel), ("JavaScript", camel)):
+            got = found[lang]
+            if got is None:
+                errors.append(f"record '{record}': not found in the {lang} API")
+            elif got != want:
+                errors.append(f"record '{record}': the {lang} API has fields {got}, the table {want}")
+    return errors
+
+
 def main():
     args = sys.argv[1:]
     cli = os.environ.get("CONSENTKIT_CLI", f"{ROOT}/target/debug/consentkit")
@@ -353,8 +447,9 @@ def main():
     text = read(table)
     rows = table_rows(text)
     values = value_rows(text)
+    records = field_rows(text)
     apis = Apis(cli)
-    errors = check(rows, apis) + check_values(values, apis)
+    errors = check(rows, apis) + check_values(values, apis) + check_fields(records, apis)
     if self_test:
         if errors:
             die("the table does not hold, so the self-test cannot run:\n" + "\n".join(errors), 1)
@@ -390,7 +485,21 @@ def main():
         if apis.ts == real_ts or not check_values(values, apis):
             die("self-test: a generated .d.ts with \"EdDSA\" was not caught", 1)
         apis.ts = real_ts
-        n = len(mutations) + len(value_mutations) + 1
+        # A record's field named differently in the table, or in one
+        # generated API (the JavaScript summary's former `log`), is caught.
+        broken = [(r, [f + "_x" if i == 0 else f for i, f in enumerate(fs)]) for r, fs in records]
+        if not check_fields(broken, apis):
+            die("self-test: a field missing from every API was not caught", 1)
+        apis.ts = re.sub(r"^(\s*)logs: Array<LogCheck>", r"\1log: Array<LogCheck>", real_ts, flags=re.M)
+        if apis.ts == real_ts or not check_fields(records, apis):
+            die("self-test: a generated .d.ts whose WalletSummary says `log` was not caught", 1)
+        apis.ts = real_ts
+        real_kt = apis.kt
+        apis.kt = re.sub(r"\b(val|var) `?leafIndex`?:", r"\1 index:", real_kt)
+        if apis.kt == real_kt or not check_fields(records, apis):
+            die("self-test: a Kotlin ReceiptCheck whose leafIndex is `index` was not caught", 1)
+        apis.kt = real_kt
+        n = len(mutations) + len(value_mutations) + 4
         print(f"check_names: self-test ok ({n} kinds of mistake caught)")
         return
     if errors:
@@ -398,7 +507,8 @@ def main():
         print(f"check_names: {len(errors)} broken name(s) in {len(rows)} rows", file=sys.stderr)
         sys.exit(1)
     print(f"check_names: {len(rows)} concepts, one name each in Rust, Kotlin, Swift, Python, JavaScript and the CLI; "
-          f"{len(values)} values of Algorithm, the same in each")
+          f"{len(values)} values of Algorithm, the same in each; "
+          f"{len(records)} records with the same fields in Python, Kotlin, Swift and JavaScript")
 
 
 if __name__ == "__main__":

@@ -41,9 +41,10 @@ pub(crate) fn parse_role(s: &str) -> Result<Role, CkError> {
 }
 
 /// A public key from raw bytes (Ed25519: 32 bytes; P-256: the 65-byte
-/// uncompressed point that WebCrypto's `exportKey("raw")` gives).
-pub(crate) fn public_from_raw(alg: &str, raw: &[u8]) -> Result<PublicKey, CkError> {
-    Ok(match parse_alg(alg)? {
+/// uncompressed point that WebCrypto's `exportKey("raw")` gives). The
+/// algorithm is parsed once, by the caller ([`parse_alg`], [`alg_from_js`]).
+pub(crate) fn public_from_raw(alg: Algorithm, raw: &[u8]) -> Result<PublicKey, CkError> {
+    Ok(match alg {
         Algorithm::Ed25519 => PublicKey::ed25519(raw)?,
         Algorithm::ES256 => PublicKey::p256_uncompressed(raw)?,
     })
@@ -135,7 +136,7 @@ pub(crate) fn raw_public_key(v: &JsValue, what: &str) -> Result<PublicKey, CkErr
     }
     let raw = crate::convert::bytes(raw.unchecked_ref(), &format!("{what}.bytes"))
         .map_err(|e| CkError::new(Code::Signer, e.message))?;
-    public_from_raw(&alg, &raw)
+    public_from_raw(parse_alg(&alg)?, &raw)
 }
 
 /// A public key (Ed25519 or P-256).
@@ -166,7 +167,7 @@ impl JsPublicKey {
         let bytes: &[u8] = &crate::convert::bytes(&bytes, "bytes")?;
         let algorithm = alg_from_js(&algorithm)?;
         Ok(JsPublicKey {
-            inner: public_from_raw(algorithm.name(), bytes)?,
+            inner: public_from_raw(algorithm, bytes)?,
         })
     }
 

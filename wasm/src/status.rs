@@ -38,27 +38,11 @@ extern "C" {
     pub type BytesList;
 }
 
-/// What a verified COSE Receipt or tlog-proof proves (`Wallet.verifyCoseReceipt`,
-/// `Wallet.verifyTlogProof`).
-#[derive(serde::Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub(crate) struct ReceiptCheck {
-    /// The size of the tree the log signed.
-    pub tree_size: u64,
-    /// The artifact's leaf index in it.
-    pub leaf_index: u64,
-    /// The Merkle tree root the log signed, hex.
-    pub root: String,
-}
-
-/// The JavaScript result of a verified COSE Receipt or tlog-proof: the one
-/// builder for `Wallet.verifyCoseReceipt` and `Wallet.verifyTlogProof`.
+/// The JavaScript result of a verified COSE Receipt or tlog-proof
+/// (`Wallet.verifyCoseReceipt`, `Wallet.verifyTlogProof`): the core's
+/// [`ReceiptClaims`] (`ReceiptCheck`), the root in hex.
 pub(crate) fn receipt_check(c: &ReceiptClaims) -> Result<ReceiptCheckJs, CkError> {
-    to_js_as(&ReceiptCheck {
-        tree_size: c.tree_size,
-        leaf_index: c.leaf_index,
-        root: hex::encode(c.root),
-    })
+    to_js_as(c)
 }
 
 impl From<StatusError> for CkError {

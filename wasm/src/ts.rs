@@ -113,7 +113,7 @@ pub fn decls() -> Vec<Decl> {
         decl::<crate::verify::InspectItem<'static>>(c),
         decl::<crate::verify::SignerView>(c),
         decl::<crate::verify::BundleItem>(c),
-        decl::<crate::verify::CommitmentView>(c),
+        decl::<consentkit::Commitment>(c),
         decl::<crate::keys::TrustedKeyView>(c),
         // The audit.
         decl::<Finding>(c),
@@ -139,7 +139,7 @@ pub fn decls() -> Vec<Decl> {
         decl::<Summary>(c),
         decl::<AddedArtifact>(c),
         decl::<WalletEvent>(c),
-        decl::<crate::status::ReceiptCheck>(c),
+        decl::<consentkit::log::receipt::ReceiptClaims>(c),
         // Status lists.
         decl::<StatusAnswer>(c),
         // Exports.

@@ -582,7 +582,22 @@ export type BundleItem = {
   error: ErrorInfo | null
 };
 
-export type Commitment = { commitment: string, salt: string, };
+/**
+ * A salted commitment to some data: keep `salt` (and the data) to open it later.
+ *
+ * The same record in every skin: bytes in Kotlin, Swift and Python, hex
+ * in JSON and JavaScript (`{ value, salt }`).
+ */
+export type Commitment = {
+  /**
+   * `SHA-256(salt || data)`, what goes in a receipt (JSON: 64 hex digits).
+   */
+  value: string,
+  /**
+   * The salt (JSON: 32 hex digits).
+   */
+  salt: string
+};
 
 /**
  * One trusted key, as listed by `TrustSet.keys()`.
@@ -1163,9 +1178,10 @@ export type WalletSummary = {
    */
   violations: Array<Finding>,
   /**
-   * What the transparency logs the wallet trusts prove about its artifacts.
+   * What the transparency logs the wallet trusts prove about its
+   * artifacts: one check per log.
    */
-  log: Array<LogCheck>
+  logs: Array<LogCheck>
 };
 
 /**
@@ -1215,8 +1231,8 @@ export type WalletEvent = {
 };
 
 /**
- * What a verified COSE Receipt or tlog-proof proves (`Wallet.verifyCoseReceipt`,
- * `Wallet.verifyTlogProof`).
+ * What a verified COSE Receipt or tlog-proof proves; `ReceiptCheck` in
+ * the skins (bytes in Kotlin, Swift and Python, hex in JSON and JavaScript).
  */
 export type ReceiptCheck = {
   /**
@@ -1228,7 +1244,7 @@ export type ReceiptCheck = {
    */
   leafIndex: number,
   /**
-   * The Merkle tree root the log signed, hex.
+   * The Merkle tree root the log signed (JSON: 64 hex digits).
    */
   root: string
 };
@@ -1421,6 +1437,9 @@ export type GppString = {
 /**
  * One in-app value: the CMP API stores numbers (`getInt`) and strings
  * (`getString`). In JSON, a number or a string.
+ *
+ * Each variant's field is `value` in every language; in JSON the value
+ * itself.
  */
 export type InAppValue = number | string;
 

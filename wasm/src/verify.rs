@@ -330,24 +330,14 @@ pub fn audit(bundle: BytesJs, trust: &JsTrustSet, at: Option<f64>) -> Result<Aud
     })
 }
 
-#[derive(Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(feature = "ts", ts(rename = "Commitment"))]
-pub(crate) struct CommitmentView {
-    commitment: String,
-    salt: String,
-}
-
-/// Commits to data with a fresh random salt: put `commitment` in a data
-/// receipt, keep `salt` (and the data) to open it later.
+/// Commits to data with a fresh random salt: put `value` (64 hex digits)
+/// in a data receipt's `commitment`, keep `salt` (and the data) to open it
+/// later. The core's `Commitment`, as in every language.
 #[wasm_bindgen]
 pub fn commit(data: BytesJs) -> Result<CommitmentJs, CkError> {
     let data: &[u8] = &crate::convert::bytes(&data, "data")?;
     let c = core_commit(data)?;
-    to_js_as(&CommitmentView {
-        commitment: hex::encode(c.value),
-        salt: hex::encode(c.salt),
-    })
+    to_js_as(&c)
 }
 
 /// Whether `commitment` (64 hex digits) opens to `data` with `salt` (32 hex digits).

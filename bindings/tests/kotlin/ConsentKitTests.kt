@@ -313,7 +313,7 @@ fun keysAndSharedVectors() {
             val info = publicKeyInfo(k.publicKey().toCoseKey())
             checkEq(k.kid(), info.kid, "public key kid")
             checkEq(alg, info.algorithm, "algorithm")
-            check(info.raw.contentEquals(k.publicKeyRaw())) { "raw public key" }
+            check(info.bytes.contentEquals(k.publicKeyRaw())) { "PublicKeyInfo.bytes: the raw public key" }
         }
     }
     val json = File(repo, "tests/vectors/rfc8032/ed25519-rfc8032-7.1.json").readText()
@@ -327,6 +327,21 @@ fun keysAndSharedVectors() {
     val ex = File(repo, "tests/vectors/cose-wg/eddsa-examples/eddsa-sig-01.json").readText()
     val cbor = Regex("\"cbor\":\\s*\"([0-9A-Fa-f]+)\"").find(ex)?.groupValues?.get(1) ?: throw Failure("no cbor in COSE WG example")
     expectError<ConsentKitException.InvalidInput>("COSE WG example") { decodeArtifact(hex(cbor.lowercase())) }
+}
+
+/**
+ * The algorithm's values (ARCHITECTURE.md, "The algorithm's values"): named by
+ * the key type, in Kotlin `ED25519` and `ES256` and nothing else; each key
+ * reports the value it was made with.
+ */
+fun algorithmValues() {
+    checkEq(listOf("ED25519", "ES256"), Algorithm.values().map { it.name }, "Algorithm's values")
+    for (alg in Algorithm.values()) {
+        KeyPair.generate(alg).use { k ->
+            checkEq(alg, k.algorithm(), "KeyPair.algorithm of a $alg key")
+            checkEq(alg, k.publicKey().algorithm, "RawPublicKey.algorithm of a $alg key")
+        }
+    }
 }
 
 /** docs/FORMAT.md's examples decode to the ids the document states. */
@@ -604,8 +619,31 @@ fun reportWalletStatusRecordsComeFromTheCore() {
                      DayActivity::class, AuditOutcome::class, AuditCheckpoint::class, Status::class,
                      StatusReference::class, StatusAnswer::class, GrantView::class, Shared::class,
                      ValueReceived::class, LogCheck::class, WalletEvent::class, AddedArtifact::class,
-                     WitnessedLogCheck::class, WalletProblem::class, RepairReport::class)) {
+                     WitnessedLogCheck::class, WalletProblem::class, RepairReport::class,
+                     WalletSummary::class, ReceiptCheck::class)) {
         checkEq("dev.consentkit.core", c.java.packageName, "package of ${c.simpleName}")
+    }
+}
+
+/**
+ * One definition per type (issue 12 item 1): the TCF records are the core's
+ * (package dev.consentkit.core); id lists are numbers, an in-app value's field
+ * is `value`, and a purpose id out of range is the core's error.
+ */
+fun tcfRecordsAreTheCores() {
+    for (c in listOf(TcString::class, PublisherTc::class, GppString::class, InAppValue::class)) {
+        checkEq("dev.consentkit.core", c.java.packageName, "package of ${c.simpleName}")
+    }
+    val s = "CQuf10AQuf10AEsACBENB4FoAPLAAAAAAAqIF5wAwAAgADAXmAAAAAAA.IF6QA4AAgAGAAiBeYF6A.YAAAAAAAAAAA"
+    val tc = decodeTcString(s)
+    val purposes: List<UShort> = tc.purposeConsents
+    checkEq(listOf(1, 2, 3, 4, 7, 9, 10), purposes.map { it.toInt() }, "purpose consents")
+    checkEq(listOf(1, 2, 3, 8, 755, 756), tc.disclosedVendors.map { it.toInt() }, "disclosed vendors")
+    checkEq(tc, decodeTcString(encodeTcString(tc)), "TC string round trip")
+    checkEq(InAppValue.Int(300uL), inAppValues(tc, true)["IABTCF_CmpSdkID"], "IABTCF_CmpSdkID")
+    checkEq(listOf(2.toUShort()), decodeGpp(gppString(tc)).sectionIds, "GPP section ids")
+    expectError<ConsentKitException>("purpose 300") {
+        encodeTcString(tc.copy(purposeConsents = listOf(1.toUShort(), 300.toUShort())))
     }
 }
 
@@ -616,6 +654,7 @@ fun main(args: Array<String>) {
         "externalSignerFailures" to ::externalSignerFailures,
         "granularRefusalRevocation" to ::granularRefusalRevocation,
         "keysAndSharedVectors" to ::keysAndSharedVectors,
+        "algorithmValues" to ::algorithmValues,
         "formatDocExamples" to ::formatDocExamples,
         "garbageInput" to ::garbageInput,
         "lifetimesAndThreads" to ::lifetimesAndThreads,
@@ -625,6 +664,7 @@ fun main(args: Array<String>) {
         "artifactRecordsComeFromTheCore" to ::artifactRecordsComeFromTheCore,
         "aPublicKeyIsOneShape" to ::aPublicKeyIsOneShape,
         "reportWalletStatusRecordsComeFromTheCore" to ::reportWalletStatusRecordsComeFromTheCore,
+        "tcfRecordsAreTheCores" to ::tcfRecordsAreTheCores,
         "errorMessageIsTheReason" to ::errorMessageIsTheReason,
         // AsyncSignerTests.kt (issue 12 item 3).
         "asyncSignersSignAnOfferAndAGrant" to ::asyncSignersSignAnOfferAndAGrant,

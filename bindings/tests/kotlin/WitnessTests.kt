@@ -62,6 +62,9 @@ fun proofsThatTravel() {
     val t = wallet.verifyTlogProof(grant, text)
     checkEq(1uL, t.leafIndex, "tlog-proof leaf")
     check(t.treeSize >= 2uL) { "tree size ${t.treeSize}" }
+    // The core's ReceiptCheck (log::receipt::ReceiptClaims): the root is 32 bytes, as every hash.
+    checkEq("dev.consentkit.core", t::class.java.packageName, "package of ReceiptCheck")
+    checkEq(32, t.root.size, "tlog-proof root bytes")
     val bent = text.replaceFirst("index 1", "index 0")
     expectError<ConsentKitException>("bent tlog-proof") { wallet.verifyTlogProof(grant, bent) }
     expectError<ConsentKitException>("tlog-proof of another artifact") { wallet.verifyTlogProof(expected(dir, "withdrawal"), text) }

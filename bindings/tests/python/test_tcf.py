@@ -18,6 +18,10 @@ IAB_TC_STRING = (
 def test_decode_encode_in_app_and_gpp():
     tc = ck.decode_tc_string(IAB_TC_STRING)
     assert isinstance(tc, ck.TcString)
+    # The core's own records (one definition per type): id lists are numbers, not bytes.
+    for record in (ck.TcString, ck.PublisherTc, ck.GppString, ck.InAppValue):
+        assert record.__module__ == "consentkit._uniffi.consentkit_core", record
+    assert all(type(i) is int for i in tc.special_feature_optins + tc.purpose_consents)
     assert list(tc.purpose_consents) == [1, 2, 3, 4, 7, 9, 10]
     assert list(tc.vendor_consents) == [1, 3, 755]
     assert list(tc.disclosed_vendors) == [1, 2, 3, 8, 755, 756]
@@ -32,6 +36,7 @@ def test_decode_encode_in_app_and_gpp():
     assert values["IABTCF_gdprApplies"].value == 1
     assert values["IABTCF_TCString"].value == s
     assert values["IABTCF_PurposeConsents"].value == "11110010110"
+    assert values["IABTCF_CmpSdkID"] == ck.InAppValue.INT(value=300)
 
     gpp = ck.gpp_string(tc)
     assert gpp == "DBABMA~" + s
@@ -77,3 +82,12 @@ def test_import_as_grant_then_export(parties):
         parties.controller.import_tc_string(
             ck.encode_tc_string(nothing), offer, bytes(range(16)), [], None
         )
+
+
+def test_a_purpose_id_out_of_range_is_refused_by_the_core():
+    # The core's rule (ids 1-24), not the skin's: named with the field.
+    tc = ck.decode_tc_string(IAB_TC_STRING)
+    tc.purpose_consents = [1, 300]
+    with pytest.raises(ck.ConsentKitError) as e:
+        ck.encode_tc_string(tc)
+    assert "purpose_consents" in str(e.value) and "300" in str(e.value)

@@ -30,6 +30,7 @@ mod checks;
 mod fast;
 mod fields;
 mod payload;
+pub(crate) use payload::{hex16, hex32};
 mod refs;
 mod view;
 

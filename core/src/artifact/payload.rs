@@ -71,13 +71,16 @@ fn sorted_texts(t: &[String]) -> Vec<String> {
     v
 }
 
-mod hex32 {
+/// A 32-byte field as JSON: its 64 hex digits (the artifacts' hashes, a
+/// commitment, a log's root).
+pub(crate) mod hex32 {
     pub fn serialize<S: serde::Serializer>(b: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&hex::encode(b))
     }
 }
 
-mod hex16 {
+/// A 16-byte field as JSON: its 32 hex digits.
+pub(crate) mod hex16 {
     pub fn serialize<S: serde::Serializer>(b: &[u8; 16], s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&hex::encode(b))
     }

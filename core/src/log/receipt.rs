@@ -165,14 +165,21 @@ pub fn cose_receipt(
     .to_vec())
 }
 
-/// What a verified COSE Receipt proves.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a verified COSE Receipt or tlog-proof proves; `ReceiptCheck` in
+/// the skins (bytes in Kotlin, Swift and Python, hex in JSON and JavaScript).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ReceiptCheck"))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ReceiptCheck"))]
 pub struct ReceiptClaims {
-    /// The tree size.
+    /// The size of the tree the log signed.
     pub tree_size: u64,
-    /// The entry's index.
+    /// The artifact's leaf index in it.
     pub leaf_index: u64,
-    /// The Merkle tree root the log signed.
+    /// The Merkle tree root the log signed (JSON: 64 hex digits).
+    #[serde(with = "crate::artifact::hex32")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub root: Hash,
 }
 

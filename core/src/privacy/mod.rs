@@ -70,12 +70,20 @@ pub fn new_wallet_secret() -> Result<[u8; WALLET_SECRET_LEN], KeyError> {
 }
 
 /// A salted commitment to some data: keep `salt` (and the data) to open it later.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// The same record in every skin: bytes in Kotlin, Swift and Python, hex
+/// in JSON and JavaScript (`{ value, salt }`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Commitment {
-    /// `SHA-256(salt || data)`, what goes in a receipt.
+    /// `SHA-256(salt || data)`, what goes in a receipt (JSON: 64 hex digits).
+    #[serde(with = "crate::artifact::hex32")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub value: [u8; 32],
-    /// The salt.
+    /// The salt (JSON: 32 hex digits).
+    #[serde(with = "crate::artifact::hex16")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub salt: [u8; SALT_LEN],
 }
 
@@ -107,6 +115,19 @@ pub fn verify_commitment(commitment: &[u8; 32], salt: &[u8; SALT_LEN], data: &[u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One shape in every language (issue 12 item 1): JSON and JavaScript
+    /// show the core's `Commitment` with its own field names, `value` and
+    /// `salt`, in hex (the uniffi skins show the same fields as bytes).
+    #[test]
+    fn a_commitment_as_json_is_its_value_and_salt_in_hex() {
+        let c = commit_with_salt(b"52.37,4.89", [0xab; SALT_LEN]);
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({ "value": hex::encode(c.value), "salt": "ab".repeat(16) })
+        );
+    }
 
     #[test]
     fn pseudonyms_are_stable_per_controller_and_differ_across() {

@@ -217,17 +217,18 @@ pub struct PublisherRestriction {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PublisherTc {
     /// Purposes (1-24) the publisher has consent for.
-    pub purpose_consents: Vec<u8>,
+    pub purpose_consents: Vec<u16>,
     /// Purposes (1-24) the publisher relies on legitimate interest for.
-    pub purpose_legitimate_interests: Vec<u8>,
+    pub purpose_legitimate_interests: Vec<u16>,
     /// Number of custom purposes (0-63).
     pub num_custom_purposes: u8,
     /// Custom purposes consented to (1-num_custom_purposes).
-    pub custom_purpose_consents: Vec<u8>,
+    pub custom_purpose_consents: Vec<u16>,
     /// Custom purposes under legitimate interest.
-    pub custom_purpose_legitimate_interests: Vec<u8>,
+    pub custom_purpose_legitimate_interests: Vec<u16>,
 }
 
 /// A decoded TC string: every field of the core segment, the Disclosed
@@ -236,6 +237,7 @@ pub struct PublisherTc {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TcString {
     /// Encoding version (always 2).
     pub version: u8,
@@ -260,11 +262,11 @@ pub struct TcString {
     /// Whether non-standard texts were used.
     pub use_non_standard_texts: bool,
     /// Special features opted in to (1-12).
-    pub special_feature_optins: Vec<u8>,
+    pub special_feature_optins: Vec<u16>,
     /// Purposes consented to (1-24).
-    pub purpose_consents: Vec<u8>,
+    pub purpose_consents: Vec<u16>,
     /// Purposes with legitimate interest established (1-24).
-    pub purpose_legitimate_interests: Vec<u8>,
+    pub purpose_legitimate_interests: Vec<u16>,
     /// Purpose one treatment (purpose 1 not disclosed).
     pub purpose_one_treatment: bool,
     /// Publisher country code, two upper-case letters (`AA` = unknown).
@@ -301,11 +303,8 @@ fn letters(r: &mut BitReader<'_>, field: &'static str) -> Result<String, TcfErro
     Ok(s)
 }
 
-fn small_ids(r: &mut BitReader<'_>, n: usize, field: &'static str) -> Result<Vec<u8>, TcfError> {
-    Ok(r.id_set(n, field)?
-        .into_iter()
-        .map(|i| u8::try_from(i).unwrap_or(u8::MAX))
-        .collect())
+fn small_ids(r: &mut BitReader<'_>, n: usize, field: &'static str) -> Result<Vec<u16>, TcfError> {
+    r.id_set(n, field)
 }
 
 /// Reads a vendor section: MaxVendorId, IsRangeEncoding, then a bitfield
@@ -636,9 +635,9 @@ impl TcString {
         w.int(u64::from(self.policy_version), 6);
         w.bool(self.is_service_specific);
         w.bool(self.use_non_standard_texts);
-        w.id_set(&widen(&self.special_feature_optins), 12);
-        w.id_set(&widen(&self.purpose_consents), 24);
-        w.id_set(&widen(&self.purpose_legitimate_interests), 24);
+        w.id_set(&self.special_feature_optins, 12);
+        w.id_set(&self.purpose_consents, 24);
+        w.id_set(&self.purpose_legitimate_interests, 24);
         w.bool(self.purpose_one_treatment);
         write_letters(&mut w, &self.publisher_cc);
         write_vendors(&mut w, &self.vendor_consents);
@@ -660,12 +659,12 @@ impl TcString {
         if let Some(p) = &self.publisher_tc {
             let mut w = BitWriter::default();
             w.int(3, 3);
-            w.id_set(&widen(&p.purpose_consents), 24);
-            w.id_set(&widen(&p.purpose_legitimate_interests), 24);
+            w.id_set(&p.purpose_consents, 24);
+            w.id_set(&p.purpose_legitimate_interests, 24);
             w.int(u64::from(p.num_custom_purposes), 6);
             let n = usize::from(p.num_custom_purposes);
-            w.id_set(&widen(&p.custom_purpose_consents), n);
-            w.id_set(&widen(&p.custom_purpose_legitimate_interests), n);
+            w.id_set(&p.custom_purpose_consents, n);
+            w.id_set(&p.custom_purpose_legitimate_interests, n);
             out.push('.');
             out.push_str(&bits_base64url(&w.bits, 24));
         }
@@ -682,7 +681,7 @@ impl TcString {
         let tc = self.encode()?;
         let mut m = BTreeMap::new();
         let mut int = |k: &str, v: u64| {
-            m.insert(format!("IABTCF_{k}"), InAppValue::Int(v));
+            m.insert(format!("IABTCF_{k}"), InAppValue::Int { value: v });
         };
         int("CmpSdkID", u64::from(self.cmp_id));
         int("CmpSdkVersion", u64::from(self.cmp_version));
@@ -694,7 +693,7 @@ impl TcString {
             u64::from(self.use_non_standard_texts),
         );
         let mut text = |k: &str, v: String| {
-            m.insert(format!("IABTCF_{k}"), InAppValue::Text(v));
+            m.insert(format!("IABTCF_{k}"), InAppValue::Text { value: v });
         };
         text("TCString", tc);
         text("PublisherCC", self.publisher_cc.clone());
@@ -705,21 +704,15 @@ impl TcString {
         );
         text(
             "PurposeConsents",
-            binary(&widen(&self.purpose_consents), Some(PURPOSES.len())),
+            binary(&self.purpose_consents, Some(PURPOSES.len())),
         );
         text(
             "PurposeLegitimateInterests",
-            binary(
-                &widen(&self.purpose_legitimate_interests),
-                Some(PURPOSES.len()),
-            ),
+            binary(&self.purpose_legitimate_interests, Some(PURPOSES.len())),
         );
         text(
             "SpecialFeaturesOptIns",
-            binary(
-                &widen(&self.special_feature_optins),
-                Some(SPECIAL_FEATURES.len()),
-            ),
+            binary(&self.special_feature_optins, Some(SPECIAL_FEATURES.len())),
         );
         // Per purpose: the restriction type per vendor, `_` for none.
         // Sorted by purpose id (a list: one `BTreeMap` type less in the npm module).
@@ -750,23 +743,20 @@ impl TcString {
         if let Some(p) = &self.publisher_tc {
             text(
                 "PublisherConsent",
-                binary(&widen(&p.purpose_consents), Some(PURPOSES.len())),
+                binary(&p.purpose_consents, Some(PURPOSES.len())),
             );
             text(
                 "PublisherLegitimateInterests",
-                binary(
-                    &widen(&p.purpose_legitimate_interests),
-                    Some(PURPOSES.len()),
-                ),
+                binary(&p.purpose_legitimate_interests, Some(PURPOSES.len())),
             );
             let n = Some(usize::from(p.num_custom_purposes));
             text(
                 "PublisherCustomPurposesConsents",
-                binary(&widen(&p.custom_purpose_consents), n),
+                binary(&p.custom_purpose_consents, n),
             );
             text(
                 "PublisherCustomPurposesLegitimateInterests",
-                binary(&widen(&p.custom_purpose_legitimate_interests), n),
+                binary(&p.custom_purpose_legitimate_interests, n),
             );
         }
         Ok(m)
@@ -775,14 +765,36 @@ impl TcString {
 
 /// One in-app value: the CMP API stores numbers (`getInt`) and strings
 /// (`getString`). In JSON, a number or a string.
+///
+/// Each variant's field is `value` in every language; in JSON the value
+/// itself.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum InAppValue {
     /// A number (`IABTCF_CmpSdkID`, `IABTCF_gdprApplies`, ...).
-    Int(u64),
+    #[serde(serialize_with = "in_app_int")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    Int {
+        /// The number.
+        value: u64,
+    },
     /// A string (`IABTCF_TCString`, the binary strings, ...).
-    Text(String),
+    #[serde(serialize_with = "in_app_text")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    Text {
+        /// The string.
+        value: String,
+    },
+}
+
+fn in_app_int<S: serde::Serializer>(value: &u64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(*value)
+}
+
+fn in_app_text<S: serde::Serializer>(value: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(value)
 }
 
 /// `'0'`/`'1'` per id, position n for id n+1, up to `len` or the highest id.
@@ -798,11 +810,7 @@ fn binary(ids: &[u16], len: Option<usize>) -> String {
     out.into_iter().map(char::from).collect()
 }
 
-fn widen(ids: &[u8]) -> Vec<u16> {
-    ids.iter().map(|&i| u16::from(i)).collect()
-}
-
-fn check_ids(field: &'static str, ids: &[u8], max: usize) -> Result<(), TcfError> {
+fn check_ids(field: &'static str, ids: &[u16], max: usize) -> Result<(), TcfError> {
     if ids.windows(2).any(|w| w[0] >= w[1]) {
         return Err(TcfError::Invalid {
             field,
@@ -902,17 +910,17 @@ pub struct TcfImport {
     pub expires_at: Option<Timestamp>,
 }
 
-fn purpose_term(id: u8) -> Option<Term> {
+fn purpose_term(id: u16) -> Option<Term> {
     PURPOSES
         .iter()
-        .find(|(i, _, _)| *i == id)
+        .find(|(i, _, _)| u16::from(*i) == id)
         .and_then(|(_, _, t)| Term::new(t).ok())
 }
 
-fn feature_term(id: u8) -> Option<Term> {
+fn feature_term(id: u16) -> Option<Term> {
     SPECIAL_FEATURES
         .iter()
-        .find(|(i, _, _)| *i == id)
+        .find(|(i, _, _)| u16::from(*i) == id)
         .and_then(|(_, _, t)| Term::new(t).ok())
 }
 
@@ -1027,10 +1035,10 @@ fn default_policy() -> u8 {
 /// as the IAB's library records them. The string is service-specific. A
 /// grant holding none of the mapped purposes is a [`TcfError::Mapping`].
 pub fn tc_string_for_grant(grant: &Grant, opts: &TcfExport) -> Result<TcString, TcfError> {
-    let purpose_consents: Vec<u8> = PURPOSES
+    let purpose_consents: Vec<u16> = PURPOSES
         .iter()
         .filter(|(_, _, t)| grant.purposes.iter().any(|g| g.as_str() == *t))
-        .map(|(i, _, _)| *i)
+        .map(|(i, _, _)| u16::from(*i))
         .collect();
     if purpose_consents.is_empty() {
         return Err(TcfError::Mapping(
@@ -1040,7 +1048,7 @@ pub fn tc_string_for_grant(grant: &Grant, opts: &TcfExport) -> Result<TcString, 
     let special_feature_optins = SPECIAL_FEATURES
         .iter()
         .filter(|(_, _, t)| grant.categories.iter().any(|g| g.as_str() == *t))
-        .map(|(i, _, _)| *i)
+        .map(|(i, _, _)| u16::from(*i))
         .collect();
     let mut vendors = opts.vendors.clone();
     crate::sort::sort(&mut vendors);
@@ -1096,6 +1104,7 @@ pub fn gpp_string(tc: &TcString) -> Result<String, TcfError> {
 /// not decoded.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GppString {
     /// Section ids in the header, ascending.
     pub section_ids: Vec<u16>,

@@ -42,7 +42,7 @@ fn decodes_a_tc_string_made_by_the_iab_library() {
     assert!(!tc.use_non_standard_texts);
     assert_eq!(tc.special_feature_optins, vec![1]);
     assert_eq!(tc.purpose_consents, vec![1, 2, 3, 4, 7, 9, 10]);
-    assert_eq!(tc.purpose_legitimate_interests, Vec::<u8>::new());
+    assert_eq!(tc.purpose_legitimate_interests, Vec::<u16>::new());
     assert_eq!(tc.publisher_cc, "FR");
     assert_eq!(tc.vendor_consents, vec![1, 3, 755]);
     assert_eq!(tc.vendor_legitimate_interests, Vec::<u16>::new());
@@ -398,11 +398,11 @@ fn tcf_in_app_values_follow_the_cmp_api_keys() {
     let tc = TcString::decode(IAB_VECTOR).unwrap();
     let m = tc.in_app_values(true).unwrap();
     let int = |k: &str| match m.get(k) {
-        Some(InAppValue::Int(v)) => *v,
+        Some(InAppValue::Int { value }) => *value,
         other => panic!("{k}: {other:?}"),
     };
     let text = |k: &str| match m.get(k) {
-        Some(InAppValue::Text(v)) => v.clone(),
+        Some(InAppValue::Text { value }) => value.clone(),
         other => panic!("{k}: {other:?}"),
     };
     assert_eq!(int("IABTCF_CmpSdkID"), 300);
@@ -424,7 +424,7 @@ fn tcf_in_app_values_follow_the_cmp_api_keys() {
     assert_eq!(int("IABTCF_gdprApplies"), 1);
     assert_eq!(
         tc.in_app_values(false).unwrap().get("IABTCF_gdprApplies"),
-        Some(&InAppValue::Int(0))
+        Some(&InAppValue::Int { value: 0 })
     );
 }
 
@@ -474,11 +474,43 @@ fn tc_string_long_overlapping_ranges_cost_only_what_they_name() {
     let m = tc.in_app_values(true).unwrap();
     assert_eq!(
         m.get("IABTCF_VendorConsents"),
-        Some(&InAppValue::Text("1".repeat(65_535)))
+        Some(&InAppValue::Text {
+            value: "1".repeat(65_535)
+        })
     );
     assert_eq!(
         m.get("IABTCF_PublisherRestrictions2"),
-        Some(&InAppValue::Text("1".repeat(65_535)))
+        Some(&InAppValue::Text {
+            value: "1".repeat(65_535)
+        })
     );
     assert_eq!(TcString::decode(&tc.encode().unwrap()).unwrap(), tc);
 }
+
+/// An in-app value's variants carry a named `value` (the same field in
+/// every language), and its JSON is still the bare number or string the
+/// CMP API stores.
+#[test]
+fn an_in_app_value_is_a_bare_number_or_string_in_json() {
+    assert_eq!(
+        serde_json::to_value(InAppValue::Int { value: 300 }).unwrap(),
+        serde_json::json!(300)
+    );
+    assert_eq!(
+        serde_json::to_value(InAppValue::Text { value: "AA".into() }).unwrap(),
+        serde_json::json!("AA")
+    );
+}
+
+/// Purpose and feature ids are numbers (`u16`, as vendor ids): one out of
+/// range is the core's error naming the field, whatever the skin.
+#[test]
+fn a_purpose_id_out_of_range_is_refused_naming_the_field() {
+    let mut tc = TcString::decode(IAB_TC_STRING_FOR_IDS).unwrap();
+    tc.purpose_consents = vec![1, 300];
+    let e = tc.encode().unwrap_err().to_string();
+    assert!(e.contains("purpose_consents") && e.contains("300"), "{e}");
+}
+
+const IAB_TC_STRING_FOR_IDS: &str =
+    "CQuf10AQuf10AEsACBENB4FoAPLAAAAAAAqIF5wAwAAgADAXmAAAAAAA.IF6QA4AAgAGAAiBeYF6A.YAAAAAAAAAAA";

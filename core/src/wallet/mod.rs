@@ -267,6 +267,8 @@ pub struct GrantView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "ts", ts(rename = "WalletSummary"))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "WalletSummary"))]
 pub struct Summary {
     /// Grants and their states.
     pub grants: Vec<GrantView>,
@@ -286,8 +288,9 @@ pub struct Summary {
     pub refusals: u64,
     /// Violations found in the wallet's own records.
     pub violations: Vec<Finding>,
-    /// What the transparency logs the wallet trusts prove about its artifacts.
-    pub log: Vec<LogCheck>,
+    /// What the transparency logs the wallet trusts prove about its
+    /// artifacts: one check per log.
+    pub logs: Vec<LogCheck>,
 }
 
 /// A total received from one controller, in one unit (value records under
@@ -1693,7 +1696,7 @@ impl Wallet {
             received,
             refusals,
             violations: self.violations(now),
-            log: self.check_logs(),
+            logs: self.check_logs(),
         }
     }
 

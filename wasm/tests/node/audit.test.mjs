@@ -82,8 +82,12 @@ test("audit returns the report of docs/AUDIT-REPORT.md, and renders it", () => {
   assert.deepEqual(verified[3].signers.map((s) => s.by), ["subject", "trusted"]);
 
   const c = ck.commit(new TextEncoder().encode("52.52,13.40"));
-  assert.equal(ck.verifyCommitment(c.commitment, c.salt, new TextEncoder().encode("52.52,13.40")), true);
-  assert.equal(ck.verifyCommitment(c.commitment, c.salt, new TextEncoder().encode("52.52,13.41")), false);
+  // The core's Commitment, as in Kotlin, Swift and Python: `value` and `salt` (hex here).
+  assert.deepEqual(Object.keys(c).sort(), ["salt", "value"]);
+  assert.match(c.value, /^[0-9a-f]{64}$/);
+  assert.match(c.salt, /^[0-9a-f]{32}$/);
+  assert.equal(ck.verifyCommitment(c.value, c.salt, new TextEncoder().encode("52.52,13.40")), true);
+  assert.equal(ck.verifyCommitment(c.value, c.salt, new TextEncoder().encode("52.52,13.41")), false);
   assert.equal(typeof ck.version(), "string");
 });
 

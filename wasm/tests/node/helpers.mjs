@@ -43,7 +43,7 @@ export function receiptInput(grant, usedAt, overrides = {}) {
     usedAt: usedAt,
     quantity: 1,
     precision: 10,
-    commitment: ck.commit(new TextEncoder().encode("52.5200,13.4050")).commitment,
+    commitment: ck.commit(new TextEncoder().encode("52.5200,13.4050")).value,
     ...overrides,
   };
 }

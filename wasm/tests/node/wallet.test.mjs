@@ -36,6 +36,9 @@ test("a driver accepts granularly, shares, is paid, withdraws, and a late receip
   wallet.receive(issuer.issueValueRecord({ grant: grantId, issuedAt: T0 + 30 * DAY, benefit: { kind: "service", amount: 1, unit: "month" } }), T0 + 30 * DAY);
   const summary = wallet.summary(T0 + 30 * DAY);
   assert.deepEqual(summary.received, { [CONTROLLER]: { month: 1 } });
+  // The core's wallet::Summary, with the field names of every language (`logs`, not `log`).
+  assert.deepEqual(Object.keys(summary).sort(), ["grants", "logs", "received", "refusals", "shared", "violations"]);
+  assert.deepEqual(summary.logs, []);
   const shared = summary.shared.find((s) => s.purpose === "dpv:ServiceProvision" && s.recipient === CONTROLLER);
   assert.equal(shared.uses, 3);
   assert.equal(shared.controller, CONTROLLER);

@@ -66,6 +66,8 @@ test("a tlog-proof exported by the wallet verifies; a bent one is refused", () =
   assert.equal(t.leafIndex, 1);
   assert.ok(t.treeSize >= 2);
   assert.match(t.root, /^[0-9a-f]{64}$/);
+  // The core's ReceiptCheck, the same fields as in Kotlin, Swift and Python (the root in hex here).
+  assert.deepEqual(Object.keys(t).sort(), ["leafIndex", "root", "treeSize"]);
   throwsCode(assert, () => w.verifyTlogProof(exp.grant, proof.replace("index 1", "index 0")), "INVALID_INPUT");
   throwsCode(assert, () => w.verifyTlogProof(exp.withdrawal, proof), "INVALID_INPUT");
 });

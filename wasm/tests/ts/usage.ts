@@ -41,7 +41,7 @@ export function flow(): WalletSummary {
   const grants: GrantView[] = wallet.grants(T0 + 2);
   const receipt: ReceiptInput = {
     grant: grants[0].id, category: "pd:Location", purpose: "dpv:ServiceProvision",
-    usedAt: T0 + 3, quantity: 1, commitment: commit(new Uint8Array([1, 2])).commitment,
+    usedAt: T0 + 3, quantity: 1, commitment: commit(new Uint8Array([1, 2])).value,
   };
   wallet.receive(issuer.issueReceipt(receipt, grant), T0 + 4);
   const value: ValueRecordInput = { grant: grants[0].id, issuedAt: T0 + 5, benefit: { kind: "points", amount: 100, unit: "points" } };

@@ -487,38 +487,6 @@ fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
-    typealias FfiType = UInt16
-    typealias SwiftType = UInt16
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
-    typealias FfiType = UInt32
-    typealias SwiftType = UInt32
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
     typealias FfiType = UInt64
     typealias SwiftType = UInt64
@@ -5083,75 +5051,6 @@ public func FfiConverterTypeConsentExport_lower(_ value: ConsentExport) -> RustB
 
 
 /**
- * A decoded GPP string: its section ids and the TCF EU v2 section.
- */
-public struct GppString: Equatable, Hashable {
-    /**
-     * Section ids in the header.
-     */
-    public let sectionIds: [UInt16]
-    /**
-     * The TCF EU v2 section (id 2), decoded, if present.
-     */
-    public let tcfEuV2: TcString?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Section ids in the header.
-         */sectionIds: [UInt16], 
-        /**
-         * The TCF EU v2 section (id 2), decoded, if present.
-         */tcfEuV2: TcString?) {
-        self.sectionIds = sectionIds
-        self.tcfEuV2 = tcfEuV2
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension GppString: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeGppString: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GppString {
-        return
-            try GppString(
-                sectionIds: FfiConverterSequenceUInt16.read(from: &buf), 
-                tcfEuV2: FfiConverterOptionTypeTcString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: GppString, into buf: inout [UInt8]) {
-        FfiConverterSequenceUInt16.write(value.sectionIds, into: &buf)
-        FfiConverterOptionTypeTcString.write(value.tcfEuV2, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGppString_lift(_ buf: RustBuffer) throws -> GppString {
-    return try FfiConverterTypeGppString.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGppString_lower(_ value: GppString) -> RustBuffer {
-    return FfiConverterTypeGppString.lower(value)
-}
-
-
-/**
  * Details of a public key.
  */
 public struct PublicKeyInfo: Equatable, Hashable {
@@ -5164,9 +5063,10 @@ public struct PublicKeyInfo: Equatable, Hashable {
      */
     public let kid: String
     /**
-     * The raw key (Ed25519: 32 bytes; P-256: `04 || x || y`).
+     * The raw key (Ed25519: 32 bytes; P-256: `04 || x || y`): the field
+     * `bytes`, as in `RawPublicKey` and JavaScript's `PublicKey`.
      */
-    public let raw: Data
+    public let bytes: Data
     /**
      * The public COSE_Key.
      */
@@ -5182,14 +5082,15 @@ public struct PublicKeyInfo: Equatable, Hashable {
          * The key id (RFC 9679 thumbprint, hex).
          */kid: String, 
         /**
-         * The raw key (Ed25519: 32 bytes; P-256: `04 || x || y`).
-         */raw: Data, 
+         * The raw key (Ed25519: 32 bytes; P-256: `04 || x || y`): the field
+         * `bytes`, as in `RawPublicKey` and JavaScript's `PublicKey`.
+         */bytes: Data, 
         /**
          * The public COSE_Key.
          */coseKey: Data) {
         self.algorithm = algorithm
         self.kid = kid
-        self.raw = raw
+        self.bytes = bytes
         self.coseKey = coseKey
     }
 
@@ -5211,7 +5112,7 @@ public struct FfiConverterTypePublicKeyInfo: FfiConverterRustBuffer {
             try PublicKeyInfo(
                 algorithm: FfiConverterTypeAlgorithm.read(from: &buf), 
                 kid: FfiConverterString.read(from: &buf), 
-                raw: FfiConverterData.read(from: &buf), 
+                bytes: FfiConverterData.read(from: &buf), 
                 coseKey: FfiConverterData.read(from: &buf)
         )
     }
@@ -5219,7 +5120,7 @@ public struct FfiConverterTypePublicKeyInfo: FfiConverterRustBuffer {
     public static func write(_ value: PublicKeyInfo, into buf: inout [UInt8]) {
         FfiConverterTypeAlgorithm.write(value.algorithm, into: &buf)
         FfiConverterString.write(value.kid, into: &buf)
-        FfiConverterData.write(value.raw, into: &buf)
+        FfiConverterData.write(value.bytes, into: &buf)
         FfiConverterData.write(value.coseKey, into: &buf)
     }
 }
@@ -5237,105 +5138,6 @@ public func FfiConverterTypePublicKeyInfo_lift(_ buf: RustBuffer) throws -> Publ
 #endif
 public func FfiConverterTypePublicKeyInfo_lower(_ value: PublicKeyInfo) -> RustBuffer {
     return FfiConverterTypePublicKeyInfo.lower(value)
-}
-
-
-/**
- * The Publisher TC segment of a TC string.
- */
-public struct PublisherTc: Equatable, Hashable {
-    /**
-     * Purposes (1-24) the publisher has consent for.
-     */
-    public let purposeConsents: [UInt32]
-    /**
-     * Purposes the publisher relies on legitimate interest for.
-     */
-    public let purposeLegitimateInterests: [UInt32]
-    /**
-     * Number of custom purposes (0-63).
-     */
-    public let numCustomPurposes: UInt8
-    /**
-     * Custom purposes consented to.
-     */
-    public let customPurposeConsents: [UInt32]
-    /**
-     * Custom purposes under legitimate interest.
-     */
-    public let customPurposeLegitimateInterests: [UInt32]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Purposes (1-24) the publisher has consent for.
-         */purposeConsents: [UInt32], 
-        /**
-         * Purposes the publisher relies on legitimate interest for.
-         */purposeLegitimateInterests: [UInt32], 
-        /**
-         * Number of custom purposes (0-63).
-         */numCustomPurposes: UInt8, 
-        /**
-         * Custom purposes consented to.
-         */customPurposeConsents: [UInt32], 
-        /**
-         * Custom purposes under legitimate interest.
-         */customPurposeLegitimateInterests: [UInt32]) {
-        self.purposeConsents = purposeConsents
-        self.purposeLegitimateInterests = purposeLegitimateInterests
-        self.numCustomPurposes = numCustomPurposes
-        self.customPurposeConsents = customPurposeConsents
-        self.customPurposeLegitimateInterests = customPurposeLegitimateInterests
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension PublisherTc: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypePublisherTc: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PublisherTc {
-        return
-            try PublisherTc(
-                purposeConsents: FfiConverterSequenceUInt32.read(from: &buf), 
-                purposeLegitimateInterests: FfiConverterSequenceUInt32.read(from: &buf), 
-                numCustomPurposes: FfiConverterUInt8.read(from: &buf), 
-                customPurposeConsents: FfiConverterSequenceUInt32.read(from: &buf), 
-                customPurposeLegitimateInterests: FfiConverterSequenceUInt32.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: PublisherTc, into buf: inout [UInt8]) {
-        FfiConverterSequenceUInt32.write(value.purposeConsents, into: &buf)
-        FfiConverterSequenceUInt32.write(value.purposeLegitimateInterests, into: &buf)
-        FfiConverterUInt8.write(value.numCustomPurposes, into: &buf)
-        FfiConverterSequenceUInt32.write(value.customPurposeConsents, into: &buf)
-        FfiConverterSequenceUInt32.write(value.customPurposeLegitimateInterests, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePublisherTc_lift(_ buf: RustBuffer) throws -> PublisherTc {
-    return try FfiConverterTypePublisherTc.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePublisherTc_lower(_ value: PublisherTc) -> RustBuffer {
-    return FfiConverterTypePublisherTc.lower(value)
 }
 
 
@@ -5437,85 +5239,6 @@ public func FfiConverterTypeRawPublicKey_lift(_ buf: RustBuffer) throws -> RawPu
 #endif
 public func FfiConverterTypeRawPublicKey_lower(_ value: RawPublicKey) -> RustBuffer {
     return FfiConverterTypeRawPublicKey.lower(value)
-}
-
-
-/**
- * What a verified COSE Receipt proves.
- */
-public struct ReceiptCheck: Equatable, Hashable {
-    /**
-     * The tree size.
-     */
-    public let treeSize: UInt64
-    /**
-     * The artifact's index in the log.
-     */
-    public let leafIndex: UInt64
-    /**
-     * The Merkle tree root the log signed (hex).
-     */
-    public let root: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The tree size.
-         */treeSize: UInt64, 
-        /**
-         * The artifact's index in the log.
-         */leafIndex: UInt64, 
-        /**
-         * The Merkle tree root the log signed (hex).
-         */root: String) {
-        self.treeSize = treeSize
-        self.leafIndex = leafIndex
-        self.root = root
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ReceiptCheck: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeReceiptCheck: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReceiptCheck {
-        return
-            try ReceiptCheck(
-                treeSize: FfiConverterUInt64.read(from: &buf), 
-                leafIndex: FfiConverterUInt64.read(from: &buf), 
-                root: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ReceiptCheck, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.treeSize, into: &buf)
-        FfiConverterUInt64.write(value.leafIndex, into: &buf)
-        FfiConverterString.write(value.root, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeReceiptCheck_lift(_ buf: RustBuffer) throws -> ReceiptCheck {
-    return try FfiConverterTypeReceiptCheck.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeReceiptCheck_lower(_ value: ReceiptCheck) -> RustBuffer {
-    return FfiConverterTypeReceiptCheck.lower(value)
 }
 
 
@@ -5656,267 +5379,6 @@ public func FfiConverterTypeRefusedExport_lift(_ buf: RustBuffer) throws -> Refu
 #endif
 public func FfiConverterTypeRefusedExport_lower(_ value: RefusedExport) -> RustBuffer {
     return FfiConverterTypeRefusedExport.lower(value)
-}
-
-
-/**
- * A decoded IAB TCF v2.3 TC string (docs/TCF.md): every field of the core
- * segment, the Disclosed Vendors segment and the optional Publisher TC
- * segment. Id lists are ascending.
- */
-public struct TcString: Equatable, Hashable {
-    /**
-     * Encoding version (always 2).
-     */
-    public let version: UInt8
-    /**
-     * Created, in deciseconds since the epoch.
-     */
-    public let created: UInt64
-    /**
-     * Last updated, in deciseconds since the epoch.
-     */
-    public let lastUpdated: UInt64
-    /**
-     * The CMP's id.
-     */
-    public let cmpId: UInt16
-    /**
-     * The CMP's version.
-     */
-    public let cmpVersion: UInt16
-    /**
-     * The consent screen.
-     */
-    public let consentScreen: UInt8
-    /**
-     * Two upper-case letters, e.g. `EN`.
-     */
-    public let consentLanguage: String
-    /**
-     * Global Vendor List version.
-     */
-    public let vendorListVersion: UInt16
-    /**
-     * TCF policy version.
-     */
-    public let policyVersion: UInt8
-    /**
-     * Whether the string is service-specific.
-     */
-    public let isServiceSpecific: Bool
-    /**
-     * Whether non-standard texts were used.
-     */
-    public let useNonStandardTexts: Bool
-    /**
-     * Special features opted in to (1-12).
-     */
-    public let specialFeatureOptins: [UInt32]
-    /**
-     * Purposes consented to (1-24).
-     */
-    public let purposeConsents: [UInt32]
-    /**
-     * Purposes with legitimate interest established.
-     */
-    public let purposeLegitimateInterests: [UInt32]
-    /**
-     * Purpose one treatment.
-     */
-    public let purposeOneTreatment: Bool
-    /**
-     * Publisher country code (`AA` = unknown).
-     */
-    public let publisherCc: String
-    /**
-     * Vendors with consent.
-     */
-    public let vendorConsents: [UInt16]
-    /**
-     * Vendors with legitimate interest established.
-     */
-    public let vendorLegitimateInterests: [UInt16]
-    /**
-     * Publisher restrictions.
-     */
-    public let publisherRestrictions: [PublisherRestriction]
-    /**
-     * Vendors disclosed to the person.
-     */
-    public let disclosedVendors: [UInt16]
-    /**
-     * The Publisher TC segment, if present.
-     */
-    public let publisherTc: PublisherTc?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Encoding version (always 2).
-         */version: UInt8, 
-        /**
-         * Created, in deciseconds since the epoch.
-         */created: UInt64, 
-        /**
-         * Last updated, in deciseconds since the epoch.
-         */lastUpdated: UInt64, 
-        /**
-         * The CMP's id.
-         */cmpId: UInt16, 
-        /**
-         * The CMP's version.
-         */cmpVersion: UInt16, 
-        /**
-         * The consent screen.
-         */consentScreen: UInt8, 
-        /**
-         * Two upper-case letters, e.g. `EN`.
-         */consentLanguage: String, 
-        /**
-         * Global Vendor List version.
-         */vendorListVersion: UInt16, 
-        /**
-         * TCF policy version.
-         */policyVersion: UInt8, 
-        /**
-         * Whether the string is service-specific.
-         */isServiceSpecific: Bool, 
-        /**
-         * Whether non-standard texts were used.
-         */useNonStandardTexts: Bool, 
-        /**
-         * Special features opted in to (1-12).
-         */specialFeatureOptins: [UInt32], 
-        /**
-         * Purposes consented to (1-24).
-         */purposeConsents: [UInt32], 
-        /**
-         * Purposes with legitimate interest established.
-         */purposeLegitimateInterests: [UInt32], 
-        /**
-         * Purpose one treatment.
-         */purposeOneTreatment: Bool, 
-        /**
-         * Publisher country code (`AA` = unknown).
-         */publisherCc: String, 
-        /**
-         * Vendors with consent.
-         */vendorConsents: [UInt16], 
-        /**
-         * Vendors with legitimate interest established.
-         */vendorLegitimateInterests: [UInt16], 
-        /**
-         * Publisher restrictions.
-         */publisherRestrictions: [PublisherRestriction], 
-        /**
-         * Vendors disclosed to the person.
-         */disclosedVendors: [UInt16], 
-        /**
-         * The Publisher TC segment, if present.
-         */publisherTc: PublisherTc?) {
-        self.version = version
-        self.created = created
-        self.lastUpdated = lastUpdated
-        self.cmpId = cmpId
-        self.cmpVersion = cmpVersion
-        self.consentScreen = consentScreen
-        self.consentLanguage = consentLanguage
-        self.vendorListVersion = vendorListVersion
-        self.policyVersion = policyVersion
-        self.isServiceSpecific = isServiceSpecific
-        self.useNonStandardTexts = useNonStandardTexts
-        self.specialFeatureOptins = specialFeatureOptins
-        self.purposeConsents = purposeConsents
-        self.purposeLegitimateInterests = purposeLegitimateInterests
-        self.purposeOneTreatment = purposeOneTreatment
-        self.publisherCc = publisherCc
-        self.vendorConsents = vendorConsents
-        self.vendorLegitimateInterests = vendorLegitimateInterests
-        self.publisherRestrictions = publisherRestrictions
-        self.disclosedVendors = disclosedVendors
-        self.publisherTc = publisherTc
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TcString: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTcString: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TcString {
-        return
-            try TcString(
-                version: FfiConverterUInt8.read(from: &buf), 
-                created: FfiConverterUInt64.read(from: &buf), 
-                lastUpdated: FfiConverterUInt64.read(from: &buf), 
-                cmpId: FfiConverterUInt16.read(from: &buf), 
-                cmpVersion: FfiConverterUInt16.read(from: &buf), 
-                consentScreen: FfiConverterUInt8.read(from: &buf), 
-                consentLanguage: FfiConverterString.read(from: &buf), 
-                vendorListVersion: FfiConverterUInt16.read(from: &buf), 
-                policyVersion: FfiConverterUInt8.read(from: &buf), 
-                isServiceSpecific: FfiConverterBool.read(from: &buf), 
-                useNonStandardTexts: FfiConverterBool.read(from: &buf), 
-                specialFeatureOptins: FfiConverterSequenceUInt32.read(from: &buf), 
-                purposeConsents: FfiConverterSequenceUInt32.read(from: &buf), 
-                purposeLegitimateInterests: FfiConverterSequenceUInt32.read(from: &buf), 
-                purposeOneTreatment: FfiConverterBool.read(from: &buf), 
-                publisherCc: FfiConverterString.read(from: &buf), 
-                vendorConsents: FfiConverterSequenceUInt16.read(from: &buf), 
-                vendorLegitimateInterests: FfiConverterSequenceUInt16.read(from: &buf), 
-                publisherRestrictions: FfiConverterSequenceTypePublisherRestriction.read(from: &buf), 
-                disclosedVendors: FfiConverterSequenceUInt16.read(from: &buf), 
-                publisherTc: FfiConverterOptionTypePublisherTc.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TcString, into buf: inout [UInt8]) {
-        FfiConverterUInt8.write(value.version, into: &buf)
-        FfiConverterUInt64.write(value.created, into: &buf)
-        FfiConverterUInt64.write(value.lastUpdated, into: &buf)
-        FfiConverterUInt16.write(value.cmpId, into: &buf)
-        FfiConverterUInt16.write(value.cmpVersion, into: &buf)
-        FfiConverterUInt8.write(value.consentScreen, into: &buf)
-        FfiConverterString.write(value.consentLanguage, into: &buf)
-        FfiConverterUInt16.write(value.vendorListVersion, into: &buf)
-        FfiConverterUInt8.write(value.policyVersion, into: &buf)
-        FfiConverterBool.write(value.isServiceSpecific, into: &buf)
-        FfiConverterBool.write(value.useNonStandardTexts, into: &buf)
-        FfiConverterSequenceUInt32.write(value.specialFeatureOptins, into: &buf)
-        FfiConverterSequenceUInt32.write(value.purposeConsents, into: &buf)
-        FfiConverterSequenceUInt32.write(value.purposeLegitimateInterests, into: &buf)
-        FfiConverterBool.write(value.purposeOneTreatment, into: &buf)
-        FfiConverterString.write(value.publisherCc, into: &buf)
-        FfiConverterSequenceUInt16.write(value.vendorConsents, into: &buf)
-        FfiConverterSequenceUInt16.write(value.vendorLegitimateInterests, into: &buf)
-        FfiConverterSequenceTypePublisherRestriction.write(value.publisherRestrictions, into: &buf)
-        FfiConverterSequenceUInt16.write(value.disclosedVendors, into: &buf)
-        FfiConverterOptionTypePublisherTc.write(value.publisherTc, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTcString_lift(_ buf: RustBuffer) throws -> TcString {
-    return try FfiConverterTypeTcString.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTcString_lower(_ value: TcString) -> RustBuffer {
-    return FfiConverterTypeTcString.lower(value)
 }
 
 
@@ -6066,202 +5528,6 @@ public func FfiConverterTypeVerifiedArtifact_lift(_ buf: RustBuffer) throws -> V
 public func FfiConverterTypeVerifiedArtifact_lower(_ value: VerifiedArtifact) -> RustBuffer {
     return FfiConverterTypeVerifiedArtifact.lower(value)
 }
-
-
-/**
- * The person's summary: grants, what was shared, what was received, violations.
- */
-public struct WalletSummary: Equatable, Hashable {
-    /**
-     * Grants and their states.
-     */
-    public let grants: [GrantView]
-    /**
-     * What was shared, with whom, for what.
-     */
-    public let shared: [Shared]
-    /**
-     * What was received, per controller and unit.
-     */
-    public let received: [ValueReceived]
-    /**
-     * Offers refused.
-     */
-    public let refusals: UInt64
-    /**
-     * Violations found in the wallet's own records.
-     */
-    public let violations: [Finding]
-    /**
-     * What the wallet checked of each transparency log it trusts.
-     */
-    public let logs: [LogCheck]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Grants and their states.
-         */grants: [GrantView], 
-        /**
-         * What was shared, with whom, for what.
-         */shared: [Shared], 
-        /**
-         * What was received, per controller and unit.
-         */received: [ValueReceived], 
-        /**
-         * Offers refused.
-         */refusals: UInt64, 
-        /**
-         * Violations found in the wallet's own records.
-         */violations: [Finding], 
-        /**
-         * What the wallet checked of each transparency log it trusts.
-         */logs: [LogCheck]) {
-        self.grants = grants
-        self.shared = shared
-        self.received = received
-        self.refusals = refusals
-        self.violations = violations
-        self.logs = logs
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension WalletSummary: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeWalletSummary: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WalletSummary {
-        return
-            try WalletSummary(
-                grants: FfiConverterSequenceTypeGrantView.read(from: &buf), 
-                shared: FfiConverterSequenceTypeShared.read(from: &buf), 
-                received: FfiConverterSequenceTypeValueReceived.read(from: &buf), 
-                refusals: FfiConverterUInt64.read(from: &buf), 
-                violations: FfiConverterSequenceTypeFinding.read(from: &buf), 
-                logs: FfiConverterSequenceTypeLogCheck.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: WalletSummary, into buf: inout [UInt8]) {
-        FfiConverterSequenceTypeGrantView.write(value.grants, into: &buf)
-        FfiConverterSequenceTypeShared.write(value.shared, into: &buf)
-        FfiConverterSequenceTypeValueReceived.write(value.received, into: &buf)
-        FfiConverterUInt64.write(value.refusals, into: &buf)
-        FfiConverterSequenceTypeFinding.write(value.violations, into: &buf)
-        FfiConverterSequenceTypeLogCheck.write(value.logs, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWalletSummary_lift(_ buf: RustBuffer) throws -> WalletSummary {
-    return try FfiConverterTypeWalletSummary.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWalletSummary_lower(_ value: WalletSummary) -> RustBuffer {
-    return FfiConverterTypeWalletSummary.lower(value)
-}
-
-
-/**
- * One IAB in-app value (`IABTCF_*`): a number or a string.
- */
-
-public enum InAppValue: Equatable, Hashable {
-    
-    /**
-     * A number (`IABTCF_CmpSdkID`, `IABTCF_gdprApplies`, ...).
-     */
-    case int(
-        /**
-         * The value.
-         */value: UInt64
-    )
-    /**
-     * A string (`IABTCF_TCString`, the binary strings, ...).
-     */
-    case text(
-        /**
-         * The value.
-         */value: String
-    )
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension InAppValue: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeInAppValue: FfiConverterRustBuffer {
-    typealias SwiftType = InAppValue
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InAppValue {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .int(value: try FfiConverterUInt64.read(from: &buf)
-        )
-        
-        case 2: return .text(value: try FfiConverterString.read(from: &buf)
-        )
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: InAppValue, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case let .int(value):
-            writeInt(&buf, Int32(1))
-            FfiConverterUInt64.write(value, into: &buf)
-            
-        
-        case let .text(value):
-            writeInt(&buf, Int32(2))
-            FfiConverterString.write(value, into: &buf)
-            
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeInAppValue_lift(_ buf: RustBuffer) throws -> InAppValue {
-    return try FfiConverterTypeInAppValue.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeInAppValue_lower(_ value: InAppValue) -> RustBuffer {
-    return FfiConverterTypeInAppValue.lower(value)
-}
-
 
 
 /**
@@ -6423,30 +5689,6 @@ fileprivate struct FfiConverterOptionTypeAuditLog: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypePublisherTc: FfiConverterRustBuffer {
-    typealias SwiftType = PublisherTc?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypePublisherTc.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypePublisherTc.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeRawPublicKey: FfiConverterRustBuffer {
     typealias SwiftType = RawPublicKey?
 
@@ -6463,30 +5705,6 @@ fileprivate struct FfiConverterOptionTypeRawPublicKey: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeRawPublicKey.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeTcString: FfiConverterRustBuffer {
-    typealias SwiftType = TcString?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeTcString.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeTcString.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6537,56 +5755,6 @@ fileprivate struct FfiConverterOptionTypeTimestamp: FfiConverterRustBuffer {
         case 1: return try FfiConverterTypeTimestamp.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceUInt16: FfiConverterRustBuffer {
-    typealias SwiftType = [UInt16]
-
-    public static func write(_ value: [UInt16], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterUInt16.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt16] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [UInt16]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterUInt16.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceUInt32: FfiConverterRustBuffer {
-    typealias SwiftType = [UInt32]
-
-    public static func write(_ value: [UInt32], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterUInt32.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt32] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [UInt32]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterUInt32.read(from: &buf))
-        }
-        return seq
     }
 }
 
@@ -6860,81 +6028,6 @@ fileprivate struct FfiConverterSequenceTypeLogCheck: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeLogCheck.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypePublisherRestriction: FfiConverterRustBuffer {
-    typealias SwiftType = [PublisherRestriction]
-
-    public static func write(_ value: [PublisherRestriction], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypePublisherRestriction.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PublisherRestriction] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [PublisherRestriction]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypePublisherRestriction.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeShared: FfiConverterRustBuffer {
-    typealias SwiftType = [Shared]
-
-    public static func write(_ value: [Shared], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeShared.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Shared] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [Shared]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeShared.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeValueReceived: FfiConverterRustBuffer {
-    typealias SwiftType = [ValueReceived]
-
-    public static func write(_ value: [ValueReceived], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeValueReceived.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ValueReceived] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ValueReceived]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeValueReceived.read(from: &buf))
         }
         return seq
     }
@@ -7483,22 +6576,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_func_public_key_info() != 65116) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_decode_gpp() != 16754) {
+    if (uniffi_consentkit_ffi_checksum_func_decode_gpp() != 36848) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_decode_tc_string() != 6302) {
+    if (uniffi_consentkit_ffi_checksum_func_decode_tc_string() != 35596) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_encode_tc_string() != 40838) {
+    if (uniffi_consentkit_ffi_checksum_func_encode_tc_string() != 10282) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_gpp_string() != 19241) {
+    if (uniffi_consentkit_ffi_checksum_func_gpp_string() != 10869) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_in_app_values() != 58687) {
+    if (uniffi_consentkit_ffi_checksum_func_in_app_values() != 36715) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_tc_string_for_grant() != 55495) {
+    if (uniffi_consentkit_ffi_checksum_func_tc_string_for_grant() != 33126) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_func_commit() != 25678) {
@@ -7762,7 +6855,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_save_as() != 19364) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_summary() != 50004) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_summary() != 1660) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_to_bytes() != 59132) {
@@ -7777,10 +6870,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_trust_key() != 59135) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_verify_cose_receipt() != 43108) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_verify_cose_receipt() != 48510) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_verify_tlog_proof() != 1256) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_verify_tlog_proof() != 31448) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_version() != 20656) {

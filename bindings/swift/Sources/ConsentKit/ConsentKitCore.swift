@@ -1067,14 +1067,17 @@ public func FfiConverterTypeChoice_lower(_ value: Choice) -> RustBuffer {
 
 /**
  * A salted commitment to some data: keep `salt` (and the data) to open it later.
+ *
+ * The same record in every skin: bytes in Kotlin, Swift and Python, hex
+ * in JSON and JavaScript (`{ value, salt }`).
  */
 public struct Commitment: Equatable, Hashable {
     /**
-     * `SHA-256(salt || data)`, what goes in a receipt.
+     * `SHA-256(salt || data)`, what goes in a receipt (JSON: 64 hex digits).
      */
     public let value: Bytes32
     /**
-     * The salt.
+     * The salt (JSON: 32 hex digits).
      */
     public let salt: Bytes16
 
@@ -1082,10 +1085,10 @@ public struct Commitment: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * `SHA-256(salt || data)`, what goes in a receipt.
+         * `SHA-256(salt || data)`, what goes in a receipt (JSON: 64 hex digits).
          */value: Bytes32, 
         /**
-         * The salt.
+         * The salt (JSON: 32 hex digits).
          */salt: Bytes16) {
         self.value = value
         self.salt = salt
@@ -1698,6 +1701,77 @@ public func FfiConverterTypeFindingCount_lift(_ buf: RustBuffer) throws -> Findi
 #endif
 public func FfiConverterTypeFindingCount_lower(_ value: FindingCount) -> RustBuffer {
     return FfiConverterTypeFindingCount.lower(value)
+}
+
+
+/**
+ * A decoded GPP string: the section ids of its header and, if section 2
+ * is among them, the TC string it carries. Other sections are listed but
+ * not decoded.
+ */
+public struct GppString: Equatable, Hashable {
+    /**
+     * Section ids in the header, ascending.
+     */
+    public let sectionIds: [UInt16]
+    /**
+     * The TCF EU v2 section, decoded.
+     */
+    public let tcfEuV2: TcString?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Section ids in the header, ascending.
+         */sectionIds: [UInt16], 
+        /**
+         * The TCF EU v2 section, decoded.
+         */tcfEuV2: TcString?) {
+        self.sectionIds = sectionIds
+        self.tcfEuV2 = tcfEuV2
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GppString: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGppString: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GppString {
+        return
+            try GppString(
+                sectionIds: FfiConverterSequenceUInt16.read(from: &buf), 
+                tcfEuV2: FfiConverterOptionTypeTcString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GppString, into buf: inout [UInt8]) {
+        FfiConverterSequenceUInt16.write(value.sectionIds, into: &buf)
+        FfiConverterOptionTypeTcString.write(value.tcfEuV2, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGppString_lift(_ buf: RustBuffer) throws -> GppString {
+    return try FfiConverterTypeGppString.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGppString_lower(_ value: GppString) -> RustBuffer {
+    return FfiConverterTypeGppString.lower(value)
 }
 
 
@@ -2453,6 +2527,185 @@ public func FfiConverterTypePublisherRestriction_lower(_ value: PublisherRestric
 
 
 /**
+ * The optional Publisher TC segment (segment type 3).
+ */
+public struct PublisherTc: Equatable, Hashable {
+    /**
+     * Purposes (1-24) the publisher has consent for.
+     */
+    public let purposeConsents: [UInt16]
+    /**
+     * Purposes (1-24) the publisher relies on legitimate interest for.
+     */
+    public let purposeLegitimateInterests: [UInt16]
+    /**
+     * Number of custom purposes (0-63).
+     */
+    public let numCustomPurposes: UInt8
+    /**
+     * Custom purposes consented to (1-num_custom_purposes).
+     */
+    public let customPurposeConsents: [UInt16]
+    /**
+     * Custom purposes under legitimate interest.
+     */
+    public let customPurposeLegitimateInterests: [UInt16]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Purposes (1-24) the publisher has consent for.
+         */purposeConsents: [UInt16], 
+        /**
+         * Purposes (1-24) the publisher relies on legitimate interest for.
+         */purposeLegitimateInterests: [UInt16], 
+        /**
+         * Number of custom purposes (0-63).
+         */numCustomPurposes: UInt8, 
+        /**
+         * Custom purposes consented to (1-num_custom_purposes).
+         */customPurposeConsents: [UInt16], 
+        /**
+         * Custom purposes under legitimate interest.
+         */customPurposeLegitimateInterests: [UInt16]) {
+        self.purposeConsents = purposeConsents
+        self.purposeLegitimateInterests = purposeLegitimateInterests
+        self.numCustomPurposes = numCustomPurposes
+        self.customPurposeConsents = customPurposeConsents
+        self.customPurposeLegitimateInterests = customPurposeLegitimateInterests
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PublisherTc: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePublisherTc: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PublisherTc {
+        return
+            try PublisherTc(
+                purposeConsents: FfiConverterSequenceUInt16.read(from: &buf), 
+                purposeLegitimateInterests: FfiConverterSequenceUInt16.read(from: &buf), 
+                numCustomPurposes: FfiConverterUInt8.read(from: &buf), 
+                customPurposeConsents: FfiConverterSequenceUInt16.read(from: &buf), 
+                customPurposeLegitimateInterests: FfiConverterSequenceUInt16.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PublisherTc, into buf: inout [UInt8]) {
+        FfiConverterSequenceUInt16.write(value.purposeConsents, into: &buf)
+        FfiConverterSequenceUInt16.write(value.purposeLegitimateInterests, into: &buf)
+        FfiConverterUInt8.write(value.numCustomPurposes, into: &buf)
+        FfiConverterSequenceUInt16.write(value.customPurposeConsents, into: &buf)
+        FfiConverterSequenceUInt16.write(value.customPurposeLegitimateInterests, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePublisherTc_lift(_ buf: RustBuffer) throws -> PublisherTc {
+    return try FfiConverterTypePublisherTc.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePublisherTc_lower(_ value: PublisherTc) -> RustBuffer {
+    return FfiConverterTypePublisherTc.lower(value)
+}
+
+
+/**
+ * What a verified COSE Receipt or tlog-proof proves; `ReceiptCheck` in
+ * the skins (bytes in Kotlin, Swift and Python, hex in JSON and JavaScript).
+ */
+public struct ReceiptCheck: Equatable, Hashable {
+    /**
+     * The size of the tree the log signed.
+     */
+    public let treeSize: UInt64
+    /**
+     * The artifact's leaf index in it.
+     */
+    public let leafIndex: UInt64
+    /**
+     * The Merkle tree root the log signed (JSON: 64 hex digits).
+     */
+    public let root: Bytes32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The size of the tree the log signed.
+         */treeSize: UInt64, 
+        /**
+         * The artifact's leaf index in it.
+         */leafIndex: UInt64, 
+        /**
+         * The Merkle tree root the log signed (JSON: 64 hex digits).
+         */root: Bytes32) {
+        self.treeSize = treeSize
+        self.leafIndex = leafIndex
+        self.root = root
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReceiptCheck: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReceiptCheck: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReceiptCheck {
+        return
+            try ReceiptCheck(
+                treeSize: FfiConverterUInt64.read(from: &buf), 
+                leafIndex: FfiConverterUInt64.read(from: &buf), 
+                root: FfiConverterTypeBytes32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReceiptCheck, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.treeSize, into: &buf)
+        FfiConverterUInt64.write(value.leafIndex, into: &buf)
+        FfiConverterTypeBytes32.write(value.root, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceiptCheck_lift(_ buf: RustBuffer) throws -> ReceiptCheck {
+    return try FfiConverterTypeReceiptCheck.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceiptCheck_lower(_ value: ReceiptCheck) -> RustBuffer {
+    return FfiConverterTypeReceiptCheck.lower(value)
+}
+
+
+/**
  * A recipient (partner) named in an offer, and what it receives.
  */
 public struct Recipient: Equatable, Hashable {
@@ -2976,6 +3229,267 @@ public func FfiConverterTypeStatusReference_lift(_ buf: RustBuffer) throws -> St
 #endif
 public func FfiConverterTypeStatusReference_lower(_ value: StatusReference) -> RustBuffer {
     return FfiConverterTypeStatusReference.lower(value)
+}
+
+
+/**
+ * A decoded TC string: every field of the core segment, the Disclosed
+ * Vendors segment and the optional Publisher TC segment. Id lists are
+ * ascending and without repeats. JSON keys are the snake_case field names.
+ */
+public struct TcString: Equatable, Hashable {
+    /**
+     * Encoding version (always 2).
+     */
+    public let version: UInt8
+    /**
+     * Created, in deciseconds since the epoch (36 bits).
+     */
+    public let created: UInt64
+    /**
+     * Last updated, in deciseconds since the epoch (36 bits).
+     */
+    public let lastUpdated: UInt64
+    /**
+     * The CMP's id (12 bits).
+     */
+    public let cmpId: UInt16
+    /**
+     * The CMP's version (12 bits).
+     */
+    public let cmpVersion: UInt16
+    /**
+     * The screen the consent was given on (6 bits).
+     */
+    public let consentScreen: UInt8
+    /**
+     * Two upper-case letters (ISO 639-1), e.g. `EN`.
+     */
+    public let consentLanguage: String
+    /**
+     * Global Vendor List version (12 bits).
+     */
+    public let vendorListVersion: UInt16
+    /**
+     * TCF policy version (6 bits).
+     */
+    public let policyVersion: UInt8
+    /**
+     * Whether the string is service-specific.
+     */
+    public let isServiceSpecific: Bool
+    /**
+     * Whether non-standard texts were used.
+     */
+    public let useNonStandardTexts: Bool
+    /**
+     * Special features opted in to (1-12).
+     */
+    public let specialFeatureOptins: [UInt16]
+    /**
+     * Purposes consented to (1-24).
+     */
+    public let purposeConsents: [UInt16]
+    /**
+     * Purposes with legitimate interest established (1-24).
+     */
+    public let purposeLegitimateInterests: [UInt16]
+    /**
+     * Purpose one treatment (purpose 1 not disclosed).
+     */
+    public let purposeOneTreatment: Bool
+    /**
+     * Publisher country code, two upper-case letters (`AA` = unknown).
+     */
+    public let publisherCc: String
+    /**
+     * Vendors with consent (1-65535).
+     */
+    public let vendorConsents: [UInt16]
+    /**
+     * Vendors with legitimate interest established.
+     */
+    public let vendorLegitimateInterests: [UInt16]
+    /**
+     * Publisher restrictions.
+     */
+    public let publisherRestrictions: [PublisherRestriction]
+    /**
+     * Vendors disclosed to the person (the Disclosed Vendors segment).
+     */
+    public let disclosedVendors: [UInt16]
+    /**
+     * The Publisher TC segment, if present.
+     */
+    public let publisherTc: PublisherTc?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Encoding version (always 2).
+         */version: UInt8, 
+        /**
+         * Created, in deciseconds since the epoch (36 bits).
+         */created: UInt64, 
+        /**
+         * Last updated, in deciseconds since the epoch (36 bits).
+         */lastUpdated: UInt64, 
+        /**
+         * The CMP's id (12 bits).
+         */cmpId: UInt16, 
+        /**
+         * The CMP's version (12 bits).
+         */cmpVersion: UInt16, 
+        /**
+         * The screen the consent was given on (6 bits).
+         */consentScreen: UInt8, 
+        /**
+         * Two upper-case letters (ISO 639-1), e.g. `EN`.
+         */consentLanguage: String, 
+        /**
+         * Global Vendor List version (12 bits).
+         */vendorListVersion: UInt16, 
+        /**
+         * TCF policy version (6 bits).
+         */policyVersion: UInt8, 
+        /**
+         * Whether the string is service-specific.
+         */isServiceSpecific: Bool, 
+        /**
+         * Whether non-standard texts were used.
+         */useNonStandardTexts: Bool, 
+        /**
+         * Special features opted in to (1-12).
+         */specialFeatureOptins: [UInt16], 
+        /**
+         * Purposes consented to (1-24).
+         */purposeConsents: [UInt16], 
+        /**
+         * Purposes with legitimate interest established (1-24).
+         */purposeLegitimateInterests: [UInt16], 
+        /**
+         * Purpose one treatment (purpose 1 not disclosed).
+         */purposeOneTreatment: Bool, 
+        /**
+         * Publisher country code, two upper-case letters (`AA` = unknown).
+         */publisherCc: String, 
+        /**
+         * Vendors with consent (1-65535).
+         */vendorConsents: [UInt16], 
+        /**
+         * Vendors with legitimate interest established.
+         */vendorLegitimateInterests: [UInt16], 
+        /**
+         * Publisher restrictions.
+         */publisherRestrictions: [PublisherRestriction], 
+        /**
+         * Vendors disclosed to the person (the Disclosed Vendors segment).
+         */disclosedVendors: [UInt16], 
+        /**
+         * The Publisher TC segment, if present.
+         */publisherTc: PublisherTc?) {
+        self.version = version
+        self.created = created
+        self.lastUpdated = lastUpdated
+        self.cmpId = cmpId
+        self.cmpVersion = cmpVersion
+        self.consentScreen = consentScreen
+        self.consentLanguage = consentLanguage
+        self.vendorListVersion = vendorListVersion
+        self.policyVersion = policyVersion
+        self.isServiceSpecific = isServiceSpecific
+        self.useNonStandardTexts = useNonStandardTexts
+        self.specialFeatureOptins = specialFeatureOptins
+        self.purposeConsents = purposeConsents
+        self.purposeLegitimateInterests = purposeLegitimateInterests
+        self.purposeOneTreatment = purposeOneTreatment
+        self.publisherCc = publisherCc
+        self.vendorConsents = vendorConsents
+        self.vendorLegitimateInterests = vendorLegitimateInterests
+        self.publisherRestrictions = publisherRestrictions
+        self.disclosedVendors = disclosedVendors
+        self.publisherTc = publisherTc
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TcString: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTcString: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TcString {
+        return
+            try TcString(
+                version: FfiConverterUInt8.read(from: &buf), 
+                created: FfiConverterUInt64.read(from: &buf), 
+                lastUpdated: FfiConverterUInt64.read(from: &buf), 
+                cmpId: FfiConverterUInt16.read(from: &buf), 
+                cmpVersion: FfiConverterUInt16.read(from: &buf), 
+                consentScreen: FfiConverterUInt8.read(from: &buf), 
+                consentLanguage: FfiConverterString.read(from: &buf), 
+                vendorListVersion: FfiConverterUInt16.read(from: &buf), 
+                policyVersion: FfiConverterUInt8.read(from: &buf), 
+                isServiceSpecific: FfiConverterBool.read(from: &buf), 
+                useNonStandardTexts: FfiConverterBool.read(from: &buf), 
+                specialFeatureOptins: FfiConverterSequenceUInt16.read(from: &buf), 
+                purposeConsents: FfiConverterSequenceUInt16.read(from: &buf), 
+                purposeLegitimateInterests: FfiConverterSequenceUInt16.read(from: &buf), 
+                purposeOneTreatment: FfiConverterBool.read(from: &buf), 
+                publisherCc: FfiConverterString.read(from: &buf), 
+                vendorConsents: FfiConverterSequenceUInt16.read(from: &buf), 
+                vendorLegitimateInterests: FfiConverterSequenceUInt16.read(from: &buf), 
+                publisherRestrictions: FfiConverterSequenceTypePublisherRestriction.read(from: &buf), 
+                disclosedVendors: FfiConverterSequenceUInt16.read(from: &buf), 
+                publisherTc: FfiConverterOptionTypePublisherTc.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TcString, into buf: inout [UInt8]) {
+        FfiConverterUInt8.write(value.version, into: &buf)
+        FfiConverterUInt64.write(value.created, into: &buf)
+        FfiConverterUInt64.write(value.lastUpdated, into: &buf)
+        FfiConverterUInt16.write(value.cmpId, into: &buf)
+        FfiConverterUInt16.write(value.cmpVersion, into: &buf)
+        FfiConverterUInt8.write(value.consentScreen, into: &buf)
+        FfiConverterString.write(value.consentLanguage, into: &buf)
+        FfiConverterUInt16.write(value.vendorListVersion, into: &buf)
+        FfiConverterUInt8.write(value.policyVersion, into: &buf)
+        FfiConverterBool.write(value.isServiceSpecific, into: &buf)
+        FfiConverterBool.write(value.useNonStandardTexts, into: &buf)
+        FfiConverterSequenceUInt16.write(value.specialFeatureOptins, into: &buf)
+        FfiConverterSequenceUInt16.write(value.purposeConsents, into: &buf)
+        FfiConverterSequenceUInt16.write(value.purposeLegitimateInterests, into: &buf)
+        FfiConverterBool.write(value.purposeOneTreatment, into: &buf)
+        FfiConverterString.write(value.publisherCc, into: &buf)
+        FfiConverterSequenceUInt16.write(value.vendorConsents, into: &buf)
+        FfiConverterSequenceUInt16.write(value.vendorLegitimateInterests, into: &buf)
+        FfiConverterSequenceTypePublisherRestriction.write(value.publisherRestrictions, into: &buf)
+        FfiConverterSequenceUInt16.write(value.disclosedVendors, into: &buf)
+        FfiConverterOptionTypePublisherTc.write(value.publisherTc, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTcString_lift(_ buf: RustBuffer) throws -> TcString {
+    return try FfiConverterTypeTcString.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTcString_lower(_ value: TcString) -> RustBuffer {
+    return FfiConverterTypeTcString.lower(value)
 }
 
 
@@ -3675,6 +4189,117 @@ public func FfiConverterTypeWalletProblem_lift(_ buf: RustBuffer) throws -> Wall
 #endif
 public func FfiConverterTypeWalletProblem_lower(_ value: WalletProblem) -> RustBuffer {
     return FfiConverterTypeWalletProblem.lower(value)
+}
+
+
+/**
+ * A summary for the person.
+ */
+public struct WalletSummary: Equatable, Hashable {
+    /**
+     * Grants and their states.
+     */
+    public let grants: [GrantView]
+    /**
+     * What was shared, with whom, for what.
+     */
+    public let shared: [Shared]
+    /**
+     * What was received: controller → unit → total amount.
+     */
+    public let received: [ValueReceived]
+    /**
+     * Offers refused.
+     */
+    public let refusals: UInt64
+    /**
+     * Violations found in the wallet's own records.
+     */
+    public let violations: [Finding]
+    /**
+     * What the transparency logs the wallet trusts prove about its
+     * artifacts: one check per log.
+     */
+    public let logs: [LogCheck]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Grants and their states.
+         */grants: [GrantView], 
+        /**
+         * What was shared, with whom, for what.
+         */shared: [Shared], 
+        /**
+         * What was received: controller → unit → total amount.
+         */received: [ValueReceived], 
+        /**
+         * Offers refused.
+         */refusals: UInt64, 
+        /**
+         * Violations found in the wallet's own records.
+         */violations: [Finding], 
+        /**
+         * What the transparency logs the wallet trusts prove about its
+         * artifacts: one check per log.
+         */logs: [LogCheck]) {
+        self.grants = grants
+        self.shared = shared
+        self.received = received
+        self.refusals = refusals
+        self.violations = violations
+        self.logs = logs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WalletSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWalletSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WalletSummary {
+        return
+            try WalletSummary(
+                grants: FfiConverterSequenceTypeGrantView.read(from: &buf), 
+                shared: FfiConverterSequenceTypeShared.read(from: &buf), 
+                received: FfiConverterSequenceTypeValueReceived.read(from: &buf), 
+                refusals: FfiConverterUInt64.read(from: &buf), 
+                violations: FfiConverterSequenceTypeFinding.read(from: &buf), 
+                logs: FfiConverterSequenceTypeLogCheck.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WalletSummary, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeGrantView.write(value.grants, into: &buf)
+        FfiConverterSequenceTypeShared.write(value.shared, into: &buf)
+        FfiConverterSequenceTypeValueReceived.write(value.received, into: &buf)
+        FfiConverterUInt64.write(value.refusals, into: &buf)
+        FfiConverterSequenceTypeFinding.write(value.violations, into: &buf)
+        FfiConverterSequenceTypeLogCheck.write(value.logs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletSummary_lift(_ buf: RustBuffer) throws -> WalletSummary {
+    return try FfiConverterTypeWalletSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletSummary_lower(_ value: WalletSummary) -> RustBuffer {
+    return FfiConverterTypeWalletSummary.lower(value)
 }
 
 
@@ -4924,6 +5549,97 @@ public func FfiConverterTypeFindingKind_lower(_ value: FindingKind) -> RustBuffe
 
 
 /**
+ * One in-app value: the CMP API stores numbers (`getInt`) and strings
+ * (`getString`). In JSON, a number or a string.
+ *
+ * Each variant's field is `value` in every language; in JSON the value
+ * itself.
+ */
+
+public enum InAppValue: Equatable, Hashable {
+    
+    /**
+     * A number (`IABTCF_CmpSdkID`, `IABTCF_gdprApplies`, ...).
+     */
+    case int(
+        /**
+         * The number.
+         */value: UInt64
+    )
+    /**
+     * A string (`IABTCF_TCString`, the binary strings, ...).
+     */
+    case text(
+        /**
+         * The string.
+         */value: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension InAppValue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInAppValue: FfiConverterRustBuffer {
+    typealias SwiftType = InAppValue
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InAppValue {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .int(value: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        case 2: return .text(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: InAppValue, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .int(value):
+            writeInt(&buf, Int32(1))
+            FfiConverterUInt64.write(value, into: &buf)
+            
+        
+        case let .text(value):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInAppValue_lift(_ buf: RustBuffer) throws -> InAppValue {
+    return try FfiConverterTypeInAppValue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInAppValue_lower(_ value: InAppValue) -> RustBuffer {
+    return FfiConverterTypeInAppValue.lower(value)
+}
+
+
+
+/**
  * The role a trusted key signs in.
  */
 
@@ -5263,6 +5979,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypePublisherTc: FfiConverterRustBuffer {
+    typealias SwiftType = PublisherTc?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePublisherTc.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePublisherTc.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeStatusReference: FfiConverterRustBuffer {
     typealias SwiftType = StatusReference?
 
@@ -5279,6 +6019,30 @@ fileprivate struct FfiConverterOptionTypeStatusReference: FfiConverterRustBuffer
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeStatusReference.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTcString: FfiConverterRustBuffer {
+    typealias SwiftType = TcString?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTcString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTcString.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5580,6 +6344,31 @@ fileprivate struct FfiConverterSequenceTypeBenefit: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeFinding: FfiConverterRustBuffer {
+    typealias SwiftType = [Finding]
+
+    public static func write(_ value: [Finding], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFinding.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Finding] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Finding]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFinding.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeGrantView: FfiConverterRustBuffer {
     typealias SwiftType = [GrantView]
 
@@ -5605,6 +6394,56 @@ fileprivate struct FfiConverterSequenceTypeGrantView: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeLogCheck: FfiConverterRustBuffer {
+    typealias SwiftType = [LogCheck]
+
+    public static func write(_ value: [LogCheck], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLogCheck.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LogCheck] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LogCheck]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLogCheck.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePublisherRestriction: FfiConverterRustBuffer {
+    typealias SwiftType = [PublisherRestriction]
+
+    public static func write(_ value: [PublisherRestriction], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePublisherRestriction.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PublisherRestriction] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PublisherRestriction]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePublisherRestriction.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeRecipient: FfiConverterRustBuffer {
     typealias SwiftType = [Recipient]
 
@@ -5622,6 +6461,31 @@ fileprivate struct FfiConverterSequenceTypeRecipient: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeRecipient.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeShared: FfiConverterRustBuffer {
+    typealias SwiftType = [Shared]
+
+    public static func write(_ value: [Shared], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeShared.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Shared] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Shared]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeShared.read(from: &buf))
         }
         return seq
     }
@@ -5672,6 +6536,31 @@ fileprivate struct FfiConverterSequenceTypeUnitAmount: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeUnitAmount.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeValueReceived: FfiConverterRustBuffer {
+    typealias SwiftType = [ValueReceived]
+
+    public static func write(_ value: [ValueReceived], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeValueReceived.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ValueReceived] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ValueReceived]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeValueReceived.read(from: &buf))
         }
         return seq
     }
