@@ -1536,7 +1536,7 @@ fn received_json_of_an_unsorted_list_is_the_map_a_btreemap_made() {
         received,
         refusals: 0,
         violations: Vec::new(),
-        log: Vec::new(),
+        logs: Vec::new(),
     };
     let text = serde_json::to_string(&s).unwrap();
     let want = format!("\"received\":{}", serde_json::to_string(&expected).unwrap());
