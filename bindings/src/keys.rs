@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use consentkit::{self as ck, Signer as _};
 
 use crate::error::Result;
-use crate::types::{Algorithm, Role};
+use crate::types::{Algorithm, AuditTrustedKey, Role};
 
 /// A private key held in this process (Ed25519 or P-256), with its public key.
 ///
@@ -249,17 +249,6 @@ pub fn public_key_info(cose_key: Vec<u8>) -> Result<PublicKeyInfo> {
     Ok((&ck::PublicKey::from_cose_key(&cose_key)?).into())
 }
 
-/// One trusted key.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct TrustedKey {
-    /// The key.
-    pub key: PublicKeyInfo,
-    /// The role it signs in.
-    pub role: Role,
-    /// The party it belongs to, e.g. `"traffic.example"`.
-    pub party: String,
-}
-
 /// The public keys an auditor or a wallet accepts, each with its role and
 /// party. On the wire: a COSE_KeySet (`consentkit demo` writes `trust.cbor`).
 #[derive(Debug, Default, uniffi::Object)]
@@ -302,16 +291,10 @@ impl TrustSet {
         self.get().to_cose_key_set()
     }
 
-    /// The keys, in the order added.
-    pub fn keys(&self) -> Vec<TrustedKey> {
-        self.get()
-            .iter()
-            .map(|t| TrustedKey {
-                key: (&t.key).into(),
-                role: t.role,
-                party: t.party.clone(),
-            })
-            .collect()
+    /// The keys (kid, algorithm, role, party), sorted by kid: the core's
+    /// `audit::TrustedKeyInfo`, as in an audit report's `provenance.trust.keys`.
+    pub fn keys(&self) -> Vec<AuditTrustedKey> {
+        consentkit::audit::trusted_keys(&self.get())
     }
 
     /// How many keys.

@@ -20,7 +20,7 @@ pub use error::ConsentKitError;
 pub use export::{export_consents, ConsentExport, RefusedExport};
 pub use keys::{
     public_key_from_cose_key, public_key_info, ExternalKeyProvider, ExternalSigner, KeyPair,
-    PublicKeyInfo, RawPublicKey, TrustSet, TrustedKey,
+    PublicKeyInfo, RawPublicKey, TrustSet,
 };
 pub use listener::{AddedArtifact, WalletEvent, WalletListener};
 pub use signer::{AsyncExternalSigner, PendingSignature};

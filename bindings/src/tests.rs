@@ -755,7 +755,7 @@ fn a_public_key_is_a_raw_public_key_everywhere() {
     trust
         .add(public.clone(), Role::Controller, "traffic.example".into())
         .unwrap();
-    assert_eq!(trust.keys()[0].key.bytes, public.bytes);
+    assert_eq!(trust.keys()[0].kid.to_string(), public.kid().unwrap());
     let wallet = Wallet::in_memory(Algorithm::Ed25519).unwrap();
     wallet
         .trust_key(public.clone(), Role::Controller, "traffic.example".into())
@@ -774,12 +774,15 @@ fn a_public_key_is_a_raw_public_key_everywhere() {
     ));
 }
 
-/// One definition per type (issue 12 item 1): the audit report's counts,
-/// per-controller and per-day records, its outcome and the checkpoints held
-/// against its log are the core's own types (uniffi derives in core/), not
-/// mirrors: the skin's report holds exactly what the core computed.
+/// One definition per type (issue 12 item 1): the audit report and every
+/// record in it are the core's own types (uniffi derives in core/), not
+/// mirrors: `Verifier.audit` returns the core's `audit::Report` itself. Its
+/// provenance is nested as in JavaScript and the JSON (`trust.sha256`,
+/// `signatures.checked`; it was flattened to `trustSha256`,
+/// `signaturesChecked`), and `isClean()` / `outcomeName()` are the core's
+/// methods, exported (they were fields of the skin's record).
 #[test]
-fn the_report_records_are_the_cores() {
+fn the_audit_report_is_the_cores_record() {
     use consentkit::audit::{self as ck_audit, AuditOptions};
     let p = consentkit::sample::Parties::new().unwrap();
     let bundle: Vec<u8> = consentkit::sample::all(&p)
@@ -787,30 +790,65 @@ fn the_report_records_are_the_cores() {
         .iter()
         .flat_map(|a| a.as_bytes().to_vec())
         .collect();
-    let core = ck_audit::audit_bytes(
-        &bundle,
-        &p.trust(),
-        &AuditOptions {
-            at: Some(T0 + 30 * 86_400),
-        },
-    );
-    let skin = AuditReport::from(&core);
-    let counts: &Vec<ck_audit::KindCount> = &skin.counts;
-    assert_eq!(*counts, core.counts);
+    let at = Some(T0 + 30 * 86_400);
+    let core = ck_audit::audit_bytes(&bundle, &p.trust(), &AuditOptions { at });
+    let trust = TrustSet::from_cose_key_set(p.trust().to_cose_key_set()).unwrap();
+    let skin: ck_audit::Report = Verifier::new(trust).audit(bundle, at);
+    assert_eq!(skin, core);
     let controllers: &Vec<ck_audit::ControllerStats> = &skin.controllers;
-    assert_eq!(*controllers, core.controllers);
     assert_eq!(controllers[0].controller, consentkit::sample::CONTROLLER);
     assert_eq!(controllers[0].receipts, 1);
-    let days: &Vec<ck_audit::DayActivity> = &skin.days;
-    assert_eq!(*days, core.days);
-    let keys: &Vec<ck_audit::TrustedKeyInfo> = &skin.provenance.trust_keys;
-    assert_eq!(*keys, core.provenance.trust.keys);
-    assert!(keys
+    let provenance: &ck_audit::Provenance = &skin.provenance;
+    let trust_view: &ck_audit::TrustProvenance = &provenance.trust;
+    assert_eq!(trust_view.sha256.len(), 64);
+    assert!(trust_view
+        .keys
         .iter()
         .any(|k| k.role == consentkit::keys::Role::Controller));
+    let signatures: ck_audit::SignatureCounts = provenance.signatures;
+    assert!(signatures.checked > 0);
+    let log: &Option<ck_audit::LogProvenance> = &provenance.log;
+    assert!(log.is_none());
     let outcome: ck_audit::Outcome = skin.outcome;
-    assert_eq!(outcome, core.outcome);
-    assert_eq!(skin.outcome_name, core.outcome.name());
+    assert_eq!(outcome, ck_audit::Outcome::Clean);
+    assert_eq!(skin.outcome_name(), "clean");
+    assert!(skin.is_clean());
+    let empty = Verifier::new(TrustSet::new()).audit(Vec::new(), at);
+    assert_eq!(
+        (empty.outcome_name().as_str(), empty.is_clean()),
+        ("empty", false)
+    );
+}
+
+/// One shape for `TrustSet.keys()` in every skin (issue 12 item 1): the
+/// core's `audit::TrustedKeyInfo` (`AuditTrustedKey`: kid, algorithm, role,
+/// party), sorted by kid, exactly the report's `provenance.trust.keys` for
+/// the same set (it was a record holding a `PublicKeyInfo`).
+#[test]
+fn trust_set_keys_are_the_reports_trusted_keys() {
+    let a = KeyPair::generate(Algorithm::ES256).unwrap();
+    let b = KeyPair::generate(Algorithm::Ed25519).unwrap();
+    let trust = TrustSet::new();
+    trust
+        .add(a.public_key(), Role::Controller, "traffic.example".into())
+        .unwrap();
+    trust
+        .add(b.public_key(), Role::Person, "person".into())
+        .unwrap();
+    let keys: Vec<consentkit::audit::TrustedKeyInfo> = trust.keys();
+    let mut kids = vec![a.kid(), b.kid()];
+    kids.sort();
+    assert_eq!(
+        keys.iter().map(|k| k.kid.to_string()).collect::<Vec<_>>(),
+        kids
+    );
+    let of_a = keys.iter().find(|k| k.kid.to_string() == a.kid()).unwrap();
+    assert_eq!(
+        (of_a.algorithm, of_a.role, of_a.party.as_str()),
+        (Algorithm::ES256, Role::Controller, "traffic.example")
+    );
+    let report = Verifier::new(trust.clone()).audit(Vec::new(), Some(T0));
+    assert_eq!(report.provenance.trust.keys, keys);
 }
 
 /// One definition per type (issue 12 item 1): `Status`, `StatusReference` and

@@ -7,7 +7,6 @@ use consentkit::audit as ck_audit;
 use consentkit::{Artifact, Term};
 
 use crate::error::{ConsentKitError, Result};
-use consentkit::Timestamp;
 
 // The core's own types, exported as they are (their uniffi derives are in
 // core/, feature `uniffi`; generated as the module `consentkit_core`).
@@ -23,6 +22,14 @@ pub use consentkit::{DataReceipt, Notice, Offer, Signatory, VerifiedSigner};
 pub use consentkit::audit::{
     CheckpointCheck as AuditCheckpoint, ControllerStats, DayActivity, KindCount,
     Outcome as AuditOutcome, StateCount, TrustedKeyInfo as AuditTrustedKey, UnitAmount,
+};
+// The audit report itself and its provenance: `audit::Report` is
+// `AuditReport`, `Provenance` `AuditProvenance` and `LogProvenance`
+// `AuditLog` in the skins (uniffi `name`, as in TypeScript); `isClean()` and
+// `outcomeName()` are the core's methods, exported.
+pub use consentkit::audit::{
+    CosignerInfo, LogProvenance as AuditLog, Provenance as AuditProvenance, Report as AuditReport,
+    SignatureCounts, TrustProvenance, WitnessView,
 };
 // The wallet's records; `wallet::Summary` is `WalletSummary` in the skins (uniffi `name`).
 pub use consentkit::wallet::{
@@ -143,124 +150,4 @@ pub struct ReceiveOutcome {
     pub artifact: ArtifactInfo,
     /// Violations found concerning it (e.g. a receipt after a withdrawal).
     pub violations: Vec<Finding>,
-}
-
-// --- audit report --------------------------------------------------------------
-
-/// An audit's result: the same content as `consentkit audit --format json`.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct AuditReport {
-    /// The audit time.
-    pub at: Timestamp,
-    /// Bytes read.
-    pub bundle_bytes: u64,
-    /// Items read.
-    pub items: u64,
-    /// Artifacts per kind.
-    pub counts: Vec<KindCount>,
-    /// Items whose type could not be determined.
-    pub unreadable: u64,
-    /// Per controller, sorted by party id.
-    pub controllers: Vec<ControllerStats>,
-    /// Activity per UTC day, in day order.
-    pub days: Vec<DayActivity>,
-    /// The findings, sorted by kind, artifact and message (a bounded
-    /// number: the rest are counted in `findingsOmitted`).
-    pub findings: Vec<Finding>,
-    /// Findings per kind, all of them (listed or omitted).
-    pub finding_counts: Vec<FindingCount>,
-    /// Findings counted but not listed.
-    pub findings_omitted: u64,
-    /// The verdict: clean, findings, or empty (no artifact at all: not clean).
-    pub outcome: AuditOutcome,
-    /// The outcome's stable name, as in the JSON report (`"clean"`, `"findings"`, `"empty"`).
-    pub outcome_name: String,
-    /// Whether artifacts were read and nothing was found (false for an empty bundle).
-    pub is_clean: bool,
-    /// What the audit rests on: tool, bundle hash, trust set, log, signatures.
-    pub provenance: AuditProvenance,
-}
-
-/// The transparency log an audit used.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct AuditLog {
-    /// The log's origin.
-    pub origin: String,
-    /// Its checkpoint's tree size.
-    pub size: u64,
-    /// Its root hash, base64.
-    pub root_hash: String,
-    /// Whether logged artifacts were admitted without checking their signatures.
-    pub trust_admission: bool,
-    /// Archived checkpoints proven consistent.
-    pub archived_consistent: u64,
-    /// Archived checkpoints that failed.
-    pub archived_problems: u64,
-    /// Checkpoints given by the auditor.
-    pub checkpoints: Vec<AuditCheckpoint>,
-}
-
-/// Where an audit report comes from and what it rests on.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct AuditProvenance {
-    /// The tool (`"consentkit"`).
-    pub tool: String,
-    /// Its version.
-    pub version: String,
-    /// SHA-256 (hex) of every byte of the bundle.
-    pub bundle_sha256: String,
-    /// SHA-256 (hex) of the trust set's canonical encoding (keys sorted by kid).
-    pub trust_sha256: String,
-    /// Every trusted key, sorted by kid.
-    pub trust_keys: Vec<AuditTrustedKey>,
-    /// The log, if the audit used one.
-    pub log: Option<AuditLog>,
-    /// Signatures checked against the trust set.
-    pub signatures_checked: u64,
-    /// Signatures admitted through the log without being checked again.
-    pub signatures_admitted: u64,
-}
-
-impl From<&ck_audit::Provenance> for AuditProvenance {
-    fn from(p: &ck_audit::Provenance) -> Self {
-        AuditProvenance {
-            tool: p.tool.clone(),
-            version: p.version.clone(),
-            bundle_sha256: p.bundle_sha256.clone(),
-            trust_sha256: p.trust.sha256.clone(),
-            trust_keys: p.trust.keys.clone(),
-            log: p.log.as_ref().map(|l| AuditLog {
-                origin: l.origin.clone(),
-                size: l.size,
-                root_hash: l.root_hash.clone(),
-                trust_admission: l.trust_admission,
-                archived_consistent: l.archived_consistent,
-                archived_problems: l.archived_problems,
-                checkpoints: l.checkpoints.clone(),
-            }),
-            signatures_checked: p.signatures.checked,
-            signatures_admitted: p.signatures.admitted,
-        }
-    }
-}
-
-impl From<&ck_audit::Report> for AuditReport {
-    fn from(r: &ck_audit::Report) -> Self {
-        AuditReport {
-            at: r.at,
-            bundle_bytes: r.bundle_bytes,
-            items: r.items,
-            counts: r.counts.clone(),
-            unreadable: r.unreadable,
-            controllers: r.controllers.clone(),
-            days: r.days.clone(),
-            findings: findings(&r.findings),
-            finding_counts: r.finding_counts.clone(),
-            findings_omitted: r.findings_omitted,
-            outcome: r.outcome,
-            outcome_name: r.outcome.name().to_owned(),
-            is_clean: r.is_clean(),
-            provenance: (&r.provenance).into(),
-        }
-    }
 }

@@ -81,7 +81,7 @@ impl Verifier {
     /// become findings, never errors.
     #[uniffi::method(default(at = None))]
     pub fn audit(&self, bundle: Vec<u8>, at: Option<Timestamp>) -> AuditReport {
-        (&ck_audit::audit_bytes(&bundle, &self.trust.get(), &AuditOptions { at })).into()
+        ck_audit::audit_bytes(&bundle, &self.trust.get(), &AuditOptions { at })
     }
 
     /// Checks a grant against a (cached) Status List Token at time `at`
@@ -124,7 +124,7 @@ impl Verifier {
             &status_lists,
             None,
         )?;
-        Ok((&r).into())
+        Ok(r)
     }
 
     /// Audits a bundle file, streaming it (read twice, never held in memory).
@@ -136,7 +136,7 @@ impl Verifier {
             &AuditOptions { at },
             None,
         )?;
-        Ok((&report).into())
+        Ok(report)
     }
 
     /// Audits a bundle held in memory and renders the report as

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use consentkit::keys::{Algorithm, KeyPair, PublicKey, Role, Signer, TrustSet};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -211,32 +210,17 @@ impl JsPublicKey {
     }
 }
 
-/// One trusted key, as listed by `TrustSet.keys()`.
-#[derive(Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(feature = "ts", ts(rename = "TrustedKey"))]
-pub(crate) struct TrustedKeyView {
-    kid: String,
-    algorithm: Algorithm,
-    role: Role,
-    party: String,
-}
-
-pub(crate) fn trusted_keys(t: &TrustSet) -> Vec<TrustedKeyView> {
-    t.iter()
-        .map(|k| TrustedKeyView {
-            kid: k.key.kid().to_string(),
-            algorithm: k.key.algorithm(),
-            role: k.role,
-            party: k.party.clone(),
-        })
-        .collect()
+/// The keys of a trust set (kid, algorithm, role, party), sorted by kid:
+/// the core's `audit::TrustedKeyInfo` (`AuditTrustedKey`), as in uniffi and
+/// in an audit report's `provenance.trust.keys`.
+pub(crate) fn trusted_keys(t: &TrustSet) -> Vec<consentkit::audit::TrustedKeyInfo> {
+    consentkit::audit::trusted_keys(t)
 }
 
 #[wasm_bindgen]
 extern "C" {
-    /// `TrustedKey[]`.
-    #[wasm_bindgen(typescript_type = "TrustedKey[]")]
+    /// `AuditTrustedKey[]`.
+    #[wasm_bindgen(typescript_type = "AuditTrustedKey[]")]
     pub type TrustedKeyList;
 }
 

@@ -114,7 +114,6 @@ pub fn decls() -> Vec<Decl> {
         decl::<crate::verify::SignerView>(c),
         decl::<crate::verify::BundleItem>(c),
         decl::<consentkit::Commitment>(c),
-        decl::<crate::keys::TrustedKeyView>(c),
         // The audit.
         decl::<Finding>(c),
         decl::<ControllerStats>(c),

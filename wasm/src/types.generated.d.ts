@@ -600,11 +600,6 @@ export type Commitment = {
 };
 
 /**
- * One trusted key, as listed by `TrustSet.keys()`.
- */
-export type TrustedKey = { kid: string, algorithm: Algorithm, role: Role, party: string, };
-
-/**
  * One finding.
  */
 export type Finding = {
@@ -785,7 +780,8 @@ export type CosignerInfo = {
 };
 
 /**
- * The witness policy's view of a log, for an audit.
+ * The witness policy's view of a log, as an audit report shows it (its
+ * log's `witnesses`).
  */
 export type WitnessView = {
   /**
@@ -1679,7 +1675,8 @@ export declare namespace AuditReportDocument {
     timestamp: number
   };
   /**
-   * The witness policy's view of a log, for an audit.
+   * The witness policy's view of a log, as an audit report shows it (its
+   * log's `witnesses`).
    */
   export type WitnessView = {
     /**

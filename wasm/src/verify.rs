@@ -289,10 +289,18 @@ impl AuditReport {
         self.inner.outcome.name().to_owned()
     }
 
-    /// Whether artifacts were read and nothing was found (false for an empty bundle).
+    /// Whether artifacts were read and nothing was found (false for an
+    /// empty bundle): the core's `Report::is_clean`, as uniffi's `isClean()`.
     #[wasm_bindgen(getter, js_name = isClean)]
     pub fn is_clean(&self) -> bool {
         self.inner.is_clean()
+    }
+
+    /// The outcome's stable name (`"clean"`, `"findings"`, `"empty"`): the
+    /// core's `Report::outcome_name`, as uniffi's `outcomeName()`.
+    #[wasm_bindgen(getter, js_name = outcomeName)]
+    pub fn outcome_name(&self) -> String {
+        self.inner.outcome_name()
     }
 
     /// The number of findings.

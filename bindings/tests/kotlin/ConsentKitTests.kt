@@ -419,7 +419,7 @@ fun garbageInput() = Parties().use { p ->
     }
     // An empty bundle is empty, not clean.
     val empty = Verifier(p.trust).audit(ByteArray(0), T0)
-    check(empty.outcome == AuditOutcome.EMPTY && !empty.isClean) { "empty bundle: ${empty.outcome}" }
+    check(empty.outcome == AuditOutcome.EMPTY && !empty.isClean()) { "empty bundle: ${empty.outcome}" }
     w.close()
     check(n > 300) { "only $n cases" }
 }
@@ -626,6 +626,48 @@ fun reportWalletStatusRecordsComeFromTheCore() {
 }
 
 /**
+ * One definition per type (issue 12 item 1): the audit report and its
+ * provenance are the core's records (package dev.consentkit.core); the
+ * provenance is nested as in JavaScript and the JSON (`trust.sha256`,
+ * `signatures.checked`), and `isClean()` / `outcomeName()` are the core's
+ * methods (they were fields).
+ */
+fun theAuditReportIsTheCores() = Parties().use { p ->
+    for (c in listOf(AuditReport::class, AuditProvenance::class, TrustProvenance::class, AuditLog::class,
+                     SignatureCounts::class, WitnessView::class, CosignerInfo::class, AuditTrustedKey::class)) {
+        checkEq("dev.consentkit.core", c.java.packageName, "package of ${c.simpleName}")
+    }
+    val offer = p.controller.makeOffer(offer())
+    val r: AuditReport = Verifier(p.trust).audit(offer, T0)
+    checkEq(Pair("clean", true), Pair(r.outcomeName(), r.isClean()), "verdict of one offer")
+    val prov: AuditProvenance = r.provenance
+    checkEq(64, prov.trust.sha256.length, "trust.sha256")
+    checkEq(1uL, prov.signatures.checked, "signatures.checked")
+    checkEq(null, prov.log, "no log")
+    val empty = Verifier(p.trust).audit(ByteArray(0), T0)
+    checkEq(Pair("empty", false), Pair(empty.outcomeName(), empty.isClean()), "verdict of nothing")
+}
+
+/**
+ * One shape for `TrustSet.keys()` (issue 12 item 1): the core's
+ * `AuditTrustedKey` (kid, algorithm, role, party), sorted by kid, the same
+ * as the report's `provenance.trust.keys` (it was a record holding a
+ * `PublicKeyInfo`).
+ */
+fun trustSetKeysAreTheReportsTrustedKeys() {
+    val a = KeyPair.generate(Algorithm.ES256)
+    val b = KeyPair.generate(Algorithm.ED25519)
+    val t = TrustSet()
+    t.add(a.publicKey(), Role.CONTROLLER, "traffic.example")
+    t.add(b.publicKey(), Role.PERSON, "person")
+    val keys: List<AuditTrustedKey> = t.keys()
+    checkEq(listOf(a.kid(), b.kid()).sorted(), keys.map { it.kid }, "kids sorted")
+    checkEq(AuditTrustedKey(a.kid(), Algorithm.ES256, Role.CONTROLLER, "traffic.example"),
+            keys.first { it.kid == a.kid() }, "a's entry")
+    checkEq(keys, Verifier(t).audit(ByteArray(0), T0).provenance.trust.keys, "report's keys")
+}
+
+/**
  * One definition per type (issue 12 item 1): the TCF records are the core's
  * (package dev.consentkit.core); id lists are numbers, an in-app value's field
  * is `value`, and a purpose id out of range is the core's error.
@@ -665,6 +707,8 @@ fun main(args: Array<String>) {
         "aPublicKeyIsOneShape" to ::aPublicKeyIsOneShape,
         "reportWalletStatusRecordsComeFromTheCore" to ::reportWalletStatusRecordsComeFromTheCore,
         "tcfRecordsAreTheCores" to ::tcfRecordsAreTheCores,
+        "theAuditReportIsTheCores" to ::theAuditReportIsTheCores,
+        "trustSetKeysAreTheReportsTrustedKeys" to ::trustSetKeysAreTheReportsTrustedKeys,
         "errorMessageIsTheReason" to ::errorMessageIsTheReason,
         // AsyncSignerTests.kt (issue 12 item 3).
         "asyncSignersSignAnOfferAndAGrant" to ::asyncSignersSignAnOfferAndAGrant,

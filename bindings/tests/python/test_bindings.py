@@ -350,11 +350,44 @@ def test_an_empty_bundle_is_empty_not_clean(parties):
     verifier = ck.Verifier(parties.trust)
     report = verifier.audit(b"", T0)
     assert report.outcome == ck.AuditOutcome.EMPTY
-    assert report.outcome_name == "empty"
-    assert not report.is_clean
+    assert report.outcome_name() == "empty"
+    assert not report.is_clean()
     assert report.items == 0
     assert len(report.provenance.bundle_sha256) == 64
     assert "nothing to audit" in verifier.audit_rendered(b"", ck.ReportFormat.TEXT, T0)
+
+
+def test_the_audit_report_is_the_cores_record(parties):
+    """Issue 12 item 1: the report and its provenance are the core's records;
+    the provenance is nested as in JavaScript and the JSON (trust.sha256,
+    signatures.checked: were trust_sha256, signatures_checked), and
+    is_clean() / outcome_name() are the core's methods (were fields)."""
+    from consentkit._uniffi import consentkit_core as core
+
+    for name in ("AuditReport", "AuditProvenance", "TrustProvenance", "AuditLog",
+                 "SignatureCounts", "WitnessView", "CosignerInfo", "AuditTrustedKey"):
+        assert getattr(ck, name) is getattr(core, name), name
+    report = ck.Verifier(parties.trust).audit(parties.controller.make_offer(make_offer()), T0)
+    assert (report.outcome_name(), report.is_clean()) == ("clean", True)
+    assert len(report.provenance.trust.sha256) == 64
+    assert report.provenance.signatures.checked == 1
+    assert report.provenance.log is None
+    assert not hasattr(report.provenance, "trust_sha256")
+
+
+def test_trust_set_keys_are_the_reports_trusted_keys():
+    """Issue 12 item 1: TrustSet.keys() gives the core's AuditTrustedKey
+    (kid, algorithm, role, party), sorted by kid, as the report's
+    provenance.trust.keys (it was a record holding a PublicKeyInfo)."""
+    a = ck.KeyPair.generate(ck.Algorithm.ES256)
+    b = ck.KeyPair.generate(ck.Algorithm.ED25519)
+    t = ck.TrustSet()
+    t.add(a.public_key(), ck.Role.CONTROLLER, "traffic.example")
+    t.add(b.public_key(), ck.Role.PERSON, "person")
+    keys = t.keys()
+    assert [k.kid for k in keys] == sorted([a.kid(), b.kid()])
+    assert ck.AuditTrustedKey(a.kid(), ck.Algorithm.ES256, ck.Role.CONTROLLER, "traffic.example") in keys
+    assert ck.Verifier(t).audit(b"", T0).provenance.trust.keys == keys
 
 
 def test_wallet_files_are_0600_and_damage_is_reported_not_written(parties, tmp_path):

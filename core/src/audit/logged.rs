@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::leaves::LeafIndex;
 use super::provenance::CheckpointCheck;
-use super::witnessed::WitnessView;
+use super::witnessed::WitnessClock;
 use crate::keys::{Role, TrustSet};
 use crate::log::note::b64_encode;
 use crate::log::{leaf_hash, Checkpoint, Hash, LogError, NoteVerifier, Policy, PublishedLog};
@@ -36,7 +36,7 @@ pub struct LogView {
     pub trust_admission: bool,
     /// The witness policy's view of the log, when audited with one
     /// ([`LogView::open_witnessed`]).
-    pub witnesses: Option<WitnessView>,
+    pub witnesses: Option<WitnessClock>,
     /// The Status List Tokens logged ([`TileLog::append_status_list`](crate::log::TileLog::append_status_list)),
     /// with their leaf indices, in log order: the audit holds them against
     /// the withdrawals as it holds the lists it is given (`stale_status`).
@@ -178,7 +178,7 @@ impl LogView {
                     .checkpoint_history()
                     .map(|h| h.into_iter().map(|(_, n)| n).collect())
                     .unwrap_or_default();
-                Some(WitnessView::new(
+                Some(WitnessClock::new(
                     policy,
                     &origin,
                     tlog.checkpoint_note().as_bytes(),

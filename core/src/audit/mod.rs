@@ -46,15 +46,15 @@ pub mod witnessed;
 use logged::DigestKeys;
 pub use logged::{LogView, LogViewError};
 pub use provenance::{
-    log_provenance, trust_provenance, CheckpointCheck, LogProvenance, Outcome, Provenance,
-    SignatureCounts, TrustProvenance, TrustedKeyInfo,
+    log_provenance, trust_provenance, trusted_keys, CheckpointCheck, LogProvenance, Outcome,
+    Provenance, SignatureCounts, TrustProvenance, TrustedKeyInfo,
 };
 pub use report::{
     fmt_amount, render_html, render_text, signature_sentence, ControllerStats, DayActivity,
     FindingCount, KindCount, Report, StateCount, UnitAmount,
 };
 use report::{ControllerTally, ReportBuilder};
-pub use witnessed::{CosignerInfo, WitnessView, WITNESS_CLOCK_TOLERANCE};
+pub use witnessed::{CosignerInfo, WitnessClock, WitnessView, WITNESS_CLOCK_TOLERANCE};
 
 /// Most items decoded and verified per parallel batch.
 pub const BATCH: usize = 4096;
@@ -684,7 +684,7 @@ impl<'t> State<'t> {
                 fmt_time(t),
                 l.checkpoint.origin,
                 fmt_time(witnessed_at.into()),
-                w.tolerance
+                w.view.tolerance
             );
             self.finding(
                 FindingKind::WitnessedBackdated,

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::LogView;
 use crate::cbor::Value;
-use crate::keys::{Algorithm, KeyId, Role, TrustSet};
+use crate::keys::{Algorithm, KeyId, Role, TrustSet, TrustedKey};
 
 /// The verdict of an audit, in one word.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
@@ -46,6 +46,8 @@ impl std::fmt::Display for Outcome {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "ts", ts(rename = "AuditProvenance"))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "AuditProvenance"))]
 pub struct Provenance {
     /// The tool that wrote the report (`"consentkit"`).
     pub tool: String,
@@ -64,6 +66,7 @@ pub struct Provenance {
 /// The trust set, as the audit used it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TrustProvenance {
     /// SHA-256 (hex) of the trust set's canonical encoding: the COSE_KeySet
     /// with `role` and `party` of docs/FORMAT.md, keys sorted by kid, so the
@@ -94,6 +97,8 @@ pub struct TrustedKeyInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "ts", ts(rename = "AuditLog"))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "AuditLog"))]
 pub struct LogProvenance {
     /// The log's origin (its name).
     pub origin: String,
@@ -137,6 +142,7 @@ pub struct CheckpointCheck {
 /// How many signatures were checked and how many were taken on the log's word.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SignatureCounts {
     /// Signatures checked cryptographically against the trust set (valid
     /// or not: failures are findings).
@@ -171,15 +177,25 @@ pub fn trust_provenance(trust: &TrustSet) -> TrustProvenance {
     .to_vec();
     TrustProvenance {
         sha256: hex::encode(crate::artifact::sha256(&canonical)),
-        keys: keys
-            .iter()
-            .map(|t| TrustedKeyInfo {
-                kid: t.key.kid(),
-                algorithm: t.key.algorithm(),
-                role: t.role,
-                party: t.party.clone(),
-            })
-            .collect(),
+        keys: keys.iter().map(|t| key_info(t)).collect(),
+    }
+}
+
+/// Every key of a trust set (kid, algorithm, role, party), sorted by kid:
+/// what the skins' `TrustSet.keys()` returns, and the report's
+/// `provenance.trust.keys` for the same set.
+pub fn trusted_keys(trust: &TrustSet) -> Vec<TrustedKeyInfo> {
+    let mut keys: Vec<_> = trust.iter().map(key_info).collect();
+    crate::sort::sort_by_key(&mut keys, |k| k.kid);
+    keys
+}
+
+fn key_info(t: &TrustedKey) -> TrustedKeyInfo {
+    TrustedKeyInfo {
+        kid: t.key.kid(),
+        algorithm: t.key.algorithm(),
+        role: t.role,
+        party: t.party.clone(),
     }
 }
 
@@ -193,6 +209,6 @@ pub fn log_provenance(log: &LogView) -> LogProvenance {
         archived_consistent: log.archived_consistent,
         archived_problems: log.archived_problems,
         checkpoints: log.supplied.clone(),
-        witnesses: log.witnesses.clone(),
+        witnesses: log.witnesses.as_ref().map(|w| w.view.clone()),
     }
 }

@@ -129,6 +129,8 @@ pub struct DayActivity {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "ts", ts(rename = "AuditReportJson"))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "AuditReport"))]
 pub struct Report {
     /// The audit time (seconds since the epoch).
     pub at: Timestamp,
@@ -170,6 +172,10 @@ pub struct Report {
     pub provenance: Provenance,
 }
 
+/// The verdict in the two forms every skin shows, as methods (uniffi:
+/// Kotlin `isClean()`, `outcomeName()`; Python `is_clean()`,
+/// `outcome_name()`; JavaScript: the getters `isClean`, `outcomeName`).
+#[cfg_attr(feature = "uniffi", uniffi::export)]
 impl Report {
     /// Whether the audit read artifacts and found nothing. An empty bundle
     /// is not clean: see [`Outcome::Empty`].
@@ -177,6 +183,14 @@ impl Report {
         self.outcome == Outcome::Clean
     }
 
+    /// The outcome's stable name, as in the JSON report (`"clean"`,
+    /// `"findings"`, `"empty"`).
+    pub fn outcome_name(&self) -> String {
+        self.outcome.name().to_owned()
+    }
+}
+
+impl Report {
     /// The outcome the report's findings and counts imply: any finding
     /// makes it [`Outcome::Findings`]; otherwise no artifact at all makes
     /// it [`Outcome::Empty`] (every item that is not an artifact is a

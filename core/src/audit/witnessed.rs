@@ -20,12 +20,13 @@ use crate::log::{Policy, SignedNote};
 /// artifact may be dated without a `witnessed_backdated` finding: 24 hours.
 /// A log that takes longer to log what it receives (including the time
 /// until its next checkpoint is cosigned) needs a larger tolerance
-/// ([`WitnessView::tolerance`]).
+/// ([`WitnessView::tolerance`], [`WitnessClock::view`]).
 pub const WITNESS_CLOCK_TOLERANCE: u64 = 86_400;
 
 /// A witness that cosigned the log's checkpoint.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CosignerInfo {
     /// The witness's name in the policy.
     pub witness: String,
@@ -35,9 +36,11 @@ pub struct CosignerInfo {
     pub timestamp: u64,
 }
 
-/// The witness policy's view of a log, for an audit.
+/// The witness policy's view of a log, as an audit report shows it (its
+/// log's `witnesses`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct WitnessView {
     /// The policy's quorum (`none`, a witness or a group name).
     pub quorum: String,
@@ -51,17 +54,25 @@ pub struct WitnessView {
     pub witnessed_checkpoints: u64,
     /// The clock tolerance in seconds.
     pub tolerance: u64,
+}
+
+/// The witness policy's view of a log and the clock the audit reads from
+/// it: what [`LogView`](super::LogView) holds. Only [`WitnessClock::view`]
+/// is shown in the report (the clock and the problem are the audit's
+/// working state: the problem is a `not_witnessed` finding).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WitnessClock {
+    /// What the report shows.
+    pub view: WitnessView,
     /// Tree size -> the earliest cosignature time of a witnessed checkpoint
     /// of that size (the smallest, if several): `(size, time)` sorted by
     /// size, each size once (a list: no B-tree type in the npm module).
-    #[serde(skip)]
     clock: Vec<(u64, u64)>,
     /// Why the latest checkpoint does not meet the quorum.
-    #[serde(skip)]
     pub problem: Option<String>,
 }
 
-impl WitnessView {
+impl WitnessClock {
     /// Checks the latest checkpoint note against `policy`, and takes every
     /// note of `clock_notes` that meets the quorum (and is a checkpoint of
     /// the same origin) as a clock entry.
@@ -71,16 +82,19 @@ impl WitnessView {
         latest_note: &'a [u8],
         clock_notes: impl IntoIterator<Item = &'a [u8]>,
         tolerance: u64,
-    ) -> WitnessView {
-        let mut v = WitnessView {
-            quorum: policy.quorum_name().to_owned(),
-            quorum_met: false,
-            cosigners: Vec::new(),
-            witnessed_checkpoints: 0,
-            tolerance,
+    ) -> WitnessClock {
+        let mut c = WitnessClock {
+            view: WitnessView {
+                quorum: policy.quorum_name().to_owned(),
+                quorum_met: false,
+                cosigners: Vec::new(),
+                witnessed_checkpoints: 0,
+                tolerance,
+            },
             clock: Vec::new(),
             problem: None,
         };
+        let v = &mut c.view;
         match policy.verify_checkpoint(latest_note) {
             Ok(w) => {
                 v.quorum_met = true;
@@ -95,7 +109,7 @@ impl WitnessView {
                     .collect();
             }
             Err(e) => {
-                v.problem = Some(e.to_string());
+                c.problem = Some(e.to_string());
                 // Still name who did cosign validly.
                 if let Ok(n) = SignedNote::parse(latest_note) {
                     if let Ok(cos) = policy.cosignatures(&n) {
@@ -125,16 +139,16 @@ impl WitnessView {
             };
             v.witnessed_checkpoints += 1;
             let size = w.checkpoint.size;
-            match v.clock.binary_search_by_key(&size, |e| e.0) {
+            match c.clock.binary_search_by_key(&size, |e| e.0) {
                 Ok(at) => {
-                    if let Some(e) = v.clock.get_mut(at) {
+                    if let Some(e) = c.clock.get_mut(at) {
                         e.1 = e.1.min(t);
                     }
                 }
-                Err(at) => v.clock.insert(at, (size, t)),
+                Err(at) => c.clock.insert(at, (size, t)),
             }
         }
-        v
+        c
     }
 
     /// The latest witnessed time at which the log held fewer than
@@ -153,6 +167,6 @@ impl WitnessView {
     /// clock: the witnessed (time, size) that proves it.
     pub fn backdated(&self, index: u64, own_time: u64) -> Option<(u64, u64)> {
         self.absent_since(index)
-            .filter(|(t, _)| own_time.saturating_add(self.tolerance) < *t)
+            .filter(|(t, _)| own_time.saturating_add(self.view.tolerance) < *t)
     }
 }

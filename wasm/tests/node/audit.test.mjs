@@ -97,6 +97,37 @@ test("an empty bundle is empty, not clean", () => {
   const audit = ck.audit(new Uint8Array(), trust, T0);
   assert.equal(audit.outcome, "empty");
   assert.equal(audit.isClean, false);
+  assert.equal(audit.outcomeName, "empty");
   assert.equal(audit.report.outcome, "empty");
   assert.match(audit.renderText(), /nothing to audit: the bundle holds no artifact/);
+});
+
+// Issue 12 item 1: one API for the verdict in every skin. `outcomeName` and
+// `isClean` are the core's `Report::outcome_name` / `is_clean` (uniffi:
+// methods `outcomeName()` / `isClean()`), here getters.
+test("the report's outcomeName and isClean are the core's, as in uniffi", () => {
+  const wallet = ck.Wallet.inMemory();
+  const { issuer, digest, trust, offer } = setup(wallet);
+  const grant = issuer.countersign(wallet.accept(digest, null, T0 + 60), offer);
+  const clean = ck.audit(Buffer.concat([grant, offer]), trust, T0 + DAY);
+  assert.deepEqual([clean.outcomeName, clean.isClean, clean.outcome], ["clean", true, "clean"]);
+  const late = issuer.issueReceipt(receiptInput(ck.decodeArtifact(grant).id, T0 + 2 * DAY), grant);
+  const w = wallet.withdraw(ck.decodeArtifact(grant).id, T0 + DAY);
+  const dirty = ck.audit(Buffer.concat([grant, offer, w, late]), trust, T0 + 3 * DAY);
+  assert.deepEqual([dirty.outcomeName, dirty.isClean], ["findings", false]);
+});
+
+// Issue 12 item 1: TrustSet.keys() (and Wallet.trustedKeys()) give the
+// core's AuditTrustedKey (kid, algorithm, role, party), sorted by kid, as
+// uniffi's TrustSet.keys() and the report's provenance.trust.keys.
+test("trust set keys are the report's trusted keys, sorted by kid", () => {
+  const a = ck.KeyPair.generate("ES256");
+  const b = ck.KeyPair.generate("Ed25519");
+  const t = new ck.TrustSet();
+  t.add(a.publicKey(), "controller", "traffic.example");
+  t.add(b.publicKey(), "person", "person");
+  const keys = t.keys();
+  assert.deepEqual(keys.map((k) => k.kid), [a.kid, b.kid].sort());
+  assert.deepEqual(keys.find((k) => k.kid === a.kid), { kid: a.kid, algorithm: "ES256", role: "controller", party: "traffic.example" });
+  assert.deepEqual(ck.audit(new Uint8Array(), t, T0).report.provenance.trust.keys, keys);
 });

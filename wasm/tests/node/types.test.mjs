@@ -58,7 +58,7 @@ async function samples() {
   add("Finding[]", wallet.violations(T0 + 4 * DAY));
   add("ArtifactJson[]", wallet.artifacts());
   add("ArtifactJson[]", wallet.offers());
-  add("TrustedKey[]", wallet.trustedKeys());
+  add("AuditTrustedKey[]", wallet.trustedKeys());
   // A well-framed record the wallet does not know: skipped and listed.
   const payload = Buffer.from([0x81, 0x18, 0x63]);
   const len = Buffer.alloc(4);

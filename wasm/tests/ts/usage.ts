@@ -7,7 +7,7 @@ import {
 } from "consentkit";
 import type {
   Algorithm, ArtifactJson, AuditReportDocument, AuditReportJson, BundleItem, Choice, ErrorCode, ExternalSigner, Finding,
-  GrantView, InspectItem, LogCheck, OfferInput, ReceiptInput, TrustedKey, ValueRecordInput,
+  GrantView, InspectItem, LogCheck, OfferInput, ReceiptInput, AuditTrustedKey, ValueRecordInput,
   VerifiedSigner, WalletEvent, WalletSummary,
 } from "consentkit";
 
@@ -66,7 +66,7 @@ export function flow(): WalletSummary {
 
   const trust = new TrustSet();
   trust.add(controller.publicKey(), "controller", "traffic.example");
-  const keys: TrustedKey[] = trust.keys();
+  const keys: AuditTrustedKey[] = trust.keys();
   const signers: VerifiedSigner[] = verify(grant, trust);
   const items: BundleItem[] = verifyBundle(wallet.exportBundle(), trust);
   const inspected: InspectItem[] = inspect(wallet.exportBundle());
@@ -75,6 +75,8 @@ export function flow(): WalletSummary {
   // toJSON(): the snake_case document of docs/AUDIT-REPORT.md, typed.
   const doc: AuditReportDocument = report.toJSON();
   const bytes: number = doc.bundle_bytes + json.bundleBytes;
+  const verdict: [string, boolean] = [report.outcomeName, report.isClean];
+  void verdict;
   void bytes;
   const html: string = report.renderHtml();
   const logs: LogCheck[] = wallet.checkLogs();
