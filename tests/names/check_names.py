@@ -172,7 +172,9 @@ class Apis:
             if body is None:
                 return False
             body = body.split("\n}\n", 1)[0]
-            return re.search(rf"^\s+(static )?{fn}\(", body, re.M) is not None
+            # A method, or a getter (wasm-bindgen declares it a property).
+            return re.search(rf"^\s+(static )?{fn}\(", body, re.M) is not None or (
+                re.search(rf"^\s+((readonly )?{fn}: |get {fn}\()", body, re.M) is not None)
         if name[:1].isupper():
             return re.search(rf"^export (class|interface|type|enum) {name}\b", self.ts, re.M) is not None
         return re.search(rf"^export function {name}\(", self.ts, re.M) is not None

@@ -175,7 +175,7 @@ pub struct Report {
 /// The verdict in the two forms every skin shows, as methods (uniffi:
 /// Kotlin `isClean()`, `outcomeName()`; Python `is_clean()`,
 /// `outcome_name()`; JavaScript: the getters `isClean`, `outcomeName`).
-#[cfg_attr(feature = "uniffi", uniffi::export)]
+#[cfg_attr(feature = "uniffi", uniffi::export(name = "AuditReport"))]
 impl Report {
     /// Whether the audit read artifacts and found nothing. An empty bundle
     /// is not clean: see [`Outcome::Empty`].

@@ -2663,9 +2663,10 @@ public protocol TrustSetProtocol: AnyObject, Sendable {
     func isEmpty()  -> Bool
     
     /**
-     * The keys, in the order added.
+     * The keys (kid, algorithm, role, party), sorted by kid: the core's
+     * `audit::TrustedKeyInfo`, as in an audit report's `provenance.trust.keys`.
      */
-    func keys()  -> [TrustedKey]
+    func keys()  -> [AuditTrustedKey]
     
     /**
      * How many keys.
@@ -2785,10 +2786,11 @@ open func isEmpty() -> Bool  {
 }
     
     /**
-     * The keys, in the order added.
+     * The keys (kid, algorithm, role, party), sorted by kid: the core's
+     * `audit::TrustedKeyInfo`, as in an audit report's `provenance.trust.keys`.
      */
-open func keys() -> [TrustedKey]  {
-    return try!  FfiConverterSequenceTypeTrustedKey.lift(try! rustCall() {
+open func keys() -> [AuditTrustedKey]  {
+    return try!  FfiConverterSequenceTypeAuditTrustedKey.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_consentkit_ffi_fn_method_trustset_keys(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -4541,445 +4543,6 @@ public func FfiConverterTypeArtifactInfo_lower(_ value: ArtifactInfo) -> RustBuf
 
 
 /**
- * The transparency log an audit used.
- */
-public struct AuditLog: Equatable, Hashable {
-    /**
-     * The log's origin.
-     */
-    public let origin: String
-    /**
-     * Its checkpoint's tree size.
-     */
-    public let size: UInt64
-    /**
-     * Its root hash, base64.
-     */
-    public let rootHash: String
-    /**
-     * Whether logged artifacts were admitted without checking their signatures.
-     */
-    public let trustAdmission: Bool
-    /**
-     * Archived checkpoints proven consistent.
-     */
-    public let archivedConsistent: UInt64
-    /**
-     * Archived checkpoints that failed.
-     */
-    public let archivedProblems: UInt64
-    /**
-     * Checkpoints given by the auditor.
-     */
-    public let checkpoints: [AuditCheckpoint]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The log's origin.
-         */origin: String, 
-        /**
-         * Its checkpoint's tree size.
-         */size: UInt64, 
-        /**
-         * Its root hash, base64.
-         */rootHash: String, 
-        /**
-         * Whether logged artifacts were admitted without checking their signatures.
-         */trustAdmission: Bool, 
-        /**
-         * Archived checkpoints proven consistent.
-         */archivedConsistent: UInt64, 
-        /**
-         * Archived checkpoints that failed.
-         */archivedProblems: UInt64, 
-        /**
-         * Checkpoints given by the auditor.
-         */checkpoints: [AuditCheckpoint]) {
-        self.origin = origin
-        self.size = size
-        self.rootHash = rootHash
-        self.trustAdmission = trustAdmission
-        self.archivedConsistent = archivedConsistent
-        self.archivedProblems = archivedProblems
-        self.checkpoints = checkpoints
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension AuditLog: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAuditLog: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditLog {
-        return
-            try AuditLog(
-                origin: FfiConverterString.read(from: &buf), 
-                size: FfiConverterUInt64.read(from: &buf), 
-                rootHash: FfiConverterString.read(from: &buf), 
-                trustAdmission: FfiConverterBool.read(from: &buf), 
-                archivedConsistent: FfiConverterUInt64.read(from: &buf), 
-                archivedProblems: FfiConverterUInt64.read(from: &buf), 
-                checkpoints: FfiConverterSequenceTypeAuditCheckpoint.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: AuditLog, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.origin, into: &buf)
-        FfiConverterUInt64.write(value.size, into: &buf)
-        FfiConverterString.write(value.rootHash, into: &buf)
-        FfiConverterBool.write(value.trustAdmission, into: &buf)
-        FfiConverterUInt64.write(value.archivedConsistent, into: &buf)
-        FfiConverterUInt64.write(value.archivedProblems, into: &buf)
-        FfiConverterSequenceTypeAuditCheckpoint.write(value.checkpoints, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditLog_lift(_ buf: RustBuffer) throws -> AuditLog {
-    return try FfiConverterTypeAuditLog.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditLog_lower(_ value: AuditLog) -> RustBuffer {
-    return FfiConverterTypeAuditLog.lower(value)
-}
-
-
-/**
- * Where an audit report comes from and what it rests on.
- */
-public struct AuditProvenance: Equatable, Hashable {
-    /**
-     * The tool (`"consentkit"`).
-     */
-    public let tool: String
-    /**
-     * Its version.
-     */
-    public let version: String
-    /**
-     * SHA-256 (hex) of every byte of the bundle.
-     */
-    public let bundleSha256: String
-    /**
-     * SHA-256 (hex) of the trust set's canonical encoding (keys sorted by kid).
-     */
-    public let trustSha256: String
-    /**
-     * Every trusted key, sorted by kid.
-     */
-    public let trustKeys: [AuditTrustedKey]
-    /**
-     * The log, if the audit used one.
-     */
-    public let log: AuditLog?
-    /**
-     * Signatures checked against the trust set.
-     */
-    public let signaturesChecked: UInt64
-    /**
-     * Signatures admitted through the log without being checked again.
-     */
-    public let signaturesAdmitted: UInt64
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The tool (`"consentkit"`).
-         */tool: String, 
-        /**
-         * Its version.
-         */version: String, 
-        /**
-         * SHA-256 (hex) of every byte of the bundle.
-         */bundleSha256: String, 
-        /**
-         * SHA-256 (hex) of the trust set's canonical encoding (keys sorted by kid).
-         */trustSha256: String, 
-        /**
-         * Every trusted key, sorted by kid.
-         */trustKeys: [AuditTrustedKey], 
-        /**
-         * The log, if the audit used one.
-         */log: AuditLog?, 
-        /**
-         * Signatures checked against the trust set.
-         */signaturesChecked: UInt64, 
-        /**
-         * Signatures admitted through the log without being checked again.
-         */signaturesAdmitted: UInt64) {
-        self.tool = tool
-        self.version = version
-        self.bundleSha256 = bundleSha256
-        self.trustSha256 = trustSha256
-        self.trustKeys = trustKeys
-        self.log = log
-        self.signaturesChecked = signaturesChecked
-        self.signaturesAdmitted = signaturesAdmitted
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension AuditProvenance: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAuditProvenance: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditProvenance {
-        return
-            try AuditProvenance(
-                tool: FfiConverterString.read(from: &buf), 
-                version: FfiConverterString.read(from: &buf), 
-                bundleSha256: FfiConverterString.read(from: &buf), 
-                trustSha256: FfiConverterString.read(from: &buf), 
-                trustKeys: FfiConverterSequenceTypeAuditTrustedKey.read(from: &buf), 
-                log: FfiConverterOptionTypeAuditLog.read(from: &buf), 
-                signaturesChecked: FfiConverterUInt64.read(from: &buf), 
-                signaturesAdmitted: FfiConverterUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: AuditProvenance, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.tool, into: &buf)
-        FfiConverterString.write(value.version, into: &buf)
-        FfiConverterString.write(value.bundleSha256, into: &buf)
-        FfiConverterString.write(value.trustSha256, into: &buf)
-        FfiConverterSequenceTypeAuditTrustedKey.write(value.trustKeys, into: &buf)
-        FfiConverterOptionTypeAuditLog.write(value.log, into: &buf)
-        FfiConverterUInt64.write(value.signaturesChecked, into: &buf)
-        FfiConverterUInt64.write(value.signaturesAdmitted, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditProvenance_lift(_ buf: RustBuffer) throws -> AuditProvenance {
-    return try FfiConverterTypeAuditProvenance.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditProvenance_lower(_ value: AuditProvenance) -> RustBuffer {
-    return FfiConverterTypeAuditProvenance.lower(value)
-}
-
-
-/**
- * An audit's result: the same content as `consentkit audit --format json`.
- */
-public struct AuditReport: Equatable, Hashable {
-    /**
-     * The audit time.
-     */
-    public let at: Timestamp
-    /**
-     * Bytes read.
-     */
-    public let bundleBytes: UInt64
-    /**
-     * Items read.
-     */
-    public let items: UInt64
-    /**
-     * Artifacts per kind.
-     */
-    public let counts: [KindCount]
-    /**
-     * Items whose type could not be determined.
-     */
-    public let unreadable: UInt64
-    /**
-     * Per controller, sorted by party id.
-     */
-    public let controllers: [ControllerStats]
-    /**
-     * Activity per UTC day, in day order.
-     */
-    public let days: [DayActivity]
-    /**
-     * The findings, sorted by kind, artifact and message (a bounded
-     * number: the rest are counted in `findingsOmitted`).
-     */
-    public let findings: [Finding]
-    /**
-     * Findings per kind, all of them (listed or omitted).
-     */
-    public let findingCounts: [FindingCount]
-    /**
-     * Findings counted but not listed.
-     */
-    public let findingsOmitted: UInt64
-    /**
-     * The verdict: clean, findings, or empty (no artifact at all: not clean).
-     */
-    public let outcome: AuditOutcome
-    /**
-     * The outcome's stable name, as in the JSON report (`"clean"`, `"findings"`, `"empty"`).
-     */
-    public let outcomeName: String
-    /**
-     * Whether artifacts were read and nothing was found (false for an empty bundle).
-     */
-    public let isClean: Bool
-    /**
-     * What the audit rests on: tool, bundle hash, trust set, log, signatures.
-     */
-    public let provenance: AuditProvenance
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The audit time.
-         */at: Timestamp, 
-        /**
-         * Bytes read.
-         */bundleBytes: UInt64, 
-        /**
-         * Items read.
-         */items: UInt64, 
-        /**
-         * Artifacts per kind.
-         */counts: [KindCount], 
-        /**
-         * Items whose type could not be determined.
-         */unreadable: UInt64, 
-        /**
-         * Per controller, sorted by party id.
-         */controllers: [ControllerStats], 
-        /**
-         * Activity per UTC day, in day order.
-         */days: [DayActivity], 
-        /**
-         * The findings, sorted by kind, artifact and message (a bounded
-         * number: the rest are counted in `findingsOmitted`).
-         */findings: [Finding], 
-        /**
-         * Findings per kind, all of them (listed or omitted).
-         */findingCounts: [FindingCount], 
-        /**
-         * Findings counted but not listed.
-         */findingsOmitted: UInt64, 
-        /**
-         * The verdict: clean, findings, or empty (no artifact at all: not clean).
-         */outcome: AuditOutcome, 
-        /**
-         * The outcome's stable name, as in the JSON report (`"clean"`, `"findings"`, `"empty"`).
-         */outcomeName: String, 
-        /**
-         * Whether artifacts were read and nothing was found (false for an empty bundle).
-         */isClean: Bool, 
-        /**
-         * What the audit rests on: tool, bundle hash, trust set, log, signatures.
-         */provenance: AuditProvenance) {
-        self.at = at
-        self.bundleBytes = bundleBytes
-        self.items = items
-        self.counts = counts
-        self.unreadable = unreadable
-        self.controllers = controllers
-        self.days = days
-        self.findings = findings
-        self.findingCounts = findingCounts
-        self.findingsOmitted = findingsOmitted
-        self.outcome = outcome
-        self.outcomeName = outcomeName
-        self.isClean = isClean
-        self.provenance = provenance
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension AuditReport: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAuditReport: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditReport {
-        return
-            try AuditReport(
-                at: FfiConverterTypeTimestamp.read(from: &buf), 
-                bundleBytes: FfiConverterUInt64.read(from: &buf), 
-                items: FfiConverterUInt64.read(from: &buf), 
-                counts: FfiConverterSequenceTypeKindCount.read(from: &buf), 
-                unreadable: FfiConverterUInt64.read(from: &buf), 
-                controllers: FfiConverterSequenceTypeControllerStats.read(from: &buf), 
-                days: FfiConverterSequenceTypeDayActivity.read(from: &buf), 
-                findings: FfiConverterSequenceTypeFinding.read(from: &buf), 
-                findingCounts: FfiConverterSequenceTypeFindingCount.read(from: &buf), 
-                findingsOmitted: FfiConverterUInt64.read(from: &buf), 
-                outcome: FfiConverterTypeAuditOutcome.read(from: &buf), 
-                outcomeName: FfiConverterString.read(from: &buf), 
-                isClean: FfiConverterBool.read(from: &buf), 
-                provenance: FfiConverterTypeAuditProvenance.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: AuditReport, into buf: inout [UInt8]) {
-        FfiConverterTypeTimestamp.write(value.at, into: &buf)
-        FfiConverterUInt64.write(value.bundleBytes, into: &buf)
-        FfiConverterUInt64.write(value.items, into: &buf)
-        FfiConverterSequenceTypeKindCount.write(value.counts, into: &buf)
-        FfiConverterUInt64.write(value.unreadable, into: &buf)
-        FfiConverterSequenceTypeControllerStats.write(value.controllers, into: &buf)
-        FfiConverterSequenceTypeDayActivity.write(value.days, into: &buf)
-        FfiConverterSequenceTypeFinding.write(value.findings, into: &buf)
-        FfiConverterSequenceTypeFindingCount.write(value.findingCounts, into: &buf)
-        FfiConverterUInt64.write(value.findingsOmitted, into: &buf)
-        FfiConverterTypeAuditOutcome.write(value.outcome, into: &buf)
-        FfiConverterString.write(value.outcomeName, into: &buf)
-        FfiConverterBool.write(value.isClean, into: &buf)
-        FfiConverterTypeAuditProvenance.write(value.provenance, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditReport_lift(_ buf: RustBuffer) throws -> AuditReport {
-    return try FfiConverterTypeAuditReport.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditReport_lower(_ value: AuditReport) -> RustBuffer {
-    return FfiConverterTypeAuditReport.lower(value)
-}
-
-
-/**
  * What `export_consents` produced.
  */
 public struct ConsentExport: Equatable, Hashable {
@@ -5383,85 +4946,6 @@ public func FfiConverterTypeRefusedExport_lower(_ value: RefusedExport) -> RustB
 
 
 /**
- * One trusted key.
- */
-public struct TrustedKey: Equatable, Hashable {
-    /**
-     * The key.
-     */
-    public let key: PublicKeyInfo
-    /**
-     * The role it signs in.
-     */
-    public let role: Role
-    /**
-     * The party it belongs to, e.g. `"traffic.example"`.
-     */
-    public let party: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The key.
-         */key: PublicKeyInfo, 
-        /**
-         * The role it signs in.
-         */role: Role, 
-        /**
-         * The party it belongs to, e.g. `"traffic.example"`.
-         */party: String) {
-        self.key = key
-        self.role = role
-        self.party = party
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TrustedKey: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTrustedKey: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TrustedKey {
-        return
-            try TrustedKey(
-                key: FfiConverterTypePublicKeyInfo.read(from: &buf), 
-                role: FfiConverterTypeRole.read(from: &buf), 
-                party: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TrustedKey, into buf: inout [UInt8]) {
-        FfiConverterTypePublicKeyInfo.write(value.key, into: &buf)
-        FfiConverterTypeRole.write(value.role, into: &buf)
-        FfiConverterString.write(value.party, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTrustedKey_lift(_ buf: RustBuffer) throws -> TrustedKey {
-    return try FfiConverterTypeTrustedKey.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTrustedKey_lower(_ value: TrustedKey) -> RustBuffer {
-    return FfiConverterTypeTrustedKey.lower(value)
-}
-
-
-/**
  * An artifact whose every signature verified against a trust set.
  */
 public struct VerifiedArtifact: Equatable, Hashable {
@@ -5665,30 +5149,6 @@ fileprivate struct FfiConverterOptionTypeExternalSigner: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeAuditLog: FfiConverterRustBuffer {
-    typealias SwiftType = AuditLog?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeAuditLog.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeAuditLog.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeRawPublicKey: FfiConverterRustBuffer {
     typealias SwiftType = RawPublicKey?
 
@@ -5811,31 +5271,6 @@ fileprivate struct FfiConverterSequenceData: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeAuditCheckpoint: FfiConverterRustBuffer {
-    typealias SwiftType = [AuditCheckpoint]
-
-    public static func write(_ value: [AuditCheckpoint], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeAuditCheckpoint.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AuditCheckpoint] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [AuditCheckpoint]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeAuditCheckpoint.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeAuditTrustedKey: FfiConverterRustBuffer {
     typealias SwiftType = [AuditTrustedKey]
 
@@ -5853,56 +5288,6 @@ fileprivate struct FfiConverterSequenceTypeAuditTrustedKey: FfiConverterRustBuff
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeAuditTrustedKey.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeControllerStats: FfiConverterRustBuffer {
-    typealias SwiftType = [ControllerStats]
-
-    public static func write(_ value: [ControllerStats], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeControllerStats.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ControllerStats] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ControllerStats]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeControllerStats.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeDayActivity: FfiConverterRustBuffer {
-    typealias SwiftType = [DayActivity]
-
-    public static func write(_ value: [DayActivity], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeDayActivity.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DayActivity] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [DayActivity]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeDayActivity.read(from: &buf))
         }
         return seq
     }
@@ -5936,31 +5321,6 @@ fileprivate struct FfiConverterSequenceTypeFinding: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeFindingCount: FfiConverterRustBuffer {
-    typealias SwiftType = [FindingCount]
-
-    public static func write(_ value: [FindingCount], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeFindingCount.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FindingCount] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [FindingCount]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeFindingCount.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeGrantView: FfiConverterRustBuffer {
     typealias SwiftType = [GrantView]
 
@@ -5978,31 +5338,6 @@ fileprivate struct FfiConverterSequenceTypeGrantView: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeGrantView.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeKindCount: FfiConverterRustBuffer {
-    typealias SwiftType = [KindCount]
-
-    public static func write(_ value: [KindCount], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeKindCount.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [KindCount] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [KindCount]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeKindCount.read(from: &buf))
         }
         return seq
     }
@@ -6153,31 +5488,6 @@ fileprivate struct FfiConverterSequenceTypeRefusedExport: FfiConverterRustBuffer
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeRefusedExport.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeTrustedKey: FfiConverterRustBuffer {
-    typealias SwiftType = [TrustedKey]
-
-    public static func write(_ value: [TrustedKey], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeTrustedKey.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TrustedKey] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [TrustedKey]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeTrustedKey.read(from: &buf))
         }
         return seq
     }
@@ -6702,7 +6012,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_trustset_is_empty() != 33141) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_trustset_keys() != 9783) {
+    if (uniffi_consentkit_ffi_checksum_method_trustset_keys() != 8163) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_trustset_len() != 23322) {
@@ -6747,16 +6057,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_statusregistry_sign_token() != 15293) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_verifier_audit() != 29175) {
+    if (uniffi_consentkit_ffi_checksum_method_verifier_audit() != 42009) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_verifier_audit_file() != 4618) {
+    if (uniffi_consentkit_ffi_checksum_method_verifier_audit_file() != 7953) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_verifier_audit_rendered() != 47375) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_verifier_audit_with_status_lists() != 63822) {
+    if (uniffi_consentkit_ffi_checksum_method_verifier_audit_with_status_lists() != 3058) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_verifier_check_grant_status() != 50513) {

@@ -775,6 +775,459 @@ public func FfiConverterTypeAuditCheckpoint_lower(_ value: AuditCheckpoint) -> R
 
 
 /**
+ * The transparency log, as the audit used it.
+ */
+public struct AuditLog: Equatable, Hashable {
+    /**
+     * The log's origin (its name).
+     */
+    public let origin: String
+    /**
+     * The tree size of its checkpoint (signature verified with the trusted log key).
+     */
+    public let size: UInt64
+    /**
+     * The root hash of that tree, base64 as in the checkpoint note.
+     */
+    public let rootHash: String
+    /**
+     * Whether artifacts found in the log were admitted without checking
+     * their signatures again (`--log` without `--verify-logged`).
+     */
+    public let trustAdmission: Bool
+    /**
+     * Archived checkpoints in the log directory proven consistent with it.
+     */
+    public let archivedConsistent: UInt64
+    /**
+     * Archived checkpoints that failed (each is a `log_inconsistent` finding).
+     */
+    public let archivedProblems: UInt64
+    /**
+     * The checkpoints given by the auditor (`--checkpoint`), in order.
+     */
+    public let checkpoints: [AuditCheckpoint]
+    /**
+     * The witness policy's view of the log (audits with a policy only):
+     * its quorum, whether the checkpoint meets it, which witnesses cosigned.
+     */
+    public let witnesses: WitnessView?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The log's origin (its name).
+         */origin: String, 
+        /**
+         * The tree size of its checkpoint (signature verified with the trusted log key).
+         */size: UInt64, 
+        /**
+         * The root hash of that tree, base64 as in the checkpoint note.
+         */rootHash: String, 
+        /**
+         * Whether artifacts found in the log were admitted without checking
+         * their signatures again (`--log` without `--verify-logged`).
+         */trustAdmission: Bool, 
+        /**
+         * Archived checkpoints in the log directory proven consistent with it.
+         */archivedConsistent: UInt64, 
+        /**
+         * Archived checkpoints that failed (each is a `log_inconsistent` finding).
+         */archivedProblems: UInt64, 
+        /**
+         * The checkpoints given by the auditor (`--checkpoint`), in order.
+         */checkpoints: [AuditCheckpoint], 
+        /**
+         * The witness policy's view of the log (audits with a policy only):
+         * its quorum, whether the checkpoint meets it, which witnesses cosigned.
+         */witnesses: WitnessView?) {
+        self.origin = origin
+        self.size = size
+        self.rootHash = rootHash
+        self.trustAdmission = trustAdmission
+        self.archivedConsistent = archivedConsistent
+        self.archivedProblems = archivedProblems
+        self.checkpoints = checkpoints
+        self.witnesses = witnesses
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AuditLog: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditLog: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditLog {
+        return
+            try AuditLog(
+                origin: FfiConverterString.read(from: &buf), 
+                size: FfiConverterUInt64.read(from: &buf), 
+                rootHash: FfiConverterString.read(from: &buf), 
+                trustAdmission: FfiConverterBool.read(from: &buf), 
+                archivedConsistent: FfiConverterUInt64.read(from: &buf), 
+                archivedProblems: FfiConverterUInt64.read(from: &buf), 
+                checkpoints: FfiConverterSequenceTypeAuditCheckpoint.read(from: &buf), 
+                witnesses: FfiConverterOptionTypeWitnessView.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AuditLog, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.origin, into: &buf)
+        FfiConverterUInt64.write(value.size, into: &buf)
+        FfiConverterString.write(value.rootHash, into: &buf)
+        FfiConverterBool.write(value.trustAdmission, into: &buf)
+        FfiConverterUInt64.write(value.archivedConsistent, into: &buf)
+        FfiConverterUInt64.write(value.archivedProblems, into: &buf)
+        FfiConverterSequenceTypeAuditCheckpoint.write(value.checkpoints, into: &buf)
+        FfiConverterOptionTypeWitnessView.write(value.witnesses, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditLog_lift(_ buf: RustBuffer) throws -> AuditLog {
+    return try FfiConverterTypeAuditLog.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditLog_lower(_ value: AuditLog) -> RustBuffer {
+    return FfiConverterTypeAuditLog.lower(value)
+}
+
+
+/**
+ * Where a report comes from and what it rests on.
+ */
+public struct AuditProvenance: Equatable, Hashable {
+    /**
+     * The tool that wrote the report (`"consentkit"`).
+     */
+    public let tool: String
+    /**
+     * Its version.
+     */
+    public let version: String
+    /**
+     * SHA-256 of the bundle's bytes, all of them (hex), as both passes read them.
+     */
+    public let bundleSha256: String
+    /**
+     * The trust set the signatures were checked against.
+     */
+    public let trust: TrustProvenance
+    /**
+     * The transparency log the bundle was checked against, if any.
+     */
+    public let log: AuditLog?
+    /**
+     * How the signatures of the artifacts that decoded were accepted.
+     */
+    public let signatures: SignatureCounts
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The tool that wrote the report (`"consentkit"`).
+         */tool: String, 
+        /**
+         * Its version.
+         */version: String, 
+        /**
+         * SHA-256 of the bundle's bytes, all of them (hex), as both passes read them.
+         */bundleSha256: String, 
+        /**
+         * The trust set the signatures were checked against.
+         */trust: TrustProvenance, 
+        /**
+         * The transparency log the bundle was checked against, if any.
+         */log: AuditLog?, 
+        /**
+         * How the signatures of the artifacts that decoded were accepted.
+         */signatures: SignatureCounts) {
+        self.tool = tool
+        self.version = version
+        self.bundleSha256 = bundleSha256
+        self.trust = trust
+        self.log = log
+        self.signatures = signatures
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AuditProvenance: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditProvenance: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditProvenance {
+        return
+            try AuditProvenance(
+                tool: FfiConverterString.read(from: &buf), 
+                version: FfiConverterString.read(from: &buf), 
+                bundleSha256: FfiConverterString.read(from: &buf), 
+                trust: FfiConverterTypeTrustProvenance.read(from: &buf), 
+                log: FfiConverterOptionTypeAuditLog.read(from: &buf), 
+                signatures: FfiConverterTypeSignatureCounts.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AuditProvenance, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.tool, into: &buf)
+        FfiConverterString.write(value.version, into: &buf)
+        FfiConverterString.write(value.bundleSha256, into: &buf)
+        FfiConverterTypeTrustProvenance.write(value.trust, into: &buf)
+        FfiConverterOptionTypeAuditLog.write(value.log, into: &buf)
+        FfiConverterTypeSignatureCounts.write(value.signatures, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditProvenance_lift(_ buf: RustBuffer) throws -> AuditProvenance {
+    return try FfiConverterTypeAuditProvenance.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditProvenance_lower(_ value: AuditProvenance) -> RustBuffer {
+    return FfiConverterTypeAuditProvenance.lower(value)
+}
+
+
+/**
+ * The audit's result.
+ *
+ * Its lists are sorted by their key (kind, party id, day, unit, state),
+ * each key once; the JSON report writes each as an object keyed the
+ * same way (docs/AUDIT-REPORT.md).
+ */
+public struct AuditReport: Equatable, Hashable {
+    /**
+     * The audit time (seconds since the epoch).
+     */
+    public let at: Timestamp
+    /**
+     * Bytes read.
+     */
+    public let bundleBytes: UInt64
+    /**
+     * Items read.
+     */
+    public let items: UInt64
+    /**
+     * Artifacts per type (valid or not, as far as their type is known),
+     * in the order of [`ArtifactKind`].
+     */
+    public let counts: [KindCount]
+    /**
+     * Items whose type could not be determined.
+     */
+    public let unreadable: UInt64
+    /**
+     * Per controller, sorted by party id.
+     */
+    public let controllers: [ControllerStats]
+    /**
+     * Activity per UTC day, in day order.
+     */
+    public let days: [DayActivity]
+    /**
+     * The findings, sorted by kind, artifact and message (at most
+     * [`MAX_FINDINGS`](super::MAX_FINDINGS); the rest are counted in
+     * `findings_omitted`).
+     */
+    public let findings: [Finding]
+    /**
+     * Findings per kind, all of them (including omitted ones), in the
+     * order of [`FindingKind`].
+     */
+    public let findingCounts: [FindingCount]
+    /**
+     * Findings counted but not listed, beyond
+     * [`MAX_FINDINGS`](super::MAX_FINDINGS).
+     */
+    public let findingsOmitted: UInt64
+    /**
+     * The verdict: clean, findings, or empty (nothing to audit). Set by
+     * the audit from the findings and counts ([`Report::compute_outcome`]).
+     */
+    public let outcome: AuditOutcome
+    /**
+     * What the audit rests on: tool, bundle hash, trust set, log, signatures.
+     */
+    public let provenance: AuditProvenance
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The audit time (seconds since the epoch).
+         */at: Timestamp, 
+        /**
+         * Bytes read.
+         */bundleBytes: UInt64, 
+        /**
+         * Items read.
+         */items: UInt64, 
+        /**
+         * Artifacts per type (valid or not, as far as their type is known),
+         * in the order of [`ArtifactKind`].
+         */counts: [KindCount], 
+        /**
+         * Items whose type could not be determined.
+         */unreadable: UInt64, 
+        /**
+         * Per controller, sorted by party id.
+         */controllers: [ControllerStats], 
+        /**
+         * Activity per UTC day, in day order.
+         */days: [DayActivity], 
+        /**
+         * The findings, sorted by kind, artifact and message (at most
+         * [`MAX_FINDINGS`](super::MAX_FINDINGS); the rest are counted in
+         * `findings_omitted`).
+         */findings: [Finding], 
+        /**
+         * Findings per kind, all of them (including omitted ones), in the
+         * order of [`FindingKind`].
+         */findingCounts: [FindingCount], 
+        /**
+         * Findings counted but not listed, beyond
+         * [`MAX_FINDINGS`](super::MAX_FINDINGS).
+         */findingsOmitted: UInt64, 
+        /**
+         * The verdict: clean, findings, or empty (nothing to audit). Set by
+         * the audit from the findings and counts ([`Report::compute_outcome`]).
+         */outcome: AuditOutcome, 
+        /**
+         * What the audit rests on: tool, bundle hash, trust set, log, signatures.
+         */provenance: AuditProvenance) {
+        self.at = at
+        self.bundleBytes = bundleBytes
+        self.items = items
+        self.counts = counts
+        self.unreadable = unreadable
+        self.controllers = controllers
+        self.days = days
+        self.findings = findings
+        self.findingCounts = findingCounts
+        self.findingsOmitted = findingsOmitted
+        self.outcome = outcome
+        self.provenance = provenance
+    }
+
+    
+    /**
+     * Whether the audit read artifacts and found nothing. An empty bundle
+     * is not clean: see [`Outcome::Empty`].
+     */
+public func isClean() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_consentkit_fn_method_auditreport_is_clean(
+            FfiConverterTypeAuditReport_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The outcome's stable name, as in the JSON report (`"clean"`,
+     * `"findings"`, `"empty"`).
+     */
+public func outcomeName() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_consentkit_fn_method_auditreport_outcome_name(
+            FfiConverterTypeAuditReport_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AuditReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditReport {
+        return
+            try AuditReport(
+                at: FfiConverterTypeTimestamp.read(from: &buf), 
+                bundleBytes: FfiConverterUInt64.read(from: &buf), 
+                items: FfiConverterUInt64.read(from: &buf), 
+                counts: FfiConverterSequenceTypeKindCount.read(from: &buf), 
+                unreadable: FfiConverterUInt64.read(from: &buf), 
+                controllers: FfiConverterSequenceTypeControllerStats.read(from: &buf), 
+                days: FfiConverterSequenceTypeDayActivity.read(from: &buf), 
+                findings: FfiConverterSequenceTypeFinding.read(from: &buf), 
+                findingCounts: FfiConverterSequenceTypeFindingCount.read(from: &buf), 
+                findingsOmitted: FfiConverterUInt64.read(from: &buf), 
+                outcome: FfiConverterTypeAuditOutcome.read(from: &buf), 
+                provenance: FfiConverterTypeAuditProvenance.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AuditReport, into buf: inout [UInt8]) {
+        FfiConverterTypeTimestamp.write(value.at, into: &buf)
+        FfiConverterUInt64.write(value.bundleBytes, into: &buf)
+        FfiConverterUInt64.write(value.items, into: &buf)
+        FfiConverterSequenceTypeKindCount.write(value.counts, into: &buf)
+        FfiConverterUInt64.write(value.unreadable, into: &buf)
+        FfiConverterSequenceTypeControllerStats.write(value.controllers, into: &buf)
+        FfiConverterSequenceTypeDayActivity.write(value.days, into: &buf)
+        FfiConverterSequenceTypeFinding.write(value.findings, into: &buf)
+        FfiConverterSequenceTypeFindingCount.write(value.findingCounts, into: &buf)
+        FfiConverterUInt64.write(value.findingsOmitted, into: &buf)
+        FfiConverterTypeAuditOutcome.write(value.outcome, into: &buf)
+        FfiConverterTypeAuditProvenance.write(value.provenance, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditReport_lift(_ buf: RustBuffer) throws -> AuditReport {
+    return try FfiConverterTypeAuditReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditReport_lower(_ value: AuditReport) -> RustBuffer {
+    return FfiConverterTypeAuditReport.lower(value)
+}
+
+
+/**
  * One trusted key.
  */
 public struct AuditTrustedKey: Equatable, Hashable {
@@ -1295,6 +1748,85 @@ public func FfiConverterTypeControllerStats_lift(_ buf: RustBuffer) throws -> Co
 #endif
 public func FfiConverterTypeControllerStats_lower(_ value: ControllerStats) -> RustBuffer {
     return FfiConverterTypeControllerStats.lower(value)
+}
+
+
+/**
+ * A witness that cosigned the log's checkpoint.
+ */
+public struct CosignerInfo: Equatable, Hashable {
+    /**
+     * The witness's name in the policy.
+     */
+    public let witness: String
+    /**
+     * Its cosigner key name.
+     */
+    public let keyName: String
+    /**
+     * When it cosigned (seconds since the epoch).
+     */
+    public let timestamp: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The witness's name in the policy.
+         */witness: String, 
+        /**
+         * Its cosigner key name.
+         */keyName: String, 
+        /**
+         * When it cosigned (seconds since the epoch).
+         */timestamp: UInt64) {
+        self.witness = witness
+        self.keyName = keyName
+        self.timestamp = timestamp
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CosignerInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCosignerInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CosignerInfo {
+        return
+            try CosignerInfo(
+                witness: FfiConverterString.read(from: &buf), 
+                keyName: FfiConverterString.read(from: &buf), 
+                timestamp: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CosignerInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.witness, into: &buf)
+        FfiConverterString.write(value.keyName, into: &buf)
+        FfiConverterUInt64.write(value.timestamp, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCosignerInfo_lift(_ buf: RustBuffer) throws -> CosignerInfo {
+    return try FfiConverterTypeCosignerInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCosignerInfo_lower(_ value: CosignerInfo) -> RustBuffer {
+    return FfiConverterTypeCosignerInfo.lower(value)
 }
 
 
@@ -2993,6 +3525,79 @@ public func FfiConverterTypeShared_lower(_ value: Shared) -> RustBuffer {
 
 
 /**
+ * How many signatures were checked and how many were taken on the log's word.
+ */
+public struct SignatureCounts: Equatable, Hashable {
+    /**
+     * Signatures checked cryptographically against the trust set (valid
+     * or not: failures are findings).
+     */
+    public let checked: UInt64
+    /**
+     * Signatures not checked: their artifact is in the log, which checked
+     * it on entry (roles and parties were still checked).
+     */
+    public let admitted: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Signatures checked cryptographically against the trust set (valid
+         * or not: failures are findings).
+         */checked: UInt64, 
+        /**
+         * Signatures not checked: their artifact is in the log, which checked
+         * it on entry (roles and parties were still checked).
+         */admitted: UInt64) {
+        self.checked = checked
+        self.admitted = admitted
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SignatureCounts: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignatureCounts: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignatureCounts {
+        return
+            try SignatureCounts(
+                checked: FfiConverterUInt64.read(from: &buf), 
+                admitted: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SignatureCounts, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.checked, into: &buf)
+        FfiConverterUInt64.write(value.admitted, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignatureCounts_lift(_ buf: RustBuffer) throws -> SignatureCounts {
+    return try FfiConverterTypeSignatureCounts.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignatureCounts_lower(_ value: SignatureCounts) -> RustBuffer {
+    return FfiConverterTypeSignatureCounts.lower(value)
+}
+
+
+/**
  * A count of grants in one state.
  */
 public struct StateCount: Equatable, Hashable {
@@ -3620,6 +4225,79 @@ public func FfiConverterTypeTcfExport_lift(_ buf: RustBuffer) throws -> TcfExpor
 #endif
 public func FfiConverterTypeTcfExport_lower(_ value: TcfExport) -> RustBuffer {
     return FfiConverterTypeTcfExport.lower(value)
+}
+
+
+/**
+ * The trust set, as the audit used it.
+ */
+public struct TrustProvenance: Equatable, Hashable {
+    /**
+     * SHA-256 (hex) of the trust set's canonical encoding: the COSE_KeySet
+     * with `role` and `party` of docs/FORMAT.md, keys sorted by kid, so the
+     * same keys give the same digest whatever the trust file's order.
+     */
+    public let sha256: String
+    /**
+     * Every key, sorted by kid.
+     */
+    public let keys: [AuditTrustedKey]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * SHA-256 (hex) of the trust set's canonical encoding: the COSE_KeySet
+         * with `role` and `party` of docs/FORMAT.md, keys sorted by kid, so the
+         * same keys give the same digest whatever the trust file's order.
+         */sha256: String, 
+        /**
+         * Every key, sorted by kid.
+         */keys: [AuditTrustedKey]) {
+        self.sha256 = sha256
+        self.keys = keys
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TrustProvenance: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTrustProvenance: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TrustProvenance {
+        return
+            try TrustProvenance(
+                sha256: FfiConverterString.read(from: &buf), 
+                keys: FfiConverterSequenceTypeAuditTrustedKey.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TrustProvenance, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.sha256, into: &buf)
+        FfiConverterSequenceTypeAuditTrustedKey.write(value.keys, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTrustProvenance_lift(_ buf: RustBuffer) throws -> TrustProvenance {
+    return try FfiConverterTypeTrustProvenance.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTrustProvenance_lower(_ value: TrustProvenance) -> RustBuffer {
+    return FfiConverterTypeTrustProvenance.lower(value)
 }
 
 
@@ -4300,6 +4978,110 @@ public func FfiConverterTypeWalletSummary_lift(_ buf: RustBuffer) throws -> Wall
 #endif
 public func FfiConverterTypeWalletSummary_lower(_ value: WalletSummary) -> RustBuffer {
     return FfiConverterTypeWalletSummary.lower(value)
+}
+
+
+/**
+ * The witness policy's view of a log, as an audit report shows it (its
+ * log's `witnesses`).
+ */
+public struct WitnessView: Equatable, Hashable {
+    /**
+     * The policy's quorum (`none`, a witness or a group name).
+     */
+    public let quorum: String
+    /**
+     * Whether the log's latest checkpoint meets the quorum (if not: a
+     * `not_witnessed` finding).
+     */
+    public let quorumMet: Bool
+    /**
+     * The witnesses whose valid cosignatures the latest checkpoint carries.
+     */
+    public let cosigners: [CosignerInfo]
+    /**
+     * Checkpoints (the log's archive and latest, and those supplied) that
+     * meet the quorum and serve as the clock.
+     */
+    public let witnessedCheckpoints: UInt64
+    /**
+     * The clock tolerance in seconds.
+     */
+    public let tolerance: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The policy's quorum (`none`, a witness or a group name).
+         */quorum: String, 
+        /**
+         * Whether the log's latest checkpoint meets the quorum (if not: a
+         * `not_witnessed` finding).
+         */quorumMet: Bool, 
+        /**
+         * The witnesses whose valid cosignatures the latest checkpoint carries.
+         */cosigners: [CosignerInfo], 
+        /**
+         * Checkpoints (the log's archive and latest, and those supplied) that
+         * meet the quorum and serve as the clock.
+         */witnessedCheckpoints: UInt64, 
+        /**
+         * The clock tolerance in seconds.
+         */tolerance: UInt64) {
+        self.quorum = quorum
+        self.quorumMet = quorumMet
+        self.cosigners = cosigners
+        self.witnessedCheckpoints = witnessedCheckpoints
+        self.tolerance = tolerance
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WitnessView: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWitnessView: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WitnessView {
+        return
+            try WitnessView(
+                quorum: FfiConverterString.read(from: &buf), 
+                quorumMet: FfiConverterBool.read(from: &buf), 
+                cosigners: FfiConverterSequenceTypeCosignerInfo.read(from: &buf), 
+                witnessedCheckpoints: FfiConverterUInt64.read(from: &buf), 
+                tolerance: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WitnessView, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.quorum, into: &buf)
+        FfiConverterBool.write(value.quorumMet, into: &buf)
+        FfiConverterSequenceTypeCosignerInfo.write(value.cosigners, into: &buf)
+        FfiConverterUInt64.write(value.witnessedCheckpoints, into: &buf)
+        FfiConverterUInt64.write(value.tolerance, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWitnessView_lift(_ buf: RustBuffer) throws -> WitnessView {
+    return try FfiConverterTypeWitnessView.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWitnessView_lower(_ value: WitnessView) -> RustBuffer {
+    return FfiConverterTypeWitnessView.lower(value)
 }
 
 
@@ -5979,6 +6761,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeAuditLog: FfiConverterRustBuffer {
+    typealias SwiftType = AuditLog?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeAuditLog.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeAuditLog.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypePublisherTc: FfiConverterRustBuffer {
     typealias SwiftType = PublisherTc?
 
@@ -6067,6 +6873,30 @@ fileprivate struct FfiConverterOptionTypeValueEstimate: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeValueEstimate.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeWitnessView: FfiConverterRustBuffer {
+    typealias SwiftType = WitnessView?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeWitnessView.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeWitnessView.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6319,6 +7149,56 @@ fileprivate struct FfiConverterSequenceTypeAddedArtifact: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeAuditCheckpoint: FfiConverterRustBuffer {
+    typealias SwiftType = [AuditCheckpoint]
+
+    public static func write(_ value: [AuditCheckpoint], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAuditCheckpoint.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AuditCheckpoint] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AuditCheckpoint]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAuditCheckpoint.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeAuditTrustedKey: FfiConverterRustBuffer {
+    typealias SwiftType = [AuditTrustedKey]
+
+    public static func write(_ value: [AuditTrustedKey], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAuditTrustedKey.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AuditTrustedKey] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AuditTrustedKey]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAuditTrustedKey.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeBenefit: FfiConverterRustBuffer {
     typealias SwiftType = [Benefit]
 
@@ -6336,6 +7216,81 @@ fileprivate struct FfiConverterSequenceTypeBenefit: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeBenefit.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeControllerStats: FfiConverterRustBuffer {
+    typealias SwiftType = [ControllerStats]
+
+    public static func write(_ value: [ControllerStats], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeControllerStats.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ControllerStats] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ControllerStats]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeControllerStats.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCosignerInfo: FfiConverterRustBuffer {
+    typealias SwiftType = [CosignerInfo]
+
+    public static func write(_ value: [CosignerInfo], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCosignerInfo.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CosignerInfo] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CosignerInfo]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCosignerInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDayActivity: FfiConverterRustBuffer {
+    typealias SwiftType = [DayActivity]
+
+    public static func write(_ value: [DayActivity], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDayActivity.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DayActivity] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DayActivity]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDayActivity.read(from: &buf))
         }
         return seq
     }
@@ -6369,6 +7324,31 @@ fileprivate struct FfiConverterSequenceTypeFinding: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeFindingCount: FfiConverterRustBuffer {
+    typealias SwiftType = [FindingCount]
+
+    public static func write(_ value: [FindingCount], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFindingCount.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FindingCount] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FindingCount]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFindingCount.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeGrantView: FfiConverterRustBuffer {
     typealias SwiftType = [GrantView]
 
@@ -6386,6 +7366,31 @@ fileprivate struct FfiConverterSequenceTypeGrantView: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeGrantView.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeKindCount: FfiConverterRustBuffer {
+    typealias SwiftType = [KindCount]
+
+    public static func write(_ value: [KindCount], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeKindCount.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [KindCount] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [KindCount]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeKindCount.read(from: &buf))
         }
         return seq
     }

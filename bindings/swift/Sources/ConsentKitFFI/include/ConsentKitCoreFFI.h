@@ -248,6 +248,16 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
 RustBuffer uniffi_consentkit_fn_method_findingkind_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FN_METHOD_AUDITREPORT_IS_CLEAN
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FN_METHOD_AUDITREPORT_IS_CLEAN
+int8_t uniffi_consentkit_fn_method_auditreport_is_clean(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FN_METHOD_AUDITREPORT_OUTCOME_NAME
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FN_METHOD_AUDITREPORT_OUTCOME_NAME
+RustBuffer uniffi_consentkit_fn_method_auditreport_outcome_name(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_FFI_CONSENTKIT_RUSTBUFFER_ALLOC
 #define UNIFFI_FFIDEF_FFI_CONSENTKIT_RUSTBUFFER_ALLOC
 RustBuffer ffi_consentkit_rustbuffer_alloc(uint64_t size, RustCallStatus *_Nonnull out_status
