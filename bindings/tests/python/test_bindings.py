@@ -386,7 +386,7 @@ def test_trust_set_keys_are_the_reports_trusted_keys():
     t.add(b.public_key(), ck.Role.PERSON, "person")
     keys = t.keys()
     assert [k.kid for k in keys] == sorted([a.kid(), b.kid()])
-    assert ck.AuditTrustedKey(a.kid(), ck.Algorithm.ES256, ck.Role.CONTROLLER, "traffic.example") in keys
+    assert ck.AuditTrustedKey(kid=a.kid(), algorithm=ck.Algorithm.ES256, role=ck.Role.CONTROLLER, party="traffic.example") in keys
     assert ck.Verifier(t).audit(b"", T0).provenance.trust.keys == keys
 
 
