@@ -17,7 +17,9 @@ test("FORMAT.md's examples decode, keep their ids and verify", () => {
   const kinds = ["offer", "grant", "refusal", "withdrawal", "data_receipt", "value_record"];
   for (const k of [...kinds, "trust"]) assert.ok(examples[k], `FORMAT.md has no ${k} example`);
   const trust = ck.TrustSet.fromCoseKeySet(examples.trust.bytes);
-  assert.deepEqual(trust.keys().map((k) => [k.role, k.party]), [["controller", "traffic.example"], ["partner", "city.example"]]);
+  // Sorted by kid (issue 12 item 1: TrustSet.keys() is the core's list, as in uniffi).
+  assert.deepEqual(trust.keys().map((k) => [k.role, k.party]), [["partner", "city.example"], ["controller", "traffic.example"]]);
+  assert.deepEqual(trust.keys().map((k) => k.kid), trust.keys().map((k) => k.kid).sort());
   assert.deepEqual(trust.toCoseKeySet(), examples.trust.bytes);
   for (const k of kinds) {
     const ex = examples[k];
