@@ -13,8 +13,8 @@ use crate::error::{ConsentKitError, Result};
 use crate::keys::{public_key_of, ExternalKeyProvider, ForeignProvider, RawPublicKey, TrustSet};
 use crate::listener::{Locked, Outbox};
 use crate::types::{
-    artifact_id, digest, findings, fixed, Algorithm, ArtifactInfo, Choice, ConsentState, Finding,
-    GrantView, LogCheck, ReceiveOutcome, Role, WalletSummary,
+    artifact_id, digest, findings, fixed, Algorithm, ArtifactInfo, AuditTrustedKey, Choice,
+    ConsentState, Finding, GrantView, LogCheck, ReceiveOutcome, Role, WalletSummary,
 };
 use consentkit::Timestamp;
 
@@ -223,6 +223,13 @@ impl Wallet {
     /// The wallet's trust set (a copy).
     pub fn trust(&self) -> Result<Arc<TrustSet>> {
         TrustSet::from_cose_key_set(self.get().trust().to_cose_key_set())
+    }
+
+    /// The keys this wallet trusts (kid, algorithm, role, party), sorted by
+    /// kid: the core's `AuditTrustedKey`, as `TrustSet.keys()` and an audit
+    /// report's `provenance.trust.keys`.
+    pub fn trusted_keys(&self) -> Vec<AuditTrustedKey> {
+        self.get().trusted_keys()
     }
 
     /// Takes in any artifact (offer, countersigned grant, revocation,

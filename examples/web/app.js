@@ -239,7 +239,7 @@ async function simulateUse(party, count) {
       if (!isConsentKitError(e)) throw e;
       r = state.companies[party].issueReceiptKnownViolation(input, `simulated misuse: ${e.message}`);
     }
-    flagged = flagged.concat(state.wallet.receive(r, tick(1)));
+    flagged = flagged.concat(state.wallet.receive(r, tick(1)).violations);
   }
   await persist();
   status(flagged.length ? `${party} sent ${count} data receipt(s); ${flagged.length} flagged on this device.`

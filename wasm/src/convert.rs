@@ -283,6 +283,20 @@ pub struct ArtifactJson<'a> {
     pub offset: Option<usize>,
 }
 
+/// What `Wallet.receive` took in, and the violations that now concern it:
+/// the same record as the uniffi skins' `ReceiveOutcome` (`artifact`,
+/// `violations`), whose `artifact` is JavaScript's view of an artifact
+/// ([`ArtifactJson`], as `decodeArtifact` gives).
+#[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ReceiveOutcome"))]
+pub struct ReceiveOutcome<'a> {
+    /// The artifact received.
+    pub artifact: ArtifactJson<'a>,
+    /// Violations found concerning it (e.g. a receipt after a withdrawal).
+    pub violations: Vec<consentkit::audit::Finding>,
+}
+
 /// The JSON view of an artifact ([`ArtifactJson`], no offset).
 pub fn artifact_json(a: &Artifact) -> ArtifactJson<'_> {
     ArtifactJson {

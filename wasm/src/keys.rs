@@ -210,13 +210,6 @@ impl JsPublicKey {
     }
 }
 
-/// The keys of a trust set (kid, algorithm, role, party), sorted by kid:
-/// the core's `audit::TrustedKeyInfo` (`AuditTrustedKey`), as in uniffi and
-/// in an audit report's `provenance.trust.keys`.
-pub(crate) fn trusted_keys(t: &TrustSet) -> Vec<consentkit::audit::TrustedKeyInfo> {
-    consentkit::audit::trusted_keys(t)
-}
-
 #[wasm_bindgen]
 extern "C" {
     /// `AuditTrustedKey[]`.
@@ -275,6 +268,6 @@ impl JsTrustSet {
 
     /// The keys, in the order added.
     pub fn keys(&self) -> Result<TrustedKeyList, CkError> {
-        to_js_as(&trusted_keys(&self.inner))
+        to_js_as(&consentkit::audit::trusted_keys(&self.inner))
     }
 }

@@ -108,6 +108,7 @@ pub fn decls() -> Vec<Decl> {
         decl::<SignerView>(c),
         decl::<ArtifactView<'static>>(c),
         decl::<crate::convert::ArtifactJson<'static>>(c),
+        decl::<crate::convert::ReceiveOutcome<'static>>(c),
         // Decoding and verifying.
         decl::<crate::verify::ErrorView>(c),
         decl::<crate::verify::InspectItem<'static>>(c),

@@ -537,6 +537,23 @@ export type ArtifactJson = {
 } & ({ "type": "offer", "body": Offer } | { "type": "grant", "body": Grant } | { "type": "refusal", "body": Refusal } | { "type": "withdrawal", "body": Withdrawal } | { "type": "data_receipt", "body": DataReceipt } | { "type": "value_record", "body": ValueRecord });
 
 /**
+ * What `Wallet.receive` took in, and the violations that now concern it:
+ * the same record as the uniffi skins' `ReceiveOutcome` (`artifact`,
+ * `violations`), whose `artifact` is JavaScript's view of an artifact
+ * ([`ArtifactJson`], as `decodeArtifact` gives).
+ */
+export type ReceiveOutcome = {
+  /**
+   * The artifact received.
+   */
+  artifact: ArtifactJson,
+  /**
+   * Violations found concerning it (e.g. a receipt after a withdrawal).
+   */
+  violations: Array<Finding>
+};
+
+/**
  * An error reported inside a result rather than thrown.
  */
 export type ErrorInfo = { code: ErrorCode, message: string, };

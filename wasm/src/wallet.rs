@@ -24,7 +24,7 @@ use crate::convert::BytesJs;
 
 use crate::convert::{absent, artifact_id, artifact_json, bytes32, digest, time, to_js_as, Obj};
 use crate::error::CkError;
-use crate::keys::{parse_role, trusted_keys, JsPublicKey, JsTrustSet, TrustedKeyList};
+use crate::keys::{parse_role, JsPublicKey, JsTrustSet, TrustedKeyList};
 
 #[wasm_bindgen]
 extern "C" {
@@ -34,6 +34,9 @@ extern "C" {
     /// `Finding[]`.
     #[wasm_bindgen(typescript_type = "Finding[]")]
     pub type FindingList;
+    /// `ReceiveOutcome`.
+    #[wasm_bindgen(typescript_type = "ReceiveOutcome")]
+    pub type ReceiveOutcomeJs;
     /// `GrantView[]`.
     #[wasm_bindgen(typescript_type = "GrantView[]")]
     pub type GrantViewList;
@@ -277,12 +280,11 @@ impl JsWallet {
     /// The keys this wallet trusts.
     #[wasm_bindgen(js_name = trustedKeys)]
     pub fn trusted_keys(&self) -> Result<TrustedKeyList, CkError> {
-        to_js_as(&trusted_keys(self.w().trust()))
+        to_js_as(&self.w().trusted_keys())
     }
 
     /// The wallet's trust set.
-    #[wasm_bindgen(js_name = trustSet)]
-    pub fn trust_set(&self) -> JsTrustSet {
+    pub fn trust(&self) -> JsTrustSet {
         JsTrustSet {
             inner: self.w().trust().clone(),
         }
@@ -295,11 +297,15 @@ impl JsWallet {
 
     /// Takes in an artifact (offer, countersigned grant, revocation, receipt,
     /// value record), verifies it against the trusted keys, keeps it, and
-    /// returns the violations it shows at `now` (seconds since 1970).
-    pub fn receive(&mut self, bytes: BytesJs, now: f64) -> Result<FindingList, CkError> {
+    /// returns it with the violations that now concern it at `now` (seconds
+    /// since 1970): `{ artifact, violations }`, as in every skin.
+    pub fn receive(&mut self, bytes: BytesJs, now: f64) -> Result<ReceiveOutcomeJs, CkError> {
         let bytes: &[u8] = &crate::convert::bytes(&bytes, "bytes")?;
-        let (_, findings) = self.w_mut().receive(bytes, time(now, "now")?)?;
-        to_js_as(&findings)
+        let (a, violations) = self.w_mut().receive(bytes, time(now, "now")?)?;
+        to_js_as(&crate::convert::ReceiveOutcome {
+            artifact: artifact_json(&a),
+            violations,
+        })
     }
 
     /// Accepts an offer (by its digest, 64 hex digits), whole (`choice`

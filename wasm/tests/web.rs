@@ -135,7 +135,7 @@ fn deal(wallet: &mut JsWallet) -> Deal {
     wallet
         .trust_key(&controller.public_key(), "controller", CONTROLLER)
         .unwrap();
-    let found = wallet.receive(b(&offer), T0).unwrap();
+    let found = get(&wallet.receive(b(&offer), T0).unwrap(), "violations");
     assert_eq!(len(&found), 0);
     let view = decode(b(&offer)).unwrap();
     let digest = get(&view, "digest").as_string().unwrap();
@@ -197,19 +197,28 @@ fn a_wallet_accepts_shares_withdraws_and_flags_a_late_receipt() {
             b(&d.offer),
         )
         .unwrap();
-    assert_eq!(len(&w.receive(b(&grant), T0 + 60.0).unwrap()), 0);
+    assert_eq!(
+        len(&get(
+            &w.receive(b(&grant), T0 + 60.0).unwrap(),
+            "violations"
+        )),
+        0
+    );
     let grant_id = get(&decode(b(&grant)).unwrap(), "id").as_string().unwrap();
     let r = d
         .issuer
         .receipt(receipt_input(&grant_id, T0 + 120.0), b(&grant))
         .unwrap();
-    assert_eq!(len(&w.receive(b(&r), T0 + 200.0).unwrap()), 0);
+    assert_eq!(
+        len(&get(&w.receive(b(&r), T0 + 200.0).unwrap(), "violations")),
+        0
+    );
     w.withdraw(&grant_id, T0 + 300.0).unwrap();
     let late = d
         .issuer
         .receipt(receipt_input(&grant_id, T0 + 400.0), b(&grant))
         .unwrap();
-    let v = w.receive(b(&late), T0 + 500.0).unwrap();
+    let v = get(&w.receive(b(&late), T0 + 500.0).unwrap(), "violations");
     assert_eq!(len(&v), 1);
     let first = js_sys::Array::from(&v).get(0);
     assert_eq!(get(&first, "kind").as_string().unwrap(), "after_withdrawal");
@@ -252,7 +261,10 @@ fn a_javascript_callback_signs_and_its_failures_are_signer_errors() {
     let mut w = JsWallet::create(JsValue::UNDEFINED).unwrap();
     w.trust_key(&ext.public_key(), "controller", CONTROLLER)
         .unwrap();
-    assert_eq!(len(&w.receive(b(&offer), T0).unwrap()), 0);
+    assert_eq!(
+        len(&get(&w.receive(b(&offer), T0).unwrap(), "violations")),
+        0
+    );
 
     let throwing = ExternalKey::from_callback(throwing_signer(&public)).unwrap();
     let e = Issuer::from_external(&throwing)
@@ -319,7 +331,13 @@ async fn a_non_extractable_webcrypto_key_signs_a_grant_in_two_steps() {
     // Step 2: the grant is assembled, checked and kept.
     let grant = w.complete(&pending, sig.unchecked_into()).unwrap();
     let grant = d.issuer.countersign(b(&grant), b(&d.offer)).unwrap();
-    assert_eq!(len(&w.receive(b(&grant), T0 + 60.0).unwrap()), 0);
+    assert_eq!(
+        len(&get(
+            &w.receive(b(&grant), T0 + 60.0).unwrap(),
+            "violations"
+        )),
+        0
+    );
     let mut trust = JsTrustSet::new();
     trust
         .add(&d.controller.public_key(), "controller", CONTROLLER)

@@ -667,6 +667,21 @@ fun trustSetKeysAreTheReportsTrustedKeys() {
     checkEq(keys, Verifier(t).audit(ByteArray(0), T0).provenance.trust.keys, "report's keys")
 }
 
+/** Wallet.trustedKeys(), as JavaScript's: the trust set's keys, sorted by kid. */
+fun theWalletsTrustedKeysAreItsTrustSetsKeys() {
+    val a = KeyPair.generate(Algorithm.ES256)
+    val b = KeyPair.generate(Algorithm.ED25519)
+    val w = Wallet.inMemory(Algorithm.ED25519)
+    checkEq(0, w.trustedKeys().size, "no keys yet")
+    w.trustKey(a.publicKey(), Role.CONTROLLER, "traffic.example")
+    w.trustKey(b.publicKey(), Role.PARTNER, "maps.example")
+    val keys: List<AuditTrustedKey> = w.trustedKeys()
+    checkEq(listOf(a.kid(), b.kid()).sorted(), keys.map { it.kid }, "kids sorted")
+    checkEq(AuditTrustedKey(a.kid(), Algorithm.ES256, Role.CONTROLLER, "traffic.example"),
+            keys.first { it.kid == a.kid() }, "a's entry")
+    checkEq(w.trust().keys(), keys, "the trust set's keys")
+}
+
 /**
  * One definition per type (issue 12 item 1): the TCF records are the core's
  * (package dev.consentkit.core); id lists are numbers, an in-app value's field
@@ -709,6 +724,7 @@ fun main(args: Array<String>) {
         "tcfRecordsAreTheCores" to ::tcfRecordsAreTheCores,
         "theAuditReportIsTheCores" to ::theAuditReportIsTheCores,
         "trustSetKeysAreTheReportsTrustedKeys" to ::trustSetKeysAreTheReportsTrustedKeys,
+        "theWalletsTrustedKeysAreItsTrustSetsKeys" to ::theWalletsTrustedKeysAreItsTrustSetsKeys,
         "errorMessageIsTheReason" to ::errorMessageIsTheReason,
         // AsyncSignerTests.kt (issue 12 item 3).
         "asyncSignersSignAnOfferAndAGrant" to ::asyncSignersSignAnOfferAndAGrant,

@@ -390,6 +390,18 @@ def test_trust_set_keys_are_the_reports_trusted_keys():
     assert ck.Verifier(t).audit(b"", T0).provenance.trust.keys == keys
 
 
+def test_the_wallets_trusted_keys_are_its_trust_sets_keys(parties):
+    """Issue 12 item 1: Wallet.trusted_keys(), as JavaScript's
+    Wallet.trustedKeys(): the trust set's keys, sorted by kid."""
+    w = ck.Wallet.in_memory(ck.Algorithm.ED25519)
+    assert w.trusted_keys() == []
+    w.trust_all(parties.trust)
+    keys = w.trusted_keys()
+    assert len(keys) == len(parties.trust.keys()) > 0
+    assert keys == w.trust().keys() == parties.trust.keys()
+    assert [k.kid for k in keys] == sorted(k.kid for k in keys)
+
+
 def test_wallet_files_are_0600_and_damage_is_reported_not_written(parties, tmp_path):
     path = str(tmp_path / "w.ckw")
     w = ck.Wallet.create(path, ck.Algorithm.ED25519)

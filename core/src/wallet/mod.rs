@@ -1157,6 +1157,13 @@ impl Wallet {
         &self.trust
     }
 
+    /// The keys this wallet trusts (kid, algorithm, role, party), sorted by
+    /// kid: [`crate::audit::trusted_keys`] of [`Wallet::trust`], the shape of
+    /// an audit report's `provenance.trust.keys`.
+    pub fn trusted_keys(&self) -> Vec<crate::audit::TrustedKeyInfo> {
+        crate::audit::trusted_keys(&self.trust)
+    }
+
     /// The person's pairwise pseudonym at a controller.
     pub fn pseudonym(&self, controller: &str) -> [u8; 16] {
         pseudonym(&self.secret, controller)

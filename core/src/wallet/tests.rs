@@ -113,6 +113,30 @@ fn granular_acceptance_and_refusal() {
 }
 
 #[test]
+fn the_wallets_trusted_keys_are_its_trust_sets_sorted_by_kid() {
+    let p = Parties::new().unwrap();
+    let mut w = Wallet::new(person_key(&p)).unwrap();
+    assert!(w.trusted_keys().is_empty());
+    setup(&mut w, &p);
+    let keys = w.trusted_keys();
+    let mut kids: Vec<String> = [&p.controller, &p.partner]
+        .iter()
+        .map(|k| k.kid().to_string())
+        .collect();
+    kids.sort();
+    assert_eq!(
+        keys.iter().map(|k| k.kid.to_string()).collect::<Vec<_>>(),
+        kids
+    );
+    let c = keys
+        .iter()
+        .find(|k| k.kid.to_string() == p.controller.kid().to_string())
+        .unwrap();
+    assert_eq!((c.role, c.party.as_str()), (Role::Controller, CONTROLLER));
+    assert_eq!(keys, crate::audit::trusted_keys(w.trust()));
+}
+
+#[test]
 fn untrusted_or_foreign_artifacts_are_refused() {
     let p = Parties::new().unwrap();
     let mut w = Wallet::new(person_key(&p)).unwrap();

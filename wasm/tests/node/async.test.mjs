@@ -57,22 +57,22 @@ for (const kind of ["ES256", "Ed25519"]) {
     const offer = await c.signAsync(pendingOffer);
     assert.ok(offer instanceof Uint8Array);
     assert.deepEqual(signer.calls[0], pendingOffer.message, "the signer signs exactly the prepared message");
-    assert.deepEqual(wallet.receive(offer, T0), []);
+    assert.deepEqual(wallet.receive(offer, T0).violations, []);
     const digest = ck.decodeArtifact(offer).digest;
 
     const grant = await c.signAsync(c.prepareCountersign(wallet.accept(digest, null, T0 + 60), offer));
-    assert.deepEqual(wallet.receive(grant, T0 + 60), []);
+    assert.deepEqual(wallet.receive(grant, T0 + 60).violations, []);
     assert.deepEqual(ck.verify(grant, trust).map((s) => s.by), ["subject", "trusted"]);
     const grantId = ck.decodeArtifact(grant).id;
 
     const receipt = await c.signAsync(c.prepareReceipt(receiptInput(grantId, T0 + 120), grant));
-    assert.deepEqual(wallet.receive(receipt, T0 + 130), []);
+    assert.deepEqual(wallet.receive(receipt, T0 + 130).violations, []);
     const value = await c.signAsync(c.prepareValueRecord({
       grant: grantId, issuedAt: T0 + 140, benefit: { kind: "money", amount: 150, unit: "EUR" },
     }));
-    assert.deepEqual(wallet.receive(value, T0 + 140), []);
+    assert.deepEqual(wallet.receive(value, T0 + 140).violations, []);
     const revocation = await c.signAsync(c.prepareRevoke(grantId, T0 + DAY, "service closed"));
-    assert.deepEqual(wallet.receive(revocation, T0 + DAY), []);
+    assert.deepEqual(wallet.receive(revocation, T0 + DAY).violations, []);
     assert.equal(wallet.grantState(grantId, T0 + 2 * DAY), "revoked");
     // Every artifact verifies against the controller's key; the audit is clean.
     const report = ck.audit(wallet.exportBundle(), trust, T0 + 2 * DAY);
@@ -154,7 +154,7 @@ test("Wallet.signAsync: a WebCrypto key accepts and withdraws; the wallet stays 
   release();
   const asked = await signing;
   const grant = issuer.countersign(asked, offer);
-  assert.deepEqual(wallet.receive(grant, T0 + 10), []);
+  assert.deepEqual(wallet.receive(grant, T0 + 10).violations, []);
   assert.equal(ck.verify(grant, trust)[0].kid, pending.kid);
   const grantId = ck.decodeArtifact(grant).id;
   await wallet.signAsync(wallet.prepareWithdraw(grantId, T0 + DAY), signer);

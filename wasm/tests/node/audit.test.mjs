@@ -131,3 +131,19 @@ test("trust set keys are the report's trusted keys, sorted by kid", () => {
   assert.deepEqual(keys.find((k) => k.kid === a.kid), { kid: a.kid, algorithm: "ES256", role: "controller", party: "traffic.example" });
   assert.deepEqual(ck.audit(new Uint8Array(), t, T0).report.provenance.trust.keys, keys);
 });
+
+// Wallet.trustedKeys() is the wallet's trust set's keys, as uniffi's
+// Wallet.trustedKeys(); Wallet.trust() is its trust set, as in uniffi.
+test("a wallet's trusted keys are its trust set's keys, sorted by kid", () => {
+  const a = ck.KeyPair.generate("ES256");
+  const b = ck.KeyPair.generate("Ed25519");
+  const wallet = ck.Wallet.inMemory();
+  assert.deepEqual(wallet.trustedKeys(), []);
+  wallet.trustKey(a.publicKey(), "controller", "traffic.example");
+  wallet.trustKey(b.publicKey(), "partner", "maps.example");
+  const keys = wallet.trustedKeys();
+  assert.deepEqual(keys.map((k) => k.kid), [a.kid, b.kid].sort());
+  assert.deepEqual(keys.find((k) => k.kid === a.kid), { kid: a.kid, algorithm: "ES256", role: "controller", party: "traffic.example" });
+  assert.deepEqual(wallet.trust().keys(), keys);
+  assert.equal(wallet.trustSet, undefined);
+});

@@ -47,7 +47,7 @@ test("the wallet, the controller and the audit take every bytes shape", () => {
     const { issuer, offer, digest, trust } = setup(w);
     const asked = w.accept(digest, null, T0 + 60);
     const grant = issuer.countersign(toShape(asked), toShape(offer));
-    assert.deepEqual(w.receive(toShape(grant), T0 + 60), [], name);
+    assert.deepEqual(w.receive(toShape(grant), T0 + 60).violations, [], name);
     const again = ck.Wallet.fromBytes(toShape(w.toBytes()));
     assert.deepEqual(again.toBytes(), w.toBytes(), name);
     const key = new Uint8Array(32).fill(7);

@@ -49,7 +49,7 @@ test("trust and roles: an unknown key is UNTRUSTED_KEY, a wrong role VERIFICATIO
   throwsCode(assert, () => issuer.countersign(offer, offer), "USAGE");
   const tampered = Uint8Array.from(offer);
   tampered[tampered.length - 5] ^= 0x01;
-  throwsCode(assert, () => ck.verify(tampered, wallet.trustSet()), "VERIFICATION_FAILED");
+  throwsCode(assert, () => ck.verify(tampered, wallet.trust()), "VERIFICATION_FAILED");
 });
 
 test("wrong JavaScript values are INVALID_INPUT, naming the field", () => {

@@ -57,7 +57,7 @@ export function setup(wallet) {
   wallet.trustKey(controllerKey.publicKey(), "controller", CONTROLLER);
   wallet.trustKey(partnerKey.publicKey(), "partner", PARTNER);
   const offer = issuer.makeOffer(offerInput());
-  const violations = wallet.receive(offer, T0);
+  const violations = wallet.receive(offer, T0).violations;
   const digest = ck.decodeArtifact(offer).digest;
   const trust = new ck.TrustSet();
   trust.add(controllerKey.publicKey(), "controller", CONTROLLER);

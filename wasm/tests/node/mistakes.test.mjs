@@ -49,5 +49,5 @@ test("a receipt its grant does not cover is refused naming the purpose; a known 
   assert.match(e.message, /dpv:Marketing/);
   throwsCode(assert, () => issuer.issueReceipt(receiptInput(id, T0), grant), "USAGE"); // before the grant
   const r = issuer.issueReceiptKnownViolation(input, "simulated misuse");
-  assert.deepEqual(wallet.receive(r, T0 + DAY).map((f) => f.kind), ["purpose_not_granted"]);
+  assert.deepEqual(wallet.receive(r, T0 + DAY).violations.map((f) => f.kind), ["purpose_not_granted"]);
 });

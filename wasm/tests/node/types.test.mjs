@@ -41,7 +41,9 @@ async function samples() {
   wallet.receive(value, T0 + 130);
   const w = wallet.withdraw(id, T0 + DAY);
   const late = issuer.issueReceipt(receiptInput(id, T0 + 2 * DAY), grant);
-  add("Finding[]", wallet.receive(late, T0 + 2 * DAY));
+  const lateOutcome = wallet.receive(late, T0 + 2 * DAY);
+  add("ReceiveOutcome", lateOutcome);
+  add("Finding[]", lateOutcome.violations);
   const refusal = wallet.refuse(digest, T0 + 3 * DAY);
   const bundle = Buffer.concat([offer, grant, r1, value, w, late, refusal, new Uint8Array([0xff])]);
   for (const a of [offer, grant, r1, value, w, refusal]) add("ArtifactJson", ck.decodeArtifact(a));

@@ -5,6 +5,24 @@ import assert from "node:assert/strict";
 import { webcrypto, generateKeyPairSync, sign as nodeSign, randomBytes } from "node:crypto";
 import { ck, T0, DAY, CONTROLLER, PARTNER, setup, receiptInput, throwsCode } from "./helpers.mjs";
 
+test("receive returns { artifact, violations }: the artifact as decodeArtifact reads it, the violations that concern it", () => {
+  const wallet = ck.Wallet.inMemory();
+  const { issuer, digest, offer } = setup(wallet);
+  const grant = issuer.countersign(wallet.accept(digest, null, T0 + 60), offer);
+  const got = wallet.receive(grant, T0 + 60);
+  assert.deepEqual(Object.keys(got).sort(), ["artifact", "violations"]);
+  assert.deepEqual(got.artifact, ck.decodeArtifact(grant));
+  assert.equal(got.artifact.type, "grant");
+  assert.deepEqual(got.violations, []);
+  const id = got.artifact.id;
+  wallet.withdraw(id, T0 + DAY);
+  const late = wallet.receive(issuer.issueReceipt(receiptInput(id, T0 + 2 * DAY), grant), T0 + 2 * DAY);
+  assert.equal(late.artifact.type, "data_receipt");
+  assert.deepEqual(late.violations.map((f) => [f.kind, f.artifact]), [["after_withdrawal", late.artifact.id]]);
+  // Taking in the same bytes again changes nothing and gives the same artifact.
+  assert.deepEqual(wallet.receive(grant, T0 + 2 * DAY).artifact, got.artifact);
+});
+
 test("a driver accepts granularly, shares, is paid, withdraws, and a late receipt is flagged", () => {
   const wallet = ck.Wallet.inMemory();
   const { issuer, partner, digest, trust, violations, offer } = setup(wallet);
@@ -16,7 +34,7 @@ test("a driver accepts granularly, shares, is paid, withdraws, and a late receip
   const pending = wallet.accept(digest, { purposes: ["dpv:ServiceProvision"], recipients: [] }, T0 + 60);
   assert.equal(wallet.grants(T0 + 60)[0].countersigned, false);
   const grant = issuer.countersign(pending, offer);
-  assert.deepEqual(wallet.receive(grant, T0 + 60), []);
+  assert.deepEqual(wallet.receive(grant, T0 + 60).violations, []);
   const [view] = wallet.grants(T0 + 60);
   assert.equal(view.state, "given");
   assert.equal(view.countersigned, true);
@@ -24,13 +42,13 @@ test("a driver accepts granularly, shares, is paid, withdraws, and a late receip
   const grantId = view.id;
 
   for (let i = 0; i < 3; i++) {
-    assert.deepEqual(wallet.receive(issuer.issueReceipt(receiptInput(grantId, T0 + 3600 + i), grant), T0 + 7200), []);
+    assert.deepEqual(wallet.receive(issuer.issueReceipt(receiptInput(grantId, T0 + 3600 + i), grant), T0 + 7200).violations, []);
   }
   // Urban planning was not granted, and the partner was not: signing such
   // receipts needs the explicit known-violation call, and both are flagged.
-  const beyond = wallet.receive(issuer.issueReceiptKnownViolation(receiptInput(grantId, T0 + 4000, { purpose: "https://city.example/purpose#UrbanPlanning" }), "misuse for the wallet to flag"), T0 + 7200);
+  const beyond = wallet.receive(issuer.issueReceiptKnownViolation(receiptInput(grantId, T0 + 4000, { purpose: "https://city.example/purpose#UrbanPlanning" }), "misuse for the wallet to flag"), T0 + 7200).violations;
   assert.deepEqual(beyond.map((f) => f.kind), ["purpose_not_granted"]);
-  const partnerUse = wallet.receive(partner.issueReceiptKnownViolation(receiptInput(grantId, T0 + 4100, { recipient: PARTNER }), "misuse for the wallet to flag"), T0 + 7200);
+  const partnerUse = wallet.receive(partner.issueReceiptKnownViolation(receiptInput(grantId, T0 + 4100, { recipient: PARTNER }), "misuse for the wallet to flag"), T0 + 7200).violations;
   assert.ok(partnerUse.some((f) => f.kind === "recipient_not_granted"), JSON.stringify(partnerUse));
 
   wallet.receive(issuer.issueValueRecord({ grant: grantId, issuedAt: T0 + 30 * DAY, benefit: { kind: "service", amount: 1, unit: "month" } }), T0 + 30 * DAY);
@@ -47,7 +65,7 @@ test("a driver accepts granularly, shares, is paid, withdraws, and a late receip
   const withdrawal = wallet.withdraw(grantId, T0 + 31 * DAY);
   assert.equal(ck.decodeArtifact(withdrawal).type, "withdrawal");
   assert.equal(wallet.grantState(grantId, T0 + 32 * DAY), "withdrawn");
-  const late = wallet.receive(issuer.issueReceipt(receiptInput(grantId, T0 + 32 * DAY), grant), T0 + 32 * DAY);
+  const late = wallet.receive(issuer.issueReceipt(receiptInput(grantId, T0 + 32 * DAY), grant), T0 + 32 * DAY).violations;
   assert.deepEqual(late.map((f) => f.kind), ["after_withdrawal"]);
   assert.equal(late[0].artifactKind, "data_receipt");
 

@@ -7,7 +7,7 @@ import {
 } from "consentkit";
 import type {
   Algorithm, ArtifactJson, AuditReportDocument, AuditReportJson, BundleItem, Choice, ErrorCode, ExternalSigner, Finding,
-  GrantView, InspectItem, LogCheck, OfferInput, ReceiptInput, AuditTrustedKey, ValueRecordInput,
+  GrantView, InspectItem, LogCheck, OfferInput, ReceiptInput, ReceiveOutcome, AuditTrustedKey, ValueRecordInput,
   VerifiedSigner, WalletEvent, WalletSummary,
 } from "consentkit";
 
@@ -29,7 +29,10 @@ export function flow(): WalletSummary {
 
   const wallet: Wallet = Wallet.inMemory("Ed25519");
   wallet.trustKey(controller.publicKey(), "controller", "traffic.example");
-  const found: Finding[] = wallet.receive(offer, T0);
+  const outcome: ReceiveOutcome = wallet.receive(offer, T0);
+  const found: Finding[] = outcome.violations;
+  const received: ArtifactJson = outcome.artifact;
+  void received;
   const view: ArtifactJson = decodeArtifact(offer);
   if (view.type === "offer") {
     const units: string[] = view.body.valueOffered.map((b) => b.unit);

@@ -3367,6 +3367,13 @@ public protocol WalletProtocol: AnyObject, Sendable {
     func trustKey(publicKey: RawPublicKey, role: Role, party: String) throws 
     
     /**
+     * The keys this wallet trusts (kid, algorithm, role, party), sorted by
+     * kid: the core's `AuditTrustedKey`, as `TrustSet.keys()` and an audit
+     * report's `provenance.trust.keys`.
+     */
+    func trustedKeys()  -> [AuditTrustedKey]
+    
+    /**
      * Checks an RFC 9942 COSE Receipt the log issued for one of the
      * wallet's artifacts (by id) against the log keys the wallet trusts.
      */
@@ -4081,6 +4088,20 @@ open func trustKey(publicKey: RawPublicKey, role: Role, party: String)throws   {
         FfiConverterString.lower(party),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * The keys this wallet trusts (kid, algorithm, role, party), sorted by
+     * kid: the core's `AuditTrustedKey`, as `TrustSet.keys()` and an audit
+     * report's `provenance.trust.keys`.
+     */
+open func trustedKeys() -> [AuditTrustedKey]  {
+    return try!  FfiConverterSequenceTypeAuditTrustedKey.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_consentkit_ffi_fn_method_wallet_trusted_keys(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -6178,6 +6199,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_trust_key() != 59135) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_consentkit_ffi_checksum_method_wallet_trusted_keys() != 35438) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_verify_cose_receipt() != 48510) {

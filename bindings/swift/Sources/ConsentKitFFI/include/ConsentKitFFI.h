@@ -982,6 +982,11 @@ void uniffi_consentkit_ffi_fn_method_wallet_trust_all(uint64_t ptr, uint64_t tru
 void uniffi_consentkit_ffi_fn_method_wallet_trust_key(uint64_t ptr, RustBuffer public_key, RustBuffer role, RustBuffer party, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_TRUSTED_KEYS
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_TRUSTED_KEYS
+RustBuffer uniffi_consentkit_ffi_fn_method_wallet_trusted_keys(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_VERIFY_COSE_RECEIPT
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_FN_METHOD_WALLET_VERIFY_COSE_RECEIPT
 RustBuffer uniffi_consentkit_ffi_fn_method_wallet_verify_cose_receipt(uint64_t ptr, RustBuffer artifact, RustBuffer receipt, RustCallStatus *_Nonnull out_status
@@ -1966,6 +1971,12 @@ uint16_t uniffi_consentkit_ffi_checksum_method_wallet_trust_all(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_TRUST_KEY
 #define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_TRUST_KEY
 uint16_t uniffi_consentkit_ffi_checksum_method_wallet_trust_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_TRUSTED_KEYS
+#define UNIFFI_FFIDEF_UNIFFI_CONSENTKIT_FFI_CHECKSUM_METHOD_WALLET_TRUSTED_KEYS
+uint16_t uniffi_consentkit_ffi_checksum_method_wallet_trusted_keys(void
     
 );
 #endif
