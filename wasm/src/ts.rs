@@ -112,7 +112,8 @@ pub fn decls() -> Vec<Decl> {
         // Decoding and verifying.
         decl::<crate::verify::ErrorView>(c),
         decl::<crate::verify::InspectItem<'static>>(c),
-        decl::<crate::verify::SignerView>(c),
+        decl::<consentkit::artifact::Signatory>(c),
+        decl::<consentkit::artifact::VerifiedSigner>(c),
         decl::<crate::verify::BundleItem>(c),
         decl::<consentkit::Commitment>(c),
         // The audit.

@@ -573,13 +573,37 @@ export type InspectItem = ArtifactJson | {
 };
 
 /**
- * One verified signature, as JavaScript sees it.
+ * Who made a signature, as established by [`Artifact::verify`].
  */
-export type VerifiedSigner = { kid: string,
+export type Signatory = { "by": "trusted",
 /**
- * `"trusted"` (a key of the trust set) or `"subject"` (the person's key in the artifact).
+ * Its role.
  */
-by: "trusted" | "subject", role: Role | null, party: string | null, };
+role: Role,
+/**
+ * Its party.
+ */
+party: string, } | { "by": "subject" };
+
+/**
+ * One verified signature. Its JSON (JavaScript's object) is flat: `kid`,
+ * `by` (`"trusted"` or `"subject"`) and, for a trusted key, `role` and
+ * `party`; the uniffi record nests the same as `signatory`.
+ */
+export type VerifiedSigner = {
+  /**
+   * The key id.
+   */
+  kid: KeyId
+} & ({ "by": "trusted",
+/**
+ * Its role.
+ */
+role: Role,
+/**
+ * Its party.
+ */
+party: string, } | { "by": "subject" });
 
 /**
  * One item of `verifyBundle`.

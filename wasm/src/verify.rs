@@ -2,7 +2,7 @@
 //! `Artifact::decode`/`verify`, `audit::audit_bytes` and the report renderers.
 
 use consentkit::artifact::MAX_ARTIFACT_SIZE;
-use consentkit::artifact::{Artifact, Signatory, VerifiedSigner};
+use consentkit::artifact::{Artifact, VerifiedSigner};
 use consentkit::audit::identify;
 #[cfg(feature = "auditor")]
 use consentkit::audit::{audit_bytes, render_html, render_text, AuditOptions, Report};
@@ -66,38 +66,6 @@ pub(crate) fn split(bytes: &[u8]) -> Vec<SeqItem> {
         .collect()
 }
 
-/// One verified signature, as JavaScript sees it.
-#[derive(Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(feature = "ts", ts(rename = "VerifiedSigner"))]
-pub(crate) struct SignerView {
-    kid: String,
-    /// `"trusted"` (a key of the trust set) or `"subject"` (the person's key in the artifact).
-    #[cfg_attr(feature = "ts", ts(type = "\"trusted\" | \"subject\""))]
-    by: &'static str,
-    role: Option<consentkit::Role>,
-    party: Option<String>,
-}
-
-pub(crate) fn signer_views(v: &[VerifiedSigner]) -> Vec<SignerView> {
-    v.iter()
-        .map(|s| match &s.signatory {
-            Signatory::Trusted { role, party } => SignerView {
-                kid: s.kid.to_string(),
-                by: "trusted",
-                role: Some(*role),
-                party: Some(party.clone()),
-            },
-            Signatory::Subject => SignerView {
-                kid: s.kid.to_string(),
-                by: "subject",
-                role: None,
-                party: None,
-            },
-        })
-        .collect()
-}
-
 /// An error reported inside a result rather than thrown.
 #[derive(Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -129,7 +97,7 @@ pub struct BundleItem {
     #[cfg_attr(feature = "ts", ts(type = "ArtifactKind | null"))]
     kind: Option<&'static str>,
     id: Option<String>,
-    signers: Vec<SignerView>,
+    signers: Vec<VerifiedSigner>,
     error: Option<ErrorView>,
 }
 
@@ -141,7 +109,7 @@ pub fn verify_items(bundle: &[u8], trust: &consentkit::TrustSet) -> Vec<BundleIt
             Ok((offset, b)) => match Artifact::decode(&b) {
                 Ok(a) => {
                     let (ok, signers, error) = match a.verify(trust) {
-                        Ok(s) => (true, signer_views(&s), None),
+                        Ok(s) => (true, s, None),
                         Err(e) => (false, Vec::new(), Some(CkError::from(e).into())),
                     };
                     BundleItem {
@@ -239,7 +207,7 @@ pub fn verify(artifact: BytesJs, trust: &JsTrustSet) -> Result<VerifiedSignerLis
     let artifact: &[u8] = &crate::convert::bytes(&artifact, "artifact")?;
     let a = Artifact::decode(artifact)?;
     let signers = a.verify(&trust.inner)?;
-    to_js_as(&signer_views(&signers))
+    to_js_as(&signers)
 }
 
 /// Verifies every item of a bundle; never throws for a bad item (its
@@ -395,7 +363,10 @@ mod tests {
         assert_eq!(items.len(), n + 1);
         assert!(items[..n].iter().all(|i| i.ok));
         assert_eq!(items[1].signers.len(), 2);
-        assert_eq!(items[1].signers[0].by, "subject");
+        assert_eq!(
+            items[1].signers[0].signatory,
+            consentkit::artifact::Signatory::Subject
+        );
         let last = items[n].error.as_ref().unwrap();
         assert_eq!(last.code, "INVALID_INPUT");
         // A well-formed item that breaks the profile (an indefinite-length

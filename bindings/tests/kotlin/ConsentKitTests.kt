@@ -661,10 +661,15 @@ fun trustSetKeysAreTheReportsTrustedKeys() {
     t.add(a.publicKey(), Role.CONTROLLER, "traffic.example")
     t.add(b.publicKey(), Role.PERSON, "person")
     val keys: List<AuditTrustedKey> = t.keys()
+    checkSortedWithControllerA(keys, a, b)
+    checkEq(keys, Verifier(t).audit(ByteArray(0), T0).provenance.trust.keys, "report's keys")
+}
+
+/** `keys` holds a's and b's kids sorted, and a's entry is the ES256 controller traffic.example. */
+fun checkSortedWithControllerA(keys: List<AuditTrustedKey>, a: KeyPair, b: KeyPair) {
     checkEq(listOf(a.kid(), b.kid()).sorted(), keys.map { it.kid }, "kids sorted")
     checkEq(AuditTrustedKey(a.kid(), Algorithm.ES256, Role.CONTROLLER, "traffic.example"),
             keys.first { it.kid == a.kid() }, "a's entry")
-    checkEq(keys, Verifier(t).audit(ByteArray(0), T0).provenance.trust.keys, "report's keys")
 }
 
 /** Wallet.trustedKeys(), as JavaScript's: the trust set's keys, sorted by kid. */
@@ -676,9 +681,7 @@ fun theWalletsTrustedKeysAreItsTrustSetsKeys() {
     w.trustKey(a.publicKey(), Role.CONTROLLER, "traffic.example")
     w.trustKey(b.publicKey(), Role.PARTNER, "maps.example")
     val keys: List<AuditTrustedKey> = w.trustedKeys()
-    checkEq(listOf(a.kid(), b.kid()).sorted(), keys.map { it.kid }, "kids sorted")
-    checkEq(AuditTrustedKey(a.kid(), Algorithm.ES256, Role.CONTROLLER, "traffic.example"),
-            keys.first { it.kid == a.kid() }, "a's entry")
+    checkSortedWithControllerA(keys, a, b)
     checkEq(w.trust().keys(), keys, "the trust set's keys")
 }
 

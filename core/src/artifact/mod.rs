@@ -498,6 +498,7 @@ impl Eq for Artifact {}
 /// Who made a signature, as established by [`Artifact::verify`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "by", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Signatory {
     /// A key in the trust set.
@@ -511,8 +512,11 @@ pub enum Signatory {
     Subject,
 }
 
-/// One verified signature.
+/// One verified signature. Its JSON (JavaScript's object) is flat: `kid`,
+/// `by` (`"trusted"` or `"subject"`) and, for a trusted key, `role` and
+/// `party`; the uniffi record nests the same as `signatory`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct VerifiedSigner {
     /// The key id.

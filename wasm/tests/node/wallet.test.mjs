@@ -130,6 +130,9 @@ test("a host key per controller (node:crypto, DER ECDSA) signs in two steps; the
   const signers = ck.verify(grant, trust);
   assert.deepEqual(signers.map((s) => s.by), ["subject", "trusted"]);
   assert.equal(signers[0].kid, k.pub.kid);
+  // The core's VerifiedSigner serialised: a subject's has no role or party.
+  assert.deepEqual(signers.map((s) => Object.keys(s).sort()), [["by", "kid"], ["by", "kid", "party", "role"]]);
+  assert.deepEqual([signers[1].role, signers[1].party], ["controller", CONTROLLER]);
   assert.equal(wallet.publicKeyFor(CONTROLLER).kid, k.pub.kid);
   // One key per controller: the same key cannot be bound to another controller.
   throwsCode(assert, () => wallet.bindKey("music.example", k.pub), "INVALID_INPUT");

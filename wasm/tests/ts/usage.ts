@@ -71,6 +71,15 @@ export function flow(): WalletSummary {
   trust.add(controller.publicKey(), "controller", "traffic.example");
   const keys: AuditTrustedKey[] = trust.keys();
   const signers: VerifiedSigner[] = verify(grant, trust);
+  for (const s of signers) {
+    if (s.by === "trusted") {
+      const who: string = s.party;
+      void who;
+    } else {
+      // @ts-expect-error a subject's signature has no party: the union is narrowed by `by`
+      void s.party;
+    }
+  }
   const items: BundleItem[] = verifyBundle(wallet.exportBundle(), trust);
   const inspected: InspectItem[] = inspect(wallet.exportBundle());
   const report: AuditReport = audit(wallet.exportBundle(), trust, T0 + 9);

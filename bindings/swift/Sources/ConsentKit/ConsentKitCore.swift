@@ -4610,7 +4610,9 @@ public func FfiConverterTypeValueRecord_lower(_ value: ValueRecord) -> RustBuffe
 
 
 /**
- * One verified signature.
+ * One verified signature. Its JSON (JavaScript's object) is flat: `kid`,
+ * `by` (`"trusted"` or `"subject"`) and, for a trusted key, `role` and
+ * `party`; the uniffi record nests the same as `signatory`.
  */
 public struct VerifiedSigner: Equatable, Hashable {
     /**
