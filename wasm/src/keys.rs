@@ -266,7 +266,7 @@ impl JsTrustSet {
         self.inner.len()
     }
 
-    /// The keys, in the order added.
+    /// The keys (kid, algorithm, role, party), sorted by kid: the core's `AuditTrustedKey`.
     pub fn keys(&self) -> Result<TrustedKeyList, CkError> {
         to_js_as(&consentkit::audit::trusted_keys(&self.inner))
     }
