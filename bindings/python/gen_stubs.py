@@ -74,9 +74,12 @@ class Annotations(ast.NodeTransformer):
     def visit_Name(self, node: ast.Name) -> ast.AST:
         if node.id == "Timestamp":
             return ast.Name("_TimestampIn" if self.accepted else "int")
-        if node.id in ("Term", "ArtifactId", "Digest", "KeyId", "TermRef", "PartyRef"):
+        if node.id in (
+            "Term", "ArtifactId", "Digest", "KeyId", "HeaderKid", "TermRef", "PartyRef", "BodyJson",
+        ):
             # The core's custom types over strings (a term, 32 or 64 hex
-            # digits, a receipt's term or party, or `#i`).
+            # digits, a header's kid, a receipt's term or party, or `#i`,
+            # an artifact's body as JSON text).
             return ast.Name("str")
         if node.id in ("bytes", "Bytes32", "Bytes16"):
             # Bytes32/Bytes16: the core's fixed-length bytes (a SHA-256, a salt).

@@ -198,7 +198,7 @@ fn an_async_controller_signs_an_offer_and_countersigns_a_grant_from_an_async_wal
         .bind_key("traffic.example".into(), phone.public_key().unwrap())
         .unwrap();
     let pending = wallet
-        .prepare_accept(got.artifact.id, Choice::default(), T0 + 10)
+        .prepare_accept(got.artifact.id.to_string(), Choice::default(), T0 + 10)
         .unwrap();
     let grant = block_on(wallet.sign_async(pending, phone.clone())).unwrap();
     let signed = block_on(
@@ -209,14 +209,14 @@ fn an_async_controller_signs_an_offer_and_countersigns_a_grant_from_an_async_wal
     assert_eq!(checked.artifact.kind, ArtifactKind::Grant);
     let g = wallet.receive(signed, T0 + 20).unwrap().artifact;
     // The person withdraws with the same key, asynchronously.
-    let pending = wallet.prepare_withdraw(g.id.clone(), T0 + 30).unwrap();
+    let pending = wallet.prepare_withdraw(g.id.to_string(), T0 + 30).unwrap();
     let w = block_on(wallet.sign_async(pending, phone.clone())).unwrap();
     assert_eq!(v.verify(w).unwrap().artifact.kind, ArtifactKind::Withdrawal);
     assert_eq!(kms.calls.load(Ordering::SeqCst), 2);
     assert_eq!(phone.calls.load(Ordering::SeqCst), 2);
     // The controller revokes asynchronously too.
     let pending = controller
-        .prepare_revoke(g.id, T0 + 40, "closed".into())
+        .prepare_revoke(g.id.to_string(), T0 + 40, "closed".into())
         .unwrap();
     let r = block_on(controller.sign_async(pending)).unwrap();
     assert_eq!(v.verify(r).unwrap().artifact.kind, ArtifactKind::Withdrawal);
@@ -271,13 +271,13 @@ fn prepare_and_complete_by_hand_with_a_der_signature() {
     let o = wallet.receive(bytes, T0).unwrap().artifact;
     // Without a bound key there is nothing to prepare for.
     assert!(matches!(
-        wallet.prepare_accept(o.id.clone(), Choice::default(), T0 + 1),
+        wallet.prepare_accept(o.id.to_string(), Choice::default(), T0 + 1),
         Err(ConsentKitError::Signer { .. })
     ));
     wallet
         .bind_key("traffic.example".into(), phone.public_key().unwrap())
         .unwrap();
-    let p = wallet.prepare_refuse(o.id.clone(), T0 + 1).unwrap();
+    let p = wallet.prepare_refuse(o.id.to_string(), T0 + 1).unwrap();
     assert_eq!(p.kind(), ArtifactKind::Refusal);
     let sig = der_of(&phone.key.sign(&p.message()).unwrap());
     let refusal = wallet.complete(p, sig).unwrap();
@@ -339,7 +339,7 @@ fn a_malformed_signature_from_an_async_signer_is_a_signer_error_naming_it() {
         .bind_key("traffic.example".into(), short.public_key().unwrap())
         .unwrap();
     let pending = wallet
-        .prepare_accept(o.id, Choice::default(), T0 + 1)
+        .prepare_accept(o.id.to_string(), Choice::default(), T0 + 1)
         .unwrap();
     assert!(matches!(
         block_on(wallet.sign_async(pending, short)),
@@ -369,7 +369,7 @@ fn an_async_signer_with_another_key_than_the_prepared_one_is_refused_before_sign
         .bind_key("traffic.example".into(), other.public_key().unwrap())
         .is_err());
     let pending = wallet
-        .prepare_accept(o.id, Choice::default(), T0 + 1)
+        .prepare_accept(o.id.to_string(), Choice::default(), T0 + 1)
         .unwrap();
     assert!(matches!(
         block_on(wallet.sign_async(pending.clone(), other.clone())),

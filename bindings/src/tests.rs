@@ -47,14 +47,14 @@ fn flow_through_the_skin() {
     let got = wallet.receive(offer.clone(), T0).unwrap();
     assert_eq!(got.artifact.kind, ArtifactKind::Offer);
     let grant = wallet
-        .accept(got.artifact.id, Choice::default(), T0 + 10)
+        .accept(got.artifact.id.to_string(), Choice::default(), T0 + 10)
         .unwrap();
     let signed = controller.countersign(grant, offer.clone()).unwrap();
     let g = wallet.receive(signed.clone(), T0 + 20).unwrap().artifact;
     let receipt = controller
         .issue_receipt(
             DataReceipt {
-                grant: artifact_id(&g.id).unwrap(),
+                grant: artifact_id(&g.id.to_string()).unwrap(),
                 category: consentkit::term("pd:Location").unwrap().into(),
                 purpose: consentkit::term("dpv:ServiceProvision").unwrap().into(),
                 recipient: None,
@@ -191,7 +191,7 @@ fn a_foreign_provider_gives_one_key_per_controller() {
         let got = wallet.receive(offer, T0).unwrap();
         assert!(wallet.public_key_for(c.into()).is_none());
         wallet
-            .accept(got.artifact.id, Choice::default(), T0 + 10)
+            .accept(got.artifact.id.to_string(), Choice::default(), T0 + 10)
             .unwrap();
         let info = wallet.public_key_for(c.into()).unwrap();
         assert_eq!(info.kid().unwrap(), {
@@ -296,7 +296,10 @@ fn status_check_through_the_skin() {
         ..Choice::default()
     };
     let grant = controller
-        .countersign(wallet.accept(oid, choice, T0 + 10).unwrap(), offer)
+        .countersign(
+            wallet.accept(oid.to_string(), choice, T0 + 10).unwrap(),
+            offer,
+        )
         .unwrap();
     let trust = TrustSet::new();
     trust
@@ -342,7 +345,9 @@ fn wallet_proofs_that_travel_through_the_skin() {
     let oid = wallet.receive(offer.clone(), T0).unwrap().artifact.id;
     let grant = controller
         .countersign(
-            wallet.accept(oid, Choice::default(), T0 + 10).unwrap(),
+            wallet
+                .accept(oid.to_string(), Choice::default(), T0 + 10)
+                .unwrap(),
             offer,
         )
         .unwrap();
@@ -372,23 +377,26 @@ fn wallet_proofs_that_travel_through_the_skin() {
         .unwrap();
     let proof = log.inclusion_proof(0, 1).unwrap();
     wallet
-        .add_inclusion_proof(gid.clone(), proof.to_cbor())
+        .add_inclusion_proof(gid.to_string(), proof.to_cbor())
         .unwrap();
-    let text = wallet.export_tlog_proof(gid.clone()).unwrap();
+    let text = wallet.export_tlog_proof(gid.to_string()).unwrap();
     assert!(text.starts_with("c2sp.org/tlog-proof@v1\nindex 0\n\n"));
     let r = cose_receipt(&grant, &proof, &log.root_at(1).unwrap(), &log_key, None).unwrap();
     // The core's `ReceiptClaims` itself (`ReceiptCheck`): the root is the
     // log's 32-byte root (bytes in the uniffi skins, hex in JSON).
-    let check: consentkit::log::receipt::ReceiptClaims =
-        wallet.verify_cose_receipt(gid.clone(), r.clone()).unwrap();
+    let check: consentkit::log::receipt::ReceiptClaims = wallet
+        .verify_cose_receipt(gid.to_string(), r.clone())
+        .unwrap();
     assert_eq!((check.tree_size, check.leaf_index), (1, 0));
     assert_eq!(check.root, log.root_at(1).unwrap());
-    let tlog = wallet.verify_tlog_proof(gid.clone(), text.clone()).unwrap();
+    let tlog = wallet
+        .verify_tlog_proof(gid.to_string(), text.clone())
+        .unwrap();
     assert_eq!(tlog, check);
     let mut bad = r;
     let n = bad.len();
     bad[n - 1] ^= 1;
-    assert!(wallet.verify_cose_receipt(gid, bad).is_err());
+    assert!(wallet.verify_cose_receipt(gid.to_string(), bad).is_err());
     assert!(matches!(
         wallet.export_tlog_proof("00".repeat(16)),
         Err(ConsentKitError::NotFound { .. })
@@ -420,7 +428,7 @@ fn export_consents_through_the_skin() {
         .unwrap();
     let got = wallet.receive(offer.clone(), T0).unwrap();
     let grant = wallet
-        .accept(got.artifact.id, Choice::default(), T0 + 10)
+        .accept(got.artifact.id.to_string(), Choice::default(), T0 + 10)
         .unwrap();
     let signed = controller.countersign(grant, offer).unwrap();
     let g = wallet.receive(signed, T0 + 20).unwrap().artifact;
@@ -437,18 +445,18 @@ fn export_consents_through_the_skin() {
     assert_eq!(k.documents.len(), 1);
     assert!(k.refused.is_empty());
     let receipt: serde_json::Value = serde_json::from_str(&k.documents[0]).unwrap();
-    assert_eq!(receipt["consentReceiptID"], g.id);
+    assert_eq!(receipt["consentReceiptID"], g.id.to_string());
     assert_eq!(receipt["consentStatus"], "given");
     assert_eq!(
         receipt["services"][0]["purposes"][0]["thirdPartyName"],
         "City of Example"
     );
 
-    wallet.withdraw(g.id.clone(), T0 + 100).unwrap();
+    wallet.withdraw(g.id.to_string(), T0 + 100).unwrap();
     let iso = export_consents(
         wallet.export_bundle(),
         "iso27560".into(),
-        vec![g.id.clone()],
+        vec![g.id.to_string()],
         T0 + 200,
         CONTROLLERS_JSON.into(),
     )
@@ -550,24 +558,24 @@ fn a_listener_may_call_the_wallet_and_per_purpose_calls_work_through_the_skin() 
         seen: Default::default(),
     });
     let sub = wallet.subscribe(listener.clone(), T0 + 1).unwrap();
-    assert!(wallet.needs_decision(id.clone(), T0 + 1).unwrap());
+    assert!(wallet.needs_decision(id.to_string(), T0 + 1).unwrap());
     let g = wallet
-        .grant_purpose(id.clone(), "dpv:Marketing".into(), T0 + 10)
+        .grant_purpose(id.to_string(), "dpv:Marketing".into(), T0 + 10)
         .unwrap();
-    assert!(!wallet.needs_decision(id.clone(), T0 + 11).unwrap());
+    assert!(!wallet.needs_decision(id.to_string(), T0 + 11).unwrap());
     let cs = controller.countersign(g, offer.clone()).unwrap();
     wallet.receive(cs, T0 + 20).unwrap();
     let out = wallet
-        .withdraw_purpose(id.clone(), "dpv:Marketing".into(), T0 + 30)
+        .withdraw_purpose(id.to_string(), "dpv:Marketing".into(), T0 + 30)
         .unwrap();
     assert_eq!(out.len(), 1, "the last purpose: a withdrawal alone");
     assert!(matches!(
-        wallet.grant_purpose(id.clone(), "not a term".into(), T0 + 40),
+        wallet.grant_purpose(id.to_string(), "not a term".into(), T0 + 40),
         Err(ConsentKitError::InvalidInput { .. })
     ));
     assert!(matches!(
         wallet.grant_purpose(
-            id.clone(),
+            id.to_string(),
             "dpv:Marketing".into(),
             Timestamp::from_secs(T0.secs() * 1000)
         ),
@@ -635,6 +643,48 @@ fn ids_and_digests_lift_from_hex_or_fail_as_invalid_input() {
             Ok(ConsentKitError::InvalidInput { reason }) if reason.contains(&bad)
         ));
     }
+}
+
+/// A header kid crosses as 64 or 16 hex digits and a body as JSON text;
+/// anything else fails its lift as InvalidInput naming what is wrong.
+#[test]
+fn header_kids_and_bodies_lift_or_fail_as_invalid_input() {
+    use consentkit::artifact::BodyJson;
+    use consentkit::keys::HeaderKid;
+    use uniffi::{FfiConverter, Lift};
+    type Tag = consentkit::UniFfiTag;
+    let lift_kid =
+        |s: String| <HeaderKid as Lift<Tag>>::try_lift(<String as FfiConverter<Tag>>::lower(s));
+    assert_eq!(
+        lift_kid("ab".repeat(32)).unwrap().to_string(),
+        "ab".repeat(32)
+    );
+    assert_eq!(
+        lift_kid("cd".repeat(8)).unwrap().to_string(),
+        "cd".repeat(8)
+    );
+    for bad in ["ab".repeat(9), "zz".repeat(32), String::new()] {
+        assert!(matches!(
+            lift_kid(bad.clone()).unwrap_err().downcast::<ConsentKitError>(),
+            Ok(ConsentKitError::InvalidInput { reason }) if reason.contains("header kid") && reason.contains(&format!("{bad:?}"))
+        ));
+    }
+    let lift_body =
+        |s: &str| <BodyJson as Lift<Tag>>::try_lift(<String as FfiConverter<Tag>>::lower(s.into()));
+    assert_eq!(lift_body(r#"{"a":1}"#).unwrap().0["a"], 1);
+    assert!(matches!(
+        lift_body("{not json").unwrap_err().downcast::<ConsentKitError>(),
+        Ok(ConsentKitError::InvalidInput { reason }) if reason.contains("must be JSON")
+    ));
+    // And back: the body of a decoded offer is its payload's JSON text.
+    let p = consentkit::sample::Parties::new().unwrap();
+    let offer = consentkit::sample::signed_offer(&p).unwrap();
+    let text = <BodyJson as FfiConverter<Tag>>::lower(offer.info().body);
+    let back: String = <String as FfiConverter<Tag>>::try_lift(text).unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&back).unwrap(),
+        offer.to_json()["body"]
+    );
 }
 
 /// Fixed-length bytes cross as bytes: a notice's SHA-256 of the wrong
@@ -900,12 +950,14 @@ fn the_wallet_records_are_the_cores() {
         .make_offer(sample_offer("traffic.example", "city.example"))
         .unwrap();
     let id = wallet.receive(offer.clone(), T0).unwrap().artifact.id;
-    let grant = wallet.accept(id, Choice::default(), T0 + 10).unwrap();
+    let grant = wallet
+        .accept(id.to_string(), Choice::default(), T0 + 10)
+        .unwrap();
     let signed = controller.countersign(grant, offer).unwrap();
     let g = wallet.receive(signed, T0 + 20).unwrap().artifact;
     let value = controller
         .issue_value_record(ValueRecord {
-            grant: consentkit::artifact::ArtifactId::from_hex(&g.id).unwrap(),
+            grant: consentkit::artifact::ArtifactId::from_hex(&g.id.to_string()).unwrap(),
             issued_at: T0 + 30,
             benefit: Benefit {
                 kind: BenefitKind::Money,
@@ -932,7 +984,7 @@ fn the_wallet_records_are_the_cores() {
     );
     let grants: Vec<ck_wallet::GrantView> = wallet.grants(T0 + 50).unwrap();
     assert_eq!(grants, summary.grants);
-    assert_eq!(grants[0].id.to_string(), g.id);
+    assert_eq!(grants[0].id.to_string(), g.id.to_string());
     let _: &Vec<ck_wallet::Shared> = &summary.shared;
     let logs: Vec<ck_wallet::LogCheck> = wallet.check_logs();
     assert_eq!(logs, summary.logs);

@@ -4,7 +4,7 @@
 
 use consentkit::artifact::{ArtifactId, Digest};
 use consentkit::audit as ck_audit;
-use consentkit::{Artifact, Term};
+use consentkit::Term;
 
 use crate::error::{ConsentKitError, Result};
 
@@ -93,46 +93,9 @@ pub(crate) fn terms(list: &[String]) -> Result<Vec<Term>> {
 
 // --- artifacts ---------------------------------------------------------------
 
-/// A decoded artifact: what it is, and its exact bytes. Decoding checks the
-/// encoding, not the signatures (see `Verifier.verify`).
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct ArtifactInfo {
-    /// The kind.
-    pub kind: ArtifactKind,
-    /// The artifact id (32 hex digits): what receipts and withdrawals reference.
-    pub id: String,
-    /// The digest (64 hex digits): what a grant uses to reference its offer.
-    pub digest: String,
-    /// The key ids of its signatures as their headers carry them, in order: hex RFC 9679
-    /// thumbprints (a data receipt's: the first 8 bytes, 16 hex digits).
-    pub signer_kids: Vec<String>,
-    /// The artifact as JSON (a human-readable view, as `consentkit inspect`).
-    pub json: String,
-    /// The exact encoded bytes.
-    pub bytes: Vec<u8>,
-}
-
-impl From<&Artifact> for ArtifactInfo {
-    fn from(a: &Artifact) -> Self {
-        ArtifactInfo {
-            kind: a.kind(),
-            id: a.id().to_string(),
-            digest: hex::encode(a.digest().0),
-            signer_kids: a.signer_kids().iter().map(|k| k.to_string()).collect(),
-            json: a.to_json().to_string(),
-            bytes: a.as_bytes().to_vec(),
-        }
-    }
-}
-
-/// An artifact whose every signature verified against a trust set.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct VerifiedArtifact {
-    /// The artifact.
-    pub artifact: ArtifactInfo,
-    /// Its signatures and who made them, in order.
-    pub signers: Vec<VerifiedSigner>,
-}
+/// A decoded artifact, and an artifact whose signatures verified: the
+/// core's own records.
+pub use consentkit::artifact::{ArtifactInfo, SignerView, VerifiedArtifact};
 
 // --- wallet views ------------------------------------------------------------
 
@@ -143,11 +106,5 @@ pub(crate) fn findings(list: &[ck_audit::Finding]) -> Vec<Finding> {
     list.to_vec()
 }
 
-/// What `Wallet.receive` took in, and the violations that now concern it.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct ReceiveOutcome {
-    /// The artifact received.
-    pub artifact: ArtifactInfo,
-    /// Violations found concerning it (e.g. a receipt after a withdrawal).
-    pub violations: Vec<Finding>,
-}
+/// What `Wallet.receive` returns: the core's own record.
+pub use consentkit::wallet::ReceiveOutcome;

@@ -17,7 +17,7 @@ use consentkit::Timestamp;
 /// checked: see `Verifier.verify`.
 #[uniffi::export]
 pub fn decode_artifact(bytes: Vec<u8>) -> Result<ArtifactInfo> {
-    Ok((&Artifact::decode(&bytes)?).into())
+    Ok(Artifact::decode(&bytes)?.info())
 }
 
 /// An artifact as JSON, as `consentkit inspect` prints it.
@@ -71,7 +71,7 @@ impl Verifier {
         let a = Artifact::decode(&bytes)?;
         let signers = a.verify(&self.trust.get())?;
         Ok(VerifiedArtifact {
-            artifact: (&a).into(),
+            artifact: a.info(),
             signers,
         })
     }

@@ -240,7 +240,7 @@ impl Wallet {
         let now = now.check("now")?;
         let (a, v) = self.get().receive(&bytes, now)?;
         Ok(ReceiveOutcome {
-            artifact: (&a).into(),
+            artifact: a.info(),
             violations: findings(&v),
         })
     }
@@ -315,7 +315,11 @@ impl Wallet {
 
     /// Every artifact, in the order received.
     pub fn artifacts(&self) -> Vec<ArtifactInfo> {
-        self.get().artifacts().iter().map(Into::into).collect()
+        self.get()
+            .artifacts()
+            .iter()
+            .map(consentkit::Artifact::info)
+            .collect()
     }
 
     /// The grants and their states at `now`.

@@ -262,7 +262,7 @@ function render() {
   const artifacts = state.wallet.artifacts();
   const answers = new Map();
   for (const a of artifacts) {
-    if (a.type === "grant" || a.type === "refusal") answers.set(a.body.offer, a);
+    if (a.kind === "grant" || a.kind === "refusal") answers.set(a.body.offer, a);
   }
   const grantState = new Map(summary.grants.map((g) => [g.id, g]));
 
@@ -272,7 +272,7 @@ function render() {
   for (const o of state.wallet.offers()) {
     const b = o.body;
     const answer = answers.get(o.digest);
-    const g = answer && answer.type === "grant" ? grantState.get(answer.id) : null;
+    const g = answer && answer.kind === "grant" ? grantState.get(answer.id) : null;
     const badge = answer ? el("span", { class: `badge ${g ? g.state : "refused"}` }, g ? g.state : "refused") : el("span", { class: "badge pending" }, "open");
     const card = el("div", { class: "card", "data-offer": b.controller },
       el("h3", {}, el("span", {}, b.name, " ", el("span", { class: "company" }, b.controller)), badge),

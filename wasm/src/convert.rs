@@ -12,7 +12,6 @@
 //! Input objects are read field by field ([`Obj`]) rather than through
 //! serde: serde's deserializers would add about 23 KB (gzipped) to the module.
 
-use consentkit::artifact::ArtifactView;
 use consentkit::artifact::{term, Timestamp};
 use consentkit::{Artifact, ArtifactId, Digest, Term};
 use serde::Serialize;
@@ -265,45 +264,41 @@ pub fn dpv_list(v: &[String], what: &str) -> Result<Vec<Term>, CkError> {
     v.iter().map(|s| dpv(s, what)).collect()
 }
 
-/// The JSON view of an artifact as JavaScript sees it: the core's
-/// [`ArtifactView`] (id, type, body, signers, size) plus the full `digest`,
-/// which a grant uses to name its offer, and in `inspect` the byte offset.
-#[derive(Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(feature = "ts", ts(rename = "ArtifactJson"))]
-pub struct ArtifactJson<'a> {
-    /// The core's view: `id`, `type`, `body`, `signers`, `size`.
-    #[serde(flatten)]
-    pub view: ArtifactView<'a>,
-    /// The full digest (64 hex digits): what a grant names its offer by.
-    pub digest: String,
-    /// Byte offset in the bundle (from `inspect`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ts", ts(optional))]
-    pub offset: Option<usize>,
+/// Sets `obj.bytes` to a `Uint8Array` of `b` (the JSON form of an
+/// [`ArtifactInfo`]'s `bytes` is hex).
+pub fn set_bytes(obj: &JsValue, b: &[u8]) -> Result<(), CkError> {
+    js_sys::Reflect::set(
+        obj,
+        &JsValue::from_str("bytes"),
+        &js_sys::Uint8Array::from(b),
+    )
+    .map(drop)
+    .map_err(|_| CkError::invalid("cannot set an artifact's bytes in JavaScript"))
 }
 
-/// What `Wallet.receive` took in, and the violations that now concern it:
-/// the same record as the uniffi skins' `ReceiveOutcome` (`artifact`,
-/// `violations`), whose `artifact` is JavaScript's view of an artifact
-/// ([`ArtifactJson`], as `decodeArtifact` gives).
-#[derive(Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(feature = "ts", ts(rename = "ReceiveOutcome"))]
-pub struct ReceiveOutcome<'a> {
-    /// The artifact received.
-    pub artifact: ArtifactJson<'a>,
-    /// Violations found concerning it (e.g. a receipt after a withdrawal).
-    pub violations: Vec<consentkit::audit::Finding>,
+/// Sets `obj.artifact.bytes` ([`set_bytes`]): an outcome holding an artifact.
+pub fn set_artifact_bytes(obj: &JsValue, b: &[u8]) -> Result<(), CkError> {
+    let artifact = js_sys::Reflect::get(obj, &JsValue::from_str("artifact"))
+        .map_err(|_| CkError::invalid("cannot read an artifact in JavaScript"))?;
+    set_bytes(&artifact, b)
 }
 
-/// The JSON view of an artifact ([`ArtifactJson`], no offset).
-pub fn artifact_json(a: &Artifact) -> ArtifactJson<'_> {
-    ArtifactJson {
-        view: a.view(),
-        digest: hex::encode(a.digest().0),
-        offset: None,
+/// An artifact as JavaScript gets it: the core's [`ArtifactInfo`] (the
+/// record of every skin), camelCased, its `bytes` a `Uint8Array`.
+pub fn artifact_js(a: &Artifact) -> Result<JsValue, CkError> {
+    let info = a.info();
+    let v = to_js(&info)?;
+    set_bytes(&v, &info.bytes)?;
+    Ok(v)
+}
+
+/// A list of artifacts as JavaScript gets them ([`artifact_js`]).
+pub fn artifacts_js<'a>(list: impl IntoIterator<Item = &'a Artifact>) -> Result<JsValue, CkError> {
+    let out = js_sys::Array::new();
+    for a in list {
+        out.push(&artifact_js(a)?);
     }
+    Ok(out.into())
 }
 
 /// A JavaScript input object, read field by field. Unknown fields are

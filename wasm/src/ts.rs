@@ -19,9 +19,9 @@
 use std::collections::BTreeSet;
 
 use consentkit::artifact::{
-    ArtifactId, ArtifactKind, ArtifactView, Benefit, BenefitKind, Body, CollectionMethod,
-    DataReceipt, Grant, Limits, Notice, Offer, PartyRef, Recipient, Refusal, SignerView, TermRef,
-    ValueEstimate, ValueRecord, Withdrawal, WithdrawnBy,
+    ArtifactId, ArtifactKind, Benefit, BenefitKind, CollectionMethod, DataReceipt, Grant, Limits,
+    Notice, Offer, PartyRef, Recipient, Refusal, SignerView, TermRef, ValueEstimate, ValueRecord,
+    Withdrawal, WithdrawnBy,
 };
 use consentkit::audit::{
     ControllerStats, DayActivity, Finding, FindingKind, Outcome, Provenance, Report,
@@ -104,16 +104,15 @@ pub fn decls() -> Vec<Decl> {
         decl::<Withdrawal>(c),
         decl::<DataReceipt>(c),
         decl::<ValueRecord>(c),
-        decl::<Body>(c),
         decl::<SignerView>(c),
-        decl::<ArtifactView<'static>>(c),
-        decl::<crate::convert::ArtifactJson<'static>>(c),
-        decl::<crate::convert::ReceiveOutcome<'static>>(c),
+        decl::<consentkit::artifact::ArtifactInfo>(c),
+        decl::<consentkit::wallet::ReceiveOutcome>(c),
         // Decoding and verifying.
         decl::<crate::verify::ErrorView>(c),
-        decl::<crate::verify::InspectItem<'static>>(c),
+        decl::<crate::verify::InspectItem>(c),
         decl::<consentkit::artifact::Signatory>(c),
         decl::<consentkit::artifact::VerifiedSigner>(c),
+        decl::<consentkit::artifact::VerifiedArtifact>(c),
         decl::<crate::verify::BundleItem>(c),
         decl::<consentkit::Commitment>(c),
         // The audit.

@@ -471,12 +471,7 @@ export type ValueRecord = {
 };
 
 /**
- * The decoded content of an artifact.
- */
-export type Body = { "type": "offer", "body": Offer } | { "type": "grant", "body": Grant } | { "type": "refusal", "body": Refusal } | { "type": "withdrawal", "body": Withdrawal } | { "type": "data_receipt", "body": DataReceipt } | { "type": "value_record", "body": ValueRecord };
-
-/**
- * One signature of an [`ArtifactView`], as its header gives it.
+ * One signature of an artifact, as its header gives it (nothing verified).
  */
 export type SignerView = {
   /**
@@ -490,63 +485,58 @@ export type SignerView = {
 };
 
 /**
- * An artifact as JSON: its id, its type and body (`"type"`, `"body"`),
- * who signed it (as the headers say; nothing verified) and its size.
+ * A decoded artifact as every skin hands it out (`decodeArtifact`,
+ * `Wallet.artifacts`, `Wallet.receive`, ...): what it is, who signed it as
+ * its headers say, its payload, and its exact bytes. Decoding checks the
+ * encoding, not the signatures (`verify` does).
+ *
+ * One record in every language: a uniffi record in Kotlin, Swift and
+ * Python, and these fields camelCased in JavaScript, where `body` is the
+ * payload object (JSON text in the uniffi skins) and `bytes` a
+ * `Uint8Array` (hex in JSON).
  */
-export type ArtifactView = {
+export type ArtifactInfo = {
   /**
-   * The artifact id (32 hex digits).
+   * The kind.
+   */
+  kind: ArtifactKind,
+  /**
+   * The artifact id (32 hex digits): what receipts and withdrawals reference.
    */
   id: ArtifactId,
   /**
-   * The signatures' key ids and algorithms, as their headers give them.
-   */
-  signers: Array<SignerView>,
-  /**
-   * Encoded size in bytes.
-   */
-  size: number
-} & ({ "type": "offer", "body": Offer } | { "type": "grant", "body": Grant } | { "type": "refusal", "body": Refusal } | { "type": "withdrawal", "body": Withdrawal } | { "type": "data_receipt", "body": DataReceipt } | { "type": "value_record", "body": ValueRecord });
-
-/**
- * The JSON view of an artifact as JavaScript sees it: the core's
- * [`ArtifactView`] (id, type, body, signers, size) plus the full `digest`,
- * which a grant uses to name its offer, and in `inspect` the byte offset.
- */
-export type ArtifactJson = {
-  /**
-   * The full digest (64 hex digits): what a grant names its offer by.
+   * The digest (64 hex digits): what a grant references its offer by.
    */
   digest: string,
   /**
-   * Byte offset in the bundle (from `inspect`).
-   */
-  offset?: number,
-  /**
-   * The artifact id (32 hex digits).
-   */
-  id: ArtifactId,
-  /**
-   * The signatures' key ids and algorithms, as their headers give them.
+   * Its signatures' key ids and algorithms as their headers give them,
+   * in order (a data receipt's kid: the thumbprint's first 8 bytes).
    */
   signers: Array<SignerView>,
   /**
    * Encoded size in bytes.
    */
-  size: number
-} & ({ "type": "offer", "body": Offer } | { "type": "grant", "body": Grant } | { "type": "refusal", "body": Refusal } | { "type": "withdrawal", "body": Withdrawal } | { "type": "data_receipt", "body": DataReceipt } | { "type": "value_record", "body": ValueRecord });
+  size: number,
+  /**
+   * The payload (the fields of the [`ArtifactInfo::kind`]'s record, as
+   * `consentkit inspect` prints its `"body"`).
+   */
+  body: Offer | Grant | Refusal | Withdrawal | DataReceipt | ValueRecord,
+  /**
+   * The exact encoded bytes.
+   */
+  bytes: Uint8Array
+};
 
 /**
  * What `Wallet.receive` took in, and the violations that now concern it:
- * the same record as the uniffi skins' `ReceiveOutcome` (`artifact`,
- * `violations`), whose `artifact` is JavaScript's view of an artifact
- * ([`ArtifactJson`], as `decodeArtifact` gives).
+ * [`Wallet::receive`]'s pair as every skin returns it.
  */
 export type ReceiveOutcome = {
   /**
    * The artifact received.
    */
-  artifact: ArtifactJson,
+  artifact: ArtifactInfo,
   /**
    * Violations found concerning it (e.g. a receipt after a withdrawal).
    */
@@ -561,7 +551,42 @@ export type ErrorInfo = { code: ErrorCode, message: string, };
 /**
  * One item of `inspect`: an artifact's view, or why it could not be decoded.
  */
-export type InspectItem = ArtifactJson | {
+export type InspectItem = {
+  /**
+   * Byte offset of the item in the bundle.
+   */
+  offset: number,
+  /**
+   * The kind.
+   */
+  kind: ArtifactKind,
+  /**
+   * The artifact id (32 hex digits): what receipts and withdrawals reference.
+   */
+  id: ArtifactId,
+  /**
+   * The digest (64 hex digits): what a grant references its offer by.
+   */
+  digest: string,
+  /**
+   * Its signatures' key ids and algorithms as their headers give them,
+   * in order (a data receipt's kid: the thumbprint's first 8 bytes).
+   */
+  signers: Array<SignerView>,
+  /**
+   * Encoded size in bytes.
+   */
+  size: number,
+  /**
+   * The payload (the fields of the [`ArtifactInfo::kind`]'s record, as
+   * `consentkit inspect` prints its `"body"`).
+   */
+  body: Offer | Grant | Refusal | Withdrawal | DataReceipt | ValueRecord,
+  /**
+   * The exact encoded bytes.
+   */
+  bytes: Uint8Array
+} | {
   /**
    * Byte offset of the item in the bundle.
    */
@@ -606,6 +631,21 @@ role: Role,
 party: string, } | { "by": "subject" });
 
 /**
+ * An artifact whose every signature verified against a trust set
+ * (`verify` in every skin).
+ */
+export type VerifiedArtifact = {
+  /**
+   * The artifact.
+   */
+  artifact: ArtifactInfo,
+  /**
+   * Its signatures and who made them, in order.
+   */
+  signers: Array<VerifiedSigner>
+};
+
+/**
  * One item of `verifyBundle`.
  */
 export type BundleItem = {
@@ -617,7 +657,7 @@ export type BundleItem = {
    * Whether the item decoded and verified.
    */
   ok: boolean,
-  type: ArtifactKind | null,
+  kind: ArtifactKind | null,
   id: string | null,
   signers: Array<VerifiedSigner>,
   error: ErrorInfo | null

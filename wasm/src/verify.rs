@@ -2,7 +2,7 @@
 //! `Artifact::decode`/`verify`, `audit::audit_bytes` and the report renderers.
 
 use consentkit::artifact::MAX_ARTIFACT_SIZE;
-use consentkit::artifact::{Artifact, VerifiedSigner};
+use consentkit::artifact::{Artifact, ArtifactInfo, VerifiedArtifact, VerifiedSigner};
 use consentkit::audit::identify;
 #[cfg(feature = "auditor")]
 use consentkit::audit::{audit_bytes, render_html, render_text, AuditOptions, Report};
@@ -15,24 +15,24 @@ use crate::convert::BytesJs;
 
 #[cfg(feature = "auditor")]
 use crate::convert::time;
-use crate::convert::{artifact_json, hex32, to_js_as, ArtifactJson};
+use crate::convert::{artifact_js, hex32, set_artifact_bytes, set_bytes, to_js, to_js_as};
 use crate::error::CkError;
 use crate::keys::JsTrustSet;
 
 #[wasm_bindgen]
 extern "C" {
-    /// `VerifiedSigner[]`.
-    #[wasm_bindgen(typescript_type = "VerifiedSigner[]")]
-    pub type VerifiedSignerList;
+    /// `VerifiedArtifact`.
+    #[wasm_bindgen(typescript_type = "VerifiedArtifact")]
+    pub type VerifiedArtifactJs;
     /// `BundleItem[]`.
     #[wasm_bindgen(typescript_type = "BundleItem[]")]
     pub type BundleItemList;
     /// `InspectItem[]`.
     #[wasm_bindgen(typescript_type = "InspectItem[]")]
     pub type InspectItemList;
-    /// `ArtifactJson`.
-    #[wasm_bindgen(typescript_type = "ArtifactJson")]
-    pub type ArtifactJsonJs;
+    /// `ArtifactInfo`.
+    #[wasm_bindgen(typescript_type = "ArtifactInfo")]
+    pub type ArtifactInfoJs;
     /// `AuditReportJson`.
     #[wasm_bindgen(typescript_type = "AuditReportJson")]
     pub type AuditReportJsonJs;
@@ -93,7 +93,6 @@ pub struct BundleItem {
     pub offset: usize,
     /// Whether the item decoded and verified.
     pub ok: bool,
-    #[serde(rename = "type")]
     #[cfg_attr(feature = "ts", ts(type = "ArtifactKind | null"))]
     kind: Option<&'static str>,
     id: Option<String>,
@@ -150,9 +149,9 @@ pub fn verify_items(bundle: &[u8], trust: &consentkit::TrustSet) -> Vec<BundleIt
 /// profile, payload schema) and returns its JSON view. Signatures are not
 /// checked: see `verify`.
 #[wasm_bindgen(js_name = decodeArtifact)]
-pub fn decode(bytes: BytesJs) -> Result<ArtifactJsonJs, CkError> {
+pub fn decode(bytes: BytesJs) -> Result<ArtifactInfoJs, CkError> {
     let bytes: &[u8] = &crate::convert::bytes(&bytes, "bytes")?;
-    to_js_as(&artifact_json(&Artifact::decode(bytes)?))
+    Ok(artifact_js(&Artifact::decode(bytes)?)?.unchecked_into())
 }
 
 /// Decodes an artifact or a bundle (CBOR sequence) into JSON views, one per
@@ -167,29 +166,41 @@ pub fn inspect(bytes: BytesJs) -> Result<InspectItemList, CkError> {
             Err((offset, message)) => (offset, Err(CkError::invalid(message))),
         })
         .collect();
-    let items: Vec<InspectItem> = decoded
-        .iter()
-        .map(|(offset, a)| match a {
-            Ok(a) => InspectItem::Artifact(ArtifactJson {
-                offset: Some(*offset),
-                ..artifact_json(a)
-            }),
-            Err(e) => InspectItem::Unreadable {
-                offset: *offset,
-                error: e.clone().into(),
-            },
-        })
-        .collect();
-    to_js_as(&items)
+    let out = js_sys::Array::new();
+    for (offset, a) in decoded {
+        let item = match a {
+            Ok(a) => {
+                let artifact = a.info();
+                let v = to_js(&InspectItem::Artifact {
+                    offset,
+                    artifact: artifact.clone(),
+                })?;
+                set_bytes(&v, &artifact.bytes)?;
+                v
+            }
+            Err(e) => to_js(&InspectItem::Unreadable {
+                offset,
+                error: e.into(),
+            })?,
+        };
+        out.push(&item);
+    }
+    Ok(out.unchecked_into())
 }
 
 /// One item of `inspect`: an artifact's view, or why it could not be decoded.
 #[derive(Serialize)]
 #[serde(untagged)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub(crate) enum InspectItem<'a> {
-    /// A decoded artifact, with its offset.
-    Artifact(ArtifactJson<'a>),
+pub(crate) enum InspectItem {
+    /// A decoded artifact ([`ArtifactInfo`]'s fields), with its offset.
+    Artifact {
+        /// Byte offset of the item in the bundle.
+        offset: usize,
+        /// The artifact.
+        #[serde(flatten)]
+        artifact: ArtifactInfo,
+    },
     /// An item that is not an artifact.
     Unreadable {
         /// Byte offset of the item in the bundle.
@@ -200,14 +211,21 @@ pub(crate) enum InspectItem<'a> {
 }
 
 /// Verifies one artifact against a trust set: every signature, and who may
-/// sign it. Returns who signed; throws `VERIFICATION_FAILED`,
-/// `UNTRUSTED_KEY` or `INVALID_INPUT`.
+/// sign it. Returns the artifact and who signed it (`{ artifact, signers }`,
+/// as in every skin); throws `VERIFICATION_FAILED`, `UNTRUSTED_KEY` or
+/// `INVALID_INPUT`.
 #[wasm_bindgen]
-pub fn verify(artifact: BytesJs, trust: &JsTrustSet) -> Result<VerifiedSignerList, CkError> {
+pub fn verify(artifact: BytesJs, trust: &JsTrustSet) -> Result<VerifiedArtifactJs, CkError> {
     let artifact: &[u8] = &crate::convert::bytes(&artifact, "artifact")?;
     let a = Artifact::decode(artifact)?;
     let signers = a.verify(&trust.inner)?;
-    to_js_as(&signers)
+    let info = a.info();
+    let out = to_js(&VerifiedArtifact {
+        artifact: info.clone(),
+        signers,
+    })?;
+    set_artifact_bytes(&out, &info.bytes)?;
+    Ok(out.unchecked_into())
 }
 
 /// Verifies every item of a bundle; never throws for a bad item (its

@@ -15,14 +15,17 @@ use std::rc::Rc;
 
 use consentkit::artifact::{Artifact, ArtifactKind};
 use consentkit::log::{ConsistencyProof, InclusionProof};
-use consentkit::wallet::{Choice, Wallet, WalletKey};
+use consentkit::wallet::{Choice, ReceiveOutcome, Wallet, WalletKey};
 use consentkit::Algorithm;
 use consentkit::PendingSignature as Prepared;
 use wasm_bindgen::prelude::*;
 
 use crate::convert::BytesJs;
 
-use crate::convert::{absent, artifact_id, artifact_json, bytes32, digest, time, to_js_as, Obj};
+use crate::convert::{
+    absent, artifact_id, artifacts_js, bytes32, digest, set_artifact_bytes, time, to_js, to_js_as,
+    Obj,
+};
 use crate::error::CkError;
 use crate::keys::{parse_role, JsPublicKey, JsTrustSet, TrustedKeyList};
 
@@ -43,9 +46,9 @@ extern "C" {
     /// `WalletSummary`.
     #[wasm_bindgen(typescript_type = "WalletSummary")]
     pub type SummaryJs;
-    /// `ArtifactJson[]`.
-    #[wasm_bindgen(typescript_type = "ArtifactJson[]")]
-    pub type ArtifactJsonList;
+    /// `ArtifactInfo[]`.
+    #[wasm_bindgen(typescript_type = "ArtifactInfo[]")]
+    pub type ArtifactInfoList;
     /// `LogCheck[]`.
     #[wasm_bindgen(typescript_type = "LogCheck[]")]
     pub type LogCheckList;
@@ -302,10 +305,13 @@ impl JsWallet {
     pub fn receive(&mut self, bytes: BytesJs, now: f64) -> Result<ReceiveOutcomeJs, CkError> {
         let bytes: &[u8] = &crate::convert::bytes(&bytes, "bytes")?;
         let (a, violations) = self.w_mut().receive(bytes, time(now, "now")?)?;
-        to_js_as(&crate::convert::ReceiveOutcome {
-            artifact: artifact_json(&a),
+        let info = a.info();
+        let out = to_js(&ReceiveOutcome {
+            artifact: info.clone(),
             violations,
-        })
+        })?;
+        set_artifact_bytes(&out, &info.bytes)?;
+        Ok(out.unchecked_into())
     }
 
     /// Accepts an offer (by its digest, 64 hex digits), whole (`choice`
@@ -470,22 +476,18 @@ impl JsWallet {
     }
 
     /// Every artifact in the wallet, as JSON views, in the order received.
-    pub fn artifacts(&self) -> Result<ArtifactJsonList, CkError> {
-        let w = self.w();
-        let v: Vec<_> = w.artifacts().iter().map(artifact_json).collect();
-        to_js_as(&v)
+    pub fn artifacts(&self) -> Result<ArtifactInfoList, CkError> {
+        Ok(artifacts_js(self.w().artifacts())?.unchecked_into())
     }
 
     /// The offers in the wallet, as JSON views (`digest` names an offer in `accept`).
-    pub fn offers(&self) -> Result<ArtifactJsonList, CkError> {
+    pub fn offers(&self) -> Result<ArtifactInfoList, CkError> {
         let w = self.w();
-        let v: Vec<_> = w
+        let offers = w
             .artifacts()
             .iter()
-            .filter(|a| a.kind() == ArtifactKind::Offer)
-            .map(artifact_json)
-            .collect();
-        to_js_as(&v)
+            .filter(|a| a.kind() == ArtifactKind::Offer);
+        Ok(artifacts_js(offers)?.unchecked_into())
     }
 
     /// The wallet's artifacts as one bundle (a CBOR sequence), e.g. for an auditor.

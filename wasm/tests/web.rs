@@ -234,7 +234,10 @@ fn a_wallet_accepts_shares_withdraws_and_flags_a_late_receipt() {
     assert!(report.render_html().contains("after_withdrawal"));
     assert!(report.render_text().contains("after_withdrawal"));
     assert_eq!(len(&inspect(b(&w.export_bundle())).unwrap()), 5);
-    assert_eq!(len(&verify(b(&d.offer), &trust).unwrap()), 1);
+    assert_eq!(
+        len(&get(&verify(b(&d.offer), &trust).unwrap(), "signers")),
+        1
+    );
     assert_eq!(
         len(&verify_bundle(b(&w.export_bundle()), &trust).unwrap()),
         5
@@ -342,7 +345,7 @@ async fn a_non_extractable_webcrypto_key_signs_a_grant_in_two_steps() {
     trust
         .add(&d.controller.public_key(), "controller", CONTROLLER)
         .unwrap();
-    let signers = verify(b(&grant), &trust).unwrap();
+    let signers = get(&verify(b(&grant), &trust).unwrap(), "signers");
     assert_eq!(len(&signers), 2);
     let person = js_sys::Array::from(&signers).get(0);
     assert_eq!(get(&person, "by").as_string().unwrap(), "subject");
@@ -377,9 +380,10 @@ async fn a_webcrypto_async_signer_signs_an_offer_and_an_array_buffer_is_read_in_
     trust
         .add(&c.public_key(), "controller", CONTROLLER)
         .unwrap();
-    assert_eq!(len(&verify(b(&offer), &trust).unwrap()), 1);
+    assert_eq!(len(&get(&verify(b(&offer), &trust).unwrap(), "signers")), 1);
     // The same bytes as an ArrayBuffer (what fetch().arrayBuffer() gives).
     let view = decode(buffer_of(&offer).unchecked_into()).unwrap();
-    assert_eq!(get(&view, "type").as_string().unwrap(), "offer");
+    assert_eq!(get(&view, "kind").as_string().unwrap(), "offer");
+    assert!(get(&view, "bytes").is_instance_of::<js_sys::Uint8Array>());
     assert!(get(&get(&view, "body"), "issuedAt").as_f64().is_some());
 }

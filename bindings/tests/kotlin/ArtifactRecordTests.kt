@@ -29,6 +29,29 @@ fun artifactRecordsComeFromTheCore() = Parties().use { p ->
     check(FindingKind.values().none { it.toString() == "other" }) { "an OTHER kind" }
 }
 
+/** A decoded artifact is the core's ArtifactInfo, the same fields as in JavaScript: kind, id, digest, signers, size, body (JSON text), bytes. */
+fun anArtifactInfoIsTheCores() = Parties().use { p ->
+    for (c in listOf(ArtifactInfo::class, SignerView::class, VerifiedArtifact::class, ReceiveOutcome::class)) {
+        checkEq("dev.consentkit.core", c.java.packageName, "package of ${c.simpleName}")
+    }
+    val bytes = p.controller.makeOffer(offer())
+    val info = decodeArtifact(bytes)
+    checkEq(ArtifactKind.OFFER, info.kind, "kind")
+    check(info.bytes.contentEquals(bytes)) { "bytes" }
+    checkEq(bytes.size.toULong(), info.size, "size")
+    val signer = info.signers.single()
+    checkEq(Verifier(p.trust).verify(bytes).signers.single().kid, signer.kid, "signer kid")
+    checkEq(p.controller.publicKey().algorithm, signer.algorithm, "signer algorithm")
+    check(info.body.startsWith("{") && info.body.contains("\"controller\":\"$CONTROLLER\"")) { "body: ${info.body}" }
+    check(inspect(bytes).contains(info.body)) { "the body is inspect's \"body\"" }
+    Wallet.inMemory(Algorithm.ED25519).use { w ->
+        w.trustAll(p.trust)
+        val got = w.receive(bytes, T0).artifact
+        checkEq(info.id, got.id, "received id")
+        checkEq(info.body, w.artifacts().single().body, "wallet body")
+    }
+}
+
 /** A public key is one shape, RawPublicKey, as in JavaScript: reported by keys, controllers and wallets, taken by trust sets. */
 fun aPublicKeyIsOneShape() = Parties().use { p ->
     val public: RawPublicKey = p.partnerKey.publicKey()

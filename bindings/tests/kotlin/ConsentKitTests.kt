@@ -723,6 +723,7 @@ fun main(args: Array<String>) {
         "coreTypesComeFromTheCore" to ::coreTypesComeFromTheCore,
         "artifactRecordsComeFromTheCore" to ::artifactRecordsComeFromTheCore,
         "aPublicKeyIsOneShape" to ::aPublicKeyIsOneShape,
+        "anArtifactInfoIsTheCores" to ::anArtifactInfoIsTheCores,
         "reportWalletStatusRecordsComeFromTheCore" to ::reportWalletStatusRecordsComeFromTheCore,
         "tcfRecordsAreTheCores" to ::tcfRecordsAreTheCores,
         "theAuditReportIsTheCores" to ::theAuditReportIsTheCores,

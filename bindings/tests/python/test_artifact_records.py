@@ -12,7 +12,8 @@ from conftest import CONTROLLER, DAY, T0, make_offer, make_receipt
 
 def test_artifact_records_come_from_the_core():
     for name in ("Offer", "Notice", "DataReceipt", "Commitment", "VerifiedSigner",
-                 "Signatory", "Finding", "FindingKind", "FindingCount"):
+                 "Signatory", "Finding", "FindingKind", "FindingCount", "ArtifactInfo",
+                 "SignerView", "VerifiedArtifact", "ReceiveOutcome"):
         assert getattr(ck, name) is getattr(consentkit_core, name), name
 
 
@@ -51,9 +52,30 @@ def test_verified_signers_carry_the_key_id_as_hex(parties):
     offer = parties.controller.make_offer(make_offer())
     v = ck.Verifier(parties.trust).verify(offer)
     [signer] = v.signers
-    assert signer.kid == v.artifact.signer_kids[0] and len(signer.kid) == 64
+    assert signer.kid == v.artifact.signers[0].kid and len(signer.kid) == 64
     assert isinstance(signer.signatory, ck.Signatory.TRUSTED)
     assert (signer.signatory.role, signer.signatory.party) == (ck.Role.CONTROLLER, CONTROLLER)
+
+
+def test_an_artifact_info_is_the_same_record_as_in_javascript(parties):
+    """kind, id, digest, signers (kid, algorithm), size, body (JSON text), bytes."""
+    import json
+    offer = parties.controller.make_offer(make_offer())
+    info = ck.decode_artifact(offer)
+    assert list(vars(info)) == ["kind", "id", "digest", "signers", "size", "body", "bytes"]
+    assert (info.kind, info.bytes, info.size) == (ck.ArtifactKind.OFFER, offer, len(offer))
+    [s] = info.signers
+    assert (s.kid, s.algorithm) == (ck.Verifier(parties.trust).verify(offer).signers[0].kid,
+                                    parties.controller.public_key().algorithm)
+    body = json.loads(info.body)
+    assert body["controller"] == CONTROLLER and body == json.loads(ck.inspect(offer))["body"]
+    w = ck.Wallet.in_memory(ck.Algorithm.ED25519)
+    w.trust_all(parties.trust)
+    assert w.receive(offer, T0).artifact == info == w.artifacts()[0]
+    # A data receipt's header carries the short kid: 16 hex digits.
+    grant = parties.controller.countersign(w.accept(info.id, ck.Choice(), T0 + 1), offer)
+    receipt = parties.controller.issue_receipt(make_receipt(ck.decode_artifact(grant).id, T0 + DAY), grant)
+    assert [len(s.kid) for s in ck.decode_artifact(receipt).signers] == [16]
 
 
 def test_finding_kinds_are_the_cores_and_print_their_json_name():

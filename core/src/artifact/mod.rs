@@ -43,7 +43,7 @@ pub use payload::{
     Recipient, Refusal, Timestamp, ValueEstimate, ValueRecord, Withdrawal, WithdrawnBy,
 };
 pub use refs::{PartyRef, ReferenceError, ResolvedReceipt, TermRef};
-pub use view::{ArtifactView, SignerView};
+pub use view::{ArtifactInfo, ArtifactView, BodyJson, SignerView, VerifiedArtifact};
 
 /// Largest encoded artifact accepted, in bytes (64 KiB).
 pub const MAX_ARTIFACT_SIZE: usize = 64 * 1024;

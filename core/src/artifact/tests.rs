@@ -670,6 +670,43 @@ fn json_view_names_the_fields() {
     assert_eq!(j["id"], offer.id().to_string());
 }
 
+#[test]
+fn the_info_record_is_the_json_views_fields_and_the_bytes() {
+    let p = parties();
+    for a in sample::all(&p).unwrap() {
+        let info = a.info();
+        let view = a.to_json();
+        assert_eq!(info.kind, a.kind());
+        assert_eq!(info.id, a.id());
+        assert_eq!(info.digest, a.digest());
+        assert_eq!(info.bytes, a.as_bytes());
+        assert_eq!(info.size, a.as_bytes().len() as u64);
+        // The payload is the JSON view's "body", the signers its "signers".
+        assert_eq!(info.body.0, view["body"], "{}", a.label_str());
+        let signers: Vec<(String, Algorithm)> = info
+            .signers
+            .iter()
+            .map(|s| (s.kid.to_string(), s.algorithm))
+            .collect();
+        let expected: Vec<(String, Algorithm)> = a
+            .signer_kids()
+            .iter()
+            .zip(a.signatures())
+            .map(|(k, s)| (k.to_string(), s.alg))
+            .collect();
+        assert_eq!(signers, expected);
+        assert!(!signers.is_empty());
+        // Its JSON: the same fields, the digest and the bytes in hex.
+        let j = serde_json::to_value(&info).unwrap();
+        let keys: Vec<&str> = j.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys.len(), 7);
+        assert_eq!(j["kind"], view["type"]);
+        assert_eq!(j["digest"], hex::encode(a.digest().0));
+        assert_eq!(j["bytes"], hex::encode(a.as_bytes()));
+        assert_eq!(j["body"], view["body"]);
+    }
+}
+
 mod prop {
     use super::*;
     use proptest::prelude::*;

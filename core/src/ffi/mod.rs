@@ -8,8 +8,8 @@ mod error;
 
 pub use error::ConsentKitError;
 
-use crate::artifact::{ArtifactId, Digest, PartyRef, TermRef};
-use crate::keys::KeyId;
+use crate::artifact::{ArtifactId, BodyJson, Digest, PartyRef, TermRef};
+use crate::keys::{HeaderKid, KeyId};
 use crate::time::Timestamp;
 use crate::vocab::Term;
 
@@ -103,6 +103,35 @@ uniffi::custom_type!(KeyId, String, {
                 ConsentKitError::invalid(format!("key id must be 64 hex digits, found {s:?}"))
                     .into()
             })
+    },
+});
+
+// A `kid` as a header carries it crosses as its hex: 64 digits, or 16 for
+// a data receipt's short kid.
+uniffi::custom_type!(HeaderKid, String, {
+    lower: |k| k.to_string(),
+    try_lift: |s| {
+        let bytes = hex::decode(&s).ok();
+        bytes
+            .as_deref()
+            .and_then(|b| HeaderKid::from_slice(b, true))
+            .ok_or_else(|| {
+                ConsentKitError::invalid(format!(
+                    "header kid must be 64 or 16 hex digits, found {s:?}"
+                ))
+                .into()
+            })
+    },
+});
+
+// An artifact's payload crosses as its JSON text (Kotlin and Swift have
+// no JSON value type of their own; Python reads it with `json.loads`).
+uniffi::custom_type!(BodyJson, String, {
+    lower: |b| b.0.to_string(),
+    try_lift: |s| {
+        serde_json::from_str(&s).map(BodyJson).map_err(|e| {
+            ConsentKitError::invalid(format!("an artifact body must be JSON: {e}")).into()
+        })
     },
 });
 

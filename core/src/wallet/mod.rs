@@ -306,6 +306,18 @@ pub struct ValueReceived {
     pub amount: u64,
 }
 
+/// What `Wallet.receive` took in, and the violations that now concern it:
+/// [`Wallet::receive`]'s pair as every skin returns it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReceiveOutcome {
+    /// The artifact received.
+    pub artifact: crate::artifact::ArtifactInfo,
+    /// Violations found concerning it (e.g. a receipt after a withdrawal).
+    pub violations: Vec<Finding>,
+}
+
 impl Summary {
     /// The total received from `controller` in `unit` (0 if none).
     pub fn received_from(&self, controller: &str, unit: &str) -> u64 {

@@ -62,7 +62,7 @@ for (const kind of ["ES256", "Ed25519"]) {
 
     const grant = await c.signAsync(c.prepareCountersign(wallet.accept(digest, null, T0 + 60), offer));
     assert.deepEqual(wallet.receive(grant, T0 + 60).violations, []);
-    assert.deepEqual(ck.verify(grant, trust).map((s) => s.by), ["subject", "trusted"]);
+    assert.deepEqual(ck.verify(grant, trust).signers.map((s) => s.by), ["subject", "trusted"]);
     const grantId = ck.decodeArtifact(grant).id;
 
     const receipt = await c.signAsync(c.prepareReceipt(receiptInput(grantId, T0 + 120), grant));
@@ -103,7 +103,7 @@ test("Controller.complete takes a signature made by hand (DER from node:crypto),
   const offer = c.complete(pending, der);
   const trust = new ck.TrustSet();
   trust.add(c.publicKey(), "controller", CONTROLLER);
-  assert.equal(ck.verify(offer, trust)[0].kid, c.publicKey().kid);
+  assert.equal(ck.verify(offer, trust).signers[0].kid, c.publicKey().kid);
   throwsCode(assert, () => c.complete(pending, new Uint8Array(64)), "SIGNER");
   // A pending signature of another controller is refused before any check.
   const other = new ck.Controller(ck.KeyPair.generate("ES256"));
@@ -114,7 +114,7 @@ test("Controller.complete takes a signature made by hand (DER from node:crypto),
 test("Controller.signAsync with a key held here signs at once", async () => {
   const c = new ck.Controller(ck.KeyPair.generate("Ed25519"));
   const offer = await c.signAsync(c.prepareOffer(offerInput()));
-  assert.equal(ck.decodeArtifact(offer).type, "offer");
+  assert.equal(ck.decodeArtifact(offer).kind, "offer");
 });
 
 test("a signer that rejects, throws, or answers garbage rejects signAsync with SIGNER; nothing is kept", async () => {
@@ -155,7 +155,7 @@ test("Wallet.signAsync: a WebCrypto key accepts and withdraws; the wallet stays 
   const asked = await signing;
   const grant = issuer.countersign(asked, offer);
   assert.deepEqual(wallet.receive(grant, T0 + 10).violations, []);
-  assert.equal(ck.verify(grant, trust)[0].kid, pending.kid);
+  assert.equal(ck.verify(grant, trust).signers[0].kid, pending.kid);
   const grantId = ck.decodeArtifact(grant).id;
   await wallet.signAsync(wallet.prepareWithdraw(grantId, T0 + DAY), signer);
   assert.equal(wallet.grantState(grantId, T0 + 2 * DAY), "withdrawn");

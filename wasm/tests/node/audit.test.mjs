@@ -75,7 +75,7 @@ test("audit returns the report of docs/AUDIT-REPORT.md, and renders it", () => {
   assert.match(audit.renderText(), /after_withdrawal/);
 
   const items = ck.inspect(bundle);
-  assert.deepEqual(items.map((i) => i.type), ["data_receipt", "data_receipt", "withdrawal", "grant", "offer"]);
+  assert.deepEqual(items.map((i) => i.kind), ["data_receipt", "data_receipt", "withdrawal", "grant", "offer"]);
   assert.equal(items[1].offset, late.length);
   const verified = ck.verifyBundle(bundle, trust);
   assert.ok(verified.every((v) => v.ok));

@@ -111,7 +111,7 @@ test("Controller.withSigner takes a synchronous ExternalSigner ({ publicKey(), s
   const trust = new ck.TrustSet();
   trust.add(pub, "controller", "traffic.example");
   const offer = controller.makeOffer(offerInput());
-  assert.equal(ck.verify(offer, trust)[0].kid, pub.kid);
+  assert.equal(ck.verify(offer, trust).signers[0].kid, pub.kid);
   // The former shape is refused here too, naming what to return.
   const e = throwsCode(assert, () => ck.Controller.withSigner({ publicKeyCose: () => pub.toCoseKey(), sign: () => null }), "SIGNER");
   assert.match(e.message, /publicKey\(\)/);

@@ -75,7 +75,7 @@ test("grantPurpose and withdrawPurpose make properly signed artifacts without UI
   const out = wallet.withdrawPurpose(digest, PLANNING, T0 + 40);
   assert.equal(out.length, 2);
   assert.ok(out.every((b) => b instanceof Uint8Array));
-  assert.equal(ck.decodeArtifact(out[0]).type, "withdrawal");
+  assert.equal(ck.decodeArtifact(out[0]).kind, "withdrawal");
   assert.deepEqual(ck.decodeArtifact(out[1]).body.purposes, [SERVICE]);
   wallet.receive(issuer.countersign(out[1], offer), T0 + 40);
   // Everything the wallet holds verifies and audits clean.

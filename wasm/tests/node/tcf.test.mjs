@@ -47,7 +47,7 @@ test("Controller.importTcString then tcStringForGrant gives back the same choice
   const offer = issuer.makeOffer(offerInput());
   const grant = issuer.importTcString(IAB_TC_STRING, offer, new Uint8Array(16).fill(7));
   const view = ck.decodeArtifact(grant);
-  assert.equal(view.type, "grant");
+  assert.equal(view.kind, "grant");
   const f = ck.tcStringForGrant(grant, {
     cmpId: 300, vendorListVersion: 120, publisherCc: "FR", vendors: [755, 1, 3],
   });

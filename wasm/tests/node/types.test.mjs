@@ -46,9 +46,9 @@ async function samples() {
   add("Finding[]", lateOutcome.violations);
   const refusal = wallet.refuse(digest, T0 + 3 * DAY);
   const bundle = Buffer.concat([offer, grant, r1, value, w, late, refusal, new Uint8Array([0xff])]);
-  for (const a of [offer, grant, r1, value, w, refusal]) add("ArtifactJson", ck.decodeArtifact(a));
+  for (const a of [offer, grant, r1, value, w, refusal]) add("ArtifactInfo", ck.decodeArtifact(a));
   add("InspectItem[]", ck.inspect(bundle));
-  add("VerifiedSigner[]", ck.verify(grant, trust));
+  add("VerifiedArtifact", ck.verify(grant, trust));
   add("BundleItem[]", ck.verifyBundle(bundle, trust));
   const audit = ck.audit(bundle, trust, T0 + 4 * DAY);
   assert.ok(audit.findingCount > 0, "the sample audit has findings");
@@ -58,8 +58,8 @@ async function samples() {
   add("GrantView[]", wallet.grants(T0 + 4 * DAY));
   add("WalletSummary", wallet.summary(T0 + 4 * DAY));
   add("Finding[]", wallet.violations(T0 + 4 * DAY));
-  add("ArtifactJson[]", wallet.artifacts());
-  add("ArtifactJson[]", wallet.offers());
+  add("ArtifactInfo[]", wallet.artifacts());
+  add("ArtifactInfo[]", wallet.offers());
   add("AuditTrustedKey[]", wallet.trustedKeys());
   // A well-framed record the wallet does not know: skipped and listed.
   const payload = Buffer.from([0x81, 0x18, 0x63]);
@@ -131,8 +131,8 @@ test("every returned data object matches its declared type (tsc --strict over re
   const report = all.find(([t]) => t === "AuditReportDocument")[1];
   const mixed = run(`${lines[0]}\nexport const x: AuditReportJson = ${JSON.stringify(report)};\n`);
   assert.notEqual(mixed.status, 0, "the snake_case document is not the camelCase report");
-  const snake = JSON.stringify({ ...all.find(([t]) => t === "ArtifactJson")[1], issued_at: T0 });
-  const bad = run(`${lines[0]}\nexport const x: ArtifactJson = ${snake};\n`);
+  const snake = JSON.stringify({ ...all.find(([t]) => t === "ArtifactInfo")[1], issued_at: T0 });
+  const bad = run(`${lines[0]}\nexport const x: ArtifactInfo = ${snake};\n`);
   assert.notEqual(bad.status, 0, "a snake_case field must fail the check");
   assert.match(bad.stdout, /issued_at/);
   assert.ok(all.length > 30, `${all.length} samples`);

@@ -12,15 +12,41 @@ test("receive returns { artifact, violations }: the artifact as decodeArtifact r
   const got = wallet.receive(grant, T0 + 60);
   assert.deepEqual(Object.keys(got).sort(), ["artifact", "violations"]);
   assert.deepEqual(got.artifact, ck.decodeArtifact(grant));
-  assert.equal(got.artifact.type, "grant");
+  assert.equal(got.artifact.kind, "grant");
   assert.deepEqual(got.violations, []);
   const id = got.artifact.id;
   wallet.withdraw(id, T0 + DAY);
   const late = wallet.receive(issuer.issueReceipt(receiptInput(id, T0 + 2 * DAY), grant), T0 + 2 * DAY);
-  assert.equal(late.artifact.type, "data_receipt");
+  assert.equal(late.artifact.kind, "data_receipt");
   assert.deepEqual(late.violations.map((f) => [f.kind, f.artifact]), [["after_withdrawal", late.artifact.id]]);
   // Taking in the same bytes again changes nothing and gives the same artifact.
   assert.deepEqual(wallet.receive(grant, T0 + 2 * DAY).artifact, got.artifact);
+});
+
+test("an artifact is the core's ArtifactInfo: kind, id, digest, signers, size, body, bytes (as in every skin)", () => {
+  const wallet = ck.Wallet.inMemory();
+  const { issuer, digest, offer, trust } = setup(wallet);
+  const info = ck.decodeArtifact(offer);
+  assert.deepEqual(Object.keys(info), ["kind", "id", "digest", "signers", "size", "body", "bytes"]);
+  assert.ok(info.bytes instanceof Uint8Array);
+  assert.deepEqual(Buffer.from(info.bytes), Buffer.from(offer));
+  assert.equal(info.size, offer.length);
+  assert.equal(info.digest, digest);
+  assert.equal(info.body.controller, CONTROLLER);
+  assert.deepEqual(info.signers, [{ kid: issuer.publicKey().kid, algorithm: issuer.publicKey().algorithm }]);
+  // The same record from the wallet, verify, and inspect (plus its offset).
+  assert.deepEqual(wallet.offers()[0], info);
+  assert.deepEqual(wallet.artifacts()[0], info);
+  const verified = ck.verify(offer, trust);
+  assert.deepEqual(Object.keys(verified), ["artifact", "signers"]);
+  assert.deepEqual(verified.artifact, info);
+  assert.deepEqual(ck.inspect(offer), [{ offset: 0, ...info }]);
+  // A data receipt's header carries the short kid (16 hex digits).
+  const grant = issuer.countersign(wallet.accept(digest, null, T0 + 60), offer);
+  const gid = wallet.receive(grant, T0 + 60).artifact.id;
+  const receipt = ck.decodeArtifact(issuer.issueReceipt(receiptInput(gid, T0 + DAY), grant));
+  assert.deepEqual(receipt.signers.map((s) => s.kid.length), [16]);
+  assert.equal(receipt.body.grant, gid);
 });
 
 test("a driver accepts granularly, shares, is paid, withdraws, and a late receipt is flagged", () => {
@@ -63,7 +89,7 @@ test("a driver accepts granularly, shares, is paid, withdraws, and a late receip
 
   // Withdraw: one call. A later receipt is flagged on the device.
   const withdrawal = wallet.withdraw(grantId, T0 + 31 * DAY);
-  assert.equal(ck.decodeArtifact(withdrawal).type, "withdrawal");
+  assert.equal(ck.decodeArtifact(withdrawal).kind, "withdrawal");
   assert.equal(wallet.grantState(grantId, T0 + 32 * DAY), "withdrawn");
   const late = wallet.receive(issuer.issueReceipt(receiptInput(grantId, T0 + 32 * DAY), grant), T0 + 32 * DAY).violations;
   assert.deepEqual(late.map((f) => f.kind), ["after_withdrawal"]);
@@ -127,7 +153,7 @@ test("a host key per controller (node:crypto, DER ECDSA) signs in two steps; the
   assert.equal(pending.publicKey.kid, k.pub.kid);
   // DER, as Android Keystore and Apple's Security framework return: the core converts it.
   const grant = issuer.countersign(wallet.complete(pending, new Uint8Array(nodeSign("sha256", pending.message, k.privateKey))), offer);
-  const signers = ck.verify(grant, trust);
+  const signers = ck.verify(grant, trust).signers;
   assert.deepEqual(signers.map((s) => s.by), ["subject", "trusted"]);
   assert.equal(signers[0].kid, k.pub.kid);
   // The core's VerifiedSigner serialised: a subject's has no role or party.
@@ -167,7 +193,7 @@ test("a non-extractable WebCrypto key signs in two steps (prepare, then complete
   throwsCode(assert, () => wallet.complete(pending, new Uint8Array(64)), "SIGNER");
   const grant = issuer.countersign(wallet.complete(pending, sig), offer);
   wallet.receive(grant, T0 + 10);
-  assert.equal(ck.verify(grant, trust)[0].kid, ext.kid);
+  assert.equal(ck.verify(grant, trust).signers[0].kid, ext.kid);
 
   const grantId = ck.decodeArtifact(grant).id;
   const p2 = wallet.prepareWithdraw(grantId, T0 + DAY);

@@ -6,9 +6,9 @@ import {
   audit, commit, decodeArtifact, inspect, isConsentKitError, verify, verifyBundle, verifyCommitment, version,
 } from "consentkit";
 import type {
-  Algorithm, ArtifactJson, AuditReportDocument, AuditReportJson, BundleItem, Choice, ErrorCode, ExternalSigner, Finding,
+  Algorithm, ArtifactInfo, AuditReportDocument, AuditReportJson, BundleItem, Choice, ErrorCode, ExternalSigner, Finding,
   GrantView, InspectItem, LogCheck, OfferInput, ReceiptInput, ReceiveOutcome, AuditTrustedKey, ValueRecordInput,
-  VerifiedSigner, WalletEvent, WalletSummary,
+  Offer, VerifiedArtifact, VerifiedSigner, WalletEvent, WalletSummary,
 } from "consentkit";
 
 const T0 = 1_793_491_200;
@@ -31,13 +31,19 @@ export function flow(): WalletSummary {
   wallet.trustKey(controller.publicKey(), "controller", "traffic.example");
   const outcome: ReceiveOutcome = wallet.receive(offer, T0);
   const found: Finding[] = outcome.violations;
-  const received: ArtifactJson = outcome.artifact;
-  void received;
-  const view: ArtifactJson = decodeArtifact(offer);
-  if (view.type === "offer") {
-    const units: string[] = view.body.valueOffered.map((b) => b.unit);
+  const received: ArtifactInfo = outcome.artifact;
+  const raw: Uint8Array = received.bytes;
+  void raw;
+  const view: ArtifactInfo = decodeArtifact(offer);
+  if (view.kind === "offer") {
+    // `body` is the union of the payload records; `kind` says which.
+    const body = view.body as Offer;
+    const units: string[] = body.valueOffered.map((b) => b.unit);
     void units;
   }
+  // @ts-expect-error a body is a payload record, not a string
+  const notText: string = view.body;
+  void notText;
   const choice: Choice = { purposes: ["dpv:ServiceProvision"] };
   const grant = issuer.countersign(wallet.accept(view.digest, choice, T0 + 1), offer);
   wallet.receive(grant, T0 + 1);
@@ -70,7 +76,8 @@ export function flow(): WalletSummary {
   const trust = new TrustSet();
   trust.add(controller.publicKey(), "controller", "traffic.example");
   const keys: AuditTrustedKey[] = trust.keys();
-  const signers: VerifiedSigner[] = verify(grant, trust);
+  const verified: VerifiedArtifact = verify(grant, trust);
+  const signers: VerifiedSigner[] = verified.signers;
   for (const s of signers) {
     if (s.by === "trusted") {
       const who: string = s.party;

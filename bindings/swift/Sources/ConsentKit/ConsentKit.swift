@@ -4452,118 +4452,6 @@ public func FfiConverterTypeWalletListener_lower(_ value: WalletListener) -> UIn
 
 
 /**
- * A decoded artifact: what it is, and its exact bytes. Decoding checks the
- * encoding, not the signatures (see `Verifier.verify`).
- */
-public struct ArtifactInfo: Equatable, Hashable {
-    /**
-     * The kind.
-     */
-    public let kind: ArtifactKind
-    /**
-     * The artifact id (32 hex digits): what receipts and withdrawals reference.
-     */
-    public let id: String
-    /**
-     * The digest (64 hex digits): what a grant uses to reference its offer.
-     */
-    public let digest: String
-    /**
-     * The key ids of its signatures as their headers carry them, in order: hex RFC 9679
-     * thumbprints (a data receipt's: the first 8 bytes, 16 hex digits).
-     */
-    public let signerKids: [String]
-    /**
-     * The artifact as JSON (a human-readable view, as `consentkit inspect`).
-     */
-    public let json: String
-    /**
-     * The exact encoded bytes.
-     */
-    public let bytes: Data
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The kind.
-         */kind: ArtifactKind, 
-        /**
-         * The artifact id (32 hex digits): what receipts and withdrawals reference.
-         */id: String, 
-        /**
-         * The digest (64 hex digits): what a grant uses to reference its offer.
-         */digest: String, 
-        /**
-         * The key ids of its signatures as their headers carry them, in order: hex RFC 9679
-         * thumbprints (a data receipt's: the first 8 bytes, 16 hex digits).
-         */signerKids: [String], 
-        /**
-         * The artifact as JSON (a human-readable view, as `consentkit inspect`).
-         */json: String, 
-        /**
-         * The exact encoded bytes.
-         */bytes: Data) {
-        self.kind = kind
-        self.id = id
-        self.digest = digest
-        self.signerKids = signerKids
-        self.json = json
-        self.bytes = bytes
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ArtifactInfo: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeArtifactInfo: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ArtifactInfo {
-        return
-            try ArtifactInfo(
-                kind: FfiConverterTypeArtifactKind.read(from: &buf), 
-                id: FfiConverterString.read(from: &buf), 
-                digest: FfiConverterString.read(from: &buf), 
-                signerKids: FfiConverterSequenceString.read(from: &buf), 
-                json: FfiConverterString.read(from: &buf), 
-                bytes: FfiConverterData.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ArtifactInfo, into buf: inout [UInt8]) {
-        FfiConverterTypeArtifactKind.write(value.kind, into: &buf)
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.digest, into: &buf)
-        FfiConverterSequenceString.write(value.signerKids, into: &buf)
-        FfiConverterString.write(value.json, into: &buf)
-        FfiConverterData.write(value.bytes, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeArtifactInfo_lift(_ buf: RustBuffer) throws -> ArtifactInfo {
-    return try FfiConverterTypeArtifactInfo.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeArtifactInfo_lower(_ value: ArtifactInfo) -> RustBuffer {
-    return FfiConverterTypeArtifactInfo.lower(value)
-}
-
-
-/**
  * What `export_consents` produced.
  */
 public struct ConsentExport: Equatable, Hashable {
@@ -4827,75 +4715,6 @@ public func FfiConverterTypeRawPublicKey_lower(_ value: RawPublicKey) -> RustBuf
 
 
 /**
- * What `Wallet.receive` took in, and the violations that now concern it.
- */
-public struct ReceiveOutcome: Equatable, Hashable {
-    /**
-     * The artifact received.
-     */
-    public let artifact: ArtifactInfo
-    /**
-     * Violations found concerning it (e.g. a receipt after a withdrawal).
-     */
-    public let violations: [Finding]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The artifact received.
-         */artifact: ArtifactInfo, 
-        /**
-         * Violations found concerning it (e.g. a receipt after a withdrawal).
-         */violations: [Finding]) {
-        self.artifact = artifact
-        self.violations = violations
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ReceiveOutcome: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeReceiveOutcome: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReceiveOutcome {
-        return
-            try ReceiveOutcome(
-                artifact: FfiConverterTypeArtifactInfo.read(from: &buf), 
-                violations: FfiConverterSequenceTypeFinding.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ReceiveOutcome, into buf: inout [UInt8]) {
-        FfiConverterTypeArtifactInfo.write(value.artifact, into: &buf)
-        FfiConverterSequenceTypeFinding.write(value.violations, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeReceiveOutcome_lift(_ buf: RustBuffer) throws -> ReceiveOutcome {
-    return try FfiConverterTypeReceiveOutcome.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeReceiveOutcome_lower(_ value: ReceiveOutcome) -> RustBuffer {
-    return FfiConverterTypeReceiveOutcome.lower(value)
-}
-
-
-/**
  * A grant or refusal that could not be exported because of what it is
  * (e.g. it takes more than its offer offered, or its offer is not in the
  * bundle); the others are still exported.
@@ -4963,75 +4782,6 @@ public func FfiConverterTypeRefusedExport_lift(_ buf: RustBuffer) throws -> Refu
 #endif
 public func FfiConverterTypeRefusedExport_lower(_ value: RefusedExport) -> RustBuffer {
     return FfiConverterTypeRefusedExport.lower(value)
-}
-
-
-/**
- * An artifact whose every signature verified against a trust set.
- */
-public struct VerifiedArtifact: Equatable, Hashable {
-    /**
-     * The artifact.
-     */
-    public let artifact: ArtifactInfo
-    /**
-     * Its signatures and who made them, in order.
-     */
-    public let signers: [VerifiedSigner]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The artifact.
-         */artifact: ArtifactInfo, 
-        /**
-         * Its signatures and who made them, in order.
-         */signers: [VerifiedSigner]) {
-        self.artifact = artifact
-        self.signers = signers
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension VerifiedArtifact: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeVerifiedArtifact: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VerifiedArtifact {
-        return
-            try VerifiedArtifact(
-                artifact: FfiConverterTypeArtifactInfo.read(from: &buf), 
-                signers: FfiConverterSequenceTypeVerifiedSigner.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: VerifiedArtifact, into buf: inout [UInt8]) {
-        FfiConverterTypeArtifactInfo.write(value.artifact, into: &buf)
-        FfiConverterSequenceTypeVerifiedSigner.write(value.signers, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVerifiedArtifact_lift(_ buf: RustBuffer) throws -> VerifiedArtifact {
-    return try FfiConverterTypeVerifiedArtifact.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVerifiedArtifact_lower(_ value: VerifiedArtifact) -> RustBuffer {
-    return FfiConverterTypeVerifiedArtifact.lower(value)
 }
 
 
@@ -5292,6 +5042,31 @@ fileprivate struct FfiConverterSequenceData: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeArtifactInfo: FfiConverterRustBuffer {
+    typealias SwiftType = [ArtifactInfo]
+
+    public static func write(_ value: [ArtifactInfo], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeArtifactInfo.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ArtifactInfo] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ArtifactInfo]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeArtifactInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeAuditTrustedKey: FfiConverterRustBuffer {
     typealias SwiftType = [AuditTrustedKey]
 
@@ -5392,31 +5167,6 @@ fileprivate struct FfiConverterSequenceTypeLogCheck: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeVerifiedSigner: FfiConverterRustBuffer {
-    typealias SwiftType = [VerifiedSigner]
-
-    public static func write(_ value: [VerifiedSigner], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeVerifiedSigner.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VerifiedSigner] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [VerifiedSigner]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeVerifiedSigner.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeWalletProblem: FfiConverterRustBuffer {
     typealias SwiftType = [WalletProblem]
 
@@ -5459,31 +5209,6 @@ fileprivate struct FfiConverterSequenceTypeWitnessedLogCheck: FfiConverterRustBu
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeWitnessedLogCheck.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeArtifactInfo: FfiConverterRustBuffer {
-    typealias SwiftType = [ArtifactInfo]
-
-    public static func write(_ value: [ArtifactInfo], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeArtifactInfo.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ArtifactInfo] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ArtifactInfo]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeArtifactInfo.read(from: &buf))
         }
         return seq
     }
@@ -5928,7 +5653,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_func_commit() != 25678) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_func_decode_artifact() != 47449) {
+    if (uniffi_consentkit_ffi_checksum_func_decode_artifact() != 3605) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_func_inspect() != 40357) {
@@ -6093,7 +5818,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_verifier_check_grant_status() != 50513) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_verifier_verify() != 27613) {
+    if (uniffi_consentkit_ffi_checksum_method_verifier_verify() != 41822) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_grant_purpose() != 49693) {
@@ -6141,7 +5866,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_add_inclusion_proof() != 23943) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_artifacts() != 28869) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_artifacts() != 11605) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_check_logs() != 19799) {
@@ -6177,7 +5902,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_consentkit_ffi_checksum_method_wallet_public_key_for() != 29455) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_consentkit_ffi_checksum_method_wallet_receive() != 62124) {
+    if (uniffi_consentkit_ffi_checksum_method_wallet_receive() != 60740) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_consentkit_ffi_checksum_method_wallet_refuse() != 30882) {

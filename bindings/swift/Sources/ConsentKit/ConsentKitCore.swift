@@ -686,6 +686,137 @@ public func FfiConverterTypeAddedArtifact_lower(_ value: AddedArtifact) -> RustB
 
 
 /**
+ * A decoded artifact as every skin hands it out (`decodeArtifact`,
+ * `Wallet.artifacts`, `Wallet.receive`, ...): what it is, who signed it as
+ * its headers say, its payload, and its exact bytes. Decoding checks the
+ * encoding, not the signatures (`verify` does).
+ *
+ * One record in every language: a uniffi record in Kotlin, Swift and
+ * Python, and these fields camelCased in JavaScript, where `body` is the
+ * payload object (JSON text in the uniffi skins) and `bytes` a
+ * `Uint8Array` (hex in JSON).
+ */
+public struct ArtifactInfo: Equatable, Hashable {
+    /**
+     * The kind.
+     */
+    public let kind: ArtifactKind
+    /**
+     * The artifact id (32 hex digits): what receipts and withdrawals reference.
+     */
+    public let id: ArtifactId
+    /**
+     * The digest (64 hex digits): what a grant references its offer by.
+     */
+    public let digest: Digest
+    /**
+     * Its signatures' key ids and algorithms as their headers give them,
+     * in order (a data receipt's kid: the thumbprint's first 8 bytes).
+     */
+    public let signers: [SignerView]
+    /**
+     * Encoded size in bytes.
+     */
+    public let size: UInt64
+    /**
+     * The payload (the fields of the [`ArtifactInfo::kind`]'s record, as
+     * `consentkit inspect` prints its `"body"`).
+     */
+    public let body: BodyJson
+    /**
+     * The exact encoded bytes.
+     */
+    public let bytes: Data
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The kind.
+         */kind: ArtifactKind, 
+        /**
+         * The artifact id (32 hex digits): what receipts and withdrawals reference.
+         */id: ArtifactId, 
+        /**
+         * The digest (64 hex digits): what a grant references its offer by.
+         */digest: Digest, 
+        /**
+         * Its signatures' key ids and algorithms as their headers give them,
+         * in order (a data receipt's kid: the thumbprint's first 8 bytes).
+         */signers: [SignerView], 
+        /**
+         * Encoded size in bytes.
+         */size: UInt64, 
+        /**
+         * The payload (the fields of the [`ArtifactInfo::kind`]'s record, as
+         * `consentkit inspect` prints its `"body"`).
+         */body: BodyJson, 
+        /**
+         * The exact encoded bytes.
+         */bytes: Data) {
+        self.kind = kind
+        self.id = id
+        self.digest = digest
+        self.signers = signers
+        self.size = size
+        self.body = body
+        self.bytes = bytes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ArtifactInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeArtifactInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ArtifactInfo {
+        return
+            try ArtifactInfo(
+                kind: FfiConverterTypeArtifactKind.read(from: &buf), 
+                id: FfiConverterTypeArtifactId.read(from: &buf), 
+                digest: FfiConverterTypeDigest.read(from: &buf), 
+                signers: FfiConverterSequenceTypeSignerView.read(from: &buf), 
+                size: FfiConverterUInt64.read(from: &buf), 
+                body: FfiConverterTypeBodyJson.read(from: &buf), 
+                bytes: FfiConverterData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ArtifactInfo, into buf: inout [UInt8]) {
+        FfiConverterTypeArtifactKind.write(value.kind, into: &buf)
+        FfiConverterTypeArtifactId.write(value.id, into: &buf)
+        FfiConverterTypeDigest.write(value.digest, into: &buf)
+        FfiConverterSequenceTypeSignerView.write(value.signers, into: &buf)
+        FfiConverterUInt64.write(value.size, into: &buf)
+        FfiConverterTypeBodyJson.write(value.body, into: &buf)
+        FfiConverterData.write(value.bytes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeArtifactInfo_lift(_ buf: RustBuffer) throws -> ArtifactInfo {
+    return try FfiConverterTypeArtifactInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeArtifactInfo_lower(_ value: ArtifactInfo) -> RustBuffer {
+    return FfiConverterTypeArtifactInfo.lower(value)
+}
+
+
+/**
  * A checkpoint held against the log.
  */
 public struct AuditCheckpoint: Equatable, Hashable {
@@ -3238,6 +3369,76 @@ public func FfiConverterTypeReceiptCheck_lower(_ value: ReceiptCheck) -> RustBuf
 
 
 /**
+ * What `Wallet.receive` took in, and the violations that now concern it:
+ * [`Wallet::receive`]'s pair as every skin returns it.
+ */
+public struct ReceiveOutcome: Equatable, Hashable {
+    /**
+     * The artifact received.
+     */
+    public let artifact: ArtifactInfo
+    /**
+     * Violations found concerning it (e.g. a receipt after a withdrawal).
+     */
+    public let violations: [Finding]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The artifact received.
+         */artifact: ArtifactInfo, 
+        /**
+         * Violations found concerning it (e.g. a receipt after a withdrawal).
+         */violations: [Finding]) {
+        self.artifact = artifact
+        self.violations = violations
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReceiveOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReceiveOutcome: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReceiveOutcome {
+        return
+            try ReceiveOutcome(
+                artifact: FfiConverterTypeArtifactInfo.read(from: &buf), 
+                violations: FfiConverterSequenceTypeFinding.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReceiveOutcome, into buf: inout [UInt8]) {
+        FfiConverterTypeArtifactInfo.write(value.artifact, into: &buf)
+        FfiConverterSequenceTypeFinding.write(value.violations, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceiveOutcome_lift(_ buf: RustBuffer) throws -> ReceiveOutcome {
+    return try FfiConverterTypeReceiveOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceiveOutcome_lower(_ value: ReceiveOutcome) -> RustBuffer {
+    return FfiConverterTypeReceiveOutcome.lower(value)
+}
+
+
+/**
  * A recipient (partner) named in an offer, and what it receives.
  */
 public struct Recipient: Equatable, Hashable {
@@ -3594,6 +3795,75 @@ public func FfiConverterTypeSignatureCounts_lift(_ buf: RustBuffer) throws -> Si
 #endif
 public func FfiConverterTypeSignatureCounts_lower(_ value: SignatureCounts) -> RustBuffer {
     return FfiConverterTypeSignatureCounts.lower(value)
+}
+
+
+/**
+ * One signature of an artifact, as its header gives it (nothing verified).
+ */
+public struct SignerView: Equatable, Hashable {
+    /**
+     * The key id (hex): 64 digits, or 16 for a short kid.
+     */
+    public let kid: HeaderKid
+    /**
+     * The signature algorithm.
+     */
+    public let algorithm: Algorithm
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The key id (hex): 64 digits, or 16 for a short kid.
+         */kid: HeaderKid, 
+        /**
+         * The signature algorithm.
+         */algorithm: Algorithm) {
+        self.kid = kid
+        self.algorithm = algorithm
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SignerView: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignerView: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignerView {
+        return
+            try SignerView(
+                kid: FfiConverterTypeHeaderKid.read(from: &buf), 
+                algorithm: FfiConverterTypeAlgorithm.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SignerView, into buf: inout [UInt8]) {
+        FfiConverterTypeHeaderKid.write(value.kid, into: &buf)
+        FfiConverterTypeAlgorithm.write(value.algorithm, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignerView_lift(_ buf: RustBuffer) throws -> SignerView {
+    return try FfiConverterTypeSignerView.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignerView_lower(_ value: SignerView) -> RustBuffer {
+    return FfiConverterTypeSignerView.lower(value)
 }
 
 
@@ -4606,6 +4876,76 @@ public func FfiConverterTypeValueRecord_lift(_ buf: RustBuffer) throws -> ValueR
 #endif
 public func FfiConverterTypeValueRecord_lower(_ value: ValueRecord) -> RustBuffer {
     return FfiConverterTypeValueRecord.lower(value)
+}
+
+
+/**
+ * An artifact whose every signature verified against a trust set
+ * (`verify` in every skin).
+ */
+public struct VerifiedArtifact: Equatable, Hashable {
+    /**
+     * The artifact.
+     */
+    public let artifact: ArtifactInfo
+    /**
+     * Its signatures and who made them, in order.
+     */
+    public let signers: [VerifiedSigner]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The artifact.
+         */artifact: ArtifactInfo, 
+        /**
+         * Its signatures and who made them, in order.
+         */signers: [VerifiedSigner]) {
+        self.artifact = artifact
+        self.signers = signers
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VerifiedArtifact: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVerifiedArtifact: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VerifiedArtifact {
+        return
+            try VerifiedArtifact(
+                artifact: FfiConverterTypeArtifactInfo.read(from: &buf), 
+                signers: FfiConverterSequenceTypeVerifiedSigner.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VerifiedArtifact, into buf: inout [UInt8]) {
+        FfiConverterTypeArtifactInfo.write(value.artifact, into: &buf)
+        FfiConverterSequenceTypeVerifiedSigner.write(value.signers, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerifiedArtifact_lift(_ buf: RustBuffer) throws -> VerifiedArtifact {
+    return try FfiConverterTypeVerifiedArtifact.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerifiedArtifact_lower(_ value: VerifiedArtifact) -> RustBuffer {
+    return FfiConverterTypeVerifiedArtifact.lower(value)
 }
 
 
@@ -7501,6 +7841,31 @@ fileprivate struct FfiConverterSequenceTypeShared: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeSignerView: FfiConverterRustBuffer {
+    typealias SwiftType = [SignerView]
+
+    public static func write(_ value: [SignerView], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSignerView.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SignerView] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SignerView]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSignerView.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeStateCount: FfiConverterRustBuffer {
     typealias SwiftType = [StateCount]
 
@@ -7568,6 +7933,31 @@ fileprivate struct FfiConverterSequenceTypeValueReceived: FfiConverterRustBuffer
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeValueReceived.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeVerifiedSigner: FfiConverterRustBuffer {
+    typealias SwiftType = [VerifiedSigner]
+
+    public static func write(_ value: [VerifiedSigner], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeVerifiedSigner.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VerifiedSigner] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [VerifiedSigner]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeVerifiedSigner.read(from: &buf))
         }
         return seq
     }
@@ -7689,6 +8079,46 @@ public func FfiConverterTypeArtifactId_lower(_ value: ArtifactId) -> RustBuffer 
 
 
 
+public typealias BodyJson = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBodyJson: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BodyJson {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: BodyJson, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> BodyJson {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: BodyJson) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBodyJson_lift(_ value: RustBuffer) throws -> BodyJson {
+    return try FfiConverterTypeBodyJson.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBodyJson_lower(_ value: BodyJson) -> RustBuffer {
+    return FfiConverterTypeBodyJson.lower(value)
+}
+
+
+
 public typealias Bytes16 = Data
 
 #if swift(>=5.8)
@@ -7805,6 +8235,46 @@ public func FfiConverterTypeDigest_lift(_ value: RustBuffer) throws -> Digest {
 #endif
 public func FfiConverterTypeDigest_lower(_ value: Digest) -> RustBuffer {
     return FfiConverterTypeDigest.lower(value)
+}
+
+
+
+public typealias HeaderKid = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHeaderKid: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HeaderKid {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: HeaderKid, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> HeaderKid {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: HeaderKid) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHeaderKid_lift(_ value: RustBuffer) throws -> HeaderKid {
+    return try FfiConverterTypeHeaderKid.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHeaderKid_lower(_ value: HeaderKid) -> RustBuffer {
+    return FfiConverterTypeHeaderKid.lower(value)
 }
 
 
