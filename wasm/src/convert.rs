@@ -265,7 +265,7 @@ pub fn dpv_list(v: &[String], what: &str) -> Result<Vec<Term>, CkError> {
 }
 
 /// Sets `obj.bytes` to a `Uint8Array` of `b` (the JSON form of an
-/// [`ArtifactInfo`]'s `bytes` is hex).
+/// [`consentkit::artifact::ArtifactInfo`]'s `bytes` is hex).
 pub fn set_bytes(obj: &JsValue, b: &[u8]) -> Result<(), CkError> {
     js_sys::Reflect::set(
         obj,
@@ -283,7 +283,8 @@ pub fn set_artifact_bytes(obj: &JsValue, b: &[u8]) -> Result<(), CkError> {
     set_bytes(&artifact, b)
 }
 
-/// An artifact as JavaScript gets it: the core's [`ArtifactInfo`] (the
+/// An artifact as JavaScript gets it: the core's
+/// [`consentkit::artifact::ArtifactInfo`] (the
 /// record of every skin), camelCased, its `bytes` a `Uint8Array`.
 pub fn artifact_js(a: &Artifact) -> Result<JsValue, CkError> {
     let info = a.info();

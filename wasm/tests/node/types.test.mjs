@@ -90,6 +90,25 @@ async function samples() {
   return out;
 }
 
+/**
+ * A value as a TypeScript expression: JSON for the plain parts, and
+ * `new Uint8Array([...])` for bytes (JSON.stringify would turn them into
+ * an object with numeric keys, which is not what the runtime returns).
+ */
+function tsLiteral(v) {
+  if (v instanceof Uint8Array) return `new Uint8Array([${Array.from(v).join(",")}])`;
+  if (Array.isArray(v)) return `[${v.map(tsLiteral).join(",")}]`;
+  if (v === undefined) return "undefined";
+  if (v !== null && typeof v === "object") {
+    if (typeof v.toJSON === "function") return tsLiteral(v.toJSON());
+    const proto = Object.getPrototypeOf(v);
+    assert.ok(proto === Object.prototype || proto === null, `a plain data object, not ${proto?.constructor?.name}`);
+    return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${tsLiteral(x)}`).join(",")}}`;
+  }
+  assert.notEqual(typeof v, "bigint", "no bigint in returned data objects");
+  return JSON.stringify(v);
+}
+
 test("every returned data object matches its declared type (tsc --strict over real values)", async () => {
   assert.ok(existsSync(tsc), `${tsc} is missing: run scripts/build-wasm (npm ci in wasm/)`);
   assert.ok(existsSync(dts), `${dts} is missing: run scripts/build-wasm`);
@@ -97,7 +116,7 @@ test("every returned data object matches its declared type (tsc --strict over re
   const types = [...new Set(all.map(([t]) => t.replace("[]", "")))].sort();
   const lines = [`import type { ${types.join(", ")} } from ${JSON.stringify(dts.replace(/\.d\.ts$/, ""))};`];
   all.forEach(([type, value], i) => {
-    lines.push(`export const v${i}: ${type} = ${JSON.stringify(value)};`);
+    lines.push(`export const v${i}: ${type} = ${tsLiteral(value)};`);
   });
   // A deliberately wrong object, to prove that the check can fail.
   const dir = mkdtempSync(join(tmpdir(), "ck-types-"));
@@ -129,9 +148,9 @@ test("every returned data object matches its declared type (tsc --strict over re
   assert.match(wrong.stdout, /issuedAt|number.*not assignable to type 'string'/);
   // The snake_case report document against the camelCase type fails too.
   const report = all.find(([t]) => t === "AuditReportDocument")[1];
-  const mixed = run(`${lines[0]}\nexport const x: AuditReportJson = ${JSON.stringify(report)};\n`);
+  const mixed = run(`${lines[0]}\nexport const x: AuditReportJson = ${tsLiteral(report)};\n`);
   assert.notEqual(mixed.status, 0, "the snake_case document is not the camelCase report");
-  const snake = JSON.stringify({ ...all.find(([t]) => t === "ArtifactInfo")[1], issued_at: T0 });
+  const snake = tsLiteral({ ...all.find(([t]) => t === "ArtifactInfo")[1], issued_at: T0 });
   const bad = run(`${lines[0]}\nexport const x: ArtifactInfo = ${snake};\n`);
   assert.notEqual(bad.status, 0, "a snake_case field must fail the check");
   assert.match(bad.stdout, /issued_at/);
