@@ -19,7 +19,10 @@
 //! - **Parallel.** Both passes decode and verify in batches across all
 //!   cores (feature `parallel`, on by default), pipelined: while batch k is
 //!   checked, batch k + 1 is read (on a thread of its own, which also
-//!   hashes the bundle) and batch k − 1 evaluated in order.
+//!   hashes the bundle) and batch k − 1 evaluated in order. In pass 2 the
+//!   workers also judge each data receipt against the grants pass 1
+//!   linked (read-only by then); the evaluating thread keeps only what
+//!   depends on the order: copies, counts, per-day uses and findings.
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::io::{self, Read};
@@ -380,6 +383,124 @@ struct Item {
     /// Its index in the transparency log, when auditing with one and its
     /// exact bytes are a leaf of the checkpointed tree.
     log_index: Option<u64>,
+    /// A valid data receipt judged against its grant (pass 2 only).
+    judged: Option<Judgement>,
+}
+
+/// What pass 1 settled and pass 2 only reads: the grants with their ends,
+/// the void grants and the withdrawals' log positions. Held apart from
+/// [`State`] during pass 2, so that the workers judge receipts against it
+/// while the evaluating thread counts them.
+#[derive(Default)]
+struct Linked {
+    grants: HashMap<ArtifactId, GrantRecord, DigestKeys>,
+    /// Void grants and why.
+    void: HashMap<ArtifactId, String>,
+    /// Withdrawals' positions in the transparency log (the earliest
+    /// authorised copy).
+    withdrawal_log_index: HashMap<ArtifactId, u64>,
+}
+
+/// A valid data receipt judged on a worker against [`Linked`]: everything
+/// that depends only on the receipt, its signers, its log position and
+/// the linked grants. The evaluating thread does the rest (copies,
+/// counts, per-day uses, findings), in the bundle's order.
+enum Judgement {
+    /// Its grant is not in the bundle (the evaluating thread says why).
+    UnknownGrant,
+    /// The grant is void, or an index into its lists is out of range: the
+    /// receipt counts, its use does not.
+    Unusable(FindingKind, String),
+    /// Read against the grant: the use counts; a finding if not covered.
+    Used(Option<(FindingKind, String)>),
+}
+
+/// What the workers check items against: the trust set, the log (if
+/// any) and, in pass 2, what pass 1 linked.
+#[derive(Clone, Copy)]
+struct Against<'a> {
+    trust: &'a TrustSet,
+    log: Option<&'a LogView>,
+    linked: Option<&'a Linked>,
+}
+
+/// Judges a valid data receipt against the linked grants (run by the
+/// workers in pass 2; the same for every copy of the same bytes).
+fn judge(
+    a: &Artifact,
+    signers: &[VerifiedSigner],
+    log_index: Option<u64>,
+    linked: &Linked,
+) -> Option<Judgement> {
+    let Body::DataReceipt(r) = a.body() else {
+        return None;
+    };
+    let signer = trusted_party(signers).unwrap_or("?");
+    let Some(rec) = linked.grants.get(&r.grant) else {
+        return Some(Judgement::UnknownGrant);
+    };
+    // (Most audits have no void grant: no hashing then.)
+    let void = (!linked.void.is_empty())
+        .then(|| linked.void.get(&r.grant))
+        .flatten();
+    if let Some(why) = void {
+        let msg = format!(
+            "receipt {} by {signer} under grant {}, which is void: {why}",
+            a.id(),
+            r.grant
+        );
+        return Some(Judgement::Unusable(FindingKind::VoidGrantUsed, msg));
+    }
+    // Indexes into the grant's lists are read against the grant the receipt cites.
+    let named = match r.resolve(&rec.grant) {
+        Ok(named) => named,
+        Err(e) => {
+            let msg = format!("receipt {} by {signer}: {e}", a.id());
+            return Some(Judgement::Unusable(FindingKind::GrantIndexOutOfRange, msg));
+        }
+    };
+    let u = DataUse {
+        category: named.category,
+        purpose: named.purpose,
+        recipient: named.recipient.unwrap_or_else(|| signer.to_owned()),
+        signer: signer.to_owned(),
+        at: r.used_at,
+        precision: r.precision,
+    };
+    let Err(d) = rec.permits(&u) else {
+        return Some(Judgement::Used(None));
+    };
+    // A use the log received before the withdrawal that claims to precede it:
+    // the withdrawal was backdated, not the use late.
+    let backdated = match &d {
+        Denial::AfterWithdrawal { by_artifact, .. } => {
+            match (log_index, linked.withdrawal_log_index.get(by_artifact)) {
+                (Some(ri), Some(wi)) => ri < *wi,
+                _ => false,
+            }
+        }
+        _ => false,
+    };
+    let kind = match d {
+        Denial::BeforeGrant { .. } => FindingKind::BeforeGrant,
+        Denial::AfterWithdrawal { .. } if backdated => FindingKind::WithdrawalBackdated,
+        Denial::AfterWithdrawal { .. } | Denial::AfterRefusal { .. } => {
+            FindingKind::AfterWithdrawal
+        }
+        Denial::AfterExpiry { .. } => FindingKind::AfterExpiry,
+        Denial::Superseded { .. } => FindingKind::AfterSupersession,
+        Denial::PurposeNotGranted { .. } => FindingKind::PurposeNotGranted,
+        Denial::CategoryNotGranted { .. } => FindingKind::CategoryNotGranted,
+        Denial::RecipientNotGranted { .. } => FindingKind::RecipientNotGranted,
+        Denial::PrecisionExceeded { .. } => FindingKind::PrecisionExceeded,
+    };
+    let msg = format!(
+        "receipt {} by {} under grant {}: {d}",
+        a.id(),
+        u.signer,
+        r.grant
+    );
+    Some(Judgement::Used(Some((kind, msg))))
 }
 
 /// Decodes and checks one item: hashes its bytes once (the leaf hash,
@@ -388,13 +509,8 @@ struct Item {
 ///
 /// `near` is the log index of the item checked just before this one, if
 /// any: the log is searched there first (the answer does not depend on it).
-fn check(
-    offset: u64,
-    bytes: &[u8],
-    trust: &TrustSet,
-    log: Option<&LogView>,
-    near: Option<u64>,
-) -> Item {
+fn check(offset: u64, bytes: &[u8], against: Against<'_>, near: Option<u64>) -> Item {
+    let Against { trust, log, linked } = against;
     let leaf = crate::log::leaf_hash(bytes);
     let log_index = log.and_then(|l| l.index_of_leaf_near(&leaf, near));
     let mut hash = [0u8; 16];
@@ -413,11 +529,16 @@ fn check(
             Err(error) => Checked::Unverified { artifact, error },
         },
     };
+    let judged = match (&checked, linked) {
+        (Checked::Valid { artifact, signers }, Some(l)) => judge(artifact, signers, log_index, l),
+        _ => None,
+    };
     Item {
         offset,
         checked,
         hash,
         log_index,
+        judged,
     }
 }
 
@@ -560,8 +681,6 @@ struct More {
     findings: BinaryHeap<Ranked>,
     /// Valid refusals, one per id.
     refusals: Vec<RefusalInfo>,
-    /// Void grants and why.
-    void: HashMap<ArtifactId, String>,
 }
 
 struct State<'t> {
@@ -570,7 +689,9 @@ struct State<'t> {
     at: Timestamp,
     report: ReportBuilder,
     offers: HashMap<Digest, (Offer, u64)>,
-    grants: HashMap<ArtifactId, GrantRecord, DigestKeys>,
+    /// Grants, void grants, withdrawals' log positions: moved out to the
+    /// workers during pass 2 ([`Linked`]), empty meanwhile.
+    linked: Linked,
     grant_offsets: HashMap<ArtifactId, u64>,
     /// Grants that were present but failed their own checks (the smallest
     /// message when several copies failed).
@@ -581,9 +702,6 @@ struct State<'t> {
     /// Withdrawals whose statistics were counted.
     seen: HashSet<ArtifactId>,
     uses: HashMap<(ArtifactId, u64), u64, DigestKeys>,
-    /// Withdrawals' positions in the transparency log, when auditing with
-    /// one (the earliest authorised copy).
-    withdrawal_log_index: HashMap<ArtifactId, u64>,
     more: More,
     /// Signatures checked and admitted so far (every decoded copy).
     sigs: SignatureCounts,
@@ -931,7 +1049,9 @@ impl<'t> State<'t> {
                 self.future(a, g.issued_at, offset, Some(&g.controller));
                 self.day(g.issued_at).grants += 1;
                 self.grant_offsets.insert(a.id(), offset);
-                self.grants.insert(a.id(), GrantRecord::new(a.id(), g));
+                self.linked
+                    .grants
+                    .insert(a.id(), GrantRecord::new(a.id(), g));
             }
             Body::Refusal(r) if first => {
                 self.controller(&r.controller).refusals += 1;
@@ -974,13 +1094,13 @@ impl<'t> State<'t> {
     /// decisions, withdrawals, void imported grants, supersessions and
     /// refusals.
     fn link(&mut self) {
-        let mut ids: Vec<ArtifactId> = self.grants.keys().copied().collect();
+        let mut ids: Vec<ArtifactId> = self.linked.grants.keys().copied().collect();
         crate::sort::sort(&mut ids);
         let mut unknown_offer = Vec::new();
         let mut exceeds = Vec::new();
         let mut supersede = Vec::new();
         for id in &ids {
-            let Some(rec) = self.grants.get_mut(id) else {
+            let Some(rec) = self.linked.grants.get_mut(id) else {
                 continue;
             };
             let offset = self.grant_offsets.get(id).copied().unwrap_or(0);
@@ -1049,7 +1169,7 @@ impl<'t> State<'t> {
                 *e = d;
             }
         };
-        for rec in self.grants.values().filter(|r| !r.grant.imported) {
+        for rec in self.linked.grants.values().filter(|r| !r.grant.imported) {
             let pair = (rec.grant.controller.clone(), rec.grant.subject);
             if let Some(k) = &rec.grant.subject_key {
                 bound.entry(pair.clone()).or_default().push(k.clone());
@@ -1071,7 +1191,7 @@ impl<'t> State<'t> {
         // Withdrawals: every copy on its own.
         let withdrawals = std::mem::take(&mut self.withdrawals);
         for (wid, w, signers, off, log_index) in withdrawals {
-            let Some(rec) = self.grants.get(&w.grant) else {
+            let Some(rec) = self.linked.grants.get(&w.grant) else {
                 let why = self.why_unknown(&w.grant);
                 self.finding(
                     FindingKind::UnknownGrant,
@@ -1122,11 +1242,11 @@ impl<'t> State<'t> {
                 );
                 continue;
             }
-            if let Some(rec) = self.grants.get_mut(&w.grant) {
+            if let Some(rec) = self.linked.grants.get_mut(&w.grant) {
                 rec.add_withdrawal(w.takes_effect(), w.by, wid);
             }
             if let Some(i) = log_index {
-                let e = self.withdrawal_log_index.entry(wid).or_insert(i);
+                let e = self.linked.withdrawal_log_index.entry(wid).or_insert(i);
                 *e = (*e).min(i);
             }
             if w.by == WithdrawnBy::Person {
@@ -1148,14 +1268,14 @@ impl<'t> State<'t> {
         // Imported grants over the person's own word are void.
         let mut void = Vec::new();
         for id in &ids {
-            let Some(rec) = self.grants.get(id) else {
+            let Some(rec) = self.linked.grants.get(id) else {
                 continue;
             };
             if !rec.grant.imported {
                 continue;
             }
             let g = &rec.grant;
-            let why = match g.supersedes.and_then(|old| self.grants.get(&old)) {
+            let why = match g.supersedes.and_then(|old| self.linked.grants.get(&old)) {
                 Some(old) if !old.grant.imported => Some(format!(
                     "imported grant {id} claims to supersede grant {}, which the person signed: an imported grant cannot replace or widen the person's own grant",
                     old.id
@@ -1184,13 +1304,13 @@ impl<'t> State<'t> {
                 off,
                 why.clone(),
             );
-            self.more.void.insert(id, why);
+            self.linked.void.insert(id, why);
         }
 
         // Supersessions: a void grant supersedes nothing.
         for (old, at, new, subject, off, c) in supersede {
-            let void = self.more.void.contains_key(&new);
-            match self.grants.get_mut(&old) {
+            let void = self.linked.void.contains_key(&new);
+            match self.linked.grants.get_mut(&old) {
                 Some(rec) if rec.grant.subject == subject && rec.grant.controller == c => {
                     if !void {
                         rec.add_superseded(at, new);
@@ -1220,7 +1340,7 @@ impl<'t> State<'t> {
 
         // A refusal ends the same person's earlier grants of the same offer.
         let mut by_pair: HashMap<Pair, Vec<ArtifactId>> = HashMap::new();
-        for rec in self.grants.values() {
+        for rec in self.linked.grants.values() {
             by_pair
                 .entry((rec.grant.controller.clone(), rec.grant.subject))
                 .or_default()
@@ -1232,7 +1352,7 @@ impl<'t> State<'t> {
                 .map(Vec::as_slice)
                 .unwrap_or_default()
             {
-                if let Some(rec) = self.grants.get_mut(gid) {
+                if let Some(rec) = self.linked.grants.get_mut(gid) {
                     if rec.is_ended_by_refusal(&r.controller, &r.subject, &r.offer, r.issued_at) {
                         rec.add_refusal(r.issued_at, r.id);
                     }
@@ -1242,7 +1362,7 @@ impl<'t> State<'t> {
     }
 
     /// Pass 2: one decoded-and-verified receipt or value record.
-    fn usage(&mut self, item: &Item) {
+    fn usage(&mut self, item: &Item, linked: &Linked) {
         self.count_signatures(item);
         if !self.sight(item) {
             return;
@@ -1252,133 +1372,67 @@ impl<'t> State<'t> {
         let Some((a, signers)) = self.bad_item(offset, &item.checked) else {
             return;
         };
-        let signer = trusted_party(signers).unwrap_or("?").to_owned();
+        let signer = trusted_party(signers).unwrap_or("?");
         match a.body() {
             Body::DataReceipt(r) => {
-                let Some(rec) = self.grants.get(&r.grant) else {
+                // Judged by the worker that checked it (here if it was not).
+                let here;
+                let judged = match &item.judged {
+                    Some(j) => j,
+                    None => {
+                        here = judge(a, signers, item.log_index, linked);
+                        let Some(j) = &here else { return };
+                        j
+                    }
+                };
+                let (Some(rec), false) = (
+                    linked.grants.get(&r.grant),
+                    matches!(judged, Judgement::UnknownGrant),
+                ) else {
                     let why = self.why_unknown(&r.grant);
                     self.finding(FindingKind::UnknownGrant, Some(a.id()), Some(a.kind()), None, offset, format!("receipt {} by {signer} refers to grant {}, which is not in the bundle{why}", a.id(), r.grant));
                     return;
                 };
-                let controller = rec.grant.controller.clone();
+                let controller = rec.grant.controller.as_str();
                 let used_at = r.used_at;
-                // (Most audits have no void grant: no hashing then.)
-                let void = (!self.more.void.is_empty())
-                    .then(|| self.more.void.get(&r.grant))
-                    .flatten();
-                if let Some(why) = void {
-                    let msg = format!(
-                        "receipt {} by {signer} under grant {}, which is void: {why}",
-                        a.id(),
-                        r.grant
-                    );
-                    if self.first_valid(a.id()) {
-                        self.tally(&controller, |t| t.receipts += 1);
-                        self.day(used_at).receipts += 1;
-                        self.future(a, used_at, offset, Some(&controller));
-                    }
-                    self.finding(
-                        FindingKind::VoidGrantUsed,
-                        Some(a.id()),
-                        Some(a.kind()),
-                        Some(controller),
-                        offset,
-                        msg,
-                    );
-                    return;
-                }
-                // Indexes into the grant's lists are read against the grant the receipt cites.
-                let named = match r.resolve(&rec.grant) {
-                    Ok(named) => named,
-                    Err(e) => {
-                        if self.first_valid(a.id()) {
-                            self.tally(&controller, |t| t.receipts += 1);
-                            self.day(used_at).receipts += 1;
-                            self.future(a, used_at, offset, Some(&controller));
-                        }
-                        self.finding(
-                            FindingKind::GrantIndexOutOfRange,
-                            Some(a.id()),
-                            Some(a.kind()),
-                            Some(controller),
-                            offset,
-                            format!("receipt {} by {signer}: {e}", a.id()),
-                        );
-                        return;
-                    }
-                };
-                let u = DataUse {
-                    category: named.category,
-                    purpose: named.purpose,
-                    recipient: named.recipient.unwrap_or_else(|| signer.clone()),
-                    signer,
-                    at: r.used_at,
-                    precision: r.precision,
-                };
-                let verdict = rec.permits(&u);
                 if self.first_valid(a.id()) {
-                    self.tally(&controller, |t| t.receipts += 1);
+                    self.tally(controller, |t| t.receipts += 1);
                     self.day(used_at).receipts += 1;
-                    self.future(a, used_at, offset, Some(&controller));
-                    *self
-                        .uses
-                        .entry((r.grant, used_at.secs() / DAY))
-                        .or_insert(0) += u64::from(r.quantity);
+                    self.future(a, used_at, offset, Some(controller));
+                    if let Judgement::Used(_) = judged {
+                        *self
+                            .uses
+                            .entry((r.grant, used_at.secs() / DAY))
+                            .or_insert(0) += u64::from(r.quantity);
+                    }
                 }
-                if let Err(d) = verdict {
-                    // A use the log received before the withdrawal that claims to precede it:
-                    // the withdrawal was backdated, not the use late.
-                    let backdated = match &d {
-                        Denial::AfterWithdrawal { by_artifact, .. } => {
-                            match (self.log_index, self.withdrawal_log_index.get(by_artifact)) {
-                                (Some(ri), Some(wi)) => ri < *wi,
-                                _ => false,
-                            }
-                        }
-                        _ => false,
-                    };
-                    let kind = match d {
-                        Denial::BeforeGrant { .. } => FindingKind::BeforeGrant,
-                        Denial::AfterWithdrawal { .. } if backdated => {
-                            FindingKind::WithdrawalBackdated
-                        }
-                        Denial::AfterWithdrawal { .. } | Denial::AfterRefusal { .. } => {
-                            FindingKind::AfterWithdrawal
-                        }
-                        Denial::AfterExpiry { .. } => FindingKind::AfterExpiry,
-                        Denial::Superseded { .. } => FindingKind::AfterSupersession,
-                        Denial::PurposeNotGranted { .. } => FindingKind::PurposeNotGranted,
-                        Denial::CategoryNotGranted { .. } => FindingKind::CategoryNotGranted,
-                        Denial::RecipientNotGranted { .. } => FindingKind::RecipientNotGranted,
-                        Denial::PrecisionExceeded { .. } => FindingKind::PrecisionExceeded,
-                    };
-                    self.finding(
-                        kind,
-                        Some(a.id()),
-                        Some(a.kind()),
-                        Some(controller),
-                        offset,
-                        format!(
-                            "receipt {} by {} under grant {}: {d}",
-                            a.id(),
-                            u.signer,
-                            r.grant
-                        ),
-                    );
-                }
+                let (kind, msg) = match judged {
+                    Judgement::Unusable(kind, msg) | Judgement::Used(Some((kind, msg))) => {
+                        (*kind, msg.clone())
+                    }
+                    Judgement::Used(None) | Judgement::UnknownGrant => return,
+                };
+                self.finding(
+                    kind,
+                    Some(a.id()),
+                    Some(a.kind()),
+                    Some(controller.to_owned()),
+                    offset,
+                    msg,
+                );
             }
             Body::ValueRecord(v) => {
-                let Some(rec) = self.grants.get(&v.grant) else {
-                    self.finding(FindingKind::ValueForUnknownGrant, Some(a.id()), Some(a.kind()), Some(signer.clone()), offset, format!("value record {} by {signer} refers to grant {}, which is not in the bundle", a.id(), v.grant));
+                let Some(rec) = linked.grants.get(&v.grant) else {
+                    self.finding(FindingKind::ValueForUnknownGrant, Some(a.id()), Some(a.kind()), Some(signer.to_owned()), offset, format!("value record {} by {signer} refers to grant {}, which is not in the bundle", a.id(), v.grant));
                     return;
                 };
-                let controller = rec.grant.controller.clone();
+                let controller = rec.grant.controller.as_str();
                 if signer != controller {
                     self.finding(
                         FindingKind::WrongSigner,
                         Some(a.id()),
                         Some(a.kind()),
-                        Some(controller),
+                        Some(controller.to_owned()),
                         offset,
                         format!(
                             "value record {} is signed by {signer}, not the grant's controller",
@@ -1391,11 +1445,11 @@ impl<'t> State<'t> {
                     return;
                 }
                 let (unit, amount, at) = (v.benefit.unit.clone(), v.benefit.amount, v.issued_at);
-                let stats = self.controller(&controller);
+                let stats = self.controller(controller);
                 stats.value_records += 1;
                 let total = stats.value_delivered.entry(unit).or_insert(0);
                 *total = total.saturating_add(amount);
-                self.future(a, at, offset, Some(&controller));
+                self.future(a, at, offset, Some(controller));
             }
             _ => {}
         }
@@ -1441,7 +1495,12 @@ impl<'t> State<'t> {
     fn finish(mut self) -> Report {
         let mut over: Vec<(ArtifactId, u64, u64, u32)> = Vec::new();
         for ((gid, day), n) in &self.uses {
-            if let Some(limit) = self.grants.get(gid).and_then(GrantRecord::uses_per_day) {
+            if let Some(limit) = self
+                .linked
+                .grants
+                .get(gid)
+                .and_then(GrantRecord::uses_per_day)
+            {
                 if *n > u64::from(limit) {
                     over.push((*gid, *day, *n, limit));
                 }
@@ -1449,7 +1508,10 @@ impl<'t> State<'t> {
         }
         for (gid, day, n, limit) in over {
             let (c, off) = (
-                self.grants.get(&gid).map(|g| g.grant.controller.clone()),
+                self.linked
+                    .grants
+                    .get(&gid)
+                    .map(|g| g.grant.controller.clone()),
                 self.grant_offsets.get(&gid).copied().unwrap_or(0),
             );
             self.finding(
@@ -1493,9 +1555,10 @@ impl<'t> State<'t> {
         }
         // A void grant has no state: it never gave consent.
         let states: Vec<(String, ConsentState)> = self
+            .linked
             .grants
             .values()
-            .filter(|g| !self.more.void.contains_key(&g.id))
+            .filter(|g| !self.linked.void.contains_key(&g.id))
             .map(|g| (g.grant.controller.clone(), g.state_at(self.at)))
             .collect();
         for (c, s) in states {
@@ -1594,13 +1657,12 @@ pub fn audit_source_with_status<R: Read + Send, F: FnMut() -> io::Result<R>>(
         at,
         report: ReportBuilder::new(at),
         offers: HashMap::new(),
-        grants: HashMap::default(),
+        linked: Linked::default(),
         grant_offsets: HashMap::new(),
         bad_grants: HashMap::new(),
         withdrawals: Vec::new(),
         seen: HashSet::new(),
         uses: HashMap::default(),
-        withdrawal_log_index: HashMap::new(),
         more: More::default(),
         sigs: SignatureCounts::default(),
         log_index: None,
@@ -1647,11 +1709,16 @@ pub fn audit_source_with_status<R: Read + Send, F: FnMut() -> io::Result<R>>(
             Ok(true)
         },
         |_, f| artifacts += f.artifacts,
-        trust,
-        log,
+        Against {
+            trust,
+            log,
+            linked: None,
+        },
         State::context,
     )?;
     st.link();
+    // Pass 2 reads what pass 1 linked, on the workers as well.
+    let linked = std::mem::take(&mut st.linked);
     let copies = &mut st.more.copies;
     copies.reserve(artifacts.min(MAX_RESERVED_IDS).saturating_sub(copies.len()));
     // Pass 2: receipts, value records and anything unreadable, checked in
@@ -1689,10 +1756,14 @@ pub fn audit_source_with_status<R: Read + Send, F: FnMut() -> io::Result<R>>(
                 st.framing_problem(problem);
             }
         },
-        trust,
-        log,
-        State::usage,
+        Against {
+            trust,
+            log,
+            linked: Some(&linked),
+        },
+        |st, item| st.usage(item, &linked),
     )?;
+    st.linked = linked;
     if first != second {
         return Err(AuditError::BundleChanged {
             first_bytes: first.bytes,
@@ -1745,27 +1816,27 @@ type CheckedChunk = (Option<usize>, Vec<Item>);
 #[cfg(feature = "parallel")]
 const CHUNK: usize = 64;
 
-fn check_batch(batch: &Batch, trust: &TrustSet, log: Option<&LogView>) -> Vec<CheckedChunk> {
+fn check_batch(batch: &Batch, against: Against<'_>) -> Vec<CheckedChunk> {
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
         batch
             .par_chunks(CHUNK)
-            .map(|chunk| (rayon::current_thread_index(), check_run(chunk, trust, log)))
+            .map(|chunk| (rayon::current_thread_index(), check_run(chunk, against)))
             .collect()
     }
     #[cfg(not(feature = "parallel"))]
-    vec![(None, check_run(batch, trust, log))]
+    vec![(None, check_run(batch, against))]
 }
 
 /// [`check`] of consecutive items, each searched in the log first just
 /// after the one before it.
-fn check_run(items: &[(u64, Vec<u8>)], trust: &TrustSet, log: Option<&LogView>) -> Vec<Item> {
+fn check_run(items: &[(u64, Vec<u8>)], against: Against<'_>) -> Vec<Item> {
     let mut near = None;
     items
         .iter()
         .map(|(o, b)| {
-            let item = check(*o, b, trust, log, near);
+            let item = check(*o, b, against, near);
             near = item.log_index.or(near);
             item
         })
@@ -1828,9 +1899,8 @@ fn pipeline<'t, R: Read + Send>(
     mut r: SeqReader<R>,
     mut fill: impl FnMut(&mut SeqReader<R>, &mut Framing) -> io::Result<bool> + Send,
     mut apply: impl FnMut(&mut State<'t>, Framing),
-    trust: &TrustSet,
-    log: Option<&LogView>,
-    eval: fn(&mut State<'t>, &Item),
+    against: Against<'_>,
+    mut eval: impl FnMut(&mut State<'t>, &Item),
 ) -> io::Result<SeqSummary> {
     #[cfg(feature = "parallel")]
     {
@@ -1859,7 +1929,7 @@ fn pipeline<'t, R: Read + Send>(
             s.spawn(move || {
                 for mut f in batches {
                     let items = std::mem::take(&mut f.items);
-                    let done = check_batch(&items, trust, log);
+                    let done = check_batch(&items, against);
                     drop(items);
                     if to_eval.send((f, done)).is_err() {
                         break;
@@ -1887,7 +1957,7 @@ fn pipeline<'t, R: Read + Send>(
             let mut f = Framing::default();
             let more = fill(&mut r, &mut f)?;
             let items = std::mem::take(&mut f.items);
-            let done = check_batch(&items, trust, log);
+            let done = check_batch(&items, against);
             apply(st, f);
             for item in done.iter().flat_map(|(_, chunk)| chunk) {
                 eval(st, item);

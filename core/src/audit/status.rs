@@ -16,7 +16,7 @@ use crate::status::{Status, StatusError, StatusListToken};
 
 impl State<'_> {
     pub(super) fn status_lists(&mut self, tokens: &[Vec<u8>]) {
-        let mut ids: Vec<_> = self.grants.keys().copied().collect();
+        let mut ids: Vec<_> = self.linked.grants.keys().copied().collect();
         crate::sort::sort(&mut ids);
         // The lists given (numbered from 1, in the order given), then those
         // logged that were not given (named by their log index): each
@@ -92,10 +92,10 @@ impl State<'_> {
             let grace = token.ttl.unwrap_or(0);
             let mut stale = Vec::new();
             for id in &ids {
-                let Some(rec) = self.grants.get(id) else {
+                let Some(rec) = self.linked.grants.get(id) else {
                     continue;
                 };
-                if rec.grant.controller != key.party || self.more.void.contains_key(id) {
+                if rec.grant.controller != key.party || self.linked.void.contains_key(id) {
                     continue;
                 }
                 let Some(r) = rec.grant.status.as_ref().filter(|r| r.uri == token.subject) else {
