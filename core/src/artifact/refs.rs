@@ -152,24 +152,20 @@ impl TermRef {
         }
     }
 
-    fn resolve(
-        &self,
-        list: &[Term],
+    fn resolve<'a>(
+        &'a self,
+        list: &'a [Term],
         name: &'static str,
         grant: ArtifactId,
-    ) -> Result<Term, ReferenceError> {
+    ) -> Result<&'a Term, ReferenceError> {
         match self {
-            TermRef::Term(t) => Ok(t.clone()),
-            TermRef::Granted(i) => {
-                list.get(usize::from(*i))
-                    .cloned()
-                    .ok_or(ReferenceError::OutOfRange {
-                        grant,
-                        list: name,
-                        index: *i,
-                        len: list.len(),
-                    })
-            }
+            TermRef::Term(t) => Ok(t),
+            TermRef::Granted(i) => list.get(usize::from(*i)).ok_or(ReferenceError::OutOfRange {
+                grant,
+                list: name,
+                index: *i,
+                len: list.len(),
+            }),
         }
     }
 
@@ -195,21 +191,20 @@ impl PartyRef {
         }
     }
 
-    fn resolve(&self, g: &Grant, grant: ArtifactId) -> Result<String, ReferenceError> {
+    fn resolve<'a>(&'a self, g: &'a Grant, grant: ArtifactId) -> Result<&'a str, ReferenceError> {
         match self {
-            PartyRef::Party(p) => Ok(p.clone()),
-            PartyRef::Granted(0) => Ok(g.controller.clone()),
-            PartyRef::Granted(i) => {
-                g.recipients
-                    .get(usize::from(*i) - 1)
-                    .cloned()
-                    .ok_or(ReferenceError::OutOfRange {
-                        grant,
-                        list: "parties",
-                        index: *i,
-                        len: g.recipients.len() + 1,
-                    })
-            }
+            PartyRef::Party(p) => Ok(p),
+            PartyRef::Granted(0) => Ok(&g.controller),
+            PartyRef::Granted(i) => g
+                .recipients
+                .get(usize::from(*i) - 1)
+                .map(String::as_str)
+                .ok_or(ReferenceError::OutOfRange {
+                    grant,
+                    list: "parties",
+                    index: *i,
+                    len: g.recipients.len() + 1,
+                }),
         }
     }
 
@@ -224,13 +219,35 @@ impl PartyRef {
     }
 }
 
+/// A [`ResolvedReceipt`] borrowed from the receipt and its grant.
+pub(crate) struct ResolvedBorrowed<'a> {
+    pub(crate) purpose: &'a Term,
+    pub(crate) category: &'a Term,
+    pub(crate) recipient: Option<&'a str>,
+}
+
 impl DataReceipt {
     /// The receipt's purpose, category and recipient read against `grant`,
     /// the grant it cites: each index is replaced by the item it names.
     /// An index the grant's list does not have is an error. (Whether the
     /// grant covers the use is a separate question: see the audit.)
     pub fn resolve(&self, grant: &Grant) -> Result<ResolvedReceipt, ReferenceError> {
+        let r = self.resolve_borrowed(grant)?;
         Ok(ResolvedReceipt {
+            purpose: r.purpose.clone(),
+            category: r.category.clone(),
+            recipient: r.recipient.map(str::to_owned),
+        })
+    }
+
+    /// [`DataReceipt::resolve`] without copying: the terms and the party
+    /// borrowed from the receipt or the grant (the audit judges every
+    /// receipt this way).
+    pub(crate) fn resolve_borrowed<'a>(
+        &'a self,
+        grant: &'a Grant,
+    ) -> Result<ResolvedBorrowed<'a>, ReferenceError> {
+        Ok(ResolvedBorrowed {
             purpose: self
                 .purpose
                 .resolve(&grant.purposes, "purposes", self.grant)?,

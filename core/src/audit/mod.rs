@@ -36,7 +36,7 @@ use crate::artifact::{
 use crate::cbor::seq::{Framed, SeqReader, SeqSummary};
 use crate::cbor::{self, Value};
 use crate::keys::{HeaderKid, PublicKey, TrustSet};
-use crate::lifecycle::{grant_exceeds_offer, ConsentState, DataUse, Denial, GrantRecord, DAY};
+use crate::lifecycle::{grant_exceeds_offer, ConsentState, Denial, GrantRecord, UseBorrowed, DAY};
 
 mod identify;
 pub use identify::identify;
@@ -452,22 +452,22 @@ fn judge(
         return Some(Judgement::Unusable(FindingKind::VoidGrantUsed, msg));
     }
     // Indexes into the grant's lists are read against the grant the receipt cites.
-    let named = match r.resolve(&rec.grant) {
+    let named = match r.resolve_borrowed(&rec.grant) {
         Ok(named) => named,
         Err(e) => {
             let msg = format!("receipt {} by {signer}: {e}", a.id());
             return Some(Judgement::Unusable(FindingKind::GrantIndexOutOfRange, msg));
         }
     };
-    let u = DataUse {
+    let u = UseBorrowed {
         category: named.category,
         purpose: named.purpose,
-        recipient: named.recipient.unwrap_or_else(|| signer.to_owned()),
-        signer: signer.to_owned(),
+        recipient: named.recipient.unwrap_or(signer),
+        signer,
         at: r.used_at,
         precision: r.precision,
     };
-    let Err(d) = rec.permits(&u) else {
+    let Err(d) = rec.permits_borrowed(u) else {
         return Some(Judgement::Used(None));
     };
     // A use the log received before the withdrawal that claims to precede it:

@@ -100,6 +100,31 @@ pub struct DataUse {
     pub precision: Option<u32>,
 }
 
+/// A [`DataUse`] with borrowed fields: what the audit judges for every
+/// receipt, without copying its terms and parties.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct UseBorrowed<'a> {
+    pub(crate) category: &'a Term,
+    pub(crate) purpose: &'a Term,
+    pub(crate) recipient: &'a str,
+    pub(crate) signer: &'a str,
+    pub(crate) at: Timestamp,
+    pub(crate) precision: Option<u32>,
+}
+
+impl DataUse {
+    fn borrowed(&self) -> UseBorrowed<'_> {
+        UseBorrowed {
+            category: &self.category,
+            purpose: &self.purpose,
+            recipient: &self.recipient,
+            signer: &self.signer,
+            at: self.at,
+            precision: self.precision,
+        }
+    }
+}
+
 /// Why a data use was not covered. Each maps to an audit finding kind.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -292,6 +317,11 @@ impl GrantRecord {
     /// counts per day are checked by the caller (the audit engine counts
     /// them across the whole bundle, whatever the order).
     pub fn permits(&self, u: &DataUse) -> Result<(), Denial> {
+        self.permits_borrowed(u.borrowed())
+    }
+
+    /// [`GrantRecord::permits`] of a borrowed use (copies only to say why not).
+    pub(crate) fn permits_borrowed(&self, u: UseBorrowed<'_>) -> Result<(), Denial> {
         let g = &self.grant;
         if u.at < g.issued_at {
             return Err(Denial::BeforeGrant {
@@ -337,24 +367,24 @@ impl GrantRecord {
             }
         }
         let granted_party = |p: &str| p == g.controller || g.recipients.iter().any(|r| r == p);
-        if !granted_party(&u.signer) {
+        if !granted_party(u.signer) {
             return Err(Denial::RecipientNotGranted {
-                party: u.signer.clone(),
+                party: u.signer.to_owned(),
             });
         }
-        if !granted_party(&u.recipient) {
+        if !granted_party(u.recipient) {
             return Err(Denial::RecipientNotGranted {
-                party: u.recipient.clone(),
+                party: u.recipient.to_owned(),
             });
         }
-        let partner = (u.recipient != g.controller).then(|| u.recipient.clone());
-        if !g.purposes.contains(&u.purpose) {
+        let partner = (u.recipient != g.controller).then_some(u.recipient);
+        if !g.purposes.contains(u.purpose) {
             return Err(Denial::PurposeNotGranted {
                 purpose: u.purpose.clone(),
                 recipient: None,
             });
         }
-        if !g.categories.contains(&u.category) {
+        if !g.categories.contains(u.category) {
             return Err(Denial::CategoryNotGranted {
                 category: u.category.clone(),
                 recipient: None,
@@ -362,18 +392,22 @@ impl GrantRecord {
         }
         if let (Some(p), Some(o)) = (&partner, &self.offer) {
             match o.recipient(p) {
-                None => return Err(Denial::RecipientNotGranted { party: p.clone() }),
+                None => {
+                    return Err(Denial::RecipientNotGranted {
+                        party: (*p).to_owned(),
+                    })
+                }
                 Some(r) => {
-                    if !r.purposes.contains(&u.purpose) {
+                    if !r.purposes.contains(u.purpose) {
                         return Err(Denial::PurposeNotGranted {
                             purpose: u.purpose.clone(),
-                            recipient: partner.clone(),
+                            recipient: partner.map(str::to_owned),
                         });
                     }
-                    if !r.categories.contains(&u.category) {
+                    if !r.categories.contains(u.category) {
                         return Err(Denial::CategoryNotGranted {
                             category: u.category.clone(),
-                            recipient: partner.clone(),
+                            recipient: partner.map(str::to_owned),
                         });
                     }
                 }
