@@ -707,6 +707,25 @@ struct State<'t> {
     sigs: SignatureCounts,
     /// The log index of the item being evaluated ([`Item::log_index`]).
     log_index: Option<u64>,
+    /// Receipts counted in pass 2, not yet added to the report.
+    receipts: ReceiptTally,
+}
+
+/// Most controllers [`ReceiptTally`] holds before it adds its counts to
+/// the report.
+const RECENT_CONTROLLERS: usize = 16;
+
+/// Receipts counted by the evaluating thread in pass 2, per controller and
+/// per day, before they reach the report's maps: a short list searched by
+/// name and the current run of one day, so that a receipt costs no hashing
+/// of its controller's name or its day. [`State::add_receipt_tally`] adds
+/// them to the report (sums: the same report whatever the order).
+#[derive(Default)]
+struct ReceiptTally {
+    /// Receipts per controller, at most [`RECENT_CONTROLLERS`] names.
+    controllers: Vec<(String, u64)>,
+    /// The current run of receipts dated on one day: (day, receipts).
+    day: Option<(u64, u64)>,
 }
 
 type WithdrawalCopy = (
@@ -760,6 +779,39 @@ impl<'t> State<'t> {
 
     fn day(&mut self, t: Timestamp) -> &mut DayActivity {
         self.report.days.entry(t.secs() / DAY).or_default()
+    }
+
+    /// Counts one receipt for its grant's controller and its day
+    /// ([`ReceiptTally`]).
+    fn count_receipt(&mut self, controller: &str, used_at: Timestamp) {
+        let day = used_at.secs() / DAY;
+        match &mut self.receipts.day {
+            Some((d, n)) if *d == day => *n += 1,
+            run => {
+                if let Some((d, n)) = run.replace((day, 1)) {
+                    self.report.days.entry(d).or_default().receipts += n;
+                }
+            }
+        }
+        let recent = &mut self.receipts.controllers;
+        if let Some((_, n)) = recent.iter_mut().find(|(c, _)| c == controller) {
+            *n += 1;
+            return;
+        }
+        if recent.len() >= RECENT_CONTROLLERS {
+            self.add_receipt_tally();
+        }
+        self.receipts.controllers.push((controller.to_owned(), 1));
+    }
+
+    /// Adds the receipts counted in [`ReceiptTally`] to the report's maps.
+    fn add_receipt_tally(&mut self) {
+        if let Some((d, n)) = self.receipts.day.take() {
+            self.report.days.entry(d).or_default().receipts += n;
+        }
+        for (c, n) in std::mem::take(&mut self.receipts.controllers) {
+            self.tally(&c, |t| t.receipts += n);
+        }
     }
 
     fn future(&mut self, a: &Artifact, t: Timestamp, offset: u64, controller: Option<&str>) {
@@ -1396,8 +1448,7 @@ impl<'t> State<'t> {
                 let controller = rec.grant.controller.as_str();
                 let used_at = r.used_at;
                 if self.first_valid(a.id()) {
-                    self.tally(controller, |t| t.receipts += 1);
-                    self.day(used_at).receipts += 1;
+                    self.count_receipt(controller, used_at);
                     self.future(a, used_at, offset, Some(controller));
                     if let Judgement::Used(_) = judged {
                         *self
@@ -1666,6 +1717,7 @@ pub fn audit_source_with_status<R: Read + Send, F: FnMut() -> io::Result<R>>(
         more: More::default(),
         sigs: SignatureCounts::default(),
         log_index: None,
+        receipts: ReceiptTally::default(),
     };
     if let Some(l) = st.log {
         for p in &l.problems {
@@ -1763,6 +1815,7 @@ pub fn audit_source_with_status<R: Read + Send, F: FnMut() -> io::Result<R>>(
         },
         |st, item| st.usage(item, &linked),
     )?;
+    st.add_receipt_tally();
     st.linked = linked;
     if first != second {
         return Err(AuditError::BundleChanged {

@@ -1,6 +1,6 @@
 use super::*;
 use crate::artifact::{DataReceipt, Grant, KnownViolation, Offer, ValueRecord, Withdrawal};
-use crate::keys::{Algorithm, KeyPair, Role};
+use crate::keys::{Algorithm, KeyPair, Role, Signer};
 use crate::sample::{self, Parties, CONTROLLER, T0};
 use crate::vocab::Term;
 
@@ -603,4 +603,75 @@ fn a_read_error_in_either_pass_ends_the_audit_with_that_error() {
             other => panic!("pass {failing_pass}: {other:?}"),
         }
     }
+}
+
+#[test]
+fn receipts_of_more_controllers_than_the_tally_holds_count_as_a_map_would() {
+    // More controllers than `ReceiptTally` holds, their receipts
+    // interleaved and spread over several days, in both orders: each
+    // controller's and each day's receipts are what a map counting every
+    // receipt on the spot gives (the counts below).
+    let p = Parties::new().unwrap();
+    let mut trust = p.trust();
+    let mut items = Vec::new();
+    let mut parties = Vec::new();
+    for i in 0..RECENT_CONTROLLERS + 5 {
+        let name = format!("controller-{i}.example");
+        let key = KeyPair::generate(Algorithm::Ed25519)
+            .unwrap()
+            .with_role(Role::Controller);
+        trust.insert(key.public_key(), Role::Controller, name.as_str());
+        let mut o = sample::offer().unwrap();
+        o.controller = name.clone();
+        o.recipients.clear();
+        let offer = o.sign(&key).unwrap();
+        let mut g = sample::grant_body(&p, &offer);
+        g.controller = name.clone();
+        g.recipients.clear();
+        let grant = g.sign_both(&offer, &p.person, &key).unwrap();
+        items.push(offer);
+        items.push(grant.clone());
+        parties.push((name, key, grant));
+    }
+    let mut per_controller = std::collections::BTreeMap::new();
+    let mut per_day = std::collections::BTreeMap::new();
+    for round in 0..4u64 {
+        for (j, (name, key, grant)) in parties.iter().enumerate() {
+            // Controller j has j % 3 + 1 receipts in each round, on days
+            // 3 * round + 1 to 3 * round + 3 after T0, one after another.
+            for k in 0..(j as u64 % 3 + 1) {
+                let day = 3 * round + 1 + (j as u64 + k) % 3;
+                let mut r = sample::receipt(grant).unwrap();
+                r.recipient = None;
+                r.used_at = T0 + day * 86_400 + k;
+                items.push(r.sign(grant, key).unwrap());
+                *per_controller.entry(name.clone()).or_insert(0u64) += 1;
+                *per_day
+                    .entry((T0 + day * 86_400).secs() / DAY)
+                    .or_insert(0u64) += 1;
+            }
+        }
+    }
+    let receipts_of = |r: &Report| {
+        let c: std::collections::BTreeMap<String, u64> = r
+            .controllers
+            .iter()
+            .filter(|c| c.receipts > 0)
+            .map(|c| (c.controller.clone(), c.receipts))
+            .collect();
+        let d: std::collections::BTreeMap<u64, u64> = r
+            .days
+            .iter()
+            .filter(|d| d.receipts > 0)
+            .map(|d| (d.day, d.receipts))
+            .collect();
+        (c, d)
+    };
+    let forward = audit_bytes(&to_sequence(&items), &trust, &opts());
+    assert_eq!(kinds(&forward), Vec::<FindingKind>::new());
+    assert_eq!(receipts_of(&forward), (per_controller, per_day));
+    items.reverse();
+    let backward = audit_bytes(&to_sequence(&items), &trust, &opts());
+    assert_eq!(forward.controllers, backward.controllers);
+    assert_eq!(forward.days, backward.days);
 }
