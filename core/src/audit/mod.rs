@@ -711,18 +711,22 @@ struct State<'t> {
     receipts: ReceiptTally,
 }
 
-/// Most controllers [`ReceiptTally`] holds before it adds its counts to
-/// the report.
+/// Most controllers [`ReceiptTally`] counts in its list; the receipts of
+/// any other are counted in the report's map, one look-up each, as before
+/// the list (so a bundle of many controllers costs at most this many
+/// comparisons more per receipt).
 const RECENT_CONTROLLERS: usize = 16;
 
 /// Receipts counted by the evaluating thread in pass 2, per controller and
 /// per day, before they reach the report's maps: a short list searched by
 /// name and the current run of one day, so that a receipt costs no hashing
 /// of its controller's name or its day. [`State::add_receipt_tally`] adds
-/// them to the report (sums: the same report whatever the order).
+/// them to the report when pass 2 ends (sums: the same report whatever the
+/// order).
 #[derive(Default)]
 struct ReceiptTally {
-    /// Receipts per controller, at most [`RECENT_CONTROLLERS`] names.
+    /// Receipts per controller: the first [`RECENT_CONTROLLERS`] names
+    /// pass 2 counts a receipt for.
     controllers: Vec<(String, u64)>,
     /// The current run of receipts dated on one day: (day, receipts).
     day: Option<(u64, u64)>,
@@ -796,12 +800,12 @@ impl<'t> State<'t> {
         let recent = &mut self.receipts.controllers;
         if let Some((_, n)) = recent.iter_mut().find(|(c, _)| c == controller) {
             *n += 1;
-            return;
+        } else if recent.len() < RECENT_CONTROLLERS {
+            recent.push((controller.to_owned(), 1));
+        } else {
+            // Beyond the first few controllers: counted in the report's map.
+            self.tally(controller, |t| t.receipts += 1);
         }
-        if recent.len() >= RECENT_CONTROLLERS {
-            self.add_receipt_tally();
-        }
-        self.receipts.controllers.push((controller.to_owned(), 1));
     }
 
     /// Adds the receipts counted in [`ReceiptTally`] to the report's maps.

@@ -607,10 +607,11 @@ fn a_read_error_in_either_pass_ends_the_audit_with_that_error() {
 
 #[test]
 fn receipts_of_more_controllers_than_the_tally_holds_count_as_a_map_would() {
-    // More controllers than `ReceiptTally` holds, their receipts
+    // More controllers than `ReceiptTally`'s list holds, their receipts
     // interleaved and spread over several days, in both orders: each
     // controller's and each day's receipts are what a map counting every
-    // receipt on the spot gives (the counts below).
+    // receipt on the spot gives (the counts below), whether the controller
+    // is counted in the list or in the report's map.
     let p = Parties::new().unwrap();
     let mut trust = p.trust();
     let mut items = Vec::new();
