@@ -782,7 +782,12 @@ impl<'t> State<'t> {
     }
 
     fn day(&mut self, t: Timestamp) -> &mut DayActivity {
-        self.report.days.entry(t.secs() / DAY).or_default()
+        self.day_number(t.secs() / DAY)
+    }
+
+    /// The report's activity on day `d` (days since the epoch).
+    fn day_number(&mut self, d: u64) -> &mut DayActivity {
+        self.report.days.entry(d).or_default()
     }
 
     /// Counts one receipt for its grant's controller and its day
@@ -793,7 +798,7 @@ impl<'t> State<'t> {
             Some((d, n)) if *d == day => *n += 1,
             run => {
                 if let Some((d, n)) = run.replace((day, 1)) {
-                    self.report.days.entry(d).or_default().receipts += n;
+                    self.day_number(d).receipts += n;
                 }
             }
         }
@@ -811,7 +816,7 @@ impl<'t> State<'t> {
     /// Adds the receipts counted in [`ReceiptTally`] to the report's maps.
     fn add_receipt_tally(&mut self) {
         if let Some((d, n)) = self.receipts.day.take() {
-            self.report.days.entry(d).or_default().receipts += n;
+            self.day_number(d).receipts += n;
         }
         for (c, n) in std::mem::take(&mut self.receipts.controllers) {
             self.tally(&c, |t| t.receipts += n);
