@@ -782,12 +782,7 @@ impl<'t> State<'t> {
     }
 
     fn day(&mut self, t: Timestamp) -> &mut DayActivity {
-        self.day_number(t.secs() / DAY)
-    }
-
-    /// The report's activity on day `d` (days since the epoch).
-    fn day_number(&mut self, d: u64) -> &mut DayActivity {
-        self.report.days.entry(d).or_default()
+        self.report.days.entry(t.secs() / DAY).or_default()
     }
 
     /// Counts one receipt for its grant's controller and its day
@@ -798,7 +793,7 @@ impl<'t> State<'t> {
             Some((d, n)) if *d == day => *n += 1,
             run => {
                 if let Some((d, n)) = run.replace((day, 1)) {
-                    self.day_number(d).receipts += n;
+                    self.report.days.entry(d).or_default().receipts += n;
                 }
             }
         }
@@ -816,7 +811,7 @@ impl<'t> State<'t> {
     /// Adds the receipts counted in [`ReceiptTally`] to the report's maps.
     fn add_receipt_tally(&mut self) {
         if let Some((d, n)) = self.receipts.day.take() {
-            self.day_number(d).receipts += n;
+            self.report.days.entry(d).or_default().receipts += n;
         }
         for (c, n) in std::mem::take(&mut self.receipts.controllers) {
             self.tally(&c, |t| t.receipts += n);
